@@ -1,0 +1,84 @@
+// Starts the real Connect stack (nginx + connectd over a unix socket, real LMDB files) on a free
+// loopback port with a fresh data folder, through the same launcher `make run` uses (nginx/serve.sh).
+// Every HTTP and browser test file starts its own stack so files never share state.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEMO_PASSWORD = 'demo-password-2026';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+/**
+ * startStack({demo = true, env = {}}) -> {base, port, data, secretKey(), stop()}
+ * `base` is "http://127.0.0.1:PORT". `secretKey()` returns the JWT key bytes (for forging test tokens).
+ */
+export async function startStack({ demo = true, env = {} } = {}) {
+  const port = await freePort();
+  const data = mkdtempSync(join(tmpdir(), 'connect-test-'));
+  const child = spawn('bash', [join(ROOT, 'nginx', 'serve.sh')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DATA: data, DEMO: demo ? '1' : '0', LOGIN_RATE: '100r/s', LOGIN_BURST: '100', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, sig })));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`stack exited early:\n${output}`);
+    try {
+      const r = await fetch(`${base}/api/health`);
+      if (r.status === 200) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) { child.kill('SIGTERM'); throw new Error(`stack did not start:\n${output}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base, port, data,
+    output: () => output,
+    secretKey: () => Buffer.from(readFileSync(join(data, 'jwt.key'), 'utf8').trim(), 'hex'),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const r = await exited;
+      if (!process.env.KEEP_DATA) rmSync(data, { recursive: true, force: true });
+      return r;
+    },
+  };
+}
+
+/** A small client: keeps a bearer token or a cookie, and sends JSON. */
+export class Client {
+  constructor(base) { this.base = base; this.token = null; this.cookie = null; }
+  async req(method, path, { body, raw, headers = {}, auth = true } = {}) {
+    const h = { ...headers };
+    if (auth && this.token) h.authorization = `Bearer ${this.token}`;
+    if (auth && this.cookie) h.cookie = this.cookie;
+    let payload;
+    if (raw !== undefined) { payload = raw; h['content-type'] ??= 'application/json'; }
+    else if (body !== undefined) { payload = JSON.stringify(body); h['content-type'] = 'application/json'; }
+    const r = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    const text = await r.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+    return { status: r.status, headers: r.headers, json, text };
+  }
+  async login(username, password = DEMO_PASSWORD) {
+    const r = await this.req('POST', '/api/auth/login', { body: { username, password }, auth: false });
+    if (r.status === 200) this.token = r.json.token;
+    return r;
+  }
+}
