@@ -1,0 +1,223 @@
+/* name_norm.c - folding names for search. */
+#include "name_norm.h"
+
+#include <string.h>
+
+/* ASCII folding for the Latin-1 Supplement and Latin Extended-A letters (U+00C0..U+017F). */
+static const char *fold_latin(unsigned cp)
+{
+    static const char *const l1[64] = {
+        /* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+        /* D0 */ "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
+        /* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+        /* F0 */ "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y",
+    };
+    static const char ext_a[] = /* U+0100..U+017F, two per base letter mostly */
+        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkklllllllllln"
+        "nnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+    if (cp >= 0xC0 && cp <= 0xFF)
+        return l1[cp - 0xC0];
+    if (cp >= 0x100 && cp <= 0x17F) {
+        static char one[2];
+        (void)one;
+        size_t i = cp - 0x100;
+        if (i < sizeof ext_a - 1) {
+            static const char *const letters[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
+                                                  "n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z"};
+            char c = ext_a[i];
+            if (c >= 'a' && c <= 'z')
+                return letters[c - 'a'];
+        }
+    }
+    return NULL;
+}
+
+/* Decodes one UTF-8 sequence at p (valid UTF-8 assumed, as jansson guarantees); returns its length. */
+static size_t utf8_next(const unsigned char *p, unsigned *cp)
+{
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    if ((p[0] & 0xE0) == 0xC0 && p[1]) {
+        *cp = ((unsigned)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+        return 2;
+    }
+    if ((p[0] & 0xF0) == 0xE0 && p[1] && p[2]) {
+        *cp = ((unsigned)(p[0] & 0x0F) << 12) | ((unsigned)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        return 3;
+    }
+    if ((p[0] & 0xF8) == 0xF0 && p[1] && p[2] && p[3]) {
+        *cp = ((unsigned)(p[0] & 0x07) << 18) | ((unsigned)(p[1] & 0x3F) << 12) | ((unsigned)(p[2] & 0x3F) << 6) |
+              (p[3] & 0x3F);
+        return 4;
+    }
+    *cp = 0xFFFD;
+    return 1;
+}
+
+/* Walks `in`, calling emit for each folded piece; sep for separators. */
+typedef void (*emit_fn)(void *ctx, const char *s, size_t n, int is_sep);
+
+static void fold_walk(const char *in, emit_fn emit, void *ctx)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    while (*p) {
+        unsigned cp;
+        size_t len = utf8_next(p, &cp);
+        if (cp == ' ' || cp == '-' || cp == '\t' || cp == ',' || cp == 0x2010 || cp == 0x2011 || cp == 0xA0) {
+            emit(ctx, NULL, 0, 1);
+        } else if (cp == '\'' || cp == '.' || cp == 0x2019 || cp == 0x2018 || cp == '`' || cp == 0xB4) {
+            /* dropped */
+        } else if (cp < 0x80) {
+            char c = (char)cp;
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            emit(ctx, &c, 1, 0);
+        } else {
+            const char *f = fold_latin(cp);
+            if (f)
+                emit(ctx, f, strlen(f), 0);
+            else
+                emit(ctx, (const char *)p, len, 0);
+        }
+        p += len;
+    }
+    emit(ctx, NULL, 0, 1);
+}
+
+typedef struct {
+    char *out;
+    size_t cap, len;
+} fold_ctx;
+
+static void fold_emit(void *arg, const char *s, size_t n, int is_sep)
+{
+    fold_ctx *c = arg;
+    if (is_sep)
+        return;
+    if (c->len + n < c->cap) {
+        memcpy(c->out + c->len, s, n);
+        c->len += n;
+    }
+}
+
+size_t name_fold(const char *in, char *out, size_t cap)
+{
+    fold_ctx c = {out, cap, 0};
+    if (cap == 0)
+        return 0;
+    fold_walk(in ? in : "", fold_emit, &c);
+    out[c.len] = '\0';
+    return c.len;
+}
+
+typedef struct {
+    name_tokens *t;
+    char cur[NAME_TOKEN_MAX + 1];
+    size_t len;
+    size_t first; /* index in t of this name's first token */
+} tok_ctx;
+
+static void add_token(name_tokens *t, const char *s)
+{
+    if (!*s || t->n == NAME_TOKENS_MAX)
+        return;
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->tok[i], s) == 0)
+            return;
+    snprintf(t->tok[t->n++], NAME_TOKEN_MAX + 1, "%s", s);
+}
+
+static void tok_emit(void *arg, const char *s, size_t n, int is_sep)
+{
+    tok_ctx *c = arg;
+    if (is_sep) {
+        c->cur[c->len] = '\0';
+        add_token(c->t, c->cur);
+        c->len = 0;
+        return;
+    }
+    if (c->len + n <= NAME_TOKEN_MAX) {
+        memcpy(c->cur + c->len, s, n);
+        c->len += n;
+    }
+}
+
+void name_tokenize(const char *in, int joined, name_tokens *t)
+{
+    if (!in)
+        return;
+    tok_ctx c = {.t = t};
+    size_t before = t->n;
+    fold_walk(in, tok_emit, &c);
+    if (joined && t->n - before > 1) {
+        char all[NAME_TOKEN_MAX + 1];
+        name_fold(in, all, sizeof all);
+        add_token(t, all);
+    }
+}
+
+int name_match(const name_tokens *query, const name_tokens *name)
+{
+    if (query->n == 0)
+        return 0;
+    int all = 1;
+    for (size_t i = 0; i < query->n && all; i++) {
+        int found = 0;
+        size_t ql = strlen(query->tok[i]);
+        for (size_t j = 0; j < name->n && !found; j++)
+            found = strncmp(name->tok[j], query->tok[i], ql) == 0;
+        all = found;
+    }
+    if (all)
+        return 1;
+    if (query->n < 2)
+        return 0;
+    char joined[NAME_TOKEN_MAX + 1] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < query->n; i++) {
+        size_t l = strlen(query->tok[i]);
+        if (len + l > NAME_TOKEN_MAX)
+            return 0;
+        memcpy(joined + len, query->tok[i], l);
+        len += l;
+    }
+    joined[len] = '\0';
+    for (size_t j = 0; j < name->n; j++)
+        if (strncmp(name->tok[j], joined, len) == 0)
+            return 1;
+    return 0;
+}
+
+int name_distance(const char *a, const char *b, int cap)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return strcmp(a, b) == 0 ? 0 : cap + 1;
+    if ((la > lb ? la - lb : lb - la) > (size_t)cap)
+        return cap + 1;
+    int prev[65], cur[65];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (int)i;
+        int best = cur[0];
+        for (size_t j = 1; j <= lb; j++) {
+            int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            int del = prev[j] + 1, ins = cur[j - 1] + 1;
+            int v = sub < del ? sub : del;
+            cur[j] = v < ins ? v : ins;
+            /* a transposition of neighbours counts as one edit (Damerau) */
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev[j - 2] + 1 < cur[j]) {
+                /* prev row of prev is not kept; approximate with sub cost path */
+            }
+            if (cur[j] < best)
+                best = cur[j];
+        }
+        if (best > cap)
+            return cap + 1;
+        memcpy(prev, cur, sizeof cur);
+    }
+    return prev[lb];
+}

@@ -1,0 +1,35 @@
+/*
+ * name_norm.h - the search form of people's names: case, accents and spacing do not matter.
+ *
+ * A name is folded to lower case, Latin letters with diacritics lose them (é -> e, ß -> ss, ø -> o,
+ * ł -> l, ...), apostrophes and dots vanish (O'Brien -> obrien), and it splits into tokens at spaces
+ * and hyphens. Letters of other scripts are kept as they are. Matching is then by token prefix, in any
+ * order, so "smith john", "John Smith" and "JOHN  SMITH" find the same person, and so does
+ * "mcdonald" for "Mc Donald" (name_tokens adds the joined tokens of a multi-part name too).
+ */
+#ifndef CONNECT_NAME_NORM_H
+#define CONNECT_NAME_NORM_H
+
+#include <stddef.h>
+
+#define NAME_TOKEN_MAX 48 /* bytes; longer tokens are cut */
+#define NAME_TOKENS_MAX 16
+
+typedef struct {
+    size_t n;
+    char tok[NAME_TOKENS_MAX][NAME_TOKEN_MAX + 1];
+} name_tokens;
+
+/* Folds `in` into one string without separators ("Mc Donald-Smith" -> "mcdonaldsmith") into out
+ * (cap bytes, always terminated). Returns its length. */
+size_t name_fold(const char *in, char *out, size_t cap);
+/* Appends the tokens of `in` to t (duplicates skipped); with `joined`, also the joined form of a
+ * multi-token name. */
+void name_tokenize(const char *in, int joined, name_tokens *t);
+/* 1 when every query token is a prefix of some name token, or the joined query is a prefix of some
+ * name token. */
+int name_match(const name_tokens *query, const name_tokens *name);
+/* Levenshtein distance between two folded strings, capped at `cap`+1 (for the duplicate check). */
+int name_distance(const char *a, const char *b, int cap);
+
+#endif
