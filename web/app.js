@@ -95,9 +95,15 @@ export function signedIn(user) {
     navigate('change-password');
     return;
   }
+  continueToApp();
+}
+
+/** After signing in (and any forced password change): back to where the user was, else home. */
+export function continueToApp(flash) {
   const back = state.returnTo;
   state.returnTo = null;
-  if (back && back !== '#/signin') {
+  if (flash) state.flash = flash;
+  if (back && back !== '#/signin' && back !== '#/change-password') {
     if (location.hash === back) render();
     else location.hash = back;
   } else {
@@ -199,6 +205,7 @@ async function render() {
     setStatus,
     refreshUser,
     signedIn,
+    continueToApp,
     isCurrent: () => seq === state.renderSeq,
   };
   try {
@@ -236,6 +243,15 @@ async function render() {
 
 async function start() {
   document.getElementById('sign-out').addEventListener('click', () => { signOut(); });
+  // Following a link to the page already shown reloads it (fresh data), as a normal site would.
+  document.addEventListener('click', (ev) => {
+    if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    const a = ev.target instanceof Element ? ev.target.closest('a[href^="#/"]') : null;
+    if (a && a.getAttribute('href') === location.hash) {
+      ev.preventDefault();
+      render();
+    }
+  });
   // The skip link must not change the hash (that is the router's).
   document.getElementById('skip-link').addEventListener('click', (ev) => {
     ev.preventDefault();

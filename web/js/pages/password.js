@@ -56,7 +56,7 @@ export async function renderForcedChange(section, ctx) {
     currentHint: 'The password you have just signed in with.',
     onChanged: async () => {
       await ctx.refreshUser();
-      ctx.navigate('home', { flash: { text: 'Your password has been changed.', kind: 'success' } });
+      ctx.continueToApp({ text: 'Your password has been changed.', kind: 'success' });
     },
   });
   section.append(
