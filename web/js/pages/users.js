@@ -130,12 +130,12 @@ export async function renderUsers(section, ctx) {
       actions.push(h('span', { class: 'tag tag--grey' }, 'You'));
     }
     return h('tr', { dataset: { userId: String(u.id), username: u.username } },
-      h('th', { scope: 'row', class: 'table__username' }, u.username),
-      h('td', { class: 'table__name' }, u.name || ''),
-      h('td', {}, roleLabel(u.role)),
-      h('td', {}, u.team ? u.team : h('span', { class: 'muted' }, 'None')),
-      h('td', { class: 'table__locked' }, u.locked ? h('span', { class: 'tag tag--red' }, 'Locked') : 'No'),
-      h('td', { class: 'table__must-change' }, u.must_change_password ? h('span', { class: 'tag tag--yellow' }, 'Yes') : 'No'),
+      h('th', { scope: 'row', class: 'table__username', dataset: { label: 'User name' } }, u.username),
+      h('td', { class: 'table__name', dataset: { label: 'Name' } }, u.name || ''),
+      h('td', { dataset: { label: 'Role' } }, roleLabel(u.role)),
+      h('td', { dataset: { label: 'Team' } }, u.team ? u.team : h('span', { class: 'muted' }, 'None')),
+      h('td', { class: 'table__locked', dataset: { label: 'Locked' } }, u.locked ? h('span', { class: 'tag tag--red' }, 'Locked') : 'No'),
+      h('td', { class: 'table__must-change', dataset: { label: 'Must change password' } }, u.must_change_password ? h('span', { class: 'tag tag--yellow' }, 'Yes') : 'No'),
       h('td', { class: 'table__actions' }, h('div', { class: 'actions' }, actions)));
   }
 
