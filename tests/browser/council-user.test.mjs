@@ -48,13 +48,25 @@ test('council user: home, change password in My profile, sign out, sign in again
   await waitForText(page.locator('.error-summary'), 'do not match');
   assert.equal(await page.locator('input[name="confirm_password"]').getAttribute('aria-invalid'), 'true');
 
-  // The server's 422 is shown, on the field it names: a wrong current password.
-  await changePassword(page, 'not-my-password-at-all', 'granite kettle orchard 42');
-  await page.waitForSelector('input[name="current_password"][aria-invalid="true"]');
-  const current = page.locator('input[name="current_password"]');
-  const describedBy = await current.getAttribute('aria-describedby');
-  const fieldMessage = await page.locator(`[id="${describedBy.split(' ').pop()}"]`).innerText();
-  assert.ok(fieldMessage.length > 7, `field message: ${fieldMessage}`);
+  // The server's 422 message is shown, on the field it names: a wrong current password, then a
+  // new password the server's policy refuses (one of the most common passwords).
+  for (const [cur, next, fieldName] of [
+    ['not-my-password-at-all', 'granite kettle orchard 42', 'current_password'],
+    [DEMO_PASSWORD, '1qaz2wsx3edc', 'new_password'],
+  ]) {
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/me/password'));
+    await changePassword(page, cur, next);
+    const res = await answer;
+    assert.equal(res.status(), 422);
+    const { error } = await res.json();
+    assert.equal(error.field, fieldName);
+    const input = page.locator(`#password-form input[name="${fieldName}"]`);
+    await page.waitForSelector(`#password-form input[name="${fieldName}"][aria-invalid="true"]`);
+    const describedBy = (await input.getAttribute('aria-describedby')).split(' ');
+    const fieldMessage = await page.locator(`[id="${describedBy.pop()}"]`).innerText();
+    assert.equal(fieldMessage.replace(/^Error:\s*/, '').trim(), error.message);
+    await waitForText(page.locator('#password-form .error-summary'), error.message);
+  }
 
   // A good new password is accepted.
   const NEW_PASSWORD = 'granite kettle orchard 42';
