@@ -43,20 +43,23 @@ export function navigate(route, { flash } = {}) {
 
 // ---- status messages (one polite live region, shown as a banner) ----
 const statusEl = () => document.getElementById('status');
+let statusTimer = null;
 
 export function setStatus(text, kind = 'success') {
   const el = statusEl();
+  window.clearTimeout(statusTimer);
   el.className = `status status--${kind}`;
   // Clear first so the same message twice is announced twice.
   el.textContent = '';
   if (text) {
-    window.setTimeout(() => {
+    statusTimer = window.setTimeout(() => {
       replaceChildren(el, h('p', { class: 'status__text' }, text));
     }, 30);
   }
 }
 
 function clearStatus() {
+  window.clearTimeout(statusTimer);
   const el = statusEl();
   el.className = 'status';
   el.textContent = '';

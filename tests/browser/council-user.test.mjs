@@ -68,6 +68,8 @@ test('council user: home, change password in My profile, sign out, sign in again
     await waitForText(page.locator('#password-form .error-summary'), error.message);
   }
 
+  await screenshot(page, 'profile-errors.png');
+
   // A good new password is accepted.
   const NEW_PASSWORD = 'granite kettle orchard 42';
   await changePassword(page, DEMO_PASSWORD, NEW_PASSWORD);

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
-import { launch, newPage, signIn, waitForText, waitForHeading } from './helpers.mjs';
+import { launch, newPage, signIn, waitForText, waitForHeading, screenshot } from './helpers.mjs';
 
 let stack; let browser;
 // A tight sign-in rate limit so that nginx answers 429 after a few tries.
@@ -27,6 +27,7 @@ test('unknown user, then too many attempts: each with a plain message', async ()
     saw429 = text.includes('too many sign-in attempts');
   }
   assert.ok(saw429, 'the rate-limit message was never shown');
+  await screenshot(page, 'signin-error.png');
   await waitForHeading(page, 'Sign in to Connect');
   assertClean();
 });
