@@ -1,0 +1,100 @@
+// Shared helpers for the browser tests: launch Debian's chromium, sign in through the page, and
+// catch script errors and Content-Security-Policy violations.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { ROOT, DEMO_PASSWORD } from '../lib/stack.mjs';
+
+export { DEMO_PASSWORD };
+export const OUT = join(ROOT, 'tests', 'out');
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * A new context + page that records page errors, CSP violations and window dialogs
+ * (alert/confirm/prompt must never appear). `problems` lists them; `assertClean()` checks none.
+ */
+export async function newPage(browser, { viewport = { width: 1280, height: 900 } } = {}) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(text)) problems.push(`csp: ${text}`);
+  });
+  page.on('dialog', async (d) => { problems.push(`window dialog: ${d.type()} ${d.message()}`); await d.dismiss(); });
+  return {
+    context, page, problems,
+    assertClean() { assert.deepEqual(problems, [], `problems in the page:\n${problems.join('\n')}`); },
+  };
+}
+
+/** The page's main heading. */
+export function heading(page) {
+  return page.locator('#page h1');
+}
+
+/** The status banner (live region). */
+export function status(page) {
+  return page.locator('#status');
+}
+
+/** Go to the sign-in page (from anywhere) and sign in through the form. */
+export async function signIn(page, base, username, password = DEMO_PASSWORD, { goto = true } = {}) {
+  if (goto) await page.goto(`${base}/#/signin`);
+  await page.getByRole('heading', { level: 1, name: 'Sign in to Connect' }).waitFor();
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Fill and submit a change-password form (forced page or My profile). */
+export async function changePassword(page, current, next, confirm = next) {
+  const form = page.locator('form#forced-password-form, form#password-form');
+  await form.locator('input[name="current_password"]').fill(current);
+  await form.locator('input[name="new_password"]').fill(next);
+  await form.locator('input[name="confirm_password"]').fill(confirm);
+  await form.locator('button[type="submit"]').click();
+}
+
+export async function signOut(page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Sign in to Connect' }).waitFor();
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(OUT, { recursive: true });
+  await page.screenshot({ path: join(OUT, name), fullPage: true });
+}
+
+/** Text of the user-accounts table row for `username` (or null when absent). */
+export function userRow(page, username) {
+  return page.locator(`#users-table tbody tr[data-username="${username}"]`);
+}
+
+/** Wait until the locator's visible text contains `text` (string or RegExp); returns the text. */
+export async function waitForText(locator, text, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  let last = null;
+  for (;;) {
+    last = await locator.first().innerText({ timeout: 1000 }).catch(() => null);
+    if (last !== null && (text instanceof RegExp ? text.test(last) : last.includes(text))) return last;
+    if (Date.now() > deadline) {
+      throw new assert.AssertionError({ message: `expected ${text} in ${locator} but saw: ${JSON.stringify(last)}` });
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Wait until the main heading reads `text`. */
+export async function waitForHeading(page, text) {
+  return waitForText(heading(page), text instanceof RegExp ? text : new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+}

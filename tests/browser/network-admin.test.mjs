@@ -1,0 +1,85 @@
+// The Network admin picks any organisation, adds a council and its first administrator.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack } from '../lib/stack.mjs';
+import {
+  launch, newPage, signIn, changePassword, status, waitForText, waitForHeading, screenshot, userRow,
+} from './helpers.mjs';
+
+let stack; let browser;
+before(async () => { stack = await startStack(); browser = await launch(); });
+after(async () => { await browser?.close(); await stack?.stop(); });
+
+test('Network admin: organisation picker, add a council and its first admin', async () => {
+  const A = await newPage(browser);
+  const page = A.page;
+  await signIn(page, stack.base, 'net.admin');
+  await waitForHeading(page, /^Welcome, /);
+  await waitForText(page.locator('#home-summary'), 'Network');
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'User accounts' }).click();
+  await waitForHeading(page, 'User accounts');
+  await userRow(page, 'net.admin').waitFor();
+
+  // Pick another organisation.
+  const picker = page.locator('#org-picker');
+  const options = await picker.getByLabel('Organisation').locator('option').allInnerTexts();
+  assert.ok(options.some((o) => o.includes('Home Office')), options.join(', '));
+  const ebc = options.find((o) => /Eastbrook/.test(o));
+  assert.ok(ebc, options.join(', '));
+  await picker.getByLabel('Organisation').selectOption({ label: ebc });
+  await picker.getByRole('button', { name: 'Show users' }).click();
+  await userRow(page, 'ebc.admin').waitFor();
+  await waitForText(page.locator('#users-heading'), 'Eastbrook');
+  assert.match(page.url(), /#\/users\?org=\d+$/);
+  assert.equal(await userRow(page, 'net.admin').count(), 0);
+  // A reload keeps the chosen organisation.
+  await page.reload();
+  await waitForHeading(page, 'User accounts');
+  await userRow(page, 'ebc.admin').waitFor();
+
+  // A council code that exists is refused on the code field.
+  const council = page.locator('#add-council-form');
+  await council.getByLabel('Council name').fill('Another Northfield');
+  await council.getByLabel('Code').fill('NFC');
+  await council.getByRole('button', { name: 'Add council' }).click();
+  await page.waitForSelector('#add-council-form input[name="code"][aria-invalid="true"]');
+
+  // Add a council (the code is upper-cased), then its first admin.
+  await council.getByLabel('Council name').fill('Southbay District Council');
+  await council.getByLabel('Code').fill('sbdc');
+  await council.getByRole('button', { name: 'Add council' }).click();
+  await waitForText(status(page), 'Southbay District Council (SBDC) has been added');
+  await waitForText(page.locator('#users-heading'), 'Southbay District Council');
+  await page.locator('#users-empty').waitFor();
+  const form = page.locator('#add-user-form');
+  assert.equal(await form.getByLabel('Role').inputValue(), 'admin');
+  assert.match(await form.getByLabel('Organisation').locator('option:checked').innerText(), /Southbay District Council/);
+  await form.getByLabel('User name').fill('sbdc.admin');
+  await form.getByLabel('Full name').fill('Sam Bay');
+  await form.getByRole('button', { name: 'Create user' }).click();
+  await waitForText(page.locator('#temp-password-panel'), 'Temporary password for Sam Bay (sbdc.admin)');
+  const temp = (await page.locator('#temp-password').innerText()).trim();
+  const row = userRow(page, 'sbdc.admin');
+  await row.waitFor();
+  assert.equal((await row.locator('td').nth(1).innerText()).trim(), 'Administrator');
+  await screenshot(page, 'user-accounts-network.png');
+
+  // The new council admin signs in, changes the password and manages their own council.
+  const B = await newPage(browser, { viewport: { width: 390, height: 844 } });
+  await signIn(B.page, stack.base, 'sbdc.admin', temp);
+  await waitForHeading(B.page, 'Change your password');
+  await changePassword(B.page, temp, 'southbay harbour lights 7');
+  await waitForHeading(B.page, 'Welcome, Sam Bay');
+  await waitForText(B.page.locator('#home-summary'), 'Southbay District Council');
+  await screenshot(B.page, 'home-mobile.png');
+  await B.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'User accounts' }).click();
+  await waitForHeading(B.page, 'User accounts');
+  await userRow(B.page, 'sbdc.admin').waitFor();
+  assert.equal(await B.page.locator('#org-picker').count(), 0);
+  assert.equal(await B.page.locator('#add-council-form').count(), 0);
+  await screenshot(B.page, 'user-accounts-mobile.png');
+
+  A.assertClean();
+  B.assertClean();
+});

@@ -1,0 +1,285 @@
+// Connect single-page app: the shell (session state, hash router, navigation, status messages).
+// No framework and no build step; pages live in ./js/pages/.
+import { api, setHooks } from './js/api.js';
+import { replaceChildren, h } from './js/dom.js';
+import { renderSignIn } from './js/pages/signin.js';
+import { renderForcedChange } from './js/pages/password.js';
+import { renderHome } from './js/pages/home.js';
+import { renderProfile } from './js/pages/profile.js';
+import { renderUsers } from './js/pages/users.js';
+import { orgKindLabel, isAdmin } from './js/labels.js';
+
+const SIGNED_IN_FLAG = 'connect.signedIn';
+export const EXPIRED_MESSAGE = 'Your session has expired. Please sign in again.';
+
+const state = {
+  user: null,
+  returnTo: null, // hash to go back to after signing in
+  flash: null, // {text, kind} shown after the next render
+  renderSeq: 0,
+};
+
+const PAGES = {
+  signin: { title: 'Sign in', render: renderSignIn, public: true },
+  'change-password': { title: 'Change your password', render: renderForcedChange },
+  home: { title: 'Home', render: renderHome },
+  profile: { title: 'My profile', render: renderProfile },
+  users: { title: 'User accounts', render: renderUsers, admin: true },
+};
+
+function parseHash() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const [path, qs = ''] = raw.split('?');
+  return { path: path || '', params: new URLSearchParams(qs), hash: `#/${raw}` };
+}
+
+/** Go to a route ('home', 'users?org=2'); re-renders even when the hash does not change. */
+export function navigate(route, { flash } = {}) {
+  if (flash) state.flash = flash;
+  const target = `#/${route}`;
+  if (location.hash === target) render();
+  else location.hash = target;
+}
+
+// ---- status messages (one polite live region, shown as a banner) ----
+const statusEl = () => document.getElementById('status');
+let statusTimer = null;
+
+export function setStatus(text, kind = 'success') {
+  const el = statusEl();
+  window.clearTimeout(statusTimer);
+  el.className = `status status--${kind}`;
+  // Clear first so the same message twice is announced twice.
+  el.textContent = '';
+  if (text) {
+    statusTimer = window.setTimeout(() => {
+      replaceChildren(el, h('p', { class: 'status__text' }, text));
+    }, 30);
+  }
+}
+
+function clearStatus() {
+  window.clearTimeout(statusTimer);
+  const el = statusEl();
+  el.className = 'status';
+  el.textContent = '';
+}
+
+// ---- session ----
+function markSignedIn(on) {
+  try {
+    if (on) sessionStorage.setItem(SIGNED_IN_FLAG, '1');
+    else sessionStorage.removeItem(SIGNED_IN_FLAG);
+  } catch { /* storage may be unavailable */ }
+}
+
+function wasSignedIn() {
+  try { return sessionStorage.getItem(SIGNED_IN_FLAG) === '1'; } catch { return false; }
+}
+
+function sessionExpired() {
+  const { path, hash } = parseHash();
+  if (state.user || wasSignedIn()) {
+    if (path && path !== 'signin' && path !== 'change-password') state.returnTo = hash;
+    state.flash = { text: EXPIRED_MESSAGE, kind: 'warning' };
+  }
+  state.user = null;
+  markSignedIn(false);
+  updateChrome();
+  navigate('signin');
+}
+
+/** Called by the sign-in page with the USER from a successful login. */
+export function signedIn(user) {
+  state.user = user;
+  markSignedIn(true);
+  updateChrome();
+  if (user.must_change_password) {
+    navigate('change-password');
+    return;
+  }
+  continueToApp();
+}
+
+/** After signing in (and any forced password change): back to where the user was, else home. */
+export function continueToApp(flash) {
+  const back = state.returnTo;
+  state.returnTo = null;
+  if (flash) state.flash = flash;
+  if (back && back !== '#/signin' && back !== '#/change-password') {
+    if (location.hash === back) render();
+    else location.hash = back;
+  } else {
+    navigate('home');
+  }
+}
+
+export async function signOut() {
+  try {
+    await api.post('/api/auth/logout', undefined, { handle401: false });
+  } catch { /* the session may be gone already; sign out locally regardless */ }
+  state.user = null;
+  state.returnTo = null;
+  markSignedIn(false);
+  updateChrome();
+  navigate('signin', { flash: { text: 'You have signed out.', kind: 'success' } });
+}
+
+/** Re-read the signed-in user (role and organisation can change at any time). */
+export async function refreshUser() {
+  const user = await api.get('/api/me');
+  state.user = user;
+  updateChrome();
+  return user;
+}
+
+setHooks({
+  unauthenticated: () => sessionExpired(),
+  passwordChangeRequired: () => {
+    if (state.user) state.user.must_change_password = true;
+    updateChrome();
+    navigate('change-password');
+  },
+});
+
+// ---- header and navigation ----
+function updateChrome() {
+  const nav = document.getElementById('site-nav');
+  const who = document.getElementById('who');
+  const user = state.user;
+  const { path } = parseHash();
+  if (!user) {
+    nav.hidden = true;
+    who.hidden = true;
+    who.textContent = '';
+    return;
+  }
+  nav.hidden = false;
+  const forced = Boolean(user.must_change_password);
+  for (const li of nav.querySelectorAll('li')) {
+    if (li.classList.contains('site-nav__signout')) { li.hidden = false; continue; }
+    if (forced) { li.hidden = true; continue; }
+    li.hidden = li.hasAttribute('data-admin-only') ? !isAdmin(user) : false;
+  }
+  for (const a of nav.querySelectorAll('a[data-route]')) {
+    if (a.dataset.route === path) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  who.hidden = false;
+  const org = user.org || {};
+  replaceChildren(who,
+    h('span', { class: 'site-header__user' }, user.name || user.username),
+    h('span', { class: 'site-header__org' }, `${org.name || ''}${org.kind ? ` (${orgKindLabel(org.kind)})` : ''}`));
+}
+
+// ---- router ----
+async function render() {
+  const seq = ++state.renderSeq;
+  const { path, params, hash } = parseHash();
+  const page = PAGES[path];
+  const user = state.user;
+
+  if (!page) { navigate(user ? 'home' : 'signin'); return; }
+  if (page.public) {
+    if (user) { navigate(user.must_change_password ? 'change-password' : 'home'); return; }
+  } else {
+    if (!user) {
+      state.returnTo = hash;
+      navigate('signin');
+      return;
+    }
+    if (user.must_change_password && path !== 'change-password') { navigate('change-password'); return; }
+    if (!user.must_change_password && path === 'change-password') { navigate('home'); return; }
+  }
+
+  const flash = state.flash;
+  state.flash = null;
+  clearStatus();
+  updateChrome();
+
+  const container = document.getElementById('page');
+  const main = document.getElementById('main-content');
+  main.setAttribute('aria-busy', 'true');
+  const section = h('div', { class: 'page' });
+  const ctx = {
+    user: state.user,
+    params,
+    navigate,
+    setStatus,
+    refreshUser,
+    signedIn,
+    continueToApp,
+    isCurrent: () => seq === state.renderSeq,
+  };
+  try {
+    // Signed-in pages start from a fresh USER: an expired session shows here, on any navigation.
+    if (!page.public) {
+      ctx.user = await refreshUser();
+      if (seq !== state.renderSeq) return;
+      if (ctx.user.must_change_password && path !== 'change-password') { navigate('change-password'); return; }
+      if (page.admin && !isAdmin(ctx.user)) {
+        navigate('home', { flash: { text: 'Only administrators can manage user accounts.', kind: 'warning' } });
+        return;
+      }
+    }
+    await page.render(section, ctx);
+  } catch (error) {
+    if (error && error.handled) return;
+    if (seq !== state.renderSeq) return;
+    replaceChildren(section,
+      h('h1', { class: 'heading-l', tabindex: '-1' }, 'Sorry, there is a problem'),
+      h('p', { class: 'body' }, (error && error.message) || 'Something went wrong.'),
+      h('p', { class: 'body' }, h('a', { href: '#/home', class: 'link' }, 'Go to the home page')));
+  }
+  if (seq !== state.renderSeq) return;
+  main.removeAttribute('aria-busy');
+  replaceChildren(container, section);
+  document.title = `${page.title} – Connect`;
+  const heading = section.querySelector('h1');
+  if (heading) {
+    if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: false });
+  }
+  window.scrollTo(0, 0);
+  if (flash) setStatus(flash.text, flash.kind);
+}
+
+async function start() {
+  document.getElementById('sign-out').addEventListener('click', () => { signOut(); });
+  // Following a link to the page already shown reloads it (fresh data), as a normal site would.
+  document.addEventListener('click', (ev) => {
+    if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    const a = ev.target instanceof Element ? ev.target.closest('a[href^="#/"]') : null;
+    if (a && a.getAttribute('href') === location.hash) {
+      ev.preventDefault();
+      render();
+    }
+  });
+  // The skip link must not change the hash (that is the router's).
+  document.getElementById('skip-link').addEventListener('click', (ev) => {
+    ev.preventDefault();
+    const heading = document.querySelector('#page h1');
+    (heading || document.getElementById('main-content')).focus();
+  });
+  try {
+    state.user = await api.get('/api/me', { handle401: false });
+    markSignedIn(true);
+  } catch (error) {
+    state.user = null;
+    if (error.status === 401) {
+      if (wasSignedIn()) {
+        const { path, hash } = parseHash();
+        if (path && path !== 'signin' && path !== 'change-password') state.returnTo = hash;
+        state.flash = { text: EXPIRED_MESSAGE, kind: 'warning' };
+      }
+      markSignedIn(false);
+    } else if (error.code !== 'password_change_required') {
+      state.flash = { text: error.message, kind: 'error' };
+    }
+  }
+  window.addEventListener('hashchange', () => { render(); });
+  updateChrome();
+  render();
+}
+
+start();

@@ -1,0 +1,129 @@
+// Form building and error display: labelled inputs, hints, an error summary at the top of the form,
+// and a message next to each invalid input (aria-invalid + aria-describedby).
+import { h, uid, visuallyHidden } from './dom.js';
+
+/**
+ * field({label, name, type='text', hint, autocomplete, required, value, options, width, attrs})
+ * Returns the form-group element; the control is at .control.
+ * `options` makes a <select>: [{value, label}].
+ */
+export function field({ label, name, type = 'text', hint, autocomplete, required = false, value, options, width, attrs = {} }) {
+  const id = uid(`f-${name}`);
+  const hintId = hint ? `${id}-hint` : null;
+  let control;
+  if (options) {
+    control = h('select', { id, name, class: ['select', width && `input--${width}`], required, ...attrs },
+      options.map((o) => h('option', { value: o.value, selected: value !== undefined && String(o.value) === String(value) }, o.label)));
+  } else {
+    control = h('input', {
+      id, name, type, class: ['input', width && `input--${width}`], autocomplete, required, value,
+      spellcheck: type === 'text' ? 'false' : undefined, ...attrs,
+    });
+  }
+  if (hintId) control.setAttribute('aria-describedby', hintId);
+  const group = h('div', { class: 'form-group', dataset: { field: name } },
+    h('label', { class: 'label', for: id }, label),
+    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+    control);
+  group.control = control;
+  return group;
+}
+
+/** Remove every error shown in the form. */
+export function clearErrors(form) {
+  const summary = form.querySelector(':scope > .error-summary');
+  if (summary) summary.remove();
+  for (const group of form.querySelectorAll('.form-group--error')) {
+    group.classList.remove('form-group--error');
+    const msg = group.querySelector('.field-error');
+    const control = group.querySelector('input, select, textarea');
+    if (control) {
+      control.removeAttribute('aria-invalid');
+      if (msg) {
+        const ids = (control.getAttribute('aria-describedby') || '').split(/\s+/).filter((x) => x && x !== msg.id);
+        if (ids.length) control.setAttribute('aria-describedby', ids.join(' '));
+        else control.removeAttribute('aria-describedby');
+      }
+    }
+    if (msg) msg.remove();
+  }
+}
+
+/** Find the control named `name` in the form, if any. */
+export function controlFor(form, name) {
+  if (!name) return null;
+  for (const el of form.elements) if (el.name === name) return el;
+  return null;
+}
+
+/**
+ * showErrors(form, [{field, message}], {title}) — shows a summary at the top of the form (focused,
+ * so it is announced) and a message above each named control.
+ */
+export function showErrors(form, errors, { title = 'There is a problem', focus = true } = {}) {
+  clearErrors(form);
+  const items = [];
+  for (const { field: name, message } of errors) {
+    const control = controlFor(form, name);
+    if (control) {
+      const group = control.closest('.form-group');
+      const msgId = `${control.id}-error`;
+      const msg = h('p', { class: 'field-error', id: msgId }, visuallyHidden('Error: '), message);
+      if (group) {
+        group.classList.add('form-group--error');
+        control.before(msg);
+      }
+      control.setAttribute('aria-invalid', 'true');
+      const ids = (control.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+      ids.push(msgId);
+      control.setAttribute('aria-describedby', ids.join(' '));
+      const link = h('a', { href: `#${control.id}`, class: 'error-summary__link' }, message);
+      link.addEventListener('click', (ev) => { ev.preventDefault(); control.focus(); });
+      items.push(h('li', {}, link));
+    } else {
+      items.push(h('li', {}, message));
+    }
+  }
+  const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1' },
+    h('h2', { class: 'error-summary__title' }, title),
+    h('ul', { class: 'error-summary__list' }, items));
+  form.prepend(summary);
+  if (focus) summary.focus();
+  return summary;
+}
+
+/** Show an ApiError (or any error) on a form; `map` may turn a code into {field, message}. */
+export function showApiError(form, error, map = {}) {
+  if (error && error.handled) return;
+  const mapped = map[error.code];
+  if (mapped) {
+    const m = typeof mapped === 'function' ? mapped(error) : mapped;
+    showErrors(form, [{ field: m.field === undefined ? error.field : m.field, message: m.message || error.message }]);
+  } else {
+    showErrors(form, [{ field: error.field, message: error.message || 'Something went wrong. Try again.' }]);
+  }
+}
+
+/** Disable the submit button while `fn` runs, so a double click does not send twice. */
+export async function busy(form, fn) {
+  const buttons = [...form.querySelectorAll('button')];
+  for (const b of buttons) b.disabled = true;
+  form.setAttribute('aria-busy', 'true');
+  try {
+    return await fn();
+  } finally {
+    for (const b of buttons) b.disabled = false;
+    form.removeAttribute('aria-busy');
+  }
+}
+
+/** Trimmed string value of a named control. */
+export function valueOf(form, name) {
+  const c = controlFor(form, name);
+  return c ? c.value : '';
+}
+
+/** Number of Unicode characters (code points), as the server's password policy counts. */
+export function charCount(s) {
+  return [...s].length;
+}

@@ -1,0 +1,37 @@
+// Home: who is signed in, for which organisation, and where to go next.
+import { h, summaryRow } from '../dom.js';
+import { orgKindLabel, roleLabel, isAdmin, isNetworkAdmin } from '../labels.js';
+
+export async function renderHome(section, ctx) {
+  const user = ctx.user;
+  const org = user.org || {};
+  const cards = [
+    h('li', { class: 'card' },
+      h('h3', { class: 'card__title' }, h('a', { href: '#/profile', class: 'link card__link' }, 'My profile')),
+      h('p', { class: 'card__text' }, 'See your account details and change your password.')),
+  ];
+  if (isAdmin(user)) {
+    cards.push(h('li', { class: 'card' },
+      h('h3', { class: 'card__title' }, h('a', { href: '#/users', class: 'link card__link' }, 'User accounts')),
+      h('p', { class: 'card__text' }, isNetworkAdmin(user)
+        ? 'Add councils and manage the user accounts of any organisation.'
+        : `Add, unlock and remove user accounts for ${org.name || 'your organisation'}, and reset their passwords.`)));
+  }
+
+  section.append(
+    h('span', { class: 'caption' }, org.name || ''),
+    h('h1', { class: 'heading-l', id: 'home-heading' }, `Welcome, ${user.name || user.username}`),
+    h('div', { class: 'columns' },
+      h('div', { class: 'columns__main' },
+        h('h2', { class: 'heading-m' }, 'Your account'),
+        h('dl', { class: 'summary-list', id: 'home-summary' },
+          summaryRow('Name', user.name || ''),
+          summaryRow('User name', user.username || ''),
+          summaryRow('Role', roleLabel(user.role)),
+          summaryRow('Organisation', org.name || ''),
+          summaryRow('Organisation type', orgKindLabel(org.kind)),
+          summaryRow('Team', user.team ? user.team : 'No team'))),
+      h('div', { class: 'columns__side' },
+        h('h2', { class: 'heading-m' }, 'What you can do'),
+        h('ul', { class: 'cards' }, cards))));
+}
