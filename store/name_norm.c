@@ -1,6 +1,7 @@
 /* name_norm.c - folding names for search. */
 #include "name_norm.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* ASCII folding for the Latin-1 Supplement and Latin Extended-A letters (U+00C0..U+017F). */
@@ -12,14 +13,12 @@ static const char *fold_latin(unsigned cp)
         /* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
         /* F0 */ "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y",
     };
-    static const char ext_a[] = /* U+0100..U+017F, two per base letter mostly */
-        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkklllllllllln"
-        "nnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+    static const char ext_a[] = /* U+0100..U+017F: the base letter of each (from Unicode's decompositions) */
+        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnn"
+        "oooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
     if (cp >= 0xC0 && cp <= 0xFF)
         return l1[cp - 0xC0];
     if (cp >= 0x100 && cp <= 0x17F) {
-        static char one[2];
-        (void)one;
         size_t i = cp - 0x100;
         if (i < sizeof ext_a - 1) {
             static const char *const letters[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
@@ -197,7 +196,9 @@ int name_distance(const char *a, const char *b, int cap)
         return strcmp(a, b) == 0 ? 0 : cap + 1;
     if ((la > lb ? la - lb : lb - la) > (size_t)cap)
         return cap + 1;
-    int prev[65], cur[65];
+    /* Optimal string alignment: Levenshtein plus swaps of neighbours ("Mohamed"/"Mohaemd"). */
+    int rows[3][65];
+    int *pp = rows[0], *prev = rows[1], *cur = rows[2];
     for (size_t j = 0; j <= lb; j++)
         prev[j] = (int)j;
     for (size_t i = 1; i <= la; i++) {
@@ -207,17 +208,19 @@ int name_distance(const char *a, const char *b, int cap)
             int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
             int del = prev[j] + 1, ins = cur[j - 1] + 1;
             int v = sub < del ? sub : del;
-            cur[j] = v < ins ? v : ins;
-            /* a transposition of neighbours counts as one edit (Damerau) */
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev[j - 2] + 1 < cur[j]) {
-                /* prev row of prev is not kept; approximate with sub cost path */
-            }
-            if (cur[j] < best)
-                best = cur[j];
+            v = v < ins ? v : ins;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            cur[j] = v;
+            if (v < best)
+                best = v;
         }
         if (best > cap)
             return cap + 1;
-        memcpy(prev, cur, sizeof cur);
+        int *t = pp;
+        pp = prev;
+        prev = cur;
+        cur = t;
     }
-    return prev[lb];
+    return prev[lb] > cap ? cap + 1 : prev[lb];
 }

@@ -25,6 +25,14 @@ static const char *const db_names[DB_COUNT] = {
     [DB_SESSIONS] = "sessions",
     [DB_USER_SESSIONS] = "user_sessions",
     [DB_AUDIT] = "audit",
+    [DB_CASES] = "cases",
+    [DB_CASE_NAME] = "case_name",
+    [DB_CASE_DOB] = "case_dob",
+    [DB_CASE_HOREF] = "case_horef",
+    [DB_CASE_FACET] = "case_facet",
+    [DB_CASE_COUNT] = "case_count",
+    [DB_CASE_HISTORY] = "case_history",
+    [DB_DOCS] = "docs",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)

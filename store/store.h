@@ -47,6 +47,14 @@ typedef enum {
     DB_SESSIONS,      /* 16-byte session id -> session JSON {uid, start, abs} */
     DB_USER_SESSIONS, /* u64 user id | 16-byte session id -> empty */
     DB_AUDIT,         /* u64 sequence -> audit event JSON (append-only, hash-chained) */
+    DB_CASES,         /* u64 case id -> case JSON (store_case.h) */
+    DB_CASE_NAME,     /* scope | name token | 0 | case id | person -> filter tuple + tokens */
+    DB_CASE_DOB,      /* scope | YYYYMMDD | case id | person -> filter tuple + tokens */
+    DB_CASE_HOREF,    /* scope | HO reference | 0 | case id | person -> filter tuple */
+    DB_CASE_FACET,    /* scope | facet | value | 0 | ~case id -> filter tuple (lists, newest first) */
+    DB_CASE_COUNT,    /* scope | facet | value -> u64 count (totals and home-page counters) */
+    DB_CASE_HISTORY,  /* case id | u64 sequence -> history row JSON */
+    DB_DOCS,          /* u64 document id -> file bytes */
     DB_COUNT
 } store_db;
 

@@ -1,0 +1,88 @@
+/*
+ * store_case.h - cases: records, their indexes, history rows and document files.
+ *
+ * A case record is the JSON the API describes, stored with ids instead of names:
+ *   {"id","council_id","status","principal":PERSON,"dependants":[PERSON…],"immigration":{…},
+ *    "finance":{…}|null,"closure":{…}|null,"caseworker_id":N|null,"team","legislation",
+ *    "household_type","address","la_involvement","documents":[…],"next_person":N,
+ *    "created_at","created_by","updated_at","updated_by"}
+ *
+ * Indexes (store.h lists their keys) are written for two scopes: the case's council and 0 (every
+ * council, for the Home Office). Each index entry carries a compact filter tuple (status,
+ * legislation, caseworker, team) so a search can filter without reading records. Counts per facet
+ * (status, caseworker, team, legislation, all) are kept in DB_CASE_COUNT in the same transaction.
+ * store_case_put() rewrites all of a case's index entries from the old and new record, so indexes
+ * can never drift from records.
+ */
+#ifndef CONNECT_STORE_CASE_H
+#define CONNECT_STORE_CASE_H
+
+#include "store.h"
+
+/* Facets of the list index and the counters. */
+#define FACET_ALL 'a'
+#define FACET_STATUS 's'
+#define FACET_CASEWORKER 'w'
+#define FACET_TEAM 't'
+#define FACET_LEGISLATION 'l'
+
+/* The enumerations the store indexes by code (index 0 is "none"). NULL-terminated. */
+extern const char *const case_statuses[];     /* open_referral, open_supported, closed */
+extern const char *const case_legislations[]; /* care_act_2014, children_act_s17, ... */
+int case_enum_code(const char *const *list, const char *value); /* 0 when unknown */
+
+/* Creates the case from `rec` (without "id"; it is assigned and set). */
+int store_case_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id_out);
+int store_case_get(store *s, MDB_txn *txn, uint64_t id, json_t **out);
+/* Replaces `old` by `rec` (same id), re-indexing. */
+int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec);
+
+/* Count of a facet value in a scope (0 when none). value NULL for FACET_ALL. */
+int store_case_count(store *s, MDB_txn *txn, uint64_t scope, char facet, const char *value, uint64_t *out);
+
+/* Appends one history row {"at","by","field","old","new"} for the case. */
+int store_case_history_add(store *s, MDB_txn *txn, uint64_t case_id, json_t *row);
+/* Writes a history row for every field that differs between old and new (old NULL: creation). */
+int store_case_history_diff(store *s, MDB_txn *txn, uint64_t case_id, const json_t *old, const json_t *rec,
+                            const char *at, uint64_t by);
+/* History rows, newest first, with sequence < before (0: from the newest); *next = 0 at the end. */
+int store_case_history_list(store *s, MDB_txn *txn, uint64_t case_id, uint64_t before, size_t limit, json_t **items,
+                            uint64_t *next, size_t *total);
+
+/* Document files. */
+int store_doc_put(store *s, MDB_txn *txn, uint64_t doc_id, const void *data, size_t len);
+/* Points *data at the bytes inside the transaction (valid until it ends). */
+int store_doc_get(store *s, MDB_txn *txn, uint64_t doc_id, const void **data, size_t *len);
+int store_doc_del(store *s, MDB_txn *txn, uint64_t doc_id);
+
+/* ---- search ---- */
+
+typedef enum { CASEQ_ALL, CASEQ_NAME, CASEQ_DOB, CASEQ_HOREF } caseq_kind;
+
+typedef struct {
+    uint64_t scope;         /* council id, or 0 for every council */
+    caseq_kind kind;
+    const char *text;       /* CASEQ_NAME: the name as typed; CASEQ_HOREF: the normalised reference */
+    char dob[9];            /* CASEQ_DOB: YYYYMMDD */
+    int status;             /* case_statuses code, 0 any */
+    int legislation;        /* case_legislations code, 0 any */
+    uint64_t caseworker;    /* 0 any */
+    const char *team;       /* NULL any */
+    uint64_t before;        /* only case ids < before (the cursor); 0 from the newest */
+    size_t limit;
+} case_query;
+
+/* Finds matching case ids, newest first: ids[0..*n) (ids has room for q->limit), *total matches in
+ * all, *next the cursor for the next page (0 when none). */
+int store_case_search(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids, size_t *n, size_t *total,
+                      uint64_t *next);
+
+/* Open cases of the council with a person born on dob (YYYYMMDD) whose name is similar to
+ * given + family: up to max (case id, person id) pairs. */
+int store_case_similar(store *s, MDB_txn *txn, uint64_t council, const char *dob, const char *given,
+                       const char *family, uint64_t *case_ids, unsigned *person_ids, size_t max, size_t *n);
+
+/* Normalises an HO reference (upper case, letters/digits/'/'/'-' kept, others dropped) into out. */
+void case_horef_norm(const char *in, char *out, size_t cap);
+
+#endif
