@@ -105,7 +105,7 @@ test('success: 204, the new password signs in, the old one does not', async () =
   assert.equal(me.json.must_change_password, false);
 });
 
-test('a password equal to the current one is still subject to the policy only (reuse of a strong one is allowed or refused on new_password)', async () => {
+test('new password equal to the current one: 204, or 422 on new_password', async () => {
   const made = await createActiveUser(admin, { username: 'me.same' });
   const r = await put(made.client, { current_password: STRONG, new_password: STRONG });
   assert.ok([204, 422].includes(r.status), `${r.status} ${r.text}`);

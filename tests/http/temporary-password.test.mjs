@@ -65,8 +65,7 @@ test('GET /api/me works with a temporary password', async () => {
   assert.equal(r.json.must_change_password, true);
 });
 
-test('the temporary password cannot be kept: setting it again is refused or the flag stays until a real change', async () => {
-  // the new password must differ from the temporary one or pass the policy; either way the account still needs a change
+test('with a temporary password, a wrong current password gives 422 current_password and the restriction stays', async () => {
   const r = await newAdmin.req('PUT', '/api/me/password', { body: { current_password: 'wrong-temporary-pw', new_password: STRONG } });
   assertError(r, 422, 'validation_failed', 'current_password');
   assertError(await newAdmin.req('GET', '/api/users'), 403, 'password_change_required', null);
