@@ -246,10 +246,13 @@ test('reset-password: 200 {temporary_password}, unlocks, requires a change', asy
 // ---- plain users ---------------------------------------------------------------------------------
 
 test('a plain user gets 403 forbidden on every admin endpoint, and nothing changes', async () => {
-  const target = await findUser(nfcAdmin, 'nfc.admin');
-  const n = await total(nfcAdmin);
-  for (const c of [nfcUser, hoUser]) {
+  const nTotals = [await total(nfcAdmin), await total(hoAdmin)];
+  const targets = [];
+  for (const [c, admin, targetName] of [[nfcUser, nfcAdmin, 'nfc.admin'], [hoUser, hoAdmin, 'ho.admin']]) {
     const who = c.user.username;
+    // the target is an admin of the user's own organisation (another org's record would answer 404)
+    const target = await findUser(admin, targetName);
+    targets.push([admin, target]);
     const calls = [
       ['GET', '/api/users'], ['GET', `/api/users?org=${orgs.NFC.id}`], ['GET', `/api/users/${target.id}`],
       ['GET', `/api/users/${c.user.id}`],
@@ -263,10 +266,12 @@ test('a plain user gets 403 forbidden on every admin endpoint, and nothing chang
     const me = await c.req('GET', '/api/me');
     assert.equal(me.json.role, 'user', `${who} still a user`);
   }
-  assert.equal(await total(nfcAdmin), n, 'nothing created');
-  const t = await nfcAdmin.req('GET', `/api/users/${target.id}`);
-  assert.equal(t.json.name, target.name, 'target unchanged');
-  assert.equal(await loginStatus(stack.base, 'nfc.admin', DEMO_PASSWORD), 200, 'target password not reset');
+  assert.deepEqual([await total(nfcAdmin), await total(hoAdmin)], nTotals, 'nothing created');
+  for (const [admin, target] of targets) {
+    const t = await admin.req('GET', `/api/users/${target.id}`);
+    assert.deepEqual(t.json, target, `${target.username} unchanged`);
+    assert.equal(await loginStatus(stack.base, target.username, DEMO_PASSWORD), 200, `${target.username} password not reset`);
+  }
   assert.ok(!(await netAdmin.req('GET', '/api/orgs?limit=500')).json.items.some((o) => o.code === 'EVIL'), 'no org created');
 });
 
