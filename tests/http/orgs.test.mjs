@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
-import { assertError, assertList, assertOrg, assertStatus, signIn, ISO_TIME } from '../lib/http.mjs';
+import { assertError, assertList, assertOrg, assertStatus, createActiveUser, signIn, ISO_TIME } from '../lib/http.mjs';
 
 let stack; let net;
 before(async () => { stack = await startStack(); net = await signIn(stack.base, 'net.admin'); });
@@ -97,9 +97,11 @@ test('orgs: everyone but the Network admin gets 403 forbidden, nothing created',
 });
 
 test('orgs: a second Network admin (created by the first) has the same rights', async () => {
-  const r = await net.req('POST', '/api/users', { body: { username: 'net.deputy', name: 'Deputy', role: 'admin', team: null } });
-  assertStatus(r, 201);
-  assert.equal(r.json.user.org.kind, 'network');
+  const made = await createActiveUser(net, { username: 'net.deputy', name: 'Deputy', role: 'admin' });
+  assert.equal(made.user.org.kind, 'network');
+  const r = await made.client.req('GET', '/api/orgs');
+  assertStatus(r, 200);
+  assert.ok(r.json.items.some((o) => o.code === 'NFC'));
 });
 
 test('orgs: without a token 401', async () => {
