@@ -33,7 +33,7 @@ test('no token: 401 unauthenticated on every signed-in endpoint', async () => {
 });
 
 test('garbage bearer tokens: 401 unauthenticated', async () => {
-  for (const t of ['garbage', 'a.b.c', '..', 'e30.e30.', 'Bearer', '💥', 'x'.repeat(5000)]) {
+  for (const t of ['garbage', 'a.b.c', '..', 'e30.e30.', 'Bearer', 'x'.repeat(5000)]) {
     assertError(await bearer(t), 401, 'unauthenticated', null, `token ${t.slice(0, 20)}`);
   }
   assertError(await anon.req('GET', '/api/me', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }), 401, 'unauthenticated', null, 'Basic auth');
