@@ -1,0 +1,93 @@
+# Connect: build, run, test, bench.  `make help` lists the targets.
+CC      ?= cc
+VERSION := 0.1.0
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Istore -Iauth -Ifcgi -DCONNECT_VERSION='"$(VERSION)"' -MMD -MP
+LDLIBS  := -lfcgi -llmdb -ljansson -ljwt -largon2 -lcrypto -lpthread
+BUILD   ?= build
+BIN     ?= bin
+
+PORT    ?= 8080
+DATA    ?= var/demo
+DEMO    ?= 1
+
+# Debian packages the build, the stack and the tests need.
+DEB_PKGS := build-essential clang pkg-config libfcgi-dev liblmdb-dev lmdb-utils libjansson-dev \
+            libjwt-dev libargon2-dev libssl-dev libcmocka-dev nginx-light curl wrk nodejs npm chromium
+
+STORE_SRC := store/store.c store/store_org.c store/store_user.c store/store_session.c store/store_audit.c
+AUTH_SRC  := auth/auth_password.c auth/auth_jwt.c auth/auth_random.c
+FCGI_SRC  := fcgi/http.c fcgi/json_in.c fcgi/router.c fcgi/session.c fcgi/access_log.c fcgi/user_json.c \
+             fcgi/h_health.c fcgi/h_auth.c fcgi/h_me.c fcgi/h_users.c fcgi/h_orgs.c fcgi/worker.c
+CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
+FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))
+CTL_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/connectctl.c store/demo.c)
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all run test test-unit test-http test-browser test-asan bench deps check-deps clean help
+all: $(BIN)/connectd $(BIN)/connectctl
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BIN)/connectd: $(BUILD)/fcgi/connectd.o $(FCGI_OBJ) $(CORE_OBJ)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BIN)/connectctl: $(CTL_OBJ) $(CORE_OBJ)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BIN)/test_%: $(BUILD)/tests/unit/test_%.o $(CORE_OBJ) $(FCGI_OBJ)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+
+help:
+	@echo "make run    - install what is missing, build, start nginx + connectd on http://127.0.0.1:$(PORT)/"
+	@echo "make test   - install what is missing, then unit, HTTP and browser tests, and unit+HTTP under ASan/UBSan"
+	@echo "make bench  - wrk against the running stack (see README)"
+
+# Install missing Debian packages when root; otherwise print the command and stop.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else echo "Missing Debian packages. Run:  sudo apt-get install -y$$missing"; exit 1; fi; fi
+	@[ -d tests/node_modules/playwright-core ] || (cd tests && npm ci --no-audit --no-fund)
+
+run: deps all
+	PORT=$(PORT) DATA=$(DATA) DEMO=$(DEMO) bash nginx/serve.sh
+
+test: deps
+	$(MAKE) all
+	$(MAKE) test-unit
+	$(MAKE) test-http
+	$(MAKE) test-browser
+	$(MAKE) test-asan
+
+test-unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; CONNECT_ROOT=$(CURDIR) $$t; done
+
+test-http: all
+	cd tests && node --test --test-concurrency=1 http/
+
+test-browser: all
+	cd tests && node --test --test-concurrency=1 browser/
+
+# The same unit and HTTP tests against binaries built with AddressSanitizer + UBSan.
+test-asan:
+	$(MAKE) BUILD=build/asan BIN=bin/asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" bin/asan/connectd bin/asan/connectctl $(subst $(BIN)/,bin/asan/,$(UNIT_TESTS))
+	@set -e; for t in $(subst $(BIN)/,bin/asan/,$(UNIT_TESTS)); do echo "== $$t (asan)"; CONNECT_ROOT=$(CURDIR) $$t; done
+	cd tests && CONNECT_BIN=$(CURDIR)/bin/asan node --test --test-concurrency=1 http/
+
+bench: deps all
+	bash tests/bench/bench.sh
+
+clean:
+	rm -rf build bin
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,32 @@
+/*
+ * auth_jwt.h - session tokens: JWT signed with HS256 and nothing else.
+ *
+ * Claims: sub (user id as a decimal string), sid (32 hex digits), iat, exp. Verification pins the
+ * algorithm to HS256 (libjwt 1.10 would otherwise accept any HS* with the same secret), requires exp
+ * and iat as integers and refuses exp <= now (libjwt 1.10 checks no claim itself).
+ */
+#ifndef CONNECT_AUTH_JWT_H
+#define CONNECT_AUTH_JWT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define AUTH_KEY_LEN 32 /* 256-bit HMAC key */
+
+typedef struct {
+    uint64_t uid;
+    unsigned char sid[16];
+    int64_t iat, exp;
+} auth_claims;
+
+/* Reads the key file (64 hex digits) into key; 0 on success. */
+int auth_key_load(const char *path, unsigned char key[AUTH_KEY_LEN]);
+/* Creates the key file with a fresh random key, mode 0600, unless it exists. 0 on success. */
+int auth_key_create(const char *path);
+
+/* Signs claims; *out is malloc'd (free()). 0 on success. */
+int auth_jwt_sign(const unsigned char key[AUTH_KEY_LEN], const auth_claims *c, char **out);
+/* Verifies signature, algorithm and expiry at `now`, fills *c. 0 when valid, -1 otherwise. */
+int auth_jwt_verify(const unsigned char key[AUTH_KEY_LEN], const char *token, int64_t now, auth_claims *c);
+
+#endif

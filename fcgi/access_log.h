@@ -1,0 +1,12 @@
+/* access_log.h - one line per request: time, method, path (no query string: it may hold names),
+ * status, microseconds, user id. Never a password, token or personal data. */
+#ifndef CONNECT_ACCESS_LOG_H
+#define CONNECT_ACCESS_LOG_H
+
+#include "http.h"
+
+/* Opens (appends to) path; NULL or "-" logs to stderr. 0 on success. */
+int access_log_open(const char *path);
+void access_log_write(const http_req *r, long micros);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * connectd - the Connect FastCGI server.
+ *
+ *   connectd --data DIR --socket PATH [--workers N] [--threads T] [--access-log FILE]
+ *
+ * The master opens the unix socket, loads the shared read-only state (JWT key, common-password
+ * list), forks N workers of T threads and restarts any worker that dies. On SIGTERM or SIGINT it
+ * shuts the socket down (no new requests), tells the workers to stop, waits for the requests in
+ * flight, removes the socket and exits 0. The master never opens the store: each worker does, after
+ * fork (LMDB's rule).
+ */
+#include <errno.h>
+#include <fcgiapp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth_jwt.h"
+#include "auth_password.h"
+#include "worker.h"
+
+#define MAX_WORKERS 64
+
+static volatile sig_atomic_t stop_requested;
+static void on_stop(int sig) { (void)sig; stop_requested = 1; }
+static void on_child(int sig) { (void)sig; }
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: connectd --data DIR --socket PATH [--workers N] [--threads T] [--access-log FILE]\n");
+}
+
+static pid_t spawn(worker_config *cfg)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGCHLD, SIG_DFL);
+        _exit(worker_run(cfg));
+    }
+    return pid;
+}
+
+int main(int argc, char **argv)
+{
+    const char *data = NULL, *sock_path = NULL, *access_log = NULL;
+    long workers = sysconf(_SC_NPROCESSORS_ONLN), threads = 4;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) {
+            usage();
+            return 2;
+        }
+        if (strcmp(a, "--data") == 0)
+            data = v;
+        else if (strcmp(a, "--socket") == 0)
+            sock_path = v;
+        else if (strcmp(a, "--access-log") == 0)
+            access_log = v;
+        else if (strcmp(a, "--workers") == 0)
+            workers = strtol(v, NULL, 10);
+        else if (strcmp(a, "--threads") == 0)
+            threads = strtol(v, NULL, 10);
+        else {
+            usage();
+            return 2;
+        }
+        i++;
+    }
+    if (!data || !sock_path || workers < 1 || workers > MAX_WORKERS || threads < 1 || threads > 256) {
+        usage();
+        return 2;
+    }
+
+    worker_config cfg = {.data_dir = data, .access_log = access_log, .threads = (int)threads};
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/jwt.key", data);
+    if (auth_key_load(path, cfg.key)) {
+        fprintf(stderr, "connectd: cannot read the key %s (run connectctl init first)\n", path);
+        return 1;
+    }
+    if (auth_common_find(path, sizeof path) || auth_common_load(path) || auth_common_count() < 1000) {
+        fprintf(stderr, "connectd: cannot load the common-password list %s\n", path);
+        return 1;
+    }
+
+    /* Our handlers first, so FCGX_Init leaves SIGTERM to us. */
+    struct sigaction sa = {0};
+    sa.sa_handler = on_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_child;
+    sigaction(SIGCHLD, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (FCGX_Init() != 0) {
+        fprintf(stderr, "connectd: FCGX_Init failed\n");
+        return 1;
+    }
+    unlink(sock_path);
+    mode_t old = umask(0117); /* socket 0660: only our user and group (nginx) may connect */
+    cfg.listen_fd = FCGX_OpenSocket(sock_path, 1024);
+    umask(old);
+    if (cfg.listen_fd < 0) {
+        fprintf(stderr, "connectd: cannot listen on %s: %s\n", sock_path, strerror(errno));
+        return 1;
+    }
+
+    pid_t pids[MAX_WORKERS] = {0};
+    time_t started[MAX_WORKERS] = {0};
+    for (long i = 0; i < workers; i++) {
+        pids[i] = spawn(&cfg);
+        started[i] = time(NULL);
+    }
+    fprintf(stderr, "connectd: %ld workers x %ld threads on %s\n", workers, threads, sock_path);
+
+    while (!stop_requested) {
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0) {
+            if (errno != EINTR)
+                sleep(1);
+            continue;
+        }
+        for (long i = 0; i < workers; i++) {
+            if (pids[i] != pid)
+                continue;
+            if (stop_requested)
+                break;
+            if (WIFSIGNALED(status))
+                fprintf(stderr, "connectd: worker %d died of signal %d; restarting\n", pid, WTERMSIG(status));
+            else
+                fprintf(stderr, "connectd: worker %d exited with %d; restarting\n", pid, WEXITSTATUS(status));
+            if (time(NULL) - started[i] < 1)
+                sleep(1); /* a worker that dies at once: do not spin */
+            pids[i] = spawn(&cfg);
+            started[i] = time(NULL);
+        }
+    }
+
+    fprintf(stderr, "connectd: stopping\n");
+    shutdown(cfg.listen_fd, SHUT_RDWR);
+    for (long i = 0; i < workers; i++)
+        if (pids[i] > 0)
+            kill(pids[i], SIGTERM);
+    int failed = 0;
+    for (long i = 0; i < workers; i++) {
+        if (pids[i] <= 0)
+            continue;
+        int status;
+        while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR)
+            ;
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            failed = 1;
+    }
+    close(cfg.listen_fd);
+    unlink(sock_path);
+    auth_common_free();
+    fprintf(stderr, "connectd: stopped\n");
+    return failed;
+}

@@ -1,0 +1,97 @@
+/* h_me.c - GET /api/me and PUT /api/me/password. */
+#include "handlers.h"
+
+#include <string.h>
+
+#include "auth_password.h"
+#include "json_in.h"
+#include "store_audit.h"
+#include "store_session.h"
+#include "store_user.h"
+#include "user_json.h"
+
+void h_me_get(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    http_reply(r, 200, user_public(r->user, r->org));
+}
+
+typedef struct {
+    uint64_t uid, org;
+    const char *old_hash; /* the hash the current password was checked against */
+    const char *new_hash;
+    const unsigned char *keep_sid;
+    const char *at;
+    int changed_meanwhile;
+} password_ctx;
+
+static int password_write(store *s, MDB_txn *txn, void *arg)
+{
+    password_ctx *c = arg;
+    c->changed_meanwhile = 0;
+    json_t *u;
+    int rc = store_user_get(s, txn, c->uid, &u);
+    if (rc)
+        return rc;
+    /* Refuse if the password changed between our check and this transaction (a reset, say). */
+    const char *pw = json_string_value(json_object_get(u, "pw"));
+    if (!pw || strcmp(pw, c->old_hash) != 0) {
+        c->changed_meanwhile = 1;
+        json_decref(u);
+        return 0;
+    }
+    json_object_set_new(u, "pw", json_string(c->new_hash));
+    json_object_set_new(u, "must_change", json_false());
+    json_object_set_new(u, "temp_expires", json_integer(0));
+    rc = store_user_put(s, txn, u);
+    json_decref(u);
+    if (!rc)
+        rc = store_session_delete_user(s, txn, c->uid, c->keep_sid);
+    if (!rc)
+        rc = store_audit_add(s, txn, c->at, c->uid, c->org, "password_changed", c->uid);
+    return rc;
+}
+
+void h_me_password(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    json_t *body = in_body_object(r);
+    if (!body)
+        return;
+    static const char *const allowed[] = {"current_password", "new_password", NULL};
+    const char *cur, *next;
+    if (in_only(r, body, allowed) || in_string(r, body, "current_password", 1, 1024, &cur) ||
+        in_string(r, body, "new_password", 1, 1024, &next))
+        goto out;
+    const char *username = json_string_value(json_object_get(r->user, "username"));
+    const char *hash = json_string_value(json_object_get(r->user, "pw"));
+    if (!hash || !auth_password_verify(hash, cur)) {
+        http_error(r, 422, "validation_failed", "Your current password is not right.", "current_password");
+        goto out;
+    }
+    const char *why = auth_password_policy(next, username);
+    if (why) {
+        http_error(r, 422, "validation_failed", why, "new_password");
+        goto out;
+    }
+    if (strcmp(cur, next) == 0) {
+        http_error(r, 422, "validation_failed", "The new password must differ from the current one.", "new_password");
+        goto out;
+    }
+    char new_hash[AUTH_HASH_MAX], at[21];
+    if (auth_password_hash(next, new_hash)) {
+        http_error(r, 500, "internal", "The password could not be hashed.", NULL);
+        goto out;
+    }
+    http_iso_time(r->now, at);
+    password_ctx c = {r->uid, r->org_id, hash, new_hash, r->claims.sid, at, 0};
+    int rc = store_write(r->st, password_write, &c);
+    if (rc)
+        http_store_error(r, rc);
+    else if (c.changed_meanwhile)
+        http_error(r, 409, "conflict", "Your password was changed meanwhile; please sign in again.", NULL);
+    else
+        http_reply_empty(r, 204);
+out:
+    json_decref(body);
+}

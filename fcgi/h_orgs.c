@@ -1,0 +1,112 @@
+/* h_orgs.c - GET/POST /api/orgs: the Network admin sets up councils. */
+#include "handlers.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json_in.h"
+#include "store_audit.h"
+#include "store_org.h"
+
+static int require_network_admin(http_req *r)
+{
+    if (r->is_admin && strcmp(r->org_kind, "network") == 0)
+        return 0;
+    http_error(r, 403, "forbidden", "Only the Network administrator manages organisations.", NULL);
+    return -1;
+}
+
+void h_orgs_list(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    if (require_network_admin(r))
+        return;
+    MDB_txn *txn;
+    int rc = store_read_begin(r->st, &txn);
+    if (rc) {
+        http_store_error(r, rc);
+        return;
+    }
+    json_t *items;
+    rc = store_org_list(r->st, txn, &items);
+    store_read_end(r->st, txn);
+    if (rc) {
+        http_store_error(r, rc);
+        return;
+    }
+    size_t total = json_array_size(items);
+    http_reply(r, 200, json_pack("{s:o,s:n,s:I}", "items", items, "next_cursor", "total", (json_int_t)total));
+}
+
+typedef struct {
+    const char *name, *code, *at;
+    uint64_t actor, actor_org, id;
+    json_t *org; /* out */
+} org_ctx;
+
+static int org_write(store *s, MDB_txn *txn, void *arg)
+{
+    org_ctx *c = arg;
+    json_decref(c->org);
+    c->org = NULL;
+    int rc = store_org_create(s, txn, "council", c->name, c->code, c->at, &c->id);
+    if (!rc)
+        rc = store_audit_add(s, txn, c->at, c->actor, c->actor_org, "org_created", c->id);
+    if (!rc)
+        rc = store_org_get(s, txn, c->id, &c->org);
+    return rc;
+}
+
+/* Codes: 2-16 of A-Z 0-9, upper-cased in place. */
+static int valid_code(char *code)
+{
+    size_t n = strlen(code);
+    if (n < 2 || n > 16)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        code[i] = (char)toupper((unsigned char)code[i]);
+        if (!isupper((unsigned char)code[i]) && !isdigit((unsigned char)code[i]))
+            return 0;
+    }
+    return 1;
+}
+
+void h_orgs_create(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    if (require_network_admin(r))
+        return;
+    json_t *body = in_body_object(r);
+    if (!body)
+        return;
+    static const char *const allowed[] = {"kind", "name", "code", NULL};
+    const char *kind, *name, *code_in;
+    if (in_only(r, body, allowed) || in_string(r, body, "kind", 1, 32, &kind) ||
+        in_string(r, body, "name", 1, 200, &name) || in_string(r, body, "code", 1, 16, &code_in))
+        goto out;
+    if (strcmp(kind, "council") != 0) {
+        http_error(r, 422, "validation_failed", "Only councils can be created here.", "kind");
+        goto out;
+    }
+    char code[17], at[21];
+    snprintf(code, sizeof code, "%s", code_in);
+    if (!valid_code(code)) {
+        http_error(r, 422, "validation_failed", "A code has 2 to 16 letters or digits.", "code");
+        goto out;
+    }
+    http_iso_time(r->now, at);
+    org_ctx c = {.name = name, .code = code, .at = at, .actor = r->uid, .actor_org = r->org_id};
+    int rc = store_write(r->st, org_write, &c);
+    if (rc == STORE_EXISTS)
+        http_error(r, 409, "conflict", "An organisation with that code exists.", "code");
+    else if (rc)
+        http_store_error(r, rc);
+    else {
+        http_reply(r, 201, c.org);
+        c.org = NULL;
+    }
+    json_decref(c.org);
+out:
+    json_decref(body);
+}

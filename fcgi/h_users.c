@@ -1,0 +1,449 @@
+/* h_users.c - the user accounts an admin manages: list, get, create, edit, delete, unlock, reset. */
+#include "handlers.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth_password.h"
+#include "auth_random.h"
+#include "json_in.h"
+#include "store_audit.h"
+#include "store_org.h"
+#include "store_session.h"
+#include "store_user.h"
+#include "user_json.h"
+
+#define TEMP_PASSWORD_LIFETIME (7 * 24 * 60 * 60)
+
+static int is_network_admin(const http_req *r)
+{
+    return r->is_admin && strcmp(r->org_kind, "network") == 0;
+}
+
+/* Deny by default: only admins manage accounts. */
+static int require_admin(http_req *r)
+{
+    if (r->is_admin)
+        return 0;
+    http_error(r, 403, "forbidden", "Only an administrator may manage user accounts.", NULL);
+    return -1;
+}
+
+int h_limit(http_req *r, size_t *limit)
+{
+    *limit = 50;
+    char *v = http_query_get(r, "limit");
+    if (!v)
+        return 0;
+    char *end;
+    long n = strtol(v, &end, 10);
+    int bad = !*v || *end || n < 1 || n > 500;
+    free(v);
+    if (bad) {
+        http_error(r, 400, "invalid_field", "limit must be a whole number from 1 to 500.", "limit");
+        return -1;
+    }
+    *limit = (size_t)n;
+    return 0;
+}
+
+/* User names: 3-64 of a-z 0-9 . _ -, starting with a letter or digit; lower-cased in place. */
+static int valid_username(char *u)
+{
+    size_t n = strlen(u);
+    if (n < 3 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        u[i] = (char)tolower((unsigned char)u[i]);
+        int c = (unsigned char)u[i];
+        if (!(islower(c) || isdigit(c) || ((c == '.' || c == '_' || c == '-') && i > 0)))
+            return 0;
+    }
+    return 1;
+}
+
+static int valid_role(const char *role) { return strcmp(role, "user") == 0 || strcmp(role, "admin") == 0; }
+
+void h_users_list(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    if (require_admin(r))
+        return;
+    size_t limit;
+    if (h_limit(r, &limit))
+        return;
+    uint64_t org = r->org_id;
+    char *org_q = http_query_get(r, "org");
+    if (org_q) {
+        char *end;
+        unsigned long long v = strtoull(org_q, &end, 10);
+        int bad = !*org_q || *end || v == 0 || org_q[0] == '-';
+        free(org_q);
+        if (bad) {
+            http_error(r, 400, "invalid_field", "org must be an organisation id.", "org");
+            return;
+        }
+        if (v != org && !is_network_admin(r)) {
+            http_error(r, 404, "not_found", "No such organisation.", "org");
+            return;
+        }
+        org = v;
+    }
+    char *cursor = http_query_get(r, "cursor");
+    if (cursor && (!*cursor || !valid_username(cursor))) {
+        free(cursor);
+        http_error(r, 400, "invalid_field", "The cursor is not valid.", "cursor");
+        return;
+    }
+    MDB_txn *txn;
+    int rc = store_read_begin(r->st, &txn);
+    if (rc) {
+        free(cursor);
+        http_store_error(r, rc);
+        return;
+    }
+    json_t *orgrec = NULL, *items = NULL, *out = NULL;
+    char *next = NULL;
+    size_t total = 0;
+    rc = store_org_get(r->st, txn, org, &orgrec);
+    if (!rc)
+        rc = store_user_list(r->st, txn, org, cursor, limit, &items, &next, &total);
+    store_read_end(r->st, txn);
+    free(cursor);
+    if (rc == MDB_NOTFOUND) {
+        http_error(r, 404, "not_found", "No such organisation.", "org");
+    } else if (rc) {
+        http_store_error(r, rc);
+    } else {
+        json_t *pub = json_array();
+        size_t i;
+        json_t *u;
+        json_array_foreach(items, i, u) json_array_append_new(pub, user_public(u, orgrec));
+        out = json_pack("{s:o,s:o,s:I}", "items", pub, "next_cursor", next ? json_string(next) : json_null(), "total",
+                        (json_int_t)total);
+        http_reply(r, 200, out);
+    }
+    free(next);
+    json_decref(items);
+    json_decref(orgrec);
+}
+
+/* Loads a user the caller may manage: same organisation, or any for the Network admin. Another
+ * organisation's user is "not found", never "forbidden". */
+static int load_managed(http_req *r, uint64_t id, json_t **user, json_t **org)
+{
+    *user = *org = NULL;
+    MDB_txn *txn;
+    int rc = store_read_begin(r->st, &txn);
+    if (rc) {
+        http_store_error(r, rc);
+        return -1;
+    }
+    rc = store_user_get(r->st, txn, id, user);
+    if (!rc && (uint64_t)json_integer_value(json_object_get(*user, "org_id")) != r->org_id && !is_network_admin(r))
+        rc = MDB_NOTFOUND;
+    if (!rc)
+        rc = store_org_get(r->st, txn, (uint64_t)json_integer_value(json_object_get(*user, "org_id")), org);
+    store_read_end(r->st, txn);
+    if (rc) {
+        json_decref(*user);
+        json_decref(*org);
+        *user = *org = NULL;
+        if (rc == MDB_NOTFOUND)
+            http_error(r, 404, "not_found", "No such user.", NULL);
+        else
+            http_store_error(r, rc);
+        return -1;
+    }
+    return 0;
+}
+
+void h_user_get(http_req *r, const uint64_t *ids)
+{
+    json_t *u, *o;
+    if (require_admin(r) || load_managed(r, ids[0], &u, &o))
+        return;
+    http_reply(r, 200, user_public(u, o));
+    json_decref(u);
+    json_decref(o);
+}
+
+/* ---- create ---- */
+
+typedef struct {
+    json_t *user; /* the new record; id is set on success */
+    uint64_t org, actor, actor_org;
+    const char *at;
+    int no_org;
+    json_t *org_rec; /* out */
+} create_ctx;
+
+static int create_write(store *s, MDB_txn *txn, void *arg)
+{
+    create_ctx *c = arg;
+    c->no_org = 0;
+    json_decref(c->org_rec);
+    c->org_rec = NULL;
+    json_object_del(c->user, "id");
+    int rc = store_org_get(s, txn, c->org, &c->org_rec);
+    if (rc == MDB_NOTFOUND) {
+        c->no_org = 1;
+        return rc;
+    }
+    uint64_t id;
+    if (!rc)
+        rc = store_user_create(s, txn, c->user, &id);
+    if (!rc)
+        rc = store_audit_add(s, txn, c->at, c->actor, c->actor_org, "user_created", id);
+    return rc;
+}
+
+void h_users_create(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    if (require_admin(r))
+        return;
+    json_t *body = in_body_object(r);
+    if (!body)
+        return;
+    static const char *const allowed[] = {"username", "name", "role", "team", "org", NULL};
+    const char *username_in, *name, *role, *team;
+    uint64_t org;
+    json_t *user = NULL;
+    create_ctx c = {0};
+    if (in_only(r, body, allowed) || in_string(r, body, "username", 1, 64, &username_in) ||
+        in_string(r, body, "name", 1, 200, &name) || in_string(r, body, "role", 1, 16, &role) ||
+        in_string(r, body, "team", 0, 100, &team) || in_id(r, body, "org", 0, &org))
+        goto out;
+    char username[65];
+    snprintf(username, sizeof username, "%s", username_in);
+    if (!valid_username(username)) {
+        http_error(r, 422, "validation_failed",
+                   "A user name has 3 to 64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit.",
+                   "username");
+        goto out;
+    }
+    if (!valid_role(role)) {
+        http_error(r, 422, "validation_failed", "The role must be \"user\" or \"admin\".", "role");
+        goto out;
+    }
+    if (!org)
+        org = r->org_id;
+    if (org != r->org_id && !is_network_admin(r)) {
+        http_error(r, 404, "not_found", "No such organisation.", "org");
+        goto out;
+    }
+    char temp[AUTH_TEMP_PASSWORD_LEN + 1], hash[AUTH_HASH_MAX], at[21];
+    if (auth_random_password(temp, AUTH_TEMP_PASSWORD_LEN) || auth_password_hash(temp, hash)) {
+        http_error(r, 500, "internal", "The temporary password could not be made.", NULL);
+        goto out;
+    }
+    http_iso_time(r->now, at);
+    user = json_pack("{s:I,s:s,s:s,s:s,s:o,s:s,s:i,s:b,s:b,s:I,s:s}", "org_id", (json_int_t)org, "username", username,
+                     "name", name, "role", role, "team", team && *team ? json_string(team) : json_null(), "pw", hash,
+                     "failed", 0, "locked", 0, "must_change", 1, "temp_expires",
+                     (json_int_t)(r->now + TEMP_PASSWORD_LIFETIME), "created_at", at);
+    if (!user) {
+        http_error(r, 500, "internal", "Out of memory.", NULL);
+        goto out;
+    }
+    c = (create_ctx){.user = user, .org = org, .actor = r->uid, .actor_org = r->org_id, .at = at};
+    int rc = store_write(r->st, create_write, &c);
+    if (c.no_org)
+        http_error(r, 422, "validation_failed", "No such organisation.", "org");
+    else if (rc == STORE_EXISTS)
+        http_error(r, 409, "conflict", "That user name is taken.", "username");
+    else if (rc)
+        http_store_error(r, rc);
+    else
+        http_reply(r, 201, json_pack("{s:o,s:s}", "user", user_public(user, c.org_rec), "temporary_password", temp));
+    memset(temp, 0, sizeof temp);
+out:
+    json_decref(c.org_rec);
+    json_decref(user);
+    json_decref(body);
+}
+
+/* ---- changes to one managed user ---- */
+
+typedef enum { EDIT_PATCH, EDIT_DELETE, EDIT_UNLOCK, EDIT_RESET } edit_kind;
+
+typedef struct {
+    edit_kind kind;
+    uint64_t target, actor, actor_org;
+    int network;
+    const char *at;
+    /* EDIT_PATCH */
+    const char *name, *role;
+    json_t *team; /* borrowed: string or null; NULL when not given */
+    /* EDIT_RESET */
+    const char *hash;
+    int64_t temp_expires;
+    json_t *user, *org; /* out (EDIT_PATCH) */
+} edit_ctx;
+
+static int edit_write(store *s, MDB_txn *txn, void *arg)
+{
+    edit_ctx *c = arg;
+    json_decref(c->user);
+    json_decref(c->org);
+    c->user = c->org = NULL;
+    json_t *u;
+    int rc = store_user_get(s, txn, c->target, &u);
+    if (rc)
+        return rc;
+    uint64_t org = (uint64_t)json_integer_value(json_object_get(u, "org_id"));
+    if (org != c->actor_org && !c->network) {
+        json_decref(u);
+        return MDB_NOTFOUND;
+    }
+    const char *action = "";
+    switch (c->kind) {
+    case EDIT_DELETE:
+        json_decref(u);
+        rc = store_user_delete(s, txn, c->target, c->at);
+        if (!rc)
+            rc = store_audit_add(s, txn, c->at, c->actor, c->actor_org, "user_deleted", c->target);
+        return rc;
+    case EDIT_PATCH:
+        action = "user_changed";
+        if (c->name)
+            json_object_set_new(u, "name", json_string(c->name));
+        if (c->role)
+            json_object_set_new(u, "role", json_string(c->role));
+        if (c->team)
+            json_object_set(u, "team", c->team);
+        break;
+    case EDIT_UNLOCK:
+        action = "account_unlocked";
+        json_object_set_new(u, "locked", json_false());
+        json_object_set_new(u, "failed", json_integer(0));
+        break;
+    case EDIT_RESET:
+        action = "password_reset";
+        json_object_set_new(u, "pw", json_string(c->hash));
+        json_object_set_new(u, "must_change", json_true());
+        json_object_set_new(u, "temp_expires", json_integer((json_int_t)c->temp_expires));
+        json_object_set_new(u, "locked", json_false());
+        json_object_set_new(u, "failed", json_integer(0));
+        rc = store_session_delete_user(s, txn, c->target, NULL);
+        break;
+    }
+    if (!rc)
+        rc = store_user_put(s, txn, u);
+    if (!rc)
+        rc = store_audit_add(s, txn, c->at, c->actor, c->actor_org, action, c->target);
+    if (!rc && c->kind == EDIT_PATCH)
+        rc = store_org_get(s, txn, org, &c->org);
+    if (rc) {
+        json_decref(u);
+        return rc;
+    }
+    c->user = u;
+    return 0;
+}
+
+static int run_edit(http_req *r, edit_ctx *c)
+{
+    char at[21];
+    http_iso_time(r->now, at);
+    c->actor = r->uid;
+    c->actor_org = r->org_id;
+    c->network = is_network_admin(r);
+    c->at = at;
+    int rc = store_write(r->st, edit_write, c);
+    c->at = NULL;
+    if (rc == MDB_NOTFOUND)
+        http_error(r, 404, "not_found", "No such user.", NULL);
+    else if (rc)
+        http_store_error(r, rc);
+    return rc ? -1 : 0;
+}
+
+void h_user_patch(http_req *r, const uint64_t *ids)
+{
+    if (require_admin(r))
+        return;
+    json_t *body = in_body_object(r);
+    if (!body)
+        return;
+    static const char *const allowed[] = {"name", "role", "team", NULL};
+    edit_ctx c = {.kind = EDIT_PATCH, .target = ids[0]};
+    const char *team;
+    if (in_only(r, body, allowed) || in_string(r, body, "name", 0, 200, &c.name) ||
+        in_string(r, body, "role", 0, 16, &c.role) || in_string(r, body, "team", 0, 100, &team))
+        goto out;
+    if (json_object_get(body, "name") && !json_is_null(json_object_get(body, "name")) && !*c.name) {
+        http_error(r, 422, "validation_failed", "The name must not be empty.", "name");
+        goto out;
+    }
+    if (c.role && !valid_role(c.role)) {
+        http_error(r, 422, "validation_failed", "The role must be \"user\" or \"admin\".", "role");
+        goto out;
+    }
+    if (c.role && ids[0] == r->uid && strcmp(c.role, "admin") != 0) {
+        http_error(r, 422, "validation_failed", "You cannot remove your own administrator role.", "role");
+        goto out;
+    }
+    json_t *t = json_object_get(body, "team");
+    if (t)
+        c.team = team && *team ? t : json_null();
+    if (run_edit(r, &c) == 0)
+        http_reply(r, 200, user_public(c.user, c.org));
+out:
+    json_decref(c.user);
+    json_decref(c.org);
+    json_decref(body);
+}
+
+void h_user_delete(http_req *r, const uint64_t *ids)
+{
+    if (require_admin(r))
+        return;
+    if (ids[0] == r->uid) {
+        http_error(r, 422, "validation_failed", "You cannot delete your own account.", NULL);
+        return;
+    }
+    edit_ctx c = {.kind = EDIT_DELETE, .target = ids[0]};
+    if (run_edit(r, &c) == 0)
+        http_reply_empty(r, 204);
+    json_decref(c.user);
+    json_decref(c.org);
+}
+
+void h_user_unlock(http_req *r, const uint64_t *ids)
+{
+    if (require_admin(r))
+        return;
+    edit_ctx c = {.kind = EDIT_UNLOCK, .target = ids[0]};
+    if (run_edit(r, &c) == 0)
+        http_reply_empty(r, 204);
+    json_decref(c.user);
+    json_decref(c.org);
+}
+
+void h_user_reset_password(http_req *r, const uint64_t *ids)
+{
+    if (require_admin(r))
+        return;
+    /* Check the scope before spending a hash on it. */
+    json_t *u, *o;
+    if (load_managed(r, ids[0], &u, &o))
+        return;
+    json_decref(u);
+    json_decref(o);
+    char temp[AUTH_TEMP_PASSWORD_LEN + 1], hash[AUTH_HASH_MAX];
+    if (auth_random_password(temp, AUTH_TEMP_PASSWORD_LEN) || auth_password_hash(temp, hash)) {
+        http_error(r, 500, "internal", "The temporary password could not be made.", NULL);
+        return;
+    }
+    edit_ctx c = {.kind = EDIT_RESET, .target = ids[0], .hash = hash,
+                  .temp_expires = r->now + TEMP_PASSWORD_LIFETIME};
+    if (run_edit(r, &c) == 0)
+        http_reply(r, 200, json_pack("{s:s}", "temporary_password", temp));
+    memset(temp, 0, sizeof temp);
+    json_decref(c.user);
+    json_decref(c.org);
+}

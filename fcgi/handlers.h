@@ -1,0 +1,29 @@
+/*
+ * handlers.h - the API's handlers. Each answers exactly one response. `ids` holds the numeric path
+ * segments ({id}) in order. The router has already authenticated the caller unless the route is
+ * public; each handler still checks role and organisation itself (deny by default).
+ */
+#ifndef CONNECT_HANDLERS_H
+#define CONNECT_HANDLERS_H
+
+#include "http.h"
+
+void h_health(http_req *r, const uint64_t *ids);
+void h_login(http_req *r, const uint64_t *ids);
+void h_logout(http_req *r, const uint64_t *ids);
+void h_me_get(http_req *r, const uint64_t *ids);
+void h_me_password(http_req *r, const uint64_t *ids);
+void h_users_list(http_req *r, const uint64_t *ids);
+void h_users_create(http_req *r, const uint64_t *ids);
+void h_user_get(http_req *r, const uint64_t *ids);
+void h_user_patch(http_req *r, const uint64_t *ids);
+void h_user_delete(http_req *r, const uint64_t *ids);
+void h_user_unlock(http_req *r, const uint64_t *ids);
+void h_user_reset_password(http_req *r, const uint64_t *ids);
+void h_orgs_list(http_req *r, const uint64_t *ids);
+void h_orgs_create(http_req *r, const uint64_t *ids);
+
+/* Shared by the list handlers: ?limit= (default 50, 1..500); -1 when it answered 400. */
+int h_limit(http_req *r, size_t *limit);
+
+#endif

@@ -1,0 +1,262 @@
+/* http.c - request parameters, body and responses over libfcgi's FCGX_* API. */
+#include "http.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static char *param_dup(FCGX_Request *fx, const char *name)
+{
+    const char *v = FCGX_GetParam(name, fx->envp);
+    return strdup(v ? v : "");
+}
+
+int http_req_init(http_req *r, FCGX_Request *fx, store *st, const unsigned char *key)
+{
+    memset(r, 0, sizeof *r);
+    r->fx = fx;
+    r->st = st;
+    r->key = key;
+    r->now = (int64_t)time(NULL);
+    r->status = 0;
+    const char *uri = FCGX_GetParam("DOCUMENT_URI", fx->envp);
+    if (!uri || !*uri)
+        uri = FCGX_GetParam("SCRIPT_NAME", fx->envp);
+    r->path = strdup(uri ? uri : "/");
+    r->method = param_dup(fx, "REQUEST_METHOD");
+    r->query = param_dup(fx, "QUERY_STRING");
+    r->cookie = param_dup(fx, "HTTP_COOKIE");
+    r->authorization = param_dup(fx, "HTTP_AUTHORIZATION");
+    r->requested_with = param_dup(fx, "HTTP_X_REQUESTED_WITH");
+    r->content_type = param_dup(fx, "CONTENT_TYPE");
+    const char *https = FCGX_GetParam("HTTPS", fx->envp);
+    r->https = https && (strcmp(https, "on") == 0);
+    if (!r->path || !r->method || !r->query || !r->cookie || !r->authorization || !r->requested_with ||
+        !r->content_type)
+        return -1;
+    return 0;
+}
+
+void http_req_free(http_req *r)
+{
+    free(r->method);
+    free(r->path);
+    free(r->query);
+    free(r->cookie);
+    free(r->authorization);
+    free(r->requested_with);
+    free(r->content_type);
+    free(r->body);
+    free(r->headers);
+    json_decref(r->user);
+    json_decref(r->org);
+    memset(r, 0, sizeof *r);
+}
+
+int http_read_body(http_req *r)
+{
+    const char *cl = FCGX_GetParam("CONTENT_LENGTH", r->fx->envp);
+    size_t len = 0;
+    if (cl && *cl) {
+        char *end;
+        unsigned long long v = strtoull(cl, &end, 10);
+        if (*end || cl[0] == '-') {
+            http_error(r, 400, "invalid_request", "The Content-Length header is not a number.", NULL);
+            return -1;
+        }
+        if (v > HTTP_BODY_MAX) {
+            http_error(r, 413, "payload_too_large", "The request body is larger than 64 KiB.", NULL);
+            return -1;
+        }
+        len = (size_t)v;
+    }
+    r->body = malloc(len + 1);
+    if (!r->body) {
+        http_error(r, 500, "internal", "Out of memory.", NULL);
+        return -1;
+    }
+    size_t got = 0;
+    while (got < len) {
+        int n = FCGX_GetStr(r->body + got, (int)(len - got), r->fx->in);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    if (got != len) {
+        http_error(r, 400, "invalid_request", "The request body ended early.", NULL);
+        return -1;
+    }
+    r->body[len] = '\0';
+    r->body_len = len;
+    return 0;
+}
+
+int http_header_add(http_req *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *line = NULL;
+    int n = vasprintf(&line, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return -1;
+    char *grown = realloc(r->headers, r->headers_len + (size_t)n + 3);
+    if (!grown) {
+        free(line);
+        return -1;
+    }
+    memcpy(grown + r->headers_len, line, (size_t)n);
+    memcpy(grown + r->headers_len + n, "\r\n", 3);
+    r->headers = grown;
+    r->headers_len += (size_t)n + 2;
+    free(line);
+    return 0;
+}
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Entity";
+    case 423: return "Locked";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    default: return status >= 500 ? "Internal Server Error" : "OK";
+    }
+}
+
+static void write_head(http_req *r, int status, int has_body)
+{
+    r->status = status;
+    FCGX_FPrintF(r->fx->out, "Status: %d %s\r\n", status, reason(status));
+    if (has_body)
+        FCGX_PutS("Content-Type: application/json; charset=utf-8\r\n", r->fx->out);
+    FCGX_PutS("Cache-Control: no-store\r\n", r->fx->out);
+    if (r->headers)
+        FCGX_PutStr(r->headers, (int)r->headers_len, r->fx->out);
+    FCGX_PutS("\r\n", r->fx->out);
+}
+
+void http_reply(http_req *r, int status, json_t *body)
+{
+    if (r->answered) {
+        json_decref(body);
+        return;
+    }
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!text) {
+        r->answered = 1;
+        write_head(r, 500, 1);
+        FCGX_PutS("{\"error\":{\"code\":\"internal\",\"message\":\"Out of memory.\",\"field\":null}}", r->fx->out);
+        return;
+    }
+    r->answered = 1;
+    write_head(r, status, 1);
+    FCGX_PutStr(text, (int)strlen(text), r->fx->out);
+    free(text);
+}
+
+void http_reply_empty(http_req *r, int status)
+{
+    if (r->answered)
+        return;
+    r->answered = 1;
+    write_head(r, status, 0);
+}
+
+void http_error(http_req *r, int status, const char *code, const char *message, const char *field)
+{
+    json_t *body = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", code, "message", message, "field",
+                             field ? json_string(field) : json_null());
+    http_reply(r, status, body);
+}
+
+void http_store_error(http_req *r, int rc)
+{
+    int status = store_http_status(rc);
+    switch (status) {
+    case 404: http_error(r, 404, "not_found", "No such record.", NULL); break;
+    case 409: http_error(r, 409, "conflict", "The record exists already.", NULL); break;
+    case 503:
+        fprintf(stderr, "store: %s\n", store_strerror(rc));
+        http_error(r, 503, "unavailable", "The service is busy; please try again shortly.", NULL);
+        break;
+    default:
+        fprintf(stderr, "store: %s\n", store_strerror(rc));
+        http_error(r, 500, "internal", "Something went wrong on our side; nothing was changed.", NULL);
+    }
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes %XX and '+' in [s, s+n) into a new string; NULL when malformed or holding a NUL byte. */
+static char *url_decode(const char *s, size_t n)
+{
+    char *out = malloc(n + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            if (i + 2 >= n) {
+                free(out);
+                return NULL;
+            }
+            int a = hexval((unsigned char)s[i + 1]), b = a < 0 ? -1 : hexval((unsigned char)s[i + 2]);
+            if (a < 0 || b < 0 || (a == 0 && b == 0)) {
+                free(out);
+                return NULL;
+            }
+            *o++ = (char)(a << 4 | b);
+            i += 2;
+        } else {
+            *o++ = s[i] == '+' ? ' ' : s[i];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+char *http_query_get(const http_req *r, const char *name)
+{
+    size_t nlen = strlen(name);
+    const char *p = r->query;
+    while (p && *p) {
+        const char *amp = strchr(p, '&');
+        size_t len = amp ? (size_t)(amp - p) : strlen(p);
+        if (len > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=')
+            return url_decode(p + nlen + 1, len - nlen - 1);
+        if (len == nlen && strncmp(p, name, nlen) == 0)
+            return strdup("");
+        p = amp ? amp + 1 : NULL;
+    }
+    return NULL;
+}
+
+void http_iso_time(int64_t t, char out[21])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

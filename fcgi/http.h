@@ -1,0 +1,74 @@
+/*
+ * http.h - one FastCGI request: its parameters, body and the JSON response.
+ *
+ * Everything a handler reads is copied out of libfcgi's buffers at http_req_init() (they die at the
+ * next Accept/Finish). A handler answers exactly once, with http_reply(), http_reply_empty() or
+ * http_error(); later calls are ignored, so an error path can never write a second response.
+ * Every body is JSON; every error has the shape {"error":{"code","message","field"}}.
+ */
+#ifndef CONNECT_HTTP_H
+#define CONNECT_HTTP_H
+
+#include <fcgiapp.h>
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth_jwt.h"
+#include "store.h"
+
+#define HTTP_BODY_MAX (64 * 1024)
+
+typedef struct http_req {
+    FCGX_Request *fx;
+    store *st;
+    const unsigned char *key; /* JWT key */
+    int64_t now;              /* seconds since the epoch, fixed for the request */
+
+    char *method, *path, *query;
+    char *cookie, *authorization, *requested_with, *content_type;
+    int https;
+    char *body;
+    size_t body_len;
+
+    /* Set by session_authenticate(). */
+    json_t *user; /* the stored user record */
+    json_t *org;  /* the user's organisation */
+    uint64_t uid, org_id;
+    const char *org_kind; /* "council", "home_office" or "network" (points into org) */
+    int is_admin;
+    int via_cookie;
+    auth_claims claims;
+
+    /* Response. */
+    int status;
+    char *headers; /* extra header lines, each ending in \r\n */
+    size_t headers_len;
+    int answered;
+} http_req;
+
+/* Copies the request's parameters; 0 on success, -1 when out of memory. */
+int http_req_init(http_req *r, FCGX_Request *fx, store *st, const unsigned char *key);
+void http_req_free(http_req *r);
+
+/* Reads the body (capped at HTTP_BODY_MAX); -1 when it answered 413/400 already. */
+int http_read_body(http_req *r);
+
+/* Adds one response header line ("Name: value", without CRLF). */
+int http_header_add(http_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Answers with status and a JSON body (the reference is stolen; NULL answers 500). */
+void http_reply(http_req *r, int status, json_t *body);
+void http_reply_empty(http_req *r, int status);
+/* Answers {"error":{...}}; field may be NULL. */
+void http_error(http_req *r, int status, const char *code, const char *message, const char *field);
+/* Answers the error that a store return code means. */
+void http_store_error(http_req *r, int rc);
+
+/* The URL-decoded value of a query parameter (malloc'd), or NULL when absent or malformed. */
+char *http_query_get(const http_req *r, const char *name);
+
+/* The current time as ISO 8601 UTC ("2026-11-24T10:15:00Z") into out[21]. */
+void http_iso_time(int64_t t, char out[21]);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * json_in.h - strict validation of JSON request bodies (in the spirit of kcgi's validators).
+ *
+ * Each function either returns 0 with the value, or answers the request with the error and returns -1,
+ * so a handler simply stops on -1. Rules:
+ *   body not JSON, or not an object        -> 400 invalid_json
+ *   a field of the wrong type, or unknown  -> 400 invalid_field (field named)
+ *   a required field missing or empty, too long, or holding control characters
+ *                                          -> 422 validation_failed (field named)
+ */
+#ifndef CONNECT_JSON_IN_H
+#define CONNECT_JSON_IN_H
+
+#include "http.h"
+
+/* Reads and parses the body as a JSON object (new reference); NULL when it answered an error. */
+json_t *in_body_object(http_req *r);
+/* Refuses any member not in the NULL-terminated list. */
+int in_only(http_req *r, json_t *obj, const char *const *allowed);
+/* A string member. required: missing/null/empty answers 422. Absent optional -> *out = NULL.
+ * max_chars counts Unicode characters. Control characters are refused. */
+int in_string(http_req *r, json_t *obj, const char *name, int required, size_t max_chars, const char **out);
+/* A positive integer member (ids). Absent optional -> *out = 0. */
+int in_id(http_req *r, json_t *obj, const char *name, int required, uint64_t *out);
+/* Counts the UTF-8 characters of s; jansson guarantees valid UTF-8. */
+size_t in_utf8_len(const char *s);
+
+#endif

@@ -1,0 +1,87 @@
+/* router.c - the route table. */
+#include "router.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "session.h"
+
+#define R_PUBLIC 1     /* no session needed */
+#define R_TEMP_OK 2    /* allowed while a temporary password must be changed */
+#define MAX_IDS 4
+
+typedef void (*handler_fn)(http_req *r, const uint64_t *ids);
+typedef struct {
+    const char *method;
+    const char *pattern; /* segments; "{id}" matches a positive integer */
+    handler_fn fn;
+    unsigned flags;
+} route;
+
+static const route routes[] = {
+    {"GET", "/api/health", h_health, R_PUBLIC},
+    {"POST", "/api/auth/login", h_login, R_PUBLIC},
+    {"POST", "/api/auth/logout", h_logout, R_TEMP_OK},
+    {"GET", "/api/me", h_me_get, R_TEMP_OK},
+    {"PUT", "/api/me/password", h_me_password, R_TEMP_OK},
+    {"GET", "/api/users", h_users_list, 0},
+    {"POST", "/api/users", h_users_create, 0},
+    {"GET", "/api/users/{id}", h_user_get, 0},
+    {"PATCH", "/api/users/{id}", h_user_patch, 0},
+    {"DELETE", "/api/users/{id}", h_user_delete, 0},
+    {"POST", "/api/users/{id}/unlock", h_user_unlock, 0},
+    {"POST", "/api/users/{id}/reset-password", h_user_reset_password, 0},
+    {"GET", "/api/orgs", h_orgs_list, 0},
+    {"POST", "/api/orgs", h_orgs_create, 0},
+};
+
+/* Matches path against pattern segment by segment, collecting {id} values. */
+static int match(const char *pattern, const char *path, uint64_t *ids)
+{
+    int n = 0;
+    while (*pattern && *path) {
+        if (strncmp(pattern, "{id}", 4) == 0) {
+            if (*path < '1' || *path > '9' || n == MAX_IDS)
+                return 0;
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(path, &end, 10);
+            if (errno || (*end && *end != '/') || v > (1ULL << 53))
+                return 0;
+            ids[n++] = v;
+            pattern += 4;
+            path = end;
+            continue;
+        }
+        if (*pattern != *path)
+            return 0;
+        pattern++;
+        path++;
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+void router_dispatch(http_req *r)
+{
+    int path_known = 0;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        uint64_t ids[MAX_IDS] = {0};
+        if (!match(routes[i].pattern, r->path, ids))
+            continue;
+        path_known = 1;
+        int head = strcmp(r->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0;
+        if (strcmp(routes[i].method, r->method) != 0 && !head)
+            continue;
+        if (!(routes[i].flags & R_PUBLIC) &&
+            session_authenticate(r, (routes[i].flags & R_TEMP_OK) ? SESSION_ALLOW_TEMP : 0))
+            return;
+        routes[i].fn(r, ids);
+        return;
+    }
+    if (path_known)
+        http_error(r, 405, "method_not_allowed", "This method is not allowed here.", NULL);
+    else
+        http_error(r, 404, "not_found", "No such resource.", NULL);
+}

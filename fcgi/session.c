@@ -1,0 +1,151 @@
+/* session.c - authenticating requests and issuing session tokens. */
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_org.h"
+#include "store_session.h"
+#include "store_user.h"
+
+/* The token: "Authorization: Bearer X" wins; else the connect_session cookie. NULL when neither. */
+static const char *token_of(http_req *r, char *buf, size_t cap)
+{
+    if (strncasecmp(r->authorization, "Bearer ", 7) == 0) {
+        r->via_cookie = 0;
+        return r->authorization + 7;
+    }
+    const char *p = r->cookie;
+    size_t nlen = strlen(SESSION_COOKIE);
+    while (p && *p) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        const char *end = strchr(p, ';');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len > nlen && strncmp(p, SESSION_COOKIE, nlen) == 0 && p[nlen] == '=') {
+            size_t vlen = len - nlen - 1;
+            if (vlen >= cap)
+                return NULL;
+            memcpy(buf, p + nlen + 1, vlen);
+            buf[vlen] = '\0';
+            r->via_cookie = 1;
+            return buf;
+        }
+        p = end;
+    }
+    return NULL;
+}
+
+static int unsafe_method(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+static void unauthenticated(http_req *r)
+{
+    if (r->via_cookie)
+        session_clear_cookie(r);
+    http_error(r, 401, "unauthenticated", "Please sign in.", NULL);
+}
+
+int session_authenticate(http_req *r, unsigned flags)
+{
+    char buf[4200];
+    const char *token = token_of(r, buf, sizeof buf);
+    if (!token || !*token) {
+        http_error(r, 401, "unauthenticated", "Please sign in.", NULL);
+        return -1;
+    }
+    if (auth_jwt_verify(r->key, token, r->now, &r->claims)) {
+        unauthenticated(r);
+        return -1;
+    }
+    MDB_txn *txn;
+    int rc = store_read_begin(r->st, &txn);
+    if (rc) {
+        http_store_error(r, rc);
+        return -1;
+    }
+    uint64_t suid;
+    int64_t abs_expiry;
+    rc = store_session_get(r->st, txn, r->claims.sid, &suid, &abs_expiry);
+    if (rc == 0 && (suid != r->claims.uid || abs_expiry <= r->now))
+        rc = MDB_NOTFOUND;
+    if (rc == 0)
+        rc = store_user_get(r->st, txn, r->claims.uid, &r->user);
+    if (rc == 0)
+        rc = store_org_get(r->st, txn, (uint64_t)json_integer_value(json_object_get(r->user, "org_id")), &r->org);
+    store_read_end(r->st, txn);
+    if (rc == MDB_NOTFOUND) {
+        unauthenticated(r);
+        return -1;
+    }
+    if (rc) {
+        http_store_error(r, rc);
+        return -1;
+    }
+    if (json_is_true(json_object_get(r->user, "locked"))) {
+        unauthenticated(r);
+        return -1;
+    }
+    r->uid = r->claims.uid;
+    r->org_id = (uint64_t)json_integer_value(json_object_get(r->org, "id"));
+    r->org_kind = json_string_value(json_object_get(r->org, "kind"));
+    const char *role = json_string_value(json_object_get(r->user, "role"));
+    r->is_admin = role && strcmp(role, "admin") == 0;
+    if (!r->org_kind) {
+        http_error(r, 500, "internal", "The organisation record is incomplete.", NULL);
+        return -1;
+    }
+    if (r->via_cookie && unsafe_method(r->method) && strcmp(r->requested_with, "connect") != 0) {
+        http_error(r, 403, "csrf", "This request must carry the header X-Requested-With: connect.", NULL);
+        return -1;
+    }
+    if (!(flags & SESSION_ALLOW_TEMP) && json_is_true(json_object_get(r->user, "must_change"))) {
+        http_error(r, 403, "password_change_required", "You must change your temporary password first.", NULL);
+        return -1;
+    }
+    /* Sliding renewal: a fresh token while the user is active, never past the absolute end. */
+    if (r->now - r->claims.iat > SESSION_RENEW_AFTER && abs_expiry > r->now) {
+        char *fresh = NULL;
+        int64_t exp;
+        if (session_issue(r, r->uid, r->claims.sid, abs_expiry, &fresh, &exp) == 0) {
+            char when[21];
+            http_iso_time(exp, when);
+            http_header_add(r, "X-Connect-Token: %s", fresh);
+            http_header_add(r, "X-Connect-Token-Expires: %s", when);
+        }
+        free(fresh);
+    }
+    return 0;
+}
+
+int session_issue(http_req *r, uint64_t uid, const unsigned char sid[16], int64_t abs_expiry, char **token_out,
+                  int64_t *exp_out)
+{
+    auth_claims c = {.uid = uid, .iat = r->now, .exp = r->now + SESSION_IDLE};
+    if (c.exp > abs_expiry)
+        c.exp = abs_expiry;
+    memcpy(c.sid, sid, 16);
+    char *token;
+    if (auth_jwt_sign(r->key, &c, &token))
+        return -1;
+    if (http_header_add(r, "Set-Cookie: %s=%s; Path=/api; Max-Age=%lld; HttpOnly; SameSite=Strict%s", SESSION_COOKIE,
+                        token, (long long)(c.exp - r->now), r->https ? "; Secure" : "")) {
+        free(token);
+        return -1;
+    }
+    if (exp_out)
+        *exp_out = c.exp;
+    if (token_out)
+        *token_out = token;
+    else
+        free(token);
+    return 0;
+}
+
+void session_clear_cookie(http_req *r)
+{
+    http_header_add(r, "Set-Cookie: %s=; Path=/api; Max-Age=0; HttpOnly; SameSite=Strict%s", SESSION_COOKIE,
+                    r->https ? "; Secure" : "");
+}

@@ -1,0 +1,30 @@
+/*
+ * session.h - who is asking: token from the Authorization header or the cookie, verified, then the
+ * session, user and organisation read from the store on every request (never trusted from the token).
+ *
+ * Lifetimes: a token lives SESSION_IDLE seconds; a token older than SESSION_RENEW_AFTER that is used
+ * successfully is replaced (cookie + X-Connect-Token header), never past the session's absolute end
+ * (SESSION_ABSOLUTE after sign-in).
+ */
+#ifndef CONNECT_SESSION_H
+#define CONNECT_SESSION_H
+
+#include "http.h"
+
+#define SESSION_IDLE (30 * 60)
+#define SESSION_ABSOLUTE (8 * 60 * 60)
+#define SESSION_RENEW_AFTER (5 * 60)
+#define SESSION_COOKIE "connect_session"
+
+/* Flags for session_authenticate. */
+#define SESSION_ALLOW_TEMP 1 /* answer even while the user must change a temporary password */
+
+/* Fills r->user, r->org, r->uid ...; answers 401/403 and returns -1 when the request may not go on. */
+int session_authenticate(http_req *r, unsigned flags);
+/* Signs a token for the session and sets the cookie; *token_out (malloc'd) and *exp_out if non-NULL. */
+int session_issue(http_req *r, uint64_t uid, const unsigned char sid[16], int64_t abs_expiry, char **token_out,
+                  int64_t *exp_out);
+/* Expires the cookie in the browser. */
+void session_clear_cookie(http_req *r);
+
+#endif

@@ -1,0 +1,11 @@
+/* user_json.h - the public shapes of stored records (USER, ORG), never exposing password hashes. */
+#ifndef CONNECT_USER_JSON_H
+#define CONNECT_USER_JSON_H
+
+#include <jansson.h>
+
+/* USER = {"id","username","name","role","org":{"id","kind","name"},"team","locked","must_change_password"}.
+ * New reference, NULL when out of memory. */
+json_t *user_public(const json_t *user, const json_t *org);
+
+#endif

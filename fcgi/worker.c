@@ -1,0 +1,134 @@
+/* worker.c - a worker process's thread pool. */
+#include "worker.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "access_log.h"
+#include "http.h"
+#include "router.h"
+#include "store.h"
+
+static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int stopping;
+static atomic_long served;
+static store *st;
+static const worker_config *config;
+
+static long micros_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (t1.tv_sec - t0->tv_sec) * 1000000L + (t1.tv_nsec - t0->tv_nsec) / 1000L;
+}
+
+static void handle(FCGX_Request *fx)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    http_req r;
+    if (http_req_init(&r, fx, st, config->key))
+        http_error(&r, 500, "internal", "Out of memory.", NULL);
+    else
+        router_dispatch(&r);
+    if (!r.answered)
+        http_error(&r, 500, "internal", "No response was produced.", NULL);
+    access_log_write(&r, micros_since(&t0));
+    http_req_free(&r);
+    /* Clear reader slots of dead processes now and then (LMDB leaves them after a crash). */
+    if (atomic_fetch_add(&served, 1) % 4096 == 4095)
+        store_reader_check(st);
+}
+
+static void *thread_main(void *arg)
+{
+    (void)arg;
+    FCGX_Request fx;
+    if (FCGX_InitRequest(&fx, config->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+        return NULL;
+    while (!atomic_load(&stopping)) {
+        pthread_mutex_lock(&accept_lock);
+        int rc = atomic_load(&stopping) ? -1 : FCGX_Accept_r(&fx);
+        pthread_mutex_unlock(&accept_lock);
+        if (rc < 0) {
+            if (atomic_load(&stopping))
+                break;
+            usleep(1000); /* a failed accept (EINTR, EMFILE): try again shortly */
+            continue;
+        }
+        handle(&fx);
+        FCGX_Finish_r(&fx);
+    }
+    FCGX_Free(&fx, 1);
+    return NULL;
+}
+
+int worker_run(const worker_config *cfg)
+{
+    config = cfg;
+    /* All threads block SIGTERM/SIGINT; the main thread waits for them with sigwait. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (access_log_open(cfg->access_log)) {
+        fprintf(stderr, "worker %d: cannot open access log %s: %s\n", getpid(), cfg->access_log, strerror(errno));
+        return 1;
+    }
+    int rc = store_open(&st, cfg->data_dir, NULL);
+    if (rc) {
+        fprintf(stderr, "worker %d: cannot open the store in %s: %s\n", getpid(), cfg->data_dir, store_strerror(rc));
+        return 1;
+    }
+    store_reader_check(st);
+    int n = cfg->threads > 0 ? cfg->threads : 4;
+    pthread_t *threads = calloc((size_t)n, sizeof *threads);
+    if (!threads) {
+        store_close(st);
+        return 1;
+    }
+    int started = 0;
+    for (int i = 0; i < n; i++)
+        if (pthread_create(&threads[i], NULL, thread_main, NULL) == 0)
+            started++;
+        else
+            threads[i] = 0;
+    if (!started) {
+        free(threads);
+        store_close(st);
+        return 1;
+    }
+    int sig;
+    sigwait(&set, &sig);
+    atomic_store(&stopping, 1);
+    /* The master shuts the listening socket down before it signals us, so a thread blocked in
+     * accept() returns at once; a thread in a request finishes it first. Whatever has not ended
+     * after the grace period is cut off by exit. */
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 20;
+    int unfinished = 0;
+    for (int i = 0; i < n; i++)
+        if (threads[i] && pthread_timedjoin_np(threads[i], NULL, &deadline) != 0)
+            unfinished++;
+    if (unfinished) {
+        fprintf(stderr, "worker %d: %d threads did not finish in time\n", getpid(), unfinished);
+        _exit(0); /* the store cannot be closed under running threads; LMDB needs no close to be safe */
+    }
+    free(threads);
+    store_close(st);
+    return 0;
+}

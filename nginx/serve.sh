@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Starts Connect: connectd (FastCGI worker pool over a unix socket) and an unprivileged nginx on
+# 127.0.0.1:$PORT, with the data folder $DATA (created, with a fresh JWT key, when new; seeded with
+# the demo dataset when DEMO=1). Stops both cleanly on Ctrl-C / SIGTERM. `make run` calls this; the
+# HTTP and browser tests start the stack through it too.
+#   PORT (8080)  DATA (var/demo)  DEMO (1)  WORKERS (cores)  THREADS (4)
+#   LOGIN_RATE (10r/s) LOGIN_BURST (20)  CONNECT_BIN (bin/: which binaries to run)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PORT=${PORT:-8080}
+DATA=${DATA:-$ROOT/var/demo}
+DEMO=${DEMO:-1}
+BIN=${CONNECT_BIN:-$ROOT/bin}
+WORKERS=${WORKERS:-$(nproc)}
+THREADS=${THREADS:-4}
+LOGIN_RATE=${LOGIN_RATE:-10r/s}
+LOGIN_BURST=${LOGIN_BURST:-20}
+export CONNECT_ROOT=$ROOT
+
+for b in connectd connectctl; do
+  [ -x "$BIN/$b" ] || { echo "serve.sh: $BIN/$b is missing; run make first" >&2; exit 1; }
+done
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "serve.sh: nginx is not installed (make deps)" >&2; exit 1; }
+NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
+
+mkdir -p "$DATA"
+chmod 700 "$DATA"
+DATA=$(cd "$DATA" && pwd)
+new=0
+[ -f "$DATA/data.mdb" ] || new=1
+"$BIN/connectctl" --data "$DATA" init
+if [ "$new" = 1 ] && [ "$DEMO" = 1 ]; then
+  "$BIN/connectctl" --data "$DATA" seed-demo >/dev/null
+fi
+
+RUN="$DATA/run"
+LOG="$DATA/log"
+mkdir -p "$RUN/tmp" "$LOG"
+SOCKET="$RUN/connectd.sock"
+if [ ${#SOCKET} -gt 100 ]; then   # unix socket paths are limited to 107 bytes
+  RUN=$(mktemp -d /tmp/connect-run.XXXXXX)
+  mkdir -p "$RUN/tmp"
+  SOCKET="$RUN/connectd.sock"
+fi
+USER_LINE=""
+[ "$(id -u)" = 0 ] && USER_LINE="user root root;"   # keep workers able to reach the 0700 data folder
+sed -e "s|@USER_LINE@|$USER_LINE|" -e "s|@RUN@|$RUN|g" -e "s|@LOG@|$LOG|g" -e "s|@SOCKET@|$SOCKET|g" \
+    -e "s|@PORT@|$PORT|g" -e "s|@WEB@|$ROOT/web|g" -e "s|@NGINX@|$ROOT/nginx|g" \
+    -e "s|@LOGIN_RATE@|$LOGIN_RATE|g" -e "s|@LOGIN_BURST@|$LOGIN_BURST|g" \
+    "$ROOT/nginx/connect.conf.in" > "$RUN/nginx.conf"
+
+CONNECTD_PID=""
+NGINX_PID=""
+stop() {
+  trap - INT TERM
+  [ -n "$NGINX_PID" ] && kill -QUIT "$NGINX_PID" 2>/dev/null || true
+  [ -n "$CONNECTD_PID" ] && kill -TERM "$CONNECTD_PID" 2>/dev/null || true
+  local rc=0
+  [ -n "$NGINX_PID" ] && { wait "$NGINX_PID" 2>/dev/null || true; }
+  [ -n "$CONNECTD_PID" ] && { wait "$CONNECTD_PID" || rc=$?; }
+  echo "Connect stopped."
+  exit "$rc"
+}
+trap stop INT TERM
+
+"$BIN/connectd" --data "$DATA" --socket "$SOCKET" --workers "$WORKERS" --threads "$THREADS" \
+  --access-log "$LOG/access.log" 2>>"$LOG/connectd.log" &
+CONNECTD_PID=$!
+for _ in $(seq 1 100); do [ -S "$SOCKET" ] && break; sleep 0.05; done
+[ -S "$SOCKET" ] || { echo "serve.sh: connectd did not start; see $LOG/connectd.log" >&2; tail -5 "$LOG/connectd.log" >&2; stop; }
+
+"$NGINX_BIN" -p "$RUN" -c "$RUN/nginx.conf" -e "$LOG/nginx-error.log" &
+NGINX_PID=$!
+up=0
+for _ in $(seq 1 100); do
+  if curl -fsS "http://127.0.0.1:$PORT/api/health" >/dev/null 2>&1; then up=1; break; fi
+  kill -0 "$NGINX_PID" 2>/dev/null || break
+  sleep 0.05
+done
+if [ "$up" != 1 ]; then
+  echo "serve.sh: nginx did not start; see $LOG/nginx-error.log" >&2
+  tail -5 "$LOG/nginx-error.log" >&2 || true
+  stop
+fi
+
+echo "Connect is running at http://127.0.0.1:$PORT/  (data: $DATA, logs: $LOG; Ctrl-C stops it)"
+if [ "$DEMO" = 1 ]; then
+  cat <<'DEMO'
+Demo sign-ins, all with the password  demo-password-2026
+  net.admin   Network administrator (sets up councils)
+  ho.admin    Home Office administrator      ho.user    Home Office caseworker
+  nfc.admin   Northfield City Council admin  nfc.user   Northfield caseworker
+  ebc.admin   Eastbrook Borough Council admin ebc.user  Eastbrook caseworker
+  wmc.admin   Westmere County Council admin  wmc.user   Westmere caseworker
+DEMO
+fi
+# Run until either process ends or we are told to stop.
+set +e
+wait -n "$CONNECTD_PID" "$NGINX_PID"
+echo "serve.sh: a process ended unexpectedly; stopping" >&2
+stop

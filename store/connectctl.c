@@ -1,0 +1,355 @@
+/*
+ * connectctl - the operators' command line for a Connect store.
+ *
+ *   connectctl --data DIR init
+ *   connectctl --data DIR org add --kind council|home_office|network --name NAME --code CODE
+ *   connectctl --data DIR user add --org CODE --username U --name "Full Name" --role user|admin
+ *                                  [--team TEAM] --password-stdin
+ *   connectctl --data DIR seed-demo
+ *   connectctl --data DIR backup DEST
+ *   connectctl --data DIR check
+ *
+ * Exit 0 on success; otherwise non-zero with a one-line reason on stderr.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "auth_jwt.h"
+#include "auth_password.h"
+#include "demo.h"
+#include "store.h"
+#include "store_audit.h"
+#include "store_org.h"
+#include "store_user.h"
+
+static int die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("connectctl: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 1;
+}
+
+/* Value of --name in argv[from..], or NULL. */
+static const char *opt(int argc, char **argv, int from, const char *name)
+{
+    for (int i = from; i + 1 < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return argv[i + 1];
+    return NULL;
+}
+
+static int has_flag(int argc, char **argv, int from, const char *name)
+{
+    for (int i = from; i < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static void now_iso(char out[21])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int open_store(const char *data, store **s)
+{
+    int rc = store_open(s, data, NULL);
+    if (rc)
+        return die("cannot open the store in %s: %s", data, store_strerror(rc));
+    return 0;
+}
+
+static int cmd_init(const char *data)
+{
+    if (mkdir(data, 0700) != 0 && errno != EEXIST)
+        return die("cannot create %s: %s", data, strerror(errno));
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/jwt.key", data);
+    if (auth_key_create(path))
+        return die("cannot create the key %s: %s", path, strerror(errno));
+    unsigned char key[AUTH_KEY_LEN];
+    if (auth_key_load(path, key))
+        return die("the key %s is not 64 hex digits", path);
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    store_close(s);
+    return 0;
+}
+
+typedef struct {
+    const char *kind, *name, *code, *at;
+    uint64_t id;
+} org_add_ctx;
+
+static int org_add_write(store *s, MDB_txn *txn, void *arg)
+{
+    org_add_ctx *c = arg;
+    int rc = store_org_create(s, txn, c->kind, c->name, c->code, c->at, &c->id);
+    if (!rc)
+        rc = store_audit_add(s, txn, c->at, 0, 0, "org_created", c->id);
+    return rc;
+}
+
+static int cmd_org_add(const char *data, int argc, char **argv)
+{
+    const char *kind = opt(argc, argv, 0, "--kind"), *name = opt(argc, argv, 0, "--name"),
+               *code_in = opt(argc, argv, 0, "--code");
+    if (!kind || !name || !code_in)
+        return die("org add needs --kind, --name and --code");
+    if (strcmp(kind, "council") && strcmp(kind, "home_office") && strcmp(kind, "network"))
+        return die("--kind must be council, home_office or network");
+    size_t nlen = strlen(name);
+    if (nlen == 0 || nlen > 200)
+        return die("--name must have 1 to 200 characters");
+    char code[17];
+    size_t clen = strlen(code_in);
+    if (clen < 2 || clen > 16)
+        return die("--code must have 2 to 16 letters or digits");
+    for (size_t i = 0; i <= clen; i++) {
+        code[i] = (char)toupper((unsigned char)code_in[i]);
+        if (i < clen && !isupper((unsigned char)code[i]) && !isdigit((unsigned char)code[i]))
+            return die("--code must have 2 to 16 letters or digits");
+    }
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    char at[21];
+    now_iso(at);
+    org_add_ctx c = {kind, name, code, at, 0};
+    int rc = store_write(s, org_add_write, &c);
+    store_close(s);
+    if (rc == STORE_EXISTS)
+        return die("an organisation with code %s exists", code);
+    if (rc)
+        return die("cannot add the organisation: %s", store_strerror(rc));
+    printf("%" PRIu64 "\n", c.id);
+    return 0;
+}
+
+typedef struct {
+    const char *org_code, *at;
+    json_t *user;
+    uint64_t id;
+    int no_org;
+} user_add_ctx;
+
+static int user_add_write(store *s, MDB_txn *txn, void *arg)
+{
+    user_add_ctx *c = arg;
+    uint64_t org;
+    c->no_org = 0;
+    json_object_del(c->user, "id");
+    int rc = store_org_by_code(s, txn, c->org_code, &org);
+    if (rc == MDB_NOTFOUND)
+        c->no_org = 1;
+    if (rc)
+        return rc;
+    json_object_set_new(c->user, "org_id", json_integer((json_int_t)org));
+    if ((rc = store_user_create(s, txn, c->user, &c->id)))
+        return rc;
+    return store_audit_add(s, txn, c->at, 0, org, "user_created", c->id);
+}
+
+static int cmd_user_add(const char *data, int argc, char **argv)
+{
+    const char *org_in = opt(argc, argv, 0, "--org"), *username_in = opt(argc, argv, 0, "--username"),
+               *name = opt(argc, argv, 0, "--name"), *role = opt(argc, argv, 0, "--role"),
+               *team = opt(argc, argv, 0, "--team");
+    if (!org_in || !username_in || !name || !role || !has_flag(argc, argv, 0, "--password-stdin"))
+        return die("user add needs --org, --username, --name, --role and --password-stdin");
+    if (strcmp(role, "user") && strcmp(role, "admin"))
+        return die("--role must be user or admin");
+    char username[65], org_code[17];
+    size_t ulen = strlen(username_in), olen = strlen(org_in);
+    if (ulen < 3 || ulen > 64)
+        return die("--username must have 3 to 64 characters");
+    for (size_t i = 0; i <= ulen; i++) {
+        int ch = tolower((unsigned char)username_in[i]);
+        username[i] = (char)ch;
+        if (i < ulen && !(islower(ch) || isdigit(ch) || ((ch == '.' || ch == '_' || ch == '-') && i > 0)))
+            return die("--username may hold a-z, 0-9, '.', '_' and '-', starting with a letter or digit");
+    }
+    if (olen < 2 || olen > 16)
+        return die("--org must be an organisation code");
+    for (size_t i = 0; i <= olen; i++)
+        org_code[i] = (char)toupper((unsigned char)org_in[i]);
+    if (strlen(name) == 0 || strlen(name) > 200)
+        return die("--name must have 1 to 200 characters");
+    char *pw = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&pw, &cap, stdin);
+    if (n <= 0) {
+        free(pw);
+        return die("no password on standard input");
+    }
+    while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
+        pw[--n] = '\0';
+    char path[PATH_MAX];
+    if (auth_common_find(path, sizeof path) || auth_common_load(path)) {
+        free(pw);
+        return die("cannot load the common-password list");
+    }
+    const char *why = auth_password_policy(pw, username);
+    char hash[AUTH_HASH_MAX];
+    int hrc = why ? 0 : auth_password_hash(pw, hash);
+    memset(pw, 0, (size_t)n);
+    free(pw);
+    auth_common_free();
+    if (why)
+        return die("%s", why);
+    if (hrc)
+        return die("cannot hash the password");
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    char at[21];
+    now_iso(at);
+    json_t *user = json_pack("{s:s,s:s,s:s,s:o,s:s,s:i,s:b,s:b,s:i,s:s}", "username", username, "name", name, "role",
+                             role, "team", team && *team ? json_string(team) : json_null(), "pw", hash, "failed", 0,
+                             "locked", 0, "must_change", 0, "temp_expires", 0, "created_at", at);
+    user_add_ctx c = {org_code, at, user, 0, 0};
+    int rc = user ? store_write(s, user_add_write, &c) : STORE_NOMEM;
+    json_decref(user);
+    store_close(s);
+    if (c.no_org)
+        return die("no organisation with code %s", org_code);
+    if (rc == STORE_EXISTS)
+        return die("the user name %s is taken", username);
+    if (rc)
+        return die("cannot add the user: %s", store_strerror(rc));
+    printf("%" PRIu64 "\n", c.id);
+    return 0;
+}
+
+static int cmd_seed_demo(const char *data)
+{
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    int rc = demo_seed(s, stdout);
+    store_close(s);
+    if (rc == STORE_EXISTS)
+        return die("the store already has organisations; the demo data goes into a new store only");
+    if (rc)
+        return die("cannot seed the demo data: %s", store_strerror(rc));
+    return 0;
+}
+
+static int cmd_backup(const char *data, const char *dest)
+{
+    if (mkdir(dest, 0700) != 0 && errno != EEXIST)
+        return die("cannot create %s: %s", dest, strerror(errno));
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    int rc = store_backup(s, dest);
+    store_close(s);
+    if (rc)
+        return die("backup to %s failed: %s", dest, store_strerror(rc));
+    printf("backed up to %s\n", dest);
+    return 0;
+}
+
+/* Checks that every live user is in both user indexes and each index entry points back to it. */
+static int check_users(store *s, MDB_txn *txn, size_t *live)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_USERS), &cur), problems = 0;
+    if (rc)
+        return -1;
+    MDB_val k, v;
+    *live = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        json_error_t err;
+        json_t *u = json_loadb(v.mv_data, v.mv_size, 0, &err);
+        uint64_t id = store_u64_from(k.mv_data), idx;
+        const char *name = json_string_value(json_object_get(u, "username"));
+        if (!u || !name) {
+            fprintf(stderr, "user %" PRIu64 ": record does not parse\n", id);
+            problems++;
+        } else if (!json_object_get(u, "deleted_at")) {
+            (*live)++;
+            if (store_u64_get(s, txn, DB_USER_NAME, name, strlen(name), &idx) || idx != id) {
+                fprintf(stderr, "user %" PRIu64 ": missing from the user-name index\n", id);
+                problems++;
+            }
+        }
+        json_decref(u);
+    }
+    mdb_cursor_close(cur);
+    MDB_stat st;
+    if (mdb_stat(txn, store_dbi(s, DB_USER_NAME), &st) == 0 && st.ms_entries != *live) {
+        fprintf(stderr, "user-name index has %zu entries for %zu live users\n", (size_t)st.ms_entries, *live);
+        problems++;
+    }
+    if (mdb_stat(txn, store_dbi(s, DB_ORG_USERS), &st) == 0 && st.ms_entries != *live) {
+        fprintf(stderr, "organisation-user index has %zu entries for %zu live users\n", (size_t)st.ms_entries, *live);
+        problems++;
+    }
+    return problems;
+}
+
+static int cmd_check(const char *data)
+{
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    MDB_txn *txn;
+    int rc = store_read_begin(s, &txn);
+    if (rc) {
+        store_close(s);
+        return die("cannot read the store: %s", store_strerror(rc));
+    }
+    size_t live = 0;
+    int problems = check_users(s, txn, &live);
+    uint64_t events = 0, bad = 0;
+    rc = store_audit_verify(s, txn, &events, &bad);
+    if (rc == STORE_CORRUPT) {
+        fprintf(stderr, "audit chain broken at event %" PRIu64 "\n", bad);
+        problems++;
+    } else if (rc) {
+        problems++;
+    }
+    store_read_end(s, txn);
+    store_close(s);
+    if (problems)
+        return die("%d problem(s) found", problems);
+    printf("ok: %zu live users, %" PRIu64 " audit events, chain intact\n", live, events);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4 || strcmp(argv[1], "--data") != 0)
+        return die("usage: connectctl --data DIR init|org add|user add|seed-demo|backup DEST|check");
+    const char *data = argv[2], *cmd = argv[3];
+    if (strcmp(cmd, "init") == 0)
+        return cmd_init(data);
+    if (strcmp(cmd, "org") == 0 && argc > 4 && strcmp(argv[4], "add") == 0)
+        return cmd_org_add(data, argc - 5, argv + 5);
+    if (strcmp(cmd, "user") == 0 && argc > 4 && strcmp(argv[4], "add") == 0)
+        return cmd_user_add(data, argc - 5, argv + 5);
+    if (strcmp(cmd, "seed-demo") == 0)
+        return cmd_seed_demo(data);
+    if (strcmp(cmd, "backup") == 0 && argc > 4)
+        return cmd_backup(data, argv[4]);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(data);
+    return die("unknown command %s", cmd);
+}

@@ -1,0 +1,319 @@
+/* store.c - the LMDB environment, transactions, map growth, sequences and JSON records. */
+#include "store.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct store {
+    MDB_env *env;
+    MDB_dbi dbi[DB_COUNT];
+    /* Readers and writers hold this shared; changing the map size holds it exclusively, because
+     * mdb_env_set_mapsize() requires that no transaction of this process is live. */
+    pthread_rwlock_t resize_lock;
+};
+
+static const char *const db_names[DB_COUNT] = {
+    [DB_META] = "meta",
+    [DB_ORGS] = "orgs",
+    [DB_ORG_CODE] = "org_code",
+    [DB_USERS] = "users",
+    [DB_USER_NAME] = "user_name",
+    [DB_ORG_USERS] = "org_users",
+    [DB_SESSIONS] = "sessions",
+    [DB_USER_SESSIONS] = "user_sessions",
+    [DB_AUDIT] = "audit",
+};
+
+#define DEFAULT_MAP_SIZE ((size_t)256 << 20)
+
+void store_key_u64(unsigned char out[8], uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) {
+        out[i] = (unsigned char)(v & 0xff);
+        v >>= 8;
+    }
+}
+
+uint64_t store_u64_from(const unsigned char in[8])
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | in[i];
+    return v;
+}
+
+MDB_dbi store_dbi(store *s, store_db db) { return s->dbi[db]; }
+
+size_t store_map_size(store *s)
+{
+    MDB_envinfo info;
+    if (mdb_env_info(s->env, &info) != 0)
+        return 0;
+    return info.me_mapsize;
+}
+
+int store_backup(store *s, const char *dest)
+{
+    return mdb_env_copy2(s->env, dest, MDB_CP_COMPACT);
+}
+
+int store_reader_check(store *s)
+{
+    int dead = 0;
+    int rc = mdb_reader_check(s->env, &dead);
+    return rc ? -1 : dead;
+}
+
+/* Adopt a size another process set (MDB_MAP_RESIZED), or grow the map ourselves (new_size > 0). */
+static int store_resize(store *s, size_t new_size)
+{
+    pthread_rwlock_wrlock(&s->resize_lock);
+    int rc;
+    if (new_size > 0 && store_map_size(s) >= new_size)
+        rc = 0; /* another thread of ours grew it already */
+    else
+        rc = mdb_env_set_mapsize(s->env, new_size);
+    pthread_rwlock_unlock(&s->resize_lock);
+    return rc;
+}
+
+static int schema_check(store *s, MDB_txn *txn)
+{
+    MDB_val k = {strlen("schema_version"), "schema_version"}, v;
+    int rc = mdb_get(txn, s->dbi[DB_META], &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        char buf[16];
+        int n = snprintf(buf, sizeof buf, "%d", STORE_SCHEMA_VERSION);
+        MDB_val nv = {(size_t)n, buf};
+        return mdb_put(txn, s->dbi[DB_META], &k, &nv, 0);
+    }
+    if (rc)
+        return rc;
+    char buf[16] = {0};
+    if (v.mv_size >= sizeof buf)
+        return STORE_SCHEMA;
+    memcpy(buf, v.mv_data, v.mv_size);
+    return atoi(buf) == STORE_SCHEMA_VERSION ? 0 : STORE_SCHEMA;
+}
+
+int store_open(store **out, const char *dir, const store_options *opts)
+{
+    *out = NULL;
+    store *s = calloc(1, sizeof *s);
+    if (!s)
+        return STORE_NOMEM;
+    size_t map_size = opts && opts->map_size ? opts->map_size : DEFAULT_MAP_SIZE;
+    const char *env_map = getenv("CONNECT_MAPSIZE");
+    if (!(opts && opts->map_size) && env_map && *env_map) {
+        char *end;
+        unsigned long long v = strtoull(env_map, &end, 10);
+        if (*end == '\0' && v >= 65536)
+            map_size = (size_t)v;
+    }
+    unsigned readers = opts && opts->max_readers ? opts->max_readers : 1024;
+    int rc = pthread_rwlock_init(&s->resize_lock, NULL);
+    if (rc) {
+        free(s);
+        return STORE_NOMEM;
+    }
+    MDB_txn *txn = NULL;
+    if ((rc = mdb_env_create(&s->env)))
+        goto fail;
+    if ((rc = mdb_env_set_maxdbs(s->env, DB_COUNT + 8)) || (rc = mdb_env_set_maxreaders(s->env, readers)) ||
+        (rc = mdb_env_set_mapsize(s->env, map_size)))
+        goto fail;
+    /* MDB_NOTLS: reader slots belong to transactions, not threads, so a worker thread pool is safe. */
+    if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600)))
+        goto fail;
+    int dead;
+    mdb_reader_check(s->env, &dead);
+    for (int attempt = 0;; attempt++) {
+        if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)))
+            goto fail;
+        for (int i = 0; i < DB_COUNT && !rc; i++)
+            rc = mdb_dbi_open(txn, db_names[i], MDB_CREATE, &s->dbi[i]);
+        if (!rc)
+            rc = schema_check(s, txn);
+        if (!rc) {
+            rc = mdb_txn_commit(txn);
+            txn = NULL;
+        }
+        if (rc == MDB_MAP_FULL && attempt < 8) {
+            if (txn)
+                mdb_txn_abort(txn);
+            txn = NULL;
+            if ((rc = mdb_env_set_mapsize(s->env, store_map_size(s) * 2)))
+                goto fail;
+            continue;
+        }
+        if (rc)
+            goto fail;
+        break;
+    }
+    *out = s;
+    return 0;
+fail:
+    if (txn)
+        mdb_txn_abort(txn);
+    if (s->env)
+        mdb_env_close(s->env);
+    pthread_rwlock_destroy(&s->resize_lock);
+    free(s);
+    return rc;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    mdb_env_close(s->env);
+    pthread_rwlock_destroy(&s->resize_lock);
+    free(s);
+}
+
+int store_read_begin(store *s, MDB_txn **txn)
+{
+    for (int attempt = 0; attempt < 4; attempt++) {
+        pthread_rwlock_rdlock(&s->resize_lock);
+        int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn);
+        if (rc == 0)
+            return 0; /* the shared lock is held until store_read_end */
+        pthread_rwlock_unlock(&s->resize_lock);
+        if (rc != MDB_MAP_RESIZED)
+            return rc;
+        if ((rc = store_resize(s, 0)))
+            return rc;
+    }
+    return MDB_MAP_RESIZED;
+}
+
+void store_read_end(store *s, MDB_txn *txn)
+{
+    if (!txn)
+        return;
+    mdb_txn_abort(txn);
+    pthread_rwlock_unlock(&s->resize_lock);
+}
+
+int store_write(store *s, store_write_fn fn, void *ctx)
+{
+    for (int attempt = 0; attempt < 16; attempt++) {
+        MDB_txn *txn;
+        pthread_rwlock_rdlock(&s->resize_lock);
+        int rc = mdb_txn_begin(s->env, NULL, 0, &txn);
+        if (rc == 0) {
+            rc = fn(s, txn, ctx);
+            if (rc == 0)
+                rc = mdb_txn_commit(txn);
+            else
+                mdb_txn_abort(txn);
+        }
+        pthread_rwlock_unlock(&s->resize_lock);
+        if (rc == MDB_MAP_RESIZED) {
+            if ((rc = store_resize(s, 0)))
+                return rc;
+            continue;
+        }
+        if (rc == MDB_MAP_FULL) {
+            size_t now = store_map_size(s);
+            fprintf(stderr, "store: map full at %zu bytes, growing to %zu\n", now, now * 2);
+            if ((rc = store_resize(s, now * 2)))
+                return rc;
+            continue;
+        }
+        return rc;
+    }
+    return MDB_MAP_FULL;
+}
+
+int store_seq_next(store *s, MDB_txn *txn, const char *name, uint64_t *out)
+{
+    char key[64];
+    int n = snprintf(key, sizeof key, "seq:%s", name);
+    if (n < 0 || (size_t)n >= sizeof key)
+        return EINVAL;
+    uint64_t cur = 0;
+    int rc = store_u64_get(s, txn, DB_META, key, (size_t)n, &cur);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    *out = cur + 1;
+    return store_u64_put(s, txn, DB_META, key, (size_t)n, cur + 1, 0);
+}
+
+int store_json_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, json_t **out)
+{
+    *out = NULL;
+    MDB_val k = {klen, (void *)key}, v;
+    int rc = mdb_get(txn, s->dbi[db], &k, &v);
+    if (rc)
+        return rc;
+    json_error_t err;
+    *out = json_loadb(v.mv_data, v.mv_size, 0, &err);
+    return *out ? 0 : STORE_CORRUPT;
+}
+
+int store_json_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const json_t *val)
+{
+    char *text = json_dumps(val, JSON_COMPACT);
+    if (!text)
+        return STORE_NOMEM;
+    MDB_val k = {klen, (void *)key}, v = {strlen(text), text};
+    int rc = mdb_put(txn, s->dbi[db], &k, &v, 0);
+    free(text);
+    return rc;
+}
+
+int store_u64_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, uint64_t *out)
+{
+    MDB_val k = {klen, (void *)key}, v;
+    int rc = mdb_get(txn, s->dbi[db], &k, &v);
+    if (rc)
+        return rc;
+    if (v.mv_size != 8)
+        return STORE_CORRUPT;
+    *out = store_u64_from(v.mv_data);
+    return 0;
+}
+
+int store_u64_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, uint64_t val, unsigned flags)
+{
+    unsigned char buf[8];
+    store_key_u64(buf, val);
+    MDB_val k = {klen, (void *)key}, v = {8, buf};
+    int rc = mdb_put(txn, s->dbi[db], &k, &v, flags);
+    return rc == MDB_KEYEXIST ? STORE_EXISTS : rc;
+}
+
+int store_del(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen)
+{
+    MDB_val k = {klen, (void *)key};
+    return mdb_del(txn, s->dbi[db], &k, NULL);
+}
+
+int store_http_status(int rc)
+{
+    switch (rc) {
+    case 0: return 200;
+    case MDB_NOTFOUND: return 404;
+    case STORE_EXISTS: return 409;
+    case MDB_READERS_FULL:
+    case MDB_MAP_FULL:
+    case ENOSPC:
+        return 503;
+    default: return 500;
+    }
+}
+
+const char *store_strerror(int rc)
+{
+    switch (rc) {
+    case STORE_EXISTS: return "record exists";
+    case STORE_CORRUPT: return "stored record does not parse";
+    case STORE_NOMEM: return "out of memory";
+    case STORE_SCHEMA: return "store has another schema version";
+    default: return mdb_strerror(rc);
+    }
+}

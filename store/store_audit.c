@@ -1,0 +1,156 @@
+/* store_audit.c - hash-chained audit events. */
+#include "store_audit.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char ZERO_HASH[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/* hash = SHA-256(prev || compact JSON of event without "hash") as 64 hex digits. */
+static int event_hash(json_t *event, const char *prev, char out[65])
+{
+    json_t *copy = json_copy(event);
+    if (!copy)
+        return STORE_NOMEM;
+    json_object_del(copy, "hash");
+    char *text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(copy);
+    if (!text)
+        return STORE_NOMEM;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) && EVP_DigestUpdate(ctx, prev, strlen(prev)) &&
+             EVP_DigestUpdate(ctx, text, strlen(text)) && EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    free(text);
+    if (!ok || mdlen != 32)
+        return STORE_NOMEM;
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    return 0;
+}
+
+int store_audit_append(store *s, MDB_txn *txn, json_t *event)
+{
+    char prev[65];
+    snprintf(prev, sizeof prev, "%s", ZERO_HASH);
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_AUDIT), &cur);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+    if (rc == 0) {
+        json_error_t err;
+        json_t *last = json_loadb(v.mv_data, v.mv_size, 0, &err);
+        const char *h = json_string_value(json_object_get(last, "hash"));
+        if (h && strlen(h) == 64)
+            memcpy(prev, h, 65);
+        else
+            rc = STORE_CORRUPT;
+        json_decref(last);
+    } else if (rc == MDB_NOTFOUND) {
+        rc = 0;
+    }
+    mdb_cursor_close(cur);
+    if (rc)
+        return rc;
+    uint64_t seq;
+    if ((rc = store_seq_next(s, txn, "audit", &seq)))
+        return rc;
+    char hash[65];
+    if (json_object_set_new(event, "seq", json_integer((json_int_t)seq)) ||
+        json_object_set_new(event, "prev", json_string(prev)))
+        return STORE_NOMEM;
+    if ((rc = event_hash(event, prev, hash)))
+        return rc;
+    if (json_object_set_new(event, "hash", json_string(hash)))
+        return STORE_NOMEM;
+    unsigned char key[8];
+    store_key_u64(key, seq);
+    char *text = json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!text)
+        return STORE_NOMEM;
+    MDB_val nk = {8, key}, nv = {strlen(text), text};
+    rc = mdb_put(txn, store_dbi(s, DB_AUDIT), &nk, &nv, MDB_APPEND);
+    free(text);
+    return rc;
+}
+
+int store_audit_verify(store *s, MDB_txn *txn, uint64_t *count, uint64_t *bad_seq)
+{
+    *count = 0;
+    *bad_seq = 0;
+    char prev[65];
+    snprintf(prev, sizeof prev, "%s", ZERO_HASH);
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_AUDIT), &cur);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        json_error_t err;
+        json_t *ev = json_loadb(v.mv_data, v.mv_size, 0, &err);
+        uint64_t seq = k.mv_size == 8 ? store_u64_from(k.mv_data) : 0;
+        const char *h = json_string_value(json_object_get(ev, "hash"));
+        const char *p = json_string_value(json_object_get(ev, "prev"));
+        char want[65];
+        int bad = !ev || !h || !p || strcmp(p, prev) != 0 || event_hash(ev, prev, want) != 0 || strcmp(want, h) != 0 ||
+                  (uint64_t)json_integer_value(json_object_get(ev, "seq")) != seq;
+        if (!bad)
+            memcpy(prev, h, 65);
+        json_decref(ev);
+        if (bad) {
+            *bad_seq = seq;
+            rc = STORE_CORRUPT;
+            break;
+        }
+        (*count)++;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int store_audit_recent(store *s, MDB_txn *txn, const char *action, size_t limit, json_t **out)
+{
+    *out = json_array();
+    if (!*out)
+        return STORE_NOMEM;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_AUDIT), &cur);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_LAST); rc == 0 && json_array_size(*out) < limit;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+        json_error_t err;
+        json_t *ev = json_loadb(v.mv_data, v.mv_size, 0, &err);
+        if (!ev) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        const char *a = json_string_value(json_object_get(ev, "action"));
+        if (!action || (a && strcmp(a, action) == 0))
+            json_array_append(*out, ev);
+        json_decref(ev);
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static json_t *id_or_null(uint64_t id) { return id ? json_integer((json_int_t)id) : json_null(); }
+
+int store_audit_add(store *s, MDB_txn *txn, const char *at, uint64_t actor, uint64_t org, const char *action,
+                    uint64_t target)
+{
+    json_t *ev = json_pack("{s:s,s:o,s:o,s:s,s:o}", "at", at, "actor", id_or_null(actor), "org", id_or_null(org),
+                           "action", action, "target", id_or_null(target));
+    if (!ev)
+        return STORE_NOMEM;
+    int rc = store_audit_append(s, txn, ev);
+    json_decref(ev);
+    return rc;
+}

@@ -1,0 +1,21 @@
+/*
+ * store_org.h - organisations: councils, the Home Office and the Network.
+ *
+ * ORG record: {"id":N,"kind":"council"|"home_office"|"network","name":"…","code":"NFC","created_at":"…"}.
+ * Codes are unique (DB_ORG_CODE). All functions run inside a caller's transaction.
+ */
+#ifndef CONNECT_STORE_ORG_H
+#define CONNECT_STORE_ORG_H
+
+#include "store.h"
+
+/* Creates an organisation. kind/name/code must already be validated; code upper case.
+ * STORE_EXISTS when the code is taken. */
+int store_org_create(store *s, MDB_txn *txn, const char *kind, const char *name, const char *code,
+                     const char *created_at, uint64_t *id_out);
+int store_org_get(store *s, MDB_txn *txn, uint64_t id, json_t **out);
+int store_org_by_code(store *s, MDB_txn *txn, const char *code, uint64_t *id_out);
+/* Every organisation, in id order, as a new JSON array. */
+int store_org_list(store *s, MDB_txn *txn, json_t **out);
+
+#endif

@@ -1,0 +1,174 @@
+/* store_user.c - user accounts and their indexes. */
+#include "store_user.h"
+#include "store_session.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define USERNAME_MAX 64
+
+/* DB_ORG_USERS key: org id (8 bytes big-endian) followed by the user name. */
+static size_t org_user_key(unsigned char *out, uint64_t org_id, const char *username)
+{
+    size_t n = strlen(username);
+    if (n > USERNAME_MAX)
+        n = USERNAME_MAX;
+    store_key_u64(out, org_id);
+    memcpy(out + 8, username, n);
+    return 8 + n;
+}
+
+int store_user_by_username(store *s, MDB_txn *txn, const char *username, uint64_t *id_out)
+{
+    size_t n = strlen(username);
+    if (n == 0 || n > USERNAME_MAX)
+        return MDB_NOTFOUND;
+    return store_u64_get(s, txn, DB_USER_NAME, username, n, id_out);
+}
+
+int store_user_create(store *s, MDB_txn *txn, json_t *user, uint64_t *id_out)
+{
+    const char *username = json_string_value(json_object_get(user, "username"));
+    json_int_t org_id = json_integer_value(json_object_get(user, "org_id"));
+    if (!username || !*username || strlen(username) > USERNAME_MAX || org_id <= 0)
+        return EINVAL;
+    uint64_t id;
+    int rc = store_user_by_username(s, txn, username, &id);
+    if (rc == 0)
+        return STORE_EXISTS;
+    if (rc != MDB_NOTFOUND)
+        return rc;
+    if ((rc = store_seq_next(s, txn, "users", &id)))
+        return rc;
+    if (json_object_set_new(user, "id", json_integer((json_int_t)id)))
+        return STORE_NOMEM;
+    unsigned char key[8], okey[8 + USERNAME_MAX];
+    store_key_u64(key, id);
+    if ((rc = store_json_put(s, txn, DB_USERS, key, 8, user)))
+        return rc;
+    if ((rc = store_u64_put(s, txn, DB_USER_NAME, username, strlen(username), id, MDB_NOOVERWRITE)))
+        return rc;
+    size_t ok = org_user_key(okey, (uint64_t)org_id, username);
+    if ((rc = store_u64_put(s, txn, DB_ORG_USERS, okey, ok, id, MDB_NOOVERWRITE)))
+        return rc;
+    *id_out = id;
+    return 0;
+}
+
+int store_user_get(store *s, MDB_txn *txn, uint64_t id, json_t **out)
+{
+    unsigned char key[8];
+    store_key_u64(key, id);
+    int rc = store_json_get(s, txn, DB_USERS, key, 8, out);
+    if (rc == 0 && json_object_get(*out, "deleted_at")) {
+        json_decref(*out);
+        *out = NULL;
+        return MDB_NOTFOUND;
+    }
+    return rc;
+}
+
+int store_user_put(store *s, MDB_txn *txn, const json_t *user)
+{
+    json_int_t id = json_integer_value(json_object_get(user, "id"));
+    if (id <= 0)
+        return EINVAL;
+    unsigned char key[8];
+    store_key_u64(key, (uint64_t)id);
+    return store_json_put(s, txn, DB_USERS, key, 8, user);
+}
+
+int store_user_delete(store *s, MDB_txn *txn, uint64_t id, const char *deleted_at)
+{
+    json_t *user;
+    int rc = store_user_get(s, txn, id, &user);
+    if (rc)
+        return rc;
+    const char *username = json_string_value(json_object_get(user, "username"));
+    uint64_t org_id = (uint64_t)json_integer_value(json_object_get(user, "org_id"));
+    unsigned char okey[8 + USERNAME_MAX];
+    size_t ok = username ? org_user_key(okey, org_id, username) : 0;
+    if (!username)
+        rc = STORE_CORRUPT;
+    if (!rc)
+        rc = store_del(s, txn, DB_USER_NAME, username, strlen(username));
+    if (!rc)
+        rc = store_del(s, txn, DB_ORG_USERS, okey, ok);
+    if (!rc && json_object_set_new(user, "deleted_at", json_string(deleted_at)))
+        rc = STORE_NOMEM;
+    if (!rc)
+        rc = store_user_put(s, txn, user);
+    if (!rc)
+        rc = store_session_delete_user(s, txn, id, NULL);
+    json_decref(user);
+    return rc;
+}
+
+int store_user_list(store *s, MDB_txn *txn, uint64_t org_id, const char *after, size_t limit,
+                    json_t **items, char **next, size_t *total)
+{
+    *items = json_array();
+    *next = NULL;
+    *total = 0;
+    if (!*items)
+        return STORE_NOMEM;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_ORG_USERS), &cur);
+    if (rc)
+        goto fail;
+    unsigned char prefix[8];
+    store_key_u64(prefix, org_id);
+    MDB_val k = {8, prefix}, v;
+    const char *last = NULL;
+    size_t last_len = 0;
+    int more = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < 8 || memcmp(k.mv_data, prefix, 8) != 0)
+            break;
+        (*total)++;
+        const char *name = (const char *)k.mv_data + 8;
+        size_t nlen = k.mv_size - 8;
+        if (after) {
+            size_t alen = strlen(after);
+            int c = memcmp(name, after, nlen < alen ? nlen : alen);
+            if (c < 0 || (c == 0 && nlen <= alen))
+                continue;
+        }
+        if (json_array_size(*items) >= limit) {
+            more = 1;
+            continue; /* keep counting the total */
+        }
+        if (v.mv_size != 8) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        json_t *user;
+        int grc = store_user_get(s, txn, store_u64_from(v.mv_data), &user);
+        if (grc) {
+            rc = grc;
+            break;
+        }
+        if (json_array_append_new(*items, user)) {
+            rc = STORE_NOMEM;
+            break;
+        }
+        last = name;
+        last_len = nlen;
+    }
+    if (rc == 0 || rc == MDB_NOTFOUND) {
+        rc = 0;
+        if (more && last) {
+            *next = strndup(last, last_len);
+            if (!*next)
+                rc = STORE_NOMEM;
+        }
+    }
+    mdb_cursor_close(cur);
+    if (!rc)
+        return 0;
+fail:
+    json_decref(*items);
+    *items = NULL;
+    return rc;
+}

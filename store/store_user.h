@@ -1,0 +1,33 @@
+/*
+ * store_user.h - user accounts.
+ *
+ * User record (never sent to clients as is; fcgi/user_json.c makes the public USER):
+ *   {"id","org_id","username","name","role":"user"|"admin","team":…|null,"pw":"$argon2id$…",
+ *    "failed":N,"locked":bool,"must_change":bool,"temp_expires":unix seconds or 0,
+ *    "created_at","deleted_at"?}
+ * User names are unique among live users (DB_USER_NAME) and listed per organisation in user-name
+ * order (DB_ORG_USERS). A deleted user keeps its record (cases and audit rows refer to it) but leaves
+ * both indexes and loses every session. All functions run inside a caller's transaction.
+ */
+#ifndef CONNECT_STORE_USER_H
+#define CONNECT_STORE_USER_H
+
+#include "store.h"
+
+/* Stores a new user from `user` (every field but "id", which is assigned and set in `user`).
+ * STORE_EXISTS when the user name is taken. */
+int store_user_create(store *s, MDB_txn *txn, json_t *user, uint64_t *id_out);
+/* A live user; MDB_NOTFOUND for unknown or deleted users. */
+int store_user_get(store *s, MDB_txn *txn, uint64_t id, json_t **out);
+int store_user_by_username(store *s, MDB_txn *txn, const char *username, uint64_t *id_out);
+/* Replaces a live user's record; user name and organisation must not change. */
+int store_user_put(store *s, MDB_txn *txn, const json_t *user);
+/* Marks the user deleted, removes it from the indexes and ends its sessions. */
+int store_user_delete(store *s, MDB_txn *txn, uint64_t id, const char *deleted_at);
+/* One page of an organisation's live users in user-name order, starting after user name `after`
+ * (NULL: from the start). *items is a new array of user records; *next is a malloc'd cursor or NULL;
+ * *total counts all of the organisation's live users. */
+int store_user_list(store *s, MDB_txn *txn, uint64_t org_id, const char *after, size_t limit,
+                    json_t **items, char **next, size_t *total);
+
+#endif
