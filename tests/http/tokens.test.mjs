@@ -163,6 +163,9 @@ test('role change via PATCH takes effect on the next request with the same token
   assertStatus(p, 200);
   assert.equal(p.json.role, 'user');
   assertError(await made.client.req('GET', '/api/users'), 403, 'forbidden', null, 'demoted admin, same token');
+  const n = (await nfcAdmin.req('GET', '/api/users?limit=500')).json.total;
+  assertError(await made.client.req('POST', '/api/users', { body: { username: 'tok.by.demoted', name: 'X', role: 'user', team: null } }), 403, 'forbidden', null, 'demoted admin creates');
+  assert.equal((await nfcAdmin.req('GET', '/api/users?limit=500')).json.total, n, 'nothing created');
   const me = await made.client.req('GET', '/api/me');
   assertStatus(me, 200);
   assert.equal(me.json.role, 'user');
@@ -215,4 +218,21 @@ test('token renewal: a token under 5 minutes old is not renewed', async () => {
   assertStatus(r, 200);
   assert.equal(r.headers.get('x-connect-token'), null);
   assert.equal(sessionSetCookie(r.headers), undefined, 'no new cookie');
+});
+
+test('token renewal over the cookie: a new connect_session cookie and X-Connect-Token', async () => {
+  const c = await signIn(stack.base, 'ebc.admin');
+  const { payload } = decodeJwt(c.token);
+  const t = now();
+  const old = signJwt({ sub: payload.sub, sid: payload.sid, iat: t - 900, exp: t + 900 }, key);
+  const r = await anon.req('GET', '/api/users', { headers: { cookie: `connect_session=${old}` } });
+  assertStatus(r, 200);
+  const fresh = r.headers.get('x-connect-token');
+  assert.ok(fresh, 'X-Connect-Token present');
+  const sc = sessionSetCookie(r.headers);
+  assert.ok(sc, 'Set-Cookie connect_session present');
+  const lower = sc.split(';').map((a) => a.trim().toLowerCase());
+  assert.ok(lower.includes('httponly') && lower.includes('samesite=strict') && lower.includes('path=/api'), `cookie attributes: ${sc}`);
+  assert.equal(sessionCookiePair(r.headers), `connect_session=${fresh}`);
+  assertStatus(await anon.req('GET', '/api/me', { headers: { cookie: `connect_session=${fresh}` } }), 200, 'renewed cookie works');
 });

@@ -19,7 +19,7 @@ export function uname(prefix = 'u') { seq += 1; return `${prefix}.${process.pid 
 
 export function isJson(r) {
   const ct = r.headers.get('content-type') || '';
-  return /^application\/json/i.test(ct);
+  return /^application\/json;\s*charset=utf-8$/i.test(ct);
 }
 
 /**
