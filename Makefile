@@ -2,8 +2,8 @@
 CC      ?= cc
 VERSION := 0.1.0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Istore -Iauth -Ifcgi -DCONNECT_VERSION='"$(VERSION)"' -MMD -MP
+OPT     ?= -O2 -g
+ALL_CFLAGS = $(OPT) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -Istore -Iauth -Ifcgi -DCONNECT_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS  := -lfcgi -llmdb -ljansson -ljwt -largon2 -lcrypto -lpthread
 BUILD   ?= build
 BIN     ?= bin
@@ -14,7 +14,7 @@ DEMO    ?= 1
 
 # Debian packages the build, the stack and the tests need.
 DEB_PKGS := build-essential clang pkg-config libfcgi-dev liblmdb-dev lmdb-utils libjansson-dev \
-            libjwt-dev libargon2-dev libssl-dev libcmocka-dev nginx-light curl wrk nodejs npm chromium
+            libjwt-dev libargon2-dev libssl-dev libcmocka-dev nginx-light curl wrk chromium
 
 STORE_SRC := store/store.c store/store_org.c store/store_user.c store/store_session.c store/store_audit.c
 AUTH_SRC  := auth/auth_password.c auth/auth_jwt.c auth/auth_random.c
@@ -30,19 +30,19 @@ all: $(BIN)/connectd $(BIN)/connectctl
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BIN)/connectd: $(BUILD)/fcgi/connectd.o $(FCGI_OBJ) $(CORE_OBJ)
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(OPT) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BIN)/connectctl: $(CTL_OBJ) $(CORE_OBJ)
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(OPT) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BIN)/test_%: $(BUILD)/tests/unit/test_%.o $(CORE_OBJ) $(FCGI_OBJ)
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+	$(CC) $(OPT) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
 
 help:
 	@echo "make run    - install what is missing, build, start nginx + connectd on http://127.0.0.1:$(PORT)/"
@@ -52,6 +52,7 @@ help:
 # Install missing Debian packages when root; otherwise print the command and stop.
 deps:
 	@missing=""; for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	command -v node >/dev/null || missing="$$missing nodejs"; command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
 	  else echo "Missing Debian packages. Run:  sudo apt-get install -y$$missing"; exit 1; fi; fi
@@ -79,7 +80,7 @@ test-browser: all
 # The same unit and HTTP tests against binaries built with AddressSanitizer + UBSan.
 test-asan:
 	$(MAKE) BUILD=build/asan BIN=bin/asan CC=clang \
-	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" bin/asan/connectd bin/asan/connectctl $(subst $(BIN)/,bin/asan/,$(UNIT_TESTS))
 	@set -e; for t in $(subst $(BIN)/,bin/asan/,$(UNIT_TESTS)); do echo "== $$t (asan)"; CONNECT_ROOT=$(CURDIR) $$t; done
 	cd tests && CONNECT_BIN=$(CURDIR)/bin/asan node --test --test-concurrency=1 http/

@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 {
     const char *data = NULL, *sock_path = NULL, *access_log = NULL;
     long workers = sysconf(_SC_NPROCESSORS_ONLN), threads = 4;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) {
             usage();
@@ -73,7 +73,6 @@ int main(int argc, char **argv)
             usage();
             return 2;
         }
-        i++;
     }
     if (!data || !sock_path || workers < 1 || workers > MAX_WORKERS || threads < 1 || threads > 256) {
         usage();

@@ -30,7 +30,7 @@
 #include "store_org.h"
 #include "store_user.h"
 
-static int die(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int die(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -21,12 +21,13 @@ function freePort() {
 }
 
 /**
- * startStack({demo = true, env = {}}) -> {base, port, data, secretKey(), stop()}
+ * startStack({demo = true, env = {}, data = null, keep = false}) -> {base, port, data, secretKey(), stop()}
+ * Pass `data` to start on an existing data folder, and `keep` to leave the folder in place at stop().
  * `base` is "http://127.0.0.1:PORT". `secretKey()` returns the JWT key bytes (for forging test tokens).
  */
-export async function startStack({ demo = true, env = {} } = {}) {
+export async function startStack({ demo = true, env = {}, data: reuse = null, keep = false } = {}) {
   const port = await freePort();
-  const data = mkdtempSync(join(tmpdir(), 'connect-test-'));
+  const data = reuse ?? mkdtempSync(join(tmpdir(), 'connect-test-'));
   const child = spawn('bash', [join(ROOT, 'nginx', 'serve.sh')], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), DATA: data, DEMO: demo ? '1' : '0', LOGIN_RATE: '100r/s', LOGIN_BURST: '100', ...env },
@@ -51,10 +52,15 @@ export async function startStack({ demo = true, env = {} } = {}) {
     base, port, data,
     output: () => output,
     secretKey: () => Buffer.from(readFileSync(join(data, 'jwt.key'), 'utf8').trim(), 'hex'),
+    /** Stops the stack; throws if a sanitizer (ASan/UBSan builds) reported anything meanwhile. */
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const r = await exited;
-      if (!process.env.KEEP_DATA) rmSync(data, { recursive: true, force: true });
+      let log = '';
+      try { log = readFileSync(join(data, 'log', 'connectd.log'), 'utf8'); } catch { /* no log */ }
+      if (!process.env.KEEP_DATA && !keep) rmSync(data, { recursive: true, force: true });
+      const bad = log.match(/(ERROR: \w+Sanitizer|runtime error:)[\s\S]{0,2000}/);
+      if (bad) throw new Error(`sanitizer report in connectd.log:\n${bad[0]}`);
       return r;
     },
   };
