@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_in.h"
@@ -22,6 +23,22 @@ void h_orgs_list(http_req *r, const uint64_t *ids)
     (void)ids;
     if (require_network_admin(r))
         return;
+    size_t limit;
+    if (h_limit(r, &limit))
+        return;
+    uint64_t after = 0;
+    char *cursor = http_query_get(r, "cursor");
+    if (cursor) {
+        char *end;
+        unsigned long long v = strtoull(cursor, &end, 10);
+        int bad = !*cursor || *end || v == 0 || cursor[0] == '-';
+        free(cursor);
+        if (bad) {
+            http_error(r, 400, "invalid_field", "The cursor is not valid.", "cursor");
+            return;
+        }
+        after = v;
+    }
     MDB_txn *txn;
     int rc = store_read_begin(r->st, &txn);
     if (rc) {
@@ -29,14 +46,18 @@ void h_orgs_list(http_req *r, const uint64_t *ids)
         return;
     }
     json_t *items;
-    rc = store_org_list(r->st, txn, &items);
+    uint64_t next;
+    size_t total;
+    rc = store_org_list(r->st, txn, after, limit, &items, &next, &total);
     store_read_end(r->st, txn);
     if (rc) {
         http_store_error(r, rc);
         return;
     }
-    size_t total = json_array_size(items);
-    http_reply(r, 200, json_pack("{s:o,s:n,s:I}", "items", items, "next_cursor", "total", (json_int_t)total));
+    char next_s[24];
+    snprintf(next_s, sizeof next_s, "%llu", (unsigned long long)next);
+    http_reply(r, 200, json_pack("{s:o,s:o,s:I}", "items", items, "next_cursor", next ? json_string(next_s) : json_null(),
+                                 "total", (json_int_t)total));
 }
 
 typedef struct {

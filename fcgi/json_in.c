@@ -9,7 +9,7 @@ json_t *in_body_object(http_req *r)
     if (http_read_body(r))
         return NULL;
     json_error_t err;
-    json_t *v = r->body_len ? json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &err) : NULL;
+    json_t *v = r->body_len ? json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err) : NULL;
     if (!v || !json_is_object(v)) {
         json_decref(v);
         http_error(r, 400, "invalid_json", "The request body must be a JSON object.", NULL);

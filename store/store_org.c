@@ -41,26 +41,41 @@ int store_org_by_code(store *s, MDB_txn *txn, const char *code, uint64_t *id_out
     return store_u64_get(s, txn, DB_ORG_CODE, code, strlen(code), id_out);
 }
 
-int store_org_list(store *s, MDB_txn *txn, json_t **out)
+int store_org_list(store *s, MDB_txn *txn, uint64_t after, size_t limit, json_t **out, uint64_t *next,
+                   size_t *total)
 {
+    *next = 0;
+    *total = 0;
     *out = json_array();
     if (!*out)
         return STORE_NOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_ORGS), &cur);
+    MDB_stat st;
+    int rc = mdb_stat(txn, store_dbi(s, DB_ORGS), &st);
     if (rc)
         goto fail;
-    MDB_val k, v;
+    *total = st.ms_entries;
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(txn, store_dbi(s, DB_ORGS), &cur)))
+        goto fail;
+    unsigned char start[8];
+    store_key_u64(start, after + 1);
+    MDB_val k = {8, start}, v;
     json_error_t err;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    uint64_t last = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (json_array_size(*out) == limit) {
+            *next = last;
+            break;
+        }
         json_t *org = json_loadb(v.mv_data, v.mv_size, 0, &err);
         if (!org || json_array_append_new(*out, org)) {
             rc = org ? STORE_NOMEM : STORE_CORRUPT;
             break;
         }
+        last = store_u64_from(k.mv_data);
     }
     mdb_cursor_close(cur);
-    if (rc == MDB_NOTFOUND)
+    if (rc == 0 || rc == MDB_NOTFOUND)
         return 0;
 fail:
     json_decref(*out);

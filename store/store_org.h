@@ -15,7 +15,9 @@ int store_org_create(store *s, MDB_txn *txn, const char *kind, const char *name,
                      const char *created_at, uint64_t *id_out);
 int store_org_get(store *s, MDB_txn *txn, uint64_t id, json_t **out);
 int store_org_by_code(store *s, MDB_txn *txn, const char *code, uint64_t *id_out);
-/* Every organisation, in id order, as a new JSON array. */
-int store_org_list(store *s, MDB_txn *txn, json_t **out);
+/* One page of organisations in id order after id `after` (0: from the start), as a new JSON array;
+ * *next is the id to continue after (0 when this is the last page); *total counts all. */
+int store_org_list(store *s, MDB_txn *txn, uint64_t after, size_t limit, json_t **out, uint64_t *next,
+                   size_t *total);
 
 #endif

@@ -109,8 +109,16 @@ static void orgs_have_unique_codes(void **state)
     json_t *org, *list;
     assert_int_equal(store_org_get(f->s, txn, a, &org), 0);
     assert_string_equal(json_string_value(json_object_get(org, "code")), "AAA");
-    assert_int_equal(store_org_list(f->s, txn, &list), 0);
-    assert_int_equal(json_array_size(list), 2);
+    uint64_t next;
+    size_t total;
+    assert_int_equal(store_org_list(f->s, txn, 0, 1, &list, &next, &total), 0);
+    assert_int_equal(json_array_size(list), 1);
+    assert_int_equal(total, 2);
+    assert_int_equal(next, a);
+    json_decref(list);
+    assert_int_equal(store_org_list(f->s, txn, next, 1, &list, &next, &total), 0);
+    assert_int_equal(json_array_size(list), 1);
+    assert_int_equal(next, 0);
     json_t *missing = NULL;
     assert_int_equal(store_org_get(f->s, txn, 999, &missing), MDB_NOTFOUND);
     store_read_end(f->s, txn);
