@@ -61,6 +61,7 @@ static int update_write(store *s, MDB_txn *txn, void *arg)
         return STORE_NOMEM;
     }
     rc = u->apply(u, rec);
+    store_case_strip_nulls(rec);
     if (!rc && !json_equal(old, rec)) {
         json_object_set_new(rec, "updated_at", json_string(u->at));
         json_object_set_new(rec, "updated_by", json_integer((json_int_t)u->r->uid));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "case_gen.h"
 #include "store_org.h"
 
 json_t *case_user_ref(store *s, MDB_txn *txn, const json_t *id)
@@ -52,18 +53,56 @@ static void resolve_user(store *s, MDB_txn *txn, json_t *obj, const char *key, c
     json_object_set_new(obj, as, ref);
 }
 
+/* Puts back the members stored records leave out when null. */
+static void fill(json_t *o, const char *const *keys)
+{
+    if (!json_is_object(o))
+        return;
+    for (const char *const *k = keys; *k; k++)
+        if (!json_object_get(o, *k))
+            json_object_set_new(o, *k, json_null());
+}
+
+static const char *const person_keys[] = {"id", "given_names", "family_name", "date_of_birth", "nationality", "gender",
+                                          "other_names", "ho_reference", NULL};
+static const char *const immigration_keys[] = {"status", "recourse_to_public_funds", "leave_expiry",
+                                               "outstanding_application", "application_type", "application_date",
+                                               "appeal", "appeal_date", "judicial_review", "judicial_review_date",
+                                               "ho_notes", "updated_at", "updated_by", NULL};
+static const char *const finance_keys[] = {"support_start_date", "weekly_subsistence_pence", "accommodation_type",
+                                           "weekly_accommodation_pence", "other_costs", "support_end_date",
+                                           "updated_at", NULL};
+static const char *const closure_keys[] = {"closure_date", "reason", "notes", "closed_at", "closed_by", NULL};
+static const char *const cost_keys[] = {"id", "description", "amount_pence", "date", NULL};
+static const char *const doc_keys[] = {"id", "filename", "content_type", "size", "person_id", "sha256",
+                                       "uploaded_at", "uploaded_by", NULL};
+
 json_t *case_view(store *s, MDB_txn *txn, const json_t *rec)
 {
     json_t *c = json_deep_copy(rec);
     if (!c)
         return NULL;
+    size_t i;
+    json_t *d;
+    fill(json_object_get(c, "principal"), person_keys);
+    json_array_foreach(json_object_get(c, "dependants"), i, d) {
+        fill(d, person_keys);
+        if (!json_object_get(d, "relationship"))
+            json_object_set_new(d, "relationship", json_null());
+    }
+    if (!json_is_object(json_object_get(c, "immigration")))
+        json_object_set_new(c, "immigration", case_empty_immigration());
+    fill(json_object_get(c, "immigration"), immigration_keys);
+    fill(json_object_get(c, "finance"), finance_keys);
+    json_array_foreach(json_object_get(json_object_get(c, "finance"), "other_costs"), i, d) fill(d, cost_keys);
+    fill(json_object_get(c, "closure"), closure_keys);
+    json_array_foreach(json_object_get(c, "documents"), i, d) fill(d, doc_keys);
+    json_array_foreach(json_object_get(c, "previous_closures"), i, d) fill(d, closure_keys);
     json_object_set_new(c, "connect_id", connect_id(rec));
     json_object_set_new(c, "council", council_ref(s, txn, rec));
     resolve_user(s, txn, c, "caseworker_id", "caseworker");
     resolve_user(s, txn, json_object_get(c, "immigration"), "updated_by", "updated_by");
     resolve_user(s, txn, json_object_get(c, "closure"), "closed_by", "closed_by");
-    size_t i;
-    json_t *d;
     json_array_foreach(json_object_get(c, "documents"), i, d) resolve_user(s, txn, d, "uploaded_by", "uploaded_by");
     json_array_foreach(json_object_get(c, "previous_closures"), i, d) {
         resolve_user(s, txn, d, "closed_by", "closed_by");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_gen.h"
 #include "case_input.h"
 #include "case_update.h"
 #include "case_view.h"
@@ -126,14 +127,6 @@ static int create_write(store *s, MDB_txn *txn, void *arg)
     return c->view ? 0 : STORE_NOMEM;
 }
 
-static json_t *empty_immigration(void)
-{
-    return json_pack("{s:s,s:n,s:n,s:b,s:n,s:n,s:b,s:n,s:b,s:n,s:n,s:n,s:n}", "status", "unknown",
-                     "recourse_to_public_funds", "leave_expiry", "outstanding_application", 0, "application_type",
-                     "application_date", "appeal", 0, "appeal_date", "judicial_review", 0, "judicial_review_date",
-                     "ho_notes", "updated_at", "updated_by");
-}
-
 void h_cases_create(http_req *r, const uint64_t *ids)
 {
     (void)ids;
@@ -190,7 +183,7 @@ void h_cases_create(http_req *r, const uint64_t *ids)
     json_object_set(rec, "dependants", deps);
     json_object_set_new(rec, "council_id", json_integer((json_int_t)r->org_id));
     json_object_set_new(rec, "status", json_string("open_referral"));
-    json_object_set_new(rec, "immigration", empty_immigration());
+    json_object_set_new(rec, "immigration", case_empty_immigration());
     json_object_set_new(rec, "finance", json_null());
     json_object_set_new(rec, "closure", json_null());
     json_object_set_new(rec, "caseworker_id", worker ? json_integer((json_int_t)worker) : json_null());

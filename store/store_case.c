@@ -27,8 +27,28 @@ int case_enum_code(const char *const *list, const char *value)
     return 0;
 }
 
+void store_case_strip_nulls(json_t *v)
+{
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *m;
+        void *tmp;
+        json_object_foreach_safe(v, tmp, k, m) {
+            if (json_is_null(m))
+                json_object_del(v, k);
+            else
+                store_case_strip_nulls(m);
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *m;
+        json_array_foreach(v, i, m) store_case_strip_nulls(m);
+    }
+}
+
 int store_case_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id_out)
 {
+    store_case_strip_nulls(rec);
     uint64_t id;
     int rc = store_seq_next(s, txn, "cases", &id);
     if (rc)
@@ -63,8 +83,13 @@ int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
     unsigned char key[8];
     store_key_u64(key, (uint64_t)id);
     int rc = case_index_apply(s, txn, old, 0);
+    json_t *stored = json_deep_copy(rec);
+    if (!stored)
+        return STORE_NOMEM;
+    store_case_strip_nulls(stored);
     if (!rc)
-        rc = store_json_put(s, txn, DB_CASES, key, 8, rec);
+        rc = store_json_put(s, txn, DB_CASES, key, 8, stored);
+    json_decref(stored);
     if (!rc)
         rc = case_index_apply(s, txn, rec, 1);
     return rc;
