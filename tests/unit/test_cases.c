@@ -50,6 +50,17 @@ static void matching(void **state)
     name_tokens q4 = {0};
     name_tokenize("jose luis", 0, &q4); /* joined query matches joined given names too */
     assert_true(name_match(&q4, &name));
+    name_tokens mc = {0}, q5 = {0};
+    name_tokenize("McDonald", 1, &mc);
+    name_tokenize("Siobhan", 1, &mc);
+    name_tokenize("siobhan mc donald", 0, &q5); /* a space inside one part of a longer query */
+    assert_true(name_match(&q5, &mc));
+    name_tokens q6 = {0};
+    name_tokenize("mc siobhan", 0, &q6); /* runs in any order, each a prefix */
+    assert_true(name_match(&q6, &mc));
+    name_tokens q7 = {0};
+    name_tokenize("donald siobhan", 0, &q7); /* "donald" alone starts no token */
+    assert_false(name_match(&q7, &mc));
 }
 
 static void distance(void **state)
@@ -140,6 +151,12 @@ static void search_by_name_dob_scope(void **state)
     memcpy(d.dob, "19900101", 9);
     assert_int_equal(search(f->s, &d, ids, &total, &next), 1);
     assert_int_equal(ids[0], b);
+    uint64_t mc = add_case(f->s, 1, "Siobhan", "McDonald", "1970-02-02", "open_referral", 7);
+    case_query sp = {.scope = 1, .kind = CASEQ_NAME, .text = "siobhan mc donald", .limit = 10};
+    assert_int_equal(search(f->s, &sp, ids, &total, &next), 1);
+    assert_int_equal(ids[0], mc);
+    case_query many = {.scope = 1, .kind = CASEQ_NAME, .text = "mc donald", .limit = 10};
+    assert_int_equal(search(f->s, &many, ids, &total, &next), 1);
     case_query st = {.scope = 1, .kind = CASEQ_NAME, .text = "mensah", .status = 1, .limit = 10}; /* open_referral */
     assert_int_equal(search(f->s, &st, ids, &total, &next), 0);
 }
