@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { ISO_TIME, assertError, assertStatus, isJson, signIn } from '../lib/http.mjs';
 import {
-  assertCase, assertNewestFirst, caseBody, cleared, createCase, dayOffset, dependant, findRow, getCase, history,
+  assertCase, assertNewestFirst, assertPerson, caseBody, cleared, createCase, dayOffset, dependant, findRow, getCase, history,
   person,
 } from '../lib/cases.mjs';
 
@@ -35,6 +35,8 @@ test('POST /api/cases: 201 CASE with the exact shape, connect_id "C<id>", status
   assert.ok(isJson(r), 'JSON answer');
   const c = r.json;
   assertCase(c);
+  assertCase(c, 'CASE', { exact: true });
+  assertPerson(c.principal, 'CASE.principal', { principal: true, exact: true });
   assert.equal(c.connect_id, `C${c.id}`);
   assert.equal(c.status, 'open_referral');
   assert.deepEqual(c.council, { id: nfcUser.user.org.id, name: 'Northfield City Council' });
@@ -275,7 +277,10 @@ test('PUT /api/cases/{id}/finance: without support_start_date stays open_referra
   assertStatus(r, 200, 'finance');
   assertCase(r.json);
   assert.equal(r.json.status, 'open_supported');
-  for (const [k, v] of Object.entries(f)) assert.deepEqual(r.json.finance[k], v, `finance.${k}`);
+  for (const [k, v] of Object.entries(f)) if (k !== 'other_costs') assert.deepEqual(r.json.finance[k], v, `finance.${k}`);
+  assert.equal(r.json.finance.other_costs.length, 1);
+  for (const [k, v] of Object.entries(f.other_costs[0])) assert.equal(r.json.finance.other_costs[0][k], v, `other_costs.0.${k}`);
+  assert.deepEqual(Object.keys(r.json.finance.other_costs[0]).sort(), ['amount_pence', 'date', 'description'], 'other_costs item keys exactly as API.md');
   assert.ok(near(r.json.finance.updated_at));
   assert.deepEqual(await getCase(nfcUser, c.id), r.json);
   const ho = await getCase(hoUser, c.id);
@@ -333,7 +338,12 @@ test('closure â†’ closed (closure page, closed_by), closing twice 422; reopen â†
   assert.equal(cl.notes, 'Granted LTR with recourse.');
   assert.deepEqual(cl.closed_by, { id: nfcUser.user.id, name: 'Tom Hughes' });
   assert.ok(near(cl.closed_at));
-  assert.deepEqual(r.json.finance, c.finance, 'finance kept');
+  // API.md is silent on finance at closure; the backend fills support_end_date with the closure date
+  // (DESIGN.md: "closure date (for supported cases, the last date of financial support)"). Both accepted.
+  const { support_end_date: endAfter, ...finAfter } = r.json.finance;
+  const { support_end_date: endBefore, ...finBefore } = c.finance;
+  assert.deepEqual(finAfter, finBefore, 'finance kept');
+  assert.ok(endAfter === endBefore || endAfter === '2025-03-31', `support_end_date unchanged or the closure date, got ${endAfter}`);
 
   const again = await nfcAdmin.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2025-04-01', reason: 'left_area' } });
   assertError(again, 422, 'validation_failed', undefined, 'closing twice');
