@@ -448,3 +448,22 @@ test('CASE timestamps: updated_at moves on a change, created_at never', async ()
   assert.ok(Date.parse(r.json.updated_at) > Date.parse(c.updated_at), `updated_at advanced: ${c.updated_at} → ${r.json.updated_at}`);
   assert.match(r.json.updated_at, ISO_TIME);
 });
+
+test('lifecycle loop: close → reopen → close again → reopen; each step in the history', async () => {
+  const c = await supportedCase('2025-01-06');
+  for (const [date, reason] of [['2025-02-28', 'left_area'], ['2025-04-30', 'voluntary_return']]) {
+    const cl = await nfcUser.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: date, reason } });
+    assertStatus(cl, 200, `close ${date}`);
+    assert.equal(cl.json.status, 'closed');
+    assert.equal(cl.json.closure.closure_date, date);
+    assert.equal(cl.json.closure.reason, reason);
+    const op = await nfcUser.req('DELETE', `/api/cases/${c.id}/closure`);
+    assertStatus(op, 200, 'reopen');
+    assert.equal(op.json.status, 'open_supported');
+    assert.equal(op.json.closure, null);
+  }
+  const rows = (await history(nfcUser, c.id)).filter((h) => h.field === 'status');
+  assert.deepEqual(rows.map((h) => `${h.old}>${h.new}`),
+    ['closed>open_supported', 'open_supported>closed', 'closed>open_supported', 'open_supported>closed', 'open_referral>open_supported'],
+    'status rows newest first');
+});

@@ -201,3 +201,15 @@ test('HO never writes finance: user and admin 403 on a supported case too; the p
   }
   assert.deepEqual(await getCase(owner(), cs.id), before1);
 });
+
+test('HO edits the immigration page of any council\'s case; the council sees the change', async () => {
+  const ebc = await createCase(C['ebc.user']);
+  const r = await C['ho.admin'].req('PUT', `/api/cases/${ebc.id}/immigration`, { body: { status: 'pending_euss', outstanding_application: true, application_type: 'EUSS', application_date: '2025-03-03' } });
+  assertStatus(r, 200, 'HO admin on an EBC case');
+  assert.equal(r.json.immigration.status, 'pending_euss');
+  const seen = await getCase(C['ebc.user'], ebc.id);
+  assert.equal(seen.immigration.status, 'pending_euss');
+  assert.deepEqual(seen.immigration.updated_by, { id: C['ho.admin'].user.id, name: C['ho.admin'].user.name });
+  assertError(await C['nfc.user'].req('PUT', `/api/cases/${ebc.id}/immigration`, { body: { status: 'unknown' } }), 404, 'not_found', undefined, 'NFC on an EBC case');
+  assert.equal((await getCase(C['ebc.user'], ebc.id)).immigration.status, 'pending_euss');
+});

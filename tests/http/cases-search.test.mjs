@@ -234,3 +234,19 @@ test('a forged or garbage cursor never reveals another council\'s cases', async 
     }
   }
 });
+
+test('closed cases are found by name, Connect ID and date of birth too', async () => {
+  assert.deepEqual(ids(await search(nfcUser, q(D.connect_id))), [D.id]);
+  await finds(nfcUser, 'siobhan', D);
+  await finds(nfcUser, '1993-04-04', D);
+});
+
+test('every case the HO lists (demo data included) reads back as a valid CASE that matches its summary', async () => {
+  const all = await search(hoUser, '');
+  assert.ok(all.length >= 4);
+  for (const s of all) {
+    const c = await getCase(hoUser, s.id);
+    assertSummaryOf(s, c, `summary of ${s.connect_id}`);
+    assert.equal(s.updated_at, c.updated_at, `${s.connect_id} updated_at`);
+  }
+});
