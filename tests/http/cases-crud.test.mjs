@@ -280,7 +280,7 @@ test('PUT /api/cases/{id}/finance: without support_start_date stays open_referra
   for (const [k, v] of Object.entries(f)) if (k !== 'other_costs') assert.deepEqual(r.json.finance[k], v, `finance.${k}`);
   assert.equal(r.json.finance.other_costs.length, 1);
   for (const [k, v] of Object.entries(f.other_costs[0])) assert.equal(r.json.finance.other_costs[0][k], v, `other_costs.0.${k}`);
-  assert.deepEqual(Object.keys(r.json.finance.other_costs[0]).sort(), ['amount_pence', 'date', 'description'], 'other_costs item keys exactly as API.md');
+  assert.deepEqual(Object.keys(r.json.finance.other_costs[0]).sort(), ['amount_pence', 'date', 'description', 'id'], 'other_costs item keys exactly as API.md');
   assert.ok(near(r.json.finance.updated_at));
   assert.deepEqual(await getCase(nfcUser, c.id), r.json);
   const ho = await getCase(hoUser, c.id);
