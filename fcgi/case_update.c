@@ -71,8 +71,12 @@ static int update_write(store *s, MDB_txn *txn, void *arg)
         if (!rc)
             rc = store_audit_add(s, txn, u->at, u->r->uid, u->r->org_id, u->action, u->id);
     }
-    if (!rc && !u->result && !(u->result = case_view(s, txn, rec)))
-        rc = STORE_NOMEM;
+    if (!rc && !u->result) {
+        u->result = case_view_take(s, txn, rec);
+        rec = NULL;
+        if (!u->result)
+            rc = STORE_NOMEM;
+    }
     json_decref(old);
     json_decref(rec);
     return rc;

@@ -80,8 +80,12 @@ static const char *const doc_keys[] = {"id", "filename", "content_type", "size",
 json_t *case_view(store *s, MDB_txn *txn, const json_t *rec)
 {
     json_t *c = json_deep_copy(rec);
-    if (!c)
-        return NULL;
+    return c ? case_view_take(s, txn, c) : NULL;
+}
+
+json_t *case_view_take(store *s, MDB_txn *txn, json_t *c)
+{
+    json_t *rec = c;
     size_t i;
     json_t *d;
     fill(json_object_get(c, "principal"), person_keys);

@@ -8,6 +8,8 @@
 #include "store.h"
 
 json_t *case_view(store *s, MDB_txn *txn, const json_t *rec);
+/* The same, consuming `rec` (no copy: for the hot read path). */
+json_t *case_view_take(store *s, MDB_txn *txn, json_t *rec);
 json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec);
 /* {"id","name"} of a user (deleted users keep their name), or null. */
 json_t *case_user_ref(store *s, MDB_txn *txn, const json_t *id);

@@ -404,8 +404,12 @@ void h_case_get(http_req *r, const uint64_t *ids)
     rc = store_case_get(r->st, txn, ids[0], &rec);
     if (rc == 0 && !case_in_scope(r, rec))
         rc = MDB_NOTFOUND;
-    if (rc == 0 && !(view = case_view(r->st, txn, rec)))
-        rc = STORE_NOMEM;
+    if (rc == 0) {
+        view = case_view_take(r->st, txn, rec);
+        rec = NULL;
+        if (!view)
+            rc = STORE_NOMEM;
+    }
     store_read_end(r->st, txn);
     json_decref(rec);
     if (rc == MDB_NOTFOUND)

@@ -3,7 +3,7 @@
 # 127.0.0.1:$PORT, with the data folder $DATA (created, with a fresh JWT key, when new; seeded with
 # the demo dataset when DEMO=1). Stops both cleanly on Ctrl-C / SIGTERM. `make run` calls this; the
 # HTTP and browser tests start the stack through it too.
-#   PORT (8080)  DATA (var/demo)  DEMO (1)  WORKERS (cores)  THREADS (4)
+#   PORT (8080)  DATA (var/demo)  DEMO (1)  WORKERS (cores)  THREADS (8)
 #   LOGIN_RATE (10r/s) LOGIN_BURST (20)  CONNECT_BIN (bin/: which binaries to run)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -12,7 +12,7 @@ DATA=${DATA:-$ROOT/var/demo}
 DEMO=${DEMO:-1}
 BIN=${CONNECT_BIN:-$ROOT/bin}
 WORKERS=${WORKERS:-$(nproc)}
-THREADS=${THREADS:-4}
+THREADS=${THREADS:-8}
 LOGIN_RATE=${LOGIN_RATE:-10r/s}
 LOGIN_BURST=${LOGIN_BURST:-20}
 export CONNECT_ROOT=$ROOT
@@ -42,11 +42,20 @@ if [ ${#SOCKET} -gt 100 ]; then   # unix socket paths are limited to 107 bytes
   mkdir -p "$RUN/tmp"
   SOCKET="$RUN/connectd.sock"
 fi
+# nginx keeps up to UPSTREAM_KEEPALIVE idle connections per nginx worker, each holding a connectd
+# thread; keep at least half the threads free for new connections.
+NGINX_WORKERS=$(nproc)
+UPSTREAM_KEEPALIVE=$(( WORKERS * THREADS / (2 * NGINX_WORKERS) ))
+if [ "$UPSTREAM_KEEPALIVE" -lt 1 ]; then
+  echo "serve.sh: WORKERS x THREADS must be at least $((2 * NGINX_WORKERS)) (2 x nginx workers)" >&2
+  exit 1
+fi
 USER_LINE=""
 [ "$(id -u)" = 0 ] && USER_LINE="user root root;"   # keep workers able to reach the 0700 data folder
 sed -e "s|@USER_LINE@|$USER_LINE|" -e "s|@RUN@|$RUN|g" -e "s|@LOG@|$LOG|g" -e "s|@SOCKET@|$SOCKET|g" \
     -e "s|@PORT@|$PORT|g" -e "s|@WEB@|$ROOT/web|g" -e "s|@NGINX@|$ROOT/nginx|g" \
     -e "s|@LOGIN_RATE@|$LOGIN_RATE|g" -e "s|@LOGIN_BURST@|$LOGIN_BURST|g" \
+    -e "s|@NGINX_WORKERS@|$NGINX_WORKERS|g" -e "s|@UPSTREAM_KEEPALIVE@|$UPSTREAM_KEEPALIVE|g" \
     "$ROOT/nginx/connect.conf.in" > "$RUN/nginx.conf"
 
 CONNECTD_PID=""
