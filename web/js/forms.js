@@ -55,7 +55,7 @@ export function clearErrors(form) {
 /**
  * Find the control named `name` in the form, if any. The server may name a field with or without
  * the form's prefix ('principal.date_of_birth' or 'date_of_birth'), so when there is no exact match
- * the one control whose name ends with '.name', or whose last part is name's last part, is used.
+ * the one control whose name ends with '.name', or whose last part is the same, is used.
  */
 export function controlFor(form, name) {
   if (!name) return null;
@@ -65,7 +65,7 @@ export function controlFor(form, name) {
   const suffix = els.filter((el) => el.name.endsWith(`.${name}`));
   if (suffix.length === 1) return suffix[0];
   const last = name.split('.').pop();
-  const byLast = els.filter((el) => el.name === last);
+  const byLast = els.filter((el) => el.name.split('.').pop() === last);
   if (byLast.length === 1) return byLast[0];
   return null;
 }
