@@ -87,12 +87,14 @@ export async function renderCaseNew(section, ctx) {
               `${m.connect_id || `C${m.id}`} – ${m.name || ''}`),
             m.date_of_birth ? `, born ${formatDate(m.date_of_birth)}` : '',
             h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')))),
-        confirm));
+        confirm,
+        h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'create-confirmed' }, 'Create the case'))));
     return confirm;
   }
 
   // ---- the form ----
   const form = h('form', { class: 'form', id: 'case-form', novalidate: true },
+    dupArea,
     h('fieldset', { class: 'fieldset' },
       h('legend', { class: 'fieldset__legend fieldset__legend--m' }, 'Principal applicant'),
       personFields('principal.', prefill)),
@@ -110,7 +112,6 @@ export async function renderCaseNew(section, ctx) {
       h('legend', { class: 'fieldset__legend fieldset__legend--m' }, 'Allocation'),
       field({ label: 'Caseworker', name: 'caseworker_id', options: cwOptions, value: String(me.id) }),
       field({ label: 'Team (optional)', name: 'team', value: me.team || '', width: 'medium', attrs: { autocomplete: 'off' } })),
-    dupArea,
     h('div', { class: 'button-group' },
       h('button', { type: 'submit', class: 'button', id: 'create-submit' }, 'Create case'),
       h('a', { href: '#/cases', class: 'link' }, 'Cancel')));
@@ -155,7 +156,6 @@ export async function renderCaseNew(section, ctx) {
             field: 'confirm_not_duplicate',
             message: 'Check the possible matches. If this is a different person, tick “This is a different person” and create the case again.',
           }], { title: 'This person may already have a case' });
-          box.control.checked = false;
           return;
         }
         showApiError(form, error);

@@ -742,7 +742,7 @@ export async function renderCase(section, ctx) {
       h('td', { dataset: { label: 'Who' } }, (item.by && item.by.name) || ''),
       h('th', { scope: 'row', dataset: { label: 'What' } }, fieldPathLabel(item.field)),
       h('td', { class: 'history-change', dataset: { label: 'Change' } },
-        h('span', { class: 'history-old' }, valueText(item.field, item.old)),
+        h('span', { class: isEmpty(item.old) ? 'history-empty' : 'history-old' }, valueText(item.field, item.old)),
         h('span', { class: 'history-arrow' }, ' → '),
         h('span', { class: 'visually-hidden' }, 'changed to '),
         h('span', { class: 'history-new' }, valueText(item.field, item.new))));
@@ -767,6 +767,8 @@ export async function renderCase(section, ctx) {
   select(current);
 }
 
+const isEmpty = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length);
+
 function docType(t) {
   if (t === 'application/pdf') return 'PDF';
   if (t === 'image/jpeg') return 'JPEG image';
@@ -779,7 +781,16 @@ function valueText(path, v) {
   if (v === null || v === undefined || v === '') return '(empty)';
   const last = String(path || '').split('.').pop();
   if (typeof v === 'boolean') return v ? 'Yes' : 'No';
-  if (typeof v === 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    if (!v.length) return '(none)';
+    return v.map((x) => (x && typeof x === 'object' && 'amount_pence' in x
+      ? `${x.description || 'Cost'} ${formatPence(x.amount_pence)}${x.date ? ` (${formatDate(x.date)})` : ''}`
+      : valueText(path, x))).join('; ');
+  }
+  if (typeof v === 'object') {
+    if ('name' in v) return String(v.name);
+    return JSON.stringify(v);
+  }
   if (/_pence$/.test(last) && Number.isFinite(Number(v))) return formatPence(v);
   const s = String(v);
   if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return formatDate(s);
