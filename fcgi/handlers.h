@@ -23,6 +23,24 @@ void h_user_reset_password(http_req *r, const uint64_t *ids);
 void h_orgs_list(http_req *r, const uint64_t *ids);
 void h_orgs_create(http_req *r, const uint64_t *ids);
 
+void h_cases_create(http_req *r, const uint64_t *ids);
+void h_cases_list(http_req *r, const uint64_t *ids);
+void h_case_get(http_req *r, const uint64_t *ids);
+void h_case_put(http_req *r, const uint64_t *ids);
+void h_case_principal(http_req *r, const uint64_t *ids);
+void h_case_dependant_add(http_req *r, const uint64_t *ids);
+void h_case_dependant_put(http_req *r, const uint64_t *ids);
+void h_case_dependant_delete(http_req *r, const uint64_t *ids);
+void h_case_allocation(http_req *r, const uint64_t *ids);
+void h_case_immigration(http_req *r, const uint64_t *ids);
+void h_case_finance(http_req *r, const uint64_t *ids);
+void h_case_close(http_req *r, const uint64_t *ids);
+void h_case_reopen(http_req *r, const uint64_t *ids);
+void h_case_history(http_req *r, const uint64_t *ids);
+void h_case_doc_upload(http_req *r, const uint64_t *ids);
+void h_case_doc_get(http_req *r, const uint64_t *ids);
+void h_case_doc_delete(http_req *r, const uint64_t *ids);
+
 /* Shared by the list handlers: ?limit= (default 50, 1..500); -1 when it answered 400. */
 int h_limit(http_req *r, size_t *limit);
 

@@ -57,6 +57,11 @@ void http_req_free(http_req *r)
 
 int http_read_body(http_req *r)
 {
+    return http_read_body_max(r, HTTP_BODY_MAX);
+}
+
+int http_read_body_max(http_req *r, size_t max)
+{
     const char *cl = FCGX_GetParam("CONTENT_LENGTH", r->fx->envp);
     size_t len = 0;
     if (cl && *cl) {
@@ -66,8 +71,8 @@ int http_read_body(http_req *r)
             http_error(r, 400, "invalid_request", "The Content-Length header is not a number.", NULL);
             return -1;
         }
-        if (v > HTTP_BODY_MAX) {
-            http_error(r, 413, "payload_too_large", "The request body is larger than 64 KiB.", NULL);
+        if (v > max) {
+            http_error(r, 413, "payload_too_large", "The request body is too large.", NULL);
             return -1;
         }
         len = (size_t)v;
@@ -136,16 +141,37 @@ static const char *reason(int status)
     }
 }
 
-static void write_head(http_req *r, int status, int has_body)
+static void write_head_as(http_req *r, int status, const char *content_type)
 {
     r->status = status;
     FCGX_FPrintF(r->fx->out, "Status: %d %s\r\n", status, reason(status));
-    if (has_body)
-        FCGX_PutS("Content-Type: application/json; charset=utf-8\r\n", r->fx->out);
+    if (content_type)
+        FCGX_FPrintF(r->fx->out, "Content-Type: %s\r\n", content_type);
     FCGX_PutS("Cache-Control: no-store\r\n", r->fx->out);
     if (r->headers)
         FCGX_PutStr(r->headers, (int)r->headers_len, r->fx->out);
     FCGX_PutS("\r\n", r->fx->out);
+}
+
+static void write_head(http_req *r, int status, int has_body)
+{
+    write_head_as(r, status, has_body ? "application/json; charset=utf-8" : NULL);
+}
+
+void http_reply_bytes(http_req *r, int status, const char *content_type, const void *data, size_t len)
+{
+    if (r->answered)
+        return;
+    r->answered = 1;
+    write_head_as(r, status, content_type);
+    const char *p = data;
+    while (len > 0) {
+        int chunk = len > (1 << 20) ? (1 << 20) : (int)len;
+        if (FCGX_PutStr(p, chunk, r->fx->out) != chunk)
+            break;
+        p += chunk;
+        len -= (size_t)chunk;
+    }
 }
 
 void http_reply(http_req *r, int status, json_t *body)

@@ -53,6 +53,8 @@ void http_req_free(http_req *r);
 
 /* Reads the body (capped at HTTP_BODY_MAX); -1 when it answered 413/400 already. */
 int http_read_body(http_req *r);
+/* The same with another cap (document uploads). */
+int http_read_body_max(http_req *r, size_t max);
 
 /* Adds one response header line ("Name: value", without CRLF). */
 int http_header_add(http_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -60,6 +62,8 @@ int http_header_add(http_req *r, const char *fmt, ...) __attribute__((format(pri
 /* Answers with status and a JSON body (the reference is stolen; NULL answers 500). */
 void http_reply(http_req *r, int status, json_t *body);
 void http_reply_empty(http_req *r, int status);
+/* Answers with raw bytes of the given content type (downloads); extra headers via http_header_add. */
+void http_reply_bytes(http_req *r, int status, const char *content_type, const void *data, size_t len);
 /* Answers {"error":{...}}; field may be NULL. */
 void http_error(http_req *r, int status, const char *code, const char *message, const char *field);
 /* Answers the error that a store return code means. */

@@ -2,6 +2,7 @@
 #include "json_in.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 json_t *in_body_object(http_req *r)
@@ -20,6 +21,11 @@ json_t *in_body_object(http_req *r)
 
 int in_only(http_req *r, json_t *obj, const char *const *allowed)
 {
+    return in_only_at(r, obj, allowed, NULL);
+}
+
+int in_only_at(http_req *r, json_t *obj, const char *const *allowed, const char *prefix)
+{
     const char *k;
     json_t *v;
     json_object_foreach(obj, k, v) {
@@ -27,7 +33,9 @@ int in_only(http_req *r, json_t *obj, const char *const *allowed)
         for (const char *const *a = allowed; *a && !ok; a++)
             ok = strcmp(*a, k) == 0;
         if (!ok) {
-            http_error(r, 400, "invalid_field", "This field is not recognised.", k);
+            char field[160];
+            snprintf(field, sizeof field, "%s%s%s", prefix ? prefix : "", prefix ? "." : "", k);
+            http_error(r, 400, "invalid_field", "This field is not recognised.", field);
             return -1;
         }
     }
@@ -45,37 +53,43 @@ size_t in_utf8_len(const char *s)
 
 int in_string(http_req *r, json_t *obj, const char *name, int required, size_t max_chars, const char **out)
 {
+    return in_string_at(r, obj, name, name, required, max_chars, out);
+}
+
+int in_string_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
+                 const char **out)
+{
     *out = NULL;
     json_t *v = json_object_get(obj, name);
     if (!v || json_is_null(v)) {
         if (required) {
-            http_error(r, 422, "validation_failed", "This field is required.", name);
+            http_error(r, 422, "validation_failed", "This field is required.", field);
             return -1;
         }
         return 0;
     }
     if (!json_is_string(v)) {
-        http_error(r, 400, "invalid_field", "This field must be a string.", name);
+        http_error(r, 400, "invalid_field", "This field must be a string.", field);
         return -1;
     }
     const char *s = json_string_value(v);
     if (strlen(s) != json_string_length(v)) {
-        http_error(r, 422, "validation_failed", "This field must not contain NUL characters.", name);
+        http_error(r, 422, "validation_failed", "This field must not contain NUL characters.", field);
         return -1;
     }
     if (required && !*s) {
-        http_error(r, 422, "validation_failed", "This field is required.", name);
+        http_error(r, 422, "validation_failed", "This field is required.", field);
         return -1;
     }
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         if (*p < 0x20 || *p == 0x7f) {
-            http_error(r, 422, "validation_failed", "This field must not contain control characters.", name);
+            http_error(r, 422, "validation_failed", "This field must not contain control characters.", field);
             return -1;
         }
     if (in_utf8_len(s) > max_chars) {
         char msg[96];
         snprintf(msg, sizeof msg, "This field must be at most %zu characters long.", max_chars);
-        http_error(r, 422, "validation_failed", msg, name);
+        http_error(r, 422, "validation_failed", msg, field);
         return -1;
     }
     *out = s;
@@ -99,4 +113,88 @@ int in_id(http_req *r, json_t *obj, const char *name, int required, uint64_t *ou
     }
     *out = (uint64_t)json_integer_value(v);
     return 0;
+}
+
+int in_bool_at(http_req *r, json_t *obj, const char *name, const char *field, int dflt, int *out)
+{
+    json_t *v = json_object_get(obj, name);
+    *out = dflt;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_boolean(v)) {
+        http_error(r, 400, "invalid_field", "This field must be true or false.", field);
+        return -1;
+    }
+    *out = json_is_true(v);
+    return 0;
+}
+
+int in_int_at(http_req *r, json_t *obj, const char *name, const char *field, long long min, long long max,
+              long long *out, int *present)
+{
+    json_t *v = json_object_get(obj, name);
+    *out = 0;
+    *present = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v)) {
+        http_error(r, 400, "invalid_field", "This field must be a whole number.", field);
+        return -1;
+    }
+    long long n = json_integer_value(v);
+    if (n < min || n > max) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "This field must be between %lld and %lld.", min, max);
+        http_error(r, 422, "validation_failed", msg, field);
+        return -1;
+    }
+    *out = n;
+    *present = 1;
+    return 0;
+}
+
+int in_date_valid(const char *s)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return 0;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
+}
+
+int in_date_at(http_req *r, json_t *obj, const char *name, const char *field, int required, const char **out)
+{
+    if (in_string_at(r, obj, name, field, required, 10, out))
+        return -1;
+    if (*out && !**out && !required) {
+        *out = NULL;
+        return 0;
+    }
+    if (*out && !in_date_valid(*out)) {
+        http_error(r, 422, "validation_failed", "This is not a real date (YYYY-MM-DD).", field);
+        return -1;
+    }
+    return 0;
+}
+
+int in_enum_at(http_req *r, json_t *obj, const char *name, const char *field, const char *const *values, int required,
+               const char **out)
+{
+    if (in_string_at(r, obj, name, field, required, 64, out))
+        return -1;
+    if (!*out || (!**out && !required)) {
+        *out = NULL;
+        return 0;
+    }
+    for (const char *const *v = values; *v; v++)
+        if (strcmp(*v, *out) == 0)
+            return 0;
+    http_error(r, 422, "validation_failed", "This value is not one of the allowed ones.", field);
+    return -1;
 }

@@ -35,6 +35,23 @@ static const route routes[] = {
     {"POST", "/api/users/{id}/reset-password", h_user_reset_password, 0},
     {"GET", "/api/orgs", h_orgs_list, 0},
     {"POST", "/api/orgs", h_orgs_create, 0},
+    {"GET", "/api/cases", h_cases_list, 0},
+    {"POST", "/api/cases", h_cases_create, 0},
+    {"GET", "/api/cases/{id}", h_case_get, 0},
+    {"PUT", "/api/cases/{id}", h_case_put, 0},
+    {"PUT", "/api/cases/{id}/principal", h_case_principal, 0},
+    {"POST", "/api/cases/{id}/dependants", h_case_dependant_add, 0},
+    {"PUT", "/api/cases/{id}/dependants/{id}", h_case_dependant_put, 0},
+    {"DELETE", "/api/cases/{id}/dependants/{id}", h_case_dependant_delete, 0},
+    {"PUT", "/api/cases/{id}/allocation", h_case_allocation, 0},
+    {"PUT", "/api/cases/{id}/immigration", h_case_immigration, 0},
+    {"PUT", "/api/cases/{id}/finance", h_case_finance, 0},
+    {"POST", "/api/cases/{id}/closure", h_case_close, 0},
+    {"DELETE", "/api/cases/{id}/closure", h_case_reopen, 0},
+    {"GET", "/api/cases/{id}/history", h_case_history, 0},
+    {"POST", "/api/cases/{id}/documents", h_case_doc_upload, 0},
+    {"GET", "/api/cases/{id}/documents/{id}", h_case_doc_get, 0},
+    {"DELETE", "/api/cases/{id}/documents/{id}", h_case_doc_delete, 0},
 };
 
 /* Matches path against pattern segment by segment, collecting {id} values. */

@@ -7,6 +7,7 @@
  *                                  [--team TEAM] --password-stdin
  *   connectctl --data DIR seed-demo
  *   connectctl --data DIR backup DEST
+ *   connectctl --data DIR gen-cases --count N [--councils 100] [--seed S]   (synthetic cases for benchmarks)
  *   connectctl --data DIR check
  *
  * Exit 0 on success; otherwise non-zero with a one-line reason on stderr.
@@ -24,6 +25,7 @@
 
 #include "auth_jwt.h"
 #include "auth_password.h"
+#include "case_gen.h"
 #include "demo.h"
 #include "store.h"
 #include "store_audit.h"
@@ -334,6 +336,28 @@ static int cmd_check(const char *data)
     return 0;
 }
 
+static int cmd_gen_cases(const char *data, int argc, char **argv)
+{
+    const char *count_s = opt(argc, argv, 0, "--count"), *councils_s = opt(argc, argv, 0, "--councils"),
+               *seed_s = opt(argc, argv, 0, "--seed");
+    char *end;
+    unsigned long long count = count_s ? strtoull(count_s, &end, 10) : 0;
+    if (!count_s || *end || count == 0 || count > 100000000ULL)
+        return die("gen-cases needs --count N (1 to 100000000)");
+    unsigned long councils = councils_s ? strtoul(councils_s, &end, 10) : 100;
+    if (councils == 0 || councils > 1000)
+        return die("--councils must be 1 to 1000");
+    unsigned long long seed = seed_s ? strtoull(seed_s, &end, 10) : 42;
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    int rc = case_gen_bulk(s, count, (unsigned)councils, seed, stdout);
+    store_close(s);
+    if (rc)
+        return die("generating cases failed: %s", store_strerror(rc));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4 || strcmp(argv[1], "--data") != 0)
@@ -349,6 +373,8 @@ int main(int argc, char **argv)
         return cmd_seed_demo(data);
     if (strcmp(cmd, "backup") == 0 && argc > 4)
         return cmd_backup(data, argv[4]);
+    if (strcmp(cmd, "gen-cases") == 0)
+        return cmd_gen_cases(data, argc - 4, argv + 4);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(data);
     return die("unknown command %s", cmd);

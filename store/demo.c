@@ -6,7 +6,9 @@
 #include <time.h>
 
 #include "auth_password.h"
+#include "case_gen.h"
 #include "store_audit.h"
+#include "store_case.h"
 #include "store_org.h"
 #include "store_user.h"
 
@@ -67,6 +69,24 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
         json_decref(u);
         if (rc)
             return rc;
+    }
+    /* A dozen cases for each council, allocated to its caseworker. */
+    case_gen_rng rng = {20261126};
+    static const char *const councils[][2] = {{"NFC", "nfc.user"}, {"EBC", "ebc.user"}, {"WMC", "wmc.user"}};
+    for (size_t i = 0; i < 3; i++) {
+        uint64_t org, worker;
+        if ((rc = store_org_by_code(s, txn, councils[i][0], &org)) ||
+            (rc = store_user_by_username(s, txn, councils[i][1], &worker)))
+            return rc;
+        for (int j = 0; j < 12; j++) {
+            json_t *rec = case_gen_record(&rng, org, worker, NULL, time(NULL));
+            rc = rec ? store_case_create(s, txn, rec, &id) : STORE_NOMEM;
+            if (!rc)
+                rc = store_case_history_diff(s, txn, id, NULL, rec, c->at, worker);
+            json_decref(rec);
+            if (rc)
+                return rc;
+        }
     }
     return store_audit_add(s, txn, c->at, 0, 0, "demo_seeded", 0);
 }

@@ -12,7 +12,7 @@
  * legislation, caseworker, team) so a search can filter without reading records. Counts per facet
  * (status, caseworker, team, legislation, all) are kept in DB_CASE_COUNT in the same transaction.
  * store_case_put() rewrites all of a case's index entries from the old and new record, so indexes
- * can never drift from records.
+ * can never drift from records. Both store the record without null members (store_case_strip_nulls).
  */
 #ifndef CONNECT_STORE_CASE_H
 #define CONNECT_STORE_CASE_H
@@ -30,6 +30,10 @@
 extern const char *const case_statuses[];     /* open_referral, open_supported, closed */
 extern const char *const case_legislations[]; /* care_act_2014, children_act_s17, ... */
 int case_enum_code(const char *const *list, const char *value); /* 0 when unknown */
+
+/* Removes members whose value is null, recursively (records are stored without them; the API's
+ * views put them back). */
+void store_case_strip_nulls(json_t *v);
 
 /* Creates the case from `rec` (without "id"; it is assigned and set). */
 int store_case_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id_out);

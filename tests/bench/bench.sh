@@ -27,15 +27,16 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"username":"nfc.user","password":"demo-password-2026"}'
 LUA
 
-# run NAME wrk-args... -> prints "NAME req/s p99" and keeps the figures
+# run NAME wrk-args... -> keeps "NAME req/s p50 p99 errors"
 run() {
   local name=$1; shift
   wrk --latency -t"$WRK_THREADS" -d"$DURATION" "$@" > "$OUT/$name.txt" 2>&1
-  local rps p99 non2xx
+  local rps p50 p99 non2xx
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/$name.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$OUT/$name.txt")
   p99=$(awk '$1=="99%" {print $2}' "$OUT/$name.txt")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$OUT/$name.txt")
-  echo "$name $rps $p99 ${non2xx:-0}" >> "$OUT/results"
+  echo "$name $rps $p50 $p99 ${non2xx:-0}" >> "$OUT/results"
 }
 
 echo "Warming up..."
@@ -45,17 +46,90 @@ run me -c"$CONNS" -H "Authorization: Bearer $TOKEN" "$BASE/api/me"
 run health -c"$CONNS" "$BASE/api/health"
 run login -c4 -s "$OUT/login.lua" "$BASE/api/auth/login"
 
+# ---- cases at scale: a store of BENCH_CASES generated cases (cached between runs) ----
+CASES=${BENCH_CASES:-1000000}
+CDATA=${BENCH_CASES_DATA:-/var/tmp/connect-bench-cases-$CASES}
+if [ "$CASES" -gt 0 ]; then
+  kill -TERM "$STACK" 2>/dev/null; wait "$STACK" 2>/dev/null || true
+  if [ ! -f "$CDATA/.complete" ]; then
+    echo "Generating $CASES cases into $CDATA (once; later runs reuse it)..."
+    rm -rf "$CDATA"
+    "$ROOT/bin/connectctl" --data "$CDATA" init
+    "$ROOT/bin/connectctl" --data "$CDATA" seed-demo >/dev/null
+    START=$(date +%s)
+    "$ROOT/bin/connectctl" --data "$CDATA" gen-cases --count "$CASES" --councils 100 | tail -1
+    echo "  generated in $(( $(date +%s) - START ))s"
+    echo "bench-password-2026" | "$ROOT/bin/connectctl" --data "$CDATA" user add --org GEN001 --username gen001.bench \
+      --name "Bench User" --role user --password-stdin >/dev/null
+    touch "$CDATA/.complete"
+  fi
+  PORT=$PORT DATA=$CDATA DEMO=0 LOGIN_RATE=100000r/s LOGIN_BURST=100000 bash "$ROOT/nginx/serve.sh" >"$OUT/serve2.log" 2>&1 &
+  STACK=$!
+  for _ in $(seq 1 200); do curl -fsS "$BASE/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
+  token_of() { curl -fsS -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' -d "{\"username\":\"$1\",\"password\":\"$2\"}" \
+    | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])'; }
+  HO_TOKEN=$(token_of ho.user demo-password-2026)
+  GEN_TOKEN=$(token_of gen001.bench bench-password-2026)
+  # Request scripts: each cycles through many different queries.
+  python3 - "$OUT" "$CASES" <<'PY'
+import random, sys
+out, n = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(7)
+family = ["okafor", "mensah", "campbell", "khan", "rahman", "patel", "hoxha", "haile", "warsame", "moyo",
+          "karimi", "hosseini", "hassan", "osman", "nguyen", "wang", "silva", "garcia", "santos", "kamara"]
+given = ["chioma", "kwame", "andre", "ayesha", "rahim", "priya", "arben", "yonas", "hodan", "tendai",
+         "zahra", "reza", "noor", "amna", "linh", "wei", "joao", "valentina", "maria", "fatmata"]
+def script(name, paths):
+    with open(f"{out}/{name}.lua", "w") as f:
+        f.write("local paths = {" + ",".join('"%s"' % p for p in paths) + "}\n")
+        f.write("local i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n")
+script("name", ["/api/cases?q=%s%%20%s" % (rnd.choice(given), rnd.choice(family)) if i % 2 else "/api/cases?q=%s" % rnd.choice(family) for i in range(500)])
+script("dob", ["/api/cases?q=%04d-%02d-%02d" % (rnd.randint(1960, 2020), rnd.randint(1, 12), rnd.randint(1, 28)) for _ in range(500)])
+script("fetch", ["/api/cases/%d" % rnd.randint(1, n) for _ in range(2000)])
+script("list", ["/api/cases?status=%s" % rnd.choice(["open_referral", "open_supported", "closed"]) for _ in range(100)])
+PY
+  wrk -t1 -c4 -d2s "$BASE/index.html" >/dev/null 2>&1 || true
+  run static_cases -c"$CONNS" "$BASE/index.html"
+  run ho_name -c"$CONNS" -s "$OUT/name.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
+  run ho_dob -c"$CONNS" -s "$OUT/dob.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
+  run ho_fetch -c"$CONNS" -s "$OUT/fetch.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
+  run ho_list -c"$CONNS" -s "$OUT/list.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
+  run council_name -c"$CONNS" -s "$OUT/name.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
+  run council_dob -c"$CONNS" -s "$OUT/dob.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
+  STORE_BYTES=$(stat -c %s "$CDATA/data.mdb")
+  USED_BYTES=$(mdb_stat -e "$CDATA" | awk '/Page size/ {ps=$3} /Number of pages used/ {pu=$5} END {print ps*pu}')
+fi
+
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 echo
 echo "Connect benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($CPU), wrk -t$WRK_THREADS -d$DURATION"
 echo "nginx $(nginx -v 2>&1 | sed 's/.*\///'), connectd $(nproc) workers x 4 threads"
+echo
+echo "Accounts (demo store):"
 awk -v static="$(awk '$1=="static" {print $2}' "$OUT/results")" '
-  BEGIN { printf "%-34s %12s %10s %10s %8s\n", "endpoint", "req/s", "p99", "vs static", "errors" }
-  {
+  BEGIN { printf "%-44s %10s %9s %9s %10s %7s\n", "endpoint", "req/s", "p50", "p99", "vs static", "errors" }
+  $1 == "static" || $1 == "me" || $1 == "health" || $1 == "login" {
     label = $1
     if ($1 == "static") label = "GET /index.html (nginx static)"
     if ($1 == "me") label = "GET /api/me (JWT + LMDB read)"
     if ($1 == "health") label = "GET /api/health (FastCGI only)"
     if ($1 == "login") label = "POST /api/auth/login (argon2id)"
-    printf "%-34s %12.0f %10s %9.1f%% %8s\n", label, $2, $3, 100 * $2 / static, $4
+    printf "%-44s %10.0f %9s %9s %9.1f%% %7s\n", label, $2, $3, $4, 100 * $2 / static, $5
   }' "$OUT/results"
+if [ "$CASES" -gt 0 ]; then
+  echo
+  echo "Cases: $CASES generated cases over 100 councils; store $((STORE_BYTES / 1048576)) MiB file, $((USED_BYTES / 1048576)) MiB in use = $((USED_BYTES / CASES)) bytes per case"
+  awk -v static="$(awk '$1=="static_cases" {print $2}' "$OUT/results")" '
+    BEGIN { printf "%-44s %10s %9s %9s %10s %7s\n", "endpoint", "req/s", "p50", "p99", "vs static", "errors" }
+    $1 ~ /^(static_cases|ho_|council_)/ {
+      label = $1
+      if ($1 == "static_cases") label = "GET /index.html (nginx static)"
+      if ($1 == "ho_name") label = "HO: search by name (all councils)"
+      if ($1 == "ho_dob") label = "HO: search by date of birth"
+      if ($1 == "ho_fetch") label = "HO: GET /api/cases/{id}"
+      if ($1 == "ho_list") label = "HO: list by status (page of 50)"
+      if ($1 == "council_name") label = "council: search by name"
+      if ($1 == "council_dob") label = "council: search by date of birth"
+      printf "%-44s %10.0f %9s %9s %9.1f%% %7s\n", label, $2, $3, $4, 100 * $2 / static, $5
+    }' "$OUT/results"
+fi

@@ -1,0 +1,273 @@
+/* case_input.c - validating case request bodies. */
+#include "case_input.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "json_in.h"
+#include "store_case.h"
+
+const char *const case_household_types[] = {"single_adult", "couple", "family", "lone_parent_family",
+                                            "care_leaver", "looked_after_child", "other", NULL};
+const char *const case_genders[] = {"female", "male", "other", "unknown", NULL};
+const char *const case_relationships[] = {"spouse", "partner", "child", "stepchild", "other_relative", "other", NULL};
+const char *const case_immigration_statuses[] = {
+    "unknown", "no_current_permission", "asylum_claim_recorded", "asylum_claim_refused", "ltr_nrpf", "ltr_recourse",
+    "pending_euss", "pre_settled_status", "settled_status", "appeal_rights_exhausted", "british_citizen", "other", NULL};
+const char *const case_accommodation_types[] = {"none", "bed_and_breakfast", "hostel", "private_rented",
+                                                "temporary", "supported", "other", NULL};
+const char *const case_closure_reasons[] = {"leave_granted_recourse", "leave_granted_nrpf",
+                                            "transferred_to_asylum_support", "left_area", "voluntary_return",
+                                            "no_longer_eligible", "not_destitute", "died", "duplicate", "other", NULL};
+/* case_legislations (store) starts with "" for "none"; the API's list is the rest. */
+const char *const case_legislation_values[] = {"care_act_2014", "children_act_s17", "children_act_s20",
+                                               "children_act_s23c", "children_act_s24a", "children_act_s24b", NULL};
+
+#define MONEY_MAX 100000000LL
+
+void case_today(const http_req *r, char out[11])
+{
+    time_t t = (time_t)r->now;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static const char *at(char *buf, size_t cap, const char *path, const char *field)
+{
+    snprintf(buf, cap, "%s%s%s", path ? path : "", path && *path ? "." : "", field);
+    return buf;
+}
+
+/* Adds key: value (string or null) to o. */
+static int set_str(json_t *o, const char *key, const char *v)
+{
+    return json_object_set_new(o, key, v && *v ? json_string(v) : json_null());
+}
+
+json_t *case_person_in(http_req *r, json_t *in, const char *path, int dependant)
+{
+    char f[160];
+    if (!json_is_object(in)) {
+        http_error(r, 400, "invalid_field", "This must be an object.", path);
+        return NULL;
+    }
+    static const char *const allowed[] = {"id", "given_names", "family_name", "date_of_birth", "nationality", "gender",
+                                          "other_names", "ho_reference", "relationship", NULL};
+    const char *given, *family, *dob, *nat, *gender, *other, *ref, *rel;
+    if (in_only_at(r, in, allowed, path) ||
+        in_string_at(r, in, "given_names", at(f, sizeof f, path, "given_names"), 1, 100, &given) ||
+        in_string_at(r, in, "family_name", at(f, sizeof f, path, "family_name"), 1, 100, &family) ||
+        in_date_at(r, in, "date_of_birth", at(f, sizeof f, path, "date_of_birth"), 1, &dob) ||
+        in_string_at(r, in, "nationality", at(f, sizeof f, path, "nationality"), 1, 60, &nat) ||
+        in_enum_at(r, in, "gender", at(f, sizeof f, path, "gender"), case_genders, 0, &gender) ||
+        in_string_at(r, in, "other_names", at(f, sizeof f, path, "other_names"), 0, 200, &other) ||
+        in_string_at(r, in, "ho_reference", at(f, sizeof f, path, "ho_reference"), 0, 20, &ref) ||
+        in_enum_at(r, in, "relationship", at(f, sizeof f, path, "relationship"), case_relationships, dependant, &rel))
+        return NULL;
+    char today[11];
+    case_today(r, today);
+    if (strcmp(dob, today) > 0) {
+        http_error(r, 422, "validation_failed", "The date of birth is in the future.", at(f, sizeof f, path, "date_of_birth"));
+        return NULL;
+    }
+    if (strcmp(dob, "1900-01-01") < 0) {
+        http_error(r, 422, "validation_failed", "The date of birth is before 1900.", at(f, sizeof f, path, "date_of_birth"));
+        return NULL;
+    }
+    if (strlen(nat) < 2) {
+        http_error(r, 422, "validation_failed", "The nationality needs at least 2 characters.",
+                   at(f, sizeof f, path, "nationality"));
+        return NULL;
+    }
+    char refn[32] = "";
+    if (ref) {
+        for (const char *p = ref; *p; p++)
+            if (!isalnum((unsigned char)*p) && *p != '/' && *p != '-' && *p != ' ') {
+                http_error(r, 422, "validation_failed", "A Home Office reference has letters, digits, '/' or '-'.",
+                           at(f, sizeof f, path, "ho_reference"));
+                return NULL;
+            }
+        case_horef_norm(ref, refn, sizeof refn);
+    }
+    if (!dependant && rel) {
+        http_error(r, 400, "invalid_field", "The principal applicant has no relationship.",
+                   at(f, sizeof f, path, "relationship"));
+        return NULL;
+    }
+    json_t *p = json_object();
+    if (!p || set_str(p, "given_names", given) || set_str(p, "family_name", family) ||
+        set_str(p, "date_of_birth", dob) || set_str(p, "nationality", nat) ||
+        set_str(p, "gender", gender ? gender : "unknown") || set_str(p, "other_names", other) ||
+        set_str(p, "ho_reference", refn) || (dependant && set_str(p, "relationship", rel))) {
+        json_decref(p);
+        http_error(r, 500, "internal", "Out of memory.", NULL);
+        return NULL;
+    }
+    return p;
+}
+
+int case_details_in(http_req *r, json_t *body, int create, json_t *out)
+{
+    const char *legislation, *household, *address, *involvement, *team;
+    if (in_enum_at(r, body, "legislation", "legislation", case_legislation_values, create, &legislation) ||
+        in_enum_at(r, body, "household_type", "household_type", case_household_types, create, &household) ||
+        in_string_at(r, body, "address", "address", 0, 300, &address) ||
+        in_string_at(r, body, "la_involvement", "la_involvement", 0, 2000, &involvement) ||
+        in_string_at(r, body, "team", "team", 0, 100, &team))
+        return -1;
+    if (legislation)
+        set_str(out, "legislation", legislation);
+    if (household)
+        set_str(out, "household_type", household);
+    if (create || json_object_get(body, "address"))
+        set_str(out, "address", address);
+    if (create || json_object_get(body, "la_involvement"))
+        set_str(out, "la_involvement", involvement);
+    if (create || json_object_get(body, "team"))
+        set_str(out, "team", team);
+    return 0;
+}
+
+json_t *case_immigration_in(http_req *r, json_t *body)
+{
+    static const char *const allowed[] = {"status", "recourse_to_public_funds", "leave_expiry", "outstanding_application",
+                                          "application_type", "application_date", "appeal", "appeal_date",
+                                          "judicial_review", "judicial_review_date", "ho_notes", "updated_at",
+                                          "updated_by", NULL};
+    const char *status, *expiry, *app_type, *app_date, *appeal_date, *jr_date, *notes;
+    int outstanding, appeal, jr, recourse_present = 0, recourse = 0;
+    json_t *rv = json_object_get(body, "recourse_to_public_funds");
+    if (in_only(r, body, allowed) ||
+        in_enum_at(r, body, "status", "status", case_immigration_statuses, 0, &status) ||
+        in_bool_at(r, body, "recourse_to_public_funds", "recourse_to_public_funds", 0, &recourse) ||
+        in_date_at(r, body, "leave_expiry", "leave_expiry", 0, &expiry) ||
+        in_bool_at(r, body, "outstanding_application", "outstanding_application", 0, &outstanding) ||
+        in_string_at(r, body, "application_type", "application_type", 0, 100, &app_type) ||
+        in_date_at(r, body, "application_date", "application_date", 0, &app_date) ||
+        in_bool_at(r, body, "appeal", "appeal", 0, &appeal) ||
+        in_date_at(r, body, "appeal_date", "appeal_date", 0, &appeal_date) ||
+        in_bool_at(r, body, "judicial_review", "judicial_review", 0, &jr) ||
+        in_date_at(r, body, "judicial_review_date", "judicial_review_date", 0, &jr_date) ||
+        in_string_at(r, body, "ho_notes", "ho_notes", 0, 4000, &notes))
+        return NULL;
+    recourse_present = rv && !json_is_null(rv);
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    set_str(o, "status", status ? status : "unknown");
+    json_object_set_new(o, "recourse_to_public_funds", recourse_present ? json_boolean(recourse) : json_null());
+    set_str(o, "leave_expiry", expiry);
+    json_object_set_new(o, "outstanding_application", json_boolean(outstanding));
+    set_str(o, "application_type", app_type);
+    set_str(o, "application_date", app_date);
+    json_object_set_new(o, "appeal", json_boolean(appeal));
+    set_str(o, "appeal_date", appeal_date);
+    json_object_set_new(o, "judicial_review", json_boolean(jr));
+    set_str(o, "judicial_review_date", jr_date);
+    set_str(o, "ho_notes", notes);
+    return o;
+}
+
+json_t *case_finance_in(http_req *r, json_t *body)
+{
+    static const char *const allowed[] = {"support_start_date", "weekly_subsistence_pence", "accommodation_type",
+                                          "weekly_accommodation_pence", "other_costs", "support_end_date",
+                                          "updated_at", NULL};
+    const char *start, *end, *accommodation;
+    long long subsistence, accommodation_cost;
+    int has_sub, has_acc;
+    if (in_only(r, body, allowed) || in_date_at(r, body, "support_start_date", "support_start_date", 0, &start) ||
+        in_int_at(r, body, "weekly_subsistence_pence", "weekly_subsistence_pence", 0, MONEY_MAX, &subsistence,
+                  &has_sub) ||
+        in_enum_at(r, body, "accommodation_type", "accommodation_type", case_accommodation_types, 0, &accommodation) ||
+        in_int_at(r, body, "weekly_accommodation_pence", "weekly_accommodation_pence", 0, MONEY_MAX,
+                  &accommodation_cost, &has_acc) ||
+        in_date_at(r, body, "support_end_date", "support_end_date", 0, &end))
+        return NULL;
+    char today[11];
+    case_today(r, today);
+    if (start && strcmp(start, today) > 0) {
+        http_error(r, 422, "validation_failed", "Support cannot start in the future.", "support_start_date");
+        return NULL;
+    }
+    if (end && !start) {
+        http_error(r, 422, "validation_failed", "An end date needs a start date.", "support_end_date");
+        return NULL;
+    }
+    if (end && strcmp(end, start) < 0) {
+        http_error(r, 422, "validation_failed", "Support cannot end before it starts.", "support_end_date");
+        return NULL;
+    }
+    json_t *costs_in = json_object_get(body, "other_costs");
+    if (costs_in && !json_is_null(costs_in) && !json_is_array(costs_in)) {
+        http_error(r, 400, "invalid_field", "This field must be a list.", "other_costs");
+        return NULL;
+    }
+    if (json_array_size(costs_in) > 200) {
+        http_error(r, 422, "validation_failed", "At most 200 other costs.", "other_costs");
+        return NULL;
+    }
+    json_t *costs = json_array();
+    size_t i;
+    json_t *c;
+    json_array_foreach(costs_in, i, c) {
+        char path[48], f[96];
+        snprintf(path, sizeof path, "other_costs.%zu", i);
+        static const char *const callowed[] = {"id", "description", "amount_pence", "date", NULL};
+        const char *desc, *date;
+        long long amount;
+        int has_amount;
+        if (!json_is_object(c)) {
+            http_error(r, 400, "invalid_field", "This must be an object.", path);
+            json_decref(costs);
+            return NULL;
+        }
+        if (in_only_at(r, c, callowed, path) ||
+            in_string_at(r, c, "description", at(f, sizeof f, path, "description"), 1, 200, &desc) ||
+            in_int_at(r, c, "amount_pence", at(f, sizeof f, path, "amount_pence"), 0, MONEY_MAX, &amount, &has_amount) ||
+            in_date_at(r, c, "date", at(f, sizeof f, path, "date"), 0, &date)) {
+            json_decref(costs);
+            return NULL;
+        }
+        if (!has_amount) {
+            http_error(r, 422, "validation_failed", "This field is required.", at(f, sizeof f, path, "amount_pence"));
+            json_decref(costs);
+            return NULL;
+        }
+        json_t *o = json_pack("{s:I,s:s,s:I,s:o}", "id", (json_int_t)(i + 1), "description", desc, "amount_pence",
+                              (json_int_t)amount, "date", date ? json_string(date) : json_null());
+        json_array_append_new(costs, o);
+    }
+    json_t *o = json_object();
+    set_str(o, "support_start_date", start);
+    json_object_set_new(o, "weekly_subsistence_pence", has_sub ? json_integer(subsistence) : json_null());
+    set_str(o, "accommodation_type", accommodation);
+    json_object_set_new(o, "weekly_accommodation_pence", has_acc ? json_integer(accommodation_cost) : json_null());
+    json_object_set_new(o, "other_costs", costs);
+    set_str(o, "support_end_date", end);
+    return o;
+}
+
+json_t *case_closure_in(http_req *r, json_t *body)
+{
+    static const char *const allowed[] = {"closure_date", "reason", "notes", NULL};
+    const char *date, *reason, *notes;
+    if (in_only(r, body, allowed) || in_date_at(r, body, "closure_date", "closure_date", 1, &date) ||
+        in_enum_at(r, body, "reason", "reason", case_closure_reasons, 1, &reason) ||
+        in_string_at(r, body, "notes", "notes", 0, 4000, &notes))
+        return NULL;
+    char today[11];
+    case_today(r, today);
+    if (strcmp(date, today) > 0) {
+        http_error(r, 422, "validation_failed", "The closure date is in the future.", "closure_date");
+        return NULL;
+    }
+    json_t *o = json_object();
+    set_str(o, "closure_date", date);
+    set_str(o, "reason", reason);
+    set_str(o, "notes", notes);
+    return o;
+}

@@ -1,0 +1,104 @@
+/* case_update.c - loading, changing, storing and answering for one case. */
+#include "case_update.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "case_view.h"
+#include "store_audit.h"
+#include "store_case.h"
+
+int case_role_allows(http_req *r, case_access a)
+{
+    if (strcmp(r->org_kind, "council") == 0)
+        return 0;
+    if (strcmp(r->org_kind, "home_office") == 0 && (a == CASE_READ || a == CASE_IMMIGRATION))
+        return 0;
+    if (strcmp(r->org_kind, "network") == 0)
+        http_error(r, 403, "forbidden", "The Network sees no case data.", NULL);
+    else
+        http_error(r, 403, "forbidden", "The Home Office may not change this part of a case.", NULL);
+    return -1;
+}
+
+int case_in_scope(const http_req *r, const json_t *rec)
+{
+    if (strcmp(r->org_kind, "home_office") == 0)
+        return 1;
+    return strcmp(r->org_kind, "council") == 0 &&
+           (uint64_t)json_integer_value(json_object_get(rec, "council_id")) == r->org_id;
+}
+
+int case_refuse(case_update *u, int status, const char *code, const char *field, const char *message)
+{
+    u->err_status = status;
+    u->err_code = code;
+    u->err_field = field;
+    snprintf(u->err_message, sizeof u->err_message, "%s", message);
+    return CASE_REFUSED;
+}
+
+static int update_write(store *s, MDB_txn *txn, void *arg)
+{
+    case_update *u = arg;
+    u->s = s;
+    u->txn = txn;
+    u->err_status = 0;
+    json_decref(u->err_extra);
+    json_decref(u->result);
+    u->err_extra = u->result = NULL;
+    json_t *old;
+    int rc = store_case_get(s, txn, u->id, &old);
+    if (rc)
+        return rc;
+    if (!case_in_scope(u->r, old)) {
+        json_decref(old);
+        return MDB_NOTFOUND;
+    }
+    json_t *rec = json_deep_copy(old);
+    if (!rec) {
+        json_decref(old);
+        return STORE_NOMEM;
+    }
+    rc = u->apply(u, rec);
+    store_case_strip_nulls(rec);
+    if (!rc && !json_equal(old, rec)) {
+        json_object_set_new(rec, "updated_at", json_string(u->at));
+        json_object_set_new(rec, "updated_by", json_integer((json_int_t)u->r->uid));
+        rc = store_case_put(s, txn, old, rec);
+        if (!rc)
+            rc = store_case_history_diff(s, txn, u->id, old, rec, u->at, u->r->uid);
+        if (!rc)
+            rc = store_audit_add(s, txn, u->at, u->r->uid, u->r->org_id, u->action, u->id);
+    }
+    if (!rc && !u->result && !(u->result = case_view(s, txn, rec)))
+        rc = STORE_NOMEM;
+    json_decref(old);
+    json_decref(rec);
+    return rc;
+}
+
+void case_update_run(case_update *u)
+{
+    char at[21];
+    http_iso_time(u->r->now, at);
+    u->at = at;
+    int rc = store_write(u->r->st, update_write, u);
+    if (rc == CASE_REFUSED) {
+        json_t *body = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", u->err_code, "message", u->err_message,
+                                 "field", u->err_field ? json_string(u->err_field) : json_null());
+        if (body && u->err_extra)
+            json_object_update(json_object_get(body, "error"), u->err_extra);
+        http_reply(u->r, u->err_status, body);
+    } else if (rc == MDB_NOTFOUND) {
+        http_error(u->r, 404, "not_found", "No such case.", NULL);
+    } else if (rc) {
+        http_store_error(u->r, rc);
+    } else {
+        http_reply(u->r, u->ok_status ? u->ok_status : 200, u->result);
+        u->result = NULL;
+    }
+    json_decref(u->err_extra);
+    json_decref(u->result);
+    u->err_extra = u->result = NULL;
+}

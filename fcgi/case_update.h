@@ -1,0 +1,50 @@
+/*
+ * case_update.h - the one way a handler changes an existing case.
+ *
+ * case_update_run() opens a write transaction, loads the case, refuses a case of another council
+ * (404), lets `apply` change a copy, and then stores it with updated_at/updated_by, re-indexes it,
+ * writes history rows for every changed field and an audit event, and answers with the new CASE.
+ * `apply` refuses by calling case_refuse() and returning CASE_REFUSED; nothing is then written.
+ * It may run more than once (store_write retries after growing the map), so it must only touch
+ * `rec`, the transaction, and outputs it resets itself.
+ */
+#ifndef CONNECT_CASE_UPDATE_H
+#define CONNECT_CASE_UPDATE_H
+
+#include "http.h"
+
+#define CASE_REFUSED (-50001)
+
+typedef enum { CASE_READ, CASE_WRITE, CASE_IMMIGRATION } case_access;
+
+typedef struct case_update case_update;
+typedef int (*case_apply_fn)(case_update *u, json_t *rec);
+
+struct case_update {
+    http_req *r;
+    uint64_t id;
+    case_apply_fn apply;
+    void *arg;
+    const char *action; /* audit action, e.g. "case_finance_updated" */
+    int ok_status;      /* 200 or 201 */
+    /* set by apply / the run */
+    store *s;
+    MDB_txn *txn;
+    const char *at;
+    int err_status;
+    const char *err_code, *err_field;
+    char err_message[200];
+    json_t *err_extra; /* extra members of the error body (e.g. "matches"), stolen */
+    json_t *result;    /* the reply body; default: the CASE */
+};
+
+/* Role check for the kind of access; answers 403 and returns -1 when the role may not. */
+int case_role_allows(http_req *r, case_access a);
+/* 1 when the caller's organisation may see this case record. */
+int case_in_scope(const http_req *r, const json_t *rec);
+/* Records the refusal that case_update_run will answer. */
+int case_refuse(case_update *u, int status, const char *code, const char *field, const char *message);
+/* Runs the update and answers the request. */
+void case_update_run(case_update *u);
+
+#endif

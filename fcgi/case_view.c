@@ -1,0 +1,145 @@
+/* case_view.c - CASE and CASE_SUMMARY. */
+#include "case_view.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "case_gen.h"
+#include "store_org.h"
+
+json_t *case_user_ref(store *s, MDB_txn *txn, const json_t *id)
+{
+    json_int_t uid = json_integer_value(id);
+    if (uid <= 0)
+        return json_null();
+    unsigned char key[8];
+    store_key_u64(key, (uint64_t)uid);
+    json_t *u;
+    /* Read the record directly: a deleted user's name still belongs on the changes they made. */
+    if (store_json_get(s, txn, DB_USERS, key, 8, &u))
+        return json_pack("{s:I,s:n}", "id", uid, "name");
+    json_t *ref = json_pack("{s:I,s:O}", "id", uid, "name", json_object_get(u, "name"));
+    json_decref(u);
+    return ref;
+}
+
+static json_t *council_ref(store *s, MDB_txn *txn, const json_t *rec)
+{
+    json_int_t id = json_integer_value(json_object_get(rec, "council_id"));
+    json_t *org;
+    if (store_org_get(s, txn, (uint64_t)id, &org))
+        return json_pack("{s:I,s:n}", "id", id, "name");
+    json_t *ref = json_pack("{s:I,s:O}", "id", id, "name", json_object_get(org, "name"));
+    json_decref(org);
+    return ref;
+}
+
+static json_t *connect_id(const json_t *rec)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "C%lld", (long long)json_integer_value(json_object_get(rec, "id")));
+    return json_string(buf);
+}
+
+/* Replaces obj[key] (a user id) by {"id","name"} under the name `as`. */
+static void resolve_user(store *s, MDB_txn *txn, json_t *obj, const char *key, const char *as)
+{
+    if (!json_is_object(obj))
+        return;
+    json_t *ref = case_user_ref(s, txn, json_object_get(obj, key));
+    if (strcmp(key, as) != 0)
+        json_object_del(obj, key);
+    json_object_set_new(obj, as, ref);
+}
+
+/* Puts back the members stored records leave out when null. */
+static void fill(json_t *o, const char *const *keys)
+{
+    if (!json_is_object(o))
+        return;
+    for (const char *const *k = keys; *k; k++)
+        if (!json_object_get(o, *k))
+            json_object_set_new(o, *k, json_null());
+}
+
+static const char *const person_keys[] = {"id", "given_names", "family_name", "date_of_birth", "nationality", "gender",
+                                          "other_names", "ho_reference", NULL};
+static const char *const immigration_keys[] = {"status", "recourse_to_public_funds", "leave_expiry",
+                                               "outstanding_application", "application_type", "application_date",
+                                               "appeal", "appeal_date", "judicial_review", "judicial_review_date",
+                                               "ho_notes", "updated_at", "updated_by", NULL};
+static const char *const finance_keys[] = {"support_start_date", "weekly_subsistence_pence", "accommodation_type",
+                                           "weekly_accommodation_pence", "other_costs", "support_end_date",
+                                           "updated_at", NULL};
+static const char *const closure_keys[] = {"closure_date", "reason", "notes", "closed_at", "closed_by", NULL};
+static const char *const cost_keys[] = {"id", "description", "amount_pence", "date", NULL};
+static const char *const doc_keys[] = {"id", "filename", "content_type", "size", "person_id", "sha256",
+                                       "uploaded_at", "uploaded_by", NULL};
+
+json_t *case_view(store *s, MDB_txn *txn, const json_t *rec)
+{
+    json_t *c = json_deep_copy(rec);
+    if (!c)
+        return NULL;
+    size_t i;
+    json_t *d;
+    fill(json_object_get(c, "principal"), person_keys);
+    json_array_foreach(json_object_get(c, "dependants"), i, d) {
+        fill(d, person_keys);
+        if (!json_object_get(d, "relationship"))
+            json_object_set_new(d, "relationship", json_null());
+    }
+    if (!json_is_object(json_object_get(c, "immigration")))
+        json_object_set_new(c, "immigration", case_empty_immigration());
+    fill(json_object_get(c, "immigration"), immigration_keys);
+    fill(json_object_get(c, "finance"), finance_keys);
+    json_array_foreach(json_object_get(json_object_get(c, "finance"), "other_costs"), i, d) fill(d, cost_keys);
+    fill(json_object_get(c, "closure"), closure_keys);
+    json_array_foreach(json_object_get(c, "documents"), i, d) fill(d, doc_keys);
+    json_array_foreach(json_object_get(c, "previous_closures"), i, d) fill(d, closure_keys);
+    json_object_set_new(c, "connect_id", connect_id(rec));
+    json_object_set_new(c, "council", council_ref(s, txn, rec));
+    resolve_user(s, txn, c, "caseworker_id", "caseworker");
+    resolve_user(s, txn, json_object_get(c, "immigration"), "updated_by", "updated_by");
+    resolve_user(s, txn, json_object_get(c, "closure"), "closed_by", "closed_by");
+    json_array_foreach(json_object_get(c, "documents"), i, d) resolve_user(s, txn, d, "uploaded_by", "uploaded_by");
+    json_array_foreach(json_object_get(c, "previous_closures"), i, d) {
+        resolve_user(s, txn, d, "closed_by", "closed_by");
+        resolve_user(s, txn, d, "reopened_by", "reopened_by");
+    }
+    /* The API's order, and only the API's fields. */
+    static const char *const order[] = {"id", "connect_id", "council", "status", "principal", "dependants",
+                                        "immigration", "finance", "closure", "caseworker", "team", "legislation",
+                                        "household_type", "address", "la_involvement", "documents",
+                                        "previous_closures", "created_at", "updated_at", NULL};
+    json_t *out = json_object();
+    for (const char *const *k = order; out && *k; k++) {
+        json_t *v = json_object_get(c, *k);
+        int rc = v ? json_object_set(out, *k, v)
+                   : json_object_set_new(out, *k, strcmp(*k, "previous_closures") == 0 ? json_array() : json_null());
+        if (rc) {
+            json_decref(out);
+            out = NULL;
+        }
+    }
+    json_decref(c);
+    return out;
+}
+
+json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec)
+{
+    const json_t *pa = json_object_get(rec, "principal");
+    char name[256];
+    snprintf(name, sizeof name, "%s %s", json_string_value(json_object_get(pa, "given_names")) ?: "",
+             json_string_value(json_object_get(pa, "family_name")) ?: "");
+    return json_pack("{s:O,s:o,s:o,s:O,s:s,s:O,s:O,s:I,s:o,s:O,s:O,s:O}", "id", json_object_get(rec, "id"),
+                     "connect_id", connect_id(rec), "council", council_ref(s, txn, rec), "status",
+                     json_object_get(rec, "status"), "name", name, "date_of_birth",
+                     json_object_get(pa, "date_of_birth"), "nationality", json_object_get(pa, "nationality"),
+                     "dependants", (json_int_t)json_array_size(json_object_get(rec, "dependants")), "caseworker",
+                     case_user_ref(s, txn, json_object_get(rec, "caseworker_id")), "team",
+                     json_object_get(rec, "team") ?: json_null(), "legislation",
+                     json_object_get(rec, "legislation") ?: json_null(), "updated_at",
+                     json_object_get(rec, "updated_at") ?: json_null());
+}

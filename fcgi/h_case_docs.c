@@ -1,0 +1,225 @@
+/* h_case_docs.c - a case's documents: upload (type read from the content), download as an
+ * attachment, delete. The bytes live in DB_DOCS; the case record lists their metadata. */
+#include "handlers.h"
+
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_update.h"
+#include "case_view.h"
+#include "json_in.h"
+#include "store_case.h"
+
+#define DOC_MAX (10 * 1024 * 1024)
+
+/* The type by magic bytes, never by name: PDF, JPEG, PNG. NULL for anything else. */
+static const char *sniff(const unsigned char *p, size_t n)
+{
+    if (n >= 5 && memcmp(p, "%PDF-", 5) == 0)
+        return "application/pdf";
+    if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
+        return "image/jpeg";
+    if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+        return "image/png";
+    return NULL;
+}
+
+/* A safe display name: the last path component, control characters and quotes replaced. */
+static int clean_filename(const char *in, char *out, size_t cap)
+{
+    const char *base = in;
+    for (const char *p = in; *p; p++)
+        if (*p == '/' || *p == '\\')
+            base = p + 1;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)base; *p && n + 1 < cap; p++)
+        out[n++] = (*p < 0x20 || *p == 0x7f || *p == '"') ? '_' : (char)*p;
+    out[n] = '\0';
+    while (n > 0 && out[n - 1] == ' ')
+        out[--n] = '\0';
+    return n > 0 && strcmp(out, ".") != 0 && strcmp(out, "..") != 0 ? 0 : -1;
+}
+
+typedef struct {
+    const unsigned char *data;
+    size_t len;
+    const char *type, *filename;
+    char sha[65];
+    uint64_t person;
+} upload_arg;
+
+static int apply_upload(case_update *u, json_t *rec)
+{
+    upload_arg *a = u->arg;
+    if (a->person) {
+        int found = (uint64_t)json_integer_value(json_object_get(json_object_get(rec, "principal"), "id")) == a->person;
+        size_t i;
+        json_t *d;
+        json_array_foreach(json_object_get(rec, "dependants"), i, d) found |=
+            (uint64_t)json_integer_value(json_object_get(d, "id")) == a->person;
+        if (!found)
+            return case_refuse(u, 422, "validation_failed", "person", "No such person on this case.");
+    }
+    uint64_t doc_id;
+    int rc = store_seq_next(u->s, u->txn, "docs", &doc_id);
+    if (!rc)
+        rc = store_doc_put(u->s, u->txn, doc_id, a->data, a->len);
+    if (rc)
+        return rc;
+    json_t *doc = json_pack("{s:I,s:s,s:s,s:I,s:o,s:s,s:s,s:I}", "id", (json_int_t)doc_id, "filename", a->filename,
+                            "content_type", a->type, "size", (json_int_t)a->len, "person_id",
+                            a->person ? json_integer((json_int_t)a->person) : json_null(), "sha256", a->sha,
+                            "uploaded_at", u->at, "uploaded_by", (json_int_t)u->r->uid);
+    if (!doc)
+        return STORE_NOMEM;
+    json_t *docs = json_object_get(rec, "documents");
+    if (!json_is_array(docs)) {
+        docs = json_array();
+        json_object_set_new(rec, "documents", docs);
+    }
+    json_array_append(docs, doc);
+    /* Answer with the DOCUMENT, its uploader resolved. */
+    json_t *view = json_deep_copy(doc);
+    json_object_set_new(view, "uploaded_by", case_user_ref(u->s, u->txn, json_object_get(doc, "uploaded_by")));
+    json_decref(doc);
+    u->result = view;
+    u->ok_status = 201;
+    return 0;
+}
+
+void h_case_doc_upload(http_req *r, const uint64_t *ids)
+{
+    if (case_role_allows(r, CASE_WRITE))
+        return;
+    char *name = http_query_get(r, "filename"), *person = http_query_get(r, "person");
+    char filename[201];
+    upload_arg a = {0};
+    if (!name || clean_filename(name, filename, sizeof filename) || in_utf8_len(filename) > 200) {
+        http_error(r, 422, "validation_failed", "Give the file's name (?filename=), at most 200 characters.",
+                   "filename");
+        goto out;
+    }
+    if (person && *person) {
+        char *end;
+        a.person = strtoull(person, &end, 10);
+        if (*end || !a.person || person[0] == '-') {
+            http_error(r, 400, "invalid_field", "person must be the id of a person on the case.", "person");
+            goto out;
+        }
+    }
+    if (http_read_body_max(r, DOC_MAX))
+        goto out;
+    a.data = (const unsigned char *)r->body;
+    a.len = r->body_len;
+    a.type = sniff(a.data, a.len);
+    a.filename = filename;
+    if (!a.type) {
+        http_error(r, 422, "validation_failed", "The file must be a PDF, JPEG or PNG.", "file");
+        goto out;
+    }
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    if (!EVP_Digest(a.data, a.len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) {
+        http_error(r, 500, "internal", "The file could not be hashed.", NULL);
+        goto out;
+    }
+    for (int i = 0; i < 32; i++)
+        snprintf(a.sha + 2 * i, 3, "%02x", md[i]);
+    case_update u = {.r = r, .id = ids[0], .apply = apply_upload, .arg = &a, .action = "case_document_added"};
+    case_update_run(&u);
+out:
+    free(name);
+    free(person);
+}
+
+static json_t *find_doc(const json_t *rec, uint64_t doc_id, size_t *index)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(rec, "documents"), i, d) {
+        if ((uint64_t)json_integer_value(json_object_get(d, "id")) == doc_id) {
+            if (index)
+                *index = i;
+            return d;
+        }
+    }
+    return NULL;
+}
+
+/* RFC 6266/5987: an ASCII fallback name and the UTF-8 name percent-encoded. */
+static void disposition(http_req *r, const char *filename)
+{
+    char ascii[201], enc[601];
+    size_t a = 0, e = 0;
+    for (const unsigned char *p = (const unsigned char *)filename; *p && a < 200; p++)
+        ascii[a++] = (*p < 0x80 && *p != '"' && *p != '\\' && *p != ';') ? (char)*p : '_';
+    ascii[a] = '\0';
+    for (const unsigned char *p = (const unsigned char *)filename; *p && e + 3 < sizeof enc; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+            *p == '-' || *p == '_')
+            enc[e++] = (char)*p;
+        else
+            e += (size_t)snprintf(enc + e, 4, "%%%02X", *p);
+    }
+    enc[e] = '\0';
+    http_header_add(r, "Content-Disposition: attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, enc);
+    /* X-Content-Type-Options: nosniff comes from nginx on every response. */
+}
+
+void h_case_doc_get(http_req *r, const uint64_t *ids)
+{
+    if (case_role_allows(r, CASE_READ))
+        return;
+    MDB_txn *txn;
+    int rc = store_read_begin(r->st, &txn);
+    if (rc) {
+        http_store_error(r, rc);
+        return;
+    }
+    json_t *rec = NULL;
+    const void *data = NULL;
+    size_t len = 0;
+    rc = store_case_get(r->st, txn, ids[0], &rec);
+    if (rc == 0 && !case_in_scope(r, rec))
+        rc = MDB_NOTFOUND;
+    json_t *doc = rc == 0 ? find_doc(rec, ids[1], NULL) : NULL;
+    if (rc == 0 && !doc)
+        rc = MDB_NOTFOUND;
+    if (rc == 0)
+        rc = store_doc_get(r->st, txn, ids[1], &data, &len);
+    if (rc == 0) {
+        /* Stream straight from the map while the read transaction keeps the bytes valid. */
+        disposition(r, json_string_value(json_object_get(doc, "filename")) ?: "document");
+        http_reply_bytes(r, 200, json_string_value(json_object_get(doc, "content_type")), data, len);
+    }
+    store_read_end(r->st, txn);
+    json_decref(rec);
+    if (rc == MDB_NOTFOUND)
+        http_error(r, 404, "not_found", "No such document.", NULL);
+    else if (rc)
+        http_store_error(r, rc);
+}
+
+static int apply_doc_delete(case_update *u, json_t *rec)
+{
+    uint64_t doc_id = *(const uint64_t *)u->arg;
+    size_t index;
+    if (!find_doc(rec, doc_id, &index))
+        return case_refuse(u, 404, "not_found", NULL, "No such document.");
+    int rc = store_doc_del(u->s, u->txn, doc_id);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    return json_array_remove(json_object_get(rec, "documents"), index) ? STORE_NOMEM : 0;
+}
+
+void h_case_doc_delete(http_req *r, const uint64_t *ids)
+{
+    if (case_role_allows(r, CASE_WRITE))
+        return;
+    uint64_t doc_id = ids[1];
+    case_update u = {.r = r, .id = ids[0], .apply = apply_doc_delete, .arg = &doc_id, .action = "case_document_deleted"};
+    case_update_run(&u);
+}

@@ -1,0 +1,377 @@
+/* h_case_edit.c - changes to a case: details, people, allocation, immigration, finance, closure,
+ * reopening; and the history. Each validates its body first, then runs through case_update. */
+#include "handlers.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_input.h"
+#include "case_update.h"
+#include "case_view.h"
+#include "json_in.h"
+#include "store_case.h"
+#include "store_user.h"
+
+static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+/* ---- details ---- */
+
+static int apply_merge(case_update *u, json_t *rec)
+{
+    return json_object_update(rec, u->arg) ? STORE_NOMEM : 0;
+}
+
+void h_case_put(http_req *r, const uint64_t *ids)
+{
+    if (case_role_allows(r, CASE_WRITE))
+        return;
+    json_t *body = in_body_object(r);
+    if (!body)
+        return;
+    static const char *const allowed[] = {"legislation", "household_type", "address", "la_involvement", NULL};
+    json_t *fields = json_object();
+    if (!in_only(r, body, allowed) && !case_details_in(r, body, 0, fields)) {
+        case_update u = {.r = r, .id = ids[0], .apply = apply_merge, .arg = fields, .action = "case_updated"};
+        case_update_run(&u);
+    }
+    json_decref(fields);
+    json_decref(body);
+}
+
+/* ---- people ---- */
+
+typedef struct {
+    json_t *person;
+    uint64_t pid; /* dependant id for edit/delete */
+    int op;       /* 0 principal, 1 add, 2 edit, 3 delete */
+} person_arg;
+
+static json_t *find_dependant(json_t *rec, uint64_t pid, size_t *index)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(rec, "dependants"), i, d) {
+        if ((uint64_t)json_integer_value(json_object_get(d, "id")) == pid) {
+            *index = i;
+            return d;
+        }
+    }
+    return NULL;
+}
+
+static int apply_person(case_update *u, json_t *rec)
+{
+    person_arg *a = u->arg;
+    json_t *deps = json_object_get(rec, "dependants");
+    size_t index;
+    switch (a->op) {
+    case 0: {
+        json_t *p = json_deep_copy(a->person);
+        json_object_set_new(p, "id", json_integer(1));
+        return json_object_set_new(rec, "principal", p) ? STORE_NOMEM : 0;
+    }
+    case 1: {
+        if (json_array_size(deps) >= CASE_MAX_DEPENDANTS)
+            return case_refuse(u, 422, "validation_failed", NULL, "A case has at most 30 dependants.");
+        json_int_t next = json_integer_value(json_object_get(rec, "next_person"));
+        if (next < 2)
+            next = 2 + (json_int_t)json_array_size(deps);
+        json_t *p = json_deep_copy(a->person);
+        json_object_set_new(p, "id", json_integer(next));
+        json_object_set_new(rec, "next_person", json_integer(next + 1));
+        u->ok_status = 201;
+        return json_array_append_new(deps, p) ? STORE_NOMEM : 0;
+    }
+    case 2: {
+        if (!find_dependant(rec, a->pid, &index))
+            return case_refuse(u, 404, "not_found", NULL, "No such dependant on this case.");
+        json_t *p = json_deep_copy(a->person);
+        json_object_set_new(p, "id", json_integer((json_int_t)a->pid));
+        return json_array_set_new(deps, index, p) ? STORE_NOMEM : 0;
+    }
+    default:
+        if (!find_dependant(rec, a->pid, &index))
+            return case_refuse(u, 404, "not_found", NULL, "No such dependant on this case.");
+        return json_array_remove(deps, index) ? STORE_NOMEM : 0;
+    }
+}
+
+static void person_change(http_req *r, const uint64_t *ids, int op)
+{
+    if (case_role_allows(r, CASE_WRITE))
+        return;
+    person_arg a = {.op = op, .pid = op >= 2 ? ids[1] : 0};
+    json_t *body = NULL;
+    if (op != 3) {
+        if (!(body = in_body_object(r)))
+            return;
+        if (!(a.person = case_person_in(r, body, NULL, op != 0))) {
+            json_decref(body);
+            return;
+        }
+    }
+    case_update u = {.r = r, .id = ids[0], .apply = apply_person, .arg = &a,
+                     .action = op == 0 ? "case_principal_updated" : "case_dependants_updated"};
+    case_update_run(&u);
+    json_decref(a.person);
+    json_decref(body);
+}
+
+void h_case_principal(http_req *r, const uint64_t *ids) { person_change(r, ids, 0); }
+void h_case_dependant_add(http_req *r, const uint64_t *ids) { person_change(r, ids, 1); }
+void h_case_dependant_put(http_req *r, const uint64_t *ids) { person_change(r, ids, 2); }
+void h_case_dependant_delete(http_req *r, const uint64_t *ids) { person_change(r, ids, 3); }
+
+/* ---- allocation ---- */
+
+typedef struct {
+    uint64_t worker;
+    json_t *team; /* string or null; NULL when not given */
+} alloc_arg;
+
+static int apply_allocation(case_update *u, json_t *rec)
+{
+    alloc_arg *a = u->arg;
+    if (a->worker) {
+        json_t *user;
+        int rc = store_user_get(u->s, u->txn, a->worker, &user);
+        if (rc && rc != MDB_NOTFOUND)
+            return rc;
+        int ok = rc == 0 && json_integer_value(json_object_get(user, "org_id")) ==
+                                json_integer_value(json_object_get(rec, "council_id"));
+        json_decref(user);
+        if (!ok)
+            return case_refuse(u, 422, "validation_failed", "caseworker_id",
+                               "The caseworker must be a user of the case's council.");
+    }
+    json_object_set_new(rec, "caseworker_id", a->worker ? json_integer((json_int_t)a->worker) : json_null());
+    if (a->team)
+        json_object_set(rec, "team", a->team);
+    return 0;
+}
+
+void h_case_allocation(http_req *r, const uint64_t *ids)
+{
+    if (case_role_allows(r, CASE_WRITE))
+        return;
+    json_t *body = in_body_object(r);
+    if (!body)
+        return;
+    static const char *const allowed[] = {"caseworker_id", "team", NULL};
+    alloc_arg a = {0};
+    const char *team;
+    if (!in_only(r, body, allowed) && !in_id(r, body, "caseworker_id", 0, &a.worker) &&
+        !in_string(r, body, "team", 0, 100, &team)) {
+        json_t *t = json_object_get(body, "team");
+        if (t)
+            a.team = team && *team ? t : json_null();
+        case_update u = {.r = r, .id = ids[0], .apply = apply_allocation, .arg = &a, .action = "case_allocated"};
+        case_update_run(&u);
+    }
+    json_decref(body);
+}
+
+/* ---- immigration ---- */
+
+static int apply_immigration(case_update *u, json_t *rec)
+{
+    json_t *imm = json_deep_copy(u->arg);
+    json_t *old = json_object_get(rec, "immigration");
+    /* Only record who changed it when something changed. */
+    json_object_set(imm, "updated_at", json_object_get(old, "updated_at") ?: json_null());
+    json_object_set(imm, "updated_by", json_object_get(old, "updated_by") ?: json_null());
+    if (!json_equal(imm, old)) {
+        json_object_set_new(imm, "updated_at", json_string(u->at));
+        json_object_set_new(imm, "updated_by", json_integer((json_int_t)u->r->uid));
+    }
+    return json_object_set_new(rec, "immigration", imm) ? STORE_NOMEM : 0;
+}
+
+void h_case_immigration(http_req *r, const uint64_t *ids)
+{
+    if (case_role_allows(r, CASE_IMMIGRATION))
+        return;
+    json_t *body = in_body_object(r);
+    if (!body)
+        return;
+    json_t *imm = case_immigration_in(r, body);
+    if (imm) {
+        case_update u = {.r = r, .id = ids[0], .apply = apply_immigration, .arg = imm,
+                         .action = "case_immigration_updated"};
+        case_update_run(&u);
+    }
+    json_decref(imm);
+    json_decref(body);
+}
+
+/* ---- finance ---- */
+
+static int apply_finance(case_update *u, json_t *rec)
+{
+    json_t *fin = json_deep_copy(u->arg);
+    json_t *old = json_object_get(rec, "finance");
+    const char *start = str(fin, "support_start_date");
+    if (strcmp(str(rec, "status") ?: "", "closed") == 0) {
+        const char *closed = str(json_object_get(rec, "closure"), "closure_date");
+        if (start && closed && strcmp(closed, start) < 0) {
+            json_decref(fin);
+            return case_refuse(u, 422, "validation_failed", "support_start_date",
+                               "Support cannot start after the case was closed.");
+        }
+    } else {
+        json_object_set_new(rec, "status", json_string(start ? "open_supported" : "open_referral"));
+    }
+    json_object_set(fin, "updated_at", json_is_object(old) ? json_object_get(old, "updated_at") : json_null());
+    if (!json_equal(fin, old))
+        json_object_set_new(fin, "updated_at", json_string(u->at));
+    return json_object_set_new(rec, "finance", fin) ? STORE_NOMEM : 0;
+}
+
+void h_case_finance(http_req *r, const uint64_t *ids)
+{
+    if (case_role_allows(r, CASE_WRITE))
+        return;
+    json_t *body = in_body_object(r);
+    if (!body)
+        return;
+    json_t *fin = case_finance_in(r, body);
+    if (fin) {
+        case_update u = {.r = r, .id = ids[0], .apply = apply_finance, .arg = fin, .action = "case_finance_updated"};
+        case_update_run(&u);
+    }
+    json_decref(fin);
+    json_decref(body);
+}
+
+/* ---- closure and reopening ---- */
+
+static int apply_close(case_update *u, json_t *rec)
+{
+    json_t *closure = json_deep_copy(u->arg);
+    if (strcmp(str(rec, "status") ?: "", "closed") == 0) {
+        json_decref(closure);
+        return case_refuse(u, 422, "validation_failed", NULL, "The case is closed already.");
+    }
+    json_t *fin = json_object_get(rec, "finance");
+    const char *start = str(fin, "support_start_date"), *date = str(closure, "closure_date");
+    if (start && strcmp(date, start) < 0) {
+        json_decref(closure);
+        return case_refuse(u, 422, "validation_failed", "closure_date",
+                           "The closure date is before financial support started.");
+    }
+    /* For a supported case the closure date is the last day of support. */
+    if (json_is_object(fin) && start && !str(fin, "support_end_date"))
+        json_object_set_new(fin, "support_end_date", json_string(date));
+    json_object_set_new(closure, "closed_at", json_string(u->at));
+    json_object_set_new(closure, "closed_by", json_integer((json_int_t)u->r->uid));
+    json_object_set_new(rec, "closure", closure);
+    json_object_set_new(rec, "status", json_string("closed"));
+    return 0;
+}
+
+void h_case_close(http_req *r, const uint64_t *ids)
+{
+    if (case_role_allows(r, CASE_WRITE))
+        return;
+    json_t *body = in_body_object(r);
+    if (!body)
+        return;
+    json_t *closure = case_closure_in(r, body);
+    if (closure) {
+        case_update u = {.r = r, .id = ids[0], .apply = apply_close, .arg = closure, .action = "case_closed"};
+        case_update_run(&u);
+    }
+    json_decref(closure);
+    json_decref(body);
+}
+
+static int apply_reopen(case_update *u, json_t *rec)
+{
+    json_t *closure = json_object_get(rec, "closure");
+    if (strcmp(str(rec, "status") ?: "", "closed") != 0 || !json_is_object(closure))
+        return case_refuse(u, 422, "validation_failed", NULL, "The case is not closed.");
+    json_t *fin = json_object_get(rec, "finance");
+    const char *end = str(fin, "support_end_date"), *date = str(closure, "closure_date");
+    if (end && date && strcmp(end, date) == 0)
+        json_object_set_new(fin, "support_end_date", json_null());
+    json_t *prev = json_object_get(rec, "previous_closures");
+    if (!json_is_array(prev)) {
+        prev = json_array();
+        json_object_set_new(rec, "previous_closures", prev);
+    }
+    json_t *entry = json_deep_copy(closure);
+    json_object_set_new(entry, "reopened_at", json_string(u->at));
+    json_object_set_new(entry, "reopened_by", json_integer((json_int_t)u->r->uid));
+    json_object_set_new(entry, "id", json_integer((json_int_t)json_array_size(prev) + 1));
+    json_array_append_new(prev, entry);
+    json_object_set_new(rec, "closure", json_null());
+    json_object_set_new(rec, "status", json_string(str(fin, "support_start_date") ? "open_supported" : "open_referral"));
+    return 0;
+}
+
+void h_case_reopen(http_req *r, const uint64_t *ids)
+{
+    if (case_role_allows(r, CASE_WRITE))
+        return;
+    case_update u = {.r = r, .id = ids[0], .apply = apply_reopen, .action = "case_reopened"};
+    case_update_run(&u);
+}
+
+/* ---- history ---- */
+
+void h_case_history(http_req *r, const uint64_t *ids)
+{
+    if (case_role_allows(r, CASE_READ))
+        return;
+    size_t limit;
+    if (h_limit(r, &limit))
+        return;
+    uint64_t before = 0;
+    char *cursor = http_query_get(r, "cursor");
+    if (cursor) {
+        char *end;
+        before = strtoull(cursor, &end, 10);
+        int bad = !*cursor || *end || !before || cursor[0] == '-';
+        free(cursor);
+        if (bad) {
+            http_error(r, 400, "invalid_field", "The cursor is not valid.", "cursor");
+            return;
+        }
+    }
+    MDB_txn *txn;
+    int rc = store_read_begin(r->st, &txn);
+    if (rc) {
+        http_store_error(r, rc);
+        return;
+    }
+    json_t *rec = NULL, *items = NULL;
+    uint64_t next = 0;
+    size_t total = 0;
+    rc = store_case_get(r->st, txn, ids[0], &rec);
+    if (rc == 0 && !case_in_scope(r, rec))
+        rc = MDB_NOTFOUND;
+    if (rc == 0)
+        rc = store_case_history_list(r->st, txn, ids[0], before, limit, &items, &next, &total);
+    size_t i;
+    json_t *row;
+    if (rc == 0)
+        json_array_foreach(items, i, row) {
+            json_object_set_new(row, "by", case_user_ref(r->st, txn, json_object_get(row, "by")));
+            json_object_del(row, "seq");
+        }
+    store_read_end(r->st, txn);
+    json_decref(rec);
+    if (rc == MDB_NOTFOUND) {
+        http_error(r, 404, "not_found", "No such case.", NULL);
+    } else if (rc) {
+        http_store_error(r, rc);
+    } else {
+        char next_s[24];
+        snprintf(next_s, sizeof next_s, "%" PRIu64, next);
+        http_reply(r, 200, json_pack("{s:O,s:o,s:I}", "items", items, "next_cursor",
+                                     next ? json_string(next_s) : json_null(), "total", (json_int_t)total));
+    }
+    json_decref(items);
+}

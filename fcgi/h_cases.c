@@ -1,0 +1,417 @@
+/* h_cases.c - create, search/list and read cases. */
+#include "handlers.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_gen.h"
+#include "case_input.h"
+#include "case_update.h"
+#include "case_view.h"
+#include "json_in.h"
+#include "store_audit.h"
+#include "store_case.h"
+#include "store_user.h"
+
+/* ---- create ---- */
+
+typedef struct {
+    http_req *r;
+    json_t *rec;
+    int confirmed;
+    const char *at;
+    uint64_t id;
+    int refused; /* 1 caseworker, 2 duplicate */
+    json_t *matches;
+    json_t *view;
+} create_ctx;
+
+/* The caseworker must be a live user of the council. */
+static int caseworker_ok(store *s, MDB_txn *txn, uint64_t uid, uint64_t council, int *ok)
+{
+    json_t *u;
+    int rc = store_user_get(s, txn, uid, &u);
+    *ok = 0;
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    *ok = (uint64_t)json_integer_value(json_object_get(u, "org_id")) == council;
+    json_decref(u);
+    return 0;
+}
+
+static int add_matches(store *s, MDB_txn *txn, const json_t *person, uint64_t council, json_t *matches)
+{
+    const char *dob = json_string_value(json_object_get(person, "date_of_birth"));
+    char d8[9] = {0};
+    memcpy(d8, dob, 4);
+    memcpy(d8 + 4, dob + 5, 2);
+    memcpy(d8 + 6, dob + 8, 2);
+    uint64_t ids[20];
+    unsigned pids[20];
+    size_t n;
+    int rc = store_case_similar(s, txn, council, d8, json_string_value(json_object_get(person, "given_names")),
+                                json_string_value(json_object_get(person, "family_name")), ids, pids, 20, &n);
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t j;
+        json_t *m;
+        int seen = 0;
+        json_array_foreach(matches, j, m) seen |= (uint64_t)json_integer_value(json_object_get(m, "id")) == ids[i];
+        if (seen)
+            continue;
+        json_t *c;
+        if ((rc = store_case_get(s, txn, ids[i], &c)))
+            break;
+        const json_t *who = json_object_get(c, "principal");
+        if (pids[i] != 1) {
+            size_t k;
+            json_t *d;
+            json_array_foreach(json_object_get(c, "dependants"), k, d) if (json_integer_value(json_object_get(d, "id")) ==
+                                                                            (json_int_t)pids[i]) who = d;
+        }
+        char name[256], cid[32];
+        snprintf(name, sizeof name, "%s %s", json_string_value(json_object_get(who, "given_names")) ?: "",
+                 json_string_value(json_object_get(who, "family_name")) ?: "");
+        snprintf(cid, sizeof cid, "C%" PRIu64, ids[i]);
+        json_array_append_new(matches, json_pack("{s:I,s:s,s:s,s:O}", "id", (json_int_t)ids[i], "connect_id", cid,
+                                                 "name", name, "date_of_birth", json_object_get(who, "date_of_birth")));
+        json_decref(c);
+    }
+    return rc;
+}
+
+static int create_write(store *s, MDB_txn *txn, void *arg)
+{
+    create_ctx *c = arg;
+    c->refused = 0;
+    json_decref(c->view);
+    c->view = NULL;
+    json_array_clear(c->matches);
+    json_object_del(c->rec, "id");
+    uint64_t council = c->r->org_id;
+    json_int_t worker = json_integer_value(json_object_get(c->rec, "caseworker_id"));
+    int rc;
+    if (worker > 0) {
+        int ok;
+        if ((rc = caseworker_ok(s, txn, (uint64_t)worker, council, &ok)))
+            return rc;
+        if (!ok) {
+            c->refused = 1;
+            return CASE_REFUSED;
+        }
+    }
+    if (!c->confirmed) {
+        rc = add_matches(s, txn, json_object_get(c->rec, "principal"), council, c->matches);
+        size_t i;
+        json_t *d;
+        json_array_foreach(json_object_get(c->rec, "dependants"), i, d) if (!rc) rc =
+            add_matches(s, txn, d, council, c->matches);
+        if (rc)
+            return rc;
+        if (json_array_size(c->matches)) {
+            c->refused = 2;
+            return CASE_REFUSED;
+        }
+    }
+    if ((rc = store_case_create(s, txn, c->rec, &c->id)))
+        return rc;
+    if ((rc = store_case_history_diff(s, txn, c->id, NULL, c->rec, c->at, c->r->uid)))
+        return rc;
+    if ((rc = store_audit_add(s, txn, c->at, c->r->uid, council, "case_created", c->id)))
+        return rc;
+    c->view = case_view(s, txn, c->rec);
+    return c->view ? 0 : STORE_NOMEM;
+}
+
+void h_cases_create(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    if (case_role_allows(r, CASE_WRITE))
+        return;
+    json_t *body = in_body_object(r);
+    if (!body)
+        return;
+    static const char *const allowed[] = {"principal", "dependants", "legislation", "household_type", "address",
+                                          "la_involvement", "caseworker_id", "team", "confirm_not_duplicate", NULL};
+    json_t *rec = NULL, *deps = NULL;
+    create_ctx c = {.r = r};
+    int confirmed;
+    uint64_t worker;
+    if (in_only(r, body, allowed) || in_bool_at(r, body, "confirm_not_duplicate", "confirm_not_duplicate", 0, &confirmed) ||
+        in_id(r, body, "caseworker_id", 0, &worker))
+        goto out;
+    json_t *pin = json_object_get(body, "principal");
+    if (!pin || json_is_null(pin)) {
+        http_error(r, 422, "validation_failed", "The principal applicant is required.", "principal");
+        goto out;
+    }
+    json_t *pa = case_person_in(r, pin, "principal", 0);
+    if (!pa)
+        goto out;
+    rec = json_object();
+    json_object_set_new(pa, "id", json_integer(1));
+    json_object_set_new(rec, "principal", pa);
+    json_t *din = json_object_get(body, "dependants");
+    if (din && !json_is_null(din) && !json_is_array(din)) {
+        http_error(r, 400, "invalid_field", "This field must be a list.", "dependants");
+        goto out;
+    }
+    if (json_array_size(din) > CASE_MAX_DEPENDANTS) {
+        http_error(r, 422, "validation_failed", "A case has at most 30 dependants.", "dependants");
+        goto out;
+    }
+    deps = json_array();
+    size_t i;
+    json_t *d;
+    json_array_foreach(din, i, d) {
+        char path[32];
+        snprintf(path, sizeof path, "dependants.%zu", i);
+        json_t *p = case_person_in(r, d, path, 1);
+        if (!p)
+            goto out;
+        json_object_set_new(p, "id", json_integer((json_int_t)(i + 2)));
+        json_array_append_new(deps, p);
+    }
+    if (case_details_in(r, body, 1, rec))
+        goto out;
+    char at[21];
+    http_iso_time(r->now, at);
+    json_object_set(rec, "dependants", deps);
+    json_object_set_new(rec, "council_id", json_integer((json_int_t)r->org_id));
+    json_object_set_new(rec, "status", json_string("open_referral"));
+    json_object_set_new(rec, "immigration", case_empty_immigration());
+    json_object_set_new(rec, "finance", json_null());
+    json_object_set_new(rec, "closure", json_null());
+    json_object_set_new(rec, "caseworker_id", worker ? json_integer((json_int_t)worker) : json_null());
+    json_object_set_new(rec, "documents", json_array());
+    json_object_set_new(rec, "next_person", json_integer((json_int_t)(json_array_size(deps) + 2)));
+    json_object_set_new(rec, "created_at", json_string(at));
+    json_object_set_new(rec, "created_by", json_integer((json_int_t)r->uid));
+    json_object_set_new(rec, "updated_at", json_string(at));
+    json_object_set_new(rec, "updated_by", json_integer((json_int_t)r->uid));
+    c.rec = rec;
+    c.confirmed = confirmed;
+    c.at = at;
+    c.matches = json_array();
+    int rc = store_write(r->st, create_write, &c);
+    if (rc == CASE_REFUSED && c.refused == 1) {
+        http_error(r, 422, "validation_failed", "The caseworker must be a user of your council.", "caseworker_id");
+    } else if (rc == CASE_REFUSED) {
+        json_t *err = json_pack("{s:{s:s,s:s,s:n,s:O},s:O}", "error", "code", "possible_duplicate", "message",
+                                "An open case may already exist for this person. Check the matches, or confirm "
+                                "that this is a different person.",
+                                "field", "matches", c.matches, "matches", c.matches);
+        http_reply(r, 409, err);
+    } else if (rc) {
+        http_store_error(r, rc);
+    } else {
+        http_reply(r, 201, c.view);
+        c.view = NULL;
+    }
+out:
+    json_decref(c.view);
+    json_decref(c.matches);
+    json_decref(deps);
+    json_decref(rec);
+    json_decref(body);
+}
+
+/* ---- list and search ---- */
+
+/* "123" or "C123" -> 123; else 0. */
+static uint64_t parse_connect_id(const char *q)
+{
+    if (*q == 'C' || *q == 'c')
+        q++;
+    if (!*q || strlen(q) > 15)
+        return 0;
+    for (const char *p = q; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            return 0;
+    return strtoull(q, NULL, 10);
+}
+
+/* "YYYY-MM-DD" or "DD/MM/YYYY" -> "YYYYMMDD"; 0 on success. */
+static int parse_dob(const char *q, char out[9])
+{
+    char iso[11];
+    if (strlen(q) == 10 && q[2] == '/' && q[5] == '/')
+        snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", q + 6, q + 3, q);
+    else
+        snprintf(iso, sizeof iso, "%s", q);
+    if (!in_date_valid(iso) || strlen(q) != 10)
+        return -1;
+    snprintf(out, 9, "%.4s%.2s%.2s", iso, iso + 5, iso + 8);
+    return 0;
+}
+
+static int has_digit(const char *s)
+{
+    for (; *s; s++)
+        if (isdigit((unsigned char)*s))
+            return 1;
+    return 0;
+}
+
+void h_cases_list(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    if (case_role_allows(r, CASE_READ))
+        return;
+    case_query q = {.scope = strcmp(r->org_kind, "home_office") == 0 ? 0 : r->org_id, .kind = CASEQ_ALL};
+    if (h_limit(r, &q.limit))
+        return;
+    char *qs = http_query_get(r, "q"), *status = http_query_get(r, "status"), *mine = http_query_get(r, "mine"),
+         *team = http_query_get(r, "team"), *worker = http_query_get(r, "caseworker"),
+         *legislation = http_query_get(r, "legislation"), *cursor = http_query_get(r, "cursor");
+    uint64_t *found = NULL;
+    json_t *items = NULL;
+    char horef[32];
+    const char *bad = NULL;
+    if (status && *status && !(q.status = case_enum_code(case_statuses, status)))
+        bad = "status";
+    if (legislation && *legislation && !(q.legislation = case_enum_code(case_legislations, legislation)))
+        bad = "legislation";
+    if (worker && *worker) {
+        char *end;
+        q.caseworker = strtoull(worker, &end, 10);
+        if (*end || !q.caseworker || worker[0] == '-')
+            bad = "caseworker";
+    }
+    if (mine && (strcmp(mine, "1") == 0 || strcmp(mine, "true") == 0))
+        q.caseworker = r->uid;
+    else if (mine && *mine && strcmp(mine, "0") != 0 && strcmp(mine, "false") != 0)
+        bad = "mine";
+    if (team && *team)
+        q.team = team;
+    if (cursor && *cursor) {
+        char *end;
+        q.before = strtoull(cursor, &end, 10);
+        if (*end || !q.before || cursor[0] == '-')
+            bad = "cursor";
+    }
+    if (bad) {
+        http_error(r, 400, "invalid_field", "This filter value is not recognised.", bad);
+        goto out;
+    }
+    /* Trim the query. */
+    char *text = qs;
+    while (text && isspace((unsigned char)*text))
+        text++;
+    if (text) {
+        size_t l = strlen(text);
+        while (l && isspace((unsigned char)text[l - 1]))
+            text[--l] = '\0';
+        if (l > 200) {
+            http_error(r, 422, "validation_failed", "The search is too long.", "q");
+            goto out;
+        }
+    }
+    uint64_t direct = 0;
+    if (text && *text) {
+        if ((direct = parse_connect_id(text))) {
+            /* handled below */
+        } else if (parse_dob(text, q.dob) == 0) {
+            q.kind = CASEQ_DOB;
+        } else if (has_digit(text)) {
+            case_horef_norm(text, horef, sizeof horef);
+            q.kind = CASEQ_HOREF;
+            q.text = horef;
+        } else {
+            q.kind = CASEQ_NAME;
+            q.text = text;
+        }
+    }
+    found = calloc(q.limit ? q.limit : 1, sizeof *found);
+    items = json_array();
+    if (!found || !items) {
+        http_error(r, 500, "internal", "Out of memory.", NULL);
+        goto out;
+    }
+    MDB_txn *txn;
+    int rc = store_read_begin(r->st, &txn);
+    if (rc) {
+        http_store_error(r, rc);
+        goto out;
+    }
+    size_t n = 0, total = 0;
+    uint64_t next = 0;
+    if (direct) {
+        json_t *rec;
+        rc = store_case_get(r->st, txn, direct, &rec);
+        if (rc == 0) {
+            const json_t *pa = json_object_get(rec, "principal");
+            (void)pa;
+            int pass = case_in_scope(r, rec) && (!q.before || direct < q.before) &&
+                       (!q.status || case_enum_code(case_statuses, json_string_value(json_object_get(rec, "status"))) == q.status) &&
+                       (!q.legislation || case_enum_code(case_legislations, json_string_value(json_object_get(rec, "legislation"))) == q.legislation) &&
+                       (!q.caseworker || (uint64_t)json_integer_value(json_object_get(rec, "caseworker_id")) == q.caseworker) &&
+                       (!q.team || (json_string_value(json_object_get(rec, "team")) && strcmp(json_string_value(json_object_get(rec, "team")), q.team) == 0));
+            if (pass) {
+                found[n++] = direct;
+                total = 1;
+            }
+            json_decref(rec);
+        } else if (rc == MDB_NOTFOUND) {
+            rc = 0;
+        }
+    } else {
+        rc = store_case_search(r->st, txn, &q, found, &n, &total, &next);
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
+        json_t *rec;
+        if ((rc = store_case_get(r->st, txn, found[i], &rec)))
+            break;
+        json_array_append_new(items, case_summary(r->st, txn, rec));
+        json_decref(rec);
+    }
+    store_read_end(r->st, txn);
+    if (rc) {
+        http_store_error(r, rc);
+        goto out;
+    }
+    char next_s[24];
+    snprintf(next_s, sizeof next_s, "%" PRIu64, next);
+    http_reply(r, 200, json_pack("{s:O,s:o,s:I}", "items", items, "next_cursor", next ? json_string(next_s) : json_null(),
+                                 "total", (json_int_t)total));
+out:
+    json_decref(items);
+    free(found);
+    free(qs);
+    free(status);
+    free(mine);
+    free(team);
+    free(worker);
+    free(legislation);
+    free(cursor);
+}
+
+void h_case_get(http_req *r, const uint64_t *ids)
+{
+    if (case_role_allows(r, CASE_READ))
+        return;
+    MDB_txn *txn;
+    int rc = store_read_begin(r->st, &txn);
+    if (rc) {
+        http_store_error(r, rc);
+        return;
+    }
+    json_t *rec = NULL, *view = NULL;
+    rc = store_case_get(r->st, txn, ids[0], &rec);
+    if (rc == 0 && !case_in_scope(r, rec))
+        rc = MDB_NOTFOUND;
+    if (rc == 0 && !(view = case_view(r->st, txn, rec)))
+        rc = STORE_NOMEM;
+    store_read_end(r->st, txn);
+    json_decref(rec);
+    if (rc == MDB_NOTFOUND)
+        http_error(r, 404, "not_found", "No such case.", NULL);
+    else if (rc)
+        http_store_error(r, rc);
+    else
+        http_reply(r, 200, view);
+}

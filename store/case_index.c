@@ -1,0 +1,222 @@
+/* case_index.c - writing and removing a case's index entries and counters. */
+#include "case_index.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "name_norm.h"
+#include "store_case.h"
+
+static size_t put_value(unsigned char *p, const char *value)
+{
+    size_t n = value ? strlen(value) : 0;
+    if (n > CASE_VALUE_MAX)
+        n = CASE_VALUE_MAX;
+    if (n)
+        memcpy(p, value, n);
+    return n;
+}
+
+size_t case_count_key(unsigned char *out, uint64_t scope, char facet, const char *value)
+{
+    store_key_u64(out, scope);
+    out[8] = (unsigned char)facet;
+    return 9 + put_value(out + 9, value);
+}
+
+size_t case_facet_prefix(unsigned char *out, uint64_t scope, char facet, const char *value)
+{
+    size_t n = case_count_key(out, scope, facet, value);
+    out[n] = 0;
+    return n + 1;
+}
+
+int case_tuple_parse(const void *data, size_t len, case_tuple *t)
+{
+    const unsigned char *p = data;
+    if (len < 11 || len < 11u + p[10])
+        return -1;
+    t->status = p[0];
+    t->legislation = p[1];
+    t->caseworker = store_u64_from(p + 2);
+    t->team_len = p[10];
+    t->team = (const char *)p + 11;
+    size_t used = 11 + t->team_len;
+    if (used < len && p[used] == 0x1e) {
+        t->rest = (const char *)p + used + 1;
+        t->rest_len = len - used - 1;
+    } else {
+        t->rest = NULL;
+        t->rest_len = 0;
+    }
+    return 0;
+}
+
+typedef struct {
+    store *s;
+    MDB_txn *txn;
+    int add;
+    uint64_t id;
+    unsigned char tuple[CASE_TUPLE_MAX];
+    size_t tuple_len;
+} idx_ctx;
+
+static int put_or_del(idx_ctx *c, store_db db, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
+    if (c->add)
+        return mdb_put(c->txn, store_dbi(c->s, db), &k, &v, 0);
+    int rc = mdb_del(c->txn, store_dbi(c->s, db), &k, NULL);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int count_add(idx_ctx *c, uint64_t scope, char facet, const char *value)
+{
+    unsigned char key[9 + CASE_VALUE_MAX];
+    size_t klen = case_count_key(key, scope, facet, value);
+    uint64_t n = 0;
+    int rc = store_u64_get(c->s, c->txn, DB_CASE_COUNT, key, klen, &n);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    if (c->add)
+        n++;
+    else if (n > 0)
+        n--;
+    if (n == 0)
+        return rc == MDB_NOTFOUND ? 0 : store_del(c->s, c->txn, DB_CASE_COUNT, key, klen);
+    return store_u64_put(c->s, c->txn, DB_CASE_COUNT, key, klen, n, 0);
+}
+
+static int facet(idx_ctx *c, uint64_t scope, char f, const char *value)
+{
+    unsigned char key[9 + CASE_VALUE_MAX + 1 + 8];
+    size_t klen = case_facet_prefix(key, scope, f, value);
+    store_key_u64(key + klen, UINT64_MAX - c->id); /* newest first */
+    int rc = put_or_del(c, DB_CASE_FACET, key, klen + 8, c->tuple, c->tuple_len);
+    return rc ? rc : count_add(c, scope, f, value);
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+    const char *v = json_string_value(json_object_get(o, k));
+    return v && *v ? v : NULL;
+}
+
+/* Index entries of one person in one scope. */
+static int person(idx_ctx *c, uint64_t scope, const json_t *p)
+{
+    json_int_t pid = json_integer_value(json_object_get(p, "id"));
+    if (pid <= 0 || pid > 255)
+        return 0;
+    name_tokens t = {0};
+    name_tokenize(str(p, "given_names"), 1, &t);
+    name_tokenize(str(p, "family_name"), 1, &t);
+    name_tokenize(str(p, "other_names"), 0, &t);
+    unsigned char val[CASE_TUPLE_MAX + 1 + NAME_TOKENS_MAX * (NAME_TOKEN_MAX + 1)];
+    memcpy(val, c->tuple, c->tuple_len);
+    size_t vlen = c->tuple_len;
+    val[vlen++] = 0x1e;
+    for (size_t i = 0; i < t.n; i++) {
+        size_t l = strlen(t.tok[i]);
+        memcpy(val + vlen, t.tok[i], l);
+        vlen += l;
+        if (i + 1 < t.n)
+            val[vlen++] = 0x1f;
+    }
+    unsigned char key[8 + NAME_TOKEN_MAX + 1 + 8 + 1];
+    int rc = 0;
+    for (size_t i = 0; i < t.n && !rc; i++) {
+        size_t l = strlen(t.tok[i]);
+        store_key_u64(key, scope);
+        memcpy(key + 8, t.tok[i], l);
+        key[8 + l] = 0;
+        store_key_u64(key + 9 + l, c->id);
+        key[17 + l] = (unsigned char)pid;
+        rc = put_or_del(c, DB_CASE_NAME, key, 18 + l, val, vlen);
+    }
+    if (rc)
+        return rc;
+    const char *dob = str(p, "date_of_birth");
+    if (dob && strlen(dob) == 10) {
+        unsigned char dkey[8 + 8 + 8 + 1];
+        store_key_u64(dkey, scope);
+        memcpy(dkey + 8, dob, 4);
+        memcpy(dkey + 12, dob + 5, 2);
+        memcpy(dkey + 14, dob + 8, 2);
+        store_key_u64(dkey + 16, c->id);
+        dkey[24] = (unsigned char)pid;
+        unsigned char dval[CASE_TUPLE_MAX + 1 + 2 * 101 + 1];
+        memcpy(dval, c->tuple, c->tuple_len);
+        size_t dlen = c->tuple_len;
+        dval[dlen++] = 0x1e;
+        dlen += name_fold(str(p, "given_names"), (char *)dval + dlen, 101);
+        dval[dlen++] = 0x1f;
+        dlen += name_fold(str(p, "family_name"), (char *)dval + dlen, 101);
+        if ((rc = put_or_del(c, DB_CASE_DOB, dkey, sizeof dkey, dval, dlen)))
+            return rc;
+    }
+    const char *ref = str(p, "ho_reference");
+    if (ref) {
+        char norm[32];
+        case_horef_norm(ref, norm, sizeof norm);
+        size_t l = strlen(norm);
+        if (l) {
+            unsigned char rkey[8 + 32 + 1 + 8 + 1];
+            store_key_u64(rkey, scope);
+            memcpy(rkey + 8, norm, l);
+            rkey[8 + l] = 0;
+            store_key_u64(rkey + 9 + l, c->id);
+            rkey[17 + l] = (unsigned char)pid;
+            rc = put_or_del(c, DB_CASE_HOREF, rkey, 18 + l, c->tuple, c->tuple_len);
+        }
+    }
+    return rc;
+}
+
+int case_index_apply(store *s, MDB_txn *txn, const json_t *rec, int add)
+{
+    idx_ctx c = {.s = s, .txn = txn, .add = add};
+    c.id = (uint64_t)json_integer_value(json_object_get(rec, "id"));
+    uint64_t council = (uint64_t)json_integer_value(json_object_get(rec, "council_id"));
+    if (!c.id || !council)
+        return STORE_CORRUPT;
+    const char *status = str(rec, "status"), *legislation = str(rec, "legislation"), *team = str(rec, "team");
+    uint64_t worker = (uint64_t)json_integer_value(json_object_get(rec, "caseworker_id"));
+    c.tuple[0] = (unsigned char)case_enum_code(case_statuses, status);
+    c.tuple[1] = (unsigned char)case_enum_code(case_legislations, legislation);
+    store_key_u64(c.tuple + 2, worker);
+    size_t tl = team ? strlen(team) : 0;
+    if (tl > 255)
+        tl = 255;
+    c.tuple[10] = (unsigned char)tl;
+    if (tl)
+        memcpy(c.tuple + 11, team, tl);
+    c.tuple_len = 11 + tl;
+    char worker_s[24];
+    snprintf(worker_s, sizeof worker_s, "%" PRIu64, worker);
+    const uint64_t scopes[2] = {council, 0};
+    int rc = 0;
+    for (int i = 0; i < 2 && !rc; i++) {
+        uint64_t sc = scopes[i];
+        rc = facet(&c, sc, FACET_ALL, NULL);
+        if (!rc && status)
+            rc = facet(&c, sc, FACET_STATUS, status);
+        if (!rc && worker)
+            rc = facet(&c, sc, FACET_CASEWORKER, worker_s);
+        if (!rc && team)
+            rc = facet(&c, sc, FACET_TEAM, team);
+        if (!rc && legislation)
+            rc = facet(&c, sc, FACET_LEGISLATION, legislation);
+        if (!rc)
+            rc = person(&c, sc, json_object_get(rec, "principal"));
+        size_t j;
+        json_t *d;
+        json_array_foreach(json_object_get(rec, "dependants"), j, d) {
+            if (rc)
+                break;
+            rc = person(&c, sc, d);
+        }
+    }
+    return rc;
+}

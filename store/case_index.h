@@ -1,0 +1,36 @@
+/*
+ * case_index.h - the index entries of one case record (private to store_case*.c).
+ *
+ * Every entry's value starts with the case's filter tuple:
+ *   [0] status code  [1] legislation code  [2..9] caseworker id (BE)  [10] team length n  [11..] team
+ * Name and date-of-birth entries add 0x1e and the person's folded name tokens separated by 0x1f
+ * (date-of-birth entries: folded given names 0x1f folded family name), so searches and the duplicate
+ * check never need to read the case records they reject.
+ */
+#ifndef CONNECT_CASE_INDEX_H
+#define CONNECT_CASE_INDEX_H
+
+#include "store.h"
+
+#define CASE_VALUE_MAX 400 /* bytes of a facet value (team: 100 characters of UTF-8) */
+#define CASE_TUPLE_MAX (11 + CASE_VALUE_MAX)
+
+typedef struct {
+    int status, legislation;
+    uint64_t caseworker;
+    const char *team; /* points into the value; not terminated */
+    size_t team_len;
+    const char *rest; /* after 0x1e, or NULL */
+    size_t rest_len;
+} case_tuple;
+
+/* Adds (add=1) or removes (add=0) every index entry and counter of the record. */
+int case_index_apply(store *s, MDB_txn *txn, const json_t *rec, int add);
+/* DB_CASE_COUNT key; returns its length. value may be NULL. */
+size_t case_count_key(unsigned char *out, uint64_t scope, char facet, const char *value);
+/* DB_CASE_FACET key prefix (scope | facet | value | 0); returns its length. */
+size_t case_facet_prefix(unsigned char *out, uint64_t scope, char facet, const char *value);
+/* Parses an entry value; -1 when malformed. */
+int case_tuple_parse(const void *data, size_t len, case_tuple *t);
+
+#endif

@@ -1,0 +1,307 @@
+/* store_case.c - case records, their index entries and counters. */
+#include "store_case.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_index.h"
+
+const char *const case_statuses[] = {"", "open_referral", "open_supported", "closed", NULL};
+const char *const case_legislations[] = {"",
+                                         "care_act_2014",
+                                         "children_act_s17",
+                                         "children_act_s20",
+                                         "children_act_s23c",
+                                         "children_act_s24a",
+                                         "children_act_s24b",
+                                         NULL};
+
+int case_enum_code(const char *const *list, const char *value)
+{
+    if (!value || !*value)
+        return 0;
+    for (int i = 1; list[i]; i++)
+        if (strcmp(list[i], value) == 0)
+            return i;
+    return 0;
+}
+
+void store_case_strip_nulls(json_t *v)
+{
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *m;
+        void *tmp;
+        json_object_foreach_safe(v, tmp, k, m) {
+            if (json_is_null(m))
+                json_object_del(v, k);
+            else
+                store_case_strip_nulls(m);
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *m;
+        json_array_foreach(v, i, m) store_case_strip_nulls(m);
+    }
+}
+
+int store_case_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id_out)
+{
+    store_case_strip_nulls(rec);
+    uint64_t id;
+    int rc = store_seq_next(s, txn, "cases", &id);
+    if (rc)
+        return rc;
+    if (json_object_set_new(rec, "id", json_integer((json_int_t)id)))
+        return STORE_NOMEM;
+    unsigned char key[8];
+    store_key_u64(key, id);
+    MDB_val k = {8, key}, v;
+    if (mdb_get(txn, store_dbi(s, DB_CASES), &k, &v) == 0)
+        return STORE_EXISTS; /* the sequence never hands out an id twice; refuse to overwrite */
+    if ((rc = store_json_put(s, txn, DB_CASES, key, 8, rec)))
+        return rc;
+    if ((rc = case_index_apply(s, txn, rec, 1)))
+        return rc;
+    *id_out = id;
+    return 0;
+}
+
+int store_case_get(store *s, MDB_txn *txn, uint64_t id, json_t **out)
+{
+    unsigned char key[8];
+    store_key_u64(key, id);
+    return store_json_get(s, txn, DB_CASES, key, 8, out);
+}
+
+int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
+{
+    json_int_t id = json_integer_value(json_object_get(rec, "id"));
+    if (id <= 0 || id != json_integer_value(json_object_get(old, "id")))
+        return STORE_CORRUPT;
+    unsigned char key[8];
+    store_key_u64(key, (uint64_t)id);
+    int rc = case_index_apply(s, txn, old, 0);
+    json_t *stored = json_deep_copy(rec);
+    if (!stored)
+        return STORE_NOMEM;
+    store_case_strip_nulls(stored);
+    if (!rc)
+        rc = store_json_put(s, txn, DB_CASES, key, 8, stored);
+    json_decref(stored);
+    if (!rc)
+        rc = case_index_apply(s, txn, rec, 1);
+    return rc;
+}
+
+int store_case_count(store *s, MDB_txn *txn, uint64_t scope, char facet, const char *value, uint64_t *out)
+{
+    unsigned char key[8 + 1 + CASE_VALUE_MAX];
+    size_t klen = case_count_key(key, scope, facet, value);
+    int rc = store_u64_get(s, txn, DB_CASE_COUNT, key, klen, out);
+    if (rc == MDB_NOTFOUND) {
+        *out = 0;
+        return 0;
+    }
+    return rc;
+}
+
+/* ---- history ---- */
+
+int store_case_history_add(store *s, MDB_txn *txn, uint64_t case_id, json_t *row)
+{
+    uint64_t seq;
+    int rc = store_seq_next(s, txn, "history", &seq);
+    if (rc)
+        return rc;
+    unsigned char key[16];
+    store_key_u64(key, case_id);
+    store_key_u64(key + 8, seq);
+    return store_json_put(s, txn, DB_CASE_HISTORY, key, 16, row);
+}
+
+typedef struct {
+    store *s;
+    MDB_txn *txn;
+    uint64_t case_id, by;
+    const char *at;
+    int rc;
+} diff_ctx;
+
+static void diff_row(diff_ctx *c, const char *path, const json_t *old, const json_t *neu)
+{
+    if (c->rc)
+        return;
+    json_t *row = json_pack("{s:s,s:I,s:s,s:O,s:O}", "at", c->at, "by", (json_int_t)c->by, "field", path, "old",
+                            old ? old : json_null(), "new", neu ? neu : json_null());
+    if (!row) {
+        c->rc = STORE_NOMEM;
+        return;
+    }
+    c->rc = store_case_history_add(c->s, c->txn, c->case_id, row);
+    json_decref(row);
+}
+
+/* Fields that change on every write and say nothing on their own. */
+static int skip_field(const char *key)
+{
+    return strcmp(key, "updated_at") == 0 || strcmp(key, "updated_by") == 0 || strcmp(key, "next_person") == 0 ||
+           strcmp(key, "created_at") == 0 || strcmp(key, "created_by") == 0 || strcmp(key, "id") == 0;
+}
+
+static int array_of_ids(const json_t *a)
+{
+    if (!json_is_array(a) || json_array_size(a) == 0)
+        return 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) if (!json_is_integer(json_object_get(v, "id"))) return 0;
+    return 1;
+}
+
+static const json_t *find_by_id(const json_t *a, json_int_t id)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) if (json_integer_value(json_object_get(v, "id")) == id) return v;
+    return NULL;
+}
+
+static void diff_walk(diff_ctx *c, const char *path, const json_t *old, const json_t *neu)
+{
+    if (c->rc || json_equal(old ? old : json_null(), neu ? neu : json_null()))
+        return;
+    char sub[256];
+    if (json_is_object(old) && json_is_object(neu)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)old, k, v) {
+            if (skip_field(k))
+                continue;
+            snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
+            diff_walk(c, sub, v, json_object_get(neu, k));
+        }
+        json_object_foreach((json_t *)neu, k, v) {
+            if (skip_field(k) || json_object_get(old, k))
+                continue;
+            snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
+            diff_walk(c, sub, NULL, v);
+        }
+        return;
+    }
+    /* Arrays of records with ids (dependants, documents, other costs): match by id. */
+    if ((array_of_ids(old) || json_array_size(old) == 0) && (array_of_ids(neu) || json_array_size(neu) == 0) &&
+        json_is_array(old) && json_is_array(neu) && (array_of_ids(old) || array_of_ids(neu))) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(old, i, v) {
+            json_int_t id = json_integer_value(json_object_get(v, "id"));
+            snprintf(sub, sizeof sub, "%s.%lld", path, (long long)id);
+            const json_t *match = find_by_id(neu, id);
+            if (match)
+                diff_walk(c, sub, v, match);
+            else
+                diff_row(c, sub, v, NULL);
+        }
+        json_array_foreach(neu, i, v) {
+            json_int_t id = json_integer_value(json_object_get(v, "id"));
+            if (find_by_id(old, id))
+                continue;
+            snprintf(sub, sizeof sub, "%s.%lld", path, (long long)id);
+            diff_row(c, sub, NULL, v);
+        }
+        return;
+    }
+    diff_row(c, path, old, neu);
+}
+
+int store_case_history_diff(store *s, MDB_txn *txn, uint64_t case_id, const json_t *old, const json_t *rec,
+                            const char *at, uint64_t by)
+{
+    diff_ctx c = {s, txn, case_id, by, at, 0};
+    if (!old) {
+        diff_row(&c, "case", NULL, json_string("created"));
+        return c.rc;
+    }
+    diff_walk(&c, "", old, rec);
+    return c.rc;
+}
+
+int store_case_history_list(store *s, MDB_txn *txn, uint64_t case_id, uint64_t before, size_t limit, json_t **items,
+                            uint64_t *next, size_t *total)
+{
+    *items = json_array();
+    *next = 0;
+    *total = 0;
+    if (!*items)
+        return STORE_NOMEM;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_HISTORY), &cur);
+    if (rc)
+        return rc;
+    /* Position after the case's last row, then walk backwards. */
+    unsigned char key[16];
+    store_key_u64(key, case_id + 1);
+    memset(key + 8, 0, 8);
+    MDB_val k = {16, key}, v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    rc = rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) : mdb_cursor_get(cur, &k, &v, MDB_LAST);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+        if (k.mv_size != 16 || store_u64_from(k.mv_data) != case_id)
+            break;
+        uint64_t seq = store_u64_from((const unsigned char *)k.mv_data + 8);
+        (*total)++;
+        if (before && seq >= before)
+            continue;
+        if (json_array_size(*items) >= limit) {
+            if (!*next)
+                *next = json_integer_value(json_object_get(json_array_get(*items, limit - 1), "seq"));
+            continue;
+        }
+        json_error_t err;
+        json_t *row = json_loadb(v.mv_data, v.mv_size, 0, &err);
+        if (!row) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        json_object_set_new(row, "seq", json_integer((json_int_t)seq));
+        json_array_append_new(*items, row);
+    }
+    mdb_cursor_close(cur);
+    if (rc == MDB_NOTFOUND || rc == 0)
+        return 0;
+    json_decref(*items);
+    *items = NULL;
+    return rc;
+}
+
+/* ---- documents ---- */
+
+int store_doc_put(store *s, MDB_txn *txn, uint64_t doc_id, const void *data, size_t len)
+{
+    unsigned char key[8];
+    store_key_u64(key, doc_id);
+    MDB_val k = {8, key}, v = {len, (void *)data};
+    return mdb_put(txn, store_dbi(s, DB_DOCS), &k, &v, MDB_NOOVERWRITE);
+}
+
+int store_doc_get(store *s, MDB_txn *txn, uint64_t doc_id, const void **data, size_t *len)
+{
+    unsigned char key[8];
+    store_key_u64(key, doc_id);
+    MDB_val k = {8, key}, v;
+    int rc = mdb_get(txn, store_dbi(s, DB_DOCS), &k, &v);
+    if (rc)
+        return rc;
+    *data = v.mv_data;
+    *len = v.mv_size;
+    return 0;
+}
+
+int store_doc_del(store *s, MDB_txn *txn, uint64_t doc_id)
+{
+    unsigned char key[8];
+    store_key_u64(key, doc_id);
+    return store_del(s, txn, DB_DOCS, key, 8);
+}

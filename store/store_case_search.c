@@ -1,0 +1,344 @@
+/* store_case_search.c - case search and lists from the index databases (never a scan of all cases)
+ * and the duplicate check. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_index.h"
+#include "name_norm.h"
+#include "store_case.h"
+
+void case_horef_norm(const char *in, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = in; p && *p && n + 1 < cap; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (isalnum(ch) || ch == '/' || ch == '-')
+            out[n++] = (char)toupper(ch);
+    }
+    out[n] = '\0';
+}
+
+static int tuple_passes(const case_query *q, const case_tuple *t)
+{
+    if (q->status && t->status != q->status)
+        return 0;
+    if (q->legislation && t->legislation != q->legislation)
+        return 0;
+    if (q->caseworker && t->caseworker != q->caseworker)
+        return 0;
+    if (q->team) {
+        size_t l = strlen(q->team);
+        if (l > 255)
+            l = 255;
+        if (t->team_len != l || memcmp(t->team, q->team, l) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* A growable set of case ids. */
+typedef struct {
+    uint64_t *v;
+    size_t n, cap;
+} idset;
+
+static int idset_add(idset *s, uint64_t id)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        uint64_t *g = realloc(s->v, cap * sizeof *g);
+        if (!g)
+            return STORE_NOMEM;
+        s->v = g;
+        s->cap = cap;
+    }
+    s->v[s->n++] = id;
+    return 0;
+}
+
+static int desc(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Sorts newest first, drops repeats, and fills the page after q->before. */
+static void idset_page(idset *s, const case_query *q, uint64_t *ids, size_t *n, size_t *total, uint64_t *next)
+{
+    if (s->n)
+        qsort(s->v, s->n, sizeof *s->v, desc);
+    size_t u = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (u == 0 || s->v[u - 1] != s->v[i])
+            s->v[u++] = s->v[i];
+    s->n = u;
+    *total = u;
+    *n = 0;
+    *next = 0;
+    for (size_t i = 0; i < u; i++) {
+        if (q->before && s->v[i] >= q->before)
+            continue;
+        if (*n == q->limit) {
+            *next = ids[*n - 1];
+            break;
+        }
+        ids[(*n)++] = s->v[i];
+    }
+}
+
+/* Does the tokens part of a name entry ("tok\x1ftok...") match the query? */
+static int tokens_match(const name_tokens *query, const char *rest, size_t len)
+{
+    name_tokens t = {0};
+    size_t start = 0;
+    for (size_t i = 0; i <= len && t.n < NAME_TOKENS_MAX; i++) {
+        if (i == len || rest[i] == 0x1f) {
+            size_t l = i - start;
+            if (l > NAME_TOKEN_MAX)
+                l = NAME_TOKEN_MAX;
+            memcpy(t.tok[t.n], rest + start, l);
+            t.tok[t.n][l] = '\0';
+            t.n++;
+            start = i + 1;
+        }
+    }
+    return name_match(query, &t);
+}
+
+/* Walks every entry of db whose key starts with prefix, adding the case ids that pass. The case id
+ * sits at key offset `id_at` (from the end of the prefix when id_from_prefix_end, else fixed). */
+static int scan_prefix(store *s, MDB_txn *txn, store_db db, const unsigned char *prefix, size_t plen, int exact_token,
+                       const case_query *q, const name_tokens *query, idset *out)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, db), &cur);
+    if (rc)
+        return rc;
+    MDB_val k = {plen, (void *)prefix}, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < plen + 9 || memcmp(k.mv_data, prefix, plen) != 0)
+            break;
+        const unsigned char *kd = k.mv_data;
+        /* keys end in: case id (8) | person (1) */
+        if (exact_token && kd[plen] != 0)
+            continue; /* a longer token: the reference/date must match exactly */
+        uint64_t id = store_u64_from(kd + k.mv_size - 9);
+        case_tuple t;
+        if (case_tuple_parse(v.mv_data, v.mv_size, &t))
+            continue;
+        if (!tuple_passes(q, &t))
+            continue;
+        if (query && !(t.rest && tokens_match(query, t.rest, t.rest_len)))
+            continue;
+        if ((rc = idset_add(out, id)))
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int search_name(store *s, MDB_txn *txn, const case_query *q, idset *set)
+{
+    name_tokens query = {0};
+    name_tokenize(q->text, 0, &query);
+    if (query.n == 0)
+        return 0;
+    /* Scan the longest token (the most selective prefix); for a multi-word query also the words
+     * joined, so "mc donald" finds "McDonald". */
+    size_t best = 0;
+    for (size_t i = 1; i < query.n; i++)
+        if (strlen(query.tok[i]) > strlen(query.tok[best]))
+            best = i;
+    unsigned char prefix[8 + NAME_TOKEN_MAX + 1];
+    store_key_u64(prefix, q->scope);
+    size_t l = strlen(query.tok[best]);
+    memcpy(prefix + 8, query.tok[best], l);
+    int rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + l, 0, q, &query, set);
+    if (rc || query.n < 2)
+        return rc;
+    char joined[NAME_TOKEN_MAX + 1];
+    size_t jl = 0;
+    for (size_t i = 0; i < query.n; i++) {
+        size_t tl = strlen(query.tok[i]);
+        if (jl + tl > NAME_TOKEN_MAX)
+            return 0;
+        memcpy(joined + jl, query.tok[i], tl);
+        jl += tl;
+    }
+    joined[jl] = '\0';
+    name_tokens one = {.n = 1};
+    memcpy(one.tok[0], joined, jl + 1);
+    memcpy(prefix + 8, joined, jl);
+    return scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + jl, 0, q, &one, set);
+}
+
+/* Lists from the facet index: newest first, resuming at the cursor, counting the total from the
+ * counters when there is at most one filter. */
+static int search_facet(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids, size_t *n, size_t *total,
+                        uint64_t *next)
+{
+    char worker_s[24];
+    char f = FACET_ALL;
+    const char *value = NULL;
+    int filters = (q->status != 0) + (q->legislation != 0) + (q->caseworker != 0) + (q->team != NULL);
+    if (q->caseworker) {
+        snprintf(worker_s, sizeof worker_s, "%" PRIu64, q->caseworker);
+        f = FACET_CASEWORKER;
+        value = worker_s;
+    } else if (q->team) {
+        f = FACET_TEAM;
+        value = q->team;
+    } else if (q->legislation) {
+        f = FACET_LEGISLATION;
+        value = case_legislations[q->legislation];
+    } else if (q->status) {
+        f = FACET_STATUS;
+        value = case_statuses[q->status];
+    }
+    unsigned char prefix[9 + CASE_VALUE_MAX + 1 + 8];
+    size_t plen = case_facet_prefix(prefix, q->scope, f, value);
+    int rc = 0;
+    int counted = filters <= 1;
+    if (counted) {
+        uint64_t c;
+        if ((rc = store_case_count(s, txn, q->scope, f, value, &c)))
+            return rc;
+        *total = (size_t)c;
+    } else {
+        *total = 0;
+    }
+    store_key_u64(prefix + plen, q->before ? UINT64_MAX - q->before + 1 : 0);
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_FACET), &cur)))
+        return rc;
+    *n = 0;
+    *next = 0;
+    /* For an uncounted total, count the entries before the cursor too. */
+    if (!counted && q->before) {
+        MDB_val k0 = {plen, prefix}, v0;
+        for (rc = mdb_cursor_get(cur, &k0, &v0, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k0, &v0, MDB_NEXT)) {
+            if (k0.mv_size != plen + 8 || memcmp(k0.mv_data, prefix, plen) != 0)
+                break;
+            uint64_t id = UINT64_MAX - store_u64_from((const unsigned char *)k0.mv_data + plen);
+            if (id < q->before)
+                break;
+            case_tuple t;
+            if (case_tuple_parse(v0.mv_data, v0.mv_size, &t) == 0 && tuple_passes(q, &t))
+                (*total)++;
+        }
+    }
+    MDB_val k = {plen + 8, prefix}, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != plen + 8 || memcmp(k.mv_data, prefix, plen) != 0)
+            break;
+        uint64_t id = UINT64_MAX - store_u64_from((const unsigned char *)k.mv_data + plen);
+        case_tuple t;
+        if (case_tuple_parse(v.mv_data, v.mv_size, &t) || !tuple_passes(q, &t))
+            continue;
+        if (*n == q->limit) {
+            if (!*next)
+                *next = ids[*n - 1];
+            if (counted)
+                break;
+            (*total)++;
+            continue;
+        }
+        ids[(*n)++] = id;
+        if (!counted)
+            (*total)++;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int store_case_search(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids, size_t *n, size_t *total,
+                      uint64_t *next)
+{
+    *n = 0;
+    *total = 0;
+    *next = 0;
+    if (q->limit == 0)
+        return 0;
+    if (q->kind == CASEQ_ALL)
+        return search_facet(s, txn, q, ids, n, total, next);
+    idset set = {0};
+    int rc = 0;
+    unsigned char prefix[8 + 32];
+    store_key_u64(prefix, q->scope);
+    if (q->kind == CASEQ_NAME) {
+        rc = search_name(s, txn, q, &set);
+    } else if (q->kind == CASEQ_DOB) {
+        memcpy(prefix + 8, q->dob, 8);
+        rc = scan_prefix(s, txn, DB_CASE_DOB, prefix, 16, 0, q, NULL, &set);
+    } else if (q->kind == CASEQ_HOREF) {
+        size_t l = strlen(q->text);
+        if (l == 0 || l > 31)
+            return 0;
+        memcpy(prefix + 8, q->text, l);
+        rc = scan_prefix(s, txn, DB_CASE_HOREF, prefix, 8 + l, 1, q, NULL, &set);
+    }
+    if (!rc)
+        idset_page(&set, q, ids, n, total, next);
+    free(set.v);
+    return rc;
+}
+
+/* Similar names for the duplicate check: the same folded given+family (in either order), or
+ * within a small edit distance of each other, or the same family name and first given name. */
+static int similar(const char *g1, const char *f1, const char *g2, const char *f2)
+{
+    char a[256], b[256], c[256];
+    snprintf(a, sizeof a, "%s%s", g1, f1);
+    snprintf(b, sizeof b, "%s%s", g2, f2);
+    snprintf(c, sizeof c, "%s%s", f2, g2);
+    int cap = strlen(a) >= 10 ? 2 : 1;
+    return name_distance(a, b, cap) <= cap || name_distance(a, c, cap) <= cap ||
+           (strcmp(f1, f2) == 0 && strncmp(g1, g2, 3) == 0 && g1[0]);
+}
+
+int store_case_similar(store *s, MDB_txn *txn, uint64_t council, const char *dob, const char *given,
+                       const char *family, uint64_t *case_ids, unsigned *person_ids, size_t max, size_t *n)
+{
+    *n = 0;
+    char g1[128], f1[128];
+    name_fold(given, g1, sizeof g1);
+    name_fold(family, f1, sizeof f1);
+    unsigned char prefix[16];
+    store_key_u64(prefix, council);
+    memcpy(prefix + 8, dob, 8);
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_DOB), &cur);
+    if (rc)
+        return rc;
+    MDB_val k = {16, prefix}, v;
+    int closed = case_enum_code(case_statuses, "closed");
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && *n < max;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 25 || memcmp(k.mv_data, prefix, 16) != 0)
+            break;
+        case_tuple t;
+        if (case_tuple_parse(v.mv_data, v.mv_size, &t) || t.status == closed || !t.rest)
+            continue;
+        const char *sep = memchr(t.rest, 0x1f, t.rest_len);
+        if (!sep)
+            continue;
+        char g2[128], f2[128];
+        size_t gl = (size_t)(sep - t.rest), fl = t.rest_len - gl - 1;
+        if (gl >= sizeof g2 || fl >= sizeof f2)
+            continue;
+        memcpy(g2, t.rest, gl);
+        g2[gl] = '\0';
+        memcpy(f2, sep + 1, fl);
+        f2[fl] = '\0';
+        if (!similar(g1, f1, g2, f2))
+            continue;
+        case_ids[*n] = store_u64_from((const unsigned char *)k.mv_data + 16);
+        person_ids[*n] = ((const unsigned char *)k.mv_data)[24];
+        (*n)++;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
