@@ -129,6 +129,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   await form.locator('[name="address"]').fill('Flat 2, 10 Mill Lane, Northfield');
   await form.locator('[name="la_involvement"]').fill('Referred by the school; child in need assessment started.');
   assert.equal(await form.locator('[name="caseworker_id"]').inputValue(), String(users['nfc.user'].user.id));
+  await screenshot(page, 'case-create.png');
   const created = page.waitForResponse((r) => r.url().endsWith('/api/cases') && r.request().method() === 'POST');
   await form.locator('#create-submit').click();
   const createdRes = await created;
@@ -151,6 +152,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   // A council user sees no Council column; the create button is there with the results.
   assert.equal(await page.locator('#cases-table thead th', { hasText: 'Council' }).count(), 0);
   await page.locator('#create-case-button').waitFor();
+  await screenshot(page, 'cases-search.png');
   await row.getByRole('link', { name: kase.connect_id }).click();
   await waitForHeading(page, new RegExp(`^${kase.connect_id}`));
 
@@ -366,6 +368,7 @@ test('Home Office user: sees the council, finance is read-only, immigration is e
   assert.ok((await row.innerText()).includes(made.json.council.name));
   await page.locator('#cases-table thead th', { hasText: 'Council' }).waitFor();
   assert.equal(await page.locator('#create-case-button').count(), 0, 'no create for the Home Office');
+  await screenshot(page, 'cases-search-home-office.png');
   await row.getByRole('link', { name: made.json.connect_id }).click();
   await waitForHeading(page, new RegExp(`^${made.json.connect_id}\\s+Joseph Mensah$`));
   await waitForText(page.locator('#case-council'), made.json.council.name);
@@ -507,5 +510,11 @@ test('documents: a PNG is uploaded and listed; a text file named .pdf is refused
   await page.locator('#confirm-yes').click();
   await waitForText(status(page), 'passport scan.png has been deleted');
   await waitForText(panel(page, 'documents'), 'No documents have been uploaded');
+
+  // On a phone the tabs stack and the page does not scroll sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openTab(page, 'Summary', 'summary');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no sideways scrolling');
+  await screenshot(page, 'case-mobile.png');
   assertClean();
 });

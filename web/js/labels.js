@@ -163,12 +163,18 @@ const FIELD_WORDS = {
   weekly_subsistence_pence: 'weekly subsistence', accommodation_type: 'accommodation type',
   weekly_accommodation_pence: 'weekly accommodation cost', other_costs: 'other costs', support_end_date: 'support end date',
   closure_date: 'closure date', reason: 'reason', notes: 'notes', documents: 'documents', document: 'document',
-  description: 'description', amount_pence: 'amount', date: 'date',
+  description: 'description', amount_pence: 'amount', date: 'date', previous_closures: 'previous closures',
+  case: 'case', closed_at: 'closed at', reopened_at: 'reopened at',
 };
 const SECTION_WORDS = {
   principal: 'Principal applicant', dependants: 'Dependant', immigration: 'Immigration', finance: 'Finance',
   closure: 'Closure', allocation: 'Allocation', documents: 'Documents',
 };
+
+/** The words for one field name ('date_of_birth' -> 'date of birth'). */
+export function fieldWord(key) {
+  return FIELD_WORDS[key] || String(key).replace(/_/g, ' ');
+}
 
 export function fieldPathLabel(path) {
   if (!path) return '';
@@ -177,7 +183,7 @@ export function fieldPathLabel(path) {
   for (let i = 0; i < parts.length; i += 1) {
     const p = parts[i];
     if (i === 0 && SECTION_WORDS[p]) words.push(SECTION_WORDS[p]);
-    else if (/^\d+$/.test(p)) words.push(parts[i - 1] === 'dependants' ? p : `#${Number(p) + 1}`);
+    else if (/^\d+$/.test(p)) words.push(p);
     else words.push(FIELD_WORDS[p] || p.replace(/_/g, ' '));
   }
   let s = words.join(' ');

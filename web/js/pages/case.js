@@ -12,7 +12,7 @@ import { personFields, readPerson, personName, personRows } from '../person.js';
 import {
   LEGISLATION, HOUSEHOLD_TYPES, IMMIGRATION_STATUSES, ACCOMMODATION_TYPES, CLOSURE_REASONS, options,
   legislationLabel, householdLabel, immigrationStatusLabel, accommodationLabel, closureReasonLabel,
-  relationshipLabel, statusLabel, genderLabel, fieldPathLabel, canEditCases,
+  relationshipLabel, statusLabel, genderLabel, fieldPathLabel, fieldWord, canEditCases,
 } from '../labels.js';
 import { statusTag } from './cases.js';
 import { caseworkerOptions } from './case-new.js';
@@ -535,6 +535,16 @@ export async function renderCase(section, ctx) {
   }
 
   // ==== Closure ====
+  function previousClosures() {
+    const list = Array.isArray(kase.previous_closures) ? kase.previous_closures : [];
+    if (!list.length) return null;
+    return h('div', { id: 'previous-closures' },
+      h('h3', { class: 'heading-s' }, 'Earlier closures'),
+      h('ul', { class: 'list' }, list.map((pc) => h('li', {},
+        `Closed ${formatDate(pc.closure_date)} – ${closureReasonLabel(pc.reason)}`,
+        pc.reopened_at ? `; reopened ${formatDateTime(pc.reopened_at)}` : ''))));
+  }
+
   function drawClosure() {
     const p = panels.closure;
     const c = kase.closure;
@@ -546,8 +556,9 @@ export async function renderCase(section, ctx) {
           summaryRow('Closure date', formatDate(c.closure_date)),
           summaryRow('Reason', closureReasonLabel(c.reason)),
           summaryRow('Notes', c.notes ? h('span', { class: 'pre-line' }, c.notes) : notRecorded()),
-          summaryRow('Closed', `${formatDateTime(c.closed_at)}${c.closed_by ? ` by ${c.closed_by.name}` : ''}`)) : null,
-        reopen);
+          summaryRow('Closed', `${formatDateTime(c.closed_at)}${c.closed_by && c.closed_by.name ? ` by ${c.closed_by.name}` : ''}`)) : null,
+        reopen,
+        previousClosures());
       if (reopen) {
         reopen.addEventListener('click', async () => {
           const ok = await confirmDialog({
@@ -564,7 +575,7 @@ export async function renderCase(section, ctx) {
       return;
     }
     if (!council) {
-      replaceChildren(p, panelHeading('Closure'), h('p', { class: 'body', id: 'closure-state' }, 'This case is open. Only the council can close it.'));
+      replaceChildren(p, panelHeading('Closure'), h('p', { class: 'body', id: 'closure-state' }, 'This case is open. Only the council can close it.'), previousClosures());
       return;
     }
     const start = kase.finance && kase.finance.support_start_date;
@@ -597,7 +608,8 @@ export async function renderCase(section, ctx) {
     });
     replaceChildren(p, panelHeading('Close the case'),
       h('p', { class: 'body', id: 'closure-state' }, 'This case is open.'),
-      form);
+      form,
+      previousClosures());
   }
 
   // ==== Documents ====
@@ -636,6 +648,7 @@ export async function renderCase(section, ctx) {
           try {
             await api.upload(`${base}/documents`, file, { filename: file.name, person: person || undefined });
           } catch (error) {
+            ctx.setStatus('');
             showApiError(upload, error, {
               payload_too_large: { field: 'file', message: 'The file must be 10 MB or smaller' },
               validation_failed: (e) => ({ field: e.field || 'file', message: e.message }),
@@ -736,16 +749,28 @@ export async function renderCase(section, ctx) {
       more);
   }
 
+  /** 'dependants.2.family_name' -> 'Dependant Deniz Demir: family name' while the dependant is on the case. */
+  function whatChanged(path) {
+    const m = /^dependants\.(\d+)(?:\.(.+))?$/.exec(path || '');
+    const d = m && (kase.dependants || []).find((x) => String(x.id) === m[1]);
+    if (d) return m[2] ? `Dependant ${personName(d)}: ${fieldWord(m[2].split('.').pop())}` : `Dependant ${personName(d)}`;
+    return fieldPathLabel(path);
+  }
+
   function historyRow(item) {
-    return h('tr', { dataset: { field: item.field || '' } },
-      h('td', { dataset: { label: 'When' } }, formatDateTime(item.at)),
-      h('td', { dataset: { label: 'Who' } }, (item.by && item.by.name) || ''),
-      h('th', { scope: 'row', dataset: { label: 'What' } }, fieldPathLabel(item.field)),
-      h('td', { class: 'history-change', dataset: { label: 'Change' } },
+    const created = item.field === 'case' && item.new === 'created';
+    const change = created
+      ? h('td', { class: 'history-change', dataset: { label: 'Change' } }, 'Case created')
+      : h('td', { class: 'history-change', dataset: { label: 'Change' } },
         h('span', { class: isEmpty(item.old) ? 'history-empty' : 'history-old' }, valueText(item.field, item.old)),
         h('span', { class: 'history-arrow' }, ' → '),
         h('span', { class: 'visually-hidden' }, 'changed to '),
-        h('span', { class: 'history-new' }, valueText(item.field, item.new))));
+        h('span', { class: 'history-new' }, valueText(item.field, item.new)));
+    return h('tr', { dataset: { field: item.field || '' } },
+      h('td', { dataset: { label: 'When' } }, formatDateTime(item.at)),
+      h('td', { dataset: { label: 'Who' } }, (item.by && item.by.name) || ''),
+      h('th', { scope: 'row', dataset: { label: 'What' } }, whatChanged(item.field)),
+      change);
   }
 
   function drawAll() {
@@ -767,6 +792,9 @@ export async function renderCase(section, ctx) {
   select(current);
 }
 
+// Bookkeeping inside recorded objects that says nothing to a reader (ids of records and users).
+const HIDDEN_KEYS = new Set(['id', 'updated_at', 'updated_by', 'closed_by', 'reopened_by']);
+
 const isEmpty = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length);
 
 function docType(t) {
@@ -783,13 +811,20 @@ function valueText(path, v) {
   if (typeof v === 'boolean') return v ? 'Yes' : 'No';
   if (Array.isArray(v)) {
     if (!v.length) return '(none)';
-    return v.map((x) => (x && typeof x === 'object' && 'amount_pence' in x
-      ? `${x.description || 'Cost'} ${formatPence(x.amount_pence)}${x.date ? ` (${formatDate(x.date)})` : ''}`
-      : valueText(path, x))).join('; ');
+    return v.map((x) => valueText(path, x)).join(' | ');
   }
   if (typeof v === 'object') {
-    if ('name' in v) return String(v.name);
-    return JSON.stringify(v);
+    if ('amount_pence' in v && 'description' in v) {
+      return `${v.description || 'Cost'} ${formatPence(v.amount_pence)}${v.date ? ` (${formatDate(v.date)})` : ''}`;
+    }
+    if ('name' in v && Object.keys(v).length <= 2) return String(v.name);
+    // A whole page (finance, closure, a previous closure): its filled-in fields, in words.
+    const parts = [];
+    for (const [k, x] of Object.entries(v)) {
+      if (HIDDEN_KEYS.has(k) || isEmpty(x)) continue;
+      parts.push(`${fieldPathLabel(k)}: ${valueText(`${path}.${k}`, x)}`);
+    }
+    return parts.length ? parts.join('; ') : '(empty)';
   }
   if (/_pence$/.test(last) && Number.isFinite(Number(v))) return formatPence(v);
   const s = String(v);
