@@ -52,6 +52,12 @@ function daysAgo(n) {
   return { iso: d.toISOString().slice(0, 10), uk: `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}` };
 }
 
+/** No "null"/"undefined"/"[object Object]" leaks into the page's text. */
+async function noLeaks(page) {
+  const text = await page.locator('#page').innerText();
+  assert.doesNotMatch(text, /\bnull\b|\bundefined\b|\[object Object\]|\bNaN\b/, text);
+}
+
 const nav = (page) => page.getByRole('navigation', { name: 'Main' });
 const tab = (page, name) => page.getByRole('tab', { name: new RegExp(`^${name}`) });
 const panel = (page, key) => page.locator(`#panel-${key}`);
@@ -129,6 +135,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   await form.locator('[name="address"]').fill('Flat 2, 10 Mill Lane, Northfield');
   await form.locator('[name="la_involvement"]').fill('Referred by the school; child in need assessment started.');
   assert.equal(await form.locator('[name="caseworker_id"]').inputValue(), String(users['nfc.user'].user.id));
+  await noLeaks(page);
   await screenshot(page, 'case-create.png');
   const created = page.waitForResponse((r) => r.url().endsWith('/api/cases') && r.request().method() === 'POST');
   await form.locator('#create-submit').click();
@@ -152,6 +159,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   // A council user sees no Council column; the create button is there with the results.
   assert.equal(await page.locator('#cases-table thead th', { hasText: 'Council' }).count(), 0);
   await page.locator('#create-case-button').waitFor();
+  await noLeaks(page);
   await screenshot(page, 'cases-search.png');
   await row.getByRole('link', { name: kase.connect_id }).click();
   await waitForHeading(page, new RegExp(`^${kase.connect_id}`));
@@ -164,6 +172,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   for (const want of ['Open – referral', kase.connect_id, 'Children Act 1989 s17', 'Lone-parent family', 'Flat 2, 10 Mill Lane', 'Referred by the school']) {
     assert.ok(summaryText.includes(want), `${want} in ${summaryText}`);
   }
+  await noLeaks(page);
   await screenshot(page, 'case-summary.png');
   await tab(page, 'Summary').focus();
   await page.keyboard.press('ArrowRight');
@@ -259,6 +268,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   assert.ok(changeText.includes('Demir') && changeText.includes('Demir-Yılmaz') && changeText.includes('→'), changeText);
   assert.ok(changeText.includes('Principal applicant: family name'), changeText);
   assert.ok(changeText.includes(users['nfc.user'].user.name), changeText);
+  await noLeaks(page);
   await screenshot(page, 'case-history.png');
 
   // A reload keeps the tab.
@@ -368,6 +378,7 @@ test('Home Office user: sees the council, finance is read-only, immigration is e
   assert.ok((await row.innerText()).includes(made.json.council.name));
   await page.locator('#cases-table thead th', { hasText: 'Council' }).waitFor();
   assert.equal(await page.locator('#create-case-button').count(), 0, 'no create for the Home Office');
+  await noLeaks(page);
   await screenshot(page, 'cases-search-home-office.png');
   await row.getByRole('link', { name: made.json.connect_id }).click();
   await waitForHeading(page, new RegExp(`^${made.json.connect_id}\\s+Joseph Mensah$`));
@@ -381,6 +392,7 @@ test('Home Office user: sees the council, finance is read-only, immigration is e
   assert.equal(await panel(page, 'finance').locator('input, select, textarea, button').count(), 0);
   const finText = await panel(page, 'finance').innerText();
   for (const want of ['£70.00', 'Hostel', '£150.50', 'Travel', '£12.40']) assert.ok(finText.includes(want), `${want} in ${finText}`);
+  await noLeaks(page);
   await screenshot(page, 'case-finance-home-office.png');
 
   // Principal, dependants, closure and documents: nothing to change.

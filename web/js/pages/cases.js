@@ -118,7 +118,7 @@ async function renderSearch(section, ctx, { mine }) {
       h('p', { class: 'body' }, h('a', { href: `#/cases/new${s ? `?${s}` : ''}`, class: 'button', id: 'create-case-button' }, 'Create a new case')));
   }
 
-  section.append(
+  replaceChildren(section,
     h('h1', { class: 'heading-l' }, mine ? 'My cases' : 'Cases'),
     council && !mine ? h('p', { class: 'body' }, 'Search before you create a case, so that nobody has two.') : null,
     form,
