@@ -199,6 +199,27 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   await waitForHeading(page, new RegExp(`^${kase.connect_id}\\s+Ayşe Demir-Yılmaz$`));
   await screenshot(page, 'case-principal.png');
 
+  // Details and allocation on the Summary tab.
+  await openTab(page, 'Summary', 'summary');
+  await page.locator('#edit-details').click();
+  const details = page.locator('#details-form');
+  await details.getByLabel('Address').fill('Flat 9, 3 Canal Street, Northfield');
+  await details.getByLabel('Household type').selectOption('family');
+  await details.getByRole('button', { name: 'Save details' }).click();
+  await waitForText(status(page), 'The case details have been saved');
+  await waitForText(page.locator('#case-summary'), 'Flat 9, 3 Canal Street');
+  assert.equal(await page.locator('#details-form').count(), 0);
+  const alloc = page.locator('#allocation-form');
+  await alloc.getByLabel('Caseworker').selectOption({ label: 'Not allocated' });
+  await alloc.getByLabel('Team').fill('Families Team');
+  await alloc.getByRole('button', { name: 'Save allocation' }).click();
+  await waitForText(status(page), 'The allocation has been saved');
+  await waitForText(page.locator('#case-summary'), 'Not allocated');
+  await waitForText(page.locator('#case-summary'), 'Families Team');
+  await page.locator('#allocation-form').getByLabel('Caseworker').selectOption(String(users['nfc.user'].user.id));
+  await page.locator('#allocation-form').getByRole('button', { name: 'Save allocation' }).click();
+  await waitForText(page.locator('#case-facts'), `Caseworker: ${users['nfc.user'].user.name}`);
+
   // Dependants tab lists the child.
   await openTab(page, 'Dependants', 'dependants');
   await waitForText(panel(page, 'dependants'), 'Deniz Demir');
@@ -372,6 +393,19 @@ test('Home Office user: sees the council, finance is read-only, immigration is e
   const { page, assertClean } = await pageFor('ho.user');
   await nav(page).getByRole('link', { name: 'Cases', exact: true }).click();
   await waitForHeading(page, 'Cases');
+  // With no query, the newest cases of every council, a page at a time (the demo data has > 25).
+  await page.locator('#cases-table').waitFor();
+  if (!FAKE) {
+    const firstPage = await page.locator('#cases-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.caseId));
+    assert.equal(firstPage.length, 25);
+    await page.locator('#next-page').click();
+    await page.locator('#first-page').waitFor();
+    const secondPage = await page.locator('#cases-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.caseId));
+    assert.ok(secondPage.length > 0);
+    assert.ok(secondPage.every((x) => !firstPage.includes(x)), 'the next page has other cases');
+    const councils = await page.locator('#cases-table tbody td[data-label="Council"]').allInnerTexts();
+    assert.ok(councils.length && councils.every(Boolean));
+  }
   await search(page, 'mensah');
   const row = page.locator(`#cases-table tbody tr[data-case-id="${id}"]`);
   await row.waitFor();
