@@ -85,6 +85,8 @@ json_t *case_view(store *s, MDB_txn *txn, const json_t *rec)
     size_t i;
     json_t *d;
     fill(json_object_get(c, "principal"), person_keys);
+    if (json_is_object(json_object_get(c, "principal")))
+        json_object_set_new(json_object_get(c, "principal"), "relationship", json_null());
     json_array_foreach(json_object_get(c, "dependants"), i, d) {
         fill(d, person_keys);
         if (!json_object_get(d, "relationship"))

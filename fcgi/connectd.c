@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "auth_jwt.h"
+#include "clock.h"
 #include "auth_password.h"
 #include "worker.h"
 
@@ -90,6 +91,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "connectd: cannot load the common-password list %s\n", path);
         return 1;
     }
+
+    if (clock_init())
+        fprintf(stderr, "connectd: WARNING: test clock in use (CONNECT_TEST_CLOCK=%s); never in production\n",
+                getenv("CONNECT_TEST_CLOCK"));
 
     /* Our handlers first, so FCGX_Init leaves SIGTERM to us. */
     struct sigaction sa = {0};

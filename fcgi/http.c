@@ -1,5 +1,6 @@
 /* http.c - request parameters, body and responses over libfcgi's FCGX_* API. */
 #include "http.h"
+#include "clock.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@ int http_req_init(http_req *r, FCGX_Request *fx, store *st, const unsigned char 
     r->fx = fx;
     r->st = st;
     r->key = key;
-    r->now = (int64_t)time(NULL);
+    r->now = clock_now();
     r->status = 0;
     const char *uri = FCGX_GetParam("DOCUMENT_URI", fx->envp);
     if (!uri || !*uri)

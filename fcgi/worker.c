@@ -57,9 +57,15 @@ static void *thread_main(void *arg)
     if (FCGX_InitRequest(&fx, config->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
         return NULL;
     while (!atomic_load(&stopping)) {
-        pthread_mutex_lock(&accept_lock);
+        /* The lock serialises accept() only. A thread that kept its connection open (nginx's
+         * fastcgi_keep_conn) waits for the next request on it without the lock, so an idle kept
+         * connection never blocks the other threads from accepting. */
+        int kept = fx.ipcFd >= 0;
+        if (!kept)
+            pthread_mutex_lock(&accept_lock);
         int rc = atomic_load(&stopping) ? -1 : FCGX_Accept_r(&fx);
-        pthread_mutex_unlock(&accept_lock);
+        if (!kept)
+            pthread_mutex_unlock(&accept_lock);
         if (rc < 0) {
             if (atomic_load(&stopping))
                 break;

@@ -110,8 +110,9 @@ static int person(idx_ctx *c, uint64_t scope, const json_t *p)
     if (pid <= 0 || pid > 255)
         return 0;
     name_tokens t = {0};
-    name_tokenize(str(p, "given_names"), 1, &t);
+    /* Family name first: a long list of given names must never crowd it out. */
     name_tokenize(str(p, "family_name"), 1, &t);
+    name_tokenize(str(p, "given_names"), 1, &t);
     name_tokenize(str(p, "other_names"), 0, &t);
     unsigned char val[CASE_TUPLE_MAX + 1 + NAME_TOKENS_MAX * (NAME_TOKEN_MAX + 1)];
     memcpy(val, c->tuple, c->tuple_len);

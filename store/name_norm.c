@@ -157,36 +157,36 @@ void name_tokenize(const char *in, int joined, name_tokens *t)
     }
 }
 
+static int is_prefix_of_some(const name_tokens *name, const char *p, size_t len)
+{
+    for (size_t j = 0; j < name->n; j++)
+        if (strncmp(name->tok[j], p, len) == 0)
+            return 1;
+    return 0;
+}
+
 int name_match(const name_tokens *query, const name_tokens *name)
 {
     if (query->n == 0)
         return 0;
-    int all = 1;
-    for (size_t i = 0; i < query->n && all; i++) {
-        int found = 0;
-        size_t ql = strlen(query->tok[i]);
-        for (size_t j = 0; j < name->n && !found; j++)
-            found = strncmp(name->tok[j], query->tok[i], ql) == 0;
-        all = found;
+    /* ok[i]: the tokens from i on can be split into matching runs (dynamic programming from the end). */
+    unsigned char ok[NAME_TOKENS_MAX + 1] = {0};
+    ok[query->n] = 1;
+    for (size_t i = query->n; i-- > 0;) {
+        char run[NAME_TOKEN_MAX + 1];
+        size_t len = 0;
+        for (size_t j = i; j < query->n && !ok[i]; j++) {
+            size_t l = strlen(query->tok[j]);
+            if (len + l > NAME_TOKEN_MAX)
+                break;
+            memcpy(run + len, query->tok[j], l);
+            len += l;
+            run[len] = '\0';
+            if (ok[j + 1] && is_prefix_of_some(name, run, len))
+                ok[i] = 1;
+        }
     }
-    if (all)
-        return 1;
-    if (query->n < 2)
-        return 0;
-    char joined[NAME_TOKEN_MAX + 1] = "";
-    size_t len = 0;
-    for (size_t i = 0; i < query->n; i++) {
-        size_t l = strlen(query->tok[i]);
-        if (len + l > NAME_TOKEN_MAX)
-            return 0;
-        memcpy(joined + len, query->tok[i], l);
-        len += l;
-    }
-    joined[len] = '\0';
-    for (size_t j = 0; j < name->n; j++)
-        if (strncmp(name->tok[j], joined, len) == 0)
-            return 1;
-    return 0;
+    return ok[0];
 }
 
 int name_distance(const char *a, const char *b, int cap)

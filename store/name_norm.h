@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #define NAME_TOKEN_MAX 48 /* bytes; longer tokens are cut */
-#define NAME_TOKENS_MAX 16
+#define NAME_TOKENS_MAX 64
 
 typedef struct {
     size_t n;
@@ -26,8 +26,9 @@ size_t name_fold(const char *in, char *out, size_t cap);
 /* Appends the tokens of `in` to t (duplicates skipped); with `joined`, also the joined form of a
  * multi-token name. */
 void name_tokenize(const char *in, int joined, name_tokens *t);
-/* 1 when every query token is a prefix of some name token, or the joined query is a prefix of some
- * name token. */
+/* 1 when the query's tokens, taken in order and split into runs of neighbours (each run joined,
+ * so "mc donald" can stand for "mcdonald"), can be split so that every run is a prefix of some name
+ * token. Runs may match the name's tokens in any order ("smith john" finds "John Smith"). */
 int name_match(const name_tokens *query, const name_tokens *name);
 /* Levenshtein distance between two folded strings, capped at `cap`+1 (for the duplicate check). */
 int name_distance(const char *a, const char *b, int cap);

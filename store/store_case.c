@@ -221,7 +221,9 @@ int store_case_history_diff(store *s, MDB_txn *txn, uint64_t case_id, const json
 {
     diff_ctx c = {s, txn, case_id, by, at, 0};
     if (!old) {
-        diff_row(&c, "case", NULL, json_string("created"));
+        json_t *created = json_string("created");
+        diff_row(&c, "case", NULL, created);
+        json_decref(created);
         return c.rc;
     }
     diff_walk(&c, "", old, rec);

@@ -146,33 +146,31 @@ static int search_name(store *s, MDB_txn *txn, const case_query *q, idset *set)
     name_tokenize(q->text, 0, &query);
     if (query.n == 0)
         return 0;
-    /* Scan the longest token (the most selective prefix); for a multi-word query also the words
-     * joined, so "mc donald" finds "McDonald". */
-    size_t best = 0;
+    /* A match splits the query into runs of neighbouring tokens, each run (joined) a prefix of a
+     * name token. The run holding the longest token L starts at some k <= L, so scanning the joined
+     * tokens k..L for every k finds every match, each scan with a prefix at least as selective as L. */
+    size_t longest = 0;
     for (size_t i = 1; i < query.n; i++)
-        if (strlen(query.tok[i]) > strlen(query.tok[best]))
-            best = i;
-    unsigned char prefix[8 + NAME_TOKEN_MAX + 1];
-    store_key_u64(prefix, q->scope);
-    size_t l = strlen(query.tok[best]);
-    memcpy(prefix + 8, query.tok[best], l);
-    int rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + l, 0, q, &query, set);
-    if (rc || query.n < 2)
-        return rc;
-    char joined[NAME_TOKEN_MAX + 1];
-    size_t jl = 0;
-    for (size_t i = 0; i < query.n; i++) {
-        size_t tl = strlen(query.tok[i]);
-        if (jl + tl > NAME_TOKEN_MAX)
-            return 0;
-        memcpy(joined + jl, query.tok[i], tl);
-        jl += tl;
+        if (strlen(query.tok[i]) > strlen(query.tok[longest]))
+            longest = i;
+    int rc = 0;
+    for (size_t k = 0; k <= longest && !rc; k++) {
+        unsigned char prefix[8 + NAME_TOKEN_MAX + 1];
+        store_key_u64(prefix, q->scope);
+        size_t len = 0;
+        for (size_t i = k; i <= longest; i++) {
+            size_t l = strlen(query.tok[i]);
+            if (len + l > NAME_TOKEN_MAX) {
+                len = 0;
+                break;
+            }
+            memcpy(prefix + 8 + len, query.tok[i], l);
+            len += l;
+        }
+        if (len)
+            rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + len, 0, q, &query, set);
     }
-    joined[jl] = '\0';
-    name_tokens one = {.n = 1};
-    memcpy(one.tok[0], joined, jl + 1);
-    memcpy(prefix + 8, joined, jl);
-    return scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + jl, 0, q, &one, set);
+    return rc;
 }
 
 /* Lists from the facet index: newest first, resuming at the cursor, counting the total from the

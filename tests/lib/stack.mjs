@@ -2,7 +2,7 @@
 // loopback port with a fresh data folder, through the same launcher `make run` uses (nginx/serve.sh).
 // Every HTTP and browser test file starts its own stack so files never share state.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -23,11 +23,14 @@ function freePort() {
 /**
  * startStack({demo = true, env = {}, data = null, keep = false}) -> {base, port, data, secretKey(), stop()}
  * Pass `data` to start on an existing data folder, and `keep` to leave the folder in place at stop().
+ * `clock: true` starts connectd with a test clock that setClockOffset(seconds) moves forward.
  * `base` is "http://127.0.0.1:PORT". `secretKey()` returns the JWT key bytes (for forging test tokens).
  */
-export async function startStack({ demo = true, env = {}, data: reuse = null, keep = false } = {}) {
+export async function startStack({ demo = true, env = {}, data: reuse = null, keep = false, clock = false } = {}) {
   const port = await freePort();
   const data = reuse ?? mkdtempSync(join(tmpdir(), 'connect-test-'));
+  const clockFile = join(data, 'test-clock-offset');
+  if (clock) { writeFileSync(clockFile, '0'); env = { ...env, CONNECT_TEST_CLOCK: clockFile }; }
   const child = spawn('bash', [join(ROOT, 'nginx', 'serve.sh')], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), DATA: data, DEMO: demo ? '1' : '0', LOGIN_RATE: '100r/s', LOGIN_BURST: '100', ...env },
@@ -51,6 +54,8 @@ export async function startStack({ demo = true, env = {}, data: reuse = null, ke
   return {
     base, port, data,
     output: () => output,
+    /** With {clock: true}: moves the server's clock to `seconds` after the real time. */
+    setClockOffset: (seconds) => writeFileSync(clockFile, String(Math.trunc(seconds))),
     secretKey: () => Buffer.from(readFileSync(join(data, 'jwt.key'), 'utf8').trim(), 'hex'),
     /** Stops the stack; throws if a sanitizer (ASan/UBSan builds) reported anything meanwhile. */
     async stop() {

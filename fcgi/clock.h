@@ -1,0 +1,19 @@
+/*
+ * clock.h - the time a request sees.
+ *
+ * Normally the system clock. When connectd is started with CONNECT_TEST_CLOCK=FILE (the tests do,
+ * production never does), FILE holds a number of seconds added to the system clock, re-read on every
+ * request, so a test can move time forward (session lifetimes, temporary-password expiry, service
+ * levels) without waiting. connectd says so loudly at start-up.
+ */
+#ifndef CONNECT_CLOCK_H
+#define CONNECT_CLOCK_H
+
+#include <stdint.h>
+
+/* Reads CONNECT_TEST_CLOCK once; returns 1 when the test clock is in use. */
+int clock_init(void);
+/* Seconds since the epoch, as this request should see them. */
+int64_t clock_now(void);
+
+#endif

@@ -1,0 +1,309 @@
+/* Unit tests for the case store: name folding, index-backed search and lists, counters, history,
+ * the duplicate check, on real LMDB files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_gen.h"
+#include "name_norm.h"
+#include "store.h"
+#include "store_case.h"
+
+static void folding(void **state)
+{
+    (void)state;
+    char out[64];
+    name_fold("José  Álvarez-Núñez", out, sizeof out);
+    assert_string_equal(out, "josealvareznunez");
+    name_fold("O'Brien", out, sizeof out);
+    assert_string_equal(out, "obrien");
+    name_fold("Łukasz Żółć", out, sizeof out);
+    assert_string_equal(out, "lukaszzolc");
+    name_fold("Nguyễn", out, sizeof out); /* Vietnamese: ễ is outside Latin-1/Ext-A and kept */
+    assert_true(strncmp(out, "nguy", 4) == 0);
+    name_tokens t = {0};
+    name_tokenize("Mc Donald", 1, &t);
+    assert_int_equal(t.n, 3);
+    assert_string_equal(t.tok[2], "mcdonald");
+}
+
+static void matching(void **state)
+{
+    (void)state;
+    name_tokens name = {0}, q = {0};
+    name_tokenize("José Luis", 1, &name);
+    name_tokenize("García Márquez", 1, &name);
+    name_tokenize("garcia jose", 0, &q); /* swapped, no accents */
+    assert_true(name_match(&q, &name));
+    name_tokens q2 = {0};
+    name_tokenize("garciamarq", 0, &q2); /* spacing */
+    assert_true(name_match(&q2, &name));
+    name_tokens q3 = {0};
+    name_tokenize("garcia pedro", 0, &q3);
+    assert_false(name_match(&q3, &name));
+    name_tokens q4 = {0};
+    name_tokenize("jose luis", 0, &q4); /* joined query matches joined given names too */
+    assert_true(name_match(&q4, &name));
+    name_tokens mc = {0}, q5 = {0};
+    name_tokenize("McDonald", 1, &mc);
+    name_tokenize("Siobhan", 1, &mc);
+    name_tokenize("siobhan mc donald", 0, &q5); /* a space inside one part of a longer query */
+    assert_true(name_match(&q5, &mc));
+    name_tokens q6 = {0};
+    name_tokenize("mc siobhan", 0, &q6); /* runs in any order, each a prefix */
+    assert_true(name_match(&q6, &mc));
+    name_tokens q7 = {0};
+    name_tokenize("donald siobhan", 0, &q7); /* "donald" alone starts no token */
+    assert_false(name_match(&q7, &mc));
+}
+
+static void distance(void **state)
+{
+    (void)state;
+    assert_int_equal(name_distance("mohamed", "mohamed", 2), 0);
+    assert_int_equal(name_distance("mohamed", "mohammed", 2), 1);
+    assert_int_equal(name_distance("mohamed", "mohaemd", 2), 1); /* neighbours swapped */
+    assert_int_equal(name_distance("smith", "jones", 2), 3);     /* capped at cap + 1 */
+}
+
+typedef struct {
+    char dir[64];
+    store *s;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/connect-cases-XXXXXX");
+    if (!mkdtemp(f->dir) || store_open(&f->s, f->dir, NULL))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    store_close(f->s);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc;
+}
+
+typedef struct {
+    json_t *rec;
+    uint64_t id;
+} put_arg;
+
+static int create(store *s, MDB_txn *txn, void *arg)
+{
+    put_arg *a = arg;
+    return store_case_create(s, txn, a->rec, &a->id);
+}
+
+static uint64_t add_case(store *s, uint64_t council, const char *given, const char *family, const char *dob,
+                         const char *status, uint64_t worker)
+{
+    json_t *rec = json_pack("{s:I,s:s,s:{s:i,s:s,s:s,s:s,s:s},s:[],s:s,s:s,s:I}", "council_id", (json_int_t)council,
+                            "status", status, "principal", "id", 1, "given_names", given, "family_name", family,
+                            "date_of_birth", dob, "nationality", "Ghanaian", "dependants", "legislation",
+                            "care_act_2014", "household_type", "single_adult", "caseworker_id", (json_int_t)worker);
+    put_arg a = {rec, 0};
+    assert_int_equal(store_write(s, create, &a), 0);
+    json_decref(rec);
+    return a.id;
+}
+
+static size_t search(store *s, case_query *q, uint64_t *ids, size_t *total, uint64_t *next)
+{
+    MDB_txn *txn;
+    size_t n;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    assert_int_equal(store_case_search(s, txn, q, ids, &n, total, next), 0);
+    store_read_end(s, txn);
+    return n;
+}
+
+static void search_by_name_dob_scope(void **state)
+{
+    fixture *f = *state;
+    uint64_t a = add_case(f->s, 1, "José", "Álvarez", "1985-03-02", "open_referral", 7);
+    uint64_t b = add_case(f->s, 1, "Kwame", "Mensah", "1990-01-01", "closed", 7);
+    uint64_t c = add_case(f->s, 2, "Jose", "Alvarez", "1985-03-02", "open_referral", 9);
+    uint64_t ids[10], next;
+    size_t total;
+    case_query q = {.scope = 1, .kind = CASEQ_NAME, .text = "ALVAREZ jose", .limit = 10};
+    assert_int_equal(search(f->s, &q, ids, &total, &next), 1); /* council 1 only */
+    assert_int_equal(ids[0], a);
+    q.scope = 0; /* every council (the Home Office) */
+    assert_int_equal(search(f->s, &q, ids, &total, &next), 2);
+    assert_int_equal(ids[0], c); /* newest first */
+    assert_int_equal(ids[1], a);
+    case_query d = {.scope = 1, .kind = CASEQ_DOB, .limit = 10};
+    memcpy(d.dob, "19900101", 9);
+    assert_int_equal(search(f->s, &d, ids, &total, &next), 1);
+    assert_int_equal(ids[0], b);
+    uint64_t mc = add_case(f->s, 1, "Siobhan", "McDonald", "1970-02-02", "open_referral", 7);
+    case_query sp = {.scope = 1, .kind = CASEQ_NAME, .text = "siobhan mc donald", .limit = 10};
+    assert_int_equal(search(f->s, &sp, ids, &total, &next), 1);
+    assert_int_equal(ids[0], mc);
+    case_query many = {.scope = 1, .kind = CASEQ_NAME, .text = "mc donald", .limit = 10};
+    assert_int_equal(search(f->s, &many, ids, &total, &next), 1);
+    case_query st = {.scope = 1, .kind = CASEQ_NAME, .text = "mensah", .status = 1, .limit = 10}; /* open_referral */
+    assert_int_equal(search(f->s, &st, ids, &total, &next), 0);
+}
+
+static void lists_page_and_count(void **state)
+{
+    fixture *f = *state;
+    for (int i = 0; i < 25; i++)
+        add_case(f->s, 3, "Ama", "Owusu", "1980-05-05", i % 5 == 0 ? "closed" : "open_supported", (uint64_t)(1 + i % 2));
+    uint64_t ids[10], next = 0, seen_last = UINT64_MAX;
+    size_t total, got = 0;
+    case_query q = {.scope = 3, .kind = CASEQ_ALL, .limit = 10};
+    do {
+        q.before = next;
+        size_t n = search(f->s, &q, ids, &total, &next);
+        assert_int_equal(total, 25);
+        for (size_t i = 0; i < n; i++) {
+            assert_true(ids[i] < seen_last); /* strictly newest first, no repeats */
+            seen_last = ids[i];
+        }
+        got += n;
+    } while (next);
+    assert_int_equal(got, 25);
+    /* two filters: the total is counted from the index */
+    case_query two = {.scope = 3, .kind = CASEQ_ALL, .status = 3, .caseworker = 1, .limit = 10};
+    search(f->s, &two, ids, &total, &next);
+    assert_int_equal(total, 3); /* closed: i = 0, 10, 20 -> caseworker 1 */
+    MDB_txn *txn;
+    uint64_t count;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_case_count(f->s, txn, 3, FACET_STATUS, "closed", &count), 0);
+    assert_int_equal(count, 5);
+    assert_int_equal(store_case_count(f->s, txn, 0, FACET_ALL, NULL, &count), 0);
+    assert_int_equal(count, 25);
+    store_read_end(f->s, txn);
+}
+
+typedef struct {
+    uint64_t id;
+} id_arg;
+
+static int close_it(store *s, MDB_txn *txn, void *arg)
+{
+    id_arg *a = arg;
+    json_t *old, *rec;
+    int rc = store_case_get(s, txn, a->id, &old);
+    if (rc)
+        return rc;
+    rec = json_deep_copy(old);
+    json_object_set_new(rec, "status", json_string("closed"));
+    json_object_set_new(json_object_get(rec, "principal"), "family_name", json_string("Boateng"));
+    rc = store_case_put(s, txn, old, rec);
+    if (!rc)
+        rc = store_case_history_diff(s, txn, a->id, old, rec, "2026-01-01T00:00:00Z", 5);
+    json_decref(old);
+    json_decref(rec);
+    return rc;
+}
+
+static void update_reindexes_and_records_history(void **state)
+{
+    fixture *f = *state;
+    uint64_t id = add_case(f->s, 4, "Yaw", "Asante", "1975-07-07", "open_referral", 0);
+    id_arg a = {id};
+    assert_int_equal(store_write(f->s, close_it, &a), 0);
+    uint64_t ids[4], next;
+    size_t total;
+    case_query old_name = {.scope = 4, .kind = CASEQ_NAME, .text = "asante", .limit = 4};
+    assert_int_equal(search(f->s, &old_name, ids, &total, &next), 0); /* the old name's entries are gone */
+    case_query new_name = {.scope = 4, .kind = CASEQ_NAME, .text = "boateng", .status = 3, .limit = 4};
+    assert_int_equal(search(f->s, &new_name, ids, &total, &next), 1);
+    MDB_txn *txn;
+    json_t *rows;
+    uint64_t hnext;
+    size_t htotal;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_case_history_list(f->s, txn, id, 0, 10, &rows, &hnext, &htotal), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(json_array_size(rows), 2);
+    int saw_name = 0, saw_status = 0;
+    for (size_t i = 0; i < 2; i++) {
+        const char *field = json_string_value(json_object_get(json_array_get(rows, i), "field"));
+        saw_name |= strcmp(field, "principal.family_name") == 0;
+        saw_status |= strcmp(field, "status") == 0;
+    }
+    assert_true(saw_name && saw_status);
+    json_decref(rows);
+    uint64_t count;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_case_count(f->s, txn, 4, FACET_STATUS, "open_referral", &count), 0);
+    assert_int_equal(count, 0);
+    assert_int_equal(store_case_count(f->s, txn, 4, FACET_STATUS, "closed", &count), 0);
+    assert_int_equal(count, 1);
+    store_read_end(f->s, txn);
+}
+
+static void duplicate_check_finds_similar_open_cases(void **state)
+{
+    fixture *f = *state;
+    uint64_t open = add_case(f->s, 5, "Mohamed", "Warsame", "1988-08-08", "open_referral", 0);
+    add_case(f->s, 5, "Mohamed", "Warsame", "1988-08-08", "closed", 0); /* closed: not a duplicate */
+    add_case(f->s, 6, "Mohamed", "Warsame", "1988-08-08", "open_referral", 0); /* another council */
+    add_case(f->s, 5, "Amina", "Farah", "1988-08-08", "open_referral", 0);     /* another name */
+    MDB_txn *txn;
+    uint64_t ids[8];
+    unsigned pids[8];
+    size_t n;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_case_similar(f->s, txn, 5, "19880808", "Mohammed", "WARSAME", ids, pids, 8, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], open);
+    assert_int_equal(pids[0], 1);
+    assert_int_equal(store_case_similar(f->s, txn, 5, "19880808", "Warsame", "Mohamed", ids, pids, 8, &n), 0);
+    assert_int_equal(n, 1); /* names swapped */
+    assert_int_equal(store_case_similar(f->s, txn, 5, "19880809", "Mohamed", "Warsame", ids, pids, 8, &n), 0);
+    assert_int_equal(n, 0); /* another date of birth */
+    store_read_end(f->s, txn);
+}
+
+static void generator_makes_valid_indexed_cases(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(case_gen_bulk(f->s, 500, 3, 1, NULL), 0);
+    MDB_txn *txn;
+    uint64_t all, open_ref, supported, closed;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_case_count(f->s, txn, 0, FACET_ALL, NULL, &all), 0);
+    store_case_count(f->s, txn, 0, FACET_STATUS, "open_referral", &open_ref);
+    store_case_count(f->s, txn, 0, FACET_STATUS, "open_supported", &supported);
+    store_case_count(f->s, txn, 0, FACET_STATUS, "closed", &closed);
+    store_read_end(f->s, txn);
+    assert_int_equal(all, 500);
+    assert_int_equal(open_ref + supported + closed, 500);
+    assert_true(closed > 150 && supported > 100 && open_ref > 25);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(folding),
+        cmocka_unit_test(matching),
+        cmocka_unit_test(distance),
+        cmocka_unit_test_setup_teardown(search_by_name_dob_scope, setup, teardown),
+        cmocka_unit_test_setup_teardown(lists_page_and_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_reindexes_and_records_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(duplicate_check_finds_similar_open_cases, setup, teardown),
+        cmocka_unit_test_setup_teardown(generator_makes_valid_indexed_cases, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("cases", tests, NULL, NULL);
+}
