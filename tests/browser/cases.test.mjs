@@ -289,6 +289,10 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   assert.ok(changeText.includes('Demir') && changeText.includes('Demir-Yılmaz') && changeText.includes('→'), changeText);
   assert.ok(changeText.includes('Principal applicant: family name'), changeText);
   assert.ok(changeText.includes(users['nfc.user'].user.name), changeText);
+  // The caseworker is named, not numbered, in the history.
+  const cwRows = await page.locator('#history-table tbody tr[data-field="caseworker_id"]').allInnerTexts();
+  assert.ok(cwRows.length >= 1, 'caseworker changes are in the history');
+  assert.ok(cwRows.every((t) => t.includes(users['nfc.user'].user.name) && !/→\s*\d+\s*$/.test(t)), cwRows.join('\n'));
   await noLeaks(page);
   await screenshot(page, 'case-history.png');
 

@@ -211,7 +211,7 @@ export class FakeCases {
     }
     if (sub === 'allocation' && method === 'PUT') {
       const cw = body.caseworker_id ? { id: body.caseworker_id, name: body.caseworker_id === user.id ? user.name : `User ${body.caseworker_id}` } : null;
-      this.log(c, user, 'caseworker', c.caseworker && c.caseworker.name, cw && cw.name);
+      this.log(c, user, 'caseworker_id', c.caseworker && c.caseworker.id, cw && cw.id);
       this.log(c, user, 'team', c.team, body.team ?? null);
       c.caseworker = cw;
       c.team = body.team ?? null;

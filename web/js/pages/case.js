@@ -713,6 +713,7 @@ export async function renderCase(section, ctx) {
       const res = await api.get(`${base}/history`, { query: { limit: 100, cursor } });
       if (seq !== historySeq) return;
       const items = res && Array.isArray(res.items) ? res.items : [];
+      learnNames(items);
       for (const item of items) {
         const tr = historyRow(item);
         rows.push(tr);
@@ -757,15 +758,30 @@ export async function renderCase(section, ctx) {
     return fieldPathLabel(path);
   }
 
+  // History stores user ids (caseworker_id); name them from what the page knows.
+  const userNames = new Map();
+  function learnNames(items) {
+    for (const o of cwOptions) if (o.value) userNames.set(String(o.value), o.label.replace(/ \(me\)$/, ''));
+    if (kase.caseworker) userNames.set(String(kase.caseworker.id), kase.caseworker.name);
+    userNames.set(String(me.id), me.name || me.username);
+    for (const it of items) if (it.by && it.by.id) userNames.set(String(it.by.id), it.by.name);
+  }
+  function changeText(item, v) {
+    if (/(^|\.)caseworker_id$/.test(item.field || '') && v !== null && v !== undefined && v !== '') {
+      return userNames.get(String(v)) || `User ${v}`;
+    }
+    return valueText(item.field, v);
+  }
+
   function historyRow(item) {
     const created = item.field === 'case' && item.new === 'created';
     const change = created
       ? h('td', { class: 'history-change', dataset: { label: 'Change' } }, 'Case created')
       : h('td', { class: 'history-change', dataset: { label: 'Change' } },
-        h('span', { class: isEmpty(item.old) ? 'history-empty' : 'history-old' }, valueText(item.field, item.old)),
+        h('span', { class: isEmpty(item.old) ? 'history-empty' : 'history-old' }, changeText(item, item.old)),
         h('span', { class: 'history-arrow' }, ' → '),
         h('span', { class: 'visually-hidden' }, 'changed to '),
-        h('span', { class: 'history-new' }, valueText(item.field, item.new)));
+        h('span', { class: isEmpty(item.new) ? 'history-empty' : 'history-new' }, changeText(item, item.new)));
     return h('tr', { dataset: { field: item.field || '' } },
       h('td', { dataset: { label: 'When' } }, formatDateTime(item.at)),
       h('td', { dataset: { label: 'Who' } }, (item.by && item.by.name) || ''),
