@@ -7,7 +7,10 @@ import { renderForcedChange } from './js/pages/password.js';
 import { renderHome } from './js/pages/home.js';
 import { renderProfile } from './js/pages/profile.js';
 import { renderUsers } from './js/pages/users.js';
-import { orgKindLabel, isAdmin } from './js/labels.js';
+import { renderCaseSearch, renderMyCases } from './js/pages/cases.js';
+import { renderCaseNew } from './js/pages/case-new.js';
+import { renderCase } from './js/pages/case.js';
+import { orgKindLabel, isAdmin, canSeeCases, canEditCases } from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
 export const EXPIRED_MESSAGE = 'Your session has expired. Please sign in again.';
@@ -25,7 +28,27 @@ const PAGES = {
   home: { title: 'Home', render: renderHome },
   profile: { title: 'My profile', render: renderProfile },
   users: { title: 'User accounts', render: renderUsers, admin: true },
+  cases: { title: 'Cases', render: renderCaseSearch, cases: true },
+  'my-cases': { title: 'My cases', render: renderMyCases, cases: true },
+  'cases/new': { title: 'Create a case', render: renderCaseNew, cases: true, council: true },
+  'cases/:id': { title: 'Case', render: renderCase, cases: true },
 };
+
+/** The page for a path, and the parts of the path it takes ('cases/12/finance' -> id 12, tab finance). */
+function resolve(path) {
+  if (PAGES[path]) return { page: PAGES[path], args: {} };
+  const m = /^cases\/(\d{1,15})(?:\/([a-z-]+))?$/.exec(path);
+  if (m) return { page: PAGES['cases/:id'], args: { id: Number(m[1]), tab: m[2] || null } };
+  return { page: null, args: {} };
+}
+
+/** A plain page for a signed-in user who may not use this part of Connect. */
+function notAvailable(section, title, text) {
+  section.append(
+    h('h1', { class: 'heading-l', id: 'not-available' }, title),
+    h('p', { class: 'body' }, text),
+    h('p', { class: 'body' }, h('a', { href: '#/home', class: 'link' }, 'Go to the home page')));
+}
 
 function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
@@ -159,10 +182,13 @@ function updateChrome() {
   for (const li of nav.querySelectorAll('li')) {
     if (li.classList.contains('site-nav__signout')) { li.hidden = false; continue; }
     if (forced) { li.hidden = true; continue; }
-    li.hidden = li.hasAttribute('data-admin-only') ? !isAdmin(user) : false;
+    if (li.hasAttribute('data-admin-only')) li.hidden = !isAdmin(user);
+    else if (li.hasAttribute('data-cases-only')) li.hidden = !canSeeCases(user);
+    else li.hidden = false;
   }
+  const section = path.startsWith('cases/') ? 'cases' : path;
   for (const a of nav.querySelectorAll('a[data-route]')) {
-    if (a.dataset.route === path) a.setAttribute('aria-current', 'page');
+    if (a.dataset.route === section) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   who.hidden = false;
@@ -176,7 +202,7 @@ function updateChrome() {
 async function render() {
   const seq = ++state.renderSeq;
   const { path, params, hash } = parseHash();
-  const page = PAGES[path];
+  const { page, args } = resolve(path);
   const user = state.user;
 
   if (!page) { navigate(user ? 'home' : 'signin'); return; }
@@ -204,12 +230,14 @@ async function render() {
   const ctx = {
     user: state.user,
     params,
+    args,
     navigate,
     setStatus,
     refreshUser,
     signedIn,
     continueToApp,
     isCurrent: () => seq === state.renderSeq,
+    title: null, // a page may set a more specific document title
   };
   try {
     // Signed-in pages start from a fresh USER: an expired session shows here, on any navigation.
@@ -222,7 +250,13 @@ async function render() {
         return;
       }
     }
-    await page.render(section, ctx);
+    if (page.cases && !canSeeCases(ctx.user)) {
+      notAvailable(section, 'Cases are not available', 'Case records are not available to your organisation. Network administrators see counts only, never cases.');
+    } else if (page.council && !canEditCases(ctx.user)) {
+      notAvailable(section, 'Creating cases is not available', 'Only councils create cases. You can search for cases and open them.');
+    } else {
+      await page.render(section, ctx);
+    }
   } catch (error) {
     if (error && error.handled) return;
     if (seq !== state.renderSeq) return;
@@ -234,7 +268,7 @@ async function render() {
   if (seq !== state.renderSeq) return;
   main.removeAttribute('aria-busy');
   replaceChildren(container, section);
-  document.title = `${page.title} – Connect`;
+  document.title = `${ctx.title || page.title} – Connect`;
   const heading = section.querySelector('h1');
   if (heading) {
     if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');

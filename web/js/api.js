@@ -43,7 +43,7 @@ export function setHooks(h) { Object.assign(hooks, h); }
  * request(method, path, {body, query, handle401 = true}) -> parsed JSON or null (204)
  * Throws ApiError on any non-2xx answer or when the server cannot be reached.
  */
-export async function request(method, path, { body, query, handle401 = true } = {}) {
+export async function request(method, path, { body, query, handle401 = true, raw, contentType } = {}) {
   let url = path;
   if (query) {
     const qs = new URLSearchParams();
@@ -55,10 +55,16 @@ export async function request(method, path, { body, query, handle401 = true } = 
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store', redirect: 'error' };
   if (method !== 'GET' && method !== 'HEAD') {
     headers['X-Requested-With'] = 'connect';
-    headers['Content-Type'] = 'application/json';
-    // Bodiless actions (logout, unlock, reset) still send an empty JSON object.
-    if (method !== 'DELETE') init.body = JSON.stringify(body === undefined ? {} : body);
-    else if (body !== undefined) init.body = JSON.stringify(body);
+    if (raw !== undefined) {
+      // A file upload: the bytes as they are.
+      headers['Content-Type'] = contentType || 'application/octet-stream';
+      init.body = raw;
+    } else {
+      headers['Content-Type'] = 'application/json';
+      // Bodiless actions (logout, unlock, reset) still send an empty JSON object.
+      if (method !== 'DELETE') init.body = JSON.stringify(body === undefined ? {} : body);
+      else if (body !== undefined) init.body = JSON.stringify(body);
+    }
   }
 
   let response;
@@ -85,6 +91,7 @@ export async function request(method, path, { body, query, handle401 = true } = 
     typeof err.message === 'string' && err.message ? err.message : fallbackMessage,
     typeof err.field === 'string' ? err.field : null,
   );
+  error.data = data; // the whole answer (a 409 possible_duplicate carries its matches)
 
   if (response.status === 401 && handle401 && hooks.unauthenticated) {
     error.handled = true;
@@ -102,6 +109,8 @@ export const api = {
   put: (path, body, opts) => request('PUT', path, { ...opts, body }),
   patch: (path, body, opts) => request('PATCH', path, { ...opts, body }),
   del: (path, opts) => request('DELETE', path, opts),
+  /** POST a file's raw bytes (a File or Blob) as the body. */
+  upload: (path, file, query, opts) => request('POST', path, { ...opts, query, raw: file, contentType: file.type || 'application/octet-stream' }),
 
   /** Every item of a paged list (follows next_cursor). */
   async all(path, query = {}) {

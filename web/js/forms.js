@@ -5,13 +5,16 @@ import { h, uid, visuallyHidden } from './dom.js';
 /**
  * field({label, name, type='text', hint, autocomplete, required, value, options, width, attrs})
  * Returns the form-group element; the control is at .control.
- * `options` makes a <select>: [{value, label}].
+ * `options` makes a <select>: [{value, label}]; type 'textarea' makes a <textarea>.
  */
 export function field({ label, name, type = 'text', hint, autocomplete, required = false, value, options, width, attrs = {} }) {
   const id = uid(`f-${name}`);
   const hintId = hint ? `${id}-hint` : null;
   let control;
-  if (options) {
+  if (type === 'textarea') {
+    control = h('textarea', { id, name, class: ['textarea', width && `input--${width}`], rows: attrs.rows || 4, required, spellcheck: 'true', ...attrs });
+    control.value = value ?? '';
+  } else if (options) {
     control = h('select', { id, name, class: ['select', width && `input--${width}`], required, ...attrs },
       options.map((o) => h('option', { value: o.value, selected: value !== undefined && String(o.value) === String(value) }, o.label)));
   } else {
@@ -49,11 +52,36 @@ export function clearErrors(form) {
   }
 }
 
-/** Find the control named `name` in the form, if any. */
+/**
+ * Find the control named `name` in the form, if any. The server may name a field with or without
+ * the form's prefix ('principal.date_of_birth' or 'date_of_birth'), so when there is no exact match
+ * the one control whose name ends with '.name', or whose last part is the same, is used.
+ */
 export function controlFor(form, name) {
   if (!name) return null;
-  for (const el of form.elements) if (el.name === name) return el;
+  const els = [...form.elements].filter((el) => el.name);
+  const exact = els.find((el) => el.name === name);
+  if (exact) return exact;
+  const suffix = els.filter((el) => el.name.endsWith(`.${name}`));
+  if (suffix.length === 1) return suffix[0];
+  const last = name.split('.').pop();
+  const byLast = els.filter((el) => el.name.split('.').pop() === last);
+  if (byLast.length === 1) return byLast[0];
   return null;
+}
+
+/** A single checkbox with its label (and optional hint); the input is at .control. */
+export function checkbox({ label, name, checked = false, hint, attrs = {} }) {
+  const id = uid(`f-${name}`);
+  const hintId = hint ? `${id}-hint` : null;
+  const control = h('input', { id, name, type: 'checkbox', class: 'checkbox__input', checked, ...attrs });
+  if (hintId) control.setAttribute('aria-describedby', hintId);
+  const group = h('div', { class: 'form-group checkbox', dataset: { field: name } },
+    control,
+    h('label', { class: 'checkbox__label', for: id }, label),
+    hint ? h('p', { class: 'hint checkbox__hint', id: hintId }, hint) : null);
+  group.control = control;
+  return group;
 }
 
 /**

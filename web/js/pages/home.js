@@ -1,15 +1,26 @@
 // Home: who is signed in, for which organisation, and where to go next.
 import { h, summaryRow } from '../dom.js';
-import { orgKindLabel, roleLabel, isAdmin, isNetworkAdmin } from '../labels.js';
+import { orgKindLabel, roleLabel, isAdmin, isNetworkAdmin, canSeeCases, canEditCases } from '../labels.js';
 
 export async function renderHome(section, ctx) {
   const user = ctx.user;
   const org = user.org || {};
-  const cards = [
+  const cards = [];
+  if (canSeeCases(user)) {
+    cards.push(
+      h('li', { class: 'card' },
+        h('h3', { class: 'card__title' }, h('a', { href: '#/cases', class: 'link card__link', id: 'home-search-cases' }, 'Search cases')),
+        h('p', { class: 'card__text' }, canEditCases(user)
+          ? 'Find a case by name, date of birth, Connect ID or Home Office reference – and create one if there is none.'
+          : 'Find any council’s case by name, date of birth, Connect ID or Home Office reference.')),
+      h('li', { class: 'card' },
+        h('h3', { class: 'card__title' }, h('a', { href: '#/my-cases', class: 'link card__link', id: 'home-my-cases' }, 'My cases')),
+        h('p', { class: 'card__text' }, 'The cases allocated to you.')));
+  }
+  cards.push(
     h('li', { class: 'card' },
       h('h3', { class: 'card__title' }, h('a', { href: '#/profile', class: 'link card__link' }, 'My profile')),
-      h('p', { class: 'card__text' }, 'See your account details and change your password.')),
-  ];
+      h('p', { class: 'card__text' }, 'See your account details and change your password.')));
   if (isAdmin(user)) {
     cards.push(h('li', { class: 'card' },
       h('h3', { class: 'card__title' }, h('a', { href: '#/users', class: 'link card__link' }, 'User accounts')),
