@@ -1,7 +1,6 @@
 // Cases in the browser: search (the way into create), create with a dependant, the case page's tabs,
 // the duplicate check, the Home Office's view (finance read-only, immigration editable), the Network
-// admin (no cases), and documents. Runs against the real stack; CASES_FAKE=1 serves /api/cases*
-// from tests/browser/fake-cases.mjs instead (for working on the pages without the backend).
+// admin (no cases), and documents. Runs against the real stack.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
@@ -9,16 +8,13 @@ import { startStack, Client } from '../lib/stack.mjs';
 import {
   launch, newPage, signIn, heading, status, waitForText, waitForHeading, screenshot,
 } from './helpers.mjs';
-import { FakeCases } from './fake-cases.mjs';
 
-const FAKE = process.env.CASES_FAKE === '1';
-let stack; let browser; let fake;
+let stack; let browser;
 const users = {}; // username -> {client, user}
 
 before(async () => {
   stack = await startStack();
   browser = await launch();
-  if (FAKE) fake = new FakeCases();
   for (const name of ['nfc.user', 'ho.user', 'net.admin']) {
     const client = new Client(stack.base);
     const r = await client.login(name);
@@ -28,10 +24,9 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await stack?.stop(); });
 
-/** A signed-in page for `username` (with the fake case API when CASES_FAKE=1). */
+/** A signed-in page for `username`. */
 async function pageFor(username, opts) {
   const p = await newPage(browser, opts);
-  if (FAKE) await fake.attach(p.context, users[username].user);
   await signIn(p.page, stack.base, username);
   await waitForHeading(p.page, /^Welcome, /);
   return p;
@@ -39,11 +34,6 @@ async function pageFor(username, opts) {
 
 /** Call the case API as `username` (bypassing the browser). */
 async function apiAs(username, method, path, body) {
-  if (FAKE) {
-    const raw = body === undefined ? null : Buffer.from(JSON.stringify(body));
-    const r = fake.handle(users[username].user, method, new URL(stack.base + path), raw);
-    return { status: r.status, json: r.body };
-  }
   return users[username].client.req(method, path, body === undefined ? {} : { body });
 }
 
@@ -399,7 +389,7 @@ test('Home Office user: sees the council, finance is read-only, immigration is e
   await waitForHeading(page, 'Cases');
   // With no query, the newest cases of every council, a page at a time (the demo data has > 25).
   await page.locator('#cases-table').waitFor();
-  if (!FAKE) {
+  {
     const firstPage = await page.locator('#cases-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.caseId));
     assert.equal(firstPage.length, 25);
     await page.locator('#next-page').click();
@@ -534,7 +524,7 @@ test('documents: a PNG is uploaded and listed; a text file named .pdf is refused
   // The download link gives the file as an attachment (with the page's session cookie).
   const href = await docRow.getByRole('link', { name: 'passport scan.png' }).getAttribute('href');
   assert.equal(href, `/api/cases/${id}/documents/${(await upRes.json()).id}`);
-  if (!FAKE) { // the fake answers only the page's own requests
+  {
     const dl = await context.request.get(stack.base + href);
     assert.equal(dl.status(), 200);
     assert.match(dl.headers()['content-disposition'] || '', /^attachment/);
