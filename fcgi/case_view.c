@@ -35,6 +35,11 @@ static json_t *council_ref(store *s, MDB_txn *txn, const json_t *rec)
     return ref;
 }
 
+static json_t *user_ref_of(store *s, MDB_txn *txn, const json_t *rec)
+{
+    return case_user_ref(s, txn, json_object_get(rec, "caseworker_id"));
+}
+
 static json_t *connect_id(const json_t *rec)
 {
     char buf[32];
@@ -133,18 +138,45 @@ json_t *case_view_take(store *s, MDB_txn *txn, json_t *c)
     return out;
 }
 
-json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec)
+void case_ref_cache_free(case_ref_cache *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        json_decref(c->refs[i]);
+    c->n = 0;
+}
+
+/* The cached ref for id, or a new one from make() (kept while there is room). New reference. */
+static json_t *cached(case_ref_cache *c, uint64_t id, json_t *(*make)(store *, MDB_txn *, const json_t *),
+                      store *s, MDB_txn *txn, const json_t *arg)
+{
+    for (size_t i = 0; c && i < c->n; i++)
+        if (c->ids[i] == id)
+            return json_incref(c->refs[i]);
+    json_t *ref = make(s, txn, arg);
+    if (c && ref && c->n < 64) {
+        c->ids[c->n] = id;
+        c->refs[c->n++] = json_incref(ref);
+    }
+    return ref;
+}
+
+json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec, case_ref_cache *councils, case_ref_cache *users)
 {
     const json_t *pa = json_object_get(rec, "principal");
     char name[256];
     snprintf(name, sizeof name, "%s %s", json_string_value(json_object_get(pa, "given_names")) ?: "",
              json_string_value(json_object_get(pa, "family_name")) ?: "");
     return json_pack("{s:O,s:o,s:o,s:O,s:s,s:O,s:O,s:I,s:o,s:O,s:O,s:O}", "id", json_object_get(rec, "id"),
-                     "connect_id", connect_id(rec), "council", council_ref(s, txn, rec), "status",
+                     "connect_id", connect_id(rec), "council",
+                     cached(councils, (uint64_t)json_integer_value(json_object_get(rec, "council_id")), council_ref, s,
+                            txn, rec),
+                     "status",
                      json_object_get(rec, "status"), "name", name, "date_of_birth",
                      json_object_get(pa, "date_of_birth"), "nationality", json_object_get(pa, "nationality"),
                      "dependants", (json_int_t)json_array_size(json_object_get(rec, "dependants")), "caseworker",
-                     case_user_ref(s, txn, json_object_get(rec, "caseworker_id")), "team",
+                     cached(users, (uint64_t)json_integer_value(json_object_get(rec, "caseworker_id")), user_ref_of, s,
+                            txn, rec),
+                     "team",
                      json_object_get(rec, "team") ?: json_null(), "legislation",
                      json_object_get(rec, "legislation") ?: json_null(), "updated_at",
                      json_object_get(rec, "updated_at") ?: json_null());

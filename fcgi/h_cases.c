@@ -362,13 +362,16 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     } else {
         rc = store_case_search(r->st, txn, &q, found, &n, &total, &next);
     }
+    case_ref_cache councils = {0}, users = {0};
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *rec;
         if ((rc = store_case_get(r->st, txn, found[i], &rec)))
             break;
-        json_array_append_new(items, case_summary(r->st, txn, rec));
+        json_array_append_new(items, case_summary(r->st, txn, rec, &councils, &users));
         json_decref(rec);
     }
+    case_ref_cache_free(&councils);
+    case_ref_cache_free(&users);
     store_read_end(r->st, txn);
     if (rc) {
         http_store_error(r, rc);

@@ -50,12 +50,17 @@ if [ "$UPSTREAM_KEEPALIVE" -lt 1 ]; then
   echo "serve.sh: WORKERS x THREADS must be at least $((2 * NGINX_WORKERS)) (2 x nginx workers)" >&2
   exit 1
 fi
+if [ "${FASTCGI_KEEPALIVE:-1}" = 1 ]; then
+  KEEP_CONN=on; KEEPALIVE_LINE="keepalive $UPSTREAM_KEEPALIVE; keepalive_timeout 10s; keepalive_requests ${KEEPALIVE_REQUESTS:-4};"
+else
+  KEEP_CONN=off; KEEPALIVE_LINE=""
+fi
 USER_LINE=""
 [ "$(id -u)" = 0 ] && USER_LINE="user root root;"   # keep workers able to reach the 0700 data folder
 sed -e "s|@USER_LINE@|$USER_LINE|" -e "s|@RUN@|$RUN|g" -e "s|@LOG@|$LOG|g" -e "s|@SOCKET@|$SOCKET|g" \
     -e "s|@PORT@|$PORT|g" -e "s|@WEB@|$ROOT/web|g" -e "s|@NGINX@|$ROOT/nginx|g" \
     -e "s|@LOGIN_RATE@|$LOGIN_RATE|g" -e "s|@LOGIN_BURST@|$LOGIN_BURST|g" \
-    -e "s|@NGINX_WORKERS@|$NGINX_WORKERS|g" -e "s|@UPSTREAM_KEEPALIVE@|$UPSTREAM_KEEPALIVE|g" \
+    -e "s|@NGINX_WORKERS@|$NGINX_WORKERS|g" -e "s|@KEEPALIVE_LINE@|$KEEPALIVE_LINE|g" -e "s|@KEEP_CONN@|$KEEP_CONN|g" \
     "$ROOT/nginx/connect.conf.in" > "$RUN/nginx.conf"
 
 CONNECTD_PID=""

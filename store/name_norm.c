@@ -157,20 +157,45 @@ void name_tokenize(const char *in, int joined, name_tokens *t)
     }
 }
 
-static int is_prefix_of_some(const name_tokens *name, const char *p, size_t len)
+typedef int (*prefix_fn)(const void *name, const char *p, size_t len);
+
+static int prefix_in_tokens(const void *arg, const char *p, size_t len)
 {
+    const name_tokens *name = arg;
     for (size_t j = 0; j < name->n; j++)
         if (strncmp(name->tok[j], p, len) == 0)
             return 1;
     return 0;
 }
 
-int name_match(const name_tokens *query, const name_tokens *name)
+typedef struct {
+    const char *list;
+    size_t len;
+    char sep;
+} token_list;
+
+static int prefix_in_list(const void *arg, const char *p, size_t plen)
+{
+    const token_list *t = arg;
+    size_t start = 0;
+    for (size_t i = 0; i <= t->len; i++) {
+        if (i == t->len || t->list[i] == t->sep) {
+            if (i - start >= plen && memcmp(t->list + start, p, plen) == 0)
+                return 1;
+            start = i + 1;
+        }
+    }
+    return 0;
+}
+
+/* ok[i]: the query tokens from i on split into runs of neighbours, each run (joined) a prefix of some
+ * name token. Dynamic programming from the end; the name is asked through `is_prefix`. */
+static int match_runs(const name_tokens *query, prefix_fn is_prefix, const void *name)
 {
     if (query->n == 0)
         return 0;
-    /* ok[i]: the tokens from i on can be split into matching runs (dynamic programming from the end). */
-    unsigned char ok[NAME_TOKENS_MAX + 1] = {0};
+    unsigned char ok[NAME_TOKENS_MAX + 1];
+    memset(ok, 0, query->n + 1);
     ok[query->n] = 1;
     for (size_t i = query->n; i-- > 0;) {
         char run[NAME_TOKEN_MAX + 1];
@@ -181,12 +206,22 @@ int name_match(const name_tokens *query, const name_tokens *name)
                 break;
             memcpy(run + len, query->tok[j], l);
             len += l;
-            run[len] = '\0';
-            if (ok[j + 1] && is_prefix_of_some(name, run, len))
+            if (ok[j + 1] && is_prefix(name, run, len))
                 ok[i] = 1;
         }
     }
     return ok[0];
+}
+
+int name_match(const name_tokens *query, const name_tokens *name)
+{
+    return match_runs(query, prefix_in_tokens, name);
+}
+
+int name_match_list(const name_tokens *query, const char *list, size_t len, char sep)
+{
+    token_list t = {list, len, sep};
+    return match_runs(query, prefix_in_list, &t);
 }
 
 int name_distance(const char *a, const char *b, int cap)

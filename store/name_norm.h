@@ -30,6 +30,8 @@ void name_tokenize(const char *in, int joined, name_tokens *t);
  * so "mc donald" can stand for "mcdonald"), can be split so that every run is a prefix of some name
  * token. Runs may match the name's tokens in any order ("smith john" finds "John Smith"). */
 int name_match(const name_tokens *query, const name_tokens *name);
+/* The same against a name held as tokens separated by `sep` (as the search index stores them). */
+int name_match_list(const name_tokens *query, const char *list, size_t len, char sep);
 /* Levenshtein distance between two folded strings, capped at `cap`+1 (for the duplicate check). */
 int name_distance(const char *a, const char *b, int cap);
 

@@ -68,8 +68,19 @@ static int desc(const void *a, const void *b)
 /* Sorts newest first, drops repeats, and fills the page after q->before. */
 static void idset_page(idset *s, const case_query *q, uint64_t *ids, size_t *n, size_t *total, uint64_t *next)
 {
-    if (s->n)
+    /* One index run (the common case: one exact name token) is already in ascending id order. */
+    int ascending = 1;
+    for (size_t i = 1; i < s->n && ascending; i++)
+        ascending = s->v[i - 1] <= s->v[i];
+    if (ascending) {
+        for (size_t i = 0, j = s->n ? s->n - 1 : 0; i < j; i++, j--) {
+            uint64_t t = s->v[i];
+            s->v[i] = s->v[j];
+            s->v[j] = t;
+        }
+    } else if (s->n) {
         qsort(s->v, s->n, sizeof *s->v, desc);
+    }
     size_t u = 0;
     for (size_t i = 0; i < s->n; i++)
         if (u == 0 || s->v[u - 1] != s->v[i])
@@ -87,25 +98,6 @@ static void idset_page(idset *s, const case_query *q, uint64_t *ids, size_t *n, 
         }
         ids[(*n)++] = s->v[i];
     }
-}
-
-/* Does the tokens part of a name entry ("tok\x1ftok...") match the query? */
-static int tokens_match(const name_tokens *query, const char *rest, size_t len)
-{
-    name_tokens t = {0};
-    size_t start = 0;
-    for (size_t i = 0; i <= len && t.n < NAME_TOKENS_MAX; i++) {
-        if (i == len || rest[i] == 0x1f) {
-            size_t l = i - start;
-            if (l > NAME_TOKEN_MAX)
-                l = NAME_TOKEN_MAX;
-            memcpy(t.tok[t.n], rest + start, l);
-            t.tok[t.n][l] = '\0';
-            t.n++;
-            start = i + 1;
-        }
-    }
-    return name_match(query, &t);
 }
 
 /* Walks every entry of db whose key starts with prefix, adding the case ids that pass. The case id
@@ -131,7 +123,7 @@ static int scan_prefix(store *s, MDB_txn *txn, store_db db, const unsigned char 
             continue;
         if (!tuple_passes(q, &t))
             continue;
-        if (query && !(t.rest && tokens_match(query, t.rest, t.rest_len)))
+        if (query && !(t.rest && name_match_list(query, t.rest, t.rest_len, 0x1f)))
             continue;
         if ((rc = idset_add(out, id)))
             break;

@@ -97,13 +97,13 @@ PY
   run council_name -c"$CONNS" -s "$OUT/name.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
   run council_dob -c"$CONNS" -s "$OUT/dob.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
   STORE_BYTES=$(stat -c %s "$CDATA/data.mdb")
-  USED_BYTES=$(mdb_stat -e "$CDATA" | awk '/Page size/ {ps=$3} /Number of pages used/ {pu=$5} END {print ps*pu}')
+  USED_BYTES=$(mdb_stat -e "$CDATA" | awk '/Page size/ {ps=$3} /Number of pages used/ {pu=$5} END {printf "%.0f\n", ps*pu}')
 fi
 
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 echo
 echo "Connect benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($CPU), wrk -t$WRK_THREADS -d$DURATION"
-echo "nginx $(nginx -v 2>&1 | sed 's/.*\///'), connectd $(nproc) workers x 4 threads"
+echo "nginx $(nginx -v 2>&1 | sed 's/.*\///'), connectd $(nproc) workers x ${THREADS_PER_WORKER:-8} threads, FastCGI connections kept alive"
 echo
 echo "Accounts (demo store):"
 awk -v static="$(awk '$1=="static" {print $2}' "$OUT/results")" '
