@@ -21,7 +21,7 @@ void auth_hex(char *out, const unsigned char *in, size_t n)
     out[2 * n] = '\0';
 }
 
-static int hexval(char c)
+int auth_hex_digit(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -35,7 +35,7 @@ static int hexval(char c)
 int auth_unhex(unsigned char *out, const char *in, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        int hi = hexval(in[2 * i]), lo = hi < 0 ? -1 : hexval(in[2 * i + 1]);
+        int hi = auth_hex_digit((unsigned char)in[2 * i]), lo = hi < 0 ? -1 : auth_hex_digit((unsigned char)in[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return -1;
         out[i] = (unsigned char)(hi << 4 | lo);

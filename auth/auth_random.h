@@ -8,6 +8,8 @@
 int auth_random_bytes(unsigned char *buf, size_t n);
 /* Writes 2n lower-case hex digits and a NUL to out (size >= 2n+1). */
 void auth_hex(char *out, const unsigned char *in, size_t n);
+/* The value of one hex digit, or -1. */
+int auth_hex_digit(int c);
 /* Parses exactly 2n hex digits into out; 0 on success. */
 int auth_unhex(unsigned char *out, const char *in, size_t n);
 /* A temporary password of `len` characters from an alphabet without look-alikes (no 0/O, 1/l/I),

@@ -29,6 +29,29 @@ int case_in_scope(const http_req *r, const json_t *rec)
            (uint64_t)json_integer_value(json_object_get(rec, "council_id")) == r->org_id;
 }
 
+int case_read_begin(http_req *r, uint64_t id, MDB_txn **txn, json_t **rec)
+{
+    *rec = NULL;
+    int rc = store_read_begin(r->st, txn);
+    if (rc) {
+        http_store_error(r, rc);
+        return -1;
+    }
+    rc = store_case_get(r->st, *txn, id, rec);
+    if (rc == 0 && !case_in_scope(r, *rec))
+        rc = MDB_NOTFOUND;
+    if (rc == 0)
+        return 0;
+    store_read_end(r->st, *txn);
+    json_decref(*rec);
+    *rec = NULL;
+    if (rc == MDB_NOTFOUND)
+        http_error(r, 404, "not_found", "No such case.", NULL);
+    else
+        http_store_error(r, rc);
+    return -1;
+}
+
 int case_refuse(case_update *u, int status, const char *code, const char *field, const char *message)
 {
     u->err_status = status;

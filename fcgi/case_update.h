@@ -42,6 +42,9 @@ struct case_update {
 int case_role_allows(http_req *r, case_access a);
 /* 1 when the caller's organisation may see this case record. */
 int case_in_scope(const http_req *r, const json_t *rec);
+/* Opens a read transaction and loads a case the caller may read (role already checked). Answers
+ * 404 / 5xx itself and returns -1; on 0 the caller owns *rec and ends *txn with store_read_end. */
+int case_read_begin(http_req *r, uint64_t id, MDB_txn **txn, json_t **rec);
 /* Records the refusal that case_update_run will answer. */
 int case_refuse(case_update *u, int status, const char *code, const char *field, const char *message);
 /* Runs the update and answers the request. */

@@ -103,9 +103,7 @@ void h_case_doc_upload(http_req *r, const uint64_t *ids)
         goto out;
     }
     if (person && *person) {
-        char *end;
-        a.person = strtoull(person, &end, 10);
-        if (*end || !a.person || person[0] == '-') {
+        if (!(a.person = h_parse_id(person))) {
             http_error(r, 400, "invalid_field", "person must be the id of a person on the case.", "person");
             goto out;
         }
@@ -171,22 +169,15 @@ static void disposition(http_req *r, const char *filename)
 
 void h_case_doc_get(http_req *r, const uint64_t *ids)
 {
-    if (case_role_allows(r, CASE_READ))
-        return;
     MDB_txn *txn;
-    int rc = store_read_begin(r->st, &txn);
-    if (rc) {
-        http_store_error(r, rc);
+    json_t *rec;
+    if (case_role_allows(r, CASE_READ) || case_read_begin(r, ids[0], &txn, &rec))
         return;
-    }
-    json_t *rec = NULL;
     const void *data = NULL;
     size_t len = 0;
-    rc = store_case_get(r->st, txn, ids[0], &rec);
-    if (rc == 0 && !case_in_scope(r, rec))
-        rc = MDB_NOTFOUND;
-    json_t *doc = rc == 0 ? find_doc(rec, ids[1], NULL) : NULL;
-    if (rc == 0 && !doc)
+    int rc = 0;
+    json_t *doc = find_doc(rec, ids[1], NULL);
+    if (!doc)
         rc = MDB_NOTFOUND;
     if (rc == 0)
         rc = store_doc_get(r->st, txn, ids[1], &data, &len);

@@ -328,32 +328,14 @@ void h_case_history(http_req *r, const uint64_t *ids)
     size_t limit;
     if (h_limit(r, &limit))
         return;
-    uint64_t before = 0;
-    char *cursor = http_query_get(r, "cursor");
-    if (cursor) {
-        char *end;
-        before = strtoull(cursor, &end, 10);
-        int bad = !*cursor || *end || !before || cursor[0] == '-';
-        free(cursor);
-        if (bad) {
-            http_error(r, 400, "invalid_field", "The cursor is not valid.", "cursor");
-            return;
-        }
-    }
+    uint64_t before;
     MDB_txn *txn;
-    int rc = store_read_begin(r->st, &txn);
-    if (rc) {
-        http_store_error(r, rc);
+    json_t *rec, *items = NULL;
+    if (h_cursor_id(r, &before) || case_read_begin(r, ids[0], &txn, &rec))
         return;
-    }
-    json_t *rec = NULL, *items = NULL;
     uint64_t next = 0;
     size_t total = 0;
-    rc = store_case_get(r->st, txn, ids[0], &rec);
-    if (rc == 0 && !case_in_scope(r, rec))
-        rc = MDB_NOTFOUND;
-    if (rc == 0)
-        rc = store_case_history_list(r->st, txn, ids[0], before, limit, &items, &next, &total);
+    int rc = store_case_history_list(r->st, txn, ids[0], before, limit, &items, &next, &total);
     size_t i;
     json_t *row;
     if (rc == 0)
@@ -363,9 +345,7 @@ void h_case_history(http_req *r, const uint64_t *ids)
         }
     store_read_end(r->st, txn);
     json_decref(rec);
-    if (rc == MDB_NOTFOUND) {
-        http_error(r, 404, "not_found", "No such case.", NULL);
-    } else if (rc) {
+    if (rc) {
         http_store_error(r, rc);
     } else {
         char next_s[24];

@@ -276,24 +276,16 @@ void h_cases_list(http_req *r, const uint64_t *ids)
         bad = "status";
     if (legislation && *legislation && !(q.legislation = case_enum_code(case_legislations, legislation)))
         bad = "legislation";
-    if (worker && *worker) {
-        char *end;
-        q.caseworker = strtoull(worker, &end, 10);
-        if (*end || !q.caseworker || worker[0] == '-')
-            bad = "caseworker";
-    }
+    if (worker && *worker && !(q.caseworker = h_parse_id(worker)))
+        bad = "caseworker";
     if (mine && (strcmp(mine, "1") == 0 || strcmp(mine, "true") == 0))
         q.caseworker = r->uid;
     else if (mine && *mine && strcmp(mine, "0") != 0 && strcmp(mine, "false") != 0)
         bad = "mine";
     if (team && *team)
         q.team = team;
-    if (cursor && *cursor) {
-        char *end;
-        q.before = strtoull(cursor, &end, 10);
-        if (*end || !q.before || cursor[0] == '-')
-            bad = "cursor";
-    }
+    if (cursor && *cursor && !(q.before = h_parse_id(cursor)))
+        bad = "cursor";
     if (bad) {
         http_error(r, 400, "invalid_field", "This filter value is not recognised.", bad);
         goto out;
@@ -395,30 +387,14 @@ out:
 
 void h_case_get(http_req *r, const uint64_t *ids)
 {
-    if (case_role_allows(r, CASE_READ))
-        return;
     MDB_txn *txn;
-    int rc = store_read_begin(r->st, &txn);
-    if (rc) {
-        http_store_error(r, rc);
+    json_t *rec;
+    if (case_role_allows(r, CASE_READ) || case_read_begin(r, ids[0], &txn, &rec))
         return;
-    }
-    json_t *rec = NULL, *view = NULL;
-    rc = store_case_get(r->st, txn, ids[0], &rec);
-    if (rc == 0 && !case_in_scope(r, rec))
-        rc = MDB_NOTFOUND;
-    if (rc == 0) {
-        view = case_view_take(r->st, txn, rec);
-        rec = NULL;
-        if (!view)
-            rc = STORE_NOMEM;
-    }
+    json_t *view = case_view_take(r->st, txn, rec);
     store_read_end(r->st, txn);
-    json_decref(rec);
-    if (rc == MDB_NOTFOUND)
-        http_error(r, 404, "not_found", "No such case.", NULL);
-    else if (rc)
-        http_store_error(r, rc);
-    else
+    if (view)
         http_reply(r, 200, view);
+    else
+        http_error(r, 500, "internal", "Out of memory.", NULL);
 }

@@ -26,19 +26,9 @@ void h_orgs_list(http_req *r, const uint64_t *ids)
     size_t limit;
     if (h_limit(r, &limit))
         return;
-    uint64_t after = 0;
-    char *cursor = http_query_get(r, "cursor");
-    if (cursor) {
-        char *end;
-        unsigned long long v = strtoull(cursor, &end, 10);
-        int bad = !*cursor || *end || v == 0 || cursor[0] == '-';
-        free(cursor);
-        if (bad) {
-            http_error(r, 400, "invalid_field", "The cursor is not valid.", "cursor");
-            return;
-        }
-        after = v;
-    }
+    uint64_t after;
+    if (h_cursor_id(r, &after))
+        return;
     MDB_txn *txn;
     int rc = store_read_begin(r->st, &txn);
     if (rc) {

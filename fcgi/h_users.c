@@ -49,6 +49,31 @@ int h_limit(http_req *r, size_t *limit)
     return 0;
 }
 
+uint64_t h_parse_id(const char *s)
+{
+    if (!s || *s < '1' || *s > '9' || strlen(s) > 16)
+        return 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    return *end ? 0 : v;
+}
+
+int h_cursor_id(http_req *r, uint64_t *out)
+{
+    *out = 0;
+    char *cursor = http_query_get(r, "cursor");
+    if (!cursor)
+        return 0;
+    *out = h_parse_id(cursor);
+    int bad = !*out;
+    free(cursor);
+    if (bad) {
+        http_error(r, 400, "invalid_field", "The cursor is not valid.", "cursor");
+        return -1;
+    }
+    return 0;
+}
+
 /* User names: 3-64 of a-z 0-9 . _ -, starting with a letter or digit; lower-cased in place. */
 static int valid_username(char *u)
 {
@@ -77,9 +102,8 @@ void h_users_list(http_req *r, const uint64_t *ids)
     uint64_t org = r->org_id;
     char *org_q = http_query_get(r, "org");
     if (org_q) {
-        char *end;
-        unsigned long long v = strtoull(org_q, &end, 10);
-        int bad = !*org_q || *end || v == 0 || org_q[0] == '-';
+        uint64_t v = h_parse_id(org_q);
+        int bad = !v;
         free(org_q);
         if (bad) {
             http_error(r, 400, "invalid_field", "org must be an organisation id.", "org");

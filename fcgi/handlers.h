@@ -43,5 +43,9 @@ void h_case_doc_delete(http_req *r, const uint64_t *ids);
 
 /* Shared by the list handlers: ?limit= (default 50, 1..500); -1 when it answered 400. */
 int h_limit(http_req *r, size_t *limit);
+/* ?cursor= as a positive id (0 when absent); -1 when it answered 400. */
+int h_cursor_id(http_req *r, uint64_t *out);
+/* A positive decimal id, or 0 when s is anything else. */
+uint64_t h_parse_id(const char *s);
 
 #endif

@@ -1,5 +1,6 @@
 /* http.c - request parameters, body and responses over libfcgi's FCGX_* API. */
 #include "http.h"
+#include "auth_random.h"
 #include "clock.h"
 
 #include <stdarg.h>
@@ -226,17 +227,6 @@ void http_store_error(http_req *r, int rc)
     }
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes %XX and '+' in [s, s+n) into a new string; NULL when malformed or holding a NUL byte. */
 static char *url_decode(const char *s, size_t n)
 {
@@ -249,7 +239,7 @@ static char *url_decode(const char *s, size_t n)
                 free(out);
                 return NULL;
             }
-            int a = hexval((unsigned char)s[i + 1]), b = a < 0 ? -1 : hexval((unsigned char)s[i + 2]);
+            int a = auth_hex_digit((unsigned char)s[i + 1]), b = a < 0 ? -1 : auth_hex_digit((unsigned char)s[i + 2]);
             if (a < 0 || b < 0 || (a == 0 && b == 0)) {
                 free(out);
                 return NULL;

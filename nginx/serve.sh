@@ -50,7 +50,7 @@ if [ "$UPSTREAM_KEEPALIVE" -lt 1 ]; then
   echo "serve.sh: WORKERS x THREADS must be at least $((2 * NGINX_WORKERS)) (2 x nginx workers)" >&2
   exit 1
 fi
-if [ "${FASTCGI_KEEPALIVE:-1}" = 1 ]; then
+if [ "${FASTCGI_KEEPALIVE:-0}" = 1 ]; then
   KEEP_CONN=on; KEEPALIVE_LINE="keepalive $UPSTREAM_KEEPALIVE; keepalive_timeout 10s; keepalive_requests ${KEEPALIVE_REQUESTS:-4};"
 else
   KEEP_CONN=off; KEEPALIVE_LINE=""

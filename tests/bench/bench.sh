@@ -96,6 +96,10 @@ PY
   run ho_list -c"$CONNS" -s "$OUT/list.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
   run council_name -c"$CONNS" -s "$OUT/name.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
   run council_dob -c"$CONNS" -s "$OUT/dob.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
+  # Latency at a realistic load: 4 users searching at once, back to back.
+  run ho_name_c4 -c4 -s "$OUT/name.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
+  run ho_dob_c4 -c4 -s "$OUT/dob.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
+  run council_name_c4 -c4 -s "$OUT/name.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
   STORE_BYTES=$(stat -c %s "$CDATA/data.mdb")
   USED_BYTES=$(mdb_stat -e "$CDATA" | awk '/Page size/ {ps=$3} /Number of pages used/ {pu=$5} END {printf "%.0f\n", ps*pu}')
 fi
@@ -103,7 +107,7 @@ fi
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 echo
 echo "Connect benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($CPU), wrk -t$WRK_THREADS -d$DURATION"
-echo "nginx $(nginx -v 2>&1 | sed 's/.*\///'), connectd $(nproc) workers x ${THREADS_PER_WORKER:-8} threads, FastCGI connections kept alive"
+echo "nginx $(nginx -v 2>&1 | sed 's/.*\///'), connectd $(nproc) workers x 8 threads; $CONNS connections unless stated"
 echo
 echo "Accounts (demo store):"
 awk -v static="$(awk '$1=="static" {print $2}' "$OUT/results")" '
@@ -130,6 +134,9 @@ if [ "$CASES" -gt 0 ]; then
       if ($1 == "ho_list") label = "HO: list by status (page of 50)"
       if ($1 == "council_name") label = "council: search by name"
       if ($1 == "council_dob") label = "council: search by date of birth"
+      if ($1 == "ho_name_c4") label = "HO: search by name, 4 clients"
+      if ($1 == "ho_dob_c4") label = "HO: search by date of birth, 4 clients"
+      if ($1 == "council_name_c4") label = "council: search by name, 4 clients"
       printf "%-44s %10.0f %9s %9s %9.1f%% %7s\n", label, $2, $3, $4, 100 * $2 / static, $5
     }' "$OUT/results"
 fi

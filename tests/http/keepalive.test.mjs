@@ -1,4 +1,5 @@
-// nginx keeps FastCGI connections to connectd open (fastcgi_keep_conn + upstream keepalive), and a
+// With FASTCGI_KEEPALIVE=1 nginx keeps FastCGI connections to connectd open (fastcgi_keep_conn +
+// upstream keepalive), and a
 // kept connection holds a connectd thread while idle. These tests drive far more clients than
 // connectd has threads, with pauses longer than the upstream keepalive timeout between bursts, and
 // require every request to be answered promptly: nothing stalls behind idle kept connections.
@@ -8,7 +9,7 @@ import { startStack, Client } from '../lib/stack.mjs';
 
 let stack, token;
 before(async () => {
-  stack = await startStack();
+  stack = await startStack({ env: { FASTCGI_KEEPALIVE: '1' } });
   const c = new Client(stack.base);
   token = (await c.login('nfc.user')).json.token;
 });
