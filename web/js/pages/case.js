@@ -229,7 +229,7 @@ export async function renderCase(section, ctx) {
     });
     return h('div', { class: 'panel', id: 'allocation' },
       h('h3', { class: 'heading-s', id: 'allocation-heading' }, 'Allocation'),
-      h('p', { class: 'body body--secondary' }, 'The caseworker is emailed when an alert or a query arrives on the case.'),
+      h('p', { class: 'body body--secondary' }, 'The caseworker is responsible for the case and finds it under My cases.'),
       form);
   }
 
