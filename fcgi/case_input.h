@@ -19,6 +19,7 @@ extern const char *const case_closure_reasons[];
 extern const char *const case_legislation_values[];
 
 #define CASE_MAX_DEPENDANTS 30
+#define CASE_MAX_PERSON_ID 255 /* person ids are one byte in the index keys */
 
 /* today's date (UTC) as YYYY-MM-DD into out[11] */
 void case_today(const http_req *r, char out[11]);

@@ -107,8 +107,12 @@ json_t *case_view_take(store *s, MDB_txn *txn, json_t *c)
     fill(json_object_get(c, "finance"), finance_keys);
     json_array_foreach(json_object_get(json_object_get(c, "finance"), "other_costs"), i, d) fill(d, cost_keys);
     fill(json_object_get(c, "closure"), closure_keys);
+    json_object_del(json_object_get(c, "closure"), "set_support_end");
     json_array_foreach(json_object_get(c, "documents"), i, d) fill(d, doc_keys);
-    json_array_foreach(json_object_get(c, "previous_closures"), i, d) fill(d, closure_keys);
+    json_array_foreach(json_object_get(c, "previous_closures"), i, d) {
+        fill(d, closure_keys);
+        json_object_del(d, "set_support_end");
+    }
     json_object_set_new(c, "connect_id", connect_id(rec));
     json_object_set_new(c, "council", council_ref(s, txn, rec));
     resolve_user(s, txn, c, "caseworker_id", "caseworker");
@@ -163,10 +167,10 @@ static json_t *cached(case_ref_cache *c, uint64_t id, json_t *(*make)(store *, M
 json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec, case_ref_cache *councils, case_ref_cache *users)
 {
     const json_t *pa = json_object_get(rec, "principal");
-    char name[256];
-    snprintf(name, sizeof name, "%s %s", json_string_value(json_object_get(pa, "given_names")) ?: "",
-             json_string_value(json_object_get(pa, "family_name")) ?: "");
-    return json_pack("{s:O,s:o,s:o,s:O,s:s,s:O,s:O,s:I,s:o,s:O,s:O,s:O}", "id", json_object_get(rec, "id"),
+    /* No fixed buffer: a cut could split a UTF-8 character and make the name unencodable. */
+    json_t *name = json_sprintf("%s %s", json_string_value(json_object_get(pa, "given_names")) ?: "",
+                                json_string_value(json_object_get(pa, "family_name")) ?: "");
+    return json_pack("{s:O,s:o,s:o,s:O,s:o,s:O,s:O,s:I,s:o,s:O,s:O,s:O}", "id", json_object_get(rec, "id"),
                      "connect_id", connect_id(rec), "council",
                      cached(councils, (uint64_t)json_integer_value(json_object_get(rec, "council_id")), council_ref, s,
                             txn, rec),

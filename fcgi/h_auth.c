@@ -23,6 +23,7 @@ enum login_outcome { LOGIN_OK, LOGIN_BAD, LOGIN_LOCKED, LOGIN_TEMP_EXPIRED, LOGI
 typedef struct {
     uint64_t uid;
     int password_ok;
+    const char *checked_hash; /* the hash the password was checked against, outside the transaction */
     const char *rehash; /* new hash to store, or NULL */
     int64_t now;
     const char *at;
@@ -51,6 +52,14 @@ static int login_write(store *s, MDB_txn *txn, void *arg)
     if (json_is_true(json_object_get(u, "locked"))) {
         c->outcome = LOGIN_LOCKED;
         json_decref(u);
+        return 0;
+    }
+    /* The password may have changed (a reset, a change) between our check and now: then the check
+     * proved nothing, and neither a session nor a rehash of the old password may come of it. */
+    const char *stored = json_string_value(json_object_get(u, "pw"));
+    if (c->password_ok && (!stored || strcmp(stored, c->checked_hash) != 0)) {
+        json_decref(u);
+        c->outcome = LOGIN_BAD;
         return 0;
     }
     if (!c->password_ok) {
@@ -161,6 +170,7 @@ void h_login(http_req *r, const uint64_t *ids)
     }
     /* The slow part, outside any transaction. */
     c.password_ok = auth_password_verify(hash, password);
+    c.checked_hash = hash;
     if (c.password_ok && auth_password_needs_rehash(hash) && auth_password_hash(password, rehash) == 0)
         c.rehash = rehash;
     json_decref(body);

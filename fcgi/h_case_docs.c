@@ -95,9 +95,10 @@ void h_case_doc_upload(http_req *r, const uint64_t *ids)
     if (case_role_allows(r, CASE_WRITE))
         return;
     char *name = http_query_get(r, "filename"), *person = http_query_get(r, "person");
-    char filename[201];
+    char filename[801]; /* 200 characters of up to 4 bytes */
     upload_arg a = {0};
-    if (!name || clean_filename(name, filename, sizeof filename) || in_utf8_len(filename) > 200) {
+    if (!name || !in_utf8_valid(name) || strlen(name) >= sizeof filename ||
+        clean_filename(name, filename, sizeof filename) || in_utf8_len(filename) > 200) {
         http_error(r, 422, "validation_failed", "Give the file's name (?filename=), at most 200 characters.",
                    "filename");
         goto out;
@@ -150,7 +151,7 @@ static json_t *find_doc(const json_t *rec, uint64_t doc_id, size_t *index)
 /* RFC 6266/5987: an ASCII fallback name and the UTF-8 name percent-encoded. */
 static void disposition(http_req *r, const char *filename)
 {
-    char ascii[201], enc[601];
+    char ascii[201], enc[2401];
     size_t a = 0, e = 0;
     for (const unsigned char *p = (const unsigned char *)filename; *p && a < 200; p++)
         ascii[a++] = (*p < 0x80 && *p != '"' && *p != '\\' && *p != ';') ? (char)*p : '_';

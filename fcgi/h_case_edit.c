@@ -78,6 +78,9 @@ static int apply_person(case_update *u, json_t *rec)
         json_int_t next = json_integer_value(json_object_get(rec, "next_person"));
         if (next < 2)
             next = 2 + (json_int_t)json_array_size(deps);
+        if (next > CASE_MAX_PERSON_ID)
+            return case_refuse(u, 422, "validation_failed", NULL,
+                               "This case has had too many dependants added; open a new case for this household.");
         json_t *p = json_deep_copy(a->person);
         json_object_set_new(p, "id", json_integer(next));
         json_object_set_new(rec, "next_person", json_integer(next + 1));
@@ -91,10 +94,16 @@ static int apply_person(case_update *u, json_t *rec)
         json_object_set_new(p, "id", json_integer((json_int_t)a->pid));
         return json_array_set_new(deps, index, p) ? STORE_NOMEM : 0;
     }
-    default:
+    default: {
         if (!find_dependant(rec, a->pid, &index))
             return case_refuse(u, 404, "not_found", NULL, "No such dependant on this case.");
+        /* Their documents stay on the case, no longer linked to a person. */
+        size_t i;
+        json_t *d;
+        json_array_foreach(json_object_get(rec, "documents"), i, d) if (
+            (uint64_t)json_integer_value(json_object_get(d, "person_id")) == a->pid) json_object_del(d, "person_id");
         return json_array_remove(deps, index) ? STORE_NOMEM : 0;
+    }
     }
 }
 
@@ -215,10 +224,16 @@ static int apply_finance(case_update *u, json_t *rec)
     const char *start = str(fin, "support_start_date");
     if (strcmp(str(rec, "status") ?: "", "closed") == 0) {
         const char *closed = str(json_object_get(rec, "closure"), "closure_date");
+        const char *end = str(fin, "support_end_date");
         if (start && closed && strcmp(closed, start) < 0) {
             json_decref(fin);
             return case_refuse(u, 422, "validation_failed", "support_start_date",
                                "Support cannot start after the case was closed.");
+        }
+        if (end && closed && strcmp(end, closed) > 0) {
+            json_decref(fin);
+            return case_refuse(u, 422, "validation_failed", "support_end_date",
+                               "Support on a closed case cannot end after its closure date.");
         }
     } else {
         json_object_set_new(rec, "status", json_string(start ? "open_supported" : "open_referral"));
@@ -261,9 +276,18 @@ static int apply_close(case_update *u, json_t *rec)
         return case_refuse(u, 422, "validation_failed", "closure_date",
                            "The closure date is before financial support started.");
     }
-    /* For a supported case the closure date is the last day of support. */
-    if (json_is_object(fin) && start && !str(fin, "support_end_date"))
+    const char *end = str(fin, "support_end_date");
+    if (start && end && strcmp(date, end) < 0) {
+        json_decref(closure);
+        return case_refuse(u, 422, "validation_failed", "closure_date",
+                           "The closure date is before the last day of support (the support end date).");
+    }
+    /* For a supported case the closure date is the last day of support; remember that we set it, so
+     * that reopening clears only what closing filled in. */
+    if (json_is_object(fin) && start && !end) {
         json_object_set_new(fin, "support_end_date", json_string(date));
+        json_object_set_new(closure, "set_support_end", json_true());
+    }
     json_object_set_new(closure, "closed_at", json_string(u->at));
     json_object_set_new(closure, "closed_by", json_integer((json_int_t)u->r->uid));
     json_object_set_new(rec, "closure", closure);
@@ -293,8 +317,7 @@ static int apply_reopen(case_update *u, json_t *rec)
     if (strcmp(str(rec, "status") ?: "", "closed") != 0 || !json_is_object(closure))
         return case_refuse(u, 422, "validation_failed", NULL, "The case is not closed.");
     json_t *fin = json_object_get(rec, "finance");
-    const char *end = str(fin, "support_end_date"), *date = str(closure, "closure_date");
-    if (end && date && strcmp(end, date) == 0)
+    if (json_is_true(json_object_get(closure, "set_support_end")) && json_is_object(fin))
         json_object_set_new(fin, "support_end_date", json_null());
     json_t *prev = json_object_get(rec, "previous_closures");
     if (!json_is_array(prev)) {

@@ -73,13 +73,17 @@ static int add_matches(store *s, MDB_txn *txn, const json_t *person, uint64_t co
             json_array_foreach(json_object_get(c, "dependants"), k, d) if (json_integer_value(json_object_get(d, "id")) ==
                                                                             (json_int_t)pids[i]) who = d;
         }
-        char name[256], cid[32];
-        snprintf(name, sizeof name, "%s %s", json_string_value(json_object_get(who, "given_names")) ?: "",
-                 json_string_value(json_object_get(who, "family_name")) ?: "");
+        char cid[32];
         snprintf(cid, sizeof cid, "C%" PRIu64, ids[i]);
-        json_array_append_new(matches, json_pack("{s:I,s:s,s:s,s:O}", "id", (json_int_t)ids[i], "connect_id", cid,
-                                                 "name", name, "date_of_birth", json_object_get(who, "date_of_birth")));
+        json_t *name = json_sprintf("%s %s", json_string_value(json_object_get(who, "given_names")) ?: "",
+                                    json_string_value(json_object_get(who, "family_name")) ?: "");
+        json_t *match = json_pack("{s:I,s:s,s:o,s:O}", "id", (json_int_t)ids[i], "connect_id", cid, "name", name,
+                              "date_of_birth", json_object_get(who, "date_of_birth"));
         json_decref(c);
+        if (!match || json_array_append_new(matches, match)) {
+            rc = STORE_NOMEM;
+            break;
+        }
     }
     return rc;
 }
@@ -359,8 +363,10 @@ void h_cases_list(http_req *r, const uint64_t *ids)
         json_t *rec;
         if ((rc = store_case_get(r->st, txn, found[i], &rec)))
             break;
-        json_array_append_new(items, case_summary(r->st, txn, rec, &councils, &users));
+        json_t *summary = case_summary(r->st, txn, rec, &councils, &users);
         json_decref(rec);
+        if (!summary || json_array_append_new(items, summary))
+            rc = STORE_NOMEM; /* never drop a row silently */
     }
     case_ref_cache_free(&councils);
     case_ref_cache_free(&users);

@@ -42,6 +42,7 @@ static int password_write(store *s, MDB_txn *txn, void *arg)
     }
     json_object_set_new(u, "pw", json_string(c->new_hash));
     json_object_set_new(u, "must_change", json_false());
+    json_object_set_new(u, "failed", json_integer(0));
     json_object_set_new(u, "temp_expires", json_integer(0));
     rc = store_user_put(s, txn, u);
     json_decref(u);
@@ -49,6 +50,39 @@ static int password_write(store *s, MDB_txn *txn, void *arg)
         rc = store_session_delete_user(s, txn, c->uid, c->keep_sid);
     if (!rc)
         rc = store_audit_add(s, txn, c->at, c->uid, c->org, "password_changed", c->uid);
+    return rc;
+}
+
+typedef struct {
+    uint64_t uid, org;
+    const char *at;
+    int locked; /* out */
+} fail_ctx;
+
+/* A wrong current password counts like a failed sign-in: whoever holds a session token must not be
+ * able to guess the password without limit. The fifth in a row locks the account and ends its
+ * sessions. */
+static int password_fail_write(store *s, MDB_txn *txn, void *arg)
+{
+    fail_ctx *c = arg;
+    c->locked = 0;
+    json_t *u;
+    int rc = store_user_get(s, txn, c->uid, &u);
+    if (rc)
+        return rc;
+    json_int_t failed = json_integer_value(json_object_get(u, "failed")) + 1;
+    json_object_set_new(u, "failed", json_integer(failed));
+    rc = store_audit_add(s, txn, c->at, c->uid, c->org, "password_change_failed", c->uid);
+    if (!rc && failed >= 5) {
+        json_object_set_new(u, "locked", json_true());
+        c->locked = 1;
+        rc = store_audit_add(s, txn, c->at, c->uid, c->org, "account_locked", c->uid);
+        if (!rc)
+            rc = store_session_delete_user(s, txn, c->uid, NULL);
+    }
+    if (!rc)
+        rc = store_user_put(s, txn, u);
+    json_decref(u);
     return rc;
 }
 
@@ -66,7 +100,18 @@ void h_me_password(http_req *r, const uint64_t *ids)
     const char *username = json_string_value(json_object_get(r->user, "username"));
     const char *hash = json_string_value(json_object_get(r->user, "pw"));
     if (!hash || !auth_password_verify(hash, cur)) {
-        http_error(r, 422, "validation_failed", "Your current password is not right.", "current_password");
+        char fat[21];
+        http_iso_time(r->now, fat);
+        fail_ctx f = {r->uid, r->org_id, fat, 0};
+        int frc = store_write(r->st, password_fail_write, &f);
+        if (frc)
+            http_store_error(r, frc);
+        else if (f.locked)
+            http_error(r, 423, "account_locked",
+                       "Too many wrong passwords: this account is now locked. Ask your administrator to unlock it.",
+                       NULL);
+        else
+            http_error(r, 422, "validation_failed", "Your current password is not right.", "current_password");
         goto out;
     }
     const char *why = auth_password_policy(next, username);

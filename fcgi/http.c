@@ -206,8 +206,9 @@ void http_reply_empty(http_req *r, int status)
 
 void http_error(http_req *r, int status, const char *code, const char *message, const char *field)
 {
+    json_t *f = field ? json_string(field) : NULL; /* NULL also when field is not valid UTF-8 */
     json_t *body = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", code, "message", message, "field",
-                             field ? json_string(field) : json_null());
+                             f ? f : json_null());
     http_reply(r, status, body);
 }
 

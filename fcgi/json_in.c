@@ -35,11 +35,42 @@ int in_only_at(http_req *r, json_t *obj, const char *const *allowed, const char 
         if (!ok) {
             char field[160];
             snprintf(field, sizeof field, "%s%s%s", prefix ? prefix : "", prefix ? "." : "", k);
+            in_utf8_cut(field);
             http_error(r, 400, "invalid_field", "This field is not recognised.", field);
             return -1;
         }
     }
     return 0;
+}
+
+void in_utf8_cut(char *s)
+{
+    size_t n = strlen(s);
+    size_t i = n;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--; /* back to the lead byte of the last character */
+    if (i > 0 && ((unsigned char)s[i - 1] & 0x80)) {
+        unsigned char lead = (unsigned char)s[i - 1];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (n - (i - 1) < need)
+            s[i - 1] = '\0';
+    }
+}
+
+int in_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t extra = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 && *p >= 0xC2 ? 1 : (*p & 0xF0) == 0xE0 ? 2
+                       : (*p & 0xF8) == 0xF0 && *p <= 0xF4 ? 3 : 9;
+        if (extra == 9)
+            return 0;
+        p++;
+        for (size_t i = 0; i < extra; i++, p++)
+            if ((*p & 0xC0) != 0x80)
+                return 0;
+    }
+    return 1;
 }
 
 size_t in_utf8_len(const char *s)

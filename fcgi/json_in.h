@@ -39,6 +39,10 @@ int in_enum_at(http_req *r, json_t *obj, const char *name, const char *field, co
                const char **out);
 /* A positive integer member (ids). Absent optional -> *out = 0. */
 int in_id(http_req *r, json_t *obj, const char *name, int required, uint64_t *out);
+/* Cuts a string that a fixed buffer may have truncated back to its last whole UTF-8 character. */
+void in_utf8_cut(char *s);
+/* 1 when s is valid UTF-8 (strings from the query string or headers are not checked by jansson). */
+int in_utf8_valid(const char *s);
 /* Counts the UTF-8 characters of s; jansson guarantees valid UTF-8. */
 size_t in_utf8_len(const char *s);
 

@@ -147,13 +147,13 @@ static int person(idx_ctx *c, uint64_t scope, const json_t *p)
         memcpy(dkey + 14, dob + 8, 2);
         store_key_u64(dkey + 16, c->id);
         dkey[24] = (unsigned char)pid;
-        unsigned char dval[CASE_TUPLE_MAX + 1 + 2 * 101 + 1];
+        unsigned char dval[CASE_TUPLE_MAX + 1 + 2 * NAME_FOLD_MAX + 1];
         memcpy(dval, c->tuple, c->tuple_len);
         size_t dlen = c->tuple_len;
         dval[dlen++] = 0x1e;
-        dlen += name_fold(str(p, "given_names"), (char *)dval + dlen, 101);
+        dlen += name_fold(str(p, "given_names"), (char *)dval + dlen, NAME_FOLD_MAX);
         dval[dlen++] = 0x1f;
-        dlen += name_fold(str(p, "family_name"), (char *)dval + dlen, 101);
+        dlen += name_fold(str(p, "family_name"), (char *)dval + dlen, NAME_FOLD_MAX);
         if ((rc = put_or_del(c, DB_CASE_DOB, dkey, sizeof dkey, dval, dlen)))
             return rc;
     }

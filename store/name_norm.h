@@ -14,6 +14,7 @@
 
 #define NAME_TOKEN_MAX 48 /* bytes; longer tokens are cut */
 #define NAME_TOKENS_MAX 64
+#define NAME_FOLD_MAX 101 /* bytes (with the NUL) of a folded name in the duplicate check */
 
 typedef struct {
     size_t n;

@@ -121,8 +121,11 @@ int store_audit_recent(store *s, MDB_txn *txn, const char *action, size_t limit,
         return STORE_NOMEM;
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn, store_dbi(s, DB_AUDIT), &cur);
-    if (rc)
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
         return rc;
+    }
     MDB_val k, v;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_LAST); rc == 0 && json_array_size(*out) < limit;
          rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {

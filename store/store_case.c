@@ -240,8 +240,11 @@ int store_case_history_list(store *s, MDB_txn *txn, uint64_t case_id, uint64_t b
         return STORE_NOMEM;
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_HISTORY), &cur);
-    if (rc)
+    if (rc) {
+        json_decref(*items);
+        *items = NULL;
         return rc;
+    }
     /* Position after the case's last row, then walk backwards. */
     unsigned char key[16];
     store_key_u64(key, case_id + 1);

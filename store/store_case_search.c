@@ -280,7 +280,7 @@ int store_case_search(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids
  * within a small edit distance of each other, or the same family name and first given name. */
 static int similar(const char *g1, const char *f1, const char *g2, const char *f2)
 {
-    char a[256], b[256], c[256];
+    char a[2 * NAME_FOLD_MAX], b[2 * NAME_FOLD_MAX], c[2 * NAME_FOLD_MAX];
     snprintf(a, sizeof a, "%s%s", g1, f1);
     snprintf(b, sizeof b, "%s%s", g2, f2);
     snprintf(c, sizeof c, "%s%s", f2, g2);
@@ -293,7 +293,7 @@ int store_case_similar(store *s, MDB_txn *txn, uint64_t council, const char *dob
                        const char *family, uint64_t *case_ids, unsigned *person_ids, size_t max, size_t *n)
 {
     *n = 0;
-    char g1[128], f1[128];
+    char g1[NAME_FOLD_MAX], f1[NAME_FOLD_MAX]; /* exactly as the index folds them */
     name_fold(given, g1, sizeof g1);
     name_fold(family, f1, sizeof f1);
     unsigned char prefix[16];
@@ -315,7 +315,7 @@ int store_case_similar(store *s, MDB_txn *txn, uint64_t council, const char *dob
         const char *sep = memchr(t.rest, 0x1f, t.rest_len);
         if (!sep)
             continue;
-        char g2[128], f2[128];
+        char g2[NAME_FOLD_MAX], f2[NAME_FOLD_MAX];
         size_t gl = (size_t)(sep - t.rest), fl = t.rest_len - gl - 1;
         if (gl >= sizeof g2 || fl >= sizeof f2)
             continue;
