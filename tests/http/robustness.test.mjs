@@ -41,7 +41,11 @@ test('odd values in every field: never 5xx, always the error shape', async () =>
     }
   }
   assertStatus(await admin.req('GET', '/api/health'), 200);
-  assertStatus(await target.client.req('GET', '/api/me'), 200, 'fuzzed user still signed in');
+  // The odd current passwords were wrong ones: five in a row lock the account and end its session.
+  assertStatus(await target.client.req('GET', '/api/me'), 401, 'fuzzed user signed out by the lockout');
+  const u = await admin.req('GET', `/api/users/${target.id}`);
+  assertStatus(u, 200);
+  assert.equal(u.json.locked, true, 'wrong current passwords locked the account');
 });
 
 test('odd ids and paths: 404, never 5xx', async () => {
