@@ -16,7 +16,6 @@
 #include "store_user.h"
 #include "user_json.h"
 
-#define LOCK_AFTER 5
 
 enum login_outcome { LOGIN_OK, LOGIN_BAD, LOGIN_LOCKED, LOGIN_TEMP_EXPIRED, LOGIN_GONE };
 
@@ -63,17 +62,8 @@ static int login_write(store *s, MDB_txn *txn, void *arg)
         return 0;
     }
     if (!c->password_ok) {
-        json_int_t failed = json_integer_value(json_object_get(u, "failed")) + 1;
-        json_object_set_new(u, "failed", json_integer(failed));
-        rc = store_audit_add(s, txn, c->at, 0, org_id, "login_failed", c->uid);
-        if (!rc && failed >= LOCK_AFTER) {
-            json_object_set_new(u, "locked", json_true());
-            rc = store_audit_add(s, txn, c->at, 0, org_id, "account_locked", c->uid);
-            if (!rc)
-                rc = store_session_delete_user(s, txn, c->uid, NULL);
-        }
-        if (!rc)
-            rc = store_user_put(s, txn, u);
+        int locked;
+        rc = store_user_fail(s, txn, u, c->at, 0, "login_failed", &locked);
         json_decref(u);
         c->outcome = LOGIN_BAD;
         return rc;

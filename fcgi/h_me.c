@@ -54,7 +54,7 @@ static int password_write(store *s, MDB_txn *txn, void *arg)
 }
 
 typedef struct {
-    uint64_t uid, org;
+    uint64_t uid;
     const char *at;
     int locked; /* out */
 } fail_ctx;
@@ -65,23 +65,11 @@ typedef struct {
 static int password_fail_write(store *s, MDB_txn *txn, void *arg)
 {
     fail_ctx *c = arg;
-    c->locked = 0;
     json_t *u;
     int rc = store_user_get(s, txn, c->uid, &u);
     if (rc)
         return rc;
-    json_int_t failed = json_integer_value(json_object_get(u, "failed")) + 1;
-    json_object_set_new(u, "failed", json_integer(failed));
-    rc = store_audit_add(s, txn, c->at, c->uid, c->org, "password_change_failed", c->uid);
-    if (!rc && failed >= 5) {
-        json_object_set_new(u, "locked", json_true());
-        c->locked = 1;
-        rc = store_audit_add(s, txn, c->at, c->uid, c->org, "account_locked", c->uid);
-        if (!rc)
-            rc = store_session_delete_user(s, txn, c->uid, NULL);
-    }
-    if (!rc)
-        rc = store_user_put(s, txn, u);
+    rc = store_user_fail(s, txn, u, c->at, c->uid, "password_change_failed", &c->locked);
     json_decref(u);
     return rc;
 }
@@ -102,7 +90,7 @@ void h_me_password(http_req *r, const uint64_t *ids)
     if (!hash || !auth_password_verify(hash, cur)) {
         char fat[21];
         http_iso_time(r->now, fat);
-        fail_ctx f = {r->uid, r->org_id, fat, 0};
+        fail_ctx f = {r->uid, fat, 0};
         int frc = store_write(r->st, password_fail_write, &f);
         if (frc)
             http_store_error(r, frc);

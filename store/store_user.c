@@ -1,5 +1,6 @@
 /* store_user.c - user accounts and their indexes. */
 #include "store_user.h"
+#include "store_audit.h"
 #include "store_session.h"
 
 #include <errno.h>
@@ -171,4 +172,24 @@ fail:
     json_decref(*items);
     *items = NULL;
     return rc;
+}
+
+int store_user_fail(store *s, MDB_txn *txn, json_t *u, const char *at, uint64_t actor, const char *action,
+                    int *locked)
+{
+    uint64_t uid = (uint64_t)json_integer_value(json_object_get(u, "id"));
+    uint64_t org = (uint64_t)json_integer_value(json_object_get(u, "org_id"));
+    json_int_t failed = json_integer_value(json_object_get(u, "failed")) + 1;
+    *locked = 0;
+    if (json_object_set_new(u, "failed", json_integer(failed)))
+        return STORE_NOMEM;
+    int rc = store_audit_add(s, txn, at, actor, org, action, uid);
+    if (!rc && failed >= STORE_USER_LOCK_AFTER) {
+        json_object_set_new(u, "locked", json_true());
+        *locked = 1;
+        rc = store_audit_add(s, txn, at, actor, org, "account_locked", uid);
+        if (!rc)
+            rc = store_session_delete_user(s, txn, uid, NULL);
+    }
+    return rc ? rc : store_user_put(s, txn, u);
 }

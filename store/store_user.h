@@ -24,6 +24,13 @@ int store_user_by_username(store *s, MDB_txn *txn, const char *username, uint64_
 int store_user_put(store *s, MDB_txn *txn, const json_t *user);
 /* Marks the user deleted, removes it from the indexes and ends its sessions. */
 int store_user_delete(store *s, MDB_txn *txn, uint64_t id, const char *deleted_at);
+#define STORE_USER_LOCK_AFTER 5
+
+/* Records one failed password check on the live user record `u` (modified and stored): counts it,
+ * audits `action` (actor `actor`, 0 for nobody signed in) and, at STORE_USER_LOCK_AFTER failures in a
+ * row, locks the account, audits the lockout and ends all its sessions. *locked tells which. */
+int store_user_fail(store *s, MDB_txn *txn, json_t *u, const char *at, uint64_t actor, const char *action,
+                    int *locked);
 /* One page of an organisation's live users in user-name order, starting after user name `after`
  * (NULL: from the start). *items is a new array of user records; *next is a malloc'd cursor or NULL;
  * *total counts all of the organisation's live users. */
