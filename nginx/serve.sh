@@ -77,13 +77,14 @@ stop() {
 }
 trap stop INT TERM
 
-"$BIN/connectd" --data "$DATA" --socket "$SOCKET" --workers "$WORKERS" --threads "$THREADS" \
+# Own sessions (setsid): Ctrl-C reaches only this script, which then stops nginx and connectd in order.
+setsid "$BIN/connectd" --data "$DATA" --socket "$SOCKET" --workers "$WORKERS" --threads "$THREADS" \
   --access-log "$LOG/access.log" 2>>"$LOG/connectd.log" &
 CONNECTD_PID=$!
 for _ in $(seq 1 100); do [ -S "$SOCKET" ] && break; sleep 0.05; done
 [ -S "$SOCKET" ] || { echo "serve.sh: connectd did not start; see $LOG/connectd.log" >&2; tail -5 "$LOG/connectd.log" >&2; stop; }
 
-"$NGINX_BIN" -p "$RUN" -c "$RUN/nginx.conf" -e "$LOG/nginx-error.log" &
+setsid "$NGINX_BIN" -p "$RUN" -c "$RUN/nginx.conf" -e "$LOG/nginx-error.log" &
 NGINX_PID=$!
 up=0
 for _ in $(seq 1 100); do
