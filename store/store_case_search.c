@@ -160,7 +160,8 @@ static int search_name(store *s, MDB_txn *txn, const case_query *q, idset *set)
             len += l;
         }
         if (len)
-            rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + len, 0, q, &query, set);
+            /* A one-word query is the scanned prefix itself: every entry matches, no check needed. */
+            rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + len, 0, q, query.n == 1 ? NULL : &query, set);
     }
     return rc;
 }
