@@ -1,0 +1,39 @@
+/*
+ * calendar.h - working days in England and Wales: Monday to Friday, less bank holidays.
+ *
+ * Bank holidays come from a file in the format of GOV.UK's bank-holidays.json (the division
+ * "england-and-wales" is read; `store/bank-holidays.json` ships 2018-2027). The calendar covers the
+ * years from its first to its last bank holiday; a computation that needs a day after the last
+ * covered year says so (`beyond`) instead of guessing, because bank holidays are not known that far
+ * ahead. Dates are "YYYY-MM-DD" strings throughout.
+ */
+#ifndef CONNECT_CALENDAR_H
+#define CONNECT_CALENDAR_H
+
+#include <stddef.h>
+
+typedef struct {
+    size_t n;
+    long *holidays; /* day numbers (days since 1970-01-01), sorted, unique */
+    int first_year, last_year;
+} calendar;
+
+/* Parses GOV.UK bank-holidays.json text. 0 on success; otherwise -1 with a sentence in err. */
+int calendar_parse(const char *json, size_t len, calendar *out, char *err, size_t errcap);
+int calendar_load_file(const char *path, calendar *out, char *err, size_t errcap);
+void calendar_free(calendar *c);
+
+/* Day number of a YYYY-MM-DD date (-1 when it is not a real date) and back. */
+long calendar_day(const char *date);
+void calendar_date(long day, char out[11]);
+
+/* 1 for a working day, 0 for a weekend or bank holiday. */
+int calendar_is_working_day(const calendar *c, long day);
+/* The date n (>= 0) working days after `from` (n = 0: `from` itself when it is a working day, else
+ * the next one). *beyond is set when the answer lies after the last covered year. 0, or -1 when
+ * `from` is not a date. */
+int calendar_add_working_days(const calendar *c, const char *from, int n, char out[11], int *beyond);
+/* Working days after `from` up to and including `to` (0 when to <= from); *beyond as above. */
+long calendar_working_days_between(const calendar *c, const char *from, const char *to, int *beyond);
+
+#endif
