@@ -1,6 +1,7 @@
 /* auth_password.c - argon2id hashing and the password policy. */
 #include "auth_password.h"
 #include "auth_random.h"
+#include "data_path.h"
 
 #include <argon2.h>
 #include <ctype.h>
@@ -9,9 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
-#include <libgen.h>
-#include <limits.h>
+
 
 static char **common;      /* sorted, lower case */
 static size_t common_n;
@@ -172,24 +171,5 @@ const char *auth_password_policy(const char *pwd, const char *username)
 
 int auth_common_find(char *out, size_t cap)
 {
-    const char *root = getenv("CONNECT_ROOT");
-    if (root && *root) {
-        snprintf(out, cap, "%s/auth/common-passwords.txt", root);
-        if (access(out, R_OK) == 0)
-            return 0;
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        const char *dir = dirname(exe);
-        static const char *const rel[] = {"/../auth/common-passwords.txt", "/../../auth/common-passwords.txt"};
-        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-            snprintf(out, cap, "%s%s", dir, rel[i]);
-            if (access(out, R_OK) == 0)
-                return 0;
-        }
-    }
-    snprintf(out, cap, "auth/common-passwords.txt");
-    return access(out, R_OK) == 0 ? 0 : -1;
+    return data_path("auth/common-passwords.txt", out, cap);
 }

@@ -31,8 +31,7 @@ int auth_password_needs_rehash(const char *encoded);
 /* Loads the common-password list (one per line, '#' comments) from `path`. Call once at start-up,
  * before threads. 0 on success. */
 int auth_common_load(const char *path);
-/* Finds auth/common-passwords.txt: $CONNECT_ROOT/auth/..., else beside the program (../auth or
- * ../../auth from its directory), else ./auth/.... Writes the path into out; 0 when found. */
+/* Finds the shipped auth/common-passwords.txt (see data_path.h); 0 when found. */
 int auth_common_find(char *out, size_t cap);
 /* Number of entries loaded (for tests). */
 size_t auth_common_count(void);

@@ -195,3 +195,24 @@ long calendar_working_days_between(const calendar *c, const char *from, const ch
     *beyond = !covered(c, b);
     return n;
 }
+
+#define CALENDAR_KEY "calendar"
+
+int store_calendar_put(store *s, MDB_txn *txn, const char *json, size_t len, char *err, size_t errcap)
+{
+    calendar c;
+    if (calendar_parse(json, len, &c, err, errcap))
+        return STORE_CORRUPT;
+    calendar_free(&c);
+    MDB_val k = {strlen(CALENDAR_KEY), CALENDAR_KEY}, v = {len, (void *)json};
+    return mdb_put(txn, store_dbi(s, DB_META), &k, &v, 0);
+}
+
+int store_calendar_get(store *s, MDB_txn *txn, calendar *out, char *err, size_t errcap)
+{
+    MDB_val k = {strlen(CALENDAR_KEY), CALENDAR_KEY}, v;
+    int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
+    if (rc)
+        return rc;
+    return calendar_parse(v.mv_data, v.mv_size, out, err, errcap) ? STORE_CORRUPT : 0;
+}

@@ -36,4 +36,13 @@ int calendar_add_working_days(const calendar *c, const char *from, int n, char o
 /* Working days after `from` up to and including `to` (0 when to <= from); *beyond as above. */
 long calendar_working_days_between(const calendar *c, const char *from, const char *to, int *beyond);
 
+/* ---- the calendar in the store (meta key "calendar": the imported JSON text) ---- */
+
+#include "store.h"
+
+/* Validates and stores the JSON text as the calendar (inside a write transaction). */
+int store_calendar_put(store *s, MDB_txn *txn, const char *json, size_t len, char *err, size_t errcap);
+/* Loads the stored calendar; MDB_NOTFOUND when none was imported. */
+int store_calendar_get(store *s, MDB_txn *txn, calendar *out, char *err, size_t errcap);
+
 #endif

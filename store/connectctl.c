@@ -7,6 +7,7 @@
  *                                  [--team TEAM] --password-stdin
  *   connectctl --data DIR seed-demo
  *   connectctl --data DIR backup DEST
+ *   connectctl --data DIR calendar import FILE   (GOV.UK bank-holidays.json; init stores the shipped one)
  *   connectctl --data DIR gen-cases --count N [--councils 100] [--seed S]   (synthetic cases for benchmarks)
  *   connectctl --data DIR check
  *
@@ -25,7 +26,9 @@
 
 #include "auth_jwt.h"
 #include "auth_password.h"
+#include "calendar.h"
 #include "case_gen.h"
+#include "data_path.h"
 #include "demo.h"
 #include "store.h"
 #include "store_audit.h"
@@ -76,6 +79,80 @@ static int open_store(const char *data, store **s)
     return 0;
 }
 
+typedef struct {
+    char *json;
+    size_t len;
+    int only_if_missing;
+    int skipped; /* out */
+    char err[256];
+} calendar_ctx;
+
+static int calendar_write(store *s, MDB_txn *txn, void *arg)
+{
+    calendar_ctx *c = arg;
+    c->skipped = 0;
+    if (c->only_if_missing) {
+        MDB_val k = {8, "calendar"}, v;
+        if (mdb_get(txn, store_dbi(s, DB_META), &k, &v) == 0) {
+            c->skipped = 1;
+            return 0;
+        }
+    }
+    return store_calendar_put(s, txn, c->json, c->len, c->err, sizeof c->err);
+}
+
+/* Reads a bank-holidays file (at most 16 MiB) into c->json. */
+static int read_file(const char *path, calendar_ctx *c)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    c->json = malloc(16u << 20);
+    c->len = c->json ? fread(c->json, 1, 16u << 20, f) : 0;
+    int bad = !c->json || ferror(f) || !feof(f);
+    fclose(f);
+    return bad ? -1 : 0;
+}
+
+/* Stores the calendar from `path`; with only_if_missing, keeps one already imported. */
+static int import_calendar(store *s, const char *path, int only_if_missing)
+{
+    calendar_ctx c = {.only_if_missing = only_if_missing};
+    if (read_file(path, &c)) {
+        free(c.json);
+        return die("cannot read %s (a GOV.UK bank-holidays.json file, at most 16 MiB)", path);
+    }
+    int rc = store_write(s, calendar_write, &c);
+    free(c.json);
+    if (rc == STORE_CORRUPT)
+        return die("%s: %s", path, c.err);
+    if (rc)
+        return die("cannot store the calendar: %s", store_strerror(rc));
+    return 0;
+}
+
+static int cmd_calendar_import(const char *data, const char *path)
+{
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    int rc = import_calendar(s, path, 0);
+    if (!rc) {
+        MDB_txn *txn;
+        calendar c;
+        char err[256];
+        if (store_read_begin(s, &txn) == 0) {
+            if (store_calendar_get(s, txn, &c, err, sizeof err) == 0) {
+                printf("%zu bank holidays, %d to %d\n", c.n, c.first_year, c.last_year);
+                calendar_free(&c);
+            }
+            store_read_end(s, txn);
+        }
+    }
+    store_close(s);
+    return rc;
+}
+
 static int cmd_init(const char *data)
 {
     if (mkdir(data, 0700) != 0 && errno != EEXIST)
@@ -90,8 +167,12 @@ static int cmd_init(const char *data)
     store *s;
     if (open_store(data, &s))
         return 1;
+    /* The shipped England and Wales bank holidays, unless a calendar was imported already. */
+    char cal[PATH_MAX];
+    int rc = data_path("store/bank-holidays.json", cal, sizeof cal) ? die("cannot find store/bank-holidays.json")
+                                                                    : import_calendar(s, cal, 1);
     store_close(s);
-    return 0;
+    return rc;
 }
 
 typedef struct {
@@ -373,6 +454,8 @@ int main(int argc, char **argv)
         return cmd_seed_demo(data);
     if (strcmp(cmd, "backup") == 0 && argc > 4)
         return cmd_backup(data, argv[4]);
+    if (strcmp(cmd, "calendar") == 0 && argc > 5 && strcmp(argv[4], "import") == 0)
+        return cmd_calendar_import(data, argv[5]);
     if (strcmp(cmd, "gen-cases") == 0)
         return cmd_gen_cases(data, argc - 4, argv + 4);
     if (strcmp(cmd, "check") == 0)
