@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_queue.h"
 #include "case_update.h"
 #include "case_view.h"
 #include "json_in.h"
@@ -185,6 +186,7 @@ void h_case_doc_get(http_req *r, const uint64_t *ids)
     if (rc == 0) {
         /* Stream straight from the map while the read transaction keeps the bytes valid. */
         disposition(r, json_string_value(json_object_get(doc, "filename")) ?: "document");
+        audit_queue_add(r->now, r->uid, r->org_id, "document_downloaded", ids[1]);
         http_reply_bytes(r, 200, json_string_value(json_object_get(doc, "content_type")), data, len);
     }
     store_read_end(r->st, txn);

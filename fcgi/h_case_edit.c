@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_queue.h"
 #include "case_input.h"
 #include "case_update.h"
 #include "case_view.h"
@@ -371,6 +372,7 @@ void h_case_history(http_req *r, const uint64_t *ids)
     if (rc) {
         http_store_error(r, rc);
     } else {
+        audit_queue_add(r->now, r->uid, r->org_id, "case_history_viewed", ids[0]);
         char next_s[24];
         snprintf(next_s, sizeof next_s, "%" PRIu64, next);
         http_reply(r, 200, json_pack("{s:O,s:o,s:I}", "items", items, "next_cursor",

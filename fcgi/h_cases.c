@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_queue.h"
 #include "case_gen.h"
 #include "case_input.h"
 #include "case_update.h"
@@ -340,8 +341,6 @@ void h_cases_list(http_req *r, const uint64_t *ids)
         json_t *rec;
         rc = store_case_get(r->st, txn, direct, &rec);
         if (rc == 0) {
-            const json_t *pa = json_object_get(rec, "principal");
-            (void)pa;
             int pass = case_in_scope(r, rec) && (!q.before || direct < q.before) &&
                        (!q.status || case_enum_code(case_statuses, json_string_value(json_object_get(rec, "status"))) == q.status) &&
                        (!q.legislation || case_enum_code(case_legislations, json_string_value(json_object_get(rec, "legislation"))) == q.legislation) &&
@@ -375,6 +374,9 @@ void h_cases_list(http_req *r, const uint64_t *ids)
         http_store_error(r, rc);
         goto out;
     }
+    /* The cases disclosed in the list (names and dates of birth are shown), in one event. */
+    if (n)
+        audit_queue_add_many(r->now, r->uid, r->org_id, "cases_listed", found, n);
     char next_s[24];
     snprintf(next_s, sizeof next_s, "%" PRIu64, next);
     http_reply(r, 200, json_pack("{s:O,s:o,s:I}", "items", items, "next_cursor", next ? json_string(next_s) : json_null(),
@@ -399,8 +401,10 @@ void h_case_get(http_req *r, const uint64_t *ids)
         return;
     json_t *view = case_view_take(r->st, txn, rec);
     store_read_end(r->st, txn);
-    if (view)
+    if (view) {
+        audit_queue_add(r->now, r->uid, r->org_id, "case_viewed", ids[0]);
         http_reply(r, 200, view);
+    }
     else
         http_error(r, 500, "internal", "Out of memory.", NULL);
 }

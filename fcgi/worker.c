@@ -15,6 +15,7 @@
 #include <fcgiapp.h>
 
 #include "access_log.h"
+#include "audit_queue.h"
 #include "http.h"
 #include "router.h"
 #include "store.h"
@@ -100,9 +101,14 @@ int worker_run(const worker_config *cfg)
         return 1;
     }
     store_reader_check(st);
+    if (audit_queue_start(st)) {
+        store_close(st);
+        return 1;
+    }
     int n = cfg->threads > 0 ? cfg->threads : 4;
     pthread_t *threads = calloc((size_t)n, sizeof *threads);
     if (!threads) {
+        audit_queue_stop();
         store_close(st);
         return 1;
     }
@@ -114,6 +120,7 @@ int worker_run(const worker_config *cfg)
             threads[i] = 0;
     if (!started) {
         free(threads);
+        audit_queue_stop();
         store_close(st);
         return 1;
     }
@@ -132,9 +139,11 @@ int worker_run(const worker_config *cfg)
             unfinished++;
     if (unfinished) {
         fprintf(stderr, "worker %d: %d threads did not finish in time\n", getpid(), unfinished);
+        audit_queue_stop();
         _exit(0); /* the store cannot be closed under running threads; LMDB needs no close to be safe */
     }
     free(threads);
+    audit_queue_stop();
     store_close(st);
     return 0;
 }

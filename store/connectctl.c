@@ -9,6 +9,7 @@
  *   connectctl --data DIR backup DEST
  *   connectctl --data DIR calendar import FILE   (GOV.UK bank-holidays.json; init stores the shipped one)
  *   connectctl --data DIR gen-cases --count N [--councils 100] [--seed S]   (synthetic cases for benchmarks)
+ *   connectctl --data DIR audit tail [N]   (the newest N audit events, newest first, as JSON lines)
  *   connectctl --data DIR check
  *
  * Exit 0 on success; otherwise non-zero with a one-line reason on stderr.
@@ -388,6 +389,38 @@ static int check_users(store *s, MDB_txn *txn, size_t *live)
     return problems;
 }
 
+/* The newest N audit events, newest first, one JSON object per line. */
+static int cmd_audit_tail(const char *data, const char *n_s)
+{
+    char *end;
+    unsigned long n = n_s ? strtoul(n_s, &end, 10) : 20;
+    if (n_s && (*end || n == 0 || n > 100000))
+        return die("audit tail takes a count from 1 to 100000");
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    MDB_txn *txn;
+    json_t *events = NULL;
+    int rc = store_read_begin(s, &txn);
+    if (!rc) {
+        rc = store_audit_recent(s, txn, NULL, n, &events);
+        store_read_end(s, txn);
+    }
+    store_close(s);
+    if (rc)
+        return die("cannot read the audit log: %s", store_strerror(rc));
+    size_t i;
+    json_t *ev;
+    json_array_foreach(events, i, ev) {
+        char *line = json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS);
+        if (line)
+            puts(line);
+        free(line);
+    }
+    json_decref(events);
+    return 0;
+}
+
 static int cmd_check(const char *data)
 {
     store *s;
@@ -458,6 +491,8 @@ int main(int argc, char **argv)
         return cmd_calendar_import(data, argv[5]);
     if (strcmp(cmd, "gen-cases") == 0)
         return cmd_gen_cases(data, argc - 4, argv + 4);
+    if (strcmp(cmd, "audit") == 0 && argc > 4 && strcmp(argv[4], "tail") == 0)
+        return cmd_audit_tail(data, argc > 5 ? argv[5] : NULL);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(data);
     return die("unknown command %s", cmd);
