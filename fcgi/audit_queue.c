@@ -76,13 +76,8 @@ typedef struct {
 static int batch_write(store *s, MDB_txn *txn, void *arg)
 {
     batch *b = arg;
-    for (size_t i = 0; i < b->n; i++) {
-        /* append sets seq/prev/hash on the event; a retried batch recomputes them */
-        int rc = store_audit_append(s, txn, b->ev[i]);
-        if (rc)
-            return rc;
-    }
-    return 0;
+    /* sets seq/prev/hash on each event; a retried batch recomputes them */
+    return store_audit_append_many(s, txn, b->ev, b->n);
 }
 
 /* Takes the queue and writes it; events go back to the front of the queue if the write fails. */

@@ -33,10 +33,10 @@ static int event_hash(json_t *event, const char *prev, char out[65])
     return 0;
 }
 
-int store_audit_append(store *s, MDB_txn *txn, json_t *event)
+/* The chain's last hash into prev (64 zeros when empty). */
+static int last_hash(store *s, MDB_txn *txn, char prev[65])
 {
-    char prev[65];
-    snprintf(prev, sizeof prev, "%s", ZERO_HASH);
+    snprintf(prev, 65, "%s", ZERO_HASH);
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn, store_dbi(s, DB_AUDIT), &cur);
     if (rc)
@@ -56,28 +56,49 @@ int store_audit_append(store *s, MDB_txn *txn, json_t *event)
         rc = 0;
     }
     mdb_cursor_close(cur);
-    if (rc)
-        return rc;
-    uint64_t seq;
-    if ((rc = store_seq_next(s, txn, "audit", &seq)))
-        return rc;
-    char hash[65];
-    if (json_object_set_new(event, "seq", json_integer((json_int_t)seq)) ||
-        json_object_set_new(event, "prev", json_string(prev)))
-        return STORE_NOMEM;
-    if ((rc = event_hash(event, prev, hash)))
-        return rc;
-    if (json_object_set_new(event, "hash", json_string(hash)))
-        return STORE_NOMEM;
-    unsigned char key[8];
-    store_key_u64(key, seq);
-    char *text = json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS);
-    if (!text)
-        return STORE_NOMEM;
-    MDB_val nk = {8, key}, nv = {strlen(text), text};
-    rc = mdb_put(txn, store_dbi(s, DB_AUDIT), &nk, &nv, MDB_APPEND);
-    free(text);
     return rc;
+}
+
+int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_t n)
+{
+    if (n == 0)
+        return 0;
+    char prev[65], hash[65];
+    int rc = last_hash(s, txn, prev);
+    uint64_t seq = 0;
+    if (!rc)
+        rc = store_u64_get(s, txn, DB_META, "seq:audit", 9, &seq);
+    if (rc == MDB_NOTFOUND)
+        rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        json_t *event = events[i];
+        seq++;
+        json_object_del(event, "hash");
+        if (json_object_set_new(event, "seq", json_integer((json_int_t)seq)) ||
+            json_object_set_new(event, "prev", json_string(prev)))
+            return STORE_NOMEM;
+        if ((rc = event_hash(event, prev, hash)))
+            return rc;
+        if (json_object_set_new(event, "hash", json_string(hash)))
+            return STORE_NOMEM;
+        char *text = json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS);
+        if (!text)
+            return STORE_NOMEM;
+        unsigned char key[8];
+        store_key_u64(key, seq);
+        MDB_val k = {8, key}, v = {strlen(text), text};
+        rc = mdb_put(txn, store_dbi(s, DB_AUDIT), &k, &v, MDB_APPEND);
+        free(text);
+        memcpy(prev, hash, 65);
+    }
+    if (!rc)
+        rc = store_u64_put(s, txn, DB_META, "seq:audit", 9, seq, 0);
+    return rc;
+}
+
+int store_audit_append(store *s, MDB_txn *txn, json_t *event)
+{
+    return store_audit_append_many(s, txn, &event, 1);
 }
 
 int store_audit_verify(store *s, MDB_txn *txn, uint64_t *count, uint64_t *bad_seq)

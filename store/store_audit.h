@@ -13,6 +13,9 @@
 
 /* Appends `event` (modified in place: seq, prev and hash are set). Inside a write transaction. */
 int store_audit_append(store *s, MDB_txn *txn, json_t *event);
+/* Appends n events in order (each modified like store_audit_append), reading the chain's end and the
+ * sequence once: the way to write a batch. */
+int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_t n);
 /* Convenience: appends {"at","actor","org","action","target"} (0 ids are stored as null). */
 int store_audit_add(store *s, MDB_txn *txn, const char *at, uint64_t actor, uint64_t org, const char *action,
                     uint64_t target);
