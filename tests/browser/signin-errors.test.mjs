@@ -31,21 +31,3 @@ test('unknown user, then too many attempts: each with a plain message', async ()
   await waitForHeading(page, 'Sign in to Connect');
   assertClean();
 });
-
-test('expired temporary password and a server fault are explained (answers stubbed in the browser)', async () => {
-  const { page, assertClean } = await newPage(browser);
-  let answer = { status: 401, body: { error: { code: 'temporary_password_expired', message: 'x', field: null } } };
-  await page.route('**/api/auth/login', (route) => route.fulfill({
-    status: answer.status,
-    contentType: answer.body ? 'application/json' : 'text/html',
-    body: answer.body ? JSON.stringify(answer.body) : '<html><body>Bad gateway</body></html>',
-  }));
-  await signIn(page, stack.base, 'nfc.user', 'an old temporary one');
-  const summary = page.locator('.error-summary');
-  await waitForText(summary, 'Your temporary password has expired');
-  answer = { status: 502, body: null };
-  await page.waitForSelector('#signin-form:not([aria-busy])');
-  await signIn(page, stack.base, 'nfc.user', 'whatever', { goto: false });
-  await waitForText(summary, 'Sorry, the service is unavailable');
-  assertClean();
-});
