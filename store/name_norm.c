@@ -218,6 +218,33 @@ int name_match(const name_tokens *query, const name_tokens *name)
     return match_runs(query, prefix_in_tokens, name);
 }
 
+int name_match_list_fuzzy(const name_tokens *query, const char *list, size_t len, char sep)
+{
+    if (query->n == 0)
+        return 0;
+    for (size_t i = 0; i < query->n; i++) {
+        const char *q = query->tok[i];
+        size_t ql = strlen(q);
+        int cap = ql < 4 ? 0 : ql <= 6 ? 1 : 2, found = 0;
+        size_t start = 0;
+        for (size_t j = 0; j <= len && !found; j++) {
+            if (j != len && list[j] != sep)
+                continue;
+            size_t tl = j - start;
+            char tok[NAME_TOKEN_MAX + 1];
+            if (tl > NAME_TOKEN_MAX)
+                tl = NAME_TOKEN_MAX;
+            memcpy(tok, list + start, tl);
+            tok[tl] = '\0';
+            start = j + 1;
+            found = (tl >= ql && memcmp(tok, q, ql) == 0) || (cap && name_distance(q, tok, cap) <= cap);
+        }
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
 int name_match_list(const name_tokens *query, const char *list, size_t len, char sep)
 {
     token_list t = {list, len, sep};

@@ -33,6 +33,10 @@ void name_tokenize(const char *in, int joined, name_tokens *t);
 int name_match(const name_tokens *query, const name_tokens *name);
 /* The same against a name held as tokens separated by `sep` (as the search index stores them). */
 int name_match_list(const name_tokens *query, const char *list, size_t len, char sep);
+/* The spelling-tolerant fallback: every query token of 4 or more characters is within a small edit
+ * distance (1 up to 6 characters, else 2; a swap of neighbours counts as one) of some name token, or
+ * begins one; shorter query tokens must begin a name token. */
+int name_match_list_fuzzy(const name_tokens *query, const char *list, size_t len, char sep);
 /* Levenshtein distance between two folded strings, capped at `cap`+1 (for the duplicate check). */
 int name_distance(const char *a, const char *b, int cap);
 

@@ -102,9 +102,12 @@ static void idset_page(idset *s, const case_query *q, uint64_t *ids, size_t *n, 
 
 /* Walks every entry of db whose key starts with prefix, adding the case ids that pass. The case id
  * sits at key offset `id_at` (from the end of the prefix when id_from_prefix_end, else fixed). */
+#define FUZZY_SCAN_MAX 200000 /* entries a spelling-tolerant scan may visit */
+
 static int scan_prefix(store *s, MDB_txn *txn, store_db db, const unsigned char *prefix, size_t plen, int exact_token,
-                       const case_query *q, const name_tokens *query, idset *out)
+                       const case_query *q, const name_tokens *query, int fuzzy, idset *out)
 {
+    size_t visited = 0;
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn, store_dbi(s, db), &cur);
     if (rc)
@@ -123,7 +126,10 @@ static int scan_prefix(store *s, MDB_txn *txn, store_db db, const unsigned char 
             continue;
         if (!tuple_passes(q, &t))
             continue;
-        if (query && !(t.rest && name_match_list(query, t.rest, t.rest_len, 0x1f)))
+        if (fuzzy && ++visited > FUZZY_SCAN_MAX)
+            break;
+        if (query && !(t.rest && (fuzzy ? name_match_list_fuzzy(query, t.rest, t.rest_len, 0x1f)
+                                        : name_match_list(query, t.rest, t.rest_len, 0x1f))))
             continue;
         if ((rc = idset_add(out, id)))
             break;
@@ -161,7 +167,16 @@ static int search_name(store *s, MDB_txn *txn, const case_query *q, idset *set)
         }
         if (len)
             /* A one-word query is the scanned prefix itself: every entry matches, no check needed. */
-            rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + len, 0, q, query.n == 1 ? NULL : &query, set);
+            rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + len, 0, q, query.n == 1 ? NULL : &query, 0, set);
+    }
+    /* Nothing spelled that way: try spellings a letter or two apart ("Mohamed" for "Mohammed",
+     * "Hussien" for "Hussein"), among names sharing the first three letters of the longest word. */
+    size_t ll = strlen(query.tok[longest]);
+    if (!rc && set->n == 0 && ll >= 4) {
+        unsigned char prefix[8 + 3];
+        store_key_u64(prefix, q->scope);
+        memcpy(prefix + 8, query.tok[longest], 3);
+        rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, sizeof prefix, 0, q, &query, 1, set);
     }
     return rc;
 }
@@ -263,13 +278,13 @@ int store_case_search(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids
         rc = search_name(s, txn, q, &set);
     } else if (q->kind == CASEQ_DOB) {
         memcpy(prefix + 8, q->dob, 8);
-        rc = scan_prefix(s, txn, DB_CASE_DOB, prefix, 16, 0, q, NULL, &set);
+        rc = scan_prefix(s, txn, DB_CASE_DOB, prefix, 16, 0, q, NULL, 0, &set);
     } else if (q->kind == CASEQ_HOREF) {
         size_t l = strlen(q->text);
         if (l == 0 || l > 31)
             return 0;
         memcpy(prefix + 8, q->text, l);
-        rc = scan_prefix(s, txn, DB_CASE_HOREF, prefix, 8 + l, 1, q, NULL, &set);
+        rc = scan_prefix(s, txn, DB_CASE_HOREF, prefix, 8 + l, 1, q, NULL, 0, &set);
     }
     if (!rc)
         idset_page(&set, q, ids, n, total, next);

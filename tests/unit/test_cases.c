@@ -157,6 +157,12 @@ static void search_by_name_dob_scope(void **state)
     assert_int_equal(ids[0], mc);
     case_query many = {.scope = 1, .kind = CASEQ_NAME, .text = "mc donald", .limit = 10};
     assert_int_equal(search(f->s, &many, ids, &total, &next), 1);
+    uint64_t mh = add_case(f->s, 1, "Mohammed", "Hussein", "1981-04-04", "open_referral", 7);
+    case_query typo = {.scope = 1, .kind = CASEQ_NAME, .text = "mohamed hussien", .limit = 10};
+    assert_int_equal(search(f->s, &typo, ids, &total, &next), 1); /* spelled a letter or two apart */
+    assert_int_equal(ids[0], mh);
+    case_query far = {.scope = 1, .kind = CASEQ_NAME, .text = "mohamed hassan", .limit = 10};
+    assert_int_equal(search(f->s, &far, ids, &total, &next), 0); /* "hassan" is not "hussein" */
     case_query st = {.scope = 1, .kind = CASEQ_NAME, .text = "mensah", .status = 1, .limit = 10}; /* open_referral */
     assert_int_equal(search(f->s, &st, ids, &total, &next), 0);
 }
