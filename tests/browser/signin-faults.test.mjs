@@ -1,4 +1,4 @@
-// Sign-in faults made for real, not stubbed: a temporary password older than 7 days (on connectd's
+// Sign-in faults made for real, not faked: a temporary password older than 7 days (on connectd's
 // test clock) and connectd unreachable behind nginx (nginx answers 503 in the API's JSON shape). The
 // person sees a plain sentence each time.
 import { test, before, after } from 'node:test';

@@ -72,31 +72,7 @@ static void distance(void **state)
     assert_int_equal(name_distance("smith", "jones", 2), 3);     /* capped at cap + 1 */
 }
 
-typedef struct {
-    char dir[64];
-    store *s;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/connect-cases-XXXXXX");
-    if (!mkdtemp(f->dir) || store_open(&f->s, f->dir, NULL))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    store_close(f->s);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    int rc = system(cmd);
-    free(f);
-    return rc;
-}
+#include "store_fixture.h"
 
 typedef struct {
     json_t *rec;

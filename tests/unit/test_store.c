@@ -20,33 +20,7 @@
 #include "store_session.h"
 #include "store_user.h"
 
-typedef struct {
-    char dir[64];
-    store *s;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/connect-store-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    if (store_open(&f->s, f->dir, NULL))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    store_close(f->s);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    int rc = system(cmd);
-    free(f);
-    return rc;
-}
+#include "store_fixture.h"
 
 /* ---- helpers run as write callbacks ---- */
 

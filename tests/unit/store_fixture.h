@@ -1,0 +1,41 @@
+/* store_fixture.h - a fresh store in a temporary directory for each cmocka test (header-only: each
+ * test program includes it once). */
+#ifndef CONNECT_STORE_FIXTURE_H
+#define CONNECT_STORE_FIXTURE_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store.h"
+
+typedef struct {
+    char dir[64];
+    store *s;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/connect-unit-XXXXXX");
+    if (!mkdtemp(f->dir) || store_open(&f->s, f->dir, NULL)) {
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    store_close(f->s);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc;
+}
+
+#endif
