@@ -1,6 +1,7 @@
 // Home: who is signed in, for which organisation, and where to go next.
-import { h, summaryRow } from '../dom.js';
-import { orgKindLabel, roleLabel, isAdmin, isNetworkAdmin, canSeeCases, canEditCases } from '../labels.js';
+import { h } from '../dom.js';
+import { accountRows } from '../account.js';
+import { isAdmin, isNetworkAdmin, canSeeCases, canEditCases } from '../labels.js';
 
 export async function renderHome(section, ctx) {
   const user = ctx.user;
@@ -35,13 +36,7 @@ export async function renderHome(section, ctx) {
     h('div', { class: 'columns' },
       h('div', { class: 'columns__main' },
         h('h2', { class: 'heading-m' }, 'Your account'),
-        h('dl', { class: 'summary-list', id: 'home-summary' },
-          summaryRow('Name', user.name || ''),
-          summaryRow('User name', user.username || ''),
-          summaryRow('Role', roleLabel(user.role)),
-          summaryRow('Organisation', org.name || ''),
-          summaryRow('Organisation type', orgKindLabel(org.kind)),
-          summaryRow('Team', user.team ? user.team : 'No team'))),
+        h('dl', { class: 'summary-list', id: 'home-summary' }, ...accountRows(user))),
       h('div', { class: 'columns__side' },
         h('h2', { class: 'heading-m' }, 'What you can do'),
         h('ul', { class: 'cards' }, cards))));

@@ -1,11 +1,10 @@
 // My profile: the signed-in user's details and the change-password form.
 import { h, summaryRow } from '../dom.js';
-import { orgKindLabel, roleLabel } from '../labels.js';
+import { accountRows } from '../account.js';
 import { changePasswordForm } from './password.js';
 
 export async function renderProfile(section, ctx) {
   const user = ctx.user;
-  const org = user.org || {};
   const form = changePasswordForm({
     id: 'password-form',
     onChanged: async () => {
@@ -17,12 +16,7 @@ export async function renderProfile(section, ctx) {
   section.append(
     h('h1', { class: 'heading-l' }, 'My profile'),
     h('dl', { class: 'summary-list', id: 'profile-summary' },
-      summaryRow('User name', user.username || ''),
-      summaryRow('Name', user.name || ''),
-      summaryRow('Role', roleLabel(user.role)),
-      summaryRow('Organisation', org.name || ''),
-      summaryRow('Organisation type', orgKindLabel(org.kind)),
-      summaryRow('Team', user.team ? user.team : 'No team'),
+      ...accountRows(user),
       summaryRow('Account', user.locked ? 'Locked' : 'Active'),
       summaryRow('Must change password', user.must_change_password ? 'Yes' : 'No')),
     h('div', { class: 'narrow' },
