@@ -308,10 +308,9 @@ void h_cases_list(http_req *r, const uint64_t *ids)
             goto out;
         }
     }
-    uint64_t direct = 0;
     if (text && *text) {
-        if ((direct = parse_connect_id(text))) {
-            /* handled below */
+        if ((q.id = parse_connect_id(text))) {
+            q.kind = CASEQ_ID;
         } else if (parse_dob(text, q.dob) == 0) {
             q.kind = CASEQ_DOB;
         } else if (has_digit(text)) {
@@ -337,26 +336,7 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     }
     size_t n = 0, total = 0;
     uint64_t next = 0;
-    if (direct) {
-        json_t *rec;
-        rc = store_case_get(r->st, txn, direct, &rec);
-        if (rc == 0) {
-            int pass = case_in_scope(r, rec) && (!q.before || direct < q.before) &&
-                       (!q.status || case_enum_code(case_statuses, json_string_value(json_object_get(rec, "status"))) == q.status) &&
-                       (!q.legislation || case_enum_code(case_legislations, json_string_value(json_object_get(rec, "legislation"))) == q.legislation) &&
-                       (!q.caseworker || (uint64_t)json_integer_value(json_object_get(rec, "caseworker_id")) == q.caseworker) &&
-                       (!q.team || (json_string_value(json_object_get(rec, "team")) && strcmp(json_string_value(json_object_get(rec, "team")), q.team) == 0));
-            if (pass) {
-                found[n++] = direct;
-                total = 1;
-            }
-            json_decref(rec);
-        } else if (rc == MDB_NOTFOUND) {
-            rc = 0;
-        }
-    } else {
-        rc = store_case_search(r->st, txn, &q, found, &n, &total, &next);
-    }
+    rc = store_case_search(r->st, txn, &q, found, &n, &total, &next);
     case_ref_cache councils = {0}, users = {0};
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *rec;

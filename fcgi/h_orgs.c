@@ -69,20 +69,6 @@ static int org_write(store *s, MDB_txn *txn, void *arg)
     return rc;
 }
 
-/* Codes: 2-16 of A-Z 0-9, upper-cased in place. */
-static int valid_code(char *code)
-{
-    size_t n = strlen(code);
-    if (n < 2 || n > 16)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        code[i] = (char)toupper((unsigned char)code[i]);
-        if (!isupper((unsigned char)code[i]) && !isdigit((unsigned char)code[i]))
-            return 0;
-    }
-    return 1;
-}
-
 void h_orgs_create(http_req *r, const uint64_t *ids)
 {
     (void)ids;
@@ -102,7 +88,7 @@ void h_orgs_create(http_req *r, const uint64_t *ids)
     }
     char code[17], at[21];
     snprintf(code, sizeof code, "%s", code_in);
-    if (!valid_code(code)) {
+    if (!store_org_code_normalise(code)) {
         http_error(r, 422, "validation_failed", "A code has 2 to 16 letters or digits.", "code");
         goto out;
     }

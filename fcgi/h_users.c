@@ -74,21 +74,6 @@ int h_cursor_id(http_req *r, uint64_t *out)
     return 0;
 }
 
-/* User names: 3-64 of a-z 0-9 . _ -, starting with a letter or digit; lower-cased in place. */
-static int valid_username(char *u)
-{
-    size_t n = strlen(u);
-    if (n < 3 || n > 64)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        u[i] = (char)tolower((unsigned char)u[i]);
-        int c = (unsigned char)u[i];
-        if (!(islower(c) || isdigit(c) || ((c == '.' || c == '_' || c == '-') && i > 0)))
-            return 0;
-    }
-    return 1;
-}
-
 static int valid_role(const char *role) { return strcmp(role, "user") == 0 || strcmp(role, "admin") == 0; }
 
 void h_users_list(http_req *r, const uint64_t *ids)
@@ -116,7 +101,7 @@ void h_users_list(http_req *r, const uint64_t *ids)
         org = v;
     }
     char *cursor = http_query_get(r, "cursor");
-    if (cursor && (!*cursor || !valid_username(cursor))) {
+    if (cursor && (!*cursor || !store_user_name_normalise(cursor))) {
         free(cursor);
         http_error(r, 400, "invalid_field", "The cursor is not valid.", "cursor");
         return;
@@ -243,7 +228,7 @@ void h_users_create(http_req *r, const uint64_t *ids)
         goto out;
     char username[65];
     snprintf(username, sizeof username, "%s", username_in);
-    if (!valid_username(username)) {
+    if (!store_user_name_normalise(username)) {
         http_error(r, 422, "validation_failed",
                    "A user name has 3 to 64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit.",
                    "username");

@@ -175,6 +175,21 @@ static int person(idx_ctx *c, uint64_t scope, const json_t *p)
     return rc;
 }
 
+size_t case_tuple_of(const json_t *rec, unsigned char *out)
+{
+    const char *team = str(rec, "team");
+    out[0] = (unsigned char)case_enum_code(case_statuses, str(rec, "status"));
+    out[1] = (unsigned char)case_enum_code(case_legislations, str(rec, "legislation"));
+    store_key_u64(out + 2, (uint64_t)json_integer_value(json_object_get(rec, "caseworker_id")));
+    size_t tl = team ? strlen(team) : 0;
+    if (tl > 255)
+        tl = 255;
+    out[10] = (unsigned char)tl;
+    if (tl)
+        memcpy(out + 11, team, tl);
+    return 11 + tl;
+}
+
 int case_index_apply(store *s, MDB_txn *txn, const json_t *rec, int add)
 {
     idx_ctx c = {.s = s, .txn = txn, .add = add};
@@ -184,16 +199,7 @@ int case_index_apply(store *s, MDB_txn *txn, const json_t *rec, int add)
         return STORE_CORRUPT;
     const char *status = str(rec, "status"), *legislation = str(rec, "legislation"), *team = str(rec, "team");
     uint64_t worker = (uint64_t)json_integer_value(json_object_get(rec, "caseworker_id"));
-    c.tuple[0] = (unsigned char)case_enum_code(case_statuses, status);
-    c.tuple[1] = (unsigned char)case_enum_code(case_legislations, legislation);
-    store_key_u64(c.tuple + 2, worker);
-    size_t tl = team ? strlen(team) : 0;
-    if (tl > 255)
-        tl = 255;
-    c.tuple[10] = (unsigned char)tl;
-    if (tl)
-        memcpy(c.tuple + 11, team, tl);
-    c.tuple_len = 11 + tl;
+    c.tuple_len = case_tuple_of(rec, c.tuple);
     char worker_s[24];
     snprintf(worker_s, sizeof worker_s, "%" PRIu64, worker);
     const uint64_t scopes[2] = {council, 0};

@@ -30,6 +30,8 @@ int case_index_apply(store *s, MDB_txn *txn, const json_t *rec, int add);
 size_t case_count_key(unsigned char *out, uint64_t scope, char facet, const char *value);
 /* DB_CASE_FACET key prefix (scope | facet | value | 0); returns its length. */
 size_t case_facet_prefix(unsigned char *out, uint64_t scope, char facet, const char *value);
+/* The filter tuple of a record into out (CASE_TUPLE_MAX bytes); returns its length. */
+size_t case_tuple_of(const json_t *rec, unsigned char *out);
 /* Parses an entry value; -1 when malformed. */
 int case_tuple_parse(const void *data, size_t len, case_tuple *t);
 

@@ -202,14 +202,8 @@ static int cmd_org_add(const char *data, int argc, char **argv)
     if (nlen == 0 || nlen > 200)
         return die("--name must have 1 to 200 characters");
     char code[17];
-    size_t clen = strlen(code_in);
-    if (clen < 2 || clen > 16)
+    if (strlen(code_in) >= sizeof code || (snprintf(code, sizeof code, "%s", code_in), !store_org_code_normalise(code)))
         return die("--code must have 2 to 16 letters or digits");
-    for (size_t i = 0; i <= clen; i++) {
-        code[i] = (char)toupper((unsigned char)code_in[i]);
-        if (i < clen && !isupper((unsigned char)code[i]) && !isdigit((unsigned char)code[i]))
-            return die("--code must have 2 to 16 letters or digits");
-    }
     store *s;
     if (open_store(data, &s))
         return 1;
@@ -260,19 +254,12 @@ static int cmd_user_add(const char *data, int argc, char **argv)
     if (strcmp(role, "user") && strcmp(role, "admin"))
         return die("--role must be user or admin");
     char username[65], org_code[17];
-    size_t ulen = strlen(username_in), olen = strlen(org_in);
-    if (ulen < 3 || ulen > 64)
-        return die("--username must have 3 to 64 characters");
-    for (size_t i = 0; i <= ulen; i++) {
-        int ch = tolower((unsigned char)username_in[i]);
-        username[i] = (char)ch;
-        if (i < ulen && !(islower(ch) || isdigit(ch) || ((ch == '.' || ch == '_' || ch == '-') && i > 0)))
-            return die("--username may hold a-z, 0-9, '.', '_' and '-', starting with a letter or digit");
-    }
-    if (olen < 2 || olen > 16)
+    if (strlen(username_in) >= sizeof username ||
+        (snprintf(username, sizeof username, "%s", username_in), !store_user_name_normalise(username)))
+        return die("--username must have 3 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit");
+    if (strlen(org_in) >= sizeof org_code ||
+        (snprintf(org_code, sizeof org_code, "%s", org_in), !store_org_code_normalise(org_code)))
         return die("--org must be an organisation code");
-    for (size_t i = 0; i <= olen; i++)
-        org_code[i] = (char)toupper((unsigned char)org_in[i]);
     if (strlen(name) == 0 || strlen(name) > 200)
         return die("--name must have 1 to 200 characters");
     char *pw = NULL;

@@ -61,13 +61,14 @@ int store_doc_del(store *s, MDB_txn *txn, uint64_t doc_id);
 
 /* ---- search ---- */
 
-typedef enum { CASEQ_ALL, CASEQ_NAME, CASEQ_DOB, CASEQ_HOREF } caseq_kind;
+typedef enum { CASEQ_ALL, CASEQ_NAME, CASEQ_DOB, CASEQ_HOREF, CASEQ_ID } caseq_kind;
 
 typedef struct {
     uint64_t scope;         /* council id, or 0 for every council */
     caseq_kind kind;
     const char *text;       /* CASEQ_NAME: the name as typed; CASEQ_HOREF: the normalised reference */
     char dob[9];            /* CASEQ_DOB: YYYYMMDD */
+    uint64_t id;            /* CASEQ_ID: the Connect ID's number */
     int status;             /* case_statuses code, 0 any */
     int legislation;        /* case_legislations code, 0 any */
     uint64_t caseworker;    /* 0 any */

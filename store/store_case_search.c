@@ -270,6 +270,24 @@ int store_case_search(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids
         return 0;
     if (q->kind == CASEQ_ALL)
         return search_facet(s, txn, q, ids, n, total, next);
+    if (q->kind == CASEQ_ID) {
+        /* One record, held to the same scope and filters as every other search. */
+        json_t *rec;
+        int rc = store_case_get(s, txn, q->id, &rec);
+        if (rc)
+            return rc == MDB_NOTFOUND ? 0 : rc;
+        unsigned char tuple[CASE_TUPLE_MAX];
+        case_tuple t;
+        size_t tl = case_tuple_of(rec, tuple);
+        int pass = (!q->scope || (uint64_t)json_integer_value(json_object_get(rec, "council_id")) == q->scope) &&
+                   (!q->before || q->id < q->before) && case_tuple_parse(tuple, tl, &t) == 0 && tuple_passes(q, &t);
+        json_decref(rec);
+        if (pass) {
+            ids[(*n)++] = q->id;
+            *total = 1;
+        }
+        return 0;
+    }
     idset set = {0};
     int rc = 0;
     unsigned char prefix[8 + 32];

@@ -1,7 +1,21 @@
 /* store_org.c - organisations. */
 #include "store_org.h"
 
+#include <ctype.h>
 #include <string.h>
+
+int store_org_code_normalise(char *code)
+{
+    size_t n = strlen(code);
+    if (n < 2 || n > 16)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        code[i] = (char)toupper((unsigned char)code[i]);
+        if (!isupper((unsigned char)code[i]) && !isdigit((unsigned char)code[i]))
+            return 0;
+    }
+    return 1;
+}
 
 int store_org_create(store *s, MDB_txn *txn, const char *kind, const char *name, const char *code,
                      const char *created_at, uint64_t *id_out)

@@ -9,6 +9,9 @@
 
 #include "store.h"
 
+/* Organisation codes: 2-16 letters or digits. Upper-cases `code` in place; 1 when it is then valid. */
+int store_org_code_normalise(char *code);
+
 /* Creates an organisation. kind/name/code must already be validated; code upper case.
  * STORE_EXISTS when the code is taken. */
 int store_org_create(store *s, MDB_txn *txn, const char *kind, const char *name, const char *code,

@@ -3,11 +3,26 @@
 #include "store_audit.h"
 #include "store_session.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define USERNAME_MAX 64
+
+int store_user_name_normalise(char *u)
+{
+    size_t n = strlen(u);
+    if (n < 3 || n > USERNAME_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        u[i] = (char)tolower((unsigned char)u[i]);
+        int c = (unsigned char)u[i];
+        if (!(islower(c) || isdigit(c) || ((c == '.' || c == '_' || c == '-') && i > 0)))
+            return 0;
+    }
+    return 1;
+}
 
 /* DB_ORG_USERS key: org id (8 bytes big-endian) followed by the user name. */
 static size_t org_user_key(unsigned char *out, uint64_t org_id, const char *username)

@@ -14,6 +14,10 @@
 
 #include "store.h"
 
+/* User names: 3-64 characters of a-z 0-9 . _ -, starting with a letter or digit. Lower-cases `u` in
+ * place; 1 when it is then valid. */
+int store_user_name_normalise(char *u);
+
 /* Stores a new user from `user` (every field but "id", which is assigned and set in `user`).
  * STORE_EXISTS when the user name is taken. */
 int store_user_create(store *s, MDB_txn *txn, json_t *user, uint64_t *id_out);

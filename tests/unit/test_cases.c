@@ -139,6 +139,10 @@ static void search_by_name_dob_scope(void **state)
     assert_int_equal(ids[0], mh);
     case_query far = {.scope = 1, .kind = CASEQ_NAME, .text = "mohamed hassan", .limit = 10};
     assert_int_equal(search(f->s, &far, ids, &total, &next), 0); /* "hassan" is not "hussein" */
+    case_query byid = {.scope = 1, .kind = CASEQ_ID, .id = a, .limit = 10};
+    assert_int_equal(search(f->s, &byid, ids, &total, &next), 1); /* a Connect ID in scope */
+    byid.scope = 2;
+    assert_int_equal(search(f->s, &byid, ids, &total, &next), 0); /* another council's: nothing */
     case_query st = {.scope = 1, .kind = CASEQ_NAME, .text = "mensah", .status = 1, .limit = 10}; /* open_referral */
     assert_int_equal(search(f->s, &st, ids, &total, &next), 0);
 }
