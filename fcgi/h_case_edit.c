@@ -373,10 +373,7 @@ void h_case_history(http_req *r, const uint64_t *ids)
         http_store_error(r, rc);
     } else {
         audit_queue_add(r->now, r->uid, r->org_id, "case_history_viewed", ids[0]);
-        char next_s[24];
-        snprintf(next_s, sizeof next_s, "%" PRIu64, next);
-        http_reply(r, 200, json_pack("{s:O,s:o,s:I}", "items", items, "next_cursor",
-                                     next ? json_string(next_s) : json_null(), "total", (json_int_t)total));
+        http_reply(r, 200, h_list_page(json_incref(items), next, total));
     }
     json_decref(items);
 }

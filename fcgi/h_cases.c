@@ -357,10 +357,7 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     /* The cases disclosed in the list (names and dates of birth are shown), in one event. */
     if (n)
         audit_queue_add_many(r->now, r->uid, r->org_id, "cases_listed", found, n);
-    char next_s[24];
-    snprintf(next_s, sizeof next_s, "%" PRIu64, next);
-    http_reply(r, 200, json_pack("{s:O,s:o,s:I}", "items", items, "next_cursor", next ? json_string(next_s) : json_null(),
-                                 "total", (json_int_t)total));
+    http_reply(r, 200, h_list_page(json_incref(items), next, total));
 out:
     json_decref(items);
     free(found);

@@ -44,10 +44,7 @@ void h_orgs_list(http_req *r, const uint64_t *ids)
         http_store_error(r, rc);
         return;
     }
-    char next_s[24];
-    snprintf(next_s, sizeof next_s, "%llu", (unsigned long long)next);
-    http_reply(r, 200, json_pack("{s:o,s:o,s:I}", "items", items, "next_cursor", next ? json_string(next_s) : json_null(),
-                                 "total", (json_int_t)total));
+    http_reply(r, 200, h_list_page(items, next, total));
 }
 
 typedef struct {

@@ -31,49 +31,6 @@ static int require_admin(http_req *r)
     return -1;
 }
 
-int h_limit(http_req *r, size_t *limit)
-{
-    *limit = 50;
-    char *v = http_query_get(r, "limit");
-    if (!v)
-        return 0;
-    char *end;
-    long n = strtol(v, &end, 10);
-    int bad = !*v || *end || n < 1 || n > 500;
-    free(v);
-    if (bad) {
-        http_error(r, 400, "invalid_field", "limit must be a whole number from 1 to 500.", "limit");
-        return -1;
-    }
-    *limit = (size_t)n;
-    return 0;
-}
-
-uint64_t h_parse_id(const char *s)
-{
-    if (!s || *s < '1' || *s > '9' || strlen(s) > 16)
-        return 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    return *end ? 0 : v;
-}
-
-int h_cursor_id(http_req *r, uint64_t *out)
-{
-    *out = 0;
-    char *cursor = http_query_get(r, "cursor");
-    if (!cursor)
-        return 0;
-    *out = h_parse_id(cursor);
-    int bad = !*out;
-    free(cursor);
-    if (bad) {
-        http_error(r, 400, "invalid_field", "The cursor is not valid.", "cursor");
-        return -1;
-    }
-    return 0;
-}
-
 static int valid_role(const char *role) { return strcmp(role, "user") == 0 || strcmp(role, "admin") == 0; }
 
 void h_users_list(http_req *r, const uint64_t *ids)
