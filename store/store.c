@@ -33,6 +33,11 @@ static const char *const db_names[DB_COUNT] = {
     [DB_CASE_COUNT] = "case_count",
     [DB_CASE_HISTORY] = "case_history",
     [DB_DOCS] = "docs",
+    [DB_ALERTS] = "alerts",
+    [DB_QUERIES] = "queries",
+    [DB_CASE_WORK] = "case_work",
+    [DB_WORK_OPEN] = "work_open",
+    [DB_OUTBOX] = "outbox",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)

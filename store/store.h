@@ -55,6 +55,11 @@ typedef enum {
     DB_CASE_COUNT,    /* scope | facet | value -> u64 count (totals and home-page counters) */
     DB_CASE_HISTORY,  /* case id | u64 sequence -> history row JSON */
     DB_DOCS,          /* u64 document id -> file bytes */
+    DB_ALERTS,        /* u64 alert id -> alert JSON (store_work.h) */
+    DB_QUERIES,       /* u64 query id -> query JSON (store_work.h) */
+    DB_CASE_WORK,     /* case id | kind 'a'/'q' | u64 item id -> empty (a case's alerts and queries) */
+    DB_WORK_OPEN,     /* scope | side | bucket | u64 item id -> caseworker (u64) | due (10 bytes or none) */
+    DB_OUTBOX,        /* u64 message id -> email JSON (store_outbox.h) */
     DB_COUNT
 } store_db;
 
