@@ -14,7 +14,8 @@ DEMO    ?= 1
 
 # Debian packages the build, the stack and the tests need.
 DEB_PKGS := build-essential clang pkg-config libfcgi-dev liblmdb-dev lmdb-utils libjansson-dev \
-            libjwt-dev libargon2-dev libssl-dev libcmocka-dev nginx-light curl wrk python3 chromium
+            libjwt-dev libargon2-dev libssl-dev libcmocka-dev nginx-light curl wrk python3 chromium \
+            libcurl4-openssl-dev python3-aiosmtpd
 
 STORE_SRC := store/store.c store/store_org.c store/store_user.c store/store_session.c store/store_audit.c \
              store/store_case.c store/case_index.c store/store_case_search.c store/name_norm.c store/case_gen.c store/calendar.c store/data_path.c store/uk_time.c store/store_outbox.c
@@ -27,6 +28,14 @@ FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))
 CTL_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/connectctl.c store/demo.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/%,$(wildcard tests/unit/test_*.c))
 
+# Email: the monthly summary and the message text go everywhere (unit-tested); the sender process and
+# its SMTP client (libcurl) only into connectd. connectctl's `outbox add` reads the test clock.
+CORE_OBJ  += $(BUILD)/store/store_summary.o
+FCGI_OBJ  += $(BUILD)/fcgi/mail_message.o
+CTL_OBJ   += $(BUILD)/fcgi/clock.o
+MAIL_OBJ  := $(BUILD)/fcgi/mail_sender.o $(BUILD)/fcgi/mail_smtp.o
+CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+
 .PHONY: all run test test-unit test-http test-browser test-asan bench deps check-deps clean help
 all: $(BIN)/connectd $(BIN)/connectctl
 
@@ -34,9 +43,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BIN)/connectd: $(BUILD)/fcgi/connectd.o $(FCGI_OBJ) $(CORE_OBJ)
+$(BIN)/connectd: $(BUILD)/fcgi/connectd.o $(FCGI_OBJ) $(MAIL_OBJ) $(CORE_OBJ)
 	@mkdir -p $(BIN)
-	$(CC) $(OPT) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(OPT) $(LDFLAGS) $^ -o $@ $(LDLIBS) $(CURL_LIBS)
 
 $(BIN)/connectctl: $(CTL_OBJ) $(CORE_OBJ)
 	@mkdir -p $(BIN)

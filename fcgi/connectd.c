@@ -4,10 +4,10 @@
  *   connectd --data DIR --socket PATH [--workers N] [--threads T] [--access-log FILE]
  *
  * The master opens the unix socket, loads the shared read-only state (JWT key, common-password
- * list), forks N workers of T threads and restarts any worker that dies. On SIGTERM or SIGINT it
- * shuts the socket down (no new requests), tells the workers to stop, waits for the requests in
- * flight, removes the socket and exits 0. The master never opens the store: each worker does, after
- * fork (LMDB's rule).
+ * list), forks N workers of T threads and the email sender (mail_sender.h), and restarts any of them
+ * that dies. On SIGTERM or SIGINT it shuts the socket down (no new requests), tells the workers and
+ * the sender to stop, waits for the requests in flight and for a send in progress, removes the socket
+ * and exits 0. The master never opens the store: each child does, after fork (LMDB's rule).
  */
 #include <errno.h>
 #include <fcgiapp.h>
@@ -25,6 +25,7 @@
 #include "auth_jwt.h"
 #include "clock.h"
 #include "auth_password.h"
+#include "mail_sender.h"
 #include "worker.h"
 
 #define MAX_WORKERS 64
@@ -46,6 +47,28 @@ static pid_t spawn(worker_config *cfg)
         signal(SIGINT, SIG_DFL);
         signal(SIGCHLD, SIG_DFL);
         _exit(worker_run(cfg));
+    }
+    return pid;
+}
+
+/* The sender child: SIGTERM/SIGINT stay blocked so that it takes them between messages only (a
+ * signal arriving before the child blocked them reached the master's handler: stop_requested). */
+static pid_t spawn_sender(const worker_config *cfg)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pid_t pid = fork();
+    if (pid == 0) {
+        sigprocmask(SIG_BLOCK, &set, NULL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGCHLD, SIG_DFL);
+        if (stop_requested)
+            _exit(0);
+        close(cfg->listen_fd);
+        _exit(mail_sender_run(cfg->data_dir));
     }
     return pid;
 }
@@ -123,6 +146,10 @@ int main(int argc, char **argv)
         pids[i] = spawn(&cfg);
         started[i] = time(NULL);
     }
+    pid_t sender = spawn_sender(&cfg);
+    time_t sender_started = time(NULL);
+    if (sender < 0)
+        fprintf(stderr, "connectd: cannot start the mail sender: %s\n", strerror(errno));
     fprintf(stderr, "connectd: %ld workers x %ld threads on %s\n", workers, threads, sock_path);
 
     while (!stop_requested) {
@@ -131,6 +158,22 @@ int main(int argc, char **argv)
         if (pid < 0) {
             if (errno != EINTR)
                 sleep(1);
+            continue;
+        }
+        if (pid == sender) {
+            sender = -1;
+            if (stop_requested)
+                break;
+            if (WIFSIGNALED(status))
+                fprintf(stderr, "connectd: mail sender %d died of signal %d; restarting\n", pid, WTERMSIG(status));
+            else
+                fprintf(stderr, "connectd: mail sender %d exited with %d; restarting\n", pid, WEXITSTATUS(status));
+            if (time(NULL) - sender_started < 1)
+                sleep(1);
+            sender = spawn_sender(&cfg);
+            sender_started = time(NULL);
+            if (sender < 0)
+                fprintf(stderr, "connectd: cannot restart the mail sender: %s\n", strerror(errno));
             continue;
         }
         for (long i = 0; i < workers; i++) {
@@ -154,6 +197,8 @@ int main(int argc, char **argv)
     for (long i = 0; i < workers; i++)
         if (pids[i] > 0)
             kill(pids[i], SIGTERM);
+    if (sender > 0)
+        kill(sender, SIGTERM);
     int failed = 0;
     for (long i = 0; i < workers; i++) {
         if (pids[i] <= 0)
@@ -162,6 +207,14 @@ int main(int argc, char **argv)
         while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR)
             ;
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            failed = 1;
+    }
+    if (sender > 0) {
+        int status = 0;
+        pid_t r;
+        while ((r = waitpid(sender, &status, 0)) < 0 && errno == EINTR)
+            ;
+        if (r == sender && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
             failed = 1;
     }
     close(cfg.listen_fd);

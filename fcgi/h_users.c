@@ -33,6 +33,22 @@ static int require_admin(http_req *r)
 
 static int valid_role(const char *role) { return strcmp(role, "user") == 0 || strcmp(role, "admin") == 0; }
 
+/* The optional "email" member: *out is the address, or NULL when absent, null or "" (which clear it). */
+static int in_email(http_req *r, json_t *body, const char **out)
+{
+    if (in_string(r, body, "email", 0, STORE_USER_EMAIL_MAX, out))
+        return -1;
+    if (*out && !**out)
+        *out = NULL;
+    if (*out && !store_user_email_valid(*out)) {
+        http_error(r, 422, "validation_failed",
+                   "An email address has 3 to 254 characters with one '@' and no spaces, and may not contain < > ( ) [ ] , ; : \" or \\.",
+                   "email");
+        return -1;
+    }
+    return 0;
+}
+
 void h_users_list(http_req *r, const uint64_t *ids)
 {
     (void)ids;
@@ -174,14 +190,14 @@ void h_users_create(http_req *r, const uint64_t *ids)
     json_t *body = in_body_object(r);
     if (!body)
         return;
-    static const char *const allowed[] = {"username", "name", "role", "team", "org", NULL};
-    const char *username_in, *name, *role, *team;
+    static const char *const allowed[] = {"username", "name", "role", "team", "org", "email", NULL};
+    const char *username_in, *name, *role, *team, *email;
     uint64_t org;
     json_t *user = NULL;
     create_ctx c = {0};
     if (in_only(r, body, allowed) || in_string(r, body, "username", 1, 64, &username_in) ||
         in_string(r, body, "name", 1, 200, &name) || in_string(r, body, "role", 1, 16, &role) ||
-        in_string(r, body, "team", 0, 100, &team) || in_id(r, body, "org", 0, &org))
+        in_string(r, body, "team", 0, 100, &team) || in_id(r, body, "org", 0, &org) || in_email(r, body, &email))
         goto out;
     char username[65];
     snprintf(username, sizeof username, "%s", username_in);
@@ -207,10 +223,10 @@ void h_users_create(http_req *r, const uint64_t *ids)
         goto out;
     }
     http_iso_time(r->now, at);
-    user = json_pack("{s:I,s:s,s:s,s:s,s:o,s:s,s:i,s:b,s:b,s:I,s:s}", "org_id", (json_int_t)org, "username", username,
-                     "name", name, "role", role, "team", team && *team ? json_string(team) : json_null(), "pw", hash,
-                     "failed", 0, "locked", 0, "must_change", 1, "temp_expires",
-                     (json_int_t)(r->now + TEMP_PASSWORD_LIFETIME), "created_at", at);
+    user = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:i,s:b,s:b,s:I,s:s}", "org_id", (json_int_t)org, "username",
+                     username, "name", name, "role", role, "team", team && *team ? json_string(team) : json_null(),
+                     "email", email ? json_string(email) : json_null(), "pw", hash, "failed", 0, "locked", 0,
+                     "must_change", 1, "temp_expires", (json_int_t)(r->now + TEMP_PASSWORD_LIFETIME), "created_at", at);
     if (!user) {
         http_error(r, 500, "internal", "Out of memory.", NULL);
         goto out;
@@ -243,7 +259,8 @@ typedef struct {
     const char *at;
     /* EDIT_PATCH */
     const char *name, *role;
-    json_t *team; /* borrowed: string or null; NULL when not given */
+    json_t *team;  /* borrowed: string or null; NULL when not given */
+    json_t *email; /* the same */
     /* EDIT_RESET */
     const char *hash;
     int64_t temp_expires;
@@ -279,8 +296,10 @@ static int edit_write(store *s, MDB_txn *txn, void *arg)
             json_object_set_new(u, "name", json_string(c->name));
         if (c->role)
             json_object_set_new(u, "role", json_string(c->role));
-        if (c->team)
-            json_object_set(u, "team", c->team);
+        if (c->team && json_object_set(u, "team", c->team))
+            rc = STORE_NOMEM;
+        if (c->email && json_object_set(u, "email", c->email))
+            rc = STORE_NOMEM;
         break;
     case EDIT_UNLOCK:
         action = "account_unlocked";
@@ -335,11 +354,13 @@ void h_user_patch(http_req *r, const uint64_t *ids)
     json_t *body = in_body_object(r);
     if (!body)
         return;
-    static const char *const allowed[] = {"name", "role", "team", NULL};
+    static const char *const allowed[] = {"name", "role", "team", "email", NULL};
     edit_ctx c = {.kind = EDIT_PATCH, .target = ids[0]};
-    const char *team;
+    const char *team, *email;
+    json_t *email_new = NULL;
     if (in_only(r, body, allowed) || in_string(r, body, "name", 0, 200, &c.name) ||
-        in_string(r, body, "role", 0, 16, &c.role) || in_string(r, body, "team", 0, 100, &team))
+        in_string(r, body, "role", 0, 16, &c.role) || in_string(r, body, "team", 0, 100, &team) ||
+        in_email(r, body, &email))
         goto out;
     if (json_object_get(body, "name") && !json_is_null(json_object_get(body, "name")) && !*c.name) {
         http_error(r, 422, "validation_failed", "The name must not be empty.", "name");
@@ -356,9 +377,17 @@ void h_user_patch(http_req *r, const uint64_t *ids)
     json_t *t = json_object_get(body, "team");
     if (t)
         c.team = team && *team ? t : json_null();
+    if (json_object_get(body, "email")) {
+        c.email = email_new = email ? json_string(email) : json_null();
+        if (!email_new) {
+            http_error(r, 500, "internal", "Out of memory.", NULL);
+            goto out;
+        }
+    }
     if (run_edit(r, &c) == 0)
         http_reply(r, 200, user_public(c.user, c.org));
 out:
+    json_decref(email_new);
     json_decref(c.user);
     json_decref(c.org);
     json_decref(body);

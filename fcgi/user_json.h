@@ -4,7 +4,8 @@
 
 #include <jansson.h>
 
-/* USER = {"id","username","name","role","org":{"id","kind","name"},"team","locked","must_change_password"}.
+/* USER = {"id","username","name","role","org":{"id","kind","name"},"team","email","locked",
+ *         "must_change_password"}.
  * New reference, NULL when out of memory. */
 json_t *user_public(const json_t *user, const json_t *org);
 

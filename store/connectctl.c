@@ -4,12 +4,14 @@
  *   connectctl --data DIR init
  *   connectctl --data DIR org add --kind council|home_office|network --name NAME --code CODE
  *   connectctl --data DIR user add --org CODE --username U --name "Full Name" --role user|admin
- *                                  [--team TEAM] --password-stdin
+ *                                  [--team TEAM] [--email ADDRESS] --password-stdin
  *   connectctl --data DIR seed-demo
  *   connectctl --data DIR backup DEST
  *   connectctl --data DIR calendar import FILE   (GOV.UK bank-holidays.json; init stores the shipped one)
  *   connectctl --data DIR gen-cases --count N [--councils 100] [--seed S]   (synthetic cases for benchmarks)
  *   connectctl --data DIR audit tail [N]   (the newest N audit events, newest first, as JSON lines)
+ *   connectctl --data DIR outbox add --to ADDRESS --subject S --body-stdin   (queue an email, e.g. a test)
+ *   connectctl --data DIR outbox list [N]   (waiting email, oldest first, as JSON lines; no bodies)
  *   connectctl --data DIR check
  *
  * Exit 0 on success; otherwise non-zero with a one-line reason on stderr.
@@ -29,11 +31,13 @@
 #include "auth_password.h"
 #include "calendar.h"
 #include "case_gen.h"
+#include "clock.h"
 #include "data_path.h"
 #include "demo.h"
 #include "store.h"
 #include "store_audit.h"
 #include "store_org.h"
+#include "store_outbox.h"
 #include "store_user.h"
 
 __attribute__((format(printf, 1, 2))) static int die(const char *fmt, ...)
@@ -248,9 +252,11 @@ static int cmd_user_add(const char *data, int argc, char **argv)
 {
     const char *org_in = opt(argc, argv, 0, "--org"), *username_in = opt(argc, argv, 0, "--username"),
                *name = opt(argc, argv, 0, "--name"), *role = opt(argc, argv, 0, "--role"),
-               *team = opt(argc, argv, 0, "--team");
+               *team = opt(argc, argv, 0, "--team"), *email = opt(argc, argv, 0, "--email");
     if (!org_in || !username_in || !name || !role || !has_flag(argc, argv, 0, "--password-stdin"))
         return die("user add needs --org, --username, --name, --role and --password-stdin");
+    if (email && *email && !store_user_email_valid(email))
+        return die("--email must be an address of 3 to 254 characters with one '@' and no spaces");
     if (strcmp(role, "user") && strcmp(role, "admin"))
         return die("--role must be user or admin");
     char username[65], org_code[17];
@@ -291,9 +297,10 @@ static int cmd_user_add(const char *data, int argc, char **argv)
         return 1;
     char at[21];
     now_iso(at);
-    json_t *user = json_pack("{s:s,s:s,s:s,s:o,s:s,s:i,s:b,s:b,s:i,s:s}", "username", username, "name", name, "role",
-                             role, "team", team && *team ? json_string(team) : json_null(), "pw", hash, "failed", 0,
-                             "locked", 0, "must_change", 0, "temp_expires", 0, "created_at", at);
+    json_t *user = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:i,s:b,s:b,s:i,s:s}", "username", username, "name", name,
+                             "role", role, "team", team && *team ? json_string(team) : json_null(), "email",
+                             email && *email ? json_string(email) : json_null(), "pw", hash, "failed", 0, "locked", 0,
+                             "must_change", 0, "temp_expires", 0, "created_at", at);
     user_add_ctx c = {org_code, at, user, 0, 0};
     int rc = user ? store_write(s, user_add_write, &c) : STORE_NOMEM;
     json_decref(user);
@@ -408,6 +415,113 @@ static int cmd_audit_tail(const char *data, const char *n_s)
     return 0;
 }
 
+typedef struct {
+    const char *to, *subject, *body;
+    int64_t now;
+} outbox_add_ctx;
+
+static int outbox_add_write(store *s, MDB_txn *txn, void *arg)
+{
+    outbox_add_ctx *c = arg;
+    return store_outbox_add(s, txn, c->to, c->subject, c->body, c->now);
+}
+
+#define OUTBOX_BODY_MAX (64 * 1024)
+
+/* Queues one email, for an operator's test mail (and the tests' own messages). The sender delivers it
+ * like any other, in working hours. Honours CONNECT_TEST_CLOCK like connectd, so tests that move
+ * connectd's clock queue on the same clock. */
+static int cmd_outbox_add(const char *data, int argc, char **argv)
+{
+    const char *to = opt(argc, argv, 0, "--to"), *subject = opt(argc, argv, 0, "--subject");
+    if (!to || !subject || !has_flag(argc, argv, 0, "--body-stdin"))
+        return die("outbox add needs --to, --subject and --body-stdin");
+    if (!store_user_email_valid(to))
+        return die("--to must be an address of 3 to 254 characters with one '@' and no spaces");
+    size_t slen = strlen(subject);
+    if (slen == 0 || slen > 200)
+        return die("--subject must have 1 to 200 characters");
+    for (const unsigned char *p = (const unsigned char *)subject; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return die("--subject must not contain control characters");
+    char *body = malloc(OUTBOX_BODY_MAX + 1);
+    if (!body)
+        return die("out of memory");
+    size_t n = fread(body, 1, OUTBOX_BODY_MAX + 1, stdin);
+    if (ferror(stdin) || n > OUTBOX_BODY_MAX || memchr(body, 0, n)) {
+        free(body);
+        return die("the body (standard input) must be text of at most %d bytes", OUTBOX_BODY_MAX);
+    }
+    body[n] = '\0';
+    if (clock_init())
+        fprintf(stderr, "connectctl: test clock in use (CONNECT_TEST_CLOCK)\n");
+    outbox_add_ctx c = {to, subject, body, clock_now()};
+    json_t *probe = json_string(body); /* jansson refuses text that is not UTF-8 */
+    int utf8 = probe != NULL;
+    json_decref(probe);
+    store *s = NULL;
+    int rc = !utf8 ? EINVAL : open_store(data, &s) ? -1 : store_write(s, outbox_add_write, &c);
+    if (s)
+        store_close(s);
+    free(body);
+    if (rc == EINVAL)
+        return die("the body and subject must be UTF-8 text");
+    if (rc == -1)
+        return 1;
+    if (rc == MDB_NOTFOUND)
+        return die("no working-day calendar is stored (connectctl calendar import)");
+    if (rc)
+        return die("cannot queue the message: %s", store_strerror(rc));
+    printf("queued\n");
+    return 0;
+}
+
+/* Waiting email, oldest first, one JSON object per line (next_at as UTC time); never the body. */
+static int cmd_outbox_list(const char *data, const char *n_s)
+{
+    char *end;
+    unsigned long n = n_s ? strtoul(n_s, &end, 10) : 1000;
+    if (n_s && (*end || n == 0 || n > 1000000))
+        return die("outbox list takes a count from 1 to 1000000");
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    MDB_txn *txn;
+    json_t *items = NULL;
+    size_t total = 0;
+    int rc = store_read_begin(s, &txn);
+    if (!rc) {
+        rc = store_outbox_list(s, txn, n, &items);
+        if (!rc)
+            rc = store_outbox_count(s, txn, &total);
+        store_read_end(s, txn);
+    }
+    store_close(s);
+    if (rc)
+        return die("cannot read the outbox: %s", store_strerror(rc));
+    size_t i;
+    json_t *m;
+    json_array_foreach(items, i, m) {
+        char at[21];
+        time_t t = (time_t)json_integer_value(json_object_get(m, "next_at"));
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        char *line = json_object_set_new(m, "next_at", json_string(at)) ? NULL
+                                                                         : json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!line) {
+            json_decref(items);
+            return die("out of memory");
+        }
+        puts(line);
+        free(line);
+    }
+    json_decref(items);
+    if (total > n)
+        fprintf(stderr, "connectctl: %zu more not shown\n", total - n);
+    return 0;
+}
+
 static int cmd_check(const char *data)
 {
     store *s;
@@ -480,6 +594,10 @@ int main(int argc, char **argv)
         return cmd_gen_cases(data, argc - 4, argv + 4);
     if (strcmp(cmd, "audit") == 0 && argc > 4 && strcmp(argv[4], "tail") == 0)
         return cmd_audit_tail(data, argc > 5 ? argv[5] : NULL);
+    if (strcmp(cmd, "outbox") == 0 && argc > 4 && strcmp(argv[4], "add") == 0)
+        return cmd_outbox_add(data, argc - 5, argv + 5);
+    if (strcmp(cmd, "outbox") == 0 && argc > 4 && strcmp(argv[4], "list") == 0)
+        return cmd_outbox_list(data, argc > 5 ? argv[5] : NULL);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(data);
     return die("unknown command %s", cmd);

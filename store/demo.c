@@ -59,10 +59,14 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
         uint64_t org;
         if ((rc = store_org_by_code(s, txn, demo_users[i].org, &org)))
             return rc;
-        json_t *u = json_pack("{s:I,s:s,s:s,s:s,s:o,s:s,s:i,s:b,s:b,s:i,s:s}", "org_id", (json_int_t)org, "username",
-                              demo_users[i].username, "name", demo_users[i].name, "role", demo_users[i].role, "team",
-                              demo_users[i].team ? json_string(demo_users[i].team) : json_null(), "pw", c->hashes[i],
-                              "failed", 0, "locked", 0, "must_change", 0, "temp_expires", 0, "created_at", c->at);
+        char email[80]; /* demo user names are short: "<username>@example.test" fits */
+        snprintf(email, sizeof email, "%s@example.test", demo_users[i].username);
+        json_t *u = json_pack("{s:I,s:s,s:s,s:s,s:o,s:s,s:s,s:i,s:b,s:b,s:i,s:s}", "org_id", (json_int_t)org,
+                              "username", demo_users[i].username, "name", demo_users[i].name, "role",
+                              demo_users[i].role, "team",
+                              demo_users[i].team ? json_string(demo_users[i].team) : json_null(), "email", email, "pw",
+                              c->hashes[i], "failed", 0, "locked", 0, "must_change", 0, "temp_expires", 0,
+                              "created_at", c->at);
         if (!u)
             return STORE_NOMEM;
         rc = store_user_create(s, txn, u, &id);

@@ -1,20 +1,31 @@
 /* store_outbox.c - the email outbox (see store_outbox.h). */
 #include "store_outbox.h"
 
+#include <string.h>
 #include <time.h>
 
 #include "calendar.h"
 #include "uk_time.h"
 
-int store_outbox_add(store *s, MDB_txn *txn, const char *to, const char *subject, const char *body, int64_t now)
+/* The first working-hours instant at or after t, by the stored calendar. */
+static int working_time(store *s, MDB_txn *txn, int64_t t, int64_t *out)
 {
     calendar cal;
     char err[160];
     int rc = store_calendar_get(s, txn, &cal, err, sizeof err);
     if (rc)
         return rc;
-    int64_t not_before = uk_next_working_time(&cal, now);
+    *out = uk_next_working_time(&cal, t);
     calendar_free(&cal);
+    return 0;
+}
+
+int store_outbox_add(store *s, MDB_txn *txn, const char *to, const char *subject, const char *body, int64_t now)
+{
+    int64_t not_before;
+    int rc = working_time(s, txn, now, &not_before);
+    if (rc)
+        return rc;
     char at[21];
     time_t t = (time_t)now;
     struct tm tm;
@@ -32,5 +43,138 @@ int store_outbox_add(store *s, MDB_txn *txn, const char *to, const char *subject
     store_key_u64(key, id);
     rc = store_json_put(s, txn, DB_OUTBOX, key, 8, msg);
     json_decref(msg);
+    return rc;
+}
+
+int store_outbox_next_due(store *s, MDB_txn *txn, int64_t now, uint64_t *id, json_t **msg)
+{
+    *msg = NULL;
+    *id = 0;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_OUTBOX), &cur);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        json_error_t err;
+        json_t *m = k.mv_size == 8 ? json_loadb(v.mv_data, v.mv_size, 0, &err) : NULL;
+        if (!m) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        if (json_integer_value(json_object_get(m, "next_at")) <= now) {
+            *id = store_u64_from(k.mv_data);
+            *msg = m;
+            break;
+        }
+        json_decref(m);
+    }
+    mdb_cursor_close(cur);
+    return rc;
+}
+
+int store_outbox_done(store *s, MDB_txn *txn, uint64_t id)
+{
+    unsigned char key[8];
+    store_key_u64(key, id);
+    return store_del(s, txn, DB_OUTBOX, key, 8);
+}
+
+int64_t store_outbox_backoff(int64_t attempts)
+{
+    int64_t wait = STORE_OUTBOX_FIRST_RETRY;
+    for (int64_t i = 1; i < attempts && wait < STORE_OUTBOX_MAX_RETRY; i++)
+        wait *= 2;
+    return wait < STORE_OUTBOX_MAX_RETRY ? wait : STORE_OUTBOX_MAX_RETRY;
+}
+
+/* Copies at most cap-1 bytes of s into out, never cutting a UTF-8 character in two. */
+static void cut_utf8(const char *s, char *out, size_t cap)
+{
+    size_t n = strlen(s);
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--; /* s[n] would start the part cut off: step back to a character start */
+    }
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+int store_outbox_retry(store *s, MDB_txn *txn, uint64_t id, int64_t now, const char *error, int64_t *next_at_out)
+{
+    unsigned char key[8];
+    store_key_u64(key, id);
+    json_t *m;
+    int rc = store_json_get(s, txn, DB_OUTBOX, key, 8, &m);
+    if (rc)
+        return rc;
+    json_int_t attempts = json_integer_value(json_object_get(m, "attempts")) + 1;
+    int64_t next_at = 0;
+    char err[STORE_OUTBOX_ERROR_MAX + 1];
+    cut_utf8(error ? error : "", err, sizeof err);
+    rc = working_time(s, txn, now + store_outbox_backoff(attempts), &next_at);
+    if (!rc && (json_object_set_new(m, "attempts", json_integer(attempts)) ||
+                json_object_set_new(m, "next_at", json_integer((json_int_t)next_at)) ||
+                json_object_set_new(m, "last_error", json_string(err))))
+        rc = STORE_NOMEM;
+    if (!rc)
+        rc = store_json_put(s, txn, DB_OUTBOX, key, 8, m);
+    json_decref(m);
+    if (!rc && next_at_out)
+        *next_at_out = next_at;
+    return rc;
+}
+
+int store_outbox_count(store *s, MDB_txn *txn, size_t *n)
+{
+    MDB_stat st;
+    int rc = mdb_stat(txn, store_dbi(s, DB_OUTBOX), &st);
+    *n = rc ? 0 : (size_t)st.ms_entries;
+    return rc;
+}
+
+int store_outbox_list(store *s, MDB_txn *txn, size_t limit, json_t **out)
+{
+    *out = json_array();
+    if (!*out)
+        return STORE_NOMEM;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_OUTBOX), &cur);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+        return rc;
+    }
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && json_array_size(*out) < limit;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        json_error_t err;
+        json_t *m = k.mv_size == 8 ? json_loadb(v.mv_data, v.mv_size, 0, &err) : NULL;
+        if (!m) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        json_t *le = json_object_get(m, "last_error");
+        /* "O" fails on a missing member, so a record without one of them counts as corrupt. */
+        json_t *row = json_pack("{s:I,s:O,s:O,s:O,s:O,s:O,s:O}", "id", (json_int_t)store_u64_from(k.mv_data), "to",
+                                json_object_get(m, "to"), "subject", json_object_get(m, "subject"), "created_at",
+                                json_object_get(m, "created_at"), "attempts", json_object_get(m, "attempts"),
+                                "next_at", json_object_get(m, "next_at"), "last_error", le ? le : json_null());
+        json_decref(m);
+        if (!row) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        if (json_array_append_new(*out, row)) {
+            rc = STORE_NOMEM;
+            break;
+        }
+    }
+    mdb_cursor_close(cur);
+    if (rc == MDB_NOTFOUND || rc == 0)
+        return 0;
+    json_decref(*out);
+    *out = NULL;
     return rc;
 }

@@ -24,6 +24,23 @@ int store_user_name_normalise(char *u)
     return 1;
 }
 
+int store_user_email_valid(const char *e)
+{
+    size_t n = strlen(e), at = 0, ats = 0;
+    if (n < 3 || n > STORE_USER_EMAIL_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)e[i];
+        if (c <= 0x20 || c >= 0x7f || strchr("<>()[],;:\"\\", c))
+            return 0;
+        if (c == '@') {
+            ats++;
+            at = i;
+        }
+    }
+    return ats == 1 && at > 0 && at < n - 1;
+}
+
 /* DB_ORG_USERS key: org id (8 bytes big-endian) followed by the user name. */
 static size_t org_user_key(unsigned char *out, uint64_t org_id, const char *username)
 {

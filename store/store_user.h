@@ -4,7 +4,7 @@
  * User record (never sent to clients as is; fcgi/user_json.c makes the public USER):
  *   {"id","org_id","username","name","role":"user"|"admin","team":…|null,"pw":"$argon2id$…",
  *    "failed":N,"locked":bool,"must_change":bool,"temp_expires":unix seconds or 0,
- *    "created_at","deleted_at"?}
+ *    "email":…|null|absent,"created_at","deleted_at"?}
  * User names are unique among live users (DB_USER_NAME) and listed per organisation in user-name
  * order (DB_ORG_USERS). A deleted user keeps its record (cases and audit rows refer to it) but leaves
  * both indexes and loses every session. All functions run inside a caller's transaction.
@@ -17,6 +17,12 @@
 /* User names: 3-64 characters of a-z 0-9 . _ -, starting with a letter or digit. Lower-cases `u` in
  * place; 1 when it is then valid. */
 int store_user_name_normalise(char *u);
+
+/* E-mail addresses: 3-254 characters of printable ASCII with exactly one '@', neither first nor last,
+ * and no space or any of < > ( ) [ ] , ; : " \ (they would break a mail header or the SMTP envelope).
+ * 1 when valid. */
+#define STORE_USER_EMAIL_MAX 254
+int store_user_email_valid(const char *email);
 
 /* Stores a new user from `user` (every field but "id", which is assigned and set in `user`).
  * STORE_EXISTS when the user name is taken. */

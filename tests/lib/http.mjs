@@ -8,7 +8,7 @@ import { Client, DEMO_PASSWORD, ROOT } from './stack.mjs';
 export { Client, DEMO_PASSWORD, ROOT };
 
 export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-export const USER_KEYS = ['id', 'username', 'name', 'role', 'org', 'team', 'locked', 'must_change_password'].sort();
+export const USER_KEYS = ['id', 'username', 'name', 'role', 'org', 'team', 'email', 'locked', 'must_change_password'].sort();
 export const ORG_KEYS = ['id', 'kind', 'name', 'code', 'created_at'].sort();
 export const STRONG = 'Correct-Horse-Battery-Staple-42';
 export const STRONG2 = 'Purple-Lantern-Over-Quiet-Fjord-7';
@@ -65,6 +65,7 @@ export function assertUser(u, what = 'USER') {
   assert.ok(['council', 'home_office', 'network'].includes(u.org.kind), `${what}.org.kind`);
   assert.equal(typeof u.org.name, 'string');
   assert.ok(u.team === null || typeof u.team === 'string', `${what}.team string|null`);
+  assert.ok(u.email === null || (typeof u.email === 'string' && u.email.includes('@')), `${what}.email string|null`);
   assert.equal(typeof u.locked, 'boolean', `${what}.locked boolean`);
   assert.equal(typeof u.must_change_password, 'boolean', `${what}.must_change_password boolean`);
 }

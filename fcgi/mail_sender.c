@@ -1,0 +1,190 @@
+/* mail_sender.c - the sender process's loop (see mail_sender.h). */
+#include "mail_sender.h"
+
+#include <curl/curl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "calendar.h"
+#include "clock.h"
+#include "mail_message.h"
+#include "mail_smtp.h"
+#include "store.h"
+#include "store_outbox.h"
+#include "store_summary.h"
+#include "store_user.h"
+#include "uk_time.h"
+
+typedef struct {
+    store *st;
+    const char *url; /* NULL: no relay configured */
+    const char *from;
+    uint64_t undeleted; /* delivered, but the deletion did not commit yet */
+    int calendar_warned, summary_rc;
+} sender;
+
+typedef struct {
+    uint64_t id;
+    int64_t now;
+    const char *error;
+    int64_t next_at; /* out (retry) */
+} outbox_op;
+
+static int done_write(store *s, MDB_txn *txn, void *arg)
+{
+    int rc = store_outbox_done(s, txn, ((outbox_op *)arg)->id);
+    return rc == MDB_NOTFOUND ? 0 : rc; /* gone already: nothing left to do */
+}
+
+static int retry_write(store *s, MDB_txn *txn, void *arg)
+{
+    outbox_op *op = arg;
+    return store_outbox_retry(s, txn, op->id, op->now, op->error, &op->next_at);
+}
+
+static void iso(int64_t t, char out[21])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Delivers one due message if there is one. 1 when it tried (look for the next one at once), 0 when
+ * there was nothing to do or the store failed (wait before the next poll). */
+static int deliver_one(sender *m, int64_t now)
+{
+    MDB_txn *txn;
+    uint64_t id;
+    json_t *msg = NULL;
+    int rc = store_read_begin(m->st, &txn);
+    if (rc) {
+        fprintf(stderr, "mail_sender: cannot read the store: %s\n", store_strerror(rc));
+        return 0;
+    }
+    rc = store_outbox_next_due(m->st, txn, now, &id, &msg);
+    store_read_end(m->st, txn);
+    if (rc) {
+        if (rc != MDB_NOTFOUND)
+            fprintf(stderr, "mail_sender: cannot read the outbox: %s\n", store_strerror(rc));
+        return 0;
+    }
+    int64_t attempt = json_integer_value(json_object_get(msg, "attempts")) + 1;
+    const char *to = json_string_value(json_object_get(msg, "to"));
+    char *text = mail_message_format(id, msg, m->from);
+    char err[512] = "";
+    int sent = -1;
+    if (!text || !to || !store_user_email_valid(to))
+        snprintf(err, sizeof err, "the message record is not complete or has no valid address");
+    else
+        sent = mail_smtp_send(m->url, m->from, to, text, err, sizeof err);
+    free(text);
+    outbox_op op = {.id = id, .now = now, .error = err};
+    if (sent == 0) {
+        rc = store_write(m->st, done_write, &op);
+        fprintf(stderr, "mail_sender: outbox %" PRIu64 " delivered to %s (attempt %" PRId64 ")\n", id, to, attempt);
+        if (rc) {
+            /* Keep trying to delete it before anything else, so it is not sent a second time. */
+            fprintf(stderr, "mail_sender: outbox %" PRIu64 ": cannot delete after delivery: %s\n", id,
+                    store_strerror(rc));
+            m->undeleted = id;
+        }
+    } else {
+        rc = store_write(m->st, retry_write, &op);
+        char at[21];
+        iso(op.next_at, at);
+        fprintf(stderr, "mail_sender: outbox %" PRIu64 " not delivered (attempt %" PRId64 "): %s; next try %s\n", id,
+                attempt, err, rc ? "unknown (the retry was not recorded)" : at);
+    }
+    json_decref(msg);
+    return rc ? 0 : 1;
+}
+
+/* One pass: summaries, then one delivery. Returns 1 when another pass should follow at once. */
+static int pass(sender *m)
+{
+    int64_t now = clock_now();
+    MDB_txn *txn;
+    calendar cal;
+    char err[160];
+    int rc = store_read_begin(m->st, &txn);
+    if (!rc) {
+        rc = store_calendar_get(m->st, txn, &cal, err, sizeof err);
+        store_read_end(m->st, txn);
+    }
+    if (rc) {
+        if (!m->calendar_warned)
+            fprintf(stderr, "mail_sender: no working-day calendar (%s); waiting for one\n", store_strerror(rc));
+        m->calendar_warned = 1;
+        return 0;
+    }
+    m->calendar_warned = 0;
+    if (m->undeleted) {
+        outbox_op op = {.id = m->undeleted};
+        if (store_write(m->st, done_write, &op) == 0) {
+            fprintf(stderr, "mail_sender: outbox %" PRIu64 " deleted after delivery\n", m->undeleted);
+            m->undeleted = 0;
+        }
+    }
+    size_t queued = 0;
+    rc = summary_run(m->st, &cal, now, &queued);
+    if (rc && rc != m->summary_rc)
+        fprintf(stderr, "mail_sender: cannot queue the 1,000-day summaries: %s\n", store_strerror(rc));
+    m->summary_rc = rc;
+    if (queued)
+        fprintf(stderr, "mail_sender: queued %zu 1,000-day summary email(s)\n", queued);
+    int in_hours = uk_next_working_time(&cal, now) == now;
+    calendar_free(&cal);
+    if (!m->url || !in_hours || m->undeleted)
+        return 0;
+    return deliver_one(m, now);
+}
+
+int mail_sender_run(const char *data_dir)
+{
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    sender m = {0};
+    clock_init();
+    int rc = store_open(&m.st, data_dir, NULL);
+    if (rc) {
+        fprintf(stderr, "mail_sender: cannot open the store in %s: %s\n", data_dir, store_strerror(rc));
+        return 1;
+    }
+    store_reader_check(m.st);
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "mail_sender: libcurl did not initialise\n");
+        store_close(m.st);
+        return 1;
+    }
+    const char *url = getenv("CONNECT_SMTP_URL"), *from = getenv("CONNECT_MAIL_FROM");
+    m.url = url && *url ? url : NULL;
+    m.from = from && *from ? from : MAIL_FROM_DEFAULT;
+    if (!store_user_email_valid(m.from)) {
+        fprintf(stderr, "mail_sender: CONNECT_MAIL_FROM is not an email address; no email will be sent\n");
+        m.url = NULL;
+    } else if (!m.url) {
+        fprintf(stderr, "mail_sender: CONNECT_SMTP_URL is not set; email stays in the outbox\n");
+    } else {
+        fprintf(stderr, "mail_sender: delivering email from %s through the relay in CONNECT_SMTP_URL\n", m.from);
+    }
+    for (unsigned long polls = 1;; polls++) {
+        int busy = pass(&m);
+        struct timespec wait = {busy ? 0 : 1, 0};
+        int sig = sigtimedwait(&stop, NULL, &wait);
+        if (sig == SIGTERM || sig == SIGINT)
+            break;
+        if (polls % 64 == 0)
+            store_reader_check(m.st); /* reader slots of dead processes */
+    }
+    curl_global_cleanup();
+    store_close(m.st);
+    return 0;
+}

@@ -1,0 +1,291 @@
+/* store_summary.c - the monthly 1,000-day summary (see store_summary.h). */
+#include "store_summary.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_case.h"
+#include "store_org.h"
+#include "store_outbox.h"
+#include "store_user.h"
+#include "uk_time.h"
+
+#define CASE_PAGE 512
+
+int summary_due_at(const calendar *c, int64_t t)
+{
+    if (uk_next_working_time(c, t) != t)
+        return 0;
+    char today[11], first[11];
+    uk_date(t, today);
+    memcpy(first, today, 8);
+    memcpy(first + 8, "01", 3);
+    long day = calendar_day(first);
+    while (!calendar_is_working_day(c, day))
+        day++;
+    return day == calendar_day(today);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Appends id to the growing array *ids (*n used, *cap allocated). */
+static int push_id(uint64_t **ids, size_t *n, size_t *cap, uint64_t id)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 64;
+        uint64_t *g = ncap > SIZE_MAX / sizeof *g ? NULL : realloc(*ids, ncap * sizeof *g);
+        if (!g)
+            return STORE_NOMEM;
+        *ids = g;
+        *cap = ncap;
+    }
+    (*ids)[(*n)++] = id;
+    return 0;
+}
+
+/* 1 when the case record is open and its support started on or before cutoff. */
+static int is_thousand_day(const json_t *rec, const char *cutoff)
+{
+    const char *status = json_string_value(json_object_get(rec, "status"));
+    const char *start = json_string_value(json_object_get(json_object_get(rec, "finance"), "support_start_date"));
+    return status && strcmp(status, "closed") != 0 && start && strlen(start) == 10 && strcmp(start, cutoff) <= 0;
+}
+
+int summary_thousand_day_cases(store *s, MDB_txn *txn, uint64_t council, const char *cutoff, uint64_t **ids,
+                               size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    size_t cap = 0;
+    uint64_t page[CASE_PAGE];
+    static const char *const open_statuses[] = {"open_referral", "open_supported"};
+    int rc = 0;
+    for (size_t st = 0; st < 2 && !rc; st++) {
+        case_query q = {.scope = council, .kind = CASEQ_ALL, .status = case_enum_code(case_statuses, open_statuses[st]),
+                        .limit = CASE_PAGE};
+        do {
+            size_t got = 0, total = 0;
+            uint64_t next = 0;
+            if ((rc = store_case_search(s, txn, &q, page, &got, &total, &next)))
+                break;
+            for (size_t i = 0; i < got && !rc; i++) {
+                json_t *rec;
+                if ((rc = store_case_get(s, txn, page[i], &rec)))
+                    break;
+                if (is_thousand_day(rec, cutoff))
+                    rc = push_id(ids, n, &cap, page[i]);
+                json_decref(rec);
+            }
+            q.before = next;
+        } while (!rc && q.before);
+    }
+    if (rc) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+        return rc;
+    }
+    if (*n)
+        qsort(*ids, *n, sizeof **ids, cmp_u64);
+    return 0;
+}
+
+static const char *const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                          "July",    "August",   "September", "October", "November", "December"};
+
+int summary_message(const char *council_name, const char *today, const char *cutoff, const uint64_t *ids, size_t n,
+                    char **subject, char **body)
+{
+    *subject = *body = NULL;
+    int month = atoi(today + 5);
+    if (month < 1 || month > 12)
+        return EINVAL;
+    char when[24];
+    snprintf(when, sizeof when, "%s %.4s", month_names[month - 1], today);
+    if (asprintf(subject, "Connect: 1,000-day summary for %s, %s", council_name, when) < 0) {
+        *subject = NULL;
+        return STORE_NOMEM;
+    }
+    /* Each id line is at most "C" + 20 digits + "\n". */
+    size_t cap = 1024 + strlen(council_name) + (n < SIZE_MAX / 32 - 64 ? n * 24 : 0);
+    char *b = n < SIZE_MAX / 32 - 64 ? malloc(cap) : NULL;
+    if (!b) {
+        free(*subject);
+        *subject = NULL;
+        return STORE_NOMEM;
+    }
+    size_t len = (size_t)snprintf(b, cap,
+                                  "1,000-day summary for %s, %s.\n\n"
+                                  "Open cases whose support started 1,000 or more days before today (%s), that is on "
+                                  "or before %s: %zu\n\n",
+                                  council_name, when, today, cutoff, n);
+    for (size_t i = 0; i < n && len < cap; i++)
+        len += (size_t)snprintf(b + len, cap - len, "C%" PRIu64 "\n", ids[i]);
+    if (len < cap)
+        len += (size_t)snprintf(b + len, cap - len, "%s", n ? "\nSign in to Connect to review them.\n" : "None.\n");
+    if (len >= cap) { /* cannot happen with the sizes above; never send a cut list */
+        free(b);
+        free(*subject);
+        *subject = NULL;
+        return EINVAL;
+    }
+    *body = b;
+    return 0;
+}
+
+typedef struct {
+    uint64_t council;
+    const char *today, *cutoff;
+    const uint64_t *ids;
+    size_t n;
+    int64_t now;
+    size_t queued; /* out */
+} queue_ctx;
+
+static size_t meta_key(char *out, size_t cap, uint64_t council, const char *today)
+{
+    int n = snprintf(out, cap, "summary:%" PRIu64 ":%.7s", council, today);
+    return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+/* Queues one council's summary to each of its admins with an address, and marks the month done. */
+static int queue_write(store *s, MDB_txn *txn, void *arg)
+{
+    queue_ctx *c = arg;
+    c->queued = 0;
+    char key[64];
+    MDB_val k = {meta_key(key, sizeof key, c->council, c->today), key}, v;
+    int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
+    if (rc != MDB_NOTFOUND)
+        return rc; /* 0: done already */
+    json_t *org;
+    if ((rc = store_org_get(s, txn, c->council, &org)))
+        return rc;
+    char *subject = NULL, *body = NULL;
+    const char *name = json_string_value(json_object_get(org, "name"));
+    rc = summary_message(name ? name : "your council", c->today, c->cutoff, c->ids, c->n, &subject, &body);
+    json_decref(org);
+    MDB_cursor *cur = NULL;
+    if (!rc)
+        rc = mdb_cursor_open(txn, store_dbi(s, DB_ORG_USERS), &cur);
+    unsigned char prefix[8];
+    store_key_u64(prefix, c->council);
+    MDB_val uk = {8, prefix}, uv;
+    int crc = rc ? rc : mdb_cursor_get(cur, &uk, &uv, MDB_SET_RANGE);
+    for (; !rc && crc == 0; crc = mdb_cursor_get(cur, &uk, &uv, MDB_NEXT)) {
+        if (uk.mv_size < 8 || memcmp(uk.mv_data, prefix, 8) != 0)
+            break;
+        json_t *u;
+        if (uv.mv_size != 8) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        if ((rc = store_user_get(s, txn, store_u64_from(uv.mv_data), &u)))
+            break;
+        const char *role = json_string_value(json_object_get(u, "role"));
+        const char *email = json_string_value(json_object_get(u, "email"));
+        if (role && strcmp(role, "admin") == 0 && email && store_user_email_valid(email)) {
+            rc = store_outbox_add(s, txn, email, subject, body, c->now);
+            c->queued += !rc;
+        }
+        json_decref(u);
+    }
+    if (!rc && crc && crc != MDB_NOTFOUND)
+        rc = crc;
+    if (cur)
+        mdb_cursor_close(cur);
+    free(subject);
+    free(body);
+    if (!rc) {
+        MDB_val done = {10, (void *)c->today};
+        rc = mdb_put(txn, store_dbi(s, DB_META), &k, &done, 0);
+    }
+    if (rc)
+        c->queued = 0;
+    return rc;
+}
+
+/* The councils whose summary for this month is not marked done: *ids malloc'd, *n of them. */
+static int pending_councils(store *s, MDB_txn *txn, const char *today, uint64_t **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    size_t cap = 0;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_ORGS), &cur);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        json_error_t err;
+        json_t *org = k.mv_size == 8 ? json_loadb(v.mv_data, v.mv_size, 0, &err) : NULL;
+        if (!org) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        int council = json_is_string(json_object_get(org, "kind")) &&
+                      strcmp(json_string_value(json_object_get(org, "kind")), "council") == 0;
+        json_decref(org);
+        if (!council)
+            continue;
+        uint64_t id = store_u64_from(k.mv_data);
+        char key[64];
+        MDB_val mk = {meta_key(key, sizeof key, id, today), key}, mv;
+        int mrc = mdb_get(txn, store_dbi(s, DB_META), &mk, &mv);
+        if (mrc == MDB_NOTFOUND)
+            mrc = push_id(ids, n, &cap, id);
+        if (mrc) {
+            rc = mrc;
+            break;
+        }
+    }
+    mdb_cursor_close(cur);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    free(*ids);
+    *ids = NULL;
+    *n = 0;
+    return rc;
+}
+
+int summary_run(store *s, const calendar *c, int64_t t, size_t *queued)
+{
+    *queued = 0;
+    if (!summary_due_at(c, t))
+        return 0;
+    char today[11], cutoff[11];
+    uk_date(t, today);
+    uk_date_minus_days(t, SUMMARY_DAYS, cutoff);
+    MDB_txn *txn;
+    uint64_t *councils = NULL;
+    size_t nc = 0;
+    int rc = store_read_begin(s, &txn);
+    if (rc)
+        return rc;
+    rc = pending_councils(s, txn, today, &councils, &nc);
+    store_read_end(s, txn);
+    for (size_t i = 0; i < nc && !rc; i++) {
+        /* Find the cases in a read transaction, so the write that queues holds the lock briefly. */
+        uint64_t *ids = NULL;
+        size_t n = 0;
+        if ((rc = store_read_begin(s, &txn)))
+            break;
+        rc = summary_thousand_day_cases(s, txn, councils[i], cutoff, &ids, &n);
+        store_read_end(s, txn);
+        if (!rc) {
+            queue_ctx q = {.council = councils[i], .today = today, .cutoff = cutoff, .ids = ids, .n = n, .now = t};
+            rc = store_write(s, queue_write, &q);
+            *queued += q.queued;
+        }
+        free(ids);
+    }
+    free(councils);
+    return rc;
+}
