@@ -21,7 +21,8 @@ from aiosmtpd.controller import Controller
 class Sink:
     def __init__(self, folder):
         self.folder = folder
-        self.count = 0
+        # Restarted on the same folder: carry on numbering after the messages already there.
+        self.count = len([f for f in os.listdir(folder) if f.endswith('.json')])
 
     async def handle_DATA(self, server, session, envelope):
         data = envelope.content.decode('utf-8', errors='replace')

@@ -23,14 +23,18 @@ function freePort() {
 /**
  * startStack({demo = true, env = {}, data = null, keep = false}) -> {base, port, data, secretKey(), stop()}
  * Pass `data` to start on an existing data folder, and `keep` to leave the folder in place at stop().
- * `clock: true` starts connectd with a test clock that setClockOffset(seconds) moves forward.
+ * `clock: true` starts connectd with a test clock that setClockOffset(seconds) moves forward; a number
+ * instead of true starts the clock at that offset (seconds after the real time).
  * `base` is "http://127.0.0.1:PORT". `secretKey()` returns the JWT key bytes (for forging test tokens).
  */
 export async function startStack({ demo = true, env = {}, data: reuse = null, keep = false, clock = false } = {}) {
   const port = await freePort();
   const data = reuse ?? mkdtempSync(join(tmpdir(), 'connect-test-'));
   const clockFile = join(data, 'test-clock-offset');
-  if (clock) { writeFileSync(clockFile, '0'); env = { ...env, CONNECT_TEST_CLOCK: clockFile }; }
+  if (clock !== false) {
+    writeFileSync(clockFile, String(clock === true ? 0 : Math.trunc(clock)));
+    env = { ...env, CONNECT_TEST_CLOCK: clockFile };
+  }
   const child = spawn('bash', [join(ROOT, 'nginx', 'serve.sh')], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), DATA: data, DEMO: demo ? '1' : '0', LOGIN_RATE: '100r/s', LOGIN_BURST: '100', ...env },
@@ -52,7 +56,7 @@ export async function startStack({ demo = true, env = {}, data: reuse = null, ke
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    base, port, data,
+    base, port, data, clockFile,
     output: () => output,
     /** With {clock: true}: moves the server's clock to `seconds` after the real time. */
     setClockOffset: (seconds) => writeFileSync(clockFile, String(Math.trunc(seconds))),
