@@ -25,6 +25,10 @@
 #define FACET_CASEWORKER 'w'
 #define FACET_TEAM 't'
 #define FACET_LEGISLATION 'l'
+/* Home-page facets (counters only unless noted). */
+#define FACET_MINE_STATUS 'W'        /* "caseworker:status" */
+#define FACET_SUPPORT_START 'F'      /* "YYYY-MM-DD" support start of open cases (also a list) */
+#define FACET_MINE_SUPPORT_START 'G' /* "caseworker:YYYY-MM-DD" */
 
 /* The enumerations the store indexes by code (index 0 is "none"). NULL-terminated. */
 extern const char *const case_statuses[];     /* open_referral, open_supported, closed */
