@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_queue.h"
 #include "case_update.h"
 #include "json_in.h"
 #include "store_audit.h"
@@ -291,8 +292,11 @@ void h_query_get(http_req *r, const uint64_t *ids)
         http_error(r, 404, "not_found", "No such query.", NULL);
     else if (rc)
         http_store_error(r, rc);
-    else
+    else {
+        /* Messages are free text about a person: reading them is a disclosure. */
+        audit_queue_add(r->now, r->uid, r->org_id, "query_viewed", u64(view, "case_id"));
         http_reply(r, 200, view);
+    }
 }
 
 void h_query_message(http_req *r, const uint64_t *ids)
