@@ -194,10 +194,10 @@ void h_cases_import(http_req *r, const uint64_t *ids)
         goto out;
     }
     size_t width = json_array_size(fields);
-    read_header(fields, map, errors);
+    int header_ok = read_header(fields, map, errors) == 0;
     json_decref(fields);
     fields = NULL;
-    while (!json_array_size(errors) && (got = csv_next(&rd, &fields, &line, &err)) == 1) {
+    while (header_ok && (got = csv_next(&rd, &fields, &line, &err)) == 1) {
         if (json_array_size(c.recs) >= IMPORT_ROWS_MAX) {
             add_error(errors, line, NULL, "A file holds at most 2,000 cases; split it.");
             break;
