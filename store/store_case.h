@@ -65,7 +65,9 @@ int store_doc_del(store *s, MDB_txn *txn, uint64_t doc_id);
 
 /* ---- search ---- */
 
-typedef enum { CASEQ_ALL, CASEQ_NAME, CASEQ_DOB, CASEQ_HOREF, CASEQ_ID } caseq_kind;
+/* CASEQ_SUPPORTED_SINCE: open cases whose support started on or before `text` (YYYY-MM-DD), longest
+ * first; for this kind `before` is an offset into that order and *next the next page's offset. */
+typedef enum { CASEQ_ALL, CASEQ_NAME, CASEQ_DOB, CASEQ_HOREF, CASEQ_ID, CASEQ_SUPPORTED_SINCE } caseq_kind;
 
 typedef struct {
     uint64_t scope;         /* council id, or 0 for every council */

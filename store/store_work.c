@@ -252,6 +252,65 @@ int store_work_reallocate(store *s, MDB_txn *txn, uint64_t case_id, uint64_t old
     return rc;
 }
 
+/* ---- due dates ---- */
+
+int store_work_due(json_t *item, const calendar *cal, const char *from, int days)
+{
+    char due[11];
+    int beyond;
+    if (calendar_add_working_days(cal, from, days, due, &beyond))
+        return STORE_CORRUPT;
+    if (json_object_set_new(item, "due", json_string(due)) || json_object_set_new(item, "due_from", json_string(from)) ||
+        json_object_set_new(item, "due_days", json_integer(days)) ||
+        json_object_set_new(item, "due_beyond", beyond ? json_true() : json_null()))
+        return STORE_NOMEM;
+    store_case_strip_nulls(item);
+    return 0;
+}
+
+/* Recomputes the open items of one kind; the list (scope 0, catch-all bucket of each side) names them. */
+static int recompute_kind(store *s, MDB_txn *txn, const calendar *cal, char kind, size_t *changed)
+{
+    static const char sides[2] = {WORK_SIDE_HO, WORK_SIDE_COUNCIL};
+    int rc = 0;
+    for (int i = 0; i < 2 && !rc; i++) {
+        work_list_query q = {.scope = 0, .side = sides[i], .bucket = kind == WORK_ALERT ? 'A' : 'Q', .limit = 500};
+        for (;;) {
+            uint64_t ids[500], next;
+            size_t n, total;
+            if ((rc = store_work_list(s, txn, &q, ids, &n, &total, &next)))
+                break;
+            for (size_t j = 0; j < n && !rc; j++) {
+                json_t *old, *neu = NULL, *case_rec = NULL;
+                if ((rc = store_work_get(s, txn, kind, ids[j], &old)))
+                    break;
+                const char *from = str(old, "due_from");
+                if (from && (neu = json_deep_copy(old)) &&
+                    !(rc = store_work_due(neu, cal, from, (int)json_integer_value(json_object_get(old, "due_days")))) &&
+                    !json_equal(old, neu) &&
+                    !(rc = store_case_get(s, txn, u64(old, "case_id"), &case_rec))) {
+                    rc = store_work_put(s, txn, kind, old, neu, u64(case_rec, "caseworker_id"));
+                    (*changed)++;
+                }
+                json_decref(case_rec);
+                json_decref(neu);
+                json_decref(old);
+            }
+            if (rc || !next)
+                break;
+            q.before = next;
+        }
+    }
+    return rc;
+}
+
+int store_work_recompute_due(store *s, MDB_txn *txn, const calendar *cal, size_t *changed)
+{
+    *changed = 0;
+    int rc = recompute_kind(s, txn, cal, WORK_ALERT, changed);
+    return rc ? rc : recompute_kind(s, txn, cal, WORK_QUERY, changed);
+}
+
 /* ---- lists ---- */
 
 static int due_matches(const work_list_query *q, const MDB_val *v)
@@ -274,7 +333,7 @@ int store_work_list(store *s, MDB_txn *txn, const work_list_query *q, uint64_t *
     if (rc)
         return rc;
     unsigned char key[18];
-    open_key(key, q->scope, q->side, q->bucket, 0);
+    open_key(key, q->scope, q->side, q->bucket, UINT64_MAX); /* the smallest key of the bucket */
     MDB_val k = {18, key}, v;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size != 18 || memcmp(k.mv_data, key, 10) != 0)

@@ -29,6 +29,7 @@
 #ifndef CONNECT_STORE_WORK_H
 #define CONNECT_STORE_WORK_H
 
+#include "calendar.h"
 #include "case_index.h"
 #include "store.h"
 
@@ -54,6 +55,13 @@ int store_work_of_case(store *s, MDB_txn *txn, uint64_t case_id, char kind, json
 int store_work_reallocate(store *s, MDB_txn *txn, uint64_t case_id, uint64_t old_worker, uint64_t new_worker);
 /* Hands every counter of an open item (delta +1) to sink, writing nothing (connectctl check). */
 int store_work_count_item(char kind, const json_t *item, uint64_t worker, case_count_sink sink, void *ctx);
+
+/* Sets an item's due date: `days` working days after `from` (members due, due_from, due_days and
+ * due_beyond, true when the date lies after the calendar's last year). */
+int store_work_due(json_t *item, const calendar *cal, const char *from, int days);
+/* Recomputes the due date of every open item with the calendar (after an import); *changed counts
+ * the items whose date moved. */
+int store_work_recompute_due(store *s, MDB_txn *txn, const calendar *cal, size_t *changed);
 
 /* Due-date filters of a list. */
 typedef enum { WORK_DUE_ANY, WORK_DUE_OVERDUE, WORK_DUE_TODAY } work_due;
