@@ -42,7 +42,7 @@ test('a council opens a query: 201 QUERY (exact shape), awaiting the HO, due 10 
   const r = await post(nfcUser, c.id, { category: 'status_discrepancy', message: 'CID shows a different status.' });
   assertStatus(r, 201, 'open');
   const q = r.json;
-  assertQuery(q, 'QUERY', { exact: true });
+  assertQuery(q, 'QUERY');
   assert.equal(q.case_id, c.id);
   assert.equal(q.connect_id, c.connect_id);
   assert.deepEqual(q.council, c.council);
@@ -67,6 +67,9 @@ test('a council opens a query: 201 QUERY (exact shape), awaiting the HO, due 10 
   const list = await nfcUser.req('GET', `/api/cases/${c.id}/queries`);
   assertStatus(list, 200);
   assert.deepEqual(list.json.items, [q], 'the case lists it, with its messages');
+  assertQuery(q, 'QUERY', { exact: true });
+  const item = (await queryList(hoUser, 'bucket=awaiting_ho')).find((x) => x.id === q.id);
+  assertQuery(item, 'QUERY list item', { exact: true, withMessages: false });
 });
 
 test('each message starts a 10-working-day clock for the other side; a follow-up from the same side keeps the earlier due date', async () => {

@@ -34,7 +34,8 @@ export const NETWORK_COUNTERS = ['open_referral', 'open_supported', 'closed'].so
 export function setNow(stack, iso) {
   const t = Date.parse(iso);
   assert.ok(Number.isFinite(t), `setNow: bad instant ${iso}`);
-  const offset = Math.round((t - Date.now()) / 1000);
+  // The server adds the offset to time(NULL) (whole seconds, rounded down): never land a second early.
+  const offset = Math.floor(t / 1000) - Math.floor(Date.now() / 1000);
   stack.setClockOffset(offset);
   return offset;
 }
