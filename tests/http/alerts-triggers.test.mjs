@@ -99,7 +99,6 @@ test('new_case is cleared by the HO status check (status_check), which raises im
   assert.ok(n.cleared_at.startsWith('2026-12-03T'), `cleared_at ${n.cleared_at}`);
   assert.equal(n.due, '2026-12-09', 'due date kept on the cleared alert');
   assert.ok(!ids(await alertList(hoUser, 'type=new_case')).includes(a.id), 'gone from the HO open list');
-  assert.ok(ids(await alertList(hoUser, 'type=new_case&state=all')).includes(a.id), 'listed with state=all');
 
   const iu = await openAlert(nfcUser, c.id, 'immigration_update', 'raised by the HO change');
   assert.equal(iu.to, 'council');
@@ -436,4 +435,23 @@ test('overdue: due today on the due date, overdue the day after; listed by overd
   assert.ok(!ids(await alertList(hoUser, 'overdue=1')).includes(a.id));
   const h2 = await home(hoUser);
   assert.equal(h2.counters.overdue, h.counters.overdue - 1, 'clearing it takes one off the overdue count');
+});
+
+test('GET /api/alerts?state=all lists cleared alerts too (newest first); state=open, the default, only open ones', async () => {
+  at('2026-12-02T10:00:00Z');
+  const c = await createCase(nfcUser);
+  const a = await openAlert(hoUser, c.id, 'new_case');
+  await putImmigration(hoUser, c.id, { status: 'no_current_permission' });
+  const iu = await openAlert(nfcUser, c.id, 'immigration_update');
+  await accept(nfcUser, iu.id);
+  assert.ok(!ids(await alertList(hoUser, 'type=new_case')).includes(a.id), 'default: open only');
+  assert.ok(!ids(await alertList(hoUser, 'type=new_case&state=open')).includes(a.id), 'state=open');
+  const all = await alertList(hoUser, 'type=new_case&state=all');
+  const got = all.find((x) => x.id === a.id);
+  assert.ok(got, 'state=all lists the cleared new_case');
+  assert.equal(got.cleared_how, 'status_check');
+  const councilAll = await alertList(nfcUser, 'state=all');
+  assert.ok(ids(councilAll).includes(iu.id), 'the council\'s state=all lists its accepted alert');
+  assert.ok(councilAll.every((x) => x.to === 'council'), 'still only its side');
+  for (let i = 1; i < all.length; i += 1) assert.ok(all[i - 1].raised_at >= all[i].raised_at, 'newest first');
 });

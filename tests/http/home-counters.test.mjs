@@ -263,15 +263,23 @@ test('home: shapes exactly as API.md (council, council mine=1, HO)', async () =>
   const hc = await home(tfcUser);
   const hm = await home(tfcUser, true);
   const hh = await home(ho);
-  assert.deepEqual(Object.keys(hc.counters).sort(), COUNCIL_COUNTERS, `council counters keys: ${JSON.stringify(hc.counters)}`);
-  assert.deepEqual(Object.keys(hh.counters).sort(), HO_COUNTERS, `HO counters keys: ${JSON.stringify(hh.counters)}`);
   for (const b of hh.by_council) {
     assert.deepEqual(Object.keys(b).sort(), ['council', 'due_today', 'overdue']);
     assert.ok(b.due_today > 0 || b.overdue > 0, 'by_council lists only councils with something due today or overdue');
   }
-  assert.deepEqual(Object.keys(hc).sort(), ['counters', 'mine', 'side'], `council home keys: ${JSON.stringify(Object.keys(hc))}`);
-  assert.deepEqual(Object.keys(hm).sort(), ['counters', 'mine', 'side']);
-  assert.deepEqual(Object.keys(hh).sort(), ['by_council', 'counters', 'side'], `HO home keys: ${JSON.stringify(Object.keys(hh))}`);
+  // Every difference at once, so that one report names them all.
+  const diffs = [];
+  const same = (got, want, what) => {
+    const g = Object.keys(got).sort();
+    const extra = g.filter((k) => !want.includes(k)); const missing = want.filter((k) => !g.includes(k));
+    if (extra.length || missing.length) diffs.push(`${what}: extra ${JSON.stringify(extra)}, missing ${JSON.stringify(missing)}`);
+  };
+  same(hc, ['counters', 'mine', 'side'], 'council home');
+  same(hc.counters, COUNCIL_COUNTERS, 'council counters');
+  same(hm, ['counters', 'mine', 'side'], 'council home mine=1');
+  same(hh, ['by_council', 'counters', 'side'], 'HO home');
+  same(hh.counters, HO_COUNTERS, 'HO counters');
+  assert.deepEqual(diffs, [], `home shapes differ from API.md:\n${diffs.join('\n')}`);
 });
 
 test('connectctl check on the stopped store: exit 0, every counter equal to its recount', async () => {
