@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
-import { assertError, assertStatus } from '../lib/http.mjs';
+import { assertError, assertStatus, listAll } from '../lib/http.mjs';
 import { createCase, dependant, pngBytes, upload } from '../lib/cases.mjs';
 import {
   accept, actor, alertList, personBody, alertsOfType, assertAlert, caseAlerts, home, ids, openAlert, openQuery, putImmigration, setNow, total,
@@ -68,20 +68,25 @@ test('new_case due dates: Christmas and Boxing Day 2026, Easter 2027, the UK dat
   const table = [
     ['2026-12-18T10:00:00Z', '2026-12-29', false, 'Fri 18 Dec 2026: Mon 21..Thu 24, (Fri 25, Mon 28 bank holidays), Tue 29'],
     ['2026-12-01T23:30:00Z', '2026-12-08', false, 'Tue 1 Dec 23:30 GMT is still 1 Dec in the UK'],
+    ['2026-12-25T12:00:00Z', '2027-01-05', false, 'created on Christmas Day: Tue 29, Wed 30, Thu 31, (Fri 1 Jan), Mon 4, Tue 5 Jan'],
+    ['2026-12-26T12:00:00Z', '2027-01-05', false, 'created on a Saturday: counting starts on the next working day'],
     ['2027-03-25T10:00:00Z', '2027-04-05', false, 'Thu 25 Mar 2027: (Good Friday 26, Easter Monday 29) Tue 30 .. Mon 5 Apr'],
     ['2027-04-01T23:30:00Z', '2027-04-09', false, 'Thu 1 Apr 23:30 UTC is Fri 2 Apr 00:30 BST: the UK date counts'],
     ['2027-12-17T10:00:00Z', '2027-12-24', false, 'Fri 17 Dec 2027: Mon 20 .. Fri 24, inside the calendar'],
     ['2027-12-23T10:00:00Z', '2028-01-03', true, 'Thu 23 Dec 2027: Fri 24, (Mon 27, Tue 28), Wed 29, Thu 30, Fri 31, Mon 3 Jan 2028: past the calendar'],
   ];
+  const wrong = [];
   for (const [instant, due, beyond, what] of table) {
     at(instant);
     const c = await createCase(nfcUser);
     const a = await openAlert(hoUser, c.id, 'new_case', what);
-    assert.equal(a.due, due, `${what}: due`);
-    assert.equal(a.due_beyond_calendar, beyond, `${what}: due_beyond_calendar`);
+    if (a.due !== due || a.due_beyond_calendar !== beyond) {
+      wrong.push(`created ${instant} (${what}): expected due ${due} beyond ${beyond}, got due ${a.due} beyond ${a.due_beyond_calendar}`);
+    }
     assert.equal(a.overdue, false, `${what}: not overdue when raised`);
     assert.ok(a.raised_at.startsWith(instant.slice(0, 13)), `${what}: raised_at ${a.raised_at} is the server clock's now`);
   }
+  assert.deepEqual(wrong, [], `due dates:\n${wrong.join('\n')}`);
 });
 
 test('new_case is cleared by the HO status check (status_check), which raises immigration_update with the changed fields', async () => {
@@ -377,6 +382,15 @@ test('final_outcome: HO only; due 7 working days after the decision date; outcom
     404, 'not_found', undefined, 'unknown case');
 });
 
+test('final_outcome decided on a Sunday: 7 working days counted from Monday (day 1) → Tue 1 Dec', async () => {
+  at('2026-12-02T10:00:00Z');
+  const c = await createCase(nfcUser);
+  const r = await hoUser.req('POST', `/api/cases/${c.id}/final-outcome`, { body: { outcome: 'removal', decision_date: '2026-11-22' } });
+  assertStatus(r, 201);
+  assert.equal(r.json.due, '2026-12-01');
+  assert.equal(r.json.outcome.late, true, 'raised on 2 Dec, after the 1 Dec deadline');
+});
+
 // ---- overdue ---------------------------------------------------------------------------------------
 
 async function hoRecount() {
@@ -454,4 +468,15 @@ test('GET /api/alerts?state=all lists cleared alerts too (newest first); state=o
   assert.ok(ids(councilAll).includes(iu.id), 'the council\'s state=all lists its accepted alert');
   assert.ok(councilAll.every((x) => x.to === 'council'), 'still only its side');
   for (let i = 1; i < all.length; i += 1) assert.ok(all[i - 1].raised_at >= all[i].raised_at, 'newest first');
+});
+
+test('GET /api/alerts pages with limit and cursor: the same items as one page, none twice, total on every page', async () => {
+  at('2026-12-02T10:00:00Z');
+  for (let i = 0; i < 3; i += 1) await createCase(nfcAdmin);
+  const one = await alertList(hoUser, 'state=open');
+  assert.ok(one.length >= 5, `enough alerts to page: ${one.length}`);
+  const { items, pages, totals } = await listAll(hoUser, '/api/alerts', 2);
+  assert.ok(pages >= 3, 'several pages');
+  assert.deepEqual(ids(items), ids(one), 'same items in the same order');
+  assert.ok(totals.every((t) => t === one.length), 'total on every page');
 });

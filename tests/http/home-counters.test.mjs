@@ -136,6 +136,20 @@ test('home counters follow every change, for the council (all and mine=1) and th
   exp.ho.new_case = 1; exp.all.immigration_update = 1; exp.mine.immigration_update = 1;
   await check('HO status check on A');
 
+  // Reallocation moves the open alert (and the case) between caseworkers' own counters.
+  assertStatus(await tfcAdmin.req('PUT', `/api/cases/${A.id}/allocation`, { body: { caseworker_id: tfcAdmin.user.id, team: 'Duty' } }), 200, 'reallocate A to the admin');
+  exp.mine.immigration_update = 0; exp.mine.open_referral = 0;
+  await check('reallocate A away from the caseworker');
+  const moved = await openAlert(tfcUser, A.id, 'immigration_update');
+  assert.deepEqual(moved.caseworker, { id: tfcAdmin.user.id, name: 'Tess Admin' }, 'the alert names the new caseworker');
+  assert.equal((await home(tfcAdmin, true)).counters.immigration_update, 1, 'now counted for the admin\'s own cases');
+  assertStatus(await tfcAdmin.req('PUT', `/api/cases/${A.id}/allocation`, { body: { caseworker_id: null, team: null } }), 200, 'unallocate A');
+  assert.equal((await home(tfcAdmin, true)).counters.immigration_update, 0, 'unallocated: nobody\'s');
+  await check('A unallocated');
+  assertStatus(await tfcAdmin.req('PUT', `/api/cases/${A.id}/allocation`, { body: { caseworker_id: uid, team: 'Duty' } }), 200, 'allocate A back');
+  exp.mine.immigration_update = 1; exp.mine.open_referral = 1;
+  await check('allocate A back');
+
   // The council accepts it.
   await accept(tfcUser, (await openAlert(tfcUser, A.id, 'immigration_update')).id);
   exp.all.immigration_update = 0; exp.mine.immigration_update = 0;

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
-import { assertError, assertErrorOneOf, assertStatus } from '../lib/http.mjs';
+import { assertError, assertErrorOneOf, assertStatus, listAll } from '../lib/http.mjs';
 import { createCase } from '../lib/cases.mjs';
 import {
   CATEGORIES, actor, addWorkingDays, assertQuery, closeQuery, home, ids, openQuery, queryList, sendMessage, setNow, total,
@@ -116,6 +116,27 @@ test('an HO query awaits the council, due 10 working days; the council reply tur
   q = await sendMessage(nfcUser, q.id, 'Yes, last week.');
   assert.equal(q.awaiting, 'ho');
   assert.equal(q.due, '2027-01-13', 'Tue 29 Dec + 10 working days');
+});
+
+test('a due date past the calendar (2028) is still given, counting weekends only, and flagged due_beyond_calendar', async () => {
+  at('2027-12-20T10:00:00Z');
+  const c = await createCase(nfcUser);
+  const q = await openQuery(nfcUser, c.id, { category: 'other', message: 'Over the year end.' });
+  assert.equal(q.due, '2028-01-05', 'Mon 20 Dec 2027: Tue 21 .. Fri 24, (Mon 27, Tue 28), Wed 29 .. Fri 31, Mon 3 .. Wed 5 Jan 2028');
+  assert.equal(q.due_beyond_calendar, true);
+  const u = await openQuery(nfcUser, c.id, { category: 'other', message: 'Urgent, inside the calendar.', urgent: true, urgent_reason: 'legal_proceedings' });
+  assert.equal(u.due, '2027-12-21');
+  assert.equal(u.due_beyond_calendar, false);
+  const listed = (await queryList(hoUser, 'bucket=awaiting_ho')).find((x) => x.id === q.id);
+  assert.equal(listed.due_beyond_calendar, true, 'the list item carries the flag');
+});
+
+test('a query opened on a Saturday: day 1 is the next working day (Mon), so 10 working days → Fri 18 Dec; urgent → Mon 7 Dec', async () => {
+  at('2026-12-05T11:00:00Z');
+  const c = await createCase(nfcUser);
+  const q = await openQuery(nfcUser, c.id, { category: 'other', message: 'Sent on a Saturday.' });
+  const u = await openQuery(nfcUser, c.id, { category: 'other', message: 'Urgent on a Saturday.', urgent: true, urgent_reason: 'safeguarding' });
+  assert.deepEqual([q.due, u.due], ['2026-12-18', '2026-12-07'], '"n working days after D starts counting on the first working day after D"');
 });
 
 // ---- validation ------------------------------------------------------------------------------------
@@ -371,6 +392,15 @@ test('lists: buckets (responses, new, awaiting_ho), default, mine=1, state, coun
 });
 
 const lists = {};
+test('GET /api/queries pages with limit and cursor: the same items as one page, none twice', async () => {
+  at('2026-12-17T10:00:00Z');
+  const one = await queryList(hoUser, '');
+  assert.ok(one.length >= 4, `enough queries to page: ${one.length}`);
+  const { items, totals } = await listAll(hoUser, '/api/queries', 3);
+  assert.deepEqual(ids(items), ids(one));
+  assert.ok(totals.every((t) => t === one.length));
+});
+
 test('lists: state=closed lists closed queries, state=all open and closed; still scoped to the caller\'s council', async () => {
   const { q1, q2, q3, q4, q5, qe, qeHo } = lists;
   assert.ok(q1, 'the previous test ran');
