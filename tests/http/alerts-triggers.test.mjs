@@ -451,6 +451,21 @@ test('overdue: due today on the due date, overdue the day after; listed by overd
   assert.equal(h2.counters.overdue, h.counters.overdue - 1, 'clearing it takes one off the overdue count');
 });
 
+test('overdue follows the UK date: at 23:30 UTC in British Summer Time it is already the next day', async () => {
+  at('2027-04-01T10:00:00Z');
+  const c = await createCase(nfcUser);
+  const a = await openAlert(hoUser, c.id, 'new_case');
+  assert.equal(a.due, '2027-04-08', 'Thu 1 Apr 2027: Fri 2, Mon 5 .. Thu 8');
+  at('2027-04-08T22:30:00Z'); // 23:30 BST on Thu 8 April
+  let x = await openAlert(hoUser, c.id, 'new_case', '23:30 BST on the due date');
+  assert.equal(x.overdue, false, 'still the due date in the UK');
+  assert.ok(ids(await alertList(hoUser, 'due=today')).includes(a.id), 'due today in the UK');
+  at('2027-04-08T23:30:00Z'); // 00:30 BST on Fri 9 April
+  x = await openAlert(hoUser, c.id, 'new_case', '00:30 BST the day after');
+  assert.equal(x.overdue, true, 'the UK date is 9 April: overdue');
+  assert.ok(ids(await alertList(hoUser, 'overdue=1')).includes(a.id));
+});
+
 test('GET /api/alerts?state=all lists cleared alerts too (newest first); state=open, the default, only open ones', async () => {
   at('2026-12-02T10:00:00Z');
   const c = await createCase(nfcUser);
