@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_queue.h"
 #include "case_update.h"
 #include "handlers.h"
 #include "store_case.h"
@@ -175,5 +176,7 @@ void work_case_items(http_req *r, uint64_t case_id, char kind)
         json_decref(items);
         return;
     }
+    if (kind == WORK_QUERY && json_array_size(items))
+        audit_queue_add(r->now, r->uid, r->org_id, "case_queries_viewed", case_id);
     http_reply(r, 200, h_list_page(items, 0, json_array_size(items)));
 }
