@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startStack } from '../lib/stack.mjs';
 import { STRONG, assertStatus, createActiveUser, uname } from '../lib/http.mjs';
-import { createCase } from '../lib/cases.mjs';
+import { createCase, randomName, uniqueDob } from '../lib/cases.mjs';
 import {
   COUNCIL_COUNTERS, HO_COUNTERS, accept, actor, addDays, alertList, caseAlerts, home, ids, openAlert, openQuery, personBody, putImmigration,
   queryList, sendMessage, closeQuery, setNow, total,
@@ -270,6 +270,20 @@ test('time passing: overdue queries for the council, overdue alerts for the HO (
   exp.ho.new_case = 0; exp.all.immigration_update = 1;
   const h2 = await check('HO checks E late');
   assert.ok(!h2.by_council.some((b) => b.council.id === council.id && b.overdue > 0), 'Testford has nothing overdue now');
+});
+
+test('a bulk import of three cases counts like three creates: open referrals and new_case alerts (due in 5 working days)', async () => {
+  assert.ok(ctx.E, 'the first test ran');
+  at('2026-12-17T10:00:00Z');
+  const rows = [0, 1, 2].map(() => [randomName(3), randomName(4), uniqueDob(), 'Eritrean', 'single_adult', 'care_act_2014'].join(','));
+  const text = `given_names,family_name,date_of_birth,nationality,household_type,legislation\r\n${rows.join('\r\n')}\r\n`;
+  const r = await tfcAdmin.req('POST', '/api/cases/import', { raw: text, headers: { 'content-type': 'text/csv' } });
+  assertStatus(r, 201, 'import');
+  assert.equal(r.json.created, 3);
+  assert.equal(r.json.bulk_service_level, false, 'the council had cases already');
+  exp.all.open_referral += 3; exp.ho.new_case += 3;
+  await check('bulk import of three cases');
+  for (const c of r.json.cases) assert.equal((await openAlert(ho, c.id, 'new_case')).due, '2026-12-24', 'Thu 17 Dec + 5 working days');
 });
 
 test('home: shapes exactly as API.md (council, council mine=1, HO)', async () => {
