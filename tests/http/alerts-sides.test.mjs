@@ -132,7 +132,7 @@ test('Network admin: 403 forbidden on every alert and query endpoint; /api/home 
   assert.ok(h.json.counters.open_referral >= 1 && h.json.counters.closed >= 1);
   assert.equal((await alertsOfType(A['nfc.user'], X.id, 'final_outcome')).length, 1, 'no alert made by the network');
   assert.equal((await A['nfc.user'].req('GET', `/api/queries/${Q.id}`)).json.messages.length, 1, 'no message added by the network');
-  assert.deepEqual(Object.keys(h.json).sort(), ['counters', 'side'], `network home keys exactly as API.md: ${h.text}`);
+  assert.deepEqual(Object.keys(h.json).sort(), ['counters', 'mine', 'side', 'today'], `network home keys exactly as API.md: ${h.text}`);
 });
 
 test('no session: 401 unauthenticated everywhere, /api/home included; a cookie POST without X-Requested-With: 403 csrf', async () => {

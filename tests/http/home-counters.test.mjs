@@ -67,6 +67,7 @@ async function councilRecount(c, mine) {
     open_supported: await total(c, `/api/cases?status=open_supported${m}`),
     thousand_day: await total(c, `/api/cases?thousand_day=1${m}`),
     overdue: await total(c, `/api/queries?overdue=1${m}`),
+    due_today: await total(c, `/api/queries?due=today${m}`),
   };
 }
 
@@ -302,10 +303,11 @@ test('home: shapes exactly as API.md (council, council mine=1, HO)', async () =>
     const extra = g.filter((k) => !want.includes(k)); const missing = want.filter((k) => !g.includes(k));
     if (extra.length || missing.length) diffs.push(`${what}: extra ${JSON.stringify(extra)}, missing ${JSON.stringify(missing)}`);
   };
-  same(hc, ['counters', 'mine', 'side'], 'council home');
+  same(hc, ['counters', 'mine', 'side', 'today'], 'council home');
+  assert.equal(hc.today, '2026-12-17', 'today is the UK date the counters were judged against');
   same(hc.counters, COUNCIL_COUNTERS, 'council counters');
-  same(hm, ['counters', 'mine', 'side'], 'council home mine=1');
-  same(hh, ['by_council', 'counters', 'side'], 'HO home');
+  same(hm, ['counters', 'mine', 'side', 'today'], 'council home mine=1');
+  same(hh, ['by_council', 'counters', 'mine', 'side', 'today'], 'HO home');
   same(hh.counters, HO_COUNTERS, 'HO counters');
   assert.deepEqual(diffs, [], `home shapes differ from API.md:\n${diffs.join('\n')}`);
 });

@@ -12,7 +12,7 @@ export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const ALERT_KEYS = ['id', 'case_id', 'connect_id', 'council', 'caseworker', 'type', 'to', 'raised_at', 'raised_by',
   'due', 'due_beyond_calendar', 'overdue', 'fields', 'outcome', 'open', 'cleared_at', 'cleared_by', 'cleared_how'].sort();
 export const QUERY_KEYS = ['id', 'case_id', 'connect_id', 'council', 'caseworker', 'category', 'urgent', 'urgent_reason',
-  'opened_by', 'opened_at', 'status', 'awaiting', 'due', 'due_beyond_calendar', 'overdue', 'messages', 'closed_at', 'closed_by'].sort();
+  'opened_by', 'opened_at', 'status', 'awaiting', 'due', 'due_beyond_calendar', 'overdue', 'message_count', 'messages', 'closed_at', 'closed_by'].sort();
 export const MESSAGE_KEYS = ['id', 'at', 'by', 'side', 'text'].sort();
 export const ALERT_TYPES = ['new_case', 'council_update', 'immigration_update', 'closure_required', 'case_closed', 'final_outcome'];
 export const ALERT_TO = { new_case: 'ho', council_update: 'ho', case_closed: 'ho', immigration_update: 'council', closure_required: 'council', final_outcome: 'council' };
@@ -21,7 +21,7 @@ export const CATEGORIES = ['status_discrepancy', 'progress_update', 'expedite_re
   'transfer_to_asylum_support', 'unable_to_make_application', 'other'];
 export const URGENT_REASONS = ['legal_proceedings', 'safeguarding', 'reconsideration'];
 export const COUNCIL_COUNTERS = ['immigration_update', 'query_responses', 'new_ho_queries', 'closure_required', 'final_outcome',
-  'open_referral', 'open_supported', 'thousand_day', 'overdue'].sort();
+  'open_referral', 'open_supported', 'thousand_day', 'overdue', 'due_today'].sort();
 export const HO_COUNTERS = ['new_case', 'council_update', 'case_closed', 'queries_awaiting_ho', 'overdue', 'due_today'].sort();
 export const NETWORK_COUNTERS = ['open_referral', 'open_supported', 'closed'].sort();
 
