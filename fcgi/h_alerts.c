@@ -59,6 +59,10 @@ static int accept_write(store *s, MDB_txn *txn, void *arg)
     } else if (strcmp(str(alert, "type") ?: "", "closure_required") == 0) {
         c->status = 422, c->code = "validation_failed",
         c->message = "A closure required alert clears when the case is closed.";
+    } else if (strcmp(str(alert, "type") ?: "", "new_case") == 0) {
+        c->status = 422, c->code = "validation_failed",
+        c->message = "A new case alert clears when the Home Office completes the status check (updates the "
+                     "immigration page) or opens a query on the case.";
     }
     if (c->status) {
         rc = CASE_REFUSED;

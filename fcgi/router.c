@@ -64,6 +64,10 @@ static const route routes[] = {
     {"POST", "/api/queries/{id}/messages", h_query_message, 0},
     {"POST", "/api/queries/{id}/close", h_query_close, 0},
     {"GET", "/api/home", h_home, 0},
+    {"POST", "/api/rtpf/lookup", h_rtpf_lookup, 0},
+    {"GET", "/api/rtpf/lookups", h_rtpf_lookups, 0},
+    {"GET", "/api/rtpf/register", h_rtpf_register_get, 0},
+    {"PUT", "/api/rtpf/register", h_rtpf_register_upload, 0},
 };
 
 /* Matches path against pattern segment by segment, collecting {id} values. */

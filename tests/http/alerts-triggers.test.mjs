@@ -495,3 +495,13 @@ test('GET /api/alerts pages with limit and cursor: the same items as one page, n
   assert.deepEqual(ids(items), ids(one), 'same items in the same order');
   assert.ok(totals.every((t) => t === one.length), 'total on every page');
 });
+
+test('a new case alert cannot be accepted (422): only the status check or an HO query clears it', async () => {
+  at('2026-12-02T10:00:00Z');
+  const c = await createCase(nfcUser);
+  const a = await openAlert(hoUser, c.id, 'new_case');
+  const r = await hoUser.req('POST', `/api/alerts/${a.id}/accept`);
+  assertError(r, 422, 'validation_failed', null, 'accept new_case');
+  assert.match(r.json.error.message, /status check|query/);
+  assert.equal((await openAlert(hoUser, c.id, 'new_case', 'after the refused accept')).id, a.id, 'still open');
+});
