@@ -15,6 +15,8 @@
 #include "json_in.h"
 #include "store_audit.h"
 #include "store_case.h"
+#include "uk_time.h"
+#include "work.h"
 #include "store_user.h"
 
 /* ---- create ---- */
@@ -127,6 +129,12 @@ static int create_write(store *s, MDB_txn *txn, void *arg)
     if ((rc = store_case_history_diff(s, txn, c->id, NULL, c->rec, c->at, c->r->uid)))
         return rc;
     if ((rc = store_audit_add(s, txn, c->at, c->r->uid, council, "case_created", c->id)))
+        return rc;
+    work_ctx w;
+    work_ctx_init(&w, c->r, s, txn, c->at);
+    rc = work_case_created(&w, c->rec);
+    work_ctx_done(&w);
+    if (rc)
         return rc;
     c->view = case_view(s, txn, c->rec);
     return c->view ? 0 : STORE_NOMEM;
@@ -272,7 +280,8 @@ void h_cases_list(http_req *r, const uint64_t *ids)
         return;
     char *qs = http_query_get(r, "q"), *status = http_query_get(r, "status"), *mine = http_query_get(r, "mine"),
          *team = http_query_get(r, "team"), *worker = http_query_get(r, "caseworker"),
-         *legislation = http_query_get(r, "legislation"), *cursor = http_query_get(r, "cursor");
+         *legislation = http_query_get(r, "legislation"), *cursor = http_query_get(r, "cursor"),
+         *thousand = http_query_get(r, "thousand_day");
     uint64_t *found = NULL;
     json_t *items = NULL;
     char horef[32];
@@ -291,6 +300,17 @@ void h_cases_list(http_req *r, const uint64_t *ids)
         q.team = team;
     if (cursor && *cursor && !(q.before = h_parse_id(cursor)))
         bad = "cursor";
+    char cutoff[11];
+    if (thousand && (strcmp(thousand, "1") == 0 || strcmp(thousand, "true") == 0)) {
+        /* Open cases whose support started 1,000 or more days before today (UK date). */
+        uk_date_minus_days(r->now, 1000, cutoff);
+        q.kind = CASEQ_SUPPORTED_SINCE;
+        q.text = cutoff;
+        if (qs && *qs)
+            bad = "q";
+    } else if (thousand && *thousand && strcmp(thousand, "0") != 0 && strcmp(thousand, "false") != 0) {
+        bad = "thousand_day";
+    }
     if (bad) {
         http_error(r, 400, "invalid_field", "This filter value is not recognised.", bad);
         goto out;
@@ -308,7 +328,7 @@ void h_cases_list(http_req *r, const uint64_t *ids)
             goto out;
         }
     }
-    if (text && *text) {
+    if (text && *text && q.kind == CASEQ_ALL) {
         if ((q.id = parse_connect_id(text))) {
             q.kind = CASEQ_ID;
         } else if (parse_dob(text, q.dob) == 0) {
@@ -368,6 +388,7 @@ out:
     free(worker);
     free(legislation);
     free(cursor);
+    free(thousand);
 }
 
 void h_case_get(http_req *r, const uint64_t *ids)

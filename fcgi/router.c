@@ -52,6 +52,17 @@ static const route routes[] = {
     {"POST", "/api/cases/{id}/documents", h_case_doc_upload, 0},
     {"GET", "/api/cases/{id}/documents/{id}", h_case_doc_get, 0},
     {"DELETE", "/api/cases/{id}/documents/{id}", h_case_doc_delete, 0},
+    {"GET", "/api/cases/{id}/alerts", h_case_alerts, 0},
+    {"POST", "/api/cases/{id}/final-outcome", h_case_final_outcome, 0},
+    {"GET", "/api/cases/{id}/queries", h_case_queries, 0},
+    {"POST", "/api/cases/{id}/queries", h_case_query_open, 0},
+    {"GET", "/api/alerts", h_alerts_list, 0},
+    {"POST", "/api/alerts/{id}/accept", h_alert_accept, 0},
+    {"GET", "/api/queries", h_queries_list, 0},
+    {"GET", "/api/queries/{id}", h_query_get, 0},
+    {"POST", "/api/queries/{id}/messages", h_query_message, 0},
+    {"POST", "/api/queries/{id}/close", h_query_close, 0},
+    {"GET", "/api/home", h_home, 0},
 };
 
 /* Matches path against pattern segment by segment, collecting {id} values. */

@@ -216,3 +216,14 @@ int store_calendar_get(store *s, MDB_txn *txn, calendar *out, char *err, size_t 
         return rc;
     return calendar_parse(v.mv_data, v.mv_size, out, err, errcap) ? STORE_CORRUPT : 0;
 }
+
+int store_calendar_raw(store *s, MDB_txn *txn, const void **data, size_t *len)
+{
+    MDB_val k = {strlen(CALENDAR_KEY), CALENDAR_KEY}, v;
+    int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
+    if (rc)
+        return rc;
+    *data = v.mv_data;
+    *len = v.mv_size;
+    return 0;
+}

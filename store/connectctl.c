@@ -35,6 +35,8 @@
 #include "store_audit.h"
 #include "store_org.h"
 #include "store_user.h"
+#include "store_recount.h"
+#include "store_work.h"
 
 __attribute__((format(printf, 1, 2))) static int die(const char *fmt, ...)
 {
@@ -84,6 +86,7 @@ typedef struct {
     char *json;
     size_t len;
     int only_if_missing;
+    size_t recomputed;
     int skipped; /* out */
     char err[256];
 } calendar_ctx;
@@ -99,7 +102,16 @@ static int calendar_write(store *s, MDB_txn *txn, void *arg)
             return 0;
         }
     }
-    return store_calendar_put(s, txn, c->json, c->len, c->err, sizeof c->err);
+    int rc = store_calendar_put(s, txn, c->json, c->len, c->err, sizeof c->err);
+    if (rc)
+        return rc;
+    /* Open items' due dates follow the new bank holidays, in the same transaction. */
+    calendar cal;
+    if (calendar_parse(c->json, c->len, &cal, c->err, sizeof c->err))
+        return STORE_CORRUPT;
+    rc = store_work_recompute_due(s, txn, &cal, &c->recomputed);
+    calendar_free(&cal);
+    return rc;
 }
 
 /* Reads a bank-holidays file (at most 16 MiB) into c->json. */
@@ -116,7 +128,7 @@ static int read_file(const char *path, calendar_ctx *c)
 }
 
 /* Stores the calendar from `path`; with only_if_missing, keeps one already imported. */
-static int import_calendar(store *s, const char *path, int only_if_missing)
+static int import_calendar(store *s, const char *path, int only_if_missing, size_t *recomputed)
 {
     calendar_ctx c = {.only_if_missing = only_if_missing};
     if (read_file(path, &c)) {
@@ -125,6 +137,8 @@ static int import_calendar(store *s, const char *path, int only_if_missing)
     }
     int rc = store_write(s, calendar_write, &c);
     free(c.json);
+    if (recomputed)
+        *recomputed = c.recomputed;
     if (rc == STORE_CORRUPT)
         return die("%s: %s", path, c.err);
     if (rc)
@@ -137,14 +151,16 @@ static int cmd_calendar_import(const char *data, const char *path)
     store *s;
     if (open_store(data, &s))
         return 1;
-    int rc = import_calendar(s, path, 0);
+    size_t recomputed = 0;
+    int rc = import_calendar(s, path, 0, &recomputed);
     if (!rc) {
         MDB_txn *txn;
         calendar c;
         char err[256];
         if (store_read_begin(s, &txn) == 0) {
             if (store_calendar_get(s, txn, &c, err, sizeof err) == 0) {
-                printf("%zu bank holidays, %d to %d\n", c.n, c.first_year, c.last_year);
+                printf("%zu bank holidays, %d to %d; %zu open due dates moved\n", c.n, c.first_year, c.last_year,
+                       recomputed);
                 calendar_free(&c);
             }
             store_read_end(s, txn);
@@ -171,7 +187,7 @@ static int cmd_init(const char *data)
     /* The shipped England and Wales bank holidays, unless a calendar was imported already. */
     char cal[PATH_MAX];
     int rc = data_path("store/bank-holidays.json", cal, sizeof cal) ? die("cannot find store/bank-holidays.json")
-                                                                    : import_calendar(s, cal, 1);
+                                                                    : import_calendar(s, cal, 1, NULL);
     store_close(s);
     return rc;
 }
@@ -429,11 +445,19 @@ static int cmd_check(const char *data)
     } else if (rc) {
         problems++;
     }
+    size_t counters = 0, differences = 0;
+    rc = store_recount(s, txn, stderr, &counters, &differences);
+    if (rc) {
+        fprintf(stderr, "cannot recount the counters: %s\n", store_strerror(rc));
+        problems++;
+    }
+    problems += (int)(differences > 1000 ? 1000 : differences);
     store_read_end(s, txn);
     store_close(s);
     if (problems)
         return die("%d problem(s) found", problems);
-    printf("ok: %zu live users, %" PRIu64 " audit events, chain intact\n", live, events);
+    printf("ok: %zu live users, %" PRIu64 " audit events, chain intact, %zu counters equal to a recount\n", live,
+           events, counters);
     return 0;
 }
 
