@@ -51,7 +51,7 @@ function stateText(alert) {
   const how = clearedHowLabel(alert.cleared_how) || 'Cleared';
   const when = alert.cleared_at ? ` ${formatDateTime(alert.cleared_at)}` : '';
   const who = alert.cleared_by && alert.cleared_by.name ? ` by ${alert.cleared_by.name}` : '';
-  return h('span', { class: 'alert-state' }, h('span', { class: 'tag tag--grey' }, how), `${when}${who}`);
+  return h('span', { class: 'alert-state' }, h('strong', { class: 'alert-state__how' }, how), `${when}${who}`);
 }
 
 /**

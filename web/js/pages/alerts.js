@@ -1,7 +1,7 @@
 // #/alerts?type=&mine=1&overdue=1&due=today&council=ID&state=all — the alerts addressed to the
 // user's side, with filters, and "Accept" on each one that can be accepted.
 import { api } from '../api.js';
-import { h } from '../dom.js';
+import { h, replaceChildren } from '../dom.js';
 import { field, checkbox } from '../forms.js';
 import { alertTable } from '../alert-table.js';
 import { readFilters, filterForm, pager, councilFilterNote } from '../list-filters.js';
@@ -56,7 +56,7 @@ export async function renderAlerts(section, ctx) {
     })
     : h('p', { class: 'body', id: 'no-alerts' }, f.cursor ? 'There are no more alerts.' : 'There are no alerts to show.');
 
-  section.append(
+  replaceChildren(section,
     h('h1', { class: 'heading-l', id: 'alerts-heading' }, title),
     h('p', { class: 'body' }, side === 'council'
       ? 'Alerts from the Home Office about your council’s cases. Accept an alert once you have read it.'

@@ -143,7 +143,8 @@ export async function renderCase(section, ctx) {
     const docs = (kase.documents || []).length;
     tabs.dependants.textContent = deps ? `Dependants (${deps})` : 'Dependants';
     tabs.documents.textContent = docs ? `Documents (${docs})` : 'Documents';
-    const openAlerts = (activity.alerts || []).filter((a) => a.open).length;
+    // Open alerts addressed to the user's side (the other side's are theirs to deal with).
+    const openAlerts = (activity.alerts || []).filter((a) => a.open && a.to === (council ? 'council' : 'ho')).length;
     const openQueries = (activity.queries || []).filter((q) => q.status !== 'closed').length;
     tabs.alerts.textContent = openAlerts ? `Alerts (${openAlerts} open)` : 'Alerts';
     tabs.queries.textContent = openQueries ? `Queries (${openQueries} open)` : 'Queries';

@@ -2,7 +2,7 @@
 // due today: alerts and queries, each in its own table (where the home page's "Overdue" and
 // "Due today" counters lead).
 import { api } from '../api.js';
-import { h } from '../dom.js';
+import { h, replaceChildren } from '../dom.js';
 import { alertTable } from '../alert-table.js';
 import { queryTable } from '../query-table.js';
 import { readFilters, routeWith, councilFilterNote } from '../list-filters.js';
@@ -26,7 +26,7 @@ export async function renderDue(section, ctx) {
   const aTotal = Number.isInteger(alerts && alerts.total) ? alerts.total : a.length;
   const qTotal = Number.isInteger(queries && queries.total) ? queries.total : q.length;
 
-  section.append(
+  replaceChildren(section,
     h('h1', { class: 'heading-l', id: 'due-heading' }, title),
     h('p', { class: 'body' }, today
       ? 'Alerts and queries waiting for your side that are due today.'

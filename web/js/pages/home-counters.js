@@ -2,7 +2,7 @@
 // queries by bucket, cases by status or 1,000 days, the overdue items — carrying "my cases only"
 // (?mine=1) when the council user turned it on. Overdue counts say "Overdue" in words as well.
 import { api } from '../api.js';
-import { h } from '../dom.js';
+import { h, replaceChildren } from '../dom.js';
 import { checkbox } from '../forms.js';
 import { routeWith } from '../list-filters.js';
 import { HOME_COUNTERS } from '../labels.js';
@@ -122,7 +122,7 @@ export async function homeCounters(ctx) {
     data = await api.get('/api/home', { query: { mine: mine ? '1' : '' } });
   } catch (error) {
     if (error.handled) throw error;
-    area.append(h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'),
+    replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'),
       h('p', { class: 'body field-error', id: 'home-counters-error' }, `The counters could not be loaded. ${error.message}`));
     return area;
   }
@@ -132,13 +132,13 @@ export async function homeCounters(ctx) {
     toggle.control.id = 'home-mine';
     toggle.querySelector('label').setAttribute('for', 'home-mine');
     toggle.control.addEventListener('change', () => ctx.navigate(toggle.control.checked ? 'home?mine=1' : 'home'));
-    area.append(
+    replaceChildren(area,
       h('div', { class: 'section-head' }, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, mine ? 'Your work – my cases' : 'Your work'), toggle),
       councilCounters(data, mine));
   } else if (side === 'ho') {
-    area.append(h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'), hoCounters(data));
+    replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'), hoCounters(data));
   } else if (side === 'network') {
-    area.append(h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Cases across the country'), networkCounters(data));
+    replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Cases across the country'), networkCounters(data));
   }
   return area;
 }

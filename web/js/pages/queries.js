@@ -1,7 +1,7 @@
 // #/queries?bucket=&mine=1&overdue=1&due=today&council=ID&state= — the queries list. Without a
 // bucket it shows the open queries awaiting the user's side.
 import { api } from '../api.js';
-import { h } from '../dom.js';
+import { h, replaceChildren } from '../dom.js';
 import { field, checkbox } from '../forms.js';
 import { queryTable } from '../query-table.js';
 import { readFilters, filterForm, pager, councilFilterNote } from '../list-filters.js';
@@ -64,7 +64,7 @@ export async function renderQueries(section, ctx) {
     ? queryTable(items, { user: ctx.user, caption: `${total} ${total === 1 ? 'query' : 'queries'}` })
     : h('p', { class: 'body', id: 'no-queries' }, f.cursor ? 'There are no more queries.' : 'There are no queries to show.');
 
-  section.append(
+  replaceChildren(section,
     h('h1', { class: 'heading-l', id: 'queries-heading' }, title),
     h('p', { class: 'body' }, 'Open a query to read the messages and reply. Queries are opened from a case’s Queries tab.'),
     form,

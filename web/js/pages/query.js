@@ -27,7 +27,7 @@ export async function renderQuery(section, ctx) {
   } catch (error) {
     if (error.status === 404) {
       ctx.title = 'Query not found';
-      section.append(
+      replaceChildren(section,
         h('h1', { class: 'heading-l' }, 'Query not found'),
         h('p', { class: 'body' }, 'There is no such query that you can see. It may be on another council’s case, or the link may be wrong.'),
         h('p', { class: 'body' }, h('a', { href: '#/queries', class: 'link' }, 'Go to the queries list')));
@@ -124,7 +124,7 @@ export async function renderQuery(section, ctx) {
   }
 
   draw();
-  section.append(
+  replaceChildren(section,
     h('p', { class: 'body' }, h('a', { href: '#/queries', class: 'link' }, 'All queries')),
     title,
     facts,
