@@ -50,6 +50,9 @@ test('the Home Office answers a new case; the council sees the changes marked an
   const rowText = await row.innerText();
   assert.match(rowText, /New case/);
   assert.ok(rowText.includes('Northfield City Council'), rowText);
+  // A new case alert is cleared by the status check (or a query), not by "Accept".
+  assert.match(rowText, /clears when you update the immigration page/);
+  assert.equal(await row.getByRole('button', { name: /^Accept/ }).count(), 0);
   await noLeaks(hoPage);
   await screenshot(hoPage, 'alerts-new-case.png');
 
@@ -226,4 +229,29 @@ test('the Home Office records a final outcome; the council accepts it from the c
   council.assertClean();
   await ho.context.close();
   await council.context.close();
+});
+
+test('a council update on a checked case: the Home Office sees what changed and accepts it', async () => {
+  const kase = await createCase(users);
+  const ho = users['ho.user'].client;
+  const checked = await ho.req('PUT', `/api/cases/${kase.id}/immigration`, { body: { status: 'asylum_claim_recorded', recourse_to_public_funds: false } });
+  assert.equal(checked.status, 200, checked.text);
+  const dep = await users['nfc.user'].client.req('POST', `/api/cases/${kase.id}/dependants`, {
+    body: { given_names: 'Amir', family_name: kase.principal.family_name, date_of_birth: '2016-04-02', nationality: 'Sudanese', relationship: 'child' },
+  });
+  assert.equal(dep.status, 201, dep.text);
+
+  const { page, assertClean, context } = await pageFor(browser, stack.base, 'ho.user');
+  const updates = await counterValue(page, 'council_update');
+  assert.ok(updates >= 1);
+  await page.locator('#counter-council_update').click();
+  await waitForHeading(page, 'Council update alerts');
+  const row = page.locator(`#alerts-table tbody tr[data-case-id="${kase.id}"]`);
+  await waitForText(row, 'dependant added');
+  await row.getByRole('button', { name: `Accept Council update alert on ${kase.connect_id}` }).click();
+  await waitForText(row, /Accepted/i);
+  await goHome(page);
+  await waitForCounter(page, 'council_update', updates - 1);
+  assertClean();
+  await context.close();
 });

@@ -23,9 +23,14 @@ export function acceptAlert(alert) {
   return api.post(`/api/alerts/${alert.id}/accept`);
 }
 
-/** Whether the user may accept this alert: open, addressed to their side, and not closure_required. */
+// Alerts that clear by what is done on the case, never by "Accept" (DESIGN.md: a new case alert
+// clears when the Home Office completes the status check or raises a query; closure required when
+// the council closes the case — the API refuses to accept it).
+const CLEARED_BY_WORK = new Set(['closure_required', 'new_case']);
+
+/** Whether the user may accept this alert: open, addressed to their side, not cleared by work. */
 export function canAccept(user, alert) {
-  return Boolean(alert && alert.open && alert.to === sideOf(user) && alert.type !== 'closure_required');
+  return Boolean(alert && alert.open && alert.to === sideOf(user) && !CLEARED_BY_WORK.has(alert.type));
 }
 
 /** What an alert is about: the changed fields, or the final outcome. */
@@ -65,6 +70,12 @@ export function alertAction(alert, { user, setStatus, onAccepted }) {
     replaceChildren(cell,
       h('p', { class: 'alert-action__note' }, 'This clears when the case is closed. It cannot be accepted.'),
       council ? h('a', { href: `#/cases/${alert.case_id}/closure`, class: 'link', dataset: { action: 'close-case' } }, 'Close the case', visuallyHidden(` ${alert.connect_id || ''}`)) : null);
+    return cell;
+  }
+  if (alert.open && alert.type === 'new_case' && alert.to === sideOf(user)) {
+    replaceChildren(cell,
+      h('p', { class: 'alert-action__note' }, 'This clears when you update the immigration page (the status check) or open a query.'),
+      h('a', { href: `#/cases/${alert.case_id}/immigration`, class: 'link', dataset: { action: 'status-check' } }, 'Do the status check', visuallyHidden(` for ${alert.connect_id || ''}`)));
     return cell;
   }
   if (!canAccept(user, alert)) return cell;

@@ -13,7 +13,8 @@ export function tooSoonMessage(error) {
   const e = (error.data && error.data.error) || {};
   const first = e.first_allowed_date || (error.data && error.data.first_allowed_date);
   let msg = error.message || 'A progress update was asked for on this case in the last 4 weeks.';
-  if (first && !msg.includes(first) && !msg.includes(formatDate(first))) msg += ` You can ask again from ${formatDate(first)}.`;
+  if (first && msg.includes(first)) msg = msg.split(first).join(formatDate(first));
+  else if (first && !msg.includes(formatDate(first))) msg += ` You can ask again from ${formatDate(first)}.`;
   return msg;
 }
 

@@ -15,6 +15,7 @@ export function drawQueries(panel, cx) {
       council: cx.council,
       onCancel: () => { closeForm(); add.focus(); },
       submit: async (body) => {
+        cx.setStatus('');
         await api.post(`${cx.base}/queries`, body);
         const to = cx.council ? 'the Home Office' : 'the council';
         await cx.activityChanged(`Your query has been sent to ${to}.`);

@@ -185,7 +185,7 @@ export async function renderCase(section, ctx) {
     get alertsError() { return activity.alertsError; },
     get queries() { return activity.queries; },
     get queriesError() { return activity.queriesError; },
-    refresh, activityChanged, panelHeading: (text, extra) => panelHeading(text, extra),
+    refresh, activityChanged, setStatus: ctx.setStatus, panelHeading: (text, extra) => panelHeading(text, extra),
     select: (key, opts) => select(key, opts),
   };
   const notices = h('div', { class: 'case-notices', id: 'case-notices' });
