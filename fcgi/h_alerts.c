@@ -143,7 +143,7 @@ void h_case_final_outcome(http_req *r, const uint64_t *ids)
     uk_date(r->now, today);
     if (in_only(r, body, allowed) || in_enum_at(r, body, "outcome", "outcome", outcomes, 1, &a.outcome) ||
         in_date_at(r, body, "decision_date", "decision_date", 1, &a.decision_date) ||
-        in_string(r, body, "notes", 0, 4000, &a.notes))
+        in_text_at(r, body, "notes", "notes", 0, 4000, &a.notes))
         goto out;
     if (strcmp(a.decision_date, today) > 0) {
         http_error(r, 422, "validation_failed", "The decision date cannot be in the future.", "decision_date");

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_queue.h"
 #include "case_update.h"
 #include "json_in.h"
 #include "store_audit.h"
@@ -243,7 +244,7 @@ void h_case_query_open(http_req *r, const uint64_t *ids)
     static const char *const allowed[] = {"category", "message", "urgent", "urgent_reason", NULL};
     query_ctx c = {.r = r, .case_id = ids[0], .op = 0};
     if (in_only(r, body, allowed) || in_enum_at(r, body, "category", "category", categories, 1, &c.category) ||
-        in_string(r, body, "message", 1, 4000, &c.message) ||
+        in_text_at(r, body, "message", "message", 1, 4000, &c.message) ||
         in_bool_at(r, body, "urgent", "urgent", 0, &c.urgent) ||
         in_enum_at(r, body, "urgent_reason", "urgent_reason", urgent_reasons, 0, &c.urgent_reason))
         goto out;
@@ -291,8 +292,11 @@ void h_query_get(http_req *r, const uint64_t *ids)
         http_error(r, 404, "not_found", "No such query.", NULL);
     else if (rc)
         http_store_error(r, rc);
-    else
+    else {
+        /* Messages are free text about a person: reading them is a disclosure. */
+        audit_queue_add(r->now, r->uid, r->org_id, "query_viewed", u64(view, "case_id"));
         http_reply(r, 200, view);
+    }
 }
 
 void h_query_message(http_req *r, const uint64_t *ids)
@@ -304,7 +308,7 @@ void h_query_message(http_req *r, const uint64_t *ids)
         return;
     static const char *const allowed[] = {"message", NULL};
     query_ctx c = {.r = r, .query_id = ids[0], .op = 1};
-    if (!in_only(r, body, allowed) && !in_string(r, body, "message", 1, 4000, &c.message))
+    if (!in_only(r, body, allowed) && !in_text_at(r, body, "message", "message", 1, 4000, &c.message))
         query_run(&c, 201);
     json_decref(body);
 }

@@ -52,6 +52,7 @@ void h_query_get(http_req *r, const uint64_t *ids);
 void h_query_message(http_req *r, const uint64_t *ids);
 void h_query_close(http_req *r, const uint64_t *ids);
 void h_home(http_req *r, const uint64_t *ids);
+void h_cases_import(http_req *r, const uint64_t *ids);
 
 /* Shared by the list handlers: ?limit= (default 50, 1..500); -1 when it answered 400. */
 int h_limit(http_req *r, size_t *limit);

@@ -37,6 +37,7 @@ static const route routes[] = {
     {"POST", "/api/orgs", h_orgs_create, 0},
     {"GET", "/api/cases", h_cases_list, 0},
     {"POST", "/api/cases", h_cases_create, 0},
+    {"POST", "/api/cases/import", h_cases_import, 0},
     {"GET", "/api/cases/{id}", h_case_get, 0},
     {"PUT", "/api/cases/{id}", h_case_put, 0},
     {"PUT", "/api/cases/{id}/principal", h_case_principal, 0},

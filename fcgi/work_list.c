@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_queue.h"
 #include "case_update.h"
 #include "handlers.h"
 #include "store_case.h"
@@ -74,8 +75,22 @@ void work_list_run(http_req *r, char kind)
     if (h_limit(r, &q.limit) || h_cursor_id(r, &q.before) || !(q.bucket = list_bucket(r, kind, &q.side)))
         return;
     char *mine = http_query_get(r, "mine"), *overdue = http_query_get(r, "overdue"), *due = http_query_get(r, "due"),
-         *council = http_query_get(r, "council");
+         *council = http_query_get(r, "council"), *state = http_query_get(r, "state");
     const char *bad = NULL;
+    q.kind = kind;
+    if (state && *state && strcmp(state, "open") != 0) {
+        if (strcmp(state, "closed") == 0)
+            q.state = WORK_STATE_CLOSED;
+        else if (strcmp(state, "all") == 0)
+            q.state = WORK_STATE_ALL;
+        else
+            bad = "state";
+        /* A query's bucket says whom it awaits: only open queries have one. */
+        if (kind == WORK_QUERY && q.bucket != 'Q')
+            bad = "bucket";
+        if (kind == WORK_QUERY)
+            q.side = 0;
+    }
     int m = flag(mine), o = flag(overdue);
     if (m < 0)
         bad = "mine";
@@ -104,6 +119,7 @@ void work_list_run(http_req *r, char kind)
     free(overdue);
     free(due);
     free(council);
+    free(state);
     if (bad) {
         http_error(r, 400, "invalid_field", "This filter value is not recognised.", bad);
         return;
@@ -175,5 +191,7 @@ void work_case_items(http_req *r, uint64_t case_id, char kind)
         json_decref(items);
         return;
     }
+    if (kind == WORK_QUERY && json_array_size(items))
+        audit_queue_add(r->now, r->uid, r->org_id, "case_queries_viewed", case_id);
     http_reply(r, 200, h_list_page(items, 0, json_array_size(items)));
 }

@@ -29,8 +29,8 @@ void calendar_date(long day, char out[11]);
 
 /* 1 for a working day, 0 for a weekend or bank holiday. */
 int calendar_is_working_day(const calendar *c, long day);
-/* The date n (>= 0) working days after `from` (n = 0: `from` itself when it is a working day, else
- * the next one). *beyond is set when the answer lies after the last covered year. 0, or -1 when
+/* The date n (>= 0) working days after `from`: the n-th working day after it (n = 0: `from` itself
+ * when it is a working day, else the next one). *beyond is set when the answer lies after the last covered year. 0, or -1 when
  * `from` is not a date. */
 int calendar_add_working_days(const calendar *c, const char *from, int n, char out[11], int *beyond);
 /* Working days after `from` up to and including `to` (0 when to <= from); *beyond as above. */

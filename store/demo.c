@@ -11,6 +11,8 @@
 #include "store_case.h"
 #include "store_org.h"
 #include "store_user.h"
+#include "store_work.h"
+#include "uk_time.h"
 
 static const struct { const char *kind, *name, *code; } demo_orgs[] = {
     {"network", "Connect Network", "NET"},
@@ -38,6 +40,74 @@ typedef struct {
     char hashes[N_USERS][AUTH_HASH_MAX];
     const char *at;
 } seed_ctx;
+
+/* A few open alerts and queries on a council's open cases, so the home page has something to show:
+ * new case alerts (one overdue) and a query each way for the HO; an immigration update for the council. */
+static int seed_work(store *s, MDB_txn *txn, const uint64_t *cases, size_t n, uint64_t worker, uint64_t ho_user,
+                     const char *at)
+{
+    calendar cal;
+    char err[160], today[11], past[11];
+    int rc = store_calendar_get(s, txn, &cal, err, sizeof err);
+    if (rc)
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    int64_t now = (int64_t)time(NULL);
+    uk_date(now, today);
+    uk_date_minus_days(now, 14, past);
+    size_t used = 0;
+    for (size_t i = 0; i < n && used < 5 && !rc; i++) {
+        json_t *c, *item = NULL;
+        if ((rc = store_case_get(s, txn, cases[i], &c)))
+            break;
+        if (strcmp(json_string_value(json_object_get(c, "status")) ?: "", "closed") == 0) {
+            json_decref(c);
+            continue;
+        }
+        json_int_t cid = (json_int_t)cases[i], council = json_integer_value(json_object_get(c, "council_id"));
+        char kind = WORK_ALERT;
+        const char *from = today;
+        int days = 5;
+        switch (used++) {
+        case 0:
+        case 1:
+            item = json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:b}", "case_id", cid, "council_id", council, "type", "new_case",
+                             "to", "ho", "raised_at", at, "raised_by", (json_int_t)worker, "open", 1);
+            from = used == 2 ? past : today; /* the second is overdue */
+            break;
+        case 2:
+            item = json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:b,s:[s,s]}", "case_id", cid, "council_id", council, "type",
+                             "immigration_update", "to", "council", "raised_at", at, "raised_by", (json_int_t)ho_user,
+                             "open", 1, "fields", "status", "leave_expiry");
+            days = -1;
+            break;
+        default: {
+            int from_ho = used == 4;
+            kind = WORK_QUERY;
+            days = 10;
+            item = json_pack("{s:I,s:I,s:s,s:b,s:s,s:s,s:s,s:I,s:s,s:s,s:[{s:i,s:s,s:I,s:s,s:s}]}", "case_id", cid,
+                             "council_id", council, "category", from_ho ? "status_discrepancy" : "progress_update",
+                             "urgent", 0, "opened_by", from_ho ? "ho" : "council", "opened_at", at, "opened_on", today,
+                             "opened_by_user", (json_int_t)(from_ho ? ho_user : worker), "status", "open", "awaiting",
+                             from_ho ? "council" : "ho", "messages", "id", 1, "at", at, "by",
+                             (json_int_t)(from_ho ? ho_user : worker), "side", from_ho ? "ho" : "council", "text",
+                             from_ho ? "The nationality on our record differs from yours. Please check the passport."
+                                     : "Is there a decision date for the outstanding application?");
+        }
+        }
+        uint64_t id;
+        if (!item)
+            rc = STORE_NOMEM;
+        if (!rc && days >= 0)
+            rc = store_work_due(item, &cal, from, days);
+        if (!rc)
+            rc = store_work_create(s, txn, kind, item,
+                                   (uint64_t)json_integer_value(json_object_get(c, "caseworker_id")), &id);
+        json_decref(item);
+        json_decref(c);
+    }
+    calendar_free(&cal);
+    return rc;
+}
 
 static int seed_write(store *s, MDB_txn *txn, void *arg)
 {
@@ -78,6 +148,7 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
         if ((rc = store_org_by_code(s, txn, councils[i][0], &org)) ||
             (rc = store_user_by_username(s, txn, councils[i][1], &worker)))
             return rc;
+        uint64_t cases[12], ho_user;
         for (int j = 0; j < 12; j++) {
             json_t *rec = case_gen_record(&rng, org, worker, NULL, time(NULL));
             rc = rec ? store_case_create(s, txn, rec, &id) : STORE_NOMEM;
@@ -86,7 +157,11 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
             json_decref(rec);
             if (rc)
                 return rc;
+            cases[j] = id;
         }
+        if ((rc = store_user_by_username(s, txn, "ho.user", &ho_user)) ||
+            (rc = seed_work(s, txn, cases, 12, worker, ho_user, c->at)))
+            return rc;
     }
     return store_audit_add(s, txn, c->at, 0, 0, "demo_seeded", 0);
 }

@@ -142,6 +142,49 @@ static int item_entries(item_ctx *c, char kind, const json_t *item, uint64_t wor
     return rc;
 }
 
+/* The entry of every item, open or not (store_work.h). */
+static int all_entry(item_ctx *c, char kind, const json_t *item, uint64_t worker)
+{
+    if (c->sink)
+        return 0;
+    uint64_t id = u64(item, "id"), council = u64(item, "council_id");
+    char side = 0, bucket = store_work_bucket(kind, item, &side);
+    unsigned char val[21];
+    store_key_u64(val, worker);
+    if (kind == WORK_ALERT) {
+        side = strcmp(str(item, "to") ?: "", "ho") == 0 ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
+        bucket = store_work_alert_bucket(str(item, "type"));
+    }
+    val[8] = (unsigned char)side;
+    val[9] = (unsigned char)bucket;
+    val[10] = store_work_bucket(kind, item, &side) != 0;
+    const char *due = str(item, "due");
+    size_t vlen = 11;
+    if (due && strlen(due) == 10) {
+        memcpy(val + 11, due, 10);
+        vlen = 21;
+    }
+    const uint64_t scopes[2] = {council, 0};
+    int rc = 0;
+    for (int i = 0; i < 2 && !rc; i++) {
+        unsigned char key[18];
+        open_key(key, scopes[i], '*', kind, id);
+        MDB_val k = {18, key}, v = {vlen, val};
+        if (c->add)
+            rc = mdb_put(c->txn, store_dbi(c->s, DB_WORK_OPEN), &k, &v, 0);
+        else if ((rc = mdb_del(c->txn, store_dbi(c->s, DB_WORK_OPEN), &k, NULL)) == MDB_NOTFOUND)
+            rc = 0;
+    }
+    return rc;
+}
+
+/* Both kinds of entry of one item. */
+static int entries(item_ctx *c, char kind, const json_t *item, uint64_t worker)
+{
+    int rc = item_entries(c, kind, item, worker);
+    return rc ? rc : all_entry(c, kind, item, worker);
+}
+
 int store_work_count_item(char kind, const json_t *item, uint64_t worker, case_count_sink sink, void *ctx)
 {
     item_ctx c = {.sink = sink, .sink_ctx = ctx, .add = 1};
@@ -180,7 +223,7 @@ int store_work_create(store *s, MDB_txn *txn, char kind, json_t *rec, uint64_t w
     if ((rc = mdb_put(txn, store_dbi(s, DB_CASE_WORK), &k, &v, MDB_NOOVERWRITE)))
         return rc == MDB_KEYEXIST ? STORE_EXISTS : rc;
     item_ctx c = {.s = s, .txn = txn, .add = 1};
-    return item_entries(&c, kind, rec, worker);
+    return entries(&c, kind, rec, worker);
 }
 
 int store_work_put(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec, uint64_t worker)
@@ -188,11 +231,11 @@ int store_work_put(store *s, MDB_txn *txn, char kind, const json_t *old, const j
     if (!u64(rec, "id") || u64(rec, "id") != u64(old, "id"))
         return STORE_CORRUPT;
     item_ctx c = {.s = s, .txn = txn, .add = 0};
-    int rc = item_entries(&c, kind, old, worker);
+    int rc = entries(&c, kind, old, worker);
     if (!rc)
         rc = put_record(s, txn, kind, rec);
     c.add = 1;
-    return rc ? rc : item_entries(&c, kind, rec, worker);
+    return rc ? rc : entries(&c, kind, rec, worker);
 }
 
 int store_work_of_case(store *s, MDB_txn *txn, uint64_t case_id, char kind, json_t **items)
@@ -241,10 +284,10 @@ int store_work_reallocate(store *s, MDB_txn *txn, uint64_t case_id, uint64_t old
         json_t *item;
         json_array_foreach(items, j, item) {
             item_ctx c = {.s = s, .txn = txn, .add = 0};
-            if ((rc = item_entries(&c, kinds[i], item, old_worker)))
+            if ((rc = entries(&c, kinds[i], item, old_worker)))
                 break;
             c.add = 1;
-            if ((rc = item_entries(&c, kinds[i], item, new_worker)))
+            if ((rc = entries(&c, kinds[i], item, new_worker)))
                 break;
         }
         json_decref(items);
@@ -313,13 +356,25 @@ int store_work_recompute_due(store *s, MDB_txn *txn, const calendar *cal, size_t
 
 /* ---- lists ---- */
 
-static int due_matches(const work_list_query *q, const MDB_val *v)
+/* Whether an entry's value passes the filters. Open-list values: worker | due; all-item values:
+ * worker | side | bucket | open | due. */
+static int entry_matches(const work_list_query *q, const MDB_val *v)
 {
+    const unsigned char *p = v->mv_data;
+    size_t due_at = q->state == WORK_STATE_OPEN ? 8 : 11;
+    if (v->mv_size < due_at || (q->worker && store_u64_from(p) != q->worker))
+        return 0;
+    if (q->state != WORK_STATE_OPEN) {
+        if ((q->side && p[8] != (unsigned char)q->side) ||
+            (q->bucket && q->bucket != 'A' && q->bucket != 'Q' && p[9] != (unsigned char)q->bucket) ||
+            (q->state == WORK_STATE_CLOSED && p[10]) || (q->due != WORK_DUE_ANY && !p[10]))
+            return 0;
+    }
     if (q->due == WORK_DUE_ANY)
         return 1;
-    if (v->mv_size < 18 || !q->today)
+    if (v->mv_size < due_at + 10 || !q->today)
         return 0;
-    int c = memcmp((const char *)v->mv_data + 8, q->today, 10);
+    int c = memcmp(p + due_at, q->today, 10);
     return q->due == WORK_DUE_OVERDUE ? c < 0 : c == 0;
 }
 
@@ -333,13 +388,16 @@ int store_work_list(store *s, MDB_txn *txn, const work_list_query *q, uint64_t *
     if (rc)
         return rc;
     unsigned char key[18];
-    open_key(key, q->scope, q->side, q->bucket, UINT64_MAX); /* the smallest key of the bucket */
+    if (q->state == WORK_STATE_OPEN)
+        open_key(key, q->scope, q->side, q->bucket, UINT64_MAX); /* the smallest key of the bucket */
+    else
+        open_key(key, q->scope, '*', q->kind, UINT64_MAX);
     MDB_val k = {18, key}, v;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size != 18 || memcmp(k.mv_data, key, 10) != 0)
             break;
         uint64_t id = UINT64_MAX - store_u64_from((const unsigned char *)k.mv_data + 10);
-        if (v.mv_size < 8 || (q->worker && store_u64_from(v.mv_data) != q->worker) || !due_matches(q, &v))
+        if (!entry_matches(q, &v))
             continue;
         (*total)++;
         if (q->before && id >= q->before)

@@ -25,6 +25,8 @@
  *   0 | 'D' | side ":" due ":" council         the same per council (the HO's "by council" table)
  *   council | 'e' | "caseworker:" side ":" due
  * Sides are the characters 'h' (Home Office) and 'c' (council).
+ * Every item, open or not, is also listed under scope | '*' | kind | ~id (value: caseworker, side,
+ * bucket of its type, open flag, due) for the lists of cleared and closed items.
  */
 #ifndef CONNECT_STORE_WORK_H
 #define CONNECT_STORE_WORK_H
@@ -66,9 +68,13 @@ int store_work_recompute_due(store *s, MDB_txn *txn, const calendar *cal, size_t
 /* Due-date filters of a list. */
 typedef enum { WORK_DUE_ANY, WORK_DUE_OVERDUE, WORK_DUE_TODAY } work_due;
 
+typedef enum { WORK_STATE_OPEN, WORK_STATE_CLOSED, WORK_STATE_ALL } work_state;
+
 typedef struct {
     uint64_t scope;    /* council id, or 0 for every council */
     char side, bucket; /* bucket 'A' / 'Q' for every alert / query of the side */
+    work_state state;  /* not open: `kind` says which items; side 0 / bucket 'A','Q' any */
+    char kind;
     uint64_t worker;   /* 0 any */
     work_due due;
     const char *today; /* YYYY-MM-DD, for the due filters */
