@@ -41,6 +41,7 @@ test('council counters lead to the filtered lists, with and without "My cases on
     closure_required: '#/alerts?type=closure_required',
     final_outcome: '#/alerts?type=final_outcome',
     overdue: '#/queries?overdue=1',
+    due_today: '#/queries?due=today',
     open_referral: '#/cases?status=open_referral',
     open_supported: '#/cases?status=open_supported',
     thousand_day: '#/cases?thousand_day=1',

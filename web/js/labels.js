@@ -304,6 +304,7 @@ export const HOME_COUNTERS = {
     ['closure_required', 'Cases to close (closure required)'],
     ['final_outcome', 'Final outcomes to accept'],
     ['overdue', 'Queries overdue'],
+    ['due_today', 'Queries due today'],
     ['open_referral', 'Open referrals'],
     ['open_supported', 'Open financially supported cases'],
     ['thousand_day', '1,000-day cases'],

@@ -17,6 +17,7 @@ export function alertsTitle(f) {
   if (f.mine) extra.push('my cases');
   if (f.overdue) extra.push('overdue');
   if (f.due === 'today') extra.push('due today');
+  if (f.state === 'closed') extra.push('cleared');
   if (f.state === 'all') extra.push('open and cleared');
   return extra.length ? `${what} – ${extra.join(', ')}` : what;
 }
@@ -28,7 +29,7 @@ export async function renderAlerts(section, ctx) {
 
   const controls = [
     field({ label: 'Type', name: 'type', value: f.type, options: [{ value: '', label: 'Any type' }, ...types.map(([value, label]) => ({ value, label }))] }),
-    field({ label: 'State', name: 'state', value: f.state, options: [{ value: '', label: 'Open' }, { value: 'all', label: 'Open and cleared' }] }),
+    field({ label: 'State', name: 'state', value: f.state, options: [{ value: '', label: 'Open' }, { value: 'closed', label: 'Cleared' }, { value: 'all', label: 'Open and cleared' }] }),
     side === 'council' ? checkbox({ label: 'Only my cases', name: 'mine', checked: f.mine === '1', attrs: { value: '1' } }) : null,
     checkbox({ label: 'Overdue only', name: 'overdue', checked: f.overdue === '1', attrs: { value: '1' } }),
     checkbox({ label: 'Due today only', name: 'due', checked: f.due === 'today', attrs: { value: 'today' } }),
@@ -52,7 +53,7 @@ export async function renderAlerts(section, ctx) {
 
   const results = items.length
     ? alertTable(items, {
-      user: ctx.user, caption: `${total} ${total === 1 ? 'alert' : 'alerts'}`, showState: f.state === 'all', setStatus: ctx.setStatus,
+      user: ctx.user, caption: `${total} ${total === 1 ? 'alert' : 'alerts'}`, showState: f.state === 'all' || f.state === 'closed', setStatus: ctx.setStatus,
     })
     : h('p', { class: 'body', id: 'no-alerts' }, f.cursor ? 'There are no more alerts.' : 'There are no alerts to show.');
 

@@ -15,6 +15,7 @@ const COUNCIL_LINKS = {
   closure_required: ['alerts', { type: 'closure_required' }],
   final_outcome: ['alerts', { type: 'final_outcome' }],
   overdue: ['queries', { overdue: '1' }],
+  due_today: ['queries', { due: 'today' }],
   open_referral: ['cases', { status: 'open_referral' }],
   open_supported: ['cases', { status: 'open_supported' }],
   thousand_day: ['cases', { thousand_day: '1' }],
@@ -28,7 +29,7 @@ const HO_LINKS = {
   overdue: ['due', { when: 'overdue' }],
 };
 const COUNCIL_GROUPS = [
-  ['Alerts and queries', ['immigration_update', 'query_responses', 'new_ho_queries', 'closure_required', 'final_outcome', 'overdue']],
+  ['Alerts and queries', ['immigration_update', 'query_responses', 'new_ho_queries', 'closure_required', 'final_outcome', 'overdue', 'due_today']],
   ['Cases', ['open_referral', 'open_supported', 'thousand_day']],
 ];
 

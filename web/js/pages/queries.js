@@ -24,7 +24,10 @@ export function queriesTitle(side, f) {
   if (f.due === 'today') extra.push('due today');
   if (f.state === 'closed') extra.push('closed');
   if (f.state === 'all') extra.push('open and closed');
-  const what = `Queries: ${queryBucketLabel(side, f.bucket).replace(/^./, (c) => c.toLowerCase())}`;
+  // With closed or all, the list is every query of the council (every council for the Home Office).
+  const what = f.state === 'closed' || f.state === 'all'
+    ? 'Queries'
+    : `Queries: ${queryBucketLabel(side, f.bucket).replace(/^./, (c) => c.toLowerCase())}`;
   return extra.length ? `${what} – ${extra.join(', ')}` : what;
 }
 
@@ -36,7 +39,10 @@ export async function renderQueries(section, ctx) {
 
   const controls = [
     buckets.length > 1
-      ? field({ label: 'Show', name: 'bucket', value: bucketValue, options: buckets.map(([value, label]) => ({ value, label })) })
+      ? field({
+        label: 'Show', name: 'bucket', value: bucketValue, options: buckets.map(([value, label]) => ({ value, label })),
+        hint: 'For open queries',
+      })
       : null,
     field({ label: 'State', name: 'state', value: f.state, options: STATES }),
     side === 'council' ? checkbox({ label: 'Only my cases', name: 'mine', checked: f.mine === '1', attrs: { value: '1' } }) : null,
