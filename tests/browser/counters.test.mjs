@@ -179,3 +179,24 @@ test('overdue items are counted, flagged in words and listed, for the Home Offic
   await ho.context.close();
   await council.context.close();
 });
+
+test('a due date beyond the bank-holiday calendar says that it may move', async () => {
+  // The stored calendar ends in 2027: late December 2027 plus 10 working days is in 2028.
+  const target = Date.UTC(2027, 11, 27, 12);
+  stack.setClockOffset(Math.trunc((target - Date.now()) / 1000));
+  const again = await apiUsers(stack.base, ['nfc.user', 'ho.user']);
+  const kase = await createCase(again);
+  const r = await again['ho.user'].client.req('POST', `/api/cases/${kase.id}/queries`, { body: { category: 'fee_waiver', message: 'Has a fee waiver been applied for?' } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.due_beyond_calendar, true, r.text);
+
+  const { page, assertClean, context } = await pageFor(browser, stack.base, 'nfc.user');
+  await page.goto(`${stack.base}/#/queries/${r.json.id}`);
+  await waitForHeading(page, /^Fee waiver query/);
+  await waitForText(page.locator('#query-facts'), 'Beyond the bank-holiday calendar');
+  await page.goto(`${stack.base}/#/cases/${kase.id}/queries`);
+  await waitForHeading(page, new RegExp(`^${kase.connect_id}`));
+  await waitForText(page.locator('#case-queries-table'), 'this date may move');
+  assertClean();
+  await context.close();
+});
