@@ -59,7 +59,7 @@ static void council_counters(home *h, http_req *r, uint64_t worker, const char *
     if (worker)
         snprintf(prefix, sizeof prefix, "%" PRIu64 ":", worker);
     if (!h->rc)
-        h->rc = store_count_dated(h->s, h->txn, scope, worker ? FACET_MINE_SUPPORT_START : FACET_SUPPORT_START, prefix,
+        h->rc = store_count_dated(h->s, h->txn, scope, worker ? DATED_MINE_SUPPORT_START : DATED_SUPPORT_START, prefix,
                                   cutoff, &n);
     put(h, "thousand_day", n);
     if (!h->rc)

@@ -220,11 +220,23 @@ static int home_counts(idx_ctx *c, uint64_t council, const char *status, uint64_
     if (rc || !start || strlen(start) != 10 || (status && strcmp(status, "closed") == 0))
         return rc;
     const uint64_t scopes[2] = {council, 0};
-    for (int i = 0; i < 2 && !rc; i++)
+    char month[8], year[5];
+    snprintf(month, sizeof month, "%.7s", start);
+    snprintf(year, sizeof year, "%.4s", start);
+    for (int i = 0; i < 2 && !rc; i++) {
         rc = facet(c, scopes[i], FACET_SUPPORT_START, start);
+        if (!rc)
+            rc = count_add(c, scopes[i], FACET_SUPPORT_START_MONTH, month);
+        if (!rc)
+            rc = count_add(c, scopes[i], FACET_SUPPORT_START_YEAR, year);
+    }
     if (!rc && worker) {
-        snprintf(v, sizeof v, "%" PRIu64 ":%s", worker, start);
-        rc = count_add(c, council, FACET_MINE_SUPPORT_START, v);
+        const char *levels[3] = {start, month, year};
+        const char facets[3] = {FACET_MINE_SUPPORT_START, FACET_MINE_SUPPORT_START_MONTH, FACET_MINE_SUPPORT_START_YEAR};
+        for (int i = 0; i < 3 && !rc; i++) {
+            snprintf(v, sizeof v, "%" PRIu64 ":%s", worker, levels[i]);
+            rc = count_add(c, council, facets[i], v);
+        }
     }
     return rc;
 }

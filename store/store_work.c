@@ -543,26 +543,44 @@ int store_work_due_by_council(store *s, MDB_txn *txn, char side, const char *tod
 }
 
 typedef struct {
-    const char *last;
+    const char *bound; /* values (after the prefix) count while their first len bytes are below it */
+    size_t len;
+    int inclusive;
     uint64_t sum;
 } dated_sum;
 
 static int sum_dated(void *ctx, const char *rest, size_t len, uint64_t n)
 {
     dated_sum *d = ctx;
-    if (len != 10)
+    if (len != d->len)
         return 0;
-    if (memcmp(rest, d->last, 10) > 0)
+    int c = memcmp(rest, d->bound, d->len);
+    if (c > 0 || (c == 0 && !d->inclusive))
         return 1;
     d->sum += n;
     return 0;
 }
 
-int store_count_dated(store *s, MDB_txn *txn, uint64_t scope, char facet, const char *prefix, const char *last,
+int store_count_dated(store *s, MDB_txn *txn, uint64_t scope, dated_facets f, const char *prefix, const char *last,
                       uint64_t *out)
 {
-    dated_sum d = {last, 0};
-    int rc = count_walk(s, txn, scope, facet, prefix, sum_dated, &d);
-    *out = d.sum;
+    *out = 0;
+    if (strlen(last) != 10 || strlen(prefix) > 40)
+        return STORE_CORRUPT;
+    char p[64];
+    /* Years before last's year. */
+    dated_sum years = {last, 4, 0, 0};
+    int rc = count_walk(s, txn, scope, f.year, prefix, sum_dated, &years);
+    /* Months of that year before its month: values "YYYY-MM" from "YYYY-". */
+    snprintf(p, sizeof p, "%s%.5s", prefix, last);
+    dated_sum months = {last + 5, 2, 0, 0};
+    if (!rc)
+        rc = count_walk(s, txn, scope, f.month, p, sum_dated, &months);
+    /* Days of that month up to and including its day. */
+    snprintf(p, sizeof p, "%s%.8s", prefix, last);
+    dated_sum days = {last + 8, 2, 1, 0};
+    if (!rc)
+        rc = count_walk(s, txn, scope, f.day, p, sum_dated, &days);
+    *out = years.sum + months.sum + days.sum;
     return rc;
 }

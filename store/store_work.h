@@ -33,6 +33,7 @@
 
 #include "calendar.h"
 #include "case_index.h"
+#include "store_case.h"
 #include "store.h"
 
 #define WORK_ALERT 'a'
@@ -94,8 +95,9 @@ int store_work_due_counts(store *s, MDB_txn *txn, uint64_t scope, char side, uin
                           uint64_t *overdue, uint64_t *due_today);
 /* Per council, for one side: [{"council_id","overdue","due_today"}] of councils with any, by id. */
 int store_work_due_by_council(store *s, MDB_txn *txn, char side, const char *today, json_t **out);
-/* Sum of a dated counter facet (FACET_SUPPORT_START ...) over values "prefix" + date with date <= last. */
-int store_count_dated(store *s, MDB_txn *txn, uint64_t scope, char facet, const char *prefix, const char *last,
+/* Sum of a dated counter (DATED_SUPPORT_START ...) over values "prefix" + date with date <= last
+ * (YYYY-MM-DD): whole years before last's year, whole months before its month, then its days. */
+int store_count_dated(store *s, MDB_txn *txn, uint64_t scope, dated_facets f, const char *prefix, const char *last,
                       uint64_t *out);
 
 #endif

@@ -170,15 +170,24 @@ static void thousand_day_counter(void **state)
     MDB_txn *txn;
     uint64_t n;
     assert_int_equal(store_read_begin(f->s, &txn), 0);
-    assert_int_equal(store_count_dated(f->s, txn, 7, FACET_SUPPORT_START, "", "2023-01-01", &n), 0);
+    assert_int_equal(store_count_dated(f->s, txn, 7, DATED_SUPPORT_START, "", "2023-01-01", &n), 0);
     assert_int_equal(n, 0);
-    assert_int_equal(store_count_dated(f->s, txn, 7, FACET_SUPPORT_START, "", "2023-01-02", &n), 0);
+    assert_int_equal(store_count_dated(f->s, txn, 7, DATED_SUPPORT_START, "", "2023-01-02", &n), 0);
     assert_int_equal(n, 1);
-    assert_int_equal(store_count_dated(f->s, txn, 0, FACET_SUPPORT_START, "", "2030-01-01", &n), 0);
+    assert_int_equal(store_count_dated(f->s, txn, 0, DATED_SUPPORT_START, "", "2030-01-01", &n), 0);
     assert_int_equal(n, 1);
-    assert_int_equal(store_count_dated(f->s, txn, 7, FACET_MINE_SUPPORT_START, "41:", "2030-01-01", &n), 0);
+    assert_int_equal(store_count_dated(f->s, txn, 7, DATED_MINE_SUPPORT_START, "41:", "2030-01-01", &n), 0);
     assert_int_equal(n, 1);
-    assert_int_equal(store_count_dated(f->s, txn, 7, FACET_MINE_SUPPORT_START, "4:", "2030-01-01", &n), 0);
+    assert_int_equal(store_count_dated(f->s, txn, 7, DATED_MINE_SUPPORT_START, "4:", "2030-01-01", &n), 0);
+    assert_int_equal(n, 0);
+    /* Each level of the sum: the same month, the same year, later years. */
+    assert_int_equal(store_count_dated(f->s, txn, 7, DATED_SUPPORT_START, "", "2023-01-31", &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_count_dated(f->s, txn, 7, DATED_SUPPORT_START, "", "2023-02-01", &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_count_dated(f->s, txn, 7, DATED_SUPPORT_START, "", "2024-01-01", &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_count_dated(f->s, txn, 7, DATED_SUPPORT_START, "", "2022-12-31", &n), 0);
     assert_int_equal(n, 0);
     store_read_end(f->s, txn);
 }
