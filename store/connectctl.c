@@ -9,6 +9,8 @@
  *   connectctl --data DIR backup DEST
  *   connectctl --data DIR calendar import FILE   (GOV.UK bank-holidays.json; init stores the shipped one)
  *   connectctl --data DIR gen-cases --count N [--councils 100] [--seed S]   (synthetic cases for benchmarks)
+ *   connectctl --data DIR register import FILE.csv   (the HO status register; all or nothing)
+ *   connectctl --data DIR gen-register --count N   (synthetic register records, see register_gen.h)
  *   connectctl --data DIR audit tail [N]   (the newest N audit events, newest first, as JSON lines)
  *   connectctl --data DIR check
  *
@@ -36,6 +38,9 @@
 #include "store_org.h"
 #include "store_user.h"
 #include "store_recount.h"
+#include "register_gen.h"
+#include "store_register.h"
+#include "uk_time.h"
 #include "store_work.h"
 
 __attribute__((format(printf, 1, 2))) static int die(const char *fmt, ...)
@@ -461,6 +466,116 @@ static int cmd_check(const char *data)
     return 0;
 }
 
+/* Reads a whole file (at most max bytes) into a new buffer. */
+static char *slurp(const char *path, size_t max, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t cap = 0;
+    *len = 0;
+    for (;;) {
+        if (*len == cap) {
+            size_t next = cap ? cap * 2 : 1 << 20;
+            char *bigger = cap >= max ? NULL : realloc(buf, next + 1);
+            if (!bigger) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = bigger;
+            cap = next;
+        }
+        size_t n = fread(buf + *len, 1, cap - *len, f);
+        *len += n;
+        if (n == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || *len > max) {
+        free(buf);
+        return NULL;
+    }
+    buf[*len] = 0;
+    return buf;
+}
+
+typedef struct {
+    const json_t *records;
+    size_t added, total;
+    char at[21];
+} register_import_ctx;
+
+static int register_import_write(store *s, MDB_txn *txn, void *arg)
+{
+    register_import_ctx *c = arg;
+    int rc = store_register_put_all(s, txn, c->records, &c->added);
+    if (!rc)
+        rc = store_register_count(s, txn, &c->total);
+    return rc ? rc : store_audit_add(s, txn, c->at, 0, 0, "register_imported", 0);
+}
+
+/* connectctl register import FILE.csv: all or nothing, every bad row reported with its line. */
+static int cmd_register_import(const char *data, const char *path)
+{
+    size_t len;
+    char *csv = slurp(path, (size_t)2 << 30, &len);
+    if (!csv)
+        return die("cannot read %s (at most 2 GiB)", path);
+    char today[11];
+    time_t now = time(NULL);
+    uk_date((int64_t)now, today);
+    json_t *records, *errors;
+    if (register_import_parse(csv, len, today, 1000, &records, &errors)) {
+        free(csv);
+        size_t i;
+        json_t *e;
+        json_array_foreach(errors, i, e) {
+            const char *field = json_string_value(json_object_get(e, "field"));
+            fprintf(stderr, "%s: line %lld: %s%s%s\n", path, (long long)json_integer_value(json_object_get(e, "line")),
+                    field ? field : "", field ? ": " : "", json_string_value(json_object_get(e, "message")));
+        }
+        size_t n = json_array_size(errors);
+        json_decref(errors);
+        return die("%zu bad row%s%s; nothing was imported", n, n == 1 ? "" : "s", n >= 1000 ? " (the first 1000)" : "");
+    }
+    free(csv);
+    store *s;
+    if (open_store(data, &s)) {
+        json_decref(records);
+        return 1;
+    }
+    register_import_ctx c = {.records = records};
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(c.at, sizeof c.at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    int rc = store_write(s, register_import_write, &c);
+    store_close(s);
+    size_t n = json_array_size(records);
+    json_decref(records);
+    if (rc)
+        return die("cannot store the register: %s", store_strerror(rc));
+    printf("%zu records imported (%zu new, %zu replaced); the register holds %zu\n", n, c.added, n - c.added, c.total);
+    return 0;
+}
+
+static int cmd_gen_register(const char *data, int argc, char **argv)
+{
+    const char *count_s = opt(argc, argv, 0, "--count");
+    char *end;
+    unsigned long long count = count_s ? strtoull(count_s, &end, 10) : 0;
+    if (!count_s || *end || count == 0 || count > 100000000ULL)
+        return die("gen-register needs --count N (1 to 100000000)");
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    int rc = register_gen_bulk(s, 0, count, stdout);
+    store_close(s);
+    return rc ? die("generating register records failed: %s", store_strerror(rc)) : 0;
+}
+
 static int cmd_gen_cases(const char *data, int argc, char **argv)
 {
     const char *count_s = opt(argc, argv, 0, "--count"), *councils_s = opt(argc, argv, 0, "--councils"),
@@ -500,6 +615,10 @@ int main(int argc, char **argv)
         return cmd_backup(data, argv[4]);
     if (strcmp(cmd, "calendar") == 0 && argc > 5 && strcmp(argv[4], "import") == 0)
         return cmd_calendar_import(data, argv[5]);
+    if (strcmp(cmd, "register") == 0 && argc > 5 && strcmp(argv[4], "import") == 0)
+        return cmd_register_import(data, argv[5]);
+    if (strcmp(cmd, "gen-register") == 0)
+        return cmd_gen_register(data, argc - 4, argv + 4);
     if (strcmp(cmd, "gen-cases") == 0)
         return cmd_gen_cases(data, argc - 4, argv + 4);
     if (strcmp(cmd, "audit") == 0 && argc > 4 && strcmp(argv[4], "tail") == 0)

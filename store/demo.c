@@ -12,6 +12,8 @@
 #include "store_org.h"
 #include "store_user.h"
 #include "store_work.h"
+#include "register_gen.h"
+#include "store_register.h"
 #include "uk_time.h"
 
 static const struct { const char *kind, *name, *code; } demo_orgs[] = {
@@ -109,6 +111,45 @@ static int seed_work(store *s, MDB_txn *txn, const uint64_t *cases, size_t n, ui
     return rc;
 }
 
+/* The HO status register: 300 synthetic records (register_gen.h) and, for the first three open
+ * cases of each council, a passport record of the principal applicant (numbers DEMO<code>1..3), so
+ * that a look-up finds someone who already has a case. */
+static int seed_register(store *s, MDB_txn *txn, const char *code, const uint64_t *cases, size_t n)
+{
+    json_t *records = json_array();
+    int rc = records ? 0 : STORE_NOMEM;
+    for (uint64_t i = 0; i < 300 && !rc && strcmp(code, "NFC") == 0; i++) {
+        json_t *rec = register_gen_record(i);
+        if (!rec || json_array_append_new(records, rec))
+            rc = STORE_NOMEM;
+    }
+    int made = 0;
+    for (size_t i = 0; i < n && made < 3 && !rc; i++) {
+        json_t *c;
+        if ((rc = store_case_get(s, txn, cases[i], &c)))
+            break;
+        const json_t *pa = json_object_get(c, "principal");
+        if (strcmp(json_string_value(json_object_get(c, "status")) ?: "", "closed") != 0) {
+            char number[32];
+            snprintf(number, sizeof number, "DEMO%s%d", code, ++made);
+            json_t *rec = json_pack("{s:s,s:s,s:O,s:O,s:O,s:O,s:s,s:b,s:s,s:b}", "document_type", "passport",
+                                    "document_number", number, "date_of_birth", json_object_get(pa, "date_of_birth"),
+                                    "given_names", json_object_get(pa, "given_names"), "family_name",
+                                    json_object_get(pa, "family_name"), "nationality", json_object_get(pa, "nationality"),
+                                    "status", made == 2 ? "ltr_recourse" : "ltr_nrpf", "leave_valid", 1,
+                                    "leave_expiry", "2027-09-30", "recourse_to_public_funds", made == 2);
+            if (!rec || json_array_append_new(records, rec))
+                rc = STORE_NOMEM;
+        }
+        json_decref(c);
+    }
+    size_t added;
+    if (!rc)
+        rc = store_register_put_all(s, txn, records, &added);
+    json_decref(records);
+    return rc;
+}
+
 static int seed_write(store *s, MDB_txn *txn, void *arg)
 {
     seed_ctx *c = arg;
@@ -160,7 +201,8 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
             cases[j] = id;
         }
         if ((rc = store_user_by_username(s, txn, "ho.user", &ho_user)) ||
-            (rc = seed_work(s, txn, cases, 12, worker, ho_user, c->at)))
+            (rc = seed_work(s, txn, cases, 12, worker, ho_user, c->at)) ||
+            (rc = seed_register(s, txn, councils[i][0], cases, 12)))
             return rc;
     }
     return store_audit_add(s, txn, c->at, 0, 0, "demo_seeded", 0);
@@ -184,5 +226,7 @@ int demo_seed(store *s, FILE *out)
     fprintf(out, "Demo sign-ins (password for all: %s):\n", DEMO_PASSWORD);
     for (size_t i = 0; i < N_USERS; i++)
         fprintf(out, "  %-10s %-6s %s\n", demo_users[i].username, demo_users[i].role, demo_users[i].org);
+    fprintf(out, "Status register: 300 synthetic records (e.g. passport GEN000000000, born 1940-01-01) and passports\n"
+                 "DEMONFC1..3, DEMOEBC1..3, DEMOWMC1..3 of people who have demo cases.\n");
     return 0;
 }
