@@ -114,8 +114,8 @@ int case_details_in(http_req *r, json_t *body, int create, json_t *out)
     const char *legislation, *household, *address, *involvement, *team;
     if (in_enum_at(r, body, "legislation", "legislation", case_legislation_values, create, &legislation) ||
         in_enum_at(r, body, "household_type", "household_type", case_household_types, create, &household) ||
-        in_string_at(r, body, "address", "address", 0, 300, &address) ||
-        in_string_at(r, body, "la_involvement", "la_involvement", 0, 2000, &involvement) ||
+        in_text_at(r, body, "address", "address", 0, 300, &address) ||
+        in_text_at(r, body, "la_involvement", "la_involvement", 0, 2000, &involvement) ||
         in_string_at(r, body, "team", "team", 0, 100, &team))
         return -1;
     if (legislation)
@@ -151,7 +151,7 @@ json_t *case_immigration_in(http_req *r, json_t *body)
         in_date_at(r, body, "appeal_date", "appeal_date", 0, &appeal_date) ||
         in_bool_at(r, body, "judicial_review", "judicial_review", 0, &jr) ||
         in_date_at(r, body, "judicial_review_date", "judicial_review_date", 0, &jr_date) ||
-        in_string_at(r, body, "ho_notes", "ho_notes", 0, 4000, &notes))
+        in_text_at(r, body, "ho_notes", "ho_notes", 0, 4000, &notes))
         return NULL;
     recourse_present = rv && !json_is_null(rv);
     json_t *o = json_object();
@@ -257,7 +257,7 @@ json_t *case_closure_in(http_req *r, json_t *body)
     const char *date, *reason, *notes;
     if (in_only(r, body, allowed) || in_date_at(r, body, "closure_date", "closure_date", 1, &date) ||
         in_enum_at(r, body, "reason", "reason", case_closure_reasons, 1, &reason) ||
-        in_string_at(r, body, "notes", "notes", 0, 4000, &notes))
+        in_text_at(r, body, "notes", "notes", 0, 4000, &notes))
         return NULL;
     char today[11];
     case_today(r, today);

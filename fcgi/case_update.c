@@ -7,6 +7,7 @@
 #include "case_view.h"
 #include "store_audit.h"
 #include "store_case.h"
+#include "work.h"
 
 int case_role_allows(http_req *r, case_access a)
 {
@@ -93,6 +94,14 @@ static int update_write(store *s, MDB_txn *txn, void *arg)
             rc = store_case_history_diff(s, txn, u->id, old, rec, u->at, u->r->uid);
         if (!rc)
             rc = store_audit_add(s, txn, u->at, u->r->uid, u->r->org_id, u->action, u->id);
+        if (!rc) {
+            work_ctx w;
+            work_ctx_init(&w, u->r, s, txn, u->at);
+            rc = work_case_changed(&w, u->action, old, rec);
+            if (!rc && u->want_alert && w.raised && !(u->result = work_alert_view(s, txn, w.raised, w.today)))
+                rc = STORE_NOMEM;
+            work_ctx_done(&w);
+        }
     }
     if (!rc && !u->result) {
         u->result = case_view_take(s, txn, rec);

@@ -3,7 +3,8 @@
  *
  * case_update_run() opens a write transaction, loads the case, refuses a case of another council
  * (404), lets `apply` change a copy, and then stores it with updated_at/updated_by, re-indexes it,
- * writes history rows for every changed field and an audit event, and answers with the new CASE.
+ * writes history rows for every changed field and an audit event, raises and clears the alerts the
+ * change means (work_case_changed), and answers with the new CASE.
  * `apply` refuses by calling case_refuse() and returning CASE_REFUSED; nothing is then written.
  * It may run more than once (store_write retries after growing the map), so it must only touch
  * `rec`, the transaction, and outputs it resets itself.
@@ -27,6 +28,7 @@ struct case_update {
     void *arg;
     const char *action; /* audit action, e.g. "case_finance_updated" */
     int ok_status;      /* 200 or 201 */
+    int want_alert;     /* answer with the ALERT the change raised instead of the CASE */
     /* set by apply / the run */
     store *s;
     MDB_txn *txn;

@@ -24,7 +24,7 @@ json_t *case_user_ref(store *s, MDB_txn *txn, const json_t *id)
     return ref;
 }
 
-static json_t *council_ref(store *s, MDB_txn *txn, const json_t *rec)
+json_t *case_council_ref(store *s, MDB_txn *txn, const json_t *rec)
 {
     json_int_t id = json_integer_value(json_object_get(rec, "council_id"));
     json_t *org;
@@ -40,7 +40,7 @@ static json_t *user_ref_of(store *s, MDB_txn *txn, const json_t *rec)
     return case_user_ref(s, txn, json_object_get(rec, "caseworker_id"));
 }
 
-static json_t *connect_id(const json_t *rec)
+json_t *case_connect_id(const json_t *rec)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "C%lld", (long long)json_integer_value(json_object_get(rec, "id")));
@@ -113,8 +113,8 @@ json_t *case_view_take(store *s, MDB_txn *txn, json_t *c)
         fill(d, closure_keys);
         json_object_del(d, "set_support_end");
     }
-    json_object_set_new(c, "connect_id", connect_id(rec));
-    json_object_set_new(c, "council", council_ref(s, txn, rec));
+    json_object_set_new(c, "connect_id", case_connect_id(rec));
+    json_object_set_new(c, "council", case_council_ref(s, txn, rec));
     resolve_user(s, txn, c, "caseworker_id", "caseworker");
     resolve_user(s, txn, json_object_get(c, "immigration"), "updated_by", "updated_by");
     resolve_user(s, txn, json_object_get(c, "closure"), "closed_by", "closed_by");
@@ -171,8 +171,8 @@ json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec, case_ref_cache *
     json_t *name = json_sprintf("%s %s", json_string_value(json_object_get(pa, "given_names")) ?: "",
                                 json_string_value(json_object_get(pa, "family_name")) ?: "");
     return json_pack("{s:O,s:o,s:o,s:O,s:o,s:O,s:O,s:I,s:o,s:O,s:O,s:O}", "id", json_object_get(rec, "id"),
-                     "connect_id", connect_id(rec), "council",
-                     cached(councils, (uint64_t)json_integer_value(json_object_get(rec, "council_id")), council_ref, s,
+                     "connect_id", case_connect_id(rec), "council",
+                     cached(councils, (uint64_t)json_integer_value(json_object_get(rec, "council_id")), case_council_ref, s,
                             txn, rec),
                      "status",
                      json_object_get(rec, "status"), "name", name, "date_of_birth",

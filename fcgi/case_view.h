@@ -23,4 +23,9 @@ json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec, case_ref_cache *
 /* {"id","name"} of a user (deleted users keep their name), or null. */
 json_t *case_user_ref(store *s, MDB_txn *txn, const json_t *id);
 
+/* {"id","name"} of the record's council. */
+json_t *case_council_ref(store *s, MDB_txn *txn, const json_t *rec);
+/* "C<id>": the Connect ID of a case record. */
+json_t *case_connect_id(const json_t *rec);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "audit_queue.h"
+#include "case_create.h"
 #include "case_gen.h"
 #include "case_input.h"
 #include "case_update.h"
@@ -15,6 +16,8 @@
 #include "json_in.h"
 #include "store_audit.h"
 #include "store_case.h"
+#include "uk_time.h"
+#include "work.h"
 #include "store_user.h"
 
 /* ---- create ---- */
@@ -30,65 +33,6 @@ typedef struct {
     json_t *view;
 } create_ctx;
 
-/* The caseworker must be a live user of the council. */
-static int caseworker_ok(store *s, MDB_txn *txn, uint64_t uid, uint64_t council, int *ok)
-{
-    json_t *u;
-    int rc = store_user_get(s, txn, uid, &u);
-    *ok = 0;
-    if (rc == MDB_NOTFOUND)
-        return 0;
-    if (rc)
-        return rc;
-    *ok = (uint64_t)json_integer_value(json_object_get(u, "org_id")) == council;
-    json_decref(u);
-    return 0;
-}
-
-static int add_matches(store *s, MDB_txn *txn, const json_t *person, uint64_t council, json_t *matches)
-{
-    const char *dob = json_string_value(json_object_get(person, "date_of_birth"));
-    char d8[9] = {0};
-    memcpy(d8, dob, 4);
-    memcpy(d8 + 4, dob + 5, 2);
-    memcpy(d8 + 6, dob + 8, 2);
-    uint64_t ids[20];
-    unsigned pids[20];
-    size_t n;
-    int rc = store_case_similar(s, txn, council, d8, json_string_value(json_object_get(person, "given_names")),
-                                json_string_value(json_object_get(person, "family_name")), ids, pids, 20, &n);
-    for (size_t i = 0; i < n && !rc; i++) {
-        size_t j;
-        json_t *m;
-        int seen = 0;
-        json_array_foreach(matches, j, m) seen |= (uint64_t)json_integer_value(json_object_get(m, "id")) == ids[i];
-        if (seen)
-            continue;
-        json_t *c;
-        if ((rc = store_case_get(s, txn, ids[i], &c)))
-            break;
-        const json_t *who = json_object_get(c, "principal");
-        if (pids[i] != 1) {
-            size_t k;
-            json_t *d;
-            json_array_foreach(json_object_get(c, "dependants"), k, d) if (json_integer_value(json_object_get(d, "id")) ==
-                                                                            (json_int_t)pids[i]) who = d;
-        }
-        char cid[32];
-        snprintf(cid, sizeof cid, "C%" PRIu64, ids[i]);
-        json_t *name = json_sprintf("%s %s", json_string_value(json_object_get(who, "given_names")) ?: "",
-                                    json_string_value(json_object_get(who, "family_name")) ?: "");
-        json_t *match = json_pack("{s:I,s:s,s:o,s:O}", "id", (json_int_t)ids[i], "connect_id", cid, "name", name,
-                              "date_of_birth", json_object_get(who, "date_of_birth"));
-        json_decref(c);
-        if (!match || json_array_append_new(matches, match)) {
-            rc = STORE_NOMEM;
-            break;
-        }
-    }
-    return rc;
-}
-
 static int create_write(store *s, MDB_txn *txn, void *arg)
 {
     create_ctx *c = arg;
@@ -102,7 +46,7 @@ static int create_write(store *s, MDB_txn *txn, void *arg)
     int rc;
     if (worker > 0) {
         int ok;
-        if ((rc = caseworker_ok(s, txn, (uint64_t)worker, council, &ok)))
+        if ((rc = case_caseworker_ok(s, txn, (uint64_t)worker, council, &ok)))
             return rc;
         if (!ok) {
             c->refused = 1;
@@ -110,11 +54,11 @@ static int create_write(store *s, MDB_txn *txn, void *arg)
         }
     }
     if (!c->confirmed) {
-        rc = add_matches(s, txn, json_object_get(c->rec, "principal"), council, c->matches);
+        rc = case_add_matches(s, txn, json_object_get(c->rec, "principal"), council, c->matches);
         size_t i;
         json_t *d;
         json_array_foreach(json_object_get(c->rec, "dependants"), i, d) if (!rc) rc =
-            add_matches(s, txn, d, council, c->matches);
+            case_add_matches(s, txn, d, council, c->matches);
         if (rc)
             return rc;
         if (json_array_size(c->matches)) {
@@ -127,6 +71,12 @@ static int create_write(store *s, MDB_txn *txn, void *arg)
     if ((rc = store_case_history_diff(s, txn, c->id, NULL, c->rec, c->at, c->r->uid)))
         return rc;
     if ((rc = store_audit_add(s, txn, c->at, c->r->uid, council, "case_created", c->id)))
+        return rc;
+    work_ctx w;
+    work_ctx_init(&w, c->r, s, txn, c->at);
+    rc = work_case_created(&w, c->rec);
+    work_ctx_done(&w);
+    if (rc)
         return rc;
     c->view = case_view(s, txn, c->rec);
     return c->view ? 0 : STORE_NOMEM;
@@ -142,62 +92,14 @@ void h_cases_create(http_req *r, const uint64_t *ids)
         return;
     static const char *const allowed[] = {"principal", "dependants", "legislation", "household_type", "address",
                                           "la_involvement", "caseworker_id", "team", "confirm_not_duplicate", NULL};
-    json_t *rec = NULL, *deps = NULL;
     create_ctx c = {.r = r};
     int confirmed;
-    uint64_t worker;
-    if (in_only(r, body, allowed) || in_bool_at(r, body, "confirm_not_duplicate", "confirm_not_duplicate", 0, &confirmed) ||
-        in_id(r, body, "caseworker_id", 0, &worker))
-        goto out;
-    json_t *pin = json_object_get(body, "principal");
-    if (!pin || json_is_null(pin)) {
-        http_error(r, 422, "validation_failed", "The principal applicant is required.", "principal");
-        goto out;
-    }
-    json_t *pa = case_person_in(r, pin, "principal", 0);
-    if (!pa)
-        goto out;
-    rec = json_object();
-    json_object_set_new(pa, "id", json_integer(1));
-    json_object_set_new(rec, "principal", pa);
-    json_t *din = json_object_get(body, "dependants");
-    if (din && !json_is_null(din) && !json_is_array(din)) {
-        http_error(r, 400, "invalid_field", "This field must be a list.", "dependants");
-        goto out;
-    }
-    if (json_array_size(din) > CASE_MAX_DEPENDANTS) {
-        http_error(r, 422, "validation_failed", "A case has at most 30 dependants.", "dependants");
-        goto out;
-    }
-    deps = json_array();
-    size_t i;
-    json_t *d;
-    json_array_foreach(din, i, d) {
-        char path[32];
-        snprintf(path, sizeof path, "dependants.%zu", i);
-        json_t *p = case_person_in(r, d, path, 1);
-        if (!p)
-            goto out;
-        json_object_set_new(p, "id", json_integer((json_int_t)(i + 2)));
-        json_array_append_new(deps, p);
-    }
-    if (case_details_in(r, body, 1, rec))
-        goto out;
+    json_t *rec = NULL;
     char at[21];
     http_iso_time(r->now, at);
-    json_object_set(rec, "dependants", deps);
-    json_object_set_new(rec, "council_id", json_integer((json_int_t)r->org_id));
-    json_object_set_new(rec, "status", json_string("open_referral"));
-    json_object_set_new(rec, "immigration", case_empty_immigration());
-    json_object_set_new(rec, "finance", json_null());
-    json_object_set_new(rec, "closure", json_null());
-    json_object_set_new(rec, "caseworker_id", worker ? json_integer((json_int_t)worker) : json_null());
-    json_object_set_new(rec, "documents", json_array());
-    json_object_set_new(rec, "next_person", json_integer((json_int_t)(json_array_size(deps) + 2)));
-    json_object_set_new(rec, "created_at", json_string(at));
-    json_object_set_new(rec, "created_by", json_integer((json_int_t)r->uid));
-    json_object_set_new(rec, "updated_at", json_string(at));
-    json_object_set_new(rec, "updated_by", json_integer((json_int_t)r->uid));
+    if (in_only(r, body, allowed) || in_bool_at(r, body, "confirm_not_duplicate", "confirm_not_duplicate", 0, &confirmed) ||
+        !(rec = case_new_record(r, body, at)))
+        goto out;
     c.rec = rec;
     c.confirmed = confirmed;
     c.at = at;
@@ -220,7 +122,6 @@ void h_cases_create(http_req *r, const uint64_t *ids)
 out:
     json_decref(c.view);
     json_decref(c.matches);
-    json_decref(deps);
     json_decref(rec);
     json_decref(body);
 }
@@ -272,7 +173,8 @@ void h_cases_list(http_req *r, const uint64_t *ids)
         return;
     char *qs = http_query_get(r, "q"), *status = http_query_get(r, "status"), *mine = http_query_get(r, "mine"),
          *team = http_query_get(r, "team"), *worker = http_query_get(r, "caseworker"),
-         *legislation = http_query_get(r, "legislation"), *cursor = http_query_get(r, "cursor");
+         *legislation = http_query_get(r, "legislation"), *cursor = http_query_get(r, "cursor"),
+         *thousand = http_query_get(r, "thousand_day");
     uint64_t *found = NULL;
     json_t *items = NULL;
     char horef[32];
@@ -291,6 +193,17 @@ void h_cases_list(http_req *r, const uint64_t *ids)
         q.team = team;
     if (cursor && *cursor && !(q.before = h_parse_id(cursor)))
         bad = "cursor";
+    char cutoff[11];
+    if (thousand && (strcmp(thousand, "1") == 0 || strcmp(thousand, "true") == 0)) {
+        /* Open cases whose support started 1,000 or more days before today (UK date). */
+        uk_date_minus_days(r->now, 1000, cutoff);
+        q.kind = CASEQ_SUPPORTED_SINCE;
+        q.text = cutoff;
+        if (qs && *qs)
+            bad = "q";
+    } else if (thousand && *thousand && strcmp(thousand, "0") != 0 && strcmp(thousand, "false") != 0) {
+        bad = "thousand_day";
+    }
     if (bad) {
         http_error(r, 400, "invalid_field", "This filter value is not recognised.", bad);
         goto out;
@@ -308,7 +221,7 @@ void h_cases_list(http_req *r, const uint64_t *ids)
             goto out;
         }
     }
-    if (text && *text) {
+    if (text && *text && q.kind == CASEQ_ALL) {
         if ((q.id = parse_connect_id(text))) {
             q.kind = CASEQ_ID;
         } else if (parse_dob(text, q.dob) == 0) {
@@ -368,6 +281,7 @@ out:
     free(worker);
     free(legislation);
     free(cursor);
+    free(thousand);
 }
 
 void h_case_get(http_req *r, const uint64_t *ids)

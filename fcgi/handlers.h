@@ -41,6 +41,23 @@ void h_case_doc_upload(http_req *r, const uint64_t *ids);
 void h_case_doc_get(http_req *r, const uint64_t *ids);
 void h_case_doc_delete(http_req *r, const uint64_t *ids);
 
+void h_alerts_list(http_req *r, const uint64_t *ids);
+void h_case_alerts(http_req *r, const uint64_t *ids);
+void h_alert_accept(http_req *r, const uint64_t *ids);
+void h_case_final_outcome(http_req *r, const uint64_t *ids);
+void h_queries_list(http_req *r, const uint64_t *ids);
+void h_case_queries(http_req *r, const uint64_t *ids);
+void h_case_query_open(http_req *r, const uint64_t *ids);
+void h_query_get(http_req *r, const uint64_t *ids);
+void h_query_message(http_req *r, const uint64_t *ids);
+void h_query_close(http_req *r, const uint64_t *ids);
+void h_home(http_req *r, const uint64_t *ids);
+void h_cases_import(http_req *r, const uint64_t *ids);
+void h_rtpf_lookup(http_req *r, const uint64_t *ids);
+void h_rtpf_lookups(http_req *r, const uint64_t *ids);
+void h_rtpf_register_upload(http_req *r, const uint64_t *ids);
+void h_rtpf_register_get(http_req *r, const uint64_t *ids);
+
 /* Shared by the list handlers: ?limit= (default 50, 1..500); -1 when it answered 400. */
 int h_limit(http_req *r, size_t *limit);
 /* ?cursor= as a positive id (0 when absent); -1 when it answered 400. */

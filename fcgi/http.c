@@ -182,6 +182,12 @@ void http_reply(http_req *r, int status, json_t *body)
         json_decref(body);
         return;
     }
+    if (r->capture) {
+        r->answered = 1;
+        r->captured_status = status;
+        r->captured = body;
+        return;
+    }
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     if (!text) {

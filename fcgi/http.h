@@ -45,6 +45,11 @@ typedef struct http_req {
     char *headers; /* extra header lines, each ending in \r\n */
     size_t headers_len;
     int answered;
+    /* Capture mode (validating many records of one upload with the same validators): replies are
+     * kept here instead of being sent. */
+    int capture;
+    int captured_status;
+    json_t *captured;
 } http_req;
 
 /* Copies the request's parameters; 0 on success, -1 when out of memory. */

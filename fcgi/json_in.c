@@ -87,8 +87,23 @@ int in_string(http_req *r, json_t *obj, const char *name, int required, size_t m
     return in_string_at(r, obj, name, name, required, max_chars, out);
 }
 
+static int string_member(http_req *r, json_t *obj, const char *name, const char *field, int required,
+                         size_t max_chars, int multiline, const char **out);
+
 int in_string_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
                  const char **out)
+{
+    return string_member(r, obj, name, field, required, max_chars, 0, out);
+}
+
+int in_text_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
+               const char **out)
+{
+    return string_member(r, obj, name, field, required, max_chars, 1, out);
+}
+
+static int string_member(http_req *r, json_t *obj, const char *name, const char *field, int required,
+                         size_t max_chars, int multiline, const char **out)
 {
     *out = NULL;
     json_t *v = json_object_get(obj, name);
@@ -113,7 +128,7 @@ int in_string_at(http_req *r, json_t *obj, const char *name, const char *field, 
         return -1;
     }
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7f) {
+        if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7f) {
             http_error(r, 422, "validation_failed", "This field must not contain control characters.", field);
             return -1;
         }

@@ -23,6 +23,10 @@ int in_string(http_req *r, json_t *obj, const char *name, int required, size_t m
 /* The same, naming the field in errors as `field` (e.g. "principal.family_name"). */
 int in_string_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
                  const char **out);
+/* The same for free text (notes, messages, addresses): line breaks and tabs are allowed, other
+ * control characters are not. */
+int in_text_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
+               const char **out);
 /* Refuses any member not in the list, naming it as prefix.member. */
 int in_only_at(http_req *r, json_t *obj, const char *const *allowed, const char *prefix);
 /* A boolean member; absent or null -> *out = dflt. */

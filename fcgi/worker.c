@@ -18,6 +18,7 @@
 #include "audit_queue.h"
 #include "http.h"
 #include "router.h"
+#include "rtpf.h"
 #include "store.h"
 
 static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -101,6 +102,10 @@ int worker_run(const worker_config *cfg)
         return 1;
     }
     store_reader_check(st);
+    if (rtpf_key_init(cfg->data_dir)) {
+        store_close(st);
+        return 1;
+    }
     if (audit_queue_start(st)) {
         store_close(st);
         return 1;

@@ -171,7 +171,10 @@ int calendar_add_working_days(const calendar *c, const char *from, int n, char o
     *beyond = 0;
     if (day < 0 || n < 0)
         return -1;
-    while (!calendar_is_working_day(c, day))
+    /* n = 0 is the day itself or the next working day; otherwise counting starts the day after
+     * `from`, whatever kind of day `from` is (an item raised on a Saturday is due as if raised on
+     * the Friday: its first working day is the Monday). */
+    while (n == 0 && !calendar_is_working_day(c, day))
         day++;
     for (int i = 0; i < n; i++) {
         day++;
@@ -215,4 +218,15 @@ int store_calendar_get(store *s, MDB_txn *txn, calendar *out, char *err, size_t 
     if (rc)
         return rc;
     return calendar_parse(v.mv_data, v.mv_size, out, err, errcap) ? STORE_CORRUPT : 0;
+}
+
+int store_calendar_raw(store *s, MDB_txn *txn, const void **data, size_t *len)
+{
+    MDB_val k = {strlen(CALENDAR_KEY), CALENDAR_KEY}, v;
+    int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
+    if (rc)
+        return rc;
+    *data = v.mv_data;
+    *len = v.mv_size;
+    return 0;
 }

@@ -29,8 +29,8 @@ void calendar_date(long day, char out[11]);
 
 /* 1 for a working day, 0 for a weekend or bank holiday. */
 int calendar_is_working_day(const calendar *c, long day);
-/* The date n (>= 0) working days after `from` (n = 0: `from` itself when it is a working day, else
- * the next one). *beyond is set when the answer lies after the last covered year. 0, or -1 when
+/* The date n (>= 0) working days after `from`: the n-th working day after it (n = 0: `from` itself
+ * when it is a working day, else the next one). *beyond is set when the answer lies after the last covered year. 0, or -1 when
  * `from` is not a date. */
 int calendar_add_working_days(const calendar *c, const char *from, int n, char out[11], int *beyond);
 /* Working days after `from` up to and including `to` (0 when to <= from); *beyond as above. */
@@ -42,6 +42,8 @@ long calendar_working_days_between(const calendar *c, const char *from, const ch
 
 /* Validates and stores the JSON text as the calendar (inside a write transaction). */
 int store_calendar_put(store *s, MDB_txn *txn, const char *json, size_t len, char *err, size_t errcap);
+/* The stored calendar's JSON text, pointing into the transaction (valid until it ends). */
+int store_calendar_raw(store *s, MDB_txn *txn, const void **data, size_t *len);
 /* Loads the stored calendar; MDB_NOTFOUND when none was imported. */
 int store_calendar_get(store *s, MDB_txn *txn, calendar *out, char *err, size_t errcap);
 

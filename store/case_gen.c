@@ -10,6 +10,8 @@
 #include "store_case.h"
 #include "store_org.h"
 #include "store_user.h"
+#include "store_work.h"
+#include "uk_time.h"
 
 typedef struct {
     const char *nationality;
@@ -205,7 +207,40 @@ typedef struct {
     time_t now;
     unsigned n;
     char at[21];
+    const calendar *cal; /* NULL: no alerts or queries */
 } bulk_ctx;
+
+/* Open work at the scale DESIGN.md expects (about 18,000 HO checks and queries a year): one open case
+ * in 40 has a new case alert raised in the last four weeks (some overdue), one in 80 a query
+ * awaiting the HO. */
+static int gen_work(store *s, MDB_txn *txn, bulk_ctx *c, const json_t *rec, uint64_t id, uint64_t worker)
+{
+    if (!c->cal || strcmp(json_string_value(json_object_get(rec, "status")) ?: "", "closed") == 0)
+        return 0;
+    unsigned roll = pick(c->rng, 80);
+    if (roll > 2)
+        return 0;
+    char from[11];
+    uk_date_minus_days((int64_t)c->now, (int)pick(c->rng, 28), from);
+    json_int_t council = json_integer_value(json_object_get(rec, "council_id"));
+    json_t *item;
+    char kind = roll < 2 ? WORK_ALERT : WORK_QUERY;
+    if (kind == WORK_ALERT)
+        item = json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:b}", "case_id", (json_int_t)id, "council_id", council, "type",
+                         "new_case", "to", "ho", "raised_at", c->at, "raised_by", (json_int_t)worker, "open", 1);
+    else
+        item = json_pack("{s:I,s:I,s:s,s:b,s:s,s:s,s:s,s:I,s:s,s:s,s:[{s:i,s:s,s:I,s:s,s:s}]}", "case_id",
+                         (json_int_t)id, "council_id", council, "category", "progress_update", "urgent", 0,
+                         "opened_by", "council", "opened_at", c->at, "opened_on", from, "opened_by_user",
+                         (json_int_t)worker, "status", "open", "awaiting", "ho", "messages", "id", 1, "at", c->at,
+                         "by", (json_int_t)worker, "side", "council", "text", "Is there any progress?");
+    int rc = item ? store_work_due(item, c->cal, from, kind == WORK_ALERT ? 5 : 10) : STORE_NOMEM;
+    uint64_t item_id;
+    if (!rc)
+        rc = store_work_create(s, txn, kind, item, worker, &item_id);
+    json_decref(item);
+    return rc;
+}
 
 static int bulk_write(store *s, MDB_txn *txn, void *arg)
 {
@@ -218,6 +253,8 @@ static int bulk_write(store *s, MDB_txn *txn, void *arg)
         int rc = rec ? store_case_create(s, txn, rec, &id) : STORE_NOMEM;
         if (!rc)
             rc = store_case_history_diff(s, txn, id, NULL, rec, c->at, o->worker);
+        if (!rc)
+            rc = gen_work(s, txn, c, rec, id, o->worker);
         json_decref(rec);
         if (rc) {
             *c->rng = saved;
@@ -271,10 +308,18 @@ int case_gen_bulk(store *s, uint64_t count, unsigned councils, uint64_t seed, FI
     }
     case_gen_rng rng = {seed ? seed : 42};
     const unsigned batch = 2000;
+    calendar cal;
+    int have_cal = 0;
+    MDB_txn *rtxn;
+    if (!rc && (rc = store_read_begin(s, &rtxn)) == 0) {
+        char err[160];
+        have_cal = store_calendar_get(s, rtxn, &cal, err, sizeof err) == 0;
+        store_read_end(s, rtxn);
+    }
     uint64_t done = 0;
     while (!rc && done < count) {
         bulk_ctx c = {.rng = &rng, .orgs = orgs, .councils = councils, .now = now,
-                      .n = (unsigned)(count - done < batch ? count - done : batch)};
+                      .n = (unsigned)(count - done < batch ? count - done : batch), .cal = have_cal ? &cal : NULL};
         memcpy(c.at, at, sizeof at);
         rc = store_write(s, bulk_write, &c);
         done += c.n;
@@ -282,5 +327,7 @@ int case_gen_bulk(store *s, uint64_t count, unsigned councils, uint64_t seed, FI
             fprintf(progress, "%" PRIu64 " cases\n", done);
     }
     free(orgs);
+    if (have_cal)
+        calendar_free(&cal);
     return rc;
 }

@@ -57,6 +57,8 @@ typedef struct {
     store *s;
     MDB_txn *txn;
     int add;
+    case_count_sink sink; /* set: counters go here and no index entry is written (recounts) */
+    void *sink_ctx;
     uint64_t id;
     unsigned char tuple[CASE_TUPLE_MAX];
     size_t tuple_len;
@@ -65,27 +67,38 @@ typedef struct {
 static int put_or_del(idx_ctx *c, store_db db, const void *key, size_t klen, const void *val, size_t vlen)
 {
     MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
+    if (c->sink)
+        return 0;
     if (c->add)
         return mdb_put(c->txn, store_dbi(c->s, db), &k, &v, 0);
     int rc = mdb_del(c->txn, store_dbi(c->s, db), &k, NULL);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+int case_count_delta(void *ctx, const unsigned char *key, size_t klen, int delta)
+{
+    case_count_db *d = ctx;
+    uint64_t n = 0;
+    int rc = store_u64_get(d->s, d->txn, DB_CASE_COUNT, key, klen, &n);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    if (delta > 0)
+        n += (uint64_t)delta;
+    else
+        n = n > (uint64_t)-delta ? n - (uint64_t)-delta : 0;
+    if (n == 0)
+        return rc == MDB_NOTFOUND ? 0 : store_del(d->s, d->txn, DB_CASE_COUNT, key, klen);
+    return store_u64_put(d->s, d->txn, DB_CASE_COUNT, key, klen, n, 0);
+}
+
 static int count_add(idx_ctx *c, uint64_t scope, char facet, const char *value)
 {
     unsigned char key[9 + CASE_VALUE_MAX];
     size_t klen = case_count_key(key, scope, facet, value);
-    uint64_t n = 0;
-    int rc = store_u64_get(c->s, c->txn, DB_CASE_COUNT, key, klen, &n);
-    if (rc && rc != MDB_NOTFOUND)
-        return rc;
-    if (c->add)
-        n++;
-    else if (n > 0)
-        n--;
-    if (n == 0)
-        return rc == MDB_NOTFOUND ? 0 : store_del(c->s, c->txn, DB_CASE_COUNT, key, klen);
-    return store_u64_put(c->s, c->txn, DB_CASE_COUNT, key, klen, n, 0);
+    if (c->sink)
+        return c->sink(c->sink_ctx, key, klen, c->add ? 1 : -1);
+    case_count_db d = {c->s, c->txn};
+    return case_count_delta(&d, key, klen, c->add ? 1 : -1);
 }
 
 static int facet(idx_ctx *c, uint64_t scope, char f, const char *value)
@@ -96,6 +109,8 @@ static int facet(idx_ctx *c, uint64_t scope, char f, const char *value)
     int rc = put_or_del(c, DB_CASE_FACET, key, klen + 8, c->tuple, c->tuple_len);
     return rc ? rc : count_add(c, scope, f, value);
 }
+
+static int index_case(idx_ctx *c, const json_t *rec);
 
 static const char *str(const json_t *o, const char *k)
 {
@@ -190,9 +205,57 @@ size_t case_tuple_of(const json_t *rec, unsigned char *out)
     return 11 + tl;
 }
 
+/* The home page's counters that belong to the case itself: the caller's cases by status (mine), and
+ * open supported cases by the date support started, so that "1,000 or more days ago" is a sum over
+ * at most one key per distinct start date, whatever the number of cases. */
+static int home_counts(idx_ctx *c, uint64_t council, const char *status, uint64_t worker, const json_t *rec)
+{
+    char v[64];
+    int rc = 0;
+    if (worker && status) {
+        snprintf(v, sizeof v, "%" PRIu64 ":%s", worker, status);
+        rc = count_add(c, council, FACET_MINE_STATUS, v);
+    }
+    const char *start = str(json_object_get(rec, "finance"), "support_start_date");
+    if (rc || !start || strlen(start) != 10 || (status && strcmp(status, "closed") == 0))
+        return rc;
+    const uint64_t scopes[2] = {council, 0};
+    char month[8], year[5];
+    snprintf(month, sizeof month, "%.7s", start);
+    snprintf(year, sizeof year, "%.4s", start);
+    for (int i = 0; i < 2 && !rc; i++) {
+        rc = facet(c, scopes[i], FACET_SUPPORT_START, start);
+        if (!rc)
+            rc = count_add(c, scopes[i], FACET_SUPPORT_START_MONTH, month);
+        if (!rc)
+            rc = count_add(c, scopes[i], FACET_SUPPORT_START_YEAR, year);
+    }
+    if (!rc && worker) {
+        const char *levels[3] = {start, month, year};
+        const char facets[3] = {FACET_MINE_SUPPORT_START, FACET_MINE_SUPPORT_START_MONTH, FACET_MINE_SUPPORT_START_YEAR};
+        for (int i = 0; i < 3 && !rc; i++) {
+            snprintf(v, sizeof v, "%" PRIu64 ":%s", worker, levels[i]);
+            rc = count_add(c, council, facets[i], v);
+        }
+    }
+    return rc;
+}
+
+int case_index_count(const json_t *rec, case_count_sink sink, void *ctx)
+{
+    idx_ctx c = {.add = 1, .sink = sink, .sink_ctx = ctx};
+    return index_case(&c, rec);
+}
+
 int case_index_apply(store *s, MDB_txn *txn, const json_t *rec, int add)
 {
     idx_ctx c = {.s = s, .txn = txn, .add = add};
+    return index_case(&c, rec);
+}
+
+static int index_case(idx_ctx *c0, const json_t *rec)
+{
+    idx_ctx c = *c0;
     c.id = (uint64_t)json_integer_value(json_object_get(rec, "id"));
     uint64_t council = (uint64_t)json_integer_value(json_object_get(rec, "council_id"));
     if (!c.id || !council)
@@ -225,5 +288,5 @@ int case_index_apply(store *s, MDB_txn *txn, const json_t *rec, int add)
             rc = person(&c, sc, d);
         }
     }
-    return rc;
+    return rc ? rc : home_counts(&c, council, status, worker, rec);
 }

@@ -26,6 +26,17 @@ typedef struct {
 
 /* Adds (add=1) or removes (add=0) every index entry and counter of the record. */
 int case_index_apply(store *s, MDB_txn *txn, const json_t *rec, int add);
+
+/* Where counter changes go: the store (case_count_delta with a case_count_db) or, for a recount, the
+ * caller's tally. delta is +1 or -1. */
+typedef int (*case_count_sink)(void *ctx, const unsigned char *key, size_t klen, int delta);
+typedef struct {
+    store *s;
+    MDB_txn *txn;
+} case_count_db;
+int case_count_delta(void *ctx, const unsigned char *key, size_t klen, int delta);
+/* Hands every counter of the record (delta +1) to sink, writing nothing (connectctl check). */
+int case_index_count(const json_t *rec, case_count_sink sink, void *ctx);
 /* DB_CASE_COUNT key; returns its length. value may be NULL. */
 size_t case_count_key(unsigned char *out, uint64_t scope, char facet, const char *value);
 /* DB_CASE_FACET key prefix (scope | facet | value | 0); returns its length. */

@@ -9,6 +9,8 @@
  *   connectctl --data DIR backup DEST
  *   connectctl --data DIR calendar import FILE   (GOV.UK bank-holidays.json; init stores the shipped one)
  *   connectctl --data DIR gen-cases --count N [--councils 100] [--seed S]   (synthetic cases for benchmarks)
+ *   connectctl --data DIR register import FILE.csv   (the HO status register; all or nothing)
+ *   connectctl --data DIR gen-register --count N   (synthetic register records, see register_gen.h)
  *   connectctl --data DIR audit tail [N]   (the newest N audit events, newest first, as JSON lines)
  *   connectctl --data DIR outbox add --to ADDRESS --subject S --body-stdin   (queue an email, e.g. a test)
  *   connectctl --data DIR outbox list [N]   (waiting email, oldest first, as JSON lines; no bodies)
@@ -39,6 +41,11 @@
 #include "store_org.h"
 #include "store_outbox.h"
 #include "store_user.h"
+#include "store_recount.h"
+#include "register_gen.h"
+#include "store_register.h"
+#include "uk_time.h"
+#include "store_work.h"
 
 __attribute__((format(printf, 1, 2))) static int die(const char *fmt, ...)
 {
@@ -88,6 +95,7 @@ typedef struct {
     char *json;
     size_t len;
     int only_if_missing;
+    size_t recomputed;
     int skipped; /* out */
     char err[256];
 } calendar_ctx;
@@ -103,7 +111,16 @@ static int calendar_write(store *s, MDB_txn *txn, void *arg)
             return 0;
         }
     }
-    return store_calendar_put(s, txn, c->json, c->len, c->err, sizeof c->err);
+    int rc = store_calendar_put(s, txn, c->json, c->len, c->err, sizeof c->err);
+    if (rc)
+        return rc;
+    /* Open items' due dates follow the new bank holidays, in the same transaction. */
+    calendar cal;
+    if (calendar_parse(c->json, c->len, &cal, c->err, sizeof c->err))
+        return STORE_CORRUPT;
+    rc = store_work_recompute_due(s, txn, &cal, &c->recomputed);
+    calendar_free(&cal);
+    return rc;
 }
 
 /* Reads a bank-holidays file (at most 16 MiB) into c->json. */
@@ -120,7 +137,7 @@ static int read_file(const char *path, calendar_ctx *c)
 }
 
 /* Stores the calendar from `path`; with only_if_missing, keeps one already imported. */
-static int import_calendar(store *s, const char *path, int only_if_missing)
+static int import_calendar(store *s, const char *path, int only_if_missing, size_t *recomputed)
 {
     calendar_ctx c = {.only_if_missing = only_if_missing};
     if (read_file(path, &c)) {
@@ -129,6 +146,8 @@ static int import_calendar(store *s, const char *path, int only_if_missing)
     }
     int rc = store_write(s, calendar_write, &c);
     free(c.json);
+    if (recomputed)
+        *recomputed = c.recomputed;
     if (rc == STORE_CORRUPT)
         return die("%s: %s", path, c.err);
     if (rc)
@@ -141,14 +160,16 @@ static int cmd_calendar_import(const char *data, const char *path)
     store *s;
     if (open_store(data, &s))
         return 1;
-    int rc = import_calendar(s, path, 0);
+    size_t recomputed = 0;
+    int rc = import_calendar(s, path, 0, &recomputed);
     if (!rc) {
         MDB_txn *txn;
         calendar c;
         char err[256];
         if (store_read_begin(s, &txn) == 0) {
             if (store_calendar_get(s, txn, &c, err, sizeof err) == 0) {
-                printf("%zu bank holidays, %d to %d\n", c.n, c.first_year, c.last_year);
+                printf("%zu bank holidays, %d to %d; %zu open due dates moved\n", c.n, c.first_year, c.last_year,
+                       recomputed);
                 calendar_free(&c);
             }
             store_read_end(s, txn);
@@ -175,7 +196,7 @@ static int cmd_init(const char *data)
     /* The shipped England and Wales bank holidays, unless a calendar was imported already. */
     char cal[PATH_MAX];
     int rc = data_path("store/bank-holidays.json", cal, sizeof cal) ? die("cannot find store/bank-holidays.json")
-                                                                    : import_calendar(s, cal, 1);
+                                                                    : import_calendar(s, cal, 1, NULL);
     store_close(s);
     return rc;
 }
@@ -543,12 +564,130 @@ static int cmd_check(const char *data)
     } else if (rc) {
         problems++;
     }
+    size_t counters = 0, differences = 0;
+    rc = store_recount(s, txn, stderr, &counters, &differences);
+    if (rc) {
+        fprintf(stderr, "cannot recount the counters: %s\n", store_strerror(rc));
+        problems++;
+    }
+    problems += (int)(differences > 1000 ? 1000 : differences);
     store_read_end(s, txn);
     store_close(s);
     if (problems)
         return die("%d problem(s) found", problems);
-    printf("ok: %zu live users, %" PRIu64 " audit events, chain intact\n", live, events);
+    printf("ok: %zu live users, %" PRIu64 " audit events, chain intact, %zu counters equal to a recount\n", live,
+           events, counters);
     return 0;
+}
+
+/* Reads a whole file (at most max bytes) into a new buffer. */
+static char *slurp(const char *path, size_t max, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t cap = 0;
+    *len = 0;
+    for (;;) {
+        if (*len == cap) {
+            size_t next = cap ? cap * 2 : 1 << 20;
+            char *bigger = cap >= max ? NULL : realloc(buf, next + 1);
+            if (!bigger) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = bigger;
+            cap = next;
+        }
+        size_t n = fread(buf + *len, 1, cap - *len, f);
+        *len += n;
+        if (n == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || *len > max) {
+        free(buf);
+        return NULL;
+    }
+    buf[*len] = 0;
+    return buf;
+}
+
+typedef struct {
+    const json_t *records;
+    size_t added, total;
+    char at[21];
+} register_import_ctx;
+
+static int register_import_write(store *s, MDB_txn *txn, void *arg)
+{
+    register_import_ctx *c = arg;
+    int rc = store_register_put_all(s, txn, c->records, &c->added);
+    if (!rc)
+        rc = store_register_count(s, txn, &c->total);
+    return rc ? rc : store_audit_add(s, txn, c->at, 0, 0, "register_imported", 0);
+}
+
+/* connectctl register import FILE.csv: all or nothing, every bad row reported with its line. */
+static int cmd_register_import(const char *data, const char *path)
+{
+    size_t len;
+    char *csv = slurp(path, (size_t)2 << 30, &len);
+    if (!csv)
+        return die("cannot read %s (at most 2 GiB)", path);
+    char today[11];
+    time_t now = time(NULL);
+    uk_date((int64_t)now, today);
+    json_t *records, *errors;
+    if (register_import_parse(csv, len, today, 1000, &records, &errors)) {
+        free(csv);
+        size_t i;
+        json_t *e;
+        json_array_foreach(errors, i, e) {
+            const char *field = json_string_value(json_object_get(e, "field"));
+            fprintf(stderr, "%s: line %lld: %s%s%s\n", path, (long long)json_integer_value(json_object_get(e, "line")),
+                    field ? field : "", field ? ": " : "", json_string_value(json_object_get(e, "message")));
+        }
+        size_t n = json_array_size(errors);
+        json_decref(errors);
+        return die("%zu bad row%s%s; nothing was imported", n, n == 1 ? "" : "s", n >= 1000 ? " (the first 1000)" : "");
+    }
+    free(csv);
+    store *s;
+    if (open_store(data, &s)) {
+        json_decref(records);
+        return 1;
+    }
+    register_import_ctx c = {.records = records};
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(c.at, sizeof c.at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    int rc = store_write(s, register_import_write, &c);
+    store_close(s);
+    size_t n = json_array_size(records);
+    json_decref(records);
+    if (rc)
+        return die("cannot store the register: %s", store_strerror(rc));
+    printf("%zu records imported (%zu new, %zu replaced); the register holds %zu\n", n, c.added, n - c.added, c.total);
+    return 0;
+}
+
+static int cmd_gen_register(const char *data, int argc, char **argv)
+{
+    const char *count_s = opt(argc, argv, 0, "--count");
+    char *end;
+    unsigned long long count = count_s ? strtoull(count_s, &end, 10) : 0;
+    if (!count_s || *end || count == 0 || count > 100000000ULL)
+        return die("gen-register needs --count N (1 to 100000000)");
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    int rc = register_gen_bulk(s, 0, count, stdout);
+    store_close(s);
+    return rc ? die("generating register records failed: %s", store_strerror(rc)) : 0;
 }
 
 static int cmd_gen_cases(const char *data, int argc, char **argv)
@@ -590,6 +729,10 @@ int main(int argc, char **argv)
         return cmd_backup(data, argv[4]);
     if (strcmp(cmd, "calendar") == 0 && argc > 5 && strcmp(argv[4], "import") == 0)
         return cmd_calendar_import(data, argv[5]);
+    if (strcmp(cmd, "register") == 0 && argc > 5 && strcmp(argv[4], "import") == 0)
+        return cmd_register_import(data, argv[5]);
+    if (strcmp(cmd, "gen-register") == 0)
+        return cmd_gen_register(data, argc - 4, argv + 4);
     if (strcmp(cmd, "gen-cases") == 0)
         return cmd_gen_cases(data, argc - 4, argv + 4);
     if (strcmp(cmd, "audit") == 0 && argc > 4 && strcmp(argv[4], "tail") == 0)

@@ -38,6 +38,9 @@ static const char *const db_names[DB_COUNT] = {
     [DB_CASE_WORK] = "case_work",
     [DB_WORK_OPEN] = "work_open",
     [DB_OUTBOX] = "outbox",
+    [DB_REGISTER] = "register",
+    [DB_LOOKUPS] = "lookups",
+    [DB_USER_LOOKUPS] = "user_lookups",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)

@@ -60,6 +60,9 @@ typedef enum {
     DB_CASE_WORK,     /* case id | kind 'a'/'q' | u64 item id -> empty (a case's alerts and queries) */
     DB_WORK_OPEN,     /* scope | side | bucket | u64 item id -> caseworker (u64) | due (10 bytes or none) */
     DB_OUTBOX,        /* u64 message id -> email JSON (store_outbox.h) */
+    DB_REGISTER,      /* document type code | normalised number -> register record (store_register.h) */
+    DB_LOOKUPS,       /* org id | u64 sequence -> look-up audit row (store_lookup.h) */
+    DB_USER_LOOKUPS,  /* user id | u64 time | u64 sequence -> empty (the per-user hourly limit) */
     DB_COUNT
 } store_db;
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "case_index.h"
+#include "store_work.h"
 
 const char *const case_statuses[] = {"", "open_referral", "open_supported", "closed", NULL};
 const char *const case_legislations[] = {"",
@@ -92,6 +93,11 @@ int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
     json_decref(stored);
     if (!rc)
         rc = case_index_apply(s, txn, rec, 1);
+    /* The "my cases" counters of its open alerts and queries follow the case's caseworker. */
+    uint64_t was = (uint64_t)json_integer_value(json_object_get(old, "caseworker_id")),
+             now = (uint64_t)json_integer_value(json_object_get(rec, "caseworker_id"));
+    if (!rc && was != now)
+        rc = store_work_reallocate(s, txn, (uint64_t)id, was, now);
     return rc;
 }
 

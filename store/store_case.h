@@ -25,6 +25,23 @@
 #define FACET_CASEWORKER 'w'
 #define FACET_TEAM 't'
 #define FACET_LEGISLATION 'l'
+/* Home-page facets (counters only unless noted). */
+#define FACET_MINE_STATUS 'W'        /* "caseworker:status" */
+#define FACET_SUPPORT_START 'F'      /* "YYYY-MM-DD" support start of open cases (also a list) */
+#define FACET_MINE_SUPPORT_START 'G' /* "caseworker:YYYY-MM-DD" */
+/* The same dates counted by month ("YYYY-MM") and year ("YYYY"), so that a sum over every date up
+ * to a day reads at most ~20 years + 11 months + 31 days of keys, however many cases there are. */
+#define FACET_SUPPORT_START_MONTH 'N'
+#define FACET_SUPPORT_START_YEAR 'Y'
+#define FACET_MINE_SUPPORT_START_MONTH 'n'
+#define FACET_MINE_SUPPORT_START_YEAR 'y'
+
+typedef struct {
+    char day, month, year;
+} dated_facets;
+#define DATED_SUPPORT_START ((dated_facets){FACET_SUPPORT_START, FACET_SUPPORT_START_MONTH, FACET_SUPPORT_START_YEAR})
+#define DATED_MINE_SUPPORT_START                                                                                     \
+    ((dated_facets){FACET_MINE_SUPPORT_START, FACET_MINE_SUPPORT_START_MONTH, FACET_MINE_SUPPORT_START_YEAR})
 
 /* The enumerations the store indexes by code (index 0 is "none"). NULL-terminated. */
 extern const char *const case_statuses[];     /* open_referral, open_supported, closed */
@@ -61,7 +78,9 @@ int store_doc_del(store *s, MDB_txn *txn, uint64_t doc_id);
 
 /* ---- search ---- */
 
-typedef enum { CASEQ_ALL, CASEQ_NAME, CASEQ_DOB, CASEQ_HOREF, CASEQ_ID } caseq_kind;
+/* CASEQ_SUPPORTED_SINCE: open cases whose support started on or before `text` (YYYY-MM-DD), longest
+ * first; for this kind `before` is an offset into that order and *next the next page's offset. */
+typedef enum { CASEQ_ALL, CASEQ_NAME, CASEQ_DOB, CASEQ_HOREF, CASEQ_ID, CASEQ_SUPPORTED_SINCE } caseq_kind;
 
 typedef struct {
     uint64_t scope;         /* council id, or 0 for every council */

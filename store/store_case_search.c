@@ -260,6 +260,37 @@ static int search_facet(store *s, MDB_txn *txn, const case_query *q, uint64_t *i
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+static int search_supported_since(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids, size_t *n,
+                                  size_t *total, uint64_t *next)
+{
+    unsigned char prefix[9];
+    store_key_u64(prefix, q->scope);
+    prefix[8] = FACET_SUPPORT_START;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_FACET), &cur);
+    if (rc)
+        return rc;
+    size_t cutoff_len = strlen(q->text);
+    MDB_val k = {9, prefix}, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        const unsigned char *key = k.mv_data;
+        if (k.mv_size != 9 + cutoff_len + 1 + 8 || memcmp(key, prefix, 9) != 0 ||
+            memcmp(key + 9, q->text, cutoff_len) > 0)
+            break;
+        case_tuple t;
+        if (case_tuple_parse(v.mv_data, v.mv_size, &t) || !tuple_passes(q, &t))
+            continue;
+        if ((*total)++ < q->before)
+            continue;
+        if (*n < q->limit)
+            ids[(*n)++] = UINT64_MAX - store_u64_from(key + k.mv_size - 8);
+        else if (!*next)
+            *next = q->before + q->limit;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 int store_case_search(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids, size_t *n, size_t *total,
                       uint64_t *next)
 {
@@ -270,6 +301,8 @@ int store_case_search(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids
         return 0;
     if (q->kind == CASEQ_ALL)
         return search_facet(s, txn, q, ids, n, total, next);
+    if (q->kind == CASEQ_SUPPORTED_SINCE)
+        return search_supported_since(s, txn, q, ids, n, total, next);
     if (q->kind == CASEQ_ID) {
         /* One record, held to the same scope and filters as every other search. */
         json_t *rec;

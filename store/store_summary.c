@@ -50,50 +50,34 @@ static int push_id(uint64_t **ids, size_t *n, size_t *cap, uint64_t id)
     return 0;
 }
 
-/* 1 when the case record is open and its support started on or before cutoff. */
-static int is_thousand_day(const json_t *rec, const char *cutoff)
-{
-    const char *status = json_string_value(json_object_get(rec, "status"));
-    const char *start = json_string_value(json_object_get(json_object_get(rec, "finance"), "support_start_date"));
-    return status && strcmp(status, "closed") != 0 && start && strlen(start) == 10 && strcmp(start, cutoff) <= 0;
-}
-
 int summary_thousand_day_cases(store *s, MDB_txn *txn, uint64_t council, const char *cutoff, uint64_t **ids,
                                size_t *n)
 {
     *ids = NULL;
     *n = 0;
-    size_t cap = 0;
+    /* The support-start index lists open cases only; one page tells the total, a second takes all. */
     uint64_t page[CASE_PAGE];
-    static const char *const open_statuses[] = {"open_referral", "open_supported"};
-    int rc = 0;
-    for (size_t st = 0; st < 2 && !rc; st++) {
-        case_query q = {.scope = council, .kind = CASEQ_ALL, .status = case_enum_code(case_statuses, open_statuses[st]),
-                        .limit = CASE_PAGE};
-        do {
-            size_t got = 0, total = 0;
-            uint64_t next = 0;
-            if ((rc = store_case_search(s, txn, &q, page, &got, &total, &next)))
-                break;
-            for (size_t i = 0; i < got && !rc; i++) {
-                json_t *rec;
-                if ((rc = store_case_get(s, txn, page[i], &rec)))
-                    break;
-                if (is_thousand_day(rec, cutoff))
-                    rc = push_id(ids, n, &cap, page[i]);
-                json_decref(rec);
-            }
-            q.before = next;
-        } while (!rc && q.before);
-    }
-    if (rc) {
-        free(*ids);
-        *ids = NULL;
-        *n = 0;
+    case_query q = {.scope = council, .kind = CASEQ_SUPPORTED_SINCE, .text = cutoff, .limit = CASE_PAGE};
+    size_t got = 0, total = 0;
+    uint64_t next = 0;
+    int rc = store_case_search(s, txn, &q, page, &got, &total, &next);
+    if (rc || got == 0)
         return rc;
+    uint64_t *all = malloc((next ? total : got) * sizeof *all);
+    if (!all)
+        return STORE_NOMEM;
+    if (next) {
+        q.limit = total;
+        if ((rc = store_case_search(s, txn, &q, all, &got, &total, &next))) {
+            free(all);
+            return rc;
+        }
+    } else {
+        memcpy(all, page, got * sizeof *all);
     }
-    if (*n)
-        qsort(*ids, *n, sizeof **ids, cmp_u64);
+    qsort(all, got, sizeof *all, cmp_u64);
+    *ids = all;
+    *n = got;
     return 0;
 }
 

@@ -21,8 +21,7 @@ int summary_due_at(const calendar *c, int64_t t);
 
 /* Open cases (status not "closed") of the council whose finance.support_start_date is on or before
  * `cutoff` (YYYY-MM-DD): *ids is malloc'd (caller frees; NULL when none), ascending, *n of them.
- * Walks the council's open cases through the status index and reads each record; an index or counter
- * of 1,000-day cases can replace this function without touching its callers. */
+ * Reads the support-start index of open cases (CASEQ_SUPPORTED_SINCE), never the case records. */
 int summary_thousand_day_cases(store *s, MDB_txn *txn, uint64_t council, const char *cutoff, uint64_t **ids,
                                size_t *n);
 

@@ -10,6 +10,10 @@ import { renderUsers } from './js/pages/users.js';
 import { renderCaseSearch, renderMyCases } from './js/pages/cases.js';
 import { renderCaseNew } from './js/pages/case-new.js';
 import { renderCase } from './js/pages/case.js';
+import { renderAlerts } from './js/pages/alerts.js';
+import { renderQueries } from './js/pages/queries.js';
+import { renderQuery } from './js/pages/query.js';
+import { renderDue } from './js/pages/due.js';
 import { orgKindLabel, isAdmin, canSeeCases, canEditCases } from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
@@ -32,6 +36,10 @@ const PAGES = {
   'my-cases': { title: 'My cases', render: renderMyCases, cases: true },
   'cases/new': { title: 'Create a case', render: renderCaseNew, cases: true, council: true },
   'cases/:id': { title: 'Case', render: renderCase, cases: true },
+  alerts: { title: 'Alerts', render: renderAlerts, cases: true },
+  queries: { title: 'Queries', render: renderQueries, cases: true },
+  'queries/:id': { title: 'Query', render: renderQuery, cases: true },
+  due: { title: 'Due and overdue', render: renderDue, cases: true },
 };
 
 /** The page for a path, and the parts of the path it takes ('cases/12/finance' -> id 12, tab finance). */
@@ -39,6 +47,8 @@ function resolve(path) {
   if (PAGES[path]) return { page: PAGES[path], args: {} };
   const m = /^cases\/(\d{1,15})(?:\/([a-z-]+))?$/.exec(path);
   if (m) return { page: PAGES['cases/:id'], args: { id: Number(m[1]), tab: m[2] || null } };
+  const qm = /^queries\/(\d{1,15})$/.exec(path);
+  if (qm) return { page: PAGES['queries/:id'], args: { id: Number(qm[1]) } };
   return { page: null, args: {} };
 }
 
@@ -186,7 +196,7 @@ function updateChrome() {
     else if (li.hasAttribute('data-cases-only')) li.hidden = !canSeeCases(user);
     else li.hidden = false;
   }
-  const section = path.startsWith('cases/') ? 'cases' : path;
+  const section = path.startsWith('cases/') ? 'cases' : path.startsWith('queries/') ? 'queries' : path;
   for (const a of nav.querySelectorAll('a[data-route]')) {
     if (a.dataset.route === section) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -251,7 +261,7 @@ async function render() {
       }
     }
     if (page.cases && !canSeeCases(ctx.user)) {
-      notAvailable(section, 'Cases are not available', 'Case records are not available to your organisation. Network administrators see counts only, never cases.');
+      notAvailable(section, 'Cases are not available', 'Case records, alerts and queries are not available to your organisation. Network administrators see counts only, never cases.');
     } else if (page.council && !canEditCases(ctx.user)) {
       notAvailable(section, 'Creating cases is not available', 'Only councils create cases. You can search for cases and open them.');
     } else {

@@ -45,10 +45,15 @@ run static -c"$CONNS" "$BASE/index.html"
 run me -c"$CONNS" -H "Authorization: Bearer $TOKEN" "$BASE/api/me"
 run health -c"$CONNS" "$BASE/api/health"
 run login -c4 -s "$OUT/login.lua" "$BASE/api/auth/login"
+HO_SMALL=$(curl -fsS -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+  -d '{"username":"ho.user","password":"demo-password-2026"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
+run home_council_small -c"$CONNS" -H "Authorization: Bearer $TOKEN" "$BASE/api/home"
+run home_ho_small -c"$CONNS" -H "Authorization: Bearer $HO_SMALL" "$BASE/api/home"
 
 # ---- cases at scale: a store of BENCH_CASES generated cases (cached between runs) ----
 CASES=${BENCH_CASES:-1000000}
-CDATA=${BENCH_CASES_DATA:-/var/tmp/connect-bench-cases-$CASES}
+# v2: the store also holds open alerts and queries (gen-cases), and the home-page counters.
+CDATA=${BENCH_CASES_DATA:-/var/tmp/connect-bench-cases-v2-$CASES}
 if [ "$CASES" -gt 0 ]; then
   kill -TERM "$STACK" 2>/dev/null; wait "$STACK" 2>/dev/null || true
   if [ ! -f "$CDATA/.complete" ]; then
@@ -103,6 +108,14 @@ PY
   run ho_name_c4 -c4 -s "$OUT/name.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
   run ho_dob_c4 -c4 -s "$OUT/dob.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
   run council_name_c4 -c4 -s "$OUT/name.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
+  # Home page counters and work lists at scale (compare with the demo store's figures above).
+  run home_council -c"$CONNS" -H "Authorization: Bearer $GEN_TOKEN" "$BASE/api/home"
+  run home_council_mine -c"$CONNS" -H "Authorization: Bearer $GEN_TOKEN" "$BASE/api/home?mine=1"
+  run home_ho -c"$CONNS" -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/home"
+  run ho_alerts -c"$CONNS" -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/alerts?type=new_case&limit=50"
+  run ho_queries_overdue -c"$CONNS" -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/queries?overdue=1&limit=50"
+  OPEN_ALERTS=$(curl -fsS -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/alerts?limit=1" | python3 -c 'import sys,json;print(json.load(sys.stdin)["total"])')
+  OPEN_QUERIES=$(curl -fsS -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/queries?limit=1" | python3 -c 'import sys,json;print(json.load(sys.stdin)["total"])')
   STORE_BYTES=$(stat -c %s "$CDATA/data.mdb")
   USED_BYTES=$(mdb_stat -e "$CDATA" | awk '/Page size/ {ps=$3} /Number of pages used/ {pu=$5} END {printf "%.0f\n", ps*pu}')
 fi
@@ -115,20 +128,22 @@ echo
 echo "Accounts (demo store):"
 awk -v static="$(awk '$1=="static" {print $2}' "$OUT/results")" '
   BEGIN { printf "%-44s %10s %9s %9s %10s %7s\n", "endpoint", "req/s", "p50", "p99", "vs static", "errors" }
-  $1 == "static" || $1 == "me" || $1 == "health" || $1 == "login" {
+  $1 == "static" || $1 == "me" || $1 == "health" || $1 == "login" || $1 ~ /^home_.*_small$/ {
     label = $1
     if ($1 == "static") label = "GET /index.html (nginx static)"
     if ($1 == "me") label = "GET /api/me (JWT + LMDB read)"
     if ($1 == "health") label = "GET /api/health (FastCGI only)"
     if ($1 == "login") label = "POST /api/auth/login (argon2id)"
+    if ($1 == "home_council_small") label = "council: GET /api/home (demo store)"
+    if ($1 == "home_ho_small") label = "HO: GET /api/home (demo store)"
     printf "%-44s %10.0f %9s %9s %9.1f%% %7s\n", label, $2, $3, $4, 100 * $2 / static, $5
   }' "$OUT/results"
 if [ "$CASES" -gt 0 ]; then
   echo
-  echo "Cases: $CASES generated cases over 100 councils; store $((STORE_BYTES / 1048576)) MiB file, $((USED_BYTES / 1048576)) MiB in use = $((USED_BYTES / CASES)) bytes per case"
+  echo "Cases: $CASES generated cases over 100 councils, $OPEN_ALERTS open HO alerts and $OPEN_QUERIES open queries awaiting the HO; store $((STORE_BYTES / 1048576)) MiB file, $((USED_BYTES / 1048576)) MiB in use = $((USED_BYTES / CASES)) bytes per case"
   awk -v static="$(awk '$1=="static_cases" {print $2}' "$OUT/results")" '
     BEGIN { printf "%-44s %10s %9s %9s %10s %7s\n", "endpoint", "req/s", "p50", "p99", "vs static", "errors" }
-    $1 ~ /^(static_cases|ho_|council_)/ {
+    $1 ~ /^(static_cases|ho_|council_|home_)/ && $1 !~ /_small$/ {
       label = $1
       if ($1 == "static_cases") label = "GET /index.html (nginx static)"
       if ($1 == "ho_name") label = "HO: search by name (all councils)"
@@ -140,6 +155,11 @@ if [ "$CASES" -gt 0 ]; then
       if ($1 == "ho_name_c4") label = "HO: search by name, 4 clients"
       if ($1 == "ho_dob_c4") label = "HO: search by date of birth, 4 clients"
       if ($1 == "council_name_c4") label = "council: search by name, 4 clients"
+      if ($1 == "home_council") label = "council: GET /api/home"
+      if ($1 == "home_council_mine") label = "council: GET /api/home?mine=1"
+      if ($1 == "home_ho") label = "HO: GET /api/home (all councils)"
+      if ($1 == "ho_alerts") label = "HO: new case alerts (page of 50)"
+      if ($1 == "ho_queries_overdue") label = "HO: overdue queries (page of 50)"
       printf "%-44s %10.0f %9s %9s %9.1f%% %7s\n", label, $2, $3, $4, 100 * $2 / static, $5
     }' "$OUT/results"
 fi

@@ -156,7 +156,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
 
   // Tabs: the pattern's roles, and arrow keys move between them.
   const tabs = page.getByRole('tab');
-  assert.equal(await tabs.count(), 8);
+  assert.equal(await tabs.count(), 10);
   assert.equal(await tab(page, 'Summary').getAttribute('aria-selected'), 'true');
   const summaryText = await panel(page, 'summary').innerText();
   for (const want of ['Open – referral', kase.connect_id, 'Children Act 1989 s17', 'Lone-parent family', 'Flat 2, 10 Mill Lane', 'Referred by the school']) {

@@ -72,6 +72,11 @@ static void weekends_and_easter(void **state)
     assert_string_equal(add("2024-03-28", 1, &beyond), "2024-04-02"); /* Easter across March/April */
     assert_false(beyond);
     assert_string_equal(add("2026-11-28", 0, &beyond), "2026-11-30"); /* a Saturday rolls to Monday */
+    /* Raised on a weekend or a bank holiday: the first working day after it is day 1. */
+    assert_string_equal(add("2026-11-28", 1, &beyond), "2026-11-30");
+    assert_string_equal(add("2026-11-27", 5, &beyond), "2026-12-04");
+    assert_string_equal(add("2026-11-28", 5, &beyond), "2026-12-04");
+    assert_string_equal(add("2026-12-26", 5, &beyond), "2027-01-05");
 }
 
 static void year_ends_and_substitute_days(void **state)

@@ -109,6 +109,34 @@ static int build(store *s, MDB_txn *txn, void *arg)
     return 0;
 }
 
+static int many(store *s, MDB_txn *txn, void *arg)
+{
+    uint64_t *council = arg;
+    char family[64];
+    assert_int_equal(store_org_create(s, txn, "council", "Big Council", "BIG", "2026-01-01T00:00:00Z", council), 0);
+    case_gen_rng rng = {99};
+    for (int i = 0; i < 700; i++) /* more than one page of the index search */
+        a_case(s, txn, &rng, *council, i % 7 ? "open_supported" : "closed", i % 2 ? "2019-01-01" : "2023-06-30", family);
+    return 0;
+}
+
+static void finds_more_than_a_page(void **state)
+{
+    fixture *f = *state;
+    uint64_t big;
+    assert_int_equal(store_write(f->s, many, &big), 0);
+    MDB_txn *txn;
+    uint64_t *ids;
+    size_t n;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(summary_thousand_day_cases(f->s, txn, big, "2024-03-06", &ids, &n), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(n, 600); /* 700 less the 100 closed */
+    for (size_t i = 1; i < n; i++)
+        assert_true(ids[i - 1] < ids[i]);
+    free(ids);
+}
+
 static void finds_open_cases_of_1000_days_or_more(void **state)
 {
     fixture *f = *state;
@@ -252,6 +280,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(due_on_the_first_working_day_in_hours),
         cmocka_unit_test_setup_teardown(finds_open_cases_of_1000_days_or_more, setup_cal, teardown),
+        cmocka_unit_test_setup_teardown(finds_more_than_a_page, setup_cal, teardown),
         cmocka_unit_test_setup_teardown(queues_once_per_admin_per_month, setup_cal, teardown),
         cmocka_unit_test(message_text),
     };

@@ -190,3 +190,136 @@ export function fieldPathLabel(path) {
   if (parts.length > 1 && SECTION_WORDS[parts[0]]) s = s.replace(/^(\S+(?: applicant)?(?: \d+)?) /, '$1: ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+// ---- alerts and queries (API.md "Alerts, queries and service levels") ----
+
+/** The side of Connect a user works on: 'council', 'ho', or null (the Network). */
+export function sideOf(user) {
+  const kind = user && user.org && user.org.kind;
+  if (kind === 'council') return 'council';
+  if (kind === 'home_office') return 'ho';
+  return null;
+}
+
+export const SIDES = [
+  ['council', 'Council'],
+  ['ho', 'Home Office'],
+];
+export const sideLabel = (s) => label(SIDES, s);
+
+export const ALERT_TYPES = [
+  ['new_case', 'New case'],
+  ['council_update', 'Council update'],
+  ['immigration_update', 'Immigration update'],
+  ['closure_required', 'Closure required'],
+  ['case_closed', 'Case closed'],
+  ['final_outcome', 'Final outcome'],
+];
+export const alertTypeLabel = (s) => label(ALERT_TYPES, s);
+
+/** The alert types addressed to each side (the filters of the alerts list). */
+export const ALERT_TYPES_TO = {
+  council: ['immigration_update', 'closure_required', 'final_outcome'],
+  ho: ['new_case', 'council_update', 'case_closed'],
+};
+
+/** What a council update alert's `fields` name. */
+const ALERT_FIELD_WORDS = {
+  dependant_added: 'dependant added',
+  dependant: 'dependant changed',
+  principal: 'principal applicant changed',
+  document: 'document uploaded',
+  immigration: 'immigration page updated',
+};
+
+/** An alert's `fields` in words ('status' -> 'status', 'dependant_added' -> 'dependant added'). */
+export function alertFieldWord(key) {
+  return ALERT_FIELD_WORDS[key] || fieldWord(key);
+}
+
+export const CLEARED_HOW = [
+  ['accepted', 'Accepted'],
+  ['status_check', 'Status check completed'],
+  ['query', 'Query raised'],
+  ['case_closed', 'Case closed'],
+];
+export const clearedHowLabel = (s) => label(CLEARED_HOW, s);
+
+export const FINAL_OUTCOMES = [
+  ['leave_granted', 'Leave granted'],
+  ['removal', 'Removal'],
+];
+export const finalOutcomeLabel = (s) => label(FINAL_OUTCOMES, s);
+
+export const QUERY_CATEGORIES = [
+  ['status_discrepancy', 'Status discrepancy'],
+  ['progress_update', 'Progress update'],
+  ['expedite_request', 'Expedite request'],
+  ['fee_waiver', 'Fee waiver'],
+  ['change_of_conditions', 'Change of conditions'],
+  ['transfer_to_asylum_support', 'Transfer to asylum support'],
+  ['unable_to_make_application', 'Unable to make an application'],
+  ['other', 'Other'],
+];
+export const queryCategoryLabel = (s) => label(QUERY_CATEGORIES, s);
+
+export const URGENT_REASONS = [
+  ['legal_proceedings', 'Legal proceedings'],
+  ['safeguarding', 'Safeguarding'],
+  ['reconsideration', 'Reconsideration of a decision'],
+];
+export const urgentReasonLabel = (s) => label(URGENT_REASONS, s);
+
+/** The buckets of the queries list, per side ('' = those awaiting the caller's side). */
+export const QUERY_BUCKETS = {
+  council: [
+    ['', 'Awaiting the council'],
+    ['responses', 'Responses from the Home Office'],
+    ['new', 'New queries from the Home Office'],
+  ],
+  ho: [
+    ['', 'Awaiting the Home Office'],
+  ],
+};
+export function queryBucketLabel(side, bucket) {
+  const hit = (QUERY_BUCKETS[side] || []).find(([v]) => v === (bucket || ''));
+  if (hit) return hit[1];
+  if (bucket === 'awaiting_ho') return 'Awaiting the Home Office';
+  return bucket ? String(bucket) : '';
+}
+
+/** Whom an open query waits for, in words. */
+export function awaitingLabel(side) {
+  if (side === 'council') return 'Waiting for the council';
+  if (side === 'ho') return 'Waiting for the Home Office';
+  return 'Not waiting for anyone';
+}
+
+// ---- home page counters (GET /api/home), in the order they are shown ----
+export const HOME_COUNTERS = {
+  council: [
+    ['immigration_update', 'Immigration updates to accept'],
+    ['query_responses', 'Query responses from the Home Office'],
+    ['new_ho_queries', 'New queries from the Home Office'],
+    ['closure_required', 'Cases to close (closure required)'],
+    ['final_outcome', 'Final outcomes to accept'],
+    ['overdue', 'Queries overdue'],
+    ['due_today', 'Queries due today'],
+    ['open_referral', 'Open referrals'],
+    ['open_supported', 'Open financially supported cases'],
+    ['thousand_day', '1,000-day cases'],
+  ],
+  ho: [
+    ['new_case', 'New case alerts'],
+    ['council_update', 'Council update alerts'],
+    ['case_closed', 'Case closed alerts'],
+    ['queries_awaiting_ho', 'Queries awaiting the Home Office'],
+    ['due_today', 'Due today'],
+    ['overdue', 'Overdue'],
+  ],
+  network: [
+    ['open_referral', 'Open referrals'],
+    ['open_supported', 'Open financially supported cases'],
+    ['closed', 'Closed cases'],
+  ],
+};

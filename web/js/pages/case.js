@@ -1,22 +1,25 @@
 // One case: #/cases/{id}[/{tab}] with tabs for the summary (details and allocation), the principal
-// applicant, dependants, immigration, finance (read-only for the Home Office), closure, documents
-// and history. Tabs follow the ARIA tabs pattern (arrow keys, Home, End); the chosen tab is kept in
+// applicant, dependants, immigration (./case-immigration.js), finance (read-only for the Home
+// Office), closure, documents, alerts (./case-alerts.js), queries (./case-queries.js) and history. Tabs follow the ARIA tabs pattern (arrow keys, Home, End); the chosen tab is kept in
 // the address with history.replaceState, so a reload or a shared link opens the same tab.
 import { api } from '../api.js';
 import { h, replaceChildren, summaryRow, uid } from '../dom.js';
-import { field, checkbox, showErrors, showApiError, busy, valueOf } from '../forms.js';
+import { field, showErrors, showApiError, busy, valueOf } from '../forms.js';
 import {
   parseDate, dateInput, formatDate, formatDateTime, formatPence, penceInput, parsePounds, formatSize, today,
 } from '../format.js';
 import { personFields, readPerson, personName, personRows } from '../person.js';
 import {
-  LEGISLATION, HOUSEHOLD_TYPES, IMMIGRATION_STATUSES, ACCOMMODATION_TYPES, CLOSURE_REASONS, options,
+  LEGISLATION, HOUSEHOLD_TYPES, ACCOMMODATION_TYPES, CLOSURE_REASONS, options,
   legislationLabel, householdLabel, immigrationStatusLabel, accommodationLabel, closureReasonLabel,
-  relationshipLabel, statusLabel, genderLabel, fieldPathLabel, fieldWord, canEditCases,
+  relationshipLabel, statusLabel, genderLabel, fieldPathLabel, fieldWord, canEditCases, isHomeOffice,
 } from '../labels.js';
 import { statusTag } from './cases.js';
 import { caseworkerOptions } from './case-new.js';
 import { confirmDialog } from './dialog.js';
+import { drawImmigration } from './case-immigration.js';
+import { drawAlerts, drawNotices } from './case-alerts.js';
+import { drawQueries } from './case-queries.js';
 
 const TABS = [
   ['summary', 'Summary'],
@@ -26,6 +29,8 @@ const TABS = [
   ['finance', 'Finance'],
   ['closure', 'Closure'],
   ['documents', 'Documents'],
+  ['alerts', 'Alerts'],
+  ['queries', 'Queries'],
   ['history', 'History'],
 ];
 
@@ -33,7 +38,6 @@ const MAX_UPLOAD = 10 * 1024 * 1024;
 
 const notRecorded = () => h('span', { class: 'muted' }, 'Not recorded');
 const orNot = (v) => (v === null || v === undefined || v === '' ? notRecorded() : v);
-const yesNoUnknown = (b) => (b === true ? 'Yes' : b === false ? 'No' : 'Not known');
 
 export async function renderCase(section, ctx) {
   const me = ctx.user;
@@ -42,8 +46,17 @@ export async function renderCase(section, ctx) {
   const base = `/api/cases/${id}`;
 
   let kase;
+  // The case's alerts and queries; null when they could not be loaded (said in their tabs).
+  const activity = { alerts: null, alertsError: '', queries: null, queriesError: '' };
+  async function loadActivity() {
+    const [a, q] = await Promise.allSettled([api.all(`${base}/alerts`), api.all(`${base}/queries`)]);
+    activity.alerts = a.status === 'fulfilled' ? a.value : null;
+    activity.alertsError = a.status === 'rejected' ? (a.reason && a.reason.message) || '' : '';
+    activity.queries = q.status === 'fulfilled' ? q.value : null;
+    activity.queriesError = q.status === 'rejected' ? (q.reason && q.reason.message) || '' : '';
+  }
   try {
-    kase = await api.get(base);
+    [kase] = await Promise.all([api.get(base), loadActivity()]);
   } catch (error) {
     if (error.status === 404) {
       ctx.title = 'Case not found';
@@ -91,7 +104,7 @@ export async function renderCase(section, ctx) {
   const keys = TABS.map(([k]) => k);
   let current = keys.includes(ctx.args.tab) ? ctx.args.tab : 'summary';
 
-  function select(key, { focusTab = false } = {}) {
+  function select(key, { focusTab = false, focusPanel = false } = {}) {
     current = key;
     for (const k of keys) {
       const on = k === key;
@@ -100,6 +113,10 @@ export async function renderCase(section, ctx) {
       panels[k].hidden = !on;
     }
     if (focusTab) tabs[key].focus();
+    if (focusPanel) {
+      const heading = panels[key].querySelector('h2');
+      (heading || panels[key]).focus();
+    }
     const target = key === 'summary' ? `#/cases/${id}` : `#/cases/${id}/${key}`;
     if (location.hash !== target) history.replaceState(history.state, '', target);
     if (key === 'history') loadHistory();
@@ -126,11 +143,20 @@ export async function renderCase(section, ctx) {
     const docs = (kase.documents || []).length;
     tabs.dependants.textContent = deps ? `Dependants (${deps})` : 'Dependants';
     tabs.documents.textContent = docs ? `Documents (${docs})` : 'Documents';
+    // Open alerts addressed to the user's side (the other side's are theirs to deal with).
+    const openAlerts = (activity.alerts || []).filter((a) => a.open && a.to === (council ? 'council' : 'ho')).length;
+    const openQueries = (activity.queries || []).filter((q) => q.status !== 'closed').length;
+    tabs.alerts.textContent = openAlerts ? `Alerts (${openAlerts} open)` : 'Alerts';
+    tabs.queries.textContent = openQueries ? `Queries (${openQueries} open)` : 'Queries';
   }
 
-  /** After a change the server answered with the new CASE: redraw, keep the tab, say what happened. */
-  function refresh(updated, message) {
+  /**
+   * After a change the server answered with the new CASE: re-read the alerts and queries (a change
+   * may raise or clear one), redraw, keep the tab, say what happened.
+   */
+  async function refresh(updated, message) {
     if (updated && typeof updated === 'object' && updated.id) kase = updated;
+    await loadActivity();
     fillHeader();
     tabCounts();
     drawAll();
@@ -141,8 +167,28 @@ export async function renderCase(section, ctx) {
 
   async function reload(message) {
     const fresh = await api.get(base);
-    refresh(fresh, message);
+    await refresh(fresh, message);
   }
+
+  /** An alert or query changed (accepted, opened, an outcome recorded): re-read the case and them. */
+  async function activityChanged(message) {
+    try {
+      await reload(message);
+    } catch (error) { failed(error); }
+  }
+
+  // What the tab modules see of this page.
+  const cx = {
+    id, base, user: me, council, ho: isHomeOffice(me),
+    get kase() { return kase; },
+    get alerts() { return activity.alerts; },
+    get alertsError() { return activity.alertsError; },
+    get queries() { return activity.queries; },
+    get queriesError() { return activity.queriesError; },
+    refresh, activityChanged, setStatus: ctx.setStatus, panelHeading: (text, extra) => panelHeading(text, extra),
+    select: (key, opts) => select(key, opts),
+  };
+  const notices = h('div', { class: 'case-notices', id: 'case-notices' });
 
   function failed(error) {
     if (error && error.handled) return;
@@ -345,75 +391,6 @@ export async function renderCase(section, ctx) {
     };
     show();
     return li;
-  }
-
-  // ==== Immigration (council and Home Office) ====
-  function drawImmigration() {
-    const p = panels.immigration;
-    const im = kase.immigration || {};
-    const rtpf = im.recourse_to_public_funds === true ? 'yes' : im.recourse_to_public_funds === false ? 'no' : '';
-    const dateField = (lbl, name, v) => field({ label: lbl, name, value: dateInput(v), width: 'small', hint: 'For example, 27/03/2027', attrs: { autocomplete: 'off', inputmode: 'numeric' } });
-    const form = h('form', { class: 'form', id: 'immigration-form', novalidate: true },
-      field({ label: 'Immigration status', name: 'status', options: options(IMMIGRATION_STATUSES), value: im.status || 'unknown' }),
-      field({
-        label: 'Recourse to public funds', name: 'recourse_to_public_funds', value: rtpf,
-        options: [{ value: '', label: 'Not known' }, { value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }],
-      }),
-      dateField('Leave expiry date (optional)', 'leave_expiry', im.leave_expiry),
-      h('fieldset', { class: 'fieldset' },
-        h('legend', { class: 'fieldset__legend' }, 'Outstanding application'),
-        checkbox({ label: 'There is an outstanding application', name: 'outstanding_application', checked: Boolean(im.outstanding_application) }),
-        field({ label: 'Application type (optional)', name: 'application_type', value: im.application_type || '', width: 'large', attrs: { autocomplete: 'off' } }),
-        dateField('Application date (optional)', 'application_date', im.application_date)),
-      h('fieldset', { class: 'fieldset' },
-        h('legend', { class: 'fieldset__legend' }, 'Appeal and judicial review'),
-        checkbox({ label: 'There is an appeal', name: 'appeal', checked: Boolean(im.appeal) }),
-        dateField('Appeal date (optional)', 'appeal_date', im.appeal_date),
-        checkbox({ label: 'There is a judicial review', name: 'judicial_review', checked: Boolean(im.judicial_review) }),
-        dateField('Judicial review date (optional)', 'judicial_review_date', im.judicial_review_date)),
-      field({ label: 'Home Office notes (optional)', name: 'ho_notes', type: 'textarea', value: im.ho_notes || '', width: 'large', attrs: { rows: 5 } }),
-      h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'save-immigration' }, 'Save immigration page')));
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      const errors = [];
-      const date = (name, lbl) => {
-        const raw = valueOf(form, name).trim();
-        const iso = parseDate(raw);
-        if (iso === null) { errors.push({ field: name, message: `${lbl} must be a real date, for example 27/03/2027` }); return null; }
-        return iso || null;
-      };
-      const rv = valueOf(form, 'recourse_to_public_funds');
-      const body = {
-        status: valueOf(form, 'status'),
-        recourse_to_public_funds: rv === 'yes' ? true : rv === 'no' ? false : null,
-        leave_expiry: date('leave_expiry', 'The leave expiry date'),
-        outstanding_application: form.querySelector('input[name="outstanding_application"]').checked,
-        application_type: valueOf(form, 'application_type').trim() || null,
-        application_date: date('application_date', 'The application date'),
-        appeal: form.querySelector('input[name="appeal"]').checked,
-        appeal_date: date('appeal_date', 'The appeal date'),
-        judicial_review: form.querySelector('input[name="judicial_review"]').checked,
-        judicial_review_date: date('judicial_review_date', 'The judicial review date'),
-        ho_notes: valueOf(form, 'ho_notes').trim() || null,
-      };
-      if (errors.length) { showErrors(form, errors); return; }
-      await busy(form, async () => {
-        try {
-          refresh(await api.put(`${base}/immigration`, body), 'The immigration page has been saved.');
-        } catch (error) { showApiError(form, error); }
-      });
-    });
-    const updated = im.updated_at
-      ? h('p', { class: 'body body--secondary', id: 'immigration-updated' },
-        `Last updated ${formatDateTime(im.updated_at)}${im.updated_by ? ` by ${im.updated_by.name}` : ''}.`)
-      : h('p', { class: 'body body--secondary', id: 'immigration-updated' }, 'Not updated yet.');
-    replaceChildren(p, panelHeading('Immigration'),
-      h('dl', { class: 'summary-list summary-list--compact', id: 'immigration-summary' },
-        summaryRow('Status', immigrationStatusLabel(im.status || 'unknown')),
-        summaryRow('Recourse to public funds', yesNoUnknown(im.recourse_to_public_funds)),
-        summaryRow('Leave expiry', im.leave_expiry ? formatDate(im.leave_expiry) : notRecorded())),
-      updated,
-      form);
   }
 
   // ==== Finance (council edits; the Home Office reads) ====
@@ -793,17 +770,20 @@ export async function renderCase(section, ctx) {
     drawSummary();
     drawPrincipal();
     drawDependants();
-    drawImmigration();
+    drawImmigration(panels.immigration, cx);
     drawFinance();
     drawClosure();
     drawDocuments();
+    drawAlerts(panels.alerts, cx);
+    drawQueries(panels.queries, cx);
+    drawNotices(notices, cx);
     if (current === 'history') loadHistory();
   }
 
   fillHeader();
   tabCounts();
   drawAll();
-  section.append(caption, title, facts,
+  section.append(caption, title, facts, notices,
     h('div', { class: 'tabs' }, tablist, TABS.map(([k]) => panels[k])));
   select(current);
 }

@@ -49,6 +49,7 @@ async function renderSearch(section, ctx, { mine }) {
     team: (p.get('team') || '').trim(),
     legislation: p.get('legislation') || '',
     mine: mine || p.get('mine') === '1' ? '1' : '',
+    thousand_day: p.get('thousand_day') === '1' ? '1' : '',
     cursor: p.get('cursor') || '',
   };
   const searched = Boolean(query.q);
@@ -79,6 +80,7 @@ async function renderSearch(section, ctx, { mine }) {
     }
     const mineBox = form.querySelector('input[name="mine"]');
     if (mineBox && mineBox.checked) qs.set('mine', '1');
+    if (query.thousand_day) qs.set('thousand_day', '1');
     const s = qs.toString();
     ctx.navigate(s ? `${route}?${s}` : route);
   });
@@ -90,7 +92,7 @@ async function renderSearch(section, ctx, { mine }) {
     list = await api.get('/api/cases', {
       query: {
         q: query.q, status: query.status, team: query.team, legislation: query.legislation,
-        mine: query.mine, cursor: query.cursor, limit: PAGE_SIZE,
+        mine: query.mine, thousand_day: query.thousand_day, cursor: query.cursor, limit: PAGE_SIZE,
       },
     });
   } catch (error) {
@@ -122,9 +124,22 @@ async function renderSearch(section, ctx, { mine }) {
     h('h1', { class: 'heading-l' }, mine ? 'My cases' : 'Cases'),
     council && !mine ? h('p', { class: 'body' }, 'Search before you create a case, so that nobody has two.') : null,
     form,
-    h('h2', { class: 'heading-m', id: 'results-heading' }, searched ? `Results for “${query.q}”` : mine ? 'Cases allocated to you' : 'Recent cases'),
+    query.thousand_day ? thousandDayNote(route, query) : null,
+    h('h2', { class: 'heading-m', id: 'results-heading' }, searched ? `Results for “${query.q}”`
+      : query.thousand_day ? '1,000-day cases' : mine ? 'Cases allocated to you' : 'Recent cases'),
     results,
     create);
+}
+
+/** The 1,000-day filter (from the home page's counter): what it means, and the way back to every case. */
+function thousandDayNote(route, query) {
+  const qs = new URLSearchParams();
+  for (const k of ['q', 'status', 'legislation', 'team']) if (query[k]) qs.set(k, query[k]);
+  if (query.mine && route === 'cases') qs.set('mine', '1');
+  const s = qs.toString();
+  return h('p', { class: 'inset', id: 'thousand-day-filter' },
+    'Showing 1,000-day cases only: open cases whose financial support started 1,000 or more days ago, longest first. ',
+    h('a', { href: `#/${route}${s ? `?${s}` : ''}`, class: 'link' }, 'Show every case'));
 }
 
 function fillResults(results, list, { query, route, ho }) {
@@ -157,7 +172,7 @@ function fillResults(results, list, { query, route, ho }) {
     h('tbody', {}, rows));
   const nav = [];
   const base = new URLSearchParams();
-  for (const k of ['q', 'status', 'legislation', 'team']) if (query[k]) base.set(k, query[k]);
+  for (const k of ['q', 'status', 'legislation', 'team', 'thousand_day']) if (query[k]) base.set(k, query[k]);
   if (query.mine && route === 'cases') base.set('mine', '1');
   if (query.cursor) {
     const s = base.toString();

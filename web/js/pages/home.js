@@ -1,7 +1,8 @@
-// Home: who is signed in, for which organisation, and where to go next.
+// Home: the counters of the user's work (./home-counters.js), who is signed in, and where to go next.
 import { h } from '../dom.js';
 import { accountRows } from '../account.js';
 import { isAdmin, isNetworkAdmin, canSeeCases, canEditCases } from '../labels.js';
+import { homeCounters } from './home-counters.js';
 
 export async function renderHome(section, ctx) {
   const user = ctx.user;
@@ -30,9 +31,22 @@ export async function renderHome(section, ctx) {
         : `Add, unlock and remove user accounts for ${org.name || 'your organisation'}, and reset their passwords.`)));
   }
 
+  if (canSeeCases(user)) {
+    cards.splice(2, 0,
+      h('li', { class: 'card' },
+        h('h3', { class: 'card__title' }, h('a', { href: '#/alerts', class: 'link card__link', id: 'home-alerts' }, 'Alerts')),
+        h('p', { class: 'card__text' }, 'Alerts addressed to you, to read and accept.')),
+      h('li', { class: 'card' },
+        h('h3', { class: 'card__title' }, h('a', { href: '#/queries', class: 'link card__link', id: 'home-queries' }, 'Queries')),
+        h('p', { class: 'card__text' }, 'Queries waiting for your reply.')));
+  }
+  const counters = await homeCounters(ctx);
+  if (!ctx.isCurrent()) return;
+
   section.append(
     h('span', { class: 'caption' }, org.name || ''),
     h('h1', { class: 'heading-l', id: 'home-heading' }, `Welcome, ${user.name || user.username}`),
+    counters,
     h('div', { class: 'columns' },
       h('div', { class: 'columns__main' },
         h('h2', { class: 'heading-m' }, 'Your account'),

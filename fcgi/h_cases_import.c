@@ -1,0 +1,262 @@
+/*
+ * h_cases_import.c - POST /api/cases/import: a council uploads its existing caseload as CSV.
+ *
+ * All or nothing: every row is validated with the same rules as POST /api/cases (the validators run
+ * in capture mode, so each row's first error is collected with its line number instead of being
+ * sent), and only a file without errors is stored, in one transaction. A new council's upload of
+ * more than 30 cases gives their new case alerts 20 working days instead of 5 (DESIGN.md).
+ */
+#include "handlers.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_create.h"
+#include "case_update.h"
+#include "case_view.h"
+#include "csv.h"
+#include "store_audit.h"
+#include "store_case.h"
+#include "work.h"
+
+#define IMPORT_BODY_MAX (2u << 20)
+#define IMPORT_ROWS_MAX 2000
+#define IMPORT_ERRORS_MAX 100
+#define BULK_ROWS 30
+#define BULK_SLA_DAYS 20
+#define SLA_DAYS 5
+
+/* Columns: where each goes in a POST /api/cases body. */
+static const struct {
+    const char *name;
+    int principal; /* 1: a member of "principal" */
+    int required;
+} columns[] = {
+    {"given_names", 1, 1},   {"family_name", 1, 1},  {"date_of_birth", 1, 1}, {"nationality", 1, 1},
+    {"gender", 1, 0},        {"other_names", 1, 0},  {"ho_reference", 1, 0},  {"legislation", 0, 1},
+    {"household_type", 0, 1}, {"address", 0, 0},     {"la_involvement", 0, 0}, {"team", 0, 0},
+};
+#define N_COLUMNS (sizeof columns / sizeof columns[0])
+
+typedef struct {
+    http_req *r;
+    json_t *recs; /* records to create */
+    json_t *lines;
+    int confirmed;
+    const char *at;
+    json_t *created; /* [{"id","connect_id"}] */
+    json_t *duplicates;
+    int bulk;
+    char due[11];
+} import_ctx;
+
+static int add_error(json_t *errors, size_t line, const char *field, const char *message)
+{
+    if (json_array_size(errors) >= IMPORT_ERRORS_MAX)
+        return 0;
+    json_t *e = json_pack("{s:I,s:s?,s:s}", "line", (json_int_t)line, "field", field, "message", message);
+    return e && json_array_append_new(errors, e) == 0 ? 0 : -1;
+}
+
+/* Maps the header row to column indexes (map[i] = index of columns[] or -1); 0, or -1 with errors. */
+static int read_header(json_t *header, int *map, json_t *errors)
+{
+    int seen[N_COLUMNS] = {0};
+    size_t i;
+    json_t *h;
+    json_array_foreach(header, i, h) {
+        map[i] = -1;
+        for (size_t c = 0; c < N_COLUMNS; c++)
+            if (strcmp(json_string_value(h), columns[c].name) == 0)
+                map[i] = (int)c;
+        if (map[i] < 0) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "Unknown column \"%.60s\".", json_string_value(h));
+            add_error(errors, 1, NULL, msg);
+        } else if (seen[map[i]]++) {
+            add_error(errors, 1, columns[map[i]].name, "This column appears twice.");
+        }
+    }
+    for (size_t c = 0; c < N_COLUMNS; c++)
+        if (columns[c].required && !seen[c])
+            add_error(errors, 1, columns[c].name, "This column is required.");
+    return json_array_size(errors) ? -1 : 0;
+}
+
+static json_t *row_body(json_t *row, const int *map)
+{
+    json_t *body = json_pack("{s:{}}", "principal");
+    size_t i;
+    json_t *v;
+    json_array_foreach(row, i, v) {
+        if (!body || map[i] < 0 || !*json_string_value(v))
+            continue;
+        json_object_set(columns[map[i]].principal ? json_object_get(body, "principal") : body, columns[map[i]].name, v);
+    }
+    return body;
+}
+
+static int import_write(store *s, MDB_txn *txn, void *arg)
+{
+    import_ctx *c = arg;
+    json_array_clear(c->created);
+    json_array_clear(c->duplicates);
+    uint64_t council = c->r->org_id, existing = 0;
+    int rc = store_case_count(s, txn, council, FACET_ALL, NULL, &existing);
+    if (rc)
+        return rc;
+    c->bulk = existing == 0 && json_array_size(c->recs) > BULK_ROWS;
+    size_t i;
+    json_t *rec;
+    if (!c->confirmed) {
+        json_array_foreach(c->recs, i, rec) {
+            json_t *matches = json_array();
+            if (!matches)
+                return STORE_NOMEM;
+            rc = case_add_matches(s, txn, json_object_get(rec, "principal"), council, matches);
+            if (!rc && json_array_size(matches)) {
+                json_t *d = json_pack("{s:O,s:O}", "line", json_array_get(c->lines, i), "matches", matches);
+                if (!d || json_array_append_new(c->duplicates, d))
+                    rc = STORE_NOMEM;
+            }
+            json_decref(matches);
+            if (rc)
+                return rc;
+        }
+        if (json_array_size(c->duplicates))
+            return CASE_REFUSED;
+    }
+    work_ctx w;
+    work_ctx_init(&w, c->r, s, txn, c->at);
+    json_array_foreach(c->recs, i, rec) {
+        json_t *copy = json_deep_copy(rec);
+        uint64_t id;
+        if (!copy)
+            rc = STORE_NOMEM;
+        if (!rc)
+            rc = store_case_create(s, txn, copy, &id);
+        if (!rc)
+            rc = store_case_history_diff(s, txn, id, NULL, copy, c->at, c->r->uid);
+        if (!rc)
+            rc = store_audit_add(s, txn, c->at, c->r->uid, council, "case_imported", id);
+        if (!rc)
+            rc = work_raise(&w, copy, "new_case", NULL, NULL, NULL, c->bulk ? BULK_SLA_DAYS : SLA_DAYS);
+        if (!rc) {
+            snprintf(c->due, sizeof c->due, "%s", json_string_value(json_object_get(w.raised, "due")) ?: "");
+            json_t *ref = json_pack("{s:I,s:o}", "id", (json_int_t)id, "connect_id", case_connect_id(copy));
+            if (!ref || json_array_append_new(c->created, ref))
+                rc = STORE_NOMEM;
+        }
+        json_decref(copy);
+        if (rc)
+            break;
+    }
+    work_ctx_done(&w);
+    return rc;
+}
+
+void h_cases_import(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    if (strcmp(r->org_kind, "council") != 0 || !r->is_admin) {
+        http_error(r, 403, "forbidden", "Only a council's admin imports its caseload.", NULL);
+        return;
+    }
+    char *confirm = http_query_get(r, "confirm_not_duplicate");
+    int confirmed = confirm && strcmp(confirm, "1") == 0;
+    free(confirm);
+    if (http_read_body_max(r, IMPORT_BODY_MAX))
+        return;
+    char at[21];
+    http_iso_time(r->now, at);
+    import_ctx c = {.r = r, .recs = json_array(), .lines = json_array(), .confirmed = confirmed, .at = at,
+                    .created = json_array(), .duplicates = json_array()};
+    json_t *errors = json_array(), *fields = NULL;
+    int *map = NULL;
+    if (!c.recs || !c.lines || !c.created || !c.duplicates || !errors) {
+        http_error(r, 500, "internal", "Out of memory.", NULL);
+        goto out;
+    }
+    csv_reader rd;
+    csv_init(&rd, r->body ? r->body : "", r->body_len);
+    size_t line;
+    const char *err = NULL;
+    int got = csv_next(&rd, &fields, &line, &err);
+    if (got <= 0) {
+        http_error(r, 422, "validation_failed", got < 0 ? err : "The file is empty: it needs a header row.", "file");
+        goto out;
+    }
+    map = calloc(json_array_size(fields) + 1, sizeof *map);
+    if (!map) {
+        http_error(r, 500, "internal", "Out of memory.", NULL);
+        goto out;
+    }
+    size_t width = json_array_size(fields);
+    int header_ok = read_header(fields, map, errors) == 0;
+    json_decref(fields);
+    fields = NULL;
+    while (header_ok && (got = csv_next(&rd, &fields, &line, &err)) == 1) {
+        if (json_array_size(c.recs) >= IMPORT_ROWS_MAX) {
+            add_error(errors, line, NULL, "A file holds at most 2,000 cases; split it.");
+            break;
+        }
+        if (json_array_size(fields) != width) {
+            add_error(errors, line, NULL, "This row does not have as many fields as the header.");
+        } else {
+            /* The same validators as POST /api/cases, answering into this row's capture. */
+            http_req row = *r;
+            row.capture = 1;
+            row.answered = 0;
+            row.captured = NULL;
+            json_t *body = row_body(fields, map), *rec = body ? case_new_record(&row, body, at) : NULL;
+            if (rec) {
+                json_array_append_new(c.recs, rec);
+                json_array_append_new(c.lines, json_integer((json_int_t)line));
+            } else {
+                json_t *e = json_object_get(row.captured, "error");
+                const char *field = json_string_value(json_object_get(e, "field"));
+                if (field && strncmp(field, "principal.", 10) == 0)
+                    field += 10; /* the column's name */
+                add_error(errors, line, field,
+                          json_string_value(json_object_get(e, "message")) ?: "This row is not valid.");
+            }
+            json_decref(row.captured);
+            json_decref(body);
+        }
+        json_decref(fields);
+        fields = NULL;
+    }
+    if (got < 0)
+        add_error(errors, rd.line, NULL, err);
+    if (!json_array_size(errors) && !json_array_size(c.recs))
+        add_error(errors, 2, NULL, "The file has no cases under its header.");
+    if (json_array_size(errors)) {
+        json_t *body = json_pack("{s:{s:s,s:s,s:n,s:O}}", "error", "code", "validation_failed", "message",
+                                 "Some rows are not valid; nothing was imported.", "field", "errors", errors);
+        http_reply(r, 422, body);
+        goto out;
+    }
+    int rc = store_write(r->st, import_write, &c);
+    if (rc == CASE_REFUSED) {
+        json_t *body = json_pack("{s:{s:s,s:s,s:n,s:O}}", "error", "code", "possible_duplicate", "message",
+                                 "Some rows look like open cases you have already; nothing was imported. Check them, "
+                                 "or confirm that they are different people.",
+                                 "field", "duplicates", c.duplicates);
+        http_reply(r, 409, body);
+    } else if (rc) {
+        http_store_error(r, rc);
+    } else {
+        http_reply(r, 201, json_pack("{s:I,s:O,s:b,s:s}", "created", (json_int_t)json_array_size(c.created), "cases",
+                                     c.created, "bulk_service_level", c.bulk, "new_case_due", c.due));
+    }
+out:
+    free(map);
+    json_decref(fields);
+    json_decref(errors);
+    json_decref(c.recs);
+    json_decref(c.lines);
+    json_decref(c.created);
+    json_decref(c.duplicates);
+}

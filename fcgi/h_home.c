@@ -1,0 +1,168 @@
+/* h_home.c - the home page's counters (fcgi/API.md "Home page"): every number is a stored counter or
+ * a sum over at most one counter per distinct date, never a scan of cases. */
+#include "handlers.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_case.h"
+#include "store_org.h"
+#include "uk_time.h"
+#include "work.h"
+
+typedef struct {
+    store *s;
+    MDB_txn *txn;
+    json_t *counters;
+    int rc;
+} home;
+
+static void put(home *h, const char *name, uint64_t n)
+{
+    if (!h->rc && json_object_set_new(h->counters, name, json_integer((json_int_t)n)))
+        h->rc = STORE_NOMEM;
+}
+
+static void bucket(home *h, const char *name, uint64_t scope, char side, char b, uint64_t worker)
+{
+    uint64_t n = 0;
+    if (!h->rc)
+        h->rc = store_work_count(h->s, h->txn, scope, side, b, worker, &n);
+    put(h, name, n);
+}
+
+static void status(home *h, const char *name, uint64_t scope, uint64_t worker)
+{
+    uint64_t n = 0;
+    char v[64];
+    if (worker)
+        snprintf(v, sizeof v, "%" PRIu64 ":%s", worker, name);
+    if (!h->rc)
+        h->rc = store_case_count(h->s, h->txn, scope, worker ? FACET_MINE_STATUS : FACET_STATUS, worker ? v : name, &n);
+    put(h, name, n);
+}
+
+static void council_counters(home *h, http_req *r, uint64_t worker, const char *today)
+{
+    uint64_t scope = r->org_id, n = 0, overdue = 0, due_today = 0;
+    bucket(h, "immigration_update", scope, WORK_SIDE_COUNCIL, 'i', worker);
+    bucket(h, "query_responses", scope, WORK_SIDE_COUNCIL, 'r', worker);
+    bucket(h, "new_ho_queries", scope, WORK_SIDE_COUNCIL, 'h', worker);
+    bucket(h, "closure_required", scope, WORK_SIDE_COUNCIL, 'c', worker);
+    bucket(h, "final_outcome", scope, WORK_SIDE_COUNCIL, 'f', worker);
+    status(h, "open_referral", scope, worker);
+    status(h, "open_supported", scope, worker);
+    char cutoff[11], prefix[32] = "";
+    uk_date_minus_days(r->now, 1000, cutoff);
+    if (worker)
+        snprintf(prefix, sizeof prefix, "%" PRIu64 ":", worker);
+    if (!h->rc)
+        h->rc = store_count_dated(h->s, h->txn, scope, worker ? DATED_MINE_SUPPORT_START : DATED_SUPPORT_START, prefix,
+                                  cutoff, &n);
+    put(h, "thousand_day", n);
+    if (!h->rc)
+        h->rc = store_work_due_counts(h->s, h->txn, scope, WORK_SIDE_COUNCIL, worker, today, &overdue, &due_today);
+    put(h, "overdue", overdue);
+    put(h, "due_today", due_today);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    const char *nx = json_string_value(json_object_get(json_object_get(x, "council"), "name")) ?: "";
+    const char *ny = json_string_value(json_object_get(json_object_get(y, "council"), "name")) ?: "";
+    return strcmp(nx, ny);
+}
+
+/* The HO's table of councils with something due today or overdue, by council name. */
+static json_t *by_council(home *h, const char *today)
+{
+    json_t *rows;
+    if (h->rc || (h->rc = store_work_due_by_council(h->s, h->txn, WORK_SIDE_HO, today, &rows)))
+        return NULL;
+    size_t n = json_array_size(rows), i;
+    json_t **v = calloc(n ? n : 1, sizeof *v);
+    json_t *out = json_array();
+    if (!v || !out) {
+        h->rc = STORE_NOMEM;
+        free(v);
+        json_decref(out);
+        json_decref(rows);
+        return NULL;
+    }
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        json_t *org = NULL;
+        json_int_t id = json_integer_value(json_object_get(row, "council_id"));
+        json_t *name = store_org_get(h->s, h->txn, (uint64_t)id, &org) == 0 ? json_object_get(org, "name") : NULL;
+        v[i] = json_pack("{s:{s:I,s:O},s:O,s:O}", "council", "id", id, "name", name ? name : json_null(), "overdue",
+                         json_object_get(row, "overdue"), "due_today", json_object_get(row, "due_today"));
+        json_decref(org);
+        if (!v[i])
+            h->rc = STORE_NOMEM;
+    }
+    if (!h->rc)
+        qsort(v, n, sizeof *v, by_name);
+    for (i = 0; i < n; i++)
+        if (v[i] && json_array_append_new(out, v[i]))
+            h->rc = STORE_NOMEM;
+    free(v);
+    json_decref(rows);
+    return out;
+}
+
+void h_home(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    char *mine_s = http_query_get(r, "mine");
+    int mine = mine_s && (strcmp(mine_s, "1") == 0 || strcmp(mine_s, "true") == 0);
+    int bad = mine_s && *mine_s && !mine && strcmp(mine_s, "0") != 0 && strcmp(mine_s, "false") != 0;
+    free(mine_s);
+    if (bad) {
+        http_error(r, 400, "invalid_field", "mine takes 1 or 0.", "mine");
+        return;
+    }
+    char today[11];
+    uk_date(r->now, today);
+    home h = {.s = r->st, .counters = json_object()};
+    if (!h.counters || (h.rc = store_read_begin(r->st, &h.txn))) {
+        json_decref(h.counters);
+        http_store_error(r, h.rc ? h.rc : STORE_NOMEM);
+        return;
+    }
+    json_t *body = NULL;
+    char side = work_side_of(r);
+    if (side == WORK_SIDE_COUNCIL) {
+        council_counters(&h, r, mine ? r->uid : 0, today);
+        body = json_pack("{s:s,s:b,s:s,s:O}", "side", "council", "mine", mine, "today", today, "counters", h.counters);
+    } else if (side == WORK_SIDE_HO) {
+        uint64_t overdue = 0, due_today = 0;
+        bucket(&h, "new_case", 0, WORK_SIDE_HO, 'n', 0);
+        bucket(&h, "council_update", 0, WORK_SIDE_HO, 'u', 0);
+        bucket(&h, "case_closed", 0, WORK_SIDE_HO, 'x', 0);
+        bucket(&h, "queries_awaiting_ho", 0, WORK_SIDE_HO, 'q', 0);
+        if (!h.rc)
+            h.rc = store_work_due_counts(h.s, h.txn, 0, WORK_SIDE_HO, 0, today, &overdue, &due_today);
+        put(&h, "overdue", overdue);
+        put(&h, "due_today", due_today);
+        json_t *table = by_council(&h, today);
+        if (table)
+            body = json_pack("{s:s,s:b,s:s,s:O,s:o}", "side", "ho", "mine", 0, "today", today, "counters", h.counters,
+                             "by_council", table);
+    } else {
+        status(&h, "open_referral", 0, 0);
+        status(&h, "open_supported", 0, 0);
+        status(&h, "closed", 0, 0);
+        body = json_pack("{s:s,s:b,s:s,s:O}", "side", "network", "mine", 0, "today", today, "counters", h.counters);
+    }
+    store_read_end(r->st, h.txn);
+    json_decref(h.counters);
+    if (h.rc) {
+        json_decref(body);
+        http_store_error(r, h.rc);
+    } else {
+        http_reply(r, 200, body);
+    }
+}

@@ -1,0 +1,382 @@
+/* work_rules.c - which change raises or clears which alert (the table in fcgi/API.md), due dates and
+ * the caseworker's email. */
+#include "work.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_case.h"
+#include "store_outbox.h"
+#include "store_user.h"
+#include "uk_time.h"
+
+static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static uint64_t u64(const json_t *o, const char *k) { return (uint64_t)json_integer_value(json_object_get(o, k)); }
+
+char work_side_of(const http_req *r)
+{
+    if (strcmp(r->org_kind, "home_office") == 0)
+        return WORK_SIDE_HO;
+    return strcmp(r->org_kind, "council") == 0 ? WORK_SIDE_COUNCIL : 0;
+}
+
+const char *work_side_name(char side) { return side == WORK_SIDE_HO ? "ho" : "council"; }
+
+void work_ctx_init(work_ctx *w, const http_req *r, store *s, MDB_txn *txn, const char *at)
+{
+    *w = (work_ctx){.s = s, .txn = txn, .now = r->now, .at = at, .uid = r->uid, .side = work_side_of(r)};
+    uk_date(r->now, w->today);
+}
+
+void work_ctx_done(work_ctx *w)
+{
+    json_decref(w->raised);
+    w->raised = NULL;
+}
+
+/* ---- calendar and due dates ---- */
+
+static _Thread_local struct {
+    char *text;
+    size_t len;
+    calendar cal;
+} cal_cache;
+
+int work_calendar(store *s, MDB_txn *txn, const calendar **out)
+{
+    const void *data;
+    size_t len;
+    int rc = store_calendar_raw(s, txn, &data, &len);
+    if (rc)
+        return rc;
+    if (!cal_cache.text || cal_cache.len != len || memcmp(cal_cache.text, data, len) != 0) {
+        calendar c;
+        char err[160];
+        if (calendar_parse(data, len, &c, err, sizeof err))
+            return STORE_CORRUPT;
+        char *copy = malloc(len ? len : 1);
+        if (!copy) {
+            calendar_free(&c);
+            return STORE_NOMEM;
+        }
+        memcpy(copy, data, len);
+        free(cal_cache.text);
+        if (cal_cache.text)
+            calendar_free(&cal_cache.cal);
+        cal_cache.text = copy;
+        cal_cache.len = len;
+        cal_cache.cal = c;
+    }
+    *out = &cal_cache.cal;
+    return 0;
+}
+
+int work_set_due(store *s, MDB_txn *txn, json_t *item, const char *from, int days)
+{
+    const calendar *cal;
+    int rc = work_calendar(s, txn, &cal);
+    return rc ? rc : store_work_due(item, cal, from, days);
+}
+
+/* ---- raising and clearing ---- */
+
+static uint64_t worker_of(const json_t *case_rec) { return u64(case_rec, "caseworker_id"); }
+
+/* The open alert of a type on the case (a new reference), or NULL. */
+static int open_alert(work_ctx *w, const json_t *case_rec, const char *type, json_t **out)
+{
+    *out = NULL;
+    json_t *items;
+    int rc = store_work_of_case(w->s, w->txn, u64(case_rec, "id"), WORK_ALERT, &items);
+    if (rc)
+        return rc;
+    size_t i;
+    json_t *a;
+    json_array_foreach(items, i, a) {
+        if (json_is_true(json_object_get(a, "open")) && strcmp(str(a, "type") ?: "", type) == 0) {
+            *out = json_incref(a);
+            break;
+        }
+    }
+    json_decref(items);
+    return 0;
+}
+
+static const char *alert_words(const char *type)
+{
+    static const char *const map[][2] = {{"new_case", "a new case alert"},
+                                         {"council_update", "a council update alert"},
+                                         {"immigration_update", "an immigration update from the Home Office"},
+                                         {"closure_required", "a closure required alert"},
+                                         {"case_closed", "a case closed alert"},
+                                         {"final_outcome", "a final outcome from the Home Office"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i][0], type) == 0)
+            return map[i][1];
+    return "an alert";
+}
+
+int work_raise(work_ctx *w, const json_t *case_rec, const char *type, json_t *fields, json_t *outcome,
+               const char *due_from, int due_days)
+{
+    int to_ho = strcmp(type, "new_case") == 0 || strcmp(type, "council_update") == 0 ||
+                strcmp(type, "case_closed") == 0;
+    json_t *a = json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:b}", "case_id", (json_int_t)u64(case_rec, "id"), "council_id",
+                          (json_int_t)u64(case_rec, "council_id"), "type", type, "to", to_ho ? "ho" : "council",
+                          "raised_at", w->at, "raised_by", (json_int_t)w->uid, "open", 1);
+    int rc = a ? 0 : STORE_NOMEM;
+    /* json_object_set_new takes the reference even when it fails. */
+    if (a && fields && json_object_set_new(a, "fields", fields))
+        rc = STORE_NOMEM;
+    else if (!a)
+        json_decref(fields);
+    if (a && outcome && json_object_set_new(a, "outcome", outcome))
+        rc = STORE_NOMEM;
+    else if (!a)
+        json_decref(outcome);
+    if (!rc && due_days >= 0)
+        rc = work_set_due(w->s, w->txn, a, due_from ? due_from : w->today, due_days);
+    uint64_t id;
+    if (!rc)
+        rc = store_work_create(w->s, w->txn, WORK_ALERT, a, worker_of(case_rec), &id);
+    if (!rc && !to_ho)
+        rc = work_notify(w, case_rec, alert_words(type));
+    if (rc) {
+        json_decref(a);
+        return rc;
+    }
+    json_decref(w->raised);
+    w->raised = a;
+    return 0;
+}
+
+int work_clear(work_ctx *w, const json_t *case_rec, const char *type, const char *how)
+{
+    json_t *items;
+    int rc = store_work_of_case(w->s, w->txn, u64(case_rec, "id"), WORK_ALERT, &items);
+    if (rc)
+        return rc;
+    size_t i;
+    json_t *a;
+    json_array_foreach(items, i, a) {
+        if (!json_is_true(json_object_get(a, "open")) || strcmp(str(a, "type") ?: "", type) != 0)
+            continue;
+        json_t *c = json_deep_copy(a);
+        if (!c || json_object_set_new(c, "open", json_false()) ||
+            json_object_set_new(c, "cleared_at", json_string(w->at)) ||
+            json_object_set_new(c, "cleared_by", json_integer((json_int_t)w->uid)) ||
+            json_object_set_new(c, "cleared_how", json_string(how)))
+            rc = STORE_NOMEM;
+        if (!rc)
+            rc = store_work_put(w->s, w->txn, WORK_ALERT, a, c, worker_of(case_rec));
+        json_decref(c);
+        if (rc)
+            break;
+    }
+    json_decref(items);
+    return rc;
+}
+
+/* Adds `fields` (strings) to the case's open alert of the type, or raises one with them. */
+static int raise_or_merge(work_ctx *w, const json_t *case_rec, const char *type, json_t *fields, int due_days)
+{
+    if (json_array_size(fields) == 0) {
+        json_decref(fields);
+        return 0;
+    }
+    json_t *old;
+    int rc = open_alert(w, case_rec, type, &old);
+    if (rc || !old) {
+        if (rc) {
+            json_decref(fields);
+            return rc;
+        }
+        return work_raise(w, case_rec, type, fields, NULL, NULL, due_days);
+    }
+    json_t *a = json_deep_copy(old);
+    json_t *have = json_object_get(a, "fields");
+    if (!json_is_array(have)) {
+        have = json_array();
+        json_object_set_new(a, "fields", have);
+    }
+    size_t i, j;
+    json_t *f, *h;
+    json_array_foreach(fields, i, f) {
+        int seen = 0;
+        json_array_foreach(have, j, h) seen |= json_equal(f, h);
+        if (!seen && json_array_append(have, f))
+            rc = STORE_NOMEM;
+    }
+    if (!rc && !json_equal(old, a))
+        rc = store_work_put(w->s, w->txn, WORK_ALERT, old, a, worker_of(case_rec));
+    json_decref(old);
+    json_decref(a);
+    json_decref(fields);
+    return rc;
+}
+
+/* ---- the trigger table ---- */
+
+#define SLA_DAYS 5
+
+int work_case_created(work_ctx *w, const json_t *rec)
+{
+    return work_raise(w, rec, "new_case", NULL, NULL, NULL, SLA_DAYS);
+}
+
+static int gives_recourse(const json_t *imm)
+{
+    const char *st = str(imm, "status") ?: "";
+    return json_is_true(json_object_get(imm, "recourse_to_public_funds")) || strcmp(st, "ltr_recourse") == 0 ||
+           strcmp(st, "settled_status") == 0 || strcmp(st, "british_citizen") == 0;
+}
+
+/* Names of the immigration fields that differ (bookkeeping members left out). */
+static json_t *immigration_diff(const json_t *old, const json_t *neu)
+{
+    json_t *out = json_array();
+    const char *k;
+    json_t *v;
+    json_t *both[2] = {(json_t *)old, (json_t *)neu};
+    for (int pass = 0; pass < 2 && out; pass++) {
+        json_object_foreach(both[pass], k, v) {
+            if (strcmp(k, "updated_at") == 0 || strcmp(k, "updated_by") == 0)
+                continue;
+            if (pass == 1 && json_object_get(old, k))
+                continue; /* compared on the first pass */
+            json_t *a = json_object_get(old, k), *b = json_object_get(neu, k);
+            if (!json_equal(a ? a : json_null(), b ? b : json_null()))
+                json_array_append_new(out, json_string(k));
+        }
+    }
+    return out;
+}
+
+/* What a council change of the people on a case means for the HO: "dependant_added", "dependant". */
+static json_t *dependant_changes(const json_t *old, const json_t *rec)
+{
+    json_t *out = json_array();
+    const json_t *od = json_object_get(old, "dependants"), *nd = json_object_get(rec, "dependants");
+    int added = 0, changed = 0;
+    size_t i, j;
+    json_t *a, *b;
+    json_array_foreach(nd, i, a) {
+        const json_t *match = NULL;
+        json_array_foreach(od, j, b) if (json_integer_value(json_object_get(a, "id")) ==
+                                         json_integer_value(json_object_get(b, "id"))) match = b;
+        if (!match)
+            added = 1;
+        else if (!json_equal(a, match))
+            changed = 1;
+    }
+    if (json_array_size(od) + added > json_array_size(nd))
+        changed = 1; /* someone was removed */
+    if (added)
+        json_array_append_new(out, json_string("dependant_added"));
+    if (changed)
+        json_array_append_new(out, json_string("dependant"));
+    return out;
+}
+
+int work_case_changed(work_ctx *w, const char *action, const json_t *old, const json_t *rec)
+{
+    int checked = json_object_get(old, "ho_checked_at") != NULL;
+    int is_open = strcmp(str(rec, "status") ?: "", "closed") != 0;
+    int rc = 0;
+    if (strcmp(action, "case_immigration_updated") == 0) {
+        const json_t *oi = json_object_get(old, "immigration"), *ni = json_object_get(rec, "immigration");
+        json_t *fields = immigration_diff(oi, ni);
+        if (!fields)
+            return STORE_NOMEM;
+        if (json_array_size(fields) == 0) {
+            json_decref(fields);
+            return 0;
+        }
+        if (w->side == WORK_SIDE_COUNCIL) {
+            json_decref(fields);
+            return checked ? raise_or_merge(w, rec, "council_update", json_pack("[s]", "immigration"), SLA_DAYS) : 0;
+        }
+        rc = work_clear(w, rec, "new_case", "status_check");
+        if (!rc)
+            rc = raise_or_merge(w, rec, "immigration_update", fields, -1);
+        else
+            json_decref(fields);
+        if (!rc && is_open && gives_recourse(ni) && !gives_recourse(oi)) {
+            json_t *have;
+            if (!(rc = open_alert(w, rec, "closure_required", &have)) && !have)
+                rc = work_raise(w, rec, "closure_required", NULL, NULL, NULL, -1);
+            json_decref(have);
+        }
+        return rc;
+    }
+    if (strcmp(action, "case_final_outcome") == 0 && w->side == WORK_SIDE_HO) {
+        /* The HO must raise it within 7 working days of the decision: `late` says it did not. */
+        const json_t *fo = json_object_get(rec, "final_outcome");
+        const char *decided = str(fo, "decision_date");
+        json_t *outcome = json_pack("{s:O,s:s}", "outcome", json_object_get(fo, "outcome"), "decision_date", decided);
+        if (!outcome)
+            return STORE_NOMEM;
+        if (json_object_get(fo, "notes"))
+            json_object_set(outcome, "notes", json_object_get(fo, "notes"));
+        if ((rc = work_raise(w, rec, "final_outcome", NULL, outcome, decided, 7)))
+            return rc;
+        json_t *a = w->raised;
+        json_object_set_new(json_object_get(a, "outcome"), "late",
+                            json_boolean(strcmp(w->today, str(a, "due") ?: "") > 0));
+        /* Store `late` too: raise wrote the record before it was known. */
+        unsigned char key[8];
+        store_key_u64(key, u64(a, "id"));
+        return store_json_put(w->s, w->txn, DB_ALERTS, key, 8, a);
+    }
+    if (w->side != WORK_SIDE_COUNCIL)
+        return 0;
+    if (strcmp(action, "case_closed") == 0) {
+        rc = work_clear(w, rec, "closure_required", "case_closed");
+        return rc ? rc : work_raise(w, rec, "case_closed", NULL, NULL, NULL, SLA_DAYS);
+    }
+    if (!checked)
+        return 0;
+    if (strcmp(action, "case_principal_updated") == 0 &&
+        !json_equal(json_object_get(old, "principal"), json_object_get(rec, "principal")))
+        return raise_or_merge(w, rec, "council_update", json_pack("[s]", "principal"), SLA_DAYS);
+    if (strcmp(action, "case_dependants_updated") == 0)
+        return raise_or_merge(w, rec, "council_update", dependant_changes(old, rec), SLA_DAYS);
+    if (strcmp(action, "case_document_added") == 0)
+        return raise_or_merge(w, rec, "council_update", json_pack("[s]", "document"), SLA_DAYS);
+    return 0;
+}
+
+/* ---- email ---- */
+
+int work_notify(work_ctx *w, const json_t *case_rec, const char *what)
+{
+    uint64_t worker = worker_of(case_rec);
+    if (!worker)
+        return 0;
+    json_t *user;
+    int rc = store_user_get(w->s, w->txn, worker, &user);
+    if (rc)
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    const char *to = str(user, "email");
+    if (to && *to && !json_object_get(user, "deleted_at")) {
+        const char *base = getenv("CONNECT_PUBLIC_URL");
+        if (!base || !*base)
+            base = "http://127.0.0.1:8080";
+        uint64_t id = u64(case_rec, "id");
+        char subject[160], body[800];
+        snprintf(subject, sizeof subject, "Connect: %s on case C%" PRIu64, what, id);
+        snprintf(body, sizeof body,
+                 "There is %s on case C%" PRIu64 " in Connect.\r\n\r\n"
+                 "Sign in to see it: %s/#/cases/%" PRIu64 "\r\n\r\n"
+                 "This message names no one on purpose. Please do not reply to it.\r\n",
+                 what, id, base, id);
+        /* Capitalise the subject's kind ("Connect: A new ..."). */
+        if (subject[9] >= 'a' && subject[9] <= 'z')
+            subject[9] = (char)(subject[9] - 'a' + 'A');
+        rc = store_outbox_add(w->s, w->txn, to, subject, body, w->now);
+    }
+    json_decref(user);
+    return rc;
+}

@@ -1,0 +1,108 @@
+/* store_lookup.c - look-up audit rows and the hourly limit (store_lookup.h). */
+#include "store_lookup.h"
+
+#include <string.h>
+
+int store_lookup_recent(store *s, MDB_txn *txn, uint64_t uid, int64_t now, unsigned *count, int64_t *oldest)
+{
+    *count = 0;
+    *oldest = 0;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_USER_LOOKUPS), &cur);
+    if (rc)
+        return rc;
+    unsigned char key[24];
+    store_key_u64(key, uid);
+    memset(key + 8, 0, 16);
+    MDB_val k = {24, key}, v;
+    int64_t since = now - LOOKUP_WINDOW_SECONDS;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 24 || store_u64_from(k.mv_data) != uid)
+            break;
+        int64_t t = (int64_t)store_u64_from((const unsigned char *)k.mv_data + 8);
+        if (t <= since) { /* out of the window: no longer needed */
+            if ((rc = mdb_cursor_del(cur, 0)))
+                break;
+            continue;
+        }
+        if (!*oldest)
+            *oldest = t;
+        (*count)++;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int store_lookup_add(store *s, MDB_txn *txn, int64_t now, const char *at, uint64_t uid, uint64_t org,
+                     const char *doc_type, const char *number_hash, int matched)
+{
+    uint64_t seq;
+    int rc = store_seq_next(s, txn, "lookups", &seq);
+    if (rc)
+        return rc;
+    unsigned char key[24];
+    store_key_u64(key, uid);
+    store_key_u64(key + 8, (uint64_t)now);
+    store_key_u64(key + 16, seq);
+    MDB_val k = {24, key}, v = {0, ""};
+    if ((rc = mdb_put(txn, store_dbi(s, DB_USER_LOOKUPS), &k, &v, 0)))
+        return rc;
+    json_t *row = json_pack("{s:I,s:s,s:I,s:I,s:s,s:s,s:b}", "seq", (json_int_t)seq, "at", at, "user_id",
+                            (json_int_t)uid, "org_id", (json_int_t)org, "document_type", doc_type, "number_hash",
+                            number_hash, "matched", matched);
+    if (!row)
+        return STORE_NOMEM;
+    unsigned char rkey[16];
+    store_key_u64(rkey, org);
+    store_key_u64(rkey + 8, seq);
+    rc = store_json_put(s, txn, DB_LOOKUPS, rkey, 16, row);
+    json_decref(row);
+    return rc;
+}
+
+int store_lookup_list(store *s, MDB_txn *txn, uint64_t org, uint64_t before, size_t limit, json_t **items,
+                      uint64_t *next, size_t *total)
+{
+    *items = json_array();
+    *next = 0;
+    *total = 0;
+    if (!*items)
+        return STORE_NOMEM;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_LOOKUPS), &cur);
+    if (rc)
+        goto fail;
+    /* Walk backwards from the end of the organisation's rows (or of everything). */
+    unsigned char key[16];
+    store_key_u64(key, org + 1);
+    memset(key + 8, 0, 8);
+    MDB_val k = {16, key}, v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    rc = rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) : mdb_cursor_get(cur, &k, &v, MDB_LAST);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+        if (k.mv_size != 16 || store_u64_from(k.mv_data) != org)
+            break;
+        uint64_t seq = store_u64_from((const unsigned char *)k.mv_data + 8);
+        (*total)++;
+        if (before && seq >= before)
+            continue;
+        if (json_array_size(*items) >= limit) {
+            if (!*next)
+                *next = (uint64_t)json_integer_value(json_object_get(json_array_get(*items, limit - 1), "seq"));
+            continue;
+        }
+        json_error_t err;
+        json_t *row = json_loadb(v.mv_data, v.mv_size, 0, &err);
+        if (!row || json_array_append_new(*items, row)) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+    }
+    mdb_cursor_close(cur);
+    if (rc == 0 || rc == MDB_NOTFOUND)
+        return 0;
+fail:
+    json_decref(*items);
+    *items = NULL;
+    return rc;
+}

@@ -1,0 +1,586 @@
+/* store_work.c - alert and query records, their open-item lists and their counters (store_work.h). */
+#include "store_work.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_case.h"
+
+static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static uint64_t u64(const json_t *o, const char *k) { return (uint64_t)json_integer_value(json_object_get(o, k)); }
+
+char store_work_alert_bucket(const char *type)
+{
+    static const char *const types[] = {"new_case", "council_update", "case_closed", "immigration_update",
+                                        "closure_required", "final_outcome", NULL};
+    static const char buckets[] = "nuxicf";
+    for (int i = 0; type && types[i]; i++)
+        if (strcmp(type, types[i]) == 0)
+            return buckets[i];
+    return 0;
+}
+
+char store_work_bucket(char kind, const json_t *item, char *side)
+{
+    if (kind == WORK_ALERT) {
+        if (!json_is_true(json_object_get(item, "open")))
+            return 0;
+        *side = strcmp(str(item, "to") ?: "", "ho") == 0 ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
+        return store_work_alert_bucket(str(item, "type"));
+    }
+    if (strcmp(str(item, "status") ?: "", "open") != 0)
+        return 0;
+    if (strcmp(str(item, "awaiting") ?: "", "ho") == 0) {
+        *side = WORK_SIDE_HO;
+        return 'q';
+    }
+    *side = WORK_SIDE_COUNCIL;
+    return strcmp(str(item, "opened_by") ?: "", "council") == 0 ? 'r' : 'h';
+}
+
+static store_db db_of(char kind) { return kind == WORK_ALERT ? DB_ALERTS : DB_QUERIES; }
+
+int store_work_get(store *s, MDB_txn *txn, char kind, uint64_t id, json_t **out)
+{
+    unsigned char key[8];
+    store_key_u64(key, id);
+    return store_json_get(s, txn, db_of(kind), key, 8, out);
+}
+
+/* ---- list entries and counters of one open item ---- */
+
+typedef struct {
+    store *s;
+    MDB_txn *txn;
+    case_count_sink sink; /* NULL: write the store */
+    void *sink_ctx;
+    int add;
+} item_ctx;
+
+static int count(item_ctx *c, uint64_t scope, char facet, const char *value)
+{
+    unsigned char key[9 + CASE_VALUE_MAX];
+    size_t klen = case_count_key(key, scope, facet, value);
+    int delta = c->add ? 1 : -1;
+    if (c->sink)
+        return c->sink(c->sink_ctx, key, klen, delta);
+    case_count_db d = {c->s, c->txn};
+    return case_count_delta(&d, key, klen, delta);
+}
+
+static size_t open_key(unsigned char out[18], uint64_t scope, char side, char bucket, uint64_t id)
+{
+    store_key_u64(out, scope);
+    out[8] = (unsigned char)side;
+    out[9] = (unsigned char)bucket;
+    store_key_u64(out + 10, UINT64_MAX - id); /* newest first */
+    return 18;
+}
+
+static int list_entry(item_ctx *c, const unsigned char *key, const unsigned char *val, size_t vlen)
+{
+    if (c->sink)
+        return 0;
+    MDB_val k = {18, (void *)key}, v = {vlen, (void *)val};
+    if (c->add)
+        return mdb_put(c->txn, store_dbi(c->s, DB_WORK_OPEN), &k, &v, 0);
+    int rc = mdb_del(c->txn, store_dbi(c->s, DB_WORK_OPEN), &k, NULL);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int item_entries(item_ctx *c, char kind, const json_t *item, uint64_t worker)
+{
+    char side;
+    char bucket = store_work_bucket(kind, item, &side);
+    if (!bucket)
+        return 0;
+    uint64_t id = u64(item, "id"), council = u64(item, "council_id");
+    if (!id || !council)
+        return STORE_CORRUPT;
+    const char *due = str(item, "due");
+    if (due && strlen(due) != 10)
+        due = NULL;
+    unsigned char val[18];
+    store_key_u64(val, worker);
+    size_t vlen = 8;
+    if (due) {
+        memcpy(val + 8, due, 10);
+        vlen = 18;
+    }
+    const char buckets[2] = {bucket, kind == WORK_ALERT ? 'A' : 'Q'};
+    const uint64_t scopes[2] = {council, 0};
+    char v[96];
+    int rc = 0;
+    for (int b = 0; b < 2 && !rc; b++) {
+        for (int i = 0; i < 2 && !rc; i++) {
+            unsigned char key[18];
+            open_key(key, scopes[i], side, buckets[b], id);
+            rc = list_entry(c, key, val, vlen);
+            snprintf(v, sizeof v, "%c%c", side, buckets[b]);
+            if (!rc)
+                rc = count(c, scopes[i], 'k', v);
+        }
+        if (!rc && worker) {
+            snprintf(v, sizeof v, "%" PRIu64 ":%c%c", worker, side, buckets[b]);
+            rc = count(c, council, 'm', v);
+        }
+    }
+    if (rc || !due)
+        return rc;
+    snprintf(v, sizeof v, "%c:%s", side, due);
+    if (!(rc = count(c, council, 'd', v)))
+        rc = count(c, 0, 'd', v);
+    snprintf(v, sizeof v, "%c:%s:%" PRIu64, side, due, council);
+    if (!rc)
+        rc = count(c, 0, 'D', v);
+    if (!rc && worker) {
+        snprintf(v, sizeof v, "%" PRIu64 ":%c:%s", worker, side, due);
+        rc = count(c, council, 'e', v);
+    }
+    return rc;
+}
+
+/* The entry of every item, open or not (store_work.h). */
+static int all_entry(item_ctx *c, char kind, const json_t *item, uint64_t worker)
+{
+    if (c->sink)
+        return 0;
+    uint64_t id = u64(item, "id"), council = u64(item, "council_id");
+    char side = 0, bucket = store_work_bucket(kind, item, &side);
+    unsigned char val[21];
+    store_key_u64(val, worker);
+    if (kind == WORK_ALERT) {
+        side = strcmp(str(item, "to") ?: "", "ho") == 0 ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
+        bucket = store_work_alert_bucket(str(item, "type"));
+    }
+    val[8] = (unsigned char)side;
+    val[9] = (unsigned char)bucket;
+    val[10] = store_work_bucket(kind, item, &side) != 0;
+    const char *due = str(item, "due");
+    size_t vlen = 11;
+    if (due && strlen(due) == 10) {
+        memcpy(val + 11, due, 10);
+        vlen = 21;
+    }
+    const uint64_t scopes[2] = {council, 0};
+    int rc = 0;
+    for (int i = 0; i < 2 && !rc; i++) {
+        unsigned char key[18];
+        open_key(key, scopes[i], '*', kind, id);
+        MDB_val k = {18, key}, v = {vlen, val};
+        if (c->add)
+            rc = mdb_put(c->txn, store_dbi(c->s, DB_WORK_OPEN), &k, &v, 0);
+        else if ((rc = mdb_del(c->txn, store_dbi(c->s, DB_WORK_OPEN), &k, NULL)) == MDB_NOTFOUND)
+            rc = 0;
+    }
+    return rc;
+}
+
+/* Both kinds of entry of one item. */
+static int entries(item_ctx *c, char kind, const json_t *item, uint64_t worker)
+{
+    int rc = item_entries(c, kind, item, worker);
+    return rc ? rc : all_entry(c, kind, item, worker);
+}
+
+int store_work_count_item(char kind, const json_t *item, uint64_t worker, case_count_sink sink, void *ctx)
+{
+    item_ctx c = {.sink = sink, .sink_ctx = ctx, .add = 1};
+    return item_entries(&c, kind, item, worker);
+}
+
+/* ---- records ---- */
+
+static int put_record(store *s, MDB_txn *txn, char kind, const json_t *rec)
+{
+    unsigned char key[8];
+    store_key_u64(key, u64(rec, "id"));
+    json_t *stored = json_deep_copy(rec);
+    if (!stored)
+        return STORE_NOMEM;
+    store_case_strip_nulls(stored);
+    int rc = store_json_put(s, txn, db_of(kind), key, 8, stored);
+    json_decref(stored);
+    return rc;
+}
+
+int store_work_create(store *s, MDB_txn *txn, char kind, json_t *rec, uint64_t worker, uint64_t *id)
+{
+    int rc = store_seq_next(s, txn, kind == WORK_ALERT ? "alerts" : "queries", id);
+    if (rc)
+        return rc;
+    if (json_object_set_new(rec, "id", json_integer((json_int_t)*id)))
+        return STORE_NOMEM;
+    if ((rc = put_record(s, txn, kind, rec)))
+        return rc;
+    unsigned char key[17];
+    store_key_u64(key, u64(rec, "case_id"));
+    key[8] = (unsigned char)kind;
+    store_key_u64(key + 9, *id);
+    MDB_val k = {17, key}, v = {0, ""};
+    if ((rc = mdb_put(txn, store_dbi(s, DB_CASE_WORK), &k, &v, MDB_NOOVERWRITE)))
+        return rc == MDB_KEYEXIST ? STORE_EXISTS : rc;
+    item_ctx c = {.s = s, .txn = txn, .add = 1};
+    return entries(&c, kind, rec, worker);
+}
+
+int store_work_put(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec, uint64_t worker)
+{
+    if (!u64(rec, "id") || u64(rec, "id") != u64(old, "id"))
+        return STORE_CORRUPT;
+    item_ctx c = {.s = s, .txn = txn, .add = 0};
+    int rc = entries(&c, kind, old, worker);
+    if (!rc)
+        rc = put_record(s, txn, kind, rec);
+    c.add = 1;
+    return rc ? rc : entries(&c, kind, rec, worker);
+}
+
+int store_work_of_case(store *s, MDB_txn *txn, uint64_t case_id, char kind, json_t **items)
+{
+    *items = json_array();
+    if (!*items)
+        return STORE_NOMEM;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_WORK), &cur);
+    if (rc)
+        goto fail;
+    unsigned char key[17];
+    store_key_u64(key, case_id);
+    key[8] = (unsigned char)kind;
+    memset(key + 9, 0, 8);
+    MDB_val k = {17, key}, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 17 || memcmp(k.mv_data, key, 9) != 0)
+            break;
+        json_t *item;
+        if ((rc = store_work_get(s, txn, kind, store_u64_from((const unsigned char *)k.mv_data + 9), &item)))
+            break;
+        if (json_array_insert_new(*items, 0, item)) { /* newest first */
+            rc = STORE_NOMEM;
+            break;
+        }
+    }
+    mdb_cursor_close(cur);
+    if (rc == 0 || rc == MDB_NOTFOUND)
+        return 0;
+fail:
+    json_decref(*items);
+    *items = NULL;
+    return rc;
+}
+
+int store_work_reallocate(store *s, MDB_txn *txn, uint64_t case_id, uint64_t old_worker, uint64_t new_worker)
+{
+    static const char kinds[2] = {WORK_ALERT, WORK_QUERY};
+    int rc = 0;
+    for (int i = 0; i < 2 && !rc; i++) {
+        json_t *items;
+        if ((rc = store_work_of_case(s, txn, case_id, kinds[i], &items)))
+            return rc;
+        size_t j;
+        json_t *item;
+        json_array_foreach(items, j, item) {
+            item_ctx c = {.s = s, .txn = txn, .add = 0};
+            if ((rc = entries(&c, kinds[i], item, old_worker)))
+                break;
+            c.add = 1;
+            if ((rc = entries(&c, kinds[i], item, new_worker)))
+                break;
+        }
+        json_decref(items);
+    }
+    return rc;
+}
+
+/* ---- due dates ---- */
+
+int store_work_due(json_t *item, const calendar *cal, const char *from, int days)
+{
+    char due[11];
+    int beyond;
+    if (calendar_add_working_days(cal, from, days, due, &beyond))
+        return STORE_CORRUPT;
+    if (json_object_set_new(item, "due", json_string(due)) || json_object_set_new(item, "due_from", json_string(from)) ||
+        json_object_set_new(item, "due_days", json_integer(days)) ||
+        json_object_set_new(item, "due_beyond", beyond ? json_true() : json_null()))
+        return STORE_NOMEM;
+    store_case_strip_nulls(item);
+    return 0;
+}
+
+/* Recomputes the open items of one kind; the list (scope 0, catch-all bucket of each side) names them. */
+static int recompute_kind(store *s, MDB_txn *txn, const calendar *cal, char kind, size_t *changed)
+{
+    static const char sides[2] = {WORK_SIDE_HO, WORK_SIDE_COUNCIL};
+    int rc = 0;
+    for (int i = 0; i < 2 && !rc; i++) {
+        work_list_query q = {.scope = 0, .side = sides[i], .bucket = kind == WORK_ALERT ? 'A' : 'Q', .limit = 500};
+        for (;;) {
+            uint64_t ids[500], next;
+            size_t n, total;
+            if ((rc = store_work_list(s, txn, &q, ids, &n, &total, &next)))
+                break;
+            for (size_t j = 0; j < n && !rc; j++) {
+                json_t *old, *neu = NULL, *case_rec = NULL;
+                if ((rc = store_work_get(s, txn, kind, ids[j], &old)))
+                    break;
+                const char *from = str(old, "due_from");
+                if (from && (neu = json_deep_copy(old)) &&
+                    !(rc = store_work_due(neu, cal, from, (int)json_integer_value(json_object_get(old, "due_days")))) &&
+                    !json_equal(old, neu) &&
+                    !(rc = store_case_get(s, txn, u64(old, "case_id"), &case_rec))) {
+                    rc = store_work_put(s, txn, kind, old, neu, u64(case_rec, "caseworker_id"));
+                    (*changed)++;
+                }
+                json_decref(case_rec);
+                json_decref(neu);
+                json_decref(old);
+            }
+            if (rc || !next)
+                break;
+            q.before = next;
+        }
+    }
+    return rc;
+}
+
+int store_work_recompute_due(store *s, MDB_txn *txn, const calendar *cal, size_t *changed)
+{
+    *changed = 0;
+    int rc = recompute_kind(s, txn, cal, WORK_ALERT, changed);
+    return rc ? rc : recompute_kind(s, txn, cal, WORK_QUERY, changed);
+}
+
+/* ---- lists ---- */
+
+/* Whether an entry's value passes the filters. Open-list values: worker | due; all-item values:
+ * worker | side | bucket | open | due. */
+static int entry_matches(const work_list_query *q, const MDB_val *v)
+{
+    const unsigned char *p = v->mv_data;
+    size_t due_at = q->state == WORK_STATE_OPEN ? 8 : 11;
+    if (v->mv_size < due_at || (q->worker && store_u64_from(p) != q->worker))
+        return 0;
+    if (q->state != WORK_STATE_OPEN) {
+        if ((q->side && p[8] != (unsigned char)q->side) ||
+            (q->bucket && q->bucket != 'A' && q->bucket != 'Q' && p[9] != (unsigned char)q->bucket) ||
+            (q->state == WORK_STATE_CLOSED && p[10]) || (q->due != WORK_DUE_ANY && !p[10]))
+            return 0;
+    }
+    if (q->due == WORK_DUE_ANY)
+        return 1;
+    if (v->mv_size < due_at + 10 || !q->today)
+        return 0;
+    int c = memcmp(p + due_at, q->today, 10);
+    return q->due == WORK_DUE_OVERDUE ? c < 0 : c == 0;
+}
+
+int store_work_list(store *s, MDB_txn *txn, const work_list_query *q, uint64_t *ids, size_t *n, size_t *total,
+                    uint64_t *next)
+{
+    *n = *total = 0;
+    *next = 0;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_WORK_OPEN), &cur);
+    if (rc)
+        return rc;
+    unsigned char key[18];
+    if (q->state == WORK_STATE_OPEN)
+        open_key(key, q->scope, q->side, q->bucket, UINT64_MAX); /* the smallest key of the bucket */
+    else
+        open_key(key, q->scope, '*', q->kind, UINT64_MAX);
+    MDB_val k = {18, key}, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 18 || memcmp(k.mv_data, key, 10) != 0)
+            break;
+        uint64_t id = UINT64_MAX - store_u64_from((const unsigned char *)k.mv_data + 10);
+        if (!entry_matches(q, &v))
+            continue;
+        (*total)++;
+        if (q->before && id >= q->before)
+            continue;
+        if (*n < q->limit)
+            ids[(*n)++] = id;
+        else if (!*next)
+            *next = ids[*n - 1];
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* ---- counters ---- */
+
+int store_work_count(store *s, MDB_txn *txn, uint64_t scope, char side, char bucket, uint64_t worker,
+                     uint64_t *out)
+{
+    char v[64];
+    if (worker)
+        snprintf(v, sizeof v, "%" PRIu64 ":%c%c", worker, side, bucket);
+    else
+        snprintf(v, sizeof v, "%c%c", side, bucket);
+    return store_case_count(s, txn, scope, worker ? 'm' : 'k', v, out);
+}
+
+/* Calls fn for every DB_CASE_COUNT entry scope | facet | prefix..., with the rest of the value after
+ * the prefix, in key order, until fn returns non-zero (1 = stop, anything else is an error). */
+typedef int (*count_walk_fn)(void *ctx, const char *rest, size_t len, uint64_t n);
+static int count_walk(store *s, MDB_txn *txn, uint64_t scope, char facet, const char *prefix, count_walk_fn fn,
+                      void *ctx)
+{
+    unsigned char key[9 + CASE_VALUE_MAX];
+    size_t klen = case_count_key(key, scope, facet, prefix);
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_COUNT), &cur);
+    if (rc)
+        return rc;
+    MDB_val k = {klen, key}, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < klen || memcmp(k.mv_data, key, klen) != 0 || v.mv_size != 8)
+            break;
+        rc = fn(ctx, (const char *)k.mv_data + klen, k.mv_size - klen, store_u64_from(v.mv_data));
+        if (rc)
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND || rc == 1 ? 0 : rc;
+}
+
+typedef struct {
+    const char *today;
+    uint64_t before, on;
+} due_sum;
+
+static int sum_due(void *ctx, const char *rest, size_t len, uint64_t n)
+{
+    due_sum *d = ctx;
+    if (len < 10)
+        return 0;
+    int c = memcmp(rest, d->today, 10);
+    if (c > 0)
+        return 1;
+    if (c < 0)
+        d->before += n;
+    else
+        d->on += n;
+    return 0;
+}
+
+int store_work_due_counts(store *s, MDB_txn *txn, uint64_t scope, char side, uint64_t worker, const char *today,
+                          uint64_t *overdue, uint64_t *due_today)
+{
+    char prefix[64];
+    if (worker)
+        snprintf(prefix, sizeof prefix, "%" PRIu64 ":%c:", worker, side);
+    else
+        snprintf(prefix, sizeof prefix, "%c:", side);
+    due_sum d = {today, 0, 0};
+    int rc = count_walk(s, txn, scope, worker ? 'e' : 'd', prefix, sum_due, &d);
+    *overdue = d.before;
+    *due_today = d.on;
+    return rc;
+}
+
+typedef struct {
+    const char *today;
+    json_t *by; /* council id (text) -> [overdue, due today] */
+} by_council;
+
+static int sum_by_council(void *ctx, const char *rest, size_t len, uint64_t n)
+{
+    by_council *b = ctx;
+    if (len < 12 || rest[10] != ':')
+        return 0;
+    int c = memcmp(rest, b->today, 10);
+    if (c > 0)
+        return 1;
+    char council[24];
+    size_t cl = len - 11 < sizeof council - 1 ? len - 11 : sizeof council - 1;
+    memcpy(council, rest + 11, cl);
+    council[cl] = 0;
+    json_t *pair = json_object_get(b->by, council);
+    if (!pair) {
+        pair = json_pack("[I,I]", (json_int_t)0, (json_int_t)0);
+        if (!pair || json_object_set_new(b->by, council, pair))
+            return STORE_NOMEM;
+    }
+    size_t i = c < 0 ? 0 : 1;
+    return json_array_set_new(pair, i, json_integer(json_integer_value(json_array_get(pair, i)) + (json_int_t)n))
+               ? STORE_NOMEM
+               : 0;
+}
+
+int store_work_due_by_council(store *s, MDB_txn *txn, char side, const char *today, json_t **out)
+{
+    char prefix[4] = {side, ':', 0};
+    by_council b = {today, json_object()};
+    *out = NULL;
+    if (!b.by)
+        return STORE_NOMEM;
+    int rc = count_walk(s, txn, 0, 'D', prefix, sum_by_council, &b);
+    json_t *list = rc ? NULL : json_array();
+    const char *council;
+    json_t *pair;
+    if (!rc && !list)
+        rc = STORE_NOMEM;
+    json_object_foreach(b.by, council, pair) {
+        if (rc)
+            break;
+        json_t *row = json_pack("{s:I,s:O,s:O}", "council_id", (json_int_t)strtoll(council, NULL, 10), "overdue",
+                                json_array_get(pair, 0), "due_today", json_array_get(pair, 1));
+        if (!row || json_array_append_new(list, row))
+            rc = STORE_NOMEM;
+    }
+    json_decref(b.by);
+    if (rc) {
+        json_decref(list);
+        return rc;
+    }
+    *out = list;
+    return 0;
+}
+
+typedef struct {
+    const char *bound; /* values (after the prefix) count while their first len bytes are below it */
+    size_t len;
+    int inclusive;
+    uint64_t sum;
+} dated_sum;
+
+static int sum_dated(void *ctx, const char *rest, size_t len, uint64_t n)
+{
+    dated_sum *d = ctx;
+    if (len != d->len)
+        return 0;
+    int c = memcmp(rest, d->bound, d->len);
+    if (c > 0 || (c == 0 && !d->inclusive))
+        return 1;
+    d->sum += n;
+    return 0;
+}
+
+int store_count_dated(store *s, MDB_txn *txn, uint64_t scope, dated_facets f, const char *prefix, const char *last,
+                      uint64_t *out)
+{
+    *out = 0;
+    if (strlen(last) != 10 || strlen(prefix) > 40)
+        return STORE_CORRUPT;
+    char p[64];
+    /* Years before last's year. */
+    dated_sum years = {last, 4, 0, 0};
+    int rc = count_walk(s, txn, scope, f.year, prefix, sum_dated, &years);
+    /* Months of that year before its month: values "YYYY-MM" from "YYYY-". */
+    snprintf(p, sizeof p, "%s%.5s", prefix, last);
+    dated_sum months = {last + 5, 2, 0, 0};
+    if (!rc)
+        rc = count_walk(s, txn, scope, f.month, p, sum_dated, &months);
+    /* Days of that month up to and including its day. */
+    snprintf(p, sizeof p, "%s%.8s", prefix, last);
+    dated_sum days = {last + 8, 2, 1, 0};
+    if (!rc)
+        rc = count_walk(s, txn, scope, f.day, p, sum_dated, &days);
+    *out = years.sum + months.sum + days.sum;
+    return rc;
+}

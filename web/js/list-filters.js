@@ -1,0 +1,61 @@
+// What the alerts and queries lists share: filters kept in the address (#/alerts?type=…&mine=1),
+// a filter form that navigates to them, the "Next page" / "First page" links, and the council filter
+// the Home Office reaches from the home page's by-council table.
+import { h } from './dom.js';
+import { valueOf } from './forms.js';
+
+/** The filters named in `names` from the address's parameters ('' when absent). */
+export function readFilters(params, names) {
+  const out = {};
+  for (const n of names) out[n] = (params.get(n) || '').trim();
+  return out;
+}
+
+/** 'alerts?type=x&mine=1' from a route and filters (empty ones left out). */
+export function routeWith(route, filters) {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(filters)) if (v) qs.set(k, v);
+  const s = qs.toString();
+  return s ? `${route}?${s}` : route;
+}
+
+/**
+ * A filter form: on submit it reads the named selects/inputs and checkboxes (a checked box gives
+ * its `value`) and navigates to the route with them, keeping `keep` (e.g. the council filter).
+ */
+export function filterForm({ id, label, controls, ctx, route, names, keep = {} }) {
+  const form = h('form', { class: 'form filter-form', id, 'aria-label': label, novalidate: true },
+    h('fieldset', { class: 'fieldset' },
+      h('legend', { class: 'fieldset__legend' }, 'Filters'),
+      h('div', { class: 'form--inline' }, controls,
+        h('button', { type: 'submit', class: 'button button--secondary', id: `${id}-apply` }, 'Apply filters'))));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const f = { ...keep };
+    for (const n of names) {
+      const el = form.querySelector(`[name="${n}"]`);
+      if (!el) continue;
+      if (el.type === 'checkbox') f[n] = el.checked ? el.value : '';
+      else f[n] = valueOf(form, n).trim();
+    }
+    ctx.navigate(routeWith(route, f));
+  });
+  return form;
+}
+
+/** "First page" / "Next page" links for a paged list. */
+export function pager(route, filters, cursor, nextCursor) {
+  const links = [];
+  if (cursor) links.push(h('a', { href: `#/${routeWith(route, { ...filters, cursor: '' })}`, class: 'link', id: 'first-page' }, 'First page'));
+  if (nextCursor) links.push(h('a', { href: `#/${routeWith(route, { ...filters, cursor: nextCursor })}`, class: 'link', id: 'next-page', rel: 'next' }, 'Next page'));
+  return links.length ? h('nav', { class: 'pagination', 'aria-label': 'Pages of results' }, links) : null;
+}
+
+/** The Home Office's council filter, when set: which council, and a way back to all of them. */
+export function councilFilterNote(route, filters, items) {
+  if (!filters.council) return null;
+  const hit = items.find((x) => x.council && String(x.council.id) === filters.council);
+  const name = hit ? hit.council.name : `council ${filters.council}`;
+  return h('p', { class: 'inset', id: 'council-filter' }, `Showing ${name} only. `,
+    h('a', { href: `#/${routeWith(route, { ...filters, council: '', cursor: '' })}`, class: 'link' }, 'Show every council'));
+}

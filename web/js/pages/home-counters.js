@@ -1,0 +1,145 @@
+// The home page's counters (GET /api/home): each one a link to the list it counts — alerts by type,
+// queries by bucket, cases by status or 1,000 days, the overdue items — carrying "my cases only"
+// (?mine=1) when the council user turned it on. Overdue counts say "Overdue" in words as well.
+import { api } from '../api.js';
+import { h, replaceChildren } from '../dom.js';
+import { checkbox } from '../forms.js';
+import { routeWith } from '../list-filters.js';
+import { HOME_COUNTERS } from '../labels.js';
+
+/** Where each counter leads (a route without '#/'), per side. */
+const COUNCIL_LINKS = {
+  immigration_update: ['alerts', { type: 'immigration_update' }],
+  query_responses: ['queries', { bucket: 'responses' }],
+  new_ho_queries: ['queries', { bucket: 'new' }],
+  closure_required: ['alerts', { type: 'closure_required' }],
+  final_outcome: ['alerts', { type: 'final_outcome' }],
+  overdue: ['queries', { overdue: '1' }],
+  due_today: ['queries', { due: 'today' }],
+  open_referral: ['cases', { status: 'open_referral' }],
+  open_supported: ['cases', { status: 'open_supported' }],
+  thousand_day: ['cases', { thousand_day: '1' }],
+};
+const HO_LINKS = {
+  new_case: ['alerts', { type: 'new_case' }],
+  council_update: ['alerts', { type: 'council_update' }],
+  case_closed: ['alerts', { type: 'case_closed' }],
+  queries_awaiting_ho: ['queries', { bucket: 'awaiting_ho' }],
+  due_today: ['due', { when: 'today' }],
+  overdue: ['due', { when: 'overdue' }],
+};
+const COUNCIL_GROUPS = [
+  ['Alerts and queries', ['immigration_update', 'query_responses', 'new_ho_queries', 'closure_required', 'final_outcome', 'overdue', 'due_today']],
+  ['Cases', ['open_referral', 'open_supported', 'thousand_day']],
+];
+
+const isOverdueKey = (key) => key === 'overdue';
+
+function countText(v) {
+  return Number.isInteger(v) ? v.toLocaleString('en-GB') : '–';
+}
+
+/** One counter: a link (or, for the Network, plain text) with the number, the words and the flag. */
+function counter(key, labelText, value, route) {
+  const overdue = isOverdueKey(key) && Number.isInteger(value) && value > 0;
+  const inner = [
+    h('span', { class: 'counter__value' }, countText(value)),
+    h('span', { class: 'counter__label' }, labelText),
+    overdue ? h('span', { class: 'tag tag--red counter__flag' }, 'Overdue') : null,
+  ];
+  return h('li', {
+    class: ['counter', isOverdueKey(key) && 'counter--overdue-kind', overdue && 'counter--overdue', value === 0 && 'counter--zero'],
+    dataset: { counter: key },
+  },
+  route
+    ? h('a', { href: `#/${route}`, class: 'counter__link', id: `counter-${key}` }, inner)
+    : h('span', { class: 'counter__link counter__link--static', id: `counter-${key}` }, inner));
+}
+
+function labelsFor(side) {
+  return new Map(HOME_COUNTERS[side] || []);
+}
+
+function councilCounters(data, mine) {
+  const words = labelsFor('council');
+  const c = data.counters || {};
+  const extra = mine ? { mine: '1' } : {};
+  return COUNCIL_GROUPS.map(([heading, keys]) => h('div', { class: 'counter-group' },
+    h('h3', { class: 'heading-s' }, heading),
+    h('ul', { class: 'counters' }, keys.map((k) => {
+      const [route, f] = COUNCIL_LINKS[k];
+      return counter(k, words.get(k), c[k], routeWith(route, { ...f, ...extra }));
+    }))));
+}
+
+function hoCounters(data) {
+  const words = labelsFor('ho');
+  const c = data.counters || {};
+  const list = h('ul', { class: 'counters' }, (HOME_COUNTERS.ho).map(([k]) => {
+    const [route, f] = HO_LINKS[k];
+    return counter(k, words.get(k), c[k], routeWith(route, f));
+  }));
+  const rows = Array.isArray(data.by_council) ? data.by_council : [];
+  const cell = (row, key, when) => {
+    const v = row[key];
+    const n = countText(v);
+    if (!Number.isInteger(v) || v === 0) return h('td', { dataset: { label: key === 'overdue' ? 'Overdue' : 'Due today' } }, n);
+    const route = routeWith('due', { when, council: String(row.council && row.council.id) });
+    return h('td', { dataset: { label: key === 'overdue' ? 'Overdue' : 'Due today' } },
+      h('a', { href: `#/${route}`, class: 'link' }, n, h('span', { class: 'visually-hidden' }, ` ${key === 'overdue' ? 'overdue' : 'due today'} at ${(row.council && row.council.name) || ''}`)),
+      key === 'overdue' ? h('span', { class: 'tag tag--red counter__flag' }, 'Overdue') : null);
+  };
+  const table = rows.length
+    ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Due today and overdue by council' },
+      h('table', { class: 'table', id: 'by-council-table' },
+        h('caption', { class: 'table__caption' }, 'Due today and overdue, by council'),
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col' }, 'Council'),
+          h('th', { scope: 'col' }, 'Due today'),
+          h('th', { scope: 'col' }, 'Overdue'))),
+        h('tbody', {}, rows.map((r) => h('tr', { dataset: { councilId: String(r.council && r.council.id) } },
+          h('th', { scope: 'row', dataset: { label: 'Council' } }, (r.council && r.council.name) || ''),
+          cell(r, 'due_today', 'today'),
+          cell(r, 'overdue', 'overdue'))))))
+    : h('p', { class: 'body', id: 'by-council-none' }, 'No council has anything due today or overdue.');
+  return [list, h('h3', { class: 'heading-s' }, 'By council'), table];
+}
+
+function networkCounters(data) {
+  const words = labelsFor('network');
+  const c = data.counters || {};
+  return [
+    h('p', { class: 'body body--secondary' }, 'National totals across every council.'),
+    h('ul', { class: 'counters' }, (HOME_COUNTERS.network).map(([k]) => counter(k, words.get(k), c[k], null))),
+  ];
+}
+
+/** The "Your work" section of the home page; never throws (a failure is said in words). */
+export async function homeCounters(ctx) {
+  const mine = ctx.params.get('mine') === '1';
+  const area = h('section', { class: 'home-counters', id: 'home-counters', 'aria-labelledby': 'home-counters-heading' });
+  let data;
+  try {
+    data = await api.get('/api/home', { query: { mine: mine ? '1' : '' } });
+  } catch (error) {
+    if (error.handled) throw error;
+    replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'),
+      h('p', { class: 'body field-error', id: 'home-counters-error' }, `The counters could not be loaded. ${error.message}`));
+    return area;
+  }
+  const side = data && data.side;
+  if (side === 'council') {
+    const toggle = checkbox({ label: 'My cases only', name: 'mine', checked: mine, hint: 'Count only the cases allocated to you' });
+    toggle.control.id = 'home-mine';
+    toggle.querySelector('label').setAttribute('for', 'home-mine');
+    toggle.control.addEventListener('change', () => ctx.navigate(toggle.control.checked ? 'home?mine=1' : 'home'));
+    replaceChildren(area,
+      h('div', { class: 'section-head' }, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, mine ? 'Your work – my cases' : 'Your work'), toggle),
+      councilCounters(data, mine));
+  } else if (side === 'ho') {
+    replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'), hoCounters(data));
+  } else if (side === 'network') {
+    replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Cases across the country'), networkCounters(data));
+  }
+  return area;
+}
