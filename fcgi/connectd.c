@@ -26,6 +26,7 @@
 #include "clock.h"
 #include "auth_password.h"
 #include "mail_sender.h"
+#include "rtpf.h"
 #include "worker.h"
 
 #define MAX_WORKERS 64
@@ -39,33 +40,38 @@ static void usage(void)
     fprintf(stderr, "usage: connectd --data DIR --socket PATH [--workers N] [--threads T] [--access-log FILE]\n");
 }
 
-static pid_t spawn(worker_config *cfg)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGCHLD, SIG_DFL);
-        _exit(worker_run(cfg));
-    }
-    return pid;
-}
-
-/* The sender child: SIGTERM/SIGINT stay blocked so that it takes them between messages only (a
- * signal arriving before the child blocked them reached the master's handler: stop_requested). */
-static pid_t spawn_sender(const worker_config *cfg)
+/* In a new child: blocks SIGTERM/SIGINT, then drops the master's handlers. A stop signal sent before
+ * the block ran the inherited handler (setting the child's stop_requested): 1 then, and the child
+ * must exit; one sent after it stays pending for the child's own sigwait/sigtimedwait. Without the
+ * block, the master's handler would swallow a SIGTERM sent to a just-restarted child, which would
+ * then wait for a stop that never comes. */
+static int child_signals(void)
 {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGCHLD, SIG_DFL);
+    return stop_requested != 0;
+}
+
+static pid_t spawn(worker_config *cfg)
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(child_signals() ? 0 : worker_run(cfg));
+    return pid;
+}
+
+/* The sender child takes SIGTERM/SIGINT between messages only (mail_sender_run). */
+static pid_t spawn_sender(const worker_config *cfg)
+{
     pid_t pid = fork();
     if (pid == 0) {
-        sigprocmask(SIG_BLOCK, &set, NULL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGCHLD, SIG_DFL);
-        if (stop_requested)
+        if (child_signals())
             _exit(0);
         close(cfg->listen_fd);
         _exit(mail_sender_run(cfg->data_dir));
@@ -110,6 +116,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "connectd: cannot read the key %s (run connectctl init first)\n", path);
         return 1;
     }
+    /* Made here, once, before any worker loads it: workers creating it at once raced (one read the
+     * file while another was still writing it, and exited). */
+    if (rtpf_key_init(data))
+        return 1;
     if (auth_common_find(path, sizeof path) || auth_common_load(path) || auth_common_count() < 1000) {
         fprintf(stderr, "connectd: cannot load the common-password list %s\n", path);
         return 1;
@@ -170,6 +180,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "connectd: mail sender %d exited with %d; restarting\n", pid, WEXITSTATUS(status));
             if (time(NULL) - sender_started < 1)
                 sleep(1);
+            if (stop_requested)
+                break;
             sender = spawn_sender(&cfg);
             sender_started = time(NULL);
             if (sender < 0)
@@ -187,6 +199,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "connectd: worker %d exited with %d; restarting\n", pid, WEXITSTATUS(status));
             if (time(NULL) - started[i] < 1)
                 sleep(1); /* a worker that dies at once: do not spin */
+            if (stop_requested) {
+                pids[i] = 0; /* told to stop meanwhile: nothing to restart */
+                break;
+            }
             pids[i] = spawn(&cfg);
             started[i] = time(NULL);
         }
