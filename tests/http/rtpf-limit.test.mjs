@@ -5,15 +5,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { assertError, signIn } from '../lib/http.mjs';
-import { genRecord, lookup, assertMatch, assertNoMatch, allLookups } from '../lib/rtpf.mjs';
+import { genRecord, lookup, assertMatch, assertNoMatch, allLookups, settledStop } from '../lib/rtpf.mjs';
 
 const MIN = 60;
-let stack;
+let stack; let startedAt;
 before(async () => {
+  startedAt = Date.now();
   stack = await startStack({ env: { CONNECT_LOOKUP_LIMIT: '5' }, clock: true });
   stack.setClockOffset(0);
 });
-after(async () => { await stack?.stop(); });
+after(async () => { if (stack) await settledStop(stack, startedAt); });
 
 const g = (i) => genRecord(i);
 const hit = (c, i) => lookup(c, g(i).document_type, g(i).document_number, g(i).match.date_of_birth);
@@ -67,6 +68,7 @@ test('the window slides: still limited 30 minutes on, free again 61 minutes on, 
 });
 
 test('without CONNECT_LOOKUP_LIMIT the limit is 60 an hour', async () => {
+  const plainStarted = Date.now();
   const plain = await startStack();
   try {
     const user = await signIn(plain.base, 'ebc.user');
@@ -80,6 +82,6 @@ test('without CONNECT_LOOKUP_LIMIT the limit is 60 an hour', async () => {
     assertMatch(await hit(other, 60), 'another user of the same council');
     assert.equal(await rowsBy(other, user.user.id), 60);
   } finally {
-    await plain.stop();
+    await settledStop(plain, plainStarted);
   }
 });

@@ -13,21 +13,33 @@ import { startStack, Client } from '../lib/stack.mjs';
 import { assertError, assertErrorOneOf, assertStatus, signIn, listAll } from '../lib/http.mjs';
 import { caseBody, duplicateMatches } from '../lib/cases.mjs';
 import {
-  genRecord, lookup, assertMatch, assertNoMatch, lookupsPage, registerCount, uploadRegister, regCsv, regRow, auditTail, connectctl,
+  genRecord, lookup, assertMatch, assertNoMatch, lookupsPage, registerCount, uploadRegister, regCsv, regRow, auditTail, connectctl, settledStop,
 } from '../lib/rtpf.mjs';
 
-let stack;
+let stack; let startedAt;
 const u = {}; // signed-in clients by user name
 before(async () => {
+  startedAt = Date.now();
   stack = await startStack();
   for (const name of ['net.admin', 'ho.admin', 'ho.user', 'nfc.admin', 'nfc.user', 'ebc.admin', 'ebc.user']) {
     u[name] = await signIn(stack.base, name);
   }
 });
-after(async () => { await stack?.stop(); });
+after(async () => { if (stack) await settledStop(stack, startedAt); });
 
 const dayOffset = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
 const total = async (admin) => (await lookupsPage(admin, 1)).json.total;
+
+// ---- the look-up key ----------------------------------------------------------------------------
+
+test('connectd starts its workers on a fresh data folder without a restart: the look-up key is made once', async () => {
+  // Every worker loads DATA/lookup.key (creating it the first time); none may fail doing so.
+  const wait = startedAt + 2000 - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const log = readFileSync(join(stack.data, 'log', 'connectd.log'), 'utf8');
+  assert.doesNotMatch(log, /look-up key|exited with|died of signal|restarting/, `connectd.log:\n${log}`);
+  assert.match(readFileSync(join(stack.data, 'lookup.key'), 'utf8'), /^[0-9a-f]{64}\n$/, 'lookup.key holds a 32-byte hex key');
+});
 
 // ---- 1. match ---------------------------------------------------------------------------------------
 

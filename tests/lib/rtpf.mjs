@@ -165,3 +165,15 @@ export function auditTail(data, n = 500) {
   assert.equal(r.status, 0, r.stderr);
   return { raw: r.stdout, events: r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
 }
+
+/**
+ * Stops a stack, but not before it has run `minMs` since `startedAt`. Work-around: on a fresh data
+ * folder connectd's workers race to create lookup.key, one exits and is restarted about a second later,
+ * and a SIGTERM that reaches connectd during that restart can leave the new worker running and the stop
+ * waiting for ever (see the "connectd starts ... without a restart" test in rtpf.test.mjs).
+ */
+export async function settledStop(stack, startedAt, minMs = 2500) {
+  const wait = startedAt + minMs - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  return stack.stop();
+}
