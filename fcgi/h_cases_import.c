@@ -229,7 +229,7 @@ void h_cases_import(http_req *r, const uint64_t *ids)
         fields = NULL;
     }
     if (got < 0)
-        add_error(errors, rd.line, NULL, err);
+        add_error(errors, line, NULL, err); /* the line where the bad record starts */
     if (!json_array_size(errors) && !json_array_size(c.recs))
         add_error(errors, 2, NULL, "The file has no cases under its header.");
     if (json_array_size(errors)) {

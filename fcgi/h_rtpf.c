@@ -26,7 +26,7 @@ static unsigned lookup_limit(void)
     if (!limit) {
         const char *v = getenv("CONNECT_LOOKUP_LIMIT");
         long n = v ? strtol(v, NULL, 10) : 0;
-        limit = n > 0 && n < 1000000 ? (unsigned)n : 60;
+        limit = n > 0 && n <= 1000000000L ? (unsigned)n : 60;
     }
     return limit;
 }
@@ -51,7 +51,7 @@ static int lookup_write(store *s, MDB_txn *txn, void *arg)
     c->match = NULL;
     unsigned count;
     int64_t oldest;
-    int rc = store_lookup_recent(s, txn, c->r->uid, c->r->now, &count, &oldest);
+    int rc = store_lookup_recent(s, txn, c->r->uid, c->r->now, lookup_limit(), &count, &oldest);
     if (rc)
         return rc;
     if (count >= lookup_limit()) {

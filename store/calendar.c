@@ -20,16 +20,16 @@ static long days_from_civil(long y, unsigned m, unsigned d)
 long calendar_day(const char *s)
 {
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return -1;
+        return CALENDAR_NO_DAY;
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return -1;
+            return CALENDAR_NO_DAY;
     long y = atol(s);
     unsigned m = (unsigned)atoi(s + 5), d = (unsigned)atoi(s + 8);
     static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
-        return -1;
+    if (y < 1800 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+        return CALENDAR_NO_DAY;
     return days_from_civil(y, m, d);
 }
 
@@ -80,7 +80,7 @@ int calendar_parse(const char *text, size_t len, calendar *out, char *err, size_
     json_array_foreach(events, i, ev) {
         const char *date = json_string_value(json_object_get(ev, "date"));
         long day = calendar_day(date);
-        if (day < 0) {
+        if (day == CALENDAR_NO_DAY) {
             snprintf(err, errcap, "event %zu: \"%.20s\" is not a date (YYYY-MM-DD)", i + 1, date ? date : "");
             json_decref(root);
             calendar_free(out);
@@ -169,7 +169,7 @@ int calendar_add_working_days(const calendar *c, const char *from, int n, char o
 {
     long day = calendar_day(from);
     *beyond = 0;
-    if (day < 0 || n < 0)
+    if (day == CALENDAR_NO_DAY || n < 0)
         return -1;
     /* n = 0 is the day itself or the next working day; otherwise counting starts the day after
      * `from`, whatever kind of day `from` is (an item raised on a Saturday is due as if raised on
@@ -190,7 +190,7 @@ long calendar_working_days_between(const calendar *c, const char *from, const ch
 {
     long a = calendar_day(from), b = calendar_day(to);
     *beyond = 0;
-    if (a < 0 || b < 0 || b <= a)
+    if (a == CALENDAR_NO_DAY || b == CALENDAR_NO_DAY || b <= a)
         return 0;
     long n = 0;
     for (long d = a + 1; d <= b; d++)

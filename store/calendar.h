@@ -10,6 +10,7 @@
 #ifndef CONNECT_CALENDAR_H
 #define CONNECT_CALENDAR_H
 
+#include <limits.h>
 #include <stddef.h>
 
 typedef struct {
@@ -25,6 +26,9 @@ void calendar_free(calendar *c);
 
 /* Day number of a YYYY-MM-DD date (-1 when it is not a real date) and back. */
 long calendar_day(const char *date);
+/* What calendar_day answers for a string that is not a real date (1800 or later). Days before
+ * 1970 are negative numbers, so compare with this, never with 0. */
+#define CALENDAR_NO_DAY LONG_MIN
 void calendar_date(long day, char out[11]);
 
 /* 1 for a working day, 0 for a weekend or bank holiday. */

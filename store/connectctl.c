@@ -190,6 +190,10 @@ static int cmd_init(const char *data)
     unsigned char key[AUTH_KEY_LEN];
     if (auth_key_load(path, key))
         return die("the key %s is not 64 hex digits", path);
+    /* The key of the RTPF look-up audit's number hashes (fcgi/rtpf.h). */
+    snprintf(path, sizeof path, "%s/lookup.key", data);
+    if (auth_key_create(path) || auth_key_load(path, key))
+        return die("cannot create the key %s: %s", path, strerror(errno));
     store *s;
     if (open_store(data, &s))
         return 1;

@@ -230,7 +230,7 @@ int demo_seed(store *s, FILE *out)
     fprintf(out, "Demo sign-ins (password for all: %s):\n", DEMO_PASSWORD);
     for (size_t i = 0; i < N_USERS; i++)
         fprintf(out, "  %-10s %-6s %s\n", demo_users[i].username, demo_users[i].role, demo_users[i].org);
-    fprintf(out, "Status register: 300 synthetic records (e.g. passport GEN000000000, born 1940-01-01) and passports\n"
-                 "DEMONFC1..3, DEMOEBC1..3, DEMOWMC1..3 of people who have demo cases.\n");
+    fprintf(out, "Status register: 300 synthetic records (e.g. passport GEN000000000, born 1940-01-01) and the\n"
+                 "passports DEMONFC1, DEMOEBC1, DEMOWMC1 (and up to ...3) of people who have open demo cases.\n");
     return 0;
 }

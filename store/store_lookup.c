@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-int store_lookup_recent(store *s, MDB_txn *txn, uint64_t uid, int64_t now, unsigned *count, int64_t *oldest)
+int store_lookup_recent(store *s, MDB_txn *txn, uint64_t uid, int64_t now, unsigned enough, unsigned *count,
+                        int64_t *oldest)
 {
     *count = 0;
     *oldest = 0;
@@ -27,7 +28,8 @@ int store_lookup_recent(store *s, MDB_txn *txn, uint64_t uid, int64_t now, unsig
         }
         if (!*oldest)
             *oldest = t;
-        (*count)++;
+        if (++*count >= enough)
+            break; /* the entries are in time order: the older ones were dropped already */
     }
     mdb_cursor_close(cur);
     return rc == MDB_NOTFOUND ? 0 : rc;

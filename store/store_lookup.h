@@ -15,9 +15,11 @@
 
 #define LOOKUP_WINDOW_SECONDS 3600
 
-/* How many look-ups the user made in the hour before `now`, and the time of the oldest of them;
- * drops older entries (inside a write transaction). */
-int store_lookup_recent(store *s, MDB_txn *txn, uint64_t uid, int64_t now, unsigned *count, int64_t *oldest);
+/* How many look-ups the user made in the hour before `now` (counting stops at `enough`, so a check
+ * against a limit reads at most that many entries), and the time of the oldest of them; drops older
+ * entries (inside a write transaction). */
+int store_lookup_recent(store *s, MDB_txn *txn, uint64_t uid, int64_t now, unsigned enough, unsigned *count,
+                        int64_t *oldest);
 /* Records a look-up (row and the user's time), inside a write transaction. */
 int store_lookup_add(store *s, MDB_txn *txn, int64_t now, const char *at, uint64_t uid, uint64_t org,
                      const char *doc_type, const char *number_hash, int matched);

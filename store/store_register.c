@@ -140,7 +140,7 @@ static json_t *parse_row(json_t *f, const char *today, const char **field, const
         BAD(0, "Use passport, national_id, brp, ukvi_account or share_code.");
     if (register_number_norm(v[1], number))
         BAD(1, "A document number is 1 to 64 letters and digits (spaces and hyphens are ignored).");
-    if (calendar_day(v[2]) < 0)
+    if (calendar_day(v[2]) == CALENDAR_NO_DAY)
         BAD(2, "Not a real date (YYYY-MM-DD).");
     if (strcmp(v[2], today) > 0)
         BAD(2, "A date of birth cannot be in the future.");
@@ -154,7 +154,7 @@ static json_t *parse_row(json_t *f, const char *today, const char **field, const
         BAD(6, "A status is 1 to 100 characters.");
     if (boolean(v[7], &leave_valid))
         BAD(7, "Use true or false.");
-    if (*v[8] && calendar_day(v[8]) < 0)
+    if (*v[8] && calendar_day(v[8]) == CALENDAR_NO_DAY)
         BAD(8, "Not a real date (YYYY-MM-DD); leave it empty when there is none.");
     if (boolean(v[9], &recourse))
         BAD(9, "Use true or false.");
@@ -230,7 +230,7 @@ int register_import_parse(const char *csv, size_t len, const char *today, size_t
         json_decref(f);
     }
     if (got < 0)
-        add_error(*errors, max_errors, rd.line, NULL, err);
+        add_error(*errors, max_errors, line, NULL, err); /* the line where the bad record starts */
     if (!json_array_size(*errors) && !json_array_size(*records))
         add_error(*errors, max_errors, 2, NULL, "The file has no records under its header.");
     if (json_array_size(*errors))

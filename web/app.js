@@ -14,7 +14,13 @@ import { renderAlerts } from './js/pages/alerts.js';
 import { renderQueries } from './js/pages/queries.js';
 import { renderQuery } from './js/pages/query.js';
 import { renderDue } from './js/pages/due.js';
-import { orgKindLabel, isAdmin, canSeeCases, canEditCases } from './js/labels.js';
+import { renderRtpf } from './js/pages/rtpf.js';
+import { renderLookups } from './js/pages/rtpf-lookups.js';
+import { renderRegister } from './js/pages/rtpf-register.js';
+import { renderCasesImport } from './js/pages/cases-import.js';
+import {
+  orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
+} from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
 export const EXPIRED_MESSAGE = 'Your session has expired. Please sign in again.';
@@ -40,6 +46,22 @@ const PAGES = {
   queries: { title: 'Queries', render: renderQueries, cases: true },
   'queries/:id': { title: 'Query', render: renderQuery, cases: true },
   due: { title: 'Due and overdue', render: renderDue, cases: true },
+  'cases/import': { title: 'Import a caseload', render: renderCasesImport, need: 'import' },
+  rtpf: { title: 'RTPF checker', render: renderRtpf, need: 'rtpf' },
+  'rtpf/lookups': { title: 'Look-up log', render: renderLookups, need: 'lookups' },
+  'rtpf/register': { title: 'Status register', render: renderRegister, need: 'register' },
+};
+
+/** Who may open a page with `need`, and what the others are told: [may(user), title, text]. */
+const NEEDS = {
+  rtpf: [canUseRtpf, 'The RTPF checker is not available',
+    'Looking people up in the Home Office status register is for councils and the Home Office. The Network does not look people up.'],
+  lookups: [canSeeLookups, 'The look-up log is not available',
+    'Only administrators of a council or of the Home Office see the log of their organisation’s look-ups.'],
+  register: [canSeeRegister, 'The status register is not available',
+    'Only the Home Office sees the status register. Use the RTPF checker to look a person up.'],
+  import: [canImportCases, 'Importing a caseload is not available',
+    'Only a council’s administrators import its caseload.'],
 };
 
 /** The page for a path, and the parts of the path it takes ('cases/12/finance' -> id 12, tab finance). */
@@ -194,9 +216,11 @@ function updateChrome() {
     if (forced) { li.hidden = true; continue; }
     if (li.hasAttribute('data-admin-only')) li.hidden = !isAdmin(user);
     else if (li.hasAttribute('data-cases-only')) li.hidden = !canSeeCases(user);
+    else if (li.hasAttribute('data-rtpf-only')) li.hidden = !canUseRtpf(user);
     else li.hidden = false;
   }
-  const section = path.startsWith('cases/') ? 'cases' : path.startsWith('queries/') ? 'queries' : path;
+  const section = path.startsWith('cases/') ? 'cases' : path.startsWith('queries/') ? 'queries'
+    : path.startsWith('rtpf/') ? 'rtpf' : path;
   for (const a of nav.querySelectorAll('a[data-route]')) {
     if (a.dataset.route === section) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -260,7 +284,10 @@ async function render() {
         return;
       }
     }
-    if (page.cases && !canSeeCases(ctx.user)) {
+    const need = page.need && NEEDS[page.need];
+    if (need && !need[0](ctx.user)) {
+      notAvailable(section, need[1], need[2]);
+    } else if (page.cases && !canSeeCases(ctx.user)) {
       notAvailable(section, 'Cases are not available', 'Case records, alerts and queries are not available to your organisation. Network administrators see counts only, never cases.');
     } else if (page.council && !canEditCases(ctx.user)) {
       notAvailable(section, 'Creating cases is not available', 'Only councils create cases. You can search for cases and open them.');

@@ -52,8 +52,10 @@ run home_ho_small -c"$CONNS" -H "Authorization: Bearer $HO_SMALL" "$BASE/api/hom
 
 # ---- cases at scale: a store of BENCH_CASES generated cases (cached between runs) ----
 CASES=${BENCH_CASES:-1000000}
-# v2: the store also holds open alerts and queries (gen-cases), and the home-page counters.
-CDATA=${BENCH_CASES_DATA:-/var/tmp/connect-bench-cases-v2-$CASES}
+REGISTER=${BENCH_REGISTER:-1000000}
+# v3: the store also holds open alerts and queries (gen-cases), the home-page counters and
+# REGISTER status-register records (gen-register).
+CDATA=${BENCH_CASES_DATA:-/var/tmp/connect-bench-cases-v3-$CASES-$REGISTER}
 if [ "$CASES" -gt 0 ]; then
   kill -TERM "$STACK" 2>/dev/null; wait "$STACK" 2>/dev/null || true
   if [ ! -f "$CDATA/.complete" ]; then
@@ -66,9 +68,13 @@ if [ "$CASES" -gt 0 ]; then
     echo "  generated in $(( $(date +%s) - START ))s"
     echo "bench-password-2026" | "$ROOT/bin/connectctl" --data "$CDATA" user add --org GEN001 --username gen001.bench \
       --name "Bench User" --role user --password-stdin >/dev/null
+    START=$(date +%s)
+    "$ROOT/bin/connectctl" --data "$CDATA" gen-register --count "$REGISTER" | tail -1
+    echo "  generated in $(( $(date +%s) - START ))s"
     touch "$CDATA/.complete"
   fi
-  PORT=$PORT DATA=$CDATA DEMO=0 LOGIN_RATE=100000r/s LOGIN_BURST=100000 bash "$ROOT/nginx/serve.sh" >"$OUT/serve2.log" 2>&1 &
+  PORT=$PORT DATA=$CDATA DEMO=0 LOGIN_RATE=100000r/s LOGIN_BURST=100000 CONNECT_LOOKUP_LIMIT=100000000 \
+    bash "$ROOT/nginx/serve.sh" >"$OUT/serve2.log" 2>&1 &
   STACK=$!
   for _ in $(seq 1 200); do curl -fsS "$BASE/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
   token_of() { curl -fsS -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' -d "{\"username\":\"$1\",\"password\":\"$2\"}" \
@@ -76,9 +82,9 @@ if [ "$CASES" -gt 0 ]; then
   HO_TOKEN=$(token_of ho.user demo-password-2026)
   GEN_TOKEN=$(token_of gen001.bench bench-password-2026)
   # Request scripts: each cycles through many different queries.
-  python3 - "$OUT" "$CASES" <<'PY'
-import random, sys
-out, n = sys.argv[1], int(sys.argv[2])
+  python3 - "$OUT" "$CASES" "$REGISTER" <<'PY'
+import datetime, json, random, sys
+out, n, reg = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rnd = random.Random(7)
 family = ["okafor", "mensah", "campbell", "khan", "rahman", "patel", "hoxha", "haile", "warsame", "moyo",
           "karimi", "hosseini", "hassan", "osman", "nguyen", "wang", "silva", "garcia", "santos", "kamara"]
@@ -92,6 +98,23 @@ script("name", ["/api/cases?q=%s%%20%s" % (rnd.choice(given), rnd.choice(family)
 script("dob", ["/api/cases?q=%04d-%02d-%02d" % (rnd.randint(1960, 2020), rnd.randint(1, 12), rnd.randint(1, 28)) for _ in range(500)])
 script("fetch", ["/api/cases/%d" % rnd.randint(1, n) for _ in range(2000)])
 script("list", ["/api/cases?status=%s" % rnd.choice(["open_referral", "open_supported", "closed"]) for _ in range(100)])
+# RTPF look-ups (store/register_gen.h): half match, a quarter have a wrong date of birth, a quarter
+# ask for a number that is not in the register.
+types = ["passport", "national_id", "brp", "ukvi_account", "share_code"]
+def dob(i): return (datetime.date(1940, 1, 1) + datetime.timedelta(days=(i * 7919) % 25000)).isoformat()
+bodies = []
+for k in range(2000):
+    i = rnd.randrange(max(reg, 1))
+    kind = k % 4
+    number = "GEN%09d" % (i if kind < 3 else reg + i)
+    d = dob(i) if kind != 2 else "1939-12-31"
+    bodies.append(json.dumps({"document_type": types[i % 5], "document_number": number, "date_of_birth": d}))
+with open(f"{out}/lookup.lua", "w") as f:
+    f.write("local bodies = {" + ",".join("[[%s]]" % b for b in bodies) + "}\n")
+    # Added at request time: wrk.headers (with the token given by -H) is set up after the script loads,
+    # and a header table of our own would replace it.
+    f.write("local i = 0\nrequest = function()\n  i = i + 1\n  wrk.headers['Content-Type'] = 'application/json'\n")
+    f.write("  return wrk.format('POST', '/api/rtpf/lookup', nil, bodies[(i % #bodies) + 1])\nend\n")
 PY
   # Steady state: the store's pages in memory first (a cold start after boot reads them from disk;
   # the first searches then take up to seconds).
@@ -114,6 +137,8 @@ PY
   run home_ho -c"$CONNS" -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/home"
   run ho_alerts -c"$CONNS" -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/alerts?type=new_case&limit=50"
   run ho_queries_overdue -c"$CONNS" -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/queries?overdue=1&limit=50"
+  run rtpf_lookup -c"$CONNS" -s "$OUT/lookup.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
+  run rtpf_lookup_c4 -c4 -s "$OUT/lookup.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
   OPEN_ALERTS=$(curl -fsS -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/alerts?limit=1" | python3 -c 'import sys,json;print(json.load(sys.stdin)["total"])')
   OPEN_QUERIES=$(curl -fsS -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/queries?limit=1" | python3 -c 'import sys,json;print(json.load(sys.stdin)["total"])')
   STORE_BYTES=$(stat -c %s "$CDATA/data.mdb")
@@ -140,10 +165,10 @@ awk -v static="$(awk '$1=="static" {print $2}' "$OUT/results")" '
   }' "$OUT/results"
 if [ "$CASES" -gt 0 ]; then
   echo
-  echo "Cases: $CASES generated cases over 100 councils, $OPEN_ALERTS open HO alerts and $OPEN_QUERIES open queries awaiting the HO; store $((STORE_BYTES / 1048576)) MiB file, $((USED_BYTES / 1048576)) MiB in use = $((USED_BYTES / CASES)) bytes per case"
+  echo "Cases: $CASES generated cases over 100 councils, $OPEN_ALERTS open HO alerts and $OPEN_QUERIES open queries awaiting the HO, $REGISTER status-register records; store $((STORE_BYTES / 1048576)) MiB file, $((USED_BYTES / 1048576)) MiB in use = $((USED_BYTES / CASES)) bytes per case"
   awk -v static="$(awk '$1=="static_cases" {print $2}' "$OUT/results")" '
     BEGIN { printf "%-44s %10s %9s %9s %10s %7s\n", "endpoint", "req/s", "p50", "p99", "vs static", "errors" }
-    $1 ~ /^(static_cases|ho_|council_|home_)/ && $1 !~ /_small$/ {
+    $1 ~ /^(static_cases|ho_|council_|home_|rtpf_)/ && $1 !~ /_small$/ {
       label = $1
       if ($1 == "static_cases") label = "GET /index.html (nginx static)"
       if ($1 == "ho_name") label = "HO: search by name (all councils)"
@@ -160,6 +185,8 @@ if [ "$CASES" -gt 0 ]; then
       if ($1 == "home_ho") label = "HO: GET /api/home (all councils)"
       if ($1 == "ho_alerts") label = "HO: new case alerts (page of 50)"
       if ($1 == "ho_queries_overdue") label = "HO: overdue queries (page of 50)"
+      if ($1 == "rtpf_lookup") label = "RTPF look-up (audited write)"
+      if ($1 == "rtpf_lookup_c4") label = "RTPF look-up, 4 clients"
       printf "%-44s %10.0f %9s %9s %9.1f%% %7s\n", label, $2, $3, $4, 100 * $2 / static, $5
     }' "$OUT/results"
 fi

@@ -92,6 +92,9 @@ export async function request(method, path, { body, query, handle401 = true, raw
     typeof err.field === 'string' ? err.field : null,
   );
   error.data = data; // the whole answer (a 409 possible_duplicate carries its matches)
+  // 429: how many seconds to wait (Retry-After), when the server says.
+  const retry = Number.parseInt(response.headers.get('retry-after') || '', 10);
+  error.retryAfter = Number.isInteger(retry) && retry >= 0 ? retry : null;
 
   if (response.status === 401 && handle401 && hooks.unauthenticated) {
     error.handled = true;
@@ -111,6 +114,8 @@ export const api = {
   del: (path, opts) => request('DELETE', path, opts),
   /** POST a file's raw bytes (a File or Blob) as the body. */
   upload: (path, file, query, opts) => request('POST', path, { ...opts, query, raw: file, contentType: file.type || 'application/octet-stream' }),
+  /** Send a file's bytes as the body with a given method and type (a CSV import: 'text/csv'). */
+  sendFile: (method, path, file, { query, contentType } = {}) => request(method, path, { query, raw: file, contentType }),
 
   /** Every item of a paged list (follows next_cursor). */
   async all(path, query = {}) {

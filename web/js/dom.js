@@ -39,6 +39,11 @@ function append(el, children) {
   }
 }
 
+/** Append children to el as h() does (strings as text; null, undefined and false skipped). */
+export function appendChildren(el, ...children) {
+  append(el, children);
+}
+
 /** Replace all children of el. */
 export function replaceChildren(el, ...children) {
   el.textContent = '';

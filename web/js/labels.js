@@ -323,3 +323,27 @@ export const HOME_COUNTERS = {
     ['closed', 'Closed cases'],
   ],
 };
+
+// ---- the RTPF checker and bulk imports (API.md "RTPF checker", "Bulk import of a council's caseload") ----
+
+export const DOCUMENT_TYPES = [
+  ['passport', 'Passport'],
+  ['national_id', 'National identity card'],
+  ['brp', 'Biometric residence permit'],
+  ['ukvi_account', 'UKVI account number'],
+  ['share_code', 'Share code'],
+];
+export const documentTypeLabel = (s) => label(DOCUMENT_TYPES, s);
+
+/** Council and Home Office users look people up; the Network does not. */
+export const canUseRtpf = (user) => canSeeCases(user);
+
+/** The look-up log: admins of a council or of the Home Office. */
+export const canSeeLookups = (user) => isAdmin(user) && canSeeCases(user);
+
+/** The status register's size: the Home Office; loading it: the Home Office's admins. */
+export const canSeeRegister = (user) => isHomeOffice(user);
+export const canLoadRegister = (user) => isHomeOffice(user) && isAdmin(user);
+
+/** A council's admin imports its caseload. */
+export const canImportCases = (user) => canEditCases(user) && isAdmin(user);

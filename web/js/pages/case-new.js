@@ -1,7 +1,7 @@
 // Create a case: the principal applicant, any dependants, the support details and the allocation.
 // A possible duplicate (409) shows the matching cases and asks "This is a different person".
 import { api } from '../api.js';
-import { h, replaceChildren } from '../dom.js';
+import { h, replaceChildren, appendChildren } from '../dom.js';
 import { field, checkbox, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
 import { formatDate } from '../format.js';
 import { personFields, readPerson } from '../person.js';
@@ -27,7 +27,9 @@ export async function renderCaseNew(section, ctx) {
     given_names: p.get('given') || '',
     family_name: p.get('family') || '',
     date_of_birth: p.get('dob') || '',
+    nationality: p.get('nationality') || '',
   };
+  const fromRtpf = p.get('from') === 'rtpf';
   const cwOptions = await caseworkerOptions(me, null);
 
   // ---- dependants ----
@@ -166,9 +168,10 @@ export async function renderCaseNew(section, ctx) {
     });
   });
 
-  section.append(
+  appendChildren(section,
     h('span', { class: 'caption' }, (me.org && me.org.name) || ''),
     h('h1', { class: 'heading-l' }, 'Create a case'),
     h('p', { class: 'body' }, 'The minimum is the principal applicant’s name, date of birth and nationality. You can add the rest later.'),
+    fromRtpf ? h('p', { class: 'notice', id: 'prefilled-from-rtpf' }, 'The principal applicant’s name, date of birth and nationality are filled in from the Home Office status register. Check them before you create the case.') : null,
     form);
 }

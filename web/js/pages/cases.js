@@ -4,7 +4,7 @@ import { h, replaceChildren } from '../dom.js';
 import { field, checkbox, valueOf } from '../forms.js';
 import { parseDate, formatDate } from '../format.js';
 import {
-  CASE_STATUSES, LEGISLATION, options, statusLabel, canEditCases, isHomeOffice,
+  CASE_STATUSES, LEGISLATION, options, statusLabel, canEditCases, isHomeOffice, canImportCases,
 } from '../labels.js';
 
 const PAGE_SIZE = 25;
@@ -123,6 +123,9 @@ async function renderSearch(section, ctx, { mine }) {
   replaceChildren(section,
     h('h1', { class: 'heading-l' }, mine ? 'My cases' : 'Cases'),
     council && !mine ? h('p', { class: 'body' }, 'Search before you create a case, so that nobody has two.') : null,
+    canImportCases(me) && !mine
+      ? h('p', { class: 'body' }, h('a', { href: '#/cases/import', class: 'link', id: 'import-link' }, 'Import a caseload (CSV)'))
+      : null,
     form,
     query.thousand_day ? thousandDayNote(route, query) : null,
     h('h2', { class: 'heading-m', id: 'results-heading' }, searched ? `Results for “${query.q}”`

@@ -1,7 +1,7 @@
 // Home: the counters of the user's work (./home-counters.js), who is signed in, and where to go next.
 import { h } from '../dom.js';
 import { accountRows } from '../account.js';
-import { isAdmin, isNetworkAdmin, canSeeCases, canEditCases } from '../labels.js';
+import { isAdmin, isNetworkAdmin, canSeeCases, canEditCases, canUseRtpf } from '../labels.js';
 import { homeCounters } from './home-counters.js';
 
 export async function renderHome(section, ctx) {
@@ -18,6 +18,11 @@ export async function renderHome(section, ctx) {
       h('li', { class: 'card' },
         h('h3', { class: 'card__title' }, h('a', { href: '#/my-cases', class: 'link card__link', id: 'home-my-cases' }, 'My cases')),
         h('p', { class: 'card__text' }, 'The cases allocated to you.')));
+  }
+  if (canUseRtpf(user)) {
+    cards.push(h('li', { class: 'card' },
+      h('h3', { class: 'card__title' }, h('a', { href: '#/rtpf', class: 'link card__link', id: 'home-rtpf' }, 'RTPF checker')),
+      h('p', { class: 'card__text' }, 'Check a person’s immigration status and recourse to public funds by a document and their date of birth.')));
   }
   cards.push(
     h('li', { class: 'card' },
