@@ -195,10 +195,11 @@ static int apply_immigration(case_update *u, json_t *rec)
     if (!json_equal(imm, old)) {
         json_object_set_new(imm, "updated_at", json_string(u->at));
         json_object_set_new(imm, "updated_by", json_integer((json_int_t)u->r->uid));
-        /* From now on council changes to the case are news for the HO (council update alerts). */
-        if (strcmp(u->r->org_kind, "home_office") == 0 && !json_object_get(rec, "ho_checked_at"))
-            json_object_set_new(rec, "ho_checked_at", json_string(u->at));
     }
+    /* The HO's save is its status check even when the page was right already; from now on council
+     * changes to the case are news for the HO (council update alerts). */
+    if (strcmp(u->r->org_kind, "home_office") == 0 && !json_object_get(rec, "ho_checked_at"))
+        json_object_set_new(rec, "ho_checked_at", json_string(u->at));
     return json_object_set_new(rec, "immigration", imm) ? STORE_NOMEM : 0;
 }
 

@@ -17,6 +17,7 @@
 #include "case_update.h"
 #include "case_view.h"
 #include "csv.h"
+#include "json_in.h"
 #include "store_audit.h"
 #include "store_case.h"
 #include "work.h"
@@ -72,9 +73,12 @@ static int read_header(json_t *header, int *map, json_t *errors)
             if (strcmp(json_string_value(h), columns[c].name) == 0)
                 map[i] = (int)c;
         if (map[i] < 0) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "Unknown column \"%.60s\".", json_string_value(h));
-            add_error(errors, 1, NULL, msg);
+            char name[64], msg[160];
+            snprintf(name, sizeof name, "%s", json_string_value(h));
+            in_utf8_cut(name); /* a long name cut on a character boundary */
+            snprintf(msg, sizeof msg, "Unknown column \"%s\".", name);
+            if (add_error(errors, 1, NULL, msg) || !json_array_size(errors))
+                return -1;
         } else if (seen[map[i]]++) {
             add_error(errors, 1, columns[map[i]].name, "This column appears twice.");
         }
@@ -110,12 +114,17 @@ static int import_write(store *s, MDB_txn *txn, void *arg)
     c->bulk = existing == 0 && json_array_size(c->recs) > BULK_ROWS;
     size_t i;
     json_t *rec;
-    if (!c->confirmed) {
-        json_array_foreach(c->recs, i, rec) {
+    work_ctx w;
+    work_ctx_init(&w, c->r, s, txn, c->at);
+    json_array_foreach(c->recs, i, rec) {
+        /* Checked just before each row is stored, so earlier rows of the file count too; any duplicate
+         * aborts the whole transaction at the end. */
+        if (!c->confirmed) {
             json_t *matches = json_array();
             if (!matches)
-                return STORE_NOMEM;
-            rc = case_add_matches(s, txn, json_object_get(rec, "principal"), council, matches);
+                rc = STORE_NOMEM;
+            else
+                rc = case_add_matches(s, txn, json_object_get(rec, "principal"), council, matches);
             if (!rc && json_array_size(matches)) {
                 json_t *d = json_pack("{s:O,s:O}", "line", json_array_get(c->lines, i), "matches", matches);
                 if (!d || json_array_append_new(c->duplicates, d))
@@ -123,14 +132,8 @@ static int import_write(store *s, MDB_txn *txn, void *arg)
             }
             json_decref(matches);
             if (rc)
-                return rc;
+                break;
         }
-        if (json_array_size(c->duplicates))
-            return CASE_REFUSED;
-    }
-    work_ctx w;
-    work_ctx_init(&w, c->r, s, txn, c->at);
-    json_array_foreach(c->recs, i, rec) {
         json_t *copy = json_deep_copy(rec);
         uint64_t id;
         if (!copy)
@@ -154,7 +157,7 @@ static int import_write(store *s, MDB_txn *txn, void *arg)
             break;
     }
     work_ctx_done(&w);
-    return rc;
+    return !rc && json_array_size(c->duplicates) ? CASE_REFUSED : rc;
 }
 
 void h_cases_import(http_req *r, const uint64_t *ids)

@@ -85,11 +85,11 @@ void work_list_run(http_req *r, char kind)
             q.state = WORK_STATE_ALL;
         else
             bad = "state";
-        /* A query's bucket says whom it awaits: only open queries have one. */
-        if (kind == WORK_QUERY && q.bucket != 'Q')
-            bad = "bucket";
-        if (kind == WORK_QUERY)
+        /* A query's bucket says whom it awaits: only open queries have one, so it does not apply. */
+        if (kind == WORK_QUERY) {
+            q.bucket = 'Q';
             q.side = 0;
+        }
     }
     int m = flag(mine), o = flag(overdue);
     if (m < 0)

@@ -197,9 +197,13 @@ static int raise_or_merge(work_ctx *w, const json_t *case_rec, const char *type,
     }
     json_t *a = json_deep_copy(old);
     json_t *have = json_object_get(a, "fields");
-    if (!json_is_array(have)) {
-        have = json_array();
-        json_object_set_new(a, "fields", have);
+    if (a && !json_is_array(have) && json_object_set_new(a, "fields", json_array()) == 0)
+        have = json_object_get(a, "fields");
+    if (!a || !json_is_array(have)) {
+        json_decref(old);
+        json_decref(a);
+        json_decref(fields);
+        return STORE_NOMEM;
     }
     size_t i, j;
     json_t *f, *h;
@@ -290,6 +294,10 @@ int work_case_changed(work_ctx *w, const char *action, const json_t *old, const 
         json_t *fields = immigration_diff(oi, ni);
         if (!fields)
             return STORE_NOMEM;
+        if (w->side == WORK_SIDE_HO && (rc = work_clear(w, rec, "new_case", "status_check"))) {
+            json_decref(fields);
+            return rc;
+        }
         if (json_array_size(fields) == 0) {
             json_decref(fields);
             return 0;
@@ -298,7 +306,6 @@ int work_case_changed(work_ctx *w, const char *action, const json_t *old, const 
             json_decref(fields);
             return checked ? raise_or_merge(w, rec, "council_update", json_pack("[s]", "immigration"), SLA_DAYS) : 0;
         }
-        rc = work_clear(w, rec, "new_case", "status_check");
         if (!rc)
             rc = raise_or_merge(w, rec, "immigration_update", fields, -1);
         else

@@ -33,7 +33,9 @@ static json_t *common(store *s, MDB_txn *txn, const json_t *item, const char *to
 json_t *work_alert_view(store *s, MDB_txn *txn, const json_t *alert, const char *today)
 {
     int is_open = json_is_true(json_object_get(alert, "open"));
-    json_t *v = common(s, txn, alert, today, is_open);
+    /* A final outcome's due date was the HO's deadline (see outcome.late): never overdue for the council. */
+    int owed = strcmp(str(alert, "type") ?: "", "final_outcome") != 0;
+    json_t *v = common(s, txn, alert, today, is_open && owed);
     if (!v)
         return NULL;
     json_t *fields = json_object_get(alert, "fields");

@@ -206,7 +206,7 @@ int register_import_parse(const char *csv, size_t len, const char *today, size_t
         if (json_array_size(f) != N_FIELDS) {
             message = "This row does not have the 10 fields of the header.";
         } else if ((rec = parse_row(f, today, &field, &message))) {
-            char key[8 + REGISTER_NUMBER_MAX];
+            char key[32 + REGISTER_NUMBER_MAX]; /* "ukvi_account:" + number, with room */
             snprintf(key, sizeof key, "%s:%s", json_string_value(json_object_get(rec, "document_type")),
                      json_string_value(json_object_get(rec, "document_number")));
             json_t *prev = json_object_get(seen, key);

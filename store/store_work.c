@@ -100,7 +100,8 @@ static int item_entries(item_ctx *c, char kind, const json_t *item, uint64_t wor
     if (!id || !council)
         return STORE_CORRUPT;
     const char *due = str(item, "due");
-    if (due && strlen(due) != 10)
+    /* A final outcome's due date is the HO's deadline for raising it, not something the council owes. */
+    if ((due && strlen(due) != 10) || (kind == WORK_ALERT && bucket == 'f'))
         due = NULL;
     unsigned char val[18];
     store_key_u64(val, worker);
@@ -158,7 +159,7 @@ static int all_entry(item_ctx *c, char kind, const json_t *item, uint64_t worker
     val[8] = (unsigned char)side;
     val[9] = (unsigned char)bucket;
     val[10] = store_work_bucket(kind, item, &side) != 0;
-    const char *due = str(item, "due");
+    const char *due = kind == WORK_ALERT && bucket == 'f' ? NULL : str(item, "due");
     size_t vlen = 11;
     if (due && strlen(due) == 10) {
         memcpy(val + 11, due, 10);
@@ -256,8 +257,11 @@ int store_work_of_case(store *s, MDB_txn *txn, uint64_t case_id, char kind, json
         if (k.mv_size != 17 || memcmp(k.mv_data, key, 9) != 0)
             break;
         json_t *item;
-        if ((rc = store_work_get(s, txn, kind, store_u64_from((const unsigned char *)k.mv_data + 9), &item)))
+        if ((rc = store_work_get(s, txn, kind, store_u64_from((const unsigned char *)k.mv_data + 9), &item))) {
+            if (rc == MDB_NOTFOUND)
+                rc = STORE_CORRUPT; /* an index row without its record: never a short list */
             break;
+        }
         if (json_array_insert_new(*items, 0, item)) { /* newest first */
             rc = STORE_NOMEM;
             break;

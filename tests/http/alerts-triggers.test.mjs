@@ -505,3 +505,32 @@ test('a new case alert cannot be accepted (422): only the status check or an HO 
   assert.match(r.json.error.message, /status check|query/);
   assert.equal((await openAlert(hoUser, c.id, 'new_case', 'after the refused accept')).id, a.id, 'still open');
 });
+
+test('the HO saving the immigration page unchanged is still its status check: the new case alert clears', async () => {
+  at('2026-12-02T10:00:00Z');
+  const c = await createCase(nfcUser);
+  const a = await openAlert(hoUser, c.id, 'new_case');
+  const page = (await hoUser.req('GET', `/api/cases/${c.id}`)).json.immigration;
+  const body = Object.fromEntries(Object.entries(page).filter(([k, v]) => v !== null && !['updated_at', 'updated_by'].includes(k)));
+  await putImmigration(hoUser, c.id, body, 'the same page again');
+  const [n] = await alertsOfType(hoUser, c.id, 'new_case');
+  assert.equal(n.id, a.id);
+  assert.equal(n.open, false);
+  assert.equal(n.cleared_how, 'status_check');
+  assert.deepEqual(await alertsOfType(nfcUser, c.id, 'immigration_update'), [], 'nothing changed: no immigration update');
+});
+
+test('a final outcome raised late is flagged on the alert but never counts as overdue for the council', async () => {
+  at('2026-12-02T10:00:00Z');
+  const c = await createCase(nfcUser);
+  const before_ = (await home(nfcUser)).counters;
+  const r = await hoUser.req('POST', `/api/cases/${c.id}/final-outcome`, { body: { outcome: 'leave_granted', decision_date: '2026-10-01' } });
+  assertStatus(r, 201, 'final outcome');
+  assert.equal(r.json.outcome.late, true);
+  assert.equal(r.json.overdue, false, 'the council owes nothing by that date');
+  const after_ = (await home(nfcUser)).counters;
+  assert.equal(after_.final_outcome, before_.final_outcome + 1);
+  assert.equal(after_.overdue, before_.overdue, 'council overdue unchanged');
+  assert.equal(after_.due_today, before_.due_today);
+  assert.ok(!ids(await alertList(nfcUser, 'overdue=1')).includes(r.json.id), 'not in the overdue list');
+});

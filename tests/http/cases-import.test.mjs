@@ -166,3 +166,19 @@ test('more than 2,000 cases in one file are refused', async () => {
   assert.equal(r.status, 422, r.text.slice(0, 200));
   assert.match(r.json.error.errors.at(-1).message, /2,000/);
 });
+
+test('the same person twice in one file is a duplicate too', async () => {
+  const before_ = await caseTotal(admin);
+  const twice = row();
+  const r = await upload(admin, csv([HEADER, row(), twice, twice]));
+  assert.equal(r.status, 409, r.text);
+  assert.deepEqual(r.json.error.duplicates.map((d) => d.line), [4]);
+  assert.equal(await caseTotal(admin), before_, 'nothing was imported');
+});
+
+test('an unknown column with a long non-ASCII name is refused, not dropped', async () => {
+  const name = `a${'é'.repeat(40)}`;
+  const r = await upload(admin, csv([`${HEADER},${name}`, `${row()},x`]));
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.json.error.errors[0].message, /Unknown column/);
+});

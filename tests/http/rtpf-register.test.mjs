@@ -226,3 +226,14 @@ test('a body over 64 MB is refused with 413', async () => {
   assertError(r, 413, 'payload_too_large', undefined, '65 MB');
   assert.equal(await registerCount(ho), before_);
 });
+
+test('two 64-character numbers that differ only at the end are two documents', async () => {
+  const a = `${'A'.repeat(63)}1`; const b = `${'A'.repeat(63)}2`;
+  const r = await uploadRegister(ho, regCsv([
+    regRow({ document_type: 'ukvi_account', document_number: a, date_of_birth: '1980-01-01' }),
+    regRow({ document_type: 'ukvi_account', document_number: b, date_of_birth: '1980-01-01' }),
+  ]));
+  assertStatus(r, 200, 'two long numbers');
+  assert.equal(r.json.records, 2);
+  assertMatch(await lookup(checker, 'ukvi_account', b, '1980-01-01'));
+});
