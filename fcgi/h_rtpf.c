@@ -177,7 +177,7 @@ void h_rtpf_lookups(http_req *r, const uint64_t *ids)
 /* ---- the register upload (HO admin) ---- */
 
 typedef struct {
-    const json_t *records;
+    const register_batch *records;
     size_t added, total;
     const char *at;
     uint64_t uid, org;
@@ -186,7 +186,7 @@ typedef struct {
 static int register_write(store *s, MDB_txn *txn, void *arg)
 {
     register_ctx *c = arg;
-    int rc = store_register_put_all(s, txn, c->records, &c->added);
+    int rc = store_register_put_batch(s, txn, c->records, &c->added);
     if (!rc)
         rc = store_register_count(s, txn, &c->total);
     return rc ? rc : store_audit_add(s, txn, c->at, c->uid, c->org, "register_imported", 0);
@@ -204,17 +204,18 @@ void h_rtpf_register_upload(http_req *r, const uint64_t *ids)
     char today[11], at[21];
     uk_date(r->now, today);
     http_iso_time(r->now, at);
-    json_t *records, *errors;
+    register_batch records;
+    json_t *errors;
     if (register_import_parse(r->body ? r->body : "", r->body_len, today, REGISTER_ERRORS_MAX, &records, &errors)) {
         json_t *e = json_pack("{s:{s:s,s:s,s:n,s:o}}", "error", "code", "validation_failed", "message",
                               "Some rows are not valid; nothing was loaded.", "field", "errors", errors);
         http_reply(r, 422, e);
         return;
     }
-    register_ctx c = {.records = records, .at = at, .uid = r->uid, .org = r->org_id};
+    register_ctx c = {.records = &records, .at = at, .uid = r->uid, .org = r->org_id};
     int rc = store_write(r->st, register_write, &c);
-    size_t n = json_array_size(records);
-    json_decref(records);
+    size_t n = records.n;
+    register_batch_free(&records);
     if (rc)
         http_store_error(r, rc);
     else

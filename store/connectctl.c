@@ -621,7 +621,7 @@ static char *slurp(const char *path, size_t max, size_t *len)
 }
 
 typedef struct {
-    const json_t *records;
+    const register_batch *records;
     size_t added, total;
     char at[21];
 } register_import_ctx;
@@ -629,7 +629,7 @@ typedef struct {
 static int register_import_write(store *s, MDB_txn *txn, void *arg)
 {
     register_import_ctx *c = arg;
-    int rc = store_register_put_all(s, txn, c->records, &c->added);
+    int rc = store_register_put_batch(s, txn, c->records, &c->added);
     if (!rc)
         rc = store_register_count(s, txn, &c->total);
     return rc ? rc : store_audit_add(s, txn, c->at, 0, 0, "register_imported", 0);
@@ -645,7 +645,8 @@ static int cmd_register_import(const char *data, const char *path)
     char today[11];
     time_t now = time(NULL);
     uk_date((int64_t)now, today);
-    json_t *records, *errors;
+    register_batch records;
+    json_t *errors;
     if (register_import_parse(csv, len, today, 1000, &records, &errors)) {
         free(csv);
         size_t i;
@@ -662,17 +663,17 @@ static int cmd_register_import(const char *data, const char *path)
     free(csv);
     store *s;
     if (open_store(data, &s)) {
-        json_decref(records);
+        register_batch_free(&records);
         return 1;
     }
-    register_import_ctx c = {.records = records};
+    register_import_ctx c = {.records = &records};
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(c.at, sizeof c.at, "%Y-%m-%dT%H:%M:%SZ", &tm);
     int rc = store_write(s, register_import_write, &c);
     store_close(s);
-    size_t n = json_array_size(records);
-    json_decref(records);
+    size_t n = records.n;
+    register_batch_free(&records);
     if (rc)
         return die("cannot store the register: %s", store_strerror(rc));
     printf("%zu records imported (%zu new, %zu replaced); the register holds %zu\n", n, c.added, n - c.added, c.total);

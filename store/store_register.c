@@ -1,7 +1,9 @@
 /* store_register.c - HO status register records and their CSV import (store_register.h). */
 #include "store_register.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "calendar.h"
@@ -171,18 +173,135 @@ static json_t *parse_row(json_t *f, const char *today, const char **field, const
     return rec;
 }
 
-int register_import_parse(const char *csv, size_t len, const char *today, size_t max_errors, json_t **records,
+void register_batch_free(register_batch *b)
+{
+    free(b->buf);
+    free(b->offs);
+    *b = (register_batch){0};
+}
+
+static int batch_add(register_batch *b, uint32_t line, const unsigned char *key, uint16_t klen, const char *val,
+                     uint32_t vlen)
+{
+    size_t need = 4 + 2 + klen + 4 + vlen;
+    if (b->len + need > b->cap) {
+        size_t cap = b->cap ? b->cap : 1 << 16;
+        while (cap < b->len + need)
+            cap *= 2;
+        char *bigger = realloc(b->buf, cap);
+        if (!bigger)
+            return -1;
+        b->buf = bigger;
+        b->cap = cap;
+    }
+    if (b->n == b->offs_cap) {
+        size_t cap = b->offs_cap ? b->offs_cap * 2 : 1024;
+        size_t *bigger = realloc(b->offs, cap * sizeof *bigger);
+        if (!bigger)
+            return -1;
+        b->offs = bigger;
+        b->offs_cap = cap;
+    }
+    b->offs[b->n++] = b->len;
+    char *p = b->buf + b->len;
+    memcpy(p, &line, 4);
+    memcpy(p + 4, &klen, 2);
+    memcpy(p + 6, key, klen);
+    memcpy(p + 6 + klen, &vlen, 4);
+    memcpy(p + 10 + klen, val, vlen);
+    b->len += need;
+    return 0;
+}
+
+/* An entry's parts. */
+static void entry(const register_batch *b, size_t i, uint32_t *line, const unsigned char **key, uint16_t *klen,
+                  const char **val, uint32_t *vlen)
+{
+    const char *p = b->buf + b->offs[i];
+    memcpy(line, p, 4);
+    memcpy(klen, p + 4, 2);
+    *key = (const unsigned char *)p + 6;
+    memcpy(vlen, p + 6 + *klen, 4);
+    *val = p + 10 + *klen;
+}
+
+static int by_key(const void *x, const void *y, void *arg)
+{
+    const register_batch *b = arg;
+    uint32_t lx, ly, vx, vy;
+    const unsigned char *kx, *ky;
+    uint16_t nx, ny;
+    const char *dx, *dy;
+    entry(b, *(const size_t *)x, &lx, &kx, &nx, &dx, &vx);
+    entry(b, *(const size_t *)y, &ly, &ky, &ny, &dy, &vy);
+    int c = memcmp(kx, ky, nx < ny ? nx : ny);
+    if (c || nx != ny)
+        return c ? c : (nx < ny ? -1 : 1);
+    return lx < ly ? -1 : lx > ly;
+}
+
+static int by_line(const void *x, const void *y)
+{
+    json_int_t a = json_integer_value(json_object_get(*(json_t *const *)x, "line"));
+    json_int_t b = json_integer_value(json_object_get(*(json_t *const *)y, "line"));
+    return a < b ? -1 : a > b;
+}
+
+/* A document listed twice: sorting the entries by key puts the copies side by side. */
+static int find_twice(const register_batch *b, json_t *errors, size_t max_errors)
+{
+    size_t *order = malloc((b->n ? b->n : 1) * sizeof *order);
+    if (!order)
+        return -1;
+    for (size_t i = 0; i < b->n; i++)
+        order[i] = i;
+    qsort_r(order, b->n, sizeof *order, by_key, (void *)b);
+    for (size_t i = 1; i < b->n; i++) {
+        uint32_t l0, l1, v0, v1;
+        const unsigned char *k0, *k1;
+        uint16_t n0, n1;
+        const char *d0, *d1;
+        entry(b, order[i - 1], &l0, &k0, &n0, &d0, &v0);
+        entry(b, order[i], &l1, &k1, &n1, &d1, &v1);
+        if (n0 == n1 && memcmp(k0, k1, n0) == 0) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "This document is also on line %u.", (unsigned)l0);
+            if (add_error(errors, (size_t)-1, l1, "document_number", msg)) {
+                free(order);
+                return -1;
+            }
+        }
+    }
+    free(order);
+    /* In line order, then at most max_errors of them. */
+    size_t n = json_array_size(errors);
+    json_t **v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_incref(json_array_get(errors, i));
+    qsort(v, n, sizeof *v, by_line);
+    json_array_clear(errors);
+    for (size_t i = 0; i < n; i++) {
+        if (i < max_errors)
+            json_array_append(errors, v[i]);
+        json_decref(v[i]);
+    }
+    free(v);
+    return 0;
+}
+
+int register_import_parse(const char *csv, size_t len, const char *today, size_t max_errors, register_batch *out,
                           json_t **errors)
 {
-    *records = json_array();
+    *out = (register_batch){0};
     *errors = json_array();
-    json_t *seen = json_object(); /* type:number -> line, to catch a document listed twice */
-    if (!*records || !*errors || !seen)
-        goto nomem;
+    if (!*errors)
+        return -1;
     csv_reader rd;
     csv_init(&rd, csv, len);
     json_t *f = NULL;
-    size_t line;
+    size_t line = 1;
     const char *err;
     int got = csv_next(&rd, &f, &line, &err);
     if (got <= 0) {
@@ -199,52 +318,71 @@ int register_import_parse(const char *csv, size_t len, const char *today, size_t
                   "nationality,status,leave_valid,leave_expiry,recourse_to_public_funds");
         goto fail;
     }
+    /* Every row is checked (bad rows are counted past max_errors so duplicates sort in order). */
+    size_t bad = 0;
     while ((got = csv_next(&rd, &f, &line, &err)) == 1) {
         const char *field = NULL, *message = NULL;
-        char twice[96];
         json_t *rec = NULL;
-        if (json_array_size(f) != N_FIELDS) {
+        if (json_array_size(f) != N_FIELDS)
             message = "This row does not have the 10 fields of the header.";
-        } else if ((rec = parse_row(f, today, &field, &message))) {
-            char key[32 + REGISTER_NUMBER_MAX]; /* "ukvi_account:" + number, with room */
-            snprintf(key, sizeof key, "%s:%s", json_string_value(json_object_get(rec, "document_type")),
-                     json_string_value(json_object_get(rec, "document_number")));
-            json_t *prev = json_object_get(seen, key);
-            if (prev) {
-                snprintf(twice, sizeof twice, "This document is also on line %lld.",
-                         (long long)json_integer_value(prev));
-                field = "document_number";
-                message = twice;
-                json_decref(rec);
-                rec = NULL;
-            } else if (json_object_set_new(seen, key, json_integer((json_int_t)line)) ||
-                       json_array_append_new(*records, rec)) {
-                json_decref(f);
-                goto nomem;
-            }
-        }
-        if (message && add_error(*errors, max_errors, line, field, message)) {
-            json_decref(f);
-            goto nomem;
-        }
+        else
+            rec = parse_row(f, today, &field, &message);
         json_decref(f);
+        if (rec) {
+            unsigned char key[1 + REGISTER_NUMBER_MAX];
+            const char *number = json_string_value(json_object_get(rec, "document_number"));
+            size_t klen = reg_key(key, register_doc_type_code(json_string_value(json_object_get(rec, "document_type"))),
+                                  number);
+            char *val = json_dumps(rec, JSON_COMPACT);
+            json_decref(rec);
+            int failed = !val || line > UINT32_MAX || strlen(val) > UINT32_MAX ||
+                         batch_add(out, (uint32_t)line, key, (uint16_t)klen, val, (uint32_t)strlen(val));
+            free(val);
+            if (failed)
+                goto nomem;
+        } else if (message) {
+            bad++;
+            if (add_error(*errors, max_errors, line, field, message))
+                goto nomem;
+        }
     }
-    if (got < 0)
+    if (got < 0) {
+        bad++;
         add_error(*errors, max_errors, line, NULL, err); /* the line where the bad record starts */
-    if (!json_array_size(*errors) && !json_array_size(*records))
+    }
+    if (find_twice(out, *errors, max_errors))
+        goto nomem;
+    if (!json_array_size(*errors) && !out->n)
         add_error(*errors, max_errors, 2, NULL, "The file has no records under its header.");
-    if (json_array_size(*errors))
+    if (json_array_size(*errors) || bad)
         goto fail;
-    json_decref(seen);
     json_decref(*errors);
     *errors = NULL;
     return 0;
 nomem:
-    if (*errors)
-        add_error(*errors, max_errors + 1, 0, NULL, "Out of memory.");
+    add_error(*errors, max_errors + 1, 0, NULL, "Out of memory.");
 fail:
-    json_decref(seen);
-    json_decref(*records);
-    *records = NULL;
+    register_batch_free(out);
     return -1;
+}
+
+int store_register_put_batch(store *s, MDB_txn *txn, const register_batch *b, size_t *added)
+{
+    *added = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        uint32_t line, vlen;
+        const unsigned char *key;
+        uint16_t klen;
+        const char *val;
+        entry(b, i, &line, &key, &klen, &val, &vlen);
+        MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val}, old;
+        int rc = mdb_get(txn, store_dbi(s, DB_REGISTER), &k, &old);
+        if (rc == MDB_NOTFOUND)
+            (*added)++;
+        else if (rc)
+            return rc;
+        if ((rc = mdb_put(txn, store_dbi(s, DB_REGISTER), &k, &v, 0)))
+            return rc;
+    }
+    return 0;
 }

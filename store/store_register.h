@@ -25,12 +25,24 @@ int register_doc_type_code(const char *type);
  * result is empty, longer than REGISTER_NUMBER_MAX or holds anything but A-Z and 0-9. */
 int register_number_norm(const char *in, char out[REGISTER_NUMBER_MAX + 1]);
 
-/* Parses and checks a whole register CSV. On success (0) *records is a new array of records;
- * otherwise (-1) *errors is a new array of {"line","field","message"} (at most max_errors, the
- * first problem of each bad row). today: YYYY-MM-DD (dates of birth may not be later). */
-int register_import_parse(const char *csv, size_t len, const char *today, size_t max_errors, json_t **records,
+/* The records of an import, compactly: each entry is its key and its stored JSON bytes, so a file of
+ * a million rows costs about what its records take on disk, not a million jansson objects. */
+typedef struct {
+    char *buf;     /* entries: u32 line | u16 key length | key | u32 value length | value */
+    size_t len, cap;
+    size_t *offs;  /* where each entry starts */
+    size_t n, offs_cap;
+} register_batch;
+void register_batch_free(register_batch *b);
+
+/* Parses and checks a whole register CSV. On success (0) *out holds the records; otherwise (-1)
+ * *errors is a new array of {"line","field","message"} in line order (at most max_errors, the first
+ * problem of each bad row). today: YYYY-MM-DD (dates of birth may not be later). */
+int register_import_parse(const char *csv, size_t len, const char *today, size_t max_errors, register_batch *out,
                           json_t **errors);
-/* Writes the records; *added counts the keys that were new. */
+/* Writes an import's records; *added counts the keys that were new. */
+int store_register_put_batch(store *s, MDB_txn *txn, const register_batch *b, size_t *added);
+/* Writes records given as JSON (generated data); *added as above. */
 int store_register_put_all(store *s, MDB_txn *txn, const json_t *records, size_t *added);
 /* The record for a document, or MDB_NOTFOUND. */
 int store_register_get(store *s, MDB_txn *txn, int type, const char *number, json_t **out);
