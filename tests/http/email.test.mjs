@@ -6,78 +6,16 @@
 // Every time is set on connectd's test clock relative to the real time, so the dates are fixed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startStack, Client } from '../lib/stack.mjs';
 import { assertError, assertStatus, assertUser, uname } from '../lib/http.mjs';
 import { createCase } from '../lib/cases.mjs';
+import { sleep, offsetFor, setClock, freePort, waitFor, startRelay, received } from '../lib/smtp.mjs';
 
 const BIN = process.env.CONNECT_BIN ?? join(ROOT, 'bin');
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'; // Debian's, with aiosmtpd
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Seconds from the real time to the instant `iso`: the test-clock offset that makes it "now" (rounded
- * up, as connectd's clock counts whole seconds: "now" is then `iso` or at most a second after it). */
-const offsetFor = (iso) => Math.ceil(Date.parse(iso) / 1000 - Date.now() / 1000);
-const setClock = (stack, iso) => stack.setClockOffset(offsetFor(iso));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-async function waitFor(check, what, ms = 15000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-/** The SMTP relay: a python process writing each message it accepts into `dir`. */
-async function startRelay(port, dir) {
-  const child = spawn(PYTHON, [join(ROOT, 'tests', 'lib', 'smtp_sink.py'), String(port), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  await waitFor(() => {
-    if (child.exitCode !== null) throw new Error(`the SMTP relay did not start:\n${out}`);
-    return out.includes('ready');
-  }, 'the SMTP relay');
-  return { async stop() { if (child.exitCode === null) child.kill('SIGTERM'); await exited; } };
-}
-
-/** Decodes RFC 2047 "B" words (UTF-8), dropping the folding between adjacent words. */
-function decodeWords(v) {
-  return v.replace(/(=\?UTF-8\?B\?[^?]*\?=)\s+(?==\?UTF-8\?B\?)/gi, '$1')
-    .replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_, b) => Buffer.from(b, 'base64').toString('utf8'));
-}
-
-/** Every message the relay accepted, oldest first: {mail_from, rcpt_tos, data, headers, body}. */
-function received(dir) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => {
-    const m = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-    const cut = m.data.indexOf('\r\n\r\n');
-    const head = m.data.slice(0, cut).replace(/\r\n[ \t]+/g, ' ');
-    const headers = {};
-    for (const line of head.split('\r\n')) {
-      const i = line.indexOf(':');
-      headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
-    }
-    headers.subject = decodeWords(headers.subject ?? '');
-    return { ...m, headers, body: m.data.slice(cut + 4) };
-  });
-}
 const withSubject = (dir, subject) => received(dir).filter((m) => m.headers.subject === subject);
 
 /** connectctl on the stack's data folder, on the stack's test clock. */
