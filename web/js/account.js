@@ -2,7 +2,7 @@
 import { summaryRow } from './dom.js';
 import { orgKindLabel, roleLabel } from './labels.js';
 
-/** Summary-list rows: name, user name, role, organisation and its kind, team. */
+/** Summary-list rows: name, user name, role, organisation and its kind, team, email address. */
 export function accountRows(user) {
   const org = user.org || {};
   return [
@@ -12,5 +12,6 @@ export function accountRows(user) {
     summaryRow('Organisation', org.name || ''),
     summaryRow('Organisation type', orgKindLabel(org.kind)),
     summaryRow('Team', user.team ? user.team : 'No team'),
+    summaryRow('Email address', user.email ? user.email : 'None (no email is sent to you)'),
   ];
 }

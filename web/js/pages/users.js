@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { h, replaceChildren, uid, visuallyHidden } from '../dom.js';
 import { field, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
 import { orgKindLabel, roleLabel, isNetworkAdmin } from '../labels.js';
+import { emailDialog } from './email-dialog.js';
 import { confirmDialog } from './dialog.js';
 
 const ROLE_OPTIONS = [
@@ -94,6 +95,7 @@ export async function renderUsers(section, ctx) {
         h('th', { scope: 'col' }, 'Name'),
         h('th', { scope: 'col' }, 'Role'),
         h('th', { scope: 'col' }, 'Team'),
+        h('th', { scope: 'col' }, 'Email'),
         h('th', { scope: 'col' }, 'Locked'),
         h('th', { scope: 'col' }, 'Must change password'),
         h('th', { scope: 'col' }, h('span', {}, 'Actions')))),
@@ -117,6 +119,10 @@ export async function renderUsers(section, ctx) {
         'aria-label': `Unlock ${who(u)}`, onclick: () => unlock(u),
       }, 'Unlock'));
     }
+    actions.push(h('button', {
+      type: 'button', class: 'button button--small button--secondary', dataset: { action: 'email' },
+      'aria-label': `Set the email address of ${who(u)}`, onclick: () => setEmail(u),
+    }, 'Email'));
     if (!self) {
       actions.push(h('button', {
         type: 'button', class: 'button button--small button--secondary', dataset: { action: 'reset' },
@@ -134,6 +140,7 @@ export async function renderUsers(section, ctx) {
       h('td', { class: 'table__name', dataset: { label: 'Name' } }, u.name || ''),
       h('td', { dataset: { label: 'Role' } }, roleLabel(u.role)),
       h('td', { dataset: { label: 'Team' } }, u.team ? u.team : h('span', { class: 'muted' }, 'None')),
+      h('td', { class: 'table__email', dataset: { label: 'Email' } }, u.email ? u.email : h('span', { class: 'muted' }, 'None')),
       h('td', { class: 'table__locked', dataset: { label: 'Locked' } }, u.locked ? h('span', { class: 'tag tag--red' }, 'Locked') : 'No'),
       h('td', { class: 'table__must-change', dataset: { label: 'Must change password' } }, u.must_change_password ? h('span', { class: 'tag tag--yellow' }, 'Yes') : 'No'),
       h('td', { class: 'table__actions' }, h('div', { class: 'actions' }, actions)));
@@ -150,6 +157,13 @@ export async function renderUsers(section, ctx) {
     } catch (error) { actionFailed(error); return; }
     ctx.setStatus(`The account of ${who(u)} has been unlocked.`, 'success');
     await loadUsers({ focusUserId: u.id, focusWhat: 'reset' }).catch(actionFailed);
+  }
+
+  async function setEmail(u) {
+    const updated = await emailDialog(u, who(u));
+    if (!updated) return;
+    await loadUsers().catch(actionFailed);
+    ctx.setStatus(updated.email ? `The email address of ${who(u)} is now ${updated.email}.` : `${who(u)} has no email address now.`);
   }
 
   async function resetPassword(u) {
@@ -194,6 +208,7 @@ export async function renderUsers(section, ctx) {
       field({ label: 'Full name', name: 'name', width: 'large', attrs: { autocomplete: 'off' } }),
       field({ label: 'Role', name: 'role', options: ROLE_OPTIONS, value: 'user', hint: 'Administrators can manage the user accounts of their organisation.' }),
       field({ label: 'Team (optional)', name: 'team', width: 'large', attrs: { autocomplete: 'off' } }),
+      field({ label: 'Email address (optional)', name: 'email', type: 'email', width: 'large', hint: 'Alerts and queries on their cases are emailed here.', attrs: { autocomplete: 'off', spellcheck: 'false' } }),
     ];
     if (network) {
       fields.push(field({
@@ -213,6 +228,7 @@ export async function renderUsers(section, ctx) {
         name: valueOf(form, 'name').trim(),
         role: valueOf(form, 'role'),
         team: valueOf(form, 'team').trim() || null,
+        email: valueOf(form, 'email').trim() || null,
       };
       if (network) body.org = Number.parseInt(valueOf(form, 'org'), 10);
       const errors = [];
