@@ -333,3 +333,51 @@ const char *store_strerror(int rc)
     default: return mdb_strerror(rc);
     }
 }
+
+int store_rows_newest(store *s, MDB_txn *txn, store_db db, uint64_t owner, uint64_t before, size_t limit,
+                      json_t **items, uint64_t *next, size_t *total)
+{
+    *items = json_array();
+    *next = 0;
+    *total = 0;
+    if (!*items)
+        return STORE_NOMEM;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, db), &cur);
+    if (rc)
+        goto fail;
+    /* Position after the owner's last row, then walk backwards. */
+    unsigned char key[16];
+    store_key_u64(key, owner + 1);
+    memset(key + 8, 0, 8);
+    MDB_val k = {16, key}, v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    rc = rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) : mdb_cursor_get(cur, &k, &v, MDB_LAST);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+        if (k.mv_size != 16 || store_u64_from(k.mv_data) != owner)
+            break;
+        uint64_t seq = store_u64_from((const unsigned char *)k.mv_data + 8);
+        (*total)++;
+        if (before && seq >= before)
+            continue;
+        if (json_array_size(*items) >= limit) {
+            if (!*next)
+                *next = (uint64_t)json_integer_value(json_object_get(json_array_get(*items, limit - 1), "seq"));
+            continue;
+        }
+        json_error_t err;
+        json_t *row = json_loadb(v.mv_data, v.mv_size, 0, &err);
+        if (!row || json_object_set_new(row, "seq", json_integer((json_int_t)seq)) ||
+            json_array_append_new(*items, row)) {
+            rc = row ? STORE_NOMEM : STORE_CORRUPT;
+            break;
+        }
+    }
+    mdb_cursor_close(cur);
+    if (rc == 0 || rc == MDB_NOTFOUND)
+        return 0;
+fail:
+    json_decref(*items);
+    *items = NULL;
+    return rc;
+}

@@ -106,6 +106,12 @@ int store_seq_next(store *s, MDB_txn *txn, const char *name, uint64_t *out);
 int store_json_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, json_t **out);
 int store_json_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const json_t *val);
 
+/* Rows stored under owner (u64) | sequence (u64) -> JSON (history, look-ups): newest first, only
+ * sequences < before (0: from the newest), at most limit; each row gets its "seq". *total counts all
+ * of the owner's rows, *next is the cursor of the next page (0: none). */
+int store_rows_newest(store *s, MDB_txn *txn, store_db db, uint64_t owner, uint64_t before, size_t limit,
+                      json_t **items, uint64_t *next, size_t *total);
+
 /* Plain key -> u64 values (indexes). */
 int store_u64_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, uint64_t *out);
 int store_u64_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, uint64_t val, unsigned flags);

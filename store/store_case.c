@@ -239,52 +239,7 @@ int store_case_history_diff(store *s, MDB_txn *txn, uint64_t case_id, const json
 int store_case_history_list(store *s, MDB_txn *txn, uint64_t case_id, uint64_t before, size_t limit, json_t **items,
                             uint64_t *next, size_t *total)
 {
-    *items = json_array();
-    *next = 0;
-    *total = 0;
-    if (!*items)
-        return STORE_NOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_HISTORY), &cur);
-    if (rc) {
-        json_decref(*items);
-        *items = NULL;
-        return rc;
-    }
-    /* Position after the case's last row, then walk backwards. */
-    unsigned char key[16];
-    store_key_u64(key, case_id + 1);
-    memset(key + 8, 0, 8);
-    MDB_val k = {16, key}, v;
-    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-    rc = rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) : mdb_cursor_get(cur, &k, &v, MDB_LAST);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
-        if (k.mv_size != 16 || store_u64_from(k.mv_data) != case_id)
-            break;
-        uint64_t seq = store_u64_from((const unsigned char *)k.mv_data + 8);
-        (*total)++;
-        if (before && seq >= before)
-            continue;
-        if (json_array_size(*items) >= limit) {
-            if (!*next)
-                *next = json_integer_value(json_object_get(json_array_get(*items, limit - 1), "seq"));
-            continue;
-        }
-        json_error_t err;
-        json_t *row = json_loadb(v.mv_data, v.mv_size, 0, &err);
-        if (!row) {
-            rc = STORE_CORRUPT;
-            break;
-        }
-        json_object_set_new(row, "seq", json_integer((json_int_t)seq));
-        json_array_append_new(*items, row);
-    }
-    mdb_cursor_close(cur);
-    if (rc == MDB_NOTFOUND || rc == 0)
-        return 0;
-    json_decref(*items);
-    *items = NULL;
-    return rc;
+    return store_rows_newest(s, txn, DB_CASE_HISTORY, case_id, before, limit, items, next, total);
 }
 
 /* ---- documents ---- */

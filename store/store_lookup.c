@@ -65,46 +65,5 @@ int store_lookup_add(store *s, MDB_txn *txn, int64_t now, const char *at, uint64
 int store_lookup_list(store *s, MDB_txn *txn, uint64_t org, uint64_t before, size_t limit, json_t **items,
                       uint64_t *next, size_t *total)
 {
-    *items = json_array();
-    *next = 0;
-    *total = 0;
-    if (!*items)
-        return STORE_NOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_LOOKUPS), &cur);
-    if (rc)
-        goto fail;
-    /* Walk backwards from the end of the organisation's rows (or of everything). */
-    unsigned char key[16];
-    store_key_u64(key, org + 1);
-    memset(key + 8, 0, 8);
-    MDB_val k = {16, key}, v;
-    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-    rc = rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) : mdb_cursor_get(cur, &k, &v, MDB_LAST);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
-        if (k.mv_size != 16 || store_u64_from(k.mv_data) != org)
-            break;
-        uint64_t seq = store_u64_from((const unsigned char *)k.mv_data + 8);
-        (*total)++;
-        if (before && seq >= before)
-            continue;
-        if (json_array_size(*items) >= limit) {
-            if (!*next)
-                *next = (uint64_t)json_integer_value(json_object_get(json_array_get(*items, limit - 1), "seq"));
-            continue;
-        }
-        json_error_t err;
-        json_t *row = json_loadb(v.mv_data, v.mv_size, 0, &err);
-        if (!row || json_array_append_new(*items, row)) {
-            rc = STORE_CORRUPT;
-            break;
-        }
-    }
-    mdb_cursor_close(cur);
-    if (rc == 0 || rc == MDB_NOTFOUND)
-        return 0;
-fail:
-    json_decref(*items);
-    *items = NULL;
-    return rc;
+    return store_rows_newest(s, txn, DB_LOOKUPS, org, before, limit, items, next, total);
 }
