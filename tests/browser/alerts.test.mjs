@@ -4,7 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
-import { launch, heading, status, waitForText, waitForHeading, screenshot } from './helpers.mjs';
+import {
+  launch, heading, status, waitForText, waitForHeading, screenshot, noLeaks, tab, panel, openTab,
+} from './helpers.mjs';
 import { apiUsers, pageFor, createCase, counterValue, goHome, waitForCounter, todayUk } from './work.mjs';
 
 let stack; let browser; let users;
@@ -15,19 +17,6 @@ before(async () => {
   users = await apiUsers(stack.base, ['nfc.user', 'ho.user']);
 });
 after(async () => { await browser?.close(); await stack?.stop(); });
-
-const tab = (page, name) => page.getByRole('tab', { name: new RegExp(`^${name}`) });
-const panel = (page, key) => page.locator(`#panel-${key}`);
-async function openTab(page, name, key) {
-  await tab(page, name).click();
-  await page.locator(`#panel-${key}:not([hidden])`).waitFor();
-}
-
-/** No "null"/"undefined"/"[object Object]" in the page. */
-async function noLeaks(page) {
-  const text = await page.locator('#page').innerText();
-  assert.doesNotMatch(text, /\bnull\b|\bundefined\b|\[object Object\]|\bNaN\b/, text);
-}
 
 test('the Home Office answers a new case; the council sees the changes marked and accepts them', async () => {
   const kase = await createCase(users);

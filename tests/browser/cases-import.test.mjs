@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, Client } from '../lib/stack.mjs';
 import {
-  launch, newPage, signIn, heading, waitForText, waitForHeading, screenshot,
+  launch, newPage, signIn, heading, waitForText, waitForHeading, screenshot, noLeaks,
 } from './helpers.mjs';
 
 let stack; let browser; let dir; let admin;
@@ -31,11 +31,6 @@ async function pageFor(username) {
   await signIn(p.page, stack.base, username);
   await waitForHeading(p.page, /^Welcome, /);
   return p;
-}
-
-async function noLeaks(page) {
-  const text = await page.locator('#page').innerText();
-  assert.doesNotMatch(text, /\bnull\b|\bundefined\b|\[object Object\]|\bNaN\b/, text);
 }
 
 async function caseTotal() {

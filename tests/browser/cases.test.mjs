@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { startStack, Client } from '../lib/stack.mjs';
 import {
-  launch, newPage, signIn, heading, status, waitForText, waitForHeading, screenshot,
+  launch, newPage, signIn, heading, status, waitForText, waitForHeading, screenshot, noLeaks, tab, panel, openTab,
 } from './helpers.mjs';
 
 let stack; let browser;
@@ -42,21 +42,7 @@ function daysAgo(n) {
   return { iso: d.toISOString().slice(0, 10), uk: `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}` };
 }
 
-/** No "null"/"undefined"/"[object Object]" leaks into the page's text. */
-async function noLeaks(page) {
-  const text = await page.locator('#page').innerText();
-  assert.doesNotMatch(text, /\bnull\b|\bundefined\b|\[object Object\]|\bNaN\b/, text);
-}
-
 const nav = (page) => page.getByRole('navigation', { name: 'Main' });
-const tab = (page, name) => page.getByRole('tab', { name: new RegExp(`^${name}`) });
-const panel = (page, key) => page.locator(`#panel-${key}`);
-
-async function openTab(page, name, key) {
-  await tab(page, name).click();
-  await page.locator(`#panel-${key}:not([hidden])`).waitFor();
-}
-
 async function fillPerson(scope, prefix, p) {
   await scope.locator(`[name="${prefix}given_names"]`).fill(p.given);
   await scope.locator(`[name="${prefix}family_name"]`).fill(p.family);

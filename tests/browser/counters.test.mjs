@@ -5,7 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
-import { launch, waitForText, waitForHeading, screenshot } from './helpers.mjs';
+import {
+  launch, waitForText, waitForHeading, screenshot, noLeaks,
+} from './helpers.mjs';
 import { apiUsers, pageFor, createCase, counterValue, goHome } from './work.mjs';
 
 let stack; let browser; let users;
@@ -17,11 +19,6 @@ before(async () => {
   users = await apiUsers(stack.base, ['nfc.user', 'ho.user']);
 });
 after(async () => { await browser?.close(); await stack?.stop(); });
-
-async function noLeaks(page) {
-  const text = await page.locator('#page').innerText();
-  assert.doesNotMatch(text, /\bnull\b|\bundefined\b|\[object Object\]|\bNaN\b/, text);
-}
 
 /** The total a list page says ("3 cases found", "2 alerts"), or 0 when it says there are none. */
 async function listedTotal(page, tableId, emptyId) {

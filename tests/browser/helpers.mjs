@@ -98,3 +98,17 @@ export async function waitForText(locator, text, timeout = 10000) {
 export async function waitForHeading(page, text) {
   return waitForText(heading(page), text instanceof RegExp ? text : new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
 }
+
+/** No "null"/"undefined"/"[object Object]"/NaN leaks into the page's text. */
+export async function noLeaks(page) {
+  const text = await page.locator('#page').innerText();
+  assert.doesNotMatch(text, /\bnull\b|\bundefined\b|\[object Object\]|\bNaN\b/, text);
+}
+
+/** The case page's tabs and their panels. */
+export const tab = (page, name) => page.getByRole('tab', { name: new RegExp(`^${name}`) });
+export const panel = (page, key) => page.locator(`#panel-${key}`);
+export async function openTab(page, name, key) {
+  await tab(page, name).click();
+  await page.locator(`#panel-${key}:not([hidden])`).waitFor();
+}

@@ -5,7 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
-import { launch, status, waitForText, waitForHeading, screenshot } from './helpers.mjs';
+import {
+  launch, status, waitForText, waitForHeading, screenshot, noLeaks, tab, panel, openTab,
+} from './helpers.mjs';
 import { apiUsers, pageFor, createCase, counterValue, goHome, waitForCounter } from './work.mjs';
 
 let stack; let browser; let users;
@@ -16,18 +18,6 @@ before(async () => {
   users = await apiUsers(stack.base, ['nfc.user', 'ho.user']);
 });
 after(async () => { await browser?.close(); await stack?.stop(); });
-
-const tab = (page, name) => page.getByRole('tab', { name: new RegExp(`^${name}`) });
-const panel = (page, key) => page.locator(`#panel-${key}`);
-async function openTab(page, name, key) {
-  await tab(page, name).click();
-  await page.locator(`#panel-${key}:not([hidden])`).waitFor();
-}
-
-async function noLeaks(page) {
-  const text = await page.locator('#page').innerText();
-  assert.doesNotMatch(text, /\bnull\b|\bundefined\b|\[object Object\]|\bNaN\b/, text);
-}
 
 /** Open the "New query" form on the case's Queries tab, fill it and send it. */
 async function sendQuery(page, { category, message, urgent = null }) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, Client } from '../lib/stack.mjs';
 import {
-  launch, newPage, signIn, heading, waitForText, waitForHeading, screenshot,
+  launch, newPage, signIn, heading, waitForText, waitForHeading, screenshot, noLeaks,
 } from './helpers.mjs';
 
 const LIMIT = 30; // look-ups per user per hour in this stack
@@ -44,12 +44,6 @@ async function pageFor(username) {
   await signIn(p.page, stack.base, username);
   await waitForHeading(p.page, /^Welcome, /);
   return p;
-}
-
-/** No "null"/"undefined"/"[object Object]" leaks into the page's text. */
-async function noLeaks(page) {
-  const text = await page.locator('#page').innerText();
-  assert.doesNotMatch(text, /\bnull\b|\bundefined\b|\[object Object\]|\bNaN\b/, text);
 }
 
 const nav = (page) => page.getByRole('navigation', { name: 'Main' });
