@@ -84,24 +84,30 @@ int work_set_due(store *s, MDB_txn *txn, json_t *item, const char *from, int day
 
 static uint64_t worker_of(const json_t *case_rec) { return u64(case_rec, "caseworker_id"); }
 
-/* The open alert of a type on the case (a new reference), or NULL. */
-static int open_alert(work_ctx *w, const json_t *case_rec, const char *type, json_t **out)
+/* The case's open alerts of a type (a new array; usually none or one). */
+static int open_alerts(work_ctx *w, const json_t *case_rec, const char *type, json_t **out)
 {
-    *out = NULL;
     json_t *items;
     int rc = store_work_of_case(w->s, w->txn, u64(case_rec, "id"), WORK_ALERT, &items);
     if (rc)
         return rc;
-    size_t i;
-    json_t *a;
-    json_array_foreach(items, i, a) {
-        if (json_is_true(json_object_get(a, "open")) && strcmp(str(a, "type") ?: "", type) == 0) {
-            *out = json_incref(a);
-            break;
-        }
+    for (size_t i = json_array_size(items); i-- > 0;) {
+        json_t *a = json_array_get(items, i);
+        if (!json_is_true(json_object_get(a, "open")) || strcmp(str(a, "type") ?: "", type) != 0)
+            json_array_remove(items, i);
     }
-    json_decref(items);
+    *out = items;
     return 0;
+}
+
+/* The open alert of a type on the case (a new reference), or NULL. */
+static int open_alert(work_ctx *w, const json_t *case_rec, const char *type, json_t **out)
+{
+    json_t *items;
+    int rc = open_alerts(w, case_rec, type, &items);
+    *out = rc ? NULL : json_incref(json_array_get(items, 0)); /* json_incref(NULL) is NULL */
+    json_decref(items);
+    return rc;
 }
 
 static const char *alert_words(const char *type)
@@ -155,14 +161,12 @@ int work_raise(work_ctx *w, const json_t *case_rec, const char *type, json_t *fi
 int work_clear(work_ctx *w, const json_t *case_rec, const char *type, const char *how)
 {
     json_t *items;
-    int rc = store_work_of_case(w->s, w->txn, u64(case_rec, "id"), WORK_ALERT, &items);
+    int rc = open_alerts(w, case_rec, type, &items);
     if (rc)
         return rc;
     size_t i;
     json_t *a;
     json_array_foreach(items, i, a) {
-        if (!json_is_true(json_object_get(a, "open")) || strcmp(str(a, "type") ?: "", type) != 0)
-            continue;
         json_t *c = json_deep_copy(a);
         if (!c || json_object_set_new(c, "open", json_false()) ||
             json_object_set_new(c, "cleared_at", json_string(w->at)) ||
