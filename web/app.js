@@ -18,8 +18,10 @@ import { renderRtpf } from './js/pages/rtpf.js';
 import { renderLookups } from './js/pages/rtpf-lookups.js';
 import { renderRegister } from './js/pages/rtpf-register.js';
 import { renderCasesImport } from './js/pages/cases-import.js';
+import { renderReports } from './js/pages/reports.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
+  canSeeReports,
 } from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
@@ -50,6 +52,7 @@ const PAGES = {
   rtpf: { title: 'RTPF checker', render: renderRtpf, need: 'rtpf' },
   'rtpf/lookups': { title: 'Look-up log', render: renderLookups, need: 'lookups' },
   'rtpf/register': { title: 'Status register', render: renderRegister, need: 'register' },
+  reports: { title: 'Reports', render: renderReports, need: 'reports' },
 };
 
 /** Who may open a page with `need`, and what the others are told: [may(user), title, text]. */
@@ -62,6 +65,8 @@ const NEEDS = {
     'Only the Home Office sees the status register. Use the RTPF checker to look a person up.'],
   import: [canImportCases, 'Importing a caseload is not available',
     'Only a council’s administrators import its caseload.'],
+  reports: [canSeeReports, 'Reports are not available',
+    'The report downloads are for the administrators of a council or of the Home Office, and the SLA report for the Home Office and the Network. Your performance figures are on the home page.'],
 };
 
 /** The page for a path, and the parts of the path it takes ('cases/12/finance' -> id 12, tab finance). */
@@ -217,6 +222,7 @@ function updateChrome() {
     if (li.hasAttribute('data-admin-only')) li.hidden = !isAdmin(user);
     else if (li.hasAttribute('data-cases-only')) li.hidden = !canSeeCases(user);
     else if (li.hasAttribute('data-rtpf-only')) li.hidden = !canUseRtpf(user);
+    else if (li.hasAttribute('data-reports-only')) li.hidden = !canSeeReports(user);
     else li.hidden = false;
   }
   const section = path.startsWith('cases/') ? 'cases' : path.startsWith('queries/') ? 'queries'

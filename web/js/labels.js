@@ -127,6 +127,18 @@ export const CLOSURE_REASONS = [
   ['other', 'Other'],
 ];
 
+export const REFERRAL_SOURCES = [
+  ['self_referral', 'Self-referral'],
+  ['voluntary_sector', 'Voluntary sector'],
+  ['legal_representative', 'Legal representative'],
+  ['health', 'Health service'],
+  ['police', 'Police'],
+  ['home_office', 'Home Office'],
+  ['another_council', 'Another council'],
+  ['council_service', 'Council service'],
+  ['other', 'Other'],
+];
+
 /** label(LIST, value): the words for a code; unknown codes are shown as they are. */
 export function label(list, value) {
   if (value === null || value === undefined || value === '') return '';
@@ -149,6 +161,7 @@ export const relationshipLabel = (s) => label(RELATIONSHIPS, s);
 export const immigrationStatusLabel = (s) => label(IMMIGRATION_STATUSES, s);
 export const accommodationLabel = (s) => label(ACCOMMODATION_TYPES, s);
 export const closureReasonLabel = (s) => label(CLOSURE_REASONS, s);
+export const referralSourceLabel = (s) => label(REFERRAL_SOURCES, s);
 
 // ---- history field paths ('principal.family_name', 'dependants.2.date_of_birth') in words ----
 const FIELD_WORDS = {
@@ -164,7 +177,8 @@ const FIELD_WORDS = {
   weekly_accommodation_pence: 'weekly accommodation cost', other_costs: 'other costs', support_end_date: 'support end date',
   closure_date: 'closure date', reason: 'reason', notes: 'notes', documents: 'documents', document: 'document',
   description: 'description', amount_pence: 'amount', date: 'date', previous_closures: 'previous closures',
-  case: 'case', closed_at: 'closed at', reopened_at: 'reopened at',
+  case: 'case', closed_at: 'closed at', reopened_at: 'reopened at', referral_source: 'referral source',
+  status_at_referral: 'status at referral',
 };
 const SECTION_WORDS = {
   principal: 'Principal applicant', dependants: 'Dependant', immigration: 'Immigration', finance: 'Finance',
@@ -347,3 +361,36 @@ export const canLoadRegister = (user) => isHomeOffice(user) && isAdmin(user);
 
 /** A council's admin imports its caseload. */
 export const canImportCases = (user) => canEditCases(user) && isAdmin(user);
+
+// ---- reports (API.md "Reports") ----
+
+/** Who opens #/reports: council admins (downloads), the Home Office (SLA; its admins also download), the Network (SLA). */
+export const canSeeReports = (user) => (canEditCases(user) && isAdmin(user)) || isHomeOffice(user) || isNetworkAdmin(user);
+
+/** The finance, referrals and resolution downloads: admins of a council or of the Home Office. */
+export const canDownloadReports = (user) => isAdmin(user) && canSeeCases(user);
+
+/** The SLA report: the Home Office and the Network. */
+export const canSeeSla = (user) => isHomeOffice(user) || isNetworkAdmin(user);
+
+/** The figures of the performance monitoring report (GET /api/reports/performance), in the order shown. */
+export const PERFORMANCE_FIGURES = [
+  ['open_referral', 'Open referrals'],
+  ['open_supported', 'Open supported cases'],
+  ['referrals', 'Referrals in the period'],
+  ['closures', 'Closures in the period'],
+  ['average_days_on_support', 'Average days on support'],
+  ['thousand_day', '1,000-day cases'],
+  ['spend_pence', 'Spend in the period'],
+];
+
+/** The SLA report's item types, in the API's order. */
+export const SLA_TYPES = [
+  ['new_case', 'New case alert'],
+  ['council_update', 'Council update alert'],
+  ['case_closed', 'Case closed alert'],
+  ['final_outcome', 'Final outcome'],
+  ['query', 'Query'],
+  ['urgent_query', 'Urgent query'],
+];
+export const slaTypeLabel = (s) => label(SLA_TYPES, s);

@@ -59,3 +59,18 @@ export function councilFilterNote(route, filters, items) {
   return h('p', { class: 'inset', id: 'council-filter' }, `Showing ${name} only. `,
     h('a', { href: `#/${routeWith(route, { ...filters, council: '', cursor: '' })}`, class: 'link' }, 'Show every council'));
 }
+
+/**
+ * The Home Office's choice of council: "Every council" and the councils it knows of — those of the
+ * home page's by-council table (GET /api/home; every council with something due) and the chosen one.
+ * (The API has no list of councils for the Home Office.)
+ */
+export function councilChoices(byCouncil, current, { every = 'Every council', known = [] } = {}) {
+  const seen = new Map();
+  for (const c of [...(Array.isArray(byCouncil) ? byCouncil.map((r) => r && r.council) : []), ...known]) {
+    if (c && c.id !== undefined && c.id !== null && !seen.has(String(c.id))) seen.set(String(c.id), c.name || `Council ${c.id}`);
+  }
+  if (current && !seen.has(String(current))) seen.set(String(current), `Council ${current}`);
+  const list = [...seen].sort((a, b) => a[1].localeCompare(b[1], 'en-GB'));
+  return [{ value: '', label: every }, ...list.map(([value, label]) => ({ value, label }))];
+}

@@ -174,7 +174,12 @@ export function drawImmigration(panel, cx) {
     h('dl', { class: 'summary-list summary-list--compact', id: 'immigration-summary' },
       row('status', 'Status', immigrationStatusLabel(im.status || 'unknown')),
       row('recourse_to_public_funds', 'Recourse to public funds', yesNoUnknown(im.recourse_to_public_funds)),
-      row('leave_expiry', 'Leave expiry', im.leave_expiry ? formatDate(im.leave_expiry) : notRecorded())),
+      row('leave_expiry', 'Leave expiry', im.leave_expiry ? formatDate(im.leave_expiry) : notRecorded()),
+      h('div', { class: 'summary-list__row', id: 'status-at-referral' },
+        h('dt', { class: 'summary-list__key' }, 'Status at referral'),
+        h('dd', { class: 'summary-list__value' }, kase.status_at_referral
+          ? immigrationStatusLabel(kase.status_at_referral)
+          : h('span', { class: 'muted' }, 'Not recorded yet (the first status other than “not known” saved on this page)')))),
     updated,
     form,
     cx.ho && kase.status !== 'closed' ? finalOutcomeForm(cx) : null);

@@ -5,7 +5,7 @@ import { h, replaceChildren, appendChildren } from '../dom.js';
 import { field, checkbox, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
 import { formatDate } from '../format.js';
 import { personFields, readPerson } from '../person.js';
-import { LEGISLATION, HOUSEHOLD_TYPES, options, isAdmin } from '../labels.js';
+import { LEGISLATION, HOUSEHOLD_TYPES, REFERRAL_SOURCES, options, isAdmin } from '../labels.js';
 
 /** The caseworker choices: an admin picks any user of the council; a user, themselves or nobody. */
 export async function caseworkerOptions(me, current) {
@@ -108,6 +108,7 @@ export async function renderCaseNew(section, ctx) {
       h('legend', { class: 'fieldset__legend fieldset__legend--m' }, 'Support'),
       field({ label: 'Legislation', name: 'legislation', options: options(LEGISLATION, 'Choose the legislation'), value: '' }),
       field({ label: 'Household type', name: 'household_type', options: options(HOUSEHOLD_TYPES, 'Choose the household type'), value: '' }),
+      field({ label: 'Referral source (optional)', name: 'referral_source', options: options(REFERRAL_SOURCES, 'Not recorded'), value: '', hint: 'Who referred the household to the council.' }),
       field({ label: 'Address (optional)', name: 'address', type: 'textarea', width: 'large', attrs: { rows: 3, autocomplete: 'off' } }),
       field({ label: 'The council’s involvement (optional)', name: 'la_involvement', type: 'textarea', width: 'large', hint: 'Why the council is supporting the household, and what it has done so far.', attrs: { rows: 5 } })),
     h('fieldset', { class: 'fieldset' },
@@ -135,6 +136,7 @@ export async function renderCaseNew(section, ctx) {
       dependants,
       legislation: valueOf(form, 'legislation'),
       household_type: valueOf(form, 'household_type'),
+      referral_source: valueOf(form, 'referral_source') || null,
       address: valueOf(form, 'address').trim() || null,
       la_involvement: valueOf(form, 'la_involvement').trim() || null,
       caseworker_id: valueOf(form, 'caseworker_id') ? Number(valueOf(form, 'caseworker_id')) : null,

@@ -10,8 +10,8 @@ import {
 } from '../format.js';
 import { personFields, readPerson, personName, personRows } from '../person.js';
 import {
-  LEGISLATION, HOUSEHOLD_TYPES, ACCOMMODATION_TYPES, CLOSURE_REASONS, options,
-  legislationLabel, householdLabel, immigrationStatusLabel, accommodationLabel, closureReasonLabel,
+  LEGISLATION, HOUSEHOLD_TYPES, ACCOMMODATION_TYPES, CLOSURE_REASONS, REFERRAL_SOURCES, options,
+  referralSourceLabel, legislationLabel, householdLabel, immigrationStatusLabel, accommodationLabel, closureReasonLabel,
   relationshipLabel, statusLabel, genderLabel, fieldPathLabel, fieldWord, canEditCases, isHomeOffice,
 } from '../labels.js';
 import { statusTag } from './cases.js';
@@ -210,6 +210,7 @@ export async function renderCase(section, ctx) {
       summaryRow('Team', orNot(kase.team)),
       summaryRow('Legislation', legislationLabel(kase.legislation)),
       summaryRow('Household type', householdLabel(kase.household_type)),
+      summaryRow('Referral source', kase.referral_source ? referralSourceLabel(kase.referral_source) : notRecorded()),
       summaryRow('Address', orNot(kase.address)),
       summaryRow('The council’s involvement', kase.la_involvement ? h('span', { class: 'pre-line' }, kase.la_involvement) : notRecorded()),
       summaryRow('Created', formatDateTime(kase.created_at)),
@@ -238,6 +239,7 @@ export async function renderCase(section, ctx) {
       h('h3', { class: 'heading-s' }, 'Edit the case details'),
       field({ label: 'Legislation', name: 'legislation', options: options(LEGISLATION), value: kase.legislation }),
       field({ label: 'Household type', name: 'household_type', options: options(HOUSEHOLD_TYPES), value: kase.household_type }),
+      field({ label: 'Referral source', name: 'referral_source', options: options(REFERRAL_SOURCES, 'Not recorded'), value: kase.referral_source || '' }),
       field({ label: 'Address', name: 'address', type: 'textarea', value: kase.address || '', width: 'large', attrs: { rows: 3 } }),
       field({ label: 'The council’s involvement', name: 'la_involvement', type: 'textarea', value: kase.la_involvement || '', width: 'large', attrs: { rows: 5 } }),
       h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button' }, 'Save details'), cancel));
@@ -246,6 +248,7 @@ export async function renderCase(section, ctx) {
       const body = {
         legislation: valueOf(form, 'legislation'),
         household_type: valueOf(form, 'household_type'),
+        referral_source: valueOf(form, 'referral_source') || null,
         address: valueOf(form, 'address').trim() || null,
         la_involvement: valueOf(form, 'la_involvement').trim() || null,
       };
@@ -830,6 +833,8 @@ function valueText(path, v) {
     case 'status': return String(path).startsWith('immigration') ? immigrationStatusLabel(s) : statusLabel(s);
     case 'legislation': return legislationLabel(s);
     case 'household_type': return householdLabel(s);
+    case 'referral_source': return referralSourceLabel(s);
+    case 'status_at_referral': return immigrationStatusLabel(s);
     case 'gender': return genderLabel(s);
     case 'relationship': return relationshipLabel(s);
     case 'accommodation_type': return accommodationLabel(s);

@@ -127,6 +127,7 @@ export async function homeCounters(ctx) {
       h('p', { class: 'body field-error', id: 'home-counters-error' }, `The counters could not be loaded. ${error.message}`));
     return area;
   }
+  area.homeData = data; // the performance panel takes the Home Office's councils from by_council
   const side = data && data.side;
   if (side === 'council') {
     const toggle = checkbox({ label: 'My cases only', name: 'mine', checked: mine, hint: 'Count only the cases allocated to you' });

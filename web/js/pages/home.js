@@ -1,8 +1,12 @@
-// Home: the counters of the user's work (./home-counters.js), who is signed in, and where to go next.
+// Home: the counters of the user's work (./home-counters.js), performance monitoring (./performance.js),
+// who is signed in, and where to go next.
 import { h } from '../dom.js';
 import { accountRows } from '../account.js';
-import { isAdmin, isNetworkAdmin, canSeeCases, canEditCases, canUseRtpf } from '../labels.js';
+import {
+  isAdmin, isNetworkAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeReports, canDownloadReports, canSeeSla,
+} from '../labels.js';
 import { homeCounters } from './home-counters.js';
+import { performancePanel } from './performance.js';
 
 export async function renderHome(section, ctx) {
   const user = ctx.user;
@@ -23,6 +27,14 @@ export async function renderHome(section, ctx) {
     cards.push(h('li', { class: 'card' },
       h('h3', { class: 'card__title' }, h('a', { href: '#/rtpf', class: 'link card__link', id: 'home-rtpf' }, 'RTPF checker')),
       h('p', { class: 'card__text' }, 'Check a person’s immigration status and recourse to public funds by a document and their date of birth.')));
+  }
+  if (canSeeReports(user)) {
+    cards.push(h('li', { class: 'card' },
+      h('h3', { class: 'card__title' }, h('a', { href: '#/reports', class: 'link card__link', id: 'home-reports' }, 'Reports')),
+      h('p', { class: 'card__text' }, [
+        canDownloadReports(user) ? 'Download the finance, referrals and resolution reports as Excel or CSV.' : '',
+        canSeeSla(user) ? 'See how many alerts and queries were answered within their service level, by quarter.' : '',
+      ].filter(Boolean).join(' '))));
   }
   cards.push(
     h('li', { class: 'card' },
@@ -47,11 +59,14 @@ export async function renderHome(section, ctx) {
   }
   const counters = await homeCounters(ctx);
   if (!ctx.isCurrent()) return;
+  const performance = await performancePanel(ctx, { homeData: counters.homeData });
+  if (!ctx.isCurrent()) return;
 
   section.append(
     h('span', { class: 'caption' }, org.name || ''),
     h('h1', { class: 'heading-l', id: 'home-heading' }, `Welcome, ${user.name || user.username}`),
     counters,
+    performance,
     h('div', { class: 'columns' },
       h('div', { class: 'columns__main' },
         h('h2', { class: 'heading-m' }, 'Your account'),
