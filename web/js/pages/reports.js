@@ -20,7 +20,7 @@ const DOWNLOADS = [
   { report: 'resolution', title: 'Immigration and case resolution', text: 'Cases open in the period: status at referral and now, closure reasons and the time to resolution.', xlsx: true },
 ];
 
-const QUARTER_MONTHS = { 1: 'January to March', 2: 'April to June', 3: 'July to September', 4: 'October to December' };
+const QUARTER_MONTHS = { 1: 'Jan–Mar', 2: 'Apr–Jun', 3: 'Jul–Sep', 4: 'Oct–Dec' };
 
 /** '2026-Q1' -> 'Q1 2026 (January to March)'. */
 function quarterText(q) {

@@ -1,0 +1,402 @@
+// Reports in the browser, against the real stack: performance monitoring on the home page (figures
+// and two SVG charts that match GET /api/reports/performance, redrawn when the period or a filter
+// changes), the #/reports page (a council admin's xlsx and CSV downloads, the Home Office's and the
+// Network's SLA table, nothing for a council user), and a case's referral source and status at
+// referral on the case page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startStack } from '../lib/stack.mjs';
+import {
+  launch, waitForText, waitForHeading, screenshot, noLeaks, openTab, status,
+} from './helpers.mjs';
+import { apiUsers, pageFor, createCase } from './work.mjs';
+
+let stack; let browser; let users;
+
+before(async () => {
+  stack = await startStack();
+  browser = await launch();
+  users = await apiUsers(stack.base, ['nfc.user', 'nfc.admin', 'ho.user', 'ho.admin', 'net.admin']);
+});
+after(async () => { await browser?.close(); await stack?.stop(); });
+
+const nav = (page) => page.getByRole('navigation', { name: 'Main' });
+
+/** A local date as [ISO, what a person types]. */
+function day(d) {
+  const y = d.getFullYear(); const m = d.getMonth() + 1; const dd = d.getDate();
+  return [`${y}-${String(m).padStart(2, '0')}-${String(dd).padStart(2, '0')}`, `${dd}/${m}/${y}`];
+}
+const TODAY = day(new Date());
+const YEAR_START = day(new Date(new Date().getFullYear(), 0, 1));
+const THREE_MONTHS_AGO = day(new Date(new Date().getFullYear(), new Date().getMonth() - 2, 1));
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const longDate = (iso) => { const [y, m, d] = iso.split('-').map(Number); return `${d} ${MONTHS[m - 1]} ${y}`; };
+
+/** What the page shows for a figure (as the app writes it). */
+function figureText(key, v) {
+  if (key === 'spend_pence') {
+    const p = String(v % 100).padStart(2, '0');
+    return `£${Math.floor(v / 100).toLocaleString('en-GB')}.${p}`;
+  }
+  if (key === 'average_days_on_support') {
+    return v === null ? 'None ended' : Number(v).toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  }
+  return Number(v).toLocaleString('en-GB');
+}
+
+async function apiGet(username, path) {
+  const r = await users[username].client.req('GET', path);
+  assert.equal(r.status, 200, `${path}: ${r.text}`);
+  return r.json;
+}
+
+/** The panel shows the figures and the charts of `data` (an API answer). */
+async function assertPanelShows(page, data) {
+  for (const [key, v] of Object.entries(data.figures)) {
+    assert.equal((await page.locator(`#figure-${key} .figure__value`).innerText()).trim(), figureText(key, v), key);
+  }
+  // (a) open supported per month: one bar per month, with its value.
+  const svg = page.locator('#chart-open-supported svg');
+  assert.equal(await svg.getAttribute('role'), 'img');
+  const labelled = (await svg.getAttribute('aria-labelledby')).split(' ');
+  assert.equal(await page.locator(`[id="${labelled[0]}"]`).evaluate((t) => t.tagName.toLowerCase()), 'title');
+  assert.equal((await page.locator(`[id="${labelled[0]}"]`).textContent()).trim(), 'Open supported cases per month');
+  const bars = await svg.locator('rect.chart__bar').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-value'))));
+  assert.deepEqual(bars, data.open_supported_by_month.map((m) => m.open_supported));
+  assert.ok(bars.length >= 1);
+  // Every bar is drawn to scale: a taller bar for a bigger number.
+  const heights = await svg.locator('rect.chart__bar').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('height'))));
+  const iMax = bars.indexOf(Math.max(...bars));
+  assert.equal(Math.max(...heights), heights[iMax]);
+  // The same numbers in the table behind "the numbers as a table".
+  const rows = await page.locator('#chart-open-supported-table tbody tr td').allInnerTexts();
+  assert.deepEqual(rows.map((t) => Number(t.replace(/,/g, ''))), bars);
+  // (b) closures by reason: every reason (the API's order), a bar each.
+  const closures = page.locator('#chart-closures svg');
+  assert.equal(await closures.getAttribute('role'), 'img');
+  assert.match(await closures.locator('title').first().textContent(), /Closures by reason/);
+  const cbars = await closures.locator('rect.chart__bar').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-value'))));
+  assert.deepEqual(cbars, data.closures_by_reason.map((r) => r.count));
+  assert.equal(cbars.length, 10);
+  assert.equal(cbars.reduce((a, b) => a + b, 0), data.figures.closures);
+  const crows = await page.locator('#chart-closures-table tbody tr td').allInnerTexts();
+  assert.deepEqual(crows.map((t) => Number(t.replace(/,/g, ''))), cbars);
+}
+
+test('council user: the performance panel shows the API\'s figures and charts, and follows the period and filters', async () => {
+  const { page, assertClean } = await pageFor(browser, stack.base, 'nfc.user');
+  await page.locator('#performance-figures').waitFor();
+  const all = await apiGet('nfc.user', '/api/reports/performance');
+  await assertPanelShows(page, all);
+  await waitForText(page.locator('#performance-period'), `${longDate(all.from)} to ${longDate(all.to)}`);
+  assert.equal(all.open_supported_by_month.length, 12, 'the default period is twelve months');
+  // The council's filters: team, caseworker (the user themself) and legislation; no council.
+  const form = page.locator('#performance-form');
+  assert.equal(await form.locator('[name="team"]').count(), 1);
+  assert.equal(await form.locator('select[name="caseworker"]').count(), 1);
+  assert.equal(await form.locator('select[name="legislation"]').count(), 1);
+  assert.equal(await form.locator('[name="council"]').count(), 0);
+  await noLeaks(page);
+  await page.locator('#chart-open-supported-data summary').click();
+  await screenshot(page, 'home-performance-council.png');
+
+  // A shorter period and one legislation: the panel is redrawn in place with the new answer.
+  await form.locator('[name="from"]').fill(THREE_MONTHS_AGO[1]);
+  await form.locator('[name="to"]').fill(TODAY[1]);
+  await form.locator('[name="legislation"]').selectOption('care_act_2014');
+  await form.locator('#performance-apply').click();
+  await waitForText(page.locator('#performance-period'), `${longDate(THREE_MONTHS_AGO[0])} to ${longDate(TODAY[0])}`);
+  await waitForText(page.locator('#performance-period'), 'Care Act 2014');
+  const narrowed = await apiGet('nfc.user', `/api/reports/performance?from=${THREE_MONTHS_AGO[0]}&to=${TODAY[0]}&legislation=care_act_2014`);
+  assert.equal(narrowed.open_supported_by_month.length, 3);
+  await assertPanelShows(page, narrowed);
+  assert.match(page.url(), /#\/home\?.*legislation=care_act_2014/);
+  assert.match(page.url(), new RegExp(`from=${THREE_MONTHS_AGO[0]}`));
+  await waitForText(page.locator('#performance-status'), 'Figures updated');
+
+  // The caseworker filter (a council user can choose themself).
+  await form.locator('[name="caseworker"]').selectOption(String(users['nfc.user'].user.id));
+  await form.locator('#performance-apply').click();
+  await waitForText(page.locator('#performance-period'), 'caseworker Tom Hughes');
+  const mine = await apiGet('nfc.user', `/api/reports/performance?from=${THREE_MONTHS_AGO[0]}&to=${TODAY[0]}&legislation=care_act_2014&caseworker=${users['nfc.user'].user.id}`);
+  await assertPanelShows(page, mine);
+
+  // A reload keeps the period and filters (they are in the address).
+  await page.reload();
+  await waitForHeading(page, /^Welcome, /);
+  await page.locator('#performance-figures').waitFor();
+  assert.equal(await form.locator('[name="legislation"]').inputValue(), 'care_act_2014');
+  assert.equal(await form.locator('[name="from"]').inputValue(), THREE_MONTHS_AGO[0].split('-').reverse().join('/'));
+  await assertPanelShows(page, mine);
+
+  // A date the browser takes but the server refuses (before 1900): the server's 422 lands on the field.
+  await form.locator('[name="from"]').fill('1/1/1850');
+  await form.locator('#performance-apply').click();
+  await form.locator('.error-summary').waitFor();
+  assert.equal(await form.locator('[name="from"]').getAttribute('aria-invalid'), 'true');
+  // Not a date at all: said before anything is sent.
+  await form.locator('[name="from"]').fill('31/02/2026');
+  await form.locator('#performance-apply').click();
+  await waitForText(form.locator('.error-summary'), 'The start of the period must be a real date');
+  // Back to the default period.
+  await form.locator('[name="from"]').fill('');
+  await form.locator('[name="to"]').fill('');
+  await form.locator('[name="legislation"]').selectOption('');
+  await form.locator('[name="caseworker"]').selectOption('');
+  await form.locator('#performance-apply').click();
+  await waitForText(page.locator('#performance-period'), `${longDate(all.from)} to ${longDate(all.to)}`);
+  assert.equal(await form.locator('.error-summary').count(), 0);
+  await assertPanelShows(page, await apiGet('nfc.user', '/api/reports/performance'));
+
+  // (e) A council user has no reports page and no downloads.
+  assert.equal(await nav(page).getByRole('link', { name: 'Reports' }).isVisible(), false);
+  assert.equal(await page.locator('#home-reports').count(), 0);
+  await page.goto(`${stack.base}/#/reports`);
+  await waitForHeading(page, 'Reports are not available');
+  assert.equal(await page.locator('#page a[download], #reports-form').count(), 0);
+  const r = await users['nfc.user'].client.req('GET', `/api/reports/finance?from=${YEAR_START[0]}&to=${TODAY[0]}`);
+  assert.equal(r.status, 403);
+  assertClean();
+  await page.context().close();
+});
+
+/** Click a download link; the file's bytes and its suggested name. */
+async function download(page, selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
+  const path = await dl.path();
+  assert.ok(path, `${selector} downloaded`);
+  return { bytes: readFileSync(path), name: dl.suggestedFilename() };
+}
+
+test('council admin: #/reports downloads the finance report as xlsx and CSV, and the others', async () => {
+  const { page, assertClean } = await pageFor(browser, stack.base, 'nfc.admin');
+  await page.locator('#performance-figures').waitFor();
+  await nav(page).getByRole('link', { name: 'Reports' }).click();
+  await waitForHeading(page, 'Reports');
+  const form = page.locator('#reports-form');
+  assert.equal(await form.locator('[name="council"]').count(), 0);
+  assert.equal(await page.locator('#report-sla').count(), 0);
+
+  // Both dates are required; the errors are linked to their fields.
+  await form.locator('#reports-submit').click();
+  await waitForText(form.locator('.error-summary'), 'Enter the start of the period');
+  assert.equal(await form.locator('[name="from"]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await form.locator('[name="to"]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('a[download]').count(), 0);
+  await form.locator('[name="from"]').fill(TODAY[1]);
+  await form.locator('[name="to"]').fill(YEAR_START[1]);
+  await form.locator('#reports-submit').click();
+  if (TODAY[0] !== YEAR_START[0]) await waitForText(form.locator('.error-summary'), 'The end of the period must be the same as or after its start');
+
+  await form.locator('[name="from"]').fill(YEAR_START[1]);
+  await form.locator('[name="to"]').fill(TODAY[1]);
+  await form.locator('#reports-submit').click();
+  await page.locator('#downloads-table').waitFor();
+  assert.equal(await form.locator('.error-summary').count(), 0);
+  await waitForText(page.locator('#downloads-period'), `${longDate(YEAR_START[0])} to ${longDate(TODAY[0])}`);
+  assert.match(page.url(), new RegExp(`#/reports\\?from=${YEAR_START[0]}&to=${TODAY[0]}$`));
+  assert.equal(await page.locator('#download-finance-xlsx').getAttribute('href'),
+    `/api/reports/finance?from=${YEAR_START[0]}&to=${TODAY[0]}&format=xlsx`);
+  await noLeaks(page);
+  await screenshot(page, 'reports-council-admin.png');
+
+  const xlsx = await download(page, '#download-finance-xlsx');
+  assert.ok(xlsx.bytes.length > 100, `xlsx of ${xlsx.bytes.length} bytes`);
+  assert.equal(xlsx.bytes.subarray(0, 2).toString('latin1'), 'PK', 'an xlsx file is a ZIP');
+  assert.equal(xlsx.name, `connect-finance-${YEAR_START[0]}-to-${TODAY[0]}.xlsx`);
+
+  const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+  const csv = await download(page, '#download-finance-csv');
+  assert.deepEqual(csv.bytes.subarray(0, 3), BOM, 'the CSV starts with the UTF-8 byte order mark');
+  assert.ok(csv.bytes.subarray(3).toString('utf8').startsWith('Connect ID,'), csv.bytes.subarray(0, 80).toString('utf8'));
+  assert.equal(csv.name, `connect-finance-${YEAR_START[0]}-to-${TODAY[0]}.csv`);
+  assert.match(csv.bytes.toString('utf8'), /\r\n/);
+
+  const summary = await download(page, '#download-finance-summary-csv');
+  assert.deepEqual(summary.bytes.subarray(0, 3), BOM);
+  assert.ok(summary.bytes.subarray(3).toString('utf8').startsWith('Council,Team,Legislation,'), summary.bytes.subarray(0, 80).toString('utf8'));
+  assert.match(summary.name, /^connect-finance-summary-/);
+
+  const referrals = await download(page, '#download-referrals-csv');
+  assert.ok(referrals.bytes.subarray(3).toString('utf8').startsWith('Connect ID,Council,Referral date,'));
+  const resolution = await download(page, '#download-resolution-xlsx');
+  assert.equal(resolution.bytes.subarray(0, 2).toString('latin1'), 'PK');
+
+  // A reload keeps the period.
+  await page.reload();
+  await waitForHeading(page, 'Reports');
+  await page.locator('#downloads-table').waitFor();
+  assert.equal(await form.locator('[name="from"]').inputValue(), YEAR_START[0].split('-').reverse().join('/'));
+  assertClean();
+  await page.context().close();
+});
+
+test('Home Office user: the SLA table matches the API, with a council filter and no downloads', async () => {
+  // Something answered this year: the HO checks the status of a new case (new case alert), and
+  // replies to a query awaiting it.
+  const kase = await createCase(users, 'nfc.user');
+  const im = await users['ho.user'].client.req('PUT', `/api/cases/${kase.id}/immigration`, {
+    body: { status: 'asylum_claim_recorded', recourse_to_public_funds: false, outstanding_application: false, appeal: false, judicial_review: false },
+  });
+  assert.equal(im.status, 200, im.text);
+  const waiting = await apiGet('ho.user', '/api/queries');
+  const items = waiting.items || waiting;
+  if (items.length) {
+    const r = await users['ho.user'].client.req('POST', `/api/queries/${items[0].id}/messages`, { body: { message: 'We are looking at it.' } });
+    assert.equal(r.status, 201, r.text);
+  }
+
+  const { page, assertClean } = await pageFor(browser, stack.base, 'ho.user');
+  await page.locator('#performance-figures').waitFor();
+  // The Home Office's panel: council, team and legislation; no caseworker.
+  const pform = page.locator('#performance-form');
+  assert.equal(await pform.locator('select[name="council"]').count(), 1);
+  assert.equal(await pform.locator('[name="caseworker"]').count(), 0);
+  await assertPanelShows(page, await apiGet('ho.user', '/api/reports/performance'));
+  const nfc = users['nfc.user'].user.org;
+  await pform.locator('[name="council"]').selectOption(String(nfc.id));
+  await pform.locator('#performance-apply').click();
+  await waitForText(page.locator('#performance-period'), nfc.name);
+  await assertPanelShows(page, await apiGet('ho.user', `/api/reports/performance?council=${nfc.id}`));
+
+  await nav(page).getByRole('link', { name: 'Reports' }).click();
+  await waitForHeading(page, 'Reports');
+  const form = page.locator('#reports-form');
+  await form.locator('[name="from"]').fill(YEAR_START[1]);
+  await form.locator('[name="to"]').fill(TODAY[1]);
+  await form.locator('#reports-submit').click();
+  await page.locator('#sla-table, #sla-none').first().waitFor();
+  assert.equal(await page.locator('#report-downloads, #download-finance-xlsx').count(), 0, 'an HO user has no finance downloads');
+  const sla = await apiGet('ho.user', `/api/reports/sla?from=${YEAR_START[0]}&to=${TODAY[0]}`);
+  assert.ok(sla.rows.length >= 1, JSON.stringify(sla));
+  const headers = await page.locator('#sla-table thead th').allInnerTexts();
+  assert.deepEqual(headers.map((t) => t.replace(/\s+/g, ' ').trim()), ['Quarter', 'Type', 'Answered by', 'Count', 'Within service level', '% within', 'Median working days', '90th percentile working days']);
+  const rows = page.locator('#sla-table tbody tr');
+  assert.equal(await rows.count(), sla.rows.length);
+  const TYPE_WORDS = { new_case: 'New case alert', council_update: 'Council update alert', case_closed: 'Case closed alert', final_outcome: 'Final outcome', query: 'Query', urgent_query: 'Urgent query' };
+  for (let i = 0; i < sla.rows.length; i += 1) {
+    const want = sla.rows[i];
+    const cells = (await rows.nth(i).locator('td').allInnerTexts()).map((t) => t.trim());
+    assert.match(cells[0], new RegExp(`^Q${want.quarter.slice(-1)} ${want.quarter.slice(0, 4)}`));
+    assert.equal(cells[1], TYPE_WORDS[want.type]);
+    assert.equal(cells[2], want.answered_by === 'ho' ? 'Home Office' : 'Council');
+    assert.deepEqual(cells.slice(3), [String(want.count), String(want.within), `${Number(want.percent_within).toFixed(1)}%`, String(want.median_days), String(want.p90_days)]);
+  }
+  assert.ok(sla.rows.some((r) => r.type === 'new_case' && r.answered_by === 'ho'), 'the status check is counted');
+  await noLeaks(page);
+  await screenshot(page, 'reports-sla-ho.png');
+  assert.equal(await page.locator('#download-sla-csv').getAttribute('href'), `/api/reports/sla?from=${YEAR_START[0]}&to=${TODAY[0]}&format=csv`);
+  const csv = await download(page, '#download-sla-csv');
+  assert.ok(csv.bytes.subarray(3).toString('utf8').startsWith('Quarter,Type,Answered by,Count,'), csv.bytes.subarray(0, 60).toString('utf8'));
+
+  // One council only.
+  await form.locator('[name="council"]').selectOption(String(nfc.id));
+  await form.locator('#reports-submit').click();
+  await waitForText(page.locator('#sla-table caption, #report-sla'), nfc.name);
+  const one = await apiGet('ho.user', `/api/reports/sla?from=${YEAR_START[0]}&to=${TODAY[0]}&council=${nfc.id}`);
+  await page.locator('#sla-table, #sla-none').first().waitFor();
+  assert.equal(await page.locator('#sla-table tbody tr').count(), one.rows.length);
+  assert.match(page.url(), new RegExp(`council=${nfc.id}`));
+  assertClean();
+  await page.context().close();
+
+  // A Home Office admin has the downloads too (every council, or the one chosen).
+  const admin = await pageFor(browser, stack.base, 'ho.admin');
+  await admin.page.goto(`${stack.base}/#/reports?from=${YEAR_START[0]}&to=${TODAY[0]}&council=${nfc.id}`);
+  await admin.page.locator('#downloads-table').waitFor();
+  await admin.page.locator('#sla-table, #sla-none').first().waitFor();
+  assert.equal(await admin.page.locator('#download-referrals-xlsx').getAttribute('href'),
+    `/api/reports/referrals?from=${YEAR_START[0]}&to=${TODAY[0]}&council=${nfc.id}&format=xlsx`);
+  const x = await download(admin.page, '#download-referrals-xlsx');
+  assert.equal(x.bytes.subarray(0, 2).toString('latin1'), 'PK');
+  admin.assertClean();
+  await admin.context.close();
+});
+
+test('Network admin: national performance figures with period and legislation only, and the SLA table', async () => {
+  const { page, assertClean } = await pageFor(browser, stack.base, 'net.admin');
+  await page.locator('#performance-figures').waitFor();
+  const form = page.locator('#performance-form');
+  assert.equal(await form.locator('[name="team"]').count(), 0);
+  assert.equal(await form.locator('[name="caseworker"]').count(), 0);
+  assert.equal(await form.locator('[name="council"]').count(), 0);
+  assert.equal(await form.locator('[name="from"]').count(), 1);
+  assert.equal(await form.locator('[name="legislation"]').count(), 1);
+  await waitForText(page.locator('#performance-heading'), 'every council');
+  await assertPanelShows(page, await apiGet('net.admin', '/api/reports/performance'));
+  await form.locator('[name="legislation"]').selectOption('children_act_s17');
+  await form.locator('#performance-apply').click();
+  await waitForText(page.locator('#performance-period'), 'Children Act 1989 s17');
+  await assertPanelShows(page, await apiGet('net.admin', '/api/reports/performance?legislation=children_act_s17'));
+  await noLeaks(page);
+  await screenshot(page, 'home-performance-network.png');
+  // The API refuses the Network a team filter.
+  const r = await users['net.admin'].client.req('GET', '/api/reports/performance?team=NRPF%20Team');
+  assert.equal(r.status, 403);
+
+  await nav(page).getByRole('link', { name: 'Reports' }).click();
+  await waitForHeading(page, 'Reports');
+  assert.equal(await page.locator('#reports-form [name="council"]').count(), 0);
+  await page.locator('#reports-form [name="from"]').fill(YEAR_START[1]);
+  await page.locator('#reports-form [name="to"]').fill(TODAY[1]);
+  await page.locator('#reports-submit').click();
+  await page.locator('#sla-table, #sla-none').first().waitFor();
+  const sla = await apiGet('net.admin', `/api/reports/sla?from=${YEAR_START[0]}&to=${TODAY[0]}`);
+  assert.equal(await page.locator('#sla-table tbody tr').count(), sla.rows.length);
+  assert.equal(await page.locator('#report-downloads').count(), 0);
+  assertClean();
+  await page.context().close();
+});
+
+test('a case created with a referral source shows it; the status at referral shows on the immigration tab', async () => {
+  const { page, assertClean } = await pageFor(browser, stack.base, 'nfc.user');
+  await page.goto(`${stack.base}/#/cases/new`);
+  await waitForHeading(page, 'Create a case');
+  const form = page.locator('#case-form');
+  const family = `Referral${process.pid % 10000}`;
+  await form.locator('[name="principal.given_names"]').fill('Amara');
+  await form.locator('[name="principal.family_name"]').fill(family);
+  await form.locator('[name="principal.date_of_birth"]').fill('03/05/1979');
+  await form.locator('[name="principal.nationality"]').fill('Nigerian');
+  await form.locator('[name="legislation"]').selectOption('care_act_2014');
+  await form.locator('[name="household_type"]').selectOption('single_adult');
+  assert.equal(await form.getByLabel('Referral source (optional)').inputValue(), '');
+  await form.getByLabel('Referral source (optional)').selectOption('health');
+  const created = page.waitForResponse((r) => r.url().endsWith('/api/cases') && r.request().method() === 'POST');
+  await form.locator('#create-submit').click();
+  const res = await created;
+  assert.equal(res.status(), 201, await res.text());
+  const kase = await res.json();
+  assert.equal(kase.referral_source, 'health');
+  assert.equal(kase.status_at_referral, null);
+  await waitForText(status(page), `Case ${kase.connect_id} has been created`);
+  await waitForText(page.locator('#case-summary'), 'Referral source');
+  await waitForText(page.locator('#case-summary'), 'Health service');
+
+  // Changed on the details form.
+  await page.locator('#edit-details').click();
+  const details = page.locator('#details-form');
+  assert.equal(await details.getByLabel('Referral source').inputValue(), 'health');
+  await details.getByLabel('Referral source').selectOption('another_council');
+  await details.getByRole('button', { name: 'Save details' }).click();
+  await waitForText(status(page), 'The case details have been saved');
+  await waitForText(page.locator('#case-summary'), 'Another council');
+
+  // Status at referral: not recorded until a status other than "not known" is saved; then fixed.
+  await openTab(page, 'Immigration', 'immigration');
+  await waitForText(page.locator('#status-at-referral'), 'Not recorded yet');
+  const im = page.locator('#immigration-form');
+  await im.locator('[name="status"]').selectOption('asylum_claim_recorded');
+  await im.locator('#save-immigration').click();
+  await waitForText(status(page), 'The immigration page has been saved');
+  await waitForText(page.locator('#status-at-referral'), 'Asylum claim recorded');
+  await page.locator('#immigration-form [name="status"]').selectOption('asylum_claim_refused');
+  await page.locator('#immigration-form #save-immigration').click();
+  await waitForText(page.locator('#immigration-summary'), 'Asylum claim refused');
+  await waitForText(page.locator('#status-at-referral'), 'Asylum claim recorded');
+  await noLeaks(page);
+  assertClean();
+  await page.context().close();
+});
