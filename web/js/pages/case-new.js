@@ -136,12 +136,13 @@ export async function renderCaseNew(section, ctx) {
       dependants,
       legislation: valueOf(form, 'legislation'),
       household_type: valueOf(form, 'household_type'),
-      referral_source: valueOf(form, 'referral_source') || null,
       address: valueOf(form, 'address').trim() || null,
       la_involvement: valueOf(form, 'la_involvement').trim() || null,
       caseworker_id: valueOf(form, 'caseworker_id') ? Number(valueOf(form, 'caseworker_id')) : null,
       team: valueOf(form, 'team').trim() || null,
     };
+    // Optional: sent only when chosen (the API stores null when it is not recorded).
+    if (valueOf(form, 'referral_source')) body.referral_source = valueOf(form, 'referral_source');
     if (!body.legislation) errors.push({ field: 'legislation', message: 'Choose the legislation the council supports the household under' });
     if (!body.household_type) errors.push({ field: 'household_type', message: 'Choose the household type' });
     const confirmBox = form.querySelector('input[name="confirm_not_duplicate"]');

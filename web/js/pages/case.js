@@ -248,10 +248,12 @@ export async function renderCase(section, ctx) {
       const body = {
         legislation: valueOf(form, 'legislation'),
         household_type: valueOf(form, 'household_type'),
-        referral_source: valueOf(form, 'referral_source') || null,
         address: valueOf(form, 'address').trim() || null,
         la_involvement: valueOf(form, 'la_involvement').trim() || null,
       };
+      // The referral source goes only when it changed (null clears it).
+      const source = valueOf(form, 'referral_source') || null;
+      if (source !== (kase.referral_source || null)) body.referral_source = source;
       await busy(form, async () => {
         try {
           refresh(await api.put(base, body), 'The case details have been saved.');
