@@ -71,7 +71,7 @@ async function assertPanelShows(page, data) {
   const iMax = bars.indexOf(Math.max(...bars));
   assert.equal(Math.max(...heights), heights[iMax]);
   // The same numbers in the table behind "the numbers as a table".
-  const rows = await page.locator('#chart-open-supported-table tbody tr td').allInnerTexts();
+  const rows = await page.locator('#chart-open-supported-table tbody tr td').allTextContents(); // inside a closed <details>
   assert.deepEqual(rows.map((t) => Number(t.replace(/,/g, ''))), bars);
   // (b) closures by reason: every reason (the API's order), a bar each.
   const closures = page.locator('#chart-closures svg');
@@ -81,7 +81,7 @@ async function assertPanelShows(page, data) {
   assert.deepEqual(cbars, data.closures_by_reason.map((r) => r.count));
   assert.equal(cbars.length, 10);
   assert.equal(cbars.reduce((a, b) => a + b, 0), data.figures.closures);
-  const crows = await page.locator('#chart-closures-table tbody tr td').allInnerTexts();
+  const crows = await page.locator('#chart-closures-table tbody tr td').allTextContents();
   assert.deepEqual(crows.map((t) => Number(t.replace(/,/g, ''))), cbars);
 }
 
