@@ -4,7 +4,7 @@
 import { h, replaceChildren } from '../dom.js';
 import { showErrors, showApiError, clearErrors, busy } from '../forms.js';
 import { formatDate } from '../format.js';
-import { HOUSEHOLD_TYPES, LEGISLATION, GENDERS } from '../labels.js';
+import { HOUSEHOLD_TYPES, LEGISLATION, GENDERS, REFERRAL_SOURCES } from '../labels.js';
 import { csvFileField, chosenFile, sendCsv, errorList, rowErrorsTable } from '../csv-upload.js';
 
 const codes = (list) => list.map(([v, words]) => `${v} (${words})`).join(', ');
@@ -22,6 +22,7 @@ const COLUMNS = [
   ['address', false, 'Up to 300 characters'],
   ['la_involvement', false, 'Notes on the council’s involvement, up to 2,000 characters'],
   ['team', false, 'Up to 100 characters'],
+  ['referral_source', false, `Who referred the household. One of: ${codes(REFERRAL_SOURCES)}`],
 ];
 
 function columnsTable() {
