@@ -131,11 +131,18 @@ test('council user: the performance panel shows the API\'s figures and charts, a
   assert.equal(await form.locator('[name="from"]').inputValue(), THREE_MONTHS_AGO[0].split('-').reverse().join('/'));
   await assertPanelShows(page, mine);
 
-  // A date the browser takes but the server refuses (before 1900): the server's 422 lands on the field.
+  // A period the browser takes but the server refuses (more than 20 years): the server's 422 lands on the field.
+  await form.locator('[name="from"]').fill('1/1/2000');
+  const refused = page.waitForResponse((r) => r.url().includes('/api/reports/performance?'));
+  await form.locator('#performance-apply').click();
+  assert.equal((await refused).status(), 422);
+  await waitForText(form.locator('.error-summary'), '20 years');
+  assert.equal(await form.locator('[name="from"]').getAttribute('aria-invalid'), 'true');
+  await waitForText(form.locator('[data-field="from"] .field-error'), '20 years');
+  // Before 1900: said in the browser, as the server would.
   await form.locator('[name="from"]').fill('1/1/1850');
   await form.locator('#performance-apply').click();
-  await form.locator('.error-summary').waitFor();
-  assert.equal(await form.locator('[name="from"]').getAttribute('aria-invalid'), 'true');
+  await waitForText(form.locator('.error-summary'), 'The start of the period must be between 1900 and 2100');
   // Not a date at all: said before anything is sent.
   await form.locator('[name="from"]').fill('31/02/2026');
   await form.locator('#performance-apply').click();

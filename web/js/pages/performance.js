@@ -206,6 +206,9 @@ export async function performancePanel(ctx, { homeData } = {}) {
     const to = parseDate(valueOf(form, 'to'));
     if (from === null) errors.push({ field: 'from', message: 'The start of the period must be a real date, for example 1/4/2026' });
     if (to === null) errors.push({ field: 'to', message: 'The end of the period must be a real date, for example 31/3/2027' });
+    const inRange = (d) => d >= '1900-01-01' && d <= '2100-12-31';
+    if (from && !inRange(from)) errors.push({ field: 'from', message: 'The start of the period must be between 1900 and 2100' });
+    if (to && !inRange(to)) errors.push({ field: 'to', message: 'The end of the period must be between 1900 and 2100' });
     if (from && to && to < from) errors.push({ field: 'to', message: 'The end of the period must be the same as or after its start' });
     if (errors.length) { showErrors(form, errors); return; }
     query.from = from || '';
