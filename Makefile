@@ -15,7 +15,7 @@ DEMO    ?= 1
 # Debian packages the build, the stack and the tests need.
 DEB_PKGS := build-essential clang pkg-config libfcgi-dev liblmdb-dev lmdb-utils libjansson-dev \
             libjwt-dev libargon2-dev libssl-dev libcmocka-dev nginx-light curl wrk python3 chromium \
-            libcurl4-openssl-dev python3-aiosmtpd
+            libcurl4-openssl-dev python3-aiosmtpd python3-openpyxl
 
 STORE_SRC := store/store.c store/store_org.c store/store_user.c store/store_session.c store/store_audit.c \
              store/store_case.c store/case_index.c store/store_case_search.c store/name_norm.c store/case_gen.c store/calendar.c store/data_path.c store/uk_time.c store/store_outbox.c store/store_work.c store/store_recount.c store/csv.c store/store_register.c store/register_gen.c store/store_lookup.c
