@@ -326,3 +326,42 @@ test('parameters: missing, malformed, unreal, out-of-range dates and to < from a
   const r = await getReport(ds.u.hoAdmin, `/api/reports/referrals?${R1}&colour=blue&format=csv`);
   assertCsvRows(parseCsv(r.bytes), REF_HEADER, pick(REF, ['C6', 'C7', 'C8', 'C9']), 'unknown parameter ignored');
 });
+
+// ---- the case fields the reports read (API.md "## Cases") -----------------------------------------------
+// Last in this file: it changes the dataset (and puts it back where the other tests would notice).
+
+test('CASE carries referral_source and status_at_referral (the first status other than unknown, never changed afterwards)', async () => {
+  reportNow(ds);
+  const get = async (id) => { const r = await ds.u.hoAdmin.req('GET', `/api/cases/${id}`); assert.equal(r.status, 200); return r.json; };
+  const c2 = await get(ds.cases.C2.id);
+  assert.equal(c2.referral_source, 'self_referral');
+  assert.equal(c2.immigration.status, 'ltr_nrpf');
+  assert.equal(c2.status_at_referral, 'asylum_claim_recorded', 'the first status stays after the HO changed it');
+  const c5 = await get(ds.cases.C5.id);
+  assert.equal(c5.referral_source, null, 'not recorded: null');
+  assert.equal(c5.status_at_referral, null, 'no status ever saved: null');
+  // An HO save of `unknown` does not set it; the next real status does, and a later one does not change it.
+  const c8 = ds.cases.C8.id;
+  const imm = async (status) => {
+    const r = await ds.u.hoUser.req('PUT', `/api/cases/${c8}/immigration`, { body: { status, recourse_to_public_funds: null } });
+    assert.equal(r.status, 200, `HO status ${status} -> ${r.status} ${r.text?.slice(0, 200)}`);
+    return r.json;
+  };
+  assert.equal((await imm('unknown')).status_at_referral, null, 'unknown is not a status at referral');
+  assert.equal((await imm('pending_euss')).status_at_referral, 'pending_euss');
+  assert.equal((await imm('settled_status')).status_at_referral, 'pending_euss', 'never changes afterwards');
+  const res = await csv(ds.u.hoAdmin, '/api/reports/resolution?from=2026-06-15&to=2026-06-15&format=csv', 'connect-resolution-2026-06-15-to-2026-06-15.csv', 'resolution after the status change');
+  const row8 = res.rows.find((r) => r[0] === 'C8');
+  assert.deepEqual([row8[6], row8[7], row8[8]], ['Pending EU Settlement Scheme application', 'Settled status', ''], 'C8: status at referral, now, recourse empty');
+  // The council edits referral_source; an unknown value is 422 naming it.
+  const c5id = ds.cases.C5.id;
+  let r = await ds.u.aAdmin.req('PUT', `/api/cases/${c5id}`, { body: { referral_source: 'police' } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.referral_source, 'police');
+  assertError(await ds.u.aAdmin.req('PUT', `/api/cases/${c5id}`, { body: { referral_source: 'carrier_pigeon' } }), 422, 'validation_failed', 'referral_source', 'unknown referral_source');
+  const ref = await csv(ds.u.aAdmin, '/api/reports/referrals?from=2026-03-20&to=2026-03-20&format=csv', 'connect-referrals-2026-03-20-to-2026-03-20.csv', 'referrals after the edit');
+  assert.equal(ref.rows[1][8], 'Police', 'the referral report follows the edit');
+  r = await ds.u.aAdmin.req('PUT', `/api/cases/${c5id}`, { body: { referral_source: null } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.referral_source, null, 'null clears it');
+});
