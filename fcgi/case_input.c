@@ -9,18 +9,6 @@
 #include "json_in.h"
 #include "store_case.h"
 
-const char *const case_household_types[] = {"single_adult", "couple", "family", "lone_parent_family",
-                                            "care_leaver", "looked_after_child", "other", NULL};
-const char *const case_genders[] = {"female", "male", "other", "unknown", NULL};
-const char *const case_relationships[] = {"spouse", "partner", "child", "stepchild", "other_relative", "other", NULL};
-const char *const case_immigration_statuses[] = {
-    "unknown", "no_current_permission", "asylum_claim_recorded", "asylum_claim_refused", "ltr_nrpf", "ltr_recourse",
-    "pending_euss", "pre_settled_status", "settled_status", "appeal_rights_exhausted", "british_citizen", "other", NULL};
-const char *const case_accommodation_types[] = {"none", "bed_and_breakfast", "hostel", "private_rented",
-                                                "temporary", "supported", "other", NULL};
-const char *const case_closure_reasons[] = {"leave_granted_recourse", "leave_granted_nrpf",
-                                            "transferred_to_asylum_support", "left_area", "voluntary_return",
-                                            "no_longer_eligible", "not_destitute", "died", "duplicate", "other", NULL};
 /* case_legislations (store) starts with "" for "none"; the API's list is the rest. */
 const char *const case_legislation_values[] = {"care_act_2014", "children_act_s17", "children_act_s20",
                                                "children_act_s23c", "children_act_s24a", "children_act_s24b", NULL};
@@ -111,9 +99,10 @@ json_t *case_person_in(http_req *r, json_t *in, const char *path, int dependant)
 
 int case_details_in(http_req *r, json_t *body, int create, json_t *out)
 {
-    const char *legislation, *household, *address, *involvement, *team;
+    const char *legislation, *household, *source, *address, *involvement, *team;
     if (in_enum_at(r, body, "legislation", "legislation", case_legislation_values, create, &legislation) ||
         in_enum_at(r, body, "household_type", "household_type", case_household_types, create, &household) ||
+        in_enum_at(r, body, "referral_source", "referral_source", case_referral_sources, 0, &source) ||
         in_text_at(r, body, "address", "address", 0, 300, &address) ||
         in_text_at(r, body, "la_involvement", "la_involvement", 0, 2000, &involvement) ||
         in_string_at(r, body, "team", "team", 0, 100, &team))
@@ -122,6 +111,8 @@ int case_details_in(http_req *r, json_t *body, int create, json_t *out)
         set_str(out, "legislation", legislation);
     if (household)
         set_str(out, "household_type", household);
+    if (create || json_object_get(body, "referral_source"))
+        set_str(out, "referral_source", source);
     if (create || json_object_get(body, "address"))
         set_str(out, "address", address);
     if (create || json_object_get(body, "la_involvement"))

@@ -8,15 +8,10 @@
 #ifndef CONNECT_CASE_INPUT_H
 #define CONNECT_CASE_INPUT_H
 
+#include "case_enums.h"
 #include "http.h"
 
-extern const char *const case_household_types[];
-extern const char *const case_genders[];
-extern const char *const case_relationships[];
-extern const char *const case_immigration_statuses[];
-extern const char *const case_accommodation_types[];
-extern const char *const case_closure_reasons[];
-extern const char *const case_legislation_values[];
+extern const char *const case_legislation_values[]; /* case_enums.h has the others */
 
 #define CASE_MAX_DEPENDANTS 30
 #define CASE_MAX_PERSON_ID 255 /* person ids are one byte in the index keys */

@@ -31,7 +31,8 @@ void h_case_put(http_req *r, const uint64_t *ids)
     json_t *body = in_body_object(r);
     if (!body)
         return;
-    static const char *const allowed[] = {"legislation", "household_type", "address", "la_involvement", NULL};
+    static const char *const allowed[] = {"legislation", "household_type", "referral_source", "address",
+                                          "la_involvement", NULL};
     json_t *fields = json_object();
     if (!in_only(r, body, allowed) && !case_details_in(r, body, 0, fields)) {
         case_update u = {.r = r, .id = ids[0], .apply = apply_merge, .arg = fields, .action = "case_updated"};
@@ -200,6 +201,10 @@ static int apply_immigration(case_update *u, json_t *rec)
      * changes to the case are news for the HO (council update alerts). */
     if (strcmp(u->r->org_kind, "home_office") == 0 && !json_object_get(rec, "ho_checked_at"))
         json_object_set_new(rec, "ho_checked_at", json_string(u->at));
+    /* The first known status is kept for the resolution report ("status at referral"). */
+    const char *status = str(imm, "status");
+    if (!json_object_get(rec, "status_at_referral") && status && strcmp(status, "unknown") != 0)
+        json_object_set_new(rec, "status_at_referral", json_string(status));
     return json_object_set_new(rec, "immigration", imm) ? STORE_NOMEM : 0;
 }
 

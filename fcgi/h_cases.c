@@ -90,7 +90,7 @@ void h_cases_create(http_req *r, const uint64_t *ids)
     json_t *body = in_body_object(r);
     if (!body)
         return;
-    static const char *const allowed[] = {"principal", "dependants", "legislation", "household_type", "address",
+    static const char *const allowed[] = {"principal", "dependants", "legislation", "household_type", "referral_source", "address",
                                           "la_involvement", "caseworker_id", "team", "confirm_not_duplicate", NULL};
     create_ctx c = {.r = r};
     int confirmed;

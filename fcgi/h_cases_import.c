@@ -38,6 +38,7 @@ static const struct {
     {"given_names", 1, 1},   {"family_name", 1, 1},  {"date_of_birth", 1, 1}, {"nationality", 1, 1},
     {"gender", 1, 0},        {"other_names", 1, 0},  {"ho_reference", 1, 0},  {"legislation", 0, 1},
     {"household_type", 0, 1}, {"address", 0, 0},     {"la_involvement", 0, 0}, {"team", 0, 0},
+    {"referral_source", 0, 0},
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 

@@ -57,6 +57,11 @@ void h_rtpf_lookup(http_req *r, const uint64_t *ids);
 void h_rtpf_lookups(http_req *r, const uint64_t *ids);
 void h_rtpf_register_upload(http_req *r, const uint64_t *ids);
 void h_rtpf_register_get(http_req *r, const uint64_t *ids);
+void h_report_performance(http_req *r, const uint64_t *ids);
+void h_report_sla(http_req *r, const uint64_t *ids);
+void h_report_finance(http_req *r, const uint64_t *ids);
+void h_report_referrals(http_req *r, const uint64_t *ids);
+void h_report_resolution(http_req *r, const uint64_t *ids);
 
 /* Shared by the list handlers: ?limit= (default 50, 1..500); -1 when it answered 400. */
 int h_limit(http_req *r, size_t *limit);

@@ -160,20 +160,33 @@ static void write_head(http_req *r, int status, int has_body)
     write_head_as(r, status, has_body ? "application/json; charset=utf-8" : NULL);
 }
 
-void http_reply_bytes(http_req *r, int status, const char *content_type, const void *data, size_t len)
+void http_stream_begin(http_req *r, int status, const char *content_type)
 {
     if (r->answered)
         return;
     r->answered = 1;
     write_head_as(r, status, content_type);
+}
+
+int http_stream_write(http_req *r, const void *data, size_t len)
+{
     const char *p = data;
     while (len > 0) {
         int chunk = len > (1 << 20) ? (1 << 20) : (int)len;
         if (FCGX_PutStr(p, chunk, r->fx->out) != chunk)
-            break;
+            return -1;
         p += chunk;
         len -= (size_t)chunk;
     }
+    return 0;
+}
+
+void http_reply_bytes(http_req *r, int status, const char *content_type, const void *data, size_t len)
+{
+    if (r->answered)
+        return;
+    http_stream_begin(r, status, content_type);
+    http_stream_write(r, data, len);
 }
 
 void http_reply(http_req *r, int status, json_t *body)

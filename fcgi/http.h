@@ -69,6 +69,10 @@ void http_reply(http_req *r, int status, json_t *body);
 void http_reply_empty(http_req *r, int status);
 /* Answers with raw bytes of the given content type (downloads); extra headers via http_header_add. */
 void http_reply_bytes(http_req *r, int status, const char *content_type, const void *data, size_t len);
+/* Streams a response: the head now, then the body in pieces (large downloads). The request counts as
+ * answered from http_stream_begin on; http_stream_write returns -1 when the client has gone. */
+void http_stream_begin(http_req *r, int status, const char *content_type);
+int http_stream_write(http_req *r, const void *data, size_t len);
 /* Answers {"error":{...}}; field may be NULL. */
 void http_error(http_req *r, int status, const char *code, const char *message, const char *field);
 /* Answers the error that a store return code means. */

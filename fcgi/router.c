@@ -68,6 +68,11 @@ static const route routes[] = {
     {"GET", "/api/rtpf/lookups", h_rtpf_lookups, 0},
     {"GET", "/api/rtpf/register", h_rtpf_register_get, 0},
     {"PUT", "/api/rtpf/register", h_rtpf_register_upload, 0},
+    {"GET", "/api/reports/performance", h_report_performance, 0},
+    {"GET", "/api/reports/sla", h_report_sla, 0},
+    {"GET", "/api/reports/finance", h_report_finance, 0},
+    {"GET", "/api/reports/referrals", h_report_referrals, 0},
+    {"GET", "/api/reports/resolution", h_report_resolution, 0},
 };
 
 /* Matches path against pattern segment by segment, collecting {id} values. */

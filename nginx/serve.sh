@@ -79,7 +79,11 @@ stop() {
 trap stop INT TERM
 
 # Own sessions (setsid): Ctrl-C reaches only this script, which then stops nginx and connectd in order.
-setsid "$BIN/connectd" --data "$DATA" --socket "$SOCKET" --workers "$WORKERS" --threads "$THREADS" \
+# Report workbooks are written to temporary files before they are sent: keep them inside the 0700
+# data folder (a worker killed mid-report leaves one behind; a restart clears them).
+mkdir -p "$DATA/tmp"
+rm -f "$DATA/tmp"/connect-report-* "$DATA/tmp"/tmp* 2>/dev/null || true
+TMPDIR="$DATA/tmp" setsid "$BIN/connectd" --data "$DATA" --socket "$SOCKET" --workers "$WORKERS" --threads "$THREADS" \
   --access-log "$LOG/access.log" 2>>"$LOG/connectd.log" &
 CONNECTD_PID=$!
 for _ in $(seq 1 100); do [ -S "$SOCKET" ] && break; sleep 0.05; done

@@ -1,5 +1,6 @@
 /* store.c - the LMDB environment, transactions, map growth, sequences and JSON records. */
 #include "store.h"
+#include "store_facts.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -41,6 +42,8 @@ static const char *const db_names[DB_COUNT] = {
     [DB_REGISTER] = "register",
     [DB_LOOKUPS] = "lookups",
     [DB_USER_LOOKUPS] = "user_lookups",
+    [DB_CASE_FACTS] = "case_facts",
+    [DB_SLA] = "sla",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)
@@ -153,6 +156,8 @@ int store_open(store **out, const char *dir, const store_options *opts)
             rc = mdb_dbi_open(txn, db_names[i], MDB_CREATE, &s->dbi[i]);
         if (!rc)
             rc = schema_check(s, txn);
+        if (!rc)
+            rc = store_facts_migrate(s, txn); /* a store written before the facts existed */
         if (!rc) {
             rc = mdb_txn_commit(txn);
             txn = NULL;

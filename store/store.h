@@ -63,6 +63,8 @@ typedef enum {
     DB_REGISTER,      /* document type code | normalised number -> register record (store_register.h) */
     DB_LOOKUPS,       /* org id | u64 sequence -> look-up audit row (store_lookup.h) */
     DB_USER_LOOKUPS,  /* user id | u64 time | u64 sequence -> empty (the per-user hourly limit) */
+    DB_CASE_FACTS,    /* council id | case id -> a case's facts for reports (store_facts.h) */
+    DB_SLA,           /* answered day | kind | item id | n -> an answered alert or query (store_facts.h) */
     DB_COUNT
 } store_db;
 

@@ -1,5 +1,6 @@
 /* store_work.c - alert and query records, their open-item lists and their counters (store_work.h). */
 #include "store_work.h"
+#include "store_facts.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -214,7 +215,7 @@ int store_work_create(store *s, MDB_txn *txn, char kind, json_t *rec, uint64_t w
         return rc;
     if (json_object_set_new(rec, "id", json_integer((json_int_t)*id)))
         return STORE_NOMEM;
-    if ((rc = put_record(s, txn, kind, rec)))
+    if ((rc = put_record(s, txn, kind, rec)) || (rc = store_sla_put(s, txn, kind, NULL, rec)))
         return rc;
     unsigned char key[17];
     store_key_u64(key, u64(rec, "case_id"));
@@ -235,6 +236,8 @@ int store_work_put(store *s, MDB_txn *txn, char kind, const json_t *old, const j
     int rc = entries(&c, kind, old, worker);
     if (!rc)
         rc = put_record(s, txn, kind, rec);
+    if (!rc)
+        rc = store_sla_put(s, txn, kind, old, rec);
     c.add = 1;
     return rc ? rc : entries(&c, kind, rec, worker);
 }

@@ -467,3 +467,41 @@ test('lifecycle loop: close → reopen → close again → reopen; each step in 
     ['closed>open_supported', 'open_supported>closed', 'closed>open_supported', 'open_supported>closed', 'open_referral>open_supported'],
     'status rows newest first');
 });
+
+// ---- referral source and status at referral (the reports' columns) ---------------------------------
+
+test('referral_source: set on create, changed and cleared by PUT, unknown value 422 naming it; in the history', async () => {
+  const c = await createCase(nfcUser, caseBody({ referral_source: 'legal_representative' }));
+  assert.equal(c.referral_source, 'legal_representative');
+  const bad = await nfcUser.req('POST', '/api/cases', { body: caseBody({ referral_source: 'friend' }) });
+  assertError(bad, 422, 'validation_failed', 'referral_source');
+  const badPut = await nfcUser.req('PUT', `/api/cases/${c.id}`, { body: { referral_source: 'friend' } });
+  assertError(badPut, 422, 'validation_failed', 'referral_source');
+  assert.equal((await getCase(nfcUser, c.id)).referral_source, 'legal_representative', 'a refused PUT changes nothing');
+  const put = await nfcUser.req('PUT', `/api/cases/${c.id}`, { body: { referral_source: 'police' } });
+  assertStatus(put, 200, 'change');
+  assert.equal(put.json.referral_source, 'police');
+  const other = await nfcUser.req('PUT', `/api/cases/${c.id}`, { body: { address: '1 High Street' } });
+  assert.equal(other.json.referral_source, 'police', 'fields not sent stay');
+  const clear = await nfcUser.req('PUT', `/api/cases/${c.id}`, { body: { referral_source: null } });
+  assert.equal(clear.json.referral_source, null);
+  const rows = await history(nfcUser, c.id);
+  findRow(rows, 'referral_source', { old: 'legal_representative', new: 'police' }, 'referral_source change');
+  const plain = await createCase(nfcUser, caseBody());
+  assert.equal(plain.referral_source, null, 'not recorded: null');
+});
+
+test('status_at_referral: null until a status other than unknown is saved, then the first one for good', async () => {
+  const c = await createCase(nfcUser, caseBody());
+  assert.equal(c.status_at_referral, null);
+  let r = await hoUser.req('PUT', `/api/cases/${c.id}/immigration`, { body: { status: 'unknown' } });
+  assertStatus(r, 200, 'unknown saved');
+  assert.equal(r.json.status_at_referral, null, 'unknown is not a status at referral');
+  r = await hoUser.req('PUT', `/api/cases/${c.id}/immigration`, { body: { status: 'no_current_permission' } });
+  assert.equal(r.json.status_at_referral, 'no_current_permission');
+  r = await hoUser.req('PUT', `/api/cases/${c.id}/immigration`, { body: { status: 'ltr_nrpf', recourse_to_public_funds: false } });
+  assert.equal(r.json.immigration.status, 'ltr_nrpf');
+  assert.equal(r.json.status_at_referral, 'no_current_permission', 'never changes afterwards');
+  const put = await nfcUser.req('PUT', `/api/cases/${c.id}`, { body: { status_at_referral: 'other' } });
+  assertError(put, 400, 'invalid_field', 'status_at_referral');
+});

@@ -1,0 +1,241 @@
+/* h_reports.c - GET /api/reports/… (fcgi/API.md "Reports"): the checks, then one read transaction
+ * over the facts. Downloads check everything before the first byte goes out. */
+#include "handlers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "report_cases.h"
+#include "report_perf.h"
+#include "report_sla.h"
+#include "store_case.h"
+#include "store_org.h"
+#include "store_user.h"
+
+/* format=xlsx (default) or csv: 1 for xlsx, 0 for csv, -1 after answering 422. */
+static int format_param(http_req *r)
+{
+    char *f = http_query_get(r, "format");
+    int xlsx = !f || strcmp(f, "xlsx") == 0 ? 1 : strcmp(f, "csv") == 0 ? 0 : -1;
+    free(f);
+    if (xlsx < 0)
+        http_error(r, 422, "validation_failed", "The format is xlsx or csv.", "format");
+    return xlsx;
+}
+
+static void log_failure(http_req *r, const char *what, int rc)
+{
+    fprintf(stderr, "report %s for user %llu failed: %s\n", what, (unsigned long long)r->uid, store_strerror(rc));
+}
+
+typedef enum { DL_FINANCE, DL_REFERRALS, DL_RESOLUTION, DL_SLA } download;
+
+static void run_download(http_req *r, download which)
+{
+    report_range g;
+    if (report_params(r, which == DL_SLA ? REPORT_SLA : REPORT_DOWNLOAD, 0, &g))
+        return;
+    int xlsx = format_param(r);
+    if (xlsx < 0)
+        return;
+    char *part = http_query_get(r, "part");
+    int summary = part && strcmp(part, "summary") == 0;
+    if (part && !summary && *part) {
+        free(part);
+        http_error(r, 422, "validation_failed", "The only part is summary.", "part");
+        return;
+    }
+    free(part);
+    if (summary && which != DL_FINANCE) {
+        http_error(r, 422, "validation_failed", "Only the finance report has a summary.", "part");
+        return;
+    }
+    static const char *const titles[] = {"finance", "referrals", "resolution", "sla"};
+    char filename[96];
+    snprintf(filename, sizeof filename, "connect-%s%s-%s-to-%s", titles[which], summary ? "-summary" : "", g.from_s,
+             g.to_s);
+    MDB_txn *txn;
+    int rc = store_read_begin(r->st, &txn);
+    if (rc) {
+        http_store_error(r, rc);
+        return;
+    }
+    report_out *out = report_out_open(r, xlsx, filename);
+    if (!out) {
+        store_read_end(r->st, txn);
+        return;
+    }
+    report_names names;
+    report_names_init(&names, r->st, txn);
+    switch (which) {
+    case DL_FINANCE: rc = report_finance(&g, out, &names, summary); break;
+    case DL_REFERRALS: rc = report_referrals(&g, out, &names); break;
+    case DL_RESOLUTION: rc = report_resolution(&g, out, &names); break;
+    case DL_SLA: rc = report_sla(&g, txn, NULL, out); break;
+    }
+    report_names_free(&names);
+    store_read_end(r->st, txn); /* an xlsx is complete on disk now; sending it needs no transaction */
+    int err = report_out_finish(out);
+    if (rc || err)
+        log_failure(r, titles[which], rc ? rc : STORE_NOMEM);
+}
+
+void h_report_finance(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    run_download(r, DL_FINANCE);
+}
+
+void h_report_referrals(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    run_download(r, DL_REFERRALS);
+}
+
+void h_report_resolution(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    run_download(r, DL_RESOLUTION);
+}
+
+static json_t *council_ref(store *s, MDB_txn *txn, uint64_t id)
+{
+    json_t *org = NULL;
+    if (!id || store_org_get(s, txn, id, &org))
+        return json_null();
+    json_t *ref = json_pack("{s:I,s:O}", "id", (json_int_t)id, "name", json_object_get(org, "name"));
+    json_decref(org);
+    return ref ? ref : json_null();
+}
+
+void h_report_sla(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    char *format = http_query_get(r, "format");
+    free(format);
+    if (format) {
+        run_download(r, DL_SLA);
+        return;
+    }
+    report_range g;
+    if (report_params(r, REPORT_SLA, 0, &g))
+        return;
+    MDB_txn *txn;
+    int rc = store_read_begin(r->st, &txn);
+    if (rc) {
+        http_store_error(r, rc);
+        return;
+    }
+    json_t *rows = NULL;
+    rc = report_sla(&g, txn, &rows, NULL);
+    json_t *body = rc ? NULL
+                      : json_pack("{s:s,s:s,s:o,s:o}", "from", g.from_s, "to", g.to_s, "council",
+                                  council_ref(r->st, txn, g.council), "rows", rows);
+    store_read_end(r->st, txn);
+    if (rc)
+        http_store_error(r, rc);
+    else
+        http_reply(r, 200, body);
+}
+
+/* The performance filters (team, caseworker, legislation); -1 after answering. */
+static int perf_filters(http_req *r, report_perf_filters *f, char **team)
+{
+    memset(f, 0, sizeof *f);
+    char *cw = http_query_get(r, "caseworker"), *leg = http_query_get(r, "legislation");
+    *team = http_query_get(r, "team");
+    int network = strcmp(r->org_kind, "network") == 0, rc = 0;
+    if (*team && !**team) {
+        free(*team);
+        *team = NULL;
+    }
+    if (network && (*team || (cw && *cw))) {
+        http_error(r, 403, "forbidden", "The Network sees national totals only.", *team ? "team" : "caseworker");
+        rc = -1;
+    } else if (*team && strlen(*team) > 400) {
+        http_error(r, 422, "validation_failed", "A team name is at most 100 characters.", "team");
+        rc = -1;
+    } else if (cw && *cw) {
+        char *end = NULL;
+        unsigned long long id = (*cw >= '1' && *cw <= '9') ? strtoull(cw, &end, 10) : 0;
+        if (!end || *end) {
+            http_error(r, 422, "validation_failed", "Choose a caseworker by their id.", "caseworker");
+            rc = -1;
+        }
+        f->caseworker = (uint64_t)id;
+    }
+    if (!rc && leg && *leg) {
+        f->legislation = case_enum_code(case_legislations, leg);
+        if (!f->legislation) {
+            http_error(r, 422, "validation_failed", "Unknown legislation.", "legislation");
+            rc = -1;
+        }
+    }
+    f->team = *team;
+    free(cw);
+    free(leg);
+    return rc;
+}
+
+void h_report_performance(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    report_range g;
+    report_perf_filters f;
+    char *team = NULL;
+    if (report_params(r, REPORT_PERFORMANCE, 1, &g) || perf_filters(r, &f, &team)) {
+        free(team);
+        return;
+    }
+    int months = (atoi(g.to_s) * 12 + atoi(g.to_s + 5)) - (atoi(g.from_s) * 12 + atoi(g.from_s + 5)) + 1;
+    if (months > REPORT_PERF_MONTHS_MAX) {
+        free(team);
+        http_error(r, 422, "validation_failed", "The period may span at most 20 years.", "from");
+        return;
+    }
+    MDB_txn *txn;
+    int rc = store_read_begin(r->st, &txn);
+    if (rc) {
+        free(team);
+        http_store_error(r, rc);
+        return;
+    }
+    json_t *body = NULL, *worker = json_null();
+    if (f.caseworker) {
+        json_t *u = NULL;
+        int urc = store_user_get(r->st, txn, f.caseworker, &u);
+        /* Only a user of a council the caller may see; anyone else is "no such caseworker". */
+        uint64_t org = u ? (uint64_t)json_integer_value(json_object_get(u, "org_id")) : 0;
+        int visible = !urc && (strcmp(r->org_kind, "home_office") == 0 ? 1 : org == r->org_id) &&
+                      (!g.council || org == g.council);
+        if (visible)
+            worker = json_pack("{s:I,s:O}", "id", (json_int_t)f.caseworker, "name", json_object_get(u, "name"));
+        json_decref(u);
+        if (!visible) {
+            store_read_end(r->st, txn);
+            free(team);
+            http_error(r, 404, "not_found", "No such caseworker.", "caseworker");
+            return;
+        }
+    }
+    rc = report_performance(&g, &f, txn, &body);
+    if (!rc) {
+        json_t *filters = json_pack("{s:o,s:s?,s:o,s:s?}", "council", council_ref(r->st, txn, g.council), "team", team,
+                                    "caseworker", worker, "legislation",
+                                    f.legislation ? case_legislations[f.legislation] : NULL);
+        worker = NULL;
+        if (!filters || json_object_set_new(body, "filters", filters))
+            rc = STORE_NOMEM;
+    }
+    json_decref(worker);
+    store_read_end(r->st, txn);
+    free(team);
+    if (rc) {
+        json_decref(body);
+        http_store_error(r, rc);
+    } else {
+        http_reply(r, 200, body);
+    }
+}

@@ -1,0 +1,236 @@
+/* report.c - roles, parameters, names and money rules shared by the reports (report.h). */
+#include "report.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "store_org.h"
+#include "store_user.h"
+#include "uk_time.h"
+
+#define DAY_MIN_S "1900-01-01"
+#define DAY_MAX_S "2100-12-31"
+
+static int kind_is(const http_req *r, const char *k) { return r->org_kind && strcmp(r->org_kind, k) == 0; }
+
+/* A strict YYYY-MM-DD date within 1900..2100 as a day number, FACTS_NO_DAY otherwise. */
+static int32_t parse_day(const char *s)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return FACTS_NO_DAY;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return FACTS_NO_DAY;
+    long d = calendar_day(s);
+    if (d == CALENDAR_NO_DAY || d < calendar_day(DAY_MIN_S) || d > calendar_day(DAY_MAX_S))
+        return FACTS_NO_DAY;
+    return (int32_t)d;
+}
+
+/* May the caller see this kind of report at all? Answers 403 when not. */
+static int role_allows(http_req *r, report_kind kind)
+{
+    int council = kind_is(r, "council"), ho = kind_is(r, "home_office"), network = kind_is(r, "network");
+    int ok = kind == REPORT_PERFORMANCE ? council || ho || network
+             : kind == REPORT_SLA       ? ho || network
+                                        : (council || ho) && r->is_admin;
+    if (!ok)
+        http_error(r, 403, "forbidden", "Your role may not see this report.", NULL);
+    return ok;
+}
+
+/* Reads council=; 0 (every council) when absent. */
+static int council_param(http_req *r, report_range *out)
+{
+    char *v = http_query_get(r, "council");
+    int council = kind_is(r, "council");
+    out->council = council ? r->org_id : 0;
+    if (!v)
+        return 0;
+    char *end = NULL;
+    unsigned long long id = (*v >= '1' && *v <= '9') ? strtoull(v, &end, 10) : 0;
+    int bad = !end || *end;
+    free(v);
+    if (kind_is(r, "network")) {
+        http_error(r, 403, "forbidden", "The Network sees national totals only.", "council");
+        return -1;
+    }
+    if (bad) {
+        http_error(r, 422, "validation_failed", "Choose a council by its id.", "council");
+        return -1;
+    }
+    if (council) {
+        if (id != r->org_id) {
+            http_error(r, 404, "not_found", "No such council.", "council");
+            return -1;
+        }
+        return 0;
+    }
+    json_t *org = NULL;
+    MDB_txn *txn;
+    int rc = store_read_begin(r->st, &txn);
+    if (!rc) {
+        rc = store_org_get(r->st, txn, (uint64_t)id, &org);
+        store_read_end(r->st, txn);
+    }
+    int is_council = org && strcmp(json_string_value(json_object_get(org, "kind")) ?: "", "council") == 0;
+    json_decref(org);
+    if (rc && rc != MDB_NOTFOUND) {
+        http_store_error(r, rc);
+        return -1;
+    }
+    if (!is_council) {
+        http_error(r, 404, "not_found", "No such council.", "council");
+        return -1;
+    }
+    out->council = (uint64_t)id;
+    return 0;
+}
+
+static int date_param(http_req *r, const char *name, int32_t *out, char text[11], int required)
+{
+    char *v = http_query_get(r, name);
+    if (!v && !required) {
+        *out = FACTS_NO_DAY;
+        return 0;
+    }
+    *out = parse_day(v);
+    free(v);
+    if (*out == FACTS_NO_DAY) {
+        http_error(r, 422, "validation_failed",
+                   "Give a real date as YYYY-MM-DD, between 1900-01-01 and 2100-12-31.", name);
+        return -1;
+    }
+    calendar_date(*out, text);
+    return 0;
+}
+
+int report_params(http_req *r, report_kind kind, int defaults, report_range *out)
+{
+    memset(out, 0, sizeof *out);
+    out->r = r;
+    if (!role_allows(r, kind))
+        return -1;
+    char today[11];
+    uk_date(r->now, today);
+    out->today = (int32_t)calendar_day(today);
+    if (date_param(r, "from", &out->from, out->from_s, !defaults) ||
+        date_param(r, "to", &out->to, out->to_s, !defaults))
+        return -1;
+    if (out->to == FACTS_NO_DAY) {
+        out->to = out->today;
+        calendar_date(out->to, out->to_s);
+    }
+    if (out->from == FACTS_NO_DAY) {
+        int y = atoi(out->to_s), m = atoi(out->to_s + 5) - 11;
+        if (m < 1) {
+            m += 12;
+            y--;
+        }
+        char first[32];
+        snprintf(first, sizeof first, "%04d-%02d-01", y, m);
+        out->from = (int32_t)calendar_day(first);
+        calendar_date(out->from, out->from_s);
+    }
+    if (out->to < out->from) {
+        http_error(r, 422, "validation_failed", "The end of the period is before its start.", "to");
+        return -1;
+    }
+    out->upto = out->to < out->today ? out->to : out->today;
+    return council_param(r, out);
+}
+
+/* ---- names ---- */
+
+void report_names_init(report_names *n, store *s, MDB_txn *txn)
+{
+    n->s = s;
+    n->txn = txn;
+    n->cache = json_object();
+}
+
+void report_names_free(report_names *n) { json_decref(n->cache); }
+
+static const char *cached_name(report_names *n, char kind, uint64_t id)
+{
+    if (!id || !n->cache)
+        return NULL;
+    char key[24];
+    snprintf(key, sizeof key, "%c%" PRIu64, kind, id);
+    json_t *hit = json_object_get(n->cache, key);
+    if (hit)
+        return json_string_value(hit); /* NULL for a cached json null: gone */
+    json_t *rec = NULL;
+    int rc = kind == 'c' ? store_org_get(n->s, n->txn, id, &rec) : store_user_get(n->s, n->txn, id, &rec);
+    const char *name = rc ? NULL : json_string_value(json_object_get(rec, "name"));
+    if (!name && !rc && kind == 'u')
+        name = json_string_value(json_object_get(rec, "username"));
+    json_object_set_new(n->cache, key, name ? json_string(name) : json_null());
+    json_decref(rec);
+    return json_string_value(json_object_get(n->cache, key));
+}
+
+const char *report_council_name(report_names *n, uint64_t id) { return cached_name(n, 'c', id); }
+const char *report_user_name(report_names *n, uint64_t id) { return cached_name(n, 'u', id); }
+
+/* ---- facts ---- */
+
+int report_facts_each(store *s, MDB_txn *txn, uint64_t council, report_facts_fn fn, void *ctx)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_FACTS), &cur);
+    if (rc)
+        return rc;
+    unsigned char prefix[8];
+    store_key_u64(prefix, council);
+    MDB_val k = {8, prefix}, v;
+    rc = council ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) : mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+    for (; !rc; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (council && (k.mv_size < 8 || memcmp(k.mv_data, prefix, 8) != 0))
+            break;
+        case_facts f;
+        if ((rc = case_facts_decode(&k, &v, &f)) || (rc = fn(&f, ctx)))
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* ---- money and days ---- */
+
+int report_supported_on(const case_facts *f, int32_t d)
+{
+    return f->support_start != FACTS_NO_DAY && f->support_start <= d &&
+           (f->support_end == FACTS_NO_DAY || f->support_end >= d);
+}
+
+int64_t report_support_days(const case_facts *f, int32_t a, int32_t b)
+{
+    if (f->support_start == FACTS_NO_DAY)
+        return 0;
+    int64_t lo = f->support_start > a ? f->support_start : a;
+    int64_t hi = f->support_end != FACTS_NO_DAY && f->support_end < b ? f->support_end : b;
+    return hi >= lo ? hi - lo + 1 : 0;
+}
+
+int64_t report_weekly_cost(uint32_t weekly_pence, int64_t days)
+{
+    return ((int64_t)weekly_pence * days * 2 + 7) / 14;
+}
+
+int64_t report_other_costs(const case_facts *f, int32_t a, int32_t b)
+{
+    int64_t sum = 0;
+    for (unsigned i = 0; i < f->n_costs; i++) {
+        int32_t day;
+        uint32_t pence;
+        case_facts_cost(f, i, &day, &pence);
+        if (day != FACTS_NO_DAY && day >= a && day <= b)
+            sum += pence;
+    }
+    return sum;
+}

@@ -1,0 +1,62 @@
+/*
+ * report_out.h - a report's tables written as CSV or as an .xlsx workbook, row by row.
+ *
+ * The caller opens the output, then for each table: report_table_begin(), cells left to right with
+ * report_text() / report_int() / report_money() / report_date() / report_decimal() / report_empty(),
+ * report_row_end() after each row, report_table_end(); then report_out_finish().
+ *
+ * Memory stays the same whatever the number of rows:
+ *  - CSV (RFC 4180, UTF-8 with a byte order mark, CRLF) goes straight to the FastCGI stream; the
+ *    response head is sent by report_out_open(), so every check that can refuse the request must
+ *    come before it. Only one table goes into a CSV (the first; later ones are ignored).
+ *  - xlsx is written by libxlsxwriter in constant_memory mode (each row is flushed to a temporary file
+ *    as the next begins) into a 0600 temporary file, which report_out_finish() streams out and
+ *    removes. Header rows are bold and frozen, with an autofilter over the table and set widths;
+ *    dates are date serials formatted dd/mm/yyyy, money numbers in pounds formatted £#,##0.00.
+ *
+ * Text cells that a spreadsheet would take for a formula (starting with = + - @ tab or CR) get a
+ * leading apostrophe in both formats (CWE-1236). Numbers and dates are never text.
+ * Errors are sticky: after the first failure every call does nothing, and report_out_finish()
+ * returns it (the caller then only logs it: the head has been sent).
+ */
+#ifndef CONNECT_REPORT_OUT_H
+#define CONNECT_REPORT_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http.h"
+
+typedef enum { REPORT_TEXT, REPORT_INT, REPORT_MONEY, REPORT_DATE, REPORT_DECIMAL } report_type;
+
+typedef struct {
+    const char *name;
+    report_type type;
+    double width; /* xlsx column width in characters */
+} report_col;
+
+typedef struct report_out report_out;
+
+/* Opens the output for a download named `filename` (without extension; ".csv"/".xlsx" is added).
+ * NULL after answering 500. */
+report_out *report_out_open(http_req *r, int xlsx, const char *filename);
+
+/* Starts a table (an xlsx worksheet named `sheet`) and writes its header row. */
+void report_table_begin(report_out *o, const char *sheet, const report_col *cols, int ncols);
+void report_text(report_out *o, const char *s, size_t len);
+void report_cstr(report_out *o, const char *s); /* NULL: empty */
+void report_int(report_out *o, int64_t v);
+void report_money(report_out *o, int64_t pence);
+void report_date(report_out *o, int32_t day); /* FACTS_NO_DAY: empty */
+void report_decimal(report_out *o, double v, int places);
+void report_empty(report_out *o);
+void report_row_end(report_out *o);
+void report_table_end(report_out *o);
+
+/* Sends the workbook (xlsx) and frees o. 0 or the first error. */
+int report_out_finish(report_out *o);
+
+/* 1 when a text value would start a formula (the neutralising rule). */
+int report_text_is_formula(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,158 @@
+/* report_perf.c - performance monitoring (fcgi/API.md "Reports"): one pass over the case facts of the
+ * caller's scope, with fixed-size tallies (at most 241 months), so its cost is one read of the
+ * facts and its memory does not depend on the number of cases. */
+#include "report_perf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "case_enums.h"
+#include "store_case.h"
+
+#define MONTHS_MAX REPORT_PERF_MONTHS_MAX
+#define REASONS 10
+
+typedef struct {
+    report_range *g;
+    /* filters */
+    const char *team;
+    size_t team_len;
+    uint64_t caseworker;
+    int legislation;
+    /* tallies */
+    int64_t open_referral, open_supported, referrals, closures, ended, ended_days, thousand_day, spend;
+    int64_t by_reason[REASONS + 1];
+    int months;
+    int32_t month_end[MONTHS_MAX]; /* the day each month is judged on */
+    int64_t month_delta[MONTHS_MAX + 1];
+} perf;
+
+/* Index of the first month judged on or after day d (months when none). */
+static int first_month_from(const perf *p, int32_t d)
+{
+    int lo = 0, hi = p->months;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (p->month_end[mid] < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int tally(const case_facts *f, void *ctx)
+{
+    perf *p = ctx;
+    const report_range *g = p->g;
+    if ((p->team && (f->team_len != p->team_len || memcmp(f->team, p->team, p->team_len) != 0)) ||
+        (p->caseworker && f->caseworker_id != p->caseworker) || (p->legislation && f->legislation != p->legislation))
+        return 0;
+    int supported = report_supported_on(f, g->to);
+    int started = f->support_start != FACTS_NO_DAY && f->support_start <= g->to;
+    int closed = f->closure_day != FACTS_NO_DAY && f->closure_day <= g->to;
+    p->open_supported += supported;
+    p->open_referral += f->referral_day <= g->to && !supported && !started && !closed;
+    p->referrals += f->referral_day >= g->from && f->referral_day <= g->to;
+    if (f->closure_day != FACTS_NO_DAY && f->closure_day >= g->from && f->closure_day <= g->to) {
+        p->closures++;
+        p->by_reason[f->closure_reason <= REASONS ? f->closure_reason : 0]++;
+    }
+    if (f->support_start != FACTS_NO_DAY && f->support_end != FACTS_NO_DAY && f->support_end >= g->from &&
+        f->support_end <= g->to) {
+        p->ended++;
+        p->ended_days += (int64_t)f->support_end - f->support_start + 1;
+    }
+    p->thousand_day += supported && (int64_t)f->support_start <= (int64_t)g->to - 1000;
+    if (g->from <= g->upto) {
+        int64_t days = report_support_days(f, g->from, g->upto);
+        p->spend += report_weekly_cost(f->weekly_subsistence, days) + report_weekly_cost(f->weekly_accommodation, days) +
+                    report_other_costs(f, g->from, g->upto);
+    }
+    /* Supported on a month's judging day d when start <= d <= end: a run of months, added as a
+     * difference (+1 at the first, -1 after the last). */
+    if (f->support_start != FACTS_NO_DAY) {
+        int a = first_month_from(p, f->support_start);
+        int b = f->support_end == FACTS_NO_DAY ? p->months : first_month_from(p, f->support_end + 1);
+        if (a < b) {
+            p->month_delta[a]++;
+            p->month_delta[b]--;
+        }
+    }
+    return 0;
+}
+
+/* The judging day of each month from g->from's to g->to's: its last day, or g->to for the last. */
+static int months_of(perf *p)
+{
+    int y = atoi(p->g->from_s), m = atoi(p->g->from_s + 5);
+    for (p->months = 0;; p->months++) {
+        if (p->months == MONTHS_MAX)
+            return -1;
+        int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
+        char next[32];
+        snprintf(next, sizeof next, "%04d-%02d-01", ny, nm);
+        int32_t last = (int32_t)calendar_day(next) - 1;
+        if (last >= p->g->to) {
+            p->month_end[p->months++] = p->g->to;
+            return 0;
+        }
+        p->month_end[p->months] = last;
+        y = ny;
+        m = nm;
+    }
+}
+
+int report_performance(report_range *g, const report_perf_filters *flt, MDB_txn *txn, json_t **out)
+{
+    perf *p = calloc(1, sizeof *p);
+    if (!p)
+        return STORE_NOMEM;
+    p->g = g;
+    p->team = flt->team;
+    p->team_len = flt->team ? strlen(flt->team) : 0;
+    p->caseworker = flt->caseworker;
+    p->legislation = flt->legislation;
+    if (months_of(p)) {
+        free(p);
+        return STORE_CORRUPT; /* report_params keeps the span within 20 years */
+    }
+    int rc = report_facts_each(g->r->st, txn, g->council, tally, p);
+    json_t *o = NULL;
+    if (!rc) {
+        json_t *reasons = json_array(), *months = json_array();
+        for (int i = 1; reasons && i <= REASONS; i++)
+            json_array_append_new(reasons, json_pack("{s:s,s:I}", "reason",
+                                                     case_enum_value1(case_closure_reasons, i),
+                                                     "count", (json_int_t)p->by_reason[i]));
+        int64_t running = 0;
+        for (int i = 0; months && i < p->months; i++) {
+            char day[11];
+            calendar_date(p->month_end[i], day);
+            running += p->month_delta[i];
+            json_array_append_new(months, json_pack("{s:s#,s:I}", "month", day, 7, "open_supported", (json_int_t)running));
+        }
+        json_t *avg = p->ended ? json_real((double)(int64_t)((double)p->ended_days * 10 / (double)p->ended + 0.5) / 10)
+                               : json_null();
+        json_t *figures = json_pack("{s:I,s:I,s:I,s:I,s:o,s:I,s:I}", "open_referral", (json_int_t)p->open_referral,
+                                    "open_supported", (json_int_t)p->open_supported, "referrals",
+                                    (json_int_t)p->referrals, "closures", (json_int_t)p->closures,
+                                    "average_days_on_support", avg, "thousand_day", (json_int_t)p->thousand_day,
+                                    "spend_pence", (json_int_t)p->spend);
+        o = reasons && months && figures
+                ? json_pack("{s:s,s:s,s:o,s:o,s:o}", "from", g->from_s, "to", g->to_s, "figures", figures,
+                            "closures_by_reason", reasons, "open_supported_by_month", months)
+                : NULL;
+        if (!o) {
+            json_decref(reasons);
+            json_decref(months);
+            json_decref(figures);
+            rc = STORE_NOMEM;
+        }
+    }
+    free(p);
+    *out = o;
+    return rc;
+}

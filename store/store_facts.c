@@ -1,0 +1,394 @@
+/* store_facts.c - the reports' compact rows (store_facts.h). */
+#include "store_facts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "calendar.h"
+#include "case_enums.h"
+#include "store_case.h"
+#include "store_work.h"
+#include "uk_time.h"
+
+#define FACTS_HEAD 56
+#define FACTS_COSTS_MAX 4096 /* the API allows 200; more is a corrupt record */
+
+const char *const sla_type_names[SLA_TYPES + 1] = {"",      "new_case", "council_update", "case_closed",
+                                                    "final_outcome", "query", "urgent_query"};
+
+static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+static uint64_t u64(const json_t *o, const char *k)
+{
+    json_int_t v = json_integer_value(json_object_get(o, k));
+    return v > 0 ? (uint64_t)v : 0;
+}
+
+/* A YYYY-MM-DD date as a day number, FACTS_NO_DAY when absent or not a date. */
+static int32_t day_of(const char *date)
+{
+    long d = date ? calendar_day(date) : CALENDAR_NO_DAY;
+    return d == CALENDAR_NO_DAY || d < INT32_MIN + 1 || d > INT32_MAX ? FACTS_NO_DAY : (int32_t)d;
+}
+
+/* The UK date of an ISO 8601 UTC time ("2026-11-24T10:15:00Z") as a day number. */
+static int32_t uk_day_of(const char *iso)
+{
+    struct tm tm = {0};
+    if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                       &tm.tm_sec) != 6)
+        return FACTS_NO_DAY;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    char date[11];
+    uk_date((int64_t)timegm(&tm), date);
+    return day_of(date);
+}
+
+static void key16(unsigned char out[16], uint64_t a, uint64_t b)
+{
+    store_key_u64(out, a);
+    store_key_u64(out + 8, b);
+}
+
+/* ---- case facts ---- */
+
+static void put32(unsigned char **p, uint32_t v)
+{
+    memcpy(*p, &v, 4);
+    *p += 4;
+}
+
+/* Encodes the facts of rec into a new buffer (*out, *len). */
+static int encode_case(const json_t *rec, unsigned char **out, size_t *len)
+{
+    const json_t *fin = json_object_get(rec, "finance"), *closure = json_object_get(rec, "closure"),
+                 *imm = json_object_get(rec, "immigration"), *principal = json_object_get(rec, "principal"),
+                 *costs = json_object_get(fin, "other_costs");
+    const char *team = str(rec, "team") ?: "", *nat = str(principal, "nationality") ?: "";
+    size_t team_len = strlen(team), nat_len = strlen(nat), n_costs = json_array_size(costs);
+    if (team_len > UINT16_MAX || nat_len > UINT16_MAX || n_costs > FACTS_COSTS_MAX)
+        return STORE_CORRUPT;
+    *len = FACTS_HEAD + n_costs * 8 + team_len + nat_len;
+    unsigned char *buf = malloc(*len), *p = buf;
+    if (!buf)
+        return STORE_NOMEM;
+    uint64_t id = u64(rec, "id"), worker = u64(rec, "caseworker_id");
+    memcpy(p, &id, 8);
+    memcpy(p + 8, &worker, 8);
+    p += 16;
+    put32(&p, (uint32_t)uk_day_of(str(rec, "created_at")));
+    put32(&p, (uint32_t)day_of(str(fin, "support_start_date")));
+    put32(&p, (uint32_t)day_of(str(fin, "support_end_date")));
+    put32(&p, (uint32_t)day_of(str(closure, "closure_date")));
+    put32(&p, (uint32_t)json_integer_value(json_object_get(fin, "weekly_subsistence_pence")));
+    put32(&p, (uint32_t)json_integer_value(json_object_get(fin, "weekly_accommodation_pence")));
+    const json_t *rtpf = json_object_get(imm, "recourse_to_public_funds");
+    size_t deps = json_array_size(json_object_get(rec, "dependants"));
+    *p++ = (unsigned char)case_enum_code(case_statuses, str(rec, "status"));
+    *p++ = (unsigned char)case_enum_code(case_legislations, str(rec, "legislation"));
+    *p++ = (unsigned char)case_enum_code1(case_household_types, str(rec, "household_type"));
+    *p++ = (unsigned char)case_enum_code1(case_referral_sources, str(rec, "referral_source"));
+    *p++ = (unsigned char)case_enum_code1(case_accommodation_types, str(fin, "accommodation_type"));
+    *p++ = (unsigned char)case_enum_code1(case_closure_reasons, str(closure, "reason"));
+    *p++ = (unsigned char)case_enum_code1(case_immigration_statuses, str(imm, "status") ?: "unknown");
+    *p++ = (unsigned char)case_enum_code1(case_immigration_statuses, str(rec, "status_at_referral") ?: "unknown");
+    *p++ = (unsigned char)(json_is_true(rtpf) ? 1 : json_is_false(rtpf) ? 0 : 0xff);
+    *p++ = (unsigned char)(deps > 255 ? 255 : deps);
+    uint16_t n16 = (uint16_t)n_costs, t16 = (uint16_t)team_len, c16 = (uint16_t)nat_len;
+    memcpy(p, &n16, 2);
+    memcpy(p + 2, &t16, 2);
+    memcpy(p + 4, &c16, 2);
+    p += 6;
+    size_t i;
+    const json_t *c;
+    json_array_foreach(costs, i, c) {
+        put32(&p, (uint32_t)day_of(str(c, "date")));
+        put32(&p, (uint32_t)json_integer_value(json_object_get(c, "amount_pence")));
+    }
+    memcpy(p, team, team_len);
+    memcpy(p + team_len, nat, nat_len);
+    *out = buf;
+    return 0;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+int case_facts_decode(const MDB_val *key, const MDB_val *val, case_facts *f)
+{
+    const unsigned char *p = val->mv_data, *k = key->mv_data;
+    if (key->mv_size != 16 || val->mv_size < FACTS_HEAD)
+        return STORE_CORRUPT;
+    memset(f, 0, sizeof *f);
+    f->council_id = store_u64_from(k);
+    memcpy(&f->case_id, p, 8);
+    memcpy(&f->caseworker_id, p + 8, 8);
+    f->referral_day = (int32_t)get32(p + 16);
+    f->support_start = (int32_t)get32(p + 20);
+    f->support_end = (int32_t)get32(p + 24);
+    f->closure_day = (int32_t)get32(p + 28);
+    f->weekly_subsistence = get32(p + 32);
+    f->weekly_accommodation = get32(p + 36);
+    f->status = p[40];
+    f->legislation = p[41];
+    f->household = p[42];
+    f->source = p[43];
+    f->accommodation = p[44];
+    f->closure_reason = p[45];
+    f->imm_now = p[46];
+    f->imm_at_referral = p[47];
+    f->recourse = p[48] == 0xff ? -1 : (int8_t)p[48];
+    f->dependants = p[49];
+    memcpy(&f->n_costs, p + 50, 2);
+    memcpy(&f->team_len, p + 52, 2);
+    memcpy(&f->nationality_len, p + 54, 2);
+    if (val->mv_size != FACTS_HEAD + (size_t)f->n_costs * 8 + f->team_len + f->nationality_len)
+        return STORE_CORRUPT;
+    f->costs = p + FACTS_HEAD;
+    f->team = (const char *)f->costs + (size_t)f->n_costs * 8;
+    f->nationality = f->team + f->team_len;
+    return 0;
+}
+
+void case_facts_cost(const case_facts *f, unsigned i, int32_t *day, uint32_t *pence)
+{
+    *day = (int32_t)get32(f->costs + (size_t)i * 8);
+    *pence = get32(f->costs + (size_t)i * 8 + 4);
+}
+
+int store_case_facts_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
+{
+    MDB_dbi dbi = store_dbi(s, DB_CASE_FACTS);
+    unsigned char key[16];
+    int rc;
+    if (old && u64(old, "council_id") != u64(rec, "council_id")) {
+        key16(key, u64(old, "council_id"), u64(old, "id"));
+        MDB_val k = {16, key};
+        if ((rc = mdb_del(txn, dbi, &k, NULL)) && rc != MDB_NOTFOUND)
+            return rc;
+    }
+    unsigned char *buf;
+    size_t len;
+    if ((rc = encode_case(rec, &buf, &len)))
+        return rc;
+    key16(key, u64(rec, "council_id"), u64(rec, "id"));
+    MDB_val k = {16, key}, v = {len, buf};
+    rc = mdb_put(txn, dbi, &k, &v, 0);
+    free(buf);
+    return rc;
+}
+
+/* ---- SLA rows ---- */
+
+#define SLA_KEY 15
+#define SLA_VAL 16
+#define SLA_ROWS_MAX 512 /* a query's replies beyond this are not counted */
+
+void sla_day_key(unsigned char out[4], int32_t day)
+{
+    uint32_t v = (uint32_t)day ^ 0x80000000u; /* sorts negative days first */
+    out[0] = (unsigned char)(v >> 24);
+    out[1] = (unsigned char)(v >> 16);
+    out[2] = (unsigned char)(v >> 8);
+    out[3] = (unsigned char)v;
+}
+
+typedef struct {
+    sla_row rows[SLA_ROWS_MAX];
+    size_t n;
+} sla_rows;
+
+static void add_row(sla_rows *out, const json_t *item, uint8_t type, char by, int32_t raised, int32_t answered,
+                    int allowed)
+{
+    if (out->n == SLA_ROWS_MAX || raised == FACTS_NO_DAY || answered == FACTS_NO_DAY || allowed < 0)
+        return;
+    out->rows[out->n++] = (sla_row){.raised_day = raised, .answered_day = answered,
+                                    .council_id = u64(item, "council_id"), .type = type, .answered_by = by,
+                                    .allowed = (uint16_t)(allowed > UINT16_MAX ? UINT16_MAX : allowed)};
+}
+
+/* The answered items of an alert: its clearing by the HO (alerts to the HO) or, for a final outcome,
+ * its own raising against the decision date. */
+static void alert_rows(const json_t *a, sla_rows *out)
+{
+    const char *type = str(a, "type") ?: "";
+    int allowed = json_is_integer(json_object_get(a, "due_days"))
+                      ? (int)json_integer_value(json_object_get(a, "due_days")) : -1;
+    int32_t from = day_of(str(a, "due_from"));
+    if (from == FACTS_NO_DAY)
+        from = uk_day_of(str(a, "raised_at"));
+    uint8_t t = strcmp(type, "new_case") == 0         ? SLA_NEW_CASE
+                : strcmp(type, "council_update") == 0 ? SLA_COUNCIL_UPDATE
+                : strcmp(type, "case_closed") == 0    ? SLA_CASE_CLOSED
+                : strcmp(type, "final_outcome") == 0  ? SLA_FINAL_OUTCOME
+                                                      : 0;
+    if (t == SLA_FINAL_OUTCOME)
+        add_row(out, a, t, 'h', from, uk_day_of(str(a, "raised_at")), allowed);
+    else if (t && str(a, "cleared_at"))
+        add_row(out, a, t, 'h', from, uk_day_of(str(a, "cleared_at")), allowed);
+}
+
+/* Each message answered by a later message of the other side. Follow-ups from the same side keep
+ * the first unanswered message's date, as the due date does (fcgi/h_queries.c). */
+static void query_rows(const json_t *q, sla_rows *out)
+{
+    int urgent = json_is_true(json_object_get(q, "urgent"));
+    char pending = 0;
+    int32_t since = FACTS_NO_DAY;
+    size_t i;
+    const json_t *m;
+    json_array_foreach(json_object_get(q, "messages"), i, m) {
+        const char *side = str(m, "side") ?: "";
+        char by = strcmp(side, "ho") == 0 ? 'h' : strcmp(side, "council") == 0 ? 'c' : 0;
+        int32_t day = uk_day_of(str(m, "at"));
+        if (!by)
+            continue;
+        if (pending && pending != by) {
+            add_row(out, q, urgent ? SLA_URGENT_QUERY : SLA_QUERY, by, since, day,
+                    urgent && by == 'h' ? 1 : 10);
+            pending = 0;
+        }
+        if (!pending) {
+            pending = by;
+            since = day;
+        }
+    }
+}
+
+static int sla_apply(store *s, MDB_txn *txn, char kind, const json_t *item, int add)
+{
+    sla_rows *rows = malloc(sizeof *rows);
+    if (!rows)
+        return STORE_NOMEM;
+    rows->n = 0;
+    if (kind == WORK_ALERT)
+        alert_rows(item, rows);
+    else
+        query_rows(item, rows);
+    int rc = 0;
+    for (size_t i = 0; i < rows->n && !rc; i++) {
+        const sla_row *r = &rows->rows[i];
+        unsigned char key[SLA_KEY], val[SLA_VAL] = {0};
+        sla_day_key(key, r->answered_day);
+        key[4] = (unsigned char)kind;
+        store_key_u64(key + 5, u64(item, "id"));
+        key[13] = (unsigned char)(i >> 8);
+        key[14] = (unsigned char)i;
+        MDB_val k = {SLA_KEY, key}, v = {SLA_VAL, val};
+        if (add) {
+            memcpy(val, &r->council_id, 8);
+            val[8] = r->type;
+            val[9] = (unsigned char)r->answered_by;
+            memcpy(val + 10, &r->allowed, 2);
+            memcpy(val + 12, &r->raised_day, 4);
+            rc = mdb_put(txn, store_dbi(s, DB_SLA), &k, &v, 0);
+        } else if ((rc = mdb_del(txn, store_dbi(s, DB_SLA), &k, NULL)) == MDB_NOTFOUND) {
+            rc = 0;
+        }
+    }
+    free(rows);
+    return rc;
+}
+
+int store_sla_put(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec)
+{
+    int rc = old ? sla_apply(s, txn, kind, old, 0) : 0;
+    return rc ? rc : sla_apply(s, txn, kind, rec, 1);
+}
+
+int sla_row_decode(const MDB_val *key, const MDB_val *val, sla_row *r)
+{
+    const unsigned char *k = key->mv_data, *v = val->mv_data;
+    if (key->mv_size != SLA_KEY || val->mv_size != SLA_VAL)
+        return STORE_CORRUPT;
+    uint32_t d = (uint32_t)k[0] << 24 | (uint32_t)k[1] << 16 | (uint32_t)k[2] << 8 | k[3];
+    r->answered_day = (int32_t)(d ^ 0x80000000u);
+    memcpy(&r->council_id, v, 8);
+    r->type = v[8];
+    r->answered_by = (char)v[9];
+    memcpy(&r->allowed, v + 10, 2);
+    memcpy(&r->raised_day, v + 12, 4);
+    return r->type >= 1 && r->type <= SLA_TYPES ? 0 : STORE_CORRUPT;
+}
+
+/* ---- rebuilding ---- */
+
+typedef int (*record_fn)(store *s, MDB_txn *txn, const json_t *rec, void *ctx);
+
+static int each_record(store *s, MDB_txn *txn, store_db db, record_fn fn, void *ctx, size_t *n)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, db), &cur);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        json_t *rec = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+        if (!rec) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        rc = fn(s, txn, rec, ctx);
+        json_decref(rec);
+        if (rc)
+            break;
+        if (n)
+            (*n)++;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int rebuild_case(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
+{
+    (void)ctx;
+    return store_case_facts_put(s, txn, NULL, rec);
+}
+
+static int rebuild_item(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
+{
+    return store_sla_put(s, txn, *(const char *)ctx, NULL, rec);
+}
+
+int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items)
+{
+    size_t nc = 0, ni = 0;
+    char alert = WORK_ALERT, query = WORK_QUERY;
+    int rc = mdb_drop(txn, store_dbi(s, DB_CASE_FACTS), 0);
+    if (!rc)
+        rc = mdb_drop(txn, store_dbi(s, DB_SLA), 0);
+    if (!rc)
+        rc = each_record(s, txn, DB_CASES, rebuild_case, NULL, &nc);
+    if (!rc)
+        rc = each_record(s, txn, DB_ALERTS, rebuild_item, &alert, &ni);
+    if (!rc)
+        rc = each_record(s, txn, DB_QUERIES, rebuild_item, &query, &ni);
+    if (!rc) {
+        MDB_val k = {strlen("facts_version"), "facts_version"}, v = {strlen(FACTS_VERSION), FACTS_VERSION};
+        rc = mdb_put(txn, store_dbi(s, DB_META), &k, &v, 0);
+    }
+    if (cases)
+        *cases = nc;
+    if (items)
+        *items = ni;
+    return rc;
+}
+
+int store_facts_migrate(store *s, MDB_txn *txn)
+{
+    MDB_val k = {strlen("facts_version"), "facts_version"}, v;
+    int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
+    if (rc == 0 && v.mv_size == strlen(FACTS_VERSION) && memcmp(v.mv_data, FACTS_VERSION, v.mv_size) == 0)
+        return 0;
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    return store_facts_rebuild(s, txn, NULL, NULL);
+}

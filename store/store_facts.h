@@ -1,0 +1,84 @@
+/*
+ * store_facts.h - the compact rows that reports read instead of case, alert and query records.
+ *
+ * A report over 200,000 cases cannot afford to parse 200,000 JSON records, and its memory must not
+ * grow with its rows. So every write of a case, alert or query also rewrites, in the same
+ * transaction, a few fixed-layout rows derived from the record alone (no clock, no calendar):
+ *
+ *   DB_CASE_FACTS  council id (BE) | case id (BE) -> case facts (below)
+ *   DB_SLA         answered day (BE, offset) | kind 'a'/'q' | item id (BE) | n (BE16) -> SLA row
+ *
+ * Case facts are keyed by council so that one council's report is a range scan and the Home
+ * Office's is the whole table, both in Connect ID order. SLA rows are keyed by the day the item was
+ * answered, so a date range is a range scan. Values are in host byte order (the store never leaves
+ * its machine); their layout is versioned by the DB_META key "facts_version": store_open() rebuilds
+ * both tables from the records when it is missing or older (store_facts_rebuild), in one write.
+ *
+ * Days are calendar_day() numbers (days since 1970-01-01, UK dates); FACTS_NO_DAY means none.
+ */
+#ifndef CONNECT_STORE_FACTS_H
+#define CONNECT_STORE_FACTS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store.h"
+
+#define FACTS_VERSION "1"
+#define FACTS_NO_DAY INT32_MIN
+
+/* One case, decoded from its row. Strings point into the row (valid while the transaction lives) and
+ * are not terminated. Enumerations are case_enums.h codes (position + 1, 0 none), except status and
+ * legislation, which are store_case.h codes. */
+typedef struct {
+    uint64_t case_id, council_id, caseworker_id;
+    int32_t referral_day;  /* UK date of created_at */
+    int32_t support_start, support_end, closure_day;
+    uint32_t weekly_subsistence, weekly_accommodation; /* pence */
+    uint8_t status, legislation, household, source, accommodation, closure_reason, imm_now, imm_at_referral;
+    int8_t recourse; /* -1 unknown, 0 no, 1 yes */
+    uint8_t dependants; /* capped at 255 */
+    uint16_t n_costs;
+    const unsigned char *costs; /* n_costs × (int32 day, uint32 pence), unaligned: use case_facts_cost */
+    const char *team, *nationality;
+    uint16_t team_len, nationality_len;
+} case_facts;
+
+/* The i-th other cost of f. */
+void case_facts_cost(const case_facts *f, unsigned i, int32_t *day, uint32_t *pence);
+
+/* Decodes a DB_CASE_FACTS entry; STORE_CORRUPT when malformed. */
+int case_facts_decode(const MDB_val *key, const MDB_val *val, case_facts *f);
+
+/* Rewrites the facts row of a case record (old NULL: a new case). Called by store_case_create/put. */
+int store_case_facts_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec);
+
+/* SLA item types, in the report's order. */
+enum { SLA_NEW_CASE = 1, SLA_COUNCIL_UPDATE, SLA_CASE_CLOSED, SLA_FINAL_OUTCOME, SLA_QUERY, SLA_URGENT_QUERY };
+#define SLA_TYPES 6
+extern const char *const sla_type_names[SLA_TYPES + 1]; /* [0] unused */
+
+/* One answered item. */
+typedef struct {
+    int32_t raised_day, answered_day;
+    uint64_t council_id;
+    uint8_t type;        /* SLA_* */
+    char answered_by;    /* 'h' Home Office, 'c' council */
+    uint16_t allowed;    /* working days allowed */
+} sla_row;
+
+/* Decodes a DB_SLA entry; STORE_CORRUPT when malformed. */
+int sla_row_decode(const MDB_val *key, const MDB_val *val, sla_row *r);
+/* The DB_SLA key prefix of a day (4 bytes), for range scans. */
+void sla_day_key(unsigned char out[4], int32_t day);
+
+/* Rewrites the SLA rows of an alert or query (old NULL: a new item). Called by store_work_create/put. */
+int store_sla_put(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec);
+
+/* Empties both tables and derives them again from every case, alert and query; sets facts_version.
+ * *cases and *items (may be NULL) get the numbers of records read. */
+int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items);
+/* Rebuilds when facts_version is missing or not FACTS_VERSION (store_open calls it). */
+int store_facts_migrate(store *s, MDB_txn *txn);
+
+#endif

@@ -1,0 +1,263 @@
+/* Unit tests for the reports' compact rows (store_facts.h) and their money rules (report.h): a case's
+ * facts follow every write of its record; SLA rows come from cleared alerts and answered query
+ * messages (follow-ups keep the first date; urgent requests give the HO one day); a rebuild from the
+ * records gives exactly the rows the writes left; the formula rule and penny rounding. Real LMDB. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "case_enums.h"
+#include "report.h"
+#include "report_out.h"
+#include "store.h"
+#include "store_case.h"
+#include "store_facts.h"
+#include "store_fixture.h"
+#include "store_work.h"
+
+typedef struct {
+    json_t *old, *rec;
+    uint64_t id;
+    char kind; /* 0: case */
+} put_ctx;
+
+static int put_write(store *s, MDB_txn *txn, void *arg)
+{
+    put_ctx *c = arg;
+    if (c->kind == 0)
+        return c->old ? store_case_put(s, txn, c->old, c->rec) : store_case_create(s, txn, c->rec, &c->id);
+    return c->old ? store_work_put(s, txn, c->kind, c->old, c->rec, 0)
+                  : store_work_create(s, txn, c->kind, c->rec, 0, &c->id);
+}
+
+static json_t *a_case(void)
+{
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:{s:s,s:s,s:s},s:[{s:s},{s:s}],s:{s:s,s:b},"
+                     "s:{s:s,s:I,s:s,s:I,s:[{s:I,s:s,s:I,s:s},{s:I,s:s,s:I,s:s}]}}",
+                     "council_id", (json_int_t)7, "status", "open_supported", "legislation", "children_act_s17",
+                     "household_type", "family", "referral_source", "police", "caseworker_id", (json_int_t)42,
+                     "team", "=Team A", "created_at", "2025-03-30T23:30:00Z", "principal", "given_names", "Ada",
+                     "family_name", "Example", "nationality", "Ruritanian", "dependants", "given_names", "B",
+                     "given_names", "C", "immigration", "status", "asylum_claim_recorded", "recourse_to_public_funds",
+                     0, "finance", "support_start_date", "2025-04-01", "weekly_subsistence_pence", (json_int_t)5000,
+                     "accommodation_type", "hostel", "weekly_accommodation_pence", (json_int_t)12345, "other_costs",
+                     "id", (json_int_t)1, "description", "Deposit", "amount_pence", (json_int_t)25000, "date",
+                     "2025-04-02", "id", (json_int_t)2, "description", "Travel", "amount_pence", (json_int_t)1234,
+                     "date", "2025-06-30");
+}
+
+typedef struct {
+    case_facts f;
+    int found;
+    char team[64], nat[64];
+} got_facts;
+
+static int copy_facts(const case_facts *f, void *ctx)
+{
+    got_facts *g = ctx;
+    g->f = *f;
+    g->found++;
+    snprintf(g->team, sizeof g->team, "%.*s", (int)f->team_len, f->team);
+    snprintf(g->nat, sizeof g->nat, "%.*s", (int)f->nationality_len, f->nationality);
+    return 0;
+}
+
+static got_facts read_facts(store *s, uint64_t council)
+{
+    got_facts g = {0};
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    assert_int_equal(report_facts_each(s, txn, council, copy_facts, &g), 0);
+    store_read_end(s, txn);
+    return g;
+}
+
+static void case_facts_follow_the_record(void **state)
+{
+    fixture *fx = *state;
+    put_ctx c = {.rec = a_case()};
+    assert_int_equal(store_write(fx->s, put_write, &c), 0);
+    got_facts g = read_facts(fx->s, 7);
+    assert_int_equal(g.found, 1);
+    assert_int_equal(g.f.case_id, c.id);
+    assert_int_equal(g.f.council_id, 7);
+    assert_int_equal(g.f.caseworker_id, 42);
+    /* 23:30 UTC on 30 March 2025 is 00:30 BST on the 31st: the referral date is the UK date. */
+    assert_int_equal(g.f.referral_day, calendar_day("2025-03-31"));
+    assert_int_equal(g.f.support_start, calendar_day("2025-04-01"));
+    assert_int_equal(g.f.support_end, FACTS_NO_DAY);
+    assert_int_equal(g.f.closure_day, FACTS_NO_DAY);
+    assert_int_equal(g.f.weekly_subsistence, 5000);
+    assert_int_equal(g.f.weekly_accommodation, 12345);
+    assert_int_equal(g.f.status, case_enum_code(case_statuses, "open_supported"));
+    assert_int_equal(g.f.legislation, case_enum_code(case_legislations, "children_act_s17"));
+    assert_int_equal(g.f.household, case_enum_code1(case_household_types, "family"));
+    assert_int_equal(g.f.source, case_enum_code1(case_referral_sources, "police"));
+    assert_int_equal(g.f.accommodation, case_enum_code1(case_accommodation_types, "hostel"));
+    assert_int_equal(g.f.imm_now, case_enum_code1(case_immigration_statuses, "asylum_claim_recorded"));
+    assert_int_equal(g.f.imm_at_referral, case_enum_code1(case_immigration_statuses, "unknown"));
+    assert_int_equal(g.f.recourse, 0);
+    assert_int_equal(g.f.dependants, 2);
+    assert_int_equal(g.f.n_costs, 2);
+    assert_string_equal(g.team, "=Team A");
+    assert_string_equal(g.nat, "Ruritanian");
+    assert_int_equal(read_facts(fx->s, 8).found, 0); /* another council's scan does not see it */
+
+    /* Closing it rewrites the row in the same write. */
+    json_t *old = NULL;
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(fx->s, &txn), 0);
+    assert_int_equal(store_case_get(fx->s, txn, c.id, &old), 0);
+    store_read_end(fx->s, txn);
+    json_t *neu = json_deep_copy(old);
+    json_object_set_new(neu, "status", json_string("closed"));
+    json_object_set_new(neu, "closure", json_pack("{s:s,s:s}", "closure_date", "2025-09-30", "reason", "died"));
+    json_object_set_new(json_object_get(neu, "finance"), "support_end_date", json_string("2025-09-30"));
+    json_object_set_new(neu, "status_at_referral", json_string("no_current_permission"));
+    put_ctx p = {.old = old, .rec = neu};
+    assert_int_equal(store_write(fx->s, put_write, &p), 0);
+    g = read_facts(fx->s, 7);
+    assert_int_equal(g.found, 1);
+    assert_int_equal(g.f.status, case_enum_code(case_statuses, "closed"));
+    assert_int_equal(g.f.closure_day, calendar_day("2025-09-30"));
+    assert_int_equal(g.f.support_end, calendar_day("2025-09-30"));
+    assert_int_equal(g.f.closure_reason, case_enum_code1(case_closure_reasons, "died"));
+    assert_int_equal(g.f.imm_at_referral, case_enum_code1(case_immigration_statuses, "no_current_permission"));
+
+    /* Money over the record: 1 April .. 30 September is 183 days. */
+    assert_int_equal(report_support_days(&g.f, calendar_day("2025-01-01"), calendar_day("2025-12-31")), 183);
+    assert_int_equal(report_support_days(&g.f, calendar_day("2025-09-30"), calendar_day("2025-12-31")), 1);
+    assert_int_equal(report_support_days(&g.f, calendar_day("2025-10-01"), calendar_day("2025-12-31")), 0);
+    assert_int_equal(report_other_costs(&g.f, calendar_day("2025-04-02"), calendar_day("2025-06-29")), 25000);
+    assert_int_equal(report_other_costs(&g.f, calendar_day("2025-04-03"), calendar_day("2025-06-30")), 1234);
+    assert_true(report_supported_on(&g.f, calendar_day("2025-04-01")));
+    assert_false(report_supported_on(&g.f, calendar_day("2025-03-31")));
+    assert_false(report_supported_on(&g.f, calendar_day("2025-10-01")));
+    json_decref(c.rec);
+    json_decref(old);
+    json_decref(neu);
+}
+
+typedef struct {
+    sla_row rows[16];
+    int n;
+} got_sla;
+
+static got_sla read_sla(store *s)
+{
+    got_sla g = {0};
+    MDB_txn *txn;
+    MDB_cursor *cur;
+    MDB_val k, v;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    assert_int_equal(mdb_cursor_open(txn, store_dbi(s, DB_SLA), &cur), 0);
+    for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        assert_true(g.n < 16);
+        assert_int_equal(sla_row_decode(&k, &v, &g.rows[g.n++]), 0);
+    }
+    mdb_cursor_close(cur);
+    store_read_end(s, txn);
+    return g;
+}
+
+static int rebuild_write(store *s, MDB_txn *txn, void *arg)
+{
+    size_t *counts = arg;
+    return store_facts_rebuild(s, txn, &counts[0], &counts[1]);
+}
+
+static json_t *msg(const char *side, const char *at)
+{
+    return json_pack("{s:s,s:s,s:s}", "side", side, "at", at, "text", "x");
+}
+
+static void sla_rows_from_alerts_and_queries(void **state)
+{
+    fixture *fx = *state;
+    /* An open alert has no row; clearing it adds one, answered on the clearing's UK date. */
+    json_t *a = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:b}", "case_id", (json_int_t)1, "council_id", (json_int_t)7,
+                          "type", "new_case", "to", "ho", "raised_at", "2026-01-05T09:00:00Z", "due_from",
+                          "2026-01-05", "due_days", (json_int_t)5, "open", 1);
+    put_ctx c = {.rec = a, .kind = WORK_ALERT};
+    assert_int_equal(store_write(fx->s, put_write, &c), 0);
+    assert_int_equal(read_sla(fx->s).n, 0);
+    json_t *cleared = json_deep_copy(a);
+    json_object_set_new(cleared, "open", json_false());
+    json_object_set_new(cleared, "cleared_at", json_string("2026-01-12T10:00:00Z"));
+    put_ctx p = {.old = a, .rec = cleared, .kind = WORK_ALERT};
+    assert_int_equal(store_write(fx->s, put_write, &p), 0);
+    got_sla g = read_sla(fx->s);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.rows[0].type, SLA_NEW_CASE);
+    assert_int_equal(g.rows[0].answered_by, 'h');
+    assert_int_equal(g.rows[0].raised_day, calendar_day("2026-01-05"));
+    assert_int_equal(g.rows[0].answered_day, calendar_day("2026-01-12"));
+    assert_int_equal(g.rows[0].allowed, 5);
+    assert_int_equal(g.rows[0].council_id, 7);
+
+    /* An urgent query: council asks twice (the first date counts), HO answers, council replies. */
+    json_t *q = json_pack("{s:I,s:I,s:s,s:b,s:s,s:[o,o,o,o]}", "case_id", (json_int_t)1, "council_id",
+                          (json_int_t)7, "category", "other", "urgent", 1, "status", "open", "messages",
+                          msg("council", "2026-02-02T09:00:00Z"), msg("council", "2026-02-03T09:00:00Z"),
+                          msg("ho", "2026-02-04T09:00:00Z"), msg("council", "2026-02-10T09:00:00Z"));
+    put_ctx qc = {.rec = q, .kind = WORK_QUERY};
+    assert_int_equal(store_write(fx->s, put_write, &qc), 0);
+    g = read_sla(fx->s);
+    assert_int_equal(g.n, 3); /* sorted by answered day */
+    assert_int_equal(g.rows[1].type, SLA_URGENT_QUERY);
+    assert_int_equal(g.rows[1].answered_by, 'h');
+    assert_int_equal(g.rows[1].raised_day, calendar_day("2026-02-02"));
+    assert_int_equal(g.rows[1].answered_day, calendar_day("2026-02-04"));
+    assert_int_equal(g.rows[1].allowed, 1);
+    assert_int_equal(g.rows[2].answered_by, 'c');
+    assert_int_equal(g.rows[2].raised_day, calendar_day("2026-02-04"));
+    assert_int_equal(g.rows[2].answered_day, calendar_day("2026-02-10"));
+    assert_int_equal(g.rows[2].allowed, 10);
+
+    /* A rebuild from the records gives the same rows. */
+    size_t counts[2] = {9, 9};
+    assert_int_equal(store_write(fx->s, rebuild_write, counts), 0);
+    assert_int_equal(counts[0], 0);
+    assert_int_equal(counts[1], 2);
+    got_sla again = read_sla(fx->s);
+    assert_int_equal(again.n, 3);
+    assert_memory_equal(again.rows, g.rows, sizeof g.rows[0] * 3);
+    json_decref(a);
+    json_decref(cleared);
+    json_decref(q);
+}
+
+static void money_and_formulas(void **state)
+{
+    (void)state;
+    /* £100 a week for 3 days is £42.857… → 4286p; half pennies round up. */
+    assert_int_equal(report_weekly_cost(10000, 3), 4286);
+    assert_int_equal(report_weekly_cost(7, 1), 1);
+    assert_int_equal(report_weekly_cost(3, 1), 0);
+    assert_int_equal(report_weekly_cost(100000000, 73000), 1042857142857);
+    assert_true(report_text_is_formula("=SUM(A1)", 8));
+    assert_true(report_text_is_formula("+44", 3));
+    assert_true(report_text_is_formula("-1", 2));
+    assert_true(report_text_is_formula("@x", 2));
+    assert_true(report_text_is_formula("\tx", 2));
+    assert_true(report_text_is_formula("\rx", 2));
+    assert_false(report_text_is_formula("Team =A", 7));
+    assert_false(report_text_is_formula("", 0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(case_facts_follow_the_record, setup, teardown),
+        cmocka_unit_test_setup_teardown(sla_rows_from_alerts_and_queries, setup, teardown),
+        cmocka_unit_test(money_and_formulas),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
