@@ -1,7 +1,9 @@
 // Performance monitoring (fcgi/API.md "### Performance monitoring"): every figure on the known dataset of
 // tests/lib/reports.mjs (buildDataset's comment lists the facts), worked out by hand; the filters team,
 // caseworker and legislation; council scoping per role; the default period; parameter validation.
-// Today is 2026-06-15. Support periods (start..end): C1 2026-01-05..04-01, C2 02-02.., C4 02-10..04-30,
+// Today is 2026-06-15. Other costs: C1 Laptop 19999 on 2026-01-20 and Storage 2500 on 04-20 (after its support
+// ended 04-01); C2 Deposit 10000 on 03-15, Uniform 4550 on 05-10, Travel 3000 on 06-20 (after today); C4 Furniture
+// 25000 on 04-01. Support periods (start..end): C1 2026-01-05..04-01, C2 02-02.., C4 02-10..04-30,
 // C6 04-06.., C7 06-12.., C9 2023-09-19.. (1,000 days before today). Referral dates: C1 2025-12-15,
 // C2 01-12, C3 01-20, C4 02-03, C5 03-20, C6 04-01, C7 06-12, C8 06-15, C9 06-15. Closures: C3 03-31
 // duplicate, C1 04-01 left_area, C4 04-30 leave_granted_nrpf. Council A: C2, C4, C5, C6; B: C1, C3, C7, C8, C9.
@@ -36,10 +38,11 @@ const noFilters = { council: null, team: null, caseworker: null, legislation: nu
 // open_supported on 06-15: C2, C6, C7, C9 = 4; open_referral: C5, C8 = 2 (C3 is closed); referrals: C6, C7, C8, C9 = 4;
 // closures: C1 (left_area), C4 (leave_granted_nrpf) = 2; support ended in range: C1 87 days, C4 80 days → 83.5;
 // thousand_day: C9 (started 2023-09-19, exactly 1,000 days before 06-15) = 1;
-// spend: the finance report's "Total in period" over the range: C1 500 + C2 192867 + C4 140714 + C6 132871 + C7 17600 + C9 98800 = 583352;
+// spend: the finance report's "Total in period" over the range: C1 3000 (500 + Storage 2500) + C2 192867 + C4 140714 + C6 132871
+// + C7 17600 + C9 98800 = 585852;
 // by month: 04-30 C2, C4, C6, C9 = 4; 05-31 C2, C6, C9 = 3; 06-15 C2, C6, C7, C9 = 4.
 const ALL_P1 = {
-  figures: { open_referral: 2, open_supported: 4, referrals: 4, closures: 2, average_days_on_support: 83.5, thousand_day: 1, spend_pence: 583352 },
+  figures: { open_referral: 2, open_supported: 4, referrals: 4, closures: 2, average_days_on_support: 83.5, thousand_day: 1, spend_pence: 585852 },
   closures_by_reason: byReason({ leave_granted_nrpf: 1, left_area: 1 }),
   open_supported_by_month: months([['2026-04', 4], ['2026-05', 3], ['2026-06', 4]]),
 };
@@ -50,10 +53,10 @@ const A_P1 = {
   closures_by_reason: byReason({ leave_granted_nrpf: 1 }),
   open_supported_by_month: months([['2026-04', 3], ['2026-05', 2], ['2026-06', 2]]),
 };
-// Council B: open_supported C7, C9; open_referral C8; referrals C7, C8, C9; closures C1 (87 days); spend 500 + 17600 + 98800 = 116900;
+// Council B: open_supported C7, C9; open_referral C8; referrals C7, C8, C9; closures C1 (87 days); spend 3000 + 17600 + 98800 = 119400;
 // months: 04-30 C9; 05-31 C9; 06-15 C7, C9.
 const B_P1 = {
-  figures: { open_referral: 1, open_supported: 2, referrals: 3, closures: 1, average_days_on_support: 87, thousand_day: 1, spend_pence: 116900 },
+  figures: { open_referral: 1, open_supported: 2, referrals: 3, closures: 1, average_days_on_support: 87, thousand_day: 1, spend_pence: 119400 },
   closures_by_reason: byReason({ left_area: 1 }),
   open_supported_by_month: months([['2026-04', 1], ['2026-05', 1], ['2026-06', 2]]),
 };
@@ -90,6 +93,27 @@ test('performance: the Network gets national totals only; naming a council, team
     assertError(await ds.u.net.req('GET', `/api/reports/performance?${P1}&${q}`), 403, 'forbidden', undefined, `Network with ${q}`);
   }
   assertError(await new Client(ds.stack.base).req('GET', `/api/reports/performance?${P1}`), 401, 'unauthenticated', undefined, 'no token');
+  // The Network may filter by legislation: care_act_2014 nationally is C2, C3, C6, C8 (see the filters test).
+  assert.deepEqual(await perf(ds.u.net, `${P1}&legislation=care_act_2014`), {
+    from: '2026-04-01', to: '2026-06-15', filters: { ...noFilters, legislation: 'care_act_2014' },
+    figures: { open_referral: 1, open_supported: 2, referrals: 2, closures: 0, average_days_on_support: null, thousand_day: 0, spend_pence: 325738 },
+    closures_by_reason: byReason(),
+    open_supported_by_month: months([['2026-04', 2], ['2026-05', 2], ['2026-06', 2]]),
+  }, 'Network legislation=care_act_2014');
+});
+
+test('performance: a caseworker the caller may not see is 404 (a council names its own users only)', async () => {
+  reportNow(ds);
+  assertError(await ds.u.aAdmin.req('GET', `/api/reports/performance?${P1}&caseworker=${ds.ids.bUser}`), 404, 'not_found', undefined, 'council A admin naming a council B user');
+  assertError(await ds.u.aUser.req('GET', `/api/reports/performance?${P1}&caseworker=${ds.ids.hoUser}`), 404, 'not_found', undefined, 'council user naming an HO user');
+  assertError(await ds.u.bUser.req('GET', `/api/reports/performance?${P1}&caseworker=999999`), 404, 'not_found', undefined, 'unknown user');
+  // Arun "AJ" Clarke (council A): C4 alone — closed 04-30 after 80 days; spend 140714; supported on 04-30 only.
+  assert.deepEqual(await perf(ds.u.aUser, `${P1}&caseworker=${ds.ids.aUser2}`), {
+    from: '2026-04-01', to: '2026-06-15', filters: { ...noFilters, council: ref('A'), caseworker: { id: ds.ids.aUser2, name: NAMES.aUser2 } },
+    figures: { open_referral: 0, open_supported: 0, referrals: 0, closures: 1, average_days_on_support: 80, thousand_day: 0, spend_pence: 140714 },
+    closures_by_reason: byReason({ leave_granted_nrpf: 1 }),
+    open_supported_by_month: months([['2026-04', 1], ['2026-05', 0], ['2026-06', 0]]),
+  }, 'caseworker=Arun');
 });
 
 test('performance filters: team (exact), caseworker, legislation, and combined with council', async () => {
@@ -123,10 +147,10 @@ test('performance filters: team (exact), caseworker, legislation, and combined w
     open_supported_by_month: months([['2026-04', 1], ['2026-05', 1], ['2026-06', 1]]),
   }, 'caseworker=Amal Baker');
   // Caseworker Bilal Carter (HO, every council): C1, C3, C9. open_supported C9; referrals C9; closures C1 (87 days);
-  // spend 500 + 98800 = 99300; thousand_day C9; months 1, 1, 1.
+  // spend 3000 + 98800 = 101800; thousand_day C9; months 1, 1, 1.
   assert.deepEqual(await perf(ds.u.hoAdmin, `${P1}&caseworker=${ds.ids.bUser}`), {
     from: '2026-04-01', to: '2026-06-15', filters: { ...noFilters, caseworker: { id: ds.ids.bUser, name: NAMES.bUser } },
-    figures: { open_referral: 0, open_supported: 1, referrals: 1, closures: 1, average_days_on_support: 87, thousand_day: 1, spend_pence: 99300 },
+    figures: { open_referral: 0, open_supported: 1, referrals: 1, closures: 1, average_days_on_support: 87, thousand_day: 1, spend_pence: 101800 },
     closures_by_reason: byReason({ left_area: 1 }),
     open_supported_by_month: months([['2026-04', 1], ['2026-05', 1], ['2026-06', 1]]),
   }, 'caseworker=Bilal Carter');
@@ -159,11 +183,11 @@ test('performance: the thousand-day edge, `to` in the past, and a range up to to
   // open_referral by 06-14: C5 (C8 was referred 06-15) = 1; referrals 04-01..06-14: C6, C7 = 2; spend: 06-14 is one day less
   // for C2, C6, C7, C9 (75, 70, 3, 75 days): C2 5000×75÷7 = 53571.43 → 53571, 12345×75÷7 = 132267.86 → 132268, + 4550 = 190389;
   // C6 4000×70÷7 = 40000, 9100×70÷7 = 91000 → 131000; C7 9800×3÷7 = 4200, 21000×3÷7 = 9000 → 13200; C9 2100×75÷7 = 22500,
-  // 7000×75÷7 = 75000 → 97500; C1 500; C4 140714 → 573303.
+  // 7000×75÷7 = 75000 → 97500; C1 3000; C4 140714 → 575803.
   const r = await perf(ds.u.hoAdmin, 'from=2026-04-01&to=2026-06-14');
   assert.deepEqual(r, {
     from: '2026-04-01', to: '2026-06-14', filters: noFilters,
-    figures: { open_referral: 1, open_supported: 4, referrals: 2, closures: 2, average_days_on_support: 83.5, thousand_day: 0, spend_pence: 573303 },
+    figures: { open_referral: 1, open_supported: 4, referrals: 2, closures: 2, average_days_on_support: 83.5, thousand_day: 0, spend_pence: 575803 },
     closures_by_reason: byReason({ leave_granted_nrpf: 1, left_area: 1 }),
     open_supported_by_month: months([['2026-04', 4], ['2026-05', 3], ['2026-06', 4]]),
   });
@@ -183,14 +207,14 @@ test('performance: the thousand-day edge, `to` in the past, and a range up to to
 test('performance: the default period is the twelve calendar months to today', async () => {
   // from 2025-07-01 (first day of the month eleven months before June 2026), to 2026-06-15.
   // referrals: all nine; closures C3 (duplicate), C1 (left_area), C4 (leave_granted_nrpf); ended in range: C1 87, C4 80 → 83.5.
-  // spend: each case to date within the range: C1 63499, C2 346583, C4 333571, C6 132871, C7 17600,
-  // C9 from 2025-07-01: 350 days (Jul–Dec 184 + Jan–May 151 + 15): 2100×350÷7 = 105000, 7000×350÷7 = 350000 → 455000; total 1349124.
+  // spend: each case to date within the range: C1 65999 (with Storage), C2 346583, C4 333571, C6 132871, C7 17600,
+  // C9 from 2025-07-01: 350 days (Jul–Dec 184 + Jan–May 151 + 15): 2100×350÷7 = 105000, 7000×350÷7 = 350000 → 455000; total 1351624.
   // Months 2025-07..2025-12: C9 alone; 2026-01-31: C1, C9; 02-28 and 03-31: C1, C2, C4, C9; 04-30: C2, C4, C6, C9; 05-31: C2, C6, C9;
   // 06-15: C2, C6, C7, C9.
   const r = await perf(ds.u.hoUser, '');
   assert.deepEqual(r, {
     from: '2025-07-01', to: '2026-06-15', filters: noFilters,
-    figures: { open_referral: 2, open_supported: 4, referrals: 9, closures: 3, average_days_on_support: 83.5, thousand_day: 1, spend_pence: 1349124 },
+    figures: { open_referral: 2, open_supported: 4, referrals: 9, closures: 3, average_days_on_support: 83.5, thousand_day: 1, spend_pence: 1351624 },
     closures_by_reason: byReason({ leave_granted_nrpf: 1, left_area: 1, duplicate: 1 }),
     open_supported_by_month: months([['2025-07', 1], ['2025-08', 1], ['2025-09', 1], ['2025-10', 1], ['2025-11', 1], ['2025-12', 1],
       ['2026-01', 2], ['2026-02', 4], ['2026-03', 4], ['2026-04', 4], ['2026-05', 3], ['2026-06', 4]]),

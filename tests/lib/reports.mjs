@@ -121,20 +121,44 @@ export function xlsxCellOk(got, exp) {
   return false;
 }
 
-/** Assert xlsx data rows (after the header) equal `expected` cell by cell. */
-export function assertXlsxRows(ws, expected, what = '') {
-  const rows = ws.rows.slice(1).filter((r) => r.some((c) => c !== null));
+/**
+ * Pair the data rows with the expected rows. Rows whose first cell is a Connect ID are paired by it (so that a
+ * row in the wrong place still has its cells checked; the order is checked by assertIdOrder); others by position.
+ */
+function pairRows(rows, expected, what) {
   assert.equal(rows.length, expected.length, `${what}: ${expected.length} data rows, got ${rows.length}: ${JSON.stringify(rows.map((r) => r[0]))}`);
-  expected.forEach((er, i) => {
-    assert.equal(rows[i].length, er.length, `${what}: row ${i + 2} width`);
-    er.forEach((ec, j) => {
-      assert.ok(xlsxCellOk(rows[i][j], ec), `${what}: row ${i + 2} (${er[0]}) column ${ws.rows[0][j]}: expected ${JSON.stringify(ec)}, got ${JSON.stringify(rows[i][j])}`);
-    });
+  const byId = expected.every((r) => typeof r[0] === 'string' && /^C\d+$/.test(r[0]));
+  return expected.map((er, i) => {
+    if (!byId) return [er, rows[i], i];
+    const k = rows.findIndex((r) => r[0] === er[0]);
+    assert.ok(k >= 0, `${what}: a row for ${er[0]}; rows ${JSON.stringify(rows.map((r) => r[0]))}`);
+    return [er, rows[k], k];
   });
 }
 
-/** Assert the number formats of row 2: dates dd/mm/yyyy, money £#,##0.00 (where the expected row has them). */
-export function assertRow2Formats(ws, expectedRow2, what = '') {
+/** Assert xlsx data rows (after the header) equal `expected` cell by cell (order: see assertIdOrder). */
+export function assertXlsxRows(ws, expected, what = '') {
+  const rows = ws.rows.slice(1).filter((r) => r.some((c) => c !== null));
+  for (const [er, got, k] of pairRows(rows, expected, what)) {
+    assert.equal(got.length, er.length, `${what}: row ${k + 2} width`);
+    er.forEach((ec, j) => {
+      assert.ok(xlsxCellOk(got[j], ec), `${what}: row ${k + 2} (${er[0]}) column ${ws.rows[0][j]}: expected ${JSON.stringify(ec)}, got ${JSON.stringify(got[j])}`);
+    });
+  }
+}
+
+/** API.md: "Rows are in Connect ID order (ascending)" — across councils too. */
+export function assertIdOrder(rows, expectedIds, what = '') {
+  assert.deepEqual(rows.map((r) => r[0]), expectedIds, `${what}: rows in Connect ID order`);
+}
+
+/**
+ * Assert the number formats of row 2: dates dd/mm/yyyy, money £#,##0.00 (where the expected row has them).
+ * `expected`: the expected row 2, or a list of expected rows to pick row 2's from by its Connect ID.
+ */
+export function assertRow2Formats(ws, expected, what = '') {
+  const expectedRow2 = Array.isArray(expected[0]) ? expected.find((r) => r[0] === ws.rows[1][0]) : expected;
+  assert.ok(expectedRow2, `${what}: row 2 is one of the expected rows (${ws.rows[1][0]})`);
   expectedRow2.forEach((ec, j) => {
     if (ec && typeof ec === 'object' && 'date' in ec) assert.equal(ws.formats_row2[j], DATE_FORMAT, `${what}: ${ws.rows[0][j]} date format`);
     if (ec && typeof ec === 'object' && 'pence' in ec) assert.equal(ws.formats_row2[j], MONEY_FORMAT, `${what}: ${ws.rows[0][j]} money format`);
@@ -200,16 +224,14 @@ export function parseCsv(bytes, what = 'csv') {
   return { rows, quoted, text };
 }
 
-/** Assert CSV data rows equal the expected rows, cell by cell. */
+/** Assert CSV data rows equal the expected rows, cell by cell (order: see assertIdOrder). */
 export function assertCsvRows(csv, header, expected, what = '') {
   assert.deepEqual(csv.rows[0], header, `${what}: header row`);
-  const data = csv.rows.slice(1);
-  assert.equal(data.length, expected.length, `${what}: ${expected.length} data rows, got ${data.length}: ${JSON.stringify(data.map((r) => r[0]))}`);
-  expected.forEach((er, i) => {
+  for (const [er, got, k] of pairRows(csv.rows.slice(1), expected, what)) {
     er.forEach((ec, j) => {
-      assert.equal(data[i][j], csvText(ec), `${what}: row ${i + 2} (${er[0]}) column ${header[j]}`);
+      assert.equal(got[j], csvText(ec), `${what}: row ${k + 2} (${er[0]}) column ${header[j]}`);
     });
-  });
+  }
 }
 
 // ---- the dataset ----------------------------------------------------------------------------------
@@ -237,7 +259,8 @@ function ctl(data, args, input) {
  *    care_leaver, nationality Afghan, referral_source another_council, no dependants.
  *    2025-12-22 HO status asylum_claim_refused, recourse false (new_case answered: 5 working days).
  *    Finance (set 2026-04-01 15:00Z): start 2026-01-05, subsistence 3500/wk, accommodation none 0/wk,
- *    other costs Laptop 19999 on 2026-01-20, support end 2026-04-01.
+ *    other costs Laptop 19999 on 2026-01-20 and Storage 2500 on 2026-04-20 (after the support ended),
+ *    support end 2026-04-01.
  *    Closed 2026-04-01 (16:00Z), closure_date 2026-04-01, left_area; case_closed accepted by the HO 2026-04-08 (3 wd).
  * C2 (A) created 2026-01-12 by Amal Baker, caseworker Amal Baker, team North, care_act_2014, single_adult,
  *    Eritrean, self_referral, no dependants.
@@ -372,7 +395,8 @@ export async function buildDataset() {
   const C6 = await create(u.aAdmin, 'C6', { nationality: '@Home', deps: 1, depRel: 'spouse', legislation: 'care_act_2014', household_type: 'couple', referral_source: 'legal_representative', caseworker_id: ids.aAdmin, team: '+Plus' });
   at('2026-04-01T15:00:00Z');
   await finance(u.bUser, C1, { support_start_date: '2026-01-05', weekly_subsistence_pence: 3500, accommodation_type: 'none', weekly_accommodation_pence: 0,
-    other_costs: [{ description: 'Laptop', amount_pence: 19999, date: '2026-01-20' }], support_end_date: '2026-04-01' });
+    other_costs: [{ description: 'Laptop', amount_pence: 19999, date: '2026-01-20' }, { description: 'Storage', amount_pence: 2500, date: '2026-04-20' }],
+    support_end_date: '2026-04-01' });
   at('2026-04-01T16:00:00Z');
   await close(u.bUser, C1, '2026-04-01', 'left_area');
   at('2026-04-08T10:00:00Z');
