@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_queue.h"
 #include "report.h"
 #include "report_cases.h"
 #include "report_perf.h"
@@ -80,6 +81,10 @@ static void run_download(http_req *r, download which)
     int err = report_out_finish(out);
     if (rc || err)
         log_failure(r, titles[which], rc ? rc : STORE_NOMEM);
+    /* A download discloses case data: audited like a case view, with the council it covered (0: all). */
+    static const char *const actions[] = {"report_finance_downloaded", "report_referrals_downloaded",
+                                          "report_resolution_downloaded", "report_sla_downloaded"};
+    audit_queue_add(r->now, r->uid, r->org_id, actions[which], g.council);
 }
 
 void h_report_finance(http_req *r, const uint64_t *ids)

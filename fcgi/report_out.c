@@ -21,7 +21,7 @@ struct report_out {
     int csv_on; /* writing the first table */
     int col;    /* cells written in the current row */
     /* xlsx */
-    char path[64];
+    char path[4096];
     lxw_workbook *wb;
     lxw_worksheet *ws;
     lxw_format *bold, *date, *money;

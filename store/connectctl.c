@@ -41,6 +41,7 @@
 #include "store_org.h"
 #include "store_outbox.h"
 #include "store_user.h"
+#include "store_facts.h"
 #include "store_recount.h"
 #include "register_gen.h"
 #include "store_register.h"
@@ -575,12 +576,19 @@ static int cmd_check(const char *data)
         problems++;
     }
     problems += (int)(differences > 1000 ? 1000 : differences);
+    size_t facts = 0, fact_diffs = 0;
+    rc = store_facts_verify(s, txn, stderr, &facts, &fact_diffs);
+    if (rc) {
+        fprintf(stderr, "cannot verify the report facts: %s\n", store_strerror(rc));
+        problems++;
+    }
+    problems += (int)(fact_diffs > 1000 ? 1000 : fact_diffs);
     store_read_end(s, txn);
     store_close(s);
     if (problems)
         return die("%d problem(s) found", problems);
-    printf("ok: %zu live users, %" PRIu64 " audit events, chain intact, %zu counters equal to a recount\n", live,
-           events, counters);
+    printf("ok: %zu live users, %" PRIu64 " audit events, chain intact, %zu counters equal to a recount, %zu report "
+           "facts rows equal to their records\n", live, events, counters, facts);
     return 0;
 }
 

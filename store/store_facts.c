@@ -263,36 +263,51 @@ static void query_rows(const json_t *q, sla_rows *out)
     }
 }
 
-static int sla_apply(store *s, MDB_txn *txn, char kind, const json_t *item, int add)
+/* The rows of an item (a new sla_rows, NULL when out of memory). */
+static sla_rows *rows_of(char kind, const json_t *item)
 {
     sla_rows *rows = malloc(sizeof *rows);
     if (!rows)
-        return STORE_NOMEM;
+        return NULL;
     rows->n = 0;
     if (kind == WORK_ALERT)
         alert_rows(item, rows);
     else
         query_rows(item, rows);
+    return rows;
+}
+
+/* The DB_SLA key and value of the i-th row of an item. */
+static void sla_encode(char kind, const json_t *item, size_t i, const sla_row *r, unsigned char key[SLA_KEY],
+                       unsigned char val[SLA_VAL])
+{
+    sla_day_key(key, r->answered_day);
+    key[4] = (unsigned char)kind;
+    store_key_u64(key + 5, u64(item, "id"));
+    key[13] = (unsigned char)(i >> 8);
+    key[14] = (unsigned char)i;
+    memset(val, 0, SLA_VAL);
+    memcpy(val, &r->council_id, 8);
+    val[8] = r->type;
+    val[9] = (unsigned char)r->answered_by;
+    memcpy(val + 10, &r->allowed, 2);
+    memcpy(val + 12, &r->raised_day, 4);
+}
+
+static int sla_apply(store *s, MDB_txn *txn, char kind, const json_t *item, int add)
+{
+    sla_rows *rows = rows_of(kind, item);
+    if (!rows)
+        return STORE_NOMEM;
     int rc = 0;
     for (size_t i = 0; i < rows->n && !rc; i++) {
-        const sla_row *r = &rows->rows[i];
-        unsigned char key[SLA_KEY], val[SLA_VAL] = {0};
-        sla_day_key(key, r->answered_day);
-        key[4] = (unsigned char)kind;
-        store_key_u64(key + 5, u64(item, "id"));
-        key[13] = (unsigned char)(i >> 8);
-        key[14] = (unsigned char)i;
+        unsigned char key[SLA_KEY], val[SLA_VAL];
+        sla_encode(kind, item, i, &rows->rows[i], key, val);
         MDB_val k = {SLA_KEY, key}, v = {SLA_VAL, val};
-        if (add) {
-            memcpy(val, &r->council_id, 8);
-            val[8] = r->type;
-            val[9] = (unsigned char)r->answered_by;
-            memcpy(val + 10, &r->allowed, 2);
-            memcpy(val + 12, &r->raised_day, 4);
+        if (add)
             rc = mdb_put(txn, store_dbi(s, DB_SLA), &k, &v, 0);
-        } else if ((rc = mdb_del(txn, store_dbi(s, DB_SLA), &k, NULL)) == MDB_NOTFOUND) {
+        else if ((rc = mdb_del(txn, store_dbi(s, DB_SLA), &k, NULL)) == MDB_NOTFOUND)
             rc = 0;
-        }
     }
     free(rows);
     return rc;
@@ -391,4 +406,95 @@ int store_facts_migrate(store *s, MDB_txn *txn)
     if (rc && rc != MDB_NOTFOUND)
         return rc;
     return store_facts_rebuild(s, txn, NULL, NULL);
+}
+
+/* ---- verifying ---- */
+
+typedef struct {
+    FILE *report;
+    size_t expected, differences;
+    char kind;
+} verify_ctx;
+
+/* Compares a stored row with the bytes it should hold. */
+static int verify_row(store *s, MDB_txn *txn, store_db db, verify_ctx *v, const void *key, size_t klen,
+                      const void *want, size_t wlen, const char *what, uint64_t id)
+{
+    MDB_val k = {klen, (void *)key}, got;
+    int rc = mdb_get(txn, store_dbi(s, db), &k, &got);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    v->expected++;
+    if (rc == MDB_NOTFOUND || got.mv_size != wlen || memcmp(got.mv_data, want, wlen) != 0) {
+        v->differences++;
+        if (v->report)
+            fprintf(v->report, "%s of %llu: %s\n", what, (unsigned long long)id,
+                    rc == MDB_NOTFOUND ? "missing" : "differs from its record");
+    }
+    return 0;
+}
+
+static int verify_case(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
+{
+    unsigned char *buf, key[16];
+    size_t len;
+    int rc = encode_case(rec, &buf, &len);
+    if (rc)
+        return rc;
+    key16(key, u64(rec, "council_id"), u64(rec, "id"));
+    rc = verify_row(s, txn, DB_CASE_FACTS, ctx, key, 16, buf, len, "case facts", u64(rec, "id"));
+    free(buf);
+    return rc;
+}
+
+static int verify_item(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
+{
+    verify_ctx *v = ctx;
+    sla_rows *rows = rows_of(v->kind, rec);
+    if (!rows)
+        return STORE_NOMEM;
+    int rc = 0;
+    for (size_t i = 0; i < rows->n && !rc; i++) {
+        unsigned char key[SLA_KEY], val[SLA_VAL];
+        sla_encode(v->kind, rec, i, &rows->rows[i], key, val);
+        rc = verify_row(s, txn, DB_SLA, v, key, SLA_KEY, val, SLA_VAL,
+                        v->kind == WORK_ALERT ? "SLA row of alert" : "SLA row of query", u64(rec, "id"));
+    }
+    free(rows);
+    return rc;
+}
+
+/* Rows stored beyond those the records give. */
+static int extras(store *s, MDB_txn *txn, store_db db, size_t expected, verify_ctx *v, const char *what)
+{
+    MDB_stat st;
+    int rc = mdb_stat(txn, store_dbi(s, db), &st);
+    if (rc)
+        return rc;
+    if (st.ms_entries > expected) {
+        v->differences += st.ms_entries - expected;
+        if (v->report)
+            fprintf(v->report, "%zu %s without a record\n", st.ms_entries - expected, what);
+    }
+    return 0;
+}
+
+int store_facts_verify(store *s, MDB_txn *txn, FILE *report, size_t *rows, size_t *differences)
+{
+    verify_ctx v = {.report = report};
+    int rc = each_record(s, txn, DB_CASES, verify_case, &v, NULL);
+    size_t cases = v.expected;
+    if (!rc)
+        rc = extras(s, txn, DB_CASE_FACTS, cases, &v, "case facts rows");
+    v.kind = WORK_ALERT;
+    if (!rc)
+        rc = each_record(s, txn, DB_ALERTS, verify_item, &v, NULL);
+    v.kind = WORK_QUERY;
+    if (!rc)
+        rc = each_record(s, txn, DB_QUERIES, verify_item, &v, NULL);
+    if (!rc)
+        rc = extras(s, txn, DB_SLA, v.expected - cases, &v, "SLA rows");
+    *rows = v.expected;
+    *differences = v.differences;
+    return rc;
 }

@@ -20,6 +20,7 @@
 #define CONNECT_STORE_FACTS_H
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "store.h"
@@ -78,6 +79,10 @@ int store_sla_put(store *s, MDB_txn *txn, char kind, const json_t *old, const js
 /* Empties both tables and derives them again from every case, alert and query; sets facts_version.
  * *cases and *items (may be NULL) get the numbers of records read. */
 int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items);
+/* Derives every row from the records and compares it with the stored one, inside a read transaction
+ * (connectctl check): one line per difference to report (may be NULL); *rows is how many rows the
+ * records give, *differences how many are missing, differ or have no record. */
+int store_facts_verify(store *s, MDB_txn *txn, FILE *report, size_t *rows, size_t *differences);
 /* Rebuilds when facts_version is missing or not FACTS_VERSION (store_open calls it). */
 int store_facts_migrate(store *s, MDB_txn *txn);
 

@@ -139,6 +139,36 @@ PY
   run ho_queries_overdue -c"$CONNS" -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/queries?overdue=1&limit=50"
   run rtpf_lookup -c"$CONNS" -s "$OUT/lookup.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
   run rtpf_lookup_c4 -c4 -s "$OUT/lookup.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
+  # Reports (issue 6): time to download and how much the workers' private memory grew meanwhile
+  # (peak of the summed RssAnon of connectd's processes, sampled every 50 ms, minus the sum before).
+  HO_ADMIN_TOKEN=$(token_of ho.admin demo-password-2026)
+  anon_sum() { local t=0 p; for p in $(pgrep -f "connectd --data $CDATA"); do
+      t=$(( t + $(awk '/^RssAnon:/ {print $2}' /proc/$p/status 2>/dev/null || echo 0) )); done; echo $t; }
+  report() {  # NAME PATH
+    local name=$1 path=$2 base peak now pid rows
+    base=$(anon_sum); peak=$base
+    curl -fsS -o "$OUT/$name.body" -w '%{time_total} %{size_download}\n' -H "Authorization: Bearer $HO_ADMIN_TOKEN" \
+      "$BASE$path" > "$OUT/$name.curl" &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do now=$(anon_sum); [ "$now" -gt "$peak" ] && peak=$now; sleep 0.05; done
+    wait "$pid"
+    case "$path" in *format=csv*) rows=$(( $(wc -l < "$OUT/$name.body") - 1 ));;
+      *) rows=$(python3 -c 'import sys,zipfile,re; z=zipfile.ZipFile(sys.argv[1]); print(sum(1 for _ in re.finditer(rb"<row ", z.read("xl/worksheets/sheet1.xml"))) - 1)' "$OUT/$name.body");; esac
+    echo "$name $(cat "$OUT/$name.curl") $rows $(( peak - base ))" >> "$OUT/reports"
+    rm -f "$OUT/$name.body"
+  }
+  TODAY=$(date -u +%F)
+  TWO_YEARS=$(date -u -d '2 years ago + 1 day' +%F)
+  ONE_YEAR=$(date -u -d '1 year ago + 1 day' +%F)
+  report referrals_csv "/api/reports/referrals?from=$TWO_YEARS&to=$TODAY&format=csv"
+  report referrals_xlsx "/api/reports/referrals?from=$TWO_YEARS&to=$TODAY&format=xlsx"
+  report finance_csv "/api/reports/finance?from=$ONE_YEAR&to=$TODAY&format=csv"
+  report finance_xlsx "/api/reports/finance?from=$ONE_YEAR&to=$TODAY&format=xlsx"
+  report resolution_all_csv "/api/reports/resolution?from=2000-01-01&to=$TODAY&format=csv"
+  report resolution_small_csv "/api/reports/resolution?from=$TODAY&to=$TODAY&council=$(curl -fsS -H "Authorization: Bearer $GEN_TOKEN" "$BASE/api/me" | python3 -c 'import sys,json;print(json.load(sys.stdin)["org"]["id"])')&format=csv"
+  run perf_ho -c4 -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/reports/performance"
+  run perf_council -c"$CONNS" -H "Authorization: Bearer $GEN_TOKEN" "$BASE/api/reports/performance"
+  run sla_ho -c"$CONNS" -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/reports/sla?from=2016-01-01&to=$TODAY"
   OPEN_ALERTS=$(curl -fsS -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/alerts?limit=1" | python3 -c 'import sys,json;print(json.load(sys.stdin)["total"])')
   OPEN_QUERIES=$(curl -fsS -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/queries?limit=1" | python3 -c 'import sys,json;print(json.load(sys.stdin)["total"])')
   STORE_BYTES=$(stat -c %s "$CDATA/data.mdb")
@@ -168,7 +198,7 @@ if [ "$CASES" -gt 0 ]; then
   echo "Cases: $CASES generated cases over 100 councils, $OPEN_ALERTS open HO alerts and $OPEN_QUERIES open queries awaiting the HO, $REGISTER status-register records; store $((STORE_BYTES / 1048576)) MiB file, $((USED_BYTES / 1048576)) MiB in use = $((USED_BYTES / CASES)) bytes per case"
   awk -v static="$(awk '$1=="static_cases" {print $2}' "$OUT/results")" '
     BEGIN { printf "%-44s %10s %9s %9s %10s %7s\n", "endpoint", "req/s", "p50", "p99", "vs static", "errors" }
-    $1 ~ /^(static_cases|ho_|council_|home_|rtpf_)/ && $1 !~ /_small$/ {
+    $1 ~ /^(static_cases|ho_|council_|home_|rtpf_|perf_|sla_)/ && $1 !~ /_small$/ {
       label = $1
       if ($1 == "static_cases") label = "GET /index.html (nginx static)"
       if ($1 == "ho_name") label = "HO: search by name (all councils)"
@@ -187,6 +217,21 @@ if [ "$CASES" -gt 0 ]; then
       if ($1 == "ho_queries_overdue") label = "HO: overdue queries (page of 50)"
       if ($1 == "rtpf_lookup") label = "RTPF look-up (audited write)"
       if ($1 == "rtpf_lookup_c4") label = "RTPF look-up, 4 clients"
+      if ($1 == "perf_ho") label = "HO: performance monitoring, 4 clients"
+      if ($1 == "perf_council") label = "council: performance monitoring"
+      if ($1 == "sla_ho") label = "HO: SLA report (JSON)"
       printf "%-44s %10.0f %9s %9s %9.1f%% %7s\n", label, $2, $3, $4, 100 * $2 / static, $5
     }' "$OUT/results"
+  echo
+  echo "Report downloads (HO admin, every council; one at a time; memory = peak growth of connectd's private memory):"
+  awk 'BEGIN { printf "%-44s %10s %9s %10s %12s %12s\n", "report", "rows", "seconds", "MB", "rows/s", "memory KiB" }
+    { label = $1
+      if ($1 == "referrals_csv") label = "referrals, last 2 years, CSV"
+      if ($1 == "referrals_xlsx") label = "referrals, last 2 years, xlsx"
+      if ($1 == "finance_csv") label = "finance, last year, CSV"
+      if ($1 == "finance_xlsx") label = "finance, last year, xlsx"
+      if ($1 == "resolution_all_csv") label = "resolution, every case, CSV"
+      if ($1 == "resolution_small_csv") label = "resolution, one council, one day, CSV"
+      printf "%-44s %10d %9.2f %10.1f %12.0f %12d\n", label, $4, $2, $3 / 1048576, $2 > 0 ? $4 / $2 : 0, $5 }' "$OUT/reports"
 fi
+

@@ -79,6 +79,22 @@ static got_facts read_facts(store *s, uint64_t council)
     return g;
 }
 
+/* Changes one byte of the case's facts row (its weekly subsistence), as a bug or a bad disk might. */
+static int corrupt_write(store *s, MDB_txn *txn, void *arg)
+{
+    unsigned char key[16], buf[512];
+    store_key_u64(key, 7);
+    store_key_u64(key + 8, *(uint64_t *)arg);
+    MDB_val k = {16, key}, v;
+    int rc = mdb_get(txn, store_dbi(s, DB_CASE_FACTS), &k, &v);
+    if (rc || v.mv_size > sizeof buf)
+        return rc ? rc : -1;
+    memcpy(buf, v.mv_data, v.mv_size);
+    buf[32] ^= 1;
+    MDB_val nv = {v.mv_size, buf};
+    return mdb_put(txn, store_dbi(s, DB_CASE_FACTS), &k, &nv, 0);
+}
+
 static void case_facts_follow_the_record(void **state)
 {
     fixture *fx = *state;
@@ -140,6 +156,19 @@ static void case_facts_follow_the_record(void **state)
     assert_true(report_supported_on(&g.f, calendar_day("2025-04-01")));
     assert_false(report_supported_on(&g.f, calendar_day("2025-03-31")));
     assert_false(report_supported_on(&g.f, calendar_day("2025-10-01")));
+
+    /* connectctl check's verification: equal now; a row that drifted from its record is reported. */
+    size_t rows = 0, diffs = 9;
+    assert_int_equal(store_read_begin(fx->s, &txn), 0);
+    assert_int_equal(store_facts_verify(fx->s, txn, NULL, &rows, &diffs), 0);
+    store_read_end(fx->s, txn);
+    assert_int_equal(rows, 1);
+    assert_int_equal(diffs, 0);
+    assert_int_equal(store_write(fx->s, corrupt_write, &c.id), 0);
+    assert_int_equal(store_read_begin(fx->s, &txn), 0);
+    assert_int_equal(store_facts_verify(fx->s, txn, NULL, &rows, &diffs), 0);
+    store_read_end(fx->s, txn);
+    assert_int_equal(diffs, 1);
     json_decref(c.rec);
     json_decref(old);
     json_decref(neu);
