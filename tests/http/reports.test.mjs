@@ -9,7 +9,9 @@
 // the penny; "to date" = up to min(to, today); today is 2026-06-15.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError } from '../lib/http.mjs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, assertError } from '../lib/http.mjs';
 import {
   COUNCIL_A as A, COUNCIL_B as B, D, M, assertCsvRows, assertDownload, assertRow2Formats, assertSheetLayout, assertXlsxRows,
   assertIdOrder, buildDataset, dumpXlsx, getReport, parseCsv, reportNow,
@@ -268,18 +270,21 @@ test('resolution edges: closed on `from` is in, closed the day before is out, re
 
 // ---- row order -------------------------------------------------------------------------------------
 
-test('rows are in Connect ID order (ascending) across councils, in xlsx and csv (HO admin, every council)', async () => {
-  // API.md: "Rows are in Connect ID order (ascending)." Councils A (C2, C4, C5, C6) and B (C1, C3, C7, C8, C9) interleave.
-  for (const [rep, q, ids] of [
-    ['finance', R1, ['C1', 'C2', 'C4', 'C6', 'C7', 'C9']],
-    ['referrals', 'from=2025-12-01&to=2026-06-30', ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9']],
-    ['resolution', R1, ['C1', 'C2', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9']],
+test('rows are in Connect ID order; the Home Office\'s by council, then Connect ID; in xlsx and csv', async () => {
+  // API.md: "Rows are in Connect ID order (ascending; the Home Office's: by council, then Connect ID)."
+  // Council A (Alderley, created first) holds C2, C4, C5, C6; council B (Brookfield) C1, C3, C7, C8, C9.
+  for (const [rep, q, ho, a, b] of [
+    ['finance', R1, ['C2', 'C4', 'C6', 'C1', 'C7', 'C9'], ['C2', 'C4', 'C6'], ['C1', 'C7', 'C9']],
+    ['referrals', 'from=2025-12-01&to=2026-06-30', ['C2', 'C4', 'C5', 'C6', 'C1', 'C3', 'C7', 'C8', 'C9'], ['C2', 'C4', 'C5', 'C6'], ['C1', 'C3', 'C7', 'C8', 'C9']],
+    ['resolution', R1, ['C2', 'C4', 'C5', 'C6', 'C1', 'C7', 'C8', 'C9'], ['C2', 'C4', 'C5', 'C6'], ['C1', 'C7', 'C8', 'C9']],
   ]) {
     const [from, to] = q.split('&').map((x) => x.split('=')[1]);
-    const wb = await xlsx(ds.u.hoAdmin, `/api/reports/${rep}?${q}`, `connect-${rep}-${from}-to-${to}.xlsx`, `${rep} xlsx`);
-    assertIdOrder(wb.sheets[0].rows.slice(1), ids, `${rep} xlsx`);
-    const c = await csv(ds.u.hoAdmin, `/api/reports/${rep}?${q}&format=csv`, `connect-${rep}-${from}-to-${to}.csv`, `${rep} csv`);
-    assertIdOrder(c.rows.slice(1), ids, `${rep} csv`);
+    for (const [who, client, ids] of [['HO admin', ds.u.hoAdmin, ho], ['council A admin', ds.u.aAdmin, a], ['council B admin', ds.u.bAdmin, b]]) {
+      const wb = await xlsx(client, `/api/reports/${rep}?${q}`, `connect-${rep}-${from}-to-${to}.xlsx`, `${who} ${rep} xlsx`);
+      assertIdOrder(wb.sheets[0].rows.slice(1), ids, `${who} ${rep} xlsx`);
+      const c = await csv(client, `/api/reports/${rep}?${q}&format=csv`, `connect-${rep}-${from}-to-${to}.csv`, `${who} ${rep} csv`);
+      assertIdOrder(c.rows.slice(1), ids, `${who} ${rep} csv`);
+    }
   }
 });
 
@@ -345,8 +350,47 @@ test('parameters: missing, malformed, unreal, out-of-range dates and to < from a
       assert.equal(r.status, 200, `${rep}?${q} -> ${r.status} ${r.text}`);
     }
   }
+  for (const rep of ['finance', 'referrals', 'resolution', 'performance', 'sla']) {
+    assertError(await ds.u.hoAdmin.req('POST', `/api/reports/${rep}?${R1}`, { body: {} }), 405, 'method_not_allowed', undefined, `POST ${rep}`);
+  }
   const r = await getReport(ds.u.hoAdmin, `/api/reports/referrals?${R1}&colour=blue&format=csv`);
   assertCsvRows(parseCsv(r.bytes), REF_HEADER, pick(REF, ['C6', 'C7', 'C8', 'C9']), 'unknown parameter ignored');
+});
+
+// ---- audit -----------------------------------------------------------------------------------------
+
+function auditTail(n = 2000) {
+  const r = spawnSync(join(process.env.CONNECT_BIN ?? join(ROOT, 'bin'), 'connectctl'), ['--data', ds.stack.data, 'audit', 'tail', String(n)], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+test('every download is an audit event naming the council it covered (0 for all); a refused one leaves none', async () => {
+  const before = auditTail().length;
+  assert.ok(before > 0);
+  await csv(ds.u.hoAdmin, `/api/reports/finance?${R1}&format=csv`, 'connect-finance-2026-04-01-to-2026-06-30.csv', 'HO finance');
+  await xlsx(ds.u.hoAdmin, `/api/reports/referrals?${R1}&council=${ds.B.id}`, 'connect-referrals-2026-04-01-to-2026-06-30.xlsx', 'HO referrals council=B');
+  await csv(ds.u.aAdmin, `/api/reports/resolution?${R1}&format=csv`, 'connect-resolution-2026-04-01-to-2026-06-30.csv', 'council A resolution');
+  reportNow(ds);
+  const sla = await getReport(ds.u.hoUser, `/api/reports/sla?${R1}&format=csv`);
+  assertDownload(sla, 'connect-sla-2026-04-01-to-2026-06-30.csv', 'HO user SLA csv');
+  assertError(await getReport(ds.u.net, `/api/reports/finance?${R1}`), 403, 'forbidden', undefined, 'Network finance');
+  assertError(await getReport(ds.u.aUser, `/api/reports/referrals?${R1}`), 403, 'forbidden', undefined, 'council user referrals');
+  let events = [];
+  for (let i = 0; i < 30; i += 1) {
+    events = auditTail(200);
+    if (events.some((e) => e.action === 'report_sla_downloaded')) break;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  // The audit log shows a target of 0 ("all councils") as null, as for every event (store_audit's id_or_null).
+  const has = (action, actor, target) => events.some((e) => e.action === action && e.actor === actor && (e.target ?? 0) === target);
+  assert.ok(has('report_finance_downloaded', ds.ids.hoAdmin, 0), 'HO finance, every council: target 0');
+  assert.ok(has('report_referrals_downloaded', ds.ids.hoAdmin, ds.B.id), 'HO referrals for council B');
+  assert.ok(has('report_resolution_downloaded', ds.ids.aAdmin, ds.A.id), 'council A resolution: its council');
+  assert.ok(has('report_sla_downloaded', ds.ids.hoUser, 0), 'HO user SLA csv');
+  for (const who of ['net', 'aUser']) {
+    assert.ok(!events.some((e) => e.actor === ds.ids[who] && /^report_/.test(e.action)), `a refused download by ${who} is not an event`);
+  }
 });
 
 // ---- the case fields the reports read (API.md "## Cases") -----------------------------------------------
