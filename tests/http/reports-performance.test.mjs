@@ -9,9 +9,9 @@
 // duplicate, C1 04-01 left_area, C4 04-30 leave_granted_nrpf. Council A: C2, C4, C5, C6; B: C1, C3, C7, C8, C9.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, assertError } from '../lib/http.mjs';
-import { COUNCIL_A, COUNCIL_B, NAMES, buildDataset, reportNow } from '../lib/reports.mjs';
-import { CLOSURE_REASONS } from '../lib/cases.mjs';
+import { Client, assertError, createActiveUser } from '../lib/http.mjs';
+import { NAMES, buildDataset, dumpXlsx, getReport, parseCsv, reportNow } from '../lib/reports.mjs';
+import { CLOSURE_REASONS, caseBody } from '../lib/cases.mjs';
 
 let ds;
 before(async () => { ds = await buildDataset(); });
@@ -246,4 +246,36 @@ test('performance parameters: bad dates, to < from, more than 20 years, unknown 
   }
   const r = await ds.u.hoUser.req('GET', `/api/reports/performance?${P1}&colour=blue`);
   assert.deepEqual(r.json.figures, ALL_P1.figures, 'an unknown parameter is ignored');
+});
+
+test('large sums do not overflow: £1,000,000 a week for 20 years (a council of its own)', async () => {
+  // Last in this file: a third council, so the figures above are untouched. Support from 2006-06-16 to today:
+  // 7,305 days; 100,000,000 × 7305 ÷ 7 = 104,357,142,857.14 → 104357142857 pence (far beyond 32 bits).
+  reportNow(ds);
+  const org = await ds.u.net.req('POST', '/api/orgs', { body: { kind: 'council', name: 'Carrow District Council', code: 'CDC' } });
+  assert.equal(org.status, 201, org.text);
+  const admin = await createActiveUser(ds.u.net, { username: 'cdc.admin', name: 'Cara Admin', role: 'admin', org: org.json.id });
+  const c = await admin.client.req('POST', '/api/cases', { body: caseBody({ legislation: 'children_act_s23c', household_type: 'care_leaver' }) });
+  assert.equal(c.status, 201, c.text);
+  const f = await admin.client.req('PUT', `/api/cases/${c.json.id}/finance`, { body: { support_start_date: '2006-06-16', weekly_subsistence_pence: 100000000,
+    accommodation_type: 'other', weekly_accommodation_pence: 0, other_costs: [{ description: 'Big', amount_pence: 100000000, date: '2026-06-01' }] } });
+  assert.equal(f.status, 200, f.text);
+  // 2025-07-01..2026-06-15: 350 days → 5,000,000,000 + the other cost 100,000,000.
+  const r = await perf(ds.u.hoUser, `council=${org.json.id}`);
+  assert.deepEqual(r.figures, { open_referral: 0, open_supported: 1, referrals: 1, closures: 0, average_days_on_support: null, thousand_day: 1, spend_pence: 5100000000 });
+  // The finance report, 2026-04-01..2026-06-30: 76 days → 100,000,000 × 76 ÷ 7 = 1,085,714,285.71 → 1085714286; to date 7305 days.
+  reportNow(ds);
+  const dl = await getReport(ds.u.hoAdmin, `/api/reports/finance?from=2026-04-01&to=2026-06-30&format=csv&council=${org.json.id}`);
+  assert.equal(dl.status, 200, dl.text);
+  const csv = parseCsv(dl.bytes, 'CDC finance');
+  assert.deepEqual(csv.rows.slice(1), [[`C${c.json.id}`, 'Carrow District Council', '', 'Children Act 1989 s23C', '', 'Open supported', '2006-06-16', '', 'Other',
+    '1000000.00', '0.00', '1000000.00', '76', '10857142.86', '0.00', '1000000.00', '11857142.86', '7305', '1044571428.57']]);
+  const x = await getReport(ds.u.hoAdmin, `/api/reports/finance?from=2026-04-01&to=2026-06-30&council=${org.json.id}`);
+  assert.equal(x.status, 200);
+  const wb = dumpXlsx(x.bytes);
+  const pence = (v) => Math.round(v * 100);
+  assert.equal(pence(wb.sheets[0].rows[1][18]), 104457142857, 'xlsx total cost to date, in pounds');
+  const sums = [1, ...[100000000, 1085714286, 0, 100000000, 1185714286, 104457142857].map((p) => p)];
+  assert.deepEqual(wb.sheets[1].rows.slice(1).map((row) => [row[3], ...row.slice(4).map(pence)]), [sums, sums], 'by team and legislation, and the Total row');
+  assert.equal(wb.sheets[1].rows[2][0], 'Total');
 });

@@ -431,3 +431,87 @@ test('CASE carries referral_source and status_at_referral (the first status othe
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.referral_source, null, 'null clears it');
 });
+
+// ---- every label, and the facts following each kind of change (last: it changes C8) ---------------------
+
+const LEG = { care_act_2014: 'Care Act 2014 Part 1', children_act_s17: 'Children Act 1989 s17', children_act_s20: 'Children Act 1989 s20',
+  children_act_s23c: 'Children Act 1989 s23C', children_act_s24a: 'Children Act 1989 s24A', children_act_s24b: 'Children Act 1989 s24B' };
+const HH = { single_adult: 'Single adult', couple: 'Couple', family: 'Family', lone_parent_family: 'Lone parent family', care_leaver: 'Care leaver',
+  looked_after_child: 'Looked-after child', other: 'Other' };
+const SRC = { self_referral: 'Self-referral', voluntary_sector: 'Voluntary sector', legal_representative: 'Legal representative', health: 'Health service',
+  police: 'Police', home_office: 'Home Office', another_council: 'Another council', council_service: 'Council service', other: 'Other' };
+const IMM = { unknown: 'Unknown', no_current_permission: 'No current permission', asylum_claim_recorded: 'Asylum claim recorded',
+  asylum_claim_refused: 'Asylum claim refused', ltr_nrpf: 'LTR with NRPF condition', ltr_recourse: 'LTR with recourse',
+  pending_euss: 'Pending EU Settlement Scheme application', pre_settled_status: 'Pre-settled status', settled_status: 'Settled status',
+  appeal_rights_exhausted: 'Appeal rights exhausted', british_citizen: 'British citizen', other: 'Other' };
+const ACC = { none: 'None', bed_and_breakfast: 'Bed and breakfast', hostel: 'Hostel', private_rented: 'Private rented', temporary: 'Temporary',
+  supported: 'Supported', other: 'Other' };
+const REASON = { leave_granted_recourse: 'Leave granted with recourse', leave_granted_nrpf: 'Leave granted with NRPF condition',
+  transferred_to_asylum_support: 'Transferred to HO asylum support', left_area: 'Left the area', voluntary_return: 'Voluntary return',
+  no_longer_eligible: 'No longer eligible', not_destitute: 'Assessed as not destitute', died: 'Died', duplicate: 'Duplicate', other: 'Other' };
+
+test('every label of API.md in the cells, each report following the change at once (C8: edits, HO status, finance, closure, reopening, allocation)', async () => {
+  const id = ds.cases.C8.id;
+  const day = 'from=2026-06-15&to=2026-06-15';
+  const row = async (rep, q = day) => {
+    const [from, to] = q.split('&').map((x) => x.split('=')[1]);
+    const c = await csv(ds.u.hoAdmin, `/api/reports/${rep}?${q}&format=csv`, `connect-${rep}-${from}-to-${to}.csv`, `${rep} ${q}`);
+    return c.rows.find((r) => r[0] === 'C8') ?? null;
+  };
+  const put = async (client, path, body, what, status = 200) => {
+    reportNow(ds);
+    const r = await client.req(path.startsWith('DELETE ') ? 'DELETE' : path.startsWith('POST ') ? 'POST' : 'PUT', path.replace(/^(DELETE|POST) /, ''), body === undefined ? {} : { body });
+    assert.equal(r.status, status, `${what} -> ${r.status} ${r.text?.slice(0, 300)}`);
+    return r.json;
+  };
+  for (const [code, label] of Object.entries(LEG)) {
+    await put(ds.u.bUser, `/api/cases/${id}`, { legislation: code }, `legislation ${code}`);
+    assert.equal((await row('referrals'))[5], label, `legislation ${code}`);
+  }
+  for (const [code, label] of Object.entries(HH)) {
+    await put(ds.u.bUser, `/api/cases/${id}`, { household_type: code }, `household ${code}`);
+    assert.equal((await row('referrals'))[6], label, `household ${code}`);
+  }
+  for (const [code, label] of [...Object.entries(SRC), [null, '']]) {
+    await put(ds.u.bUser, `/api/cases/${id}`, { referral_source: code }, `referral_source ${code}`);
+    assert.equal((await row('referrals'))[8], label, `referral_source ${code}`);
+  }
+  for (const [i, [code, label]] of Object.entries(IMM).entries()) {
+    const rtpf = [true, false, null][i % 3];
+    await put(ds.u.hoUser, `/api/cases/${id}/immigration`, { status: code, recourse_to_public_funds: rtpf }, `HO status ${code}`);
+    const r = await row('resolution');
+    assert.deepEqual([r[7], r[8]], [label, { true: 'Yes', false: 'No', null: '' }[String(rtpf)]], `immigration ${code}, recourse ${rtpf}`);
+  }
+  // A caseworker whose name starts with "=" is written with a leading quote too.
+  const u = await ds.u.bAdmin.req('POST', '/api/users', { body: { username: 'bcc.evil', name: '=Eve Evil', role: 'user', team: null } });
+  assert.equal(u.status, 201, u.text);
+  await put(ds.u.bAdmin, `/api/cases/${id}/allocation`, { caseworker_id: u.json.user.id, team: '@Night' }, 'allocate C8');
+  assert.deepEqual([(await row('referrals'))[3], (await row('referrals'))[4]], ["'@Night", "'=Eve Evil"], 'team and caseworker with a leading quote');
+  // Finance: every accommodation type; the case becomes open supported from 06-15 (1 day: 700 + 1400 = 2100).
+  for (const [code, label] of Object.entries(ACC)) {
+    await put(ds.u.bUser, `/api/cases/${id}/finance`, { support_start_date: '2026-06-15', weekly_subsistence_pence: 4900, accommodation_type: code,
+      weekly_accommodation_pence: 9800, other_costs: [] }, `finance ${code}`);
+    const r = await row('finance');
+    assert.deepEqual([r[5], r[8], r[12], r[16], r[17], r[18]], ['Open supported', label, '1', '21.00', '1', '21.00'], `accommodation ${code}`);
+  }
+  // Closure with every reason, then reopening: status, closure date and reason, days to resolution (06-15 − 06-15 = 0),
+  // the support end set by the closure (and cleared by the reopening), and closures_by_reason.
+  for (const [code, label] of Object.entries(REASON)) {
+    await put(ds.u.bUser, `POST /api/cases/${id}/closure`, { closure_date: '2026-06-15', reason: code }, `close ${code}`);
+    const r = await row('resolution');
+    assert.deepEqual([r[9], r[10], r[11], r[12], r[13]], ['Closed', '2026-06-15', label, '0', '1'], `closed: ${code}`);
+    assert.equal((await row('finance'))[7], '2026-06-15', 'the closure date became the support end');
+    const p = await ds.u.hoUser.req('GET', `/api/reports/performance?${day}&council=${ds.B.id}`);
+    assert.equal(p.status, 200);
+    assert.deepEqual(p.json.closures_by_reason, Object.keys(REASON).map((reason) => ({ reason, count: reason === code ? 1 : 0 })), `closures_by_reason: ${code}`);
+    assert.equal(p.json.figures.closures, 1);
+    await put(ds.u.bUser, `DELETE /api/cases/${id}/closure`, undefined, `reopen after ${code}`);
+    const o = await row('resolution');
+    assert.deepEqual([o[9], o[10], o[11], o[12]], ['Open supported', '', '', ''], `reopened after ${code}`);
+    assert.equal((await row('finance'))[7], '', 'the support end set by the closure is cleared on reopening');
+  }
+  // Clearing the finance page turns it back into an open referral, out of the finance report.
+  await put(ds.u.bUser, `/api/cases/${id}/finance`, {}, 'clear finance');
+  assert.equal(await row('finance'), null, 'no longer in the finance report');
+  assert.deepEqual([(await row('referrals'))[10], (await row('referrals'))[11]], ['Open referral', ''], 'an open referral again');
+});
