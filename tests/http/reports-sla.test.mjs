@@ -27,7 +27,7 @@
 //   Qc (C8): opened by the HO today, unanswered: not an item. C7's, C9's new_case: C9's is open, not an item.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, assertError } from '../lib/http.mjs';
+import { Client, assertError, createActiveUser } from '../lib/http.mjs';
 import { assertDownload, assertSheetLayout, buildDataset, dumpXlsx, getReport, parseCsv, reportNow } from '../lib/reports.mjs';
 
 let ds;
@@ -187,4 +187,59 @@ test('SLA parameters: from and to are required real dates, to ≥ from; 422 nami
   }
   const r = await sla(ds.u.hoUser, 'from=2026-01-01&to=2026-06-30&colour=blue', 'unknown parameter');
   assert.deepEqual(r.rows, [...Q1_2026, ...Q2_2026], 'an unknown parameter is ignored');
+});
+
+// ---- more items, last in this file (they add to the dataset) ---------------------------------------------
+
+test('a reply on the same day is 0 working days; a query closed without a reply is no item; a final outcome is counted in the quarter it was raised', async () => {
+  reportNow(ds);
+  const C8 = ds.cases.C8.id; const C9 = ds.cases.C9.id;
+  // Qc (opened by the HO on C8 today) answered by the council today: query / council, 0 working days.
+  const qc = await ds.u.hoUser.req('GET', `/api/cases/${C8}/queries`);
+  assert.equal(qc.status, 200);
+  const r1 = await ds.u.bUser.req('POST', `/api/queries/${qc.json.items[0].id}/messages`, { body: { message: 'Sent today.' } });
+  assert.equal(r1.status, 201, r1.text);
+  // A council query on C9 closed by the HO without a reply.
+  const q = await ds.u.bUser.req('POST', `/api/cases/${C9}/queries`, { body: { category: 'other', message: 'Anything?' } });
+  assert.equal(q.status, 201, q.text);
+  assert.equal((await ds.u.hoUser.req('POST', `/api/queries/${q.json.id}/close`)).status, 200);
+  // A final outcome decided on 2026-03-31 (Q1) and raised today (Q2): 50 working days (April 20, May 19, June 11;
+  // Good Friday, Easter Monday, 4 May and 25 May are bank holidays), allowed 7.
+  const fo = await ds.u.hoAdmin.req('POST', `/api/cases/${C9}/final-outcome`, { body: { outcome: 'removal', decision_date: '2026-03-31' } });
+  assert.equal(fo.status, 201, fo.text);
+  assert.deepEqual(await sla(ds.u.hoUser, 'from=2026-06-15&to=2026-06-15'), {
+    from: '2026-06-15', to: '2026-06-15', council: null,
+    rows: [row('2026-Q2', 'new_case', 'ho', 2, 2, 100, 0, 1), row('2026-Q2', 'final_outcome', 'ho', 1, 0, 0, 50, 50), row('2026-Q2', 'query', 'council', 1, 1, 100, 0, 0)],
+  });
+  // The quarter: C6's (8) and C9's (50) final outcomes; Qb (10) and Qc (0) answered by the council.
+  const q2 = (await sla(ds.u.hoUser, 'from=2026-04-01&to=2026-06-30')).rows;
+  assert.deepEqual(q2.filter((x) => ['final_outcome', 'query'].includes(x.type)), [
+    row('2026-Q2', 'final_outcome', 'ho', 2, 0, 0, 8, 50), row('2026-Q2', 'query', 'council', 2, 2, 100, 0, 10)]);
+});
+
+test('a bulk upload of more than 30 cases by a new council: its new case alerts are allowed 20 working days', async () => {
+  // A council of its own (the clock moves past the dataset's today: last test of the file).
+  reportNow(ds);
+  const org = await ds.u.net.req('POST', '/api/orgs', { body: { kind: 'council', name: 'Dunmore Council', code: 'DNC' } });
+  assert.equal(org.status, 201, org.text);
+  const admin = await createActiveUser(ds.u.net, { username: 'dnc.admin', name: 'Dee Admin', role: 'admin', org: org.json.id });
+  const lines = ['given_names,family_name,date_of_birth,nationality,household_type,legislation'];
+  for (let i = 0; i < 31; i += 1) lines.push(`Bulk${String.fromCharCode(65 + (i % 26))}${i},Person${String.fromCharCode(97 + (i % 26))}x${i},${1950 + i}-0${1 + (i % 9)}-1${i % 10},Iranian,single_adult,care_act_2014`);
+  const imp = await admin.client.req('POST', '/api/cases/import', { raw: `${lines.join('\r\n')}\r\n`, headers: { 'content-type': 'text/csv' } });
+  assert.equal(imp.status, 201, imp.text);
+  assert.equal(imp.json.bulk_service_level, true);
+  const [a, b, c] = imp.json.cases;
+  const check = async (iso, kase) => {
+    ds.at(iso);
+    const r = await ds.u.hoUser.req('PUT', `/api/cases/${kase.id}/immigration`, { body: { status: 'asylum_claim_recorded', recourse_to_public_funds: false } });
+    assert.equal(r.status, 200, r.text);
+  };
+  await check('2026-06-29T10:00:00Z', a); // 10 working days after 06-15
+  await check('2026-07-13T10:00:00Z', b); // 20: within
+  await check('2026-07-14T10:00:00Z', c); // 21: late
+  ds.at('2026-07-14T12:00:00Z');
+  const r = await ds.u.hoUser.req('GET', `/api/reports/sla?from=2026-06-01&to=2026-09-30&council=${org.json.id}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { from: '2026-06-01', to: '2026-09-30', council: { id: org.json.id, name: 'Dunmore Council' },
+    rows: [row('2026-Q2', 'new_case', 'ho', 1, 1, 100, 10, 10), row('2026-Q3', 'new_case', 'ho', 2, 1, 50, 20, 21)] });
 });

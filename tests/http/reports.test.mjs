@@ -208,6 +208,11 @@ test('finance date edges: support ending on `from` is in (1 day), starting on `t
   assert.deepEqual(c.rows, [FIN_HEADER], 'only the header when no case was supported in the range');
   c = await csv(ds.u.hoAdmin, '/api/reports/finance?from=2023-01-01&to=2023-01-31&format=csv&part=summary', 'connect-finance-summary-2023-01-01-to-2023-01-31.csv', 'summary, nobody supported');
   assertCsvRows(c, SUM_HEADER, [['Total', null, null, 0, M(0), M(0), M(0), M(0), M(0), M(0)]], 'empty summary: the Total row');
+  const wb = await xlsx(ds.u.hoAdmin, '/api/reports/finance?from=2023-01-01&to=2023-01-31', 'connect-finance-2023-01-01-to-2023-01-31.xlsx', 'finance xlsx, nobody supported');
+  assertSheetLayout(wb.sheets[0], 'Cases', FIN_HEADER, 'empty finance');
+  assertXlsxRows(wb.sheets[0], [], 'empty finance Cases');
+  assertSheetLayout(wb.sheets[1], 'By team and legislation', SUM_HEADER, 'empty finance');
+  assertXlsxRows(wb.sheets[1], [['Total', null, null, 0, M(0), M(0), M(0), M(0), M(0), M(0)]], 'empty finance: the Total row');
 });
 
 // ---- referrals ---------------------------------------------------------------------------------------
@@ -510,6 +515,13 @@ test('every label of API.md in the cells, each report following the change at on
     assert.deepEqual([o[9], o[10], o[11], o[12]], ['Open supported', '', '', ''], `reopened after ${code}`);
     assert.equal((await row('finance'))[7], '', 'the support end set by the closure is cleared on reopening');
   }
+  // Text beyond ASCII comes through as UTF-8 in both formats.
+  const team = 'Équipe Nord-Est — ☃ ñ';
+  await put(ds.u.bAdmin, `/api/cases/${id}/allocation`, { caseworker_id: null, team }, 'allocate C8 to a team with accents');
+  assert.deepEqual([(await row('referrals'))[3], (await row('referrals'))[4]], [team, ''], 'csv: UTF-8 team, no caseworker');
+  const wb = await xlsx(ds.u.hoAdmin, `/api/reports/referrals?${day}`, 'connect-referrals-2026-06-15-to-2026-06-15.xlsx', 'UTF-8 xlsx');
+  const x8 = wb.sheets[0].rows.find((r) => r[0] === 'C8');
+  assert.deepEqual([x8[3], x8[4]], [team, null], 'xlsx: UTF-8 team, no caseworker');
   // Clearing the finance page turns it back into an open referral, out of the finance report.
   await put(ds.u.bUser, `/api/cases/${id}/finance`, {}, 'clear finance');
   assert.equal(await row('finance'), null, 'no longer in the finance report');
