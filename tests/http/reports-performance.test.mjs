@@ -84,6 +84,7 @@ test('performance: council= narrows for the HO; a council\'s users see their own
   assertError(await ds.u.aUser.req('GET', `/api/reports/performance?${P1}&council=${ds.B.id}`), 404, 'not_found', undefined, 'council user naming another council');
   assertError(await ds.u.bAdmin.req('GET', `/api/reports/performance?${P1}&council=${ds.A.id}`), 404, 'not_found', undefined, 'council admin naming another council');
   assertError(await ds.u.hoUser.req('GET', `/api/reports/performance?${P1}&council=999999`), 404, 'not_found', undefined, 'HO naming an unknown council');
+  assertError(await ds.u.hoUser.req('GET', `/api/reports/performance?${P1}&council=${ds.u.hoUser.user.org.id}`), 404, 'not_found', undefined, 'HO naming its own organisation (not a council)');
 });
 
 test('performance: the Network gets national totals only; naming a council, team or caseworker is 403', async () => {
@@ -246,6 +247,27 @@ test('performance parameters: bad dates, to < from, more than 20 years, unknown 
   }
   const r = await ds.u.hoUser.req('GET', `/api/reports/performance?${P1}&colour=blue`);
   assert.deepEqual(r.json.figures, ALL_P1.figures, 'an unknown parameter is ignored');
+});
+
+test('performance figures are judged as on `to` from the dates, not from the case\'s status now', async () => {
+  // 2026-04-01..2026-04-05: C6 (referred 04-01, supported from 04-06, open supported now) is an open referral on 04-05;
+  // open_supported: C2, C4, C9 (C1 ended 04-01); open_referral: C5, C6; referrals: C6; closures: C1 (87 days);
+  // spend, 5 days: C1 1 day 500; C2 5000×5÷7 = 3571.43 → 3571, 12345×5÷7 = 8817.86 → 8818 → 12389; C4 7000×5÷7 = 5000,
+  // 20000×5÷7 = 14285.71 → 14286, + Furniture 25000 (04-01) → 44286; C9 1500 + 5000 = 6500 → 63675.
+  assert.deepEqual(await perf(ds.u.hoUser, 'from=2026-04-01&to=2026-04-05'), {
+    from: '2026-04-01', to: '2026-04-05', filters: noFilters,
+    figures: { open_referral: 2, open_supported: 3, referrals: 1, closures: 1, average_days_on_support: 87, thousand_day: 0, spend_pence: 63675 },
+    closures_by_reason: byReason({ left_area: 1 }),
+    open_supported_by_month: months([['2026-04', 3]]),
+  }, 'early April');
+  // January: C2 (referred 01-12, supported from 02-02) and C3 (referred 01-20, closed 03-31, after `to`) are open referrals;
+  // C1 (from 01-05) and C9 supported; spend: C1 27 days 3500×27÷7 = 13500 + Laptop 19999 (01-20) = 33499; C9 31 days 9300 + 31000 = 40300.
+  assert.deepEqual(await perf(ds.u.hoUser, 'from=2026-01-01&to=2026-01-31'), {
+    from: '2026-01-01', to: '2026-01-31', filters: noFilters,
+    figures: { open_referral: 2, open_supported: 2, referrals: 2, closures: 0, average_days_on_support: null, thousand_day: 0, spend_pence: 73799 },
+    closures_by_reason: byReason(),
+    open_supported_by_month: months([['2026-01', 2]]),
+  }, 'January');
 });
 
 test('large sums do not overflow: £1,000,000 a week for 20 years (a council of its own)', async () => {

@@ -120,6 +120,7 @@ test('SLA: council= narrows for the HO; an unknown council is 404', async () => 
     { from: '2025-10-01', to: '2026-06-30', council: { id: ds.B.id, name: ds.B.name }, rows: B_ROWS }, 'council B');
   reportNow(ds);
   assertError(await ds.u.hoUser.req('GET', '/api/reports/sla?from=2026-01-01&to=2026-06-30&council=999999'), 404, 'not_found', undefined, 'unknown council');
+  assertError(await ds.u.hoUser.req('GET', `/api/reports/sla?from=2026-01-01&to=2026-06-30&council=${ds.u.net.user.org.id}`), 404, 'not_found', undefined, 'the Network is not a council');
 });
 
 test('SLA: the Network gets national totals; naming a council is 403; councils may not see it', async () => {

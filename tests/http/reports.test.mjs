@@ -349,6 +349,7 @@ test('parameters: missing, malformed, unreal, out-of-range dates and to < from a
       }
     }
     assertError(await getReport(ds.u.hoAdmin, `/api/reports/${rep}?${R1}&council=999999`), 404, 'not_found', undefined, `${rep} unknown council`);
+    assertError(await getReport(ds.u.hoAdmin, `/api/reports/${rep}?${R1}&council=${ds.u.hoAdmin.user.org.id}`), 404, 'not_found', undefined, `${rep} council= the Home Office`);
     // Edges that are fine: a leap day, 1900-01-01 and 2100-12-31, from = to, and an unknown parameter.
     for (const q of ['from=2024-02-29&to=2024-03-01', 'from=1900-01-01&to=1900-01-01', 'from=2100-12-31&to=2100-12-31', `${R1}&colour=blue`]) {
       const r = await getReport(ds.u.hoAdmin, `/api/reports/${rep}?${q}&format=csv`);
