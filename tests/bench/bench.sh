@@ -232,6 +232,6 @@ if [ "$CASES" -gt 0 ]; then
       if ($1 == "finance_xlsx") label = "finance, last year, xlsx"
       if ($1 == "resolution_all_csv") label = "resolution, every case, CSV"
       if ($1 == "resolution_small_csv") label = "resolution, one council, one day, CSV"
-      printf "%-44s %10d %9.2f %10.1f %12.0f %12d\n", label, $4, $2, $3 / 1048576, $2 > 0 ? $4 / $2 : 0, $5 }' "$OUT/reports"
+      printf "%-44s %10d %9.2f %10.1f %12.0f %12d\n", label, $4, $2, $3 / 1048576, ($2 > 0 ? $4 / $2 : 0), $5 }' "$OUT/reports"
 fi
 
