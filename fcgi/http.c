@@ -201,7 +201,7 @@ void http_reply(http_req *r, int status, json_t *body)
         r->captured = body;
         return;
     }
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(body);
     if (!text) {
         r->answered = 1;

@@ -261,6 +261,17 @@ test('Home Office user: the SLA table matches the API, with a council filter and
   const pform = page.locator('#performance-form');
   assert.equal(await pform.locator('select[name="council"]').count(), 1);
   assert.equal(await pform.locator('[name="caseworker"]').count(), 0);
+  // Every council is offered (GET /api/orgs), not only those with something due on the home page:
+  // a council the Network has just added has nothing due and is still there.
+  const added = await users['net.admin'].client.req('POST', '/api/orgs', { body: { kind: 'council', name: 'Quiet Vale Council', code: 'QVC' } });
+  assert.equal(added.status, 201, added.text);
+  await page.reload();
+  await pform.locator('select[name="council"]').waitFor();
+  const councils = (await apiGet('ho.user', '/api/orgs?limit=500')).items.filter((o) => o.kind === 'council');
+  assert.ok(councils.length >= 3);
+  const offered = await pform.locator('select[name="council"] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.deepEqual(offered.sort(), councils.map((c) => String(c.id)).sort(), 'the council filter lists every council');
+  assert.ok(offered.includes(String(added.json.id)), 'including one with nothing due');
   await assertPanelShows(page, await apiGet('ho.user', '/api/reports/performance'));
   const nfc = users['nfc.user'].user.org;
   await pform.locator('[name="council"]').selectOption(String(nfc.id));

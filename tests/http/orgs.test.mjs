@@ -1,4 +1,4 @@
-// /api/orgs: Network admin only.
+// /api/orgs: the Network admin manages organisations; the Home Office may read the list.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
@@ -85,11 +85,17 @@ test('POST /api/orgs: validation 422 with field, wrong types 400, nothing create
   assertStatus(await net.req('POST', '/api/orgs', { body: { kind: 'council', name: 'Sixteen', code: 'ABCDEFGHIJ123456' } }), 201, '16-character code');
 });
 
-test('orgs: everyone but the Network admin gets 403 forbidden, nothing created', async () => {
+test('orgs: only the Network admin creates (403 for everyone else, nothing created); councils may not list, the Home Office may', async () => {
   const n = (await codes()).length;
   for (const name of ['nfc.admin', 'nfc.user', 'ho.admin', 'ho.user', 'ebc.admin', 'wmc.user']) {
     const c = await signIn(stack.base, name);
-    assertError(await c.req('GET', '/api/orgs'), 403, 'forbidden', null, `${name} GET`);
+    const list = await c.req('GET', '/api/orgs?limit=500');
+    if (name.startsWith('ho.')) {
+      assert.equal(list.status, 200, `${name} GET: the Home Office reads the list of councils`);
+      assert.deepEqual(list.json.items.map((o) => o.code).sort(), (await codes()).sort(), `${name} sees every organisation`);
+    } else {
+      assertError(list, 403, 'forbidden', null, `${name} GET`);
+    }
     assertError(await c.req('POST', '/api/orgs', { body: { kind: 'council', name: 'Rogue', code: 'ROGUE' } }), 403, 'forbidden', null, `${name} POST`);
   }
   assert.equal((await codes()).length, n);

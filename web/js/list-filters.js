@@ -1,6 +1,7 @@
 // What the alerts and queries lists share: filters kept in the address (#/alerts?type=…&mine=1),
 // a filter form that navigates to them, the "Next page" / "First page" links, and the council filter
 // the Home Office reaches from the home page's by-council table.
+import { api } from './api.js';
 import { h } from './dom.js';
 import { valueOf } from './forms.js';
 
@@ -62,8 +63,8 @@ export function councilFilterNote(route, filters, items) {
 
 /**
  * The Home Office's choice of council: "Every council" and the councils it knows of — those of the
- * home page's by-council table (GET /api/home; every council with something due) and the chosen one.
- * (The API has no list of councils for the Home Office.)
+ * home page's by-council table (GET /api/home), those of `known` (e.g. from loadCouncils()) and the
+ * chosen one.
  */
 export function councilChoices(byCouncil, current, { every = 'Every council', known = [] } = {}) {
   const seen = new Map();
@@ -73,4 +74,24 @@ export function councilChoices(byCouncil, current, { every = 'Every council', kn
   if (current && !seen.has(String(current))) seen.set(String(current), `Council ${current}`);
   const list = [...seen].sort((a, b) => a[1].localeCompare(b[1], 'en-GB'));
   return [{ value: '', label: every }, ...list.map(([value, label]) => ({ value, label }))];
+}
+
+/**
+ * Every council, as [{id, name}], from GET /api/orgs (the Home Office and the Network may read it),
+ * all pages. An empty list when the list cannot be read (the filter then offers what it knows).
+ */
+export async function loadCouncils() {
+  const out = [];
+  let cursor = '';
+  try {
+    for (let page = 0; page < 20; page++) {
+      const data = await api.get(`/api/orgs?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      for (const o of (data && data.items) || []) if (o && o.kind === 'council') out.push({ id: o.id, name: o.name });
+      if (!data || !data.next_cursor) break;
+      cursor = data.next_cursor;
+    }
+  } catch (error) {
+    if (error.handled) throw error;
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import { h, replaceChildren } from '../dom.js';
 import { field, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
 import { parseDate, dateInput, formatDate, formatPence } from '../format.js';
 import { columnChart, barChart } from '../charts.js';
-import { councilChoices } from '../list-filters.js';
+import { councilChoices, loadCouncils } from '../list-filters.js';
 import {
   LEGISLATION, CLOSURE_REASONS, PERFORMANCE_FIGURES, options, legislationLabel, closureReasonLabel, sideOf,
 } from '../labels.js';
@@ -149,7 +149,8 @@ export async function performancePanel(ctx, { homeData } = {}) {
     field({ label: 'From', name: 'from', value: dateInput(initial.from) || initial.from, width: 'small', hint: 'For example, 1/4/2026', attrs: { autocomplete: 'off', inputmode: 'numeric' } }),
     field({ label: 'To', name: 'to', value: dateInput(initial.to) || initial.to, width: 'small', hint: 'For example, 31/3/2027', attrs: { autocomplete: 'off', inputmode: 'numeric' } }));
   if (allowed.includes('council')) {
-    controls.push(field({ label: 'Council', name: 'council', options: councilChoices(homeData && homeData.by_council, initial.council), value: initial.council }));
+    const known = await loadCouncils();
+    controls.push(field({ label: 'Council', name: 'council', options: councilChoices(homeData && homeData.by_council, initial.council, { known }), value: initial.council }));
   }
   if (allowed.includes('team')) {
     controls.push(field({ label: 'Team', name: 'team', value: initial.team, width: 'medium', attrs: { autocomplete: 'off' } }));

@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { h, replaceChildren, appendChildren, visuallyHidden } from '../dom.js';
 import { field, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
 import { parseDate, dateInput, formatDate } from '../format.js';
-import { councilChoices } from '../list-filters.js';
+import { councilChoices, loadCouncils } from '../list-filters.js';
 import {
   canDownloadReports, canSeeSla, isHomeOffice, isNetworkAdmin, sideLabel, slaTypeLabel,
 } from '../labels.js';
@@ -122,6 +122,7 @@ export async function renderReports(section, ctx) {
       const home = await api.get('/api/home');
       byCouncil = (home && home.by_council) || [];
     } catch (error) { if (error.handled) throw error; byCouncil = []; }
+    byCouncil = [...byCouncil, ...(await loadCouncils()).map((council) => ({ council }))];
     if (!ctx.isCurrent()) return;
   }
 
