@@ -69,6 +69,20 @@ for (const report of ['referrals', 'finance', 'resolution']) {
   });
 }
 
+// 1b. The same failure in a CSV: the head has gone out, so a 500 is impossible, but the download must not
+//     end like a complete file (today: a clean 200 with the rows before the failure). Either make the
+//     CSV in a temporary file like the xlsx (then 500), or abort the FastCGI connection without
+//     FCGI_END_REQUEST so that nginx cuts the chunked response and the browser reports a failed download.
+test('a store error while making a CSV does not end as a complete 200 download', async () => {
+  const admin = await signIn(stack.base, 'rvc.admin', STRONG);
+  const h = { authorization: `Bearer ${admin.token}` };
+  const r = await fetch(`${stack.base}/api/reports/referrals?from=2000-01-01&to=${today}&format=csv`, { headers: h });
+  if (r.status === 500) return;
+  let complete = true;
+  try { await r.arrayBuffer(); } catch { complete = false; }
+  assert.equal(complete, false, `status ${r.status} and the body ended cleanly: a partial report looks complete`);
+});
+
 // 2. status_at_referral is new: a store written before it has cases whose immigration status was set
 //    (their history says so) but no status_at_referral. store_open's facts migration rebuilds the facts
 //    from the records as they are, so the resolution report says "Unknown" at referral for every such
