@@ -26,9 +26,11 @@ static int format_param(http_req *r)
     return xlsx;
 }
 
-static void log_failure(http_req *r, const char *what, int rc)
+/* err: a positive errno value (the output) or a store code (the walk). */
+static void log_failure(http_req *r, const char *what, int err)
 {
-    fprintf(stderr, "report %s for user %llu failed: %s\n", what, (unsigned long long)r->uid, store_strerror(rc));
+    fprintf(stderr, "report %s for user %llu failed: %s\n", what, (unsigned long long)r->uid,
+            err > 0 ? strerror(err) : store_strerror(err));
 }
 
 typedef enum { DL_FINANCE, DL_REFERRALS, DL_RESOLUTION, DL_SLA } download;
@@ -78,9 +80,13 @@ static void run_download(http_req *r, download which)
     }
     report_names_free(&names);
     store_read_end(r->st, txn); /* an xlsx is complete on disk now; sending it needs no transaction */
+    if (rc)
+        report_out_fail(out, rc); /* never a report that silently lacks rows */
     int err = report_out_finish(out);
-    if (rc || err)
-        log_failure(r, titles[which], rc ? rc : STORE_NOMEM);
+    if (err) {
+        log_failure(r, titles[which], err);
+        return;
+    }
     /* A download discloses case data: audited like a case view, with the council it covered (0: all). */
     static const char *const actions[] = {"report_finance_downloaded", "report_referrals_downloaded",
                                           "report_resolution_downloaded", "report_sla_downloaded"};
@@ -119,8 +125,9 @@ void h_report_sla(http_req *r, const uint64_t *ids)
 {
     (void)ids;
     char *format = http_query_get(r, "format");
+    int wants_file = format != NULL;
     free(format);
-    if (format) {
+    if (wants_file) {
         run_download(r, DL_SLA);
         return;
     }

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 static char *param_dup(FCGX_Request *fx, const char *name)
 {
@@ -179,6 +181,20 @@ int http_stream_write(http_req *r, const void *data, size_t len)
         len -= (size_t)chunk;
     }
     return 0;
+}
+
+void http_stream_abort(http_req *r)
+{
+    FCGX_FFlush(r->fx->out);
+    if (r->fx->ipcFd < 0)
+        return;
+    /* A bare close is a normal end to nginx (without fastcgi_keep_conn it needs no END_REQUEST), so
+     * send a record of no FastCGI version: nginx refuses it as an upstream error and, the head having
+     * gone, closes the client's connection without the last chunk. */
+    static const unsigned char broken[8] = {0};
+    ssize_t n = write(r->fx->ipcFd, broken, sizeof broken);
+    (void)n;
+    shutdown(r->fx->ipcFd, SHUT_RDWR);
 }
 
 void http_reply_bytes(http_req *r, int status, const char *content_type, const void *data, size_t len)

@@ -73,6 +73,10 @@ void http_reply_bytes(http_req *r, int status, const char *content_type, const v
  * answered from http_stream_begin on; http_stream_write returns -1 when the client has gone. */
 void http_stream_begin(http_req *r, int status, const char *content_type);
 int http_stream_write(http_req *r, const void *data, size_t len);
+/* Ends a streamed response as broken: the connection to nginx is shut without the FastCGI end of
+ * request, so nginx cuts the client's chunked response and the download shows as failed instead of
+ * ending like a complete file. For a failure after the head has gone out. */
+void http_stream_abort(http_req *r);
 /* Answers {"error":{...}}; field may be NULL. */
 void http_error(http_req *r, int status, const char *code, const char *message, const char *field);
 /* Answers the error that a store return code means. */

@@ -121,7 +121,8 @@ int report_params(http_req *r, report_kind kind, int defaults, report_range *out
     if (date_param(r, "from", &out->from, out->from_s, !defaults) ||
         date_param(r, "to", &out->to, out->to_s, !defaults))
         return -1;
-    if (out->to == FACTS_NO_DAY) {
+    int to_given = out->to != FACTS_NO_DAY;
+    if (!to_given) {
         out->to = out->today;
         calendar_date(out->to, out->to_s);
     }
@@ -134,10 +135,15 @@ int report_params(http_req *r, report_kind kind, int defaults, report_range *out
         char first[32];
         snprintf(first, sizeof first, "%04d-%02d-01", y, m);
         out->from = (int32_t)calendar_day(first);
+        if (out->from == FACTS_NO_DAY || out->from < calendar_day(DAY_MIN_S))
+            out->from = (int32_t)calendar_day(DAY_MIN_S);
         calendar_date(out->from, out->from_s);
     }
     if (out->to < out->from) {
-        http_error(r, 422, "validation_failed", "The end of the period is before its start.", "to");
+        /* With `to` left to its default (today), it is the start that is wrong. */
+        http_error(r, 422, "validation_failed",
+                   to_given ? "The end of the period is before its start." : "The start of the period is after today.",
+                   to_given ? "to" : "from");
         return -1;
     }
     out->upto = out->to < out->today ? out->to : out->today;
@@ -230,6 +236,19 @@ int64_t report_other_costs(const case_facts *f, int32_t a, int32_t b)
         uint32_t pence;
         case_facts_cost(f, i, &day, &pence);
         if (day != FACTS_NO_DAY && day >= a && day <= b)
+            sum += pence;
+    }
+    return sum;
+}
+
+int64_t report_other_costs_to(const case_facts *f, int32_t b)
+{
+    int64_t sum = 0;
+    for (unsigned i = 0; i < f->n_costs; i++) {
+        int32_t day;
+        uint32_t pence;
+        case_facts_cost(f, i, &day, &pence);
+        if (day == FACTS_NO_DAY || day <= b)
             sum += pence;
     }
     return sum;

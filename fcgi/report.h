@@ -60,5 +60,7 @@ int64_t report_support_days(const case_facts *f, int32_t a, int32_t b);
 int64_t report_weekly_cost(uint32_t weekly_pence, int64_t days);
 /* Other costs dated in [a, b]. */
 int64_t report_other_costs(const case_facts *f, int32_t a, int32_t b);
+/* Other costs "to date" b: those dated up to b and those without a date (spent at some time). */
+int64_t report_other_costs_to(const case_facts *f, int32_t b);
 
 #endif

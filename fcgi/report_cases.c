@@ -84,7 +84,7 @@ static finance_figures finance_of(const case_facts *f, const report_range *g)
     x.days_to_date = report_support_days(f, f->support_start, g->upto);
     x.to_date = report_weekly_cost(f->weekly_subsistence, x.days_to_date) +
                 report_weekly_cost(f->weekly_accommodation, x.days_to_date) +
-                report_other_costs(f, INT32_MIN + 1, g->upto);
+                report_other_costs_to(f, g->upto);
     return x;
 }
 
@@ -123,6 +123,8 @@ static int group_add(walk *w, const case_facts *f, const finance_figures *x)
 static int finance_row(const case_facts *f, void *ctx)
 {
     walk *w = ctx;
+    if (w->out && report_out_error(w->out))
+        return report_out_error(w->out); /* the client has gone: stop walking */
     report_range *g = w->range;
     if (!finance_in_range(f, g))
         return 0;
@@ -137,9 +139,19 @@ static int finance_row(const case_facts *f, void *ctx)
         report_date(o, f->support_start);
         report_date(o, f->support_end);
         report_cstr(o, LABEL(label_accommodation, f->accommodation));
-        report_money(o, f->weekly_subsistence);
-        report_money(o, f->weekly_accommodation);
-        report_money(o, x.weekly);
+        /* A weekly amount not recorded is an empty cell (it costs nothing in the sums). */
+        if (f->flags & FACTS_HAS_SUBSISTENCE)
+            report_money(o, f->weekly_subsistence);
+        else
+            report_empty(o);
+        if (f->flags & FACTS_HAS_ACCOMMODATION)
+            report_money(o, f->weekly_accommodation);
+        else
+            report_empty(o);
+        if (f->flags & (FACTS_HAS_SUBSISTENCE | FACTS_HAS_ACCOMMODATION))
+            report_money(o, x.weekly);
+        else
+            report_empty(o);
         report_int(o, x.days);
         report_money(o, x.sub);
         report_money(o, x.acc);
@@ -242,6 +254,8 @@ static const report_col referral_cols[] = {
 static int referral_row(const case_facts *f, void *ctx)
 {
     walk *w = ctx;
+    if (report_out_error(w->out))
+        return report_out_error(w->out);
     if (f->referral_day < w->range->from || f->referral_day > w->range->to)
         return 0;
     report_out *o = w->out;
@@ -291,6 +305,8 @@ static const report_col resolution_cols[] = {
 static int resolution_row(const case_facts *f, void *ctx)
 {
     walk *w = ctx;
+    if (report_out_error(w->out))
+        return report_out_error(w->out);
     report_range *g = w->range;
     if (f->referral_day > g->to || (f->closure_day != FACTS_NO_DAY && f->closure_day < g->from))
         return 0;

@@ -22,6 +22,7 @@ struct report_out {
     int col;    /* cells written in the current row */
     /* xlsx */
     char path[4096];
+    char filename[128];
     lxw_workbook *wb;
     lxw_worksheet *ws;
     lxw_format *bold, *date, *money;
@@ -53,6 +54,7 @@ report_out *report_out_open(http_req *r, int xlsx, const char *filename)
     }
     o->r = r;
     o->xlsx = xlsx;
+    snprintf(o->filename, sizeof o->filename, "%s.%s", filename, xlsx ? "xlsx" : "csv");
     if (xlsx) {
         /* mkstemp makes the file 0600; libxlsxwriter's fopen("wb") keeps that mode. */
         int n = snprintf(o->path, sizeof o->path, "%s/connect-report-XXXXXX", tmp_dir());
@@ -81,9 +83,8 @@ report_out *report_out_open(http_req *r, int xlsx, const char *filename)
         format_set_bold(o->bold);
         format_set_num_format(o->date, "dd/mm/yyyy");
         format_set_num_format(o->money, "\xc2\xa3#,##0.00");
-        http_header_add(r, "Content-Disposition: attachment; filename=\"%s.xlsx\"", filename);
     } else {
-        http_header_add(r, "Content-Disposition: attachment; filename=\"%s.csv\"", filename);
+        http_header_add(r, "Content-Disposition: attachment; filename=\"%s\"", o->filename);
         http_stream_begin(r, 200, "text/csv; charset=utf-8");
         if (http_stream_write(r, "\xef\xbb\xbf", 3))
             o->err = EPIPE;
@@ -158,6 +159,8 @@ static const char *terminated(report_out *o, const char *s, size_t len, int pref
 
 /* ---- cells ---- */
 
+static void text_cell(report_out *o, const char *s, size_t len, lxw_format *f);
+
 static int active(report_out *o) { return !o->err && (o->xlsx ? o->ws != NULL : o->csv_on); }
 
 void report_table_begin(report_out *o, const char *sheet, const report_col *cols, int ncols)
@@ -185,19 +188,14 @@ void report_table_begin(report_out *o, const char *sheet, const report_col *cols
     }
     if (!active(o))
         return;
-    for (int i = 0; i < ncols; i++) {
-        if (o->xlsx)
-            xlsx_check(o, worksheet_write_string(o->ws, 0, (lxw_col_t)i, cols[i].name, o->bold));
-        else
-            csv_field(o, cols[i].name, strlen(cols[i].name));
-    }
+    for (int i = 0; i < ncols; i++)
+        text_cell(o, cols[i].name, strlen(cols[i].name), o->bold);
     report_row_end(o);
 }
 
-void report_text(report_out *o, const char *s, size_t len)
+/* One text cell, neutralised; format f (xlsx) may be NULL. */
+static void text_cell(report_out *o, const char *s, size_t len, lxw_format *f)
 {
-    if (!active(o))
-        return;
     if (!o->xlsx) {
         csv_field(o, s, len);
         return;
@@ -205,9 +203,15 @@ void report_text(report_out *o, const char *s, size_t len)
     if (len > 0) {
         const char *t = terminated(o, s, len, report_text_is_formula(s, len));
         if (t)
-            xlsx_check(o, worksheet_write_string(o->ws, o->row, (lxw_col_t)o->col, t, NULL));
+            xlsx_check(o, worksheet_write_string(o->ws, o->row, (lxw_col_t)o->col, t, f));
     }
     o->col++;
+}
+
+void report_text(report_out *o, const char *s, size_t len)
+{
+    if (active(o))
+        text_cell(o, s, len, NULL);
 }
 
 void report_cstr(report_out *o, const char *s) { report_text(o, s ? s : "", s ? strlen(s) : 0); }
@@ -285,6 +289,8 @@ static int send_file(report_out *o)
     int fd = open(o->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return errno;
+    /* Only now: an error answer must not be saved by the browser as the workbook. */
+    http_header_add(o->r, "Content-Disposition: attachment; filename=\"%s\"", o->filename);
     http_stream_begin(o->r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     char buf[1 << 16];
     int rc = 0;
@@ -305,6 +311,14 @@ static int send_file(report_out *o)
     return rc;
 }
 
+void report_out_fail(report_out *o, int err)
+{
+    if (!o->err)
+        o->err = err ? err : EIO;
+}
+
+int report_out_error(const report_out *o) { return o->err; }
+
 int report_out_finish(report_out *o)
 {
     int err = o->err;
@@ -317,6 +331,8 @@ int report_out_finish(report_out *o)
         else
             http_error(o->r, 500, "internal", "The report could not be written.", NULL);
         unlink(o->path);
+    } else if (err) {
+        http_stream_abort(o->r);
     }
     free(o->scratch);
     free(o);

@@ -17,7 +17,8 @@
  * Text cells that a spreadsheet would take for a formula (starting with = + - @ tab or CR) get a
  * leading apostrophe in both formats (CWE-1236). Numbers and dates are never text.
  * Errors are sticky: after the first failure every call does nothing, and report_out_finish()
- * returns it (the caller then only logs it: the head has been sent).
+ * returns it. A failed xlsx is answered 500 (nothing had been sent); a failed CSV, whose head and
+ * first rows have gone, is cut off (http_stream_abort) so that it never looks complete.
  */
 #ifndef CONNECT_REPORT_OUT_H
 #define CONNECT_REPORT_OUT_H
@@ -53,7 +54,14 @@ void report_empty(report_out *o);
 void report_row_end(report_out *o);
 void report_table_end(report_out *o);
 
-/* Sends the workbook (xlsx) and frees o. 0 or the first error. */
+/* Records a failure of the caller's (a store error while walking rows): the output is then
+ * abandoned as above. err: any non-zero code. */
+void report_out_fail(report_out *o, int err);
+/* The first failure so far (0: none), e.g. the client has gone: walks stop early on it. */
+int report_out_error(const report_out *o);
+
+/* Sends the workbook (xlsx) or ends the CSV, and frees o. 0 or the first error: a positive errno
+ * value for output failures, else the code given to report_out_fail. */
 int report_out_finish(report_out *o);
 
 /* 1 when a text value would start a formula (the neutralising rule). */

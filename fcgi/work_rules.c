@@ -333,13 +333,16 @@ int work_case_changed(work_ctx *w, const char *action, const json_t *old, const 
             json_object_set(outcome, "notes", json_object_get(fo, "notes"));
         if ((rc = work_raise(w, rec, "final_outcome", NULL, outcome, decided, 7)))
             return rc;
-        json_t *a = w->raised;
+        json_t *a = w->raised, *before = json_deep_copy(a);
+        if (!before)
+            return STORE_NOMEM;
         json_object_set_new(json_object_get(a, "outcome"), "late",
                             json_boolean(strcmp(w->today, str(a, "due") ?: "") > 0));
-        /* Store `late` too: raise wrote the record before it was known. */
-        unsigned char key[8];
-        store_key_u64(key, u64(a, "id"));
-        return store_json_put(w->s, w->txn, DB_ALERTS, key, 8, a);
+        /* Store `late` too: raise wrote the record before it was known. Through store_work_put like
+         * every item write, so its lists, counters and report rows follow. */
+        rc = store_work_put(w->s, w->txn, WORK_ALERT, before, a, worker_of(rec));
+        json_decref(before);
+        return rc;
     }
     if (w->side != WORK_SIDE_COUNCIL)
         return 0;

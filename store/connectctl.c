@@ -15,6 +15,7 @@
  *   connectctl --data DIR outbox add --to ADDRESS --subject S --body-stdin   (queue an email, e.g. a test)
  *   connectctl --data DIR outbox list [N]   (waiting email, oldest first, as JSON lines; no bodies)
  *   connectctl --data DIR check
+ *   connectctl --data DIR facts rebuild   (derive the reports' facts rows again from the records)
  *
  * Exit 0 on success; otherwise non-zero with a one-line reason on stderr.
  */
@@ -592,6 +593,28 @@ static int cmd_check(const char *data)
     return 0;
 }
 
+static int facts_rebuild_write(store *s, MDB_txn *txn, void *arg)
+{
+    size_t *counts = arg;
+    return store_facts_rebuild(s, txn, &counts[0], &counts[1]);
+}
+
+/* The repair for what `check` reports about the facts rows (e.g. after an older binary wrote to the
+ * store): one write that derives them all again. */
+static int cmd_facts_rebuild(const char *data)
+{
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    size_t counts[2] = {0, 0};
+    int rc = store_write(s, facts_rebuild_write, counts);
+    store_close(s);
+    if (rc)
+        return die("cannot rebuild the facts: %s", store_strerror(rc));
+    printf("rebuilt the report facts of %zu cases and %zu alerts and queries\n", counts[0], counts[1]);
+    return 0;
+}
+
 /* Reads a whole file (at most max bytes) into a new buffer. */
 static char *slurp(const char *path, size_t max, size_t *len)
 {
@@ -756,5 +779,7 @@ int main(int argc, char **argv)
         return cmd_outbox_list(data, argc > 5 ? argv[5] : NULL);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(data);
+    if (strcmp(cmd, "facts") == 0 && argc > 4 && strcmp(argv[4], "rebuild") == 0)
+        return cmd_facts_rebuild(data);
     return die("unknown command %s", cmd);
 }

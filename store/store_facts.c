@@ -12,7 +12,7 @@
 #include "store_work.h"
 #include "uk_time.h"
 
-#define FACTS_HEAD 56
+#define FACTS_HEAD 57
 #define FACTS_COSTS_MAX 4096 /* the API allows 200; more is a corrupt record */
 
 const char *const sla_type_names[SLA_TYPES + 1] = {"",      "new_case", "council_update", "case_closed",
@@ -101,7 +101,10 @@ static int encode_case(const json_t *rec, unsigned char **out, size_t *len)
     memcpy(p, &n16, 2);
     memcpy(p + 2, &t16, 2);
     memcpy(p + 4, &c16, 2);
-    p += 6;
+    p[6] = (unsigned char)((json_is_integer(json_object_get(fin, "weekly_subsistence_pence")) ? FACTS_HAS_SUBSISTENCE : 0) |
+                           (json_is_integer(json_object_get(fin, "weekly_accommodation_pence")) ? FACTS_HAS_ACCOMMODATION
+                                                                                                 : 0));
+    p += 7;
     size_t i;
     const json_t *c;
     json_array_foreach(costs, i, c) {
@@ -149,6 +152,7 @@ int case_facts_decode(const MDB_val *key, const MDB_val *val, case_facts *f)
     memcpy(&f->n_costs, p + 50, 2);
     memcpy(&f->team_len, p + 52, 2);
     memcpy(&f->nationality_len, p + 54, 2);
+    f->flags = p[56];
     if (val->mv_size != FACTS_HEAD + (size_t)f->n_costs * 8 + f->team_len + f->nationality_len)
         return STORE_CORRUPT;
     f->costs = p + FACTS_HEAD;
@@ -397,6 +401,81 @@ int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items)
     return rc;
 }
 
+/* The first immigration status other than "unknown" in a case's history (a new string), or NULL. */
+static char *first_known_status(store *s, MDB_txn *txn, uint64_t case_id, int *rc)
+{
+    MDB_cursor *cur;
+    char *found = NULL;
+    if ((*rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_HISTORY), &cur)))
+        return NULL;
+    unsigned char prefix[8];
+    store_key_u64(prefix, case_id);
+    MDB_val k = {8, prefix}, v;
+    int r;
+    for (r = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !r && !found; r = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < 8 || memcmp(k.mv_data, prefix, 8) != 0)
+            break;
+        json_t *row = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+        const char *field = str(row, "field"), *neu = str(row, "new");
+        if (field && neu && strcmp(field, "immigration.status") == 0 && strcmp(neu, "unknown") != 0)
+            found = strdup(neu);
+        json_decref(row);
+    }
+    mdb_cursor_close(cur);
+    *rc = r == MDB_NOTFOUND ? 0 : r;
+    return found;
+}
+
+/* Cases saved before status_at_referral existed: the first known status from their history (else the
+ * current one), written back through store_case_put. Only cases with a known status now can lack
+ * it wrongly, so the others are not read twice. */
+static int backfill_status_at_referral(store *s, MDB_txn *txn)
+{
+    uint64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASES), &cur);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        json_t *rec = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+        const char *now = str(json_object_get(rec, "immigration"), "status");
+        int wanted = rec && !json_object_get(rec, "status_at_referral") && now && strcmp(now, "unknown") != 0;
+        if (wanted && n == cap) {
+            uint64_t *more = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *ids);
+            if (!more) {
+                json_decref(rec);
+                rc = STORE_NOMEM;
+                break;
+            }
+            ids = more;
+        }
+        if (wanted)
+            ids[n++] = u64(rec, "id");
+        json_decref(rec);
+    }
+    mdb_cursor_close(cur);
+    rc = rc == MDB_NOTFOUND ? 0 : rc;
+    for (size_t i = 0; i < n && !rc; i++) {
+        json_t *old = NULL, *neu = NULL;
+        if ((rc = store_case_get(s, txn, ids[i], &old)))
+            break;
+        char *first = first_known_status(s, txn, ids[i], &rc);
+        const char *status = first ? first : str(json_object_get(old, "immigration"), "status");
+        neu = rc ? NULL : json_deep_copy(old);
+        if (!rc && (!neu || json_object_set_new(neu, "status_at_referral", json_string(status))))
+            rc = STORE_NOMEM;
+        if (!rc)
+            rc = store_case_put(s, txn, old, neu);
+        free(first);
+        json_decref(old);
+        json_decref(neu);
+    }
+    free(ids);
+    return rc;
+}
+
 int store_facts_migrate(store *s, MDB_txn *txn)
 {
     MDB_val k = {strlen("facts_version"), "facts_version"}, v;
@@ -404,6 +483,8 @@ int store_facts_migrate(store *s, MDB_txn *txn)
     if (rc == 0 && v.mv_size == strlen(FACTS_VERSION) && memcmp(v.mv_data, FACTS_VERSION, v.mv_size) == 0)
         return 0;
     if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    if ((rc = backfill_status_at_referral(s, txn)))
         return rc;
     return store_facts_rebuild(s, txn, NULL, NULL);
 }

@@ -25,7 +25,8 @@
 
 #include "store.h"
 
-#define FACTS_VERSION "1"
+/* 2: weekly amounts "not recorded" kept apart from 0; status_at_referral backfilled from history. */
+#define FACTS_VERSION "2"
 #define FACTS_NO_DAY INT32_MIN
 
 /* One case, decoded from its row. Strings point into the row (valid while the transaction lives) and
@@ -40,10 +41,15 @@ typedef struct {
     int8_t recourse; /* -1 unknown, 0 no, 1 yes */
     uint8_t dependants; /* capped at 255 */
     uint16_t n_costs;
-    const unsigned char *costs; /* n_costs × (int32 day, uint32 pence), unaligned: use case_facts_cost */
+    const unsigned char *costs; /* n_costs × (int32 day or FACTS_NO_DAY when undated, uint32 pence),
+                                   unaligned: use case_facts_cost */
     const char *team, *nationality;
     uint16_t team_len, nationality_len;
+    uint8_t flags; /* FACTS_HAS_*: which weekly amounts are recorded (an absent one counts as 0) */
 } case_facts;
+
+#define FACTS_HAS_SUBSISTENCE 1
+#define FACTS_HAS_ACCOMMODATION 2
 
 /* The i-th other cost of f. */
 void case_facts_cost(const case_facts *f, unsigned i, int32_t *day, uint32_t *pence);

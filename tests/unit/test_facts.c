@@ -40,7 +40,7 @@ static int put_write(store *s, MDB_txn *txn, void *arg)
 static json_t *a_case(void)
 {
     return json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:{s:s,s:s,s:s},s:[{s:s},{s:s}],s:{s:s,s:b},"
-                     "s:{s:s,s:I,s:s,s:I,s:[{s:I,s:s,s:I,s:s},{s:I,s:s,s:I,s:s}]}}",
+                     "s:{s:s,s:I,s:s,s:I,s:[{s:I,s:s,s:I,s:s},{s:I,s:s,s:I,s:s},{s:I,s:s,s:I}]}}",
                      "council_id", (json_int_t)7, "status", "open_supported", "legislation", "children_act_s17",
                      "household_type", "family", "referral_source", "police", "caseworker_id", (json_int_t)42,
                      "team", "=Team A", "created_at", "2025-03-30T23:30:00Z", "principal", "given_names", "Ada",
@@ -50,7 +50,8 @@ static json_t *a_case(void)
                      "accommodation_type", "hostel", "weekly_accommodation_pence", (json_int_t)12345, "other_costs",
                      "id", (json_int_t)1, "description", "Deposit", "amount_pence", (json_int_t)25000, "date",
                      "2025-04-02", "id", (json_int_t)2, "description", "Travel", "amount_pence", (json_int_t)1234,
-                     "date", "2025-06-30");
+                     "date", "2025-06-30", "id", (json_int_t)3, "description", "Phone", "amount_pence",
+                     (json_int_t)500);
 }
 
 typedef struct {
@@ -121,7 +122,8 @@ static void case_facts_follow_the_record(void **state)
     assert_int_equal(g.f.imm_at_referral, case_enum_code1(case_immigration_statuses, "unknown"));
     assert_int_equal(g.f.recourse, 0);
     assert_int_equal(g.f.dependants, 2);
-    assert_int_equal(g.f.n_costs, 2);
+    assert_int_equal(g.f.n_costs, 3);
+    assert_int_equal(g.f.flags, FACTS_HAS_SUBSISTENCE | FACTS_HAS_ACCOMMODATION);
     assert_string_equal(g.team, "=Team A");
     assert_string_equal(g.nat, "Ruritanian");
     assert_int_equal(read_facts(fx->s, 8).found, 0); /* another council's scan does not see it */
@@ -136,6 +138,7 @@ static void case_facts_follow_the_record(void **state)
     json_object_set_new(neu, "status", json_string("closed"));
     json_object_set_new(neu, "closure", json_pack("{s:s,s:s}", "closure_date", "2025-09-30", "reason", "died"));
     json_object_set_new(json_object_get(neu, "finance"), "support_end_date", json_string("2025-09-30"));
+    json_object_del(json_object_get(neu, "finance"), "weekly_accommodation_pence"); /* no longer recorded */
     json_object_set_new(neu, "status_at_referral", json_string("no_current_permission"));
     put_ctx p = {.old = old, .rec = neu};
     assert_int_equal(store_write(fx->s, put_write, &p), 0);
@@ -146,6 +149,8 @@ static void case_facts_follow_the_record(void **state)
     assert_int_equal(g.f.support_end, calendar_day("2025-09-30"));
     assert_int_equal(g.f.closure_reason, case_enum_code1(case_closure_reasons, "died"));
     assert_int_equal(g.f.imm_at_referral, case_enum_code1(case_immigration_statuses, "no_current_permission"));
+    assert_int_equal(g.f.flags, FACTS_HAS_SUBSISTENCE);
+    assert_int_equal(g.f.weekly_accommodation, 0);
 
     /* Money over the record: 1 April .. 30 September is 183 days. */
     assert_int_equal(report_support_days(&g.f, calendar_day("2025-01-01"), calendar_day("2025-12-31")), 183);
@@ -153,6 +158,10 @@ static void case_facts_follow_the_record(void **state)
     assert_int_equal(report_support_days(&g.f, calendar_day("2025-10-01"), calendar_day("2025-12-31")), 0);
     assert_int_equal(report_other_costs(&g.f, calendar_day("2025-04-02"), calendar_day("2025-06-29")), 25000);
     assert_int_equal(report_other_costs(&g.f, calendar_day("2025-04-03"), calendar_day("2025-06-30")), 1234);
+    /* The undated cost counts "to date" only. */
+    assert_int_equal(report_other_costs(&g.f, calendar_day("1900-01-01"), calendar_day("2100-12-31")), 26234);
+    assert_int_equal(report_other_costs_to(&g.f, calendar_day("2025-05-01")), 25500);
+    assert_int_equal(report_other_costs_to(&g.f, calendar_day("2025-03-01")), 500);
     assert_true(report_supported_on(&g.f, calendar_day("2025-04-01")));
     assert_false(report_supported_on(&g.f, calendar_day("2025-03-31")));
     assert_false(report_supported_on(&g.f, calendar_day("2025-10-01")));
