@@ -429,34 +429,38 @@ static char *first_known_status(store *s, MDB_txn *txn, uint64_t case_id, int *r
 /* Cases saved before status_at_referral existed: the first known status from their history (else the
  * current one), written back through store_case_put. Only cases with a known status now can lack
  * it wrongly, so the others are not read twice. */
+typedef struct {
+    uint64_t *ids;
+    size_t n, cap;
+} id_list;
+
+/* Collects the ids of cases with a known status and no status_at_referral. */
+static int lacks_status_at_referral(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
+{
+    (void)s;
+    (void)txn;
+    id_list *l = ctx;
+    const char *now = str(json_object_get(rec, "immigration"), "status");
+    if (json_object_get(rec, "status_at_referral") || !now || strcmp(now, "unknown") == 0)
+        return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        uint64_t *more = realloc(l->ids, cap * sizeof *more);
+        if (!more)
+            return STORE_NOMEM;
+        l->ids = more;
+        l->cap = cap;
+    }
+    l->ids[l->n++] = u64(rec, "id");
+    return 0;
+}
+
 static int backfill_status_at_referral(store *s, MDB_txn *txn)
 {
-    uint64_t *ids = NULL;
-    size_t n = 0, cap = 0;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASES), &cur);
-    if (rc)
-        return rc;
-    MDB_val k, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        json_t *rec = json_loadb(v.mv_data, v.mv_size, 0, NULL);
-        const char *now = str(json_object_get(rec, "immigration"), "status");
-        int wanted = rec && !json_object_get(rec, "status_at_referral") && now && strcmp(now, "unknown") != 0;
-        if (wanted && n == cap) {
-            uint64_t *more = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *ids);
-            if (!more) {
-                json_decref(rec);
-                rc = STORE_NOMEM;
-                break;
-            }
-            ids = more;
-        }
-        if (wanted)
-            ids[n++] = u64(rec, "id");
-        json_decref(rec);
-    }
-    mdb_cursor_close(cur);
-    rc = rc == MDB_NOTFOUND ? 0 : rc;
+    id_list l = {0};
+    int rc = each_record(s, txn, DB_CASES, lacks_status_at_referral, &l, NULL);
+    uint64_t *ids = l.ids;
+    size_t n = l.n;
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *old = NULL, *neu = NULL;
         if ((rc = store_case_get(s, txn, ids[i], &old)))
