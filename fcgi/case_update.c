@@ -33,12 +33,9 @@ int case_in_scope(const http_req *r, const json_t *rec)
 int case_read_begin(http_req *r, uint64_t id, MDB_txn **txn, json_t **rec)
 {
     *rec = NULL;
-    int rc = store_read_begin(r->st, txn);
-    if (rc) {
-        http_store_error(r, rc);
+    if (http_read_begin(r, txn))
         return -1;
-    }
-    rc = store_case_get(r->st, *txn, id, rec);
+    int rc = store_case_get(r->st, *txn, id, rec);
     if (rc == 0 && !case_in_scope(r, *rec))
         rc = MDB_NOTFOUND;
     if (rc == 0)

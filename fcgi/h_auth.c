@@ -123,14 +123,12 @@ void h_login(http_req *r, const uint64_t *ids)
     int found = 0, locked = 0;
     if (plausible) {
         MDB_txn *txn;
-        int rc = store_read_begin(r->st, &txn);
-        if (rc) {
+        if (http_read_begin(r, &txn)) {
             json_decref(body);
-            http_store_error(r, rc);
             return;
         }
         json_t *u = NULL;
-        rc = store_user_by_username(r->st, txn, username, &c.uid);
+        int rc = store_user_by_username(r->st, txn, username, &c.uid);
         if (rc == 0)
             rc = store_user_get(r->st, txn, c.uid, &u);
         if (rc == 0) {

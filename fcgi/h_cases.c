@@ -242,14 +242,11 @@ void h_cases_list(http_req *r, const uint64_t *ids)
         goto out;
     }
     MDB_txn *txn;
-    int rc = store_read_begin(r->st, &txn);
-    if (rc) {
-        http_store_error(r, rc);
+    if (http_read_begin(r, &txn))
         goto out;
-    }
     size_t n = 0, total = 0;
     uint64_t next = 0;
-    rc = store_case_search(r->st, txn, &q, found, &n, &total, &next);
+    int rc = store_case_search(r->st, txn, &q, found, &n, &total, &next);
     case_ref_cache councils = {0}, users = {0};
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *rec;

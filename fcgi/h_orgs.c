@@ -31,15 +31,12 @@ void h_orgs_list(http_req *r, const uint64_t *ids)
     if (h_cursor_id(r, &after))
         return;
     MDB_txn *txn;
-    int rc = store_read_begin(r->st, &txn);
-    if (rc) {
-        http_store_error(r, rc);
+    if (http_read_begin(r, &txn))
         return;
-    }
     json_t *items;
     uint64_t next;
     size_t total;
-    rc = store_org_list(r->st, txn, after, limit, &items, &next, &total);
+    int rc = store_org_list(r->st, txn, after, limit, &items, &next, &total);
     store_read_end(r->st, txn);
     if (rc) {
         http_store_error(r, rc);

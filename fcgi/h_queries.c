@@ -270,13 +270,10 @@ void h_query_get(http_req *r, const uint64_t *ids)
     if (!side_allowed(r))
         return;
     MDB_txn *txn;
-    int rc = store_read_begin(r->st, &txn);
-    if (rc) {
-        http_store_error(r, rc);
+    if (http_read_begin(r, &txn))
         return;
-    }
     json_t *q = NULL, *case_rec = NULL, *view = NULL;
-    rc = store_work_get(r->st, txn, WORK_QUERY, ids[0], &q);
+    int rc = store_work_get(r->st, txn, WORK_QUERY, ids[0], &q);
     if (!rc)
         rc = store_case_get(r->st, txn, u64(q, "case_id"), &case_rec);
     if (!rc && !case_in_scope(r, case_rec))

@@ -12,7 +12,6 @@
 #include "report_perf.h"
 #include "report_sla.h"
 #include "store_case.h"
-#include "store_org.h"
 #include "store_user.h"
 
 /* format=xlsx (default) or csv: 1 for xlsx, 0 for csv, -1 after answering 422. */
@@ -60,11 +59,8 @@ static void run_download(http_req *r, download which)
     snprintf(filename, sizeof filename, "connect-%s%s-%s-to-%s", titles[which], summary ? "-summary" : "", g.from_s,
              g.to_s);
     MDB_txn *txn;
-    int rc = store_read_begin(r->st, &txn);
-    if (rc) {
-        http_store_error(r, rc);
+    if (http_read_begin(r, &txn))
         return;
-    }
     report_out *out = report_out_open(r, xlsx, filename);
     if (!out) {
         store_read_end(r->st, txn);
@@ -72,6 +68,7 @@ static void run_download(http_req *r, download which)
     }
     report_names names;
     report_names_init(&names, r->st, txn);
+    int rc = 0;
     switch (which) {
     case DL_FINANCE: rc = report_finance(&g, out, &names, summary); break;
     case DL_REFERRALS: rc = report_referrals(&g, out, &names); break;
@@ -111,16 +108,6 @@ void h_report_resolution(http_req *r, const uint64_t *ids)
     run_download(r, DL_RESOLUTION);
 }
 
-static json_t *council_ref(store *s, MDB_txn *txn, uint64_t id)
-{
-    json_t *org = NULL;
-    if (!id || store_org_get(s, txn, id, &org))
-        return json_null();
-    json_t *ref = json_pack("{s:I,s:O}", "id", (json_int_t)id, "name", json_object_get(org, "name"));
-    json_decref(org);
-    return ref ? ref : json_null();
-}
-
 void h_report_sla(http_req *r, const uint64_t *ids)
 {
     (void)ids;
@@ -135,16 +122,13 @@ void h_report_sla(http_req *r, const uint64_t *ids)
     if (report_params(r, REPORT_SLA, 0, &g))
         return;
     MDB_txn *txn;
-    int rc = store_read_begin(r->st, &txn);
-    if (rc) {
-        http_store_error(r, rc);
+    if (http_read_begin(r, &txn))
         return;
-    }
     json_t *rows = NULL;
-    rc = report_sla(&g, txn, &rows, NULL);
+    int rc = report_sla(&g, txn, &rows, NULL);
     json_t *body = rc ? NULL
                       : json_pack("{s:s,s:s,s:o,s:o}", "from", g.from_s, "to", g.to_s, "council",
-                                  council_ref(r->st, txn, g.council), "rows", rows);
+                                  report_council_json(&g), "rows", rows);
     store_read_end(r->st, txn);
     if (rc)
         http_store_error(r, rc);
@@ -208,10 +192,8 @@ void h_report_performance(http_req *r, const uint64_t *ids)
         return;
     }
     MDB_txn *txn;
-    int rc = store_read_begin(r->st, &txn);
-    if (rc) {
+    if (http_read_begin(r, &txn)) {
         free(team);
-        http_store_error(r, rc);
         return;
     }
     json_t *body = NULL, *worker = json_null();
@@ -232,9 +214,9 @@ void h_report_performance(http_req *r, const uint64_t *ids)
             return;
         }
     }
-    rc = report_performance(&g, &f, txn, &body);
+    int rc = report_performance(&g, &f, txn, &body);
     if (!rc) {
-        json_t *filters = json_pack("{s:o,s:s?,s:o,s:s?}", "council", council_ref(r->st, txn, g.council), "team", team,
+        json_t *filters = json_pack("{s:o,s:s?,s:o,s:s?}", "council", report_council_json(&g), "team", team,
                                     "caseworker", worker, "legislation",
                                     f.legislation ? case_legislations[f.legislation] : NULL);
         worker = NULL;

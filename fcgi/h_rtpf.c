@@ -148,15 +148,12 @@ void h_rtpf_lookups(http_req *r, const uint64_t *ids)
     if (h_limit(r, &limit) || h_cursor_id(r, &before))
         return;
     MDB_txn *txn;
-    int rc = store_read_begin(r->st, &txn);
-    if (rc) {
-        http_store_error(r, rc);
+    if (http_read_begin(r, &txn))
         return;
-    }
     json_t *items = NULL;
     uint64_t next = 0;
     size_t total = 0;
-    rc = store_lookup_list(r->st, txn, r->org_id, before, limit, &items, &next, &total);
+    int rc = store_lookup_list(r->st, txn, r->org_id, before, limit, &items, &next, &total);
     size_t i;
     json_t *row;
     if (!rc)

@@ -80,16 +80,14 @@ void h_users_list(http_req *r, const uint64_t *ids)
         return;
     }
     MDB_txn *txn;
-    int rc = store_read_begin(r->st, &txn);
-    if (rc) {
+    if (http_read_begin(r, &txn)) {
         free(cursor);
-        http_store_error(r, rc);
         return;
     }
     json_t *orgrec = NULL, *items = NULL, *out = NULL;
     char *next = NULL;
     size_t total = 0;
-    rc = store_org_get(r->st, txn, org, &orgrec);
+    int rc = store_org_get(r->st, txn, org, &orgrec);
     if (!rc)
         rc = store_user_list(r->st, txn, org, cursor, limit, &items, &next, &total);
     store_read_end(r->st, txn);
@@ -118,12 +116,9 @@ static int load_managed(http_req *r, uint64_t id, json_t **user, json_t **org)
 {
     *user = *org = NULL;
     MDB_txn *txn;
-    int rc = store_read_begin(r->st, &txn);
-    if (rc) {
-        http_store_error(r, rc);
+    if (http_read_begin(r, &txn))
         return -1;
-    }
-    rc = store_user_get(r->st, txn, id, user);
+    int rc = store_user_get(r->st, txn, id, user);
     if (!rc && (uint64_t)json_integer_value(json_object_get(*user, "org_id")) != r->org_id && !is_network_admin(r))
         rc = MDB_NOTFOUND;
     if (!rc)

@@ -263,6 +263,14 @@ void http_store_error(http_req *r, int rc)
     }
 }
 
+int http_read_begin(http_req *r, MDB_txn **txn)
+{
+    int rc = store_read_begin(r->st, txn);
+    if (rc)
+        http_store_error(r, rc);
+    return rc ? -1 : 0;
+}
+
 /* Decodes %XX and '+' in [s, s+n) into a new string; NULL when malformed or holding a NUL byte. */
 static char *url_decode(const char *s, size_t n)
 {

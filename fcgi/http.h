@@ -81,6 +81,8 @@ void http_stream_abort(http_req *r);
 void http_error(http_req *r, int status, const char *code, const char *message, const char *field);
 /* Answers the error that a store return code means. */
 void http_store_error(http_req *r, int rc);
+/* Begins a read transaction (store_read_begin), or answers the store's error: 0, or -1 answered. */
+int http_read_begin(http_req *r, MDB_txn **txn);
 
 /* The URL-decoded value of a query parameter (malloc'd), or NULL when absent or malformed. */
 char *http_query_get(const http_req *r, const char *name);

@@ -49,6 +49,9 @@ static int council_param(http_req *r, report_range *out)
     char *v = http_query_get(r, "council");
     int council = kind_is(r, "council");
     out->council = council ? r->org_id : 0;
+    if (council)
+        snprintf(out->council_name, sizeof out->council_name, "%s",
+                 json_string_value(json_object_get(r->org, "name")) ?: "");
     if (!v)
         return 0;
     char *end = NULL;
@@ -78,6 +81,9 @@ static int council_param(http_req *r, report_range *out)
         store_read_end(r->st, txn);
     }
     int is_council = org && strcmp(json_string_value(json_object_get(org, "kind")) ?: "", "council") == 0;
+    if (is_council)
+        snprintf(out->council_name, sizeof out->council_name, "%s",
+                 json_string_value(json_object_get(org, "name")) ?: "");
     json_decref(org);
     if (rc && rc != MDB_NOTFOUND) {
         http_store_error(r, rc);
@@ -148,6 +154,12 @@ int report_params(http_req *r, report_kind kind, int defaults, report_range *out
     }
     out->upto = out->to < out->today ? out->to : out->today;
     return council_param(r, out);
+}
+
+json_t *report_council_json(const report_range *g)
+{
+    json_t *ref = g->council ? json_pack("{s:I,s:s}", "id", (json_int_t)g->council, "name", g->council_name) : NULL;
+    return ref ? ref : json_null();
 }
 
 /* ---- names ---- */

@@ -23,6 +23,7 @@ typedef struct {
     int32_t today;      /* the UK date of the request */
     int32_t upto;       /* min(to, today): "to date" */
     uint64_t council;   /* 0: every council the caller may see */
+    char council_name[804]; /* its name (200 characters of UTF-8), read once by report_params */
     char from_s[11], to_s[11];
 } report_range;
 
@@ -30,6 +31,8 @@ typedef struct {
  * monitoring), a missing to is today and a missing from the first day of the month eleven months
  * earlier. 0, or -1 after answering the error. */
 int report_params(http_req *r, report_kind kind, int defaults, report_range *out);
+/* {"id","name"} of the range's council, or json null for every council (a new reference). */
+json_t *report_council_json(const report_range *g);
 
 /* Names of councils and users, read once per report (the cache grows with the number of distinct
  * councils and caseworkers, never with rows). */

@@ -61,14 +61,11 @@ int session_authenticate(http_req *r, unsigned flags)
         return -1;
     }
     MDB_txn *txn;
-    int rc = store_read_begin(r->st, &txn);
-    if (rc) {
-        http_store_error(r, rc);
+    if (http_read_begin(r, &txn))
         return -1;
-    }
     uint64_t suid;
     int64_t abs_expiry;
-    rc = store_session_get(r->st, txn, r->claims.sid, &suid, &abs_expiry);
+    int rc = store_session_get(r->st, txn, r->claims.sid, &suid, &abs_expiry);
     if (rc == 0 && (suid != r->claims.uid || abs_expiry <= r->now))
         rc = MDB_NOTFOUND;
     if (rc == 0)
