@@ -3,7 +3,7 @@ CC      ?= cc
 VERSION := 0.1.0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
 OPT     ?= -O2 -g
-ALL_CFLAGS = $(OPT) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -Istore -Iauth -Ifcgi -DCONNECT_VERSION='"$(VERSION)"' -MMD -MP
+ALL_CFLAGS = $(OPT) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) $(INCLUDES) -DCONNECT_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS  := -lfcgi -llmdb -ljansson -ljwt -largon2 -lcrypto -lpthread -lxlsxwriter -lz
 BUILD   ?= build
 BIN     ?= bin
@@ -18,28 +18,39 @@ DEB_PKGS := build-essential clang pkg-config libfcgi-dev liblmdb-dev lmdb-utils 
             libcurl4-openssl-dev python3-aiosmtpd libxlsxwriter-dev python3-openpyxl
 
 STORE_SRC := store/store.c store/store_org.c store/store_user.c store/store_session.c store/store_audit.c \
-             store/store_case.c store/case_index.c store/store_case_search.c store/name_norm.c store/case_gen.c store/calendar.c store/data_path.c store/uk_time.c store/store_outbox.c store/store_work.c store/store_recount.c store/csv.c store/store_register.c store/register_gen.c store/store_lookup.c store/store_facts.c store/case_enums.c
-AUTH_SRC  := auth/auth_password.c auth/auth_jwt.c auth/auth_random.c
-FCGI_SRC  := fcgi/clock.c fcgi/audit_queue.c fcgi/http.c fcgi/json_in.c fcgi/router.c fcgi/session.c fcgi/access_log.c fcgi/user_json.c \
+             store/store_case.c store/case_index.c store/store_case_search.c store/name_norm.c store/calendar.c store/uk_time.c store/store_outbox.c store/store_work.c store/store_recount.c store/csv.c store/store_register.c store/store_lookup.c store/store_facts.c store/case_enums.c \
+             store/clock.c store/store_upgrade.c
+AUTH_SRC  := auth/auth_password.c auth/auth_jwt.c auth/auth_random.c auth/data_path.c
+FCGI_SRC  := fcgi/audit_queue.c fcgi/http.c fcgi/json_in.c fcgi/router.c fcgi/session.c fcgi/access_log.c fcgi/user_json.c \
              fcgi/h_common.c fcgi/h_health.c fcgi/h_auth.c fcgi/h_me.c fcgi/h_users.c fcgi/h_orgs.c fcgi/worker.c \
-             fcgi/case_input.c fcgi/case_view.c fcgi/case_update.c fcgi/h_cases.c fcgi/h_case_edit.c fcgi/h_case_docs.c \
+             fcgi/case_input.c fcgi/case_view.c fcgi/case_update.c fcgi/case_access.c fcgi/h_cases.c fcgi/h_case_edit.c fcgi/h_case_docs.c \
              fcgi/case_create.c fcgi/h_cases_import.c fcgi/rtpf_key.c fcgi/h_rtpf.c fcgi/work_rules.c fcgi/work_view.c fcgi/work_list.c fcgi/h_alerts.c fcgi/h_queries.c fcgi/h_home.c \
              fcgi/report.c fcgi/report_labels.c fcgi/report_out.c fcgi/report_cases.c fcgi/report_perf.c fcgi/report_sla.c fcgi/h_reports.c
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))
-CTL_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/connectctl.c store/demo.c)
+# The top of the house (store/ctl/): the operators' command line, the demo seeder and the synthetic-data
+# generators. connectd never links them; connectctl and the unit tests do.
+GEN_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/ctl/case_gen.c store/ctl/register_gen.c)
+CTL_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/ctl/connectctl.c store/ctl/demo.c) $(GEN_OBJ)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/%,$(wildcard tests/unit/test_*.c))
 
 # Email: the monthly summary and the message text go everywhere (unit-tested); the sender process and
-# its SMTP client (libcurl) only into connectd. connectctl's `outbox add` reads the test clock.
+# its SMTP client (libcurl) only into connectd.
 CORE_OBJ  += $(BUILD)/store/store_summary.o
 FCGI_OBJ  += $(BUILD)/fcgi/mail_message.o
-CTL_OBJ   += $(BUILD)/fcgi/clock.o
 MAIL_OBJ  := $(BUILD)/fcgi/mail_sender.o $(BUILD)/fcgi/mail_smtp.o
 CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 
 .PHONY: all run test test-unit test-http test-browser test-asan bench deps check-deps clean help
 all: $(BIN)/connectd $(BIN)/connectctl
+
+# Each layer sees only its own headers and those of the layers below it (auth/ < store/ < store/ctl/,
+# fcgi/), so an include that runs back up fails to compile. The tests see everything.
+INCLUDES := -Istore/ctl -Istore -Iauth -Ifcgi
+$(BUILD)/auth/%.o: INCLUDES := -Iauth
+$(BUILD)/store/%.o: INCLUDES := -Istore -Iauth
+$(BUILD)/store/ctl/%.o: INCLUDES := -Istore/ctl -Istore -Iauth
+$(BUILD)/fcgi/%.o: INCLUDES := -Ifcgi -Istore -Iauth
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -53,7 +64,7 @@ $(BIN)/connectctl: $(CTL_OBJ) $(CORE_OBJ)
 	@mkdir -p $(BIN)
 	$(CC) $(OPT) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BIN)/test_%: $(BUILD)/tests/unit/test_%.o $(CORE_OBJ) $(FCGI_OBJ)
+$(BIN)/test_%: $(BUILD)/tests/unit/test_%.o $(CORE_OBJ) $(FCGI_OBJ) $(GEN_OBJ)
 	@mkdir -p $(BIN)
 	$(CC) $(OPT) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
 

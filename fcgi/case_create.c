@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "case_gen.h"
 #include "case_input.h"
 #include "json_in.h"
 #include "store_case.h"

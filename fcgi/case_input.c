@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "json_in.h"
+#include "name_norm.h"
 #include "store_case.h"
 
 /* case_legislations (store) starts with "" for "none"; the API's list is the rest. */

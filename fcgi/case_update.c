@@ -1,5 +1,6 @@
 /* case_update.c - loading, changing, storing and answering for one case. */
 #include "case_update.h"
+#include "case_access.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -8,47 +9,6 @@
 #include "store_audit.h"
 #include "store_case.h"
 #include "work.h"
-
-int case_role_allows(http_req *r, case_access a)
-{
-    if (strcmp(r->org_kind, "council") == 0)
-        return 0;
-    if (strcmp(r->org_kind, "home_office") == 0 && (a == CASE_READ || a == CASE_IMMIGRATION))
-        return 0;
-    if (strcmp(r->org_kind, "network") == 0)
-        http_error(r, 403, "forbidden", "The Network sees no case data.", NULL);
-    else
-        http_error(r, 403, "forbidden", "The Home Office may not change this part of a case.", NULL);
-    return -1;
-}
-
-int case_in_scope(const http_req *r, const json_t *rec)
-{
-    if (strcmp(r->org_kind, "home_office") == 0)
-        return 1;
-    return strcmp(r->org_kind, "council") == 0 &&
-           (uint64_t)json_integer_value(json_object_get(rec, "council_id")) == r->org_id;
-}
-
-int case_read_begin(http_req *r, uint64_t id, MDB_txn **txn, json_t **rec)
-{
-    *rec = NULL;
-    if (http_read_begin(r, txn))
-        return -1;
-    int rc = store_case_get(r->st, *txn, id, rec);
-    if (rc == 0 && !case_in_scope(r, *rec))
-        rc = MDB_NOTFOUND;
-    if (rc == 0)
-        return 0;
-    store_read_end(r->st, *txn);
-    json_decref(*rec);
-    *rec = NULL;
-    if (rc == MDB_NOTFOUND)
-        http_error(r, 404, "not_found", "No such case.", NULL);
-    else
-        http_store_error(r, rc);
-    return -1;
-}
 
 int case_refuse(case_update *u, int status, const char *code, const char *field, const char *message)
 {

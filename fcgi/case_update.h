@@ -16,8 +16,6 @@
 
 #define CASE_REFUSED (-50001)
 
-typedef enum { CASE_READ, CASE_WRITE, CASE_IMMIGRATION } case_access;
-
 typedef struct case_update case_update;
 typedef int (*case_apply_fn)(case_update *u, json_t *rec);
 
@@ -40,13 +38,6 @@ struct case_update {
     json_t *result;    /* the reply body; default: the CASE */
 };
 
-/* Role check for the kind of access; answers 403 and returns -1 when the role may not. */
-int case_role_allows(http_req *r, case_access a);
-/* 1 when the caller's organisation may see this case record. */
-int case_in_scope(const http_req *r, const json_t *rec);
-/* Opens a read transaction and loads a case the caller may read (role already checked). Answers
- * 404 / 5xx itself and returns -1; on 0 the caller owns *rec and ends *txn with store_read_end. */
-int case_read_begin(http_req *r, uint64_t id, MDB_txn **txn, json_t **rec);
 /* Records the refusal that case_update_run will answer. */
 int case_refuse(case_update *u, int status, const char *code, const char *field, const char *message);
 /* Runs the update and answers the request. */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "case_gen.h"
+#include "store_case.h"
 #include "store_org.h"
 
 json_t *case_user_ref(store *s, MDB_txn *txn, const json_t *id)

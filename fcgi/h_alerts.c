@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_access.h"
 #include "case_update.h"
 #include "json_in.h"
 #include "store_audit.h"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "audit_queue.h"
+#include "case_access.h"
 #include "case_update.h"
 #include "case_view.h"
 #include "json_in.h"
@@ -93,7 +94,7 @@ static int apply_upload(case_update *u, json_t *rec)
 
 void h_case_doc_upload(http_req *r, const uint64_t *ids)
 {
-    if (case_role_allows(r, CASE_WRITE))
+    if (case_access_refused(r, CASE_WRITE))
         return;
     char *name = http_query_get(r, "filename"), *person = http_query_get(r, "person");
     char filename[801]; /* 200 characters of up to 4 bytes */
@@ -173,7 +174,7 @@ void h_case_doc_get(http_req *r, const uint64_t *ids)
 {
     MDB_txn *txn;
     json_t *rec;
-    if (case_role_allows(r, CASE_READ) || case_read_begin(r, ids[0], &txn, &rec))
+    if (case_access_refused(r, CASE_READ) || case_read_begin(r, ids[0], &txn, &rec))
         return;
     const void *data = NULL;
     size_t len = 0;
@@ -211,7 +212,7 @@ static int apply_doc_delete(case_update *u, json_t *rec)
 
 void h_case_doc_delete(http_req *r, const uint64_t *ids)
 {
-    if (case_role_allows(r, CASE_WRITE))
+    if (case_access_refused(r, CASE_WRITE))
         return;
     uint64_t doc_id = ids[1];
     case_update u = {.r = r, .id = ids[0], .apply = apply_doc_delete, .arg = &doc_id, .action = "case_document_deleted"};

@@ -9,6 +9,7 @@
 
 #include "audit_queue.h"
 #include "case_input.h"
+#include "case_access.h"
 #include "case_update.h"
 #include "case_view.h"
 #include "json_in.h"
@@ -26,7 +27,7 @@ static int apply_merge(case_update *u, json_t *rec)
 
 void h_case_put(http_req *r, const uint64_t *ids)
 {
-    if (case_role_allows(r, CASE_WRITE))
+    if (case_access_refused(r, CASE_WRITE))
         return;
     json_t *body = in_body_object(r);
     if (!body)
@@ -111,7 +112,7 @@ static int apply_person(case_update *u, json_t *rec)
 
 static void person_change(http_req *r, const uint64_t *ids, int op)
 {
-    if (case_role_allows(r, CASE_WRITE))
+    if (case_access_refused(r, CASE_WRITE))
         return;
     person_arg a = {.op = op, .pid = op >= 2 ? ids[1] : 0};
     json_t *body = NULL;
@@ -165,7 +166,7 @@ static int apply_allocation(case_update *u, json_t *rec)
 
 void h_case_allocation(http_req *r, const uint64_t *ids)
 {
-    if (case_role_allows(r, CASE_WRITE))
+    if (case_access_refused(r, CASE_WRITE))
         return;
     json_t *body = in_body_object(r);
     if (!body)
@@ -210,7 +211,7 @@ static int apply_immigration(case_update *u, json_t *rec)
 
 void h_case_immigration(http_req *r, const uint64_t *ids)
 {
-    if (case_role_allows(r, CASE_IMMIGRATION))
+    if (case_access_refused(r, CASE_IMMIGRATION))
         return;
     json_t *body = in_body_object(r);
     if (!body)
@@ -256,7 +257,7 @@ static int apply_finance(case_update *u, json_t *rec)
 
 void h_case_finance(http_req *r, const uint64_t *ids)
 {
-    if (case_role_allows(r, CASE_WRITE))
+    if (case_access_refused(r, CASE_WRITE))
         return;
     json_t *body = in_body_object(r);
     if (!body)
@@ -307,7 +308,7 @@ static int apply_close(case_update *u, json_t *rec)
 
 void h_case_close(http_req *r, const uint64_t *ids)
 {
-    if (case_role_allows(r, CASE_WRITE))
+    if (case_access_refused(r, CASE_WRITE))
         return;
     json_t *body = in_body_object(r);
     if (!body)
@@ -346,7 +347,7 @@ static int apply_reopen(case_update *u, json_t *rec)
 
 void h_case_reopen(http_req *r, const uint64_t *ids)
 {
-    if (case_role_allows(r, CASE_WRITE))
+    if (case_access_refused(r, CASE_WRITE))
         return;
     case_update u = {.r = r, .id = ids[0], .apply = apply_reopen, .action = "case_reopened"};
     case_update_run(&u);
@@ -356,7 +357,7 @@ void h_case_reopen(http_req *r, const uint64_t *ids)
 
 void h_case_history(http_req *r, const uint64_t *ids)
 {
-    if (case_role_allows(r, CASE_READ))
+    if (case_access_refused(r, CASE_READ))
         return;
     size_t limit;
     if (h_limit(r, &limit))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit_queue.h"
+#include "case_access.h"
 #include "case_update.h"
 #include "json_in.h"
 #include "store_audit.h"

@@ -3,6 +3,7 @@
 #include "auth_random.h"
 #include "clock.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,9 +248,23 @@ void http_error(http_req *r, int status, const char *code, const char *message, 
     http_reply(r, status, body);
 }
 
+int http_store_status(int rc)
+{
+    switch (rc) {
+    case 0: return 200;
+    case MDB_NOTFOUND: return 404;
+    case STORE_EXISTS: return 409;
+    case MDB_READERS_FULL:
+    case MDB_MAP_FULL:
+    case ENOSPC:
+        return 503;
+    default: return 500;
+    }
+}
+
 void http_store_error(http_req *r, int rc)
 {
-    int status = store_http_status(rc);
+    int status = http_store_status(rc);
     switch (status) {
     case 404: http_error(r, 404, "not_found", "No such record.", NULL); break;
     case 409: http_error(r, 409, "conflict", "The record exists already.", NULL); break;

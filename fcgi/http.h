@@ -79,6 +79,9 @@ int http_stream_write(http_req *r, const void *data, size_t len);
 void http_stream_abort(http_req *r);
 /* Answers {"error":{...}}; field may be NULL. */
 void http_error(http_req *r, int status, const char *code, const char *message, const char *field);
+/* HTTP status for a store return code: 404 for MDB_NOTFOUND, 409 for STORE_EXISTS, 503 for a full
+ * disk or too many readers (the client may retry), 500 otherwise. */
+int http_store_status(int rc);
 /* Answers the error that a store return code means. */
 void http_store_error(http_req *r, int rc);
 /* Begins a read transaction (store_read_begin), or answers the store's error: 0, or -1 answered. */

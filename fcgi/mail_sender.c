@@ -17,6 +17,7 @@
 #include "store.h"
 #include "store_outbox.h"
 #include "store_summary.h"
+#include "store_upgrade.h"
 #include "store_user.h"
 #include "uk_time.h"
 
@@ -114,7 +115,7 @@ static int pass(sender *m)
     char err[160];
     int rc = store_read_begin(m->st, &txn);
     if (!rc) {
-        rc = store_calendar_get(m->st, txn, &cal, err, sizeof err);
+        rc = calendar_store_get(m->st, txn, &cal, err, sizeof err);
         store_read_end(m->st, txn);
     }
     if (rc) {
@@ -132,7 +133,7 @@ static int pass(sender *m)
         }
     }
     size_t queued = 0;
-    rc = summary_run(m->st, &cal, now, &queued);
+    rc = store_summary_run(m->st, &cal, now, &queued);
     if (rc && rc != m->summary_rc)
         fprintf(stderr, "mail_sender: cannot queue the 1,000-day summaries: %s\n", store_strerror(rc));
     m->summary_rc = rc;
@@ -156,6 +157,11 @@ int mail_sender_run(const char *data_dir)
     int rc = store_open(&m.st, data_dir, NULL);
     if (rc) {
         fprintf(stderr, "mail_sender: cannot open the store in %s: %s\n", data_dir, store_strerror(rc));
+        return 1;
+    }
+    if ((rc = store_upgrade(m.st))) {
+        fprintf(stderr, "mail_sender: cannot upgrade the store in %s: %s\n", data_dir, store_strerror(rc));
+        store_close(m.st);
         return 1;
     }
     store_reader_check(m.st);

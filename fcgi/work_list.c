@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "audit_queue.h"
-#include "case_update.h"
+#include "case_access.h"
 #include "handlers.h"
 #include "store_case.h"
 #include "uk_time.h"

@@ -48,7 +48,7 @@ int work_calendar(store *s, MDB_txn *txn, const calendar **out)
 {
     const void *data;
     size_t len;
-    int rc = store_calendar_raw(s, txn, &data, &len);
+    int rc = calendar_store_raw(s, txn, &data, &len);
     if (rc)
         return rc;
     if (!cal_cache.text || cal_cache.len != len || memcmp(cal_cache.text, data, len) != 0) {

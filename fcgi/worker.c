@@ -20,6 +20,7 @@
 #include "router.h"
 #include "rtpf.h"
 #include "store.h"
+#include "store_upgrade.h"
 
 static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int stopping;
@@ -99,6 +100,11 @@ int worker_run(const worker_config *cfg)
     int rc = store_open(&st, cfg->data_dir, NULL);
     if (rc) {
         fprintf(stderr, "worker %d: cannot open the store in %s: %s\n", getpid(), cfg->data_dir, store_strerror(rc));
+        return 1;
+    }
+    if ((rc = store_upgrade(st))) {
+        fprintf(stderr, "worker %d: cannot upgrade the store in %s: %s\n", getpid(), cfg->data_dir, store_strerror(rc));
+        store_close(st);
         return 1;
     }
     store_reader_check(st);

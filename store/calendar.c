@@ -201,7 +201,7 @@ long calendar_working_days_between(const calendar *c, const char *from, const ch
 
 #define CALENDAR_KEY "calendar"
 
-int store_calendar_put(store *s, MDB_txn *txn, const char *json, size_t len, char *err, size_t errcap)
+int calendar_store_put(store *s, MDB_txn *txn, const char *json, size_t len, char *err, size_t errcap)
 {
     calendar c;
     if (calendar_parse(json, len, &c, err, errcap))
@@ -211,7 +211,7 @@ int store_calendar_put(store *s, MDB_txn *txn, const char *json, size_t len, cha
     return mdb_put(txn, store_dbi(s, DB_META), &k, &v, 0);
 }
 
-int store_calendar_get(store *s, MDB_txn *txn, calendar *out, char *err, size_t errcap)
+int calendar_store_get(store *s, MDB_txn *txn, calendar *out, char *err, size_t errcap)
 {
     MDB_val k = {strlen(CALENDAR_KEY), CALENDAR_KEY}, v;
     int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
@@ -220,7 +220,7 @@ int store_calendar_get(store *s, MDB_txn *txn, calendar *out, char *err, size_t 
     return calendar_parse(v.mv_data, v.mv_size, out, err, errcap) ? STORE_CORRUPT : 0;
 }
 
-int store_calendar_raw(store *s, MDB_txn *txn, const void **data, size_t *len)
+int calendar_store_raw(store *s, MDB_txn *txn, const void **data, size_t *len)
 {
     MDB_val k = {strlen(CALENDAR_KEY), CALENDAR_KEY}, v;
     int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);

@@ -45,10 +45,10 @@ long calendar_working_days_between(const calendar *c, const char *from, const ch
 #include "store.h"
 
 /* Validates and stores the JSON text as the calendar (inside a write transaction). */
-int store_calendar_put(store *s, MDB_txn *txn, const char *json, size_t len, char *err, size_t errcap);
+int calendar_store_put(store *s, MDB_txn *txn, const char *json, size_t len, char *err, size_t errcap);
 /* The stored calendar's JSON text, pointing into the transaction (valid until it ends). */
-int store_calendar_raw(store *s, MDB_txn *txn, const void **data, size_t *len);
+int calendar_store_raw(store *s, MDB_txn *txn, const void **data, size_t *len);
 /* Loads the stored calendar; MDB_NOTFOUND when none was imported. */
-int store_calendar_get(store *s, MDB_txn *txn, calendar *out, char *err, size_t errcap);
+int calendar_store_get(store *s, MDB_txn *txn, calendar *out, char *err, size_t errcap);
 
 #endif

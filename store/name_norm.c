@@ -1,6 +1,7 @@
-/* name_norm.c - folding names for search. */
+/* name_norm.c - folding names, and Home Office references, for search. */
 #include "name_norm.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -285,4 +286,15 @@ int name_distance(const char *a, const char *b, int cap)
         cur = t;
     }
     return prev[lb] > cap ? cap + 1 : prev[lb];
+}
+
+void case_horef_norm(const char *in, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = in; p && *p && n + 1 < cap; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (isalnum(ch) || ch == '/' || ch == '-')
+            out[n++] = (char)toupper(ch);
+    }
+    out[n] = '\0';
 }

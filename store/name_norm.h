@@ -1,5 +1,6 @@
 /*
  * name_norm.h - the search form of people's names: case, accents and spacing do not matter.
+ * (And the search form of a Home Office reference, case_horef_norm, at the end.)
  *
  * A name is folded to lower case, Latin letters with diacritics lose them (é -> e, ß -> ss, ø -> o,
  * ł -> l, ...), apostrophes and dots vanish (O'Brien -> obrien), and it splits into tokens at spaces
@@ -39,5 +40,9 @@ int name_match_list(const name_tokens *query, const char *list, size_t len, char
 int name_match_list_fuzzy(const name_tokens *query, const char *list, size_t len, char sep);
 /* Levenshtein distance between two folded strings, capped at `cap`+1 (for the duplicate check). */
 int name_distance(const char *a, const char *b, int cap);
+
+/* Normalises a Home Office reference for its index and its search (upper case; letters, digits, '/' and
+ * '-' kept, others dropped) into out (cap bytes, always terminated). */
+void case_horef_norm(const char *in, char *out, size_t cap);
 
 #endif

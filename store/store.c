@@ -1,6 +1,5 @@
 /* store.c - the LMDB environment, transactions, map growth, sequences and JSON records. */
 #include "store.h"
-#include "store_facts.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -156,8 +155,6 @@ int store_open(store **out, const char *dir, const store_options *opts)
             rc = mdb_dbi_open(txn, db_names[i], MDB_CREATE, &s->dbi[i]);
         if (!rc)
             rc = schema_check(s, txn);
-        if (!rc)
-            rc = store_facts_migrate(s, txn); /* a store written before the facts existed */
         if (!rc) {
             rc = mdb_txn_commit(txn);
             txn = NULL;
@@ -312,20 +309,6 @@ int store_del(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen)
 {
     MDB_val k = {klen, (void *)key};
     return mdb_del(txn, s->dbi[db], &k, NULL);
-}
-
-int store_http_status(int rc)
-{
-    switch (rc) {
-    case 0: return 200;
-    case MDB_NOTFOUND: return 404;
-    case STORE_EXISTS: return 409;
-    case MDB_READERS_FULL:
-    case MDB_MAP_FULL:
-    case ENOSPC:
-        return 503;
-    default: return 500;
-    }
 }
 
 const char *store_strerror(int rc)

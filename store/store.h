@@ -18,7 +18,6 @@
  *
  * Return codes: 0 on success; MDB_NOTFOUND when a record does not exist; STORE_EXISTS when a unique key
  * is taken; STORE_CORRUPT when a stored record does not parse; STORE_NOMEM; any other LMDB code as is.
- * store_http_status() maps them to an HTTP status.
  */
 #ifndef CONNECT_STORE_H
 #define CONNECT_STORE_H
@@ -77,7 +76,9 @@ typedef struct {
 } store_options;
 
 /* Open (creating if needed) the store in directory `dir`, which must exist. Checks or writes the schema
- * version, opens every named database in one committed transaction and clears stale reader slots. */
+ * version, opens every named database in one committed transaction and clears stale reader slots.
+ * The layouts derived from the records are not upgraded here: the opener runs store_upgrade()
+ * (store_upgrade.h) next. */
 int store_open(store **out, const char *dir, const store_options *opts);
 void store_close(store *s);
 
@@ -123,9 +124,7 @@ int store_del(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen)
 void store_key_u64(unsigned char out[8], uint64_t v);
 uint64_t store_u64_from(const unsigned char in[8]);
 
-/* HTTP status for a store return code: 404 for MDB_NOTFOUND, 409 for STORE_EXISTS, 503 for a full
- * disk or too many readers, 500 otherwise. */
-int store_http_status(int rc);
+/* A sentence for a store return code (ours or LMDB's), for logs and the command line. */
 const char *store_strerror(int rc);
 
 #endif

@@ -48,6 +48,14 @@ void store_case_strip_nulls(json_t *v)
     }
 }
 
+json_t *case_empty_immigration(void)
+{
+    return json_pack("{s:s,s:n,s:n,s:b,s:n,s:n,s:b,s:n,s:b,s:n,s:n,s:n,s:n}", "status", "unknown",
+                     "recourse_to_public_funds", "leave_expiry", "outstanding_application", 0, "application_type",
+                     "application_date", "appeal", 0, "appeal_date", "judicial_review", 0, "judicial_review_date",
+                     "ho_notes", "updated_at", "updated_by");
+}
+
 int store_case_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id_out)
 {
     store_case_strip_nulls(rec);

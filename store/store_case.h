@@ -52,6 +52,9 @@ int case_enum_code(const char *const *list, const char *value); /* 0 when unknow
  * views put them back). */
 void store_case_strip_nulls(json_t *v);
 
+/* The immigration page of a new case: status unknown, everything else empty (NULL when out of memory). */
+json_t *case_empty_immigration(void);
+
 /* Creates the case from `rec` (without "id"; it is assigned and set). */
 int store_case_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id_out);
 int store_case_get(store *s, MDB_txn *txn, uint64_t id, json_t **out);
@@ -105,8 +108,5 @@ int store_case_search(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids
  * given + family: up to max (case id, person id) pairs. */
 int store_case_similar(store *s, MDB_txn *txn, uint64_t council, const char *dob, const char *given,
                        const char *family, uint64_t *case_ids, unsigned *person_ids, size_t max, size_t *n);
-
-/* Normalises an HO reference (upper case, letters/digits/'/'/'-' kept, others dropped) into out. */
-void case_horef_norm(const char *in, char *out, size_t cap);
 
 #endif

@@ -1,6 +1,5 @@
 /* store_case_search.c - case search and lists from the index databases (never a scan of all cases)
  * and the duplicate check. */
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,17 +8,6 @@
 #include "case_index.h"
 #include "name_norm.h"
 #include "store_case.h"
-
-void case_horef_norm(const char *in, char *out, size_t cap)
-{
-    size_t n = 0;
-    for (const char *p = in; p && *p && n + 1 < cap; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (isalnum(ch) || ch == '/' || ch == '-')
-            out[n++] = (char)toupper(ch);
-    }
-    out[n] = '\0';
-}
 
 static int tuple_passes(const case_query *q, const case_tuple *t)
 {

@@ -11,7 +11,7 @@
  * Case facts are keyed by council so that one council's report is a range scan and the Home
  * Office's is the whole table, both in Connect ID order. SLA rows are keyed by the day the item was
  * answered, so a date range is a range scan. Values are in host byte order (the store never leaves
- * its machine); their layout is versioned by the DB_META key "facts_version": store_open() rebuilds
+ * its machine); their layout is versioned by the DB_META key "facts_version": store_upgrade() rebuilds
  * both tables from the records when it is missing or older (store_facts_rebuild), in one write.
  *
  * Days are calendar_day() numbers (days since 1970-01-01, UK dates); FACTS_NO_DAY means none.
@@ -89,7 +89,7 @@ int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items);
  * (connectctl check): one line per difference to report (may be NULL); *rows is how many rows the
  * records give, *differences how many are missing, differ or have no record. */
 int store_facts_verify(store *s, MDB_txn *txn, FILE *report, size_t *rows, size_t *differences);
-/* Rebuilds when facts_version is missing or not FACTS_VERSION (store_open calls it). */
+/* Rebuilds when facts_version is missing or not FACTS_VERSION (a step of store_upgrade.c). */
 int store_facts_migrate(store *s, MDB_txn *txn);
 
 #endif

@@ -12,7 +12,7 @@ static int working_time(store *s, MDB_txn *txn, int64_t t, int64_t *out)
 {
     calendar cal;
     char err[160];
-    int rc = store_calendar_get(s, txn, &cal, err, sizeof err);
+    int rc = calendar_store_get(s, txn, &cal, err, sizeof err);
     if (rc)
         return rc;
     *out = uk_next_working_time(&cal, t);

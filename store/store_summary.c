@@ -15,7 +15,7 @@
 
 #define CASE_PAGE 512
 
-int summary_due_at(const calendar *c, int64_t t)
+int store_summary_due_at(const calendar *c, int64_t t)
 {
     if (uk_next_working_time(c, t) != t)
         return 0;
@@ -50,8 +50,8 @@ static int push_id(uint64_t **ids, size_t *n, size_t *cap, uint64_t id)
     return 0;
 }
 
-int summary_thousand_day_cases(store *s, MDB_txn *txn, uint64_t council, const char *cutoff, uint64_t **ids,
-                               size_t *n)
+int store_summary_thousand_day_cases(store *s, MDB_txn *txn, uint64_t council, const char *cutoff,
+                                     uint64_t **ids, size_t *n)
 {
     *ids = NULL;
     *n = 0;
@@ -84,8 +84,8 @@ int summary_thousand_day_cases(store *s, MDB_txn *txn, uint64_t council, const c
 static const char *const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
                                           "July",    "August",   "September", "October", "November", "December"};
 
-int summary_message(const char *council_name, const char *today, const char *cutoff, const uint64_t *ids, size_t n,
-                    char **subject, char **body)
+int store_summary_message(const char *council_name, const char *today, const char *cutoff, const uint64_t *ids,
+                          size_t n, char **subject, char **body)
 {
     *subject = *body = NULL;
     int month = atoi(today + 5);
@@ -154,7 +154,7 @@ static int queue_write(store *s, MDB_txn *txn, void *arg)
         return rc;
     char *subject = NULL, *body = NULL;
     const char *name = json_string_value(json_object_get(org, "name"));
-    rc = summary_message(name ? name : "your council", c->today, c->cutoff, c->ids, c->n, &subject, &body);
+    rc = store_summary_message(name ? name : "your council", c->today, c->cutoff, c->ids, c->n, &subject, &body);
     json_decref(org);
     MDB_cursor *cur = NULL;
     if (!rc)
@@ -239,14 +239,14 @@ static int pending_councils(store *s, MDB_txn *txn, const char *today, uint64_t 
     return rc;
 }
 
-int summary_run(store *s, const calendar *c, int64_t t, size_t *queued)
+int store_summary_run(store *s, const calendar *c, int64_t t, size_t *queued)
 {
     *queued = 0;
-    if (!summary_due_at(c, t))
+    if (!store_summary_due_at(c, t))
         return 0;
     char today[11], cutoff[11];
     uk_date(t, today);
-    uk_date_minus_days(t, SUMMARY_DAYS, cutoff);
+    uk_date_minus_days(t, STORE_SUMMARY_DAYS, cutoff);
     MDB_txn *txn;
     uint64_t *councils = NULL;
     size_t nc = 0;
@@ -261,7 +261,7 @@ int summary_run(store *s, const calendar *c, int64_t t, size_t *queued)
         size_t n = 0;
         if ((rc = store_read_begin(s, &txn)))
             break;
-        rc = summary_thousand_day_cases(s, txn, councils[i], cutoff, &ids, &n);
+        rc = store_summary_thousand_day_cases(s, txn, councils[i], cutoff, &ids, &n);
         store_read_end(s, txn);
         if (!rc) {
             queue_ctx q = {.council = councils[i], .today = today, .cutoff = cutoff, .ids = ids, .n = n, .now = t};

@@ -6,7 +6,7 @@
  * Connect IDs of the council's open cases whose support started 1,000 or more calendar days before
  * today's UK date: no names or other personal data. DB_META key "summary:<council id>:<YYYY-MM>"
  * marks a council's month done; it is written in the transaction that queues the messages, so a
- * summary is never queued twice. The sender process (fcgi/mail_sender.c) calls summary_run().
+ * summary is never queued twice. The sender process (fcgi/mail_sender.c) calls store_summary_run().
  */
 #ifndef CONNECT_STORE_SUMMARY_H
 #define CONNECT_STORE_SUMMARY_H
@@ -14,23 +14,23 @@
 #include "calendar.h"
 #include "store.h"
 
-#define SUMMARY_DAYS 1000
+#define STORE_SUMMARY_DAYS 1000
 
 /* 1 when instant t lies in UK working hours on the first working day of its UK month. */
-int summary_due_at(const calendar *c, int64_t t);
+int store_summary_due_at(const calendar *c, int64_t t);
 
 /* Open cases (status not "closed") of the council whose finance.support_start_date is on or before
  * `cutoff` (YYYY-MM-DD): *ids is malloc'd (caller frees; NULL when none), ascending, *n of them.
  * Reads the support-start index of open cases (CASEQ_SUPPORTED_SINCE), never the case records. */
-int summary_thousand_day_cases(store *s, MDB_txn *txn, uint64_t council, const char *cutoff, uint64_t **ids,
-                               size_t *n);
+int store_summary_thousand_day_cases(store *s, MDB_txn *txn, uint64_t council, const char *cutoff,
+                                     uint64_t **ids, size_t *n);
 
 /* The subject and body of a council's summary (malloc'd; caller frees both). today: YYYY-MM-DD. */
-int summary_message(const char *council_name, const char *today, const char *cutoff, const uint64_t *ids, size_t n,
-                    char **subject, char **body);
+int store_summary_message(const char *council_name, const char *today, const char *cutoff, const uint64_t *ids,
+                          size_t n, char **subject, char **body);
 
 /* Queues the summaries due at instant t for each council not done this month; *queued counts the
  * messages queued. Runs its own short transactions: call it with none open. */
-int summary_run(store *s, const calendar *c, int64_t t, size_t *queued);
+int store_summary_run(store *s, const calendar *c, int64_t t, size_t *queued);
 
 #endif

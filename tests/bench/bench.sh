@@ -103,7 +103,7 @@ script("name", ["/api/cases?q=%s%%20%s" % (rnd.choice(given), rnd.choice(family)
 script("dob", ["/api/cases?q=%04d-%02d-%02d" % (rnd.randint(1960, 2020), rnd.randint(1, 12), rnd.randint(1, 28)) for _ in range(500)])
 script("fetch", ["/api/cases/%d" % rnd.randint(1, n) for _ in range(2000)])
 script("list", ["/api/cases?status=%s" % rnd.choice(["open_referral", "open_supported", "closed"]) for _ in range(100)])
-# RTPF look-ups (store/register_gen.h): half match, a quarter have a wrong date of birth, a quarter
+# RTPF look-ups (store/ctl/register_gen.h): half match, a quarter have a wrong date of birth, a quarter
 # ask for a number that is not in the register.
 types = ["passport", "national_id", "brp", "ukvi_account", "share_code"]
 def dob(i): return (datetime.date(1940, 1, 1) + datetime.timedelta(days=(i * 7919) % 25000)).isoformat()

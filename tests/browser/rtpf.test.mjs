@@ -26,7 +26,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Demo register record i (store/register_gen.c): document type, number, date of birth and person. */
+/** Demo register record i (store/ctl/register_gen.c): document type, number, date of birth and person. */
 const TYPES = ['passport', 'national_id', 'brp', 'ukvi_account', 'share_code'];
 const GIVEN = ['Amina', 'Kwame', 'Ayesha', 'Rahim', 'Priya', 'Arben', 'Yonas', 'Hodan', 'Tendai', 'Zahra', 'Reza', 'Noor', 'Linh', 'Wei', 'Joao', 'Fatmata'];
 const FAMILY = ['Okafor', 'Mensah', 'Khan', 'Rahman', 'Patel', 'Hoxha', 'Haile', 'Warsame', 'Moyo', 'Karimi', 'Hassan', 'Osman', 'Nguyen', 'Wang', 'Silva', 'Kamara'];

@@ -90,3 +90,52 @@ test('a user made by the CLI signs in through nginx and connectd', async () => {
     await stack.stop();
   }
 });
+
+// Every command connectctl dispatches, with the words that name it (the usage is generated from the
+// same table, so a command missing here or there is a bug in one of the two).
+const COMMANDS = ['init', 'org add', 'user add', 'seed-demo', 'backup', 'calendar import', 'register import',
+  'gen-register', 'gen-cases', 'audit tail', 'outbox add', 'outbox list', 'check', 'facts rebuild'];
+const run = (args) => spawnSync(join(BIN, 'connectctl'), args, { encoding: 'utf8', env: { ...process.env, CONNECT_ROOT: ROOT } });
+const listed = (usage) => usage.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim());
+
+test('--help prints the usage with every command, its arguments and a description, and exits 0', () => {
+  const r = run(['--help']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /^usage: connectctl --data DIR COMMAND \[ARGUMENTS\]\n/);
+  const lines = listed(r.stdout);
+  assert.equal(lines.length, COMMANDS.length, `one line per command:\n${r.stdout}`);
+  for (const cmd of COMMANDS)
+    assert.ok(lines.some((l) => l === cmd || l.startsWith(`${cmd} `)), `the usage lists ${cmd}:\n${r.stdout}`);
+  assert.ok(lines.includes('backup DEST'));
+  assert.ok(lines.includes('calendar import FILE'));
+  assert.ok(lines.includes('audit tail [N]'));
+  assert.ok(lines.some((l) => l.startsWith('outbox add --to ADDRESS --subject S --body-stdin')));
+  assert.ok(lines.some((l) => l.startsWith('user add --org CODE') && l.endsWith('--password-stdin')));
+  // Each command is followed by its one-line description.
+  const all = r.stdout.split('\n');
+  for (let i = 0; i < all.length; i++)
+    if (/^ {2}\S/.test(all[i])) assert.match(all[i + 1], /^ {6}\S.{10,}$/, `a description under ${all[i]}`);
+  assert.equal(run(['--data', data, '--help']).stdout, r.stdout, 'the same after --data DIR');
+});
+
+test('no arguments, or an unknown command, print the usage on stderr and fail', () => {
+  const none = run([]);
+  assert.notEqual(none.status, 0);
+  assert.equal(none.stdout, '');
+  assert.equal(listed(none.stderr).length, COMMANDS.length, none.stderr);
+  const noCommand = run(['--data', data]);
+  assert.notEqual(noCommand.status, 0);
+  assert.equal(listed(noCommand.stderr).length, COMMANDS.length);
+  const unknown = ctl(['frobnicate']);
+  assert.notEqual(unknown.status, 0);
+  assert.equal(unknown.stdout, '');
+  assert.match(unknown.stderr, /^connectctl: unknown command frobnicate\nusage: connectctl --data DIR/);
+  assert.equal(listed(unknown.stderr).length, COMMANDS.length);
+  const second = ctl(['outbox', 'sned']);
+  assert.notEqual(second.status, 0);
+  assert.match(second.stderr, /^connectctl: unknown command outbox sned\n/);
+  const missing = ctl(['backup']);
+  assert.notEqual(missing.status, 0);
+  assert.equal(missing.stderr, 'connectctl: usage: connectctl --data DIR backup DEST\n');
+});

@@ -1,5 +1,5 @@
 // Helpers for the RTPF checker tests (tests/http/rtpf*.test.mjs): the demo register's synthetic records
-// (a copy of store/register_gen.c, so a look-up's answer can be compared field by field), the MATCH and
+// (a copy of store/ctl/register_gen.c, so a look-up's answer can be compared field by field), the MATCH and
 // look-up row shapes of fcgi/API.md "RTPF checker", register CSV building and connectctl.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -25,7 +25,7 @@ const STATUSES = [
 const dayAfter = (base, n) => new Date(Date.parse(`${base}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
 
 /**
- * Demo register record i (0..299), as store/register_gen.c makes it: {document_type, document_number, match}
+ * Demo register record i (0..299), as store/ctl/register_gen.c makes it: {document_type, document_number, match}
  * where `match` is the exact MATCH object a look-up must answer.
  */
 export function genRecord(i) {

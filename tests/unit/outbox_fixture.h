@@ -19,7 +19,7 @@ typedef struct {
 static int cal_put(store *s, MDB_txn *txn, void *arg)
 {
     cal_put_ctx *c = arg;
-    return store_calendar_put(s, txn, c->json, c->len, c->err, sizeof c->err);
+    return calendar_store_put(s, txn, c->json, c->len, c->err, sizeof c->err);
 }
 
 /* Reads store/bank-holidays.json (under $CONNECT_ROOT) into a new string. */

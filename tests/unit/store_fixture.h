@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "store.h"
+#include "store_upgrade.h"
 
 typedef struct {
     char dir[64];
@@ -20,6 +21,11 @@ static int setup(void **state)
         return -1;
     snprintf(f->dir, sizeof f->dir, "/tmp/connect-unit-XXXXXX");
     if (!mkdtemp(f->dir) || store_open(&f->s, f->dir, NULL)) {
+        free(f);
+        return -1;
+    }
+    if (store_upgrade(f->s)) { /* as every program does after opening */
+        store_close(f->s);
         free(f);
         return -1;
     }

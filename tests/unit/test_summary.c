@@ -27,17 +27,17 @@ static void due_on_the_first_working_day_in_hours(void **state)
     assert_non_null(json);
     assert_int_equal(calendar_parse(json, len, &cal, err, sizeof err), 0);
     free(json);
-    assert_true(summary_due_at(&cal, utc("2026-12-01T08:00:00Z")));  /* Tuesday 1 December */
-    assert_false(summary_due_at(&cal, utc("2026-12-01T07:59:59Z"))); /* before working hours */
-    assert_true(summary_due_at(&cal, utc("2026-12-01T17:59:59Z")));
-    assert_false(summary_due_at(&cal, utc("2026-12-01T18:00:00Z")));
-    assert_false(summary_due_at(&cal, utc("2026-12-02T10:00:00Z"))); /* the second working day */
-    assert_false(summary_due_at(&cal, utc("2027-01-01T10:00:00Z"))); /* New Year's Day */
-    assert_true(summary_due_at(&cal, utc("2027-01-04T10:00:00Z")));  /* Monday 4 January */
-    assert_false(summary_due_at(&cal, utc("2026-08-01T10:00:00Z"))); /* a Saturday */
-    assert_true(summary_due_at(&cal, utc("2026-08-03T10:00:00Z")));  /* Monday 3 August */
-    assert_true(summary_due_at(&cal, utc("2026-06-01T07:00:00Z")));  /* 08:00 BST */
-    assert_false(summary_due_at(&cal, utc("2026-06-01T06:59:59Z")));
+    assert_true(store_summary_due_at(&cal, utc("2026-12-01T08:00:00Z")));  /* Tuesday 1 December */
+    assert_false(store_summary_due_at(&cal, utc("2026-12-01T07:59:59Z"))); /* before working hours */
+    assert_true(store_summary_due_at(&cal, utc("2026-12-01T17:59:59Z")));
+    assert_false(store_summary_due_at(&cal, utc("2026-12-01T18:00:00Z")));
+    assert_false(store_summary_due_at(&cal, utc("2026-12-02T10:00:00Z"))); /* the second working day */
+    assert_false(store_summary_due_at(&cal, utc("2027-01-01T10:00:00Z"))); /* New Year's Day */
+    assert_true(store_summary_due_at(&cal, utc("2027-01-04T10:00:00Z")));  /* Monday 4 January */
+    assert_false(store_summary_due_at(&cal, utc("2026-08-01T10:00:00Z"))); /* a Saturday */
+    assert_true(store_summary_due_at(&cal, utc("2026-08-03T10:00:00Z")));  /* Monday 3 August */
+    assert_true(store_summary_due_at(&cal, utc("2026-06-01T07:00:00Z")));  /* 08:00 BST */
+    assert_false(store_summary_due_at(&cal, utc("2026-06-01T06:59:59Z")));
     calendar_free(&cal);
 }
 
@@ -129,7 +129,7 @@ static void finds_more_than_a_page(void **state)
     uint64_t *ids;
     size_t n;
     assert_int_equal(store_read_begin(f->s, &txn), 0);
-    assert_int_equal(summary_thousand_day_cases(f->s, txn, big, "2024-03-06", &ids, &n), 0);
+    assert_int_equal(store_summary_thousand_day_cases(f->s, txn, big, "2024-03-06", &ids, &n), 0);
     store_read_end(f->s, txn);
     assert_int_equal(n, 600); /* 700 less the 100 closed */
     for (size_t i = 1; i < n; i++)
@@ -145,16 +145,16 @@ static void finds_open_cases_of_1000_days_or_more(void **state)
     uint64_t *ids;
     size_t n;
     assert_int_equal(store_read_begin(f->s, &txn), 0);
-    assert_int_equal(summary_thousand_day_cases(f->s, txn, w.nfc, "2024-03-06", &ids, &n), 0);
+    assert_int_equal(store_summary_thousand_day_cases(f->s, txn, w.nfc, "2024-03-06", &ids, &n), 0);
     assert_int_equal(n, 2);
     assert_int_equal(ids[0], w.a_exact);
     assert_int_equal(ids[1], w.d_referral);
     free(ids);
-    assert_int_equal(summary_thousand_day_cases(f->s, txn, w.ebc, "2024-03-06", &ids, &n), 0);
+    assert_int_equal(store_summary_thousand_day_cases(f->s, txn, w.ebc, "2024-03-06", &ids, &n), 0);
     assert_int_equal(n, 1);
     assert_int_equal(ids[0], w.f_other_council);
     free(ids);
-    assert_int_equal(summary_thousand_day_cases(f->s, txn, w.nfc, "2015-01-01", &ids, &n), 0);
+    assert_int_equal(store_summary_thousand_day_cases(f->s, txn, w.nfc, "2015-01-01", &ids, &n), 0);
     assert_int_equal(n, 0);
     assert_null(ids);
     store_read_end(f->s, txn);
@@ -197,9 +197,9 @@ static void queues_once_per_admin_per_month(void **state)
     free(json);
     size_t queued = 99;
     /* Not due on the last day of November. */
-    assert_int_equal(summary_run(f->s, &cal, utc("2026-11-30T10:00:00Z"), &queued), 0);
+    assert_int_equal(store_summary_run(f->s, &cal, utc("2026-11-30T10:00:00Z"), &queued), 0);
     assert_int_equal(queued, 0);
-    assert_int_equal(summary_run(f->s, &cal, utc("2026-12-01T08:00:00Z"), &queued), 0);
+    assert_int_equal(store_summary_run(f->s, &cal, utc("2026-12-01T08:00:00Z"), &queued), 0);
     assert_int_equal(queued, 2);
     json_t *all = outbox(f->s);
     assert_int_equal(json_array_size(all), 2);
@@ -231,9 +231,9 @@ static void queues_once_per_admin_per_month(void **state)
     json_decref(all);
 
     /* The same day again, later: nothing more. */
-    assert_int_equal(summary_run(f->s, &cal, utc("2026-12-01T08:00:01Z"), &queued), 0);
+    assert_int_equal(store_summary_run(f->s, &cal, utc("2026-12-01T08:00:01Z"), &queued), 0);
     assert_int_equal(queued, 0);
-    assert_int_equal(summary_run(f->s, &cal, utc("2026-12-01T17:00:00Z"), &queued), 0);
+    assert_int_equal(store_summary_run(f->s, &cal, utc("2026-12-01T17:00:00Z"), &queued), 0);
     assert_int_equal(queued, 0);
     MDB_txn *txn;
     char key[40];
@@ -247,9 +247,9 @@ static void queues_once_per_admin_per_month(void **state)
     json_decref(all);
 
     /* January's comes on its first working day, Monday 4 January 2027. */
-    assert_int_equal(summary_run(f->s, &cal, utc("2027-01-01T10:00:00Z"), &queued), 0);
+    assert_int_equal(store_summary_run(f->s, &cal, utc("2027-01-01T10:00:00Z"), &queued), 0);
     assert_int_equal(queued, 0);
-    assert_int_equal(summary_run(f->s, &cal, utc("2027-01-04T08:30:00Z"), &queued), 0);
+    assert_int_equal(store_summary_run(f->s, &cal, utc("2027-01-04T08:30:00Z"), &queued), 0);
     assert_int_equal(queued, 2);
     all = outbox(f->s);
     assert_int_equal(json_array_size(all), 4);
@@ -263,12 +263,13 @@ static void message_text(void **state)
     (void)state;
     uint64_t ids[] = {3, 12, 18446744073709551615ULL};
     char *subject, *body;
-    assert_int_equal(summary_message("Ynys Môn Council", "2026-12-01", "2024-03-06", ids, 3, &subject, &body), 0);
+    assert_int_equal(
+        store_summary_message("Ynys Môn Council", "2026-12-01", "2024-03-06", ids, 3, &subject, &body), 0);
     assert_string_equal(subject, "Connect: 1,000-day summary for Ynys Môn Council, December 2026");
     assert_non_null(strstr(body, ": 3\n\nC3\nC12\nC18446744073709551615\n"));
     free(subject);
     free(body);
-    assert_int_equal(summary_message("X", "2026-05-04", "2023-08-08", NULL, 0, &subject, &body), 0);
+    assert_int_equal(store_summary_message("X", "2026-05-04", "2023-08-08", NULL, 0, &subject, &body), 0);
     assert_string_equal(subject, "Connect: 1,000-day summary for X, May 2026");
     assert_non_null(strstr(body, ": 0\n\nNone.\n"));
     free(subject);

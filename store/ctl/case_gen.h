@@ -21,8 +21,6 @@ typedef struct {
 
 /* A new case record (without id) for the council, allocated to `caseworker` (0: none). */
 json_t *case_gen_record(case_gen_rng *rng, uint64_t council, uint64_t caseworker, const char *team, time_t now);
-/* The immigration page of a new case: status unknown, everything else empty. */
-json_t *case_empty_immigration(void);
 
 /* Adds `count` generated cases to the store spread over `councils` councils (creating councils
  * GEN001... and one caseworker each when missing), in transactions of `batch`. Prints progress to

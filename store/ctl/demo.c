@@ -50,7 +50,7 @@ static int seed_work(store *s, MDB_txn *txn, const uint64_t *cases, size_t n, ui
 {
     calendar cal;
     char err[160], today[11], past[11];
-    int rc = store_calendar_get(s, txn, &cal, err, sizeof err);
+    int rc = calendar_store_get(s, txn, &cal, err, sizeof err);
     if (rc)
         return rc == MDB_NOTFOUND ? 0 : rc;
     int64_t now = (int64_t)time(NULL);

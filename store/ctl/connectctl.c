@@ -1,21 +1,12 @@
 /*
  * connectctl - the operators' command line for a Connect store.
  *
- *   connectctl --data DIR init
- *   connectctl --data DIR org add --kind council|home_office|network --name NAME --code CODE
- *   connectctl --data DIR user add --org CODE --username U --name "Full Name" --role user|admin
- *                                  [--team TEAM] [--email ADDRESS] --password-stdin
- *   connectctl --data DIR seed-demo
- *   connectctl --data DIR backup DEST
- *   connectctl --data DIR calendar import FILE   (GOV.UK bank-holidays.json; init stores the shipped one)
- *   connectctl --data DIR gen-cases --count N [--councils 100] [--seed S]   (synthetic cases for benchmarks)
- *   connectctl --data DIR register import FILE.csv   (the HO status register; all or nothing)
- *   connectctl --data DIR gen-register --count N   (synthetic register records, see register_gen.h)
- *   connectctl --data DIR audit tail [N]   (the newest N audit events, newest first, as JSON lines)
- *   connectctl --data DIR outbox add --to ADDRESS --subject S --body-stdin   (queue an email, e.g. a test)
- *   connectctl --data DIR outbox list [N]   (waiting email, oldest first, as JSON lines; no bodies)
- *   connectctl --data DIR check
- *   connectctl --data DIR facts rebuild   (derive the reports' facts rows again from the records)
+ *   connectctl --data DIR COMMAND [ARGUMENTS]
+ *   connectctl --help
+ *
+ * The commands, their arguments and what each does are the table `commands` at the end of this file;
+ * both the dispatch and the usage text (`connectctl --help`) come from it, so a new command is one
+ * handler and one row.
  *
  * Exit 0 on success; otherwise non-zero with a one-line reason on stderr.
  */
@@ -38,6 +29,7 @@
 #include "data_path.h"
 #include "demo.h"
 #include "store.h"
+#include "store_upgrade.h"
 #include "store_audit.h"
 #include "store_org.h"
 #include "store_outbox.h"
@@ -85,11 +77,17 @@ static void now_iso(char out[21])
     strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Opens the store and brings it up to this version's layout (store_upgrade.h), as every program must. */
 static int open_store(const char *data, store **s)
 {
     int rc = store_open(s, data, NULL);
     if (rc)
         return die("cannot open the store in %s: %s", data, store_strerror(rc));
+    if ((rc = store_upgrade(*s))) {
+        store_close(*s);
+        *s = NULL;
+        return die("cannot upgrade the store in %s: %s", data, store_strerror(rc));
+    }
     return 0;
 }
 
@@ -113,7 +111,7 @@ static int calendar_write(store *s, MDB_txn *txn, void *arg)
             return 0;
         }
     }
-    int rc = store_calendar_put(s, txn, c->json, c->len, c->err, sizeof c->err);
+    int rc = calendar_store_put(s, txn, c->json, c->len, c->err, sizeof c->err);
     if (rc)
         return rc;
     /* Open items' due dates follow the new bank holidays, in the same transaction. */
@@ -157,8 +155,10 @@ static int import_calendar(store *s, const char *path, int only_if_missing, size
     return 0;
 }
 
-static int cmd_calendar_import(const char *data, const char *path)
+static int cmd_calendar_import(const char *data, int argc, char **argv)
 {
+    (void)argc;
+    const char *path = argv[0];
     store *s;
     if (open_store(data, &s))
         return 1;
@@ -169,7 +169,7 @@ static int cmd_calendar_import(const char *data, const char *path)
         calendar c;
         char err[256];
         if (store_read_begin(s, &txn) == 0) {
-            if (store_calendar_get(s, txn, &c, err, sizeof err) == 0) {
+            if (calendar_store_get(s, txn, &c, err, sizeof err) == 0) {
                 printf("%zu bank holidays, %d to %d; %zu open due dates moved\n", c.n, c.first_year, c.last_year,
                        recomputed);
                 calendar_free(&c);
@@ -181,8 +181,10 @@ static int cmd_calendar_import(const char *data, const char *path)
     return rc;
 }
 
-static int cmd_init(const char *data)
+static int cmd_init(const char *data, int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     if (mkdir(data, 0700) != 0 && errno != EEXIST)
         return die("cannot create %s: %s", data, strerror(errno));
     char path[PATH_MAX];
@@ -342,8 +344,10 @@ static int cmd_user_add(const char *data, int argc, char **argv)
     return 0;
 }
 
-static int cmd_seed_demo(const char *data)
+static int cmd_seed_demo(const char *data, int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     store *s;
     if (open_store(data, &s))
         return 1;
@@ -356,8 +360,10 @@ static int cmd_seed_demo(const char *data)
     return 0;
 }
 
-static int cmd_backup(const char *data, const char *dest)
+static int cmd_backup(const char *data, int argc, char **argv)
 {
+    (void)argc;
+    const char *dest = argv[0];
     if (mkdir(dest, 0700) != 0 && errno != EEXIST)
         return die("cannot create %s: %s", dest, strerror(errno));
     store *s;
@@ -411,8 +417,9 @@ static int check_users(store *s, MDB_txn *txn, size_t *live)
 }
 
 /* The newest N audit events, newest first, one JSON object per line. */
-static int cmd_audit_tail(const char *data, const char *n_s)
+static int cmd_audit_tail(const char *data, int argc, char **argv)
 {
+    const char *n_s = argc > 0 ? argv[0] : NULL;
     char *end;
     unsigned long n = n_s ? strtoul(n_s, &end, 10) : 20;
     if (n_s && (*end || n == 0 || n > 100000))
@@ -504,8 +511,9 @@ static int cmd_outbox_add(const char *data, int argc, char **argv)
 }
 
 /* Waiting email, oldest first, one JSON object per line (next_at as UTC time); never the body. */
-static int cmd_outbox_list(const char *data, const char *n_s)
+static int cmd_outbox_list(const char *data, int argc, char **argv)
 {
+    const char *n_s = argc > 0 ? argv[0] : NULL;
     char *end;
     unsigned long n = n_s ? strtoul(n_s, &end, 10) : 1000;
     if (n_s && (*end || n == 0 || n > 1000000))
@@ -549,8 +557,10 @@ static int cmd_outbox_list(const char *data, const char *n_s)
     return 0;
 }
 
-static int cmd_check(const char *data)
+static int cmd_check(const char *data, int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     store *s;
     if (open_store(data, &s))
         return 1;
@@ -601,8 +611,10 @@ static int facts_rebuild_write(store *s, MDB_txn *txn, void *arg)
 
 /* The repair for what `check` reports about the facts rows (e.g. after an older binary wrote to the
  * store): one write that derives them all again. */
-static int cmd_facts_rebuild(const char *data)
+static int cmd_facts_rebuild(const char *data, int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     store *s;
     if (open_store(data, &s))
         return 1;
@@ -667,8 +679,10 @@ static int register_import_write(store *s, MDB_txn *txn, void *arg)
 }
 
 /* connectctl register import FILE.csv: all or nothing, every bad row reported with its line. */
-static int cmd_register_import(const char *data, const char *path)
+static int cmd_register_import(const char *data, int argc, char **argv)
 {
+    (void)argc;
+    const char *path = argv[0];
     size_t len;
     char *csv = slurp(path, (size_t)2 << 30, &len);
     if (!csv)
@@ -748,38 +762,119 @@ static int cmd_gen_cases(const char *data, int argc, char **argv)
     return 0;
 }
 
+/* A command: its words ("outbox add"), the synopsis of its arguments, what it does (one line), how
+ * many arguments must follow the words (the handler reads that many from argv without checking) and
+ * its handler, which gets the arguments after the words. */
+typedef struct {
+    const char *words;
+    const char *synopsis;
+    const char *summary;
+    int required_args;
+    int (*run)(const char *data, int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"init", "",
+     "create the store, its keys and the shipped bank holidays (safe to repeat)", 0, cmd_init},
+    {"org add", "--kind council|home_office|network --name NAME --code CODE",
+     "add an organisation; prints its id", 0, cmd_org_add},
+    {"user add", "--org CODE --username U --name \"Full Name\" --role user|admin [--team TEAM] [--email ADDRESS] "
+     "--password-stdin",
+     "add a user, the password read from standard input; prints its id", 0, cmd_user_add},
+    {"seed-demo", "",
+     "load the demo organisations, users and cases into a new store", 0, cmd_seed_demo},
+    {"backup", "DEST",
+     "hot, compacted copy of the store into the directory DEST", 1, cmd_backup},
+    {"calendar import", "FILE",
+     "store a GOV.UK bank-holidays.json (init stores the shipped one); open due dates follow", 1, cmd_calendar_import},
+    {"register import", "FILE.csv",
+     "import the Home Office status register from CSV (all or nothing)", 1, cmd_register_import},
+    {"gen-register", "--count N",
+     "add N synthetic register records (see store/ctl/register_gen.h)", 0, cmd_gen_register},
+    {"gen-cases", "--count N [--councils 100] [--seed S]",
+     "add N synthetic cases, for benchmarks", 0, cmd_gen_cases},
+    {"audit tail", "[N]",
+     "the newest N audit events (default 20), newest first, as JSON lines", 0, cmd_audit_tail},
+    {"outbox add", "--to ADDRESS --subject S --body-stdin",
+     "queue an email (e.g. a test message)", 0, cmd_outbox_add},
+    {"outbox list", "[N]",
+     "waiting email, oldest first, as JSON lines (no bodies)", 0, cmd_outbox_list},
+    {"check", "",
+     "verify the user indexes, the audit chain, every counter and the report facts", 0, cmd_check},
+    {"facts rebuild", "",
+     "derive the reports' facts rows again from the records", 0, cmd_facts_rebuild},
+};
+
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+/* The usage text, every command from the table with its arguments and summary. */
+static void print_usage(FILE *out)
+{
+    fputs("usage: connectctl --data DIR COMMAND [ARGUMENTS]\n"
+          "       connectctl --help\n"
+          "\n"
+          "commands:\n",
+          out);
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        fprintf(out, "  %s%s%s\n      %s\n", commands[i].words, *commands[i].synopsis ? " " : "",
+                commands[i].synopsis, commands[i].summary);
+}
+
+/* How many of argv's leading words spell `words` ("outbox add" needs "outbox" then "add"); 0 when
+ * they do not. */
+static int words_match(const char *words, int argc, char **argv)
+{
+    int used = 0;
+    for (const char *w = words; *w; used++) {
+        size_t len = strcspn(w, " ");
+        if (used >= argc || strlen(argv[used]) != len || strncmp(argv[used], w, len) != 0)
+            return 0;
+        w += len;
+        w += *w == ' ';
+    }
+    return used;
+}
+
+static int is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 || strcmp(arg, "help") == 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 4 || strcmp(argv[1], "--data") != 0)
-        return die("usage: connectctl --data DIR init|org add|user add|seed-demo|backup DEST|check");
-    const char *data = argv[2], *cmd = argv[3];
-    if (strcmp(cmd, "init") == 0)
-        return cmd_init(data);
-    if (strcmp(cmd, "org") == 0 && argc > 4 && strcmp(argv[4], "add") == 0)
-        return cmd_org_add(data, argc - 5, argv + 5);
-    if (strcmp(cmd, "user") == 0 && argc > 4 && strcmp(argv[4], "add") == 0)
-        return cmd_user_add(data, argc - 5, argv + 5);
-    if (strcmp(cmd, "seed-demo") == 0)
-        return cmd_seed_demo(data);
-    if (strcmp(cmd, "backup") == 0 && argc > 4)
-        return cmd_backup(data, argv[4]);
-    if (strcmp(cmd, "calendar") == 0 && argc > 5 && strcmp(argv[4], "import") == 0)
-        return cmd_calendar_import(data, argv[5]);
-    if (strcmp(cmd, "register") == 0 && argc > 5 && strcmp(argv[4], "import") == 0)
-        return cmd_register_import(data, argv[5]);
-    if (strcmp(cmd, "gen-register") == 0)
-        return cmd_gen_register(data, argc - 4, argv + 4);
-    if (strcmp(cmd, "gen-cases") == 0)
-        return cmd_gen_cases(data, argc - 4, argv + 4);
-    if (strcmp(cmd, "audit") == 0 && argc > 4 && strcmp(argv[4], "tail") == 0)
-        return cmd_audit_tail(data, argc > 5 ? argv[5] : NULL);
-    if (strcmp(cmd, "outbox") == 0 && argc > 4 && strcmp(argv[4], "add") == 0)
-        return cmd_outbox_add(data, argc - 5, argv + 5);
-    if (strcmp(cmd, "outbox") == 0 && argc > 4 && strcmp(argv[4], "list") == 0)
-        return cmd_outbox_list(data, argc > 5 ? argv[5] : NULL);
-    if (strcmp(cmd, "check") == 0)
-        return cmd_check(data);
-    if (strcmp(cmd, "facts") == 0 && argc > 4 && strcmp(argv[4], "rebuild") == 0)
-        return cmd_facts_rebuild(data);
-    return die("unknown command %s", cmd);
+    if ((argc == 2 && is_help(argv[1])) || (argc == 4 && strcmp(argv[1], "--data") == 0 && is_help(argv[3]))) {
+        print_usage(stdout);
+        return 0;
+    }
+    if (argc < 4 || strcmp(argv[1], "--data") != 0) {
+        print_usage(stderr);
+        return 1;
+    }
+    const char *data = argv[2];
+    int rest = argc - 3;
+    char **args = argv + 3;
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        int used = words_match(commands[i].words, rest, args);
+        if (!used)
+            continue;
+        if (rest - used < commands[i].required_args) {
+            fprintf(stderr, "connectctl: usage: connectctl --data DIR %s %s\n", commands[i].words,
+                    commands[i].synopsis);
+            return 1;
+        }
+        return commands[i].run(data, rest - used, args + used);
+    }
+    /* Name both words when the first is the start of a known command ("outbox sned"). */
+    int group = 0;
+    for (size_t i = 0; i < COMMAND_COUNT && !group; i++) {
+        size_t len = strcspn(commands[i].words, " ");
+        group = commands[i].words[len] == ' ' && strlen(args[0]) == len &&
+                strncmp(args[0], commands[i].words, len) == 0;
+    }
+    if (group && rest > 1)
+        fprintf(stderr, "connectctl: unknown command %s %s\n", args[0], args[1]);
+    else
+        fprintf(stderr, "connectctl: unknown command %s\n", args[0]);
+    print_usage(stderr);
+    return 1;
 }

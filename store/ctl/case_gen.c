@@ -92,14 +92,6 @@ static void iso_of(time_t t, char out[21])
     strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-json_t *case_empty_immigration(void)
-{
-    return json_pack("{s:s,s:n,s:n,s:b,s:n,s:n,s:b,s:n,s:b,s:n,s:n,s:n,s:n}", "status", "unknown",
-                     "recourse_to_public_funds", "leave_expiry", "outstanding_application", 0, "application_type",
-                     "application_date", "appeal", 0, "appeal_date", "judicial_review", 0, "judicial_review_date",
-                     "ho_notes", "updated_at", "updated_by");
-}
-
 static json_t *person(case_gen_rng *r, const origin *o, const char *family, int female, time_t born, int id,
                       const char *relationship)
 {
@@ -313,7 +305,7 @@ int case_gen_bulk(store *s, uint64_t count, unsigned councils, uint64_t seed, FI
     MDB_txn *rtxn;
     if (!rc && (rc = store_read_begin(s, &rtxn)) == 0) {
         char err[160];
-        have_cal = store_calendar_get(s, rtxn, &cal, err, sizeof err) == 0;
+        have_cal = calendar_store_get(s, rtxn, &cal, err, sizeof err) == 0;
         store_read_end(s, rtxn);
     }
     uint64_t done = 0;

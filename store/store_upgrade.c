@@ -1,0 +1,29 @@
+/* store_upgrade.c - the list of upgrade steps, owned here rather than by the environment (store.c), so
+ * that the storage core does not depend on the modules built on it. */
+#include "store_upgrade.h"
+
+#include "store_facts.h"
+
+/* One step: brings one derived layout up to date inside the write transaction; a no-op when current. */
+typedef int (*upgrade_step_fn)(store *s, MDB_txn *txn);
+
+/* In the order they must run; a new layout adds its step at the end. */
+static const upgrade_step_fn upgrade_steps[] = {
+    store_facts_migrate, /* the reports' facts rows (facts_version) */
+};
+
+static int upgrade_write(store *s, MDB_txn *txn, void *ctx)
+{
+    (void)ctx;
+    for (size_t i = 0; i < sizeof upgrade_steps / sizeof upgrade_steps[0]; i++) {
+        int rc = upgrade_steps[i](s, txn);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int store_upgrade(store *s)
+{
+    return store_write(s, upgrade_write, NULL);
+}
