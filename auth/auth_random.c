@@ -43,11 +43,12 @@ int auth_unhex(unsigned char *out, const char *in, size_t n)
     return in[2 * n] == '\0' ? 0 : -1;
 }
 
-int auth_random_password(char *out, size_t len)
+int auth_random_from(const char *alphabet, char *out, size_t len)
 {
-    static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    const unsigned n = sizeof alphabet - 1; /* 57 */
-    const unsigned limit = 256 - 256 % n;   /* reject bytes >= limit: no modulo bias */
+    const unsigned n = (unsigned)strlen(alphabet);
+    if (n == 0 || n > 256)
+        return -1;
+    const unsigned limit = 256 - 256 % n; /* reject bytes >= limit: no modulo bias */
     size_t i = 0;
     while (i < len) {
         unsigned char buf[32];
@@ -59,4 +60,9 @@ int auth_random_password(char *out, size_t len)
     }
     out[len] = '\0';
     return 0;
+}
+
+int auth_random_password(char *out, size_t len)
+{
+    return auth_random_from("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", out, len);
 }

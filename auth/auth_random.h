@@ -12,6 +12,9 @@ void auth_hex(char *out, const unsigned char *in, size_t n);
 int auth_hex_digit(int c);
 /* Parses exactly 2n hex digits into out; 0 on success. */
 int auth_unhex(unsigned char *out, const char *in, size_t n);
+/* `len` characters drawn uniformly (no modulo bias) from `alphabet` (1 to 256 distinct characters),
+ * then a NUL; out must hold len+1 bytes. 0 on success. */
+int auth_random_from(const char *alphabet, char *out, size_t len);
 /* A temporary password of `len` characters from an alphabet without look-alikes (no 0/O, 1/l/I),
  * drawn without modulo bias; out must hold len+1 bytes. */
 int auth_random_password(char *out, size_t len);
