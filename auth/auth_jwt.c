@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jwt.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,14 @@ int auth_key_create(const char *path)
     if (rc)
         unlink(path);
     return rc;
+}
+
+int auth_key_derive(const unsigned char master[AUTH_KEY_LEN], const char *label, unsigned char out[AUTH_KEY_LEN])
+{
+    unsigned int n = 0;
+    if (!HMAC(EVP_sha256(), master, AUTH_KEY_LEN, (const unsigned char *)label, strlen(label), out, &n))
+        return -1;
+    return n == AUTH_KEY_LEN ? 0 : -1;
 }
 
 int auth_jwt_sign(const unsigned char key[AUTH_KEY_LEN], const auth_claims *c, char **out)

@@ -24,6 +24,11 @@ int auth_key_load(const char *path, unsigned char key[AUTH_KEY_LEN]);
 /* Creates the key file with a fresh random key, mode 0600, unless it exists. 0 on success. */
 int auth_key_create(const char *path);
 
+/* Derives a key for another purpose from `master` (HMAC-SHA-256 of `label` under it), so one key file can
+ * serve several uses without any two of them sharing a key: a token signed under one derived key never
+ * verifies under another. 0 on success. */
+int auth_key_derive(const unsigned char master[AUTH_KEY_LEN], const char *label, unsigned char out[AUTH_KEY_LEN]);
+
 /* Signs claims; *out is malloc'd (free()). 0 on success. */
 int auth_jwt_sign(const unsigned char key[AUTH_KEY_LEN], const auth_claims *c, char **out);
 /* Verifies signature, algorithm and expiry at `now`, fills *c. 0 when valid, -1 otherwise. */

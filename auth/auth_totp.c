@@ -201,15 +201,6 @@ int auth_recovery_equal(const char *a, const char *b)
     return CRYPTO_memcmp(a, b, AUTH_RECOVERY_HASH_HEX) == 0;
 }
 
-int auth_totp_seal_key(const unsigned char master[32], unsigned char key[AUTH_SEAL_KEY_LEN])
-{
-    static const char label[] = "connect second-factor secrets v1";
-    unsigned int n = 0;
-    if (!HMAC(EVP_sha256(), master, 32, (const unsigned char *)label, sizeof label - 1, key, &n))
-        return -1;
-    return n == AUTH_SEAL_KEY_LEN ? 0 : -1;
-}
-
 enum { NONCE = 12, TAG = 16, SEALED = NONCE + AUTH_TOTP_SECRET_LEN + TAG };
 
 int auth_totp_seal(const unsigned char key[AUTH_SEAL_KEY_LEN], const unsigned char secret[AUTH_TOTP_SECRET_LEN],

@@ -7,8 +7,8 @@
  * by a shoulder-surfer or a proxy log cannot be replayed inside its window. liboath does the HMAC and the
  * window; this module adds the replay rule, strict input and the encodings.
  *
- * Secrets rest sealed (AES-256-GCM under a key derived from the store's key file, see
- * auth_totp_seal) so a copy of data.mdb alone does not yield working codes. Recovery codes are 60
+ * Secrets rest sealed (AES-256-GCM under a key kept in a file beside the store, see auth_totp_seal) so
+ * a copy of data.mdb alone does not yield working codes. Recovery codes are 60
  * random bits each (12 characters of a 32-symbol alphabet), so a fast SHA-256 digest is enough to keep
  * them from a reader of the store: nobody can search 2^60 candidates per code.
  *
@@ -81,9 +81,5 @@ int auth_totp_seal(const unsigned char key[AUTH_SEAL_KEY_LEN], const unsigned ch
 /* Opens what auth_totp_seal made; -1 when it was tampered with, sealed under another key, or malformed. */
 int auth_totp_open(const unsigned char key[AUTH_SEAL_KEY_LEN], const char *sealed,
                    unsigned char secret[AUTH_TOTP_SECRET_LEN]);
-
-/* Derives the sealing key from the store's 256-bit key file contents (HMAC-SHA-256 with a fixed label),
- * so one secret file serves sessions and sealing without the two uses ever sharing a key. 0 on success. */
-int auth_totp_seal_key(const unsigned char master[32], unsigned char key[AUTH_SEAL_KEY_LEN]);
 
 #endif
