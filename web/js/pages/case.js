@@ -15,8 +15,8 @@ import {
   relationshipLabel, statusLabel, genderLabel, fieldPathLabel, fieldWord, canEditCases, isHomeOffice,
 } from '../labels.js';
 import { statusTag } from './cases.js';
-import { caseworkerOptions } from './case-new.js';
-import { confirmDialog } from './dialog.js';
+import { caseworkerOptions } from '../caseworkers.js';
+import { confirmDialog } from '../dialog.js';
 import { drawImmigration } from './case-immigration.js';
 import { drawAlerts, drawNotices } from './case-alerts.js';
 import { drawQueries } from './case-queries.js';

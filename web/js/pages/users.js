@@ -4,8 +4,8 @@ import { api } from '../api.js';
 import { h, replaceChildren, uid, visuallyHidden } from '../dom.js';
 import { field, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
 import { orgKindLabel, roleLabel, isNetworkAdmin } from '../labels.js';
-import { emailDialog } from './email-dialog.js';
-import { confirmDialog } from './dialog.js';
+import { emailDialog } from '../email-dialog.js';
+import { confirmDialog } from '../dialog.js';
 
 const ROLE_OPTIONS = [
   { value: 'user', label: 'User' },
