@@ -2,7 +2,7 @@
 // user: a period (empty = the server's default, the last twelve months) and filters — team and
 // caseworker for a council, council and team for the Home Office, legislation for everyone; the
 // Network has the period and legislation only (national totals). It shows the figures, a column
-// chart of open supported cases per month and a bar chart of closures by reason (SVG, ../charts.js),
+// chart of open supported cases per month and a bar chart of closures by reason (SVG, ./charts.js),
 // each with its numbers as a table. Changing the filters redraws the panel in place and keeps them
 // in the address (#/home?from=…&legislation=…) with history.replaceState, so a reload keeps them.
 import { api } from './api.js';
