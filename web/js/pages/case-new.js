@@ -5,20 +5,8 @@ import { h, replaceChildren, appendChildren } from '../dom.js';
 import { field, checkbox, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
 import { formatDate } from '../format.js';
 import { personFields, readPerson } from '../person.js';
-import { LEGISLATION, HOUSEHOLD_TYPES, REFERRAL_SOURCES, options, isAdmin } from '../labels.js';
-
-/** The caseworker choices: an admin picks any user of the council; a user, themselves or nobody. */
-export async function caseworkerOptions(me, current) {
-  const opts = [{ value: '', label: 'Not allocated' }];
-  let users = [];
-  if (isAdmin(me)) {
-    try { users = await api.all('/api/users'); } catch (error) { if (error.handled) throw error; users = []; }
-  }
-  if (!users.some((u) => u.id === me.id)) users.unshift(me);
-  if (current && current.id && !users.some((u) => u.id === current.id)) users.push({ id: current.id, name: current.name });
-  for (const u of users) opts.push({ value: String(u.id), label: u.id === me.id ? `${u.name || u.username} (me)` : (u.name || u.username) });
-  return opts;
-}
+import { LEGISLATION, HOUSEHOLD_TYPES, REFERRAL_SOURCES, options } from '../labels.js';
+import { caseworkerOptions } from '../caseworkers.js';
 
 export async function renderCaseNew(section, ctx) {
   const me = ctx.user;

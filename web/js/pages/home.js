@@ -1,12 +1,12 @@
-// Home: the counters of the user's work (./home-counters.js), performance monitoring (./performance.js),
+// Home: the counters of the user's work (../home-counters.js), performance monitoring (../performance.js),
 // who is signed in, and where to go next.
 import { h } from '../dom.js';
 import { accountRows } from '../account.js';
 import {
   isAdmin, isNetworkAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeReports, canDownloadReports, canSeeSla,
 } from '../labels.js';
-import { homeCounters } from './home-counters.js';
-import { performancePanel } from './performance.js';
+import { homeCounters } from '../home-counters.js';
+import { performancePanel } from '../performance.js';
 
 export async function renderHome(section, ctx) {
   const user = ctx.user;

@@ -6,7 +6,7 @@ import { field, showErrors, showApiError, busy, valueOf } from '../forms.js';
 import { formatDateTime } from '../format.js';
 import { dueNode } from '../due.js';
 import { categoryNode, queryStateNode } from '../query-table.js';
-import { confirmDialog } from './dialog.js';
+import { confirmDialog } from '../dialog.js';
 import { queryCategoryLabel, urgentReasonLabel, sideLabel, sideOf } from '../labels.js';
 
 const MAX_MESSAGE = 4000;

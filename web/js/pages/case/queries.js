@@ -1,8 +1,8 @@
 // The case page's Queries tab: every query on the case (each links to its page) and "New query".
-import { api } from '../api.js';
-import { h, replaceChildren } from '../dom.js';
-import { queryTable } from '../query-table.js';
-import { newQueryForm } from '../query-form.js';
+import { api } from '../../api.js';
+import { h, replaceChildren } from '../../dom.js';
+import { queryTable } from '../../query-table.js';
+import { newQueryForm } from '../../query-form.js';
 
 export function drawQueries(panel, cx) {
   const add = h('button', { type: 'button', class: 'button button--secondary', id: 'new-query', 'aria-expanded': 'false', 'aria-controls': 'new-query-form' }, 'New query');

@@ -1,5 +1,5 @@
 // A confirmation step inside the page: a modal <dialog> (never window.confirm).
-import { h } from '../dom.js';
+import { h } from './dom.js';
 
 /** confirmDialog({title, body, confirmLabel, danger}) -> Promise<boolean> */
 export function confirmDialog({ title, body, confirmLabel = 'Confirm', cancelLabel = 'Cancel', danger = false }) {

@@ -1,10 +1,8 @@
-// The case page's alerts: the Alerts tab (every alert of the case, open and cleared, with "Accept"),
-// and the notices above the tabs — "Closure required" for the council (with the way to the closure
-// tab) and an immigration update waiting to be accepted.
-import { h, replaceChildren } from '../dom.js';
-import { formatDateTime } from '../format.js';
-import { alertTable } from '../alert-table.js';
-import { openImmigrationUpdate } from './case-immigration.js';
+// The case page's notices above the tabs (council only): "Closure required" (with the way to the
+// closure tab) and an immigration update waiting to be accepted.
+import { h, replaceChildren } from '../../dom.js';
+import { formatDateTime } from '../../format.js';
+import { openImmigrationUpdate } from './immigration.js';
 
 /** The open closure_required alert, if any. */
 export function openClosureRequired(alerts) {
@@ -36,25 +34,4 @@ export function drawNotices(area, cx) {
     update ? h('div', { class: 'notice', id: 'immigration-update-notice' },
       h('p', { class: 'body' }, 'The Home Office has updated the immigration page. ',
         tabLink(cx, 'immigration', 'Review and accept the changes', 'immigration-update-link'))) : null);
-}
-
-/** The Alerts tab. */
-export function drawAlerts(panel, cx) {
-  if (cx.alerts === null) {
-    replaceChildren(panel, cx.panelHeading('Alerts'),
-      h('p', { class: 'body field-error', id: 'alerts-error' }, `The alerts could not be loaded. ${cx.alertsError || ''}`));
-    return;
-  }
-  const list = cx.alerts;
-  replaceChildren(panel, cx.panelHeading('Alerts'),
-    h('p', { class: 'body body--secondary' }, cx.council
-      ? 'Alerts from the Home Office about this case, newest first. Accept one once you have read it.'
-      : 'Alerts from the council about this case, newest first. Accept one once you have dealt with it.'),
-    list.length
-      ? alertTable(list, {
-        user: cx.user, caption: `${list.length} ${list.length === 1 ? 'alert' : 'alerts'} on this case`, id: 'case-alerts-table',
-        showCase: false, showState: true,
-        onAccepted: () => cx.activityChanged('The alert has been accepted.'),
-      })
-      : h('p', { class: 'body', id: 'no-case-alerts' }, 'There are no alerts on this case.'));
 }

@@ -1,8 +1,8 @@
 // Setting a user's email address (the address alerts and queries on their cases are sent to), in a
 // modal <dialog> with the form's own error summary.
-import { api } from '../api.js';
-import { h } from '../dom.js';
-import { field, showApiError, busy, valueOf } from '../forms.js';
+import { api } from './api.js';
+import { h } from './dom.js';
+import { field, showApiError, busy, valueOf } from './forms.js';
 
 /** emailDialog(user, label) -> Promise<USER|null>: the updated user, or null when cancelled. */
 export function emailDialog(user, label) {

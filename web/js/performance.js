@@ -2,19 +2,19 @@
 // user: a period (empty = the server's default, the last twelve months) and filters — team and
 // caseworker for a council, council and team for the Home Office, legislation for everyone; the
 // Network has the period and legislation only (national totals). It shows the figures, a column
-// chart of open supported cases per month and a bar chart of closures by reason (SVG, ../charts.js),
+// chart of open supported cases per month and a bar chart of closures by reason (SVG, ./charts.js),
 // each with its numbers as a table. Changing the filters redraws the panel in place and keeps them
 // in the address (#/home?from=…&legislation=…) with history.replaceState, so a reload keeps them.
-import { api } from '../api.js';
-import { h, replaceChildren } from '../dom.js';
-import { field, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
-import { parseDate, dateInput, formatDate, formatPence } from '../format.js';
-import { columnChart, barChart } from '../charts.js';
-import { councilChoices, loadCouncils } from '../list-filters.js';
+import { api } from './api.js';
+import { h, replaceChildren } from './dom.js';
+import { field, showErrors, showApiError, clearErrors, busy, valueOf } from './forms.js';
+import { parseDate, dateInput, formatDate, formatPence } from './format.js';
+import { columnChart, barChart } from './charts.js';
+import { councilChoices, loadCouncils } from './list-filters.js';
 import {
   LEGISLATION, CLOSURE_REASONS, PERFORMANCE_FIGURES, options, legislationLabel, closureReasonLabel, sideOf,
-} from '../labels.js';
-import { caseworkerOptions } from './case-new.js';
+} from './labels.js';
+import { caseworkerOptions } from './caseworkers.js';
 
 const NAMES = ['from', 'to', 'council', 'team', 'caseworker', 'legislation'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

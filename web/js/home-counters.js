@@ -1,11 +1,11 @@
 // The home page's counters (GET /api/home): each one a link to the list it counts — alerts by type,
 // queries by bucket, cases by status or 1,000 days, the overdue items — carrying "my cases only"
 // (?mine=1) when the council user turned it on. Overdue counts say "Overdue" in words as well.
-import { api } from '../api.js';
-import { h, replaceChildren } from '../dom.js';
-import { checkbox } from '../forms.js';
-import { routeWith } from '../list-filters.js';
-import { HOME_COUNTERS } from '../labels.js';
+import { api } from './api.js';
+import { h, replaceChildren } from './dom.js';
+import { checkbox } from './forms.js';
+import { routeWith } from './list-filters.js';
+import { HOME_COUNTERS } from './labels.js';
 
 /** Where each counter leads (a route without '#/'), per side. */
 const COUNCIL_LINKS = {

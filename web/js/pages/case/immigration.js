@@ -1,16 +1,16 @@
 // The case page's Immigration tab: the summary and the form (council and Home Office). For the
 // council, the fields named by the open immigration_update alert are marked "Changed by the Home
 // Office" until the council accepts the update. For the Home Office, "Record final outcome".
-import { api } from '../api.js';
-import { h, replaceChildren, summaryRow } from '../dom.js';
-import { field, checkbox, showErrors, showApiError, busy, valueOf } from '../forms.js';
-import { parseDate, dateInput, formatDate, formatDateTime, today } from '../format.js';
-import { acceptAlert, acceptErrorText } from '../alert-table.js';
+import { api } from '../../api.js';
+import { h, replaceChildren, summaryRow } from '../../dom.js';
+import { field, checkbox, showErrors, showApiError, busy, valueOf } from '../../forms.js';
+import { parseDate, dateInput, formatDate, formatDateTime, today } from '../../format.js';
+import { acceptAlert, acceptErrorText } from '../../alert-table.js';
 import {
   IMMIGRATION_STATUSES, FINAL_OUTCOMES, options, immigrationStatusLabel, fieldWord,
-} from '../labels.js';
+} from '../../labels.js';
+import { notRecorded } from './common.js';
 
-const notRecorded = () => h('span', { class: 'muted' }, 'Not recorded');
 const yesNoUnknown = (b) => (b === true ? 'Yes' : b === false ? 'No' : 'Not known');
 const CHANGED = 'Changed by the Home Office';
 
