@@ -155,9 +155,10 @@ int store_del(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen)
  * broke on its own error passes it through), else the LMDB error that stopped the walk, else 0. Call
  * it exactly once for every begin, whether the loop ran to the end or broke early.
  *
- * Deleting while walking. store_iter_del deletes the current entry (write transactions only); the
- * next store_iter_next moves to the entry after it. Any other write to the walked database during
- * the walk invalidates it: collect keys first, write after store_iter_end.
+ * Deleting while walking. store_iter_del deletes the current entry (write transactions only) and
+ * returns 0 or LMDB's error (EINVAL when there is no current entry); the next store_iter_next moves
+ * to the entry that followed it. Any other write to the walked database during the walk invalidates
+ * it: collect the keys first and write after store_iter_end. Writes to other databases are fine.
  */
 typedef struct {
     MDB_val key, val; /* the current entry (see above) */
@@ -170,13 +171,19 @@ typedef struct {
     int rc; /* the error that stopped the walk, 0 when none */
 } store_iter;
 
+/* Ascending, every key starting with prefix (prefix_len 0: every key). */
 void store_iter_begin(store_iter *it, store *s, MDB_txn *txn, store_db db, const void *prefix, size_t prefix_len);
+/* Ascending from the first key >= start (start sorts at or after the prefix), while keys have the prefix. */
 void store_iter_begin_at(store_iter *it, store *s, MDB_txn *txn, store_db db, const void *prefix,
                          size_t prefix_len, const void *start, size_t start_len);
+/* Descending from the last key with the prefix (a prefix longer than 511 bytes: MDB_BAD_VALSIZE). */
 void store_iter_begin_reverse(store_iter *it, store *s, MDB_txn *txn, store_db db, const void *prefix,
                               size_t prefix_len);
+/* 1: it.key and it.val hold the next entry. 0: no more (the end, or an error for store_iter_end). */
 int store_iter_next(store_iter *it);
+/* Deletes the current entry; the walk goes on with the one after it. */
 int store_iter_del(store_iter *it);
+/* Closes the walk: rc if non-zero, else the walk's LMDB error, else 0 (MDB_NOTFOUND is never returned). */
 int store_iter_end(store_iter *it, int rc);
 
 /* Big-endian u64 key helpers. */

@@ -11,9 +11,10 @@
  * Case facts are keyed by council so that one council's report is a range scan and the Home
  * Office's is the whole table, both in Connect ID order. SLA rows are keyed by the day the item was
  * answered, so a date range is a range scan. The reports read both through the walks below
- * (store_facts_cases_each, store_facts_sla_each), which hand them decoded rows. Values are in host byte order (the store never leaves
- * its machine); their layout is versioned by the DB_META key "facts_version": store_open() rebuilds
- * both tables from the records when it is missing or older (store_facts_rebuild), in one write.
+ * (store_facts_cases_each, store_facts_sla_each), which hand them decoded rows. Values are in host
+ * byte order (the store never leaves its machine); their layout is versioned by the DB_META key
+ * "facts_version": store_open() rebuilds both tables from the records when it is missing or older
+ * (store_facts_rebuild), in one write.
  *
  * Days are calendar_day() numbers (days since 1970-01-01, UK dates); FACTS_NO_DAY means none.
  */
