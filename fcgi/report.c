@@ -195,29 +195,6 @@ static const char *cached_name(report_names *n, char kind, uint64_t id)
 const char *report_council_name(report_names *n, uint64_t id) { return cached_name(n, 'c', id); }
 const char *report_user_name(report_names *n, uint64_t id) { return cached_name(n, 'u', id); }
 
-/* ---- facts ---- */
-
-int report_facts_each(store *s, MDB_txn *txn, uint64_t council, report_facts_fn fn, void *ctx)
-{
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_FACTS), &cur);
-    if (rc)
-        return rc;
-    unsigned char prefix[8];
-    store_key_u64(prefix, council);
-    MDB_val k = {8, prefix}, v;
-    rc = council ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) : mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-    for (; !rc; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (council && (k.mv_size < 8 || memcmp(k.mv_data, prefix, 8) != 0))
-            break;
-        case_facts f;
-        if ((rc = case_facts_decode(&k, &v, &f)) || (rc = fn(&f, ctx)))
-            break;
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
 /* ---- money and days ---- */
 
 int report_supported_on(const case_facts *f, int32_t d)
@@ -246,7 +223,7 @@ int64_t report_other_costs(const case_facts *f, int32_t a, int32_t b)
     for (unsigned i = 0; i < f->n_costs; i++) {
         int32_t day;
         uint32_t pence;
-        case_facts_cost(f, i, &day, &pence);
+        store_facts_cost(f, i, &day, &pence);
         if (day != FACTS_NO_DAY && day >= a && day <= b)
             sum += pence;
     }
@@ -259,7 +236,7 @@ int64_t report_other_costs_to(const case_facts *f, int32_t b)
     for (unsigned i = 0; i < f->n_costs; i++) {
         int32_t day;
         uint32_t pence;
-        case_facts_cost(f, i, &day, &pence);
+        store_facts_cost(f, i, &day, &pence);
         if (day == FACTS_NO_DAY || day <= b)
             sum += pence;
     }

@@ -1,7 +1,7 @@
 /*
  * report.h - what the reports share: who may see which report, the date range and council they asked
- * for, names of councils and caseworkers, the walk over case facts, and the money rules
- * (fcgi/API.md "Reports").
+ * for, names of councils and caseworkers, and the money rules (fcgi/API.md "Reports"). Rows come from
+ * the store's walks over case facts and SLA rows (store_facts.h).
  */
 #ifndef CONNECT_REPORT_H
 #define CONNECT_REPORT_H
@@ -47,11 +47,6 @@ void report_names_free(report_names *n);
 /* The name, or NULL (an empty cell) for id 0 or a record that is gone. */
 const char *report_council_name(report_names *n, uint64_t id);
 const char *report_user_name(report_names *n, uint64_t id);
-
-/* Calls fn for every case fact of a council (0: every council), in council then Connect ID order.
- * A non-zero return from fn stops the walk and is returned. */
-typedef int (*report_facts_fn)(const case_facts *f, void *ctx);
-int report_facts_each(store *s, MDB_txn *txn, uint64_t council, report_facts_fn fn, void *ctx);
 
 /* ---- money and days ---- */
 

@@ -233,7 +233,7 @@ int report_finance(report_range *g, report_out *o, report_names *names, int summ
         return STORE_NOMEM;
     if (!summary_only)
         report_table_begin(o, "Cases", finance_cols, (int)(sizeof finance_cols / sizeof *finance_cols));
-    int rc = report_facts_each(g->r->st, names->txn, g->council, finance_row, &w);
+    int rc = store_facts_cases_each(g->r->st, names->txn, g->council, finance_row, &w);
     if (!summary_only)
         report_table_end(o);
     if (!rc)
@@ -278,7 +278,7 @@ int report_referrals(report_range *g, report_out *o, report_names *names)
 {
     walk w = {.range = g, .out = o, .names = names};
     report_table_begin(o, "Referrals", referral_cols, (int)(sizeof referral_cols / sizeof *referral_cols));
-    int rc = report_facts_each(g->r->st, names->txn, g->council, referral_row, &w);
+    int rc = store_facts_cases_each(g->r->st, names->txn, g->council, referral_row, &w);
     report_table_end(o);
     return rc;
 }
@@ -338,7 +338,7 @@ int report_resolution(report_range *g, report_out *o, report_names *names)
 {
     walk w = {.range = g, .out = o, .names = names};
     report_table_begin(o, "Resolution", resolution_cols, (int)(sizeof resolution_cols / sizeof *resolution_cols));
-    int rc = report_facts_each(g->r->st, names->txn, g->council, resolution_row, &w);
+    int rc = store_facts_cases_each(g->r->st, names->txn, g->council, resolution_row, &w);
     report_table_end(o);
     return rc;
 }

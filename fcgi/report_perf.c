@@ -119,7 +119,7 @@ int report_performance(report_range *g, const report_perf_filters *flt, MDB_txn 
         free(p);
         return STORE_CORRUPT; /* report_params keeps the span within 20 years */
     }
-    int rc = report_facts_each(g->r->st, txn, g->council, tally, p);
+    int rc = store_facts_cases_each(g->r->st, txn, g->council, tally, p);
     json_t *o = NULL;
     if (!rc) {
         json_t *reasons = json_array(), *months = json_array();

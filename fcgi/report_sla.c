@@ -77,43 +77,39 @@ static long percentile(const group *gr, unsigned p)
     return at_rank(gr, rank ? rank : 1);
 }
 
+typedef struct {
+    report_range *g;
+    const calendar *cal;
+    sla_tally *t;
+} tally_ctx;
+
+/* Adds one answered item to its group (store_facts_sla_each callback). */
+static int tally_row(const sla_row *row, void *arg)
+{
+    tally_ctx *c = arg;
+    if (c->g->council && row->council_id != c->g->council)
+        return 0;
+    char raised[11], answered[11];
+    calendar_date(row->raised_day, raised);
+    calendar_date(row->answered_day, answered);
+    int beyond = 0;
+    long days = calendar_working_days_between(c->cal, raised, answered, &beyond);
+    if (days < 0)
+        days = 0;
+    sla_tally *t = c->t;
+    int q = quarter_of(row->answered_day) - t->base;
+    if (q < 0 || q >= t->quarters)
+        return 0;
+    size_t at = ((size_t)q * SLA_TYPES + row->type - 1) * SIDES + (row->answered_by == 'h' ? 0 : 1);
+    if (!t->groups[at] && !(t->groups[at] = calloc(1, sizeof(group))))
+        return STORE_NOMEM;
+    return group_add(t->groups[at], days, days <= row->allowed);
+}
+
 static int tally_rows(report_range *g, MDB_txn *txn, const calendar *cal, sla_tally *t)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(g->r->st, DB_SLA), &cur);
-    if (rc)
-        return rc;
-    unsigned char from[4];
-    sla_day_key(from, g->from);
-    MDB_val k = {4, from}, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        sla_row row;
-        if ((rc = sla_row_decode(&k, &v, &row)))
-            break;
-        if (row.answered_day > g->to)
-            break;
-        if (g->council && row.council_id != g->council)
-            continue;
-        char raised[11], answered[11];
-        calendar_date(row.raised_day, raised);
-        calendar_date(row.answered_day, answered);
-        int beyond = 0;
-        long days = calendar_working_days_between(cal, raised, answered, &beyond);
-        if (days < 0)
-            days = 0;
-        int q = quarter_of(row.answered_day) - t->base;
-        if (q < 0 || q >= t->quarters)
-            continue;
-        size_t at = ((size_t)q * SLA_TYPES + row.type - 1) * SIDES + (row.answered_by == 'h' ? 0 : 1);
-        if (!t->groups[at] && !(t->groups[at] = calloc(1, sizeof(group)))) {
-            rc = STORE_NOMEM;
-            break;
-        }
-        if ((rc = group_add(t->groups[at], days, days <= row.allowed)))
-            break;
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    tally_ctx c = {.g = g, .cal = cal, .t = t};
+    return store_facts_sla_each(g->r->st, txn, g->from, g->to, tally_row, &c);
 }
 
 static const char *const type_words[SLA_TYPES + 1] = {"", "New case", "Council update", "Case closed",
@@ -161,10 +157,10 @@ int report_sla(report_range *g, MDB_txn *txn, json_t **json, report_out *out)
         snprintf(quarter, sizeof quarter, "%04d-Q%d", q / 4, q % 4 + 1);
         if (rows && json_array_append_new(
                         rows, json_pack("{s:s,s:s,s:s,s:I,s:I,s:f,s:I,s:I}", "quarter", quarter, "type",
-                                        sla_type_names[type], "answered_by", side, "count", (json_int_t)gr->count,
-                                        "within", (json_int_t)gr->within, "percent_within", one_place(percent(gr)),
-                                        "median_days", (json_int_t)percentile(gr, 50), "p90_days",
-                                        (json_int_t)percentile(gr, 90))))
+                                        store_facts_sla_type_names[type], "answered_by", side, "count",
+                                        (json_int_t)gr->count, "within", (json_int_t)gr->within, "percent_within",
+                                        one_place(percent(gr)), "median_days", (json_int_t)percentile(gr, 50),
+                                        "p90_days", (json_int_t)percentile(gr, 90))))
             rc = STORE_NOMEM;
         if (out) {
             report_cstr(out, quarter);

@@ -1,5 +1,6 @@
 /* calendar.c - working days over GOV.UK bank holidays. */
 #include "calendar.h"
+#include "store_internal.h"
 
 #include <jansson.h>
 #include <stdio.h>

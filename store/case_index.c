@@ -1,5 +1,6 @@
 /* case_index.c - writing and removing a case's index entries and counters. */
 #include "case_index.h"
+#include "store_internal.h"
 
 #include <inttypes.h>
 #include <stdio.h>

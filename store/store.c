@@ -1,5 +1,6 @@
 /* store.c - the LMDB environment, transactions, map growth, sequences and JSON records. */
 #include "store.h"
+#include "store_internal.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -311,6 +312,110 @@ int store_del(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen)
     return mdb_del(txn, s->dbi[db], &k, NULL);
 }
 
+/* ---- walks (store.h) ---- */
+
+enum { ITER_FRESH, ITER_WALKING, ITER_DONE };
+
+static void iter_init(store_iter *it, store *s, MDB_txn *txn, store_db db, const void *prefix, size_t prefix_len,
+                      const void *start, size_t start_len, int reverse)
+{
+    *it = (store_iter){.prefix = prefix, .prefix_len = prefix_len, .start = start, .start_len = start_len,
+                       .reverse = reverse, .state = ITER_FRESH};
+    if ((it->rc = mdb_cursor_open(txn, s->dbi[db], &it->cur))) {
+        it->cur = NULL;
+        it->state = ITER_DONE;
+    }
+}
+
+void store_iter_begin(store_iter *it, store *s, MDB_txn *txn, store_db db, const void *prefix, size_t prefix_len)
+{
+    iter_init(it, s, txn, db, prefix, prefix_len, NULL, 0, 0);
+}
+
+void store_iter_begin_at(store_iter *it, store *s, MDB_txn *txn, store_db db, const void *prefix,
+                         size_t prefix_len, const void *start, size_t start_len)
+{
+    iter_init(it, s, txn, db, prefix, prefix_len, start, start_len, 0);
+}
+
+void store_iter_begin_reverse(store_iter *it, store *s, MDB_txn *txn, store_db db, const void *prefix,
+                              size_t prefix_len)
+{
+    iter_init(it, s, txn, db, prefix, prefix_len, NULL, 0, 1);
+}
+
+#define STORE_KEY_MAX 511 /* LMDB's largest key (its default build) */
+
+/* Puts the cursor on the last key with the prefix. LMDB can only seek forwards (the first key >= a
+ * key), so seek the first key past every key with the prefix -- the prefix with its trailing 0xff
+ * bytes dropped and the last remaining byte incremented -- and step back one; when no key is past
+ * them (or the prefix is all 0xff bytes), the last key of the database is the candidate. */
+static int iter_seek_last(store_iter *it)
+{
+    const unsigned char *p = it->prefix;
+    size_t n = it->prefix_len;
+    while (n > 0 && p[n - 1] == 0xff)
+        n--;
+    if (n == 0)
+        return mdb_cursor_get(it->cur, &it->key, &it->val, MDB_LAST);
+    if (n > STORE_KEY_MAX)
+        return MDB_BAD_VALSIZE;
+    unsigned char past[STORE_KEY_MAX];
+    memcpy(past, p, n);
+    past[n - 1]++;
+    it->key = (MDB_val){n, past};
+    int rc = mdb_cursor_get(it->cur, &it->key, &it->val, MDB_SET_RANGE);
+    if (rc == MDB_NOTFOUND)
+        return mdb_cursor_get(it->cur, &it->key, &it->val, MDB_LAST);
+    return rc ? rc : mdb_cursor_get(it->cur, &it->key, &it->val, MDB_PREV);
+}
+
+/* The first entry of a forward walk: from the start key, else from the prefix, else the first. */
+static int iter_seek_first(store_iter *it)
+{
+    const void *from = it->start_len ? it->start : it->prefix;
+    size_t len = it->start_len ? it->start_len : it->prefix_len;
+    if (len == 0)
+        return mdb_cursor_get(it->cur, &it->key, &it->val, MDB_FIRST);
+    it->key = (MDB_val){len, (void *)from};
+    return mdb_cursor_get(it->cur, &it->key, &it->val, MDB_SET_RANGE);
+}
+
+int store_iter_next(store_iter *it)
+{
+    int rc;
+    if (it->state == ITER_DONE)
+        return 0;
+    if (it->state == ITER_FRESH) {
+        it->state = ITER_WALKING;
+        rc = it->reverse ? iter_seek_last(it) : iter_seek_first(it);
+    } else {
+        rc = mdb_cursor_get(it->cur, &it->key, &it->val, it->reverse ? MDB_PREV : MDB_NEXT);
+    }
+    if (rc || it->key.mv_size < it->prefix_len ||
+        (it->prefix_len && memcmp(it->key.mv_data, it->prefix, it->prefix_len) != 0)) {
+        it->rc = rc == MDB_NOTFOUND ? 0 : rc;
+        it->state = ITER_DONE;
+        it->key = it->val = (MDB_val){0, NULL};
+        return 0;
+    }
+    return 1;
+}
+
+int store_iter_del(store_iter *it)
+{
+    return it->state == ITER_WALKING ? mdb_cursor_del(it->cur, 0) : EINVAL;
+}
+
+int store_iter_end(store_iter *it, int rc)
+{
+    if (it->cur)
+        mdb_cursor_close(it->cur);
+    it->cur = NULL;
+    it->state = ITER_DONE;
+    return rc ? rc : it->rc;
+}
+
 const char *store_strerror(int rc)
 {
     switch (rc) {
@@ -330,21 +435,15 @@ int store_rows_newest(store *s, MDB_txn *txn, store_db db, uint64_t owner, uint6
     *total = 0;
     if (!*items)
         return STORE_NOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, db), &cur);
-    if (rc)
-        goto fail;
-    /* Position after the owner's last row, then walk backwards. */
-    unsigned char key[16];
-    store_key_u64(key, owner + 1);
-    memset(key + 8, 0, 8);
-    MDB_val k = {16, key}, v;
-    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-    rc = rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) : mdb_cursor_get(cur, &k, &v, MDB_LAST);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
-        if (k.mv_size != 16 || store_u64_from(k.mv_data) != owner)
+    unsigned char prefix[8];
+    store_key_u64(prefix, owner);
+    store_iter it;
+    store_iter_begin_reverse(&it, s, txn, db, prefix, 8);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size != 16)
             break;
-        uint64_t seq = store_u64_from((const unsigned char *)k.mv_data + 8);
+        uint64_t seq = store_u64_from((const unsigned char *)it.key.mv_data + 8);
         (*total)++;
         if (before && seq >= before)
             continue;
@@ -354,17 +453,15 @@ int store_rows_newest(store *s, MDB_txn *txn, store_db db, uint64_t owner, uint6
             continue;
         }
         json_error_t err;
-        json_t *row = json_loadb(v.mv_data, v.mv_size, 0, &err);
+        json_t *row = json_loadb(it.val.mv_data, it.val.mv_size, 0, &err);
         if (!row || json_object_set_new(row, "seq", json_integer((json_int_t)seq)) ||
             json_array_append_new(*items, row)) {
             rc = row ? STORE_NOMEM : STORE_CORRUPT;
             break;
         }
     }
-    mdb_cursor_close(cur);
-    if (rc == 0 || rc == MDB_NOTFOUND)
+    if (!(rc = store_iter_end(&it, rc)))
         return 0;
-fail:
     json_decref(*items);
     *items = NULL;
     return rc;

@@ -91,8 +91,6 @@ int store_reader_check(store *s);
 /* The current map size in bytes (for tests and `connectctl check`). */
 size_t store_map_size(store *s);
 
-MDB_dbi store_dbi(store *s, store_db db);
-
 /* Read transactions. */
 int store_read_begin(store *s, MDB_txn **txn);
 void store_read_end(store *s, MDB_txn *txn);
@@ -119,6 +117,75 @@ int store_rows_newest(store *s, MDB_txn *txn, store_db db, uint64_t owner, uint6
 int store_u64_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, uint64_t *out);
 int store_u64_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, uint64_t val, unsigned flags);
 int store_del(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen);
+
+/* ---- walks: the entries of one database whose keys start with a prefix ----
+ *
+ * Every list, search, count and report is such a walk, in key order (or its reverse). A walk is a
+ * store_iter on the caller's stack: it allocates nothing, and costs one cursor step and one prefix
+ * comparison per entry. The pattern:
+ *
+ *     store_iter it;
+ *     store_iter_begin(&it, s, txn, DB_CASE_WORK, prefix, sizeof prefix);
+ *     int rc = 0;
+ *     while (store_iter_next(&it)) {
+ *         ... read it.key and it.val ...
+ *         if (enough)
+ *             break;                      stopping early is not an error
+ *         if ((rc = some_call()))
+ *             break;                      the caller's own error
+ *     }
+ *     rc = store_iter_end(&it, rc);
+ *
+ * Which entries. store_iter_begin: those whose key starts with the prefix[prefix_len] (prefix_len 0:
+ * every entry), in ascending key order. store_iter_begin_at: the same, but from the first key >= start;
+ * start must sort at or after the prefix (normally: the prefix followed by a few more bytes); with
+ * prefix_len 0 that is "every key from start on". store_iter_begin_reverse: the entries with the
+ * prefix in descending key order, from the last one.
+ *
+ * What the loop sees. After store_iter_next returns 1, it.key and it.val are the current entry; the
+ * next step overwrites them. The bytes they point to are LMDB's, inside the map: read-only, and
+ * valid (LMDB's rule) until the next write in the same transaction (store_iter_del included) or the
+ * end of the transaction, whichever comes first; copy what must live longer. The walk keeps pointers
+ * to the caller's prefix and start bytes, which must stay unchanged until store_iter_end.
+ *
+ * Return values. store_iter_begin* never fail by themselves: an error (a cursor that cannot be
+ * opened) makes the first store_iter_next return 0 and is reported by store_iter_end.
+ * store_iter_next returns 1 with the next entry, or 0 when there is none: the walk left the prefix or
+ * reached the end of the database (LMDB's MDB_NOTFOUND, which is not an error), or a cursor step
+ * failed. store_iter_end closes the cursor and returns: `rc` when it is non-zero (so a loop that
+ * broke on its own error passes it through), else the LMDB error that stopped the walk, else 0. Call
+ * it exactly once for every begin, whether the loop ran to the end or broke early.
+ *
+ * Deleting while walking. store_iter_del deletes the current entry (write transactions only) and
+ * returns 0 or LMDB's error (EINVAL when there is no current entry); the next store_iter_next moves
+ * to the entry that followed it. Any other write to the walked database during the walk invalidates
+ * it: collect the keys first and write after store_iter_end. Writes to other databases are fine.
+ */
+typedef struct {
+    MDB_val key, val; /* the current entry (see above) */
+    /* The walk's own state: do not touch. */
+    MDB_cursor *cur;
+    const void *prefix, *start;
+    size_t prefix_len, start_len;
+    int reverse;
+    int state;
+    int rc; /* the error that stopped the walk, 0 when none */
+} store_iter;
+
+/* Ascending, every key starting with prefix (prefix_len 0: every key). */
+void store_iter_begin(store_iter *it, store *s, MDB_txn *txn, store_db db, const void *prefix, size_t prefix_len);
+/* Ascending from the first key >= start (start sorts at or after the prefix), while keys have the prefix. */
+void store_iter_begin_at(store_iter *it, store *s, MDB_txn *txn, store_db db, const void *prefix,
+                         size_t prefix_len, const void *start, size_t start_len);
+/* Descending from the last key with the prefix (a prefix longer than 511 bytes: MDB_BAD_VALSIZE). */
+void store_iter_begin_reverse(store_iter *it, store *s, MDB_txn *txn, store_db db, const void *prefix,
+                              size_t prefix_len);
+/* 1: it.key and it.val hold the next entry. 0: no more (the end, or an error for store_iter_end). */
+int store_iter_next(store_iter *it);
+/* Deletes the current entry; the walk goes on with the one after it. */
+int store_iter_del(store_iter *it);
+/* Closes the walk: rc if non-zero, else the walk's LMDB error, else 0 (MDB_NOTFOUND is never returned). */
+int store_iter_end(store_iter *it, int rc);
 
 /* Big-endian u64 key helpers. */
 void store_key_u64(unsigned char out[8], uint64_t v);

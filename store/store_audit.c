@@ -1,5 +1,6 @@
 /* store_audit.c - hash-chained audit events. */
 #include "store_audit.h"
+#include "store_internal.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -37,26 +38,20 @@ static int event_hash(json_t *event, const char *prev, char out[65])
 static int last_hash(store *s, MDB_txn *txn, char prev[65])
 {
     snprintf(prev, 65, "%s", ZERO_HASH);
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_AUDIT), &cur);
-    if (rc)
-        return rc;
-    MDB_val k, v;
-    rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-    if (rc == 0) {
+    store_iter it;
+    store_iter_begin_reverse(&it, s, txn, DB_AUDIT, NULL, 0);
+    int rc = 0;
+    if (store_iter_next(&it)) {
         json_error_t err;
-        json_t *last = json_loadb(v.mv_data, v.mv_size, 0, &err);
+        json_t *last = json_loadb(it.val.mv_data, it.val.mv_size, 0, &err);
         const char *h = json_string_value(json_object_get(last, "hash"));
         if (h && strlen(h) == 64)
             memcpy(prev, h, 65);
         else
             rc = STORE_CORRUPT;
         json_decref(last);
-    } else if (rc == MDB_NOTFOUND) {
-        rc = 0;
     }
-    mdb_cursor_close(cur);
-    return rc;
+    return store_iter_end(&it, rc);
 }
 
 int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_t n)
@@ -107,15 +102,13 @@ int store_audit_verify(store *s, MDB_txn *txn, uint64_t *count, uint64_t *bad_se
     *bad_seq = 0;
     char prev[65];
     snprintf(prev, sizeof prev, "%s", ZERO_HASH);
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_AUDIT), &cur);
-    if (rc)
-        return rc;
-    MDB_val k, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_AUDIT, NULL, 0);
+    int rc = 0;
+    while (store_iter_next(&it)) {
         json_error_t err;
-        json_t *ev = json_loadb(v.mv_data, v.mv_size, 0, &err);
-        uint64_t seq = k.mv_size == 8 ? store_u64_from(k.mv_data) : 0;
+        json_t *ev = json_loadb(it.val.mv_data, it.val.mv_size, 0, &err);
+        uint64_t seq = it.key.mv_size == 8 ? store_u64_from(it.key.mv_data) : 0;
         const char *h = json_string_value(json_object_get(ev, "hash"));
         const char *p = json_string_value(json_object_get(ev, "prev"));
         char want[65];
@@ -131,8 +124,7 @@ int store_audit_verify(store *s, MDB_txn *txn, uint64_t *count, uint64_t *bad_se
         }
         (*count)++;
     }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return store_iter_end(&it, rc);
 }
 
 int store_audit_recent(store *s, MDB_txn *txn, const char *action, size_t limit, json_t **out)
@@ -140,18 +132,12 @@ int store_audit_recent(store *s, MDB_txn *txn, const char *action, size_t limit,
     *out = json_array();
     if (!*out)
         return STORE_NOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_AUDIT), &cur);
-    if (rc) {
-        json_decref(*out);
-        *out = NULL;
-        return rc;
-    }
-    MDB_val k, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_LAST); rc == 0 && json_array_size(*out) < limit;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+    store_iter it;
+    store_iter_begin_reverse(&it, s, txn, DB_AUDIT, NULL, 0);
+    int rc = 0;
+    while (json_array_size(*out) < limit && store_iter_next(&it)) {
         json_error_t err;
-        json_t *ev = json_loadb(v.mv_data, v.mv_size, 0, &err);
+        json_t *ev = json_loadb(it.val.mv_data, it.val.mv_size, 0, &err);
         if (!ev) {
             rc = STORE_CORRUPT;
             break;
@@ -161,8 +147,7 @@ int store_audit_recent(store *s, MDB_txn *txn, const char *action, size_t limit,
             json_array_append(*out, ev);
         json_decref(ev);
     }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return store_iter_end(&it, rc);
 }
 
 static json_t *id_or_null(uint64_t id) { return id ? json_integer((json_int_t)id) : json_null(); }

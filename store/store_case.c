@@ -1,6 +1,7 @@
 /* store_case.c - case records, their index entries and counters. */
 #include "store_case.h"
 #include "store_facts.h"
+#include "store_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +73,7 @@ int store_case_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id_out)
         return STORE_EXISTS; /* the sequence never hands out an id twice; refuse to overwrite */
     if ((rc = store_json_put(s, txn, DB_CASES, key, 8, rec)))
         return rc;
-    if ((rc = case_index_apply(s, txn, rec, 1)) || (rc = store_case_facts_put(s, txn, NULL, rec)))
+    if ((rc = case_index_apply(s, txn, rec, 1)) || (rc = store_facts_case_put(s, txn, NULL, rec)))
         return rc;
     *id_out = id;
     return 0;
@@ -103,7 +104,7 @@ int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
     if (!rc)
         rc = case_index_apply(s, txn, rec, 1);
     if (!rc)
-        rc = store_case_facts_put(s, txn, old, rec);
+        rc = store_facts_case_put(s, txn, old, rec);
     /* The "my cases" counters of its open alerts and queries follow the case's caseworker. */
     uint64_t was = (uint64_t)json_integer_value(json_object_get(old, "caseworker_id")),
              now = (uint64_t)json_integer_value(json_object_get(rec, "caseworker_id"));

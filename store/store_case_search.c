@@ -88,29 +88,34 @@ static void idset_page(idset *s, const case_query *q, uint64_t *ids, size_t *n, 
     }
 }
 
-/* Walks every entry of db whose key starts with prefix, adding the case ids that pass. The case id
- * sits at key offset `id_at` (from the end of the prefix when id_from_prefix_end, else fixed). */
 #define FUZZY_SCAN_MAX 200000 /* entries a spelling-tolerant scan may visit */
 
-static int scan_prefix(store *s, MDB_txn *txn, store_db db, const unsigned char *prefix, size_t plen, int exact_token,
-                       const case_query *q, const name_tokens *query, int fuzzy, idset *out)
+/* How scan_prefix matches. */
+enum {
+    SCAN_EXACT_TOKEN = 1, /* the indexed value must be the prefix itself, not a longer one (HO references) */
+    SCAN_FUZZY = 2,       /* names within a small edit distance of the query's words, at most
+                             FUZZY_SCAN_MAX entries visited */
+};
+
+/* Walks every entry of db whose key starts with prefix (keys end in: case id (8) | person (1)),
+ * adding the ids of the cases that pass the query's filters and, when query is given, whose names
+ * match its words (exactly, or with SCAN_FUZZY spelling-tolerantly). flags: SCAN_* bits. */
+static int scan_prefix(store *s, MDB_txn *txn, store_db db, const unsigned char *prefix, size_t plen,
+                       unsigned flags, const case_query *q, const name_tokens *query, idset *out)
 {
     size_t visited = 0;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, db), &cur);
-    if (rc)
-        return rc;
-    MDB_val k = {plen, (void *)prefix}, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size < plen + 9 || memcmp(k.mv_data, prefix, plen) != 0)
+    int fuzzy = (flags & SCAN_FUZZY) != 0, rc = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, db, prefix, plen);
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size < plen + 9)
             break;
-        const unsigned char *kd = k.mv_data;
-        /* keys end in: case id (8) | person (1) */
-        if (exact_token && kd[plen] != 0)
+        const unsigned char *kd = it.key.mv_data;
+        if ((flags & SCAN_EXACT_TOKEN) && kd[plen] != 0)
             continue; /* a longer token: the reference/date must match exactly */
-        uint64_t id = store_u64_from(kd + k.mv_size - 9);
+        uint64_t id = store_u64_from(kd + it.key.mv_size - 9);
         case_tuple t;
-        if (case_tuple_parse(v.mv_data, v.mv_size, &t))
+        if (case_tuple_parse(it.val.mv_data, it.val.mv_size, &t))
             continue;
         if (!tuple_passes(q, &t))
             continue;
@@ -122,8 +127,7 @@ static int scan_prefix(store *s, MDB_txn *txn, store_db db, const unsigned char 
         if ((rc = idset_add(out, id)))
             break;
     }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return store_iter_end(&it, rc);
 }
 
 static int search_name(store *s, MDB_txn *txn, const case_query *q, idset *set)
@@ -155,7 +159,7 @@ static int search_name(store *s, MDB_txn *txn, const case_query *q, idset *set)
         }
         if (len)
             /* A one-word query is the scanned prefix itself: every entry matches, no check needed. */
-            rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + len, 0, q, query.n == 1 ? NULL : &query, 0, set);
+            rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + len, 0, q, query.n == 1 ? NULL : &query, set);
     }
     /* Nothing spelled that way: try spellings a letter or two apart ("Mohamed" for "Mohammed",
      * "Hussien" for "Hussein"), among names sharing the first three letters of the longest word. */
@@ -164,7 +168,7 @@ static int search_name(store *s, MDB_txn *txn, const case_query *q, idset *set)
         unsigned char prefix[8 + 3];
         store_key_u64(prefix, q->scope);
         memcpy(prefix + 8, query.tok[longest], 3);
-        rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, sizeof prefix, 0, q, &query, 1, set);
+        rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, sizeof prefix, SCAN_FUZZY, q, &query, set);
     }
     return rc;
 }
@@ -204,33 +208,34 @@ static int search_facet(store *s, MDB_txn *txn, const case_query *q, uint64_t *i
     } else {
         *total = 0;
     }
+    /* The resume point: the prefix followed by the cursor's key (~id, so newest first). */
     store_key_u64(prefix + plen, q->before ? UINT64_MAX - q->before + 1 : 0);
-    MDB_cursor *cur;
-    if ((rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_FACET), &cur)))
-        return rc;
     *n = 0;
     *next = 0;
+    store_iter it;
     /* For an uncounted total, count the entries before the cursor too. */
     if (!counted && q->before) {
-        MDB_val k0 = {plen, prefix}, v0;
-        for (rc = mdb_cursor_get(cur, &k0, &v0, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k0, &v0, MDB_NEXT)) {
-            if (k0.mv_size != plen + 8 || memcmp(k0.mv_data, prefix, plen) != 0)
+        store_iter_begin(&it, s, txn, DB_CASE_FACET, prefix, plen);
+        while (store_iter_next(&it)) {
+            if (it.key.mv_size != plen + 8)
                 break;
-            uint64_t id = UINT64_MAX - store_u64_from((const unsigned char *)k0.mv_data + plen);
+            uint64_t id = UINT64_MAX - store_u64_from((const unsigned char *)it.key.mv_data + plen);
             if (id < q->before)
                 break;
             case_tuple t;
-            if (case_tuple_parse(v0.mv_data, v0.mv_size, &t) == 0 && tuple_passes(q, &t))
+            if (case_tuple_parse(it.val.mv_data, it.val.mv_size, &t) == 0 && tuple_passes(q, &t))
                 (*total)++;
         }
+        if ((rc = store_iter_end(&it, 0)))
+            return rc;
     }
-    MDB_val k = {plen + 8, prefix}, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != plen + 8 || memcmp(k.mv_data, prefix, plen) != 0)
+    store_iter_begin_at(&it, s, txn, DB_CASE_FACET, prefix, plen, prefix, plen + 8);
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size != plen + 8)
             break;
-        uint64_t id = UINT64_MAX - store_u64_from((const unsigned char *)k.mv_data + plen);
+        uint64_t id = UINT64_MAX - store_u64_from((const unsigned char *)it.key.mv_data + plen);
         case_tuple t;
-        if (case_tuple_parse(v.mv_data, v.mv_size, &t) || !tuple_passes(q, &t))
+        if (case_tuple_parse(it.val.mv_data, it.val.mv_size, &t) || !tuple_passes(q, &t))
             continue;
         if (*n == q->limit) {
             if (!*next)
@@ -244,8 +249,7 @@ static int search_facet(store *s, MDB_txn *txn, const case_query *q, uint64_t *i
         if (!counted)
             (*total)++;
     }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return store_iter_end(&it, 0);
 }
 
 static int search_supported_since(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids, size_t *n,
@@ -254,29 +258,24 @@ static int search_supported_since(store *s, MDB_txn *txn, const case_query *q, u
     unsigned char prefix[9];
     store_key_u64(prefix, q->scope);
     prefix[8] = FACET_SUPPORT_START;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_FACET), &cur);
-    if (rc)
-        return rc;
     size_t cutoff_len = strlen(q->text);
-    MDB_val k = {9, prefix}, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        const unsigned char *key = k.mv_data;
-        if (k.mv_size != 9 + cutoff_len + 1 + 8 || memcmp(key, prefix, 9) != 0 ||
-            memcmp(key + 9, q->text, cutoff_len) > 0)
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_FACET, prefix, sizeof prefix);
+    while (store_iter_next(&it)) {
+        const unsigned char *key = it.key.mv_data;
+        if (it.key.mv_size != 9 + cutoff_len + 1 + 8 || memcmp(key + 9, q->text, cutoff_len) > 0)
             break;
         case_tuple t;
-        if (case_tuple_parse(v.mv_data, v.mv_size, &t) || !tuple_passes(q, &t))
+        if (case_tuple_parse(it.val.mv_data, it.val.mv_size, &t) || !tuple_passes(q, &t))
             continue;
         if ((*total)++ < q->before)
             continue;
         if (*n < q->limit)
-            ids[(*n)++] = UINT64_MAX - store_u64_from(key + k.mv_size - 8);
+            ids[(*n)++] = UINT64_MAX - store_u64_from(key + it.key.mv_size - 8);
         else if (!*next)
             *next = q->before + q->limit;
     }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return store_iter_end(&it, 0);
 }
 
 int store_case_search(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids, size_t *n, size_t *total,
@@ -317,13 +316,13 @@ int store_case_search(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids
         rc = search_name(s, txn, q, &set);
     } else if (q->kind == CASEQ_DOB) {
         memcpy(prefix + 8, q->dob, 8);
-        rc = scan_prefix(s, txn, DB_CASE_DOB, prefix, 16, 0, q, NULL, 0, &set);
+        rc = scan_prefix(s, txn, DB_CASE_DOB, prefix, 16, 0, q, NULL, &set);
     } else if (q->kind == CASEQ_HOREF) {
         size_t l = strlen(q->text);
         if (l == 0 || l > 31)
             return 0;
         memcpy(prefix + 8, q->text, l);
-        rc = scan_prefix(s, txn, DB_CASE_HOREF, prefix, 8 + l, 1, q, NULL, 0, &set);
+        rc = scan_prefix(s, txn, DB_CASE_HOREF, prefix, 8 + l, SCAN_EXACT_TOKEN, q, NULL, &set);
     }
     if (!rc)
         idset_page(&set, q, ids, n, total, next);
@@ -354,18 +353,14 @@ int store_case_similar(store *s, MDB_txn *txn, uint64_t council, const char *dob
     unsigned char prefix[16];
     store_key_u64(prefix, council);
     memcpy(prefix + 8, dob, 8);
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_DOB), &cur);
-    if (rc)
-        return rc;
-    MDB_val k = {16, prefix}, v;
     int closed = case_enum_code(case_statuses, "closed");
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && *n < max;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != 25 || memcmp(k.mv_data, prefix, 16) != 0)
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_DOB, prefix, sizeof prefix);
+    while (*n < max && store_iter_next(&it)) {
+        if (it.key.mv_size != 25)
             break;
         case_tuple t;
-        if (case_tuple_parse(v.mv_data, v.mv_size, &t) || t.status == closed || !t.rest)
+        if (case_tuple_parse(it.val.mv_data, it.val.mv_size, &t) || t.status == closed || !t.rest)
             continue;
         const char *sep = memchr(t.rest, 0x1f, t.rest_len);
         if (!sep)
@@ -380,10 +375,9 @@ int store_case_similar(store *s, MDB_txn *txn, uint64_t council, const char *dob
         f2[fl] = '\0';
         if (!similar(g1, f1, g2, f2))
             continue;
-        case_ids[*n] = store_u64_from((const unsigned char *)k.mv_data + 16);
-        person_ids[*n] = ((const unsigned char *)k.mv_data)[24];
+        case_ids[*n] = store_u64_from((const unsigned char *)it.key.mv_data + 16);
+        person_ids[*n] = ((const unsigned char *)it.key.mv_data)[24];
         (*n)++;
     }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return store_iter_end(&it, 0);
 }

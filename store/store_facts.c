@@ -1,5 +1,6 @@
 /* store_facts.c - the reports' compact rows (store_facts.h). */
 #include "store_facts.h"
+#include "store_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +16,8 @@
 #define FACTS_HEAD 57
 #define FACTS_COSTS_MAX 4096 /* the API allows 200; more is a corrupt record */
 
-const char *const sla_type_names[SLA_TYPES + 1] = {"",      "new_case", "council_update", "case_closed",
-                                                    "final_outcome", "query", "urgent_query"};
+const char *const store_facts_sla_type_names[SLA_TYPES + 1] = {
+    "", "new_case", "council_update", "case_closed", "final_outcome", "query", "urgent_query"};
 
 static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
@@ -124,7 +125,8 @@ static uint32_t get32(const unsigned char *p)
     return v;
 }
 
-int case_facts_decode(const MDB_val *key, const MDB_val *val, case_facts *f)
+/* Decodes a DB_CASE_FACTS entry; STORE_CORRUPT when malformed. */
+static int decode_case(const MDB_val *key, const MDB_val *val, case_facts *f)
 {
     const unsigned char *p = val->mv_data, *k = key->mv_data;
     if (key->mv_size != 16 || val->mv_size < FACTS_HEAD)
@@ -161,13 +163,13 @@ int case_facts_decode(const MDB_val *key, const MDB_val *val, case_facts *f)
     return 0;
 }
 
-void case_facts_cost(const case_facts *f, unsigned i, int32_t *day, uint32_t *pence)
+void store_facts_cost(const case_facts *f, unsigned i, int32_t *day, uint32_t *pence)
 {
     *day = (int32_t)get32(f->costs + (size_t)i * 8);
     *pence = get32(f->costs + (size_t)i * 8 + 4);
 }
 
-int store_case_facts_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
+int store_facts_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
 {
     MDB_dbi dbi = store_dbi(s, DB_CASE_FACTS);
     unsigned char key[16];
@@ -195,7 +197,8 @@ int store_case_facts_put(store *s, MDB_txn *txn, const json_t *old, const json_t
 #define SLA_VAL 16
 #define SLA_ROWS_MAX 512 /* a query's replies beyond this are not counted */
 
-void sla_day_key(unsigned char out[4], int32_t day)
+/* The DB_SLA key prefix of a day (4 bytes, big-endian, so that key order is day order). */
+static void sla_day_key(unsigned char out[4], int32_t day)
 {
     uint32_t v = (uint32_t)day ^ 0x80000000u; /* sorts negative days first */
     out[0] = (unsigned char)(v >> 24);
@@ -317,13 +320,14 @@ static int sla_apply(store *s, MDB_txn *txn, char kind, const json_t *item, int 
     return rc;
 }
 
-int store_sla_put(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec)
+int store_facts_sla_put(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec)
 {
     int rc = old ? sla_apply(s, txn, kind, old, 0) : 0;
     return rc ? rc : sla_apply(s, txn, kind, rec, 1);
 }
 
-int sla_row_decode(const MDB_val *key, const MDB_val *val, sla_row *r)
+/* Decodes a DB_SLA entry; STORE_CORRUPT when malformed. */
+static int decode_sla(const MDB_val *key, const MDB_val *val, sla_row *r)
 {
     const unsigned char *k = key->mv_data, *v = val->mv_data;
     if (key->mv_size != SLA_KEY || val->mv_size != SLA_VAL)
@@ -338,19 +342,54 @@ int sla_row_decode(const MDB_val *key, const MDB_val *val, sla_row *r)
     return r->type >= 1 && r->type <= SLA_TYPES ? 0 : STORE_CORRUPT;
 }
 
+/* ---- walks for the reports ---- */
+
+int store_facts_cases_each(store *s, MDB_txn *txn, uint64_t council, store_facts_case_fn fn, void *ctx)
+{
+    unsigned char prefix[8];
+    store_key_u64(prefix, council);
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_FACTS, prefix, council ? sizeof prefix : 0);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        case_facts f;
+        if ((rc = decode_case(&it.key, &it.val, &f)) || (rc = fn(&f, ctx)))
+            break;
+    }
+    return store_iter_end(&it, rc);
+}
+
+int store_facts_sla_each(store *s, MDB_txn *txn, int32_t from_day, int32_t to_day, store_facts_sla_fn fn,
+                         void *ctx)
+{
+    unsigned char from[4];
+    sla_day_key(from, from_day);
+    store_iter it;
+    store_iter_begin_at(&it, s, txn, DB_SLA, NULL, 0, from, sizeof from);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        sla_row row;
+        if ((rc = decode_sla(&it.key, &it.val, &row)))
+            break;
+        if (row.answered_day > to_day)
+            break;
+        if ((rc = fn(&row, ctx)))
+            break;
+    }
+    return store_iter_end(&it, rc);
+}
+
 /* ---- rebuilding ---- */
 
 typedef int (*record_fn)(store *s, MDB_txn *txn, const json_t *rec, void *ctx);
 
 static int each_record(store *s, MDB_txn *txn, store_db db, record_fn fn, void *ctx, size_t *n)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, db), &cur);
-    if (rc)
-        return rc;
-    MDB_val k, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        json_t *rec = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+    store_iter it;
+    store_iter_begin(&it, s, txn, db, NULL, 0);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        json_t *rec = json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL);
         if (!rec) {
             rc = STORE_CORRUPT;
             break;
@@ -362,19 +401,18 @@ static int each_record(store *s, MDB_txn *txn, store_db db, record_fn fn, void *
         if (n)
             (*n)++;
     }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return store_iter_end(&it, rc);
 }
 
 static int rebuild_case(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
 {
     (void)ctx;
-    return store_case_facts_put(s, txn, NULL, rec);
+    return store_facts_case_put(s, txn, NULL, rec);
 }
 
 static int rebuild_item(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
 {
-    return store_sla_put(s, txn, *(const char *)ctx, NULL, rec);
+    return store_facts_sla_put(s, txn, *(const char *)ctx, NULL, rec);
 }
 
 int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items)
@@ -404,25 +442,19 @@ int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items)
 /* The first immigration status other than "unknown" in a case's history (a new string), or NULL. */
 static char *first_known_status(store *s, MDB_txn *txn, uint64_t case_id, int *rc)
 {
-    MDB_cursor *cur;
     char *found = NULL;
-    if ((*rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_HISTORY), &cur)))
-        return NULL;
     unsigned char prefix[8];
     store_key_u64(prefix, case_id);
-    MDB_val k = {8, prefix}, v;
-    int r;
-    for (r = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !r && !found; r = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size < 8 || memcmp(k.mv_data, prefix, 8) != 0)
-            break;
-        json_t *row = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_HISTORY, prefix, sizeof prefix);
+    while (!found && store_iter_next(&it)) {
+        json_t *row = json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL);
         const char *field = str(row, "field"), *neu = str(row, "new");
         if (field && neu && strcmp(field, "immigration.status") == 0 && strcmp(neu, "unknown") != 0)
             found = strdup(neu);
         json_decref(row);
     }
-    mdb_cursor_close(cur);
-    *rc = r == MDB_NOTFOUND ? 0 : r;
+    *rc = store_iter_end(&it, 0);
     return found;
 }
 

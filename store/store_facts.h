@@ -10,9 +10,11 @@
  *
  * Case facts are keyed by council so that one council's report is a range scan and the Home
  * Office's is the whole table, both in Connect ID order. SLA rows are keyed by the day the item was
- * answered, so a date range is a range scan. Values are in host byte order (the store never leaves
- * its machine); their layout is versioned by the DB_META key "facts_version": store_upgrade() rebuilds
- * both tables from the records when it is missing or older (store_facts_rebuild), in one write.
+ * answered, so a date range is a range scan. The reports read both through the walks below
+ * (store_facts_cases_each, store_facts_sla_each), which hand them decoded rows. Values are in host
+ * byte order (the store never leaves its machine); their layout is versioned by the DB_META key
+ * "facts_version": store_upgrade() rebuilds both tables from the records when it is missing or older
+ * (store_facts_rebuild), in one write.
  *
  * Days are calendar_day() numbers (days since 1970-01-01, UK dates); FACTS_NO_DAY means none.
  */
@@ -42,7 +44,7 @@ typedef struct {
     uint8_t dependants; /* capped at 255 */
     uint16_t n_costs;
     const unsigned char *costs; /* n_costs × (int32 day or FACTS_NO_DAY when undated, uint32 pence),
-                                   unaligned: use case_facts_cost */
+                                   unaligned: use store_facts_cost */
     const char *team, *nationality;
     uint16_t team_len, nationality_len;
     uint8_t flags; /* FACTS_HAS_*: which weekly amounts are recorded (an absent one counts as 0) */
@@ -52,18 +54,21 @@ typedef struct {
 #define FACTS_HAS_ACCOMMODATION 2
 
 /* The i-th other cost of f. */
-void case_facts_cost(const case_facts *f, unsigned i, int32_t *day, uint32_t *pence);
-
-/* Decodes a DB_CASE_FACTS entry; STORE_CORRUPT when malformed. */
-int case_facts_decode(const MDB_val *key, const MDB_val *val, case_facts *f);
+void store_facts_cost(const case_facts *f, unsigned i, int32_t *day, uint32_t *pence);
 
 /* Rewrites the facts row of a case record (old NULL: a new case). Called by store_case_create/put. */
-int store_case_facts_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec);
+int store_facts_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec);
+
+/* Calls fn with every case's facts of a council (0: every council), in council then Connect ID
+ * order. f and the strings it points to are valid during the call only. fn returns 0 to go on;
+ * anything else stops the walk and is returned. STORE_CORRUPT for a malformed row. */
+typedef int (*store_facts_case_fn)(const case_facts *f, void *ctx);
+int store_facts_cases_each(store *s, MDB_txn *txn, uint64_t council, store_facts_case_fn fn, void *ctx);
 
 /* SLA item types, in the report's order. */
 enum { SLA_NEW_CASE = 1, SLA_COUNCIL_UPDATE, SLA_CASE_CLOSED, SLA_FINAL_OUTCOME, SLA_QUERY, SLA_URGENT_QUERY };
 #define SLA_TYPES 6
-extern const char *const sla_type_names[SLA_TYPES + 1]; /* [0] unused */
+extern const char *const store_facts_sla_type_names[SLA_TYPES + 1]; /* [0] unused */
 
 /* One answered item. */
 typedef struct {
@@ -74,13 +79,15 @@ typedef struct {
     uint16_t allowed;    /* working days allowed */
 } sla_row;
 
-/* Decodes a DB_SLA entry; STORE_CORRUPT when malformed. */
-int sla_row_decode(const MDB_val *key, const MDB_val *val, sla_row *r);
-/* The DB_SLA key prefix of a day (4 bytes), for range scans. */
-void sla_day_key(unsigned char out[4], int32_t day);
+/* Calls fn with every item answered from from_day to to_day (both included; FACTS_NO_DAY as from_day:
+ * from the earliest), in the order of the day answered, then kind, item and message. fn returns 0 to
+ * go on; anything else stops the walk and is returned. STORE_CORRUPT for a malformed row. */
+typedef int (*store_facts_sla_fn)(const sla_row *r, void *ctx);
+int store_facts_sla_each(store *s, MDB_txn *txn, int32_t from_day, int32_t to_day, store_facts_sla_fn fn,
+                         void *ctx);
 
 /* Rewrites the SLA rows of an alert or query (old NULL: a new item). Called by store_work_create/put. */
-int store_sla_put(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec);
+int store_facts_sla_put(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec);
 
 /* Empties both tables and derives them again from every case, alert and query; sets facts_version.
  * *cases and *items (may be NULL) get the numbers of records read. */

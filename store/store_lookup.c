@@ -1,5 +1,6 @@
 /* store_lookup.c - look-up audit rows and the hourly limit (store_lookup.h). */
 #include "store_lookup.h"
+#include "store_internal.h"
 
 #include <string.h>
 
@@ -8,21 +9,18 @@ int store_lookup_recent(store *s, MDB_txn *txn, uint64_t uid, int64_t now, unsig
 {
     *count = 0;
     *oldest = 0;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_USER_LOOKUPS), &cur);
-    if (rc)
-        return rc;
-    unsigned char key[24];
-    store_key_u64(key, uid);
-    memset(key + 8, 0, 16);
-    MDB_val k = {24, key}, v;
+    unsigned char prefix[8];
+    store_key_u64(prefix, uid);
     int64_t since = now - LOOKUP_WINDOW_SECONDS;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != 24 || store_u64_from(k.mv_data) != uid)
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_USER_LOOKUPS, prefix, sizeof prefix);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size != 24)
             break;
-        int64_t t = (int64_t)store_u64_from((const unsigned char *)k.mv_data + 8);
+        int64_t t = (int64_t)store_u64_from((const unsigned char *)it.key.mv_data + 8);
         if (t <= since) { /* out of the window: no longer needed */
-            if ((rc = mdb_cursor_del(cur, 0)))
+            if ((rc = store_iter_del(&it)))
                 break;
             continue;
         }
@@ -31,8 +29,7 @@ int store_lookup_recent(store *s, MDB_txn *txn, uint64_t uid, int64_t now, unsig
         if (++*count >= enough)
             break; /* the entries are in time order: the older ones were dropped already */
     }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return store_iter_end(&it, rc);
 }
 
 int store_lookup_add(store *s, MDB_txn *txn, int64_t now, const char *at, uint64_t uid, uint64_t org,

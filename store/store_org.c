@@ -1,5 +1,6 @@
 /* store_org.c - organisations. */
 #include "store_org.h"
+#include "store_internal.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -68,28 +69,25 @@ int store_org_list(store *s, MDB_txn *txn, uint64_t after, size_t limit, json_t 
     if (rc)
         goto fail;
     *total = st.ms_entries;
-    MDB_cursor *cur;
-    if ((rc = mdb_cursor_open(txn, store_dbi(s, DB_ORGS), &cur)))
-        goto fail;
     unsigned char start[8];
     store_key_u64(start, after + 1);
-    MDB_val k = {8, start}, v;
     json_error_t err;
     uint64_t last = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    store_iter it;
+    store_iter_begin_at(&it, s, txn, DB_ORGS, NULL, 0, start, sizeof start);
+    while (store_iter_next(&it)) {
         if (json_array_size(*out) == limit) {
             *next = last;
             break;
         }
-        json_t *org = json_loadb(v.mv_data, v.mv_size, 0, &err);
+        json_t *org = json_loadb(it.val.mv_data, it.val.mv_size, 0, &err);
         if (!org || json_array_append_new(*out, org)) {
             rc = org ? STORE_NOMEM : STORE_CORRUPT;
             break;
         }
-        last = store_u64_from(k.mv_data);
+        last = store_u64_from(it.key.mv_data);
     }
-    mdb_cursor_close(cur);
-    if (rc == 0 || rc == MDB_NOTFOUND)
+    if (!(rc = store_iter_end(&it, rc)))
         return 0;
 fail:
     json_decref(*out);

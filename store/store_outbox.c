@@ -1,5 +1,6 @@
 /* store_outbox.c - the email outbox (see store_outbox.h). */
 #include "store_outbox.h"
+#include "store_internal.h"
 
 #include <string.h>
 #include <time.h>
@@ -50,27 +51,26 @@ int store_outbox_next_due(store *s, MDB_txn *txn, int64_t now, uint64_t *id, jso
 {
     *msg = NULL;
     *id = 0;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_OUTBOX), &cur);
-    if (rc)
-        return rc;
-    MDB_val k, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_OUTBOX, NULL, 0);
+    int rc = MDB_NOTFOUND; /* none due */
+    while (store_iter_next(&it)) {
         json_error_t err;
-        json_t *m = k.mv_size == 8 ? json_loadb(v.mv_data, v.mv_size, 0, &err) : NULL;
+        json_t *m = it.key.mv_size == 8 ? json_loadb(it.val.mv_data, it.val.mv_size, 0, &err) : NULL;
         if (!m) {
             rc = STORE_CORRUPT;
             break;
         }
         if (json_integer_value(json_object_get(m, "next_at")) <= now) {
-            *id = store_u64_from(k.mv_data);
+            *id = store_u64_from(it.key.mv_data);
             *msg = m;
+            rc = 0;
             break;
         }
         json_decref(m);
     }
-    mdb_cursor_close(cur);
-    return rc;
+    int walk = store_iter_end(&it, 0);
+    return walk ? walk : rc;
 }
 
 int store_outbox_done(store *s, MDB_txn *txn, uint64_t id)
@@ -139,25 +139,19 @@ int store_outbox_list(store *s, MDB_txn *txn, size_t limit, json_t **out)
     *out = json_array();
     if (!*out)
         return STORE_NOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_OUTBOX), &cur);
-    if (rc) {
-        json_decref(*out);
-        *out = NULL;
-        return rc;
-    }
-    MDB_val k, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && json_array_size(*out) < limit;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_OUTBOX, NULL, 0);
+    int rc = 0;
+    while (json_array_size(*out) < limit && store_iter_next(&it)) {
         json_error_t err;
-        json_t *m = k.mv_size == 8 ? json_loadb(v.mv_data, v.mv_size, 0, &err) : NULL;
+        json_t *m = it.key.mv_size == 8 ? json_loadb(it.val.mv_data, it.val.mv_size, 0, &err) : NULL;
         if (!m) {
             rc = STORE_CORRUPT;
             break;
         }
         json_t *le = json_object_get(m, "last_error");
         /* "O" fails on a missing member, so a record without one of them counts as corrupt. */
-        json_t *row = json_pack("{s:I,s:O,s:O,s:O,s:O,s:O,s:O}", "id", (json_int_t)store_u64_from(k.mv_data), "to",
+        json_t *row = json_pack("{s:I,s:O,s:O,s:O,s:O,s:O,s:O}", "id", (json_int_t)store_u64_from(it.key.mv_data), "to",
                                 json_object_get(m, "to"), "subject", json_object_get(m, "subject"), "created_at",
                                 json_object_get(m, "created_at"), "attempts", json_object_get(m, "attempts"),
                                 "next_at", json_object_get(m, "next_at"), "last_error", le ? le : json_null());
@@ -171,8 +165,7 @@ int store_outbox_list(store *s, MDB_txn *txn, size_t limit, json_t **out)
             break;
         }
     }
-    mdb_cursor_close(cur);
-    if (rc == MDB_NOTFOUND || rc == 0)
+    if (!(rc = store_iter_end(&it, rc)))
         return 0;
     json_decref(*out);
     *out = NULL;

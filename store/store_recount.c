@@ -46,21 +46,18 @@ typedef int (*record_fn)(store *s, MDB_txn *txn, const json_t *rec, json_t *tall
 
 static int each_record(store *s, MDB_txn *txn, store_db db, record_fn fn, json_t *tally)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, db), &cur);
-    if (rc)
-        return rc;
-    MDB_val k, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    store_iter it;
+    store_iter_begin(&it, s, txn, db, NULL, 0);
+    int rc = 0;
+    while (store_iter_next(&it)) {
         json_error_t err;
-        json_t *rec = json_loadb(v.mv_data, v.mv_size, 0, &err);
+        json_t *rec = json_loadb(it.val.mv_data, it.val.mv_size, 0, &err);
         rc = rec ? fn(s, txn, rec, tally) : STORE_CORRUPT;
         json_decref(rec);
         if (rc)
             break;
     }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return store_iter_end(&it, rc);
 }
 
 static int count_case(store *s, MDB_txn *txn, const json_t *rec, json_t *tally)
@@ -102,12 +99,10 @@ int store_recount(store *s, MDB_txn *txn, FILE *report, size_t *counters, size_t
         rc = each_record(s, txn, DB_ALERTS, count_alert, tally);
     if (!rc)
         rc = each_record(s, txn, DB_QUERIES, count_query, tally);
-    MDB_cursor *cur = NULL;
-    if (!rc)
-        rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_COUNT), &cur);
-    MDB_val k, v;
-    for (int r = rc ? MDB_NOTFOUND : mdb_cursor_get(cur, &k, &v, MDB_FIRST); r == 0;
-         r = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_COUNT, NULL, 0);
+    while (!rc && store_iter_next(&it)) {
+        const MDB_val k = it.key, v = it.val;
         char h[2 * (9 + CASE_VALUE_MAX) + 1];
         if (k.mv_size > 9 + CASE_VALUE_MAX || v.mv_size != 8) {
             (*differences)++;
@@ -127,8 +122,7 @@ int store_recount(store *s, MDB_txn *txn, FILE *report, size_t *counters, size_t
         }
         json_object_del(tally, h);
     }
-    if (cur)
-        mdb_cursor_close(cur);
+    rc = store_iter_end(&it, rc);
     /* What the records say should exist but is not stored. */
     const char *h;
     json_t *n;

@@ -1,5 +1,6 @@
 /* store_register.c - HO status register records and their CSV import (store_register.h). */
 #include "store_register.h"
+#include "store_internal.h"
 
 #include <stdint.h>
 #include <stdio.h>

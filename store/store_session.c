@@ -1,5 +1,6 @@
 /* store_session.c - sign-in sessions. */
 #include "store_session.h"
+#include "store_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,19 +56,17 @@ int store_session_delete(store *s, MDB_txn *txn, const unsigned char sid[SESSION
  * The ids are collected first and deleted after, so the cursor never walks a changing tree. */
 static int delete_where(store *s, MDB_txn *txn, uint64_t uid, const unsigned char *keep, int64_t expired_before)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_USER_SESSIONS), &cur);
-    if (rc)
-        return rc;
     unsigned char prefix[8];
     store_key_u64(prefix, uid);
-    MDB_val k = {8, prefix}, v;
     unsigned char *ids = NULL;
     size_t n = 0, cap = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != 8 + SESSION_ID_LEN || memcmp(k.mv_data, prefix, 8) != 0)
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_USER_SESSIONS, prefix, sizeof prefix);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size != 8 + SESSION_ID_LEN)
             break;
-        const unsigned char *sid = (const unsigned char *)k.mv_data + 8;
+        const unsigned char *sid = (const unsigned char *)it.key.mv_data + 8;
         if (keep && memcmp(sid, keep, SESSION_ID_LEN) == 0)
             continue;
         if (expired_before > 0) {
@@ -90,9 +89,7 @@ static int delete_where(store *s, MDB_txn *txn, uint64_t uid, const unsigned cha
         memcpy(ids + n * SESSION_ID_LEN, sid, SESSION_ID_LEN);
         n++;
     }
-    mdb_cursor_close(cur);
-    if (rc == MDB_NOTFOUND)
-        rc = 0;
+    rc = store_iter_end(&it, rc);
     for (size_t i = 0; i < n && !rc; i++) {
         unsigned char ukey[8 + SESSION_ID_LEN];
         memcpy(ukey, prefix, 8);

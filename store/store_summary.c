@@ -1,5 +1,6 @@
 /* store_summary.c - the monthly 1,000-day summary (see store_summary.h). */
 #include "store_summary.h"
+#include "store_internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -156,22 +157,17 @@ static int queue_write(store *s, MDB_txn *txn, void *arg)
     const char *name = json_string_value(json_object_get(org, "name"));
     rc = store_summary_message(name ? name : "your council", c->today, c->cutoff, c->ids, c->n, &subject, &body);
     json_decref(org);
-    MDB_cursor *cur = NULL;
-    if (!rc)
-        rc = mdb_cursor_open(txn, store_dbi(s, DB_ORG_USERS), &cur);
     unsigned char prefix[8];
     store_key_u64(prefix, c->council);
-    MDB_val uk = {8, prefix}, uv;
-    int crc = rc ? rc : mdb_cursor_get(cur, &uk, &uv, MDB_SET_RANGE);
-    for (; !rc && crc == 0; crc = mdb_cursor_get(cur, &uk, &uv, MDB_NEXT)) {
-        if (uk.mv_size < 8 || memcmp(uk.mv_data, prefix, 8) != 0)
-            break;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_ORG_USERS, prefix, sizeof prefix);
+    while (!rc && store_iter_next(&it)) {
         json_t *u;
-        if (uv.mv_size != 8) {
+        if (it.val.mv_size != 8) {
             rc = STORE_CORRUPT;
             break;
         }
-        if ((rc = store_user_get(s, txn, store_u64_from(uv.mv_data), &u)))
+        if ((rc = store_user_get(s, txn, store_u64_from(it.val.mv_data), &u)))
             break;
         const char *role = json_string_value(json_object_get(u, "role"));
         const char *email = json_string_value(json_object_get(u, "email"));
@@ -181,10 +177,7 @@ static int queue_write(store *s, MDB_txn *txn, void *arg)
         }
         json_decref(u);
     }
-    if (!rc && crc && crc != MDB_NOTFOUND)
-        rc = crc;
-    if (cur)
-        mdb_cursor_close(cur);
+    rc = store_iter_end(&it, rc);
     free(subject);
     free(body);
     if (!rc) {
@@ -202,14 +195,12 @@ static int pending_councils(store *s, MDB_txn *txn, const char *today, uint64_t 
     *ids = NULL;
     *n = 0;
     size_t cap = 0;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_ORGS), &cur);
-    if (rc)
-        return rc;
-    MDB_val k, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_ORGS, NULL, 0);
+    int rc = 0;
+    while (store_iter_next(&it)) {
         json_error_t err;
-        json_t *org = k.mv_size == 8 ? json_loadb(v.mv_data, v.mv_size, 0, &err) : NULL;
+        json_t *org = it.key.mv_size == 8 ? json_loadb(it.val.mv_data, it.val.mv_size, 0, &err) : NULL;
         if (!org) {
             rc = STORE_CORRUPT;
             break;
@@ -219,7 +210,7 @@ static int pending_councils(store *s, MDB_txn *txn, const char *today, uint64_t 
         json_decref(org);
         if (!council)
             continue;
-        uint64_t id = store_u64_from(k.mv_data);
+        uint64_t id = store_u64_from(it.key.mv_data);
         char key[64];
         MDB_val mk = {meta_key(key, sizeof key, id, today), key}, mv;
         int mrc = mdb_get(txn, store_dbi(s, DB_META), &mk, &mv);
@@ -230,8 +221,7 @@ static int pending_councils(store *s, MDB_txn *txn, const char *today, uint64_t 
             break;
         }
     }
-    mdb_cursor_close(cur);
-    if (rc == MDB_NOTFOUND)
+    if (!(rc = store_iter_end(&it, rc)))
         return 0;
     free(*ids);
     *ids = NULL;

@@ -146,22 +146,17 @@ int store_user_list(store *s, MDB_txn *txn, uint64_t org_id, const char *after, 
     *total = 0;
     if (!*items)
         return STORE_NOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_ORG_USERS), &cur);
-    if (rc)
-        goto fail;
     unsigned char prefix[8];
     store_key_u64(prefix, org_id);
-    MDB_val k = {8, prefix}, v;
-    const char *last = NULL;
+    const char *last = NULL; /* in the map: valid while the transaction lives */
     size_t last_len = 0;
-    int more = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size < 8 || memcmp(k.mv_data, prefix, 8) != 0)
-            break;
+    int more = 0, rc = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_ORG_USERS, prefix, sizeof prefix);
+    while (store_iter_next(&it)) {
         (*total)++;
-        const char *name = (const char *)k.mv_data + 8;
-        size_t nlen = k.mv_size - 8;
+        const char *name = (const char *)it.key.mv_data + 8;
+        size_t nlen = it.key.mv_size - 8;
         if (after) {
             size_t alen = strlen(after);
             int c = memcmp(name, after, nlen < alen ? nlen : alen);
@@ -172,12 +167,12 @@ int store_user_list(store *s, MDB_txn *txn, uint64_t org_id, const char *after, 
             more = 1;
             continue; /* keep counting the total */
         }
-        if (v.mv_size != 8) {
+        if (it.val.mv_size != 8) {
             rc = STORE_CORRUPT;
             break;
         }
         json_t *user;
-        int grc = store_user_get(s, txn, store_u64_from(v.mv_data), &user);
+        int grc = store_user_get(s, txn, store_u64_from(it.val.mv_data), &user);
         if (grc) {
             rc = grc;
             break;
@@ -189,18 +184,13 @@ int store_user_list(store *s, MDB_txn *txn, uint64_t org_id, const char *after, 
         last = name;
         last_len = nlen;
     }
-    if (rc == 0 || rc == MDB_NOTFOUND) {
-        rc = 0;
-        if (more && last) {
-            *next = strndup(last, last_len);
-            if (!*next)
-                rc = STORE_NOMEM;
-        }
+    if (!(rc = store_iter_end(&it, rc)) && more && last) {
+        *next = strndup(last, last_len);
+        if (!*next)
+            rc = STORE_NOMEM;
     }
-    mdb_cursor_close(cur);
     if (!rc)
         return 0;
-fail:
     json_decref(*items);
     *items = NULL;
     return rc;

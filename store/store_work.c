@@ -1,6 +1,7 @@
 /* store_work.c - alert and query records, their open-item lists and their counters (store_work.h). */
 #include "store_work.h"
 #include "store_facts.h"
+#include "store_internal.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -215,7 +216,7 @@ int store_work_create(store *s, MDB_txn *txn, char kind, json_t *rec, uint64_t w
         return rc;
     if (json_object_set_new(rec, "id", json_integer((json_int_t)*id)))
         return STORE_NOMEM;
-    if ((rc = put_record(s, txn, kind, rec)) || (rc = store_sla_put(s, txn, kind, NULL, rec)))
+    if ((rc = put_record(s, txn, kind, rec)) || (rc = store_facts_sla_put(s, txn, kind, NULL, rec)))
         return rc;
     unsigned char key[17];
     store_key_u64(key, u64(rec, "case_id"));
@@ -237,7 +238,7 @@ int store_work_put(store *s, MDB_txn *txn, char kind, const json_t *old, const j
     if (!rc)
         rc = put_record(s, txn, kind, rec);
     if (!rc)
-        rc = store_sla_put(s, txn, kind, old, rec);
+        rc = store_facts_sla_put(s, txn, kind, old, rec);
     c.add = 1;
     return rc ? rc : entries(&c, kind, rec, worker);
 }
@@ -247,20 +248,17 @@ int store_work_of_case(store *s, MDB_txn *txn, uint64_t case_id, char kind, json
     *items = json_array();
     if (!*items)
         return STORE_NOMEM;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_WORK), &cur);
-    if (rc)
-        goto fail;
-    unsigned char key[17];
-    store_key_u64(key, case_id);
-    key[8] = (unsigned char)kind;
-    memset(key + 9, 0, 8);
-    MDB_val k = {17, key}, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != 17 || memcmp(k.mv_data, key, 9) != 0)
+    unsigned char prefix[9];
+    store_key_u64(prefix, case_id);
+    prefix[8] = (unsigned char)kind;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_WORK, prefix, sizeof prefix);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size != 17)
             break;
         json_t *item;
-        if ((rc = store_work_get(s, txn, kind, store_u64_from((const unsigned char *)k.mv_data + 9), &item))) {
+        if ((rc = store_work_get(s, txn, kind, store_u64_from((const unsigned char *)it.key.mv_data + 9), &item))) {
             if (rc == MDB_NOTFOUND)
                 rc = STORE_CORRUPT; /* an index row without its record: never a short list */
             break;
@@ -270,10 +268,8 @@ int store_work_of_case(store *s, MDB_txn *txn, uint64_t case_id, char kind, json
             break;
         }
     }
-    mdb_cursor_close(cur);
-    if (rc == 0 || rc == MDB_NOTFOUND)
+    if (!(rc = store_iter_end(&it, rc)))
         return 0;
-fail:
     json_decref(*items);
     *items = NULL;
     return rc;
@@ -390,21 +386,18 @@ int store_work_list(store *s, MDB_txn *txn, const work_list_query *q, uint64_t *
 {
     *n = *total = 0;
     *next = 0;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_WORK_OPEN), &cur);
-    if (rc)
-        return rc;
-    unsigned char key[18];
+    unsigned char key[18]; /* scope | side | bucket: the first 10 bytes */
     if (q->state == WORK_STATE_OPEN)
-        open_key(key, q->scope, q->side, q->bucket, UINT64_MAX); /* the smallest key of the bucket */
+        open_key(key, q->scope, q->side, q->bucket, UINT64_MAX);
     else
         open_key(key, q->scope, '*', q->kind, UINT64_MAX);
-    MDB_val k = {18, key}, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != 18 || memcmp(k.mv_data, key, 10) != 0)
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_WORK_OPEN, key, 10);
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size != 18)
             break;
-        uint64_t id = UINT64_MAX - store_u64_from((const unsigned char *)k.mv_data + 10);
-        if (!entry_matches(q, &v))
+        uint64_t id = UINT64_MAX - store_u64_from((const unsigned char *)it.key.mv_data + 10);
+        if (!entry_matches(q, &it.val))
             continue;
         (*total)++;
         if (q->before && id >= q->before)
@@ -414,8 +407,7 @@ int store_work_list(store *s, MDB_txn *txn, const work_list_query *q, uint64_t *
         else if (!*next)
             *next = ids[*n - 1];
     }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return store_iter_end(&it, 0);
 }
 
 /* ---- counters ---- */
@@ -439,20 +431,15 @@ static int count_walk(store *s, MDB_txn *txn, uint64_t scope, char facet, const 
 {
     unsigned char key[9 + CASE_VALUE_MAX];
     size_t klen = case_count_key(key, scope, facet, prefix);
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_CASE_COUNT), &cur);
-    if (rc)
-        return rc;
-    MDB_val k = {klen, key}, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size < klen || memcmp(k.mv_data, key, klen) != 0 || v.mv_size != 8)
-            break;
-        rc = fn(ctx, (const char *)k.mv_data + klen, k.mv_size - klen, store_u64_from(v.mv_data));
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_COUNT, key, klen);
+    int rc = 0;
+    while (store_iter_next(&it) && it.val.mv_size == 8) {
+        rc = fn(ctx, (const char *)it.key.mv_data + klen, it.key.mv_size - klen, store_u64_from(it.val.mv_data));
         if (rc)
             break;
     }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND || rc == 1 ? 0 : rc;
+    return store_iter_end(&it, rc == 1 ? 0 : rc);
 }
 
 typedef struct {

@@ -30,6 +30,7 @@
 #include "demo.h"
 #include "store.h"
 #include "store_upgrade.h"
+#include "store_internal.h" /* check_users reads the user tables and their sizes directly */
 #include "store_audit.h"
 #include "store_org.h"
 #include "store_outbox.h"
@@ -380,16 +381,14 @@ static int cmd_backup(const char *data, int argc, char **argv)
 /* Checks that every live user is in both user indexes and each index entry points back to it. */
 static int check_users(store *s, MDB_txn *txn, size_t *live)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_USERS), &cur), problems = 0;
-    if (rc)
-        return -1;
-    MDB_val k, v;
+    int problems = 0;
     *live = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_USERS, NULL, 0);
+    while (store_iter_next(&it)) {
         json_error_t err;
-        json_t *u = json_loadb(v.mv_data, v.mv_size, 0, &err);
-        uint64_t id = store_u64_from(k.mv_data), idx;
+        json_t *u = json_loadb(it.val.mv_data, it.val.mv_size, 0, &err);
+        uint64_t id = store_u64_from(it.key.mv_data), idx;
         const char *name = json_string_value(json_object_get(u, "username"));
         if (!u || !name) {
             fprintf(stderr, "user %" PRIu64 ": record does not parse\n", id);
@@ -403,7 +402,8 @@ static int check_users(store *s, MDB_txn *txn, size_t *live)
         }
         json_decref(u);
     }
-    mdb_cursor_close(cur);
+    if (store_iter_end(&it, 0))
+        return -1;
     MDB_stat st;
     if (mdb_stat(txn, store_dbi(s, DB_USER_NAME), &st) == 0 && st.ms_entries != *live) {
         fprintf(stderr, "user-name index has %zu entries for %zu live users\n", (size_t)st.ms_entries, *live);

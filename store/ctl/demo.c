@@ -154,14 +154,12 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
 {
     seed_ctx *c = arg;
     uint64_t id;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, store_dbi(s, DB_ORGS), &cur);
+    store_iter it; /* any organisation at all: the store is not new */
+    store_iter_begin(&it, s, txn, DB_ORGS, NULL, 0);
+    int any = store_iter_next(&it), rc = store_iter_end(&it, 0);
     if (rc)
         return rc;
-    MDB_val k, v;
-    rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-    mdb_cursor_close(cur);
-    if (rc == 0)
+    if (any)
         return STORE_EXISTS;
     for (size_t i = 0; i < sizeof demo_orgs / sizeof demo_orgs[0]; i++)
         if ((rc = store_org_create(s, txn, demo_orgs[i].kind, demo_orgs[i].name, demo_orgs[i].code, c->at, &id)))

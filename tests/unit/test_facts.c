@@ -20,6 +20,7 @@
 #include "store_case.h"
 #include "store_facts.h"
 #include "store_fixture.h"
+#include "store_internal.h"
 #include "store_work.h"
 
 typedef struct {
@@ -75,7 +76,7 @@ static got_facts read_facts(store *s, uint64_t council)
     got_facts g = {0};
     MDB_txn *txn;
     assert_int_equal(store_read_begin(s, &txn), 0);
-    assert_int_equal(report_facts_each(s, txn, council, copy_facts, &g), 0);
+    assert_int_equal(store_facts_cases_each(s, txn, council, copy_facts, &g), 0);
     store_read_end(s, txn);
     return g;
 }
@@ -188,19 +189,21 @@ typedef struct {
     int n;
 } got_sla;
 
+static int copy_sla(const sla_row *r, void *ctx)
+{
+    got_sla *g = ctx;
+    assert_true(g->n < 16);
+    g->rows[g->n++] = *r;
+    return 0;
+}
+
+/* Every SLA row, in key order. */
 static got_sla read_sla(store *s)
 {
     got_sla g = {0};
     MDB_txn *txn;
-    MDB_cursor *cur;
-    MDB_val k, v;
     assert_int_equal(store_read_begin(s, &txn), 0);
-    assert_int_equal(mdb_cursor_open(txn, store_dbi(s, DB_SLA), &cur), 0);
-    for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        assert_true(g.n < 16);
-        assert_int_equal(sla_row_decode(&k, &v, &g.rows[g.n++]), 0);
-    }
-    mdb_cursor_close(cur);
+    assert_int_equal(store_facts_sla_each(s, txn, FACTS_NO_DAY, INT32_MAX, copy_sla, &g), 0);
     store_read_end(s, txn);
     return g;
 }

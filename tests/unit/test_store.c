@@ -1,5 +1,5 @@
-/* Unit tests for store/: organisations, users, sessions, the audit chain, map growth and stale
- * reader slots, on real LMDB files in a temporary directory. */
+/* Unit tests for store/: organisations, users, sessions, the audit chain, map growth, stale reader
+ * slots and the prefix walk (store_iter), on real LMDB files in a temporary directory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -399,6 +399,231 @@ static void reopen_keeps_data_and_schema(void **state)
     store_read_end(f->s, txn);
 }
 
+/* ---- the prefix walk (store_iter) ---- */
+
+/* Keys in DB_CASE_COUNT (empty in a new store), in key order; 0xff bytes are shown as '~'. */
+static const char *const walk_keys[] = {"a1", "a2", "b", "b1", "b2", "b\xff", "b\xff\xff", "c1"};
+#define WALK_KEYS (sizeof walk_keys / sizeof *walk_keys)
+
+static int put_walk_keys(store *s, MDB_txn *txn, void *arg)
+{
+    (void)arg;
+    int rc = 0;
+    for (size_t i = 0; i < WALK_KEYS && !rc; i++)
+        rc = store_u64_put(s, txn, DB_CASE_COUNT, walk_keys[i], strlen(walk_keys[i]), i + 1, 0);
+    return rc;
+}
+
+/* A walk over DB_CASE_COUNT: prefix (NULL: none), start key (NULL: from the prefix), reverse, how
+ * many entries before the loop breaks (0: all), and the error the caller passes to store_iter_end. */
+typedef struct {
+    const char *prefix, *start;
+    int reverse;
+    size_t stop_after;
+    int caller_rc;
+} walk_spec;
+
+/* Runs the walk: out gets the keys it visits, joined by commas; *end_rc what store_iter_end answered. */
+static void walk(store *s, const walk_spec *w, char *out, size_t cap, int *end_rc)
+{
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    store_iter it;
+    size_t plen = w->prefix ? strlen(w->prefix) : 0;
+    if (w->reverse)
+        store_iter_begin_reverse(&it, s, txn, DB_CASE_COUNT, w->prefix, plen);
+    else if (w->start)
+        store_iter_begin_at(&it, s, txn, DB_CASE_COUNT, w->prefix, plen, w->start, strlen(w->start));
+    else
+        store_iter_begin(&it, s, txn, DB_CASE_COUNT, w->prefix, plen);
+    size_t n = 0, len = 0;
+    int stopped = 0;
+    out[0] = '\0';
+    while (store_iter_next(&it)) {
+        assert_true(it.key.mv_size >= plen);
+        assert_memory_equal(it.key.mv_data, w->prefix ? w->prefix : "", plen);
+        assert_int_equal(it.val.mv_size, 8);
+        for (size_t i = 0; i < it.key.mv_size && len + 2 < cap; i++) {
+            unsigned char c = ((const unsigned char *)it.key.mv_data)[i];
+            out[len++] = c == 0xff ? '~' : (char)c;
+        }
+        out[len++] = ',';
+        out[len] = '\0';
+        if (w->stop_after && ++n == w->stop_after) {
+            stopped = 1;
+            break;
+        }
+    }
+    if (!stopped)
+        assert_int_equal(store_iter_next(&it), 0); /* a finished walk stays finished */
+    *end_rc = store_iter_end(&it, w->caller_rc);
+    store_read_end(s, txn);
+}
+
+static void assert_walk(store *s, walk_spec w, const char *want)
+{
+    char got[256];
+    int rc;
+    walk(s, &w, got, sizeof got, &rc);
+    assert_int_equal(rc, 0);
+    assert_string_equal(got, want);
+}
+
+static void walk_an_empty_database(void **state)
+{
+    fixture *f = *state;
+    assert_walk(f->s, (walk_spec){0}, "");
+    assert_walk(f->s, (walk_spec){.reverse = 1}, "");
+    assert_walk(f->s, (walk_spec){.prefix = "a"}, "");
+    assert_walk(f->s, (walk_spec){.prefix = "a", .reverse = 1}, "");
+    assert_walk(f->s, (walk_spec){.prefix = "a", .start = "a5"}, "");
+}
+
+static void walk_visits_exactly_the_prefix(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(store_write(f->s, put_walk_keys, NULL), 0);
+    assert_walk(f->s, (walk_spec){0}, "a1,a2,b,b1,b2,b~,b~~,c1,");
+    assert_walk(f->s, (walk_spec){.reverse = 1}, "c1,b~~,b~,b2,b1,b,a2,a1,");
+    assert_walk(f->s, (walk_spec){.prefix = "a"}, "a1,a2,");
+    assert_walk(f->s, (walk_spec){.prefix = "b"}, "b,b1,b2,b~,b~~,");
+    assert_walk(f->s, (walk_spec){.prefix = "b", .reverse = 1}, "b~~,b~,b2,b1,b,");
+    /* A prefix ending in 0xff: the reverse walk seeks past it with "c". */
+    assert_walk(f->s, (walk_spec){.prefix = "b\xff"}, "b~,b~~,");
+    assert_walk(f->s, (walk_spec){.prefix = "b\xff", .reverse = 1}, "b~~,b~,");
+    assert_walk(f->s, (walk_spec){.prefix = "b\xff\xff", .reverse = 1}, "b~~,");
+    /* Prefixes with no match: before, between and after the keys, and longer than a key. */
+    assert_walk(f->s, (walk_spec){.prefix = "0"}, "");
+    assert_walk(f->s, (walk_spec){.prefix = "0", .reverse = 1}, "");
+    assert_walk(f->s, (walk_spec){.prefix = "ab"}, "");
+    assert_walk(f->s, (walk_spec){.prefix = "ab", .reverse = 1}, "");
+    assert_walk(f->s, (walk_spec){.prefix = "d"}, "");
+    assert_walk(f->s, (walk_spec){.prefix = "d", .reverse = 1}, "");
+    assert_walk(f->s, (walk_spec){.prefix = "a10"}, "");
+    /* The prefix of the last key: the walk ends at the end of the database, without an error. */
+    assert_walk(f->s, (walk_spec){.prefix = "c"}, "c1,");
+    assert_walk(f->s, (walk_spec){.prefix = "c", .reverse = 1}, "c1,");
+    assert_walk(f->s, (walk_spec){.prefix = "c1"}, "c1,");
+    /* From a start key within the prefix, or from a start key with no prefix. */
+    assert_walk(f->s, (walk_spec){.prefix = "b", .start = "b10"}, "b2,b~,b~~,");
+    assert_walk(f->s, (walk_spec){.prefix = "b", .start = "b\xff\xff\x01"}, "");
+    assert_walk(f->s, (walk_spec){.start = "b2"}, "b2,b~,b~~,c1,");
+    assert_walk(f->s, (walk_spec){.start = "c2"}, "");
+}
+
+static void walk_stops_early(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(store_write(f->s, put_walk_keys, NULL), 0);
+    assert_walk(f->s, (walk_spec){.prefix = "b", .stop_after = 2}, "b,b1,");
+    assert_walk(f->s, (walk_spec){.prefix = "b", .reverse = 1, .stop_after = 1}, "b~~,");
+    assert_walk(f->s, (walk_spec){.stop_after = 1}, "a1,");
+}
+
+static void walk_reports_errors(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(store_write(f->s, put_walk_keys, NULL), 0);
+    char got[256];
+    int rc;
+    /* The caller's own error passes through store_iter_end. */
+    walk(f->s, &(walk_spec){.prefix = "a", .stop_after = 1, .caller_rc = STORE_CORRUPT}, got, sizeof got, &rc);
+    assert_int_equal(rc, STORE_CORRUPT);
+    assert_string_equal(got, "a1,");
+    /* A reverse walk cannot seek past a prefix longer than any key may be (511 bytes): refused. */
+    char long_prefix[600];
+    memset(long_prefix, 'b', sizeof long_prefix - 1);
+    long_prefix[sizeof long_prefix - 1] = '\0';
+    walk(f->s, &(walk_spec){.prefix = long_prefix, .reverse = 1}, got, sizeof got, &rc);
+    assert_int_equal(rc, MDB_BAD_VALSIZE);
+    assert_string_equal(got, "");
+    /* ... and the caller's error wins over the walk's. */
+    walk(f->s, &(walk_spec){.prefix = long_prefix, .reverse = 1, .caller_rc = STORE_NOMEM}, got, sizeof got, &rc);
+    assert_int_equal(rc, STORE_NOMEM);
+}
+
+/* What a walk does in a transaction that LMDB has failed (a write hit MDB_MAP_FULL). */
+typedef struct {
+    int first_step, fill_rc, step_after, end_after, open_after_step, open_after_end;
+} failed_walk;
+
+static int walk_across_map_full(store *s, MDB_txn *txn, void *arg)
+{
+    failed_walk *w = arg;
+    store_iter it, late;
+    store_iter_begin(&it, s, txn, DB_CASE_COUNT, "a", 1);
+    w->first_step = store_iter_next(&it);
+    static char blob[64 * 1024];
+    memset(blob, 'x', sizeof blob - 1);
+    json_t *v = json_pack("{s:s}", "blob", blob);
+    w->fill_rc = v ? 0 : STORE_NOMEM;
+    for (int i = 0; i < 64 && !w->fill_rc; i++) { /* 4 MiB into a 1 MiB map */
+        char key[32];
+        int n = snprintf(key, sizeof key, "blob:%06d", i);
+        w->fill_rc = store_json_put(s, txn, DB_META, key, (size_t)n, v);
+    }
+    json_decref(v);
+    w->step_after = store_iter_next(&it);
+    w->end_after = store_iter_end(&it, 0);
+    store_iter_begin(&late, s, txn, DB_CASE_COUNT, "a", 1);
+    w->open_after_step = store_iter_next(&late);
+    w->open_after_end = store_iter_end(&late, 0);
+    return STORE_CORRUPT; /* not MDB_MAP_FULL: store_write must not grow the map and run this again */
+}
+
+static void walk_reports_lmdb_errors(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/connect-walk-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    store *s;
+    store_options o = {.map_size = 1 << 20}; /* 1 MiB */
+    assert_int_equal(store_open(&s, dir, &o), 0);
+    assert_int_equal(store_write(s, put_walk_keys, NULL), 0);
+    failed_walk w;
+    assert_int_equal(store_write(s, walk_across_map_full, &w), STORE_CORRUPT);
+    assert_int_equal(w.first_step, 1);
+    assert_int_equal(w.fill_rc, MDB_MAP_FULL);
+    /* The walk under way stops at its next step and reports LMDB's error, not a short list. */
+    assert_int_equal(w.step_after, 0);
+    assert_int_equal(w.end_after, MDB_BAD_TXN);
+    /* A walk begun after it cannot open its cursor: no entry, the error from store_iter_end. */
+    assert_int_equal(w.open_after_step, 0);
+    assert_int_equal(w.open_after_end, MDB_BAD_TXN);
+    store_close(s);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Deletes every entry under "b" whose key is two bytes long, while walking. */
+static int delete_two_byte_b_keys(store *s, MDB_txn *txn, void *arg)
+{
+    size_t *deleted = arg;
+    *deleted = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_COUNT, "b", 1);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size != 2)
+            continue;
+        if ((rc = store_iter_del(&it)))
+            break;
+        (*deleted)++;
+    }
+    return store_iter_end(&it, rc);
+}
+
+static void walk_deletes_as_it_goes(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(store_write(f->s, put_walk_keys, NULL), 0);
+    size_t deleted;
+    assert_int_equal(store_write(f->s, delete_two_byte_b_keys, &deleted), 0);
+    assert_int_equal(deleted, 3);
+    assert_walk(f->s, (walk_spec){0}, "a1,a2,b,b~~,c1,");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -412,6 +637,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(stale_reader_slots_are_cleared, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrent_creates_get_distinct_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(reopen_keeps_data_and_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(walk_an_empty_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(walk_visits_exactly_the_prefix, setup, teardown),
+        cmocka_unit_test_setup_teardown(walk_stops_early, setup, teardown),
+        cmocka_unit_test_setup_teardown(walk_reports_errors, setup, teardown),
+        cmocka_unit_test(walk_reports_lmdb_errors),
+        cmocka_unit_test_setup_teardown(walk_deletes_as_it_goes, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

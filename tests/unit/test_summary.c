@@ -12,6 +12,7 @@
 #include "case_gen.h"
 #include "outbox_fixture.h"
 #include "store_case.h"
+#include "store_internal.h"
 #include "store_org.h"
 #include "store_outbox.h"
 #include "store_summary.h"
@@ -166,12 +167,11 @@ static json_t *outbox(store *s)
     MDB_txn *txn;
     assert_int_equal(store_read_begin(s, &txn), 0);
     json_t *all = json_array();
-    MDB_cursor *cur;
-    assert_int_equal(mdb_cursor_open(txn, store_dbi(s, DB_OUTBOX), &cur), 0);
-    MDB_val k, v;
-    for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-        json_array_append_new(all, json_loadb(v.mv_data, v.mv_size, 0, NULL));
-    mdb_cursor_close(cur);
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_OUTBOX, NULL, 0);
+    while (store_iter_next(&it))
+        json_array_append_new(all, json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL));
+    assert_int_equal(store_iter_end(&it, 0), 0);
     store_read_end(s, txn);
     return all;
 }

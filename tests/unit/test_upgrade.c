@@ -15,6 +15,7 @@
 #include "store_case.h"
 #include "store_facts.h"
 #include "store_fixture.h"
+#include "store_internal.h" /* white box: drops the facts table to stand for an old store */
 #include "store_upgrade.h"
 
 typedef struct {
