@@ -1,7 +1,7 @@
 # Connect: build, run, test, bench.  `make help` lists the targets.
 CC      ?= cc
 VERSION := 0.1.0
-WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
+WARN    := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
 OPT     ?= -O2 -g
 ALL_CFLAGS = $(OPT) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) $(INCLUDES) -DCONNECT_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS  := -lfcgi -llmdb -ljansson -ljwt -largon2 -lcrypto -lpthread -lxlsxwriter -lz -loath -lqrencode

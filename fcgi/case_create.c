@@ -1,5 +1,6 @@
 /* case_create.c - building and checking a new case record. */
 #include "case_create.h"
+#include "json_get.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -88,7 +89,7 @@ int case_caseworker_ok(store *s, MDB_txn *txn, uint64_t uid, uint64_t council, i
 
 int case_add_matches(store *s, MDB_txn *txn, const json_t *person, uint64_t council, json_t *matches)
 {
-    const char *dob = json_string_value(json_object_get(person, "date_of_birth"));
+    const char *dob = json_get_str(person, "date_of_birth");
     char d8[9] = {0};
     memcpy(d8, dob, 4);
     memcpy(d8 + 4, dob + 5, 2);
@@ -96,8 +97,8 @@ int case_add_matches(store *s, MDB_txn *txn, const json_t *person, uint64_t coun
     uint64_t ids[20];
     unsigned pids[20];
     size_t n;
-    int rc = store_case_similar(s, txn, council, d8, json_string_value(json_object_get(person, "given_names")),
-                                json_string_value(json_object_get(person, "family_name")), ids, pids, 20, &n);
+    int rc = store_case_similar(s, txn, council, d8, json_get_str(person, "given_names"),
+                                json_get_str(person, "family_name"), ids, pids, 20, &n);
     for (size_t i = 0; i < n && !rc; i++) {
         size_t j;
         json_t *m;
@@ -117,8 +118,8 @@ int case_add_matches(store *s, MDB_txn *txn, const json_t *person, uint64_t coun
         }
         char cid[32];
         snprintf(cid, sizeof cid, "C%" PRIu64, ids[i]);
-        json_t *name = json_sprintf("%s %s", json_string_value(json_object_get(who, "given_names")) ?: "",
-                                    json_string_value(json_object_get(who, "family_name")) ?: "");
+        json_t *name = json_sprintf("%s %s", json_get_str_or(who, "given_names", ""),
+                                    json_get_str_or(who, "family_name", ""));
         json_t *match = json_pack("{s:I,s:s,s:o,s:O}", "id", (json_int_t)ids[i], "connect_id", cid, "name", name,
                               "date_of_birth", json_object_get(who, "date_of_birth"));
         json_decref(c);

@@ -1,5 +1,6 @@
 /* case_view.c - CASE and CASE_SUMMARY. */
 #include "case_view.h"
+#include "json_get.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -168,8 +169,8 @@ json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec, case_ref_cache *
 {
     const json_t *pa = json_object_get(rec, "principal");
     /* No fixed buffer: a cut could split a UTF-8 character and make the name unencodable. */
-    json_t *name = json_sprintf("%s %s", json_string_value(json_object_get(pa, "given_names")) ?: "",
-                                json_string_value(json_object_get(pa, "family_name")) ?: "");
+    json_t *name = json_sprintf("%s %s", json_get_str_or(pa, "given_names", ""),
+                                json_get_str_or(pa, "family_name", ""));
     return json_pack("{s:O,s:o,s:o,s:O,s:o,s:O,s:O,s:I,s:o,s:O,s:O,s:O}", "id", json_object_get(rec, "id"),
                      "connect_id", case_connect_id(rec), "council",
                      cached(councils, (uint64_t)json_integer_value(json_object_get(rec, "council_id")), case_council_ref, s,
@@ -181,7 +182,7 @@ json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec, case_ref_cache *
                      cached(users, (uint64_t)json_integer_value(json_object_get(rec, "caseworker_id")), user_ref_of, s,
                             txn, rec),
                      "team",
-                     json_object_get(rec, "team") ?: json_null(), "legislation",
-                     json_object_get(rec, "legislation") ?: json_null(), "updated_at",
-                     json_object_get(rec, "updated_at") ?: json_null());
+                     json_get_or_null(rec, "team"), "legislation",
+                     json_get_or_null(rec, "legislation"), "updated_at",
+                     json_get_or_null(rec, "updated_at"));
 }

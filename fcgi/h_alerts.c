@@ -1,5 +1,6 @@
 /* h_alerts.c - alerts: the lists, a case's alerts, accepting one, and the HO's final outcome. */
 #include "handlers.h"
+#include "json_get.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,6 @@
 #include "work.h"
 #include "work_list.h"
 
-static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
 void h_alerts_list(http_req *r, const uint64_t *ids)
 {
@@ -53,14 +53,14 @@ static int accept_write(store *s, MDB_txn *txn, void *arg)
         goto out;
     work_ctx w;
     work_ctx_init(&w, c->r, s, txn, c->at);
-    if (strcmp(str(alert, "to") ?: "", work_side_name(w.side)) != 0) {
+    if (!json_get_str_is(alert, "to", work_side_name(w.side))) {
         c->status = 403, c->code = "forbidden", c->message = "This alert is for the other side to accept.";
     } else if (!json_is_true(json_object_get(alert, "open"))) {
         c->status = 409, c->code = "conflict", c->message = "This alert has been cleared already.";
-    } else if (strcmp(str(alert, "type") ?: "", "closure_required") == 0) {
+    } else if (json_get_str_is(alert, "type", "closure_required")) {
         c->status = 422, c->code = "validation_failed",
         c->message = "A closure required alert clears when the case is closed.";
-    } else if (strcmp(str(alert, "type") ?: "", "new_case") == 0) {
+    } else if (json_get_str_is(alert, "type", "new_case")) {
         c->status = 422, c->code = "validation_failed",
         c->message = "A new case alert clears when the Home Office completes the status check (updates the "
                      "immigration page) or opens a query on the case.";
@@ -121,7 +121,7 @@ typedef struct {
 static int apply_outcome(case_update *u, json_t *rec)
 {
     outcome_arg *a = u->arg;
-    if (strcmp(str(rec, "status") ?: "", "closed") == 0)
+    if (json_get_str_is(rec, "status", "closed"))
         return case_refuse(u, 422, "validation_failed", NULL, "The case is closed.");
     json_t *o = json_pack("{s:s,s:s,s:s,s:I}", "outcome", a->outcome, "decision_date", a->decision_date,
                           "recorded_at", u->at, "recorded_by", (json_int_t)u->r->uid);

@@ -1,6 +1,7 @@
 /* h_case_docs.c - a case's documents: upload (type read from the content), download as an
  * attachment, delete. The bytes live in DB_DOCS; the case record lists their metadata. */
 #include "handlers.h"
+#include "json_get.h"
 
 #include <inttypes.h>
 #include <openssl/evp.h>
@@ -186,9 +187,9 @@ void h_case_doc_get(http_req *r, const uint64_t *ids)
         rc = store_doc_get(r->st, txn, ids[1], &data, &len);
     if (rc == 0) {
         /* Stream straight from the map while the read transaction keeps the bytes valid. */
-        disposition(r, json_string_value(json_object_get(doc, "filename")) ?: "document");
+        disposition(r, json_get_str_or(doc, "filename", "document"));
         audit_queue_add(r->now, r->uid, r->org_id, "document_downloaded", ids[1]);
-        http_reply_bytes(r, 200, json_string_value(json_object_get(doc, "content_type")), data, len);
+        http_reply_bytes(r, 200, json_get_str(doc, "content_type"), data, len);
     }
     store_read_end(r->st, txn);
     json_decref(rec);

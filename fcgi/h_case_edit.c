@@ -1,6 +1,7 @@
 /* h_case_edit.c - changes to a case: details, people, allocation, immigration, finance, closure,
  * reopening; and the history. Each validates its body first, then runs through case_update. */
 #include "handlers.h"
+#include "json_get.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,7 +17,6 @@
 #include "store_case.h"
 #include "store_user.h"
 
-static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
 /* ---- details ---- */
 
@@ -192,8 +192,8 @@ static int apply_immigration(case_update *u, json_t *rec)
     json_t *imm = json_deep_copy(u->arg);
     json_t *old = json_object_get(rec, "immigration");
     /* Only record who changed it when something changed. */
-    json_object_set(imm, "updated_at", json_object_get(old, "updated_at") ?: json_null());
-    json_object_set(imm, "updated_by", json_object_get(old, "updated_by") ?: json_null());
+    json_object_set(imm, "updated_at", json_get_or_null(old, "updated_at"));
+    json_object_set(imm, "updated_by", json_get_or_null(old, "updated_by"));
     if (!json_equal(imm, old)) {
         json_object_set_new(imm, "updated_at", json_string(u->at));
         json_object_set_new(imm, "updated_by", json_integer((json_int_t)u->r->uid));
@@ -203,7 +203,7 @@ static int apply_immigration(case_update *u, json_t *rec)
     if (strcmp(u->r->org_kind, "home_office") == 0 && !json_object_get(rec, "ho_checked_at"))
         json_object_set_new(rec, "ho_checked_at", json_string(u->at));
     /* The first known status is kept for the resolution report ("status at referral"). */
-    const char *status = str(imm, "status");
+    const char *status = json_get_str(imm, "status");
     if (!json_object_get(rec, "status_at_referral") && status && strcmp(status, "unknown") != 0)
         json_object_set_new(rec, "status_at_referral", json_string(status));
     return json_object_set_new(rec, "immigration", imm) ? STORE_NOMEM : 0;
@@ -232,10 +232,10 @@ static int apply_finance(case_update *u, json_t *rec)
 {
     json_t *fin = json_deep_copy(u->arg);
     json_t *old = json_object_get(rec, "finance");
-    const char *start = str(fin, "support_start_date");
-    if (strcmp(str(rec, "status") ?: "", "closed") == 0) {
-        const char *closed = str(json_object_get(rec, "closure"), "closure_date");
-        const char *end = str(fin, "support_end_date");
+    const char *start = json_get_str(fin, "support_start_date");
+    if (json_get_str_is(rec, "status", "closed")) {
+        const char *closed = json_get_str(json_object_get(rec, "closure"), "closure_date");
+        const char *end = json_get_str(fin, "support_end_date");
         if (start && closed && strcmp(closed, start) < 0) {
             json_decref(fin);
             return case_refuse(u, 422, "validation_failed", "support_start_date",
@@ -276,18 +276,18 @@ void h_case_finance(http_req *r, const uint64_t *ids)
 static int apply_close(case_update *u, json_t *rec)
 {
     json_t *closure = json_deep_copy(u->arg);
-    if (strcmp(str(rec, "status") ?: "", "closed") == 0) {
+    if (json_get_str_is(rec, "status", "closed")) {
         json_decref(closure);
         return case_refuse(u, 422, "validation_failed", NULL, "The case is closed already.");
     }
     json_t *fin = json_object_get(rec, "finance");
-    const char *start = str(fin, "support_start_date"), *date = str(closure, "closure_date");
+    const char *start = json_get_str(fin, "support_start_date"), *date = json_get_str(closure, "closure_date");
     if (start && strcmp(date, start) < 0) {
         json_decref(closure);
         return case_refuse(u, 422, "validation_failed", "closure_date",
                            "The closure date is before financial support started.");
     }
-    const char *end = str(fin, "support_end_date");
+    const char *end = json_get_str(fin, "support_end_date");
     if (start && end && strcmp(date, end) < 0) {
         json_decref(closure);
         return case_refuse(u, 422, "validation_failed", "closure_date",
@@ -325,7 +325,7 @@ void h_case_close(http_req *r, const uint64_t *ids)
 static int apply_reopen(case_update *u, json_t *rec)
 {
     json_t *closure = json_object_get(rec, "closure");
-    if (strcmp(str(rec, "status") ?: "", "closed") != 0 || !json_is_object(closure))
+    if (!json_get_str_is(rec, "status", "closed") || !json_is_object(closure))
         return case_refuse(u, 422, "validation_failed", NULL, "The case is not closed.");
     json_t *fin = json_object_get(rec, "finance");
     if (json_is_true(json_object_get(closure, "set_support_end")) && json_is_object(fin))
@@ -341,7 +341,7 @@ static int apply_reopen(case_update *u, json_t *rec)
     json_object_set_new(entry, "id", json_integer((json_int_t)json_array_size(prev) + 1));
     json_array_append_new(prev, entry);
     json_object_set_new(rec, "closure", json_null());
-    json_object_set_new(rec, "status", json_string(str(fin, "support_start_date") ? "open_supported" : "open_referral"));
+    json_object_set_new(rec, "status", json_string(json_get_str(fin, "support_start_date") ? "open_supported" : "open_referral"));
     return 0;
 }
 

@@ -7,6 +7,7 @@
  * more than 30 cases gives their new case alerts 20 working days instead of 5 (DESIGN.md).
  */
 #include "handlers.h"
+#include "json_get.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -148,7 +149,7 @@ static int import_write(store *s, MDB_txn *txn, void *arg)
         if (!rc)
             rc = work_raise(&w, copy, "new_case", NULL, NULL, NULL, c->bulk ? BULK_SLA_DAYS : SLA_DAYS);
         if (!rc) {
-            snprintf(c->due, sizeof c->due, "%s", json_string_value(json_object_get(w.raised, "due")) ?: "");
+            snprintf(c->due, sizeof c->due, "%s", json_get_str_or(w.raised, "due", ""));
             json_t *ref = json_pack("{s:I,s:o}", "id", (json_int_t)id, "connect_id", case_connect_id(copy));
             if (!ref || json_array_append_new(c->created, ref))
                 rc = STORE_NOMEM;
@@ -220,11 +221,11 @@ void h_cases_import(http_req *r, const uint64_t *ids)
                 json_array_append_new(c.lines, json_integer((json_int_t)line));
             } else {
                 json_t *e = json_object_get(row.captured, "error");
-                const char *field = json_string_value(json_object_get(e, "field"));
+                const char *field = json_get_str(e, "field");
                 if (field && strncmp(field, "principal.", 10) == 0)
                     field += 10; /* the column's name */
                 add_error(errors, line, field,
-                          json_string_value(json_object_get(e, "message")) ?: "This row is not valid.");
+                          json_get_str_or(e, "message", "This row is not valid."));
             }
             json_decref(row.captured);
             json_decref(body);

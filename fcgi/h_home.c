@@ -1,6 +1,7 @@
 /* h_home.c - the home page's counters (fcgi/API.md "Home page"): every number is a stored counter or
  * a sum over at most one counter per distinct date, never a scan of cases. */
 #include "handlers.h"
+#include "json_get.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -71,8 +72,8 @@ static void council_counters(home *h, http_req *r, uint64_t worker, const char *
 static int by_name(const void *a, const void *b)
 {
     const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-    const char *nx = json_string_value(json_object_get(json_object_get(x, "council"), "name")) ?: "";
-    const char *ny = json_string_value(json_object_get(json_object_get(y, "council"), "name")) ?: "";
+    const char *nx = json_get_str_or(json_object_get(x, "council"), "name", "");
+    const char *ny = json_get_str_or(json_object_get(y, "council"), "name", "");
     return strcmp(nx, ny);
 }
 

@@ -1,5 +1,6 @@
 /* h_queries.c - queries: message chains between a council and the HO about a case. */
 #include "handlers.h"
+#include "json_get.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +27,6 @@ static const char *const categories[] = {"status_discrepancy",   "progress_updat
                                          "other",                NULL};
 static const char *const urgent_reasons[] = {"legal_proceedings", "safeguarding", "reconsideration", NULL};
 
-static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static uint64_t u64(const json_t *o, const char *k) { return (uint64_t)json_integer_value(json_object_get(o, k)); }
 
 void h_queries_list(http_req *r, const uint64_t *ids)
 {
@@ -74,9 +73,9 @@ static int progress_update_rule(query_ctx *c, work_ctx *w)
     size_t i;
     json_t *q;
     json_array_foreach(items, i, q) {
-        const char *on = str(q, "opened_on");
-        if (strcmp(str(q, "category") ?: "", "progress_update") == 0 &&
-            strcmp(str(q, "opened_by") ?: "", "council") == 0 && on && strcmp(on, cutoff) > 0 &&
+        const char *on = json_get_str(q, "opened_on");
+        if (json_get_str_is(q, "category", "progress_update") &&
+            json_get_str_is(q, "opened_by", "council") && on && strcmp(on, cutoff) > 0 &&
             (!latest || strcmp(on, latest) > 0))
             latest = on;
     }
@@ -103,7 +102,7 @@ static json_t *message(work_ctx *w, json_int_t id, const char *text)
 static int await_other_side(work_ctx *w, json_t *q)
 {
     const char *other = work_side_name(w->side == WORK_SIDE_HO ? WORK_SIDE_COUNCIL : WORK_SIDE_HO);
-    if (strcmp(str(q, "awaiting") ?: "", other) == 0 && json_object_get(q, "due"))
+    if (json_get_str_is(q, "awaiting", other) && json_object_get(q, "due"))
         return 0;
     json_object_set_new(q, "awaiting", json_string(other));
     int days = json_is_true(json_object_get(q, "urgent")) && w->side == WORK_SIDE_COUNCIL ? QUERY_URGENT_DAYS
@@ -124,7 +123,7 @@ static int query_write(store *s, MDB_txn *txn, void *arg)
     if (c->op != 0) {
         if ((rc = store_work_get(s, txn, WORK_QUERY, c->query_id, &old)))
             goto out;
-        c->case_id = u64(old, "case_id");
+        c->case_id = json_get_u64(old, "case_id");
     }
     if ((rc = store_case_get(s, txn, c->case_id, &case_rec)))
         goto out;
@@ -132,13 +131,13 @@ static int query_write(store *s, MDB_txn *txn, void *arg)
         rc = MDB_NOTFOUND;
         goto out;
     }
-    uint64_t worker = u64(case_rec, "caseworker_id");
+    uint64_t worker = json_get_u64(case_rec, "caseworker_id");
     if (c->op == 0) {
         if (strcmp(c->category, "progress_update") == 0 && w.side == WORK_SIDE_COUNCIL &&
             (rc = progress_update_rule(c, &w)))
             goto out;
         q = json_pack("{s:I,s:I,s:s,s:b,s:s,s:s,s:s,s:I,s:s,s:[o]}", "case_id", (json_int_t)c->case_id, "council_id",
-                      (json_int_t)u64(case_rec, "council_id"), "category", c->category, "urgent", c->urgent,
+                      (json_int_t)json_get_u64(case_rec, "council_id"), "category", c->category, "urgent", c->urgent,
                       "opened_by", work_side_name(w.side), "opened_at", c->at, "opened_on", w.today, "opened_by_user",
                       (json_int_t)w.uid, "status", "open", "messages", message(&w, 1, c->message));
         if (!q) {
@@ -154,7 +153,7 @@ static int query_write(store *s, MDB_txn *txn, void *arg)
         if (w.side == WORK_SIDE_HO && (rc = work_clear(&w, case_rec, "new_case", "query")))
             goto out;
     } else {
-        if (strcmp(str(old, "status") ?: "", "open") != 0) {
+        if (!json_get_str_is(old, "status", "open")) {
             rc = c->op == 2 ? refuse(c, 409, "conflict", NULL, "The query is closed already.")
                             : refuse(c, 422, "validation_failed", NULL, "The query is closed; open a new one.");
             goto out;
@@ -276,7 +275,7 @@ void h_query_get(http_req *r, const uint64_t *ids)
     json_t *q = NULL, *case_rec = NULL, *view = NULL;
     int rc = store_work_get(r->st, txn, WORK_QUERY, ids[0], &q);
     if (!rc)
-        rc = store_case_get(r->st, txn, u64(q, "case_id"), &case_rec);
+        rc = store_case_get(r->st, txn, json_get_u64(q, "case_id"), &case_rec);
     if (!rc && !case_in_scope(r, case_rec))
         rc = MDB_NOTFOUND;
     char today[11];
@@ -292,7 +291,7 @@ void h_query_get(http_req *r, const uint64_t *ids)
         http_store_error(r, rc);
     else {
         /* Messages are free text about a person: reading them is a disclosure. */
-        audit_queue_add(r->now, r->uid, r->org_id, "query_viewed", u64(view, "case_id"));
+        audit_queue_add(r->now, r->uid, r->org_id, "query_viewed", json_get_u64(view, "case_id"));
         http_reply(r, 200, view);
     }
 }

@@ -3,6 +3,7 @@
  * the status register (fcgi/API.md "RTPF checker").
  */
 #include "handlers.h"
+#include "json_get.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,7 @@ static int lookup_write(store *s, MDB_txn *txn, void *arg)
     rc = store_register_get(s, txn, c->type, c->number, &rec);
     if (rc && rc != MDB_NOTFOUND)
         return rc;
-    if (rec && strcmp(json_string_value(json_object_get(rec, "date_of_birth")) ?: "", c->dob) == 0) {
+    if (rec && json_get_str_is(rec, "date_of_birth", c->dob)) {
         json_t *expiry = json_object_get(rec, "leave_expiry");
         c->match = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "given_names", json_object_get(rec, "given_names"),
                              "family_name", json_object_get(rec, "family_name"), "date_of_birth",

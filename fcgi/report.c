@@ -1,5 +1,6 @@
 /* report.c - roles, parameters, names and money rules shared by the reports (report.h). */
 #include "report.h"
+#include "json_get.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -51,7 +52,7 @@ static int council_param(http_req *r, report_range *out)
     out->council = council ? r->org_id : 0;
     if (council)
         snprintf(out->council_name, sizeof out->council_name, "%s",
-                 json_string_value(json_object_get(r->org, "name")) ?: "");
+                 json_get_str_or(r->org, "name", ""));
     if (!v)
         return 0;
     char *end = NULL;
@@ -80,10 +81,10 @@ static int council_param(http_req *r, report_range *out)
         rc = store_org_get(r->st, txn, (uint64_t)id, &org);
         store_read_end(r->st, txn);
     }
-    int is_council = org && strcmp(json_string_value(json_object_get(org, "kind")) ?: "", "council") == 0;
+    int is_council = org && json_get_str_is(org, "kind", "council");
     if (is_council)
         snprintf(out->council_name, sizeof out->council_name, "%s",
-                 json_string_value(json_object_get(org, "name")) ?: "");
+                 json_get_str_or(org, "name", ""));
     json_decref(org);
     if (rc && rc != MDB_NOTFOUND) {
         http_store_error(r, rc);
@@ -184,12 +185,12 @@ static const char *cached_name(report_names *n, char kind, uint64_t id)
         return json_string_value(hit); /* NULL for a cached json null: gone */
     json_t *rec = NULL;
     int rc = kind == 'c' ? store_org_get(n->s, n->txn, id, &rec) : store_user_get(n->s, n->txn, id, &rec);
-    const char *name = rc ? NULL : json_string_value(json_object_get(rec, "name"));
+    const char *name = rc ? NULL : json_get_str(rec, "name");
     if (!name && !rc && kind == 'u')
-        name = json_string_value(json_object_get(rec, "username"));
+        name = json_get_str(rec, "username");
     json_object_set_new(n->cache, key, name ? json_string(name) : json_null());
     json_decref(rec);
-    return json_string_value(json_object_get(n->cache, key));
+    return json_get_str(n->cache, key);
 }
 
 const char *report_council_name(report_names *n, uint64_t id) { return cached_name(n, 'c', id); }

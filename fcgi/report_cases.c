@@ -172,7 +172,7 @@ typedef struct {
 static int group_cmp(const void *a, const void *b)
 {
     const sorted_group *x = a, *y = b;
-    int c = strcmp(x->council ?: "", y->council ?: "");
+    int c = strcmp(x->council ? x->council : "", y->council ? y->council : "");
     if (c)
         return c;
     c = strcmp(json_string_value(json_array_get(x->g, 1)), json_string_value(json_array_get(y->g, 1)));

@@ -1,6 +1,7 @@
 /* work_rules.c - which change raises or clears which alert (the table in fcgi/API.md), due dates and
  * the caseworker's email. */
 #include "work.h"
+#include "json_get.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,8 +13,6 @@
 #include "store_user.h"
 #include "uk_time.h"
 
-static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static uint64_t u64(const json_t *o, const char *k) { return (uint64_t)json_integer_value(json_object_get(o, k)); }
 
 char work_side_of(const http_req *r)
 {
@@ -82,18 +81,18 @@ int work_set_due(store *s, MDB_txn *txn, json_t *item, const char *from, int day
 
 /* ---- raising and clearing ---- */
 
-static uint64_t worker_of(const json_t *case_rec) { return u64(case_rec, "caseworker_id"); }
+static uint64_t worker_of(const json_t *case_rec) { return json_get_u64(case_rec, "caseworker_id"); }
 
 /* The case's open alerts of a type (a new array; usually none or one). */
 static int open_alerts(work_ctx *w, const json_t *case_rec, const char *type, json_t **out)
 {
     json_t *items;
-    int rc = store_work_of_case(w->s, w->txn, u64(case_rec, "id"), WORK_ALERT, &items);
+    int rc = store_work_of_case(w->s, w->txn, json_get_u64(case_rec, "id"), WORK_ALERT, &items);
     if (rc)
         return rc;
     for (size_t i = json_array_size(items); i-- > 0;) {
         json_t *a = json_array_get(items, i);
-        if (!json_is_true(json_object_get(a, "open")) || strcmp(str(a, "type") ?: "", type) != 0)
+        if (!json_is_true(json_object_get(a, "open")) || !json_get_str_is(a, "type", type))
             json_array_remove(items, i);
     }
     *out = items;
@@ -129,8 +128,8 @@ int work_raise(work_ctx *w, const json_t *case_rec, const char *type, json_t *fi
 {
     int to_ho = strcmp(type, "new_case") == 0 || strcmp(type, "council_update") == 0 ||
                 strcmp(type, "case_closed") == 0;
-    json_t *a = json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:b}", "case_id", (json_int_t)u64(case_rec, "id"), "council_id",
-                          (json_int_t)u64(case_rec, "council_id"), "type", type, "to", to_ho ? "ho" : "council",
+    json_t *a = json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:b}", "case_id", (json_int_t)json_get_u64(case_rec, "id"), "council_id",
+                          (json_int_t)json_get_u64(case_rec, "council_id"), "type", type, "to", to_ho ? "ho" : "council",
                           "raised_at", w->at, "raised_by", (json_int_t)w->uid, "open", 1);
     int rc = a ? 0 : STORE_NOMEM;
     /* json_object_set_new takes the reference even when it fails. */
@@ -236,7 +235,7 @@ int work_case_created(work_ctx *w, const json_t *rec)
 
 static int gives_recourse(const json_t *imm)
 {
-    const char *st = str(imm, "status") ?: "";
+    const char *st = json_get_str_or(imm, "status", "");
     return json_is_true(json_object_get(imm, "recourse_to_public_funds")) || strcmp(st, "ltr_recourse") == 0 ||
            strcmp(st, "settled_status") == 0 || strcmp(st, "british_citizen") == 0;
 }
@@ -291,7 +290,7 @@ static json_t *dependant_changes(const json_t *old, const json_t *rec)
 int work_case_changed(work_ctx *w, const char *action, const json_t *old, const json_t *rec)
 {
     int checked = json_object_get(old, "ho_checked_at") != NULL;
-    int is_open = strcmp(str(rec, "status") ?: "", "closed") != 0;
+    int is_open = !json_get_str_is(rec, "status", "closed");
     int rc = 0;
     if (strcmp(action, "case_immigration_updated") == 0) {
         const json_t *oi = json_object_get(old, "immigration"), *ni = json_object_get(rec, "immigration");
@@ -325,7 +324,7 @@ int work_case_changed(work_ctx *w, const char *action, const json_t *old, const 
     if (strcmp(action, "case_final_outcome") == 0 && w->side == WORK_SIDE_HO) {
         /* The HO must raise it within 7 working days of the decision: `late` says it did not. */
         const json_t *fo = json_object_get(rec, "final_outcome");
-        const char *decided = str(fo, "decision_date");
+        const char *decided = json_get_str(fo, "decision_date");
         json_t *outcome = json_pack("{s:O,s:s}", "outcome", json_object_get(fo, "outcome"), "decision_date", decided);
         if (!outcome)
             return STORE_NOMEM;
@@ -337,7 +336,7 @@ int work_case_changed(work_ctx *w, const char *action, const json_t *old, const 
         if (!before)
             return STORE_NOMEM;
         json_object_set_new(json_object_get(a, "outcome"), "late",
-                            json_boolean(strcmp(w->today, str(a, "due") ?: "") > 0));
+                            json_boolean(strcmp(w->today, json_get_str_or(a, "due", "")) > 0));
         /* Store `late` too: raise wrote the record before it was known. Through store_work_put like
          * every item write, so its lists, counters and report rows follow. */
         rc = store_work_put(w->s, w->txn, WORK_ALERT, before, a, worker_of(rec));
@@ -373,12 +372,12 @@ int work_notify(work_ctx *w, const json_t *case_rec, const char *what)
     int rc = store_user_get(w->s, w->txn, worker, &user);
     if (rc)
         return rc == MDB_NOTFOUND ? 0 : rc;
-    const char *to = str(user, "email");
+    const char *to = json_get_str(user, "email");
     if (to && *to && !json_object_get(user, "deleted_at")) {
         const char *base = getenv("CONNECT_PUBLIC_URL");
         if (!base || !*base)
             base = "http://127.0.0.1:8080";
-        uint64_t id = u64(case_rec, "id");
+        uint64_t id = json_get_u64(case_rec, "id");
         char subject[160], body[800];
         snprintf(subject, sizeof subject, "Connect: %s on case C%" PRIu64, what, id);
         snprintf(body, sizeof body,

@@ -1,12 +1,12 @@
 /* work_view.c - ALERT and QUERY: stored ids turned into names, due dates judged against today. */
 #include "work.h"
+#include "json_get.h"
 
 #include <string.h>
 
 #include "case_view.h"
 #include "store_case.h"
 
-static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
 static json_t *or_null(const json_t *v) { return v ? json_incref((json_t *)v) : json_null(); }
 
@@ -19,7 +19,7 @@ static json_t *common(store *s, MDB_txn *txn, const json_t *item, const char *to
         case_rec = json_pack("{s:O,s:O}", "id", case_id, "council_id", json_object_get(item, "council_id"));
     if (!case_rec)
         return NULL;
-    const char *due = str(item, "due");
+    const char *due = json_get_str(item, "due");
     json_t *v = json_pack("{s:O,s:O,s:o,s:o,s:o,s:o,s:b,s:b}", "id", json_object_get(item, "id"), "case_id", case_id,
                           "connect_id", case_connect_id(case_rec), "council", case_council_ref(s, txn, case_rec),
                           "caseworker", case_user_ref(s, txn, json_object_get(case_rec, "caseworker_id")), "due",
@@ -34,7 +34,7 @@ json_t *work_alert_view(store *s, MDB_txn *txn, const json_t *alert, const char 
 {
     int is_open = json_is_true(json_object_get(alert, "open"));
     /* A final outcome's due date was the HO's deadline (see outcome.late): never overdue for the council. */
-    int owed = strcmp(str(alert, "type") ?: "", "final_outcome") != 0;
+    int owed = !json_get_str_is(alert, "type", "final_outcome");
     json_t *v = common(s, txn, alert, today, is_open && owed);
     if (!v)
         return NULL;
@@ -58,7 +58,7 @@ json_t *work_alert_view(store *s, MDB_txn *txn, const json_t *alert, const char 
 
 json_t *work_query_view(store *s, MDB_txn *txn, const json_t *query, const char *today, int with_messages)
 {
-    int is_open = strcmp(str(query, "status") ?: "", "open") == 0;
+    int is_open = json_get_str_is(query, "status", "open");
     json_t *v = common(s, txn, query, today, is_open);
     if (!v)
         return NULL;

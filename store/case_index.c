@@ -1,5 +1,6 @@
 /* case_index.c - writing and removing a case's index entries and counters. */
 #include "case_index.h"
+#include "json_get.h"
 #include "store_internal.h"
 
 #include <inttypes.h>
@@ -113,11 +114,6 @@ static int facet(idx_ctx *c, uint64_t scope, char f, const char *value)
 
 static int index_case(idx_ctx *c, const json_t *rec);
 
-static const char *str(const json_t *o, const char *k)
-{
-    const char *v = json_string_value(json_object_get(o, k));
-    return v && *v ? v : NULL;
-}
 
 /* Index entries of one person in one scope. */
 static int person(idx_ctx *c, uint64_t scope, const json_t *p)
@@ -127,9 +123,9 @@ static int person(idx_ctx *c, uint64_t scope, const json_t *p)
         return 0;
     name_tokens t = {0};
     /* Family name first: a long list of given names must never crowd it out. */
-    name_tokenize(str(p, "family_name"), 1, &t);
-    name_tokenize(str(p, "given_names"), 1, &t);
-    name_tokenize(str(p, "other_names"), 0, &t);
+    name_tokenize(json_get_str(p, "family_name"), 1, &t);
+    name_tokenize(json_get_str(p, "given_names"), 1, &t);
+    name_tokenize(json_get_str(p, "other_names"), 0, &t);
     unsigned char val[CASE_TUPLE_MAX + 1 + NAME_TOKENS_MAX * (NAME_TOKEN_MAX + 1)];
     memcpy(val, c->tuple, c->tuple_len);
     size_t vlen = c->tuple_len;
@@ -154,7 +150,7 @@ static int person(idx_ctx *c, uint64_t scope, const json_t *p)
     }
     if (rc)
         return rc;
-    const char *dob = str(p, "date_of_birth");
+    const char *dob = json_get_str(p, "date_of_birth");
     if (dob && strlen(dob) == 10) {
         unsigned char dkey[8 + 8 + 8 + 1];
         store_key_u64(dkey, scope);
@@ -167,13 +163,13 @@ static int person(idx_ctx *c, uint64_t scope, const json_t *p)
         memcpy(dval, c->tuple, c->tuple_len);
         size_t dlen = c->tuple_len;
         dval[dlen++] = 0x1e;
-        dlen += name_fold(str(p, "given_names"), (char *)dval + dlen, NAME_FOLD_MAX);
+        dlen += name_fold(json_get_str(p, "given_names"), (char *)dval + dlen, NAME_FOLD_MAX);
         dval[dlen++] = 0x1f;
-        dlen += name_fold(str(p, "family_name"), (char *)dval + dlen, NAME_FOLD_MAX);
+        dlen += name_fold(json_get_str(p, "family_name"), (char *)dval + dlen, NAME_FOLD_MAX);
         if ((rc = put_or_del(c, DB_CASE_DOB, dkey, sizeof dkey, dval, dlen)))
             return rc;
     }
-    const char *ref = str(p, "ho_reference");
+    const char *ref = json_get_str(p, "ho_reference");
     if (ref) {
         char norm[32];
         case_horef_norm(ref, norm, sizeof norm);
@@ -193,9 +189,9 @@ static int person(idx_ctx *c, uint64_t scope, const json_t *p)
 
 size_t case_tuple_of(const json_t *rec, unsigned char *out)
 {
-    const char *team = str(rec, "team");
-    out[0] = (unsigned char)case_enum_code(case_statuses, str(rec, "status"));
-    out[1] = (unsigned char)case_enum_code(case_legislations, str(rec, "legislation"));
+    const char *team = json_get_str(rec, "team");
+    out[0] = (unsigned char)case_enum_code(case_statuses, json_get_str(rec, "status"));
+    out[1] = (unsigned char)case_enum_code(case_legislations, json_get_str(rec, "legislation"));
     store_key_u64(out + 2, (uint64_t)json_integer_value(json_object_get(rec, "caseworker_id")));
     size_t tl = team ? strlen(team) : 0;
     if (tl > 255)
@@ -217,7 +213,7 @@ static int home_counts(idx_ctx *c, uint64_t council, const char *status, uint64_
         snprintf(v, sizeof v, "%" PRIu64 ":%s", worker, status);
         rc = count_add(c, council, FACET_MINE_STATUS, v);
     }
-    const char *start = str(json_object_get(rec, "finance"), "support_start_date");
+    const char *start = json_get_str(json_object_get(rec, "finance"), "support_start_date");
     if (rc || !start || strlen(start) != 10 || (status && strcmp(status, "closed") == 0))
         return rc;
     const uint64_t scopes[2] = {council, 0};
@@ -261,7 +257,7 @@ static int index_case(idx_ctx *c0, const json_t *rec)
     uint64_t council = (uint64_t)json_integer_value(json_object_get(rec, "council_id"));
     if (!c.id || !council)
         return STORE_CORRUPT;
-    const char *status = str(rec, "status"), *legislation = str(rec, "legislation"), *team = str(rec, "team");
+    const char *status = json_get_str(rec, "status"), *legislation = json_get_str(rec, "legislation"), *team = json_get_str(rec, "team");
     uint64_t worker = (uint64_t)json_integer_value(json_object_get(rec, "caseworker_id"));
     c.tuple_len = case_tuple_of(rec, c.tuple);
     char worker_s[24];

@@ -1,5 +1,6 @@
 /* store_facts.c - the reports' compact rows (store_facts.h). */
 #include "store_facts.h"
+#include "json_get.h"
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -19,13 +20,7 @@
 const char *const store_facts_sla_type_names[SLA_TYPES + 1] = {
     "", "new_case", "council_update", "case_closed", "final_outcome", "query", "urgent_query"};
 
-static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
-static uint64_t u64(const json_t *o, const char *k)
-{
-    json_int_t v = json_integer_value(json_object_get(o, k));
-    return v > 0 ? (uint64_t)v : 0;
-}
 
 /* A YYYY-MM-DD date as a day number, FACTS_NO_DAY when absent or not a date. */
 static int32_t day_of(const char *date)
@@ -68,7 +63,7 @@ static int encode_case(const json_t *rec, unsigned char **out, size_t *len)
     const json_t *fin = json_object_get(rec, "finance"), *closure = json_object_get(rec, "closure"),
                  *imm = json_object_get(rec, "immigration"), *principal = json_object_get(rec, "principal"),
                  *costs = json_object_get(fin, "other_costs");
-    const char *team = str(rec, "team") ?: "", *nat = str(principal, "nationality") ?: "";
+    const char *team = json_get_str_or(rec, "team", ""), *nat = json_get_str_or(principal, "nationality", "");
     size_t team_len = strlen(team), nat_len = strlen(nat), n_costs = json_array_size(costs);
     if (team_len > UINT16_MAX || nat_len > UINT16_MAX || n_costs > FACTS_COSTS_MAX)
         return STORE_CORRUPT;
@@ -76,26 +71,26 @@ static int encode_case(const json_t *rec, unsigned char **out, size_t *len)
     unsigned char *buf = malloc(*len), *p = buf;
     if (!buf)
         return STORE_NOMEM;
-    uint64_t id = u64(rec, "id"), worker = u64(rec, "caseworker_id");
+    uint64_t id = json_get_u64(rec, "id"), worker = json_get_u64(rec, "caseworker_id");
     memcpy(p, &id, 8);
     memcpy(p + 8, &worker, 8);
     p += 16;
-    put32(&p, (uint32_t)uk_day_of(str(rec, "created_at")));
-    put32(&p, (uint32_t)day_of(str(fin, "support_start_date")));
-    put32(&p, (uint32_t)day_of(str(fin, "support_end_date")));
-    put32(&p, (uint32_t)day_of(str(closure, "closure_date")));
+    put32(&p, (uint32_t)uk_day_of(json_get_str(rec, "created_at")));
+    put32(&p, (uint32_t)day_of(json_get_str(fin, "support_start_date")));
+    put32(&p, (uint32_t)day_of(json_get_str(fin, "support_end_date")));
+    put32(&p, (uint32_t)day_of(json_get_str(closure, "closure_date")));
     put32(&p, (uint32_t)json_integer_value(json_object_get(fin, "weekly_subsistence_pence")));
     put32(&p, (uint32_t)json_integer_value(json_object_get(fin, "weekly_accommodation_pence")));
     const json_t *rtpf = json_object_get(imm, "recourse_to_public_funds");
     size_t deps = json_array_size(json_object_get(rec, "dependants"));
-    *p++ = (unsigned char)case_enum_code(case_statuses, str(rec, "status"));
-    *p++ = (unsigned char)case_enum_code(case_legislations, str(rec, "legislation"));
-    *p++ = (unsigned char)case_enum_code1(case_household_types, str(rec, "household_type"));
-    *p++ = (unsigned char)case_enum_code1(case_referral_sources, str(rec, "referral_source"));
-    *p++ = (unsigned char)case_enum_code1(case_accommodation_types, str(fin, "accommodation_type"));
-    *p++ = (unsigned char)case_enum_code1(case_closure_reasons, str(closure, "reason"));
-    *p++ = (unsigned char)case_enum_code1(case_immigration_statuses, str(imm, "status") ?: "unknown");
-    *p++ = (unsigned char)case_enum_code1(case_immigration_statuses, str(rec, "status_at_referral") ?: "unknown");
+    *p++ = (unsigned char)case_enum_code(case_statuses, json_get_str(rec, "status"));
+    *p++ = (unsigned char)case_enum_code(case_legislations, json_get_str(rec, "legislation"));
+    *p++ = (unsigned char)case_enum_code1(case_household_types, json_get_str(rec, "household_type"));
+    *p++ = (unsigned char)case_enum_code1(case_referral_sources, json_get_str(rec, "referral_source"));
+    *p++ = (unsigned char)case_enum_code1(case_accommodation_types, json_get_str(fin, "accommodation_type"));
+    *p++ = (unsigned char)case_enum_code1(case_closure_reasons, json_get_str(closure, "reason"));
+    *p++ = (unsigned char)case_enum_code1(case_immigration_statuses, json_get_str_or(imm, "status", "unknown"));
+    *p++ = (unsigned char)case_enum_code1(case_immigration_statuses, json_get_str_or(rec, "status_at_referral", "unknown"));
     *p++ = (unsigned char)(json_is_true(rtpf) ? 1 : json_is_false(rtpf) ? 0 : 0xff);
     *p++ = (unsigned char)(deps > 255 ? 255 : deps);
     uint16_t n16 = (uint16_t)n_costs, t16 = (uint16_t)team_len, c16 = (uint16_t)nat_len;
@@ -109,7 +104,7 @@ static int encode_case(const json_t *rec, unsigned char **out, size_t *len)
     size_t i;
     const json_t *c;
     json_array_foreach(costs, i, c) {
-        put32(&p, (uint32_t)day_of(str(c, "date")));
+        put32(&p, (uint32_t)day_of(json_get_str(c, "date")));
         put32(&p, (uint32_t)json_integer_value(json_object_get(c, "amount_pence")));
     }
     memcpy(p, team, team_len);
@@ -174,8 +169,8 @@ int store_facts_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t
     MDB_dbi dbi = store_dbi(s, DB_CASE_FACTS);
     unsigned char key[16];
     int rc;
-    if (old && u64(old, "council_id") != u64(rec, "council_id")) {
-        key16(key, u64(old, "council_id"), u64(old, "id"));
+    if (old && json_get_u64(old, "council_id") != json_get_u64(rec, "council_id")) {
+        key16(key, json_get_u64(old, "council_id"), json_get_u64(old, "id"));
         MDB_val k = {16, key};
         if ((rc = mdb_del(txn, dbi, &k, NULL)) && rc != MDB_NOTFOUND)
             return rc;
@@ -184,7 +179,7 @@ int store_facts_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t
     size_t len;
     if ((rc = encode_case(rec, &buf, &len)))
         return rc;
-    key16(key, u64(rec, "council_id"), u64(rec, "id"));
+    key16(key, json_get_u64(rec, "council_id"), json_get_u64(rec, "id"));
     MDB_val k = {16, key}, v = {len, buf};
     rc = mdb_put(txn, dbi, &k, &v, 0);
     free(buf);
@@ -218,7 +213,7 @@ static void add_row(sla_rows *out, const json_t *item, uint8_t type, char by, in
     if (out->n == SLA_ROWS_MAX || raised == FACTS_NO_DAY || answered == FACTS_NO_DAY || allowed < 0)
         return;
     out->rows[out->n++] = (sla_row){.raised_day = raised, .answered_day = answered,
-                                    .council_id = u64(item, "council_id"), .type = type, .answered_by = by,
+                                    .council_id = json_get_u64(item, "council_id"), .type = type, .answered_by = by,
                                     .allowed = (uint16_t)(allowed > UINT16_MAX ? UINT16_MAX : allowed)};
 }
 
@@ -226,21 +221,21 @@ static void add_row(sla_rows *out, const json_t *item, uint8_t type, char by, in
  * its own raising against the decision date. */
 static void alert_rows(const json_t *a, sla_rows *out)
 {
-    const char *type = str(a, "type") ?: "";
+    const char *type = json_get_str_or(a, "type", "");
     int allowed = json_is_integer(json_object_get(a, "due_days"))
                       ? (int)json_integer_value(json_object_get(a, "due_days")) : -1;
-    int32_t from = day_of(str(a, "due_from"));
+    int32_t from = day_of(json_get_str(a, "due_from"));
     if (from == FACTS_NO_DAY)
-        from = uk_day_of(str(a, "raised_at"));
+        from = uk_day_of(json_get_str(a, "raised_at"));
     uint8_t t = strcmp(type, "new_case") == 0         ? SLA_NEW_CASE
                 : strcmp(type, "council_update") == 0 ? SLA_COUNCIL_UPDATE
                 : strcmp(type, "case_closed") == 0    ? SLA_CASE_CLOSED
                 : strcmp(type, "final_outcome") == 0  ? SLA_FINAL_OUTCOME
                                                       : 0;
     if (t == SLA_FINAL_OUTCOME)
-        add_row(out, a, t, 'h', from, uk_day_of(str(a, "raised_at")), allowed);
-    else if (t && str(a, "cleared_at"))
-        add_row(out, a, t, 'h', from, uk_day_of(str(a, "cleared_at")), allowed);
+        add_row(out, a, t, 'h', from, uk_day_of(json_get_str(a, "raised_at")), allowed);
+    else if (t && json_get_str(a, "cleared_at"))
+        add_row(out, a, t, 'h', from, uk_day_of(json_get_str(a, "cleared_at")), allowed);
 }
 
 /* Each message answered by a later message of the other side. Follow-ups from the same side keep
@@ -253,9 +248,9 @@ static void query_rows(const json_t *q, sla_rows *out)
     size_t i;
     const json_t *m;
     json_array_foreach(json_object_get(q, "messages"), i, m) {
-        const char *side = str(m, "side") ?: "";
+        const char *side = json_get_str_or(m, "side", "");
         char by = strcmp(side, "ho") == 0 ? 'h' : strcmp(side, "council") == 0 ? 'c' : 0;
-        int32_t day = uk_day_of(str(m, "at"));
+        int32_t day = uk_day_of(json_get_str(m, "at"));
         if (!by)
             continue;
         if (pending && pending != by) {
@@ -290,7 +285,7 @@ static void sla_encode(char kind, const json_t *item, size_t i, const sla_row *r
 {
     sla_day_key(key, r->answered_day);
     key[4] = (unsigned char)kind;
-    store_key_u64(key + 5, u64(item, "id"));
+    store_key_u64(key + 5, json_get_u64(item, "id"));
     key[13] = (unsigned char)(i >> 8);
     key[14] = (unsigned char)i;
     memset(val, 0, SLA_VAL);
@@ -449,7 +444,7 @@ static char *first_known_status(store *s, MDB_txn *txn, uint64_t case_id, int *r
     store_iter_begin(&it, s, txn, DB_CASE_HISTORY, prefix, sizeof prefix);
     while (!found && store_iter_next(&it)) {
         json_t *row = json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL);
-        const char *field = str(row, "field"), *neu = str(row, "new");
+        const char *field = json_get_str(row, "field"), *neu = json_get_str(row, "new");
         if (field && neu && strcmp(field, "immigration.status") == 0 && strcmp(neu, "unknown") != 0)
             found = strdup(neu);
         json_decref(row);
@@ -472,7 +467,7 @@ static int lacks_status_at_referral(store *s, MDB_txn *txn, const json_t *rec, v
     (void)s;
     (void)txn;
     id_list *l = ctx;
-    const char *now = str(json_object_get(rec, "immigration"), "status");
+    const char *now = json_get_str(json_object_get(rec, "immigration"), "status");
     if (json_object_get(rec, "status_at_referral") || !now || strcmp(now, "unknown") == 0)
         return 0;
     if (l->n == l->cap) {
@@ -483,7 +478,7 @@ static int lacks_status_at_referral(store *s, MDB_txn *txn, const json_t *rec, v
         l->ids = more;
         l->cap = cap;
     }
-    l->ids[l->n++] = u64(rec, "id");
+    l->ids[l->n++] = json_get_u64(rec, "id");
     return 0;
 }
 
@@ -498,7 +493,7 @@ static int backfill_status_at_referral(store *s, MDB_txn *txn)
         if ((rc = store_case_get(s, txn, ids[i], &old)))
             break;
         char *first = first_known_status(s, txn, ids[i], &rc);
-        const char *status = first ? first : str(json_object_get(old, "immigration"), "status");
+        const char *status = first ? first : json_get_str(json_object_get(old, "immigration"), "status");
         neu = rc ? NULL : json_deep_copy(old);
         if (!rc && (!neu || json_object_set_new(neu, "status_at_referral", json_string(status))))
             rc = STORE_NOMEM;
@@ -558,8 +553,8 @@ static int verify_case(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
     int rc = encode_case(rec, &buf, &len);
     if (rc)
         return rc;
-    key16(key, u64(rec, "council_id"), u64(rec, "id"));
-    rc = verify_row(s, txn, DB_CASE_FACTS, ctx, key, 16, buf, len, "case facts", u64(rec, "id"));
+    key16(key, json_get_u64(rec, "council_id"), json_get_u64(rec, "id"));
+    rc = verify_row(s, txn, DB_CASE_FACTS, ctx, key, 16, buf, len, "case facts", json_get_u64(rec, "id"));
     free(buf);
     return rc;
 }
@@ -575,7 +570,7 @@ static int verify_item(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
         unsigned char key[SLA_KEY], val[SLA_VAL];
         sla_encode(v->kind, rec, i, &rows->rows[i], key, val);
         rc = verify_row(s, txn, DB_SLA, v, key, SLA_KEY, val, SLA_VAL,
-                        v->kind == WORK_ALERT ? "SLA row of alert" : "SLA row of query", u64(rec, "id"));
+                        v->kind == WORK_ALERT ? "SLA row of alert" : "SLA row of query", json_get_u64(rec, "id"));
     }
     free(rows);
     return rc;

@@ -1,5 +1,6 @@
 /* store_work.c - alert and query records, their open-item lists and their counters (store_work.h). */
 #include "store_work.h"
+#include "json_get.h"
 #include "store_facts.h"
 #include "store_internal.h"
 
@@ -10,8 +11,6 @@
 
 #include "store_case.h"
 
-static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static uint64_t u64(const json_t *o, const char *k) { return (uint64_t)json_integer_value(json_object_get(o, k)); }
 
 char store_work_alert_bucket(const char *type)
 {
@@ -29,17 +28,17 @@ char store_work_bucket(char kind, const json_t *item, char *side)
     if (kind == WORK_ALERT) {
         if (!json_is_true(json_object_get(item, "open")))
             return 0;
-        *side = strcmp(str(item, "to") ?: "", "ho") == 0 ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
-        return store_work_alert_bucket(str(item, "type"));
+        *side = json_get_str_is(item, "to", "ho") ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
+        return store_work_alert_bucket(json_get_str(item, "type"));
     }
-    if (strcmp(str(item, "status") ?: "", "open") != 0)
+    if (!json_get_str_is(item, "status", "open"))
         return 0;
-    if (strcmp(str(item, "awaiting") ?: "", "ho") == 0) {
+    if (json_get_str_is(item, "awaiting", "ho")) {
         *side = WORK_SIDE_HO;
         return 'q';
     }
     *side = WORK_SIDE_COUNCIL;
-    return strcmp(str(item, "opened_by") ?: "", "council") == 0 ? 'r' : 'h';
+    return json_get_str_is(item, "opened_by", "council") ? 'r' : 'h';
 }
 
 static store_db db_of(char kind) { return kind == WORK_ALERT ? DB_ALERTS : DB_QUERIES; }
@@ -98,10 +97,10 @@ static int item_entries(item_ctx *c, char kind, const json_t *item, uint64_t wor
     char bucket = store_work_bucket(kind, item, &side);
     if (!bucket)
         return 0;
-    uint64_t id = u64(item, "id"), council = u64(item, "council_id");
+    uint64_t id = json_get_u64(item, "id"), council = json_get_u64(item, "council_id");
     if (!id || !council)
         return STORE_CORRUPT;
-    const char *due = str(item, "due");
+    const char *due = json_get_str(item, "due");
     /* A final outcome's due date is the HO's deadline for raising it, not something the council owes. */
     if ((due && strlen(due) != 10) || (kind == WORK_ALERT && bucket == 'f'))
         due = NULL;
@@ -150,18 +149,18 @@ static int all_entry(item_ctx *c, char kind, const json_t *item, uint64_t worker
 {
     if (c->sink)
         return 0;
-    uint64_t id = u64(item, "id"), council = u64(item, "council_id");
+    uint64_t id = json_get_u64(item, "id"), council = json_get_u64(item, "council_id");
     char side = 0, bucket = store_work_bucket(kind, item, &side);
     unsigned char val[21];
     store_key_u64(val, worker);
     if (kind == WORK_ALERT) {
-        side = strcmp(str(item, "to") ?: "", "ho") == 0 ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
-        bucket = store_work_alert_bucket(str(item, "type"));
+        side = json_get_str_is(item, "to", "ho") ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
+        bucket = store_work_alert_bucket(json_get_str(item, "type"));
     }
     val[8] = (unsigned char)side;
     val[9] = (unsigned char)bucket;
     val[10] = store_work_bucket(kind, item, &side) != 0;
-    const char *due = kind == WORK_ALERT && bucket == 'f' ? NULL : str(item, "due");
+    const char *due = kind == WORK_ALERT && bucket == 'f' ? NULL : json_get_str(item, "due");
     size_t vlen = 11;
     if (due && strlen(due) == 10) {
         memcpy(val + 11, due, 10);
@@ -199,7 +198,7 @@ int store_work_count_item(char kind, const json_t *item, uint64_t worker, case_c
 static int put_record(store *s, MDB_txn *txn, char kind, const json_t *rec)
 {
     unsigned char key[8];
-    store_key_u64(key, u64(rec, "id"));
+    store_key_u64(key, json_get_u64(rec, "id"));
     json_t *stored = json_deep_copy(rec);
     if (!stored)
         return STORE_NOMEM;
@@ -219,7 +218,7 @@ int store_work_create(store *s, MDB_txn *txn, char kind, json_t *rec, uint64_t w
     if ((rc = put_record(s, txn, kind, rec)) || (rc = store_facts_sla_put(s, txn, kind, NULL, rec)))
         return rc;
     unsigned char key[17];
-    store_key_u64(key, u64(rec, "case_id"));
+    store_key_u64(key, json_get_u64(rec, "case_id"));
     key[8] = (unsigned char)kind;
     store_key_u64(key + 9, *id);
     MDB_val k = {17, key}, v = {0, ""};
@@ -231,7 +230,7 @@ int store_work_create(store *s, MDB_txn *txn, char kind, json_t *rec, uint64_t w
 
 int store_work_put(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec, uint64_t worker)
 {
-    if (!u64(rec, "id") || u64(rec, "id") != u64(old, "id"))
+    if (!json_get_u64(rec, "id") || json_get_u64(rec, "id") != json_get_u64(old, "id"))
         return STORE_CORRUPT;
     item_ctx c = {.s = s, .txn = txn, .add = 0};
     int rc = entries(&c, kind, old, worker);
@@ -330,12 +329,12 @@ static int recompute_kind(store *s, MDB_txn *txn, const calendar *cal, char kind
                 json_t *old, *neu = NULL, *case_rec = NULL;
                 if ((rc = store_work_get(s, txn, kind, ids[j], &old)))
                     break;
-                const char *from = str(old, "due_from");
+                const char *from = json_get_str(old, "due_from");
                 if (from && (neu = json_deep_copy(old)) &&
                     !(rc = store_work_due(neu, cal, from, (int)json_integer_value(json_object_get(old, "due_days")))) &&
                     !json_equal(old, neu) &&
-                    !(rc = store_case_get(s, txn, u64(old, "case_id"), &case_rec))) {
-                    rc = store_work_put(s, txn, kind, old, neu, u64(case_rec, "caseworker_id"));
+                    !(rc = store_case_get(s, txn, json_get_u64(old, "case_id"), &case_rec))) {
+                    rc = store_work_put(s, txn, kind, old, neu, json_get_u64(case_rec, "caseworker_id"));
                     (*changed)++;
                 }
                 json_decref(case_rec);

@@ -1,5 +1,6 @@
 /* case_gen.c - synthetic cases. */
 #include "case_gen.h"
+#include "json_get.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -207,7 +208,7 @@ typedef struct {
  * awaiting the HO. */
 static int gen_work(store *s, MDB_txn *txn, bulk_ctx *c, const json_t *rec, uint64_t id, uint64_t worker)
 {
-    if (!c->cal || strcmp(json_string_value(json_object_get(rec, "status")) ?: "", "closed") == 0)
+    if (!c->cal || json_get_str_is(rec, "status", "closed"))
         return 0;
     unsigned roll = pick(c->rng, 80);
     if (roll > 2)

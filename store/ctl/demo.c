@@ -1,5 +1,6 @@
 /* demo.c - seeds the demo dataset. */
 #include "demo.h"
+#include "json_get.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -61,7 +62,7 @@ static int seed_work(store *s, MDB_txn *txn, const uint64_t *cases, size_t n, ui
         json_t *c, *item = NULL;
         if ((rc = store_case_get(s, txn, cases[i], &c)))
             break;
-        if (strcmp(json_string_value(json_object_get(c, "status")) ?: "", "closed") == 0) {
+        if (json_get_str_is(c, "status", "closed")) {
             json_decref(c);
             continue;
         }
@@ -129,7 +130,7 @@ static int seed_register(store *s, MDB_txn *txn, const char *code, const uint64_
         if ((rc = store_case_get(s, txn, cases[i], &c)))
             break;
         const json_t *pa = json_object_get(c, "principal");
-        if (strcmp(json_string_value(json_object_get(c, "status")) ?: "", "closed") != 0) {
+        if (!json_get_str_is(c, "status", "closed")) {
             char number[32];
             snprintf(number, sizeof number, "DEMO%s%d", code, ++made);
             json_t *rec = json_pack("{s:s,s:s,s:O,s:O,s:O,s:O,s:s,s:b,s:s,s:b}", "document_type", "passport",
