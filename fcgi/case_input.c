@@ -45,15 +45,15 @@ json_t *case_person_in(http_req *r, json_t *in, const char *path, int dependant)
     static const char *const allowed[] = {"id", "given_names", "family_name", "date_of_birth", "nationality", "gender",
                                           "other_names", "ho_reference", "relationship", NULL};
     const char *given, *family, *dob, *nat, *gender, *other, *ref, *rel;
-    if (in_only_at(r, in, allowed, path) ||
-        in_string_at(r, in, "given_names", at(f, sizeof f, path, "given_names"), 1, 100, &given) ||
-        in_string_at(r, in, "family_name", at(f, sizeof f, path, "family_name"), 1, 100, &family) ||
-        in_date_at(r, in, "date_of_birth", at(f, sizeof f, path, "date_of_birth"), 1, &dob) ||
-        in_string_at(r, in, "nationality", at(f, sizeof f, path, "nationality"), 1, 60, &nat) ||
-        in_enum_at(r, in, "gender", at(f, sizeof f, path, "gender"), case_genders, 0, &gender) ||
-        in_string_at(r, in, "other_names", at(f, sizeof f, path, "other_names"), 0, 200, &other) ||
-        in_string_at(r, in, "ho_reference", at(f, sizeof f, path, "ho_reference"), 0, 20, &ref) ||
-        in_enum_at(r, in, "relationship", at(f, sizeof f, path, "relationship"), case_relationships, dependant, &rel))
+    if (json_in_only_at(r, in, allowed, path) ||
+        json_in_string_at(r, in, "given_names", at(f, sizeof f, path, "given_names"), 1, 100, &given) ||
+        json_in_string_at(r, in, "family_name", at(f, sizeof f, path, "family_name"), 1, 100, &family) ||
+        json_in_date_at(r, in, "date_of_birth", at(f, sizeof f, path, "date_of_birth"), 1, &dob) ||
+        json_in_string_at(r, in, "nationality", at(f, sizeof f, path, "nationality"), 1, 60, &nat) ||
+        json_in_enum_at(r, in, "gender", at(f, sizeof f, path, "gender"), case_genders, 0, &gender) ||
+        json_in_string_at(r, in, "other_names", at(f, sizeof f, path, "other_names"), 0, 200, &other) ||
+        json_in_string_at(r, in, "ho_reference", at(f, sizeof f, path, "ho_reference"), 0, 20, &ref) ||
+        json_in_enum_at(r, in, "relationship", at(f, sizeof f, path, "relationship"), case_relationships, dependant, &rel))
         return NULL;
     char today[11];
     case_today(r, today);
@@ -100,12 +100,12 @@ json_t *case_person_in(http_req *r, json_t *in, const char *path, int dependant)
 int case_details_in(http_req *r, json_t *body, int create, json_t *out)
 {
     const char *legislation, *household, *source, *address, *involvement, *team;
-    if (in_enum_at(r, body, "legislation", "legislation", case_legislation_values, create, &legislation) ||
-        in_enum_at(r, body, "household_type", "household_type", case_household_types, create, &household) ||
-        in_enum_at(r, body, "referral_source", "referral_source", case_referral_sources, 0, &source) ||
-        in_text_at(r, body, "address", "address", 0, 300, &address) ||
-        in_text_at(r, body, "la_involvement", "la_involvement", 0, 2000, &involvement) ||
-        in_string_at(r, body, "team", "team", 0, 100, &team))
+    if (json_in_enum_at(r, body, "legislation", "legislation", case_legislation_values, create, &legislation) ||
+        json_in_enum_at(r, body, "household_type", "household_type", case_household_types, create, &household) ||
+        json_in_enum_at(r, body, "referral_source", "referral_source", case_referral_sources, 0, &source) ||
+        json_in_text_at(r, body, "address", "address", 0, 300, &address) ||
+        json_in_text_at(r, body, "la_involvement", "la_involvement", 0, 2000, &involvement) ||
+        json_in_string_at(r, body, "team", "team", 0, 100, &team))
         return -1;
     if (legislation)
         set_str(out, "legislation", legislation);
@@ -131,18 +131,18 @@ json_t *case_immigration_in(http_req *r, json_t *body)
     const char *status, *expiry, *app_type, *app_date, *appeal_date, *jr_date, *notes;
     int outstanding, appeal, jr, recourse_present = 0, recourse = 0;
     json_t *rv = json_object_get(body, "recourse_to_public_funds");
-    if (in_only(r, body, allowed) ||
-        in_enum_at(r, body, "status", "status", case_immigration_statuses, 0, &status) ||
-        in_bool_at(r, body, "recourse_to_public_funds", "recourse_to_public_funds", 0, &recourse) ||
-        in_date_at(r, body, "leave_expiry", "leave_expiry", 0, &expiry) ||
-        in_bool_at(r, body, "outstanding_application", "outstanding_application", 0, &outstanding) ||
-        in_string_at(r, body, "application_type", "application_type", 0, 100, &app_type) ||
-        in_date_at(r, body, "application_date", "application_date", 0, &app_date) ||
-        in_bool_at(r, body, "appeal", "appeal", 0, &appeal) ||
-        in_date_at(r, body, "appeal_date", "appeal_date", 0, &appeal_date) ||
-        in_bool_at(r, body, "judicial_review", "judicial_review", 0, &jr) ||
-        in_date_at(r, body, "judicial_review_date", "judicial_review_date", 0, &jr_date) ||
-        in_text_at(r, body, "ho_notes", "ho_notes", 0, 4000, &notes))
+    if (json_in_only(r, body, allowed) ||
+        json_in_enum_at(r, body, "status", "status", case_immigration_statuses, 0, &status) ||
+        json_in_bool_at(r, body, "recourse_to_public_funds", "recourse_to_public_funds", 0, &recourse) ||
+        json_in_date_at(r, body, "leave_expiry", "leave_expiry", 0, &expiry) ||
+        json_in_bool_at(r, body, "outstanding_application", "outstanding_application", 0, &outstanding) ||
+        json_in_string_at(r, body, "application_type", "application_type", 0, 100, &app_type) ||
+        json_in_date_at(r, body, "application_date", "application_date", 0, &app_date) ||
+        json_in_bool_at(r, body, "appeal", "appeal", 0, &appeal) ||
+        json_in_date_at(r, body, "appeal_date", "appeal_date", 0, &appeal_date) ||
+        json_in_bool_at(r, body, "judicial_review", "judicial_review", 0, &jr) ||
+        json_in_date_at(r, body, "judicial_review_date", "judicial_review_date", 0, &jr_date) ||
+        json_in_text_at(r, body, "ho_notes", "ho_notes", 0, 4000, &notes))
         return NULL;
     recourse_present = rv && !json_is_null(rv);
     json_t *o = json_object();
@@ -170,13 +170,15 @@ json_t *case_finance_in(http_req *r, json_t *body)
     const char *start, *end, *accommodation;
     long long subsistence, accommodation_cost;
     int has_sub, has_acc;
-    if (in_only(r, body, allowed) || in_date_at(r, body, "support_start_date", "support_start_date", 0, &start) ||
-        in_int_at(r, body, "weekly_subsistence_pence", "weekly_subsistence_pence", 0, MONEY_MAX, &subsistence,
-                  &has_sub) ||
-        in_enum_at(r, body, "accommodation_type", "accommodation_type", case_accommodation_types, 0, &accommodation) ||
-        in_int_at(r, body, "weekly_accommodation_pence", "weekly_accommodation_pence", 0, MONEY_MAX,
-                  &accommodation_cost, &has_acc) ||
-        in_date_at(r, body, "support_end_date", "support_end_date", 0, &end))
+    if (json_in_only(r, body, allowed) ||
+        json_in_date_at(r, body, "support_start_date", "support_start_date", 0, &start) ||
+        json_in_int_at(r, body, "weekly_subsistence_pence", "weekly_subsistence_pence", 0, MONEY_MAX, &subsistence,
+                       &has_sub) ||
+        json_in_enum_at(r, body, "accommodation_type", "accommodation_type", case_accommodation_types, 0,
+                        &accommodation) ||
+        json_in_int_at(r, body, "weekly_accommodation_pence", "weekly_accommodation_pence", 0, MONEY_MAX,
+                       &accommodation_cost, &has_acc) ||
+        json_in_date_at(r, body, "support_end_date", "support_end_date", 0, &end))
         return NULL;
     char today[11];
     case_today(r, today);
@@ -216,10 +218,11 @@ json_t *case_finance_in(http_req *r, json_t *body)
             json_decref(costs);
             return NULL;
         }
-        if (in_only_at(r, c, callowed, path) ||
-            in_string_at(r, c, "description", at(f, sizeof f, path, "description"), 1, 200, &desc) ||
-            in_int_at(r, c, "amount_pence", at(f, sizeof f, path, "amount_pence"), 0, MONEY_MAX, &amount, &has_amount) ||
-            in_date_at(r, c, "date", at(f, sizeof f, path, "date"), 0, &date)) {
+        if (json_in_only_at(r, c, callowed, path) ||
+            json_in_string_at(r, c, "description", at(f, sizeof f, path, "description"), 1, 200, &desc) ||
+            json_in_int_at(r, c, "amount_pence", at(f, sizeof f, path, "amount_pence"), 0, MONEY_MAX, &amount,
+                           &has_amount) ||
+            json_in_date_at(r, c, "date", at(f, sizeof f, path, "date"), 0, &date)) {
             json_decref(costs);
             return NULL;
         }
@@ -246,9 +249,9 @@ json_t *case_closure_in(http_req *r, json_t *body)
 {
     static const char *const allowed[] = {"closure_date", "reason", "notes", NULL};
     const char *date, *reason, *notes;
-    if (in_only(r, body, allowed) || in_date_at(r, body, "closure_date", "closure_date", 1, &date) ||
-        in_enum_at(r, body, "reason", "reason", case_closure_reasons, 1, &reason) ||
-        in_text_at(r, body, "notes", "notes", 0, 4000, &notes))
+    if (json_in_only(r, body, allowed) || json_in_date_at(r, body, "closure_date", "closure_date", 1, &date) ||
+        json_in_enum_at(r, body, "reason", "reason", case_closure_reasons, 1, &reason) ||
+        json_in_text_at(r, body, "notes", "notes", 0, 4000, &notes))
         return NULL;
     char today[11];
     case_today(r, today);

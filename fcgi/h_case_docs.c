@@ -98,8 +98,8 @@ void h_case_doc_upload(http_req *r, const uint64_t *ids)
     char *name = http_query_get(r, "filename"), *person = http_query_get(r, "person");
     char filename[801]; /* 200 characters of up to 4 bytes */
     upload_arg a = {0};
-    if (!name || !in_utf8_valid(name) || strlen(name) >= sizeof filename ||
-        clean_filename(name, filename, sizeof filename) || in_utf8_len(filename) > 200) {
+    if (!name || !json_in_utf8_valid(name) || strlen(name) >= sizeof filename ||
+        clean_filename(name, filename, sizeof filename) || json_in_utf8_len(filename) > 200) {
         http_error(r, 422, "validation_failed", "Give the file's name (?filename=), at most 200 characters.",
                    "filename");
         goto out;

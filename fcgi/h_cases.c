@@ -87,7 +87,7 @@ void h_cases_create(http_req *r, const uint64_t *ids)
     (void)ids;
     if (case_role_allows(r, CASE_WRITE))
         return;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     static const char *const allowed[] = {"principal", "dependants", "legislation", "household_type", "referral_source", "address",
@@ -97,7 +97,8 @@ void h_cases_create(http_req *r, const uint64_t *ids)
     json_t *rec = NULL;
     char at[21];
     http_iso_time(r->now, at);
-    if (in_only(r, body, allowed) || in_bool_at(r, body, "confirm_not_duplicate", "confirm_not_duplicate", 0, &confirmed) ||
+    if (json_in_only(r, body, allowed) ||
+        json_in_bool_at(r, body, "confirm_not_duplicate", "confirm_not_duplicate", 0, &confirmed) ||
         !(rec = case_new_record(r, body, at)))
         goto out;
     c.rec = rec;
@@ -149,7 +150,7 @@ static int parse_dob(const char *q, char out[9])
         snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", q + 6, q + 3, q);
     else
         snprintf(iso, sizeof iso, "%s", q);
-    if (!in_date_valid(iso) || strlen(q) != 10)
+    if (!json_in_date_valid(iso) || strlen(q) != 10)
         return -1;
     snprintf(out, 9, "%.4s%.2s%.2s", iso, iso + 5, iso + 8);
     return 0;

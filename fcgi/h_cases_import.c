@@ -76,7 +76,7 @@ static int read_header(json_t *header, int *map, json_t *errors)
         if (map[i] < 0) {
             char name[64], msg[160];
             snprintf(name, sizeof name, "%s", json_string_value(h));
-            in_utf8_cut(name); /* a long name cut on a character boundary */
+            json_in_utf8_cut(name); /* a long name cut on a character boundary */
             snprintf(msg, sizeof msg, "Unknown column \"%s\".", name);
             if (add_error(errors, 1, NULL, msg) || !json_array_size(errors))
                 return -1;

@@ -36,7 +36,7 @@ static int valid_role(const char *role) { return strcmp(role, "user") == 0 || st
 /* The optional "email" member: *out is the address, or NULL when absent, null or "" (which clear it). */
 static int in_email(http_req *r, json_t *body, const char **out)
 {
-    if (in_string(r, body, "email", 0, STORE_USER_EMAIL_MAX, out))
+    if (json_in_string(r, body, "email", 0, STORE_USER_EMAIL_MAX, out))
         return -1;
     if (*out && !**out)
         *out = NULL;
@@ -182,7 +182,7 @@ void h_users_create(http_req *r, const uint64_t *ids)
     (void)ids;
     if (require_admin(r))
         return;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     static const char *const allowed[] = {"username", "name", "role", "team", "org", "email", NULL};
@@ -190,9 +190,10 @@ void h_users_create(http_req *r, const uint64_t *ids)
     uint64_t org;
     json_t *user = NULL;
     create_ctx c = {0};
-    if (in_only(r, body, allowed) || in_string(r, body, "username", 1, 64, &username_in) ||
-        in_string(r, body, "name", 1, 200, &name) || in_string(r, body, "role", 1, 16, &role) ||
-        in_string(r, body, "team", 0, 100, &team) || in_id(r, body, "org", 0, &org) || in_email(r, body, &email))
+    if (json_in_only(r, body, allowed) || json_in_string(r, body, "username", 1, 64, &username_in) ||
+        json_in_string(r, body, "name", 1, 200, &name) || json_in_string(r, body, "role", 1, 16, &role) ||
+        json_in_string(r, body, "team", 0, 100, &team) || json_in_id(r, body, "org", 0, &org) ||
+        in_email(r, body, &email))
         goto out;
     char username[65];
     snprintf(username, sizeof username, "%s", username_in);
@@ -346,15 +347,15 @@ void h_user_patch(http_req *r, const uint64_t *ids)
 {
     if (require_admin(r))
         return;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     static const char *const allowed[] = {"name", "role", "team", "email", NULL};
     edit_ctx c = {.kind = EDIT_PATCH, .target = ids[0]};
     const char *team, *email;
     json_t *email_new = NULL;
-    if (in_only(r, body, allowed) || in_string(r, body, "name", 0, 200, &c.name) ||
-        in_string(r, body, "role", 0, 16, &c.role) || in_string(r, body, "team", 0, 100, &team) ||
+    if (json_in_only(r, body, allowed) || json_in_string(r, body, "name", 0, 200, &c.name) ||
+        json_in_string(r, body, "role", 0, 16, &c.role) || json_in_string(r, body, "team", 0, 100, &team) ||
         in_email(r, body, &email))
         goto out;
     if (json_object_get(body, "name") && !json_is_null(json_object_get(body, "name")) && !*c.name) {
