@@ -20,7 +20,7 @@ DEB_PKGS := build-essential clang pkg-config libfcgi-dev liblmdb-dev lmdb-utils 
 STORE_SRC := store/store.c store/store_org.c store/store_user.c store/store_session.c store/store_audit.c \
              store/store_case.c store/case_index.c store/store_case_search.c store/name_norm.c store/case_gen.c store/calendar.c store/data_path.c store/uk_time.c store/store_outbox.c store/store_work.c store/store_recount.c store/csv.c store/store_register.c store/register_gen.c store/store_lookup.c store/store_facts.c store/case_enums.c
 AUTH_SRC  := auth/auth_password.c auth/auth_jwt.c auth/auth_random.c
-FCGI_SRC  := fcgi/clock.c fcgi/audit_queue.c fcgi/http.c fcgi/json_in.c fcgi/router.c fcgi/session.c fcgi/access_log.c fcgi/user_json.c \
+FCGI_SRC  := fcgi/clock.c fcgi/audit_queue.c fcgi/http.c fcgi/json_in.c fcgi/params.c fcgi/router.c fcgi/session.c fcgi/access_log.c fcgi/user_json.c \
              fcgi/h_common.c fcgi/h_health.c fcgi/h_auth.c fcgi/h_me.c fcgi/h_users.c fcgi/h_orgs.c fcgi/worker.c \
              fcgi/case_input.c fcgi/case_view.c fcgi/case_update.c fcgi/h_cases.c fcgi/h_case_edit.c fcgi/h_case_docs.c \
              fcgi/case_create.c fcgi/h_cases_import.c fcgi/rtpf_key.c fcgi/h_rtpf.c fcgi/work_rules.c fcgi/work_view.c fcgi/work_list.c fcgi/h_alerts.c fcgi/h_queries.c fcgi/h_home.c \

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "json_in.h"
+#include "params.h"
 #include "store_case.h"
 
 /* case_legislations (store) starts with "" for "none"; the API's list is the rest. */
@@ -35,6 +36,28 @@ static int set_str(json_t *o, const char *key, const char *v)
     return json_object_set_new(o, key, v && *v ? json_string(v) : json_null());
 }
 
+/* A PERSON of the API (fcgi/API.md "Cases"), described once. */
+typedef struct {
+    const char *given, *family, *dob, *nationality, *gender, *other, *ref, *relationship;
+} person_params;
+
+static const param_field person_fields[] = {
+    {.name = "id", .type = PARAM_IGNORED},
+    {.name = "given_names", .type = PARAM_STRING, .required = 1, .max_chars = 100,
+     .offset = offsetof(person_params, given)},
+    {.name = "family_name", .type = PARAM_STRING, .required = 1, .max_chars = 100,
+     .offset = offsetof(person_params, family)},
+    {.name = "date_of_birth", .type = PARAM_DATE, .required = 1, .offset = offsetof(person_params, dob)},
+    {.name = "nationality", .type = PARAM_STRING, .required = 1, .max_chars = 60,
+     .offset = offsetof(person_params, nationality)},
+    {.name = "gender", .type = PARAM_ENUM, .values = case_genders, .offset = offsetof(person_params, gender)},
+    {.name = "other_names", .type = PARAM_STRING, .max_chars = 200, .offset = offsetof(person_params, other)},
+    {.name = "ho_reference", .type = PARAM_STRING, .max_chars = 20, .offset = offsetof(person_params, ref)},
+    /* required of a dependant, refused for the principal: checked below */
+    {.name = "relationship", .type = PARAM_ENUM, .values = case_relationships,
+     .offset = offsetof(person_params, relationship)},
+};
+
 json_t *case_person_in(http_req *r, json_t *in, const char *path, int dependant)
 {
     char f[160];
@@ -42,59 +65,55 @@ json_t *case_person_in(http_req *r, json_t *in, const char *path, int dependant)
         http_error(r, 400, "invalid_field", "This must be an object.", path);
         return NULL;
     }
-    static const char *const allowed[] = {"id", "given_names", "family_name", "date_of_birth", "nationality", "gender",
-                                          "other_names", "ho_reference", "relationship", NULL};
-    const char *given, *family, *dob, *nat, *gender, *other, *ref, *rel;
-    if (json_in_only_at(r, in, allowed, path) ||
-        json_in_string_at(r, in, "given_names", at(f, sizeof f, path, "given_names"), 1, 100, &given) ||
-        json_in_string_at(r, in, "family_name", at(f, sizeof f, path, "family_name"), 1, 100, &family) ||
-        json_in_date_at(r, in, "date_of_birth", at(f, sizeof f, path, "date_of_birth"), 1, &dob) ||
-        json_in_string_at(r, in, "nationality", at(f, sizeof f, path, "nationality"), 1, 60, &nat) ||
-        json_in_enum_at(r, in, "gender", at(f, sizeof f, path, "gender"), case_genders, 0, &gender) ||
-        json_in_string_at(r, in, "other_names", at(f, sizeof f, path, "other_names"), 0, 200, &other) ||
-        json_in_string_at(r, in, "ho_reference", at(f, sizeof f, path, "ho_reference"), 0, 20, &ref) ||
-        json_in_enum_at(r, in, "relationship", at(f, sizeof f, path, "relationship"), case_relationships, dependant, &rel))
+    person_params p;
+    if (params_json(r, in, path, person_fields, PARAMS_COUNT(person_fields), &p))
         return NULL;
+    if (dependant && !p.relationship) {
+        http_error(r, 422, "validation_failed", "This field is required.", at(f, sizeof f, path, "relationship"));
+        return NULL;
+    }
     char today[11];
     case_today(r, today);
-    if (strcmp(dob, today) > 0) {
-        http_error(r, 422, "validation_failed", "The date of birth is in the future.", at(f, sizeof f, path, "date_of_birth"));
+    if (strcmp(p.dob, today) > 0) {
+        http_error(r, 422, "validation_failed", "The date of birth is in the future.",
+                   at(f, sizeof f, path, "date_of_birth"));
         return NULL;
     }
-    if (strcmp(dob, "1900-01-01") < 0) {
-        http_error(r, 422, "validation_failed", "The date of birth is before 1900.", at(f, sizeof f, path, "date_of_birth"));
+    if (strcmp(p.dob, "1900-01-01") < 0) {
+        http_error(r, 422, "validation_failed", "The date of birth is before 1900.",
+                   at(f, sizeof f, path, "date_of_birth"));
         return NULL;
     }
-    if (strlen(nat) < 2) {
+    if (strlen(p.nationality) < 2) {
         http_error(r, 422, "validation_failed", "The nationality needs at least 2 characters.",
                    at(f, sizeof f, path, "nationality"));
         return NULL;
     }
     char refn[32] = "";
-    if (ref) {
-        for (const char *p = ref; *p; p++)
-            if (!isalnum((unsigned char)*p) && *p != '/' && *p != '-' && *p != ' ') {
+    if (p.ref) {
+        for (const char *c = p.ref; *c; c++)
+            if (!isalnum((unsigned char)*c) && *c != '/' && *c != '-' && *c != ' ') {
                 http_error(r, 422, "validation_failed", "A Home Office reference has letters, digits, '/' or '-'.",
                            at(f, sizeof f, path, "ho_reference"));
                 return NULL;
             }
-        case_horef_norm(ref, refn, sizeof refn);
+        case_horef_norm(p.ref, refn, sizeof refn);
     }
-    if (!dependant && rel) {
+    if (!dependant && p.relationship) {
         http_error(r, 400, "invalid_field", "The principal applicant has no relationship.",
                    at(f, sizeof f, path, "relationship"));
         return NULL;
     }
-    json_t *p = json_object();
-    if (!p || set_str(p, "given_names", given) || set_str(p, "family_name", family) ||
-        set_str(p, "date_of_birth", dob) || set_str(p, "nationality", nat) ||
-        set_str(p, "gender", gender ? gender : "unknown") || set_str(p, "other_names", other) ||
-        set_str(p, "ho_reference", refn) || (dependant && set_str(p, "relationship", rel))) {
-        json_decref(p);
+    json_t *out = json_object();
+    if (!out || set_str(out, "given_names", p.given) || set_str(out, "family_name", p.family) ||
+        set_str(out, "date_of_birth", p.dob) || set_str(out, "nationality", p.nationality) ||
+        set_str(out, "gender", p.gender ? p.gender : "unknown") || set_str(out, "other_names", p.other) ||
+        set_str(out, "ho_reference", refn) || (dependant && set_str(out, "relationship", p.relationship))) {
+        json_decref(out);
         http_error(r, 500, "internal", "Out of memory.", NULL);
         return NULL;
     }
-    return p;
+    return out;
 }
 
 int case_details_in(http_req *r, json_t *body, int create, json_t *out)

@@ -4,6 +4,7 @@
 #include "clock.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +44,28 @@ int http_req_init(http_req *r, FCGX_Request *fx, store *st, const unsigned char 
     return 0;
 }
 
+struct http_scratch {
+    struct http_scratch *next;
+    max_align_t data[];
+};
+
+void *http_scratch(http_req *r, size_t n)
+{
+    struct http_scratch *s = malloc(sizeof *s + n);
+    if (!s)
+        return NULL;
+    s->next = r->scratch;
+    r->scratch = s;
+    return s->data;
+}
+
 void http_req_free(http_req *r)
 {
+    while (r->scratch) {
+        struct http_scratch *next = r->scratch->next;
+        free(r->scratch);
+        r->scratch = next;
+    }
     free(r->method);
     free(r->path);
     free(r->query);

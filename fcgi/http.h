@@ -50,6 +50,8 @@ typedef struct http_req {
     int capture;
     int captured_status;
     json_t *captured;
+    /* Memory that lives as long as the request (decoded query parameters), see http_scratch. */
+    struct http_scratch *scratch;
 } http_req;
 
 /* Copies the request's parameters; 0 on success, -1 when out of memory. */
@@ -83,6 +85,10 @@ void http_error(http_req *r, int status, const char *code, const char *message, 
 void http_store_error(http_req *r, int rc);
 /* Begins a read transaction (store_read_begin), or answers the store's error: 0, or -1 answered. */
 int http_read_begin(http_req *r, MDB_txn **txn);
+
+/* n bytes that stay valid until the request is freed, so parsed parameters need no freeing by the
+ * handler; NULL when out of memory. */
+void *http_scratch(http_req *r, size_t n);
 
 /* The URL-decoded value of a query parameter (malloc'd), or NULL when absent or malformed. */
 char *http_query_get(const http_req *r, const char *name);

@@ -144,17 +144,22 @@ static int string_member(http_req *r, json_t *obj, const char *name, const char 
 
 int json_in_id(http_req *r, json_t *obj, const char *name, int required, uint64_t *out)
 {
+    return json_in_id_at(r, obj, name, name, required, out);
+}
+
+int json_in_id_at(http_req *r, json_t *obj, const char *name, const char *field, int required, uint64_t *out)
+{
     *out = 0;
     json_t *v = json_object_get(obj, name);
     if (!v || json_is_null(v)) {
         if (required) {
-            http_error(r, 422, "validation_failed", "This field is required.", name);
+            http_error(r, 422, "validation_failed", "This field is required.", field);
             return -1;
         }
         return 0;
     }
     if (!json_is_integer(v) || json_integer_value(v) <= 0) {
-        http_error(r, 400, "invalid_field", "This field must be a positive whole number.", name);
+        http_error(r, 400, "invalid_field", "This field must be a positive whole number.", field);
         return -1;
     }
     *out = (uint64_t)json_integer_value(v);

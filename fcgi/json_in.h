@@ -43,6 +43,8 @@ int json_in_enum_at(http_req *r, json_t *obj, const char *name, const char *fiel
                     int required, const char **out);
 /* A positive integer member (ids). Absent optional -> *out = 0. */
 int json_in_id(http_req *r, json_t *obj, const char *name, int required, uint64_t *out);
+/* The same, naming the field in errors as `field`. */
+int json_in_id_at(http_req *r, json_t *obj, const char *name, const char *field, int required, uint64_t *out);
 /* Cuts a string that a fixed buffer may have truncated back to its last whole UTF-8 character. */
 void json_in_utf8_cut(char *s);
 /* 1 when s is valid UTF-8 (strings from the query string or headers are not checked by jansson). */
