@@ -9,6 +9,7 @@
 #include "auth_password.h"
 #include "auth_random.h"
 #include "json_in.h"
+#include "params.h"
 #include "store_audit.h"
 #include "store_org.h"
 #include "store_session.h"
@@ -49,41 +50,50 @@ static int in_email(http_req *r, json_t *body, const char **out)
     return 0;
 }
 
+/* GET /api/users: the query string, described once. The cursor is the last user name of a page. */
+typedef struct {
+    param_int limit;
+    uint64_t org;
+    const char *cursor;
+} users_list_params;
+
+static const param_field users_list_fields[] = {
+    PARAM_LIMIT_FIELD(users_list_params, limit),
+    {.name = "org", .type = PARAM_ID, .offset = offsetof(users_list_params, org),
+     .message = "org must be an organisation id."},
+    {.name = "cursor", .type = PARAM_STRING, .max_chars = 64, .offset = offsetof(users_list_params, cursor),
+     .message = "The cursor is not valid."},
+};
+
 void h_users_list(http_req *r, const uint64_t *ids)
 {
     (void)ids;
     if (require_admin(r))
         return;
-    size_t limit;
-    if (h_limit(r, &limit))
+    users_list_params in;
+    if (params_query(r, users_list_fields, PARAMS_COUNT(users_list_fields), &in))
         return;
+    size_t limit = (size_t)in.limit.value;
     uint64_t org = r->org_id;
-    char *org_q = http_query_get(r, "org");
-    if (org_q) {
-        uint64_t v = h_parse_id(org_q);
-        int bad = !v;
-        free(org_q);
-        if (bad) {
-            http_error(r, 400, "invalid_field", "org must be an organisation id.", "org");
-            return;
-        }
-        if (v != org && !is_network_admin(r)) {
+    if (in.org) {
+        if (in.org != org && !is_network_admin(r)) {
             http_error(r, 404, "not_found", "No such organisation.", "org");
             return;
         }
-        org = v;
+        org = in.org;
     }
-    char *cursor = http_query_get(r, "cursor");
-    if (cursor && (!*cursor || !store_user_name_normalise(cursor))) {
-        free(cursor);
-        http_error(r, 400, "invalid_field", "The cursor is not valid.", "cursor");
-        return;
+    char cursor_buf[65], *cursor = NULL;
+    if (in.cursor) {
+        snprintf(cursor_buf, sizeof cursor_buf, "%s", in.cursor);
+        if (!store_user_name_normalise(cursor_buf)) {
+            http_error(r, 400, "invalid_field", "The cursor is not valid.", "cursor");
+            return;
+        }
+        cursor = cursor_buf;
     }
     MDB_txn *txn;
-    if (http_read_begin(r, &txn)) {
-        free(cursor);
+    if (http_read_begin(r, &txn))
         return;
-    }
     json_t *orgrec = NULL, *items = NULL, *out = NULL;
     char *next = NULL;
     size_t total = 0;
@@ -91,7 +101,6 @@ void h_users_list(http_req *r, const uint64_t *ids)
     if (!rc)
         rc = store_user_list(r->st, txn, org, cursor, limit, &items, &next, &total);
     store_read_end(r->st, txn);
-    free(cursor);
     if (rc == MDB_NOTFOUND) {
         http_error(r, 404, "not_found", "No such organisation.", "org");
     } else if (rc) {
