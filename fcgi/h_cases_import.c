@@ -18,6 +18,7 @@
 #include "case_view.h"
 #include "csv.h"
 #include "json_in.h"
+#include "params.h"
 #include "store_audit.h"
 #include "store_case.h"
 #include "work.h"
@@ -168,9 +169,11 @@ void h_cases_import(http_req *r, const uint64_t *ids)
         http_error(r, 403, "forbidden", "Only a council's admin imports its caseload.", NULL);
         return;
     }
-    char *confirm = http_query_get(r, "confirm_not_duplicate");
-    int confirmed = confirm && strcmp(confirm, "1") == 0;
-    free(confirm);
+    /* One flag: the table writes it straight into `confirmed` (offset 0). */
+    static const param_field confirm_field[] = {{.name = "confirm_not_duplicate", .type = PARAM_BOOL}};
+    int confirmed;
+    if (params_query(r, confirm_field, PARAMS_COUNT(confirm_field), &confirmed))
+        return;
     if (http_read_body_max(r, IMPORT_BODY_MAX))
         return;
     char at[21];

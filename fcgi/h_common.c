@@ -1,4 +1,4 @@
-/* h_common.c - query parameters shared by the list handlers (limit, cursor, ids). */
+/* h_common.c - query parameters shared by the list handlers (limit, cursor) and the list shape. */
 #include "handlers.h"
 #include "params.h"
 
@@ -18,11 +18,6 @@ int h_limit(http_req *r, size_t *limit)
         return -1;
     *limit = (size_t)in.limit.value;
     return 0;
-}
-
-uint64_t h_parse_id(const char *s)
-{
-    return params_parse_id(s);
 }
 
 int h_cursor_id(http_req *r, uint64_t *out)

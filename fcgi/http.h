@@ -90,8 +90,7 @@ int http_read_begin(http_req *r, MDB_txn **txn);
  * handler; NULL when out of memory. */
 void *http_scratch(http_req *r, size_t n);
 
-/* The URL-decoded value of a query parameter (malloc'd), or NULL when absent or malformed. */
-char *http_query_get(const http_req *r, const char *name);
+/* Query parameters are read through a table: params.h. */
 
 /* The current time as ISO 8601 UTC ("2026-11-24T10:15:00Z") into out[21]. */
 void http_iso_time(int64_t t, char out[21]);
