@@ -231,13 +231,15 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     size_t len = strlen(start);
     while (len && isspace((unsigned char)start[len - 1]))
         len--;
-    if (len > 200) {
+    char text[801], horef[32], cutoff[11]; /* 200 characters of up to 4 bytes */
+    if (len < sizeof text) {
+        memcpy(text, start, len);
+        text[len] = '\0';
+    }
+    if (len >= sizeof text || json_in_utf8_len(text) > 200) {
         http_error(r, 422, "validation_failed", "The search is too long.", "q");
         return;
     }
-    char text[201], horef[32], cutoff[11];
-    memcpy(text, start, len);
-    text[len] = '\0';
     if (in.thousand_day) {
         if (in.q) {
             http_error(r, 400, "invalid_field", "The 1,000-day list takes no search.", "q");

@@ -73,8 +73,11 @@ test('a parameter given twice is 400 naming it', async () => {
   bad(await admin.req('GET', '/api/users?limit=1&limit=2'), 'limit', 'limit twice');
 });
 
-test('text that is not UTF-8 is 422 naming the parameter', async () => {
+test('text that is not UTF-8 is 422 naming the parameter; a search is at most 200 characters, spaces around it aside', async () => {
   assertError(await nfc.req('GET', '/api/cases?q=%FF'), 422, 'validation_failed', 'q', 'q=%FF');
+  assertStatus(await nfc.req('GET', `/api/cases?q=${encodeURIComponent(`  ${'é'.repeat(200)}  `)}`), 200, '200 two-byte characters');
+  assertError(await nfc.req('GET', `/api/cases?q=${encodeURIComponent('é'.repeat(201))}`), 422, 'validation_failed', 'q', '201 characters');
+  assertError(await nfc.req('GET', `/api/cases?team=${'t'.repeat(101)}`), 422, 'validation_failed', 'team', 'team of 101 characters');
 });
 
 test('the valid forms still work: encoded text, enums, flags, limit and cursor; empty and unknown parameters are ignored', async () => {
