@@ -22,7 +22,7 @@ STORE_SRC := store/store.c store/store_org.c store/store_user.c store/store_sess
              store/store_case.c store/case_index.c store/store_case_search.c store/name_norm.c store/calendar.c store/uk_time.c store/store_outbox.c store/store_work.c store/store_recount.c store/csv.c store/store_register.c store/store_lookup.c store/store_facts.c store/case_enums.c \
              store/clock.c store/store_upgrade.c
 AUTH_SRC  := auth/auth_password.c auth/auth_jwt.c auth/auth_random.c auth/data_path.c auth/auth_totp.c
-FCGI_SRC  := fcgi/audit_queue.c fcgi/http.c fcgi/json_in.c fcgi/router.c fcgi/session.c fcgi/access_log.c fcgi/user_json.c \
+FCGI_SRC  := fcgi/audit_queue.c fcgi/http.c fcgi/json_in.c fcgi/params.c fcgi/router.c fcgi/session.c fcgi/access_log.c fcgi/user_json.c \
              fcgi/h_common.c fcgi/h_health.c fcgi/h_auth.c fcgi/h_me.c fcgi/h_users.c fcgi/h_orgs.c fcgi/worker.c \
              fcgi/case_input.c fcgi/case_view.c fcgi/case_update.c fcgi/case_access.c fcgi/h_cases.c fcgi/h_case_edit.c fcgi/h_case_docs.c \
              fcgi/case_create.c fcgi/h_cases_import.c fcgi/rtpf_key.c fcgi/h_rtpf.c fcgi/work_rules.c fcgi/work_view.c fcgi/work_list.c fcgi/h_alerts.c fcgi/h_queries.c fcgi/h_home.c \

@@ -15,7 +15,7 @@ json_t *case_new_record(http_req *r, json_t *body, const char *at)
 {
     json_t *rec = NULL, *deps = NULL;
     uint64_t worker;
-    if (in_id(r, body, "caseworker_id", 0, &worker))
+    if (json_in_id(r, body, "caseworker_id", 0, &worker))
         return NULL;
     json_t *pin = json_object_get(body, "principal");
     if (!pin || json_is_null(pin)) {

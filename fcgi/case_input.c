@@ -8,6 +8,7 @@
 
 #include "json_in.h"
 #include "name_norm.h"
+#include "params.h"
 #include "store_case.h"
 
 /* case_legislations (store) starts with "" for "none"; the API's list is the rest. */
@@ -36,6 +37,28 @@ static int set_str(json_t *o, const char *key, const char *v)
     return json_object_set_new(o, key, v && *v ? json_string(v) : json_null());
 }
 
+/* A PERSON of the API (fcgi/API.md "Cases"), described once. */
+typedef struct {
+    const char *given, *family, *dob, *nationality, *gender, *other, *ref, *relationship;
+} person_params;
+
+static const param_field person_fields[] = {
+    {.name = "id", .type = PARAM_IGNORED},
+    {.name = "given_names", .type = PARAM_STRING, .required = 1, .max_chars = 100,
+     .offset = offsetof(person_params, given)},
+    {.name = "family_name", .type = PARAM_STRING, .required = 1, .max_chars = 100,
+     .offset = offsetof(person_params, family)},
+    {.name = "date_of_birth", .type = PARAM_DATE, .required = 1, .offset = offsetof(person_params, dob)},
+    {.name = "nationality", .type = PARAM_STRING, .required = 1, .max_chars = 60,
+     .offset = offsetof(person_params, nationality)},
+    {.name = "gender", .type = PARAM_ENUM, .values = case_genders, .offset = offsetof(person_params, gender)},
+    {.name = "other_names", .type = PARAM_STRING, .max_chars = 200, .offset = offsetof(person_params, other)},
+    {.name = "ho_reference", .type = PARAM_STRING, .max_chars = 20, .offset = offsetof(person_params, ref)},
+    /* required of a dependant, refused for the principal: checked below */
+    {.name = "relationship", .type = PARAM_ENUM, .values = case_relationships,
+     .offset = offsetof(person_params, relationship)},
+};
+
 json_t *case_person_in(http_req *r, json_t *in, const char *path, int dependant)
 {
     char f[160];
@@ -43,70 +66,66 @@ json_t *case_person_in(http_req *r, json_t *in, const char *path, int dependant)
         http_error(r, 400, "invalid_field", "This must be an object.", path);
         return NULL;
     }
-    static const char *const allowed[] = {"id", "given_names", "family_name", "date_of_birth", "nationality", "gender",
-                                          "other_names", "ho_reference", "relationship", NULL};
-    const char *given, *family, *dob, *nat, *gender, *other, *ref, *rel;
-    if (in_only_at(r, in, allowed, path) ||
-        in_string_at(r, in, "given_names", at(f, sizeof f, path, "given_names"), 1, 100, &given) ||
-        in_string_at(r, in, "family_name", at(f, sizeof f, path, "family_name"), 1, 100, &family) ||
-        in_date_at(r, in, "date_of_birth", at(f, sizeof f, path, "date_of_birth"), 1, &dob) ||
-        in_string_at(r, in, "nationality", at(f, sizeof f, path, "nationality"), 1, 60, &nat) ||
-        in_enum_at(r, in, "gender", at(f, sizeof f, path, "gender"), case_genders, 0, &gender) ||
-        in_string_at(r, in, "other_names", at(f, sizeof f, path, "other_names"), 0, 200, &other) ||
-        in_string_at(r, in, "ho_reference", at(f, sizeof f, path, "ho_reference"), 0, 20, &ref) ||
-        in_enum_at(r, in, "relationship", at(f, sizeof f, path, "relationship"), case_relationships, dependant, &rel))
+    person_params p;
+    if (params_json(r, in, path, person_fields, PARAMS_COUNT(person_fields), &p))
         return NULL;
+    if (dependant && !p.relationship) {
+        http_error(r, 422, "validation_failed", "This field is required.", at(f, sizeof f, path, "relationship"));
+        return NULL;
+    }
     char today[11];
     case_today(r, today);
-    if (strcmp(dob, today) > 0) {
-        http_error(r, 422, "validation_failed", "The date of birth is in the future.", at(f, sizeof f, path, "date_of_birth"));
+    if (strcmp(p.dob, today) > 0) {
+        http_error(r, 422, "validation_failed", "The date of birth is in the future.",
+                   at(f, sizeof f, path, "date_of_birth"));
         return NULL;
     }
-    if (strcmp(dob, "1900-01-01") < 0) {
-        http_error(r, 422, "validation_failed", "The date of birth is before 1900.", at(f, sizeof f, path, "date_of_birth"));
+    if (strcmp(p.dob, "1900-01-01") < 0) {
+        http_error(r, 422, "validation_failed", "The date of birth is before 1900.",
+                   at(f, sizeof f, path, "date_of_birth"));
         return NULL;
     }
-    if (strlen(nat) < 2) {
+    if (strlen(p.nationality) < 2) {
         http_error(r, 422, "validation_failed", "The nationality needs at least 2 characters.",
                    at(f, sizeof f, path, "nationality"));
         return NULL;
     }
     char refn[32] = "";
-    if (ref) {
-        for (const char *p = ref; *p; p++)
-            if (!isalnum((unsigned char)*p) && *p != '/' && *p != '-' && *p != ' ') {
+    if (p.ref) {
+        for (const char *c = p.ref; *c; c++)
+            if (!isalnum((unsigned char)*c) && *c != '/' && *c != '-' && *c != ' ') {
                 http_error(r, 422, "validation_failed", "A Home Office reference has letters, digits, '/' or '-'.",
                            at(f, sizeof f, path, "ho_reference"));
                 return NULL;
             }
-        case_horef_norm(ref, refn, sizeof refn);
+        case_horef_norm(p.ref, refn, sizeof refn);
     }
-    if (!dependant && rel) {
+    if (!dependant && p.relationship) {
         http_error(r, 400, "invalid_field", "The principal applicant has no relationship.",
                    at(f, sizeof f, path, "relationship"));
         return NULL;
     }
-    json_t *p = json_object();
-    if (!p || set_str(p, "given_names", given) || set_str(p, "family_name", family) ||
-        set_str(p, "date_of_birth", dob) || set_str(p, "nationality", nat) ||
-        set_str(p, "gender", gender ? gender : "unknown") || set_str(p, "other_names", other) ||
-        set_str(p, "ho_reference", refn) || (dependant && set_str(p, "relationship", rel))) {
-        json_decref(p);
+    json_t *out = json_object();
+    if (!out || set_str(out, "given_names", p.given) || set_str(out, "family_name", p.family) ||
+        set_str(out, "date_of_birth", p.dob) || set_str(out, "nationality", p.nationality) ||
+        set_str(out, "gender", p.gender ? p.gender : "unknown") || set_str(out, "other_names", p.other) ||
+        set_str(out, "ho_reference", refn) || (dependant && set_str(out, "relationship", p.relationship))) {
+        json_decref(out);
         http_error(r, 500, "internal", "Out of memory.", NULL);
         return NULL;
     }
-    return p;
+    return out;
 }
 
 int case_details_in(http_req *r, json_t *body, int create, json_t *out)
 {
     const char *legislation, *household, *source, *address, *involvement, *team;
-    if (in_enum_at(r, body, "legislation", "legislation", case_legislation_values, create, &legislation) ||
-        in_enum_at(r, body, "household_type", "household_type", case_household_types, create, &household) ||
-        in_enum_at(r, body, "referral_source", "referral_source", case_referral_sources, 0, &source) ||
-        in_text_at(r, body, "address", "address", 0, 300, &address) ||
-        in_text_at(r, body, "la_involvement", "la_involvement", 0, 2000, &involvement) ||
-        in_string_at(r, body, "team", "team", 0, 100, &team))
+    if (json_in_enum_at(r, body, "legislation", "legislation", case_legislation_values, create, &legislation) ||
+        json_in_enum_at(r, body, "household_type", "household_type", case_household_types, create, &household) ||
+        json_in_enum_at(r, body, "referral_source", "referral_source", case_referral_sources, 0, &source) ||
+        json_in_text_at(r, body, "address", "address", 0, 300, &address) ||
+        json_in_text_at(r, body, "la_involvement", "la_involvement", 0, 2000, &involvement) ||
+        json_in_string_at(r, body, "team", "team", 0, 100, &team))
         return -1;
     if (legislation)
         set_str(out, "legislation", legislation);
@@ -132,18 +151,18 @@ json_t *case_immigration_in(http_req *r, json_t *body)
     const char *status, *expiry, *app_type, *app_date, *appeal_date, *jr_date, *notes;
     int outstanding, appeal, jr, recourse_present = 0, recourse = 0;
     json_t *rv = json_object_get(body, "recourse_to_public_funds");
-    if (in_only(r, body, allowed) ||
-        in_enum_at(r, body, "status", "status", case_immigration_statuses, 0, &status) ||
-        in_bool_at(r, body, "recourse_to_public_funds", "recourse_to_public_funds", 0, &recourse) ||
-        in_date_at(r, body, "leave_expiry", "leave_expiry", 0, &expiry) ||
-        in_bool_at(r, body, "outstanding_application", "outstanding_application", 0, &outstanding) ||
-        in_string_at(r, body, "application_type", "application_type", 0, 100, &app_type) ||
-        in_date_at(r, body, "application_date", "application_date", 0, &app_date) ||
-        in_bool_at(r, body, "appeal", "appeal", 0, &appeal) ||
-        in_date_at(r, body, "appeal_date", "appeal_date", 0, &appeal_date) ||
-        in_bool_at(r, body, "judicial_review", "judicial_review", 0, &jr) ||
-        in_date_at(r, body, "judicial_review_date", "judicial_review_date", 0, &jr_date) ||
-        in_text_at(r, body, "ho_notes", "ho_notes", 0, 4000, &notes))
+    if (json_in_only(r, body, allowed) ||
+        json_in_enum_at(r, body, "status", "status", case_immigration_statuses, 0, &status) ||
+        json_in_bool_at(r, body, "recourse_to_public_funds", "recourse_to_public_funds", 0, &recourse) ||
+        json_in_date_at(r, body, "leave_expiry", "leave_expiry", 0, &expiry) ||
+        json_in_bool_at(r, body, "outstanding_application", "outstanding_application", 0, &outstanding) ||
+        json_in_string_at(r, body, "application_type", "application_type", 0, 100, &app_type) ||
+        json_in_date_at(r, body, "application_date", "application_date", 0, &app_date) ||
+        json_in_bool_at(r, body, "appeal", "appeal", 0, &appeal) ||
+        json_in_date_at(r, body, "appeal_date", "appeal_date", 0, &appeal_date) ||
+        json_in_bool_at(r, body, "judicial_review", "judicial_review", 0, &jr) ||
+        json_in_date_at(r, body, "judicial_review_date", "judicial_review_date", 0, &jr_date) ||
+        json_in_text_at(r, body, "ho_notes", "ho_notes", 0, 4000, &notes))
         return NULL;
     recourse_present = rv && !json_is_null(rv);
     json_t *o = json_object();
@@ -171,13 +190,15 @@ json_t *case_finance_in(http_req *r, json_t *body)
     const char *start, *end, *accommodation;
     long long subsistence, accommodation_cost;
     int has_sub, has_acc;
-    if (in_only(r, body, allowed) || in_date_at(r, body, "support_start_date", "support_start_date", 0, &start) ||
-        in_int_at(r, body, "weekly_subsistence_pence", "weekly_subsistence_pence", 0, MONEY_MAX, &subsistence,
-                  &has_sub) ||
-        in_enum_at(r, body, "accommodation_type", "accommodation_type", case_accommodation_types, 0, &accommodation) ||
-        in_int_at(r, body, "weekly_accommodation_pence", "weekly_accommodation_pence", 0, MONEY_MAX,
-                  &accommodation_cost, &has_acc) ||
-        in_date_at(r, body, "support_end_date", "support_end_date", 0, &end))
+    if (json_in_only(r, body, allowed) ||
+        json_in_date_at(r, body, "support_start_date", "support_start_date", 0, &start) ||
+        json_in_int_at(r, body, "weekly_subsistence_pence", "weekly_subsistence_pence", 0, MONEY_MAX, &subsistence,
+                       &has_sub) ||
+        json_in_enum_at(r, body, "accommodation_type", "accommodation_type", case_accommodation_types, 0,
+                        &accommodation) ||
+        json_in_int_at(r, body, "weekly_accommodation_pence", "weekly_accommodation_pence", 0, MONEY_MAX,
+                       &accommodation_cost, &has_acc) ||
+        json_in_date_at(r, body, "support_end_date", "support_end_date", 0, &end))
         return NULL;
     char today[11];
     case_today(r, today);
@@ -217,10 +238,11 @@ json_t *case_finance_in(http_req *r, json_t *body)
             json_decref(costs);
             return NULL;
         }
-        if (in_only_at(r, c, callowed, path) ||
-            in_string_at(r, c, "description", at(f, sizeof f, path, "description"), 1, 200, &desc) ||
-            in_int_at(r, c, "amount_pence", at(f, sizeof f, path, "amount_pence"), 0, MONEY_MAX, &amount, &has_amount) ||
-            in_date_at(r, c, "date", at(f, sizeof f, path, "date"), 0, &date)) {
+        if (json_in_only_at(r, c, callowed, path) ||
+            json_in_string_at(r, c, "description", at(f, sizeof f, path, "description"), 1, 200, &desc) ||
+            json_in_int_at(r, c, "amount_pence", at(f, sizeof f, path, "amount_pence"), 0, MONEY_MAX, &amount,
+                           &has_amount) ||
+            json_in_date_at(r, c, "date", at(f, sizeof f, path, "date"), 0, &date)) {
             json_decref(costs);
             return NULL;
         }
@@ -247,9 +269,9 @@ json_t *case_closure_in(http_req *r, json_t *body)
 {
     static const char *const allowed[] = {"closure_date", "reason", "notes", NULL};
     const char *date, *reason, *notes;
-    if (in_only(r, body, allowed) || in_date_at(r, body, "closure_date", "closure_date", 1, &date) ||
-        in_enum_at(r, body, "reason", "reason", case_closure_reasons, 1, &reason) ||
-        in_text_at(r, body, "notes", "notes", 0, 4000, &notes))
+    if (json_in_only(r, body, allowed) || json_in_date_at(r, body, "closure_date", "closure_date", 1, &date) ||
+        json_in_enum_at(r, body, "reason", "reason", case_closure_reasons, 1, &reason) ||
+        json_in_text_at(r, body, "notes", "notes", 0, 4000, &notes))
         return NULL;
     char today[11];
     case_today(r, today);

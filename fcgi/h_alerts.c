@@ -138,7 +138,7 @@ void h_case_final_outcome(http_req *r, const uint64_t *ids)
         http_error(r, 403, "forbidden", "Only the Home Office records a final outcome.", NULL);
         return;
     }
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     static const char *const allowed[] = {"outcome", "decision_date", "notes", NULL};
@@ -146,9 +146,9 @@ void h_case_final_outcome(http_req *r, const uint64_t *ids)
     outcome_arg a = {0};
     char today[11];
     uk_date(r->now, today);
-    if (in_only(r, body, allowed) || in_enum_at(r, body, "outcome", "outcome", outcomes, 1, &a.outcome) ||
-        in_date_at(r, body, "decision_date", "decision_date", 1, &a.decision_date) ||
-        in_text_at(r, body, "notes", "notes", 0, 4000, &a.notes))
+    if (json_in_only(r, body, allowed) || json_in_enum_at(r, body, "outcome", "outcome", outcomes, 1, &a.outcome) ||
+        json_in_date_at(r, body, "decision_date", "decision_date", 1, &a.decision_date) ||
+        json_in_text_at(r, body, "notes", "notes", 0, 4000, &a.notes))
         goto out;
     if (strcmp(a.decision_date, today) > 0) {
         http_error(r, 422, "validation_failed", "The decision date cannot be in the future.", "decision_date");

@@ -99,13 +99,13 @@ static int login_write(store *s, MDB_txn *txn, void *arg)
 void h_login(http_req *r, const uint64_t *ids)
 {
     (void)ids;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     static const char *const allowed[] = {"username", "password", NULL};
     const char *username_in, *password;
-    if (in_only(r, body, allowed) || in_string(r, body, "username", 1, 200, &username_in) ||
-        in_string(r, body, "password", 1, 1024, &password)) {
+    if (json_in_only(r, body, allowed) || json_in_string(r, body, "username", 1, 200, &username_in) ||
+        json_in_string(r, body, "password", 1, 1024, &password)) {
         json_decref(body);
         return;
     }

@@ -14,6 +14,7 @@
 #include "case_update.h"
 #include "case_view.h"
 #include "json_in.h"
+#include "params.h"
 #include "store_case.h"
 
 #define DOC_MAX (10 * 1024 * 1024)
@@ -93,48 +94,54 @@ static int apply_upload(case_update *u, json_t *rec)
     return 0;
 }
 
+/* POST /api/cases/{id}/documents: the query string, described once; path parts of the name are
+ * dropped and the 200-character limit applies to what is left. */
+typedef struct {
+    const char *filename;
+    uint64_t person;
+} upload_params;
+
+static const param_field upload_fields[] = {
+    {.name = "filename", .type = PARAM_STRING, .required = 1, .offset = offsetof(upload_params, filename)},
+    {.name = "person", .type = PARAM_ID, .offset = offsetof(upload_params, person),
+     .message = "person must be the id of a person on the case."},
+};
+
 void h_case_doc_upload(http_req *r, const uint64_t *ids)
 {
     if (case_access_refused(r, CASE_WRITE))
         return;
-    char *name = http_query_get(r, "filename"), *person = http_query_get(r, "person");
+    upload_params in;
+    if (params_query(r, upload_fields, PARAMS_COUNT(upload_fields), &in))
+        return;
     char filename[801]; /* 200 characters of up to 4 bytes */
-    upload_arg a = {0};
-    if (!name || !in_utf8_valid(name) || strlen(name) >= sizeof filename ||
-        clean_filename(name, filename, sizeof filename) || in_utf8_len(filename) > 200) {
+    upload_arg a = {.person = in.person};
+    if (strlen(in.filename) >= sizeof filename || clean_filename(in.filename, filename, sizeof filename) ||
+        json_in_utf8_len(filename) > 200) {
         http_error(r, 422, "validation_failed", "Give the file's name (?filename=), at most 200 characters.",
                    "filename");
-        goto out;
-    }
-    if (person && *person) {
-        if (!(a.person = h_parse_id(person))) {
-            http_error(r, 400, "invalid_field", "person must be the id of a person on the case.", "person");
-            goto out;
-        }
+        return;
     }
     if (http_read_body_max(r, DOC_MAX))
-        goto out;
+        return;
     a.data = (const unsigned char *)r->body;
     a.len = r->body_len;
     a.type = sniff(a.data, a.len);
     a.filename = filename;
     if (!a.type) {
         http_error(r, 422, "validation_failed", "The file must be a PDF, JPEG or PNG.", "file");
-        goto out;
+        return;
     }
     unsigned char md[32];
     unsigned int mdlen = 0;
     if (!EVP_Digest(a.data, a.len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) {
         http_error(r, 500, "internal", "The file could not be hashed.", NULL);
-        goto out;
+        return;
     }
     for (int i = 0; i < 32; i++)
         snprintf(a.sha + 2 * i, 3, "%02x", md[i]);
     case_update u = {.r = r, .id = ids[0], .apply = apply_upload, .arg = &a, .action = "case_document_added"};
     case_update_run(&u);
-out:
-    free(name);
-    free(person);
 }
 
 static json_t *find_doc(const json_t *rec, uint64_t doc_id, size_t *index)

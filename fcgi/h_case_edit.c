@@ -29,13 +29,13 @@ void h_case_put(http_req *r, const uint64_t *ids)
 {
     if (case_access_refused(r, CASE_WRITE))
         return;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     static const char *const allowed[] = {"legislation", "household_type", "referral_source", "address",
                                           "la_involvement", NULL};
     json_t *fields = json_object();
-    if (!in_only(r, body, allowed) && !case_details_in(r, body, 0, fields)) {
+    if (!json_in_only(r, body, allowed) && !case_details_in(r, body, 0, fields)) {
         case_update u = {.r = r, .id = ids[0], .apply = apply_merge, .arg = fields, .action = "case_updated"};
         case_update_run(&u);
     }
@@ -117,7 +117,7 @@ static void person_change(http_req *r, const uint64_t *ids, int op)
     person_arg a = {.op = op, .pid = op >= 2 ? ids[1] : 0};
     json_t *body = NULL;
     if (op != 3) {
-        if (!(body = in_body_object(r)))
+        if (!(body = json_in_body_object(r)))
             return;
         if (!(a.person = case_person_in(r, body, NULL, op != 0))) {
             json_decref(body);
@@ -168,14 +168,14 @@ void h_case_allocation(http_req *r, const uint64_t *ids)
 {
     if (case_access_refused(r, CASE_WRITE))
         return;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     static const char *const allowed[] = {"caseworker_id", "team", NULL};
     alloc_arg a = {0};
     const char *team;
-    if (!in_only(r, body, allowed) && !in_id(r, body, "caseworker_id", 0, &a.worker) &&
-        !in_string(r, body, "team", 0, 100, &team)) {
+    if (!json_in_only(r, body, allowed) && !json_in_id(r, body, "caseworker_id", 0, &a.worker) &&
+        !json_in_string(r, body, "team", 0, 100, &team)) {
         json_t *t = json_object_get(body, "team");
         if (t)
             a.team = team && *team ? t : json_null();
@@ -213,7 +213,7 @@ void h_case_immigration(http_req *r, const uint64_t *ids)
 {
     if (case_access_refused(r, CASE_IMMIGRATION))
         return;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     json_t *imm = case_immigration_in(r, body);
@@ -259,7 +259,7 @@ void h_case_finance(http_req *r, const uint64_t *ids)
 {
     if (case_access_refused(r, CASE_WRITE))
         return;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     json_t *fin = case_finance_in(r, body);
@@ -310,7 +310,7 @@ void h_case_close(http_req *r, const uint64_t *ids)
 {
     if (case_access_refused(r, CASE_WRITE))
         return;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     json_t *closure = case_closure_in(r, body);

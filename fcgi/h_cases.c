@@ -15,6 +15,7 @@
 #include "case_view.h"
 #include "json_in.h"
 #include "name_norm.h"
+#include "params.h"
 #include "store_audit.h"
 #include "store_case.h"
 #include "uk_time.h"
@@ -88,7 +89,7 @@ void h_cases_create(http_req *r, const uint64_t *ids)
     (void)ids;
     if (case_access_refused(r, CASE_WRITE))
         return;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     static const char *const allowed[] = {"principal", "dependants", "legislation", "household_type", "referral_source", "address",
@@ -98,7 +99,8 @@ void h_cases_create(http_req *r, const uint64_t *ids)
     json_t *rec = NULL;
     char at[21];
     http_iso_time(r->now, at);
-    if (in_only(r, body, allowed) || in_bool_at(r, body, "confirm_not_duplicate", "confirm_not_duplicate", 0, &confirmed) ||
+    if (json_in_only(r, body, allowed) ||
+        json_in_bool_at(r, body, "confirm_not_duplicate", "confirm_not_duplicate", 0, &confirmed) ||
         !(rec = case_new_record(r, body, at)))
         goto out;
     c.rec = rec;
@@ -146,11 +148,13 @@ static uint64_t parse_connect_id(const char *q)
 static int parse_dob(const char *q, char out[9])
 {
     char iso[11];
-    if (strlen(q) == 10 && q[2] == '/' && q[5] == '/')
+    if (strlen(q) != 10)
+        return -1;
+    if (q[2] == '/' && q[5] == '/')
         snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", q + 6, q + 3, q);
     else
-        snprintf(iso, sizeof iso, "%s", q);
-    if (!in_date_valid(iso) || strlen(q) != 10)
+        snprintf(iso, sizeof iso, "%.10s", q);
+    if (!json_in_date_valid(iso))
         return -1;
     snprintf(out, 9, "%.4s%.2s%.2s", iso, iso + 5, iso + 8);
     return 0;
@@ -164,80 +168,93 @@ static int has_digit(const char *s)
     return 0;
 }
 
+/* GET /api/cases: the query string, described once (fcgi/API.md "Cases"). */
+typedef struct {
+    const char *q, *status, *team, *legislation;
+    uint64_t caseworker, cursor;
+    int mine, thousand_day;
+    param_int limit;
+} cases_list_params;
+
+static const param_field cases_list_fields[] = {
+    {.name = "q", .type = PARAM_TEXT, .max_chars = 2000, .offset = offsetof(cases_list_params, q)},
+    {.name = "status", .type = PARAM_ENUM, .values = case_statuses, .offset = offsetof(cases_list_params, status),
+     .message = "This filter value is not recognised."},
+    {.name = "mine", .type = PARAM_BOOL, .offset = offsetof(cases_list_params, mine)},
+    {.name = "team", .type = PARAM_STRING, .max_chars = 100, .offset = offsetof(cases_list_params, team)},
+    {.name = "caseworker", .type = PARAM_ID, .offset = offsetof(cases_list_params, caseworker),
+     .message = "Choose a caseworker by their id."},
+    {.name = "legislation", .type = PARAM_ENUM, .values = case_legislations,
+     .offset = offsetof(cases_list_params, legislation), .message = "This filter value is not recognised."},
+    {.name = "thousand_day", .type = PARAM_BOOL, .offset = offsetof(cases_list_params, thousand_day)},
+    PARAM_LIMIT_FIELD(cases_list_params, limit),
+    PARAM_CURSOR_FIELD(cases_list_params, cursor),
+};
+
+/* Which kind of search the text asks for: a Connect ID, a date of birth, a Home Office reference or a
+ * name. horef holds the normalised reference. */
+static void search_kind(case_query *q, const char *text, char *horef, size_t horef_cap)
+{
+    if ((q->id = parse_connect_id(text))) {
+        q->kind = CASEQ_ID;
+    } else if (parse_dob(text, q->dob) == 0) {
+        q->kind = CASEQ_DOB;
+    } else if (has_digit(text)) {
+        case_horef_norm(text, horef, horef_cap);
+        q->kind = CASEQ_HOREF;
+        q->text = horef;
+    } else {
+        q->kind = CASEQ_NAME;
+        q->text = text;
+    }
+}
+
 void h_cases_list(http_req *r, const uint64_t *ids)
 {
     (void)ids;
     if (case_access_refused(r, CASE_READ))
         return;
-    case_query q = {.scope = strcmp(r->org_kind, "home_office") == 0 ? 0 : r->org_id, .kind = CASEQ_ALL};
-    if (h_limit(r, &q.limit))
+    cases_list_params in;
+    if (params_query(r, cases_list_fields, PARAMS_COUNT(cases_list_fields), &in))
         return;
-    char *qs = http_query_get(r, "q"), *status = http_query_get(r, "status"), *mine = http_query_get(r, "mine"),
-         *team = http_query_get(r, "team"), *worker = http_query_get(r, "caseworker"),
-         *legislation = http_query_get(r, "legislation"), *cursor = http_query_get(r, "cursor"),
-         *thousand = http_query_get(r, "thousand_day");
-    uint64_t *found = NULL;
-    json_t *items = NULL;
-    char horef[32];
-    const char *bad = NULL;
-    if (status && *status && !(q.status = case_enum_code(case_statuses, status)))
-        bad = "status";
-    if (legislation && *legislation && !(q.legislation = case_enum_code(case_legislations, legislation)))
-        bad = "legislation";
-    if (worker && *worker && !(q.caseworker = h_parse_id(worker)))
-        bad = "caseworker";
-    if (mine && (strcmp(mine, "1") == 0 || strcmp(mine, "true") == 0))
-        q.caseworker = r->uid;
-    else if (mine && *mine && strcmp(mine, "0") != 0 && strcmp(mine, "false") != 0)
-        bad = "mine";
-    if (team && *team)
-        q.team = team;
-    if (cursor && *cursor && !(q.before = h_parse_id(cursor)))
-        bad = "cursor";
-    char cutoff[11];
-    if (thousand && (strcmp(thousand, "1") == 0 || strcmp(thousand, "true") == 0)) {
+    case_query q = {.scope = strcmp(r->org_kind, "home_office") == 0 ? 0 : r->org_id,
+                    .kind = CASEQ_ALL,
+                    .limit = (size_t)in.limit.value,
+                    .status = case_enum_code(case_statuses, in.status),
+                    .legislation = case_enum_code(case_legislations, in.legislation),
+                    .caseworker = in.mine ? r->uid : in.caseworker,
+                    .team = in.team,
+                    .before = in.cursor};
+    /* The search text without the spaces around it. */
+    const char *start = in.q ? in.q : "";
+    while (isspace((unsigned char)*start))
+        start++;
+    size_t len = strlen(start);
+    while (len && isspace((unsigned char)start[len - 1]))
+        len--;
+    char text[801], horef[32], cutoff[11]; /* 200 characters of up to 4 bytes */
+    if (len < sizeof text) {
+        memcpy(text, start, len);
+        text[len] = '\0';
+    }
+    if (len >= sizeof text || json_in_utf8_len(text) > 200) {
+        http_error(r, 422, "validation_failed", "The search is too long.", "q");
+        return;
+    }
+    if (in.thousand_day) {
+        if (in.q) {
+            http_error(r, 400, "invalid_field", "The 1,000-day list takes no search.", "q");
+            return;
+        }
         /* Open cases whose support started 1,000 or more days before today (UK date). */
         uk_date_minus_days(r->now, 1000, cutoff);
         q.kind = CASEQ_SUPPORTED_SINCE;
         q.text = cutoff;
-        if (qs && *qs)
-            bad = "q";
-    } else if (thousand && *thousand && strcmp(thousand, "0") != 0 && strcmp(thousand, "false") != 0) {
-        bad = "thousand_day";
+    } else if (*text) {
+        search_kind(&q, text, horef, sizeof horef);
     }
-    if (bad) {
-        http_error(r, 400, "invalid_field", "This filter value is not recognised.", bad);
-        goto out;
-    }
-    /* Trim the query. */
-    char *text = qs;
-    while (text && isspace((unsigned char)*text))
-        text++;
-    if (text) {
-        size_t l = strlen(text);
-        while (l && isspace((unsigned char)text[l - 1]))
-            text[--l] = '\0';
-        if (l > 200) {
-            http_error(r, 422, "validation_failed", "The search is too long.", "q");
-            goto out;
-        }
-    }
-    if (text && *text && q.kind == CASEQ_ALL) {
-        if ((q.id = parse_connect_id(text))) {
-            q.kind = CASEQ_ID;
-        } else if (parse_dob(text, q.dob) == 0) {
-            q.kind = CASEQ_DOB;
-        } else if (has_digit(text)) {
-            case_horef_norm(text, horef, sizeof horef);
-            q.kind = CASEQ_HOREF;
-            q.text = horef;
-        } else {
-            q.kind = CASEQ_NAME;
-            q.text = text;
-        }
-    }
-    found = calloc(q.limit ? q.limit : 1, sizeof *found);
-    items = json_array();
+    uint64_t *found = calloc(q.limit, sizeof *found);
+    json_t *items = json_array();
     if (!found || !items) {
         http_error(r, 500, "internal", "Out of memory.", NULL);
         goto out;
@@ -272,14 +289,6 @@ void h_cases_list(http_req *r, const uint64_t *ids)
 out:
     json_decref(items);
     free(found);
-    free(qs);
-    free(status);
-    free(mine);
-    free(team);
-    free(worker);
-    free(legislation);
-    free(cursor);
-    free(thousand);
 }
 
 void h_case_get(http_req *r, const uint64_t *ids)

@@ -19,6 +19,7 @@
 #include "case_view.h"
 #include "csv.h"
 #include "json_in.h"
+#include "params.h"
 #include "store_audit.h"
 #include "store_case.h"
 #include "work.h"
@@ -77,7 +78,7 @@ static int read_header(json_t *header, int *map, json_t *errors)
         if (map[i] < 0) {
             char name[64], msg[160];
             snprintf(name, sizeof name, "%s", json_string_value(h));
-            in_utf8_cut(name); /* a long name cut on a character boundary */
+            json_in_utf8_cut(name); /* a long name cut on a character boundary */
             snprintf(msg, sizeof msg, "Unknown column \"%s\".", name);
             if (add_error(errors, 1, NULL, msg) || !json_array_size(errors))
                 return -1;
@@ -169,9 +170,11 @@ void h_cases_import(http_req *r, const uint64_t *ids)
         http_error(r, 403, "forbidden", "Only a council's admin imports its caseload.", NULL);
         return;
     }
-    char *confirm = http_query_get(r, "confirm_not_duplicate");
-    int confirmed = confirm && strcmp(confirm, "1") == 0;
-    free(confirm);
+    /* One flag: the table writes it straight into `confirmed` (offset 0). */
+    static const param_field confirm_field[] = {{.name = "confirm_not_duplicate", .type = PARAM_BOOL}};
+    int confirmed;
+    if (params_query(r, confirm_field, PARAMS_COUNT(confirm_field), &confirmed))
+        return;
     if (http_read_body_max(r, IMPORT_BODY_MAX))
         return;
     char at[21];

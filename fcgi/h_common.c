@@ -1,51 +1,33 @@
-/* h_common.c - query parameters shared by the list handlers (limit, cursor, ids). */
+/* h_common.c - query parameters shared by the list handlers (limit, cursor) and the list shape. */
 #include "handlers.h"
+#include "params.h"
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+
+typedef struct {
+    param_int limit;
+    uint64_t cursor;
+} list_params;
 
 int h_limit(http_req *r, size_t *limit)
 {
-    *limit = 50;
-    char *v = http_query_get(r, "limit");
-    if (!v)
-        return 0;
-    char *end;
-    long n = strtol(v, &end, 10);
-    int bad = !*v || *end || n < 1 || n > 500;
-    free(v);
-    if (bad) {
-        http_error(r, 400, "invalid_field", "limit must be a whole number from 1 to 500.", "limit");
+    static const param_field fields[] = {PARAM_LIMIT_FIELD(list_params, limit)};
+    list_params in;
+    if (params_query(r, fields, PARAMS_COUNT(fields), &in))
         return -1;
-    }
-    *limit = (size_t)n;
+    *limit = (size_t)in.limit.value;
     return 0;
-}
-
-uint64_t h_parse_id(const char *s)
-{
-    if (!s || *s < '1' || *s > '9' || strlen(s) > 16)
-        return 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    return *end ? 0 : v;
 }
 
 int h_cursor_id(http_req *r, uint64_t *out)
 {
+    static const param_field fields[] = {PARAM_CURSOR_FIELD(list_params, cursor)};
+    list_params in;
     *out = 0;
-    char *cursor = http_query_get(r, "cursor");
-    if (!cursor)
-        return 0;
-    *out = h_parse_id(cursor);
-    int bad = !*out;
-    free(cursor);
-    if (bad) {
-        http_error(r, 400, "invalid_field", "The cursor is not valid.", "cursor");
+    if (params_query(r, fields, PARAMS_COUNT(fields), &in))
         return -1;
-    }
+    *out = in.cursor;
     return 0;
 }
 

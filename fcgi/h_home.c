@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "params.h"
 #include "store_case.h"
 #include "store_org.h"
 #include "uk_time.h"
@@ -117,14 +118,11 @@ static json_t *by_council(home *h, const char *today)
 void h_home(http_req *r, const uint64_t *ids)
 {
     (void)ids;
-    char *mine_s = http_query_get(r, "mine");
-    int mine = mine_s && (strcmp(mine_s, "1") == 0 || strcmp(mine_s, "true") == 0);
-    int bad = mine_s && *mine_s && !mine && strcmp(mine_s, "0") != 0 && strcmp(mine_s, "false") != 0;
-    free(mine_s);
-    if (bad) {
-        http_error(r, 400, "invalid_field", "mine takes 1 or 0.", "mine");
+    /* One flag: the table writes it straight into `mine` (offset 0). */
+    static const param_field fields[] = {{.name = "mine", .type = PARAM_BOOL, .message = "mine takes 1 or 0."}};
+    int mine;
+    if (params_query(r, fields, PARAMS_COUNT(fields), &mine))
         return;
-    }
     char today[11];
     uk_date(r->now, today);
     home h = {.s = r->st, .counters = json_object()};

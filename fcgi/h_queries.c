@@ -238,15 +238,16 @@ void h_case_query_open(http_req *r, const uint64_t *ids)
 {
     if (!side_allowed(r))
         return;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     static const char *const allowed[] = {"category", "message", "urgent", "urgent_reason", NULL};
     query_ctx c = {.r = r, .case_id = ids[0], .op = 0};
-    if (in_only(r, body, allowed) || in_enum_at(r, body, "category", "category", categories, 1, &c.category) ||
-        in_text_at(r, body, "message", "message", 1, 4000, &c.message) ||
-        in_bool_at(r, body, "urgent", "urgent", 0, &c.urgent) ||
-        in_enum_at(r, body, "urgent_reason", "urgent_reason", urgent_reasons, 0, &c.urgent_reason))
+    if (json_in_only(r, body, allowed) ||
+        json_in_enum_at(r, body, "category", "category", categories, 1, &c.category) ||
+        json_in_text_at(r, body, "message", "message", 1, 4000, &c.message) ||
+        json_in_bool_at(r, body, "urgent", "urgent", 0, &c.urgent) ||
+        json_in_enum_at(r, body, "urgent_reason", "urgent_reason", urgent_reasons, 0, &c.urgent_reason))
         goto out;
     if (c.urgent && work_side_of(r) != WORK_SIDE_COUNCIL) {
         http_error(r, 422, "validation_failed", "Only a council sends an urgent request.", "urgent");
@@ -300,12 +301,12 @@ void h_query_message(http_req *r, const uint64_t *ids)
 {
     if (!side_allowed(r))
         return;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     static const char *const allowed[] = {"message", NULL};
     query_ctx c = {.r = r, .query_id = ids[0], .op = 1};
-    if (!in_only(r, body, allowed) && !in_text_at(r, body, "message", "message", 1, 4000, &c.message))
+    if (!json_in_only(r, body, allowed) && !json_in_text_at(r, body, "message", "message", 1, 4000, &c.message))
         query_run(&c, 201);
     json_decref(body);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit_queue.h"
+#include "params.h"
 #include "report.h"
 #include "report_cases.h"
 #include "report_perf.h"
@@ -14,16 +15,19 @@
 #include "store_case.h"
 #include "store_user.h"
 
-/* format=xlsx (default) or csv: 1 for xlsx, 0 for csv, -1 after answering 422. */
-static int format_param(http_req *r)
-{
-    char *f = http_query_get(r, "format");
-    int xlsx = !f || strcmp(f, "xlsx") == 0 ? 1 : strcmp(f, "csv") == 0 ? 0 : -1;
-    free(f);
-    if (xlsx < 0)
-        http_error(r, 422, "validation_failed", "The format is xlsx or csv.", "format");
-    return xlsx;
-}
+/* What the downloads take beside the range (fcgi/API.md "Reports"), described once. */
+typedef struct {
+    const char *format, *part;
+} download_params;
+
+static const char *const formats[] = {"xlsx", "csv", NULL};
+static const char *const parts[] = {"summary", NULL};
+static const param_field download_fields[] = {
+    {.name = "format", .type = PARAM_ENUM, .values = formats, .offset = offsetof(download_params, format),
+     .bad_status = 422, .message = "The format is xlsx or csv."},
+    {.name = "part", .type = PARAM_ENUM, .values = parts, .offset = offsetof(download_params, part),
+     .bad_status = 422, .message = "The only part is summary."},
+};
 
 /* err: a positive errno value (the output) or a store code (the walk). */
 static void log_failure(http_req *r, const char *what, int err)
@@ -39,17 +43,10 @@ static void run_download(http_req *r, download which)
     report_range g;
     if (report_params(r, which == DL_SLA ? REPORT_SLA : REPORT_DOWNLOAD, 0, &g))
         return;
-    int xlsx = format_param(r);
-    if (xlsx < 0)
+    download_params in;
+    if (params_query(r, download_fields, PARAMS_COUNT(download_fields), &in))
         return;
-    char *part = http_query_get(r, "part");
-    int summary = part && strcmp(part, "summary") == 0;
-    if (part && !summary && *part) {
-        free(part);
-        http_error(r, 422, "validation_failed", "The only part is summary.", "part");
-        return;
-    }
-    free(part);
+    int xlsx = !in.format || strcmp(in.format, "xlsx") == 0, summary = in.part != NULL;
     if (summary && which != DL_FINANCE) {
         http_error(r, 422, "validation_failed", "Only the finance report has a summary.", "part");
         return;
@@ -111,10 +108,10 @@ void h_report_resolution(http_req *r, const uint64_t *ids)
 void h_report_sla(http_req *r, const uint64_t *ids)
 {
     (void)ids;
-    char *format = http_query_get(r, "format");
-    int wants_file = format != NULL;
-    free(format);
-    if (wants_file) {
+    download_params in;
+    if (params_query(r, download_fields, PARAMS_COUNT(download_fields), &in))
+        return;
+    if (in.format) {
         run_download(r, DL_SLA);
         return;
     }
@@ -136,43 +133,36 @@ void h_report_sla(http_req *r, const uint64_t *ids)
         http_reply(r, 200, body);
 }
 
-/* The performance filters (team, caseworker, legislation); -1 after answering. */
-static int perf_filters(http_req *r, report_perf_filters *f, char **team)
+/* The performance filters, described once. */
+typedef struct {
+    const char *team, *legislation;
+    uint64_t caseworker;
+} perf_params;
+
+static const param_field perf_fields[] = {
+    {.name = "team", .type = PARAM_STRING, .max_chars = 100, .offset = offsetof(perf_params, team)},
+    {.name = "caseworker", .type = PARAM_ID, .offset = offsetof(perf_params, caseworker), .bad_status = 422,
+     .message = "Choose a caseworker by their id."},
+    {.name = "legislation", .type = PARAM_ENUM, .values = case_legislations,
+     .offset = offsetof(perf_params, legislation), .bad_status = 422, .message = "Unknown legislation."},
+};
+
+/* The performance filters (team, caseworker, legislation); the Network may name none. -1 after
+ * answering. */
+static int perf_filters(http_req *r, report_perf_filters *f)
 {
     memset(f, 0, sizeof *f);
-    char *cw = http_query_get(r, "caseworker"), *leg = http_query_get(r, "legislation");
-    *team = http_query_get(r, "team");
-    int network = strcmp(r->org_kind, "network") == 0, rc = 0;
-    if (*team && !**team) {
-        free(*team);
-        *team = NULL;
+    perf_params in;
+    if (params_query(r, perf_fields, PARAMS_COUNT(perf_fields), &in))
+        return -1;
+    if (strcmp(r->org_kind, "network") == 0 && (in.team || in.caseworker)) {
+        http_error(r, 403, "forbidden", "The Network sees national totals only.", in.team ? "team" : "caseworker");
+        return -1;
     }
-    if (network && (*team || (cw && *cw))) {
-        http_error(r, 403, "forbidden", "The Network sees national totals only.", *team ? "team" : "caseworker");
-        rc = -1;
-    } else if (*team && strlen(*team) > 400) {
-        http_error(r, 422, "validation_failed", "A team name is at most 100 characters.", "team");
-        rc = -1;
-    } else if (cw && *cw) {
-        char *end = NULL;
-        unsigned long long id = (*cw >= '1' && *cw <= '9') ? strtoull(cw, &end, 10) : 0;
-        if (!end || *end) {
-            http_error(r, 422, "validation_failed", "Choose a caseworker by their id.", "caseworker");
-            rc = -1;
-        }
-        f->caseworker = (uint64_t)id;
-    }
-    if (!rc && leg && *leg) {
-        f->legislation = case_enum_code(case_legislations, leg);
-        if (!f->legislation) {
-            http_error(r, 422, "validation_failed", "Unknown legislation.", "legislation");
-            rc = -1;
-        }
-    }
-    f->team = *team;
-    free(cw);
-    free(leg);
-    return rc;
+    f->team = in.team;
+    f->caseworker = in.caseworker;
+    f->legislation = case_enum_code(case_legislations, in.legislation);
+    return 0;
 }
 
 void h_report_performance(http_req *r, const uint64_t *ids)
@@ -180,22 +170,16 @@ void h_report_performance(http_req *r, const uint64_t *ids)
     (void)ids;
     report_range g;
     report_perf_filters f;
-    char *team = NULL;
-    if (report_params(r, REPORT_PERFORMANCE, 1, &g) || perf_filters(r, &f, &team)) {
-        free(team);
+    if (report_params(r, REPORT_PERFORMANCE, 1, &g) || perf_filters(r, &f))
         return;
-    }
     int months = (atoi(g.to_s) * 12 + atoi(g.to_s + 5)) - (atoi(g.from_s) * 12 + atoi(g.from_s + 5)) + 1;
     if (months > REPORT_PERF_MONTHS_MAX) {
-        free(team);
         http_error(r, 422, "validation_failed", "The period may span at most 20 years.", "from");
         return;
     }
     MDB_txn *txn;
-    if (http_read_begin(r, &txn)) {
-        free(team);
+    if (http_read_begin(r, &txn))
         return;
-    }
     json_t *body = NULL, *worker = json_null();
     if (f.caseworker) {
         json_t *u = NULL;
@@ -209,14 +193,13 @@ void h_report_performance(http_req *r, const uint64_t *ids)
         json_decref(u);
         if (!visible) {
             store_read_end(r->st, txn);
-            free(team);
             http_error(r, 404, "not_found", "No such caseworker.", "caseworker");
             return;
         }
     }
     int rc = report_performance(&g, &f, txn, &body);
     if (!rc) {
-        json_t *filters = json_pack("{s:o,s:s?,s:o,s:s?}", "council", report_council_json(&g), "team", team,
+        json_t *filters = json_pack("{s:o,s:s?,s:o,s:s?}", "council", report_council_json(&g), "team", f.team,
                                     "caseworker", worker, "legislation",
                                     f.legislation ? case_legislations[f.legislation] : NULL);
         worker = NULL;
@@ -225,7 +208,6 @@ void h_report_performance(http_req *r, const uint64_t *ids)
     }
     json_decref(worker);
     store_read_end(r->st, txn);
-    free(team);
     if (rc) {
         json_decref(body);
         http_store_error(r, rc);

@@ -89,7 +89,7 @@ void h_rtpf_lookup(http_req *r, const uint64_t *ids)
         http_error(r, 403, "forbidden", "The Network does not look people up.", NULL);
         return;
     }
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     static const char *const allowed[] = {"document_type", "document_number", "date_of_birth", NULL};
@@ -99,10 +99,10 @@ void h_rtpf_lookup(http_req *r, const uint64_t *ids)
     uk_date(r->now, today);
     http_iso_time(r->now, at);
     c.at = at;
-    if (in_only(r, body, allowed) ||
-        in_enum_at(r, body, "document_type", "document_type", register_doc_types, 1, &c.type_name) ||
-        in_string(r, body, "document_number", 1, 100, &raw) ||
-        in_date_at(r, body, "date_of_birth", "date_of_birth", 1, &c.dob))
+    if (json_in_only(r, body, allowed) ||
+        json_in_enum_at(r, body, "document_type", "document_type", register_doc_types, 1, &c.type_name) ||
+        json_in_string(r, body, "document_number", 1, 100, &raw) ||
+        json_in_date_at(r, body, "date_of_birth", "date_of_birth", 1, &c.dob))
         goto out;
     c.type = register_doc_type_code(c.type_name);
     if (register_number_norm(raw, c.number)) {

@@ -9,6 +9,7 @@
 #include "auth_password.h"
 #include "auth_random.h"
 #include "json_in.h"
+#include "params.h"
 #include "store_audit.h"
 #include "store_org.h"
 #include "store_session.h"
@@ -36,7 +37,7 @@ static int valid_role(const char *role) { return strcmp(role, "user") == 0 || st
 /* The optional "email" member: *out is the address, or NULL when absent, null or "" (which clear it). */
 static int in_email(http_req *r, json_t *body, const char **out)
 {
-    if (in_string(r, body, "email", 0, STORE_USER_EMAIL_MAX, out))
+    if (json_in_string(r, body, "email", 0, STORE_USER_EMAIL_MAX, out))
         return -1;
     if (*out && !**out)
         *out = NULL;
@@ -49,41 +50,50 @@ static int in_email(http_req *r, json_t *body, const char **out)
     return 0;
 }
 
+/* GET /api/users: the query string, described once. The cursor is the last user name of a page. */
+typedef struct {
+    param_int limit;
+    uint64_t org;
+    const char *cursor;
+} users_list_params;
+
+static const param_field users_list_fields[] = {
+    PARAM_LIMIT_FIELD(users_list_params, limit),
+    {.name = "org", .type = PARAM_ID, .offset = offsetof(users_list_params, org),
+     .message = "org must be an organisation id."},
+    {.name = "cursor", .type = PARAM_STRING, .max_chars = 64, .offset = offsetof(users_list_params, cursor),
+     .message = "The cursor is not valid."},
+};
+
 void h_users_list(http_req *r, const uint64_t *ids)
 {
     (void)ids;
     if (require_admin(r))
         return;
-    size_t limit;
-    if (h_limit(r, &limit))
+    users_list_params in;
+    if (params_query(r, users_list_fields, PARAMS_COUNT(users_list_fields), &in))
         return;
+    size_t limit = (size_t)in.limit.value;
     uint64_t org = r->org_id;
-    char *org_q = http_query_get(r, "org");
-    if (org_q) {
-        uint64_t v = h_parse_id(org_q);
-        int bad = !v;
-        free(org_q);
-        if (bad) {
-            http_error(r, 400, "invalid_field", "org must be an organisation id.", "org");
-            return;
-        }
-        if (v != org && !is_network_admin(r)) {
+    if (in.org) {
+        if (in.org != org && !is_network_admin(r)) {
             http_error(r, 404, "not_found", "No such organisation.", "org");
             return;
         }
-        org = v;
+        org = in.org;
     }
-    char *cursor = http_query_get(r, "cursor");
-    if (cursor && (!*cursor || !store_user_name_normalise(cursor))) {
-        free(cursor);
-        http_error(r, 400, "invalid_field", "The cursor is not valid.", "cursor");
-        return;
+    char cursor_buf[65], *cursor = NULL;
+    if (in.cursor) {
+        snprintf(cursor_buf, sizeof cursor_buf, "%s", in.cursor);
+        if (!store_user_name_normalise(cursor_buf)) {
+            http_error(r, 400, "invalid_field", "The cursor is not valid.", "cursor");
+            return;
+        }
+        cursor = cursor_buf;
     }
     MDB_txn *txn;
-    if (http_read_begin(r, &txn)) {
-        free(cursor);
+    if (http_read_begin(r, &txn))
         return;
-    }
     json_t *orgrec = NULL, *items = NULL, *out = NULL;
     char *next = NULL;
     size_t total = 0;
@@ -91,7 +101,6 @@ void h_users_list(http_req *r, const uint64_t *ids)
     if (!rc)
         rc = store_user_list(r->st, txn, org, cursor, limit, &items, &next, &total);
     store_read_end(r->st, txn);
-    free(cursor);
     if (rc == MDB_NOTFOUND) {
         http_error(r, 404, "not_found", "No such organisation.", "org");
     } else if (rc) {
@@ -182,7 +191,7 @@ void h_users_create(http_req *r, const uint64_t *ids)
     (void)ids;
     if (require_admin(r))
         return;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     static const char *const allowed[] = {"username", "name", "role", "team", "org", "email", NULL};
@@ -190,9 +199,10 @@ void h_users_create(http_req *r, const uint64_t *ids)
     uint64_t org;
     json_t *user = NULL;
     create_ctx c = {0};
-    if (in_only(r, body, allowed) || in_string(r, body, "username", 1, 64, &username_in) ||
-        in_string(r, body, "name", 1, 200, &name) || in_string(r, body, "role", 1, 16, &role) ||
-        in_string(r, body, "team", 0, 100, &team) || in_id(r, body, "org", 0, &org) || in_email(r, body, &email))
+    if (json_in_only(r, body, allowed) || json_in_string(r, body, "username", 1, 64, &username_in) ||
+        json_in_string(r, body, "name", 1, 200, &name) || json_in_string(r, body, "role", 1, 16, &role) ||
+        json_in_string(r, body, "team", 0, 100, &team) || json_in_id(r, body, "org", 0, &org) ||
+        in_email(r, body, &email))
         goto out;
     char username[65];
     snprintf(username, sizeof username, "%s", username_in);
@@ -346,15 +356,15 @@ void h_user_patch(http_req *r, const uint64_t *ids)
 {
     if (require_admin(r))
         return;
-    json_t *body = in_body_object(r);
+    json_t *body = json_in_body_object(r);
     if (!body)
         return;
     static const char *const allowed[] = {"name", "role", "team", "email", NULL};
     edit_ctx c = {.kind = EDIT_PATCH, .target = ids[0]};
     const char *team, *email;
     json_t *email_new = NULL;
-    if (in_only(r, body, allowed) || in_string(r, body, "name", 0, 200, &c.name) ||
-        in_string(r, body, "role", 0, 16, &c.role) || in_string(r, body, "team", 0, 100, &team) ||
+    if (json_in_only(r, body, allowed) || json_in_string(r, body, "name", 0, 200, &c.name) ||
+        json_in_string(r, body, "role", 0, 16, &c.role) || json_in_string(r, body, "team", 0, 100, &team) ||
         in_email(r, body, &email))
         goto out;
     if (json_object_get(body, "name") && !json_is_null(json_object_get(body, "name")) && !*c.name) {

@@ -69,7 +69,5 @@ int h_limit(http_req *r, size_t *limit);
 int h_cursor_id(http_req *r, uint64_t *out);
 /* The list shape {"items","next_cursor","total"} (items stolen; next 0: no more pages). */
 json_t *h_list_page(json_t *items, uint64_t next, size_t total);
-/* A positive decimal id, or 0 when s is anything else. */
-uint64_t h_parse_id(const char *s);
 
 #endif

@@ -1,10 +1,10 @@
 /* http.c - request parameters, body and responses over libfcgi's FCGX_* API. */
 #include "http.h"
-#include "auth_random.h"
 #include "clock.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +44,28 @@ int http_req_init(http_req *r, FCGX_Request *fx, store *st, const unsigned char 
     return 0;
 }
 
+struct http_scratch {
+    struct http_scratch *next;
+    max_align_t data[];
+};
+
+void *http_scratch(http_req *r, size_t n)
+{
+    struct http_scratch *s = malloc(sizeof *s + n);
+    if (!s)
+        return NULL;
+    s->next = r->scratch;
+    r->scratch = s;
+    return s->data;
+}
+
 void http_req_free(http_req *r)
 {
+    while (r->scratch) {
+        struct http_scratch *next = r->scratch->next;
+        free(r->scratch);
+        r->scratch = next;
+    }
     free(r->method);
     free(r->path);
     free(r->query);
@@ -287,48 +307,6 @@ int http_read_begin(http_req *r, MDB_txn **txn)
 }
 
 /* Decodes %XX and '+' in [s, s+n) into a new string; NULL when malformed or holding a NUL byte. */
-static char *url_decode(const char *s, size_t n)
-{
-    char *out = malloc(n + 1), *o = out;
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%') {
-            if (i + 2 >= n) {
-                free(out);
-                return NULL;
-            }
-            int a = auth_hex_digit((unsigned char)s[i + 1]), b = a < 0 ? -1 : auth_hex_digit((unsigned char)s[i + 2]);
-            if (a < 0 || b < 0 || (a == 0 && b == 0)) {
-                free(out);
-                return NULL;
-            }
-            *o++ = (char)(a << 4 | b);
-            i += 2;
-        } else {
-            *o++ = s[i] == '+' ? ' ' : s[i];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
-char *http_query_get(const http_req *r, const char *name)
-{
-    size_t nlen = strlen(name);
-    const char *p = r->query;
-    while (p && *p) {
-        const char *amp = strchr(p, '&');
-        size_t len = amp ? (size_t)(amp - p) : strlen(p);
-        if (len > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=')
-            return url_decode(p + nlen + 1, len - nlen - 1);
-        if (len == nlen && strncmp(p, name, nlen) == 0)
-            return strdup("");
-        p = amp ? amp + 1 : NULL;
-    }
-    return NULL;
-}
-
 void http_iso_time(int64_t t, char out[21])
 {
     time_t tt = (time_t)t;

@@ -50,6 +50,8 @@ typedef struct http_req {
     int capture;
     int captured_status;
     json_t *captured;
+    /* Memory that lives as long as the request (decoded query parameters), see http_scratch. */
+    struct http_scratch *scratch;
 } http_req;
 
 /* Copies the request's parameters; 0 on success, -1 when out of memory. */
@@ -87,8 +89,11 @@ void http_store_error(http_req *r, int rc);
 /* Begins a read transaction (store_read_begin), or answers the store's error: 0, or -1 answered. */
 int http_read_begin(http_req *r, MDB_txn **txn);
 
-/* The URL-decoded value of a query parameter (malloc'd), or NULL when absent or malformed. */
-char *http_query_get(const http_req *r, const char *name);
+/* n bytes that stay valid until the request is freed, so parsed parameters need no freeing by the
+ * handler; NULL when out of memory. */
+void *http_scratch(http_req *r, size_t n);
+
+/* Query parameters are read through a table: params.h. */
 
 /* The current time as ISO 8601 UTC ("2026-11-24T10:15:00Z") into out[21]. */
 void http_iso_time(int64_t t, char out[21]);

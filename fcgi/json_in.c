@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-json_t *in_body_object(http_req *r)
+json_t *json_in_body_object(http_req *r)
 {
     if (http_read_body(r))
         return NULL;
@@ -19,12 +19,12 @@ json_t *in_body_object(http_req *r)
     return v;
 }
 
-int in_only(http_req *r, json_t *obj, const char *const *allowed)
+int json_in_only(http_req *r, json_t *obj, const char *const *allowed)
 {
-    return in_only_at(r, obj, allowed, NULL);
+    return json_in_only_at(r, obj, allowed, NULL);
 }
 
-int in_only_at(http_req *r, json_t *obj, const char *const *allowed, const char *prefix)
+int json_in_only_at(http_req *r, json_t *obj, const char *const *allowed, const char *prefix)
 {
     const char *k;
     json_t *v;
@@ -35,7 +35,7 @@ int in_only_at(http_req *r, json_t *obj, const char *const *allowed, const char 
         if (!ok) {
             char field[160];
             snprintf(field, sizeof field, "%s%s%s", prefix ? prefix : "", prefix ? "." : "", k);
-            in_utf8_cut(field);
+            json_in_utf8_cut(field);
             http_error(r, 400, "invalid_field", "This field is not recognised.", field);
             return -1;
         }
@@ -43,7 +43,7 @@ int in_only_at(http_req *r, json_t *obj, const char *const *allowed, const char 
     return 0;
 }
 
-void in_utf8_cut(char *s)
+void json_in_utf8_cut(char *s)
 {
     size_t n = strlen(s);
     size_t i = n;
@@ -57,7 +57,7 @@ void in_utf8_cut(char *s)
     }
 }
 
-int in_utf8_valid(const char *s)
+int json_in_utf8_valid(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
@@ -73,7 +73,7 @@ int in_utf8_valid(const char *s)
     return 1;
 }
 
-size_t in_utf8_len(const char *s)
+size_t json_in_utf8_len(const char *s)
 {
     size_t n = 0;
     for (; *s; s++)
@@ -82,22 +82,22 @@ size_t in_utf8_len(const char *s)
     return n;
 }
 
-int in_string(http_req *r, json_t *obj, const char *name, int required, size_t max_chars, const char **out)
+int json_in_string(http_req *r, json_t *obj, const char *name, int required, size_t max_chars, const char **out)
 {
-    return in_string_at(r, obj, name, name, required, max_chars, out);
+    return json_in_string_at(r, obj, name, name, required, max_chars, out);
 }
 
 static int string_member(http_req *r, json_t *obj, const char *name, const char *field, int required,
                          size_t max_chars, int multiline, const char **out);
 
-int in_string_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
-                 const char **out)
+int json_in_string_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
+                      const char **out)
 {
     return string_member(r, obj, name, field, required, max_chars, 0, out);
 }
 
-int in_text_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
-               const char **out)
+int json_in_text_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
+                    const char **out)
 {
     return string_member(r, obj, name, field, required, max_chars, 1, out);
 }
@@ -132,7 +132,7 @@ static int string_member(http_req *r, json_t *obj, const char *name, const char 
             http_error(r, 422, "validation_failed", "This field must not contain control characters.", field);
             return -1;
         }
-    if (in_utf8_len(s) > max_chars) {
+    if (json_in_utf8_len(s) > max_chars) {
         char msg[96];
         snprintf(msg, sizeof msg, "This field must be at most %zu characters long.", max_chars);
         http_error(r, 422, "validation_failed", msg, field);
@@ -142,26 +142,31 @@ static int string_member(http_req *r, json_t *obj, const char *name, const char 
     return 0;
 }
 
-int in_id(http_req *r, json_t *obj, const char *name, int required, uint64_t *out)
+int json_in_id(http_req *r, json_t *obj, const char *name, int required, uint64_t *out)
+{
+    return json_in_id_at(r, obj, name, name, required, out);
+}
+
+int json_in_id_at(http_req *r, json_t *obj, const char *name, const char *field, int required, uint64_t *out)
 {
     *out = 0;
     json_t *v = json_object_get(obj, name);
     if (!v || json_is_null(v)) {
         if (required) {
-            http_error(r, 422, "validation_failed", "This field is required.", name);
+            http_error(r, 422, "validation_failed", "This field is required.", field);
             return -1;
         }
         return 0;
     }
     if (!json_is_integer(v) || json_integer_value(v) <= 0) {
-        http_error(r, 400, "invalid_field", "This field must be a positive whole number.", name);
+        http_error(r, 400, "invalid_field", "This field must be a positive whole number.", field);
         return -1;
     }
     *out = (uint64_t)json_integer_value(v);
     return 0;
 }
 
-int in_bool_at(http_req *r, json_t *obj, const char *name, const char *field, int dflt, int *out)
+int json_in_bool_at(http_req *r, json_t *obj, const char *name, const char *field, int dflt, int *out)
 {
     json_t *v = json_object_get(obj, name);
     *out = dflt;
@@ -175,8 +180,8 @@ int in_bool_at(http_req *r, json_t *obj, const char *name, const char *field, in
     return 0;
 }
 
-int in_int_at(http_req *r, json_t *obj, const char *name, const char *field, long long min, long long max,
-              long long *out, int *present)
+int json_in_int_at(http_req *r, json_t *obj, const char *name, const char *field, long long min, long long max,
+                   long long *out, int *present)
 {
     json_t *v = json_object_get(obj, name);
     *out = 0;
@@ -199,7 +204,7 @@ int in_int_at(http_req *r, json_t *obj, const char *name, const char *field, lon
     return 0;
 }
 
-int in_date_valid(const char *s)
+int json_in_date_valid(const char *s)
 {
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         return 0;
@@ -214,25 +219,25 @@ int in_date_valid(const char *s)
     return d <= days[m - 1] + (m == 2 && leap);
 }
 
-int in_date_at(http_req *r, json_t *obj, const char *name, const char *field, int required, const char **out)
+int json_in_date_at(http_req *r, json_t *obj, const char *name, const char *field, int required, const char **out)
 {
-    if (in_string_at(r, obj, name, field, required, 10, out))
+    if (json_in_string_at(r, obj, name, field, required, 10, out))
         return -1;
     if (*out && !**out && !required) {
         *out = NULL;
         return 0;
     }
-    if (*out && !in_date_valid(*out)) {
+    if (*out && !json_in_date_valid(*out)) {
         http_error(r, 422, "validation_failed", "This is not a real date (YYYY-MM-DD).", field);
         return -1;
     }
     return 0;
 }
 
-int in_enum_at(http_req *r, json_t *obj, const char *name, const char *field, const char *const *values, int required,
-               const char **out)
+int json_in_enum_at(http_req *r, json_t *obj, const char *name, const char *field, const char *const *values,
+                    int required, const char **out)
 {
-    if (in_string_at(r, obj, name, field, required, 64, out))
+    if (json_in_string_at(r, obj, name, field, required, 64, out))
         return -1;
     if (!*out || (!**out && !required)) {
         *out = NULL;

@@ -14,40 +14,42 @@
 #include "http.h"
 
 /* Reads and parses the body as a JSON object (new reference); NULL when it answered an error. */
-json_t *in_body_object(http_req *r);
+json_t *json_in_body_object(http_req *r);
 /* Refuses any member not in the NULL-terminated list. */
-int in_only(http_req *r, json_t *obj, const char *const *allowed);
+int json_in_only(http_req *r, json_t *obj, const char *const *allowed);
 /* A string member. required: missing/null/empty answers 422. Absent optional -> *out = NULL.
  * max_chars counts Unicode characters. Control characters are refused. */
-int in_string(http_req *r, json_t *obj, const char *name, int required, size_t max_chars, const char **out);
+int json_in_string(http_req *r, json_t *obj, const char *name, int required, size_t max_chars, const char **out);
 /* The same, naming the field in errors as `field` (e.g. "principal.family_name"). */
-int in_string_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
-                 const char **out);
+int json_in_string_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
+                      const char **out);
 /* The same for free text (notes, messages, addresses): line breaks and tabs are allowed, other
  * control characters are not. */
-int in_text_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
-               const char **out);
+int json_in_text_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
+                    const char **out);
 /* Refuses any member not in the list, naming it as prefix.member. */
-int in_only_at(http_req *r, json_t *obj, const char *const *allowed, const char *prefix);
+int json_in_only_at(http_req *r, json_t *obj, const char *const *allowed, const char *prefix);
 /* A boolean member; absent or null -> *out = dflt. */
-int in_bool_at(http_req *r, json_t *obj, const char *name, const char *field, int dflt, int *out);
+int json_in_bool_at(http_req *r, json_t *obj, const char *name, const char *field, int dflt, int *out);
 /* A whole number in [min, max]; absent or null -> *present = 0. */
-int in_int_at(http_req *r, json_t *obj, const char *name, const char *field, long long min, long long max,
-              long long *out, int *present);
+int json_in_int_at(http_req *r, json_t *obj, const char *name, const char *field, long long min, long long max,
+                   long long *out, int *present);
 /* A date YYYY-MM-DD that exists; absent/null -> *out = NULL. */
-int in_date_at(http_req *r, json_t *obj, const char *name, const char *field, int required, const char **out);
+int json_in_date_at(http_req *r, json_t *obj, const char *name, const char *field, int required, const char **out);
 /* 1 when s is a real calendar date written YYYY-MM-DD. */
-int in_date_valid(const char *s);
+int json_in_date_valid(const char *s);
 /* A value from a NULL-terminated list; absent -> *out = NULL (or 422 when required). */
-int in_enum_at(http_req *r, json_t *obj, const char *name, const char *field, const char *const *values, int required,
-               const char **out);
+int json_in_enum_at(http_req *r, json_t *obj, const char *name, const char *field, const char *const *values,
+                    int required, const char **out);
 /* A positive integer member (ids). Absent optional -> *out = 0. */
-int in_id(http_req *r, json_t *obj, const char *name, int required, uint64_t *out);
+int json_in_id(http_req *r, json_t *obj, const char *name, int required, uint64_t *out);
+/* The same, naming the field in errors as `field`. */
+int json_in_id_at(http_req *r, json_t *obj, const char *name, const char *field, int required, uint64_t *out);
 /* Cuts a string that a fixed buffer may have truncated back to its last whole UTF-8 character. */
-void in_utf8_cut(char *s);
+void json_in_utf8_cut(char *s);
 /* 1 when s is valid UTF-8 (strings from the query string or headers are not checked by jansson). */
-int in_utf8_valid(const char *s);
+int json_in_utf8_valid(const char *s);
 /* Counts the UTF-8 characters of s; jansson guarantees valid UTF-8. */
-size_t in_utf8_len(const char *s);
+size_t json_in_utf8_len(const char *s);
 
 #endif

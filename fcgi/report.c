@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "params.h"
 #include "store_org.h"
 #include "store_user.h"
 #include "uk_time.h"
@@ -44,27 +45,18 @@ static int role_allows(http_req *r, report_kind kind)
     return ok;
 }
 
-/* Reads council=; 0 (every council) when absent. */
-static int council_param(http_req *r, report_range *out)
+/* The council= of the query (0: absent) checked against the caller; 0 (every council) when absent. */
+static int council_param(http_req *r, uint64_t id, report_range *out)
 {
-    char *v = http_query_get(r, "council");
     int council = kind_is(r, "council");
     out->council = council ? r->org_id : 0;
     if (council)
         snprintf(out->council_name, sizeof out->council_name, "%s",
                  json_get_str_or(r->org, "name", ""));
-    if (!v)
+    if (!id)
         return 0;
-    char *end = NULL;
-    unsigned long long id = (*v >= '1' && *v <= '9') ? strtoull(v, &end, 10) : 0;
-    int bad = !end || *end;
-    free(v);
     if (kind_is(r, "network")) {
         http_error(r, 403, "forbidden", "The Network sees national totals only.", "council");
-        return -1;
-    }
-    if (bad) {
-        http_error(r, 422, "validation_failed", "Choose a council by its id.", "council");
         return -1;
     }
     if (council) {
@@ -78,7 +70,7 @@ static int council_param(http_req *r, report_range *out)
     MDB_txn *txn;
     int rc = store_read_begin(r->st, &txn);
     if (!rc) {
-        rc = store_org_get(r->st, txn, (uint64_t)id, &org);
+        rc = store_org_get(r->st, txn, id, &org);
         store_read_end(r->st, txn);
     }
     int is_council = org && json_get_str_is(org, "kind", "council");
@@ -94,22 +86,38 @@ static int council_param(http_req *r, report_range *out)
         http_error(r, 404, "not_found", "No such council.", "council");
         return -1;
     }
-    out->council = (uint64_t)id;
+    out->council = id;
     return 0;
 }
 
-static int date_param(http_req *r, const char *name, int32_t *out, char text[11], int required)
+#define DATE_MESSAGE "Give a real date as YYYY-MM-DD, between 1900-01-01 and 2100-12-31."
+
+/* The parameters every report takes (fcgi/API.md "Reports"), described once; whether from and to
+ * are required depends on the report, so report_params checks that. */
+typedef struct {
+    const char *from, *to;
+    uint64_t council;
+} range_params;
+
+static const param_field range_fields[] = {
+    {.name = "from", .type = PARAM_DATE, .offset = offsetof(range_params, from), .bad_status = 422,
+     .message = DATE_MESSAGE},
+    {.name = "to", .type = PARAM_DATE, .offset = offsetof(range_params, to), .bad_status = 422,
+     .message = DATE_MESSAGE},
+    {.name = "council", .type = PARAM_ID, .offset = offsetof(range_params, council), .bad_status = 422,
+     .message = "Choose a council by its id."},
+};
+
+/* A date of the query (NULL: absent) within 1900..2100 as a day number and its text. */
+static int date_param(http_req *r, const char *name, const char *value, int32_t *out, char text[11], int required)
 {
-    char *v = http_query_get(r, name);
-    if (!v && !required) {
+    if (!value && !required) {
         *out = FACTS_NO_DAY;
         return 0;
     }
-    *out = parse_day(v);
-    free(v);
+    *out = parse_day(value);
     if (*out == FACTS_NO_DAY) {
-        http_error(r, 422, "validation_failed",
-                   "Give a real date as YYYY-MM-DD, between 1900-01-01 and 2100-12-31.", name);
+        http_error(r, 422, "validation_failed", DATE_MESSAGE, name);
         return -1;
     }
     calendar_date(*out, text);
@@ -125,8 +133,10 @@ int report_params(http_req *r, report_kind kind, int defaults, report_range *out
     char today[11];
     uk_date(r->now, today);
     out->today = (int32_t)calendar_day(today);
-    if (date_param(r, "from", &out->from, out->from_s, !defaults) ||
-        date_param(r, "to", &out->to, out->to_s, !defaults))
+    range_params in;
+    if (params_query(r, range_fields, PARAMS_COUNT(range_fields), &in) ||
+        date_param(r, "from", in.from, &out->from, out->from_s, !defaults) ||
+        date_param(r, "to", in.to, &out->to, out->to_s, !defaults))
         return -1;
     int to_given = out->to != FACTS_NO_DAY;
     if (!to_given) {
@@ -154,7 +164,7 @@ int report_params(http_req *r, report_kind kind, int defaults, report_range *out
         return -1;
     }
     out->upto = out->to < out->today ? out->to : out->today;
-    return council_param(r, out);
+    return council_param(r, in.council, out);
 }
 
 json_t *report_council_json(const report_range *g)

@@ -7,57 +7,69 @@
 #include "audit_queue.h"
 #include "case_access.h"
 #include "handlers.h"
+#include "params.h"
 #include "store_case.h"
 #include "uk_time.h"
 #include "work.h"
 
-/* 1 for "1"/"true", 0 for absent/""/"0"/"false", -1 for anything else. */
-static int flag(const char *v)
-{
-    if (!v || !*v || strcmp(v, "0") == 0 || strcmp(v, "false") == 0)
-        return 0;
-    return strcmp(v, "1") == 0 || strcmp(v, "true") == 0 ? 1 : -1;
-}
+/* GET /api/alerts and GET /api/queries: the query strings, described once (fcgi/API.md "Alerts",
+ * "Queries"). The alert types are the API's names of store_work_alert_bucket's buckets. */
+typedef struct {
+    const char *type, *to, *due, *state;
+    uint64_t council, cursor;
+    int mine, overdue;
+    param_int limit;
+} work_list_params;
 
-/* The bucket a list asks for: ?type= (alerts) or ?bucket= (queries), and ?to= (alerts). 0 and an
- * answered error when the value is unknown. */
-static char list_bucket(http_req *r, char kind, char *side)
+static const char *const alert_types[] = {"new_case",         "council_update", "case_closed", "immigration_update",
+                                          "closure_required", "final_outcome",  NULL};
+static const char *const query_buckets[] = {"responses", "new", "awaiting_ho", NULL};
+static const char query_bucket_codes[] = "rhq";
+static const char *const sides[] = {"ho", "council", NULL};
+static const char *const dues[] = {"today", NULL};
+static const char *const states[] = {"open", "closed", "all", NULL};
+
+#define FILTER "This filter value is not recognised."
+/* The fields both lists take, after their own ?type= / ?bucket=. */
+#define WORK_LIST_COMMON_FIELDS                                                                             \
+    {.name = "to", .type = PARAM_ENUM, .values = sides, .offset = offsetof(work_list_params, to),           \
+     .message = FILTER},                                                                                    \
+    {.name = "mine", .type = PARAM_BOOL, .offset = offsetof(work_list_params, mine), .message = FILTER},    \
+    {.name = "overdue", .type = PARAM_BOOL, .offset = offsetof(work_list_params, overdue), .message = FILTER}, \
+    {.name = "due", .type = PARAM_ENUM, .values = dues, .offset = offsetof(work_list_params, due),          \
+     .message = FILTER},                                                                                    \
+    {.name = "council", .type = PARAM_ID, .offset = offsetof(work_list_params, council), .message = FILTER}, \
+    {.name = "state", .type = PARAM_ENUM, .values = states, .offset = offsetof(work_list_params, state),    \
+     .message = FILTER},                                                                                    \
+    PARAM_LIMIT_FIELD(work_list_params, limit), PARAM_CURSOR_FIELD(work_list_params, cursor)
+
+static const param_field alert_list_fields[] = {
+    {.name = "type", .type = PARAM_ENUM, .values = alert_types, .offset = offsetof(work_list_params, type),
+     .message = FILTER},
+    WORK_LIST_COMMON_FIELDS};
+static const param_field query_list_fields[] = {
+    {.name = "bucket", .type = PARAM_ENUM, .values = query_buckets, .offset = offsetof(work_list_params, type),
+     .message = FILTER},
+    WORK_LIST_COMMON_FIELDS};
+
+/* The bucket a list asks for (?type= of alerts, ?bucket= of queries, else every open item of the
+ * kind) and the side it implies. */
+static char list_bucket(const work_list_params *in, char kind, char *side)
 {
-    char *type = http_query_get(r, kind == WORK_ALERT ? "type" : "bucket"), *to = http_query_get(r, "to");
-    char bucket = kind == WORK_ALERT ? 'A' : 'Q';
-    const char *bad = NULL;
-    if (to && *to) {
-        if (strcmp(to, "ho") == 0)
-            *side = WORK_SIDE_HO;
-        else if (strcmp(to, "council") == 0)
-            *side = WORK_SIDE_COUNCIL;
-        else
-            bad = "to";
+    if (in->to)
+        *side = strcmp(in->to, "ho") == 0 ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
+    if (!in->type)
+        return kind == WORK_ALERT ? 'A' : 'Q';
+    if (kind == WORK_ALERT) {
+        char bucket = store_work_alert_bucket(in->type);
+        *side = strchr("nux", bucket) ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
+        return bucket;
     }
-    if (type && *type && kind == WORK_ALERT) {
-        bucket = store_work_alert_bucket(type);
-        if (!bucket)
-            bad = "type";
-        else
-            *side = strchr("nux", bucket) ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
-    } else if (type && *type) {
-        static const char *const names[] = {"responses", "new", "awaiting_ho"};
-        static const char codes[] = "rhq";
-        bucket = 0;
-        for (int i = 0; i < 3; i++)
-            if (strcmp(type, names[i]) == 0)
-                bucket = codes[i];
-        if (!bucket)
-            bad = "bucket";
-        else
-            *side = bucket == 'q' ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
-    }
-    free(type);
-    free(to);
-    if (bad) {
-        http_error(r, 400, "invalid_field", "This filter value is not recognised.", bad);
-        return 0;
-    }
+    char bucket = 0;
+    for (int i = 0; query_buckets[i]; i++)
+        if (strcmp(in->type, query_buckets[i]) == 0)
+            bucket = query_bucket_codes[i];
+    *side = bucket == 'q' ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
     return bucket;
 }
 
@@ -68,61 +80,41 @@ void work_list_run(http_req *r, char kind)
         http_error(r, 403, "forbidden", "The Network sees no case data.", NULL);
         return;
     }
+    work_list_params in;
+    if (kind == WORK_ALERT ? params_query(r, alert_list_fields, PARAMS_COUNT(alert_list_fields), &in)
+                           : params_query(r, query_list_fields, PARAMS_COUNT(query_list_fields), &in))
+        return;
+    if (in.due && in.overdue) {
+        http_error(r, 400, "invalid_field", "due=today and overdue=1 do not go together.", "due");
+        return;
+    }
     work_list_query q = {.side = side, .scope = side == WORK_SIDE_HO ? 0 : r->org_id};
     char today[11];
     uk_date(r->now, today);
     q.today = today;
-    if (h_limit(r, &q.limit) || h_cursor_id(r, &q.before) || !(q.bucket = list_bucket(r, kind, &q.side)))
-        return;
-    char *mine = http_query_get(r, "mine"), *overdue = http_query_get(r, "overdue"), *due = http_query_get(r, "due"),
-         *council = http_query_get(r, "council"), *state = http_query_get(r, "state");
-    const char *bad = NULL;
+    q.limit = (size_t)in.limit.value;
+    q.before = in.cursor;
+    q.bucket = list_bucket(&in, kind, &q.side);
     q.kind = kind;
-    if (state && *state && strcmp(state, "open") != 0) {
-        if (strcmp(state, "closed") == 0)
-            q.state = WORK_STATE_CLOSED;
-        else if (strcmp(state, "all") == 0)
-            q.state = WORK_STATE_ALL;
-        else
-            bad = "state";
+    if (in.state && strcmp(in.state, "open") != 0) {
+        q.state = strcmp(in.state, "closed") == 0 ? WORK_STATE_CLOSED : WORK_STATE_ALL;
         /* A query's bucket says whom it awaits: only open queries have one, so it does not apply. */
         if (kind == WORK_QUERY) {
             q.bucket = 'Q';
             q.side = 0;
         }
     }
-    int m = flag(mine), o = flag(overdue);
-    if (m < 0)
-        bad = "mine";
-    else if (m)
+    if (in.mine)
         q.worker = r->uid;
-    if (o < 0)
-        bad = "overdue";
-    else if (o)
+    if (in.overdue)
         q.due = WORK_DUE_OVERDUE;
-    if (due && *due) {
-        if (strcmp(due, "today") == 0 && !o)
-            q.due = WORK_DUE_TODAY;
-        else
-            bad = "due";
-    }
-    if (council && *council) {
-        uint64_t id = h_parse_id(council);
-        if (!id)
-            bad = "council";
-        else if (side == WORK_SIDE_HO)
-            q.scope = id;
-        else if (id != r->org_id)
+    else if (in.due)
+        q.due = WORK_DUE_TODAY;
+    if (in.council) {
+        if (side == WORK_SIDE_HO)
+            q.scope = in.council;
+        else if (in.council != r->org_id)
             q.scope = UINT64_MAX; /* another council's: nothing */
-    }
-    free(mine);
-    free(overdue);
-    free(due);
-    free(council);
-    free(state);
-    if (bad) {
-        http_error(r, 400, "invalid_field", "This filter value is not recognised.", bad);
-        return;
     }
     uint64_t *found = calloc(q.limit, sizeof *found);
     json_t *items = json_array();
