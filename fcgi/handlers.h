@@ -71,5 +71,8 @@ int h_cursor_id(http_req *r, uint64_t *out);
 json_t *h_list_page(json_t *items, uint64_t next, size_t total);
 /* A positive decimal id, or 0 when s is anything else. */
 uint64_t h_parse_id(const char *s);
+/* 429 too_many_attempts with Retry-After for a user name throttled until `until` (h_auth.c): the
+ * same answer whether or not an account has that name. */
+void h_too_many_attempts(http_req *r, int64_t until);
 
 #endif

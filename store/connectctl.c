@@ -309,19 +309,33 @@ static int cmd_user_add(const char *data, int argc, char **argv)
         free(pw);
         return die("cannot load the common-password list");
     }
-    const char *why = auth_password_policy(pw, username);
+    store *s;
+    json_t *org = NULL;
+    if (open_store(data, &s)) {
+        memset(pw, 0, (size_t)n);
+        free(pw);
+        auth_common_free();
+        return 1;
+    }
+    MDB_txn *rtxn;
+    uint64_t org_id;
+    if (store_read_begin(s, &rtxn) == 0) { /* the organisation's name is part of the policy */
+        if (store_org_by_code(s, rtxn, org_code, &org_id) == 0 && store_org_get(s, rtxn, org_id, &org))
+            org = NULL;
+        store_read_end(s, rtxn);
+    }
+    const char *why = auth_password_policy(pw, username, json_string_value(json_object_get(org, "name")));
     char hash[AUTH_HASH_MAX];
     int hrc = why ? 0 : auth_password_hash(pw, hash);
     memset(pw, 0, (size_t)n);
     free(pw);
     auth_common_free();
-    if (why)
-        return die("%s", why);
-    if (hrc)
-        return die("cannot hash the password");
-    store *s;
-    if (open_store(data, &s))
-        return 1;
+    if (why || hrc) {
+        json_decref(org);
+        store_close(s);
+        return why ? die("%s", why) : die("cannot hash the password");
+    }
+    json_decref(org);
     char at[21];
     now_iso(at);
     json_t *user = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:i,s:b,s:b,s:i,s:s}", "username", username, "name", name,
