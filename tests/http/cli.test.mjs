@@ -44,10 +44,19 @@ test('user add reads the password from stdin and applies the policy', () => {
   const common = ctl(['user', 'add', '--org', 'RSC', '--username', 'rsc.admin', '--name', 'Rita Admin', '--role', 'admin', '--password-stdin'], '1qaz2wsx3edc\n');
   assert.notEqual(common.status, 0);
   assert.match(common.stderr, /common/);
-  const ok = ctl(['user', 'add', '--org', 'RSC', '--username', 'rsc.admin', '--name', 'Rita Admin', '--role', 'admin', '--password-stdin'], 'riverside-admin-pass\n');
+  // zxcvbn's estimate, and the user name, the organisation's name and "connect" with digits around.
+  for (const [pw, why] of [['password1234', /too easy to guess/], ['qwertyuiop12', /keyboard pattern/],
+    ['aaaaaaaaaaaa', /repeated/], ['Riverside2026!!', /organisation's name/], ['rsc.admin12345', /user name/],
+    ['connect-connect-1', /"connect"/], ['riverside-admin-pass', /too easy to guess/]]) {
+    const r = ctl(['user', 'add', '--org', 'RSC', '--username', 'rsc.admin', '--name', 'Rita Admin', '--role', 'admin', '--password-stdin'], `${pw}\n`);
+    assert.notEqual(r.status, 0, pw);
+    assert.match(r.stderr, why, pw);
+    assert.match(r.stderr, /Use three or four unrelated words, 12 characters or more\./, pw);
+  }
+  const ok = ctl(['user', 'add', '--org', 'RSC', '--username', 'rsc.admin', '--name', 'Rita Admin', '--role', 'admin', '--password-stdin'], 'kestrel-orchard-lantern-9\n');
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /^\d+\n$/);
-  const again = ctl(['user', 'add', '--org', 'RSC', '--username', 'RSC.Admin', '--name', 'Other', '--role', 'user', '--password-stdin'], 'riverside-other-pass\n');
+  const again = ctl(['user', 'add', '--org', 'RSC', '--username', 'RSC.Admin', '--name', 'Other', '--role', 'user', '--password-stdin'], 'heron-quarry-blanket-4\n');
   assert.notEqual(again.status, 0);
   assert.match(again.stderr, /taken/);
   const noOrg = ctl(['user', 'add', '--org', 'NOPE', '--username', 'x.user', '--name', 'X', '--role', 'user', '--password-stdin'], 'a-perfectly-fine-pass\n');
@@ -81,7 +90,7 @@ test('a user made by the CLI signs in through nginx and connectd', async () => {
   const stack = await startStack({ data, keep: true, demo: false });
   try {
     const c = new Client(stack.base);
-    const r = await c.login('rsc.admin', 'riverside-admin-pass');
+    const r = await c.login('rsc.admin', 'kestrel-orchard-lantern-9');
     assert.equal(r.status, 200);
     assert.equal(r.json.user.org.name, 'Riverside Council');
     assert.equal(r.json.user.role, 'admin');
