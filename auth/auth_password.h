@@ -37,7 +37,16 @@ int auth_common_find(char *out, size_t cap);
 size_t auth_common_count(void);
 void auth_common_free(void);
 
-/* Checks the policy; returns NULL when pwd is acceptable, else a sentence saying why not. */
-const char *auth_password_policy(const char *pwd, const char *username);
+/* The least strength zxcvbn must find, in bits: log2(10^10) guesses, zxcvbn's top score ("very
+ * unguessable"). The demo password demo-password-2026 scores 37.4. */
+#define AUTH_PASSWORD_MIN_BITS 33.22
+
+/* Checks the policy: 12 to 256 characters, no control characters; not made only of the user name,
+ * the organisation's name (or their words) or "connect" with digits and symbols around them; not one
+ * of the common passwords; and at least AUTH_PASSWORD_MIN_BITS by zxcvbn (which catches repeats,
+ * sequences, keyboard walks, dates and dictionary words), with those names as its user dictionary.
+ * username and org_name may be NULL. Returns NULL when pwd is acceptable, else a sentence saying what
+ * is wrong and what to do. Thread-safe after auth_common_load(). */
+const char *auth_password_policy(const char *pwd, const char *username, const char *org_name);
 
 #endif

@@ -13,60 +13,80 @@
 #include "store_audit.h"
 #include "store_org.h"
 #include "store_session.h"
+#include "store_throttle.h"
 #include "store_user.h"
 #include "user_json.h"
 
 
-enum login_outcome { LOGIN_OK, LOGIN_BAD, LOGIN_LOCKED, LOGIN_TEMP_EXPIRED, LOGIN_GONE };
+enum login_outcome { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_TEMP_EXPIRED };
 
 typedef struct {
-    uint64_t uid;
+    const char *name; /* the user name as typed, known or not: the throttle's key */
+    uint64_t uid;     /* the account of that name, 0 when there is none */
     int password_ok;
+    int weak; /* the right password, but it fails the current policy */
     const char *checked_hash; /* the hash the password was checked against, outside the transaction */
     const char *rehash; /* new hash to store, or NULL */
     int64_t now;
     const char *at;
     unsigned char sid[SESSION_ID_LEN];
     int64_t abs_expiry;
+    int64_t until; /* out: the end of the name's throttle, 0 when not throttled */
     enum login_outcome outcome;
     json_t *user, *org; /* out, on success */
 } login_ctx;
 
-/* Records the outcome of one sign-in attempt: failure count and lock, or a new session. */
+void h_too_many_attempts(http_req *r, int64_t until)
+{
+    long long wait = (long long)(until - r->now);
+    if (wait < 1)
+        wait = 1;
+    long long minutes = (wait + 59) / 60;
+    char message[256];
+    snprintf(message, sizeof message,
+             "Too many failed sign-in attempts with this user name. Try again in %lld minute%s, or ask an "
+             "administrator in your organisation to unlock the account.",
+             minutes, minutes == 1 ? "" : "s");
+    http_header_add(r, "Retry-After: %lld", wait);
+    http_error(r, 429, "too_many_attempts", message, NULL);
+}
+
+/* Records the outcome of one sign-in attempt: a failure on the name's throttle (for a known or an
+ * unknown name alike), or a new session. A throttle that concurrent failures started since our
+ * read refuses even the right password. */
 static int login_write(store *s, MDB_txn *txn, void *arg)
 {
     login_ctx *c = arg;
     json_decref(c->user);
     json_decref(c->org);
     c->user = c->org = NULL;
-    json_t *u;
-    int rc = store_user_get(s, txn, c->uid, &u);
-    if (rc == MDB_NOTFOUND) {
-        c->outcome = LOGIN_GONE;
-        return 0;
-    }
+    int rc = store_throttle_until(s, txn, c->name, c->now, &c->until);
     if (rc)
         return rc;
-    uint64_t org_id = (uint64_t)json_integer_value(json_object_get(u, "org_id"));
-    if (json_is_true(json_object_get(u, "locked"))) {
-        c->outcome = LOGIN_LOCKED;
-        json_decref(u);
+    if (c->until) {
+        c->outcome = LOGIN_THROTTLED;
         return 0;
     }
+    json_t *u = NULL;
+    if (c->uid && (rc = store_user_get(s, txn, c->uid, &u))) {
+        c->outcome = LOGIN_BAD; /* deleted meanwhile */
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    }
+    if (!c->password_ok) {
+        int began;
+        rc = store_user_fail(s, txn, c->name, u, c->now, c->at, 0, "login_failed", &c->until, &began);
+        json_decref(u);
+        c->outcome = c->until ? LOGIN_THROTTLED : LOGIN_BAD;
+        return rc;
+    }
+    uint64_t org_id = (uint64_t)json_integer_value(json_object_get(u, "org_id"));
     /* The password may have changed (a reset, a change) between our check and now: then the check
      * proved nothing, and neither a session nor a rehash of the old password may come of it. */
     const char *stored = json_string_value(json_object_get(u, "pw"));
-    if (c->password_ok && (!stored || strcmp(stored, c->checked_hash) != 0)) {
+    if (!stored || strcmp(stored, c->checked_hash) != 0) {
         json_decref(u);
         c->outcome = LOGIN_BAD;
         return 0;
-    }
-    if (!c->password_ok) {
-        int locked;
-        rc = store_user_fail(s, txn, u, c->at, 0, "login_failed", &locked);
-        json_decref(u);
-        c->outcome = LOGIN_BAD;
-        return rc;
     }
     json_int_t temp_expires = json_integer_value(json_object_get(u, "temp_expires"));
     if (json_is_true(json_object_get(u, "must_change")) && temp_expires > 0 && temp_expires < c->now) {
@@ -74,11 +94,21 @@ static int login_write(store *s, MDB_txn *txn, void *arg)
         c->outcome = LOGIN_TEMP_EXPIRED;
         return store_audit_add(s, txn, c->at, 0, org_id, "login_temporary_expired", c->uid);
     }
-    json_object_set_new(u, "failed", json_integer(0));
-    if (c->rehash)
-        json_object_set_new(u, "pw", json_string(c->rehash));
+    rc = store_user_unthrottle(s, txn, u);
+    if (!rc && c->rehash && json_object_set_new(u, "pw", json_string(c->rehash)))
+        rc = STORE_NOMEM;
+    /* A password that verifies but fails today's policy must be changed before anything else. */
+    if (!rc && c->weak && !json_is_true(json_object_get(u, "must_change"))) {
+        if (json_object_set_new(u, "must_change", json_true()) ||
+            json_object_set_new(u, "weak_password", json_true()) ||
+            json_object_set_new(u, "temp_expires", json_integer(0)))
+            rc = STORE_NOMEM;
+        if (!rc)
+            rc = store_audit_add(s, txn, c->at, c->uid, org_id, "weak_password_change_required", c->uid);
+    }
     c->abs_expiry = c->now + SESSION_ABSOLUTE;
-    rc = store_user_put(s, txn, u);
+    if (!rc)
+        rc = store_user_put(s, txn, u);
     if (!rc)
         rc = store_session_prune_user(s, txn, c->uid, c->now);
     if (!rc)
@@ -96,6 +126,10 @@ static int login_write(store *s, MDB_txn *txn, void *arg)
     return 0;
 }
 
+/* Sign-in. Known and unknown user names take the same path and cost the same: a throttle check,
+ * one argon2id verification (against a dummy hash when there is no account) and one write that
+ * counts the failure on the name; the answers are the same 401, or the same 429 while the name is
+ * throttled, when no password is checked at all. */
 void h_login(http_req *r, const uint64_t *ids)
 {
     (void)ids;
@@ -115,58 +149,70 @@ void h_login(http_req *r, const uint64_t *ids)
     for (size_t i = 0; plausible && i <= ulen; i++)
         username[i] = (char)tolower((unsigned char)username_in[i]);
 
-    login_ctx c = {.now = r->now};
+    login_ctx c = {.now = r->now, .name = username_in};
     char at[21], rehash[AUTH_HASH_MAX];
     http_iso_time(r->now, at);
     c.at = at;
     char hash[AUTH_HASH_MAX] = "";
-    int found = 0, locked = 0;
-    if (plausible) {
-        MDB_txn *txn;
-        if (http_read_begin(r, &txn)) {
-            json_decref(body);
-            return;
-        }
-        json_t *u = NULL;
-        int rc = store_user_by_username(r->st, txn, username, &c.uid);
+    json_t *org = NULL;
+    int must_change = 0;
+    MDB_txn *txn;
+    if (http_read_begin(r, &txn)) {
+        json_decref(body);
+        return;
+    }
+    int rc = store_throttle_until(r->st, txn, c.name, c.now, &c.until);
+    json_t *u = NULL;
+    if (!rc && plausible) {
+        rc = store_user_by_username(r->st, txn, username, &c.uid);
         if (rc == 0)
             rc = store_user_get(r->st, txn, c.uid, &u);
+        if (rc == 0)
+            rc = store_org_get(r->st, txn, (uint64_t)json_integer_value(json_object_get(u, "org_id")), &org);
         if (rc == 0) {
-            found = 1;
-            locked = json_is_true(json_object_get(u, "locked"));
             const char *pw = json_string_value(json_object_get(u, "pw"));
             snprintf(hash, sizeof hash, "%s", pw ? pw : "");
+            must_change = json_is_true(json_object_get(u, "must_change"));
+        } else {
+            c.uid = 0;
         }
+    }
+    store_read_end(r->st, txn);
+    if (rc && rc != MDB_NOTFOUND) {
         json_decref(u);
-        store_read_end(r->st, txn);
-        if (rc && rc != MDB_NOTFOUND) {
-            json_decref(body);
-            http_store_error(r, rc);
-            return;
-        }
-    }
-    if (!found) {
-        auth_password_burn(password); /* the same cost as a known user */
+        json_decref(org);
         json_decref(body);
-        http_error(r, 401, "invalid_credentials", "The user name or password is not right.", NULL);
+        http_store_error(r, rc);
         return;
     }
-    if (locked) {
+    if (c.until) {
+        json_decref(u);
+        json_decref(org);
         json_decref(body);
-        http_error(r, 423, "account_locked", "This account is locked. Ask your administrator to unlock it.", NULL);
+        h_too_many_attempts(r, c.until);
         return;
     }
-    /* The slow part, outside any transaction. */
-    c.password_ok = auth_password_verify(hash, password);
+    /* The slow part, outside any transaction, the same for a known and an unknown name. */
+    if (c.uid) {
+        c.password_ok = auth_password_verify(hash, password);
+    } else {
+        auth_password_burn(password);
+        c.password_ok = 0;
+    }
     c.checked_hash = hash;
     if (c.password_ok && auth_password_needs_rehash(hash) && auth_password_hash(password, rehash) == 0)
         c.rehash = rehash;
-    json_decref(body);
+    if (c.password_ok && !must_change)
+        c.weak = auth_password_policy(password, username, json_string_value(json_object_get(org, "name"))) != NULL;
+    json_decref(u);
+    json_decref(org);
     if (auth_random_bytes(c.sid, sizeof c.sid)) {
+        json_decref(body);
         http_error(r, 500, "internal", "No random numbers available.", NULL);
         return;
     }
-    int rc = store_write(r->st, login_write, &c);
+    rc = store_write(r->st, login_write, &c);
+    json_decref(body); /* c.name points into it */
     if (rc) {
         json_decref(c.user);
         json_decref(c.org);
@@ -189,8 +235,8 @@ void h_login(http_req *r, const uint64_t *ids)
         free(token);
         break;
     }
-    case LOGIN_LOCKED:
-        http_error(r, 423, "account_locked", "This account is locked. Ask your administrator to unlock it.", NULL);
+    case LOGIN_THROTTLED:
+        h_too_many_attempts(r, c.until);
         break;
     case LOGIN_TEMP_EXPIRED:
         http_error(r, 401, "temporary_password_expired",

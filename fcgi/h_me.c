@@ -7,6 +7,7 @@
 #include "json_in.h"
 #include "store_audit.h"
 #include "store_session.h"
+#include "store_throttle.h"
 #include "store_user.h"
 #include "user_json.h"
 
@@ -40,11 +41,15 @@ static int password_write(store *s, MDB_txn *txn, void *arg)
         json_decref(u);
         return 0;
     }
-    json_object_set_new(u, "pw", json_string(c->new_hash));
-    json_object_set_new(u, "must_change", json_false());
-    json_object_set_new(u, "failed", json_integer(0));
-    json_object_set_new(u, "temp_expires", json_integer(0));
-    rc = store_user_put(s, txn, u);
+    if (json_object_set_new(u, "pw", json_string(c->new_hash)) || json_object_set_new(u, "must_change", json_false()) ||
+        json_object_set_new(u, "temp_expires", json_integer(0)))
+        rc = STORE_NOMEM;
+    json_object_del(u, "weak_password");
+    /* The right current password is a success on the user name: its failures are forgotten. */
+    if (!rc)
+        rc = store_user_unthrottle(s, txn, u);
+    if (!rc)
+        rc = store_user_put(s, txn, u);
     json_decref(u);
     if (!rc)
         rc = store_session_delete_user(s, txn, c->uid, c->keep_sid);
@@ -55,13 +60,15 @@ static int password_write(store *s, MDB_txn *txn, void *arg)
 
 typedef struct {
     uint64_t uid;
+    const char *username;
+    int64_t now;
     const char *at;
-    int locked; /* out */
+    int64_t until; /* out: the end of the throttle, 0 when not throttled */
 } fail_ctx;
 
-/* A wrong current password counts like a failed sign-in: whoever holds a session token must not be
- * able to guess the password without limit. The fifth in a row locks the account and ends its
- * sessions. */
+/* A wrong current password counts like a failed sign-in, on the same throttle: whoever holds a
+ * session token must not be able to guess the password without limit. The failure that starts a
+ * throttle also ends all the user's sessions (this one may be a stolen one). */
 static int password_fail_write(store *s, MDB_txn *txn, void *arg)
 {
     fail_ctx *c = arg;
@@ -69,8 +76,11 @@ static int password_fail_write(store *s, MDB_txn *txn, void *arg)
     int rc = store_user_get(s, txn, c->uid, &u);
     if (rc)
         return rc;
-    rc = store_user_fail(s, txn, u, c->at, c->uid, "password_change_failed", &c->locked);
+    int began;
+    rc = store_user_fail(s, txn, c->username, u, c->now, c->at, c->uid, "password_change_failed", &c->until, &began);
     json_decref(u);
+    if (!rc && began)
+        rc = store_session_delete_user(s, txn, c->uid, NULL);
     return rc;
 }
 
@@ -87,22 +97,39 @@ void h_me_password(http_req *r, const uint64_t *ids)
         goto out;
     const char *username = json_string_value(json_object_get(r->user, "username"));
     const char *hash = json_string_value(json_object_get(r->user, "pw"));
+    if (!username) {
+        http_error(r, 500, "internal", "The user record is incomplete.", NULL);
+        goto out;
+    }
+    /* While the user name is throttled the current password is not checked at all. */
+    int64_t until;
+    MDB_txn *txn;
+    if (http_read_begin(r, &txn))
+        goto out;
+    int trc = store_throttle_until(r->st, txn, username, r->now, &until);
+    store_read_end(r->st, txn);
+    if (trc) {
+        http_store_error(r, trc);
+        goto out;
+    }
+    if (until) {
+        h_too_many_attempts(r, until);
+        goto out;
+    }
     if (!hash || !auth_password_verify(hash, cur)) {
         char fat[21];
         http_iso_time(r->now, fat);
-        fail_ctx f = {r->uid, fat, 0};
+        fail_ctx f = {r->uid, username, r->now, fat, 0};
         int frc = store_write(r->st, password_fail_write, &f);
         if (frc)
             http_store_error(r, frc);
-        else if (f.locked)
-            http_error(r, 423, "account_locked",
-                       "Too many wrong passwords: this account is now locked. Ask your administrator to unlock it.",
-                       NULL);
+        else if (f.until)
+            h_too_many_attempts(r, f.until);
         else
             http_error(r, 422, "validation_failed", "Your current password is not right.", "current_password");
         goto out;
     }
-    const char *why = auth_password_policy(next, username);
+    const char *why = auth_password_policy(next, username, json_string_value(json_object_get(r->org, "name")));
     if (why) {
         http_error(r, 422, "validation_failed", why, "new_password");
         goto out;

@@ -12,7 +12,6 @@
 #include "params.h"
 #include "store_audit.h"
 #include "store_org.h"
-#include "store_session.h"
 #include "store_user.h"
 #include "user_json.h"
 
@@ -228,9 +227,9 @@ void h_users_create(http_req *r, const uint64_t *ids)
         goto out;
     }
     http_iso_time(r->now, at);
-    user = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:i,s:b,s:b,s:I,s:s}", "org_id", (json_int_t)org, "username",
+    user = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:b,s:I,s:s}", "org_id", (json_int_t)org, "username",
                      username, "name", name, "role", role, "team", team && *team ? json_string(team) : json_null(),
-                     "email", email ? json_string(email) : json_null(), "pw", hash, "failed", 0, "locked", 0,
+                     "email", email ? json_string(email) : json_null(), "pw", hash,
                      "must_change", 1, "temp_expires", (json_int_t)(r->now + TEMP_PASSWORD_LIFETIME), "created_at", at);
     if (!user) {
         http_error(r, 500, "internal", "Out of memory.", NULL);
@@ -308,17 +307,11 @@ static int edit_write(store *s, MDB_txn *txn, void *arg)
         break;
     case EDIT_UNLOCK:
         action = "account_unlocked";
-        json_object_set_new(u, "locked", json_false());
-        json_object_set_new(u, "failed", json_integer(0));
+        rc = store_user_unthrottle(s, txn, u);
         break;
     case EDIT_RESET:
         action = "password_reset";
-        json_object_set_new(u, "pw", json_string(c->hash));
-        json_object_set_new(u, "must_change", json_true());
-        json_object_set_new(u, "temp_expires", json_integer((json_int_t)c->temp_expires));
-        json_object_set_new(u, "locked", json_false());
-        json_object_set_new(u, "failed", json_integer(0));
-        rc = store_session_delete_user(s, txn, c->target, NULL);
+        rc = store_user_set_password(s, txn, u, c->hash, 1, c->temp_expires);
         break;
     }
     if (!rc)

@@ -69,5 +69,8 @@ int h_limit(http_req *r, size_t *limit);
 int h_cursor_id(http_req *r, uint64_t *out);
 /* The list shape {"items","next_cursor","total"} (items stolen; next 0: no more pages). */
 json_t *h_list_page(json_t *items, uint64_t next, size_t total);
+/* 429 too_many_attempts with Retry-After for a user name throttled until `until` (h_auth.c): the
+ * same answer whether or not an account has that name. */
+void h_too_many_attempts(http_req *r, int64_t until);
 
 #endif

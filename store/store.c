@@ -44,6 +44,8 @@ static const char *const db_names[DB_COUNT] = {
     [DB_USER_LOOKUPS] = "user_lookups",
     [DB_CASE_FACTS] = "case_facts",
     [DB_SLA] = "sla",
+    [DB_THROTTLE] = "throttle",
+    [DB_THROTTLE_AGE] = "throttle_age",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)

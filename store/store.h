@@ -64,6 +64,8 @@ typedef enum {
     DB_USER_LOOKUPS,  /* user id | u64 time | u64 sequence -> empty (the per-user hourly limit) */
     DB_CASE_FACTS,    /* council id | case id -> a case's facts for reports (store_facts.h) */
     DB_SLA,           /* answered day | kind | item id | n -> an answered alert or query (store_facts.h) */
+    DB_THROTTLE,      /* HMAC of a folded user name -> sign-in failures and throttle (store_throttle.h) */
+    DB_THROTTLE_AGE,  /* u64 expiry | name HMAC -> empty (forgetting old throttle records) */
     DB_COUNT
 } store_db;
 

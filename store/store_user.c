@@ -2,6 +2,7 @@
 #include "store_user.h"
 #include "store_audit.h"
 #include "store_session.h"
+#include "store_throttle.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -196,22 +197,95 @@ int store_user_list(store *s, MDB_txn *txn, uint64_t org_id, const char *after, 
     return rc;
 }
 
-int store_user_fail(store *s, MDB_txn *txn, json_t *u, const char *at, uint64_t actor, const char *action,
-                    int *locked)
+int store_user_fail(store *s, MDB_txn *txn, const char *username, json_t *u, int64_t now, const char *at,
+                    uint64_t actor, const char *action, int64_t *until, int *began)
 {
+    int rc = store_throttle_fail(s, txn, username, now, until, began);
+    if (rc || !u)
+        return rc;
     uint64_t uid = (uint64_t)json_integer_value(json_object_get(u, "id"));
     uint64_t org = (uint64_t)json_integer_value(json_object_get(u, "org_id"));
-    json_int_t failed = json_integer_value(json_object_get(u, "failed")) + 1;
-    *locked = 0;
-    if (json_object_set_new(u, "failed", json_integer(failed)))
+    rc = store_audit_add(s, txn, at, actor, org, action, uid);
+    if (rc || !*began)
+        return rc;
+    if (json_object_set_new(u, "throttled_until", json_integer((json_int_t)*until)))
         return STORE_NOMEM;
-    int rc = store_audit_add(s, txn, at, actor, org, action, uid);
-    if (!rc && failed >= STORE_USER_LOCK_AFTER) {
-        json_object_set_new(u, "locked", json_true());
-        *locked = 1;
-        rc = store_audit_add(s, txn, at, actor, org, "account_locked", uid);
-        if (!rc)
-            rc = store_session_delete_user(s, txn, uid, NULL);
-    }
+    rc = store_audit_add(s, txn, at, actor, org, "login_throttled", uid);
     return rc ? rc : store_user_put(s, txn, u);
+}
+
+int store_user_unthrottle(store *s, MDB_txn *txn, json_t *u)
+{
+    const char *username = json_string_value(json_object_get(u, "username"));
+    if (!username)
+        return STORE_CORRUPT;
+    int rc = store_throttle_clear(s, txn, username);
+    if (rc)
+        return rc;
+    json_object_del(u, "throttled_until");
+    json_object_del(u, "locked");
+    json_object_del(u, "failed");
+    return 0;
+}
+
+/* The live user record of a user name as the operator typed it (any case), for the operator's
+ * commands. */
+static int user_by_name(store *s, MDB_txn *txn, const char *username, json_t **u, uint64_t *uid)
+{
+    char folded[USERNAME_MAX + 1];
+    if (strlen(username) > USERNAME_MAX)
+        return MDB_NOTFOUND;
+    memcpy(folded, username, strlen(username) + 1);
+    if (!store_user_name_normalise(folded))
+        return MDB_NOTFOUND;
+    int rc = store_user_by_username(s, txn, folded, uid);
+    return rc ? rc : store_user_get(s, txn, *uid, u);
+}
+
+int store_user_unlock_by_name(store *s, MDB_txn *txn, const char *username, const char *at, uint64_t *uid_out)
+{
+    json_t *u;
+    int rc = user_by_name(s, txn, username, &u, uid_out);
+    if (rc)
+        return rc;
+    uint64_t org = (uint64_t)json_integer_value(json_object_get(u, "org_id"));
+    rc = store_user_unthrottle(s, txn, u);
+    if (!rc)
+        rc = store_user_put(s, txn, u);
+    if (!rc)
+        rc = store_audit_add(s, txn, at, 0, org, "account_unlocked", *uid_out);
+    json_decref(u);
+    return rc;
+}
+
+int store_user_set_password(store *s, MDB_txn *txn, json_t *u, const char *hash, int must_change,
+                            int64_t temp_expires)
+{
+    uint64_t uid = (uint64_t)json_integer_value(json_object_get(u, "id"));
+    if (json_object_set_new(u, "pw", json_string(hash)) ||
+        json_object_set_new(u, "must_change", json_boolean(must_change)) ||
+        json_object_set_new(u, "temp_expires", json_integer((json_int_t)temp_expires)))
+        return STORE_NOMEM;
+    json_object_del(u, "weak_password");
+    int rc = store_user_unthrottle(s, txn, u);
+    if (!rc)
+        rc = store_user_put(s, txn, u);
+    if (!rc)
+        rc = store_session_delete_user(s, txn, uid, NULL);
+    return rc;
+}
+
+int store_user_reset_password_by_name(store *s, MDB_txn *txn, const char *username, const char *hash,
+                                      int must_change, int64_t temp_expires, const char *at, uint64_t *uid_out)
+{
+    json_t *u;
+    int rc = user_by_name(s, txn, username, &u, uid_out);
+    if (rc)
+        return rc;
+    uint64_t org = (uint64_t)json_integer_value(json_object_get(u, "org_id"));
+    rc = store_user_set_password(s, txn, u, hash, must_change, temp_expires);
+    if (!rc)
+        rc = store_audit_add(s, txn, at, 0, org, "password_reset", *uid_out);
+    json_decref(u);
+    return rc;
 }

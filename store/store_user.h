@@ -3,8 +3,12 @@
  *
  * User record (never sent to clients as is; fcgi/user_json.c makes the public USER):
  *   {"id","org_id","username","name","role":"user"|"admin","team":…|null,"pw":"$argon2id$…",
- *    "failed":N,"locked":bool,"must_change":bool,"temp_expires":unix seconds or 0,
- *    "email":…|null|absent,"created_at","deleted_at"?}
+ *    "must_change":bool,"temp_expires":unix seconds or 0,"weak_password":true?,
+ *    "throttled_until":unix seconds?,"email":…|null|absent,"created_at","deleted_at"?}
+ * "must_change" with "weak_password" means the password verified but fails the current policy;
+ * without it, that the password is a temporary one. "throttled_until" copies the end of the user
+ * name's sign-in throttle (store_throttle.h) for the admin's view. "failed" and "locked", written by
+ * older versions (a lockout until an admin unlocked it), mean nothing any more.
  * User names are unique among live users (DB_USER_NAME) and listed per organisation in user-name
  * order (DB_ORG_USERS). A deleted user keeps its record (cases and audit rows refer to it) but leaves
  * both indexes and loses every session. All functions run inside a caller's transaction.
@@ -34,13 +38,31 @@ int store_user_by_username(store *s, MDB_txn *txn, const char *username, uint64_
 int store_user_put(store *s, MDB_txn *txn, const json_t *user);
 /* Marks the user deleted, removes it from the indexes and ends its sessions. */
 int store_user_delete(store *s, MDB_txn *txn, uint64_t id, const char *deleted_at);
-#define STORE_USER_LOCK_AFTER 5
 
-/* Records one failed password check on the live user record `u` (modified and stored): counts it,
- * audits `action` (actor `actor`, 0 for nobody signed in) and, at STORE_USER_LOCK_AFTER failures in a
- * row, locks the account, audits the lockout and ends all its sessions. *locked tells which. */
-int store_user_fail(store *s, MDB_txn *txn, json_t *u, const char *at, uint64_t actor, const char *action,
-                    int *locked);
+/* Records one failed check of a user's secret (a password; the same call will serve a second-factor
+ * code) on the user name `username` at `now`: it counts towards the name's sign-in throttle
+ * (store_throttle.h). When `u` is the live user record of that name, it also audits `action` (actor
+ * `actor`, 0 for nobody signed in) and, when this failure starts a throttle, audits
+ * "login_throttled" and stores u with "throttled_until". With u NULL (no such user) only the
+ * throttle is written, so that a known and an unknown name cost the same.
+ * *until = the end of the throttle when the name is throttled now, else 0; *began = 1 when this
+ * failure started it. */
+int store_user_fail(store *s, MDB_txn *txn, const char *username, json_t *u, int64_t now, const char *at,
+                    uint64_t actor, const char *action, int64_t *until, int *began);
+/* Ends the sign-in throttle on u's user name and removes its marks from u (the caller stores u). */
+int store_user_unthrottle(store *s, MDB_txn *txn, json_t *u);
+/* For the operator (connectctl): ends the throttle on the live user `username` at once and audits
+ * "account_unlocked" with no actor. MDB_NOTFOUND when no live user has that name. */
+int store_user_unlock_by_name(store *s, MDB_txn *txn, const char *username, const char *at, uint64_t *uid_out);
+/* Gives the live user record u a new password hash, with must_change (and temp_expires, unix seconds,
+ * 0 for none) for a password someone else chose; clears the weak-password mark and the throttle,
+ * ends all the user's sessions and stores u. */
+int store_user_set_password(store *s, MDB_txn *txn, json_t *u, const char *hash, int must_change,
+                            int64_t temp_expires);
+/* For the operator (connectctl): store_user_set_password on the live user `username`, audited as
+ * "password_reset" with no actor. MDB_NOTFOUND when no live user has that name. */
+int store_user_reset_password_by_name(store *s, MDB_txn *txn, const char *username, const char *hash,
+                                      int must_change, int64_t temp_expires, const char *at, uint64_t *uid_out);
 /* One page of an organisation's live users in user-name order, starting after user name `after`
  * (NULL: from the start). *items is a new array of user records; *next is a malloc'd cursor or NULL;
  * *total counts all of the organisation's live users. */

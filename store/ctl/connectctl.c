@@ -28,6 +28,7 @@
 #include "clock.h"
 #include "data_path.h"
 #include "demo.h"
+#include "json_get.h"
 #include "store.h"
 #include "store_upgrade.h"
 #include "store_internal.h" /* check_users reads the user tables and their sizes directly */
@@ -278,6 +279,52 @@ static int user_add_write(store *s, MDB_txn *txn, void *arg)
     return store_audit_add(s, txn, c->at, 0, org, "user_created", c->id);
 }
 
+/* Reads a password from the first line of standard input, judges it by the policy (which needs the
+ * organisation's name: by code `org_code`, or else the organisation of user `uid`) and hashes it into
+ * `hash`. The password is wiped from memory whatever happens. 0 on success; otherwise the reason has
+ * been printed. */
+static int password_from_stdin(store *s, const char *org_code, uint64_t uid, const char *username,
+                               char hash[AUTH_HASH_MAX])
+{
+    char *pw = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&pw, &cap, stdin);
+    if (n <= 0) {
+        free(pw);
+        return die("no password on standard input");
+    }
+    while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
+        pw[--n] = '\0';
+    char path[PATH_MAX];
+    if (auth_common_find(path, sizeof path) || auth_common_load(path)) {
+        memset(pw, 0, (size_t)n);
+        free(pw);
+        return die("cannot load the common-password list");
+    }
+    json_t *org = NULL, *user = NULL;
+    MDB_txn *rtxn;
+    uint64_t org_id = 0;
+    if (store_read_begin(s, &rtxn) == 0) { /* the organisation's name is part of the policy */
+        if (org_code && store_org_by_code(s, rtxn, org_code, &org_id))
+            org_id = 0;
+        if (!org_code && store_user_get(s, rtxn, uid, &user) == 0)
+            org_id = json_get_u64(user, "org_id");
+        if (org_id && store_org_get(s, rtxn, org_id, &org))
+            org = NULL;
+        store_read_end(s, rtxn);
+    }
+    const char *why = auth_password_policy(pw, username, json_get_str(org, "name"));
+    int hrc = why ? 0 : auth_password_hash(pw, hash);
+    memset(pw, 0, (size_t)n);
+    free(pw);
+    auth_common_free();
+    json_decref(org);
+    json_decref(user);
+    if (why)
+        return die("%s", why);
+    return hrc ? die("cannot hash the password") : 0;
+}
+
 static int cmd_user_add(const char *data, int argc, char **argv)
 {
     const char *org_in = opt(argc, argv, 0, "--org"), *username_in = opt(argc, argv, 0, "--username"),
@@ -298,39 +345,20 @@ static int cmd_user_add(const char *data, int argc, char **argv)
         return die("--org must be an organisation code");
     if (strlen(name) == 0 || strlen(name) > 200)
         return die("--name must have 1 to 200 characters");
-    char *pw = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&pw, &cap, stdin);
-    if (n <= 0) {
-        free(pw);
-        return die("no password on standard input");
-    }
-    while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
-        pw[--n] = '\0';
-    char path[PATH_MAX];
-    if (auth_common_find(path, sizeof path) || auth_common_load(path)) {
-        free(pw);
-        return die("cannot load the common-password list");
-    }
-    const char *why = auth_password_policy(pw, username);
-    char hash[AUTH_HASH_MAX];
-    int hrc = why ? 0 : auth_password_hash(pw, hash);
-    memset(pw, 0, (size_t)n);
-    free(pw);
-    auth_common_free();
-    if (why)
-        return die("%s", why);
-    if (hrc)
-        return die("cannot hash the password");
     store *s;
     if (open_store(data, &s))
         return 1;
+    char hash[AUTH_HASH_MAX];
+    if (password_from_stdin(s, org_code, 0, username, hash)) {
+        store_close(s);
+        return 1;
+    }
     char at[21];
     now_iso(at);
-    json_t *user = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:i,s:b,s:b,s:i,s:s}", "username", username, "name", name,
+    json_t *user = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:b,s:i,s:s}", "username", username, "name", name,
                              "role", role, "team", team && *team ? json_string(team) : json_null(), "email",
-                             email && *email ? json_string(email) : json_null(), "pw", hash, "failed", 0, "locked", 0,
-                             "must_change", 0, "temp_expires", 0, "created_at", at);
+                             email && *email ? json_string(email) : json_null(), "pw", hash, "must_change", 0,
+                             "temp_expires", 0, "created_at", at);
     user_add_ctx c = {org_code, at, user, 0, 0};
     int rc = user ? store_write(s, user_add_write, &c) : STORE_NOMEM;
     json_decref(user);
@@ -342,6 +370,93 @@ static int cmd_user_add(const char *data, int argc, char **argv)
     if (rc)
         return die("cannot add the user: %s", store_strerror(rc));
     printf("%" PRIu64 "\n", c.id);
+    return 0;
+}
+
+/* The operator's way back in when no administrator can sign in: these act on a user name directly,
+ * audited with no actor (the operator is not a Connect user). */
+typedef struct {
+    const char *username, *at, *hash;
+    uint64_t uid;
+} user_op_ctx;
+
+static int user_unlock_write(store *s, MDB_txn *txn, void *arg)
+{
+    user_op_ctx *c = arg;
+    return store_user_unlock_by_name(s, txn, c->username, c->at, &c->uid);
+}
+
+static int user_reset_write(store *s, MDB_txn *txn, void *arg)
+{
+    user_op_ctx *c = arg;
+    /* A password the operator chose: its owner must replace it at the next sign-in. */
+    return store_user_reset_password_by_name(s, txn, c->username, c->hash, 1, 0, c->at, &c->uid);
+}
+
+/* The user name argument, normalised; 0 when it cannot be a user name. */
+static int username_arg(const char *in, char out[65])
+{
+    if (strlen(in) >= 65)
+        return 0;
+    snprintf(out, 65, "%s", in);
+    return store_user_name_normalise(out);
+}
+
+static int cmd_user_unlock(const char *data, int argc, char **argv)
+{
+    (void)argc;
+    char username[65], at[21];
+    if (!username_arg(argv[0], username))
+        return die("no user named %s", argv[0]);
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    now_iso(at);
+    user_op_ctx c = {username, at, NULL, 0};
+    int rc = store_write(s, user_unlock_write, &c);
+    store_close(s);
+    if (rc == MDB_NOTFOUND)
+        return die("no user named %s", username);
+    if (rc)
+        return die("cannot unlock the user: %s", store_strerror(rc));
+    printf("%" PRIu64 "\n", c.uid);
+    return 0;
+}
+
+static int cmd_user_reset_password(const char *data, int argc, char **argv)
+{
+    char username[65], at[21], hash[AUTH_HASH_MAX];
+    if (!has_flag(argc, argv, 1, "--password-stdin"))
+        return die("user reset-password needs USERNAME --password-stdin");
+    if (!username_arg(argv[0], username))
+        return die("no user named %s", argv[0]);
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    uint64_t uid = 0;
+    MDB_txn *rtxn;
+    int rc = store_read_begin(s, &rtxn);
+    if (!rc) {
+        rc = store_user_by_username(s, rtxn, username, &uid);
+        store_read_end(s, rtxn);
+    }
+    if (rc) {
+        store_close(s);
+        return rc == MDB_NOTFOUND ? die("no user named %s", username) : die("cannot read the store: %s", store_strerror(rc));
+    }
+    if (password_from_stdin(s, NULL, uid, username, hash)) {
+        store_close(s);
+        return 1;
+    }
+    now_iso(at);
+    user_op_ctx c = {username, at, hash, 0};
+    rc = store_write(s, user_reset_write, &c);
+    store_close(s);
+    if (rc == MDB_NOTFOUND)
+        return die("no user named %s", username);
+    if (rc)
+        return die("cannot reset the password: %s", store_strerror(rc));
+    printf("%" PRIu64 "\n", c.uid);
     return 0;
 }
 
@@ -781,6 +896,11 @@ static const command commands[] = {
     {"user add", "--org CODE --username U --name \"Full Name\" --role user|admin [--team TEAM] [--email ADDRESS] "
      "--password-stdin",
      "add a user, the password read from standard input; prints its id", 0, cmd_user_add},
+    {"user unlock", "USERNAME",
+     "end the sign-in throttle on a user at once (audited); prints its id", 1, cmd_user_unlock},
+    {"user reset-password", "USERNAME --password-stdin",
+     "give a user a new password from standard input, to be changed at the next sign-in; ends its sessions "
+     "(audited); prints its id", 1, cmd_user_reset_password},
     {"seed-demo", "",
      "load the demo organisations, users and cases into a new store", 0, cmd_seed_demo},
     {"backup", "DEST",

@@ -44,10 +44,19 @@ test('user add reads the password from stdin and applies the policy', () => {
   const common = ctl(['user', 'add', '--org', 'RSC', '--username', 'rsc.admin', '--name', 'Rita Admin', '--role', 'admin', '--password-stdin'], '1qaz2wsx3edc\n');
   assert.notEqual(common.status, 0);
   assert.match(common.stderr, /common/);
-  const ok = ctl(['user', 'add', '--org', 'RSC', '--username', 'rsc.admin', '--name', 'Rita Admin', '--role', 'admin', '--password-stdin'], 'riverside-admin-pass\n');
+  // zxcvbn's estimate, and the user name, the organisation's name and "connect" with digits around.
+  for (const [pw, why] of [['password1234', /too easy to guess/], ['qwertyuiop12', /keyboard pattern/],
+    ['aaaaaaaaaaaa', /repeated/], ['Riverside2026!!', /organisation's name/], ['rsc.admin12345', /user name/],
+    ['connect-connect-1', /"connect"/], ['riverside-admin-pass', /too easy to guess/]]) {
+    const r = ctl(['user', 'add', '--org', 'RSC', '--username', 'rsc.admin', '--name', 'Rita Admin', '--role', 'admin', '--password-stdin'], `${pw}\n`);
+    assert.notEqual(r.status, 0, pw);
+    assert.match(r.stderr, why, pw);
+    assert.match(r.stderr, /Use three or four unrelated words, 12 characters or more\./, pw);
+  }
+  const ok = ctl(['user', 'add', '--org', 'RSC', '--username', 'rsc.admin', '--name', 'Rita Admin', '--role', 'admin', '--password-stdin'], 'kestrel-orchard-lantern-9\n');
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /^\d+\n$/);
-  const again = ctl(['user', 'add', '--org', 'RSC', '--username', 'RSC.Admin', '--name', 'Other', '--role', 'user', '--password-stdin'], 'riverside-other-pass\n');
+  const again = ctl(['user', 'add', '--org', 'RSC', '--username', 'RSC.Admin', '--name', 'Other', '--role', 'user', '--password-stdin'], 'heron-quarry-blanket-4\n');
   assert.notEqual(again.status, 0);
   assert.match(again.stderr, /taken/);
   const noOrg = ctl(['user', 'add', '--org', 'NOPE', '--username', 'x.user', '--name', 'X', '--role', 'user', '--password-stdin'], 'a-perfectly-fine-pass\n');
@@ -81,7 +90,7 @@ test('a user made by the CLI signs in through nginx and connectd', async () => {
   const stack = await startStack({ data, keep: true, demo: false });
   try {
     const c = new Client(stack.base);
-    const r = await c.login('rsc.admin', 'riverside-admin-pass');
+    const r = await c.login('rsc.admin', 'kestrel-orchard-lantern-9');
     assert.equal(r.status, 200);
     assert.equal(r.json.user.org.name, 'Riverside Council');
     assert.equal(r.json.user.role, 'admin');
@@ -91,9 +100,48 @@ test('a user made by the CLI signs in through nginx and connectd', async () => {
   }
 });
 
+test('user unlock and user reset-password: the operator\'s way back in, on a live stack, audited', async () => {
+  const stack = await startStack({ data, keep: true, demo: false });
+  try {
+    const c = new Client(stack.base);
+    const before = new Client(stack.base);
+    assert.equal((await before.login('rsc.admin', 'kestrel-orchard-lantern-9')).status, 200);
+    for (let i = 0; i < 5; i++) await c.login('rsc.admin', `wrong-guess-number-${i}`);
+    assert.equal((await c.login('rsc.admin', 'kestrel-orchard-lantern-9')).status, 429, 'throttled');
+    const un = ctl(['user', 'unlock', 'RSC.Admin']);
+    assert.equal(un.status, 0, un.stderr);
+    assert.match(un.stdout, /^\d+\n$/);
+    assert.equal((await c.login('rsc.admin', 'kestrel-orchard-lantern-9')).status, 200, 'unlocked at once');
+    const nobody = ctl(['user', 'unlock', 'no.such.user']);
+    assert.notEqual(nobody.status, 0);
+    assert.equal(nobody.stderr, 'connectctl: no user named no.such.user\n');
+    assert.notEqual(ctl(['user', 'unlock']).status, 0, 'the user name is required');
+
+    const weak = ctl(['user', 'reset-password', 'rsc.admin', '--password-stdin'], 'password1234\n');
+    assert.notEqual(weak.status, 0);
+    assert.match(weak.stderr, /too easy to guess/);
+    assert.notEqual(ctl(['user', 'reset-password', 'rsc.admin'], 'walnut-harbour-quill-33\n').status, 0, '--password-stdin is required');
+    const reset = ctl(['user', 'reset-password', 'rsc.admin', '--password-stdin'], 'walnut-harbour-quill-33\n');
+    assert.equal(reset.status, 0, reset.stderr);
+    assert.equal(reset.stdout, un.stdout, 'the same user id');
+    assert.equal((await before.req('GET', '/api/me')).status, 401, 'the sessions it had are ended');
+    assert.equal((await c.login('rsc.admin', 'kestrel-orchard-lantern-9')).status, 401, 'the old password is gone');
+    const fresh = new Client(stack.base);
+    const r = await fresh.login('rsc.admin', 'walnut-harbour-quill-33');
+    assert.equal(r.status, 200);
+    assert.equal(r.json.user.must_change_password, true, 'a password the operator chose must be changed');
+    const tail = ctl(['audit', 'tail', '40']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const id = Number(un.stdout);
+    for (const action of ['account_unlocked', 'password_reset'])
+      assert.ok(tail.some((e) => e.action === action && e.target === id && !e.actor), `${action} audited with no actor: ${JSON.stringify(tail.slice(0, 5))}`);
+  } finally {
+    await stack.stop();
+  }
+});
+
 // Every command connectctl dispatches, with the words that name it (the usage is generated from the
 // same table, so a command missing here or there is a bug in one of the two).
-const COMMANDS = ['init', 'org add', 'user add', 'seed-demo', 'backup', 'calendar import', 'register import',
+const COMMANDS = ['init', 'org add', 'user add', 'user unlock', 'user reset-password', 'seed-demo', 'backup', 'calendar import', 'register import',
   'gen-register', 'gen-cases', 'audit tail', 'outbox add', 'outbox list', 'check', 'facts rebuild'];
 const run = (args) => spawnSync(join(BIN, 'connectctl'), args, { encoding: 'utf8', env: { ...process.env, CONNECT_ROOT: ROOT } });
 const listed = (usage) => usage.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim());

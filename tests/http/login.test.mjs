@@ -78,10 +78,16 @@ test('wrong password and unknown user give identical 401 invalid_credentials bod
   assertStatus(await login({ username: 'ebc.user', password: DEMO_PASSWORD }), 200);
 });
 
-test('an unknown user name never locks: always 401 invalid_credentials, never 423', async () => {
-  for (let i = 0; i < 7; i += 1) {
-    assertError(await login({ username: 'ghost.user', password: `wrong-${i}-password` }), 401, 'invalid_credentials', null, `attempt ${i + 1}`);
+test('an unknown user name is throttled exactly like a known one: 4 × 401, then 429 too_many_attempts', async () => {
+  for (const name of ['ghost.user', 'ho.user']) {
+    for (let i = 0; i < 4; i += 1) {
+      assertError(await login({ username: name, password: `wrong-${i}-password` }), 401, 'invalid_credentials', null, `${name} attempt ${i + 1}`);
+    }
+    const r = await login({ username: name, password: 'wrong-4-password' });
+    assertError(r, 429, 'too_many_attempts', null, `${name} attempt 5`);
+    assert.equal(r.headers.get('retry-after'), '900', `${name}: Retry-After 15 minutes`);
   }
+  assertError(await login({ username: 'ho.user', password: DEMO_PASSWORD }), 429, 'too_many_attempts', null, 'right password while throttled');
 });
 
 test('user name is case-insensitive at sign-in', async () => {

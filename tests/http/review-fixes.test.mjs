@@ -103,7 +103,7 @@ test('closure and the support end date: no closure before it; reopening keeps on
   assert.equal(later.json.error.field, 'support_end_date');
 });
 
-test('five wrong current passwords lock the account and end its sessions', async () => {
+test('five wrong current passwords throttle the user name and end its sessions', async () => {
   const admin = new Client(stack.base);
   await admin.login('wmc.admin');
   const made = await admin.req('POST', '/api/users', { body: { username: 'guess.target', name: 'Guess Target', role: 'user' } });
@@ -114,9 +114,9 @@ test('five wrong current passwords lock the account and end its sessions', async
     const r = await c.req('PUT', '/api/me/password', { body: { current_password: `wrong-guess-${i}-xxxx`, new_password: 'whatever-new-password-1' } });
     codes.push(r.status);
   }
-  assert.deepEqual(codes, [422, 422, 422, 422, 423]);
+  assert.deepEqual(codes, [422, 422, 422, 422, 429]);
   assert.equal((await c.req('GET', '/api/me')).status, 401);
-  assert.equal((await new Client(stack.base).login('guess.target', made.json.temporary_password)).status, 423);
+  assert.equal((await new Client(stack.base).login('guess.target', made.json.temporary_password)).status, 429);
 });
 
 test('removing a dependant unlinks their documents (they stay on the case)', async () => {

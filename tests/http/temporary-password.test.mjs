@@ -41,6 +41,7 @@ test('sign-in with the temporary password: must_change_password true', async () 
   const r = await newAdmin.login('temp.admin', temp);
   assertStatus(r, 200);
   assert.equal(r.json.user.must_change_password, true);
+  assert.equal(r.json.user.password_change_reason, 'temporary');
 });
 
 test('any other endpoint: 403 password_change_required', async () => {

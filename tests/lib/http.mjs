@@ -8,7 +8,7 @@ import { Client, DEMO_PASSWORD, ROOT } from './stack.mjs';
 export { Client, DEMO_PASSWORD, ROOT };
 
 export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-export const USER_KEYS = ['id', 'username', 'name', 'role', 'org', 'team', 'email', 'locked', 'must_change_password'].sort();
+export const USER_KEYS = ['id', 'username', 'name', 'role', 'org', 'team', 'email', 'locked', 'must_change_password', 'password_change_reason'].sort();
 export const ORG_KEYS = ['id', 'kind', 'name', 'code', 'created_at'].sort();
 export const STRONG = 'Correct-Horse-Battery-Staple-42';
 export const STRONG2 = 'Purple-Lantern-Over-Quiet-Fjord-7';
@@ -68,6 +68,8 @@ export function assertUser(u, what = 'USER') {
   assert.ok(u.email === null || (typeof u.email === 'string' && u.email.includes('@')), `${what}.email string|null`);
   assert.equal(typeof u.locked, 'boolean', `${what}.locked boolean`);
   assert.equal(typeof u.must_change_password, 'boolean', `${what}.must_change_password boolean`);
+  assert.equal(u.password_change_reason, u.must_change_password ? u.password_change_reason : null, `${what}.password_change_reason null unless a change is required`);
+  if (u.must_change_password) assert.ok(['temporary', 'weak'].includes(u.password_change_reason), `${what}.password_change_reason`);
 }
 
 export function assertOrg(o, what = 'ORG') {

@@ -45,21 +45,95 @@ static void rehash_is_asked_for_other_parameters(void **state)
 static void policy_rules(void **state)
 {
     (void)state;
-    assert_non_null(auth_password_policy("short-pass1", "someone"));               /* 11 characters */
-    assert_null(auth_password_policy("twelve chars", "someone"));                  /* exactly 12 */
-    assert_non_null(auth_password_policy("Someone.Else", "someone.else"));         /* the user name */
-    assert_non_null(auth_password_policy("1qaz2wsx3edc", "someone"));              /* common */
-    assert_non_null(auth_password_policy("1QAZ2WSX3EDC", "someone"));              /* common, any case */
-    assert_null(auth_password_policy("ééééééééééé1", "someone"));                  /* 12 characters, 23 bytes */
-    assert_non_null(auth_password_policy("éééééééééé1", "someone"));               /* 11 characters */
+    assert_non_null(auth_password_policy("short-pass1", "someone", NULL));               /* 11 characters */
+    assert_null(auth_password_policy("twelve chars", "someone", NULL));                  /* exactly 12 */
+    assert_non_null(auth_password_policy("Someone.Else", "someone.else", NULL));         /* the user name */
+    assert_non_null(auth_password_policy("1qaz2wsx3edc", "someone", NULL));              /* common */
+    assert_non_null(auth_password_policy("1QAZ2WSX3EDC", "someone", NULL));              /* common, any case */
+    assert_null(auth_password_policy("ÅÉÎÕÜßçñøæœ€", "someone", NULL));                  /* 12 characters, 25 bytes */
+    assert_non_null(auth_password_policy("ÅÉÎÕÜßçñøæœ", "someone", NULL));               /* 11 characters */
     char long_pw[300];
-    memset(long_pw, 'x', 256);
+    unsigned x = 12345;
+    for (int i = 0; i < 256; i++) { /* 256 varied characters: a pseudo-random walk over letters and digits */
+        x = x * 1103515245u + 12345u;
+        long_pw[i] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[(x >> 16) % 62];
+    }
     long_pw[256] = '\0';
-    assert_null(auth_password_policy(long_pw, "someone"));                         /* 256 allowed */
+    assert_null(auth_password_policy(long_pw, "someone", NULL));                         /* 256 allowed */
     long_pw[256] = 'y';
     long_pw[257] = '\0';
-    assert_non_null(auth_password_policy(long_pw, "someone"));                     /* 257 refused */
-    assert_non_null(auth_password_policy("tab\there-and-more", "someone"));        /* control character */
+    assert_non_null(auth_password_policy(long_pw, "someone", NULL));                     /* 257 refused */
+    assert_non_null(auth_password_policy("tab\there-and-more", "someone", NULL));        /* control character */
+}
+
+/* Refused, and the message names the reason (a phrase of it) and says what to do. */
+static void assert_refused_because(const char *pwd, const char *username, const char *org, const char *why)
+{
+    const char *msg = auth_password_policy(pwd, username, org);
+    if (!msg)
+        fail_msg("accepted: \"%s\"", pwd);
+    if (!strstr(msg, why))
+        fail_msg("\"%s\": \"%s\" does not say \"%s\"", pwd, msg, why);
+    assert_non_null(strstr(msg, "Use three or four unrelated words, 12 characters or more."));
+}
+
+/* The twelve-character passwords the old rules let through. */
+static void weak_twelve_character_passwords_are_refused(void **state)
+{
+    (void)state;
+    assert_refused_because("password1234", "someone", "Test Council", "too easy to guess");
+    assert_refused_because("aaaaaaaaaaaa", "someone", "Test Council", "repeated");
+    assert_refused_because("123456789012", "someone", "Test Council", "sequence");
+    assert_refused_because("qwertyuiop12", "someone", "Test Council", "keyboard pattern");
+    assert_refused_because("iloveyou1234", "someone", "Test Council", "too easy to guess");
+    assert_refused_because("            ", "someone", "Test Council", "repeated");
+    assert_refused_because("abcdefghijklmnop", "someone", "Test Council", "sequence");
+    assert_refused_because("zxcvbnmasdfghjkl", "someone", "Test Council", "keyboard pattern");
+    assert_refused_because("k9k9k9k9k9k9k9k9k9k9k9k9", "someone", "Test Council", "repeated");
+    assert_refused_because("ééééééééééé1", "someone", "Test Council", "repeated");
+}
+
+/* The user name, the organisation's name and "connect", in any case, with digits and symbols around. */
+static void names_with_digits_around_are_refused(void **state)
+{
+    (void)state;
+    const char *org = "Northfield City Council";
+    assert_refused_because("Northfield2026!!", "nfc.user", org, "your organisation's name");
+    assert_refused_because("NORTHFIELD-CITY-2026", "nfc.user", org, "your organisation's name");
+    assert_refused_because("northfield city council 1", "nfc.user", org, "your organisation's name");
+    assert_refused_because("connect-connect-1", "nfc.user", org, "\"connect\"");
+    assert_refused_because("Connect2026!!!", "nfc.user", org, "\"connect\"");
+    assert_refused_because("12CONNECT34!!", "nfc.user", org, "\"connect\"");
+    assert_refused_because("ebc.admin12345", "ebc.admin", "Eastbrook Borough Council", "your user name");
+    assert_refused_because("EBC.Admin-2026!", "ebc.admin", "Eastbrook Borough Council", "your user name");
+    assert_refused_because("2026-admin-admin", "ebc.admin", "Eastbrook Borough Council", "your user name");
+    assert_refused_because("Someone.Else", "someone.else", NULL, "your user name");
+    /* With other words of its own, a name inside a passphrase is fine. */
+    assert_null(auth_password_policy("northfield granite kettle orchard", "nfc.user", org));
+    assert_null(auth_password_policy("connect the lantern to a quiet fjord", "nfc.user", org));
+}
+
+/* Passphrases and random strings pass; the demo password every demo user and test signs in with
+ * passes for every demo user. */
+static void good_passwords_pass(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "Correct-Horse-Battery-Staple-42", "Purple-Lantern-Over-Quiet-Fjord-7", "granite kettle orchard 42",
+        "southbay harbour lights 7", "Winter-Orchard-Ladder-2026", "Quiet-Harbour-Lantern-77",
+        "tV8#qL2!zR9@wX4m", NULL,
+    };
+    for (int i = 0; good[i]; i++)
+        if (auth_password_policy(good[i], "someone", "Test Council"))
+            fail_msg("refused \"%s\": %s", good[i], auth_password_policy(good[i], "someone", "Test Council"));
+    static const char *const demo[][2] = {
+        {"net.admin", "Connect Network"}, {"ho.admin", "Home Office"}, {"ho.user", "Home Office"},
+        {"nfc.admin", "Northfield City Council"}, {"nfc.user", "Northfield City Council"},
+        {"ebc.admin", "Eastbrook Borough Council"}, {"ebc.user", "Eastbrook Borough Council"},
+        {"wmc.admin", "Westmere County Council"}, {"wmc.user", "Westmere County Council"},
+    };
+    for (size_t i = 0; i < sizeof demo / sizeof *demo; i++)
+        assert_null(auth_password_policy("demo-password-2026", demo[i][0], demo[i][1]));
 }
 
 static void common_list_is_loaded(void **state)
@@ -77,7 +151,7 @@ static void random_password_shape(void **state)
     assert_int_equal(strlen(a), 20);
     assert_string_not_equal(a, b);
     assert_null(strpbrk(a, "0O1lI"));
-    assert_null(auth_password_policy(a, "someone"));
+    assert_null(auth_password_policy(a, "someone", "Test Council"));
 }
 
 static void hex_round_trip(void **state)
@@ -199,6 +273,9 @@ int main(void)
         cmocka_unit_test(hash_verifies_only_the_right_password),
         cmocka_unit_test(rehash_is_asked_for_other_parameters),
         cmocka_unit_test(policy_rules),
+        cmocka_unit_test(weak_twelve_character_passwords_are_refused),
+        cmocka_unit_test(names_with_digits_around_are_refused),
+        cmocka_unit_test(good_passwords_pass),
         cmocka_unit_test(common_list_is_loaded),
         cmocka_unit_test(random_password_shape),
         cmocka_unit_test(hex_round_trip),

@@ -23,7 +23,6 @@ const FALLBACK = {
   409: ['conflict', 'That record already exists.'],
   413: ['payload_too_large', 'What you sent is too large.'],
   422: ['validation_failed', 'Check what you entered and try again.'],
-  423: ['account_locked', 'The account is locked.'],
   429: ['rate_limited', 'Too many attempts. Wait a minute and try again.'],
   500: ['internal', 'Sorry, there is a problem with the service. Nothing was changed. Try again later.'],
   502: ['unavailable', 'Sorry, the service is unavailable. Try again later.'],

@@ -11,7 +11,7 @@ export function changePasswordForm({ id, onChanged, submitLabel = 'Change passwo
   const current = field({ label: currentLabel, name: 'current_password', type: 'password', autocomplete: 'current-password', width: 'medium', hint: currentHint });
   const next = field({
     label: 'New password', name: 'new_password', type: 'password', autocomplete: 'new-password', width: 'medium',
-    hint: `At least ${MIN_PASSWORD} characters. A few unrelated words make a strong password. It cannot be your user name or a common password.`,
+    hint: `At least ${MIN_PASSWORD} characters: three or four unrelated words make a strong password. Not your user name or your organisation’s name, a common password, a keyboard pattern or repeated characters.`,
   });
   const confirm = field({ label: 'Confirm new password', name: 'confirm_password', type: 'password', autocomplete: 'new-password', width: 'medium' });
   const form = h('form', { class: 'form', id, novalidate: true },
@@ -47,12 +47,13 @@ export function changePasswordForm({ id, onChanged, submitLabel = 'Change passwo
   return form;
 }
 
-/** The only page a user with a temporary password can see. */
+/** The only page a user with a temporary password, or a password too easy to guess, can see. */
 export async function renderForcedChange(section, ctx) {
+  const weak = ctx.user.password_change_reason === 'weak';
   const form = changePasswordForm({
     id: 'forced-password-form',
     submitLabel: 'Save new password',
-    currentLabel: 'Temporary password',
+    currentLabel: weak ? 'Current password' : 'Temporary password',
     currentHint: 'The password you have just signed in with.',
     onChanged: async () => {
       await ctx.refreshUser();
@@ -63,7 +64,9 @@ export async function renderForcedChange(section, ctx) {
     h('div', { class: 'narrow' },
       h('h1', { class: 'heading-l' }, 'Change your password'),
       h('div', { class: 'inset' },
-        h('p', { class: 'body' }, `Hello ${ctx.user.name || ctx.user.username}. You signed in with a temporary password.`),
+        h('p', { class: 'body' }, weak
+          ? `Hello ${ctx.user.name || ctx.user.username}. Your password is too easy to guess: Connect now checks passwords more strictly, and yours no longer passes.`
+          : `Hello ${ctx.user.name || ctx.user.username}. You signed in with a temporary password.`),
         h('p', { class: 'body' }, 'Choose a new password before you continue. Do not share it with anyone.')),
       form));
 }

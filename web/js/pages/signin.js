@@ -5,7 +5,6 @@ import { field, showErrors, busy, valueOf } from '../forms.js';
 
 const MESSAGES = {
   invalid_credentials: 'The user name or password is not correct.',
-  account_locked: 'Your account is locked after too many failed sign-in attempts. Ask an administrator in your organisation to unlock it.',
   temporary_password_expired: 'Your temporary password has expired (temporary passwords last 7 days). Ask an administrator in your organisation to reset your password.',
   rate_limited: 'There have been too many sign-in attempts. Wait a minute, then try again.',
 };
@@ -35,7 +34,9 @@ export async function renderSignIn(section, ctx) {
         if (!res || !res.user) throw new Error('The service gave an unexpected answer. Try again.');
         ctx.signedIn(res.user);
       } catch (error) {
-        const code = error.status === 429 ? 'rate_limited' : error.code;
+        // too_many_attempts (this user name is throttled) comes with the server's own message, which
+        // says when to try again; any other 429 is nginx's per-address limit.
+        const code = error.status === 429 && error.code !== 'too_many_attempts' ? 'rate_limited' : error.code;
         const message = MESSAGES[code] || error.message || 'Sign-in failed. Try again.';
         password.control.value = '';
         showErrors(form, [{ field: null, message }], { title: 'You could not be signed in' });
