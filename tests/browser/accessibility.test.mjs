@@ -338,3 +338,33 @@ test('Network admin', async (t) => {
   await check('RTPF checker (not available)', 'rtpf', /./);
   await P.context.close();
 });
+
+test('small screen (375 px wide): council user and HO admin', async (t) => {
+  const P = await newPage(browser, { viewport: { width: 375, height: 740 } });
+  await signIn(P.page, stack.base, 'nfc.user');
+  await waitForHeading(P.page, /^Welcome, /);
+  const check = checker(t, P.page, P);
+  await check('home', 'home', /^Welcome, /);
+  await check('case search', 'cases', 'Cases');
+  await check('case page: Finance tab', `cases/${councilCase.id}/finance`, new RegExp(`^${councilCase.connect_id}`), {
+    then: (p) => p.locator('#panel-finance:not([hidden])').waitFor(),
+  });
+  await check('case page: Summary tab', `cases/${councilCase.id}/summary`, new RegExp(`^${councilCase.connect_id}`), {
+    then: (p) => p.locator('#panel-summary:not([hidden])').waitFor(),
+  });
+  await check('new case form', 'cases/new', 'Create a case');
+  await check('alerts list', 'alerts', /^Alerts/);
+  await check('queries list', 'queries', /^Queries/);
+  await check('RTPF checker', 'rtpf', 'RTPF checker');
+  await P.context.close();
+  const A = await newPage(browser, { viewport: { width: 375, height: 740 } });
+  await signIn(A.page, stack.base, 'ho.admin');
+  await waitForHeading(A.page, /^Welcome, /);
+  const ac = checker(t, A.page, A);
+  await ac('HO admin: home', 'home', /^Welcome, /);
+  await ac('HO admin: user accounts', 'users', 'User accounts');
+  await ac('HO admin: reports for a period', `reports?${PERIOD}`, 'Reports', {
+    then: (p) => p.locator('#downloads-table').waitFor(),
+  });
+  await A.context.close();
+});
