@@ -1,7 +1,8 @@
 // Shared helpers for the browser tests: launch Debian's chromium, sign in through the page, and
 // catch script errors and Content-Security-Policy violations.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { ROOT, DEMO_PASSWORD } from '../lib/stack.mjs';
@@ -111,4 +112,49 @@ export const panel = (page, key) => page.locator(`#panel-${key}`);
 export async function openTab(page, name, key) {
   await tab(page, name).click();
   await page.locator(`#panel-${key}:not([hidden])`).waitFor();
+}
+
+// ---- accessibility (axe-core) ----
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** The WCAG 2.1 A and AA rules (the project's standard). */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * Run axe-core on the page as it is now and fail with a readable list of violations (rule, impact,
+ * help, the target selectors). axe is put into the page with page.evaluate: that runs through the
+ * DevTools protocol, outside the CSP (`script-src 'self'` refuses the inline <script> that
+ * page.addScriptTag would add, with `content` or `path`). The SPA keeps `window.axe` across hash
+ * navigations; a full load needs it again, which the check notices.
+ *
+ * `label` names the check in the failure. `disable` is {ruleId: 'why'} – every rule turned off for
+ * this one check must say why (a false positive, or what cannot sensibly be fixed).
+ * `include`/`exclude` are CSS selectors to narrow the context (default: the whole document).
+ */
+export async function checkA11y(page, label, { disable = {}, include = null, exclude = [] } = {}) {
+  for (const [id, why] of Object.entries(disable)) {
+    assert.ok(typeof why === 'string' && why.trim().length > 10, `checkA11y(${label}): say why rule ${id} is off`);
+  }
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(async ({ tags, off, include, exclude }) => {
+    const rules = Object.fromEntries(off.map((id) => [id, { enabled: false }]));
+    const context = { exclude: exclude.map((s) => [s]) };
+    if (include) context.include = [[include]];
+    const r = await window.axe.run(context, { runOnly: { type: 'tag', values: tags }, rules, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target.map(String).join(' >>> '), summary: n.failureSummary })),
+    }));
+  }, { tags: AXE_TAGS, off: Object.keys(disable), include, exclude });
+  if (result.length === 0) return;
+  const lines = [`${label}: ${result.length} accessibility violation(s) (axe-core, WCAG 2.1 A/AA) at ${page.url()}`];
+  for (const v of result) {
+    lines.push(`- ${v.id} [${v.impact}] ${v.help} (${v.helpUrl})`);
+    for (const n of v.nodes.slice(0, 10)) {
+      lines.push(`    ${n.target}`);
+      if (n.summary) lines.push(...n.summary.split('\n').map((s) => `      ${s.trim()}`));
+    }
+    if (v.nodes.length > 10) lines.push(`    … and ${v.nodes.length - 10} more`);
+  }
+  throw new assert.AssertionError({ message: lines.join('\n') });
 }

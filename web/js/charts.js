@@ -48,6 +48,12 @@ function frame({ id, title, description, width, height }) {
   return svg;
 }
 
+/** The box the chart scrolls sideways in on a narrow screen: a named region with a tab stop, so the
+ *  keyboard can scroll it too (as the tables' .table-wrap). */
+function canvas(id, svg) {
+  return h('div', { class: 'chart__canvas', tabindex: '0', role: 'region', 'aria-labelledby': `${id}-heading` }, svg);
+}
+
 /** The <details> with the chart's numbers as a table (for screen readers and anyone who prefers it). */
 function dataTable({ id, title, columns, rows }) {
   return h('details', { class: 'chart__data', id: `${id}-data` },
@@ -111,7 +117,7 @@ export function columnChart({ id = uid('chart'), title, description, items, colu
   svg.append(grid, bars, axis, labels);
   return h('div', { class: 'chart', id },
     h('h3', { class: 'heading-s chart__title', id: `${id}-heading` }, title),
-    h('div', { class: 'chart__canvas' }, svg),
+    canvas(id, svg),
     dataTable({ id, title, columns, rows: items.map((it) => [it.label, format(Number(it.value) || 0)]) }));
 }
 
@@ -140,6 +146,6 @@ export function barChart({ id = uid('chart'), title, description, items, columns
   svg.append(s('line', { x1: 0.5, x2: 0.5, y1: top + 16, y2: H, class: 'chart__baseline' }), rows);
   return h('div', { class: 'chart', id },
     h('h3', { class: 'heading-s chart__title', id: `${id}-heading` }, title),
-    h('div', { class: 'chart__canvas' }, svg),
+    canvas(id, svg),
     dataTable({ id, title, columns, rows: items.map((it) => [it.label, format(Number(it.value) || 0)]) }));
 }
