@@ -4,7 +4,7 @@ VERSION := 0.1.0
 WARN    := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
 OPT     ?= -O2 -g
 ALL_CFLAGS = $(OPT) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) $(INCLUDES) -DCONNECT_VERSION='"$(VERSION)"' -MMD -MP
-LDLIBS  := -lfcgi -llmdb -ljansson -ljwt -largon2 -lcrypto -lpthread -lxlsxwriter -lz -loath -lqrencode
+LDLIBS  := -lfcgi -llmdb -ljansson -ljwt -largon2 -lcrypto -lpthread -lxlsxwriter -lz -loath -lqrencode -lutf8proc
 BUILD   ?= build
 BIN     ?= bin
 
@@ -16,10 +16,10 @@ DEMO    ?= 1
 DEB_PKGS := build-essential clang pkg-config libfcgi-dev liblmdb-dev lmdb-utils libjansson-dev \
             libjwt-dev libargon2-dev libssl-dev libcmocka-dev nginx-light curl wrk python3 chromium \
             libcurl4-openssl-dev python3-aiosmtpd libxlsxwriter-dev python3-openpyxl \
-            liboath-dev libqrencode-dev
+            liboath-dev libqrencode-dev libutf8proc-dev
 
 STORE_SRC := store/store.c store/store_org.c store/store_user.c store/store_session.c store/store_audit.c \
-             store/store_case.c store/case_index.c store/store_case_search.c store/name_norm.c store/calendar.c store/uk_time.c store/store_outbox.c store/store_work.c store/store_recount.c store/csv.c store/store_register.c store/store_lookup.c store/store_facts.c store/case_enums.c \
+             store/store_case.c store/case_index.c store/store_case_search.c store/name_norm.c store/text_norm.c store/calendar.c store/uk_time.c store/store_outbox.c store/store_work.c store/store_recount.c store/csv.c store/store_register.c store/store_lookup.c store/store_facts.c store/case_enums.c \
              store/clock.c store/store_upgrade.c
 AUTH_SRC  := auth/auth_password.c auth/auth_jwt.c auth/auth_random.c auth/data_path.c auth/auth_totp.c
 FCGI_SRC  := fcgi/audit_queue.c fcgi/http.c fcgi/json_in.c fcgi/params.c fcgi/router.c fcgi/session.c fcgi/access_log.c fcgi/user_json.c \
