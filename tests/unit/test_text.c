@@ -64,7 +64,7 @@ static void names_accepted(void **state)
         "Ll\xc5\xb7r Gw\xc5\xb5n",                                                                      /* Welsh ŷ, ŵ */
         "Se\xc3\xa1n \xc3\x93 Briain",                                                                  /* Irish á, Ó */
         "O'Brien",
-        "D\xe2\x80\x99" "Arcy",                                                                          /* ’ */
+        "D\u2019Arcy",                                                                        /* ’ */
         "Smith-Jones",
         "Mary Ann",
         "\xd7\xa9\xd7\xa8\xd7\x94",                                                                     /* שרה */
