@@ -4,7 +4,22 @@ VERSION := 0.1.0
 WARN    := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
 OPT     ?= -O2 -g
 ALL_CFLAGS = $(OPT) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) $(INCLUDES) -DCONNECT_VERSION='"$(VERSION)"' -MMD -MP
-LDLIBS  := -lfcgi -llmdb -ljansson -ljwt -largon2 -lcrypto -lpthread -lxlsxwriter -lz -loath -lqrencode -lzxcvbn
+# One library, package or source file a line, so that changes merge without conflicts.
+LDLIBS  := \
+           -lfcgi \
+           -llmdb \
+           -ljansson \
+           -ljwt \
+           -largon2 \
+           -lcrypto \
+           -lpthread \
+           -lxlsxwriter \
+           -lz \
+           -loath \
+           -lqrencode \
+           -lzxcvbn \
+           -lutf8proc \
+    # (end of list)
 BUILD   ?= build
 BIN     ?= bin
 
@@ -13,20 +28,106 @@ DATA    ?= var/demo
 DEMO    ?= 1
 
 # Debian packages the build, the stack and the tests need.
-DEB_PKGS := build-essential clang pkg-config libfcgi-dev liblmdb-dev lmdb-utils libjansson-dev \
-            libjwt-dev libargon2-dev libssl-dev libcmocka-dev nginx-light curl wrk python3 chromium \
-            libcurl4-openssl-dev python3-aiosmtpd libxlsxwriter-dev python3-openpyxl \
-            liboath-dev libqrencode-dev libzxcvbn-dev
+DEB_PKGS := \
+    build-essential \
+    clang \
+    pkg-config \
+    libfcgi-dev \
+    liblmdb-dev \
+    lmdb-utils \
+    libjansson-dev \
+    libjwt-dev \
+    libargon2-dev \
+    libssl-dev \
+    libcmocka-dev \
+    nginx-light \
+    curl \
+    wrk \
+    python3 \
+    chromium \
+    libcurl4-openssl-dev \
+    python3-aiosmtpd \
+    libxlsxwriter-dev \
+    python3-openpyxl \
+    liboath-dev \
+    libqrencode-dev \
+    libzxcvbn-dev \
+    libutf8proc-dev \
+    # (end of list)
 
-STORE_SRC := store/store.c store/store_org.c store/store_user.c store/store_session.c store/store_audit.c \
-             store/store_case.c store/case_index.c store/store_case_search.c store/name_norm.c store/calendar.c store/uk_time.c store/store_outbox.c store/store_work.c store/store_recount.c store/csv.c store/store_register.c store/store_lookup.c store/store_facts.c store/case_enums.c \
-             store/clock.c store/store_upgrade.c store/store_throttle.c
-AUTH_SRC  := auth/auth_password.c auth/auth_jwt.c auth/auth_random.c auth/data_path.c auth/auth_totp.c
-FCGI_SRC  := fcgi/audit_queue.c fcgi/http.c fcgi/json_in.c fcgi/params.c fcgi/router.c fcgi/session.c fcgi/access_log.c fcgi/user_json.c \
-             fcgi/h_common.c fcgi/h_health.c fcgi/h_auth.c fcgi/h_me.c fcgi/h_users.c fcgi/h_orgs.c fcgi/worker.c \
-             fcgi/case_input.c fcgi/case_view.c fcgi/case_update.c fcgi/case_access.c fcgi/h_cases.c fcgi/h_case_edit.c fcgi/h_case_docs.c \
-             fcgi/case_create.c fcgi/h_cases_import.c fcgi/rtpf_key.c fcgi/h_rtpf.c fcgi/work_rules.c fcgi/work_view.c fcgi/work_list.c fcgi/h_alerts.c fcgi/h_queries.c fcgi/h_home.c \
-             fcgi/report.c fcgi/report_labels.c fcgi/report_out.c fcgi/report_cases.c fcgi/report_perf.c fcgi/report_sla.c fcgi/h_reports.c
+STORE_SRC := \
+    store/store.c \
+    store/store_org.c \
+    store/store_user.c \
+    store/store_session.c \
+    store/store_audit.c \
+    store/store_case.c \
+    store/case_index.c \
+    store/store_case_search.c \
+    store/name_norm.c \
+    store/text_norm.c \
+    store/calendar.c \
+    store/uk_time.c \
+    store/store_outbox.c \
+    store/store_work.c \
+    store/store_recount.c \
+    store/csv.c \
+    store/store_register.c \
+    store/store_lookup.c \
+    store/store_facts.c \
+    store/case_enums.c \
+    store/clock.c \
+    store/store_upgrade.c \
+    store/store_throttle.c \
+    # (end of list)
+AUTH_SRC := \
+    auth/auth_password.c \
+    auth/auth_jwt.c \
+    auth/auth_random.c \
+    auth/data_path.c \
+    auth/auth_totp.c \
+    # (end of list)
+FCGI_SRC := \
+    fcgi/audit_queue.c \
+    fcgi/http.c \
+    fcgi/json_in.c \
+    fcgi/params.c \
+    fcgi/router.c \
+    fcgi/session.c \
+    fcgi/access_log.c \
+    fcgi/user_json.c \
+    fcgi/h_common.c \
+    fcgi/h_health.c \
+    fcgi/h_auth.c \
+    fcgi/h_me.c \
+    fcgi/h_users.c \
+    fcgi/h_orgs.c \
+    fcgi/worker.c \
+    fcgi/case_input.c \
+    fcgi/case_view.c \
+    fcgi/case_update.c \
+    fcgi/case_access.c \
+    fcgi/h_cases.c \
+    fcgi/h_case_edit.c \
+    fcgi/h_case_docs.c \
+    fcgi/case_create.c \
+    fcgi/h_cases_import.c \
+    fcgi/rtpf_key.c \
+    fcgi/h_rtpf.c \
+    fcgi/work_rules.c \
+    fcgi/work_view.c \
+    fcgi/work_list.c \
+    fcgi/h_alerts.c \
+    fcgi/h_queries.c \
+    fcgi/h_home.c \
+    fcgi/report.c \
+    fcgi/report_labels.c \
+    fcgi/report_out.c \
+    fcgi/report_cases.c \
+    fcgi/report_perf.c \
+    fcgi/report_sla.c \
+    fcgi/h_reports.c \
+    # (end of list)
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))
 # The top of the house (store/ctl/): the operators' command line, the demo seeder and the synthetic-data

@@ -44,15 +44,15 @@ typedef struct {
 
 static const param_field person_fields[] = {
     {.name = "id", .type = PARAM_IGNORED},
-    {.name = "given_names", .type = PARAM_STRING, .required = 1, .max_chars = 100,
+    {.name = "given_names", .type = PARAM_NAME, .required = 1, .max_chars = 100,
      .offset = offsetof(person_params, given)},
-    {.name = "family_name", .type = PARAM_STRING, .required = 1, .max_chars = 100,
+    {.name = "family_name", .type = PARAM_NAME, .required = 1, .max_chars = 100,
      .offset = offsetof(person_params, family)},
     {.name = "date_of_birth", .type = PARAM_DATE, .required = 1, .offset = offsetof(person_params, dob)},
     {.name = "nationality", .type = PARAM_STRING, .required = 1, .max_chars = 60,
      .offset = offsetof(person_params, nationality)},
     {.name = "gender", .type = PARAM_ENUM, .values = case_genders, .offset = offsetof(person_params, gender)},
-    {.name = "other_names", .type = PARAM_STRING, .max_chars = 200, .offset = offsetof(person_params, other)},
+    {.name = "other_names", .type = PARAM_NAME, .max_chars = 200, .offset = offsetof(person_params, other)},
     {.name = "ho_reference", .type = PARAM_STRING, .max_chars = 20, .offset = offsetof(person_params, ref)},
     /* required of a dependant, refused for the principal: checked below */
     {.name = "relationship", .type = PARAM_ENUM, .values = case_relationships,

@@ -139,7 +139,7 @@ void h_login(http_req *r, const uint64_t *ids)
     static const char *const allowed[] = {"username", "password", NULL};
     const char *username_in, *password;
     if (json_in_only(r, body, allowed) || json_in_string(r, body, "username", 1, 200, &username_in) ||
-        json_in_string(r, body, "password", 1, 1024, &password)) {
+        json_in_secret(r, body, "password", 1, 1024, &password)) {
         json_decref(body);
         return;
     }

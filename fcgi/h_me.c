@@ -92,8 +92,8 @@ void h_me_password(http_req *r, const uint64_t *ids)
         return;
     static const char *const allowed[] = {"current_password", "new_password", NULL};
     const char *cur, *next;
-    if (json_in_only(r, body, allowed) || json_in_string(r, body, "current_password", 1, 1024, &cur) ||
-        json_in_string(r, body, "new_password", 1, 1024, &next))
+    if (json_in_only(r, body, allowed) || json_in_secret(r, body, "current_password", 1, 1024, &cur) ||
+        json_in_secret(r, body, "new_password", 1, 1024, &next))
         goto out;
     const char *username = json_string_value(json_object_get(r->user, "username"));
     const char *hash = json_string_value(json_object_get(r->user, "pw"));

@@ -75,7 +75,7 @@ void h_orgs_create(http_req *r, const uint64_t *ids)
     static const char *const allowed[] = {"kind", "name", "code", NULL};
     const char *kind, *name, *code_in;
     if (json_in_only(r, body, allowed) || json_in_string(r, body, "kind", 1, 32, &kind) ||
-        json_in_string(r, body, "name", 1, 200, &name) || json_in_string(r, body, "code", 1, 16, &code_in))
+        json_in_name(r, body, "name", 1, 200, &name) || json_in_string(r, body, "code", 1, 16, &code_in))
         goto out;
     if (strcmp(kind, "council") != 0) {
         http_error(r, 422, "validation_failed", "Only councils can be created here.", "kind");

@@ -199,7 +199,7 @@ void h_users_create(http_req *r, const uint64_t *ids)
     json_t *user = NULL;
     create_ctx c = {0};
     if (json_in_only(r, body, allowed) || json_in_string(r, body, "username", 1, 64, &username_in) ||
-        json_in_string(r, body, "name", 1, 200, &name) || json_in_string(r, body, "role", 1, 16, &role) ||
+        json_in_name(r, body, "name", 1, 200, &name) || json_in_string(r, body, "role", 1, 16, &role) ||
         json_in_string(r, body, "team", 0, 100, &team) || json_in_id(r, body, "org", 0, &org) ||
         in_email(r, body, &email))
         goto out;
@@ -356,7 +356,7 @@ void h_user_patch(http_req *r, const uint64_t *ids)
     edit_ctx c = {.kind = EDIT_PATCH, .target = ids[0]};
     const char *team, *email;
     json_t *email_new = NULL;
-    if (json_in_only(r, body, allowed) || json_in_string(r, body, "name", 0, 200, &c.name) ||
+    if (json_in_only(r, body, allowed) || json_in_name(r, body, "name", 0, 200, &c.name) ||
         json_in_string(r, body, "role", 0, 16, &c.role) || json_in_string(r, body, "team", 0, 100, &team) ||
         in_email(r, body, &email))
         goto out;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text_norm.h"
+
 json_t *json_in_body_object(http_req *r)
 {
     if (http_read_body(r))
@@ -87,23 +89,64 @@ int json_in_string(http_req *r, json_t *obj, const char *name, int required, siz
     return json_in_string_at(r, obj, name, name, required, max_chars, out);
 }
 
+/* How a string member is read: as text of a kind (text_norm.h), or as a secret taken byte for byte. */
+typedef enum { AS_LINE, AS_TEXT, AS_NAME, AS_SECRET } string_as;
+
 static int string_member(http_req *r, json_t *obj, const char *name, const char *field, int required,
-                         size_t max_chars, int multiline, const char **out);
+                         size_t max_chars, string_as as, const char **out);
 
 int json_in_string_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
                       const char **out)
 {
-    return string_member(r, obj, name, field, required, max_chars, 0, out);
+    return string_member(r, obj, name, field, required, max_chars, AS_LINE, out);
 }
 
 int json_in_text_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
                     const char **out)
 {
-    return string_member(r, obj, name, field, required, max_chars, 1, out);
+    return string_member(r, obj, name, field, required, max_chars, AS_TEXT, out);
+}
+
+int json_in_name(http_req *r, json_t *obj, const char *name, int required, size_t max_chars, const char **out)
+{
+    return string_member(r, obj, name, name, required, max_chars, AS_NAME, out);
+}
+
+int json_in_name_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
+                    const char **out)
+{
+    return string_member(r, obj, name, field, required, max_chars, AS_NAME, out);
+}
+
+int json_in_secret(http_req *r, json_t *obj, const char *name, int required, size_t max_chars, const char **out)
+{
+    return string_member(r, obj, name, name, required, max_chars, AS_SECRET, out);
+}
+
+/* Replaces the member with its NFC form (when that differs), so *s, and the object if the handler
+ * stores it whole, hold what is validated and stored. */
+static int to_nfc(http_req *r, json_t *obj, const char *name, const char *field, const char **s)
+{
+    char *nfc;
+    int rc = text_nfc(*s, &nfc);
+    if (rc > 0) {
+        http_error(r, 422, "validation_failed", "This field must be valid UTF-8.", field);
+        return -1;
+    }
+    if (rc < 0 || (nfc && json_object_set_new(obj, name, json_string_nocheck(nfc)))) {
+        free(nfc);
+        http_error(r, 500, "internal", "Out of memory.", NULL);
+        return -1;
+    }
+    if (nfc) {
+        free(nfc);
+        *s = json_string_value(json_object_get(obj, name));
+    }
+    return 0;
 }
 
 static int string_member(http_req *r, json_t *obj, const char *name, const char *field, int required,
-                         size_t max_chars, int multiline, const char **out)
+                         size_t max_chars, string_as as, const char **out)
 {
     *out = NULL;
     json_t *v = json_object_get(obj, name);
@@ -123,15 +166,26 @@ static int string_member(http_req *r, json_t *obj, const char *name, const char 
         http_error(r, 422, "validation_failed", "This field must not contain NUL characters.", field);
         return -1;
     }
+    if (as != AS_SECRET && to_nfc(r, obj, name, field, &s))
+        return -1;
     if (required && !*s) {
         http_error(r, 422, "validation_failed", "This field is required.", field);
         return -1;
     }
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7f) {
-            http_error(r, 422, "validation_failed", "This field must not contain control characters.", field);
-            return -1;
-        }
+    text_fault fault = TEXT_OK;
+    if (as == AS_SECRET) {
+        for (const unsigned char *p = (const unsigned char *)s; *p && !fault; p++)
+            if (*p < 0x20 || *p == 0x7f)
+                fault = TEXT_CONTROL;
+    } else {
+        fault = text_check(s, as == AS_TEXT ? TEXT_MULTILINE : as == AS_NAME ? TEXT_NAME : TEXT_LINE);
+    }
+    if (fault) {
+        http_error(r, 422, "validation_failed",
+                   fault == TEXT_CONTROL ? "This field must not contain control characters." : text_fault_message(fault),
+                   field);
+        return -1;
+    }
     if (json_in_utf8_len(s) > max_chars) {
         char msg[96];
         snprintf(msg, sizeof msg, "This field must be at most %zu characters long.", max_chars);

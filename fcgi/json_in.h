@@ -7,6 +7,10 @@
  *   a field of the wrong type, or unknown  -> 400 invalid_field (field named)
  *   a required field missing or empty, too long, or holding control characters
  *                                          -> 422 validation_failed (field named)
+ * Strings are first brought to Unicode NFC (the member itself is replaced, so a handler that stores
+ * the object stores NFC too); lengths count the characters of the NFC form; bidirectional controls are
+ * refused everywhere, and names have rules of their own (store/text_norm.h). Secrets are the exception:
+ * taken byte for byte.
  */
 #ifndef CONNECT_JSON_IN_H
 #define CONNECT_JSON_IN_H
@@ -18,7 +22,8 @@ json_t *json_in_body_object(http_req *r);
 /* Refuses any member not in the NULL-terminated list. */
 int json_in_only(http_req *r, json_t *obj, const char *const *allowed);
 /* A string member. required: missing/null/empty answers 422. Absent optional -> *out = NULL.
- * max_chars counts Unicode characters. Control characters are refused. */
+ * max_chars counts Unicode characters (of the NFC form). Control characters are refused. The pointer
+ * is into obj, valid while obj holds the member. */
 int json_in_string(http_req *r, json_t *obj, const char *name, int required, size_t max_chars, const char **out);
 /* The same, naming the field in errors as `field` (e.g. "principal.family_name"). */
 int json_in_string_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
@@ -27,6 +32,14 @@ int json_in_string_at(http_req *r, json_t *obj, const char *name, const char *fi
  * control characters are not. */
 int json_in_text_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
                     const char **out);
+/* A name (of a person, user or organisation): as json_in_string_at, and also not only spaces or
+ * invisible characters, and without bidirectional marks (text_norm.h). */
+int json_in_name(http_req *r, json_t *obj, const char *name, int required, size_t max_chars, const char **out);
+int json_in_name_at(http_req *r, json_t *obj, const char *name, const char *field, int required, size_t max_chars,
+                    const char **out);
+/* A password: checked for NUL, control characters and length only, never normalised, so a password
+ * hashed before Connect normalised text still matches byte for byte. */
+int json_in_secret(http_req *r, json_t *obj, const char *name, int required, size_t max_chars, const char **out);
 /* Refuses any member not in the list, naming it as prefix.member. */
 int json_in_only_at(http_req *r, json_t *obj, const char *const *allowed, const char *prefix);
 /* A boolean member; absent or null -> *out = dflt. */

@@ -8,6 +8,7 @@
 
 #include "auth_random.h"
 #include "json_in.h"
+#include "text_norm.h"
 
 #define member_at(dest, f) ((char *)(dest) + (f)->offset)
 
@@ -29,6 +30,7 @@ static void set_absent(const param_field *fields, size_t n, void *dest)
         switch (f->type) {
         case PARAM_STRING:
         case PARAM_TEXT:
+        case PARAM_NAME:
         case PARAM_ENUM:
         case PARAM_DATE: *(const char **)member_at(dest, f) = NULL; break;
         case PARAM_ID: *(uint64_t *)member_at(dest, f) = 0; break;
@@ -93,19 +95,41 @@ static int bad_value(http_req *r, const param_field *f, const char *fallback)
 }
 
 /* The rules of json_in.h's strings, for text that did not come through jansson (so UTF-8 is checked
- * here too). */
-static int check_text(http_req *r, const param_field *f, const char *v)
+ * here too). *v is replaced by its NFC form (in request scratch memory) when that differs. */
+static int check_text(http_req *r, const param_field *f, const char **v)
 {
-    if (!json_in_utf8_valid(v)) {
+    char *nfc;
+    int rc = json_in_utf8_valid(*v) ? text_nfc(*v, &nfc) : 1;
+    if (rc > 0) {
         http_error(r, 422, "validation_failed", "This parameter must be valid UTF-8.", f->name);
         return -1;
     }
-    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-        if ((*p < 0x20 && !(f->type == PARAM_TEXT && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7f) {
-            http_error(r, 422, "validation_failed", "This parameter must not contain control characters.", f->name);
+    if (rc < 0) {
+        http_error(r, 500, "internal", "Out of memory.", NULL);
+        return -1;
+    }
+    if (nfc) {
+        size_t len = strlen(nfc);
+        char *copy = http_scratch(r, len + 1);
+        if (copy)
+            memcpy(copy, nfc, len + 1);
+        free(nfc);
+        if (!copy) {
+            http_error(r, 500, "internal", "Out of memory.", NULL);
             return -1;
         }
-    if (f->max_chars && json_in_utf8_len(v) > f->max_chars) {
+        *v = copy;
+    }
+    text_fault fault =
+        text_check(*v, f->type == PARAM_TEXT ? TEXT_MULTILINE : f->type == PARAM_NAME ? TEXT_NAME : TEXT_LINE);
+    if (fault) {
+        http_error(r, 422, "validation_failed",
+                   fault == TEXT_CONTROL ? "This parameter must not contain control characters."
+                                         : text_fault_message(fault),
+                   f->name);
+        return -1;
+    }
+    if (f->max_chars && json_in_utf8_len(*v) > f->max_chars) {
         char msg[96];
         snprintf(msg, sizeof msg, "This parameter must be at most %zu characters long.", f->max_chars);
         http_error(r, 422, "validation_failed", msg, f->name);
@@ -121,7 +145,8 @@ static int store_query_value(http_req *r, const param_field *f, const char *v, v
     switch (f->type) {
     case PARAM_STRING:
     case PARAM_TEXT:
-        if (check_text(r, f, v))
+    case PARAM_NAME:
+        if (check_text(r, f, &v))
             return -1;
         *(const char **)member_at(dest, f) = v;
         return 0;
@@ -231,6 +256,7 @@ static int json_member(http_req *r, json_t *obj, const param_field *f, const cha
     switch (f->type) {
     case PARAM_STRING: return json_in_string_at(r, obj, f->name, field, f->required, f->max_chars, s);
     case PARAM_TEXT: return json_in_text_at(r, obj, f->name, field, f->required, f->max_chars, s);
+    case PARAM_NAME: return json_in_name_at(r, obj, f->name, field, f->required, f->max_chars, s);
     case PARAM_ENUM:
         if (json_in_enum_at(r, obj, f->name, field, f->values, f->required, s))
             return -1;

@@ -7,7 +7,8 @@
  * standard error ({"error":{"code","message","field"}}, field naming the parameter) and return -1.
  *
  * Destination members by type:
- *   PARAM_STRING, PARAM_TEXT, PARAM_ENUM, PARAM_DATE   const char *  (NULL when absent; an ENUM points
+ *   PARAM_STRING, PARAM_TEXT, PARAM_NAME,
+ *   PARAM_ENUM, PARAM_DATE                             const char *  (NULL when absent; an ENUM points
  *                                                      at the table's own string)
  *   PARAM_ID                                           uint64_t      (0 when absent)
  *   PARAM_INT, PARAM_MONEY                             param_int     (.given 0 and .value = dflt when absent)
@@ -22,8 +23,10 @@
  *   - a value that is not of the type (a number that does not parse, an enum value not in the list,
  *     a bad id, date or flag) or out of [min, max] -> 400 invalid_field, or the field's own status
  *     (422 validation_failed) and message
- *   - text that is not UTF-8, holds control characters (PARAM_TEXT: except line breaks and tabs) or is
- *     longer than max_chars, and a missing required parameter -> 422 validation_failed
+ *   - text is brought to Unicode NFC first (store/text_norm.h); text that is not UTF-8, holds control
+ *     characters (PARAM_TEXT: except line breaks and tabs) or bidirectional controls, a PARAM_NAME
+ *     that breaks the rules for names, text longer than max_chars (of the NFC form), and a missing
+ *     required parameter -> 422 validation_failed
  *   - parameters not in the table are ignored.
  * JSON bodies (params_json) follow json_in.h's rules exactly: members not in the table are 400
  * invalid_field, wrong JSON types 400 invalid_field, broken rules 422 validation_failed.
@@ -39,6 +42,7 @@
 typedef enum {
     PARAM_STRING,  /* one line of text, at most max_chars characters */
     PARAM_TEXT,    /* free text: line breaks and tabs allowed */
+    PARAM_NAME,    /* a person's, user's or organisation's name: one line with the rules for names */
     PARAM_ENUM,    /* one of values (NULL-terminated) */
     PARAM_DATE,    /* a real date written YYYY-MM-DD */
     PARAM_ID,      /* a positive id (query: decimal, 1 to 16 digits, no sign or leading zero) */
@@ -59,7 +63,7 @@ typedef struct {
     const char *name;
     param_type type;
     int required;
-    size_t max_chars;          /* STRING, TEXT (0: 64 for an ENUM's JSON string) */
+    size_t max_chars;          /* STRING, TEXT, NAME (0: 64 for an ENUM's JSON string) */
     long long min, max, dflt;  /* INT; dflt is the value when absent */
     const char *const *values; /* ENUM */
     size_t offset;             /* offsetof(the destination struct, its member) */

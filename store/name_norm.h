@@ -7,6 +7,11 @@
  * and hyphens. Letters of other scripts are kept as they are. Matching is then by token prefix, in any
  * order, so "smith john", "John Smith" and "JOHN  SMITH" find the same person, and so does
  * "mcdonald" for "Mc Donald" (name_tokens adds the joined tokens of a multi-part name too).
+ *
+ * Names reach the store in Unicode NFC (the input layer normalises every string, store/text_norm.h), and
+ * a search's text does too, so the folding below sees one form of each accented letter and is kept
+ * byte for byte as it was: a change to its output would leave the name indexes of existing stores
+ * stale.
  */
 #ifndef CONNECT_NAME_NORM_H
 #define CONNECT_NAME_NORM_H

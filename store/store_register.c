@@ -9,6 +9,7 @@
 
 #include "calendar.h"
 #include "csv.h"
+#include "text_norm.h"
 
 const char *const register_doc_types[] = {"passport", "national_id", "brp", "ukvi_account", "share_code", NULL};
 
@@ -102,15 +103,18 @@ static int add_error(json_t *errors, size_t max, size_t line, const char *field,
     return e && json_array_append_new(errors, e) == 0 ? 0 : -1;
 }
 
-/* Text of 1..max characters without control characters (CSV gives valid UTF-8). */
-static int text_ok(const char *s, size_t max)
+/* Text of 1..max characters (CSV gives valid UTF-8) that passes the rules of its kind
+ * (text_norm.h); *msg says what is wrong when it does not. */
+static int text_ok(const char *s, size_t max, text_kind kind, const char **msg)
 {
-    size_t chars = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            return 0;
-        chars += (*p & 0xC0) != 0x80;
+    text_fault fault = text_check(s, kind);
+    if (fault) {
+        *msg = text_fault_message(fault);
+        return 0;
     }
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        chars += (*p & 0xC0) != 0x80;
     return chars >= 1 && chars <= max;
 }
 
@@ -125,19 +129,32 @@ static int boolean(const char *s, int *out)
     return 0;
 }
 
-/* One row into a record, or NULL with the field and a sentence. */
+/* One row into a record, or NULL with the field and a sentence. The text fields are taken in their
+ * NFC form, so what is checked is what is stored. */
 static json_t *parse_row(json_t *f, const char *today, const char **field, const char **message)
 {
     const char *v[N_FIELDS];
-    for (int i = 0; i < N_FIELDS; i++)
+    char *nfc[N_FIELDS] = {0};
+    json_t *rec = NULL;
+    for (int i = 0; i < N_FIELDS; i++) {
         v[i] = json_string_value(json_array_get(f, (size_t)i));
+        int rc = text_nfc(v[i], &nfc[i]);
+        if (rc) {
+            *field = rc > 0 ? header[i] : NULL;
+            *message = rc > 0 ? "This is not valid UTF-8." : "Out of memory.";
+            goto out;
+        }
+        if (nfc[i])
+            v[i] = nfc[i];
+    }
     char number[REGISTER_NUMBER_MAX + 1];
     int leave_valid, recourse;
+    const char *why;
 #define BAD(i, text)                                                                                                 \
     do {                                                                                                           \
         *field = header[i];                                                                                        \
         *message = text;                                                                                           \
-        return NULL;                                                                                               \
+        goto out;                                                                                                  \
     } while (0)
     if (!register_doc_type_code(v[0]))
         BAD(0, "Use passport, national_id, brp, ukvi_account or share_code.");
@@ -147,14 +164,18 @@ static json_t *parse_row(json_t *f, const char *today, const char **field, const
         BAD(2, "Not a real date (YYYY-MM-DD).");
     if (strcmp(v[2], today) > 0)
         BAD(2, "A date of birth cannot be in the future.");
-    if (!text_ok(v[3], 100))
-        BAD(3, "Given names are 1 to 100 characters.");
-    if (!text_ok(v[4], 100))
-        BAD(4, "A family name is 1 to 100 characters.");
-    if (!text_ok(v[5], 64))
-        BAD(5, "A nationality is 1 to 64 characters.");
-    if (!text_ok(v[6], 100))
-        BAD(6, "A status is 1 to 100 characters.");
+    why = "Given names are 1 to 100 characters.";
+    if (!text_ok(v[3], 100, TEXT_NAME, &why))
+        BAD(3, why);
+    why = "A family name is 1 to 100 characters.";
+    if (!text_ok(v[4], 100, TEXT_NAME, &why))
+        BAD(4, why);
+    why = "A nationality is 1 to 64 characters.";
+    if (!text_ok(v[5], 64, TEXT_LINE, &why))
+        BAD(5, why);
+    why = "A status is 1 to 100 characters.";
+    if (!text_ok(v[6], 100, TEXT_LINE, &why))
+        BAD(6, why);
     if (boolean(v[7], &leave_valid))
         BAD(7, "Use true or false.");
     if (*v[8] && calendar_day(v[8]) == CALENDAR_NO_DAY)
@@ -162,15 +183,20 @@ static json_t *parse_row(json_t *f, const char *today, const char **field, const
     if (boolean(v[9], &recourse))
         BAD(9, "Use true or false.");
 #undef BAD
-    json_t *rec = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "document_type", v[0], "document_number", number,
-                            "date_of_birth", v[2], "given_names", v[3], "family_name", v[4], "nationality", v[5],
-                            "status", v[6], "leave_valid", leave_valid, "recourse_to_public_funds", recourse);
-    if (rec && *v[8])
-        json_object_set_new(rec, "leave_expiry", json_string(v[8]));
+    rec = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "document_type", v[0], "document_number", number,
+                    "date_of_birth", v[2], "given_names", v[3], "family_name", v[4], "nationality", v[5], "status",
+                    v[6], "leave_valid", leave_valid, "recourse_to_public_funds", recourse);
+    if (rec && *v[8] && json_object_set_new(rec, "leave_expiry", json_string(v[8]))) {
+        json_decref(rec);
+        rec = NULL;
+    }
     if (!rec) {
         *field = NULL;
         *message = "Out of memory.";
     }
+out:
+    for (int i = 0; i < N_FIELDS; i++)
+        free(nfc[i]);
     return rec;
 }
 
