@@ -141,6 +141,7 @@ static const char *reason(int status)
     case 423: return "Locked";
     case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
+    case 507: return "Insufficient Storage";
     default: return status >= 500 ? "Internal Server Error" : "OK";
     }
 }
@@ -256,6 +257,11 @@ void http_store_error(http_req *r, int rc)
     case 503:
         fprintf(stderr, "store: %s\n", store_strerror(rc));
         http_error(r, 503, "unavailable", "The service is busy; please try again shortly.", NULL);
+        break;
+    case 507:
+        fprintf(stderr, "store: the disk is full: %s\n", store_strerror(rc));
+        http_error(r, 507, "storage_full", "Connect cannot save changes: the server's disk is full. Nothing was saved.",
+                   NULL);
         break;
     default:
         fprintf(stderr, "store: %s\n", store_strerror(rc));

@@ -320,10 +320,11 @@ int store_http_status(int rc)
     case 0: return 200;
     case MDB_NOTFOUND: return 404;
     case STORE_EXISTS: return 409;
-    case MDB_READERS_FULL:
-    case MDB_MAP_FULL:
+    case MDB_READERS_FULL: return 503;
+    case MDB_MAP_FULL: /* only once the map could not grow (store_write grows it) */
     case ENOSPC:
-        return 503;
+    case EDQUOT:
+        return 507; /* the disk is full: the write was aborted whole */
     default: return 500;
     }
 }

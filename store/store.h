@@ -123,8 +123,9 @@ int store_del(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen)
 void store_key_u64(unsigned char out[8], uint64_t v);
 uint64_t store_u64_from(const unsigned char in[8]);
 
-/* HTTP status for a store return code: 404 for MDB_NOTFOUND, 409 for STORE_EXISTS, 503 for a full
- * disk or too many readers, 500 otherwise. */
+/* HTTP status for a store return code: 404 for MDB_NOTFOUND, 409 for STORE_EXISTS, 503 for too many
+ * readers, 507 for a full disk (ENOSPC, EDQUOT, or MDB_MAP_FULL when the map could not grow), 500
+ * otherwise. */
 int store_http_status(int rc);
 const char *store_strerror(int rc);
 
