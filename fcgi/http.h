@@ -60,6 +60,13 @@ void http_req_free(http_req *r);
 int http_read_body(http_req *r);
 /* The same with another cap (document uploads). */
 int http_read_body_max(http_req *r, size_t max);
+/* A new 0600 temporary file in $TMPDIR (the data folder's tmp/ under serve.sh), unlinked at once so
+ * nothing is left behind, even by a crash: its descriptor (the caller closes it), or -1 with errno. */
+int http_temp_fd(void);
+/* Copies a body of at most max bytes, in blocks, into a new http_temp_fd() file and returns its
+ * descriptor, positioned at the start; or -1, answered (413, 400, 507 when the disk is full, 500).
+ * For uploads too large to hold in memory. */
+int http_spool_body(http_req *r, size_t max);
 
 /* Adds one response header line ("Name: value", without CRLF). */
 int http_header_add(http_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
