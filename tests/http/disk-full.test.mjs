@@ -1,7 +1,8 @@
 // A full disk (issue 13, item 7): with the data folder on a small tmpfs filled to the last byte, a
 // write answers a JSON 507 storage_full with the agreed sentence (not 503 "busy", not 500), nothing of
-// it is saved, reads go on, and once space is freed the same write succeeds and the store checks
-// clean. Needs root (mount -t tmpfs); skipped otherwise.
+// it is saved, reads go on (a register upload, spooled to disk first, is refused the same way), and
+// once space is freed the same writes succeed and the store checks clean. Needs root (mount -t
+// tmpfs); skipped otherwise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startStack } from '../lib/stack.mjs';
 import { findUser, isJson, signIn } from '../lib/http.mjs';
+import { REGISTER_HEADER, regRow } from '../lib/rtpf.mjs';
 
 const BIN = process.env.CONNECT_BIN ?? join(ROOT, 'bin');
 const FULL = {
@@ -48,6 +50,7 @@ test('a full disk answers 507 storage_full, saves nothing, and writes work again
   try {
     stack = await startStack({ data: dir, keep: true });
     const admin = await signIn(stack.base, 'nfc.admin');
+    const ho = await signIn(stack.base, 'ho.admin');
     const before = await admin.req('GET', '/api/users');
     assert.equal(before.status, 200);
 
@@ -70,6 +73,14 @@ test('a full disk answers 507 storage_full, saves nothing, and writes work again
     assert.equal(await findUser(admin, username), undefined, 'the refused user does not exist');
     const again = await admin.req('POST', '/api/users', { body: { username, name: 'Disk Full Again', role: 'user' } });
     assert.equal(again.status, 507, 'still full: still 507');
+    // A register upload is spooled to the data folder's tmp/ first: that fails the same way.
+    const registerBefore = (await ho.req('GET', '/api/rtpf/register')).json.records;
+    const upload = await ho.req('PUT', '/api/rtpf/register', {
+      raw: `${REGISTER_HEADER}\n${regRow({ document_number: 'FULL1' })}\n`, headers: { 'content-type': 'text/csv' },
+    });
+    assert.equal(upload.status, 507, upload.text);
+    assert.deepEqual(upload.json, FULL);
+    assert.equal((await ho.req('GET', '/api/rtpf/register')).json.records, registerBefore, 'no record loaded');
 
     // Space freed: the same write now succeeds.
     rmSync(join(dir, 'filler'));
@@ -77,6 +88,11 @@ test('a full disk answers 507 storage_full, saves nothing, and writes work again
     assert.equal(ok.status, 201, ok.text);
     const saved = await findUser(admin, username);
     assert.equal(saved?.name, 'Disk Full Saved');
+    const loaded = await ho.req('PUT', '/api/rtpf/register', {
+      raw: `${REGISTER_HEADER}\n${regRow({ document_number: 'FULL1' })}\n`, headers: { 'content-type': 'text/csv' },
+    });
+    assert.equal(loaded.status, 200, loaded.text);
+    assert.equal(loaded.json.added, 1);
     await stack.stop();
     stack = null;
     const out = execFileSync(join(BIN, 'connectctl'), ['--data', dir, 'check'], { encoding: 'utf8', env: { ...process.env, CONNECT_ROOT: ROOT } });
