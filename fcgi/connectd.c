@@ -8,14 +8,23 @@
  * that dies. On SIGTERM or SIGINT it shuts the socket down (no new requests), tells the workers and
  * the sender to stop, waits for the requests in flight and for a send in progress, removes the socket
  * and exits 0. The master never opens the store: each child does, after fork (LMDB's rule).
+ *
+ * One master per data folder: the master holds an exclusive flock on DATA/connectd.lock, and its
+ * children inherit the locked descriptor, so a second connectd on the same folder refuses to start
+ * until the first master and every child it forked are gone. Children die with the master: each
+ * asks for SIGTERM when its parent dies (PR_SET_PDEATHSIG) and checks the parent is still the
+ * master right after asking; workers and the sender also look now and then (worker.c, mail_sender.c).
  */
 #include <errno.h>
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -44,8 +53,12 @@ static void usage(void)
  * the block ran the inherited handler (setting the child's stop_requested): 1 then, and the child
  * must exit; one sent after it stays pending for the child's own sigwait/sigtimedwait. Without the
  * block, the master's handler would swallow a SIGTERM sent to a just-restarted child, which would
- * then wait for a stop that never comes. */
-static int child_signals(void)
+ * then wait for a stop that never comes.
+ * It also asks the kernel for SIGTERM when the master dies (so a master killed with SIGKILL leaves no
+ * workers serving and no second mail sender behind). SIGTERM rather than SIGKILL: a worker then ends
+ * the requests in flight and the sender its send, as on a normal stop. A master that died before
+ * prctl ran sent no signal: the parent is then no longer the master, and the child exits at once. */
+static int child_signals(pid_t master)
 {
     sigset_t set;
     sigemptyset(&set);
@@ -55,6 +68,8 @@ static int child_signals(void)
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGCHLD, SIG_DFL);
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != master)
+        return 1;
     return stop_requested != 0;
 }
 
@@ -62,7 +77,7 @@ static pid_t spawn(worker_config *cfg)
 {
     pid_t pid = fork();
     if (pid == 0)
-        _exit(child_signals() ? 0 : worker_run(cfg));
+        _exit(child_signals(cfg->master_pid) ? 0 : worker_run(cfg));
     return pid;
 }
 
@@ -71,12 +86,48 @@ static pid_t spawn_sender(const worker_config *cfg)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        if (child_signals())
+        if (child_signals(cfg->master_pid))
             _exit(0);
         close(cfg->listen_fd);
-        _exit(mail_sender_run(cfg->data_dir));
+        _exit(mail_sender_run(cfg->data_dir, cfg->master_pid));
     }
     return pid;
+}
+
+/* Takes DATA/connectd.lock (flock, exclusive, not waiting) and writes our pid into it. The descriptor
+ * stays open for the life of the process and is inherited by every child on purpose (a flock belongs
+ * to the open file, shared across fork), so the folder stays locked until the master and all its
+ * children have exited: a restart cannot run beside workers or a mail sender that are still ending.
+ * O_CLOEXEC: nothing we might exec keeps it. 0 when we hold it; -1 with the one-line reason printed. */
+static int lock_data_folder(const char *data)
+{
+    char path[PATH_MAX], held[32] = "";
+    if (snprintf(path, sizeof path, "%s/connectd.lock", data) >= (int)sizeof path) {
+        fprintf(stderr, "connectd: the data folder path is too long: %s\n", data);
+        return -1;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        fprintf(stderr, "connectd: cannot open the lock file %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int err = errno;
+        ssize_t n = err == EWOULDBLOCK ? pread(fd, held, sizeof held - 1, 0) : -1;
+        held[n > 0 ? n : 0] = '\0';
+        held[strcspn(held, "\n")] = '\0';
+        if (err == EWOULDBLOCK)
+            fprintf(stderr, "connectd: the data folder %s is in use by another connectd (master pid %s, or its "
+                            "children still stopping); not starting a second one\n", data, *held ? held : "unknown");
+        else
+            fprintf(stderr, "connectd: cannot lock %s: %s\n", path, strerror(err));
+        close(fd);
+        return -1;
+    }
+    int n = snprintf(held, sizeof held, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, held, (size_t)n, 0) != n)
+        fprintf(stderr, "connectd: WARNING: cannot write our pid into %s: %s\n", path, strerror(errno));
+    return 0; /* fd stays open on purpose (see above) */
 }
 
 int main(int argc, char **argv)
@@ -109,7 +160,9 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    worker_config cfg = {.data_dir = data, .access_log = access_log, .threads = (int)threads};
+    if (lock_data_folder(data))
+        return 1;
+    worker_config cfg = {.data_dir = data, .access_log = access_log, .threads = (int)threads, .master_pid = getpid()};
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/jwt.key", data);
     if (auth_key_load(path, cfg.key)) {

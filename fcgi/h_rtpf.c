@@ -5,9 +5,11 @@
 #include "handlers.h"
 #include "json_get.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "case_view.h"
 #include "json_in.h"
@@ -175,21 +177,25 @@ void h_rtpf_lookups(http_req *r, const uint64_t *ids)
 /* ---- the register upload (HO admin) ---- */
 
 typedef struct {
-    const register_batch *records;
-    size_t added, total;
+    int entries_fd; /* the checked records, in their stored form */
     const char *at;
+    size_t records, added, total;
     uint64_t uid, org;
 } register_ctx;
 
 static int register_write(store *s, MDB_txn *txn, void *arg)
 {
     register_ctx *c = arg;
-    int rc = store_register_put_batch(s, txn, c->records, &c->added);
+    int rc = store_register_put_entries(s, txn, c->entries_fd, &c->records, &c->added);
     if (!rc)
         rc = store_register_count(s, txn, &c->total);
     return rc ? rc : store_audit_add(s, txn, c->at, c->uid, c->org, "register_imported", 0);
 }
 
+/* The upload can be 64 MB: it is spooled to a temporary file and checked a block at a time (every bad
+ * row reported, nothing written), the good records going to a second temporary file in their stored
+ * form, which one transaction then writes (all or nothing). The worker never holds the file or its
+ * records whole: only each row's key, to find a document listed twice. */
 void h_rtpf_register_upload(http_req *r, const uint64_t *ids)
 {
     (void)ids;
@@ -197,28 +203,43 @@ void h_rtpf_register_upload(http_req *r, const uint64_t *ids)
         http_error(r, 403, "forbidden", "Only a Home Office admin loads the status register.", NULL);
         return;
     }
-    if (http_read_body_max(r, REGISTER_BODY_MAX))
+    int csv_fd = http_spool_body(r, REGISTER_BODY_MAX);
+    if (csv_fd < 0)
         return;
+    register_ctx c = {.entries_fd = http_temp_fd(), .uid = r->uid, .org = r->org_id};
+    if (c.entries_fd < 0) {
+        int err = errno;
+        close(csv_fd);
+        fprintf(stderr, "register upload: cannot make a temporary file: %s\n", strerror(err));
+        http_store_error(r, err); /* 507 when the disk is full, else 500 */
+        return;
+    }
     char today[11], at[21];
     uk_date(r->now, today);
     http_iso_time(r->now, at);
-    register_batch records;
-    json_t *errors;
-    if (register_import_parse(r->body ? r->body : "", r->body_len, today, REGISTER_ERRORS_MAX, &records, &errors)) {
+    c.at = at;
+    size_t checked;
+    json_t *errors = NULL;
+    int rc = register_import_check_fd(csv_fd, c.entries_fd, today, REGISTER_ERRORS_MAX, &checked, &errors);
+    close(csv_fd);
+    if (rc == -1) {
+        close(c.entries_fd);
         json_t *e = json_pack("{s:{s:s,s:s,s:n,s:o}}", "error", "code", "validation_failed", "message",
                               "Some rows are not valid; nothing was loaded.", "field", "errors", errors);
         http_reply(r, 422, e);
         return;
     }
-    register_ctx c = {.records = &records, .at = at, .uid = r->uid, .org = r->org_id};
-    int rc = store_write(r->st, register_write, &c);
-    size_t n = records.n;
-    register_batch_free(&records);
+    if (rc == 0)
+        rc = store_write(r->st, register_write, &c);
+    else
+        fprintf(stderr, "register upload: cannot spool the checked records: %s\n", strerror(rc));
+    close(c.entries_fd);
     if (rc)
         http_store_error(r, rc);
     else
-        http_reply(r, 200, json_pack("{s:I,s:I,s:I,s:I}", "records", (json_int_t)n, "added", (json_int_t)c.added,
-                                     "replaced", (json_int_t)(n - c.added), "total", (json_int_t)c.total));
+        http_reply(r, 200, json_pack("{s:I,s:I,s:I,s:I}", "records", (json_int_t)c.records, "added",
+                                     (json_int_t)c.added, "replaced", (json_int_t)(c.records - c.added), "total",
+                                     (json_int_t)c.total));
 }
 
 void h_rtpf_register_get(http_req *r, const uint64_t *ids)

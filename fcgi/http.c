@@ -3,6 +3,7 @@
 #include "clock.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -85,10 +86,11 @@ int http_read_body(http_req *r)
     return http_read_body_max(r, HTTP_BODY_MAX);
 }
 
-int http_read_body_max(http_req *r, size_t max)
+/* The request's Content-Length (0 when absent) if it is at most max; otherwise answered, -1. */
+static int body_length(http_req *r, size_t max, size_t *len)
 {
     const char *cl = FCGX_GetParam("CONTENT_LENGTH", r->fx->envp);
-    size_t len = 0;
+    *len = 0;
     if (cl && *cl) {
         char *end;
         unsigned long long v = strtoull(cl, &end, 10);
@@ -100,8 +102,16 @@ int http_read_body_max(http_req *r, size_t max)
             http_error(r, 413, "payload_too_large", "The request body is too large.", NULL);
             return -1;
         }
-        len = (size_t)v;
+        *len = (size_t)v;
     }
+    return 0;
+}
+
+int http_read_body_max(http_req *r, size_t max)
+{
+    size_t len;
+    if (body_length(r, max, &len))
+        return -1;
     r->body = malloc(len + 1);
     if (!r->body) {
         http_error(r, 500, "internal", "Out of memory.", NULL);
@@ -162,6 +172,7 @@ static const char *reason(int status)
     case 423: return "Locked";
     case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
+    case 507: return "Insufficient Storage";
     default: return status >= 500 ? "Internal Server Error" : "OK";
     }
 }
@@ -274,10 +285,11 @@ int http_store_status(int rc)
     case 0: return 200;
     case MDB_NOTFOUND: return 404;
     case STORE_EXISTS: return 409;
-    case MDB_READERS_FULL:
-    case MDB_MAP_FULL:
+    case MDB_READERS_FULL: return 503;
+    case MDB_MAP_FULL: /* only once the map could not grow (store_write grows it) */
     case ENOSPC:
-        return 503;
+    case EDQUOT:
+        return 507; /* the disk is full: the write was aborted whole */
     default: return 500;
     }
 }
@@ -291,6 +303,11 @@ void http_store_error(http_req *r, int rc)
     case 503:
         fprintf(stderr, "store: %s\n", store_strerror(rc));
         http_error(r, 503, "unavailable", "The service is busy; please try again shortly.", NULL);
+        break;
+    case 507:
+        fprintf(stderr, "store: the disk is full: %s\n", store_strerror(rc));
+        http_error(r, 507, "storage_full", "Connect cannot save changes: the server's disk is full. Nothing was saved.",
+                   NULL);
         break;
     default:
         fprintf(stderr, "store: %s\n", store_strerror(rc));
@@ -313,4 +330,80 @@ void http_iso_time(int64_t t, char out[21])
     struct tm tm;
     gmtime_r(&tt, &tm);
     strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Writes all of [p, p+n) to fd; 0, or the errno of the failure. */
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return w < 0 ? errno : EIO;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int http_temp_fd(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/connect-upload-XXXXXX", dir && *dir ? dir : "/tmp");
+    if (n < 0 || (size_t)n >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = mkostemp(path, O_CLOEXEC); /* mode 0600 */
+    if (fd >= 0)
+        unlink(path);
+    return fd;
+}
+
+int http_spool_body(http_req *r, size_t max)
+{
+    size_t len;
+    if (body_length(r, max, &len))
+        return -1;
+    int fd = http_temp_fd();
+    if (fd < 0) {
+        int err = errno;
+        fprintf(stderr, "upload: cannot make a temporary file: %s\n", strerror(err));
+        if (err == ENOSPC || err == EDQUOT)
+            http_store_error(r, err);
+        else
+            http_error(r, 500, "internal", "Something went wrong on our side; nothing was changed.", NULL);
+        return -1;
+    }
+    enum { BLOCK = 64 << 10 };
+    char *block = malloc(BLOCK);
+    if (!block) {
+        close(fd);
+        http_error(r, 500, "internal", "Out of memory.", NULL);
+        return -1;
+    }
+    size_t got = 0;
+    int err = 0;
+    while (got < len && !err) {
+        size_t want = len - got < BLOCK ? len - got : BLOCK;
+        int k = FCGX_GetStr(block, (int)want, r->fx->in);
+        if (k <= 0)
+            break;
+        err = write_all(fd, block, (size_t)k);
+        got += (size_t)k;
+    }
+    free(block);
+    if (!err && got == len && lseek(fd, 0, SEEK_SET) == 0)
+        return fd;
+    close(fd);
+    if (err == ENOSPC || err == EDQUOT)
+        http_store_error(r, err); /* the disk is full: the same 507 as the store's */
+    else if (err) {
+        fprintf(stderr, "upload: cannot write the temporary file: %s\n", strerror(err));
+        http_error(r, 500, "internal", "Something went wrong on our side; nothing was changed.", NULL);
+    } else
+        http_error(r, 400, "invalid_request", "The request body ended early.", NULL);
+    return -1;
 }

@@ -62,6 +62,13 @@ void http_req_free(http_req *r);
 int http_read_body(http_req *r);
 /* The same with another cap (document uploads). */
 int http_read_body_max(http_req *r, size_t max);
+/* A new 0600 temporary file in $TMPDIR (the data folder's tmp/ under serve.sh), unlinked at once so
+ * nothing is left behind, even by a crash: its descriptor (the caller closes it), or -1 with errno. */
+int http_temp_fd(void);
+/* Copies a body of at most max bytes, in blocks, into a new http_temp_fd() file and returns its
+ * descriptor, positioned at the start; or -1, answered (413, 400, 507 when the disk is full, 500).
+ * For uploads too large to hold in memory. */
+int http_spool_body(http_req *r, size_t max);
 
 /* Adds one response header line ("Name: value", without CRLF). */
 int http_header_add(http_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -81,8 +88,9 @@ int http_stream_write(http_req *r, const void *data, size_t len);
 void http_stream_abort(http_req *r);
 /* Answers {"error":{...}}; field may be NULL. */
 void http_error(http_req *r, int status, const char *code, const char *message, const char *field);
-/* HTTP status for a store return code: 404 for MDB_NOTFOUND, 409 for STORE_EXISTS, 503 for a full
- * disk or too many readers (the client may retry), 500 otherwise. */
+/* HTTP status for a store return code: 404 for MDB_NOTFOUND, 409 for STORE_EXISTS, 503 for too many
+ * readers (the client may retry), 507 for a full disk (ENOSPC, EDQUOT, or MDB_MAP_FULL when the map
+ * could not grow), 500 otherwise. */
 int http_store_status(int rc);
 /* Answers the error that a store return code means. */
 void http_store_error(http_req *r, int rc);

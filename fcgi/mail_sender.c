@@ -34,7 +34,16 @@ typedef struct {
     int64_t now;
     const char *error;
     int64_t next_at; /* out (retry) */
+    json_t *msg;     /* out (claim) */
 } outbox_op;
+
+static int claim_write(store *s, MDB_txn *txn, void *arg)
+{
+    outbox_op *op = arg;
+    json_decref(op->msg); /* a rerun after the map grew starts afresh */
+    op->msg = NULL;
+    return store_outbox_claim(s, txn, op->now, (int64_t)getpid(), STORE_OUTBOX_LEASE, &op->id, &op->msg);
+}
 
 static int done_write(store *s, MDB_txn *txn, void *arg)
 {
@@ -57,24 +66,21 @@ static void iso(int64_t t, char out[21])
 }
 
 /* Delivers one due message if there is one. 1 when it tried (look for the next one at once), 0 when
- * there was nothing to do or the store failed (wait before the next poll). */
+ * there was nothing to do or the store failed (wait before the next poll). The message is claimed in
+ * a committed write before it is sent, so no other sender (a second connectd's, or one left behind
+ * by a master that died) can send it too. */
 static int deliver_one(sender *m, int64_t now)
 {
-    MDB_txn *txn;
-    uint64_t id;
-    json_t *msg = NULL;
-    int rc = store_read_begin(m->st, &txn);
-    if (rc) {
-        fprintf(stderr, "mail_sender: cannot read the store: %s\n", store_strerror(rc));
-        return 0;
-    }
-    rc = store_outbox_next_due(m->st, txn, now, &id, &msg);
-    store_read_end(m->st, txn);
+    outbox_op claim = {.now = now};
+    int rc = store_write(m->st, claim_write, &claim);
     if (rc) {
         if (rc != MDB_NOTFOUND)
-            fprintf(stderr, "mail_sender: cannot read the outbox: %s\n", store_strerror(rc));
+            fprintf(stderr, "mail_sender: cannot claim from the outbox: %s\n", store_strerror(rc));
+        json_decref(claim.msg);
         return 0;
     }
+    uint64_t id = claim.id;
+    json_t *msg = claim.msg;
     int64_t attempt = json_integer_value(json_object_get(msg, "attempts")) + 1;
     const char *to = json_string_value(json_object_get(msg, "to"));
     char *text = mail_message_format(id, msg, m->from);
@@ -146,7 +152,7 @@ static int pass(sender *m)
     return deliver_one(m, now);
 }
 
-int mail_sender_run(const char *data_dir)
+int mail_sender_run(const char *data_dir, pid_t master)
 {
     sigset_t stop;
     sigemptyset(&stop);
@@ -187,6 +193,10 @@ int mail_sender_run(const char *data_dir)
         int sig = sigtimedwait(&stop, NULL, &wait);
         if (sig == SIGTERM || sig == SIGINT)
             break;
+        if (getppid() != master) { /* the master died: its death signal is the usual way out, this the backstop */
+            fprintf(stderr, "mail_sender: the master %d has gone; stopping\n", master);
+            break;
+        }
         if (polls % 64 == 0)
             store_reader_check(m.st); /* reader slots of dead processes */
     }

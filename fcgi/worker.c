@@ -82,6 +82,23 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
+/* Waits for SIGTERM/SIGINT (blocked in every thread), or for the master to be gone: the master asks
+ * the kernel for our SIGTERM on its death, and the once-a-second parent check covers a death that
+ * signal could miss (the master dying between our fork and that request is also checked at start). */
+static void wait_for_stop(const sigset_t *set, pid_t master)
+{
+    struct timespec second = {1, 0};
+    for (;;) {
+        int sig = sigtimedwait(set, NULL, &second);
+        if (sig == SIGTERM || sig == SIGINT)
+            return;
+        if (getppid() != master) {
+            fprintf(stderr, "worker %d: the master %d has gone; stopping\n", getpid(), master);
+            return;
+        }
+    }
+}
+
 int worker_run(const worker_config *cfg)
 {
     config = cfg;
@@ -135,12 +152,14 @@ int worker_run(const worker_config *cfg)
         store_close(st);
         return 1;
     }
-    int sig;
-    sigwait(&set, &sig);
+    wait_for_stop(&set, cfg->master_pid);
     atomic_store(&stopping, 1);
     /* The master shuts the listening socket down before it signals us, so a thread blocked in
      * accept() returns at once; a thread in a request finishes it first. Whatever has not ended
-     * after the grace period is cut off by exit. */
+     * after the grace period is cut off by exit. A master that died shut nothing down: the first
+     * of its orphans to stop does it (the socket is only theirs now; a new master makes its own). */
+    if (getppid() != cfg->master_pid)
+        shutdown(cfg->listen_fd, SHUT_RDWR);
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += 20;

@@ -47,6 +47,13 @@ int store_outbox_add(store *s, MDB_txn *txn, const char *to, const char *subject
     return rc;
 }
 
+/* Due and free at now: its retry time has come and no sender's lease holds it. */
+static int available(const json_t *m, int64_t now)
+{
+    return json_integer_value(json_object_get(m, "next_at")) <= now &&
+           json_integer_value(json_object_get(m, "lease_until")) <= now; /* 0 when never claimed */
+}
+
 int store_outbox_next_due(store *s, MDB_txn *txn, int64_t now, uint64_t *id, json_t **msg)
 {
     *msg = NULL;
@@ -61,7 +68,7 @@ int store_outbox_next_due(store *s, MDB_txn *txn, int64_t now, uint64_t *id, jso
             rc = STORE_CORRUPT;
             break;
         }
-        if (json_integer_value(json_object_get(m, "next_at")) <= now) {
+        if (available(m, now)) {
             *id = store_u64_from(it.key.mv_data);
             *msg = m;
             rc = 0;
@@ -71,6 +78,26 @@ int store_outbox_next_due(store *s, MDB_txn *txn, int64_t now, uint64_t *id, jso
     }
     int walk = store_iter_end(&it, 0);
     return walk ? walk : rc;
+}
+
+int store_outbox_claim(store *s, MDB_txn *txn, int64_t now, int64_t owner, int64_t lease, uint64_t *id, json_t **msg)
+{
+    int rc = store_outbox_next_due(s, txn, now, id, msg);
+    if (rc)
+        return rc;
+    if (json_object_set_new(*msg, "claimed_by", json_integer((json_int_t)owner)) ||
+        json_object_set_new(*msg, "lease_until", json_integer((json_int_t)(now + lease))))
+        rc = STORE_NOMEM;
+    unsigned char key[8];
+    store_key_u64(key, *id);
+    if (!rc)
+        rc = store_json_put(s, txn, DB_OUTBOX, key, 8, *msg);
+    if (rc) {
+        json_decref(*msg);
+        *msg = NULL;
+        *id = 0;
+    }
+    return rc;
 }
 
 int store_outbox_done(store *s, MDB_txn *txn, uint64_t id)
@@ -118,6 +145,10 @@ int store_outbox_retry(store *s, MDB_txn *txn, uint64_t id, int64_t now, const c
                 json_object_set_new(m, "next_at", json_integer((json_int_t)next_at)) ||
                 json_object_set_new(m, "last_error", json_string(err))))
         rc = STORE_NOMEM;
+    if (!rc) { /* the claim ends with the attempt: the retry is anybody's once next_at comes */
+        json_object_del(m, "claimed_by");
+        json_object_del(m, "lease_until");
+    }
     if (!rc)
         rc = store_json_put(s, txn, DB_OUTBOX, key, 8, m);
     json_decref(m);

@@ -2,10 +2,12 @@
 #include "store_register.h"
 #include "store_internal.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calendar.h"
 #include "csv.h"
@@ -318,19 +320,39 @@ static int find_twice(const register_batch *b, json_t *errors, size_t max_errors
     return 0;
 }
 
-int register_import_parse(const char *csv, size_t len, const char *today, size_t max_errors, register_batch *out,
-                          json_t **errors)
+/* Where the streaming check appends the records it accepts; err keeps the errno of a failed write. */
+typedef struct {
+    FILE *f;
+    int err;
+} entries_file;
+
+/* Appends one record to the entries file: u16 key length | key | u32 value length | value. */
+static int entry_write(entries_file *e, const unsigned char *key, uint16_t klen, const char *val, uint32_t vlen)
+{
+    errno = 0;
+    if (fwrite(&klen, 2, 1, e->f) == 1 && fwrite(key, 1, klen, e->f) == klen && fwrite(&vlen, 4, 1, e->f) == 1 &&
+        fwrite(val, 1, vlen, e->f) == vlen)
+        return 0;
+    e->err = errno ? errno : EIO;
+    return -1;
+}
+
+/* Checks a whole register CSV from rd: the header, then every row (all of them, so that every bad
+ * row is reported with its line), and no document listed twice. The good rows go into *out with
+ * their stored JSON when entries is NULL; otherwise *out holds their keys only (all that finding a
+ * document listed twice needs) and each key with its stored JSON is appended to entries, so that
+ * the write replays them without parsing the CSV again. 0, or -1 with *errors. */
+static int check_rows(csv_reader *rd, const char *today, size_t max_errors, entries_file *entries,
+                      register_batch *out, json_t **errors)
 {
     *out = (register_batch){0};
     *errors = json_array();
     if (!*errors)
         return -1;
-    csv_reader rd;
-    csv_init(&rd, csv, len);
     json_t *f = NULL;
     size_t line = 1;
     const char *err;
-    int got = csv_next(&rd, &f, &line, &err);
+    int got = csv_next(rd, &f, &line, &err);
     if (got <= 0) {
         add_error(*errors, max_errors, 1, NULL, got < 0 ? err : "The file is empty: it needs the header row.");
         goto fail;
@@ -347,7 +369,7 @@ int register_import_parse(const char *csv, size_t len, const char *today, size_t
     }
     /* Every row is checked (bad rows are counted past max_errors so duplicates sort in order). */
     size_t bad = 0;
-    while ((got = csv_next(&rd, &f, &line, &err)) == 1) {
+    while ((got = csv_next(rd, &f, &line, &err)) == 1) {
         const char *field = NULL, *message = NULL;
         json_t *rec = NULL;
         if (json_array_size(f) != N_FIELDS)
@@ -362,8 +384,14 @@ int register_import_parse(const char *csv, size_t len, const char *today, size_t
                                   number);
             char *val = json_dumps(rec, JSON_COMPACT);
             json_decref(rec);
-            int failed = !val || line > UINT32_MAX || strlen(val) > UINT32_MAX ||
-                         batch_add(out, (uint32_t)line, key, (uint16_t)klen, val, (uint32_t)strlen(val));
+            size_t vlen = val ? strlen(val) : 0;
+            int failed = !val || line > UINT32_MAX || vlen > UINT32_MAX ||
+                         batch_add(out, (uint32_t)line, key, (uint16_t)klen, entries ? "" : val,
+                                   entries ? 0 : (uint32_t)vlen);
+            if (!failed && entries && entry_write(entries, key, (uint16_t)klen, val, (uint32_t)vlen)) {
+                free(val);
+                goto fail; /* the caller answers entries->err */
+            }
             free(val);
             if (failed)
                 goto nomem;
@@ -391,6 +419,106 @@ nomem:
 fail:
     register_batch_free(out);
     return -1;
+}
+
+int register_import_parse(const char *csv, size_t len, const char *today, size_t max_errors, register_batch *out,
+                          json_t **errors)
+{
+    csv_reader rd;
+    csv_init(&rd, csv, len);
+    return check_rows(&rd, today, max_errors, NULL, out, errors);
+}
+
+int register_import_check_fd(int csv_fd, int entries_fd, const char *today, size_t max_errors, size_t *records,
+                             json_t **errors)
+{
+    *records = 0;
+    *errors = NULL;
+    if (lseek(csv_fd, 0, SEEK_SET) != 0 || lseek(entries_fd, 0, SEEK_SET) != 0 || ftruncate(entries_fd, 0) != 0)
+        return errno ? errno : EIO;
+    int out_fd = dup(entries_fd); /* fclose below closes this copy, never the caller's descriptor */
+    entries_file entries = {.f = out_fd >= 0 ? fdopen(out_fd, "wb") : NULL};
+    if (!entries.f) {
+        int err = errno ? errno : ENOMEM;
+        if (out_fd >= 0)
+            close(out_fd);
+        return err;
+    }
+    csv_reader rd;
+    register_batch keys = {0};
+    int rc = -1;
+    if (csv_init_fd(&rd, csv_fd))
+        entries.err = ENOMEM;
+    else
+        rc = check_rows(&rd, today, max_errors, &entries, &keys, errors);
+    csv_free(&rd);
+    *records = keys.n;
+    register_batch_free(&keys);
+    /* A failed write of the entries (a full disk) is the answer, whatever the rows said. */
+    int err = entries.err;
+    if (!err && fflush(entries.f) != 0)
+        err = errno ? errno : EIO;
+    if (fclose(entries.f) != 0 && !err)
+        err = errno ? errno : EIO;
+    if (err) {
+        json_decref(*errors);
+        *errors = NULL;
+        return err;
+    }
+    return rc;
+}
+
+int store_register_put_entries(store *s, MDB_txn *txn, int entries_fd, size_t *records, size_t *added)
+{
+    *records = *added = 0;
+    if (lseek(entries_fd, 0, SEEK_SET) != 0)
+        return errno ? errno : EIO;
+    int in_fd = dup(entries_fd);
+    FILE *f = in_fd >= 0 ? fdopen(in_fd, "rb") : NULL;
+    if (!f) {
+        int err = errno ? errno : ENOMEM;
+        if (in_fd >= 0)
+            close(in_fd);
+        return err;
+    }
+    unsigned char key[1 + REGISTER_NUMBER_MAX];
+    char *val = NULL;
+    size_t cap = 0;
+    uint16_t klen;
+    uint32_t vlen;
+    int rc = 0;
+    while (!rc && fread(&klen, 2, 1, f) == 1) {
+        if (klen > sizeof key || fread(key, 1, klen, f) != klen || fread(&vlen, 4, 1, f) != 1) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        if (vlen > cap) {
+            char *bigger = realloc(val, vlen);
+            if (!bigger) {
+                rc = STORE_NOMEM;
+                break;
+            }
+            val = bigger;
+            cap = vlen;
+        }
+        if (fread(val, 1, vlen, f) != vlen) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        MDB_val k = {klen, key}, v = {vlen, val}, old;
+        rc = mdb_get(txn, store_dbi(s, DB_REGISTER), &k, &old);
+        if (rc == MDB_NOTFOUND)
+            (*added)++;
+        if (rc == 0 || rc == MDB_NOTFOUND)
+            rc = mdb_put(txn, store_dbi(s, DB_REGISTER), &k, &v, 0);
+        if (!rc)
+            (*records)++;
+    }
+    if (!rc && ferror(f))
+        rc = EIO;
+    free(val);
+    fclose(f);
+    return rc;
 }
 
 int store_register_put_batch(store *s, MDB_txn *txn, const register_batch *b, size_t *added)

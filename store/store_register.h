@@ -10,6 +10,10 @@
  * Imports are all or nothing: register_import_parse() checks every row of the CSV (the header of
  * shared/API.md) and reports each bad one with its line; store_register_put_all() then writes the
  * records in the caller's single write transaction (a record with the same key is replaced).
+ * A large upload streams instead: spooled to a file, it is checked block by block by
+ * register_import_check_fd(), which keeps only each row's key in memory and appends the records in
+ * their stored form to a second file, and store_register_put_entries() replays that file in one
+ * transaction, so neither the upload nor its records are ever held whole in memory.
  */
 #ifndef CONNECT_STORE_REGISTER_H
 #define CONNECT_STORE_REGISTER_H
@@ -40,6 +44,15 @@ void register_batch_free(register_batch *b);
  * problem of each bad row). today: YYYY-MM-DD (dates of birth may not be later). */
 int register_import_parse(const char *csv, size_t len, const char *today, size_t max_errors, register_batch *out,
                           json_t **errors);
+/* The same checks as register_import_parse over the CSV file csv_fd (read from its start, a block at a
+ * time), appending each good row's key and stored record to the file entries_fd (emptied first) for
+ * store_register_put_entries. Memory: the rows' keys only. 0 with the number of records; -1 with
+ * *errors as above; or an errno (ENOSPC: the entries did not fit on the disk), *errors NULL. */
+int register_import_check_fd(int csv_fd, int entries_fd, const char *today, size_t max_errors, size_t *records,
+                             json_t **errors);
+/* Writes the records that register_import_check_fd put in entries_fd (from its start; write
+ * transaction, which may run it again): *records written, *added as below. */
+int store_register_put_entries(store *s, MDB_txn *txn, int entries_fd, size_t *records, size_t *added);
 /* Writes an import's records; *added counts the keys that were new. */
 int store_register_put_batch(store *s, MDB_txn *txn, const register_batch *b, size_t *added);
 /* Writes records given as JSON (generated data); *added as above. */

@@ -1,6 +1,7 @@
-/* Unit tests for the email outbox (queueing, the next due message, delivery, retries with backoff,
- * listing) and for UK civil time (uk_offset, uk_date, uk_next_working_time): BST changeovers at
+/* Unit tests for the email outbox (queueing, the next due message, claims with a lease, delivery,
+ * retries with backoff, listing) and for UK civil time (uk_offset, uk_date, uk_next_working_time): BST changeovers at
  * 01:00 UTC, evenings, weekends, Christmas, Boxing Day and New Year. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -321,6 +322,139 @@ static void list_shows_no_bodies(void **state)
     json_decref(items);
 }
 
+/* ---- claims ---- */
+
+typedef struct {
+    int64_t now, owner;
+    uint64_t id;
+} claim_ctx;
+
+static int claim_write(store *s, MDB_txn *txn, void *arg)
+{
+    claim_ctx *c = arg;
+    json_t *m = NULL;
+    int rc = store_outbox_claim(s, txn, c->now, c->owner, STORE_OUTBOX_LEASE, &c->id, &m);
+    if (!rc) {
+        /* The record handed back is the claimed one. */
+        if (json_integer_value(json_object_get(m, "claimed_by")) != c->owner ||
+            json_integer_value(json_object_get(m, "lease_until")) != c->now + STORE_OUTBOX_LEASE)
+            rc = STORE_CORRUPT;
+    }
+    json_decref(m);
+    return rc;
+}
+
+/* The id `owner` claims at `now`, 0 when nothing is free. */
+static uint64_t claim(store *s, int64_t now, int64_t owner)
+{
+    claim_ctx c = {.now = now, .owner = owner};
+    int rc = store_write(s, claim_write, &c);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    assert_int_equal(rc, 0);
+    return c.id;
+}
+
+static void a_claimed_message_is_nobody_elses(void **state)
+{
+    fixture *f = *state;
+    int64_t t = utc("2026-12-02T10:00:00Z");
+    add(f->s, "one@example.test", "1", t);
+    add(f->s, "two@example.test", "2", t);
+    assert_int_equal(claim(f->s, t, 101), 1);
+    assert_int_equal(claim(f->s, t, 202), 2); /* not 1: it is 101's */
+    assert_int_equal(claim(f->s, t, 303), 0);
+    assert_int_equal(claim(f->s, t, 101), 0); /* not even its own claimer takes it twice */
+    assert_int_equal(due(f->s, t, NULL), 0);  /* a held message is not due to anybody */
+    assert_int_equal(count(f->s), 2);          /* claimed, not removed */
+}
+
+static void an_expired_lease_is_claimable_again(void **state)
+{
+    fixture *f = *state;
+    int64_t t = utc("2026-12-02T10:00:00Z");
+    add(f->s, "a@example.test", "lease", t);
+    assert_int_equal(claim(f->s, t, 101), 1);
+    /* 101 died mid-send: its lease holds the message until it runs out, then anybody may take it. */
+    assert_int_equal(claim(f->s, t + STORE_OUTBOX_LEASE - 1, 202), 0);
+    assert_int_equal(due(f->s, t + STORE_OUTBOX_LEASE - 1, NULL), 0);
+    assert_int_equal(claim(f->s, t + STORE_OUTBOX_LEASE, 202), 1);
+    json_t *m;
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    unsigned char key[8];
+    store_key_u64(key, 1);
+    assert_int_equal(store_json_get(f->s, txn, DB_OUTBOX, key, 8, &m), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(json_integer_value(json_object_get(m, "claimed_by")), 202);
+    assert_int_equal(json_integer_value(json_object_get(m, "lease_until")), t + 2 * STORE_OUTBOX_LEASE);
+    json_decref(m);
+    /* A failed attempt gives the claim up: the retry is due at its next_at, to any sender. */
+    op_ctx op = {.id = 1, .now = t + STORE_OUTBOX_LEASE, .error = "timeout"};
+    assert_int_equal(store_write(f->s, retry_write, &op), 0);
+    assert_int_equal(op.next_at, t + STORE_OUTBOX_LEASE + 30);
+    assert_int_equal(due(f->s, op.next_at, &m), 1);
+    assert_null(json_object_get(m, "claimed_by"));
+    assert_null(json_object_get(m, "lease_until"));
+    json_decref(m);
+    assert_int_equal(claim(f->s, op.next_at, 303), 1);
+}
+
+#define RACE_MESSAGES 300
+
+typedef struct {
+    store *s;
+    int64_t now, owner;
+    uint64_t got[RACE_MESSAGES];
+    size_t n;
+    int failed;
+} racer;
+
+static void *race(void *arg)
+{
+    racer *r = arg;
+    for (;;) {
+        claim_ctx c = {.now = r->now, .owner = r->owner};
+        int rc = store_write(r->s, claim_write, &c);
+        if (rc == MDB_NOTFOUND)
+            break;
+        if (rc || r->n == RACE_MESSAGES) {
+            r->failed = 1;
+            break;
+        }
+        r->got[r->n++] = c.id;
+    }
+    return NULL;
+}
+
+static void two_claimers_at_once_never_share_a_message(void **state)
+{
+    fixture *f = *state;
+    int64_t t = utc("2026-12-02T10:00:00Z");
+    for (int i = 0; i < RACE_MESSAGES; i++)
+        add(f->s, "race@example.test", "race", t);
+    static racer a, b;
+    a = (racer){.s = f->s, .now = t, .owner = 1};
+    b = (racer){.s = f->s, .now = t, .owner = 2};
+    pthread_t ta, tb;
+    assert_int_equal(pthread_create(&ta, NULL, race, &a), 0);
+    assert_int_equal(pthread_create(&tb, NULL, race, &b), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    assert_false(a.failed);
+    assert_false(b.failed);
+    /* Every message claimed exactly once between them. */
+    assert_int_equal(a.n + b.n, RACE_MESSAGES);
+    static int seen[RACE_MESSAGES + 1];
+    memset(seen, 0, sizeof seen);
+    for (size_t i = 0; i < a.n; i++)
+        seen[a.got[i]]++;
+    for (size_t i = 0; i < b.n; i++)
+        seen[b.got[i]]++;
+    for (int id = 1; id <= RACE_MESSAGES; id++)
+        assert_int_equal(seen[id], 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +467,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(retries_count_and_keep_the_error, setup_cal, teardown),
         cmocka_unit_test_setup_teardown(retries_never_fall_outside_working_hours, setup_cal, teardown),
         cmocka_unit_test_setup_teardown(list_shows_no_bodies, setup_cal, teardown),
+        cmocka_unit_test_setup_teardown(a_claimed_message_is_nobody_elses, setup_cal, teardown),
+        cmocka_unit_test_setup_teardown(an_expired_lease_is_claimable_again, setup_cal, teardown),
+        cmocka_unit_test_setup_teardown(two_claimers_at_once_never_share_a_message, setup_cal, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
