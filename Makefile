@@ -27,6 +27,8 @@ FCGI_SRC  := fcgi/audit_queue.c fcgi/http.c fcgi/json_in.c fcgi/router.c fcgi/se
              fcgi/case_input.c fcgi/case_view.c fcgi/case_update.c fcgi/case_access.c fcgi/h_cases.c fcgi/h_case_edit.c fcgi/h_case_docs.c \
              fcgi/case_create.c fcgi/h_cases_import.c fcgi/rtpf_key.c fcgi/h_rtpf.c fcgi/work_rules.c fcgi/work_view.c fcgi/work_list.c fcgi/h_alerts.c fcgi/h_queries.c fcgi/h_home.c \
              fcgi/report.c fcgi/report_labels.c fcgi/report_out.c fcgi/report_cases.c fcgi/report_perf.c fcgi/report_sla.c fcgi/h_reports.c
+# Cross-site refusals, the public URL's effect on them and the session cookie, audited refusals.
+FCGI_SRC  += fcgi/public_url.c fcgi/cross_site.c fcgi/access_refusal.c
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))
 # The top of the house (store/ctl/): the operators' command line, the demo seeder and the synthetic-data

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_refusal.h"
 #include "audit_queue.h"
 #include "report.h"
 #include "report_cases.h"
@@ -148,7 +149,7 @@ static int perf_filters(http_req *r, report_perf_filters *f, char **team)
         *team = NULL;
     }
     if (network && (*team || (cw && *cw))) {
-        http_error(r, 403, "forbidden", "The Network sees national totals only.", *team ? "team" : "caseworker");
+        access_forbidden(r, "The Network sees national totals only.", *team ? "team" : "caseworker");
         rc = -1;
     } else if (*team && strlen(*team) > 400) {
         http_error(r, 422, "validation_failed", "A team name is at most 100 characters.", "team");
@@ -210,7 +211,7 @@ void h_report_performance(http_req *r, const uint64_t *ids)
         if (!visible) {
             store_read_end(r->st, txn);
             free(team);
-            http_error(r, 404, "not_found", "No such caseworker.", "caseworker");
+            access_not_found(r, "user", f.caseworker, "No such caseworker.", "caseworker");
             return;
         }
     }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_refusal.h"
 #include "case_view.h"
 #include "json_in.h"
 #include "rtpf.h"
@@ -85,7 +86,7 @@ void h_rtpf_lookup(http_req *r, const uint64_t *ids)
 {
     (void)ids;
     if (strcmp(r->org_kind, "council") != 0 && strcmp(r->org_kind, "home_office") != 0) {
-        http_error(r, 403, "forbidden", "The Network does not look people up.", NULL);
+        access_forbidden(r, "The Network does not look people up.", NULL);
         return;
     }
     json_t *body = in_body_object(r);
@@ -140,7 +141,7 @@ void h_rtpf_lookups(http_req *r, const uint64_t *ids)
 {
     (void)ids;
     if (!r->is_admin || strcmp(r->org_kind, "network") == 0) {
-        http_error(r, 403, "forbidden", "Only an admin of a council or the Home Office sees the look-ups.", NULL);
+        access_forbidden(r, "Only an admin of a council or the Home Office sees the look-ups.", NULL);
         return;
     }
     size_t limit;
@@ -193,7 +194,7 @@ void h_rtpf_register_upload(http_req *r, const uint64_t *ids)
 {
     (void)ids;
     if (strcmp(r->org_kind, "home_office") != 0 || !r->is_admin) {
-        http_error(r, 403, "forbidden", "Only a Home Office admin loads the status register.", NULL);
+        access_forbidden(r, "Only a Home Office admin loads the status register.", NULL);
         return;
     }
     if (http_read_body_max(r, REGISTER_BODY_MAX))
@@ -224,7 +225,7 @@ void h_rtpf_register_get(http_req *r, const uint64_t *ids)
 {
     (void)ids;
     if (strcmp(r->org_kind, "home_office") != 0) {
-        http_error(r, 403, "forbidden", "Only the Home Office sees the status register.", NULL);
+        access_forbidden(r, "Only the Home Office sees the status register.", NULL);
         return;
     }
     MDB_txn *txn;

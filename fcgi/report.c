@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_refusal.h"
 #include "calendar.h"
 #include "store_org.h"
 #include "store_user.h"
@@ -39,7 +40,7 @@ static int role_allows(http_req *r, report_kind kind)
              : kind == REPORT_SLA       ? ho || network
                                         : (council || ho) && r->is_admin;
     if (!ok)
-        http_error(r, 403, "forbidden", "Your role may not see this report.", NULL);
+        access_forbidden(r, "Your role may not see this report.", NULL);
     return ok;
 }
 
@@ -59,7 +60,7 @@ static int council_param(http_req *r, report_range *out)
     int bad = !end || *end;
     free(v);
     if (kind_is(r, "network")) {
-        http_error(r, 403, "forbidden", "The Network sees national totals only.", "council");
+        access_forbidden(r, "The Network sees national totals only.", "council");
         return -1;
     }
     if (bad) {
@@ -68,7 +69,7 @@ static int council_param(http_req *r, report_range *out)
     }
     if (council) {
         if (id != r->org_id) {
-            http_error(r, 404, "not_found", "No such council.", "council");
+            access_not_found(r, "council", (uint64_t)id, "No such council.", "council");
             return -1;
         }
         return 0;
@@ -90,7 +91,7 @@ static int council_param(http_req *r, report_range *out)
         return -1;
     }
     if (!is_council) {
-        http_error(r, 404, "not_found", "No such council.", "council");
+        access_not_found(r, "council", (uint64_t)id, "No such council.", "council");
         return -1;
     }
     out->council = (uint64_t)id;
