@@ -27,21 +27,41 @@ int cross_site_media_type_is(const char *content_type, const char *type)
     return *p == '\0' || *p == ';';
 }
 
-/* Whether the Origin header names Connect itself: the origin of this request as nginx received it
- * (its scheme and Host), or the public URL's (TLS ended in a proxy in front of nginx). "null" and
- * anything that is not an http(s) origin are another site. */
+/* This request's own origin as the browser addressed it: nginx passes CONNECT_REQUEST_ORIGIN
+ * ($scheme://$http_host, nginx/fastcgi.conf; Debian's fastcgi_params cut the port off HTTP_HOST). Without
+ * it, HTTP_HOST plus SERVER_PORT when HTTP_HOST has no port. -1 when there is none to be had. */
+static int own_origin(const http_req *r, char *out, size_t cap)
+{
+    char url[300];
+    const char *given = param(r, "CONNECT_REQUEST_ORIGIN"), *host = param(r, "HTTP_HOST");
+    int n;
+    if (*given) {
+        n = snprintf(url, sizeof url, "%s", given);
+    } else {
+        const char *colon = strrchr(host, ':'), *bracket = strrchr(host, ']'), *port = param(r, "SERVER_PORT");
+        int has_port = colon && (!bracket || colon > bracket);
+        n = snprintf(url, sizeof url, "%s://%s%s%s", r->https ? "https" : "http", host, has_port || !*port ? "" : ":",
+                     has_port ? "" : port);
+        if (!*host)
+            return -1;
+    }
+    if (n < 0 || (size_t)n >= sizeof url)
+        return -1;
+    return public_url_origin_of(url, out, cap);
+}
+
+/* Whether the Origin header names Connect itself: this request's own origin, or the public URL's
+ * (TLS ended in a proxy in front of nginx). "null" and anything that is not an http(s) origin are
+ * another site. */
 static int origin_is_ours(const http_req *r, const char *origin)
 {
-    char theirs[300], ours[300], own_url[300];
+    char theirs[300], ours[300];
     if (public_url_origin_of(origin, theirs, sizeof theirs))
         return 0;
     const char *public_origin = public_url_origin();
     if (*public_origin && strcmp(theirs, public_origin) == 0)
         return 1;
-    const char *host = param(r, "HTTP_HOST");
-    int n = snprintf(own_url, sizeof own_url, "%s://%s", r->https ? "https" : "http", host);
-    return *host && n > 0 && (size_t)n < sizeof own_url && public_url_origin_of(own_url, ours, sizeof ours) == 0 &&
-           strcmp(theirs, ours) == 0;
+    return own_origin(r, ours, sizeof ours) == 0 && strcmp(theirs, ours) == 0;
 }
 
 static int safe_method(const char *m)

@@ -153,6 +153,21 @@ static void origins(void **state)
     /* A cross-site read is not refused here (the cookie is SameSite=Strict; reads change nothing). */
     assert_int_equal(check("GET", NULL, BODY_JSON, cross, code), 0);
 
+    /* Debian's nginx passes HTTP_HOST without the port: then nginx's CONNECT_REQUEST_ORIGIN says it, or
+     * else SERVER_PORT is added. */
+    const char *const given[] = {"HTTP_HOST=127.0.0.1", "CONNECT_REQUEST_ORIGIN=http://127.0.0.1:8080",
+                                 "HTTP_ORIGIN=http://127.0.0.1:8080", NULL};
+    assert_int_equal(check("POST", "application/json", BODY_JSON, given, code), 0);
+    const char *const given_other[] = {"HTTP_HOST=127.0.0.1", "CONNECT_REQUEST_ORIGIN=http://127.0.0.1:8080",
+                                       "HTTP_ORIGIN=http://127.0.0.1:9090", NULL};
+    assert_int_equal(check("POST", "application/json", BODY_JSON, given_other, code), 403);
+    const char *const port_apart[] = {"HTTP_HOST=127.0.0.1", "SERVER_PORT=8080", "HTTP_ORIGIN=http://127.0.0.1:8080",
+                                      NULL};
+    assert_int_equal(check("POST", "application/json", BODY_JSON, port_apart, code), 0);
+    const char *const default_port[] = {"HTTP_HOST=connect.example.org", "SERVER_PORT=80",
+                                        "HTTP_ORIGIN=http://connect.example.org", NULL};
+    assert_int_equal(check("POST", "application/json", BODY_JSON, default_port, code), 0);
+
     /* Behind a TLS proxy: the public URL's origin counts as ours too. */
     assert_int_equal(setenv("CONNECT_PUBLIC_URL", "https://connect.example.org", 1), 0);
     assert_int_equal(public_url_init(), 0);
