@@ -1,8 +1,8 @@
 /*
- * audit_queue.h - audit events for reads (disclosures), written in batches.
+ * audit_queue.h - audit events for reads (disclosures) and refused accesses, written in batches.
  *
  * A case view, history read, document download or search changes nothing, so it has no write
- * transaction to carry its audit event; one durable write per read would serialise every read
+ * transaction to carry its audit event (nor has a refusal); one durable write per read would serialise every read
  * behind the disk. Instead each worker queues the event in memory and a flusher thread appends the
  * queue to the hash-chained audit log every AUDIT_FLUSH_MS in one transaction (and at stop). A worker
  * killed outright loses at most the events of its last AUDIT_FLUSH_MS.

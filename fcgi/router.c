@@ -118,10 +118,10 @@ void router_dispatch(http_req *r)
         r->route = routes[i].pattern;
         r->route_id = ids[0];
         unsigned flags = routes[i].flags;
+        /* Before the session: another site's request is refused whoever it would sign in as. */
         if (cross_site_check(r, (flags & R_BODY_CSV) ? BODY_CSV : (flags & R_BODY_FILE) ? BODY_BYTES : BODY_JSON))
             return;
-        if (!(routes[i].flags & R_PUBLIC) &&
-            session_authenticate(r, (routes[i].flags & R_TEMP_OK) ? SESSION_ALLOW_TEMP : 0))
+        if (!(flags & R_PUBLIC) && session_authenticate(r, (flags & R_TEMP_OK) ? SESSION_ALLOW_TEMP : 0))
             return;
         routes[i].fn(r, ids);
         return;
