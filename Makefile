@@ -127,6 +127,9 @@ FCGI_SRC := \
     fcgi/report_perf.c \
     fcgi/report_sla.c \
     fcgi/h_reports.c \
+    fcgi/public_url.c \
+    fcgi/cross_site.c \
+    fcgi/access_refusal.c \
     # (end of list)
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "http.h"
 #include "store_audit.h"
 
@@ -20,18 +21,17 @@ static int running, stopping;
 static pthread_t flusher;
 static store *st;
 
-static void enqueue(json_t *ev, const char *action)
+/* Appends ev to the queue; the caller holds mu. The queue owns ev from here, even on failure. */
+static void push_locked(json_t *ev, const char *action)
 {
     if (!ev) {
         fprintf(stderr, "audit: out of memory; a %s event was not recorded\n", action);
         return;
     }
-    pthread_mutex_lock(&mu);
     if (queued == cap) {
         size_t ncap = cap ? cap * 2 : 256;
         event *g = realloc(queue, ncap * sizeof *g);
         if (!g) {
-            pthread_mutex_unlock(&mu);
             json_decref(ev);
             fprintf(stderr, "audit: out of memory; a %s event was not recorded\n", action);
             return;
@@ -40,6 +40,12 @@ static void enqueue(json_t *ev, const char *action)
         cap = ncap;
     }
     queue[queued++] = ev;
+}
+
+static void enqueue(json_t *ev, const char *action)
+{
+    pthread_mutex_lock(&mu);
+    push_locked(ev, action);
     pthread_mutex_unlock(&mu);
 }
 
@@ -68,6 +74,124 @@ void audit_queue_add_many(int64_t at, uint64_t actor, uint64_t org, const char *
             action);
 }
 
+/* ---- folded refusals ---- */
+
+/* One open window of refusals of one kind by one user. */
+typedef struct {
+    uint64_t actor, org;
+    int status;
+    char kind[32], route[128]; /* route: "METHOD /api/pattern" */
+    int64_t opened;            /* when the window's first refusal was queued */
+    int64_t since, last;       /* the first and last refusal folded into the window */
+    uint64_t count;            /* refusals folded (not counting the first) */
+    uint64_t targets[AUDIT_FOLD_TARGETS];
+    size_t ntargets;
+} fold;
+
+static fold *folds; /* guarded by mu, as the queue */
+static size_t nfolds, folds_cap;
+
+static json_t *refusal_event(int64_t at, uint64_t actor, uint64_t org, int status, const char *kind, const char *route)
+{
+    char when[21];
+    http_iso_time(at, when);
+    return json_pack("{s:s,s:o,s:o,s:s,s:i,s:s,s:s}", "at", when, "actor", id_or_null(actor), "org", id_or_null(org),
+                     "action", "access_refused", "status", status, "kind", kind, "route", route);
+}
+
+/* Queues the event for what window i folded (if anything) and closes the window; mu held. */
+static void fold_close_locked(size_t i)
+{
+    fold *f = &folds[i];
+    if (f->count) {
+        char since[21];
+        http_iso_time(f->since, since);
+        json_t *ids = json_array();
+        int bad = !ids;
+        for (size_t t = 0; ids && t < f->ntargets; t++)
+            bad |= json_array_append_new(ids, json_integer((json_int_t)f->targets[t]));
+        json_t *ev = refusal_event(f->last, f->actor, f->org, f->status, f->kind, f->route);
+        /* json_object_set_new takes the value even when it fails (or ev is NULL): no short cut here. */
+        bad |= json_object_set_new(ev, "since", json_string(since));
+        bad |= json_object_set_new(ev, "targets", ids);
+        bad |= json_object_set_new(ev, "count", json_integer((json_int_t)f->count));
+        if (bad) {
+            json_decref(ev);
+            ev = NULL;
+        }
+        push_locked(ev, "access_refused");
+    }
+    folds[i] = folds[--nfolds];
+}
+
+/* Closes the windows that have ended by `now` (all of them when all is set); mu held. */
+static void fold_sweep_locked(int64_t now, int all)
+{
+    for (size_t i = nfolds; i-- > 0;)
+        if (all || folds[i].opened + AUDIT_FOLD_SECONDS <= now)
+            fold_close_locked(i);
+}
+
+void audit_queue_refusal(int64_t at, uint64_t actor, uint64_t org, int status, const char *kind, const char *method,
+                         const char *route, uint64_t target)
+{
+    char route_s[128];
+    snprintf(route_s, sizeof route_s, "%s %s", method ? method : "-", route ? route : "-");
+    pthread_mutex_lock(&mu);
+    fold *f = NULL;
+    for (size_t i = 0; i < nfolds; i++) {
+        fold *g = &folds[i];
+        if (g->actor != actor || g->status != status || strcmp(g->kind, kind) != 0 || strcmp(g->route, route_s) != 0)
+            continue;
+        if (g->opened + AUDIT_FOLD_SECONDS <= at)
+            fold_close_locked(i); /* ended: this refusal opens a new window */
+        else
+            f = g;
+        break;
+    }
+    if (f) {
+        if (!f->count++)
+            f->since = at;
+        f->last = at;
+        size_t t = 0;
+        while (t < f->ntargets && f->targets[t] != target)
+            t++;
+        if (t == f->ntargets && t < AUDIT_FOLD_TARGETS && target)
+            f->targets[f->ntargets++] = target;
+        pthread_mutex_unlock(&mu);
+        return;
+    }
+    json_t *ev = refusal_event(at, actor, org, status, kind, route_s);
+    int bad = json_object_set_new(ev, "target", id_or_null(target));
+    bad |= json_object_set_new(ev, "count", json_integer(1));
+    if (bad) {
+        json_decref(ev);
+        ev = NULL;
+    }
+    push_locked(ev, "access_refused");
+    if (nfolds == folds_cap && folds_cap < AUDIT_FOLD_MAX) {
+        size_t ncap = folds_cap ? folds_cap * 2 : 16;
+        fold *g = realloc(folds, ncap * sizeof *g);
+        if (g) {
+            folds = g;
+            folds_cap = ncap;
+        }
+    }
+    if (nfolds < folds_cap) {
+        f = &folds[nfolds++];
+        memset(f, 0, sizeof *f);
+        f->actor = actor;
+        f->org = org;
+        f->status = status;
+        snprintf(f->kind, sizeof f->kind, "%s", kind);
+        snprintf(f->route, sizeof f->route, "%s", route_s);
+        f->opened = at;
+    }
+    pthread_mutex_unlock(&mu);
+}
+
+/* ---- writing ---- */
+
 typedef struct {
     event *ev;
     size_t n;
@@ -80,10 +204,13 @@ static int batch_write(store *s, MDB_txn *txn, void *arg)
     return store_audit_append_many(s, txn, b->ev, b->n);
 }
 
-/* Takes the queue and writes it; events go back to the front of the queue if the write fails. */
-static void flush(void)
+/* Takes the queue (with the refusal windows that have ended, or all of them at stop) and writes it;
+ * events go back to the front of the queue if the write fails. */
+static void flush(int all_windows)
 {
+    int64_t now = clock_now();
     pthread_mutex_lock(&mu);
+    fold_sweep_locked(now, all_windows);
     batch b = {queue, queued};
     queue = NULL;
     queued = cap = 0;
@@ -128,7 +255,7 @@ static void *flusher_main(void *arg)
         }
         pthread_cond_timedwait(&wake, &mu, &ts);
         pthread_mutex_unlock(&mu);
-        flush();
+        flush(0);
         pthread_mutex_lock(&mu);
     }
     pthread_mutex_unlock(&mu);
@@ -155,5 +282,5 @@ void audit_queue_stop(void)
     pthread_mutex_unlock(&mu);
     pthread_join(flusher, NULL);
     running = 0;
-    flush();
+    flush(1);
 }

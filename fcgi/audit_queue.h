@@ -1,8 +1,8 @@
 /*
- * audit_queue.h - audit events for reads (disclosures), written in batches.
+ * audit_queue.h - audit events for reads (disclosures) and refused accesses, written in batches.
  *
  * A case view, history read, document download or search changes nothing, so it has no write
- * transaction to carry its audit event; one durable write per read would serialise every read
+ * transaction to carry its audit event (nor has a refusal); one durable write per read would serialise every read
  * behind the disk. Instead each worker queues the event in memory and a flusher thread appends the
  * queue to the hash-chained audit log every AUDIT_FLUSH_MS in one transaction (and at stop). A worker
  * killed outright loses at most the events of its last AUDIT_FLUSH_MS.
@@ -17,6 +17,13 @@
 
 #define AUDIT_FLUSH_MS 200
 
+/* Refused accesses (access_refusal.h) are folded per user: the first refusal of a kind opens a
+ * window of AUDIT_FOLD_SECONDS and is queued at once; the refusals of the same kind in that window
+ * are counted into one more event, queued when the window ends. */
+#define AUDIT_FOLD_SECONDS 60
+#define AUDIT_FOLD_TARGETS 20 /* distinct target ids a folded event lists */
+#define AUDIT_FOLD_MAX 4096   /* open windows per process; beyond that each refusal is its own event */
+
 /* Starts the flusher for this process's store. 0 on success. */
 int audit_queue_start(store *s);
 /* Queues one event {"at","actor","org","action","target"}. */
@@ -24,7 +31,15 @@ void audit_queue_add(int64_t at, uint64_t actor, uint64_t org, const char *actio
 /* Queues one event {"at","actor","org","action","targets":[ids]} (a page of search results). */
 void audit_queue_add_many(int64_t at, uint64_t actor, uint64_t org, const char *action, const uint64_t *targets,
                           size_t n);
-/* Flushes what is queued and stops the flusher. */
+/* Queues an "access_refused" event, folded as above. The kind of the fold is (actor, status, kind,
+ * method, route): {"at","actor","org","action":"access_refused","status","kind","route":"GET /api/...",
+ * "target","count":1} at once, then for the rest of the window {..., "since", "targets":[ids],
+ * "count":N} with `at` the last refusal and `since` the first of the N. The counts add up to the
+ * refusals. Each worker process folds on its own, so a user probing one route makes at most
+ * 2 x workers events a minute. */
+void audit_queue_refusal(int64_t at, uint64_t actor, uint64_t org, int status, const char *kind, const char *method,
+                         const char *route, uint64_t target);
+/* Flushes what is queued (and every open window of refusals) and stops the flusher. */
 void audit_queue_stop(void);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "access_refusal.h"
 #include "store_case.h"
 
 int case_access_refused(http_req *r, case_access a)
@@ -12,9 +13,9 @@ int case_access_refused(http_req *r, case_access a)
     if (strcmp(r->org_kind, "home_office") == 0 && (a == CASE_READ || a == CASE_IMMIGRATION))
         return 0;
     if (strcmp(r->org_kind, "network") == 0)
-        http_error(r, 403, "forbidden", "The Network sees no case data.", NULL);
+        access_forbidden(r, "The Network sees no case data.", NULL);
     else
-        http_error(r, 403, "forbidden", "The Home Office may not change this part of a case.", NULL);
+        access_forbidden(r, "The Home Office may not change this part of a case.", NULL);
     return -1;
 }
 
@@ -40,7 +41,7 @@ int case_read_begin(http_req *r, uint64_t id, MDB_txn **txn, json_t **rec)
     json_decref(*rec);
     *rec = NULL;
     if (rc == MDB_NOTFOUND)
-        http_error(r, 404, "not_found", "No such case.", NULL);
+        access_not_found(r, "case", id, "No such case.", NULL);
     else
         http_store_error(r, rc);
     return -1;

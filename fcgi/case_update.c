@@ -1,5 +1,6 @@
 /* case_update.c - loading, changing, storing and answering for one case. */
 #include "case_update.h"
+#include "access_refusal.h"
 #include "case_access.h"
 
 #include <stdio.h>
@@ -16,6 +17,15 @@ int case_refuse(case_update *u, int status, const char *code, const char *field,
     u->err_code = code;
     u->err_field = field;
     snprintf(u->err_message, sizeof u->err_message, "%s", message);
+    u->missing_kind = NULL;
+    return CASE_REFUSED;
+}
+
+int case_refuse_missing(case_update *u, const char *kind, uint64_t id, const char *message)
+{
+    case_refuse(u, 404, "not_found", NULL, message);
+    u->missing_kind = kind;
+    u->missing_id = id;
     return CASE_REFUSED;
 }
 
@@ -25,6 +35,7 @@ static int update_write(store *s, MDB_txn *txn, void *arg)
     u->s = s;
     u->txn = txn;
     u->err_status = 0;
+    u->missing_kind = NULL;
     json_decref(u->err_extra);
     json_decref(u->result);
     u->err_extra = u->result = NULL;
@@ -77,14 +88,16 @@ void case_update_run(case_update *u)
     http_iso_time(u->r->now, at);
     u->at = at;
     int rc = store_write(u->r->st, update_write, u);
-    if (rc == CASE_REFUSED) {
+    if (rc == CASE_REFUSED && u->missing_kind) {
+        access_not_found(u->r, u->missing_kind, u->missing_id, u->err_message, NULL);
+    } else if (rc == CASE_REFUSED) {
         json_t *body = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", u->err_code, "message", u->err_message,
                                  "field", u->err_field ? json_string(u->err_field) : json_null());
         if (body && u->err_extra)
             json_object_update(json_object_get(body, "error"), u->err_extra);
         http_reply(u->r, u->err_status, body);
     } else if (rc == MDB_NOTFOUND) {
-        http_error(u->r, 404, "not_found", "No such case.", NULL);
+        access_not_found(u->r, "case", u->id, "No such case.", NULL);
     } else if (rc) {
         http_store_error(u->r, rc);
     } else {

@@ -35,11 +35,16 @@ struct case_update {
     const char *err_code, *err_field;
     char err_message[200];
     json_t *err_extra; /* extra members of the error body (e.g. "matches"), stolen */
+    const char *missing_kind; /* set by case_refuse_missing */
+    uint64_t missing_id;
     json_t *result;    /* the reply body; default: the CASE */
 };
 
 /* Records the refusal that case_update_run will answer. */
 int case_refuse(case_update *u, int status, const char *code, const char *field, const char *message);
+/* Records a 404 for record `id` of `kind` inside the case (a document), answered and audited as a
+ * refused access (access_refusal.h): its id may be another council's. */
+int case_refuse_missing(case_update *u, const char *kind, uint64_t id, const char *message);
 /* Runs the update and answers the request. */
 void case_update_run(case_update *u);
 

@@ -35,7 +35,9 @@
 #include "clock.h"
 #include "auth_password.h"
 #include "mail_sender.h"
+#include "public_url.h"
 #include "rtpf.h"
+#include "session.h"
 #include "worker.h"
 
 #define MAX_WORKERS 64
@@ -177,6 +179,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "connectd: cannot load the common-password list %s\n", path);
         return 1;
     }
+
+    if (public_url_init()) {
+        fprintf(stderr, "connectd: CONNECT_PUBLIC_URL must be an http:// or https:// address, e.g. https://connect.example.org\n");
+        return 1;
+    }
+    if (public_url_is_https())
+        fprintf(stderr, "connectd: CONNECT_PUBLIC_URL is https: the session cookie is %s (Secure, Path=/)\n",
+                SESSION_COOKIE_HOST);
 
     if (clock_init())
         fprintf(stderr, "connectd: WARNING: test clock in use (CONNECT_TEST_CLOCK=%s); never in production\n",

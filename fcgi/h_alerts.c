@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_refusal.h"
 #include "case_access.h"
 #include "case_update.h"
 #include "json_in.h"
@@ -92,17 +93,19 @@ out:
 void h_alert_accept(http_req *r, const uint64_t *ids)
 {
     if (!work_side_of(r)) {
-        http_error(r, 403, "forbidden", "The Network has no alerts.", NULL);
+        access_forbidden(r, "The Network has no alerts.", NULL);
         return;
     }
     char at[21];
     http_iso_time(r->now, at);
     accept_ctx c = {.r = r, .id = ids[0], .at = at};
     int rc = store_write(r->st, accept_write, &c);
-    if (rc == CASE_REFUSED)
+    if (rc == CASE_REFUSED && c.status == 403)
+        access_forbidden(r, c.message, NULL);
+    else if (rc == CASE_REFUSED)
         http_error(r, c.status, c.code, c.message, NULL);
     else if (rc == MDB_NOTFOUND)
-        http_error(r, 404, "not_found", "No such alert.", NULL);
+        access_not_found(r, "alert", ids[0], "No such alert.", NULL);
     else if (rc)
         http_store_error(r, rc);
     else {
@@ -135,7 +138,7 @@ static int apply_outcome(case_update *u, json_t *rec)
 void h_case_final_outcome(http_req *r, const uint64_t *ids)
 {
     if (strcmp(r->org_kind, "home_office") != 0) {
-        http_error(r, 403, "forbidden", "Only the Home Office records a final outcome.", NULL);
+        access_forbidden(r, "Only the Home Office records a final outcome.", NULL);
         return;
     }
     json_t *body = json_in_body_object(r);

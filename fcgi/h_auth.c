@@ -276,5 +276,8 @@ void h_logout(http_req *r, const uint64_t *ids)
         return;
     }
     session_clear_cookie(r);
+    /* The browser drops every cookie and everything stored for the site too (the SPA keeps only a
+     * "signed in" flag in sessionStorage), so nothing of the session outlives it on a shared machine. */
+    http_header_add(r, "Clear-Site-Data: \"cookies\", \"storage\"");
     http_reply_empty(r, 204);
 }

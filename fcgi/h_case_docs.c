@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_refusal.h"
 #include "audit_queue.h"
 #include "case_access.h"
 #include "case_update.h"
@@ -201,7 +202,7 @@ void h_case_doc_get(http_req *r, const uint64_t *ids)
     store_read_end(r->st, txn);
     json_decref(rec);
     if (rc == MDB_NOTFOUND)
-        http_error(r, 404, "not_found", "No such document.", NULL);
+        access_not_found(r, "document", ids[1], "No such document.", NULL);
     else if (rc)
         http_store_error(r, rc);
 }
@@ -211,7 +212,7 @@ static int apply_doc_delete(case_update *u, json_t *rec)
     uint64_t doc_id = *(const uint64_t *)u->arg;
     size_t index;
     if (!find_doc(rec, doc_id, &index))
-        return case_refuse(u, 404, "not_found", NULL, "No such document.");
+        return case_refuse_missing(u, "document", doc_id, "No such document.");
     int rc = store_doc_del(u->s, u->txn, doc_id);
     if (rc && rc != MDB_NOTFOUND)
         return rc;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_refusal.h"
 #include "case_create.h"
 #include "case_update.h"
 #include "case_view.h"
@@ -167,7 +168,7 @@ void h_cases_import(http_req *r, const uint64_t *ids)
 {
     (void)ids;
     if (strcmp(r->org_kind, "council") != 0 || !r->is_admin) {
-        http_error(r, 403, "forbidden", "Only a council's admin imports its caseload.", NULL);
+        access_forbidden(r, "Only a council's admin imports its caseload.", NULL);
         return;
     }
     /* One flag: the table writes it straight into `confirmed` (offset 0). */

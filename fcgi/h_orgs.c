@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_refusal.h"
 #include "json_in.h"
 #include "store_audit.h"
 #include "store_org.h"
@@ -14,7 +15,7 @@ static int require_network_admin(http_req *r)
 {
     if (r->is_admin && strcmp(r->org_kind, "network") == 0)
         return 0;
-    http_error(r, 403, "forbidden", "Only the Network administrator manages organisations.", NULL);
+    access_forbidden(r, "Only the Network administrator manages organisations.", NULL);
     return -1;
 }
 

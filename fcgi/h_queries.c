@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_refusal.h"
 #include "audit_queue.h"
 #include "case_access.h"
 #include "case_update.h"
@@ -216,7 +217,8 @@ static void query_run(query_ctx *c, int ok_status)
             json_object_set_new(json_object_get(body, "error"), "first_allowed_date", json_string(c->first_allowed));
         http_reply(c->r, c->status, body);
     } else if (rc == MDB_NOTFOUND) {
-        http_error(c->r, 404, "not_found", c->op == 0 ? "No such case." : "No such query.", NULL);
+        access_not_found(c->r, c->op == 0 ? "case" : "query", c->op == 0 ? c->case_id : c->query_id,
+                         c->op == 0 ? "No such case." : "No such query.", NULL);
     } else if (rc) {
         http_store_error(c->r, rc);
     } else {
@@ -230,7 +232,7 @@ static int side_allowed(http_req *r)
 {
     if (work_side_of(r))
         return 1;
-    http_error(r, 403, "forbidden", "The Network sees no case data.", NULL);
+    access_forbidden(r, "The Network sees no case data.", NULL);
     return 0;
 }
 
@@ -287,7 +289,7 @@ void h_query_get(http_req *r, const uint64_t *ids)
     json_decref(q);
     json_decref(case_rec);
     if (rc == MDB_NOTFOUND)
-        http_error(r, 404, "not_found", "No such query.", NULL);
+        access_not_found(r, "query", ids[0], "No such query.", NULL);
     else if (rc)
         http_store_error(r, rc);
     else {

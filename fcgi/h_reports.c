@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_refusal.h"
 #include "audit_queue.h"
 #include "params.h"
 #include "report.h"
@@ -156,7 +157,7 @@ static int perf_filters(http_req *r, report_perf_filters *f)
     if (params_query(r, perf_fields, PARAMS_COUNT(perf_fields), &in))
         return -1;
     if (strcmp(r->org_kind, "network") == 0 && (in.team || in.caseworker)) {
-        http_error(r, 403, "forbidden", "The Network sees national totals only.", in.team ? "team" : "caseworker");
+        access_forbidden(r, "The Network sees national totals only.", in.team ? "team" : "caseworker");
         return -1;
     }
     f->team = in.team;
@@ -193,7 +194,7 @@ void h_report_performance(http_req *r, const uint64_t *ids)
         json_decref(u);
         if (!visible) {
             store_read_end(r->st, txn);
-            http_error(r, 404, "not_found", "No such caseworker.", "caseworker");
+            access_not_found(r, "user", f.caseworker, "No such caseworker.", "caseworker");
             return;
         }
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "access_refusal.h"
 #include "case_view.h"
 #include "json_in.h"
 #include "rtpf.h"
@@ -88,7 +89,7 @@ void h_rtpf_lookup(http_req *r, const uint64_t *ids)
 {
     (void)ids;
     if (strcmp(r->org_kind, "council") != 0 && strcmp(r->org_kind, "home_office") != 0) {
-        http_error(r, 403, "forbidden", "The Network does not look people up.", NULL);
+        access_forbidden(r, "The Network does not look people up.", NULL);
         return;
     }
     json_t *body = json_in_body_object(r);
@@ -143,7 +144,7 @@ void h_rtpf_lookups(http_req *r, const uint64_t *ids)
 {
     (void)ids;
     if (!r->is_admin || strcmp(r->org_kind, "network") == 0) {
-        http_error(r, 403, "forbidden", "Only an admin of a council or the Home Office sees the look-ups.", NULL);
+        access_forbidden(r, "Only an admin of a council or the Home Office sees the look-ups.", NULL);
         return;
     }
     size_t limit;
@@ -200,7 +201,7 @@ void h_rtpf_register_upload(http_req *r, const uint64_t *ids)
 {
     (void)ids;
     if (strcmp(r->org_kind, "home_office") != 0 || !r->is_admin) {
-        http_error(r, 403, "forbidden", "Only a Home Office admin loads the status register.", NULL);
+        access_forbidden(r, "Only a Home Office admin loads the status register.", NULL);
         return;
     }
     int csv_fd = http_spool_body(r, REGISTER_BODY_MAX);
@@ -246,7 +247,7 @@ void h_rtpf_register_get(http_req *r, const uint64_t *ids)
 {
     (void)ids;
     if (strcmp(r->org_kind, "home_office") != 0) {
-        http_error(r, 403, "forbidden", "Only the Home Office sees the status register.", NULL);
+        access_forbidden(r, "Only the Home Office sees the status register.", NULL);
         return;
     }
     MDB_txn *txn;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_refusal.h"
 #include "auth_password.h"
 #include "auth_random.h"
 #include "json_in.h"
@@ -27,7 +28,7 @@ static int require_admin(http_req *r)
 {
     if (r->is_admin)
         return 0;
-    http_error(r, 403, "forbidden", "Only an administrator may manage user accounts.", NULL);
+    access_forbidden(r, "Only an administrator may manage user accounts.", NULL);
     return -1;
 }
 
@@ -76,7 +77,7 @@ void h_users_list(http_req *r, const uint64_t *ids)
     uint64_t org = r->org_id;
     if (in.org) {
         if (in.org != org && !is_network_admin(r)) {
-            http_error(r, 404, "not_found", "No such organisation.", "org");
+            access_not_found(r, "organisation", in.org, "No such organisation.", "org");
             return;
         }
         org = in.org;
@@ -101,7 +102,7 @@ void h_users_list(http_req *r, const uint64_t *ids)
         rc = store_user_list(r->st, txn, org, cursor, limit, &items, &next, &total);
     store_read_end(r->st, txn);
     if (rc == MDB_NOTFOUND) {
-        http_error(r, 404, "not_found", "No such organisation.", "org");
+        access_not_found(r, "organisation", org, "No such organisation.", "org");
     } else if (rc) {
         http_store_error(r, rc);
     } else {
@@ -137,7 +138,7 @@ static int load_managed(http_req *r, uint64_t id, json_t **user, json_t **org)
         json_decref(*org);
         *user = *org = NULL;
         if (rc == MDB_NOTFOUND)
-            http_error(r, 404, "not_found", "No such user.", NULL);
+            access_not_found(r, "user", id, "No such user.", NULL);
         else
             http_store_error(r, rc);
         return -1;
@@ -218,7 +219,7 @@ void h_users_create(http_req *r, const uint64_t *ids)
     if (!org)
         org = r->org_id;
     if (org != r->org_id && !is_network_admin(r)) {
-        http_error(r, 404, "not_found", "No such organisation.", "org");
+        access_not_found(r, "organisation", org, "No such organisation.", "org");
         goto out;
     }
     char temp[AUTH_TEMP_PASSWORD_LEN + 1], hash[AUTH_HASH_MAX], at[21];
@@ -339,7 +340,7 @@ static int run_edit(http_req *r, edit_ctx *c)
     int rc = store_write(r->st, edit_write, c);
     c->at = NULL;
     if (rc == MDB_NOTFOUND)
-        http_error(r, 404, "not_found", "No such user.", NULL);
+        access_not_found(r, "user", c->target, "No such user.", NULL);
     else if (rc)
         http_store_error(r, rc);
     return rc ? -1 : 0;

@@ -30,6 +30,10 @@ typedef struct http_req {
     int https;
     char *body;
     size_t body_len;
+    /* Set by the router: the matched route's pattern ("/api/cases/{id}") and its first {id} (0: none),
+     * what an audited refusal names (access_refusal.h). */
+    const char *route;
+    uint64_t route_id;
 
     /* Set by session_authenticate(). */
     json_t *user; /* the stored user record */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_refusal.h"
 #include "calendar.h"
 #include "params.h"
 #include "store_org.h"
@@ -41,7 +42,7 @@ static int role_allows(http_req *r, report_kind kind)
              : kind == REPORT_SLA       ? ho || network
                                         : (council || ho) && r->is_admin;
     if (!ok)
-        http_error(r, 403, "forbidden", "Your role may not see this report.", NULL);
+        access_forbidden(r, "Your role may not see this report.", NULL);
     return ok;
 }
 
@@ -56,12 +57,12 @@ static int council_param(http_req *r, uint64_t id, report_range *out)
     if (!id)
         return 0;
     if (kind_is(r, "network")) {
-        http_error(r, 403, "forbidden", "The Network sees national totals only.", "council");
+        access_forbidden(r, "The Network sees national totals only.", "council");
         return -1;
     }
     if (council) {
         if (id != r->org_id) {
-            http_error(r, 404, "not_found", "No such council.", "council");
+            access_not_found(r, "council", (uint64_t)id, "No such council.", "council");
             return -1;
         }
         return 0;
@@ -83,7 +84,7 @@ static int council_param(http_req *r, uint64_t id, report_range *out)
         return -1;
     }
     if (!is_council) {
-        http_error(r, 404, "not_found", "No such council.", "council");
+        access_not_found(r, "council", (uint64_t)id, "No such council.", "council");
         return -1;
     }
     out->council = id;

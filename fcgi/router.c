@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cross_site.h"
 #include "handlers.h"
 #include "session.h"
 
 #define R_PUBLIC 1     /* no session needed */
 #define R_TEMP_OK 2    /* allowed while a temporary password must be changed */
+#define R_BODY_CSV 4   /* the body is a CSV file (text/csv), not JSON */
+#define R_BODY_FILE 8  /* the body is a file typed by its bytes (any Content-Type) */
 #define MAX_IDS 4
 
 typedef void (*handler_fn)(http_req *r, const uint64_t *ids);
@@ -37,7 +40,7 @@ static const route routes[] = {
     {"POST", "/api/orgs", h_orgs_create, 0},
     {"GET", "/api/cases", h_cases_list, 0},
     {"POST", "/api/cases", h_cases_create, 0},
-    {"POST", "/api/cases/import", h_cases_import, 0},
+    {"POST", "/api/cases/import", h_cases_import, R_BODY_CSV},
     {"GET", "/api/cases/{id}", h_case_get, 0},
     {"PUT", "/api/cases/{id}", h_case_put, 0},
     {"PUT", "/api/cases/{id}/principal", h_case_principal, 0},
@@ -50,7 +53,7 @@ static const route routes[] = {
     {"POST", "/api/cases/{id}/closure", h_case_close, 0},
     {"DELETE", "/api/cases/{id}/closure", h_case_reopen, 0},
     {"GET", "/api/cases/{id}/history", h_case_history, 0},
-    {"POST", "/api/cases/{id}/documents", h_case_doc_upload, 0},
+    {"POST", "/api/cases/{id}/documents", h_case_doc_upload, R_BODY_FILE},
     {"GET", "/api/cases/{id}/documents/{id}", h_case_doc_get, 0},
     {"DELETE", "/api/cases/{id}/documents/{id}", h_case_doc_delete, 0},
     {"GET", "/api/cases/{id}/alerts", h_case_alerts, 0},
@@ -67,7 +70,7 @@ static const route routes[] = {
     {"POST", "/api/rtpf/lookup", h_rtpf_lookup, 0},
     {"GET", "/api/rtpf/lookups", h_rtpf_lookups, 0},
     {"GET", "/api/rtpf/register", h_rtpf_register_get, 0},
-    {"PUT", "/api/rtpf/register", h_rtpf_register_upload, 0},
+    {"PUT", "/api/rtpf/register", h_rtpf_register_upload, R_BODY_CSV},
     {"GET", "/api/reports/performance", h_report_performance, 0},
     {"GET", "/api/reports/sla", h_report_sla, 0},
     {"GET", "/api/reports/finance", h_report_finance, 0},
@@ -112,8 +115,13 @@ void router_dispatch(http_req *r)
         int head = strcmp(r->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0;
         if (strcmp(routes[i].method, r->method) != 0 && !head)
             continue;
-        if (!(routes[i].flags & R_PUBLIC) &&
-            session_authenticate(r, (routes[i].flags & R_TEMP_OK) ? SESSION_ALLOW_TEMP : 0))
+        r->route = routes[i].pattern;
+        r->route_id = ids[0];
+        unsigned flags = routes[i].flags;
+        /* Before the session: another site's request is refused whoever it would sign in as. */
+        if (cross_site_check(r, (flags & R_BODY_CSV) ? BODY_CSV : (flags & R_BODY_FILE) ? BODY_BYTES : BODY_JSON))
+            return;
+        if (!(flags & R_PUBLIC) && session_authenticate(r, (flags & R_TEMP_OK) ? SESSION_ALLOW_TEMP : 0))
             return;
         routes[i].fn(r, ids);
         return;

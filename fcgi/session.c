@@ -4,25 +4,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "public_url.h"
 #include "store_org.h"
 #include "store_session.h"
 #include "store_user.h"
 
-/* The token: "Authorization: Bearer X" wins; else the connect_session cookie. NULL when neither. */
+/* The cookie's name and its attributes besides Max-Age, for the mode CONNECT_PUBLIC_URL sets. */
+static const char *cookie_name(void) { return public_url_is_https() ? SESSION_COOKIE_HOST : SESSION_COOKIE; }
+
+static const char *cookie_attributes(const http_req *r)
+{
+    if (public_url_is_https())
+        return "Path=/; HttpOnly; Secure; SameSite=Strict";
+    return r->https ? "Path=/api; HttpOnly; SameSite=Strict; Secure" : "Path=/api; HttpOnly; SameSite=Strict";
+}
+
+/* The token: "Authorization: Bearer X" wins; else the session cookie of this mode. NULL when neither. */
 static const char *token_of(http_req *r, char *buf, size_t cap)
 {
     if (strncasecmp(r->authorization, "Bearer ", 7) == 0) {
         r->via_cookie = 0;
         return r->authorization + 7;
     }
-    const char *p = r->cookie;
-    size_t nlen = strlen(SESSION_COOKIE);
+    const char *p = r->cookie, *name = cookie_name();
+    size_t nlen = strlen(name);
     while (p && *p) {
         while (*p == ' ' || *p == ';')
             p++;
         const char *end = strchr(p, ';');
         size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len > nlen && strncmp(p, SESSION_COOKIE, nlen) == 0 && p[nlen] == '=') {
+        if (len > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
             size_t vlen = len - nlen - 1;
             if (vlen >= cap)
                 return NULL;
@@ -127,8 +138,8 @@ int session_issue(http_req *r, uint64_t uid, const unsigned char sid[16], int64_
     char *token;
     if (auth_jwt_sign(r->key, &c, &token))
         return -1;
-    if (http_header_add(r, "Set-Cookie: %s=%s; Path=/api; Max-Age=%lld; HttpOnly; SameSite=Strict%s", SESSION_COOKIE,
-                        token, (long long)(c.exp - r->now), r->https ? "; Secure" : "")) {
+    if (http_header_add(r, "Set-Cookie: %s=%s; Max-Age=%lld; %s", cookie_name(), token, (long long)(c.exp - r->now),
+                        cookie_attributes(r))) {
         free(token);
         return -1;
     }
@@ -143,6 +154,5 @@ int session_issue(http_req *r, uint64_t uid, const unsigned char sid[16], int64_
 
 void session_clear_cookie(http_req *r)
 {
-    http_header_add(r, "Set-Cookie: %s=; Path=/api; Max-Age=0; HttpOnly; SameSite=Strict%s", SESSION_COOKIE,
-                    r->https ? "; Secure" : "");
+    http_header_add(r, "Set-Cookie: %s=; Max-Age=0; %s", cookie_name(), cookie_attributes(r));
 }

@@ -14,7 +14,12 @@
 #define SESSION_IDLE (30 * 60)
 #define SESSION_ABSOLUTE (8 * 60 * 60)
 #define SESSION_RENEW_AFTER (5 * 60)
+/* The cookie: `connect_session` (Path=/api; Secure when nginx holds TLS), or, when CONNECT_PUBLIC_URL
+ * is https, `__Host-connect_session` (Secure, Path=/, no Domain: the browser then refuses it from any
+ * other host or from plain http, so a neighbouring site cannot plant one). Only the mode's name is
+ * read. */
 #define SESSION_COOKIE "connect_session"
+#define SESSION_COOKIE_HOST "__Host-connect_session"
 
 /* Flags for session_authenticate. */
 #define SESSION_ALLOW_TEMP 1 /* answer even while the user must change a temporary password */

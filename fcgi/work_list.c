@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_refusal.h"
 #include "audit_queue.h"
 #include "case_access.h"
 #include "handlers.h"
@@ -77,7 +78,7 @@ void work_list_run(http_req *r, char kind)
 {
     char side = work_side_of(r);
     if (!side) {
-        http_error(r, 403, "forbidden", "The Network sees no case data.", NULL);
+        access_forbidden(r, "The Network sees no case data.", NULL);
         return;
     }
     work_list_params in;
@@ -148,7 +149,7 @@ void work_list_run(http_req *r, char kind)
 void work_case_items(http_req *r, uint64_t case_id, char kind)
 {
     if (!work_side_of(r)) {
-        http_error(r, 403, "forbidden", "The Network sees no case data.", NULL);
+        access_forbidden(r, "The Network sees no case data.", NULL);
         return;
     }
     MDB_txn *txn;

@@ -5,7 +5,8 @@
 # HTTP and browser tests start the stack through it too.
 #   PORT (8080)  DATA (var/demo)  DEMO (1)  WORKERS (cores)  THREADS (8)
 #   LOGIN_RATE (10r/s) LOGIN_BURST (20)  CONNECT_BIN (bin/: which binaries to run)
-#   CONNECT_SMTP_URL, CONNECT_MAIL_FROM (email; connectd inherits the environment as it is)
+#   CONNECT_SMTP_URL, CONNECT_MAIL_FROM (email), CONNECT_PUBLIC_URL (links, Origin, cookie; connectd
+#   inherits the environment as it is)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PORT=${PORT:-8080}

@@ -1,6 +1,7 @@
 // Every disclosure is audited: viewing a case, listing or searching cases, reading a case's history
 // and downloading a document each leave an event (who, which organisation, which case or document)
-// in the hash-chained audit log, written within a fraction of a second. Refused reads leave none.
+// in the hash-chained audit log, written within a fraction of a second. A refused read discloses
+// nothing and leaves no disclosure event (it is an access_refused event: access-refused.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -49,12 +50,13 @@ test('views, lists, history and downloads are audited with who, organisation and
   assert.match(view.at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
 });
 
-test('a refused read (another council) leaves no disclosure event', async () => {
+test('a refused read (another council) leaves no disclosure event, only an access_refused one', async () => {
   const c = await createCase(nfc);
   assert.equal((await ebc.req('GET', `/api/cases/${c.id}`)).status, 404);
   await sleep(800);
   const ebcUser = (await ebc.req('GET', '/api/me')).json;
-  assert.ok(!auditTail().some((e) => e.actor === ebcUser.id && e.target === c.id));
+  const mine = auditTail().filter((e) => e.actor === ebcUser.id && e.target === c.id);
+  assert.deepEqual(mine.map((e) => e.action), ['access_refused'], JSON.stringify(mine));
 });
 
 test('the audit chain stays intact with the batched events', async () => {
