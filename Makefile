@@ -23,7 +23,7 @@ STORE_SRC := store/store.c store/store_org.c store/store_user.c store/store_sess
              store/clock.c store/store_upgrade.c store/store_throttle.c
 AUTH_SRC  := auth/auth_password.c auth/auth_jwt.c auth/auth_random.c auth/data_path.c auth/auth_totp.c
 FCGI_SRC  := fcgi/audit_queue.c fcgi/http.c fcgi/json_in.c fcgi/params.c fcgi/router.c fcgi/session.c fcgi/access_log.c fcgi/user_json.c \
-             fcgi/h_common.c fcgi/h_health.c fcgi/h_auth.c fcgi/h_me.c fcgi/h_users.c fcgi/h_orgs.c fcgi/worker.c \
+             fcgi/h_common.c fcgi/h_health.c fcgi/h_auth.c fcgi/mfa.c fcgi/h_mfa.c fcgi/h_me.c fcgi/h_users.c fcgi/h_orgs.c fcgi/worker.c \
              fcgi/case_input.c fcgi/case_view.c fcgi/case_update.c fcgi/case_access.c fcgi/h_cases.c fcgi/h_case_edit.c fcgi/h_case_docs.c \
              fcgi/case_create.c fcgi/h_cases_import.c fcgi/rtpf_key.c fcgi/h_rtpf.c fcgi/work_rules.c fcgi/work_view.c fcgi/work_list.c fcgi/h_alerts.c fcgi/h_queries.c fcgi/h_home.c \
              fcgi/report.c fcgi/report_labels.c fcgi/report_out.c fcgi/report_cases.c fcgi/report_perf.c fcgi/report_sla.c fcgi/h_reports.c

@@ -9,7 +9,7 @@
 #include "session.h"
 
 #define R_PUBLIC 1     /* no session needed */
-#define R_TEMP_OK 2    /* allowed while a temporary password must be changed */
+#define R_SETUP_OK 2   /* open while the user has setup to finish (session_setup_pending) */
 #define MAX_IDS 4
 
 typedef void (*handler_fn)(http_req *r, const uint64_t *ids);
@@ -23,9 +23,13 @@ typedef struct {
 static const route routes[] = {
     {"GET", "/api/health", h_health, R_PUBLIC},
     {"POST", "/api/auth/login", h_login, R_PUBLIC},
-    {"POST", "/api/auth/logout", h_logout, R_TEMP_OK},
-    {"GET", "/api/me", h_me_get, R_TEMP_OK},
-    {"PUT", "/api/me/password", h_me_password, R_TEMP_OK},
+    {"POST", "/api/auth/mfa", h_login_mfa, R_PUBLIC},
+    {"POST", "/api/auth/logout", h_logout, R_SETUP_OK},
+    {"GET", "/api/me", h_me_get, R_SETUP_OK},
+    {"PUT", "/api/me/password", h_me_password, R_SETUP_OK},
+    {"POST", "/api/me/mfa", h_me_mfa_start, R_SETUP_OK},
+    {"POST", "/api/me/mfa/confirm", h_me_mfa_confirm, R_SETUP_OK},
+    {"DELETE", "/api/me/mfa", h_me_mfa_delete, 0},
     {"GET", "/api/users", h_users_list, 0},
     {"POST", "/api/users", h_users_create, 0},
     {"GET", "/api/users/{id}", h_user_get, 0},
@@ -33,6 +37,7 @@ static const route routes[] = {
     {"DELETE", "/api/users/{id}", h_user_delete, 0},
     {"POST", "/api/users/{id}/unlock", h_user_unlock, 0},
     {"POST", "/api/users/{id}/reset-password", h_user_reset_password, 0},
+    {"DELETE", "/api/users/{id}/mfa", h_user_mfa_reset, 0},
     {"GET", "/api/orgs", h_orgs_list, 0},
     {"POST", "/api/orgs", h_orgs_create, 0},
     {"GET", "/api/cases", h_cases_list, 0},
@@ -113,7 +118,7 @@ void router_dispatch(http_req *r)
         if (strcmp(routes[i].method, r->method) != 0 && !head)
             continue;
         if (!(routes[i].flags & R_PUBLIC) &&
-            session_authenticate(r, (routes[i].flags & R_TEMP_OK) ? SESSION_ALLOW_TEMP : 0))
+            session_authenticate(r, (routes[i].flags & R_SETUP_OK) ? SESSION_ALLOW_SETUP : 0))
             return;
         routes[i].fn(r, ids);
         return;
