@@ -36,11 +36,11 @@ export function codeField({ label = 'Security code', hint } = {}) {
 }
 
 /** The ten recovery codes, shown once, with what to do with them. */
-function recoveryPanel(codes, onDone, doneLabel) {
+function recoveryPanel(codes, onDone, doneLabel, level) {
   const done = h('button', { type: 'button', class: 'button', id: 'recovery-saved' }, doneLabel);
   done.addEventListener('click', () => { onDone(); });
   return h('div', { class: 'mfa-recovery', id: 'mfa-recovery' },
-    h('h2', { class: 'heading-m', id: 'recovery-heading', tabindex: '-1' }, 'Save your recovery codes now'),
+    h(level, { class: 'heading-m', id: 'recovery-heading', tabindex: '-1' }, 'Save your recovery codes now'),
     h('div', { class: 'notice notice--important', role: 'alert' },
       h('p', { class: 'body' }, 'Two-factor sign-in is now on. These 10 recovery codes are shown only this once. Save them now: print them or keep them in a password manager, away from your phone.'),
       h('p', { class: 'body' }, 'If you lose your phone, sign in with your password and one of these codes instead of a security code. Each code works once.')),
@@ -50,9 +50,10 @@ function recoveryPanel(codes, onDone, doneLabel) {
 
 /**
  * The set-up flow inside `area`: a start button, then the QR code, the secret and the code form, then
- * the recovery codes. `onDone()` runs when the user has seen the recovery codes.
+ * the recovery codes. `onDone()` runs when the user has seen the recovery codes; `level` is the
+ * heading element of the recovery codes (one below the section's).
  */
-export function enrolment(area, { onDone, doneLabel = 'I have saved my recovery codes', intro }) {
+export function enrolment(area, { onDone, doneLabel = 'I have saved my recovery codes', intro, level = 'h2' }) {
   const start = h('button', { type: 'button', class: 'button', id: 'mfa-start' }, 'Set up two-factor sign-in');
   const startError = h('form', { class: 'form', id: 'mfa-start-area', novalidate: true });
   replaceChildren(area, intro || null, startError, h('div', { class: 'button-group' }, start));
@@ -67,11 +68,11 @@ export function enrolment(area, { onDone, doneLabel = 'I have saved my recovery 
       showApiError(startError, error);
       return;
     }
-    showSecret(area, res, { onDone, doneLabel });
+    showSecret(area, res, { onDone, doneLabel, level });
   });
 }
 
-function showSecret(area, res, { onDone, doneLabel }) {
+function showSecret(area, res, { onDone, doneLabel, level }) {
   const qr = qrElement(res.qr_svg);
   const code = codeField({ hint: 'The 6 digits your app shows for Connect.' });
   const form = h('form', { class: 'form', id: 'mfa-confirm-form', novalidate: true },
@@ -95,7 +96,7 @@ function showSecret(area, res, { onDone, doneLabel }) {
         return;
       }
       clearErrors(form);
-      replaceChildren(area, recoveryPanel(out.recovery_codes, onDone, doneLabel));
+      replaceChildren(area, recoveryPanel(out.recovery_codes, onDone, doneLabel, level));
       document.getElementById('recovery-heading')?.focus();
     });
   });

@@ -26,6 +26,7 @@ function mfaSection(ctx) {
         }));
     } else {
       enrolment(area, {
+        level: 'h3',
         intro: h('p', { class: 'body', id: 'mfa-status' }, 'Two-factor sign-in is off. Turn it on so that your password alone is not enough to sign in as you: you will also need a code from an authenticator app on your phone.'),
         onDone: async () => {
           const fresh = await ctx.refreshUser();
