@@ -32,8 +32,8 @@ after(async () => { await stack?.stop(); });
 // Signed in afresh when needed: moving the clock ends idle sessions.
 const nfc = () => signIn(stack.base, 'nfc.admin');
 
-function ctl(args, s = stack) {
-  const r = spawnSync(join(process.env.CONNECT_BIN || join(ROOT, 'bin'), 'connectctl'), ['--data', s.data, ...args], { encoding: 'utf8' });
+function ctl(args, s = stack, input = undefined) {
+  const r = spawnSync(join(process.env.CONNECT_BIN || join(ROOT, 'bin'), 'connectctl'), ['--data', s.data, ...args], { encoding: 'utf8', input });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }
@@ -292,6 +292,19 @@ test('an admin resets a second factor in scope only: sessions end, the user is e
   const admin2 = await enrolledUser(nfcAdmin, { role: 'admin' });
   const net = await signIn(stack.base, 'net.admin');
   assertStatus(await net.req('DELETE', `/api/users/${admin2.id}/mfa`), 204);
+});
+
+test('the operator\'s reset-password (connectctl) also removes the second factor: the way back in for a lost phone', async () => {
+  const u = await enrolledUser();
+  const fresh = 'Amber-Quarry-Beneath-Tall-Pines-3';
+  ctl(['user', 'reset-password', u.username, '--password-stdin'], stack, `${fresh}\n`);
+  const r = await login(u.username, fresh);
+  assertStatus(r, 200);
+  assert.ok(r.json.token, 'a session with the new password alone');
+  assert.equal(r.json.user.mfa_enrolled, false);
+  assert.equal(r.json.user.must_change_password, true);
+  const ev = auditTail().filter((e) => e.target === u.id && ['password_reset', 'mfa_reset'].includes(e.action));
+  assert.deepEqual(ev.map((e) => [e.action, e.actor]), [['password_reset', null], ['mfa_reset', null]]);
 });
 
 test('policy off: second factors are ignored at sign-in and cannot be enrolled', async () => {
