@@ -99,6 +99,8 @@ FCGI_SRC := \
     fcgi/h_common.c \
     fcgi/h_health.c \
     fcgi/h_auth.c \
+    fcgi/mfa.c \
+    fcgi/h_mfa.c \
     fcgi/h_me.c \
     fcgi/h_users.c \
     fcgi/h_orgs.c \

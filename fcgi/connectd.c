@@ -4,7 +4,7 @@
  *   connectd --data DIR --socket PATH [--workers N] [--threads T] [--access-log FILE]
  *
  * The master opens the unix socket, loads the shared read-only state (JWT key, common-password
- * list), forks N workers of T threads and the email sender (mail_sender.h), and restarts any of them
+ * list, the second-factor policy CONNECT_MFA and key, mfa.h), forks N workers of T threads and the email sender (mail_sender.h), and restarts any of them
  * that dies. On SIGTERM or SIGINT it shuts the socket down (no new requests), tells the workers and
  * the sender to stop, waits for the requests in flight and for a send in progress, removes the socket
  * and exits 0. The master never opens the store: each child does, after fork (LMDB's rule).
@@ -34,7 +34,9 @@
 #include "auth_jwt.h"
 #include "clock.h"
 #include "auth_password.h"
+#include "auth_totp.h"
 #include "mail_sender.h"
+#include "mfa.h"
 #include "public_url.h"
 #include "rtpf.h"
 #include "session.h"
@@ -175,6 +177,13 @@ int main(int argc, char **argv)
      * file while another was still writing it, and exited). */
     if (rtpf_key_init(data))
         return 1;
+    /* The second factor: the policy and the sealing key, read once here for every worker. */
+    if (mfa_policy_init() || mfa_key_init(data))
+        return 1;
+    if (auth_totp_init()) {
+        fprintf(stderr, "connectd: cannot initialise liboath\n");
+        return 1;
+    }
     if (auth_common_find(path, sizeof path) || auth_common_load(path) || auth_common_count() < 1000) {
         fprintf(stderr, "connectd: cannot load the common-password list %s\n", path);
         return 1;
@@ -223,7 +232,8 @@ int main(int argc, char **argv)
     time_t sender_started = time(NULL);
     if (sender < 0)
         fprintf(stderr, "connectd: cannot start the mail sender: %s\n", strerror(errno));
-    fprintf(stderr, "connectd: %ld workers x %ld threads on %s\n", workers, threads, sock_path);
+    fprintf(stderr, "connectd: %ld workers x %ld threads on %s; two-factor sign-in %s\n", workers, threads, sock_path,
+            mfa_policy_name());
 
     while (!stop_requested) {
         int status;

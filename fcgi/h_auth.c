@@ -1,4 +1,4 @@
-/* h_auth.c - POST /api/auth/login and POST /api/auth/logout. */
+/* h_auth.c - POST /api/auth/login, POST /api/auth/mfa (the second step) and POST /api/auth/logout. */
 #include "handlers.h"
 
 #include <ctype.h>
@@ -8,7 +8,9 @@
 
 #include "auth_password.h"
 #include "auth_random.h"
+#include "auth_totp.h"
 #include "json_in.h"
+#include "mfa.h"
 #include "session.h"
 #include "store_audit.h"
 #include "store_org.h"
@@ -18,7 +20,7 @@
 #include "user_json.h"
 
 
-enum login_outcome { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_TEMP_EXPIRED };
+enum login_outcome { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_TEMP_EXPIRED, LOGIN_MFA };
 
 typedef struct {
     const char *name; /* the user name as typed, known or not: the throttle's key */
@@ -30,6 +32,7 @@ typedef struct {
     int64_t now;
     const char *at;
     unsigned char sid[SESSION_ID_LEN];
+    unsigned char nonce[MFA_NONCE_LEN]; /* the second step's, when the user has a second factor */
     int64_t abs_expiry;
     int64_t until; /* out: the end of the name's throttle, 0 when not throttled */
     enum login_outcome outcome;
@@ -49,6 +52,31 @@ void h_too_many_attempts(http_req *r, int64_t until)
              minutes, minutes == 1 ? "" : "s");
     http_header_add(r, "Retry-After: %lld", wait);
     http_error(r, 429, "too_many_attempts", message, NULL);
+}
+
+/* Answers a new session as sign-in does: {"token","expires_at","user"} plus the members of `extra`
+ * (stolen; may be NULL), with the session cookie. */
+static void session_reply(http_req *r, uint64_t uid, const unsigned char sid[SESSION_ID_LEN], int64_t abs_expiry,
+                          const json_t *user, const json_t *org, json_t *extra)
+{
+    char *token = NULL;
+    int64_t exp;
+    if (session_issue(r, uid, sid, abs_expiry, &token, &exp)) {
+        json_decref(extra);
+        http_error(r, 500, "internal", "The session could not be created.", NULL);
+        return;
+    }
+    char when[21];
+    http_iso_time(exp, when);
+    r->uid = uid;
+    json_t *out = json_pack("{s:s,s:s,s:o}", "token", token, "expires_at", when, "user", user_public(user, org));
+    free(token);
+    if (out && extra && json_object_update(out, extra)) {
+        json_decref(out);
+        out = NULL;
+    }
+    json_decref(extra);
+    http_reply(r, 200, out);
 }
 
 /* Records the outcome of one sign-in attempt: a failure on the name's throttle (for a known or an
@@ -94,7 +122,11 @@ static int login_write(store *s, MDB_txn *txn, void *arg)
         c->outcome = LOGIN_TEMP_EXPIRED;
         return store_audit_add(s, txn, c->at, 0, org_id, "login_temporary_expired", c->uid);
     }
-    rc = store_user_unthrottle(s, txn, u);
+    /* With a second factor the password alone is no success: the name's failures (wrong codes among
+     * them) stay counted until the code is right, or a right password would reset the count. */
+    int second = mfa_policy() != MFA_OFF && mfa_enrolled(u);
+    if (!second)
+        rc = store_user_unthrottle(s, txn, u);
     if (!rc && c->rehash && json_object_set_new(u, "pw", json_string(c->rehash)))
         rc = STORE_NOMEM;
     /* A password that verifies but fails today's policy must be changed before anything else. */
@@ -105,6 +137,16 @@ static int login_write(store *s, MDB_txn *txn, void *arg)
             rc = STORE_NOMEM;
         if (!rc)
             rc = store_audit_add(s, txn, c->at, c->uid, org_id, "weak_password_change_required", c->uid);
+    }
+    if (!rc && second) {
+        /* No session yet: the nonce the step token carries, bound to the (possibly rehashed) password. */
+        if (mfa_nonce_set(u, c->nonce))
+            rc = STORE_NOMEM;
+        if (!rc)
+            rc = store_user_put(s, txn, u);
+        json_decref(u);
+        c->outcome = LOGIN_MFA;
+        return rc;
     }
     c->abs_expiry = c->now + SESSION_ABSOLUTE;
     if (!rc)
@@ -206,7 +248,7 @@ void h_login(http_req *r, const uint64_t *ids)
         c.weak = auth_password_policy(password, username, json_string_value(json_object_get(org, "name"))) != NULL;
     json_decref(u);
     json_decref(org);
-    if (auth_random_bytes(c.sid, sizeof c.sid)) {
+    if (auth_random_bytes(c.sid, sizeof c.sid) || auth_random_bytes(c.nonce, sizeof c.nonce)) {
         json_decref(body);
         http_error(r, 500, "internal", "No random numbers available.", NULL);
         return;
@@ -220,18 +262,15 @@ void h_login(http_req *r, const uint64_t *ids)
         return;
     }
     switch (c.outcome) {
-    case LOGIN_OK: {
+    case LOGIN_OK:
+        session_reply(r, c.uid, c.sid, c.abs_expiry, c.user, c.org, NULL);
+        break;
+    case LOGIN_MFA: {
         char *token = NULL;
-        int64_t exp;
-        if (session_issue(r, c.uid, c.sid, c.abs_expiry, &token, &exp)) {
-            http_error(r, 500, "internal", "The session could not be created.", NULL);
-        } else {
-            char when[21];
-            http_iso_time(exp, when);
-            r->uid = c.uid;
-            http_reply(r, 200, json_pack("{s:s,s:s,s:o}", "token", token, "expires_at", when, "user",
-                                         user_public(c.user, c.org)));
-        }
+        if (mfa_step_issue(r->key, c.uid, c.nonce, r->now, &token))
+            http_error(r, 500, "internal", "The sign-in could not continue.", NULL);
+        else
+            http_reply(r, 200, json_pack("{s:b,s:s}", "mfa_required", 1, "mfa_token", token));
         free(token);
         break;
     }
@@ -247,6 +286,204 @@ void h_login(http_req *r, const uint64_t *ids)
     }
     json_decref(c.user);
     json_decref(c.org);
+}
+
+/* ---- the second step: POST /api/auth/mfa ---- */
+
+enum mfa_outcome { MFA_OK, MFA_TOKEN_INVALID, MFA_WRONG, MFA_THROTTLED, MFA_KEY_BROKEN };
+
+typedef struct {
+    uint64_t uid;
+    unsigned char nonce[MFA_NONCE_LEN];
+    const char *code;
+    const unsigned char *seal_key;
+    int64_t now;
+    const char *at;
+    unsigned char sid[SESSION_ID_LEN];
+    int64_t abs_expiry;
+    int64_t until;            /* out: the end of the name's throttle */
+    enum mfa_outcome outcome; /* out */
+    int recovery;             /* out: a recovery code was used */
+    size_t recovery_left;     /* out */
+    json_t *user, *org;       /* out, on success */
+} mfa_ctx;
+
+/* Appends an audit event with one extra member `key` (a string or an integer), for the events that
+ * say how the second factor was passed. */
+static int audit_with(store *s, MDB_txn *txn, const char *at, uint64_t uid, uint64_t org, const char *action,
+                      const char *key, json_t *value)
+{
+    json_t *ev = json_pack("{s:s,s:I,s:I,s:s,s:I,s:o}", "at", at, "actor", (json_int_t)uid, "org", (json_int_t)org,
+                           "action", action, "target", (json_int_t)uid, key, value);
+    if (!ev)
+        return STORE_NOMEM;
+    int rc = store_audit_append(s, txn, ev);
+    json_decref(ev);
+    return rc;
+}
+
+/* Checks `code` against the user's second factor: a recovery code (removed when it matches) or a TOTP
+ * code, accepted once (the step counter is raised in u). 1 when accepted, 0 when not, -1 when the
+ * sealed secret does not open (another mfa.key) or the library failed. */
+static int mfa_code_ok(mfa_ctx *c, json_t *mfa)
+{
+    char digest[AUTH_RECOVERY_HASH_HEX + 1];
+    if (auth_recovery_hash(c->code, digest) == 0) {
+        json_t *codes = json_object_get(mfa, "recovery");
+        size_t i;
+        json_t *h;
+        json_array_foreach(codes, i, h) {
+            const char *hex = json_string_value(h);
+            if (hex && strlen(hex) == AUTH_RECOVERY_HASH_HEX && auth_recovery_equal(hex, digest)) {
+                if (json_array_remove(codes, i))
+                    return -1;
+                c->recovery = 1;
+                c->recovery_left = json_array_size(codes);
+                return 1;
+            }
+        }
+        return 0;
+    }
+    unsigned char secret[AUTH_TOTP_SECRET_LEN];
+    const char *sealed = json_string_value(json_object_get(mfa, "secret"));
+    if (!sealed || auth_totp_open(c->seal_key, sealed, secret))
+        return -1;
+    json_int_t last_in = json_integer_value(json_object_get(mfa, "last_step"));
+    uint64_t last = last_in > 0 ? (uint64_t)last_in : 0;
+    int rc = auth_totp_check(secret, c->now, c->code, &last);
+    memset(secret, 0, sizeof secret);
+    if (rc == AUTH_TOTP_ERROR)
+        return -1;
+    if (rc) /* wrong, or a replay: refused alike */
+        return 0;
+    return json_object_set_new(mfa, "last_step", json_integer((json_int_t)last)) ? -1 : 1;
+}
+
+/* The second step, in one write transaction so that a code's step counter (no replay) and a used
+ * recovery code are stored with the session they open. A wrong code counts on the user name's
+ * throttle, as a wrong password does; a throttled name has nothing checked. */
+static int mfa_write(store *s, MDB_txn *txn, void *arg)
+{
+    mfa_ctx *c = arg;
+    json_decref(c->user);
+    json_decref(c->org);
+    c->user = c->org = NULL;
+    c->recovery = 0;
+    c->until = 0;
+    json_t *u;
+    int rc = store_user_get(s, txn, c->uid, &u);
+    if (rc) {
+        c->outcome = MFA_TOKEN_INVALID;
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    }
+    json_t *mfa = json_object_get(u, "mfa");
+    const char *username = json_string_value(json_object_get(u, "username"));
+    if (!json_is_object(mfa) || !username || !mfa_nonce_matches(u, c->nonce)) {
+        json_decref(u);
+        c->outcome = MFA_TOKEN_INVALID;
+        return 0;
+    }
+    uint64_t org_id = (uint64_t)json_integer_value(json_object_get(u, "org_id"));
+    rc = store_throttle_until(s, txn, username, c->now, &c->until);
+    if (rc || c->until) {
+        json_decref(u);
+        c->outcome = MFA_THROTTLED;
+        return rc;
+    }
+    int ok = mfa_code_ok(c, mfa);
+    if (ok < 0) {
+        json_decref(u);
+        c->outcome = MFA_KEY_BROKEN;
+        return 0;
+    }
+    if (!ok) {
+        int began;
+        rc = store_user_fail(s, txn, username, u, c->now, c->at, 0, "mfa_failed", &c->until, &began);
+        json_decref(u);
+        c->outcome = c->until ? MFA_THROTTLED : MFA_WRONG;
+        return rc;
+    }
+    json_object_del(u, "mfa_nonce"); /* single use */
+    rc = store_user_unthrottle(s, txn, u);
+    c->abs_expiry = c->now + SESSION_ABSOLUTE;
+    if (!rc)
+        rc = store_user_put(s, txn, u);
+    if (!rc)
+        rc = store_session_prune_user(s, txn, c->uid, c->now);
+    if (!rc)
+        rc = store_session_create(s, txn, c->sid, c->uid, c->now, c->abs_expiry);
+    if (!rc)
+        rc = audit_with(s, txn, c->at, c->uid, org_id, "login", "mfa", json_string(c->recovery ? "recovery" : "totp"));
+    if (!rc && c->recovery)
+        rc = audit_with(s, txn, c->at, c->uid, org_id, "recovery_used", "left", json_integer((json_int_t)c->recovery_left));
+    if (!rc)
+        rc = store_org_get(s, txn, org_id, &c->org);
+    if (rc) {
+        json_decref(u);
+        return rc;
+    }
+    c->user = u;
+    c->outcome = MFA_OK;
+    return 0;
+}
+
+/* The second step of sign-in: the step token from a right password and a code from the user's
+ * authenticator (or a recovery code) open the session login would have opened. */
+void h_login_mfa(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    json_t *body = json_in_body_object(r);
+    if (!body)
+        return;
+    static const char *const allowed[] = {"mfa_token", "code", NULL};
+    const char *token, *code;
+    mfa_ctx c = {.now = r->now};
+    if (json_in_only(r, body, allowed) || json_in_string(r, body, "mfa_token", 1, 4000, &token) ||
+        json_in_string(r, body, "code", 1, 64, &code))
+        goto out;
+    c.code = code;
+    c.seal_key = mfa_seal_key();
+    if (!c.seal_key) {
+        http_error(r, 500, "internal", "The second-factor key is not loaded.", NULL);
+        goto out;
+    }
+    if (mfa_step_verify(r->key, token, r->now, &c.uid, c.nonce)) {
+        http_error(r, 401, "mfa_token_invalid", "This sign-in has expired or is not valid. Sign in again with your password.", NULL);
+        goto out;
+    }
+    if (auth_random_bytes(c.sid, sizeof c.sid)) {
+        http_error(r, 500, "internal", "No random numbers available.", NULL);
+        goto out;
+    }
+    char at[21];
+    http_iso_time(r->now, at);
+    c.at = at;
+    int rc = store_write(r->st, mfa_write, &c);
+    if (rc) {
+        http_store_error(r, rc);
+        goto out;
+    }
+    switch (c.outcome) {
+    case MFA_OK:
+        session_reply(r, c.uid, c.sid, c.abs_expiry, c.user, c.org,
+                      c.recovery ? json_pack("{s:I}", "recovery_codes_left", (json_int_t)c.recovery_left) : NULL);
+        break;
+    case MFA_THROTTLED:
+        h_too_many_attempts(r, c.until);
+        break;
+    case MFA_WRONG:
+        http_error(r, 401, "invalid_code", "That code is not right. Enter the 6-digit code your app shows now, or a recovery code.", "code");
+        break;
+    case MFA_KEY_BROKEN:
+        http_error(r, 500, "internal", "Your second factor cannot be checked. Ask an administrator to reset your two-factor sign-in.", NULL);
+        break;
+    default:
+        http_error(r, 401, "mfa_token_invalid", "This sign-in has expired or is not valid. Sign in again with your password.", NULL);
+    }
+out:
+    json_decref(c.user);
+    json_decref(c.org);
+    json_decref(body);
 }
 
 typedef struct {

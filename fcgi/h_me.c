@@ -61,6 +61,7 @@ static int password_write(store *s, MDB_txn *txn, void *arg)
 typedef struct {
     uint64_t uid;
     const char *username;
+    const char *action;
     int64_t now;
     const char *at;
     int64_t until; /* out: the end of the throttle, 0 when not throttled */
@@ -77,11 +78,49 @@ static int password_fail_write(store *s, MDB_txn *txn, void *arg)
     if (rc)
         return rc;
     int began;
-    rc = store_user_fail(s, txn, c->username, u, c->now, c->at, c->uid, "password_change_failed", &c->until, &began);
+    rc = store_user_fail(s, txn, c->username, u, c->now, c->at, c->uid, c->action, &c->until, &began);
     json_decref(u);
     if (!rc && began)
         rc = store_session_delete_user(s, txn, c->uid, NULL);
     return rc;
+}
+
+int h_password_throttled(http_req *r)
+{
+    const char *username = json_string_value(json_object_get(r->user, "username"));
+    if (!username) {
+        http_error(r, 500, "internal", "The user record is incomplete.", NULL);
+        return 1;
+    }
+    int64_t until;
+    MDB_txn *txn;
+    if (http_read_begin(r, &txn))
+        return 1;
+    int rc = store_throttle_until(r->st, txn, username, r->now, &until);
+    store_read_end(r->st, txn);
+    if (rc) {
+        http_store_error(r, rc);
+        return 1;
+    }
+    if (until) {
+        h_too_many_attempts(r, until);
+        return 1;
+    }
+    return 0;
+}
+
+void h_password_wrong(http_req *r, const char *action, const char *field, const char *message)
+{
+    char at[21];
+    http_iso_time(r->now, at);
+    fail_ctx f = {r->uid, json_string_value(json_object_get(r->user, "username")), action, r->now, at, 0};
+    int rc = f.username ? store_write(r->st, password_fail_write, &f) : STORE_CORRUPT;
+    if (rc)
+        http_store_error(r, rc);
+    else if (f.until)
+        h_too_many_attempts(r, f.until);
+    else
+        http_error(r, 422, "validation_failed", message, field);
 }
 
 void h_me_password(http_req *r, const uint64_t *ids)
@@ -97,36 +136,11 @@ void h_me_password(http_req *r, const uint64_t *ids)
         goto out;
     const char *username = json_string_value(json_object_get(r->user, "username"));
     const char *hash = json_string_value(json_object_get(r->user, "pw"));
-    if (!username) {
-        http_error(r, 500, "internal", "The user record is incomplete.", NULL);
-        goto out;
-    }
     /* While the user name is throttled the current password is not checked at all. */
-    int64_t until;
-    MDB_txn *txn;
-    if (http_read_begin(r, &txn))
+    if (h_password_throttled(r))
         goto out;
-    int trc = store_throttle_until(r->st, txn, username, r->now, &until);
-    store_read_end(r->st, txn);
-    if (trc) {
-        http_store_error(r, trc);
-        goto out;
-    }
-    if (until) {
-        h_too_many_attempts(r, until);
-        goto out;
-    }
     if (!hash || !auth_password_verify(hash, cur)) {
-        char fat[21];
-        http_iso_time(r->now, fat);
-        fail_ctx f = {r->uid, username, r->now, fat, 0};
-        int frc = store_write(r->st, password_fail_write, &f);
-        if (frc)
-            http_store_error(r, frc);
-        else if (f.until)
-            h_too_many_attempts(r, f.until);
-        else
-            http_error(r, 422, "validation_failed", "Your current password is not right.", "current_password");
+        h_password_wrong(r, "password_change_failed", "current_password", "Your current password is not right.");
         goto out;
     }
     const char *why = auth_password_policy(next, username, json_string_value(json_object_get(r->org, "name")));

@@ -1,4 +1,5 @@
-/* h_users.c - the user accounts an admin manages: list, get, create, edit, delete, unlock, reset. */
+/* h_users.c - the user accounts an admin manages: list, get, create, edit, delete, unlock, reset the
+ * password or the second factor. */
 #include "handlers.h"
 
 #include <ctype.h>
@@ -10,9 +11,12 @@
 #include "auth_password.h"
 #include "auth_random.h"
 #include "json_in.h"
+#include "mfa.h"
 #include "params.h"
 #include "store_audit.h"
 #include "store_org.h"
+#include "store_outbox.h"
+#include "store_session.h"
 #include "store_user.h"
 #include "user_json.h"
 
@@ -255,7 +259,7 @@ out:
 
 /* ---- changes to one managed user ---- */
 
-typedef enum { EDIT_PATCH, EDIT_DELETE, EDIT_UNLOCK, EDIT_RESET } edit_kind;
+typedef enum { EDIT_PATCH, EDIT_DELETE, EDIT_UNLOCK, EDIT_RESET, EDIT_MFA_RESET } edit_kind;
 
 typedef struct {
     edit_kind kind;
@@ -269,8 +273,30 @@ typedef struct {
     /* EDIT_RESET */
     const char *hash;
     int64_t temp_expires;
+    int64_t now;
+    int nothing;        /* out (EDIT_MFA_RESET): the user had no second factor to reset */
     json_t *user, *org; /* out (EDIT_PATCH) */
 } edit_ctx;
+
+/* Tells the user, through the outbox, that an administrator reset their second factor: a reset they
+ * did not ask for is how they would learn of a takeover. The message names no one. */
+static int mail_mfa_reset(store *s, MDB_txn *txn, const json_t *u, int64_t now)
+{
+    const char *to = json_string_value(json_object_get(u, "email"));
+    if (!to || !*to)
+        return 0;
+    const char *base = getenv("CONNECT_PUBLIC_URL");
+    if (!base || !*base)
+        base = "http://127.0.0.1:8080";
+    char body[700];
+    snprintf(body, sizeof body,
+             "An administrator has reset two-factor sign-in on your Connect account.\r\n\r\n"
+             "The next time you sign in you will be asked to set it up again with your authenticator app: %s/\r\n\r\n"
+             "If you did not ask for this, tell your organisation's Connect administrator at once.\r\n\r\n"
+             "Please do not reply to this message.\r\n",
+             base);
+    return store_outbox_add(s, txn, to, "Connect: your two-factor sign-in was reset", body, now);
+}
 
 static int edit_write(store *s, MDB_txn *txn, void *arg)
 {
@@ -314,6 +340,17 @@ static int edit_write(store *s, MDB_txn *txn, void *arg)
         action = "password_reset";
         rc = store_user_set_password(s, txn, u, c->hash, 1, c->temp_expires);
         break;
+    case EDIT_MFA_RESET:
+        action = "mfa_reset";
+        c->nothing = !store_user_mfa_clear(u);
+        if (c->nothing) {
+            json_decref(u);
+            return 0;
+        }
+        rc = store_session_delete_user(s, txn, c->target, NULL);
+        if (!rc)
+            rc = mail_mfa_reset(s, txn, u, c->now);
+        break;
     }
     if (!rc)
         rc = store_user_put(s, txn, u);
@@ -337,6 +374,7 @@ static int run_edit(http_req *r, edit_ctx *c)
     c->actor_org = r->org_id;
     c->network = is_network_admin(r);
     c->at = at;
+    c->now = r->now;
     int rc = store_write(r->st, edit_write, c);
     c->at = NULL;
     if (rc == MDB_NOTFOUND)
@@ -438,6 +476,28 @@ void h_user_reset_password(http_req *r, const uint64_t *ids)
     if (run_edit(r, &c) == 0)
         http_reply(r, 200, json_pack("{s:s}", "temporary_password", temp));
     memset(temp, 0, sizeof temp);
+    json_decref(c.user);
+    json_decref(c.org);
+}
+
+/* An admin's reset of a user's second factor (a lost phone): the user enrols again at the next
+ * sign-in, every session of theirs ends, and they are told by email. Scope as for a password reset. */
+void h_user_mfa_reset(http_req *r, const uint64_t *ids)
+{
+    if (require_admin(r))
+        return;
+    if (ids[0] == r->uid) {
+        http_error(r, 422, "validation_failed",
+                   "You cannot reset your own two-factor sign-in here: turn it off on My profile with your password.", NULL);
+        return;
+    }
+    edit_ctx c = {.kind = EDIT_MFA_RESET, .target = ids[0]};
+    if (run_edit(r, &c) == 0) {
+        if (c.nothing)
+            http_error(r, 409, "mfa_not_enrolled", "This user has not set up two-factor sign-in.", NULL);
+        else
+            http_reply_empty(r, 204);
+    }
     json_decref(c.user);
     json_decref(c.org);
 }

@@ -10,9 +10,13 @@
 
 void h_health(http_req *r, const uint64_t *ids);
 void h_login(http_req *r, const uint64_t *ids);
+void h_login_mfa(http_req *r, const uint64_t *ids);
 void h_logout(http_req *r, const uint64_t *ids);
 void h_me_get(http_req *r, const uint64_t *ids);
 void h_me_password(http_req *r, const uint64_t *ids);
+void h_me_mfa_start(http_req *r, const uint64_t *ids);
+void h_me_mfa_confirm(http_req *r, const uint64_t *ids);
+void h_me_mfa_delete(http_req *r, const uint64_t *ids);
 void h_users_list(http_req *r, const uint64_t *ids);
 void h_users_create(http_req *r, const uint64_t *ids);
 void h_user_get(http_req *r, const uint64_t *ids);
@@ -20,6 +24,7 @@ void h_user_patch(http_req *r, const uint64_t *ids);
 void h_user_delete(http_req *r, const uint64_t *ids);
 void h_user_unlock(http_req *r, const uint64_t *ids);
 void h_user_reset_password(http_req *r, const uint64_t *ids);
+void h_user_mfa_reset(http_req *r, const uint64_t *ids);
 void h_orgs_list(http_req *r, const uint64_t *ids);
 void h_orgs_create(http_req *r, const uint64_t *ids);
 
@@ -72,5 +77,12 @@ json_t *h_list_page(json_t *items, uint64_t next, size_t total);
 /* 429 too_many_attempts with Retry-After for a user name throttled until `until` (h_auth.c): the
  * same answer whether or not an account has that name. */
 void h_too_many_attempts(http_req *r, int64_t until);
+/* Before checking the signed-in user's password again (h_me.c): 1 when the user name is throttled,
+ * which it answered with 429 (or the store's error); 0 when the check may go on. */
+int h_password_throttled(http_req *r);
+/* After a wrong current password (h_me.c): counts it on the user name's throttle like a failed
+ * sign-in, audited as `action` (the failure that starts a throttle also ends all the user's
+ * sessions), then answers 429 once throttled, else 422 with `message` on `field`. */
+void h_password_wrong(http_req *r, const char *action, const char *field, const char *message);
 
 #endif

@@ -10,7 +10,7 @@
 #include "session.h"
 
 #define R_PUBLIC 1     /* no session needed */
-#define R_TEMP_OK 2    /* allowed while a temporary password must be changed */
+#define R_SETUP_OK 2   /* open while the user has setup to finish (session_setup_pending) */
 #define R_BODY_CSV 4   /* the body is a CSV file (text/csv), not JSON */
 #define R_BODY_FILE 8  /* the body is a file typed by its bytes (any Content-Type) */
 #define MAX_IDS 4
@@ -26,9 +26,13 @@ typedef struct {
 static const route routes[] = {
     {"GET", "/api/health", h_health, R_PUBLIC},
     {"POST", "/api/auth/login", h_login, R_PUBLIC},
-    {"POST", "/api/auth/logout", h_logout, R_TEMP_OK},
-    {"GET", "/api/me", h_me_get, R_TEMP_OK},
-    {"PUT", "/api/me/password", h_me_password, R_TEMP_OK},
+    {"POST", "/api/auth/mfa", h_login_mfa, R_PUBLIC},
+    {"POST", "/api/auth/logout", h_logout, R_SETUP_OK},
+    {"GET", "/api/me", h_me_get, R_SETUP_OK},
+    {"PUT", "/api/me/password", h_me_password, R_SETUP_OK},
+    {"POST", "/api/me/mfa", h_me_mfa_start, R_SETUP_OK},
+    {"POST", "/api/me/mfa/confirm", h_me_mfa_confirm, R_SETUP_OK},
+    {"DELETE", "/api/me/mfa", h_me_mfa_delete, 0},
     {"GET", "/api/users", h_users_list, 0},
     {"POST", "/api/users", h_users_create, 0},
     {"GET", "/api/users/{id}", h_user_get, 0},
@@ -36,6 +40,7 @@ static const route routes[] = {
     {"DELETE", "/api/users/{id}", h_user_delete, 0},
     {"POST", "/api/users/{id}/unlock", h_user_unlock, 0},
     {"POST", "/api/users/{id}/reset-password", h_user_reset_password, 0},
+    {"DELETE", "/api/users/{id}/mfa", h_user_mfa_reset, 0},
     {"GET", "/api/orgs", h_orgs_list, 0},
     {"POST", "/api/orgs", h_orgs_create, 0},
     {"GET", "/api/cases", h_cases_list, 0},
@@ -121,7 +126,7 @@ void router_dispatch(http_req *r)
         /* Before the session: another site's request is refused whoever it would sign in as. */
         if (cross_site_check(r, (flags & R_BODY_CSV) ? BODY_CSV : (flags & R_BODY_FILE) ? BODY_BYTES : BODY_JSON))
             return;
-        if (!(flags & R_PUBLIC) && session_authenticate(r, (flags & R_TEMP_OK) ? SESSION_ALLOW_TEMP : 0))
+        if (!(flags & R_PUBLIC) && session_authenticate(r, (flags & R_SETUP_OK) ? SESSION_ALLOW_SETUP : 0))
             return;
         routes[i].fn(r, ids);
         return;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mfa.h"
 #include "public_url.h"
 #include "store_org.h"
 #include "store_session.h"
@@ -59,6 +60,23 @@ static void unauthenticated(http_req *r)
     http_error(r, 401, "unauthenticated", "Please sign in.", NULL);
 }
 
+int session_setup_pending(const json_t *user, const char **code, const char **message)
+{
+    if (json_is_true(json_object_get(user, "must_change"))) {
+        *code = "password_change_required";
+        *message = json_is_true(json_object_get(user, "weak_password"))
+                       ? "Your password is too easy to guess: you must change it first."
+                       : "You must change your temporary password first.";
+        return 1;
+    }
+    if (mfa_enrolment_required(user)) {
+        *code = "mfa_enrolment_required";
+        *message = "You must set up two-factor sign-in first: Connect requires it for every account.";
+        return 1;
+    }
+    return 0;
+}
+
 int session_authenticate(http_req *r, unsigned flags)
 {
     char buf[4200];
@@ -105,12 +123,9 @@ int session_authenticate(http_req *r, unsigned flags)
         http_error(r, 403, "csrf", "This request must carry the header X-Requested-With: connect.", NULL);
         return -1;
     }
-    if (!(flags & SESSION_ALLOW_TEMP) && json_is_true(json_object_get(r->user, "must_change"))) {
-        http_error(r, 403, "password_change_required",
-                   json_is_true(json_object_get(r->user, "weak_password"))
-                       ? "Your password is too easy to guess: you must change it first."
-                       : "You must change your temporary password first.",
-                   NULL);
+    const char *code, *message;
+    if (!(flags & SESSION_ALLOW_SETUP) && session_setup_pending(r->user, &code, &message)) {
+        http_error(r, 403, code, message, NULL);
         return -1;
     }
     /* Sliding renewal: a fresh token while the user is active, never past the absolute end. */

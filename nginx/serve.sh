@@ -7,6 +7,7 @@
 #   LOGIN_RATE (10r/s) LOGIN_BURST (20)  CONNECT_BIN (bin/: which binaries to run)
 #   CONNECT_SMTP_URL, CONNECT_MAIL_FROM (email), CONNECT_PUBLIC_URL (links, Origin, cookie; connectd
 #   inherits the environment as it is)
+#   CONNECT_MFA (off|optional|required; connectd's default is required, the demo's (DEMO=1) optional)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PORT=${PORT:-8080}
@@ -18,6 +19,10 @@ THREADS=${THREADS:-8}
 LOGIN_RATE=${LOGIN_RATE:-10r/s}
 LOGIN_BURST=${LOGIN_BURST:-20}
 export CONNECT_ROOT=$ROOT
+# Two-factor sign-in: required unless said otherwise, but the demo relaxes it (and says so below).
+MFA_NOTE=""
+if [ -z "${CONNECT_MFA:-}" ] && [ "$DEMO" = 1 ]; then CONNECT_MFA=optional; MFA_NOTE=" (demo)"; fi
+export CONNECT_MFA=${CONNECT_MFA:-required}
 
 for b in connectd connectctl; do
   [ -x "$BIN/$b" ] || { echo "serve.sh: $BIN/$b is missing; run make first" >&2; exit 1; }
@@ -105,6 +110,11 @@ if [ "$up" != 1 ]; then
 fi
 
 echo "Connect is running at http://127.0.0.1:$PORT/  (data: $DATA, logs: $LOG; Ctrl-C stops it)"
+if [ "$CONNECT_MFA" = required ]; then
+  echo "Two-factor sign-in: required."
+else
+  echo "Two-factor sign-in: $CONNECT_MFA$MFA_NOTE. Set CONNECT_MFA=required for production."
+fi
 if [ "$DEMO" = 1 ]; then
   cat <<'DEMO'
 Demo sign-ins, all with the password  demo-password-2026

@@ -275,6 +275,15 @@ int store_user_set_password(store *s, MDB_txn *txn, json_t *u, const char *hash,
     return rc;
 }
 
+int store_user_mfa_clear(json_t *u)
+{
+    int had = json_object_get(u, "mfa") != NULL || json_object_get(u, "mfa_pending") != NULL;
+    json_object_del(u, "mfa");
+    json_object_del(u, "mfa_pending");
+    json_object_del(u, "mfa_nonce");
+    return had;
+}
+
 int store_user_reset_password_by_name(store *s, MDB_txn *txn, const char *username, const char *hash,
                                       int must_change, int64_t temp_expires, const char *at, uint64_t *uid_out)
 {
@@ -283,9 +292,12 @@ int store_user_reset_password_by_name(store *s, MDB_txn *txn, const char *userna
     if (rc)
         return rc;
     uint64_t org = (uint64_t)json_integer_value(json_object_get(u, "org_id"));
+    int had_mfa = store_user_mfa_clear(u);
     rc = store_user_set_password(s, txn, u, hash, must_change, temp_expires);
     if (!rc)
         rc = store_audit_add(s, txn, at, 0, org, "password_reset", *uid_out);
+    if (!rc && had_mfa)
+        rc = store_audit_add(s, txn, at, 0, org, "mfa_reset", *uid_out);
     json_decref(u);
     return rc;
 }

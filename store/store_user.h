@@ -4,7 +4,15 @@
  * User record (never sent to clients as is; fcgi/user_json.c makes the public USER):
  *   {"id","org_id","username","name","role":"user"|"admin","team":…|null,"pw":"$argon2id$…",
  *    "must_change":bool,"temp_expires":unix seconds or 0,"weak_password":true?,
- *    "throttled_until":unix seconds?,"email":…|null|absent,"created_at","deleted_at"?}
+ *    "throttled_until":unix seconds?,"email":…|null|absent,"created_at","deleted_at"?,
+ *    "mfa":{"secret":sealed,"last_step":N,"recovery":[SHA-256 hex…],"enrolled_at"}?,
+ *    "mfa_pending":sealed?,"mfa_nonce":{"id":32 hex,"pw":64 hex}?}
+ * "mfa" is present exactly when the user has enrolled a second factor (TOTP, auth_totp.h): the secret
+ * sealed under DATA/mfa.key, the step of the last code accepted (a code of that step or an earlier
+ * one is refused: no replay), and the digests of the recovery codes not yet used (ten at enrolment,
+ * each removed when used). "mfa_pending" is the sealed secret of an enrolment not yet confirmed by a
+ * first code. "mfa_nonce" is the pending second step of a sign-in (fcgi/mfa.h): its nonce and a
+ * digest of the password hash it was made for. None of them is ever sent to a client.
  * "must_change" with "weak_password" means the password verified but fails the current policy;
  * without it, that the password is a temporary one. "throttled_until" copies the end of the user
  * name's sign-in throttle (store_throttle.h) for the admin's view. "failed" and "locked", written by
@@ -59,8 +67,13 @@ int store_user_unlock_by_name(store *s, MDB_txn *txn, const char *username, cons
  * ends all the user's sessions and stores u. */
 int store_user_set_password(store *s, MDB_txn *txn, json_t *u, const char *hash, int must_change,
                             int64_t temp_expires);
+/* Removes the second factor, an enrolment in progress and a pending second step from u (the caller
+ * stores u); 1 when there was a second factor or an enrolment to remove. */
+int store_user_mfa_clear(json_t *u);
 /* For the operator (connectctl): store_user_set_password on the live user `username`, audited as
- * "password_reset" with no actor. MDB_NOTFOUND when no live user has that name. */
+ * "password_reset" with no actor. It also removes the user's second factor (audited "mfa_reset"): the
+ * operator's way back in is for an administrator who lost the password or the authenticator, and
+ * the user enrols again at the next sign-in. MDB_NOTFOUND when no live user has that name. */
 int store_user_reset_password_by_name(store *s, MDB_txn *txn, const char *username, const char *hash,
                                       int must_change, int64_t temp_expires, const char *at, uint64_t *uid_out);
 /* One page of an organisation's live users in user-name order, starting after user name `after`

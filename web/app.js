@@ -5,7 +5,7 @@ import { replaceChildren, h } from './js/dom.js';
 import { renderSignIn } from './js/pages/signin.js';
 import { renderForcedChange } from './js/pages/password.js';
 import { renderHome } from './js/pages/home.js';
-import { renderProfile } from './js/pages/profile.js';
+import { renderProfile, renderMfaRequired } from './js/pages/profile.js';
 import { renderUsers } from './js/pages/users.js';
 import { renderCaseSearch, renderMyCases } from './js/pages/cases.js';
 import { renderCaseNew } from './js/pages/case-new.js';
@@ -37,6 +37,7 @@ const state = {
 const PAGES = {
   signin: { title: 'Sign in', render: renderSignIn, public: true },
   'change-password': { title: 'Change your password', render: renderForcedChange },
+  'two-factor': { title: 'Set up two-factor sign-in', render: renderMfaRequired },
   home: { title: 'Home', render: renderHome },
   profile: { title: 'My profile', render: renderProfile },
   users: { title: 'User accounts', render: renderUsers, admin: true },
@@ -68,6 +69,18 @@ const NEEDS = {
   reports: [canSeeReports, 'Reports are not available',
     'The report downloads are for the administrators of a council or of the Home Office, and the SLA report for the Home Office and the Network. Your performance figures are on the home page.'],
 };
+
+/**
+ * The setup a signed-in user must finish before anything else (the server's gate, mirrored): the
+ * page that does it, or null. A forced password change comes first, then a required second factor.
+ */
+function setupPage(user) {
+  if (!user) return null;
+  if (user.must_change_password) return 'change-password';
+  if (user.mfa_enrolment_required) return 'two-factor';
+  return null;
+}
+const SETUP_PAGES = ['change-password', 'two-factor'];
 
 /** The page for a path, and the parts of the path it takes ('cases/12/finance' -> id 12, tab finance). */
 function resolve(path) {
@@ -140,7 +153,7 @@ function wasSignedIn() {
 function sessionExpired() {
   const { path, hash } = parseHash();
   if (state.user || wasSignedIn()) {
-    if (path && path !== 'signin' && path !== 'change-password') state.returnTo = hash;
+    if (path && path !== 'signin' && !SETUP_PAGES.includes(path)) state.returnTo = hash;
     state.flash = { text: EXPIRED_MESSAGE, kind: 'warning' };
   }
   state.user = null;
@@ -149,16 +162,17 @@ function sessionExpired() {
   navigate('signin');
 }
 
-/** Called by the sign-in page with the USER from a successful login. */
-export function signedIn(user) {
+/** Called by the sign-in page with the USER from a successful login (and a message to show). */
+export function signedIn(user, flash) {
   state.user = user;
   markSignedIn(true);
   updateChrome();
-  if (user.must_change_password) {
-    navigate('change-password');
+  const setup = setupPage(user);
+  if (setup) {
+    navigate(setup, { flash });
     return;
   }
-  continueToApp();
+  continueToApp(flash);
 }
 
 /** After signing in (and any forced password change): back to where the user was, else home. */
@@ -166,7 +180,7 @@ export function continueToApp(flash) {
   const back = state.returnTo;
   state.returnTo = null;
   if (flash) state.flash = flash;
-  if (back && back !== '#/signin' && back !== '#/change-password') {
+  if (back && back !== '#/signin' && !SETUP_PAGES.some((p) => back === `#/${p}`)) {
     if (location.hash === back) render();
     else location.hash = back;
   } else {
@@ -200,6 +214,11 @@ setHooks({
     updateChrome();
     navigate('change-password');
   },
+  mfaEnrolmentRequired: () => {
+    if (state.user) state.user.mfa_enrolment_required = true;
+    updateChrome();
+    navigate('two-factor');
+  },
 });
 
 // ---- header and navigation ----
@@ -215,7 +234,7 @@ function updateChrome() {
     return;
   }
   nav.hidden = false;
-  const forced = Boolean(user.must_change_password);
+  const forced = Boolean(setupPage(user));
   for (const li of nav.querySelectorAll('li')) {
     if (li.classList.contains('site-nav__signout')) { li.hidden = false; continue; }
     if (forced) { li.hidden = true; continue; }
@@ -247,15 +266,16 @@ async function render() {
 
   if (!page) { navigate(user ? 'home' : 'signin'); return; }
   if (page.public) {
-    if (user) { navigate(user.must_change_password ? 'change-password' : 'home'); return; }
+    if (user) { navigate(setupPage(user) || 'home'); return; }
   } else {
     if (!user) {
       state.returnTo = hash;
       navigate('signin');
       return;
     }
-    if (user.must_change_password && path !== 'change-password') { navigate('change-password'); return; }
-    if (!user.must_change_password && path === 'change-password') { navigate('home'); return; }
+    const setup = setupPage(user);
+    if (setup && path !== setup) { navigate(setup); return; }
+    if (!setup && SETUP_PAGES.includes(path)) { navigate('home'); return; }
   }
 
   const flash = state.flash;
@@ -284,7 +304,9 @@ async function render() {
     if (!page.public) {
       ctx.user = await refreshUser();
       if (seq !== state.renderSeq) return;
-      if (ctx.user.must_change_password && path !== 'change-password') { navigate('change-password'); return; }
+      const setup = setupPage(ctx.user);
+      if (setup && path !== setup) { navigate(setup); return; }
+      if (!setup && SETUP_PAGES.includes(path)) { navigate('home'); return; }
       if (page.admin && !isAdmin(ctx.user)) {
         navigate('home', { flash: { text: 'Only administrators can manage user accounts.', kind: 'warning' } });
         return;
@@ -346,11 +368,11 @@ async function start() {
     if (error.status === 401) {
       if (wasSignedIn()) {
         const { path, hash } = parseHash();
-        if (path && path !== 'signin' && path !== 'change-password') state.returnTo = hash;
+        if (path && path !== 'signin' && !SETUP_PAGES.includes(path)) state.returnTo = hash;
         state.flash = { text: EXPIRED_MESSAGE, kind: 'warning' };
       }
       markSignedIn(false);
-    } else if (error.code !== 'password_change_required') {
+    } else if (error.code !== 'password_change_required' && error.code !== 'mfa_enrolment_required') {
       state.flash = { text: error.message, kind: 'error' };
     }
   }

@@ -39,3 +39,16 @@ test('after waiting, sign-in works again', async () => {
   });
   assert.equal(r.status, 200);
 });
+
+test('the second step of sign-in has the same per-address limit', async () => {
+  await new Promise((r) => setTimeout(r, 4000)); // the bucket drains after the tests above
+  const one = () => fetch(`${stack.base}/api/auth/mfa`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mfa_token: 'not.a.token', code: '123456' }),
+  }).then(async (r) => ({ status: r.status, headers: r.headers, text: await r.text() }));
+  const rs = await Promise.all(Array.from({ length: 30 }, one));
+  const statuses = rs.map((r) => r.status);
+  assert.ok(statuses.includes(429), `some 429s expected, got ${JSON.stringify(statuses)}`);
+  assert.ok(statuses.includes(401), 'the burst lets some through (401 mfa_token_invalid)');
+  for (const r of rs.filter((x) => x.status === 429)) assertError({ ...r, json: JSON.parse(r.text) }, 429, 'rate_limited', null, '429 body');
+});

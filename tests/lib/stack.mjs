@@ -21,13 +21,15 @@ function freePort() {
 }
 
 /**
- * startStack({demo = true, env = {}, data = null, keep = false}) -> {base, port, data, secretKey(), stop()}
+ * startStack({demo = true, env = {}, data = null, keep = false, clock = false, mfa = 'optional'}) -> {base, port, data, secretKey(), stop()}
  * Pass `data` to start on an existing data folder, and `keep` to leave the folder in place at stop().
  * `clock: true` starts connectd with a test clock that setClockOffset(seconds) moves forward; a number
  * instead of true starts the clock at that offset (seconds after the real time).
+ * `mfa` sets CONNECT_MFA (off|optional|required); the tests default to 'optional', so a test that does not
+ * care about the second factor signs in with a password alone.
  * `base` is "http://127.0.0.1:PORT". `secretKey()` returns the JWT key bytes (for forging test tokens).
  */
-export async function startStack({ demo = true, env = {}, data: reuse = null, keep = false, clock = false } = {}) {
+export async function startStack({ demo = true, env = {}, data: reuse = null, keep = false, clock = false, mfa = 'optional' } = {}) {
   const port = await freePort();
   const data = reuse ?? mkdtempSync(join(tmpdir(), 'connect-test-'));
   const clockFile = join(data, 'test-clock-offset');
@@ -37,7 +39,7 @@ export async function startStack({ demo = true, env = {}, data: reuse = null, ke
   }
   const child = spawn('bash', [join(ROOT, 'nginx', 'serve.sh')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA: data, DEMO: demo ? '1' : '0', LOGIN_RATE: '100r/s', LOGIN_BURST: '100', ...env },
+    env: { ...process.env, PORT: String(port), DATA: data, DEMO: demo ? '1' : '0', LOGIN_RATE: '100r/s', LOGIN_BURST: '100', CONNECT_MFA: mfa, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -33,6 +33,7 @@ const FALLBACK = {
 const hooks = {
   unauthenticated: null, // (error) => void
   passwordChangeRequired: null, // (error) => void
+  mfaEnrolmentRequired: null, // (error) => void
 };
 
 /** Register the global handlers used by the app shell. */
@@ -101,6 +102,9 @@ export async function request(method, path, { body, query, handle401 = true, raw
   } else if (response.status === 403 && error.code === 'password_change_required' && hooks.passwordChangeRequired) {
     error.handled = true;
     hooks.passwordChangeRequired(error);
+  } else if (response.status === 403 && error.code === 'mfa_enrolment_required' && hooks.mfaEnrolmentRequired) {
+    error.handled = true;
+    hooks.mfaEnrolmentRequired(error);
   }
   throw error;
 }

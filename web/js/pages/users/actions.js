@@ -1,5 +1,5 @@
-// The users page's per-user actions: unlock, the email dialog, reset password and delete (each
-// confirmed in a dialog), then the list again.
+// The users page's per-user actions: unlock, the email dialog, reset password, reset two-factor
+// sign-in and delete (each confirmed in a dialog), then the list again.
 import { api } from '../../api.js';
 import { emailDialog } from '../../email-dialog.js';
 import { confirmDialog } from '../../dialog.js';
@@ -33,6 +33,20 @@ export async function resetPassword(u, cx) {
   } catch (error) { cx.actionFailed(error); return; }
   await cx.loadUsers().catch(cx.actionFailed);
   cx.showCredential(u, res && res.temporary_password ? res.temporary_password : '', 'New temporary password');
+}
+
+export async function resetMfa(u, cx) {
+  const ok = await confirmDialog({
+    title: `Reset two-factor sign-in for ${who(u)}?`,
+    body: 'Do this when they have lost their phone and their recovery codes. They will be signed out everywhere and emailed; the next time they sign in with their password they can set up two-factor sign-in again.',
+    confirmLabel: 'Reset two-factor sign-in',
+  });
+  if (!ok) return;
+  try {
+    await api.del(`/api/users/${u.id}/mfa`);
+  } catch (error) { cx.actionFailed(error); return; }
+  cx.setStatus(`Two-factor sign-in for ${who(u)} has been reset.`, 'success');
+  await cx.loadUsers({ focusUserId: u.id, focusWhat: 'reset' }).catch(cx.actionFailed);
 }
 
 export async function deleteUser(u, cx) {

@@ -2,7 +2,7 @@
 import { api } from '../../api.js';
 import { h, replaceChildren } from '../../dom.js';
 import { roleLabel } from '../../labels.js';
-import { unlock, setEmail, resetPassword, deleteUser } from './actions.js';
+import { unlock, setEmail, resetPassword, resetMfa, deleteUser } from './actions.js';
 import { who } from './common.js';
 
 /** (Re)load the list of the chosen organisation; optionally focus a row's action afterwards. */
@@ -27,6 +27,7 @@ export async function loadUsers(cx, { focusUserId, focusWhat } = {}) {
       h('th', { scope: 'col' }, 'Email'),
       h('th', { scope: 'col' }, 'Locked'),
       h('th', { scope: 'col' }, 'Must change password'),
+      h('th', { scope: 'col' }, 'Two-factor'),
       h('th', { scope: 'col' }, h('span', {}, 'Actions')))),
     h('tbody', {}, rows));
   replaceChildren(listArea,
@@ -57,6 +58,12 @@ function userRow(u, cx) {
       type: 'button', class: 'button button--small button--secondary', dataset: { action: 'reset' },
       'aria-label': `Reset password for ${who(u)}`, onclick: () => resetPassword(u, cx),
     }, 'Reset password'));
+    if (u.mfa_enrolled) {
+      actions.push(h('button', {
+        type: 'button', class: 'button button--small button--secondary', dataset: { action: 'reset-mfa' },
+        'aria-label': `Reset two-factor sign-in for ${who(u)}`, onclick: () => resetMfa(u, cx),
+      }, 'Reset two-factor'));
+    }
     actions.push(h('button', {
       type: 'button', class: 'button button--small button--warning', dataset: { action: 'delete' },
       'aria-label': `Delete ${who(u)}`, onclick: () => deleteUser(u, cx),
@@ -72,5 +79,6 @@ function userRow(u, cx) {
     h('td', { class: 'table__email', dataset: { label: 'Email' } }, u.email ? u.email : h('span', { class: 'muted' }, 'None')),
     h('td', { class: 'table__locked', dataset: { label: 'Locked' } }, u.locked ? h('span', { class: 'tag tag--red' }, 'Locked') : 'No'),
     h('td', { class: 'table__must-change', dataset: { label: 'Must change password' } }, u.must_change_password ? h('span', { class: 'tag tag--yellow' }, 'Yes') : 'No'),
+    h('td', { class: 'table__mfa', dataset: { label: 'Two-factor' } }, u.mfa_enrolled ? 'On' : 'Off'),
     h('td', { class: 'table__actions' }, h('div', { class: 'actions' }, actions)));
 }
