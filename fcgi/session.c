@@ -59,6 +59,18 @@ static void unauthenticated(http_req *r)
     http_error(r, 401, "unauthenticated", "Please sign in.", NULL);
 }
 
+int session_owner_setup_pending(const json_t *user)
+{
+    if (!json_is_true(json_object_get(user, "owner_setup")))
+        return 0;
+    if (json_is_true(json_object_get(user, "must_change")))
+        return 1;
+    const char *policy = getenv("CONNECT_MFA");
+    if (policy && strcmp(policy, "off") == 0)
+        return 0;
+    return json_object_get(user, "mfa") == NULL;
+}
+
 int session_authenticate(http_req *r, unsigned flags)
 {
     char buf[4200];
@@ -110,6 +122,13 @@ int session_authenticate(http_req *r, unsigned flags)
                    json_is_true(json_object_get(r->user, "weak_password"))
                        ? "Your password is too easy to guess: you must change it first."
                        : "You must change your temporary password first.",
+                   NULL);
+        return -1;
+    }
+    if (!(flags & SESSION_ALLOW_TEMP) && session_owner_setup_pending(r->user)) {
+        http_error(r, 403, "account_setup_required",
+                   "This account was set up or reset by the Connect Network: set up two-factor sign-in under My profile "
+                   "before you use it.",
                    NULL);
         return -1;
     }

@@ -2,6 +2,7 @@
 #include "user_json.h"
 
 #include "clock.h"
+#include "session.h"
 
 static json_t *copy_or_null(const json_t *v)
 {
@@ -19,7 +20,7 @@ static const char *change_reason(const json_t *user)
 json_t *user_public(const json_t *user, const json_t *org)
 {
     const char *reason = change_reason(user);
-    json_t *j = json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:o,s:o,s:b,s:b,s:o}",
+    json_t *j = json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:o,s:o,s:b,s:b,s:o,s:b}",
                           "id", copy_or_null(json_object_get(user, "id")),
                           "username", copy_or_null(json_object_get(user, "username")),
                           "name", copy_or_null(json_object_get(user, "name")),
@@ -31,6 +32,7 @@ json_t *user_public(const json_t *user, const json_t *org)
                           "email", copy_or_null(json_object_get(user, "email")),
                           "locked", json_integer_value(json_object_get(user, "throttled_until")) > clock_now(),
                           "must_change_password", reason != NULL,
-                          "password_change_reason", reason ? json_string(reason) : json_null());
+                          "password_change_reason", reason ? json_string(reason) : json_null(),
+                          "account_setup_required", session_owner_setup_pending(user));
     return j;
 }
