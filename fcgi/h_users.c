@@ -319,9 +319,8 @@ void h_users_create(http_req *r, const uint64_t *ids)
     if (c.no_org)
         http_error(r, 422, "validation_failed", "No such organisation.", "org");
     else if (c.has_admin)
-        http_error(r, 403, "forbidden",
-                   "This organisation already has an administrator: ask them to add the account. " NETWORK_SCOPE_MESSAGE,
-                   "org");
+        access_forbidden(r, "This organisation already has an administrator: ask them to add the account. " NETWORK_SCOPE_MESSAGE,
+                         "org");
     else if (rc == STORE_EXISTS)
         http_error(r, 409, "conflict", "That user name is taken.", "username");
     else if (rc)
