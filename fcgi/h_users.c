@@ -3,6 +3,7 @@
 #include "handlers.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,10 @@
 #include "json_in.h"
 #include "mfa.h"
 #include "params.h"
+#include "json_get.h"
 #include "store_audit.h"
+#include "public_url.h"
+#include "store_outbox.h"
 #include "store_org.h"
 #include "store_outbox.h"
 #include "store_session.h"
@@ -25,6 +29,58 @@
 static int is_network_admin(const http_req *r)
 {
     return r->is_admin && strcmp(r->org_kind, "network") == 0;
+}
+
+/*
+ * The Network onboards organisations; it does not run them. Outside its own organisation a Network
+ * admin may only add an organisation's first administrator and, on request, unlock or reset the
+ * password of one of its administrators. Each such act is audited, emailed to the account and to the
+ * organisation's other administrators, and marks the account "owner_setup": it opens nothing but
+ * its own set-up (new password, second factor) until its owner has done both (fcgi/session.c). So a
+ * Network admin cannot quietly become a reader of case data by creating or resetting an account.
+ */
+#define NETWORK_SCOPE_MESSAGE "The Network may only add an organisation's first administrator, and unlock or reset its administrators' passwords."
+
+/* Queues the notices of a Network act on user `u` (of organisation `org`): to the account itself and
+ * to every other administrator of the organisation who has an email address. No names in the body:
+ * the account is named by its Connect user id, which the recipients can look up. */
+static int network_notices(store *s, MDB_txn *txn, const json_t *u, uint64_t org, const char *what, int64_t now,
+                           const char *public_url)
+{
+    uint64_t uid = json_get_u64(u, "id");
+    char subject[120], body[900];
+    snprintf(subject, sizeof subject, "Connect: the Network %s an administrator account", what);
+    const char *email = json_get_str(u, "email");
+    int rc = 0;
+    if (email && *email) {
+        snprintf(body, sizeof body,
+                 "The Connect Network has %s your Connect administrator account (user %" PRIu64 ").\r\n\r\n"
+                 "Before it can be used you must sign in, choose your own password and set up two-factor sign-in.\r\n"
+                 "If you did not ask for this, tell your organisation's other administrators and the Connect Network at once.\r\n\r\n"
+                 "%s/\r\n",
+                 what, uid, public_url);
+        rc = store_outbox_add(s, txn, email, subject, body, now);
+    }
+    json_t *admins = NULL;
+    if (!rc)
+        rc = store_org_admins(s, txn, org, &admins);
+    size_t i;
+    json_t *a;
+    json_array_foreach(admins, i, a) {
+        const char *to = json_get_str(a, "email");
+        if (rc || json_get_u64(a, "id") == uid || !to || !*to)
+            continue;
+        snprintf(body, sizeof body,
+                 "The Connect Network has %s an administrator account of your organisation (user %" PRIu64 ").\r\n\r\n"
+                 "The account can read no case data until its owner has chosen their own password and set up two-factor sign-in.\r\n"
+                 "If nobody in your organisation asked the Network for this, contact the Connect Network and your security team at once,\r\n"
+                 "and review the account under User accounts.\r\n\r\n"
+                 "%s/#/users\r\n",
+                 what, uid, public_url);
+        rc = store_outbox_add(s, txn, to, subject, body, now);
+    }
+    json_decref(admins);
+    return rc;
 }
 
 /* Deny by default: only admins manage accounts. */
@@ -166,14 +222,17 @@ typedef struct {
     json_t *user; /* the new record; id is set on success */
     uint64_t org, actor, actor_org;
     const char *at;
-    int no_org;
-    json_t *org_rec; /* out */
+    int64_t now;
+    int by_network; /* a Network admin adding another organisation's first administrator */
+    const char *public_url;
+    int no_org, has_admin; /* out */
+    json_t *org_rec;       /* out */
 } create_ctx;
 
 static int create_write(store *s, MDB_txn *txn, void *arg)
 {
     create_ctx *c = arg;
-    c->no_org = 0;
+    c->no_org = c->has_admin = 0;
     json_decref(c->org_rec);
     c->org_rec = NULL;
     json_object_del(c->user, "id");
@@ -182,11 +241,24 @@ static int create_write(store *s, MDB_txn *txn, void *arg)
         c->no_org = 1;
         return rc;
     }
+    if (!rc && c->by_network) { /* checked here, in the write, so two at once cannot both be "first" */
+        json_t *admins;
+        if ((rc = store_org_admins(s, txn, c->org, &admins)))
+            return rc;
+        c->has_admin = json_array_size(admins) > 0;
+        json_decref(admins);
+        if (c->has_admin)
+            return STORE_EXISTS;
+        json_object_set_new(c->user, "owner_setup", json_true());
+    }
     uint64_t id;
     if (!rc)
         rc = store_user_create(s, txn, c->user, &id);
     if (!rc)
-        rc = store_audit_add(s, txn, c->at, c->actor, c->actor_org, "user_created", id);
+        rc = store_audit_add(s, txn, c->at, c->actor, c->actor_org, c->by_network ? "network_admin_created" : "user_created",
+                             id);
+    if (!rc && c->by_network)
+        rc = network_notices(s, txn, c->user, c->org, "created", c->now, c->public_url);
     return rc;
 }
 
@@ -226,6 +298,11 @@ void h_users_create(http_req *r, const uint64_t *ids)
         access_not_found(r, "organisation", org, "No such organisation.", "org");
         goto out;
     }
+    int by_network = org != r->org_id;
+    if (by_network && strcmp(role, "admin") != 0) {
+        access_forbidden(r, NETWORK_SCOPE_MESSAGE " That administrator adds everyone else.", "role");
+        goto out;
+    }
     char temp[AUTH_TEMP_PASSWORD_LEN + 1], hash[AUTH_HASH_MAX], at[21];
     if (auth_random_password(temp, AUTH_TEMP_PASSWORD_LEN) || auth_password_hash(temp, hash)) {
         http_error(r, 500, "internal", "The temporary password could not be made.", NULL);
@@ -240,10 +317,14 @@ void h_users_create(http_req *r, const uint64_t *ids)
         http_error(r, 500, "internal", "Out of memory.", NULL);
         goto out;
     }
-    c = (create_ctx){.user = user, .org = org, .actor = r->uid, .actor_org = r->org_id, .at = at};
+    c = (create_ctx){.user = user, .org = org, .actor = r->uid, .actor_org = r->org_id, .at = at, .now = r->now,
+                     .by_network = by_network, .public_url = public_url_base()};
     int rc = store_write(r->st, create_write, &c);
     if (c.no_org)
         http_error(r, 422, "validation_failed", "No such organisation.", "org");
+    else if (c.has_admin)
+        access_forbidden(r, "This organisation already has an administrator: ask them to add the account. " NETWORK_SCOPE_MESSAGE,
+                         "org");
     else if (rc == STORE_EXISTS)
         http_error(r, 409, "conflict", "That user name is taken.", "username");
     else if (rc)
@@ -272,8 +353,9 @@ typedef struct {
     json_t *email; /* the same */
     /* EDIT_RESET */
     const char *hash;
-    int64_t temp_expires;
-    int64_t now;
+    int64_t temp_expires, now;
+    const char *public_url;
+    int out_of_scope;   /* out: a Network act the Network may not do */
     int nothing;        /* out (EDIT_MFA_RESET): the user had no second factor to reset */
     json_t *user, *org; /* out (EDIT_PATCH) */
 } edit_ctx;
@@ -313,6 +395,13 @@ static int edit_write(store *s, MDB_txn *txn, void *arg)
         json_decref(u);
         return MDB_NOTFOUND;
     }
+    int by_network = org != c->actor_org; /* then c->network: see the rule above network_notices */
+    c->out_of_scope = by_network && ((c->kind != EDIT_UNLOCK && c->kind != EDIT_RESET && c->kind != EDIT_MFA_RESET) ||
+                                     !json_get_str_is(u, "role", "admin"));
+    if (c->out_of_scope) {
+        json_decref(u);
+        return 0;
+    }
     const char *action = "";
     switch (c->kind) {
     case EDIT_DELETE:
@@ -333,23 +422,33 @@ static int edit_write(store *s, MDB_txn *txn, void *arg)
             rc = STORE_NOMEM;
         break;
     case EDIT_UNLOCK:
-        action = "account_unlocked";
+        action = by_network ? "network_account_unlocked" : "account_unlocked";
         rc = store_user_unthrottle(s, txn, u);
+        if (!rc && by_network)
+            rc = network_notices(s, txn, u, org, "unlocked", c->now, c->public_url);
         break;
     case EDIT_RESET:
-        action = "password_reset";
+        action = by_network ? "network_password_reset" : "password_reset";
         rc = store_user_set_password(s, txn, u, c->hash, 1, c->temp_expires);
+        if (!rc && by_network) {
+            json_object_set_new(u, "owner_setup", json_true());
+            rc = network_notices(s, txn, u, org, "reset the password of", c->now, c->public_url);
+        }
         break;
     case EDIT_MFA_RESET:
-        action = "mfa_reset";
+        action = by_network ? "network_mfa_reset" : "mfa_reset";
         c->nothing = !store_user_mfa_clear(u);
         if (c->nothing) {
             json_decref(u);
             return 0;
         }
         rc = store_session_delete_user(s, txn, c->target, NULL);
-        if (!rc)
+        if (!rc && by_network) {
+            json_object_set_new(u, "owner_setup", json_true());
+            rc = network_notices(s, txn, u, org, "reset the two-factor sign-in of", c->now, c->public_url);
+        } else if (!rc) {
             rc = mail_mfa_reset(s, txn, u, c->now);
+        }
         break;
     }
     if (!rc)
@@ -375,13 +474,16 @@ static int run_edit(http_req *r, edit_ctx *c)
     c->network = is_network_admin(r);
     c->at = at;
     c->now = r->now;
+    c->public_url = public_url_base();
     int rc = store_write(r->st, edit_write, c);
     c->at = NULL;
     if (rc == MDB_NOTFOUND)
         access_not_found(r, "user", c->target, "No such user.", NULL);
     else if (rc)
         http_store_error(r, rc);
-    return rc ? -1 : 0;
+    else if (c->out_of_scope)
+        access_forbidden(r, NETWORK_SCOPE_MESSAGE, NULL);
+    return rc || c->out_of_scope ? -1 : 0;
 }
 
 void h_user_patch(http_req *r, const uint64_t *ids)

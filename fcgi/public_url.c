@@ -44,21 +44,29 @@ int public_url_origin_of(const char *url, char *out, size_t cap)
     return 0;
 }
 
+static char base[1024]; /* the URL as configured, without a trailing slash; "" when unset */
+
 int public_url_init(void)
 {
-    origin[0] = '\0';
+    origin[0] = base[0] = '\0';
     https = 0;
     const char *v = getenv("CONNECT_PUBLIC_URL");
     if (!v || !*v)
         return 0;
-    if (public_url_origin_of(v, origin, sizeof origin)) {
+    size_t n = strlen(v);
+    if (public_url_origin_of(v, origin, sizeof origin) || n >= sizeof base) {
         origin[0] = '\0';
         return -1;
     }
+    memcpy(base, v, n + 1);
+    while (n > 0 && base[n - 1] == '/')
+        base[--n] = '\0';
     https = strncmp(origin, "https://", 8) == 0;
     return 0;
 }
 
 const char *public_url_origin(void) { return origin; }
+
+const char *public_url_base(void) { return base[0] ? base : "http://127.0.0.1:8080"; }
 
 int public_url_is_https(void) { return https; }

@@ -17,6 +17,9 @@ int public_url_init(void);
 /* The public URL's origin, lower case, without a default port ("https://connect.example.org");
  * "" when CONNECT_PUBLIC_URL is unset. */
 const char *public_url_origin(void);
+/* The public URL as configured, without a trailing slash, for links in emails; the development
+ * address http://127.0.0.1:8080 when it is unset (or public_url_init was not called). */
+const char *public_url_base(void);
 /* 1 when the public URL is https. */
 int public_url_is_https(void);
 

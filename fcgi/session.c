@@ -74,7 +74,20 @@ int session_setup_pending(const json_t *user, const char **code, const char **me
         *message = "You must set up two-factor sign-in first: Connect requires it for every account.";
         return 1;
     }
+    if (session_owner_setup_pending(user)) {
+        *code = "account_setup_required";
+        *message = "This account was set up or reset by the Connect Network: set up two-factor sign-in under My profile "
+                   "before you use it.";
+        return 1;
+    }
     return 0;
+}
+
+int session_owner_setup_pending(const json_t *user)
+{
+    if (!json_is_true(json_object_get(user, "owner_setup")))
+        return 0;
+    return json_is_true(json_object_get(user, "must_change")) || (mfa_policy() != MFA_OFF && !mfa_enrolled(user));
 }
 
 int session_authenticate(http_req *r, unsigned flags)

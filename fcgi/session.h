@@ -39,4 +39,9 @@ int session_issue(http_req *r, uint64_t uid, const unsigned char sid[16], int64_
 /* Expires the cookie in the browser. */
 void session_clear_cookie(http_req *r);
 
+/* 1 while an account the Network created or reset (its "owner_setup" mark, fcgi/h_users.c) still waits
+ * for its owner's own password or, unless CONNECT_MFA=off, second factor: until then it opens only
+ * the routes that set those up. */
+int session_owner_setup_pending(const json_t *user);
+
 #endif

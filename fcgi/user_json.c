@@ -3,6 +3,7 @@
 
 #include "clock.h"
 #include "mfa.h"
+#include "session.h"
 
 static json_t *copy_or_null(const json_t *v)
 {
@@ -20,7 +21,7 @@ static const char *change_reason(const json_t *user)
 json_t *user_public(const json_t *user, const json_t *org)
 {
     const char *reason = change_reason(user);
-    json_t *j = json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:o,s:o,s:b,s:b,s:o,s:b,s:b}",
+    json_t *j = json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:o,s:o,s:b,s:b,s:o,s:b,s:b,s:b}",
                           "id", copy_or_null(json_object_get(user, "id")),
                           "username", copy_or_null(json_object_get(user, "username")),
                           "name", copy_or_null(json_object_get(user, "name")),
@@ -33,6 +34,7 @@ json_t *user_public(const json_t *user, const json_t *org)
                           "locked", json_integer_value(json_object_get(user, "throttled_until")) > clock_now(),
                           "must_change_password", reason != NULL,
                           "password_change_reason", reason ? json_string(reason) : json_null(),
-                          "mfa_enrolled", mfa_enrolled(user), "mfa_enrolment_required", mfa_enrolment_required(user));
+                          "mfa_enrolled", mfa_enrolled(user), "mfa_enrolment_required", mfa_enrolment_required(user),
+                          "account_setup_required", session_owner_setup_pending(user));
     return j;
 }

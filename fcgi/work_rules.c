@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store_case.h"
+#include "public_url.h"
 #include "store_outbox.h"
 #include "store_user.h"
 #include "uk_time.h"
@@ -374,9 +375,7 @@ int work_notify(work_ctx *w, const json_t *case_rec, const char *what)
         return rc == MDB_NOTFOUND ? 0 : rc;
     const char *to = json_get_str(user, "email");
     if (to && *to && !json_object_get(user, "deleted_at")) {
-        const char *base = getenv("CONNECT_PUBLIC_URL");
-        if (!base || !*base)
-            base = "http://127.0.0.1:8080";
+        const char *base = public_url_base();
         uint64_t id = json_get_u64(case_rec, "id");
         char subject[160], body[800];
         snprintf(subject, sizeof subject, "Connect: %s on case C%" PRIu64, what, id);

@@ -1,5 +1,6 @@
 /* store_user.c - user accounts and their indexes. */
 #include "store_user.h"
+#include "json_get.h"
 #include "store_audit.h"
 #include "store_session.h"
 #include "store_throttle.h"
@@ -299,5 +300,40 @@ int store_user_reset_password_by_name(store *s, MDB_txn *txn, const char *userna
     if (!rc && had_mfa)
         rc = store_audit_add(s, txn, at, 0, org, "mfa_reset", *uid_out);
     json_decref(u);
+    return rc;
+}
+
+int store_org_admins(store *s, MDB_txn *txn, uint64_t org_id, json_t **out)
+{
+    *out = json_array();
+    if (!*out)
+        return STORE_NOMEM;
+    unsigned char prefix[8];
+    store_key_u64(prefix, org_id);
+    int rc = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_ORG_USERS, prefix, sizeof prefix);
+    while (store_iter_next(&it)) {
+        if (it.val.mv_size != 8) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        json_t *user;
+        if ((rc = store_user_get(s, txn, store_u64_from(it.val.mv_data), &user)))
+            break;
+        if (!json_get_str_is(user, "role", "admin")) {
+            json_decref(user);
+            continue;
+        }
+        if (json_array_append_new(*out, user)) {
+            rc = STORE_NOMEM;
+            break;
+        }
+    }
+    rc = store_iter_end(&it, rc);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
     return rc;
 }

@@ -76,6 +76,9 @@ int store_user_mfa_clear(json_t *u);
  * the user enrols again at the next sign-in. MDB_NOTFOUND when no live user has that name. */
 int store_user_reset_password_by_name(store *s, MDB_txn *txn, const char *username, const char *hash,
                                       int must_change, int64_t temp_expires, const char *at, uint64_t *uid_out);
+/* The live administrators of an organisation, in user-name order: a new array of user records (an
+ * organisation has a handful of users, so this reads them all). */
+int store_org_admins(store *s, MDB_txn *txn, uint64_t org_id, json_t **out);
 /* One page of an organisation's live users in user-name order, starting after user name `after`
  * (NULL: from the start). *items is a new array of user records; *next is a malloc'd cursor or NULL;
  * *total counts all of the organisation's live users. */

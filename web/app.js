@@ -78,6 +78,7 @@ function setupPage(user) {
   if (!user) return null;
   if (user.must_change_password) return 'change-password';
   if (user.mfa_enrolment_required) return 'two-factor';
+  if (user.account_setup_required) return 'two-factor'; // the Network set the account up: its owner enrols
   return null;
 }
 const SETUP_PAGES = ['change-password', 'two-factor'];
@@ -214,8 +215,9 @@ setHooks({
     updateChrome();
     navigate('change-password');
   },
-  mfaEnrolmentRequired: () => {
-    if (state.user) state.user.mfa_enrolment_required = true;
+  mfaEnrolmentRequired: (error) => {
+    if (state.user && error.code === 'account_setup_required') state.user.account_setup_required = true;
+    else if (state.user) state.user.mfa_enrolment_required = true;
     updateChrome();
     navigate('two-factor');
   },
@@ -372,7 +374,7 @@ async function start() {
         state.flash = { text: EXPIRED_MESSAGE, kind: 'warning' };
       }
       markSignedIn(false);
-    } else if (error.code !== 'password_change_required' && error.code !== 'mfa_enrolment_required') {
+    } else if (!['password_change_required', 'mfa_enrolment_required', 'account_setup_required'].includes(error.code)) {
       state.flash = { text: error.message, kind: 'error' };
     }
   }

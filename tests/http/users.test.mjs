@@ -2,6 +2,7 @@
 // organisation boundaries (council admin, HO admin, Network admin, plain users).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { totp } from '../lib/totp.mjs';
 import { startStack } from '../lib/stack.mjs';
 import {
   Client, DEMO_PASSWORD, STRONG, assertError, assertErrorOneOf, assertList, assertStatus, assertUser,
@@ -381,16 +382,21 @@ test('Network admin: creates a council (POST /api/orgs) and its first admin, who
   assertStatus(l, 200, 'first admin signs in');
   assert.equal(l.json.user.must_change_password, true);
   assertStatus(await svd.req('PUT', '/api/me/password', { body: { current_password: u.json.temporary_password, new_password: STRONG } }), 204);
+  // An account the Network made opens nothing else until its owner has a second factor (network-admin.test.mjs).
+  assertError(await svd.req('GET', '/api/users'), 403, 'account_setup_required', null);
+  const mfa = await svd.req('POST', '/api/me/mfa', { body: {} });
+  assertStatus(mfa, 200);
+  assertStatus(await svd.req('POST', '/api/me/mfa/confirm', { body: { code: totp(mfa.json.secret, Date.now() / 1000) } }), 200);
   const list = await svd.req('GET', '/api/users');
   assertStatus(list, 200);
   assert.deepEqual(list.json.items.map((x) => x.username), ['svd.admin'], 'new council has only its admin');
   const staff = await svd.req('POST', '/api/users', { body: body({ username: 'svd.user' }) });
   assertStatus(staff, 201, 'the new admin adds staff');
   assert.equal(staff.json.user.org.id, orgId);
-  // Network admin can manage it
-  assertStatus(await netAdmin.req('PATCH', `/api/users/${staff.json.user.id}`, { body: { team: 'Intake' } }), 200);
-  assertStatus(await netAdmin.req('POST', `/api/users/${staff.json.user.id}/reset-password`), 200);
-  assertStatus(await netAdmin.req('DELETE', `/api/users/${staff.json.user.id}`), 204);
+  // The Network does not manage the council's staff: that is its admin's work.
+  assertError(await netAdmin.req('PATCH', `/api/users/${staff.json.user.id}`, { body: { team: 'Intake' } }), 403, 'forbidden', null);
+  assertError(await netAdmin.req('POST', `/api/users/${staff.json.user.id}/reset-password`), 403, 'forbidden', null);
+  assertError(await netAdmin.req('DELETE', `/api/users/${staff.json.user.id}`), 403, 'forbidden', null);
   // other councils cannot see it
   assertError(await nfcAdmin.req('GET', `/api/users/${u.json.user.id}`), 404, 'not_found', null);
 });

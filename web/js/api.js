@@ -102,7 +102,8 @@ export async function request(method, path, { body, query, handle401 = true, raw
   } else if (response.status === 403 && error.code === 'password_change_required' && hooks.passwordChangeRequired) {
     error.handled = true;
     hooks.passwordChangeRequired(error);
-  } else if (response.status === 403 && error.code === 'mfa_enrolment_required' && hooks.mfaEnrolmentRequired) {
+  } else if (response.status === 403 && (error.code === 'mfa_enrolment_required' || error.code === 'account_setup_required')
+             && hooks.mfaEnrolmentRequired) {
     error.handled = true;
     hooks.mfaEnrolmentRequired(error);
   }

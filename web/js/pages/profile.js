@@ -21,7 +21,7 @@ function mfaSection(ctx) {
             show(fresh);
             ctx.setStatus('Two-factor sign-in is now off.', 'success');
             heading.focus();
-            if (fresh.mfa_enrolment_required) ctx.navigate('two-factor');
+            if (fresh.mfa_enrolment_required || fresh.account_setup_required) ctx.navigate('two-factor');
           },
         }));
     } else {
@@ -72,7 +72,9 @@ export async function renderMfaRequired(section, ctx) {
     h('div', { class: 'narrow' },
       h('h1', { class: 'heading-l' }, 'Set up two-factor sign-in'),
       h('div', { class: 'inset' },
-        h('p', { class: 'body', id: 'mfa-required-why' }, `Hello ${ctx.user.name || ctx.user.username}. Connect requires two-factor sign-in for every account, because it holds sensitive personal data. You need to set it up before you can do anything else.`),
+        h('p', { class: 'body', id: 'mfa-required-why' }, ctx.user.account_setup_required
+          ? `Hello ${ctx.user.name || ctx.user.username}. The Connect Network set up or reset this account, so before it can be used its owner must set up two-factor sign-in. You need to do this before you can do anything else.`
+          : `Hello ${ctx.user.name || ctx.user.username}. Connect requires two-factor sign-in for every account, because it holds sensitive personal data. You need to set it up before you can do anything else.`),
         h('p', { class: 'body' }, 'From now on you will sign in with your password and a code from an authenticator app on your phone.')),
       area));
   enrolment(area, {

@@ -21,9 +21,12 @@ export async function setEmail(u, cx) {
 }
 
 export async function resetPassword(u, cx) {
+  const elsewhere = cx.network && u.org && u.org.id !== cx.me.org.id;
   const ok = await confirmDialog({
     title: `Reset the password for ${who(u)}?`,
-    body: 'They will be signed out everywhere and the account will be unlocked. You will see a new temporary password once, to pass on to them.',
+    body: elsewhere
+      ? 'Only do this when the organisation has asked. They will be signed out everywhere, and they and the organisation’s other administrators will be emailed. The account will open nothing until its owner has chosen a new password and set up two-factor sign-in. You will see a temporary password once, to pass on to them.'
+      : 'They will be signed out everywhere and the account will be unlocked. You will see a new temporary password once, to pass on to them.',
     confirmLabel: 'Reset password',
   });
   if (!ok) return;

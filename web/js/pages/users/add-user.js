@@ -27,6 +27,7 @@ function buildAddForm(cx) {
   if (network) {
     fields.push(field({
       label: 'Organisation', name: 'org',
+      hint: 'In another organisation the Network adds only its first administrator; that administrator adds everyone else.',
       options: cx.orgs.map((o) => ({ value: o.id, label: `${o.name} (${orgKindLabel(o.kind)})` })), value: cx.orgId,
     }));
   }
@@ -35,6 +36,18 @@ function buildAddForm(cx) {
     fields,
     h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button' }, 'Create user'), cancel));
   cancel.addEventListener('click', () => setAddOpen(cx, false, true));
+  if (network) {
+    // Another organisation: an administrator only (the server refuses anything else).
+    const orgSelect = form.querySelector('select[name="org"]');
+    const roleSelect = form.querySelector('select[name="role"]');
+    const fitRole = () => {
+      const elsewhere = Number.parseInt(orgSelect.value, 10) !== cx.me.org.id;
+      for (const o of roleSelect.options) o.disabled = elsewhere && o.value !== 'admin';
+      if (elsewhere) roleSelect.value = 'admin';
+    };
+    orgSelect.addEventListener('change', fitRole);
+    fitRole();
+  }
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const body = {

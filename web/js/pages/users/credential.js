@@ -30,6 +30,9 @@ export function showCredential(cx, user, password, what) {
     h('p', { class: 'body' }, 'This password is shown only once. Pass it on to the user securely – in person or by phone, never in the same message as their user name.'),
     h('p', { class: 'temp-password' }, visuallyHidden('Temporary password: '), code),
     h('p', { class: 'body' }, 'It lasts 7 days. The user must choose a new password when they first sign in with it.'),
+    user.account_setup_required
+      ? h('p', { class: 'body', id: 'setup-required-note' }, 'Because the Network set this account up, it opens nothing until its owner has also set up two-factor sign-in.')
+      : null,
     h('div', { class: 'button-group' }, copyButton, doneButton));
   replaceChildren(credentialArea, panel);
   panel.querySelector('h2').focus();

@@ -43,6 +43,23 @@ export async function loadUsers(cx, { focusUserId, focusWhat } = {}) {
 function userRow(u, cx) {
   const self = u.id === cx.me.id;
   const actions = [];
+  // Outside its own organisation the Network may only unlock or reset an administrator (fcgi/API.md).
+  const elsewhere = cx.network && u.org && cx.me.org && u.org.id !== cx.me.org.id;
+  if (elsewhere && u.role !== 'admin') {
+    actions.push(h('span', { class: 'muted' }, 'Managed by its organisation’s administrators'));
+  } else if (elsewhere) {
+    if (u.locked) {
+      actions.push(h('button', {
+        type: 'button', class: 'button button--small', dataset: { action: 'unlock' },
+        'aria-label': `Unlock ${who(u)}`, onclick: () => unlock(u, cx),
+      }, 'Unlock'));
+    }
+    actions.push(h('button', {
+      type: 'button', class: 'button button--small button--secondary', dataset: { action: 'reset' },
+      'aria-label': `Reset password for ${who(u)}`, onclick: () => resetPassword(u, cx),
+    }, 'Reset password'));
+  }
+  if (elsewhere) return rowOf(u, actions);
   if (u.locked) {
     actions.push(h('button', {
       type: 'button', class: 'button button--small', dataset: { action: 'unlock' },
@@ -71,6 +88,10 @@ function userRow(u, cx) {
   } else {
     actions.push(h('span', { class: 'tag tag--grey' }, 'You'));
   }
+  return rowOf(u, actions);
+}
+
+function rowOf(u, actions) {
   return h('tr', { dataset: { userId: String(u.id), username: u.username } },
     h('th', { scope: 'row', class: 'table__username', dataset: { label: 'User name' } }, u.username),
     h('td', { class: 'table__name', dataset: { label: 'Name' } }, u.name || ''),
