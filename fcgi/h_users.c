@@ -225,14 +225,14 @@ typedef struct {
     int64_t now;
     int by_network; /* a Network admin adding another organisation's first administrator */
     const char *public_url;
-    int no_org, has_admin; /* out */
+    int no_org, has_admin, not_admin; /* out */
     json_t *org_rec;       /* out */
 } create_ctx;
 
 static int create_write(store *s, MDB_txn *txn, void *arg)
 {
     create_ctx *c = arg;
-    c->no_org = c->has_admin = 0;
+    c->no_org = c->has_admin = c->not_admin = 0;
     json_decref(c->org_rec);
     c->org_rec = NULL;
     json_object_del(c->user, "id");
@@ -240,6 +240,10 @@ static int create_write(store *s, MDB_txn *txn, void *arg)
     if (rc == MDB_NOTFOUND) {
         c->no_org = 1;
         return rc;
+    }
+    if (!rc && c->by_network && !json_get_str_is(c->user, "role", "admin")) {
+        c->not_admin = 1; /* after the organisation's existence: an unknown one is "no such organisation" */
+        return STORE_EXISTS;
     }
     if (!rc && c->by_network) { /* checked here, in the write, so two at once cannot both be "first" */
         json_t *admins;
@@ -299,10 +303,6 @@ void h_users_create(http_req *r, const uint64_t *ids)
         goto out;
     }
     int by_network = org != r->org_id;
-    if (by_network && strcmp(role, "admin") != 0) {
-        access_forbidden(r, NETWORK_SCOPE_MESSAGE " That administrator adds everyone else.", "role");
-        goto out;
-    }
     char temp[AUTH_TEMP_PASSWORD_LEN + 1], hash[AUTH_HASH_MAX], at[21];
     if (auth_random_password(temp, AUTH_TEMP_PASSWORD_LEN) || auth_password_hash(temp, hash)) {
         http_error(r, 500, "internal", "The temporary password could not be made.", NULL);
@@ -322,6 +322,8 @@ void h_users_create(http_req *r, const uint64_t *ids)
     int rc = store_write(r->st, create_write, &c);
     if (c.no_org)
         http_error(r, 422, "validation_failed", "No such organisation.", "org");
+    else if (c.not_admin)
+        access_forbidden(r, NETWORK_SCOPE_MESSAGE " That administrator adds everyone else.", "role");
     else if (c.has_admin)
         access_forbidden(r, "This organisation already has an administrator: ask them to add the account. " NETWORK_SCOPE_MESSAGE,
                          "org");

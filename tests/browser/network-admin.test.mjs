@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
+import { totp } from '../lib/totp.mjs';
 import {
   launch, newPage, signIn, changePassword, status, waitForText, waitForHeading, screenshot, userRow,
 } from './helpers.mjs';
@@ -59,10 +60,15 @@ test('Network admin: organisation picker, add a council and its first admin', as
   await form.getByLabel('Full name').fill('Sam Bay');
   await form.getByRole('button', { name: 'Create user' }).click();
   await waitForText(page.locator('#temp-password-panel'), 'Temporary password for Sam Bay (sbdc.admin)');
+  await waitForText(page.locator('#setup-required-note'), 'two-factor sign-in');
   const temp = (await page.locator('#temp-password').innerText()).trim();
   const row = userRow(page, 'sbdc.admin');
   await row.waitFor();
   assert.equal((await row.locator('td').nth(1).innerText()).trim(), 'Administrator');
+  // In another organisation the Network may reset an administrator, nothing more.
+  assert.equal(await row.getByRole('button', { name: /^Reset password/ }).count(), 1);
+  assert.equal(await row.getByRole('button', { name: /^Delete/ }).count(), 0);
+  assert.equal(await row.getByRole('button', { name: /^Set the email/ }).count(), 0);
   await screenshot(page, 'user-accounts-network.png');
 
   // The new council admin signs in, changes the password and manages their own council.
@@ -70,6 +76,15 @@ test('Network admin: organisation picker, add a council and its first admin', as
   await signIn(B.page, stack.base, 'sbdc.admin', temp);
   await waitForHeading(B.page, 'Change your password');
   await changePassword(B.page, temp, 'southbay harbour lights 7');
+  // An account the Network made opens nothing until its owner has also set up two-factor sign-in.
+  await waitForHeading(B.page, 'Set up two-factor sign-in');
+  await waitForText(B.page.locator('#mfa-required-why'), 'The Connect Network set up or reset this account');
+  await B.page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+  const secret = (await B.page.locator('#mfa-secret').innerText()).replace(/\s+/g, '');
+  await B.page.getByLabel('Security code', { exact: true }).fill(totp(secret, Date.now() / 1000));
+  await B.page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+  await B.page.getByRole('heading', { name: 'Save your recovery codes now' }).waitFor();
+  await B.page.getByRole('button', { name: /I have saved my recovery codes/ }).click();
   await waitForHeading(B.page, 'Welcome, Sam Bay');
   await waitForText(B.page.locator('#home-summary'), 'Southbay District Council');
   await screenshot(B.page, 'home-mobile.png');
