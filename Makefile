@@ -27,10 +27,10 @@ PORT    ?= 8080
 DATA    ?= var/demo
 DEMO    ?= 1
 
-# Debian packages the build, the stack and the tests need.
-DEB_PKGS := \
+# Debian packages: what building and running need (`make run` installs only these), and what the
+# tests and the benchmark add (`make test`, `make bench`).
+RUN_PKGS := \
     build-essential \
-    clang \
     pkg-config \
     libfcgi-dev \
     liblmdb-dev \
@@ -39,20 +39,23 @@ DEB_PKGS := \
     libjwt-dev \
     libargon2-dev \
     libssl-dev \
-    libcmocka-dev \
     nginx-light \
     curl \
-    wrk \
-    python3 \
-    chromium \
     libcurl4-openssl-dev \
-    python3-aiosmtpd \
     libxlsxwriter-dev \
-    python3-openpyxl \
     liboath-dev \
     libqrencode-dev \
     libzxcvbn-dev \
     libutf8proc-dev \
+    # (end of list)
+TEST_PKGS := \
+    clang \
+    libcmocka-dev \
+    wrk \
+    python3 \
+    chromium \
+    python3-aiosmtpd \
+    python3-openpyxl \
     # (end of list)
 
 STORE_SRC := \
@@ -148,7 +151,7 @@ FCGI_OBJ  += $(BUILD)/fcgi/mail_message.o
 MAIL_OBJ  := $(BUILD)/fcgi/mail_sender.o $(BUILD)/fcgi/mail_smtp.o
 CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 
-.PHONY: all run test test-unit test-http test-browser test-asan bench deps check-deps clean help
+.PHONY: all run test test-unit test-http test-browser test-asan bench deps deps-run check-deps clean help
 all: $(BIN)/connectd $(BIN)/connectctl
 
 # Each layer sees only its own headers and those of the layers below it (auth/ < store/ < store/ctl/,
@@ -181,15 +184,25 @@ help:
 	@echo "make bench  - wrk against the running stack (see README)"
 
 # Install missing Debian packages when root; otherwise print the command and stop.
-deps:
-	@missing=""; for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
-	command -v node >/dev/null || missing="$$missing nodejs"; command -v npm >/dev/null || missing="$$missing npm"; \
+# $(2): commands that must exist (node and npm may come from outside Debian's packages).
+define install_missing
+	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	for c in $(2); do command -v $$c >/dev/null || missing="$$missing $$( [ $$c = node ] && echo nodejs || echo $$c )"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
 	  else echo "Missing Debian packages. Run:  sudo apt-get install -y$$missing"; exit 1; fi; fi
-	@[ -d tests/node_modules/playwright-core ] || (cd tests && npm ci --no-audit --no-fund)
+endef
 
-run: deps all
+deps-run:
+	$(call install_missing,$(RUN_PKGS))
+
+deps: deps-run
+	$(call install_missing,$(TEST_PKGS),node npm)
+	@# The test packages again whenever the lock file changed since they were installed (a stamp of it).
+	@cmp -s tests/package-lock.json tests/node_modules/.connect-lock 2>/dev/null || \
+	  (cd tests && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.connect-lock)
+
+run: deps-run all
 	PORT=$(PORT) DATA=$(DATA) DEMO=$(DEMO) bash nginx/serve.sh
 
 test: deps
