@@ -16,7 +16,7 @@
 #include "csv.h"
 #include "fuzz.h"
 
-static size_t count_byte(const char *p, const char *end, char ch)
+FUZZ_REFERENCE static size_t count_byte(const char *p, const char *end, char ch)
 {
     size_t n = 0;
     for (; p < end; p++)
@@ -44,7 +44,7 @@ static void put(out_buf *o, const char *s, size_t n)
 
 /* Writes the records out as CSV. all_quoted: every field in quotes and CRLF; otherwise quotes only where
  * RFC 4180 needs them (and where a blank line or a leading byte order mark would change the meaning). */
-static out_buf encode(const json_t *records, int all_quoted)
+FUZZ_REFERENCE static out_buf encode(const json_t *records, int all_quoted)
 {
     out_buf o = {0};
     size_t i, j;
