@@ -113,6 +113,7 @@ FCGI_SRC := \
     fcgi/h_cases.c \
     fcgi/h_case_edit.c \
     fcgi/h_case_docs.c \
+    fcgi/doc_file.c \
     fcgi/case_create.c \
     fcgi/h_cases_import.c \
     fcgi/rtpf_key.c \
