@@ -229,7 +229,7 @@ FUZZ_DEPS_csv       := store/csv
 FUZZ_DEPS_name_norm := store/name_norm
 FUZZ_DEPS_jwt       := auth/auth_jwt auth/auth_random
 FUZZ_DEPS_doc_file  := fcgi/doc_file
-FUZZ_DEPS_json_body := fcgi/json_in fcgi/case_input fcgi/http store/case_enums store/name_norm store/clock store/store \
+FUZZ_DEPS_json_body := fcgi/json_in fcgi/params fcgi/case_input fcgi/http store/case_enums store/name_norm store/clock store/store \
                        auth/auth_random
 .SECONDARY: $(patsubst %,$(BUILD)/tests/fuzz/fuzz_%.o,$(FUZZ_NAMES))
 .SECONDEXPANSION:
