@@ -224,14 +224,33 @@ test-asan:
 # links only the objects it needs: FUZZ_DEPS_name lists them. `make fuzz` runs each for FUZZ_SECONDS
 # over a scratch copy of its seed corpus (tests/fuzz/corpus/NAME/ is never written); a crash, leak,
 # timeout or broken invariant fails the target and leaves the input in build/fuzz/crashes/.
-FUZZ_NAMES   := csv name_norm jwt doc_file json_body
+FUZZ_NAMES := \
+    csv \
+    name_norm \
+    jwt \
+    doc_file \
+    json_body \
+    # (end of list)
 FUZZ_SECONDS ?= 60
-FUZZ_DEPS_csv       := store/csv
+FUZZ_DEPS_csv := store/csv
 FUZZ_DEPS_name_norm := store/name_norm
-FUZZ_DEPS_jwt       := auth/auth_jwt auth/auth_random
-FUZZ_DEPS_doc_file  := fcgi/doc_file
-FUZZ_DEPS_json_body := fcgi/json_in fcgi/params fcgi/case_input fcgi/http store/case_enums store/name_norm store/clock store/store \
-                       auth/auth_random
+FUZZ_DEPS_jwt := \
+    auth/auth_jwt \
+    auth/auth_random \
+    # (end of list)
+FUZZ_DEPS_doc_file := fcgi/doc_file
+FUZZ_DEPS_json_body := \
+    fcgi/json_in \
+    fcgi/params \
+    fcgi/case_input \
+    fcgi/http \
+    store/case_enums \
+    store/name_norm \
+    store/text_norm \
+    store/clock \
+    store/store \
+    auth/auth_random \
+    # (end of list)
 .SECONDARY: $(patsubst %,$(BUILD)/tests/fuzz/fuzz_%.o,$(FUZZ_NAMES))
 .SECONDEXPANSION:
 $(BIN)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(FUZZ_DEPS_$$*)))

@@ -12,9 +12,10 @@
  * Invariants:
  *   - a validator either succeeds without answering, or answers exactly once with the standard error
  *     body: 400 invalid_field or 422 validation_failed, a message, a field name or null;
- *   - what it accepts is what the API promises: every string UTF-8 that jansson can store, without NUL
- *     or control characters (line breaks and tabs only in free text), within its length; dates real,
- *     and a date of birth or closure not in the future; enum values from their lists; numbers in range;
+ *   - what it accepts is what the API promises: every string UTF-8 that jansson can store, in NFC,
+ *     without NUL, control characters (line breaks and tabs only in free text) or bidirectional
+ *     controls, within its length; names without direction marks and not blank; dates real, and a date
+ *     of birth or closure not in the future; enum values from their lists; numbers in range;
  *   - validating a validator's own output gives the same output (the normalised form is a fixed point:
  *     what GET returns can be sent back);
  *   - the helpers agree with their references.
@@ -26,6 +27,7 @@
 #include "fuzz.h"
 #include "json_in.h"
 #include "params.h"
+#include "text_norm.h"
 
 #define NOW INT64_C(1767225600) /* 2026-01-01T00:00:00Z */
 #define TODAY "2026-01-01"
@@ -102,14 +104,49 @@ static void check_answer(http_req *r, int ok)
                (r->captured_status == 422 && strcmp(code, "validation_failed") == 0));
 }
 
-/* A string the API may store: jansson's UTF-8, no NUL, no control characters (text: \n \r \t allowed),
- * at most max characters. */
+/* The code points of the valid UTF-8 string s, one by one. */
+FUZZ_REFERENCE static uint32_t next_cp(const unsigned char **p)
+{
+    const unsigned char *q = *p;
+    uint32_t cp;
+    size_t extra = q[0] < 0x80 ? 0 : q[0] < 0xE0 ? 1 : q[0] < 0xF0 ? 2 : 3;
+    cp = extra == 0 ? q[0] : extra == 1 ? q[0] & 0x1F : extra == 2 ? q[0] & 0x0F : q[0] & 0x07;
+    for (size_t i = 1; i <= extra; i++)
+        cp = (cp << 6) | (q[i] & 0x3F);
+    *p = q + extra + 1;
+    return cp;
+}
+
+/* A string the API may store (fcgi/API.md "Text"): jansson's UTF-8, no NUL, in NFC, no control
+ * characters (text: \n \r \t allowed), no bidirectional embedding, override or isolate controls, at
+ * most max characters. A name also holds no direction marks and something visible. */
 static void check_text(const char *s, size_t len, int text, size_t max)
 {
     FUZZ_CHECK(strlen(s) == len && fuzz_utf8_valid((const unsigned char *)s, len));
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         FUZZ_CHECK((*p >= 0x20 && *p != 0x7F) || (text && (*p == '\n' || *p == '\r' || *p == '\t')));
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        uint32_t cp = next_cp(&p);
+        FUZZ_CHECK(!(cp >= 0x202A && cp <= 0x202E) && !(cp >= 0x2066 && cp <= 0x2069));
+    }
+    char *nfc = NULL;
+    FUZZ_CHECK(text_nfc(s, &nfc) == 0 && nfc == NULL);
     FUZZ_CHECK(ref_chars(s) <= max);
+}
+
+static void check_name(const json_t *o, const char *key, size_t max, int required)
+{
+    json_t *v = json_object_get(o, key);
+    FUZZ_CHECK(v != NULL && (json_is_string(v) || (!required && json_is_null(v))));
+    if (json_is_null(v))
+        return;
+    const char *s = json_string_value(v);
+    check_text(s, json_string_length(v), 0, max);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        uint32_t cp = next_cp(&p);
+        FUZZ_CHECK(cp != 0x200E && cp != 0x200F && cp != 0x061C);
+    }
+    FUZZ_CHECK(text_check(s, TEXT_NAME) == TEXT_OK);
 }
 
 static void check_member_text(const json_t *o, const char *key, int text, size_t max, int required)
@@ -193,14 +230,14 @@ static void check_person(json_t *in, int dependant)
     static const char *const dependant_keys[] = {"given_names", "family_name", "date_of_birth", "nationality",
                                                  "gender", "other_names", "ho_reference", "relationship", NULL};
     check_keys(out, dependant ? dependant_keys : principal_keys);
-    check_member_text(out, "given_names", 0, 100, 1);
-    check_member_text(out, "family_name", 0, 100, 1);
+    check_name(out, "given_names", 100, 1);
+    check_name(out, "family_name", 100, 1);
     check_member_date(out, "date_of_birth", 1, 1);
     FUZZ_CHECK(strcmp(json_string_value(json_object_get(out, "date_of_birth")), "1900-01-01") >= 0);
     check_member_text(out, "nationality", 0, 60, 1);
     FUZZ_CHECK(json_string_length(json_object_get(out, "nationality")) >= 2);
     check_member_enum(out, "gender", case_genders, 1);
-    check_member_text(out, "other_names", 0, 200, 0);
+    check_name(out, "other_names", 200, 0);
     check_member_text(out, "ho_reference", 0, 20, 0);
     const char *ref = json_string_value(json_object_get(out, "ho_reference"));
     for (const char *p = ref; p && *p; p++)
