@@ -47,6 +47,7 @@ RUN_PKGS := \
     libqrencode-dev \
     libzxcvbn-dev \
     libutf8proc-dev \
+    libclang-rt-dev \
     # (end of list)
 TEST_PKGS := \
     clang \
@@ -115,6 +116,7 @@ FCGI_SRC := \
     fcgi/h_cases.c \
     fcgi/h_case_edit.c \
     fcgi/h_case_docs.c \
+    fcgi/doc_file.c \
     fcgi/case_create.c \
     fcgi/h_cases_import.c \
     fcgi/rtpf_key.c \
@@ -151,7 +153,7 @@ FCGI_OBJ  += $(BUILD)/fcgi/mail_message.o
 MAIL_OBJ  := $(BUILD)/fcgi/mail_sender.o $(BUILD)/fcgi/mail_smtp.o
 CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 
-.PHONY: all run test test-unit test-http test-browser test-asan bench deps deps-run check-deps clean help
+.PHONY: all run test test-unit test-http test-browser test-asan test-fuzz fuzz fuzz-build bench deps deps-run check-deps clean help
 all: $(BIN)/connectd $(BIN)/connectctl
 
 # Each layer sees only its own headers and those of the layers below it (auth/ < store/ < store/ctl/,
@@ -180,7 +182,8 @@ $(BIN)/test_%: $(BUILD)/tests/unit/test_%.o $(CORE_OBJ) $(FCGI_OBJ) $(GEN_OBJ)
 
 help:
 	@echo "make run    - install what is missing, build, start nginx + connectd on http://127.0.0.1:$(PORT)/"
-	@echo "make test   - install what is missing, then unit, HTTP and browser tests, and unit+HTTP under ASan/UBSan"
+	@echo "make test   - install what is missing, then unit, HTTP and browser tests, unit+HTTP under ASan/UBSan, fuzzers"
+	@echo "make fuzz   - build the libFuzzer harnesses (tests/fuzz, clang ASan/UBSan) and run each for FUZZ_SECONDS (60)"
 	@echo "make bench  - wrk against the running stack (see README)"
 
 # Install missing Debian packages when root; otherwise print the command and stop.
@@ -211,6 +214,7 @@ test: deps
 	$(MAKE) test-http
 	$(MAKE) test-browser
 	$(MAKE) test-asan
+	$(MAKE) test-fuzz
 
 test-unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; CONNECT_ROOT=$(CURDIR) $$t; done
@@ -228,6 +232,55 @@ test-asan:
 	  LDFLAGS="-fsanitize=address,undefined" bin/asan/connectd bin/asan/connectctl $(subst $(BIN)/,bin/asan/,$(UNIT_TESTS))
 	@set -e; for t in $(subst $(BIN)/,bin/asan/,$(UNIT_TESTS)); do echo "== $$t (asan)"; CONNECT_ROOT=$(CURDIR) $$t; done
 	cd tests && CONNECT_BIN=$(CURDIR)/bin/asan node --test --test-concurrency=1 http/
+
+# libFuzzer harnesses (tests/fuzz/), built with clang under ASan/UBSan into build/fuzz and bin/fuzz. Each
+# links only the objects it needs: FUZZ_DEPS_name lists them. `make fuzz` runs each for FUZZ_SECONDS
+# over a scratch copy of its seed corpus (tests/fuzz/corpus/NAME/ is never written); a crash, leak,
+# timeout or broken invariant fails the target and leaves the input in build/fuzz/crashes/.
+FUZZ_NAMES := \
+    csv \
+    name_norm \
+    jwt \
+    doc_file \
+    json_body \
+    # (end of list)
+FUZZ_SECONDS ?= 60
+FUZZ_DEPS_csv := store/csv
+FUZZ_DEPS_name_norm := store/name_norm
+FUZZ_DEPS_jwt := \
+    auth/auth_jwt \
+    auth/auth_random \
+    # (end of list)
+FUZZ_DEPS_doc_file := fcgi/doc_file
+FUZZ_DEPS_json_body := \
+    fcgi/json_in \
+    fcgi/params \
+    fcgi/case_input \
+    fcgi/http \
+    store/case_enums \
+    store/name_norm \
+    store/text_norm \
+    store/clock \
+    store/store \
+    auth/auth_random \
+    # (end of list)
+.SECONDARY: $(patsubst %,$(BUILD)/tests/fuzz/fuzz_%.o,$(FUZZ_NAMES))
+.SECONDEXPANSION:
+$(BIN)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(FUZZ_DEPS_$$*)))
+	@mkdir -p $(BIN)
+	$(CC) $(OPT) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+fuzz-build:
+	$(MAKE) BUILD=build/fuzz BIN=bin/fuzz CC=clang \
+	  OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=fuzzer,address,undefined" $(patsubst %,bin/fuzz/fuzz_%,$(FUZZ_NAMES))
+
+fuzz: fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# The same, a short while each (part of `make test`).
+test-fuzz:
+	$(MAKE) fuzz FUZZ_SECONDS=10
 
 bench: deps all
 	bash tests/bench/bench.sh

@@ -14,39 +14,12 @@
 #include "case_access.h"
 #include "case_update.h"
 #include "case_view.h"
+#include "doc_file.h"
 #include "json_in.h"
 #include "params.h"
 #include "store_case.h"
 
 #define DOC_MAX (10 * 1024 * 1024)
-
-/* The type by magic bytes, never by name: PDF, JPEG, PNG. NULL for anything else. */
-static const char *sniff(const unsigned char *p, size_t n)
-{
-    if (n >= 5 && memcmp(p, "%PDF-", 5) == 0)
-        return "application/pdf";
-    if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
-        return "image/jpeg";
-    if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
-        return "image/png";
-    return NULL;
-}
-
-/* A safe display name: the last path component, control characters and quotes replaced. */
-static int clean_filename(const char *in, char *out, size_t cap)
-{
-    const char *base = in;
-    for (const char *p = in; *p; p++)
-        if (*p == '/' || *p == '\\')
-            base = p + 1;
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)base; *p && n + 1 < cap; p++)
-        out[n++] = (*p < 0x20 || *p == 0x7f || *p == '"') ? '_' : (char)*p;
-    out[n] = '\0';
-    while (n > 0 && out[n - 1] == ' ')
-        out[--n] = '\0';
-    return n > 0 && strcmp(out, ".") != 0 && strcmp(out, "..") != 0 ? 0 : -1;
-}
 
 typedef struct {
     const unsigned char *data;
@@ -117,7 +90,7 @@ void h_case_doc_upload(http_req *r, const uint64_t *ids)
         return;
     char filename[801]; /* 200 characters of up to 4 bytes */
     upload_arg a = {.person = in.person};
-    if (strlen(in.filename) >= sizeof filename || clean_filename(in.filename, filename, sizeof filename) ||
+    if (strlen(in.filename) >= sizeof filename || doc_filename_clean(in.filename, filename, sizeof filename) ||
         json_in_utf8_len(filename) > 200) {
         http_error(r, 422, "validation_failed", "Give the file's name (?filename=), at most 200 characters.",
                    "filename");
@@ -127,7 +100,7 @@ void h_case_doc_upload(http_req *r, const uint64_t *ids)
         return;
     a.data = (const unsigned char *)r->body;
     a.len = r->body_len;
-    a.type = sniff(a.data, a.len);
+    a.type = doc_type_sniff(a.data, a.len);
     a.filename = filename;
     if (!a.type) {
         http_error(r, 422, "validation_failed", "The file must be a PDF, JPEG or PNG.", "file");

@@ -67,9 +67,12 @@ int json_in_utf8_valid(const char *s)
                        : (*p & 0xF8) == 0xF0 && *p <= 0xF4 ? 3 : 9;
         if (extra == 9)
             return 0;
+        /* As jansson: the second byte's range refuses overlong forms, surrogates and past U+10FFFF. */
+        unsigned char lo = *p == 0xE0 ? 0xA0 : *p == 0xF0 ? 0x90 : 0x80;
+        unsigned char hi = *p == 0xED ? 0x9F : *p == 0xF4 ? 0x8F : 0xBF;
         p++;
         for (size_t i = 0; i < extra; i++, p++)
-            if ((*p & 0xC0) != 0x80)
+            if (*p < (i ? 0x80 : lo) || *p > (i ? 0xBF : hi))
                 return 0;
     }
     return 1;

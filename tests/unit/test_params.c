@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_in.h"
 #include "params.h"
 
 typedef struct {
@@ -154,6 +155,42 @@ static void query_malformed(void **state)
     }
 }
 
+/* UTF-8 that jansson refuses (overlong forms, UTF-16 surrogates, past U+10FFFF) is not UTF-8 for
+ * json_in_utf8_valid either, nor for a query parameter: such a value would pass and then fail when it is
+ * stored or echoed as JSON (found by tests/fuzz/fuzz_json_body). */
+static void query_utf8_as_jansson(void **state)
+{
+    (void)state;
+    static const char *const refused[] = {
+        "note=%ED%A0%80",       /* U+D800, a surrogate */
+        "note=%ED%BF%BF",       /* U+DFFF */
+        "note=%E0%80%80",       /* U+0000 in three bytes */
+        "note=%E0%9F%BF",       /* U+07FF in three bytes */
+        "note=%F0%8F%BF%BF",    /* U+FFFF in four bytes */
+        "note=%F4%90%80%80",    /* U+110000 */
+        "note=%C0%AF",          /* '/' in two bytes */
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        http_req r = request(refused[i]);
+        sample s;
+        assert_int_equal(parse(&r, &s), -1);
+        assert_answer(&r, 422, "validation_failed", "note");
+        done(&r);
+    }
+    static const char *const kept[] = {"\x7f", "\xc2\x80", "\xdf\xbf", "\xe0\xa0\x80", "\xed\x9f\xbf",
+                                       "\xee\x80\x80", "\xef\xbf\xbf", "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf"};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        assert_true(json_in_utf8_valid(kept[i]));
+        json_t *j = json_string(kept[i]);
+        assert_non_null(j);
+        json_decref(j);
+    }
+    assert_false(json_in_utf8_valid("\xed\xa0\x80"));
+    assert_false(json_in_utf8_valid("\xf4\x90\x80\x80"));
+    assert_false(json_in_utf8_valid("\xf5\x80\x80\x80"));
+    assert_false(json_in_utf8_valid("\xe0\x80"));
+}
+
 /* A malformed parameter that is not in the table is ignored, like any unknown parameter. */
 static void query_unknown_ignored(void **state)
 {
@@ -254,7 +291,7 @@ int main(void)
         cmocka_unit_test(query_valid),           cmocka_unit_test(query_defaults),
         cmocka_unit_test(query_malformed),       cmocka_unit_test(query_unknown_ignored),
         cmocka_unit_test(query_required),        cmocka_unit_test(json_object_parse),
-        cmocka_unit_test(ids),
+        cmocka_unit_test(ids),                   cmocka_unit_test(query_utf8_as_jansson),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
