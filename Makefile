@@ -47,10 +47,10 @@ RUN_PKGS := \
     libqrencode-dev \
     libzxcvbn-dev \
     libutf8proc-dev \
-    libclang-rt-dev \
     # (end of list)
 TEST_PKGS := \
     clang \
+    libclang-rt-dev \
     libcmocka-dev \
     wrk \
     python3 \
@@ -211,10 +211,10 @@ run: deps-run all
 test: deps
 	$(MAKE) all
 	$(MAKE) test-unit
+	$(MAKE) test-fuzz
 	$(MAKE) test-http
 	$(MAKE) test-browser
 	$(MAKE) test-asan
-	$(MAKE) test-fuzz
 
 test-unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; CONNECT_ROOT=$(CURDIR) $$t; done
