@@ -79,6 +79,23 @@ static void session_reply(http_req *r, uint64_t uid, const unsigned char sid[SES
     http_reply(r, 200, out);
 }
 
+/* The end of a successful sign-in, after the password (and the code, if any): stores the user record
+ * `u` as the caller changed it, keeps the user's sessions few, opens the session `sid` (absolute end
+ * *abs_expiry, set here) and reads the organisation for the answer. Inside the caller's write. */
+static int session_open_write(store *s, MDB_txn *txn, const json_t *u, uint64_t uid, const unsigned char *sid, int64_t now,
+                              int64_t *abs_expiry, uint64_t org_id, json_t **org)
+{
+    *abs_expiry = now + SESSION_ABSOLUTE;
+    int rc = store_user_put(s, txn, u);
+    if (!rc)
+        rc = store_session_prune_user(s, txn, uid, now);
+    if (!rc)
+        rc = store_session_create(s, txn, sid, uid, now, *abs_expiry);
+    if (!rc)
+        rc = store_org_get(s, txn, org_id, org);
+    return rc;
+}
+
 /* Records the outcome of one sign-in attempt: a failure on the name's throttle (for a known or an
  * unknown name alike), or a new session. A throttle that concurrent failures started since our
  * read refuses even the right password. */
@@ -148,17 +165,10 @@ static int login_write(store *s, MDB_txn *txn, void *arg)
         c->outcome = LOGIN_MFA;
         return rc;
     }
-    c->abs_expiry = c->now + SESSION_ABSOLUTE;
     if (!rc)
-        rc = store_user_put(s, txn, u);
-    if (!rc)
-        rc = store_session_prune_user(s, txn, c->uid, c->now);
-    if (!rc)
-        rc = store_session_create(s, txn, c->sid, c->uid, c->now, c->abs_expiry);
+        rc = session_open_write(s, txn, u, c->uid, c->sid, c->now, &c->abs_expiry, org_id, &c->org);
     if (!rc)
         rc = store_audit_add(s, txn, c->at, c->uid, org_id, "login", c->uid);
-    if (!rc)
-        rc = store_org_get(s, txn, org_id, &c->org);
     if (rc) {
         json_decref(u);
         return rc;
@@ -405,19 +415,12 @@ static int mfa_write(store *s, MDB_txn *txn, void *arg)
     }
     json_object_del(u, "mfa_nonce"); /* single use */
     rc = store_user_unthrottle(s, txn, u);
-    c->abs_expiry = c->now + SESSION_ABSOLUTE;
     if (!rc)
-        rc = store_user_put(s, txn, u);
-    if (!rc)
-        rc = store_session_prune_user(s, txn, c->uid, c->now);
-    if (!rc)
-        rc = store_session_create(s, txn, c->sid, c->uid, c->now, c->abs_expiry);
+        rc = session_open_write(s, txn, u, c->uid, c->sid, c->now, &c->abs_expiry, org_id, &c->org);
     if (!rc)
         rc = audit_with(s, txn, c->at, c->uid, org_id, "login", "mfa", json_string(c->recovery ? "recovery" : "totp"));
     if (!rc && c->recovery)
         rc = audit_with(s, txn, c->at, c->uid, org_id, "recovery_used", "left", json_integer((json_int_t)c->recovery_left));
-    if (!rc)
-        rc = store_org_get(s, txn, org_id, &c->org);
     if (rc) {
         json_decref(u);
         return rc;
