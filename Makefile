@@ -64,6 +64,7 @@ STORE_SRC := \
     store/store_user.c \
     store/store_session.c \
     store/store_audit.c \
+    store/store_audit_index.c \
     store/store_case.c \
     store/case_index.c \
     store/store_case_search.c \
