@@ -136,6 +136,7 @@ FCGI_SRC := \
     fcgi/public_url.c \
     fcgi/cross_site.c \
     fcgi/access_refusal.c \
+    fcgi/h_audit.c \
     # (end of list)
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))
