@@ -74,6 +74,8 @@ int store_audit_in_scope(store *s, MDB_txn *txn, const audit_scope *scope, int64
 uint64_t store_audit_event_case(const json_t *event);
 /* "at" (YYYY-MM-DDTHH:MM:SS[.fff]Z) as seconds since the epoch; 0 when absent or malformed. */
 int64_t store_audit_event_time(const json_t *event);
+/* The same for a text: a time as above, or a date YYYY-MM-DD (its midnight UTC); 0 when malformed. */
+int64_t store_audit_parse_time(const char *at);
 /* Indexes one appended event (store_audit_append does this; the upgrade step for old logs too). */
 int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_t seq);
 /* Upgrade step (store_upgrade.c): builds the indexes of a log written before they existed. */

@@ -37,16 +37,23 @@ static int digits(const char *s, int n, unsigned *out)
     return 0;
 }
 
-int64_t store_audit_event_time(const json_t *event)
+int64_t store_audit_parse_time(const char *at)
 {
-    const char *at = json_string_value(json_object_get(event, "at"));
-    unsigned y, mo, d, h, mi, se;
-    if (!at || strlen(at) < 20 || digits(at, 4, &y) || at[4] != '-' || digits(at + 5, 2, &mo) || at[7] != '-' ||
-        digits(at + 8, 2, &d) || at[10] != 'T' || digits(at + 11, 2, &h) || digits(at + 14, 2, &mi) ||
-        digits(at + 17, 2, &se) || mo < 1 || mo > 12 || d < 1 || d > 31)
+    unsigned y, mo, d, h = 0, mi = 0, se = 0;
+    size_t len = at ? strlen(at) : 0;
+    if (len < 10 || digits(at, 4, &y) || at[4] != '-' || digits(at + 5, 2, &mo) || at[7] != '-' ||
+        digits(at + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
+        return 0;
+    if (len > 10 && (len < 20 || at[10] != 'T' || digits(at + 11, 2, &h) || digits(at + 14, 2, &mi) ||
+                     digits(at + 17, 2, &se)))
         return 0;
     int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
     return t > 0 ? t : 0;
+}
+
+int64_t store_audit_event_time(const json_t *event)
+{
+    return store_audit_parse_time(json_string_value(json_object_get(event, "at")));
 }
 
 static int starts(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
