@@ -65,6 +65,7 @@ STORE_SRC := \
     store/store_user.c \
     store/store_session.c \
     store/store_audit.c \
+    store/store_audit_index.c \
     store/store_case.c \
     store/case_index.c \
     store/store_case_search.c \
@@ -137,6 +138,7 @@ FCGI_SRC := \
     fcgi/public_url.c \
     fcgi/cross_site.c \
     fcgi/access_refusal.c \
+    fcgi/h_audit.c \
     # (end of list)
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))

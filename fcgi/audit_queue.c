@@ -60,6 +60,21 @@ void audit_queue_add(int64_t at, uint64_t actor, uint64_t org, const char *actio
             action);
 }
 
+void audit_queue_add_with(int64_t at, uint64_t actor, uint64_t org, const char *action, uint64_t target,
+                          json_t *extra)
+{
+    char when[21];
+    http_iso_time(at, when);
+    json_t *ev = json_pack("{s:s,s:o,s:o,s:s,s:o}", "at", when, "actor", id_or_null(actor), "org", id_or_null(org),
+                           "action", action, "target", id_or_null(target));
+    if (ev && extra && json_object_update(ev, extra)) {
+        json_decref(ev);
+        ev = NULL;
+    }
+    json_decref(extra);
+    enqueue(ev, action);
+}
+
 void audit_queue_add_many(int64_t at, uint64_t actor, uint64_t org, const char *action, const uint64_t *targets,
                           size_t n)
 {

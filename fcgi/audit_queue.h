@@ -28,6 +28,10 @@
 int audit_queue_start(store *s);
 /* Queues one event {"at","actor","org","action","target"}. */
 void audit_queue_add(int64_t at, uint64_t actor, uint64_t org, const char *action, uint64_t target);
+/* Queues one event {"at","actor","org","action","target", ...extra}: extra's members are added (a
+ * download's "case", an export's "filter"); extra is taken (decref'd) whatever happens. */
+void audit_queue_add_with(int64_t at, uint64_t actor, uint64_t org, const char *action, uint64_t target,
+                          json_t *extra);
 /* Queues one event {"at","actor","org","action","targets":[ids]} (a page of search results). */
 void audit_queue_add_many(int64_t at, uint64_t actor, uint64_t org, const char *action, const uint64_t *targets,
                           size_t n);

@@ -169,7 +169,9 @@ void h_case_doc_get(http_req *r, const uint64_t *ids)
     if (rc == 0) {
         /* Stream straight from the map while the read transaction keeps the bytes valid. */
         disposition(r, json_get_str_or(doc, "filename", "document"));
-        audit_queue_add(r->now, r->uid, r->org_id, "document_downloaded", ids[1]);
+        /* the document is the target; "case" files the download under the case's trail */
+        audit_queue_add_with(r->now, r->uid, r->org_id, "document_downloaded", ids[1],
+                             json_pack("{s:I}", "case", (json_int_t)ids[0]));
         http_reply_bytes(r, 200, json_get_str(doc, "content_type"), data, len);
     }
     store_read_end(r->st, txn);

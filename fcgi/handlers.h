@@ -67,6 +67,8 @@ void h_report_sla(http_req *r, const uint64_t *ids);
 void h_report_finance(http_req *r, const uint64_t *ids);
 void h_report_referrals(http_req *r, const uint64_t *ids);
 void h_report_resolution(http_req *r, const uint64_t *ids);
+void h_audit_list(http_req *r, const uint64_t *ids);
+void h_audit_verify(http_req *r, const uint64_t *ids);
 
 /* Shared by the list handlers: ?limit= (default 50, 1..500); -1 when it answered 400. */
 int h_limit(http_req *r, size_t *limit);

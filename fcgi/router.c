@@ -42,6 +42,8 @@ static const route routes[] = {
     {"POST", "/api/users/{id}/reset-password", h_user_reset_password, 0},
     {"DELETE", "/api/users/{id}/mfa", h_user_mfa_reset, 0},
     {"GET", "/api/orgs", h_orgs_list, 0},
+    {"GET", "/api/audit", h_audit_list, 0},
+    {"GET", "/api/audit/verify", h_audit_verify, 0},
     {"POST", "/api/orgs", h_orgs_create, 0},
     {"GET", "/api/cases", h_cases_list, 0},
     {"POST", "/api/cases", h_cases_create, 0},

@@ -46,6 +46,10 @@ static const char *const db_names[DB_COUNT] = {
     [DB_SLA] = "sla",
     [DB_THROTTLE] = "throttle",
     [DB_THROTTLE_AGE] = "throttle_age",
+    [DB_AUDIT_CASE] = "audit_case",
+    [DB_AUDIT_USER] = "audit_user",
+    [DB_AUDIT_TYPE] = "audit_type",
+    [DB_AUDIT_SCOPE] = "audit_scope",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)

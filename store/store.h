@@ -66,6 +66,10 @@ typedef enum {
     DB_SLA,           /* answered day | kind | item id | n -> an answered alert or query (store_facts.h) */
     DB_THROTTLE,      /* HMAC of a folded user name -> sign-in failures and throttle (store_throttle.h) */
     DB_THROTTLE_AGE,  /* u64 expiry | name HMAC -> empty (forgetting old throttle records) */
+    DB_AUDIT_CASE,    /* case id | ~time | ~seq -> empty (the audit events naming a case, newest first) */
+    DB_AUDIT_USER,    /* actor user id | ~time | ~seq -> empty */
+    DB_AUDIT_TYPE,    /* action (zero-padded to 40) | ~time | ~seq -> empty */
+    DB_AUDIT_SCOPE,   /* 'o' org id | 'h' 0 | 'n' 0 | ~time | ~seq -> empty (who may read the event; store_audit.h) */
     DB_COUNT
 } store_db;
 

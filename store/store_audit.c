@@ -84,6 +84,8 @@ int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_
         MDB_val k = {8, key}, v = {strlen(text), text};
         rc = mdb_put(txn, store_dbi(s, DB_AUDIT), &k, &v, MDB_APPEND);
         free(text);
+        if (!rc) /* the indexes in the same transaction: an event is never readable by the log alone */
+            rc = store_audit_index_event(s, txn, event, seq);
         memcpy(prev, hash, 65);
     }
     if (!rc)

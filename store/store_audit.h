@@ -24,4 +24,61 @@ int store_audit_verify(store *s, MDB_txn *txn, uint64_t *count, uint64_t *bad_se
 /* The newest `limit` events matching action (NULL: any), newest first, as a new array. */
 int store_audit_recent(store *s, MDB_txn *txn, const char *action, size_t limit, json_t **out);
 
+/* ---- reading the log through its indexes (store_audit_index.c) ----
+ *
+ * Every event is indexed, in the transaction that appends it, under: each case it names (DB_AUDIT_CASE),
+ * its actor (DB_AUDIT_USER), its action (DB_AUDIT_TYPE) and each scope that may read it
+ * (DB_AUDIT_SCOPE). Index keys end in ~time | ~seq (big-endian, time in seconds from "at"), so a walk
+ * in key order is newest first and a period is a range of keys.
+ *
+ * The cases an event names: its "case" member; else its "target" when the action is a case action (it
+ * starts with "case_", is one of alert_accepted and query_*, or is an access_refused of kind "case");
+ * else, for cases_listed, each of its "targets".
+ * The scopes: 'o' + the actor's organisation ("org") and 'o' + each named case's council (a council
+ * admin); 'h' when it names a case or its organisation is a Home Office one (the HO admin); 'n' when it
+ * names no case and is an account or organisation event (the Network admin): the actions starting with
+ * login, logout, password_, user_, mfa_, account_, network_, org_ or weak_password_. */
+
+#define AUDIT_ACTION_KEY 40 /* bytes of the action in DB_AUDIT_TYPE keys (longer actions share a prefix) */
+
+typedef struct {
+    char kind;   /* 'o', 'h' or 'n' */
+    uint64_t id; /* the organisation for 'o'; 0 otherwise */
+} audit_scope;
+
+/* What a page shows: the events of `scope` matching every given filter, newest first. */
+typedef struct {
+    audit_scope scope;
+    uint64_t case_id, user_id; /* 0: any */
+    const char *action;        /* NULL: any */
+    int64_t from, to;          /* inclusive, seconds; from 0 / to INT64_MAX: no bound */
+    int64_t cursor_at;         /* a page after (cursor_at, cursor_seq); cursor_seq 0: from the newest */
+    uint64_t cursor_seq;
+    size_t limit;              /* 0: no limit (an export) */
+} audit_filter;
+
+/* Called with each event (seq, at, actor, …); a non-zero return stops the walk and is returned. */
+typedef int (*audit_event_fn)(const json_t *event, void *ctx);
+
+/* Walks the page: at most f->limit events, through the narrowest index that the filters allow (a case,
+ * else a user, else an action, else the scope) and checks the rest on each event. *next_seq (and
+ * *next_at) is the cursor of the next page, 0 when no event is left. */
+int store_audit_page(store *s, MDB_txn *txn, const audit_filter *f, audit_event_fn fn, void *ctx, int64_t *next_at,
+                     uint64_t *next_seq);
+/* Every event naming case_id, newest first (the case's disclosure trail, e.g. for subject access). */
+int store_audit_case_each(store *s, MDB_txn *txn, uint64_t case_id, int (*fn)(const json_t *event, void *ctx),
+                          void *ctx);
+/* 1 when the event with this time and seq is readable in scope (one index look-up). */
+int store_audit_in_scope(store *s, MDB_txn *txn, const audit_scope *scope, int64_t at, uint64_t seq);
+/* The single case an event names (0: none or several), by the rule above. */
+uint64_t store_audit_event_case(const json_t *event);
+/* "at" (YYYY-MM-DDTHH:MM:SS[.fff]Z) as seconds since the epoch; 0 when absent or malformed. */
+int64_t store_audit_event_time(const json_t *event);
+/* The same for a text: a time as above, or a date YYYY-MM-DD (its midnight UTC); 0 when malformed. */
+int64_t store_audit_parse_time(const char *at);
+/* Indexes one appended event (store_audit_append does this; the upgrade step for old logs too). */
+int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_t seq);
+/* Upgrade step (store_upgrade.c): builds the indexes of a log written before they existed. */
+int store_audit_index_migrate(store *s, MDB_txn *txn);
+
 #endif

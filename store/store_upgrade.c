@@ -2,6 +2,7 @@
  * that the storage core does not depend on the modules built on it. */
 #include "store_upgrade.h"
 
+#include "store_audit.h"
 #include "store_facts.h"
 
 /* One step: brings one derived layout up to date inside the write transaction; a no-op when current. */
@@ -10,6 +11,7 @@ typedef int (*upgrade_step_fn)(store *s, MDB_txn *txn);
 /* In the order they must run; a new layout adds its step at the end. */
 static const upgrade_step_fn upgrade_steps[] = {
     store_facts_migrate, /* the reports' facts rows (facts_version) */
+    store_audit_index_migrate, /* the audit log's indexes (audit_index_version) */
 };
 
 static int upgrade_write(store *s, MDB_txn *txn, void *ctx)

@@ -19,6 +19,7 @@ import { renderLookups } from './js/pages/rtpf-lookups.js';
 import { renderRegister } from './js/pages/rtpf-register.js';
 import { renderCasesImport } from './js/pages/cases-import.js';
 import { renderReports } from './js/pages/reports.js';
+import { renderAudit } from './js/pages/audit.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
   canSeeReports,
@@ -41,6 +42,7 @@ const PAGES = {
   home: { title: 'Home', render: renderHome },
   profile: { title: 'My profile', render: renderProfile },
   users: { title: 'User accounts', render: renderUsers, admin: true },
+  audit: { title: 'Audit', render: renderAudit, admin: true },
   cases: { title: 'Cases', render: renderCaseSearch, cases: true },
   'my-cases': { title: 'My cases', render: renderMyCases, cases: true },
   'cases/new': { title: 'Create a case', render: renderCaseNew, cases: true, council: true },

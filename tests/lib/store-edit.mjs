@@ -10,9 +10,9 @@ import { join } from 'node:path';
 export const WEAK_PASSWORD = 'password1234';
 export const WEAK_PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$Y29ubmVjdC10ZXN0LXNsdA$uCqsFPj1sueyeLScJzP2HfTLc/3m+rNM39DjNPZqUiY';
 
-/** The "users" database of the store in `data`: the dump header and the hex key and value lines. */
-function dumpUsers(data) {
-  const r = spawnSync('mdb_dump', ['-s', 'users', data], { encoding: 'utf8' });
+/** Database `db` of the store in `data`: the dump header and the hex key and value lines. */
+function dumpDb(data, db) {
+  const r = spawnSync('mdb_dump', ['-s', db, data], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.split('\n');
   const end = lines.indexOf('HEADER=END');
@@ -25,18 +25,31 @@ function dumpUsers(data) {
  * have open for writing (stop the stack first, with keep: true).
  */
 export function editUserRecord(data, id, edit) {
-  const { header, body } = dumpUsers(data);
+  editJsonRecord(data, 'users', id, edit);
+}
+
+/**
+ * Changes audit event `seq` with `edit(event)` behind the chain's back (what tampering with the file
+ * looks like); the same rules as editUserRecord.
+ */
+export function editAuditEvent(data, seq, edit) {
+  editJsonRecord(data, 'audit', seq, edit);
+}
+
+/** Rewrites the JSON record under the u64 key `id` of database `db` with `edit(record)`. */
+function editJsonRecord(data, db, id, edit) {
+  const { header, body } = dumpDb(data, db);
   const key = BigInt(id).toString(16).padStart(16, '0');
   const at = body.findIndex((k, i) => i % 2 === 0 && k === key);
-  assert.ok(at >= 0, `user ${id} in the store`);
+  assert.ok(at >= 0, `${db} record ${id} in the store`);
   const record = JSON.parse(Buffer.from(body[at + 1], 'hex').toString('utf8'));
   edit(record);
   const value = Buffer.from(JSON.stringify(record), 'utf8').toString('hex');
   const dir = mkdtempSync(join(tmpdir(), 'connect-edit-'));
   try {
-    const file = join(dir, 'users.dump');
+    const file = join(dir, `${db}.dump`);
     writeFileSync(file, `${header.join('\n')}\n ${key}\n ${value}\nDATA=END\n`);
-    const r = spawnSync('mdb_load', ['-s', 'users', '-f', file, data], { encoding: 'utf8' });
+    const r = spawnSync('mdb_load', ['-s', db, '-f', file, data], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { api } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { formatDate } from '../format.js';
 import { personName } from '../person.js';
-import { canEditCases, isHomeOffice } from '../labels.js';
+import { canEditCases, isAdmin, isHomeOffice, isNetworkAdmin } from '../labels.js';
 import { statusTag } from './cases.js';
 import { caseworkerOptions } from '../caseworkers.js';
 import { drawSummary } from './case/summary.js';
@@ -21,6 +21,7 @@ import { drawAlerts } from './case/alerts.js';
 import { drawQueries } from './case/queries.js';
 import { drawHistory, showHistory } from './case/history.js';
 import { drawNotices } from './case/notices.js';
+import { drawAudit, showAudit } from './case/audit.js';
 
 // [key, tab text, draw(panel, cx) after every change, show(panel, cx) each time the tab is shown]
 const TABS = [
@@ -34,11 +35,18 @@ const TABS = [
   ['alerts', 'Alerts', drawAlerts],
   ['queries', 'Queries', drawQueries],
   ['history', 'History', drawHistory, showHistory],
+  ['audit', 'Who has seen it', drawAudit, showAudit], // council and Home Office admins only (tabsFor)
 ];
+/** The tabs `user` sees: the audit trail is for the admins accountable for the case. */
+function tabsFor(user) {
+  const auditor = isAdmin(user) && !isNetworkAdmin(user);
+  return TABS.filter(([key]) => key !== 'audit' || auditor);
+}
 const SHOW = Object.fromEntries(TABS.filter((t) => t[3]).map(([k, , , show]) => [k, show]));
 
 export async function renderCase(section, ctx) {
   const me = ctx.user;
+  const tabList = tabsFor(me);
   const council = canEditCases(me);
   const id = ctx.args.id;
   const base = `/api/cases/${id}`;
@@ -89,7 +97,7 @@ export async function renderCase(section, ctx) {
   const tablist = h('div', { class: 'tabs__list', role: 'tablist', 'aria-label': 'Case sections', id: 'case-tabs' });
   const tabs = {};
   const panels = {};
-  for (const [key, text] of TABS) {
+  for (const [key, text] of tabList) {
     const tabId = `tab-${key}`;
     const panelId = `panel-${key}`;
     tabs[key] = h('button', {
@@ -99,7 +107,7 @@ export async function renderCase(section, ctx) {
     panels[key] = h('section', { class: 'tabs__panel', role: 'tabpanel', id: panelId, 'aria-labelledby': tabId, tabindex: '0', hidden: true });
     tablist.append(tabs[key]);
   }
-  const keys = TABS.map(([k]) => k);
+  const keys = tabList.map(([k]) => k);
   let current = keys.includes(ctx.args.tab) ? ctx.args.tab : 'summary';
 
   function select(key, { focusTab = false, focusPanel = false } = {}) {
@@ -199,7 +207,7 @@ export async function renderCase(section, ctx) {
   }
 
   function drawAll() {
-    for (const [key, , draw] of TABS) draw(panels[key], cx);
+    for (const [key, , draw] of tabList) draw(panels[key], cx);
     drawNotices(notices, cx);
     if (SHOW[current]) SHOW[current](panels[current], cx);
   }
@@ -208,6 +216,6 @@ export async function renderCase(section, ctx) {
   tabCounts();
   drawAll();
   section.append(caption, title, facts, notices,
-    h('div', { class: 'tabs' }, tablist, TABS.map(([k]) => panels[k])));
+    h('div', { class: 'tabs' }, tablist, tabList.map(([k]) => panels[k])));
   select(current);
 }

@@ -59,6 +59,9 @@ function userRow(u, cx) {
       'aria-label': `Reset password for ${who(u)}`, onclick: () => resetPassword(u, cx),
     }, 'Reset password'));
   }
+  actions.push(h('a', {
+    class: 'link', href: `#/audit?user=${u.id}`, dataset: { action: 'activity' }, 'aria-label': `Recent activity of ${who(u)}`,
+  }, 'Recent activity'));
   if (elsewhere) return rowOf(u, actions);
   if (u.locked) {
     actions.push(h('button', {

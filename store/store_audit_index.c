@@ -1,0 +1,384 @@
+/* store_audit_index.c - the audit log's indexes (by case, actor, action and reader scope) and the
+ * filtered, newest-first walk over them (store_audit.h). */
+#include "store_audit.h"
+#include "store_internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_get.h"
+
+#define SUFFIX 16          /* ~time | ~seq */
+#define MAX_CASES 64       /* cases one event is indexed under (a page of search results is at most 500) */
+#define META_KEY "audit_index_version"
+#define INDEX_VERSION "1"
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int digits(const char *s, int n, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (unsigned)(s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int64_t store_audit_parse_time(const char *at)
+{
+    unsigned y, mo, d, h = 0, mi = 0, se = 0;
+    size_t len = at ? strlen(at) : 0;
+    if (len < 10 || digits(at, 4, &y) || at[4] != '-' || digits(at + 5, 2, &mo) || at[7] != '-' ||
+        digits(at + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
+        return 0;
+    if (len > 10 && (len < 20 || at[10] != 'T' || digits(at + 11, 2, &h) || digits(at + 14, 2, &mi) ||
+                     digits(at + 17, 2, &se)))
+        return 0;
+    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    return t > 0 ? t : 0;
+}
+
+int64_t store_audit_event_time(const json_t *event)
+{
+    return store_audit_parse_time(json_string_value(json_object_get(event, "at")));
+}
+
+static int starts(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+
+/* Whether the action's "target" is a case id: the name says so, so that new case actions are covered
+ * without a list to keep in step. */
+static int case_action(const json_t *event, const char *action)
+{
+    if (starts(action, "case_") || strcmp(action, "alert_accepted") == 0 || starts(action, "query_"))
+        return 1;
+    return strcmp(action, "access_refused") == 0 && json_get_str_is(event, "kind", "case");
+}
+
+static int network_action(const char *action)
+{
+    static const char *const prefixes[] = {"login", "logout", "password_", "user_", "mfa_",
+                                           "account_", "network_", "org_", "weak_password_"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (starts(action, prefixes[i]))
+            return 1;
+    return 0;
+}
+
+static uint64_t positive_id(const json_t *v)
+{
+    return json_is_integer(v) && json_integer_value(v) > 0 ? (uint64_t)json_integer_value(v) : 0;
+}
+
+/* The cases the event names into ids[MAX_CASES]; returns how many. */
+static size_t event_cases(const json_t *event, uint64_t *ids)
+{
+    uint64_t one = positive_id(json_object_get(event, "case"));
+    const char *action = json_string_value(json_object_get(event, "action"));
+    if (!one && action && case_action(event, action))
+        one = positive_id(json_object_get(event, "target"));
+    if (one) {
+        ids[0] = one;
+        return 1;
+    }
+    size_t n = 0;
+    if (action && strcmp(action, "cases_listed") == 0) {
+        const json_t *targets = json_object_get(event, "targets");
+        for (size_t i = 0; i < json_array_size(targets) && n < MAX_CASES; i++) {
+            uint64_t id = positive_id(json_array_get(targets, i));
+            if (id)
+                ids[n++] = id;
+        }
+    }
+    return n;
+}
+
+uint64_t store_audit_event_case(const json_t *event)
+{
+    uint64_t ids[MAX_CASES];
+    return event_cases(event, ids) == 1 ? ids[0] : 0;
+}
+
+static void put_suffix(unsigned char *out, int64_t at, uint64_t seq)
+{
+    store_key_u64(out, ~(uint64_t)at);
+    store_key_u64(out + 8, ~seq);
+}
+
+static int put_key(store *s, MDB_txn *txn, store_db db, const unsigned char *key, size_t klen)
+{
+    MDB_val k = {klen, (void *)key}, v = {0, ""};
+    return mdb_put(txn, store_dbi(s, db), &k, &v, 0);
+}
+
+static int put_u64_key(store *s, MDB_txn *txn, store_db db, uint64_t id, const unsigned char *suffix)
+{
+    unsigned char key[8 + SUFFIX];
+    store_key_u64(key, id);
+    memcpy(key + 8, suffix, SUFFIX);
+    return put_key(s, txn, db, key, sizeof key);
+}
+
+static void scope_prefix(unsigned char out[9], const audit_scope *scope)
+{
+    out[0] = (unsigned char)scope->kind;
+    store_key_u64(out + 1, scope->id);
+}
+
+static int put_scope(store *s, MDB_txn *txn, char kind, uint64_t id, const unsigned char *suffix)
+{
+    audit_scope sc = {kind, id};
+    unsigned char key[9 + SUFFIX];
+    scope_prefix(key, &sc);
+    memcpy(key + 9, suffix, SUFFIX);
+    return put_key(s, txn, DB_AUDIT_SCOPE, key, sizeof key);
+}
+
+static void action_key(unsigned char out[AUDIT_ACTION_KEY], const char *action)
+{
+    memset(out, 0, AUDIT_ACTION_KEY);
+    size_t n = strlen(action);
+    memcpy(out, action, n < AUDIT_ACTION_KEY ? n : AUDIT_ACTION_KEY);
+}
+
+/* A record's u64 member read from DB_CASES / DB_ORGS (0 when the record or member is missing: a case
+ * destroyed since, an event of a deleted organisation). */
+static int record_u64(store *s, MDB_txn *txn, store_db db, uint64_t id, const char *member, uint64_t *out)
+{
+    unsigned char key[8];
+    store_key_u64(key, id);
+    json_t *rec = NULL;
+    int rc = store_json_get(s, txn, db, key, 8, &rec);
+    *out = 0;
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    *out = positive_id(json_object_get(rec, member));
+    json_decref(rec);
+    return 0;
+}
+
+static int org_is_ho(store *s, MDB_txn *txn, uint64_t org, int *out)
+{
+    unsigned char key[8];
+    store_key_u64(key, org);
+    json_t *rec = NULL;
+    int rc = store_json_get(s, txn, DB_ORGS, key, 8, &rec);
+    *out = 0;
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    *out = json_get_str_is(rec, "kind", "home_office");
+    json_decref(rec);
+    return 0;
+}
+
+int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_t seq)
+{
+    unsigned char suffix[SUFFIX];
+    put_suffix(suffix, store_audit_event_time(event), seq);
+    const char *action = json_string_value(json_object_get(event, "action"));
+    uint64_t actor = positive_id(json_object_get(event, "actor"));
+    uint64_t org = positive_id(json_object_get(event, "org"));
+    uint64_t cases[MAX_CASES];
+    size_t ncases = event_cases(event, cases);
+    int rc = 0;
+    if (actor)
+        rc = put_u64_key(s, txn, DB_AUDIT_USER, actor, suffix);
+    if (!rc && action) {
+        unsigned char key[AUDIT_ACTION_KEY + SUFFIX];
+        action_key(key, action);
+        memcpy(key + AUDIT_ACTION_KEY, suffix, SUFFIX);
+        rc = put_key(s, txn, DB_AUDIT_TYPE, key, sizeof key);
+    }
+    if (!rc && org)
+        rc = put_scope(s, txn, 'o', org, suffix);
+    for (size_t i = 0; i < ncases && !rc; i++) {
+        uint64_t council = 0;
+        if (!(rc = put_u64_key(s, txn, DB_AUDIT_CASE, cases[i], suffix)) &&
+            !(rc = record_u64(s, txn, DB_CASES, cases[i], "council_id", &council)) && council && council != org)
+            rc = put_scope(s, txn, 'o', council, suffix);
+    }
+    int ho = 0;
+    if (!rc && !ncases && org)
+        rc = org_is_ho(s, txn, org, &ho);
+    if (!rc && (ncases || ho))
+        rc = put_scope(s, txn, 'h', 0, suffix);
+    if (!rc && !ncases && action && network_action(action))
+        rc = put_scope(s, txn, 'n', 0, suffix);
+    return rc;
+}
+
+int store_audit_index_migrate(store *s, MDB_txn *txn)
+{
+    MDB_val k = {strlen(META_KEY), META_KEY}, v;
+    int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
+    if (rc == 0 && v.mv_size == strlen(INDEX_VERSION) && memcmp(v.mv_data, INDEX_VERSION, v.mv_size) == 0)
+        return 0;
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    /* Any older or partial index goes: the log is the truth and every entry can be derived again. */
+    static const store_db dbs[] = {DB_AUDIT_CASE, DB_AUDIT_USER, DB_AUDIT_TYPE, DB_AUDIT_SCOPE};
+    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++)
+        if ((rc = mdb_drop(txn, store_dbi(s, dbs[i]), 0)))
+            return rc;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_AUDIT, NULL, 0);
+    while (!rc && store_iter_next(&it)) {
+        if (it.key.mv_size != 8) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        json_error_t err;
+        json_t *ev = json_loadb(it.val.mv_data, it.val.mv_size, 0, &err);
+        if (!ev) {
+            rc = STORE_CORRUPT; /* store_audit_verify names it; an index cannot be built around it */
+            break;
+        }
+        rc = store_audit_index_event(s, txn, ev, store_u64_from(it.key.mv_data));
+        json_decref(ev);
+    }
+    rc = store_iter_end(&it, rc);
+    if (rc)
+        return rc;
+    MDB_val nv = {strlen(INDEX_VERSION), INDEX_VERSION};
+    return mdb_put(txn, store_dbi(s, DB_META), &k, &nv, 0);
+}
+
+int store_audit_in_scope(store *s, MDB_txn *txn, const audit_scope *scope, int64_t at, uint64_t seq)
+{
+    unsigned char key[9 + SUFFIX];
+    scope_prefix(key, scope);
+    put_suffix(key + 9, at, seq);
+    MDB_val k = {sizeof key, key}, v;
+    return mdb_get(txn, store_dbi(s, DB_AUDIT_SCOPE), &k, &v) == 0;
+}
+
+static int load_event(store *s, MDB_txn *txn, uint64_t seq, json_t **out)
+{
+    unsigned char key[8];
+    store_key_u64(key, seq);
+    int rc = store_json_get(s, txn, DB_AUDIT, key, 8, out);
+    return rc == MDB_NOTFOUND ? STORE_CORRUPT : rc; /* an index entry always has its event */
+}
+
+/* Does the event pass the filters that the chosen index did not apply? */
+static int matches(store *s, MDB_txn *txn, const audit_filter *f, const json_t *ev, int64_t at, uint64_t seq)
+{
+    if (f->user_id && positive_id(json_object_get(ev, "actor")) != f->user_id)
+        return 0;
+    if (f->action && !json_get_str_is(ev, "action", f->action))
+        return 0;
+    return store_audit_in_scope(s, txn, &f->scope, at, seq);
+}
+
+int store_audit_page(store *s, MDB_txn *txn, const audit_filter *f, audit_event_fn fn, void *ctx, int64_t *next_at,
+                     uint64_t *next_seq)
+{
+    *next_at = 0;
+    *next_seq = 0;
+    unsigned char prefix[AUDIT_ACTION_KEY], start[AUDIT_ACTION_KEY + SUFFIX];
+    size_t plen;
+    store_db db;
+    if (f->case_id) {
+        db = DB_AUDIT_CASE;
+        store_key_u64(prefix, f->case_id);
+        plen = 8;
+    } else if (f->user_id) {
+        db = DB_AUDIT_USER;
+        store_key_u64(prefix, f->user_id);
+        plen = 8;
+    } else if (f->action) {
+        db = DB_AUDIT_TYPE;
+        action_key(prefix, f->action);
+        plen = AUDIT_ACTION_KEY;
+    } else {
+        db = DB_AUDIT_SCOPE;
+        scope_prefix(prefix, &f->scope);
+        plen = 9;
+    }
+    memcpy(start, prefix, plen);
+    if (f->cursor_seq) /* strictly after the cursor's entry: the same time, the next lower seq */
+        put_suffix(start + plen, f->cursor_at, f->cursor_seq - 1);
+    else
+        put_suffix(start + plen, f->to, UINT64_MAX); /* ~UINT64_MAX is 0: every seq at time `to` */
+    size_t shown = 0;
+    int64_t last_at = 0;
+    uint64_t last_seq = 0;
+    store_iter it;
+    store_iter_begin_at(&it, s, txn, db, prefix, plen, start, plen + SUFFIX);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size != plen + SUFFIX) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        const unsigned char *k = (const unsigned char *)it.key.mv_data + plen;
+        int64_t at = (int64_t)~store_u64_from(k);
+        uint64_t seq = ~store_u64_from(k + 8);
+        if (at > f->to)
+            continue; /* after a cursor, in the same walk: cannot happen, but costs nothing to refuse */
+        if (at < f->from)
+            break;
+        json_t *ev = NULL;
+        if ((rc = load_event(s, txn, seq, &ev)))
+            break;
+        int ok = matches(s, txn, f, ev, at, seq);
+        if (ok && f->limit && shown == f->limit) {
+            *next_at = last_at; /* one more exists: the next page starts after the last shown */
+            *next_seq = last_seq;
+            json_decref(ev);
+            break;
+        }
+        if (ok) {
+            rc = fn(ev, ctx);
+            shown++;
+            last_at = at;
+            last_seq = seq;
+        }
+        json_decref(ev);
+        if (rc)
+            break;
+    }
+    return store_iter_end(&it, rc);
+}
+
+int store_audit_case_each(store *s, MDB_txn *txn, uint64_t case_id, int (*fn)(const json_t *event, void *ctx),
+                          void *ctx)
+{
+    if (!case_id)
+        return 0;
+    unsigned char prefix[8];
+    store_key_u64(prefix, case_id);
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_AUDIT_CASE, prefix, 8);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size != 8 + SUFFIX) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        json_t *ev = NULL;
+        if ((rc = load_event(s, txn, ~store_u64_from((const unsigned char *)it.key.mv_data + 16), &ev)))
+            break;
+        rc = fn(ev, ctx);
+        json_decref(ev);
+        if (rc)
+            break;
+    }
+    return store_iter_end(&it, rc);
+}

@@ -1,0 +1,256 @@
+/* Unit tests for the audit log's indexes (store_audit.h): appended events are indexed in the same
+ * transaction by case, actor, action and reader scope; a page is newest first with a cursor and a
+ * period; each scope sees exactly its events; the upgrade step rebuilds the indexes of an older log.
+ * Real LMDB. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "store.h"
+#include "store_audit.h"
+#include "store_case.h"
+#include "store_fixture.h"
+#include "store_internal.h" /* white box: drops the indexes to stand for an older log */
+#include "store_org.h"
+
+typedef struct {
+    uint64_t council_a, council_b, ho, case_a, case_b;
+} world;
+
+static int world_write(store *s, MDB_txn *txn, void *arg)
+{
+    world *w = arg;
+    int rc = store_org_create(s, txn, "council", "Avon", "AVN", "2026-01-01T00:00:00Z", &w->council_a);
+    if (!rc)
+        rc = store_org_create(s, txn, "council", "Bath", "BTH", "2026-01-01T00:00:00Z", &w->council_b);
+    if (!rc)
+        rc = store_org_create(s, txn, "home_office", "Home Office", "HO", "2026-01-01T00:00:00Z", &w->ho);
+    for (int i = 0; i < 2 && !rc; i++) {
+        json_t *rec = json_pack("{s:I,s:s,s:{s:i,s:s,s:s,s:s,s:s},s:[],s:s,s:s}", "council_id",
+                                (json_int_t)(i ? w->council_b : w->council_a), "status", "open_referral", "principal",
+                                "id", 1, "given_names", "Ama", "family_name", "Mensah", "date_of_birth", "1990-05-01",
+                                "nationality", "Ghanaian", "dependants", "legislation", "care_act_2014",
+                                "household_type", "single_adult");
+        if (!rec)
+            return STORE_NOMEM;
+        rc = store_case_create(s, txn, rec, i ? &w->case_b : &w->case_a);
+        json_decref(rec);
+    }
+    return rc;
+}
+
+/* The events, oldest first: (time, actor, org, action, target). */
+typedef struct {
+    const char *at;
+    uint64_t actor, org;
+    const char *action;
+    uint64_t target;
+} spec;
+
+typedef struct {
+    const spec *events;
+    size_t n;
+} events_ctx;
+
+static int events_write(store *s, MDB_txn *txn, void *arg)
+{
+    events_ctx *c = arg;
+    int rc = 0;
+    for (size_t i = 0; i < c->n && !rc; i++)
+        rc = store_audit_add(s, txn, c->events[i].at, c->events[i].actor, c->events[i].org, c->events[i].action,
+                             c->events[i].target);
+    return rc;
+}
+
+typedef struct {
+    uint64_t seqs[64];
+    size_t n;
+} seen;
+
+static int collect(const json_t *ev, void *ctx)
+{
+    seen *s = ctx;
+    if (s->n < 64)
+        s->seqs[s->n++] = (uint64_t)json_integer_value(json_object_get(ev, "seq"));
+    return 0;
+}
+
+static seen page(store *s, audit_filter f, int64_t *next_at, uint64_t *next_seq)
+{
+    seen out = {.n = 0};
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    int64_t na;
+    uint64_t ns;
+    assert_int_equal(store_audit_page(s, txn, &f, collect, &out, next_at ? next_at : &na, next_seq ? next_seq : &ns), 0);
+    store_read_end(s, txn);
+    return out;
+}
+
+static audit_filter all_of(char kind, uint64_t id)
+{
+    audit_filter f = {.scope = {kind, id}, .from = 0, .to = INT64_MAX};
+    return f;
+}
+
+static void assert_seqs(seen got, const uint64_t *want, size_t n)
+{
+    assert_int_equal(got.n, n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(got.seqs[i], want[i]);
+}
+
+/* Users: 11 and 12 of council A, 21 of council B, 31 of the Home Office. */
+static void fill(fixture *f, world *w)
+{
+    assert_int_equal(store_write(f->s, world_write, w), 0);
+    const spec ev[] = {
+        {"2026-03-01T09:00:00Z", 11, w->council_a, "login", 11},                /* 1 */
+        {"2026-03-01T09:01:00Z", 11, w->council_a, "case_viewed", w->case_a},   /* 2 */
+        {"2026-03-02T10:00:00Z", 31, w->ho, "case_viewed", w->case_a},          /* 3 */
+        {"2026-03-02T10:05:00Z", 21, w->council_b, "case_viewed", w->case_b},   /* 4 */
+        {"2026-03-03T08:00:00Z", 31, w->ho, "report_sla_downloaded", 0},        /* 5 */
+        {"2026-03-03T08:30:00Z", 12, w->council_a, "case_updated", w->case_a},  /* 6 */
+        {"2026-03-04T12:00:00Z", 0, 0, "org_created", w->council_b},            /* 7 */
+    };
+    events_ctx c = {ev, sizeof ev / sizeof ev[0]};
+    assert_int_equal(store_write(f->s, events_write, &c), 0);
+}
+
+static void scopes_see_their_events_newest_first(void **state)
+{
+    fixture *f = *state;
+    world w;
+    fill(f, &w);
+    /* Council A: its users' events and every event on its case (the HO view of case A included). */
+    const uint64_t a[] = {6, 3, 2, 1};
+    assert_seqs(page(f->s, all_of('o', w.council_a), NULL, NULL), a, 4);
+    const uint64_t b[] = {4};
+    assert_seqs(page(f->s, all_of('o', w.council_b), NULL, NULL), b, 1);
+    /* The HO: every case event and its own users' events. */
+    const uint64_t h[] = {6, 5, 4, 3, 2};
+    assert_seqs(page(f->s, all_of('h', 0), NULL, NULL), h, 5);
+    /* The Network: account and organisation events only. */
+    const uint64_t n[] = {7, 1};
+    assert_seqs(page(f->s, all_of('n', 0), NULL, NULL), n, 2);
+}
+
+static void filters_and_cursor(void **state)
+{
+    fixture *f = *state;
+    world w;
+    fill(f, &w);
+    audit_filter by_case = all_of('h', 0);
+    by_case.case_id = w.case_a;
+    const uint64_t c[] = {6, 3, 2};
+    assert_seqs(page(f->s, by_case, NULL, NULL), c, 3);
+    by_case.scope = (audit_scope){'o', w.council_b}; /* another council: none of case A's events */
+    assert_int_equal(page(f->s, by_case, NULL, NULL).n, 0);
+
+    audit_filter by_user = all_of('o', w.council_a);
+    by_user.user_id = 11;
+    const uint64_t u[] = {2, 1};
+    assert_seqs(page(f->s, by_user, NULL, NULL), u, 2);
+
+    audit_filter by_type = all_of('h', 0);
+    by_type.action = "case_viewed";
+    const uint64_t t[] = {4, 3, 2};
+    assert_seqs(page(f->s, by_type, NULL, NULL), t, 3);
+
+    audit_filter period = all_of('h', 0); /* 2 March only */
+    json_t *day = json_pack("{s:s}", "at", "2026-03-02T00:00:00Z");
+    assert_non_null(day);
+    period.from = store_audit_event_time(day);
+    json_decref(day);
+    assert_int_equal(period.from, 1772409600); /* date -u -d 2026-03-02 +%s */
+    period.to = period.from + 86399;
+    const uint64_t p[] = {4, 3};
+    assert_seqs(page(f->s, period, NULL, NULL), p, 2);
+
+    /* Pages of two: 6 5 | 4 3 | 2, each cursor the last shown. */
+    audit_filter paged = all_of('h', 0);
+    paged.limit = 2;
+    int64_t na;
+    uint64_t ns;
+    const uint64_t p1[] = {6, 5}, p2[] = {4, 3}, p3[] = {2};
+    assert_seqs(page(f->s, paged, &na, &ns), p1, 2);
+    assert_int_equal(ns, 5);
+    paged.cursor_at = na;
+    paged.cursor_seq = ns;
+    assert_seqs(page(f->s, paged, &na, &ns), p2, 2);
+    assert_int_equal(ns, 3);
+    paged.cursor_at = na;
+    paged.cursor_seq = ns;
+    assert_seqs(page(f->s, paged, &na, &ns), p3, 1);
+    assert_int_equal(ns, 0);
+}
+
+static int case_trail(const json_t *ev, void *ctx) { return collect(ev, ctx); }
+
+static void case_each_is_the_case_trail(void **state)
+{
+    fixture *f = *state;
+    world w;
+    fill(f, &w);
+    seen got = {.n = 0};
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_audit_case_each(f->s, txn, w.case_a, case_trail, &got), 0);
+    store_read_end(f->s, txn);
+    const uint64_t want[] = {6, 3, 2};
+    assert_seqs(got, want, 3);
+}
+
+/* Drops the indexes and their version, as a log written before they existed. */
+static int drop_write(store *s, MDB_txn *txn, void *arg)
+{
+    (void)arg;
+    static const store_db dbs[] = {DB_AUDIT_CASE, DB_AUDIT_USER, DB_AUDIT_TYPE, DB_AUDIT_SCOPE};
+    for (size_t i = 0; i < 4; i++) {
+        int rc = mdb_drop(txn, store_dbi(s, dbs[i]), 0);
+        if (rc)
+            return rc;
+    }
+    MDB_val k = {strlen("audit_index_version"), "audit_index_version"};
+    return mdb_del(txn, store_dbi(s, DB_META), &k, NULL);
+}
+
+static void upgrade_builds_the_indexes_of_an_old_log(void **state)
+{
+    fixture *f = *state;
+    world w;
+    fill(f, &w);
+    assert_int_equal(store_write(f->s, drop_write, NULL), 0);
+    assert_int_equal(page(f->s, all_of('h', 0), NULL, NULL).n, 0);
+    assert_int_equal(store_upgrade(f->s), 0);
+    const uint64_t h[] = {6, 5, 4, 3, 2};
+    assert_seqs(page(f->s, all_of('h', 0), NULL, NULL), h, 5);
+    audit_filter by_case = all_of('o', w.council_a);
+    by_case.case_id = w.case_a;
+    const uint64_t c[] = {6, 3, 2};
+    assert_seqs(page(f->s, by_case, NULL, NULL), c, 3);
+    assert_int_equal(store_upgrade(f->s), 0); /* current: nothing changes */
+    assert_seqs(page(f->s, all_of('h', 0), NULL, NULL), h, 5);
+    /* The chain itself is untouched by indexing. */
+    MDB_txn *txn;
+    uint64_t count, bad;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_audit_verify(f->s, txn, &count, &bad), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(count, 7);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(scopes_see_their_events_newest_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(filters_and_cursor, setup, teardown),
+        cmocka_unit_test_setup_teardown(case_each_is_the_case_trail, setup, teardown),
+        cmocka_unit_test_setup_teardown(upgrade_builds_the_indexes_of_an_old_log, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
