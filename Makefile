@@ -82,6 +82,7 @@ STORE_SRC := \
     store/clock.c \
     store/store_upgrade.c \
     store/store_throttle.c \
+    store/store_retention.c \
     # (end of list)
 AUTH_SRC := \
     auth/auth_password.c \

@@ -46,6 +46,8 @@ static const char *const db_names[DB_COUNT] = {
     [DB_SLA] = "sla",
     [DB_THROTTLE] = "throttle",
     [DB_THROTTLE_AGE] = "throttle_age",
+    [DB_DESTRUCTIONS] = "destructions",
+    [DB_HOLDS] = "legal_holds",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)

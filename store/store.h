@@ -66,6 +66,8 @@ typedef enum {
     DB_SLA,           /* answered day | kind | item id | n -> an answered alert or query (store_facts.h) */
     DB_THROTTLE,      /* HMAC of a folded user name -> sign-in failures and throttle (store_throttle.h) */
     DB_THROTTLE_AGE,  /* u64 expiry | name HMAC -> empty (forgetting old throttle records) */
+    DB_DESTRUCTIONS,  /* u64 destruction id -> destruction record JSON, no personal data (store_retention.h) */
+    DB_HOLDS,         /* u64 case id -> legal hold JSON {"reason","by","at"} (store_retention.h) */
     DB_COUNT
 } store_db;
 
