@@ -133,6 +133,7 @@ FCGI_SRC := \
     fcgi/report_perf.c \
     fcgi/report_sla.c \
     fcgi/h_reports.c \
+    fcgi/h_retention.c \
     fcgi/public_url.c \
     fcgi/cross_site.c \
     fcgi/access_refusal.c \

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "calendar.h"
 #include "case_index.h"
@@ -15,6 +16,7 @@
 #include "store_facts.h"
 #include "store_outbox.h"
 #include "store_work.h"
+#include "uk_time.h"
 
 #define LAST_DAY_KEY "retention_last_day"
 
@@ -406,6 +408,40 @@ int store_retention_set_last_day(store *s, MDB_txn *txn, const char *day)
 {
     MDB_val k = {strlen(LAST_DAY_KEY), LAST_DAY_KEY}, v = {strlen(day), (void *)day};
     return mdb_put(txn, store_dbi(s, DB_META), &k, &v, 0);
+}
+
+static int set_day_write(store *s, MDB_txn *txn, void *ctx)
+{
+    return store_retention_set_last_day(s, txn, ctx);
+}
+
+int store_retention_daily(store *s, int64_t now, size_t *destroyed, int *ran)
+{
+    *destroyed = 0;
+    *ran = 0;
+    int64_t local = now + uk_offset(now);
+    if (((local % 86400) + 86400) % 86400 < RETENTION_DAILY_AFTER)
+        return 0;
+    char today[11], last[11];
+    uk_date(now, today);
+    MDB_txn *txn;
+    int rc = store_read_begin(s, &txn);
+    if (rc)
+        return rc;
+    rc = store_retention_last_day(s, txn, last);
+    store_read_end(s, txn);
+    if (rc || strcmp(last, today) >= 0)
+        return rc;
+    char at[21], run_id[24];
+    time_t t = (time_t)now;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(run_id, sizeof run_id, "daily-%s", today);
+    if ((rc = store_retention_run(s, today, at, run_id, 0, NULL, NULL, destroyed)))
+        return rc;
+    *ran = 1;
+    return store_write(s, set_day_write, today);
 }
 
 /* ---- verifying ---- */

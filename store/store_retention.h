@@ -87,6 +87,13 @@ int store_destructions_list(store *s, MDB_txn *txn, uint64_t council, uint64_t b
 int store_retention_last_day(store *s, MDB_txn *txn, char out[11]);
 int store_retention_set_last_day(store *s, MDB_txn *txn, const char *day);
 
+/* The daily run (connectd's mail sender process calls it on every poll): once per UK day, at or after
+ * 02:00 UK time, a run with run id "daily-YYYY-MM-DD"; the day is recorded in the store after the run,
+ * so a restart neither skips nor repeats it (a run cut short is finished by the next poll: it only
+ * ever destroys what is due). *ran is 1 when it ran now. now: epoch seconds (the test clock applies). */
+#define RETENTION_DAILY_AFTER (2 * 3600)
+int store_retention_daily(store *s, int64_t now, size_t *destroyed, int *ran);
+
 /* connectctl check: that nothing still points at a destroyed case: no record, history row, work
  * row or record, legal hold, facts row, name/DOB/HO reference/list index entry or waiting email; and
  * no document that no case lists. One line per problem to report; *destroyed how many records. */
