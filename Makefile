@@ -84,6 +84,7 @@ STORE_SRC := \
     store/clock.c \
     store/store_upgrade.c \
     store/store_throttle.c \
+    store/store_retention.c \
     # (end of list)
 AUTH_SRC := \
     auth/auth_password.c \
@@ -135,6 +136,7 @@ FCGI_SRC := \
     fcgi/report_perf.c \
     fcgi/report_sla.c \
     fcgi/h_reports.c \
+    fcgi/h_retention.c \
     fcgi/public_url.c \
     fcgi/cross_site.c \
     fcgi/access_refusal.c \

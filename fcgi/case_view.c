@@ -8,6 +8,8 @@
 
 #include "store_case.h"
 #include "store_org.h"
+#include "store_retention.h"
+#include "calendar.h"
 
 json_t *case_user_ref(store *s, MDB_txn *txn, const json_t *id)
 {
@@ -83,6 +85,27 @@ static const char *const cost_keys[] = {"id", "description", "amount_pence", "da
 static const char *const doc_keys[] = {"id", "filename", "content_type", "size", "person_id", "sha256",
                                        "uploaded_at", "uploaded_by", NULL};
 
+/* {"destroy_on","legal_hold"}: computed on every view from the closure date and the council's current
+ * policy, so a policy change or a reopening moves or cancels the date with nothing to update. */
+static json_t *retention_of(store *s, MDB_txn *txn, const json_t *rec)
+{
+    json_t *on = json_null(), *hold = NULL;
+    long closure = calendar_day(json_get_str_or(json_object_get(rec, "closure"), "closure_date", ""));
+    int years;
+    if (json_get_str_is(rec, "status", "closed") && closure != CALENDAR_NO_DAY &&
+        store_retention_years(s, txn, json_get_u64(rec, "council_id"), &years) == 0) {
+        char date[11];
+        calendar_date(retention_destroy_day(closure, years), date);
+        on = json_string(date);
+    }
+    if (store_hold_get(s, txn, json_get_u64(rec, "id"), &hold) == 0) {
+        json_object_set_new(hold, "by", case_user_ref(s, txn, json_object_get(hold, "by")));
+    } else {
+        hold = json_null();
+    }
+    return json_pack("{s:o,s:o}", "destroy_on", on ? on : json_null(), "legal_hold", hold ? hold : json_null());
+}
+
 json_t *case_view(store *s, MDB_txn *txn, const json_t *rec)
 {
     json_t *c = json_deep_copy(rec);
@@ -114,6 +137,7 @@ json_t *case_view_take(store *s, MDB_txn *txn, json_t *c)
         fill(d, closure_keys);
         json_object_del(d, "set_support_end");
     }
+    json_object_set_new(c, "retention", retention_of(s, txn, rec));
     json_object_set_new(c, "connect_id", case_connect_id(rec));
     json_object_set_new(c, "council", case_council_ref(s, txn, rec));
     resolve_user(s, txn, c, "caseworker_id", "caseworker");
@@ -128,7 +152,7 @@ json_t *case_view_take(store *s, MDB_txn *txn, json_t *c)
     static const char *const order[] = {"id", "connect_id", "council", "status", "principal", "dependants",
                                         "immigration", "finance", "closure", "caseworker", "team", "legislation",
                                         "household_type", "referral_source", "status_at_referral", "address", "la_involvement", "documents",
-                                        "previous_closures", "created_at", "updated_at", NULL};
+                                        "previous_closures", "retention", "created_at", "updated_at", NULL};
     json_t *out = json_object();
     for (const char *const *k = order; out && *k; k++) {
         json_t *v = json_object_get(c, *k);

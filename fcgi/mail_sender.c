@@ -17,6 +17,7 @@
 #include "store.h"
 #include "store_outbox.h"
 #include "store_summary.h"
+#include "store_retention.h"
 #include "store_upgrade.h"
 #include "store_user.h"
 #include "uk_time.h"
@@ -26,7 +27,7 @@ typedef struct {
     const char *url; /* NULL: no relay configured */
     const char *from;
     uint64_t undeleted; /* delivered, but the deletion did not commit yet */
-    int calendar_warned, summary_rc;
+    int calendar_warned, summary_rc, retention_rc;
 } sender;
 
 typedef struct {
@@ -145,6 +146,15 @@ static int pass(sender *m)
     m->summary_rc = rc;
     if (queued)
         fprintf(stderr, "mail_sender: queued %zu 1,000-day summary email(s)\n", queued);
+    /* The daily destruction run lives here too: the one process beside the workers with a clock loop. */
+    size_t destroyed = 0;
+    int ran = 0;
+    rc = store_retention_daily(m->st, now, &destroyed, &ran);
+    if (rc && rc != m->retention_rc)
+        fprintf(stderr, "mail_sender: the daily retention run failed: %s\n", store_strerror(rc));
+    m->retention_rc = rc;
+    if (ran)
+        fprintf(stderr, "mail_sender: daily retention run: %zu case(s) destroyed\n", destroyed);
     int in_hours = uk_next_working_time(&cal, now) == now;
     calendar_free(&cal);
     if (!m->url || !in_hours || m->undeleted)

@@ -27,9 +27,13 @@ static void connect_id(report_out *o, uint64_t id)
     report_cstr(o, buf);
 }
 
+/* An anonymous row of a destroyed case (store_facts.h) has no Connect ID: its cell is left empty. */
 static void common_head(walk *w, const case_facts *f)
 {
-    connect_id(w->out, f->case_id);
+    if (f->case_id)
+        connect_id(w->out, f->case_id);
+    else
+        report_empty(w->out);
     report_cstr(w->out, report_council_name(w->names, f->council_id));
 }
 

@@ -83,6 +83,12 @@ static const route routes[] = {
     {"GET", "/api/reports/finance", h_report_finance, 0},
     {"GET", "/api/reports/referrals", h_report_referrals, 0},
     {"GET", "/api/reports/resolution", h_report_resolution, 0},
+    {"GET", "/api/retention", h_retention_get, 0},
+    {"PUT", "/api/retention", h_retention_put, 0},
+    {"GET", "/api/retention/due", h_retention_due, 0},
+    {"PUT", "/api/cases/{id}/legal-hold", h_case_hold_put, 0},
+    {"DELETE", "/api/cases/{id}/legal-hold", h_case_hold_delete, 0},
+    {"GET", "/api/destructions", h_destructions, 0},
 };
 
 /* Matches path against pattern segment by segment, collecting {id} values. */

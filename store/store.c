@@ -50,6 +50,8 @@ static const char *const db_names[DB_COUNT] = {
     [DB_AUDIT_USER] = "audit_user",
     [DB_AUDIT_TYPE] = "audit_type",
     [DB_AUDIT_SCOPE] = "audit_scope",
+    [DB_DESTRUCTIONS] = "destructions",
+    [DB_HOLDS] = "legal_holds",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)

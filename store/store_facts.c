@@ -524,7 +524,7 @@ int store_facts_migrate(store *s, MDB_txn *txn)
 
 typedef struct {
     FILE *report;
-    size_t expected, differences;
+    size_t expected, differences, anonymous;
     char kind;
 } verify_ctx;
 
@@ -576,13 +576,32 @@ static int verify_item(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
     return rc;
 }
 
-/* Rows stored beyond those the records give. */
+/* Whether a stored row is the anonymous row of a destroyed case or item (kept without a record). */
+static int anonymous_row(store_db db, const MDB_val *key)
+{
+    const unsigned char *k = key->mv_data;
+    if (db == DB_CASE_FACTS)
+        return key->mv_size == 16 && (store_u64_from(k + 8) & FACTS_ANONYMOUS);
+    return key->mv_size == SLA_KEY && k[4] == SLA_ANONYMOUS;
+}
+
+/* Rows stored beyond those the records give; the anonymous rows of destroyed cases are not extras
+ * (their count is added to v->anonymous). */
 static int extras(store *s, MDB_txn *txn, store_db db, size_t expected, verify_ctx *v, const char *what)
 {
     MDB_stat st;
     int rc = mdb_stat(txn, store_dbi(s, db), &st);
     if (rc)
         return rc;
+    size_t anonymous = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, db, NULL, 0);
+    while (store_iter_next(&it))
+        anonymous += (size_t)anonymous_row(db, &it.key);
+    if ((rc = store_iter_end(&it, 0)))
+        return rc;
+    v->anonymous += anonymous;
+    expected += anonymous;
     if (st.ms_entries > expected) {
         v->differences += st.ms_entries - expected;
         if (v->report)
@@ -608,5 +627,60 @@ int store_facts_verify(store *s, MDB_txn *txn, FILE *report, size_t *rows, size_
         rc = extras(s, txn, DB_SLA, v.expected - cases, &v, "SLA rows");
     *rows = v.expected;
     *differences = v.differences;
+    return rc;
+}
+
+/* ---- destroyed cases ---- */
+
+int store_facts_case_anonymise(store *s, MDB_txn *txn, const json_t *rec, uint64_t destruction_id)
+{
+    MDB_dbi dbi = store_dbi(s, DB_CASE_FACTS);
+    unsigned char key[16];
+    uint64_t council = json_get_u64(rec, "council_id");
+    key16(key, council, json_get_u64(rec, "id"));
+    MDB_val k = {16, key};
+    int rc = mdb_del(txn, dbi, &k, NULL);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    unsigned char *buf;
+    size_t len;
+    if ((rc = encode_case(rec, &buf, &len)))
+        return rc;
+    /* No case id, no caseworker, no nationality (the last bytes of the row). */
+    uint16_t nat_len;
+    memcpy(&nat_len, buf + 54, 2);
+    memset(buf, 0, 16);
+    memset(buf + 54, 0, 2);
+    key16(key, council, FACTS_ANONYMOUS | destruction_id);
+    MDB_val k2 = {16, key}, v = {len - nat_len, buf};
+    rc = mdb_put(txn, dbi, &k2, &v, 0);
+    free(buf);
+    return rc;
+}
+
+int store_facts_sla_anonymise(store *s, MDB_txn *txn, char kind, const json_t *item, uint64_t destruction_id,
+                              unsigned *n)
+{
+    sla_rows *rows = rows_of(kind, item);
+    if (!rows)
+        return STORE_NOMEM;
+    MDB_dbi dbi = store_dbi(s, DB_SLA);
+    int rc = 0;
+    for (size_t i = 0; i < rows->n && !rc; i++) {
+        unsigned char key[SLA_KEY], val[SLA_VAL];
+        sla_encode(kind, item, i, &rows->rows[i], key, val);
+        MDB_val k = {SLA_KEY, key}, v = {SLA_VAL, val};
+        if ((rc = mdb_del(txn, dbi, &k, NULL)) == MDB_NOTFOUND)
+            rc = 0;
+        if (rc)
+            break;
+        key[4] = SLA_ANONYMOUS;
+        store_key_u64(key + 5, destruction_id);
+        key[13] = (unsigned char)(*n >> 8);
+        key[14] = (unsigned char)*n;
+        (*n)++;
+        rc = mdb_put(txn, dbi, &k, &v, 0);
+    }
+    free(rows);
     return rc;
 }

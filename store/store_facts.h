@@ -96,6 +96,20 @@ int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items);
  * (connectctl check): one line per difference to report (may be NULL); *rows is how many rows the
  * records give, *differences how many are missing, differ or have no record. */
 int store_facts_verify(store *s, MDB_txn *txn, FILE *report, size_t *rows, size_t *differences);
+/* ---- destroyed cases (store_retention.h) ----
+ * A destroyed case's facts row stays for the reports' past periods as an ANONYMOUS row: keyed
+ * council | (FACTS_ANONYMOUS | destruction id) instead of council | case id, with case id 0, no
+ * caseworker and no nationality; its dates, amounts, codes, team and number of dependants stay. Its
+ * alerts' and queries' SLA rows likewise move to kind 'x' | destruction id | n, holding no item id.
+ * Nothing in either row leads back to the case. */
+#define FACTS_ANONYMOUS (UINT64_C(1) << 63)
+#define SLA_ANONYMOUS 'x'
+/* Replaces the facts row of case rec by its anonymous row. */
+int store_facts_case_anonymise(store *s, MDB_txn *txn, const json_t *rec, uint64_t destruction_id);
+/* Replaces the SLA rows of an item by anonymous ones, numbered from *n on (*n advances). */
+int store_facts_sla_anonymise(store *s, MDB_txn *txn, char kind, const json_t *item, uint64_t destruction_id,
+                              unsigned *n);
+
 /* Rebuilds when facts_version is missing or not FACTS_VERSION (a step of store_upgrade.c). */
 int store_facts_migrate(store *s, MDB_txn *txn);
 

@@ -2,6 +2,7 @@
 #include "store_outbox.h"
 #include "store_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -201,4 +202,48 @@ int store_outbox_list(store *s, MDB_txn *txn, size_t limit, json_t **out)
     json_decref(*out);
     *out = NULL;
     return rc;
+}
+
+/* 1 when text names case id as "needle" + id and the id is not the start of a longer number. */
+static int names_case(const char *text, const char *needle, uint64_t id)
+{
+    char want[48];
+    snprintf(want, sizeof want, "%s%llu", needle, (unsigned long long)id);
+    size_t wl = strlen(want);
+    for (const char *p = text ? strstr(text, want) : NULL; p; p = strstr(p + 1, want))
+        if (p[wl] < '0' || p[wl] > '9')
+            return 1;
+    return 0;
+}
+
+/* Messages name a case by its Connect ID and link, never by a person (work_rules.c), so these two
+ * forms find every message about it. */
+int store_outbox_is_about(const json_t *msg, uint64_t case_id)
+{
+    const char *subject = json_string_value(json_object_get(msg, "subject")),
+               *body = json_string_value(json_object_get(msg, "body"));
+    return names_case(subject, "case C", case_id) || names_case(body, "case C", case_id) ||
+           names_case(body, "/#/cases/", case_id);
+}
+
+int store_outbox_forget_case(store *s, MDB_txn *txn, uint64_t case_id, size_t *n)
+{
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_OUTBOX, NULL, 0);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        json_t *msg = json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL);
+        if (!msg) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        int about = store_outbox_is_about(msg, case_id);
+        json_decref(msg);
+        if (about) {
+            if ((rc = store_iter_del(&it)))
+                break;
+            (*n)++;
+        }
+    }
+    return store_iter_end(&it, rc);
 }

@@ -59,4 +59,10 @@ int store_outbox_count(store *s, MDB_txn *txn, size_t *n);
  * {"id","to","subject","created_at","attempts","next_at","last_error"|null}. */
 int store_outbox_list(store *s, MDB_txn *txn, size_t limit, json_t **out);
 
+/* Deletes every waiting message about case case_id (its link "/#/cases/ID" or "case CID" in the
+ * subject or body), inside the destruction's write transaction; *n counts them. A walk of the
+ * outbox, which holds a handful of messages. */
+int store_outbox_forget_case(store *s, MDB_txn *txn, uint64_t case_id, size_t *n);
+/* 1 when a waiting message is about case case_id (as store_outbox_forget_case decides). */
+int store_outbox_is_about(const json_t *msg, uint64_t case_id);
 #endif

@@ -297,6 +297,49 @@ int store_work_reallocate(store *s, MDB_txn *txn, uint64_t case_id, uint64_t old
     return rc;
 }
 
+/* Removes exactly what store_work_create and store_work_put wrote for each item (the same entries()
+ * with add = 0), so that nothing of a destroyed case's work can be left behind. */
+int store_work_destroy_case(store *s, MDB_txn *txn, uint64_t case_id, uint64_t worker, uint64_t destruction_id,
+                            size_t *alerts, size_t *queries, size_t *messages)
+{
+    static const char kinds[2] = {WORK_ALERT, WORK_QUERY};
+    unsigned sla_n = 0;
+    int rc = 0;
+    for (int i = 0; i < 2 && !rc; i++) {
+        json_t *items;
+        if ((rc = store_work_of_case(s, txn, case_id, kinds[i], &items)))
+            return rc;
+        size_t j;
+        json_t *item;
+        json_array_foreach(items, j, item) {
+            item_ctx c = {.s = s, .txn = txn, .add = 0};
+            unsigned char key[8];
+            store_key_u64(key, json_get_u64(item, "id"));
+            if ((rc = entries(&c, kinds[i], item, worker)) ||
+                (rc = store_facts_sla_anonymise(s, txn, kinds[i], item, destruction_id, &sla_n)) ||
+                (rc = store_del(s, txn, db_of(kinds[i]), key, 8)))
+                break;
+            if (kinds[i] == WORK_ALERT) {
+                (*alerts)++;
+            } else {
+                (*queries)++;
+                *messages += json_array_size(json_object_get(item, "messages"));
+            }
+        }
+        json_decref(items);
+    }
+    if (rc)
+        return rc;
+    unsigned char prefix[8];
+    store_key_u64(prefix, case_id);
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_WORK, prefix, sizeof prefix);
+    while (store_iter_next(&it))
+        if ((rc = store_iter_del(&it)))
+            break;
+    return store_iter_end(&it, rc);
+}
+
 /* ---- due dates ---- */
 
 int store_work_due(json_t *item, const calendar *cal, const char *from, int days)

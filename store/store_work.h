@@ -59,6 +59,12 @@ int store_work_reallocate(store *s, MDB_txn *txn, uint64_t case_id, uint64_t old
 /* Hands every counter of an open item (delta +1) to sink, writing nothing (connectctl check). */
 int store_work_count_item(char kind, const json_t *item, uint64_t worker, case_count_sink sink, void *ctx);
 
+/* Destroys every alert and query of a case (store_retention.h): their list entries and counters
+ * (with the case's caseworker `worker`), records and DB_CASE_WORK rows go, their SLA rows become
+ * anonymous under destruction_id. Adds what went to *alerts, *queries and *messages. */
+int store_work_destroy_case(store *s, MDB_txn *txn, uint64_t case_id, uint64_t worker, uint64_t destruction_id,
+                            size_t *alerts, size_t *queries, size_t *messages);
+
 /* Sets an item's due date: `days` working days after `from` (members due, due_from, due_days and
  * due_beyond, true when the date lies after the calendar's last year). */
 int store_work_due(json_t *item, const calendar *cal, const char *from, int days);

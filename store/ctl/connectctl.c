@@ -42,6 +42,7 @@
 #include "store_register.h"
 #include "uk_time.h"
 #include "store_work.h"
+#include "store_retention.h"
 
 __attribute__((format(printf, 1, 2))) static int die(const char *fmt, ...)
 {
@@ -709,12 +710,20 @@ static int cmd_check(const char *data, int argc, char **argv)
         problems++;
     }
     problems += (int)(fact_diffs > 1000 ? 1000 : fact_diffs);
+    size_t destroyed = 0, leftovers = 0;
+    rc = store_retention_verify(s, txn, stderr, &destroyed, &leftovers);
+    if (rc) {
+        fprintf(stderr, "cannot verify the destroyed cases: %s\n", store_strerror(rc));
+        problems++;
+    }
+    problems += (int)(leftovers > 1000 ? 1000 : leftovers);
     store_read_end(s, txn);
     store_close(s);
     if (problems)
         return die("%d problem(s) found", problems);
     printf("ok: %zu live users, %" PRIu64 " audit events, chain intact, %zu counters equal to a recount, %zu report "
-           "facts rows equal to their records\n", live, events, counters, facts);
+           "facts rows equal to their records, %zu destroyed cases with nothing left\n", live, events, counters, facts,
+           destroyed);
     return 0;
 }
 
@@ -739,6 +748,48 @@ static int cmd_facts_rebuild(const char *data, int argc, char **argv)
     if (rc)
         return die("cannot rebuild the facts: %s", store_strerror(rc));
     printf("rebuilt the report facts of %zu cases and %zu alerts and queries\n", counts[0], counts[1]);
+    return 0;
+}
+
+/* One line per case destroyed (or, dry run, due): the destruction record as JSON. */
+static int print_record(const json_t *record, void *ctx)
+{
+    (void)ctx;
+    char *line = json_dumps(record, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (!line)
+        return STORE_NOMEM;
+    puts(line);
+    free(line);
+    return 0;
+}
+
+/* connectctl retention run [--dry-run]: what connectd's daily run does, now, on the test clock when
+ * CONNECT_TEST_CLOCK is set (so tests can move time past a case's date). */
+static int cmd_retention_run(const char *data, int argc, char **argv)
+{
+    int dry = has_flag(argc, argv, 0, "--dry-run");
+    if (argc > dry)
+        return die("usage: connectctl --data DIR retention run [--dry-run]");
+    if (clock_init())
+        fprintf(stderr, "connectctl: using the test clock (CONNECT_TEST_CLOCK)\n");
+    int64_t now = clock_now();
+    char today[11], at[21], run_id[48];
+    uk_date(now, today);
+    time_t t = (time_t)now;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(run_id, sizeof run_id, "cli-%s", at);
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    size_t n = 0;
+    int rc = store_retention_run(s, today, at, run_id, dry, print_record, NULL, &n);
+    store_close(s);
+    if (rc)
+        return die("the retention run failed after %zu case(s): %s", n, store_strerror(rc));
+    fprintf(stderr, "connectctl: %zu case(s) %s\n", n, dry ? "due for destruction (dry run: nothing destroyed)"
+                                                             : "destroyed");
     return 0;
 }
 
@@ -920,7 +971,11 @@ static const command commands[] = {
     {"outbox list", "[N]",
      "waiting email, oldest first, as JSON lines (no bodies)", 0, cmd_outbox_list},
     {"check", "",
-     "verify the user indexes, the audit chain, every counter and the report facts", 0, cmd_check},
+     "verify the user indexes, the audit chain, every counter, the report facts and that nothing of a destroyed "
+     "case remains", 0, cmd_check},
+    {"retention run", "[--dry-run]",
+     "destroy every closed case past its council's retention date and not on legal hold (one JSON line "
+     "each); --dry-run only lists them", 0, cmd_retention_run},
     {"facts rebuild", "",
      "derive the reports' facts rows again from the records", 0, cmd_facts_rebuild},
 };

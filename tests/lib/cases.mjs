@@ -8,7 +8,7 @@ import { ISO_TIME, assertError, assertList, assertStatus, isJson, listAll } from
 export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const CASE_KEYS = ['id', 'connect_id', 'council', 'status', 'principal', 'dependants', 'immigration', 'finance',
-  'closure', 'caseworker', 'team', 'legislation', 'household_type', 'referral_source', 'status_at_referral', 'address', 'la_involvement', 'documents', 'previous_closures',
+  'closure', 'caseworker', 'team', 'legislation', 'household_type', 'referral_source', 'status_at_referral', 'address', 'la_involvement', 'documents', 'previous_closures', 'retention',
   'created_at', 'updated_at'].sort();
 export const PERSON_KEYS = ['id', 'given_names', 'family_name', 'date_of_birth', 'nationality', 'gender', 'other_names',
   'ho_reference', 'relationship'].sort();

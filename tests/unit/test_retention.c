@@ -1,0 +1,327 @@
+/* Unit tests for retention and destruction (store_retention.h): a due, closed case is destroyed in one
+ * write with its indexes, counters, work, history, documents and waiting email, and the verifier that
+ * `connectctl check` runs (with the counter recount and the facts check) then finds nothing; a held
+ * or reopened case is not destroyed; the verifier does notice what a destruction would have left;
+ * policy bounds and the calendar-year rule. Real LMDB. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "case_index.h"
+#include "store.h"
+#include "store_audit.h"
+#include "store_case.h"
+#include "store_facts.h"
+#include "store_fixture.h"
+#include "store_internal.h"
+#include "store_org.h"
+#include "store_recount.h"
+#include "store_retention.h"
+#include "store_work.h"
+
+typedef struct {
+    uint64_t council, doomed, held, open, doc;
+} world;
+
+static json_t *a_case(uint64_t council, const char *status, const char *closure_date, const char *family)
+{
+    json_t *rec = json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:s,s:i},s:[{s:s,s:s,s:s,s:i}],"
+                            "s:{s:s,s:i},s:o,s:i}",
+                            "council_id", (json_int_t)council, "status", status, "legislation", "care_act_2014",
+                            "caseworker_id", (json_int_t)9, "team", "North", "created_at", "2018-03-01T10:00:00Z",
+                            "principal", "given_names", "Zebedee", "family_name", family, "date_of_birth",
+                            "1980-02-03", "ho_reference", "Q1234567", "nationality", "Ruritanian", "id", 1,
+                            "dependants", "given_names", "Quillon", "family_name", family, "date_of_birth",
+                            "2010-05-06", "id", 2, "finance", "support_start_date", "2018-03-02",
+                            "weekly_subsistence_pence", 5000, "closure",
+                            closure_date ? json_pack("{s:s,s:s}", "closure_date", closure_date, "reason",
+                                                     "granted_leave")
+                                         : json_null(),
+                            "next_person", 3);
+    assert_non_null(rec);
+    return rec;
+}
+
+static int build(store *s, MDB_txn *txn, void *arg)
+{
+    world *w = arg;
+    int rc = store_org_create(s, txn, "council", "Test Council", "TST", "2018-01-01T00:00:00Z", &w->council);
+    json_t *doomed = a_case(w->council, "closed", "2019-01-10", "Xylophonist");
+    json_t *held = a_case(w->council, "closed", "2019-01-10", "Heldmann");
+    json_t *open = a_case(w->council, "open_supported", NULL, "Openshaw");
+    w->doc = 77;
+    json_object_set_new(doomed, "documents", json_pack("[{s:I,s:s}]", "id", (json_int_t)w->doc, "filename", "p.pdf"));
+    if (!rc)
+        rc = store_case_create(s, txn, doomed, &w->doomed);
+    if (!rc)
+        rc = store_case_create(s, txn, held, &w->held);
+    if (!rc)
+        rc = store_case_create(s, txn, open, &w->open);
+    if (!rc)
+        rc = store_case_history_diff(s, txn, w->doomed, NULL, doomed, "2018-03-01T10:00:00Z", 9);
+    if (!rc)
+        rc = store_doc_put(s, txn, w->doc, "SECRET-BYTES", 12);
+    json_t *alert = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:i}", "case_id", (json_int_t)w->doomed,
+                              "council_id", (json_int_t)w->council, "type", "case_closed", "to", "ho", "raised_at",
+                              "2019-01-10T10:00:00Z", "due", "2019-01-24", "open", 1, "due_from", "2019-01-10",
+                              "raised_by", "9", "due_days", 10);
+    json_t *query = json_pack("{s:I,s:I,s:s,s:b,s:s,s:s,s:s,s:s,s:[{s:i,s:s,s:s,s:s},{s:i,s:s,s:s,s:s}]}",
+                              "case_id", (json_int_t)w->doomed, "council_id", (json_int_t)w->council, "category",
+                              "other", "urgent", 0, "opened_by", "council", "opened_at", "2018-04-01T10:00:00Z",
+                              "status", "open", "awaiting", "ho", "messages", "id", 1, "at", "2018-04-01T10:00:00Z",
+                              "side", "council", "text", "about Xylophonist", "id", 2, "at", "2018-04-03T10:00:00Z",
+                              "side", "ho", "text", "answer");
+    uint64_t id;
+    if (!rc)
+        rc = store_work_create(s, txn, WORK_ALERT, alert, 9, &id);
+    if (!rc)
+        rc = store_work_create(s, txn, WORK_QUERY, query, 9, &id);
+    /* Waiting email: one about the doomed case, one about case 1 plus its id's digits (kept). */
+    char body[128];
+    snprintf(body, sizeof body, "There is news on case C%llu. See /#/cases/%llu\r\n", (unsigned long long)w->doomed,
+             (unsigned long long)w->doomed);
+    json_t *m1 = json_pack("{s:s,s:s,s:s}", "to", "a@example.test", "subject", "Connect", "body", body);
+    snprintf(body, sizeof body, "See /#/cases/%llu0\r\n", (unsigned long long)w->doomed);
+    json_t *m2 = json_pack("{s:s,s:s,s:s}", "to", "a@example.test", "subject", "Connect", "body", body);
+    unsigned char key[8];
+    store_key_u64(key, 1);
+    if (!rc)
+        rc = store_json_put(s, txn, DB_OUTBOX, key, 8, m1);
+    store_key_u64(key, 2);
+    if (!rc)
+        rc = store_json_put(s, txn, DB_OUTBOX, key, 8, m2);
+    json_t *hold = json_pack("{s:s,s:I,s:s}", "reason", "litigation", "by", (json_int_t)9, "at", "2024-01-01T00:00:00Z");
+    if (!rc)
+        rc = store_hold_put(s, txn, w->held, hold);
+    json_decref(doomed);
+    json_decref(held);
+    json_decref(open);
+    json_decref(alert);
+    json_decref(query);
+    json_decref(m1);
+    json_decref(m2);
+    json_decref(hold);
+    return rc;
+}
+
+/* What connectctl check runs: the counters, the facts and the destroyed cases. */
+static size_t check(store *s, size_t *destroyed)
+{
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    size_t counters, diffs, rows, fact_diffs, problems;
+    assert_int_equal(store_recount(s, txn, stderr, &counters, &diffs), 0);
+    assert_int_equal(store_facts_verify(s, txn, stderr, &rows, &fact_diffs), 0);
+    assert_int_equal(store_retention_verify(s, txn, stderr, destroyed, &problems), 0);
+    store_read_end(s, txn);
+    return diffs + fact_diffs + problems;
+}
+
+static int count_records(const json_t *r, void *ctx)
+{
+    (void)r;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+typedef struct {
+    size_t anonymous, named;
+    case_facts last;
+} facts_seen;
+
+static int see_facts(const case_facts *f, void *ctx)
+{
+    facts_seen *fs = ctx;
+    if (f->case_id) {
+        fs->named++;
+    } else {
+        fs->anonymous++;
+        fs->last = *f;
+        fs->last.team = fs->last.nationality = NULL; /* point into the transaction */
+    }
+    return 0;
+}
+
+static void destroys_everything(void **state)
+{
+    fixture *f = *state;
+    world w = {0};
+    assert_int_equal(store_write(f->s, build, &w), 0);
+    size_t destroyed = 9;
+    assert_int_equal(check(f->s, &destroyed), 0);
+    assert_int_equal(destroyed, 0);
+
+    /* Not due the day before: closure 2019-01-10 + 6 years. */
+    size_t n = 9;
+    assert_int_equal(store_retention_run(f->s, "2025-01-09", "2025-01-09T02:00:00Z", "t0", 0, NULL, NULL, &n), 0);
+    assert_int_equal(n, 0);
+    size_t listed = 0;
+    assert_int_equal(store_retention_run(f->s, "2025-01-10", "x", "t1", 1, count_records, &listed, &n), 0);
+    assert_int_equal(n, 1); /* dry run: the held case is not listed, nothing written */
+    assert_int_equal(listed, 1);
+    assert_int_equal(store_retention_run(f->s, "2025-01-10", "2025-01-10T02:00:00Z", "t2", 0, NULL, NULL, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(check(f->s, &destroyed), 0);
+    assert_int_equal(destroyed, 1);
+
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    json_t *rec;
+    assert_int_equal(store_case_get(f->s, txn, w.doomed, &rec), MDB_NOTFOUND);
+    assert_int_equal(store_case_get(f->s, txn, w.held, &rec), 0);
+    json_decref(rec);
+    const void *data;
+    size_t len;
+    assert_int_equal(store_doc_get(f->s, txn, w.doc, &data, &len), MDB_NOTFOUND);
+    MDB_stat st;
+    assert_int_equal(mdb_stat(txn, store_dbi(f->s, DB_OUTBOX), &st), 0);
+    assert_int_equal(st.ms_entries, 1); /* only the message about another case */
+    assert_int_equal(mdb_stat(txn, store_dbi(f->s, DB_ALERTS), &st), 0);
+    assert_int_equal(st.ms_entries, 0);
+    assert_int_equal(mdb_stat(txn, store_dbi(f->s, DB_QUERIES), &st), 0);
+    assert_int_equal(st.ms_entries, 0);
+    /* The report facts: an anonymous row with the figures and without names, caseworker or nationality. */
+    facts_seen fs = {0};
+    assert_int_equal(store_facts_cases_each(f->s, txn, w.council, see_facts, &fs), 0);
+    assert_int_equal(fs.named, 2);
+    assert_int_equal(fs.anonymous, 1);
+    assert_int_equal(fs.last.weekly_subsistence, 5000);
+    assert_int_equal(fs.last.caseworker_id, 0);
+    assert_int_equal(fs.last.nationality_len, 0);
+    assert_int_equal(fs.last.dependants, 1);
+    assert_int_equal(fs.last.closure_day, calendar_day("2019-01-10"));
+    /* The record and the audit event. */
+    json_t *items;
+    uint64_t next;
+    assert_int_equal(store_destructions_list(f->s, txn, w.council, 0, 10, &items, &next), 0);
+    assert_int_equal(json_array_size(items), 1);
+    json_t *d = json_array_get(items, 0);
+    char cid[24];
+    snprintf(cid, sizeof cid, "C%llu", (unsigned long long)w.doomed);
+    assert_string_equal(json_string_value(json_object_get(d, "connect_id")), cid);
+    assert_string_equal(json_string_value(json_object_get(d, "destroy_on")), "2025-01-10");
+    json_t *counts = json_object_get(d, "counts");
+    assert_int_equal(json_integer_value(json_object_get(counts, "people")), 2);
+    assert_int_equal(json_integer_value(json_object_get(counts, "documents")), 1);
+    assert_int_equal(json_integer_value(json_object_get(counts, "alerts")), 1);
+    assert_int_equal(json_integer_value(json_object_get(counts, "queries")), 1);
+    assert_int_equal(json_integer_value(json_object_get(counts, "messages")), 2);
+    assert_int_equal(json_integer_value(json_object_get(counts, "emails")), 1);
+    assert_true(json_integer_value(json_object_get(counts, "history")) >= 1);
+    char *dump = json_dumps(d, 0);
+    assert_null(strstr(dump, "Xylophonist"));
+    free(dump);
+    json_decref(items);
+    assert_int_equal(store_destructions_list(f->s, txn, w.council + 1, 0, 10, &items, &next), 0);
+    assert_int_equal(json_array_size(items), 0);
+    json_decref(items);
+    assert_int_equal(store_audit_recent(f->s, txn, "case_destroyed", 5, &items), 0);
+    assert_int_equal(json_array_size(items), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "target")), (json_int_t)w.doomed);
+    json_decref(items);
+    store_read_end(f->s, txn);
+
+    /* A second run finds nothing; the held case goes once its hold is lifted. */
+    assert_int_equal(store_retention_run(f->s, "2025-01-11", "x", "t3", 0, NULL, NULL, &n), 0);
+    assert_int_equal(n, 0);
+}
+
+/* Puts back what a faulty destruction could leave: the verifier names it. */
+typedef struct {
+    json_t *rec;
+} leftover;
+
+static int leave_index(store *s, MDB_txn *txn, void *arg)
+{
+    leftover *l = arg;
+    return case_index_apply(s, txn, l->rec, 1);
+}
+
+static int leave_doc(store *s, MDB_txn *txn, void *arg)
+{
+    (void)arg;
+    return store_doc_put(s, txn, 999, "orphan", 6);
+}
+
+static void verifier_notices_leftovers(void **state)
+{
+    fixture *f = *state;
+    world w = {0};
+    assert_int_equal(store_write(f->s, build, &w), 0);
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    json_t *rec;
+    assert_int_equal(store_case_get(f->s, txn, w.doomed, &rec), 0);
+    store_read_end(f->s, txn);
+    size_t n, destroyed;
+    assert_int_equal(store_retention_run(f->s, "2026-01-01", "x", "t", 0, NULL, NULL, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(check(f->s, &destroyed), 0);
+    leftover l = {rec};
+    assert_int_equal(store_write(f->s, leave_index, &l), 0);
+    assert_true(check(f->s, &destroyed) > 0);
+    json_decref(rec);
+}
+
+static void orphan_document_is_reported(void **state)
+{
+    fixture *f = *state;
+    size_t destroyed;
+    assert_int_equal(store_write(f->s, leave_doc, NULL), 0);
+    assert_int_equal(check(f->s, &destroyed), 1);
+}
+
+typedef struct {
+    uint64_t council;
+    int years;
+} policy_ctx;
+
+static int policy_write(store *s, MDB_txn *txn, void *arg)
+{
+    policy_ctx *p = arg;
+    if (!p->council) {
+        int rc = store_org_create(s, txn, "council", "P", "PP", "2018-01-01T00:00:00Z", &p->council);
+        if (rc)
+            return rc;
+    }
+    return store_retention_set_years(s, txn, p->council, p->years);
+}
+
+static void policy_bounds_and_calendar_years(void **state)
+{
+    fixture *f = *state;
+    policy_ctx p = {0, 0};
+    assert_int_equal(store_write(f->s, policy_write, &p), EINVAL);
+    p = (policy_ctx){0, 26}; /* the aborted write created no council */
+    assert_int_equal(store_write(f->s, policy_write, &p), EINVAL);
+    p = (policy_ctx){0, 25};
+    assert_int_equal(store_write(f->s, policy_write, &p), 0);
+    MDB_txn *txn;
+    int years = 0;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_retention_years(f->s, txn, p.council, &years), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(years, 25);
+    assert_int_equal(retention_destroy_day(calendar_day("2020-02-29"), 1), calendar_day("2021-02-28"));
+    assert_int_equal(retention_destroy_day(calendar_day("2020-02-29"), 4), calendar_day("2024-02-29"));
+    assert_int_equal(retention_destroy_day(calendar_day("2019-12-31"), 6), calendar_day("2025-12-31"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(destroys_everything, setup, teardown),
+        cmocka_unit_test_setup_teardown(verifier_notices_leftovers, setup, teardown),
+        cmocka_unit_test_setup_teardown(orphan_document_is_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(policy_bounds_and_calendar_years, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
