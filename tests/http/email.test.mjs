@@ -127,6 +127,8 @@ test('nothing is sent at weekends or at night; it goes at 08:00 UK time on the n
   assert.equal(withSubject(inbox(), 'Connect: queued on Saturday').length, 0, 'nothing before Monday 08:00');
   setClock(stack, '2026-12-07T08:00:00Z');
   await waitFor(() => withSubject(inbox(), 'Connect: queued on Saturday').length, 'the Saturday message on Monday');
+  // Delivered means accepted by the relay and then deleted from the outbox, a moment later.
+  await waitFor(() => outbox(stack).length === 0, 'the delivered message to leave the outbox');
 
   setClock(stack, '2026-12-07T22:00:00Z'); // Monday night
   queue(stack, 'night@example.test', 'Connect: queued at night');

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, DEMO_PASSWORD, ROOT } from './stack.mjs';
+import { Client, DEMO_PASSWORD, ROOT, rememberSecondFactor, serverSeconds } from './stack.mjs';
+import { totp } from './totp.mjs';
 
 export { Client, DEMO_PASSWORD, ROOT };
 
@@ -139,8 +140,18 @@ export async function createActiveUser(admin, { username = uname(), name = 'Test
   const c = await signIn(admin.base, username, temp);
   const ch = await c.req('PUT', '/api/me/password', { body: { current_password: temp, new_password: password } });
   assertStatus(ch, 204, `first password change of ${username}`);
-  const me = await c.req('GET', '/api/me');
+  let me = await c.req('GET', '/api/me');
   assertStatus(me, 200);
+  if (me.json.account_setup_required || me.json.mfa_enrolment_required) {
+    // An account the Network made (or a required policy): its owner sets up a second factor first.
+    const start = await c.req('POST', '/api/me/mfa', { body: {} });
+    assertStatus(start, 200, `second factor of ${username}`);
+    const done = await c.req('POST', '/api/me/mfa/confirm', { body: { code: totp(start.json.secret, serverSeconds(admin.base)) } });
+    assertStatus(done, 200, `second factor of ${username} confirmed`);
+    rememberSecondFactor(username, done.json.recovery_codes);
+    me = await c.req('GET', '/api/me');
+    assertStatus(me, 200);
+  }
   return { id: r.json.user.id, user: me.json, client: c, password, username };
 }
 

@@ -29,6 +29,26 @@ function freePort() {
  * care about the second factor signs in with a password alone.
  * `base` is "http://127.0.0.1:PORT". `secretKey()` returns the JWT key bytes (for forging test tokens).
  */
+// The test clock of each running stack (by base URL), so helpers can compute codes on the server's time.
+const clockFiles = new Map();
+// Second factors that helpers set up for accounts (by user name, which the tests make unique; not by
+// base URL, which changes when a test restarts its stack): their recovery codes, so that Client.login
+// can finish a two-step sign-in for them like a person holding the codes would.
+const secondFactors = new Map();
+
+/** Seconds since the epoch on the server of `base` (the real time plus its test clock's offset). */
+export function serverSeconds(base) {
+  const file = clockFiles.get(base);
+  let offset = 0;
+  if (file) { try { offset = Number(readFileSync(file, 'utf8').trim()) || 0; } catch { /* no clock */ } }
+  return Date.now() / 1000 + offset;
+}
+
+/** Remembers the recovery codes of `username`'s second factor (tests/lib/http.mjs). */
+export function rememberSecondFactor(username, codes) {
+  secondFactors.set(username.toLowerCase(), [...codes]);
+}
+
 export async function startStack({ demo = true, env = {}, data: reuse = null, keep = false, clock = false, mfa = 'optional' } = {}) {
   const port = await freePort();
   const data = reuse ?? mkdtempSync(join(tmpdir(), 'connect-test-'));
@@ -57,6 +77,7 @@ export async function startStack({ demo = true, env = {}, data: reuse = null, ke
     if (Date.now() > deadline) { child.kill('SIGTERM'); throw new Error(`stack did not start:\n${output}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (clock !== false) clockFiles.set(base, clockFile);
   return {
     base, port, data, clockFile,
     output: () => output,
@@ -94,7 +115,12 @@ export class Client {
     return { status: r.status, headers: r.headers, json, text };
   }
   async login(username, password = DEMO_PASSWORD) {
-    const r = await this.req('POST', '/api/auth/login', { body: { username, password }, auth: false });
+    let r = await this.req('POST', '/api/auth/login', { body: { username, password }, auth: false });
+    const codes = secondFactors.get(String(username).toLowerCase());
+    if (r.status === 200 && r.json.mfa_required && codes) {
+      if (!codes.length) throw new Error(`no recovery codes left for ${username}`);
+      r = await this.req('POST', '/api/auth/mfa', { body: { mfa_token: r.json.mfa_token, code: codes.shift() }, auth: false });
+    }
     if (r.status === 200) this.token = r.json.token;
     return r;
   }
