@@ -19,6 +19,8 @@ LDLIBS  := \
            -lqrencode \
            -lzxcvbn \
            -lutf8proc \
+           -lzip \
+           -lhpdf \
     # (end of list)
 BUILD   ?= build
 BIN     ?= bin
@@ -47,6 +49,9 @@ RUN_PKGS := \
     libqrencode-dev \
     libzxcvbn-dev \
     libutf8proc-dev \
+    libzip-dev \
+    libhpdf-dev \
+    fonts-dejavu-core \
     # (end of list)
 TEST_PKGS := \
     clang \
@@ -56,6 +61,7 @@ TEST_PKGS := \
     chromium \
     python3-aiosmtpd \
     python3-openpyxl \
+    poppler-utils \
     # (end of list)
 
 STORE_SRC := \
@@ -82,6 +88,7 @@ STORE_SRC := \
     store/clock.c \
     store/store_upgrade.c \
     store/store_throttle.c \
+    store/store_audit_case.c \
     # (end of list)
 AUTH_SRC := \
     auth/auth_password.c \
@@ -135,6 +142,10 @@ FCGI_SRC := \
     fcgi/public_url.c \
     fcgi/cross_site.c \
     fcgi/access_refusal.c \
+    fcgi/h_case_shared.c \
+    fcgi/sar_data.c \
+    fcgi/sar_pdf.c \
+    fcgi/h_subject_access.c \
     # (end of list)
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))

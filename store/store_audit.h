@@ -23,5 +23,10 @@ int store_audit_add(store *s, MDB_txn *txn, const char *at, uint64_t actor, uint
 int store_audit_verify(store *s, MDB_txn *txn, uint64_t *count, uint64_t *bad_seq);
 /* The newest `limit` events matching action (NULL: any), newest first, as a new array. */
 int store_audit_recent(store *s, MDB_txn *txn, const char *action, size_t limit, json_t **out);
+/* Calls fn for every event about case_id, newest first, until fn returns non-zero (that value is
+ * returned). An event is about a case when it names it: a case action's "target", a list's
+ * "targets", or a download of one of its documents. */
+int store_audit_case_each(store *s, MDB_txn *txn, uint64_t case_id, int (*fn)(const json_t *event, void *ctx),
+                          void *ctx);
 
 #endif
