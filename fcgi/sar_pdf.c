@@ -57,7 +57,7 @@ static float text_width(pdf_ctx *c, const char *s, size_t n, HPDF_Font font, flo
 {
     char buf[1024];
     if (n >= sizeof buf)
-        n = sizeof buf - 1;
+        return 1e9f; /* far wider than a line: the caller wraps it */
     memcpy(buf, s, n);
     buf[n] = '\0';
     check(c, HPDF_Page_SetFontAndSize(c->page, font, size));
@@ -148,20 +148,22 @@ static void label_of(const char *key, char *out, size_t cap)
         out[0] = (char)(out[0] - 'a' + 'A');
 }
 
-static void scalar(const json_t *v, char *out, size_t cap)
+/* "Label: value" for a scalar, allocated (texts run to thousands of characters); NULL when out of
+ * memory. */
+static char *scalar_line(const char *label, const json_t *v)
 {
+    char num[64];
+    const char *text = num;
     if (json_is_string(v))
-        snprintf(out, cap, "%s", json_string_value(v));
+        text = json_string_value(v);
     else if (json_is_integer(v))
-        snprintf(out, cap, "%lld", (long long)json_integer_value(v));
+        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
     else if (json_is_real(v))
-        snprintf(out, cap, "%g", json_real_value(v));
-    else if (json_is_true(v))
-        snprintf(out, cap, "yes");
-    else if (json_is_false(v))
-        snprintf(out, cap, "no");
+        snprintf(num, sizeof num, "%g", json_real_value(v));
     else
-        snprintf(out, cap, "\xe2\x80\x94"); /* an em dash: nothing recorded */
+        text = json_is_true(v) ? "yes" : json_is_false(v) ? "no" : "\xe2\x80\x94"; /* em dash: not recorded */
+    char *out = NULL;
+    return asprintf(&out, "%s: %s", label, text) < 0 ? NULL : out;
 }
 
 /* A staff reference on one line: organisation, role and (when given) name. */
@@ -177,7 +179,7 @@ static int staff_line(const json_t *v, char *out, size_t cap)
 
 static void value(pdf_ctx *c, const char *key, const json_t *v, float x, int depth)
 {
-    char label[128], line[8192];
+    char label[128], line[800];
     label_of(key, label, sizeof label);
     char staff[600];
     if (staff_line(v, staff, sizeof staff)) {
@@ -201,10 +203,12 @@ static void value(pdf_ctx *c, const char *key, const json_t *v, float x, int dep
             value(c, line, e, x, depth + 1);
         }
     } else {
-        char sv[7000];
-        scalar(v, sv, sizeof sv);
-        snprintf(line, sizeof line, "%s: %s", label, sv);
-        text(c, line, c->regular, 9.5f, x);
+        char *sl = scalar_line(label, v);
+        if (!sl)
+            c->err = 1;
+        else
+            text(c, sl, c->regular, 9.5f, x);
+        free(sl);
     }
 }
 

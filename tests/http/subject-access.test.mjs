@@ -73,6 +73,8 @@ async function buildWorld() {
   assertStatus(principalDoc, 201);
   const q = await openQuery(nfcUser, c.id, { message: 'Is the dependant\'s leave current?' });
   await sendMessage(hoUser, q.id, 'Yes, until next year.');
+  // a long text in another script, with a word longer than a line: the PDF wraps it
+  await sendMessage(nfcUser, q.id, `${'Ωμέγα '.repeat(500)}${'Я'.repeat(300)}`);
   // an alert: the new_case alert is raised by the creation; a look-up of the dependant's passport
   const l = await lookup(nfcUser, 'passport', 'x12345678', dep.date_of_birth);
   assertStatus(l, 200, 'look-up');
@@ -144,7 +146,9 @@ test('subject access for a dependant: the ZIP holds the PDF, the JSON and their 
   assert.equal(j.documents[0].sha256, passportDoc.sha256);
   assert.equal(j.queries.length, 1);
   assert.equal(j.queries[0].id, q.id);
-  assert.deepEqual(j.queries[0].messages.map((m) => m.text), ['Is the dependant\'s leave current?', 'Yes, until next year.']);
+  assert.deepEqual(j.queries[0].messages.slice(0, 2).map((m) => m.text), ['Is the dependant\'s leave current?', 'Yes, until next year.']);
+  assert.equal(j.queries[0].messages.length, 3);
+  assert.ok(text.includes('Ωμέγα Ωμέγα'), 'the long message is in the PDF');
   assert.deepEqual(j.queries[0].messages[1].by, { organisation: 'Home Office', organisation_kind: 'home_office', role: 'user' });
   assert.ok(j.alerts.some((a) => a.type === 'new_case'), 'the alerts');
   assert.equal(j.rtpf_lookups.length, 1, 'only the look-up of their passport');
