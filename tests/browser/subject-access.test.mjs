@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startStack, Client } from '../lib/stack.mjs';
+import { pngBytes } from '../lib/cases.mjs';
 import { launch, newPage, signIn, waitForHeading, waitForText, openTab, panel, status, checkA11y } from './helpers.mjs';
 
 let stack; let browser; let kase;
@@ -64,6 +65,32 @@ test('information given to the person: the form records it and the list shows it
   await waitForText(p.locator('#shared-list'), 'Copy of the assessment, explained in person');
   await waitForText(p.locator('#shared-list'), 'In person');
   await checkA11y(page, 'principal tab with information given', { include: '#panel-principal' });
+  assertClean();
+  await context.close();
+});
+
+test('an identity document uploaded with its type and number keeps them (subject access matches look-ups by them)', async () => {
+  const { page, assertClean, context } = await newPage(browser);
+  await openCase(page, 'nfc.user');
+  await openTab(page, 'Documents', 'documents');
+  const form = page.locator('#upload-form');
+  await form.locator('input[name="file"]').setInputFiles({ name: 'id-card.png', mimeType: 'image/png', buffer: pngBytes(4, 4) });
+  const dep = kase.dependants[0];
+  await form.getByLabel('Whose document is it?').selectOption(String(dep.id));
+  await form.getByLabel('Identity document type (optional)').selectOption('national_id');
+  await form.getByRole('button', { name: 'Upload' }).click();
+  await waitForText(form, 'Enter the identity document\'s number');
+  await form.getByLabel('Identity document number (optional)').fill('ab 123-45');
+  await form.getByRole('button', { name: 'Upload' }).click();
+  await waitForText(status(page), 'id-card.png has been uploaded');
+  const client = new Client(stack.base);
+  assert.equal((await client.login('nfc.user')).status, 200);
+  const c = await client.req('GET', `/api/cases/${kase.id}`);
+  const doc = c.json.documents.find((d) => d.filename === 'id-card.png');
+  assert.ok(doc, 'uploaded');
+  assert.equal(doc.person_id, dep.id);
+  assert.equal(doc.document_type, 'national_id');
+  assert.equal(doc.document_number, 'AB12345');
   assertClean();
   await context.close();
 });

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack } from '../lib/stack.mjs';
@@ -119,6 +119,7 @@ test('subject access for a dependant: the ZIP holds the PDF, the JSON and their 
   assert.equal(r.headers.get('content-type'), 'application/zip');
   assert.match(r.headers.get('content-disposition'), /^attachment; filename="subject-access-C\d+-\d+\.zip"/);
   const files = unzip(r.bytes);
+  assert.deepEqual(readdirSync(join(stack.data, 'tmp')).filter((n) => n.startsWith('connect-sar')), [], 'the temporary files are removed');
   const names = Object.keys(files).sort();
   assert.deepEqual(names, ['documents/1-passport_scan_é.png', 'subject-access.json', 'subject-access.pdf'].sort());
   assert.ok(files['documents/1-passport_scan_é.png'].equals(png), 'the document bytes');
