@@ -19,6 +19,8 @@ LDLIBS  := \
            -lqrencode \
            -lzxcvbn \
            -lutf8proc \
+           -lzip \
+           -lhpdf \
     # (end of list)
 BUILD   ?= build
 BIN     ?= bin
@@ -47,6 +49,9 @@ RUN_PKGS := \
     libqrencode-dev \
     libzxcvbn-dev \
     libutf8proc-dev \
+    libzip-dev \
+    libhpdf-dev \
+    fonts-dejavu-core \
     # (end of list)
 TEST_PKGS := \
     clang \
@@ -57,6 +62,7 @@ TEST_PKGS := \
     chromium \
     python3-aiosmtpd \
     python3-openpyxl \
+    poppler-utils \
     # (end of list)
 
 STORE_SRC := \
@@ -141,6 +147,10 @@ FCGI_SRC := \
     fcgi/cross_site.c \
     fcgi/access_refusal.c \
     fcgi/h_audit.c \
+    fcgi/h_case_shared.c \
+    fcgi/sar_data.c \
+    fcgi/sar_pdf.c \
+    fcgi/h_subject_access.c \
     # (end of list)
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))

@@ -18,6 +18,7 @@
 #include "json_in.h"
 #include "params.h"
 #include "store_case.h"
+#include "store_register.h"
 
 #define DOC_MAX (10 * 1024 * 1024)
 
@@ -27,6 +28,8 @@ typedef struct {
     const char *type, *filename;
     char sha[65];
     uint64_t person;
+    const char *id_type; /* the identity document it is, when given (RTPF document types) */
+    char id_number[REGISTER_NUMBER_MAX + 1];
 } upload_arg;
 
 static int apply_upload(case_update *u, json_t *rec)
@@ -53,6 +56,11 @@ static int apply_upload(case_update *u, json_t *rec)
                             "uploaded_at", u->at, "uploaded_by", (json_int_t)u->r->uid);
     if (!doc)
         return STORE_NOMEM;
+    if (a->id_type && (json_object_set_new(doc, "document_type", json_string(a->id_type)) ||
+                       json_object_set_new(doc, "document_number", json_string(a->id_number)))) {
+        json_decref(doc);
+        return STORE_NOMEM;
+    }
     json_t *docs = json_object_get(rec, "documents");
     if (!json_is_array(docs)) {
         docs = json_array();
@@ -73,12 +81,16 @@ static int apply_upload(case_update *u, json_t *rec)
 typedef struct {
     const char *filename;
     uint64_t person;
+    const char *document_type, *document_number;
 } upload_params;
 
 static const param_field upload_fields[] = {
     {.name = "filename", .type = PARAM_STRING, .required = 1, .offset = offsetof(upload_params, filename)},
     {.name = "person", .type = PARAM_ID, .offset = offsetof(upload_params, person),
      .message = "person must be the id of a person on the case."},
+    {.name = "document_type", .type = PARAM_ENUM, .values = register_doc_types, .offset = offsetof(upload_params, document_type),
+     .bad_status = 422, .message = "document_type must be passport, national_id, brp, ukvi_account or share_code."},
+    {.name = "document_number", .type = PARAM_STRING, .max_chars = 100, .offset = offsetof(upload_params, document_number)},
 };
 
 void h_case_doc_upload(http_req *r, const uint64_t *ids)
@@ -96,6 +108,20 @@ void h_case_doc_upload(http_req *r, const uint64_t *ids)
                    "filename");
         return;
     }
+    /* An identity document may say which one it is: subject access then finds the RTPF look-ups
+     * of its number (they are logged by a keyed hash of the normalised number). */
+    if (!in.document_type != !in.document_number) {
+        http_error(r, 422, "validation_failed", "Give both the document type and its number, or neither.",
+                   in.document_type ? "document_number" : "document_type");
+        return;
+    }
+    if (in.document_number && register_number_norm(in.document_number, a.id_number)) {
+        http_error(r, 422, "validation_failed",
+                   "A document number is letters and digits (spaces and hyphens are ignored), at most 64.",
+                   "document_number");
+        return;
+    }
+    a.id_type = in.document_type;
     if (http_read_body_max(r, DOC_MAX))
         return;
     a.data = (const unsigned char *)r->body;

@@ -45,6 +45,9 @@ void h_case_history(http_req *r, const uint64_t *ids);
 void h_case_doc_upload(http_req *r, const uint64_t *ids);
 void h_case_doc_get(http_req *r, const uint64_t *ids);
 void h_case_doc_delete(http_req *r, const uint64_t *ids);
+void h_case_subject_access(http_req *r, const uint64_t *ids);
+void h_case_shared_list(http_req *r, const uint64_t *ids);
+void h_case_shared_add(http_req *r, const uint64_t *ids);
 
 void h_alerts_list(http_req *r, const uint64_t *ids);
 void h_case_alerts(http_req *r, const uint64_t *ids);

@@ -64,3 +64,39 @@ int store_lookup_list(store *s, MDB_txn *txn, uint64_t org, uint64_t before, siz
 {
     return store_rows_newest(s, txn, DB_LOOKUPS, org, before, limit, items, next, total);
 }
+
+/* Subject access asks "who looked up this person's documents?" for a handful of hashes. The rows
+ * are keyed by organisation, not by hash, so this walks every row: one pass per export, which is
+ * rare (a council admin's request), and keeps the hot look-up path free of a second index. */
+int store_lookup_matching(store *s, MDB_txn *txn, const char *const *hashes, size_t n, json_t **out)
+{
+    *out = json_array();
+    if (!*out)
+        return STORE_NOMEM;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_LOOKUPS, NULL, 0);
+    int rc = 0;
+    while (n > 0 && store_iter_next(&it)) {
+        json_error_t err;
+        json_t *row = json_loadb(it.val.mv_data, it.val.mv_size, 0, &err);
+        if (!row) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        const char *h = json_string_value(json_object_get(row, "number_hash"));
+        int hit = 0;
+        for (size_t i = 0; h && i < n && !hit; i++)
+            hit = strcmp(h, hashes[i]) == 0;
+        if (hit && json_array_append(*out, row))
+            rc = STORE_NOMEM;
+        json_decref(row);
+        if (rc)
+            break;
+    }
+    rc = store_iter_end(&it, rc);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}

@@ -26,5 +26,8 @@ int store_lookup_add(store *s, MDB_txn *txn, int64_t now, const char *at, uint64
 /* The organisation's rows, newest first, with sequence < before (0: newest); *next 0 at the end. */
 int store_lookup_list(store *s, MDB_txn *txn, uint64_t org, uint64_t before, size_t limit, json_t **items,
                       uint64_t *next, size_t *total);
+/* Every row (of any organisation) whose number_hash is one of hashes[n], oldest first per
+ * organisation, as a new array; a full walk of the rows (subject access only). */
+int store_lookup_matching(store *s, MDB_txn *txn, const char *const *hashes, size_t n, json_t **out);
 
 #endif

@@ -5,6 +5,7 @@ import { showErrors, showApiError, busy } from '../../forms.js';
 import { personFields, readPerson, personName, personRows } from '../../person.js';
 import { relationshipLabel } from '../../labels.js';
 import { confirmDialog } from '../../dialog.js';
+import { subjectAccessLink } from './governance.js';
 
 export function drawDependants(p, cx) {
   const { kase, council, base } = cx;
@@ -48,6 +49,7 @@ function dependantItem(d, cx) {
   const show = () => {
     const actions = council ? h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'button button--small button--secondary', dataset: { action: 'edit' }, 'aria-label': `Edit ${name}`, onclick: () => edit() }, 'Edit'),
+      subjectAccessLink(cx, d, name),
       h('button', { type: 'button', class: 'button button--small button--warning', dataset: { action: 'remove' }, 'aria-label': `Remove ${name}`, onclick: () => remove() }, 'Remove')) : null;
     replaceChildren(li,
       h('div', { class: 'section-head' },

@@ -6,6 +6,7 @@ import { field, showErrors, showApiError, busy, valueOf } from '../../forms.js';
 import { formatDateTime, formatSize } from '../../format.js';
 import { personName } from '../../person.js';
 import { confirmDialog } from '../../dialog.js';
+import { DOCUMENT_TYPES, options } from '../../labels.js';
 
 const MAX_UPLOAD = 10 * 1024 * 1024;
 
@@ -31,6 +32,9 @@ export function drawDocuments(p, cx) {
         attrs: { accept: '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png', class: 'file-input' },
       }),
       field({ label: 'Whose document is it?', name: 'person', options: people, value: '' }),
+      field({ label: 'Identity document type (optional)', name: 'document_type', options: options(DOCUMENT_TYPES, 'Not an identity document'), value: '',
+        hint: 'For a passport, ID card, BRP, UKVI account or share code: its number lets a subject access export find the right to public funds look-ups of it' }),
+      field({ label: 'Identity document number (optional)', name: 'document_number', width: 'medium', attrs: { autocomplete: 'off', spellcheck: 'false' } }),
       h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'upload-button' }, 'Upload')));
     upload.addEventListener('submit', async (ev) => {
       ev.preventDefault();
@@ -40,9 +44,15 @@ export function drawDocuments(p, cx) {
       if (file.size > MAX_UPLOAD) { showErrors(upload, [{ field: 'file', message: 'The file must be 10 MB or smaller' }]); return; }
       if (file.size === 0) { showErrors(upload, [{ field: 'file', message: 'The file is empty' }]); return; }
       const person = valueOf(upload, 'person');
+      const idType = valueOf(upload, 'document_type');
+      const idNumber = valueOf(upload, 'document_number').trim();
+      if (idType && !idNumber) { showErrors(upload, [{ field: 'document_number', message: 'Enter the identity document\'s number' }]); return; }
+      if (!idType && idNumber) { showErrors(upload, [{ field: 'document_type', message: 'Choose the type of identity document' }]); return; }
       await busy(upload, async () => {
         try {
-          await api.upload(`${base}/documents`, file, { filename: file.name, person: person || undefined });
+          await api.upload(`${base}/documents`, file, {
+            filename: file.name, person: person || undefined, document_type: idType || undefined, document_number: idNumber || undefined,
+          });
         } catch (error) {
           cx.setStatus('');
           showApiError(upload, error, {

@@ -2,14 +2,17 @@
 import { api } from '../../api.js';
 import { h, replaceChildren } from '../../dom.js';
 import { showErrors, showApiError, busy } from '../../forms.js';
-import { personFields, readPerson, personRows } from '../../person.js';
+import { personFields, readPerson, personRows, personName } from '../../person.js';
+import { subjectAccessLink, sharedSection } from './governance.js';
 
 export function drawPrincipal(p, cx) {
   const { kase, council, base } = cx;
   const pa = kase.principal || {};
   const edit = council ? h('button', { type: 'button', class: 'button button--secondary', id: 'edit-principal' }, 'Edit principal applicant') : null;
-  replaceChildren(p, cx.panelHeading('Principal applicant', edit),
-    h('dl', { class: 'summary-list', id: 'principal-summary' }, personRows(pa)));
+  const sar = subjectAccessLink(cx, pa, personName(pa));
+  replaceChildren(p, cx.panelHeading('Principal applicant', sar || edit ? h('div', { class: 'button-group' }, sar, edit) : null),
+    h('dl', { class: 'summary-list', id: 'principal-summary' }, personRows(pa)),
+    sharedSection(cx));
   if (!council) return;
   edit.addEventListener('click', () => {
     const cancel = h('button', { type: 'button', class: 'button button--secondary' }, 'Cancel');
