@@ -4,12 +4,12 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "json_in.h"
 #include "name_norm.h"
 #include "params.h"
 #include "store_case.h"
+#include "uk_time.h"
 
 /* case_legislations (store) starts with "" for "none"; the API's list is the rest. */
 const char *const case_legislation_values[] = {"care_act_2014", "children_act_s17", "children_act_s20",
@@ -17,12 +17,11 @@ const char *const case_legislation_values[] = {"care_act_2014", "children_act_s1
 
 #define MONEY_MAX 100000000LL
 
+/* The UK date, not the UTC one: between midnight and 01:00 in British summer time the UTC date is
+ * still yesterday, and "not in the future" must mean the caseworker's today. */
 void case_today(const http_req *r, char out[11])
 {
-    time_t t = (time_t)r->now;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
+    uk_date(r->now, out);
 }
 
 static const char *at(char *buf, size_t cap, const char *path, const char *field)
