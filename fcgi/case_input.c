@@ -119,8 +119,12 @@ json_t *case_person_in(http_req *r, json_t *in, const char *path, int dependant)
 int case_details_in(http_req *r, json_t *body, int create, json_t *out)
 {
     const char *legislation, *household, *source, *address, *involvement, *team;
-    if (json_in_enum_at(r, body, "legislation", "legislation", case_legislation_values, create, &legislation) ||
-        json_in_enum_at(r, body, "household_type", "household_type", case_household_types, create, &household) ||
+    /* On edit a required field may be left out (kept), but not given as null or "" (422), which would
+     * otherwise read as "absent" and silently keep the old value. */
+    int need_legislation = create || json_object_get(body, "legislation") != NULL,
+        need_household = create || json_object_get(body, "household_type") != NULL;
+    if (json_in_enum_at(r, body, "legislation", "legislation", case_legislation_values, need_legislation, &legislation) ||
+        json_in_enum_at(r, body, "household_type", "household_type", case_household_types, need_household, &household) ||
         json_in_enum_at(r, body, "referral_source", "referral_source", case_referral_sources, 0, &source) ||
         json_in_text_at(r, body, "address", "address", 0, 300, &address) ||
         json_in_text_at(r, body, "la_involvement", "la_involvement", 0, 2000, &involvement) ||
