@@ -4,12 +4,12 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "json_in.h"
 #include "name_norm.h"
 #include "params.h"
 #include "store_case.h"
+#include "uk_time.h"
 
 /* case_legislations (store) starts with "" for "none"; the API's list is the rest. */
 const char *const case_legislation_values[] = {"care_act_2014", "children_act_s17", "children_act_s20",
@@ -17,12 +17,11 @@ const char *const case_legislation_values[] = {"care_act_2014", "children_act_s1
 
 #define MONEY_MAX 100000000LL
 
+/* The UK date, not the UTC one: between midnight and 01:00 in British summer time the UTC date is
+ * still yesterday, and "not in the future" must mean the caseworker's today. */
 void case_today(const http_req *r, char out[11])
 {
-    time_t t = (time_t)r->now;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
+    uk_date(r->now, out);
 }
 
 static const char *at(char *buf, size_t cap, const char *path, const char *field)
@@ -120,8 +119,12 @@ json_t *case_person_in(http_req *r, json_t *in, const char *path, int dependant)
 int case_details_in(http_req *r, json_t *body, int create, json_t *out)
 {
     const char *legislation, *household, *source, *address, *involvement, *team;
-    if (json_in_enum_at(r, body, "legislation", "legislation", case_legislation_values, create, &legislation) ||
-        json_in_enum_at(r, body, "household_type", "household_type", case_household_types, create, &household) ||
+    /* On edit a required field may be left out (kept), but not given as null or "" (422), which would
+     * otherwise read as "absent" and silently keep the old value. */
+    int need_legislation = create || json_object_get(body, "legislation") != NULL,
+        need_household = create || json_object_get(body, "household_type") != NULL;
+    if (json_in_enum_at(r, body, "legislation", "legislation", case_legislation_values, need_legislation, &legislation) ||
+        json_in_enum_at(r, body, "household_type", "household_type", case_household_types, need_household, &household) ||
         json_in_enum_at(r, body, "referral_source", "referral_source", case_referral_sources, 0, &source) ||
         json_in_text_at(r, body, "address", "address", 0, 300, &address) ||
         json_in_text_at(r, body, "la_involvement", "la_involvement", 0, 2000, &involvement) ||

@@ -16,7 +16,7 @@ extern const char *const case_legislation_values[]; /* case_enums.h has the othe
 #define CASE_MAX_DEPENDANTS 30
 #define CASE_MAX_PERSON_ID 255 /* person ids are one byte in the index keys */
 
-/* today's date (UTC) as YYYY-MM-DD into out[11] */
+/* today's UK date (Europe/London, store/uk_time.h) as YYYY-MM-DD into out[11] */
 void case_today(const http_req *r, char out[11]);
 
 /* A PERSON. `path` names it in errors ("principal", "dependants.0"). */

@@ -228,10 +228,23 @@ void h_case_immigration(http_req *r, const uint64_t *ids)
 
 /* ---- finance ---- */
 
+/* 1 when a validated finance page records nothing (every value null, no other costs). */
+static int case_finance_empty(const json_t *fin)
+{
+    const char *k;
+    const json_t *v;
+    json_object_foreach((json_t *)fin, k, v) if (!json_is_null(v) && !(json_is_array(v) && !json_array_size(v))) return 0;
+    return 1;
+}
+
 static int apply_finance(case_update *u, json_t *rec)
 {
     json_t *fin = json_deep_copy(u->arg);
     json_t *old = json_object_get(rec, "finance");
+    if (!json_is_object(old) && case_finance_empty(fin)) {
+        json_decref(fin); /* nothing recorded and nothing given: no change, no history */
+        return 0;
+    }
     const char *start = json_get_str(fin, "support_start_date");
     if (json_get_str_is(rec, "status", "closed")) {
         const char *closed = json_get_str(json_object_get(rec, "closure"), "closure_date");

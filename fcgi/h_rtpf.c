@@ -42,6 +42,7 @@ typedef struct {
     char number[REGISTER_NUMBER_MAX + 1];
     char hash[65];
     const char *at;
+    const char *today; /* UK date */
     int limited;
     int64_t retry_at;
     json_t *match;
@@ -69,6 +70,10 @@ static int lookup_write(store *s, MDB_txn *txn, void *arg)
         return rc;
     if (rec && json_get_str_is(rec, "date_of_birth", c->dob)) {
         json_t *expiry = json_object_get(rec, "leave_expiry");
+        /* The register's flag was true when it was loaded; leave whose expiry date has passed (before
+         * the UK date today) is never answered as valid. */
+        if (json_is_string(expiry) && strcmp(json_string_value(expiry), c->today) < 0)
+            json_object_set_new(rec, "leave_valid", json_false());
         c->match = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "given_names", json_object_get(rec, "given_names"),
                              "family_name", json_object_get(rec, "family_name"), "date_of_birth",
                              json_object_get(rec, "date_of_birth"), "nationality", json_object_get(rec, "nationality"),
@@ -102,6 +107,7 @@ void h_rtpf_lookup(http_req *r, const uint64_t *ids)
     uk_date(r->now, today);
     http_iso_time(r->now, at);
     c.at = at;
+    c.today = today;
     if (json_in_only(r, body, allowed) ||
         json_in_enum_at(r, body, "document_type", "document_type", register_doc_types, 1, &c.type_name) ||
         json_in_string(r, body, "document_number", 1, 100, &raw) ||

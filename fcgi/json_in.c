@@ -21,6 +21,25 @@ json_t *json_in_body_object(http_req *r)
     return v;
 }
 
+int json_in_no_members(http_req *r)
+{
+    if (http_read_body(r))
+        return -1;
+    if (!r->body_len)
+        return 0;
+    json_error_t err;
+    json_t *body = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+    if (!json_is_object(body)) {
+        json_decref(body);
+        http_error(r, 400, "invalid_json", "The request body must be a JSON object.", NULL);
+        return -1;
+    }
+    static const char *const none[] = {NULL};
+    int rc = json_in_only(r, body, none);
+    json_decref(body);
+    return rc;
+}
+
 int json_in_only(http_req *r, json_t *obj, const char *const *allowed)
 {
     return json_in_only_at(r, obj, allowed, NULL);

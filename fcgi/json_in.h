@@ -19,6 +19,10 @@
 
 /* Reads and parses the body as a JSON object (new reference); NULL when it answered an error. */
 json_t *json_in_body_object(http_req *r);
+/* For routes that take no body: nothing, or an empty JSON object, is accepted; any member is 400
+ * invalid_field (fcgi/API.md promises that unknown fields are refused, not ignored), anything else 400
+ * invalid_json. 0, or -1 after answering. */
+int json_in_no_members(http_req *r);
 /* Refuses any member not in the NULL-terminated list. */
 int json_in_only(http_req *r, json_t *obj, const char *const *allowed);
 /* A string member. required: missing/null/empty answers 422. Absent optional -> *out = NULL.

@@ -7,12 +7,14 @@
 
 #include "cross_site.h"
 #include "handlers.h"
+#include "json_in.h"
 #include "session.h"
 
 #define R_PUBLIC 1     /* no session needed */
 #define R_SETUP_OK 2   /* open while the user has setup to finish (session_setup_pending) */
 #define R_BODY_CSV 4   /* the body is a CSV file (text/csv), not JSON */
 #define R_BODY_FILE 8  /* the body is a file typed by its bytes (any Content-Type) */
+#define R_NO_BODY 16   /* takes no body: a JSON body with any member is refused (json_in_no_members) */
 #define MAX_IDS 4
 
 typedef void (*handler_fn)(http_req *r, const uint64_t *ids);
@@ -27,20 +29,20 @@ static const route routes[] = {
     {"GET", "/api/health", h_health, R_PUBLIC},
     {"POST", "/api/auth/login", h_login, R_PUBLIC},
     {"POST", "/api/auth/mfa", h_login_mfa, R_PUBLIC},
-    {"POST", "/api/auth/logout", h_logout, R_SETUP_OK},
+    {"POST", "/api/auth/logout", h_logout, R_SETUP_OK | R_NO_BODY},
     {"GET", "/api/me", h_me_get, R_SETUP_OK},
     {"PUT", "/api/me/password", h_me_password, R_SETUP_OK},
-    {"POST", "/api/me/mfa", h_me_mfa_start, R_SETUP_OK},
+    {"POST", "/api/me/mfa", h_me_mfa_start, R_SETUP_OK | R_NO_BODY},
     {"POST", "/api/me/mfa/confirm", h_me_mfa_confirm, R_SETUP_OK},
-    {"DELETE", "/api/me/mfa", h_me_mfa_delete, 0},
+    {"DELETE", "/api/me/mfa", h_me_mfa_delete, R_NO_BODY},
     {"GET", "/api/users", h_users_list, 0},
     {"POST", "/api/users", h_users_create, 0},
     {"GET", "/api/users/{id}", h_user_get, 0},
     {"PATCH", "/api/users/{id}", h_user_patch, 0},
-    {"DELETE", "/api/users/{id}", h_user_delete, 0},
-    {"POST", "/api/users/{id}/unlock", h_user_unlock, 0},
-    {"POST", "/api/users/{id}/reset-password", h_user_reset_password, 0},
-    {"DELETE", "/api/users/{id}/mfa", h_user_mfa_reset, 0},
+    {"DELETE", "/api/users/{id}", h_user_delete, R_NO_BODY},
+    {"POST", "/api/users/{id}/unlock", h_user_unlock, R_NO_BODY},
+    {"POST", "/api/users/{id}/reset-password", h_user_reset_password, R_NO_BODY},
+    {"DELETE", "/api/users/{id}/mfa", h_user_mfa_reset, R_NO_BODY},
     {"GET", "/api/orgs", h_orgs_list, 0},
     {"GET", "/api/audit", h_audit_list, 0},
     {"GET", "/api/audit/verify", h_audit_verify, 0},
@@ -53,16 +55,16 @@ static const route routes[] = {
     {"PUT", "/api/cases/{id}/principal", h_case_principal, 0},
     {"POST", "/api/cases/{id}/dependants", h_case_dependant_add, 0},
     {"PUT", "/api/cases/{id}/dependants/{id}", h_case_dependant_put, 0},
-    {"DELETE", "/api/cases/{id}/dependants/{id}", h_case_dependant_delete, 0},
+    {"DELETE", "/api/cases/{id}/dependants/{id}", h_case_dependant_delete, R_NO_BODY},
     {"PUT", "/api/cases/{id}/allocation", h_case_allocation, 0},
     {"PUT", "/api/cases/{id}/immigration", h_case_immigration, 0},
     {"PUT", "/api/cases/{id}/finance", h_case_finance, 0},
     {"POST", "/api/cases/{id}/closure", h_case_close, 0},
-    {"DELETE", "/api/cases/{id}/closure", h_case_reopen, 0},
+    {"DELETE", "/api/cases/{id}/closure", h_case_reopen, R_NO_BODY},
     {"GET", "/api/cases/{id}/history", h_case_history, 0},
     {"POST", "/api/cases/{id}/documents", h_case_doc_upload, R_BODY_FILE},
     {"GET", "/api/cases/{id}/documents/{id}", h_case_doc_get, 0},
-    {"DELETE", "/api/cases/{id}/documents/{id}", h_case_doc_delete, 0},
+    {"DELETE", "/api/cases/{id}/documents/{id}", h_case_doc_delete, R_NO_BODY},
     {"GET", "/api/cases/{id}/alerts", h_case_alerts, 0},
     {"POST", "/api/cases/{id}/final-outcome", h_case_final_outcome, 0},
     {"GET", "/api/cases/{id}/queries", h_case_queries, 0},
@@ -71,11 +73,11 @@ static const route routes[] = {
     {"POST", "/api/cases/{id}/shared-with-person", h_case_shared_add, 0},
     {"POST", "/api/cases/{id}/queries", h_case_query_open, 0},
     {"GET", "/api/alerts", h_alerts_list, 0},
-    {"POST", "/api/alerts/{id}/accept", h_alert_accept, 0},
+    {"POST", "/api/alerts/{id}/accept", h_alert_accept, R_NO_BODY},
     {"GET", "/api/queries", h_queries_list, 0},
     {"GET", "/api/queries/{id}", h_query_get, 0},
     {"POST", "/api/queries/{id}/messages", h_query_message, 0},
-    {"POST", "/api/queries/{id}/close", h_query_close, 0},
+    {"POST", "/api/queries/{id}/close", h_query_close, R_NO_BODY},
     {"GET", "/api/home", h_home, 0},
     {"POST", "/api/rtpf/lookup", h_rtpf_lookup, 0},
     {"GET", "/api/rtpf/lookups", h_rtpf_lookups, 0},
@@ -90,7 +92,7 @@ static const route routes[] = {
     {"PUT", "/api/retention", h_retention_put, 0},
     {"GET", "/api/retention/due", h_retention_due, 0},
     {"PUT", "/api/cases/{id}/legal-hold", h_case_hold_put, 0},
-    {"DELETE", "/api/cases/{id}/legal-hold", h_case_hold_delete, 0},
+    {"DELETE", "/api/cases/{id}/legal-hold", h_case_hold_delete, R_NO_BODY},
     {"GET", "/api/destructions", h_destructions, 0},
 };
 
@@ -138,6 +140,8 @@ void router_dispatch(http_req *r)
         if (cross_site_check(r, (flags & R_BODY_CSV) ? BODY_CSV : (flags & R_BODY_FILE) ? BODY_BYTES : BODY_JSON))
             return;
         if (!(flags & R_PUBLIC) && session_authenticate(r, (flags & R_SETUP_OK) ? SESSION_ALLOW_SETUP : 0))
+            return;
+        if ((flags & R_NO_BODY) && json_in_no_members(r))
             return;
         routes[i].fn(r, ids);
         return;

@@ -99,7 +99,9 @@ test('council user: a look-up that matches, then "Create a case from this result
   assert.equal(rows['Date of birth'], '17 December 1979');
   assert.equal(rows.Nationality, rec.nationality);
   assert.equal(rows['Immigration status'], 'Leave to remain with recourse to public funds');
-  assert.equal(rows['Leave is valid'], 'Yes');
+  // Leave to 5 June 2026: valid until then, and never "Yes" after it (the plain "expired on" instead).
+  const ukToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+  assert.equal(rows['Leave is valid'], ukToday > '2026-06-05' ? 'No: expired on 5 June 2026' : 'Yes');
   assert.equal(rows['Leave expiry'], '5 June 2026');
   assert.equal(rows['Recourse to public funds'], 'Yes');
   // The result heading takes the focus, so it is read out.

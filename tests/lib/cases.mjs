@@ -39,8 +39,19 @@ export const ACCOMMODATION_TYPES = ['none', 'bed_and_breakfast', 'hostel', 'priv
 export const CLOSURE_REASONS = ['leave_granted_recourse', 'leave_granted_nrpf', 'transferred_to_asylum_support',
   'left_area', 'voluntary_return', 'no_longer_eligible', 'not_destitute', 'died', 'duplicate', 'other'];
 
-/** A date `days` from today (UTC), YYYY-MM-DD. */
-export function dayOffset(days) { return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10); }
+const UK_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The UK (Europe/London) date at instant `ms` (milliseconds since the epoch), YYYY-MM-DD: Connect's
+ * "today" is the UK date, which in British summer time runs an hour ahead of the UTC one. */
+export function ukDate(ms = Date.now()) { return UK_DATE.format(new Date(ms)); }
+
+/** The date `days` after the UK date at instant `ms` (default now), YYYY-MM-DD. A test on the test
+ * clock passes the server's instant (serverSeconds(base) * 1000). */
+export function dayOffset(days, ms = Date.now()) {
+  const d = new Date(`${ukDate(ms)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
 
 // Unique dates of birth in 1940..1979 (fixed test dates live in 1980+), so that two generated people never
 // trip the duplicate check by accident.

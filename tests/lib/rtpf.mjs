@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './stack.mjs';
 import { assertList, assertStatus, isJson, listAll } from './http.mjs';
+import { ukDate } from './cases.mjs';
 
 export const DOC_TYPES = ['passport', 'national_id', 'brp', 'ukvi_account', 'share_code'];
 export const MATCH_KEYS = ['given_names', 'family_name', 'date_of_birth', 'nationality', 'status', 'leave_valid',
@@ -26,10 +27,11 @@ const dayAfter = (base, n) => new Date(Date.parse(`${base}T00:00:00Z`) + n * 864
 
 /**
  * Demo register record i (0..299), as store/ctl/register_gen.c makes it: {document_type, document_number, match}
- * where `match` is the exact MATCH object a look-up must answer.
+ * where `match` is the exact MATCH object a look-up must answer on the UK date `today`.
  */
-export function genRecord(i) {
+export function genRecord(i, today = ukDate()) {
   const [status, valid, recourse, hasExpiry] = STATUSES[Math.floor(i / 5) % 6];
+  const expiry = hasExpiry ? dayAfter('2026-01-01', (i * 31) % 1500) : null;
   return {
     document_type: DOC_TYPES[i % 5],
     document_number: `GEN${String(i).padStart(9, '0')}`,
@@ -39,8 +41,9 @@ export function genRecord(i) {
       date_of_birth: dayAfter('1940-01-01', (i * 7919) % 25000),
       nationality: NATIONALITY[Math.floor(i / 11) % 16],
       status,
-      leave_valid: valid,
-      leave_expiry: hasExpiry ? dayAfter('2026-01-01', (i * 31) % 1500) : null,
+      // leave whose expiry date has passed (UK date) is never answered as valid
+      leave_valid: valid && !(expiry && expiry < today),
+      leave_expiry: expiry,
       recourse_to_public_funds: recourse,
     },
   };

@@ -1,7 +1,7 @@
 // The answer of an RTPF look-up: the matching record (with "Create a case from this result" for a
 // council), or the plain "no match" sentence with a way to create a case anyway.
 import { h, summaryRow } from './dom.js';
-import { formatDate } from './format.js';
+import { formatDate, today } from './format.js';
 import { immigrationStatusLabel, yesNo, canEditCases } from './labels.js';
 
 export const NO_MATCH = 'No record matches this document and date of birth.';
@@ -24,6 +24,8 @@ export function createCaseHref(m) {
 export function matchCard(m, user) {
   const name = [m.given_names, m.family_name].filter(Boolean).join(' ');
   const council = canEditCases(user);
+  // The server never answers leave as valid past its expiry date; say plainly that it has expired.
+  const expired = m.leave_expiry && !m.leave_valid && m.leave_expiry < today();
   return h('section', { class: 'panel rtpf-result', id: 'rtpf-result', 'aria-labelledby': 'rtpf-result-heading', dataset: { match: 'yes' } },
     h('h2', { class: 'heading-m', id: 'rtpf-result-heading', tabindex: '-1' }, 'A record matches'),
     h('dl', { class: 'summary-list', id: 'rtpf-match' },
@@ -31,7 +33,7 @@ export function matchCard(m, user) {
       summaryRow('Date of birth', formatDate(m.date_of_birth)),
       summaryRow('Nationality', m.nationality || ''),
       summaryRow('Immigration status', immigrationStatusLabel(m.status)),
-      summaryRow('Leave is valid', yesNo(m.leave_valid)),
+      summaryRow('Leave is valid', expired ? `No: expired on ${formatDate(m.leave_expiry)}` : yesNo(m.leave_valid)),
       summaryRow('Leave expiry', m.leave_expiry ? formatDate(m.leave_expiry) : h('span', { class: 'muted' }, 'None recorded')),
       summaryRow('Recourse to public funds', yesNo(m.recourse_to_public_funds))),
     m.recourse_to_public_funds
