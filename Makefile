@@ -151,6 +151,7 @@ FCGI_SRC := \
     fcgi/sar_data.c \
     fcgi/sar_pdf.c \
     fcgi/h_subject_access.c \
+    fcgi/support_check.c \
     # (end of list)
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "case_view.h"
+#include "json_get.h"
 #include "store_audit.h"
 #include "store_case.h"
 #include "work.h"
@@ -27,6 +28,24 @@ int case_refuse_missing(case_update *u, const char *kind, uint64_t id, const cha
     u->missing_kind = kind;
     u->missing_id = id;
     return CASE_REFUSED;
+}
+
+/* A closed case is frozen until its council reopens it (fcgi/API.md "Closing and reopening"): only
+ * what the SLA still expects after closure (the HO's final outcome), reopening itself, reallocation,
+ * and the record of information given to the person pass. Closing again is refused by apply_close. */
+static int allowed_when_closed(const char *action)
+{
+    static const char *const allowed[] = {"case_reopened", "case_closed", "case_final_outcome", "case_allocated",
+                                          "case_shared_with_person_recorded", NULL};
+    for (int i = 0; allowed[i]; i++)
+        if (strcmp(action, allowed[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int case_refuse_closed(case_update *u)
+{
+    return case_refuse(u, 422, "case_closed", NULL, CASE_CLOSED_MESSAGE);
 }
 
 static int update_write(store *s, MDB_txn *txn, void *arg)
@@ -52,7 +71,10 @@ static int update_write(store *s, MDB_txn *txn, void *arg)
         json_decref(old);
         return STORE_NOMEM;
     }
-    rc = u->apply(u, rec);
+    if (json_get_str_is(old, "status", "closed") && !allowed_when_closed(u->action))
+        rc = case_refuse_closed(u);
+    else
+        rc = u->apply(u, rec);
     store_case_strip_nulls(rec);
     if (!rc && !json_equal(old, rec)) {
         json_object_set_new(rec, "updated_at", json_string(u->at));

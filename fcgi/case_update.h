@@ -40,6 +40,9 @@ struct case_update {
     json_t *result;    /* the reply body; default: the CASE */
 };
 
+#define CASE_CLOSED_MESSAGE "The case is closed; reopen it to change it."
+/* Records the 422 case_closed refusal of a change to a closed case. */
+int case_refuse_closed(case_update *u);
 /* Records the refusal that case_update_run will answer. */
 int case_refuse(case_update *u, int status, const char *code, const char *field, const char *message);
 /* Records a 404 for record `id` of `kind` inside the case (a document), answered and audited as a

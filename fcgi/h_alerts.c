@@ -61,6 +61,9 @@ static int accept_write(store *s, MDB_txn *txn, void *arg)
     } else if (json_get_str_is(alert, "type", "closure_required")) {
         c->status = 422, c->code = "validation_failed",
         c->message = "A closure required alert clears when the case is closed.";
+    } else if (json_get_str_is(alert, "type", "support_ended")) {
+        c->status = 422, c->code = "validation_failed",
+        c->message = "A support ended alert clears when the case is closed or its support end date changes.";
     } else if (json_get_str_is(alert, "type", "new_case")) {
         c->status = 422, c->code = "validation_failed",
         c->message = "A new case alert clears when the Home Office completes the status check (updates the "
@@ -123,9 +126,7 @@ typedef struct {
 
 static int apply_outcome(case_update *u, json_t *rec)
 {
-    outcome_arg *a = u->arg;
-    if (json_get_str_is(rec, "status", "closed"))
-        return case_refuse(u, 422, "validation_failed", NULL, "The case is closed.");
+    outcome_arg *a = u->arg; /* a closed case takes it too: the SLA expects it after closure */
     json_t *o = json_pack("{s:s,s:s,s:s,s:I}", "outcome", a->outcome, "decision_date", a->decision_date,
                           "recorded_at", u->at, "recorded_by", (json_int_t)u->r->uid);
     if (!o)

@@ -245,23 +245,9 @@ static int apply_finance(case_update *u, json_t *rec)
         json_decref(fin); /* nothing recorded and nothing given: no change, no history */
         return 0;
     }
+    /* A closed case never gets here (case_update refuses it with case_closed). */
     const char *start = json_get_str(fin, "support_start_date");
-    if (json_get_str_is(rec, "status", "closed")) {
-        const char *closed = json_get_str(json_object_get(rec, "closure"), "closure_date");
-        const char *end = json_get_str(fin, "support_end_date");
-        if (start && closed && strcmp(closed, start) < 0) {
-            json_decref(fin);
-            return case_refuse(u, 422, "validation_failed", "support_start_date",
-                               "Support cannot start after the case was closed.");
-        }
-        if (end && closed && strcmp(end, closed) > 0) {
-            json_decref(fin);
-            return case_refuse(u, 422, "validation_failed", "support_end_date",
-                               "Support on a closed case cannot end after its closure date.");
-        }
-    } else {
-        json_object_set_new(rec, "status", json_string(start ? "open_supported" : "open_referral"));
-    }
+    json_object_set_new(rec, "status", json_string(start ? "open_supported" : "open_referral"));
     json_object_set(fin, "updated_at", json_is_object(old) ? json_object_get(old, "updated_at") : json_null());
     if (!json_equal(fin, old))
         json_object_set_new(fin, "updated_at", json_string(u->at));

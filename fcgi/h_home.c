@@ -46,16 +46,11 @@ static void status(home *h, const char *name, uint64_t scope, uint64_t worker)
     put(h, name, n);
 }
 
-static void council_counters(home *h, http_req *r, uint64_t worker, const char *today)
+/* Open cases whose support started 1,000 or more days ago: of a council (scope), of one caseworker,
+ * or national (scope 0, for the HO); a sum over the dated counters, whatever the number of cases. */
+static void thousand_day(home *h, const http_req *r, uint64_t scope, uint64_t worker)
 {
-    uint64_t scope = r->org_id, n = 0, overdue = 0, due_today = 0;
-    bucket(h, "immigration_update", scope, WORK_SIDE_COUNCIL, 'i', worker);
-    bucket(h, "query_responses", scope, WORK_SIDE_COUNCIL, 'r', worker);
-    bucket(h, "new_ho_queries", scope, WORK_SIDE_COUNCIL, 'h', worker);
-    bucket(h, "closure_required", scope, WORK_SIDE_COUNCIL, 'c', worker);
-    bucket(h, "final_outcome", scope, WORK_SIDE_COUNCIL, 'f', worker);
-    status(h, "open_referral", scope, worker);
-    status(h, "open_supported", scope, worker);
+    uint64_t n = 0;
     char cutoff[11], prefix[32] = "";
     uk_date_minus_days(r->now, 1000, cutoff);
     if (worker)
@@ -64,6 +59,20 @@ static void council_counters(home *h, http_req *r, uint64_t worker, const char *
         h->rc = store_count_dated(h->s, h->txn, scope, worker ? DATED_MINE_SUPPORT_START : DATED_SUPPORT_START, prefix,
                                   cutoff, &n);
     put(h, "thousand_day", n);
+}
+
+static void council_counters(home *h, http_req *r, uint64_t worker, const char *today)
+{
+    uint64_t scope = r->org_id, overdue = 0, due_today = 0;
+    bucket(h, "immigration_update", scope, WORK_SIDE_COUNCIL, 'i', worker);
+    bucket(h, "query_responses", scope, WORK_SIDE_COUNCIL, 'r', worker);
+    bucket(h, "new_ho_queries", scope, WORK_SIDE_COUNCIL, 'h', worker);
+    bucket(h, "closure_required", scope, WORK_SIDE_COUNCIL, 'c', worker);
+    bucket(h, "final_outcome", scope, WORK_SIDE_COUNCIL, 'f', worker);
+    bucket(h, "support_ended", scope, WORK_SIDE_COUNCIL, 's', worker);
+    status(h, "open_referral", scope, worker);
+    status(h, "open_supported", scope, worker);
+    thousand_day(h, r, scope, worker);
     if (!h->rc)
         h->rc = store_work_due_counts(h->s, h->txn, scope, WORK_SIDE_COUNCIL, worker, today, &overdue, &due_today);
     put(h, "overdue", overdue);
@@ -141,7 +150,9 @@ void h_home(http_req *r, const uint64_t *ids)
         bucket(&h, "new_case", 0, WORK_SIDE_HO, 'n', 0);
         bucket(&h, "council_update", 0, WORK_SIDE_HO, 'u', 0);
         bucket(&h, "case_closed", 0, WORK_SIDE_HO, 'x', 0);
+        bucket(&h, "case_reopened", 0, WORK_SIDE_HO, 'o', 0);
         bucket(&h, "queries_awaiting_ho", 0, WORK_SIDE_HO, 'q', 0);
+        thousand_day(&h, r, 0, 0);
         if (!h.rc)
             h.rc = store_work_due_counts(h.s, h.txn, 0, WORK_SIDE_HO, 0, today, &overdue, &due_today);
         put(&h, "overdue", overdue);

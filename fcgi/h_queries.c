@@ -132,6 +132,11 @@ static int query_write(store *s, MDB_txn *txn, void *arg)
         rc = MDB_NOTFOUND;
         goto out;
     }
+    /* A closed case takes no new query or message until it is reopened (its queries closed with it). */
+    if (c->op != 2 && json_get_str_is(case_rec, "status", "closed")) {
+        rc = refuse(c, 422, "case_closed", NULL, CASE_CLOSED_MESSAGE);
+        goto out;
+    }
     uint64_t worker = json_get_u64(case_rec, "caseworker_id");
     if (c->op == 0) {
         if (strcmp(c->category, "progress_update") == 0 && w.side == WORK_SIDE_COUNCIL &&

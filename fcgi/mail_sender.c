@@ -19,6 +19,7 @@
 #include "store_summary.h"
 #include "store_retention.h"
 #include "store_upgrade.h"
+#include "support_check.h"
 #include "store_user.h"
 #include "uk_time.h"
 
@@ -27,7 +28,7 @@ typedef struct {
     const char *url; /* NULL: no relay configured */
     const char *from;
     uint64_t undeleted; /* delivered, but the deletion did not commit yet */
-    int calendar_warned, summary_rc, retention_rc;
+    int calendar_warned, summary_rc, retention_rc, support_rc;
 } sender;
 
 typedef struct {
@@ -155,6 +156,14 @@ static int pass(sender *m)
     m->retention_rc = rc;
     if (ran)
         fprintf(stderr, "mail_sender: daily retention run: %zu case(s) destroyed\n", destroyed);
+    /* Beside it, once per UK day: stale cases (support ended, case still open) raise their alert. */
+    size_t raised = 0;
+    rc = support_check_daily(m->st, now, &raised, &ran);
+    if (rc && rc != m->support_rc)
+        fprintf(stderr, "mail_sender: the daily support-end check failed: %s\n", store_strerror(rc));
+    m->support_rc = rc;
+    if (ran)
+        fprintf(stderr, "mail_sender: daily support-end check: %zu support ended alert(s) raised\n", raised);
     int in_hours = uk_next_working_time(&cal, now) == now;
     calendar_free(&cal);
     if (!m->url || !in_hours || m->undeleted)

@@ -25,6 +25,8 @@ typedef struct {
 } work_ctx;
 
 void work_ctx_init(work_ctx *w, const http_req *r, store *s, MDB_txn *txn, const char *at);
+/* Connect itself acting (the daily support-end check): no user, no request. */
+void work_ctx_system(work_ctx *w, store *s, MDB_txn *txn, int64_t now, const char *at);
 void work_ctx_done(work_ctx *w);
 /* Side of the caller's organisation: 'h', 'c', or 0 (the Network). */
 char work_side_of(const http_req *r);
@@ -39,6 +41,10 @@ int work_set_due(store *s, MDB_txn *txn, json_t *item, const char *from, int day
 int work_case_created(work_ctx *w, const json_t *rec);
 /* After a change of a case by the caller (action: the audit action of the change). */
 int work_case_changed(work_ctx *w, const char *action, const json_t *old, const json_t *rec);
+/* Raises the case's support_ended alert unless one is open (the daily check, fcgi/support_check.c). */
+int work_support_ended(work_ctx *w, const json_t *rec);
+/* The system message that closes a case's open queries when the case closes. */
+#define WORK_CLOSED_QUERY_TEXT "The case was closed, so this query was closed too. Reopen the case to raise a new one."
 /* Raises an alert on the case (fields and outcome stolen, may be NULL); due_days < 0: no due date. */
 int work_raise(work_ctx *w, const json_t *case_rec, const char *type, json_t *fields, json_t *outcome,
                const char *due_from, int due_days);

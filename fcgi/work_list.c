@@ -22,8 +22,9 @@ typedef struct {
     param_int limit;
 } work_list_params;
 
-static const char *const alert_types[] = {"new_case",         "council_update", "case_closed", "immigration_update",
-                                          "closure_required", "final_outcome",  NULL};
+static const char *const alert_types[] = {"new_case",         "council_update", "case_closed",   "immigration_update",
+                                          "closure_required", "final_outcome",  "case_reopened", "support_ended",
+                                          NULL};
 static const char *const query_buckets[] = {"responses", "new", "awaiting_ho", NULL};
 static const char query_bucket_codes[] = "rhq";
 static const char *const sides[] = {"ho", "council", NULL};
@@ -63,7 +64,7 @@ static char list_bucket(const work_list_params *in, char kind, char *side)
         return kind == WORK_ALERT ? 'A' : 'Q';
     if (kind == WORK_ALERT) {
         char bucket = store_work_alert_bucket(in->type);
-        *side = strchr("nux", bucket) ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
+        *side = strchr("nuxo", bucket) ? WORK_SIDE_HO : WORK_SIDE_COUNCIL;
         return bucket;
     }
     char bucket = 0;

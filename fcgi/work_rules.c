@@ -30,6 +30,12 @@ void work_ctx_init(work_ctx *w, const http_req *r, store *s, MDB_txn *txn, const
     uk_date(r->now, w->today);
 }
 
+void work_ctx_system(work_ctx *w, store *s, MDB_txn *txn, int64_t now, const char *at)
+{
+    *w = (work_ctx){.s = s, .txn = txn, .now = now, .at = at, .uid = 0, .side = WORK_SIDE_COUNCIL};
+    uk_date(now, w->today);
+}
+
 void work_ctx_done(work_ctx *w)
 {
     json_decref(w->raised);
@@ -117,7 +123,9 @@ static const char *alert_words(const char *type)
                                          {"immigration_update", "an immigration update from the Home Office"},
                                          {"closure_required", "a closure required alert"},
                                          {"case_closed", "a case closed alert"},
-                                         {"final_outcome", "a final outcome from the Home Office"}};
+                                         {"final_outcome", "a final outcome from the Home Office"},
+                                         {"case_reopened", "a case reopened alert"},
+                                         {"support_ended", "a support ended alert"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i][0], type) == 0)
             return map[i][1];
@@ -128,7 +136,7 @@ int work_raise(work_ctx *w, const json_t *case_rec, const char *type, json_t *fi
                const char *due_from, int due_days)
 {
     int to_ho = strcmp(type, "new_case") == 0 || strcmp(type, "council_update") == 0 ||
-                strcmp(type, "case_closed") == 0;
+                strcmp(type, "case_closed") == 0 || strcmp(type, "case_reopened") == 0;
     json_t *a = json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:b}", "case_id", (json_int_t)json_get_u64(case_rec, "id"), "council_id",
                           (json_int_t)json_get_u64(case_rec, "council_id"), "type", type, "to", to_ho ? "ho" : "council",
                           "raised_at", w->at, "raised_by", (json_int_t)w->uid, "open", 1);
@@ -288,6 +296,67 @@ static json_t *dependant_changes(const json_t *old, const json_t *rec)
     return out;
 }
 
+/* Alert types that closing resolves ("case_closed"); the table "Closing and reopening" in fcgi/API.md.
+ * Kept open: case_closed (the closure's own, for the HO to accept) and final_outcome (the SLA still
+ * expects the HO's outcome, and the council's acceptance of it, after closure). case_reopened is
+ * resolved too: a case closed again needs no answer to its earlier reopening. */
+static const char *const resolved_by_closing[] = {"new_case",      "council_update", "immigration_update",
+                                                  "closure_required", "support_ended", "case_reopened", NULL};
+
+/* Closes the case's open queries, each with a system message saying why: nobody can answer a query
+ * on a frozen case, and an open one would keep counting in both sides' figures. */
+static int close_queries(work_ctx *w, const json_t *rec)
+{
+    json_t *items;
+    int rc = store_work_of_case(w->s, w->txn, json_get_u64(rec, "id"), WORK_QUERY, &items);
+    if (rc)
+        return rc;
+    size_t i;
+    json_t *q;
+    json_array_foreach(items, i, q) {
+        if (!json_get_str_is(q, "status", "open"))
+            continue;
+        json_t *c = json_deep_copy(q);
+        json_t *msgs = json_object_get(c, "messages");
+        json_t *m = json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)json_array_size(msgs) + 1, "at", w->at, "side",
+                              "system", "text", WORK_CLOSED_QUERY_TEXT);
+        if (!c || !json_is_array(msgs) || !m || json_array_append_new(msgs, m) ||
+            json_object_set_new(c, "status", json_string("closed")) ||
+            json_object_set_new(c, "closed_at", json_string(w->at)) ||
+            json_object_set_new(c, "closed_by", json_integer((json_int_t)w->uid)) ||
+            json_object_set_new(c, "closed_how", json_string("case_closed")))
+            rc = STORE_NOMEM;
+        json_object_del(c, "awaiting");
+        if (!rc)
+            rc = store_work_put(w->s, w->txn, WORK_QUERY, q, c, worker_of(rec));
+        json_decref(c);
+        if (rc)
+            break;
+    }
+    json_decref(items);
+    return rc;
+}
+
+static int case_closed(work_ctx *w, const json_t *rec)
+{
+    int rc = 0;
+    for (int i = 0; resolved_by_closing[i] && !rc; i++)
+        rc = work_clear(w, rec, resolved_by_closing[i], "case_closed");
+    if (!rc)
+        rc = close_queries(w, rec);
+    return rc ? rc : work_raise(w, rec, "case_closed", NULL, NULL, NULL, SLA_DAYS);
+}
+
+int work_support_ended(work_ctx *w, const json_t *rec)
+{
+    json_t *have;
+    int rc = open_alert(w, rec, "support_ended", &have);
+    if (!rc && !have)
+        rc = work_raise(w, rec, "support_ended", NULL, NULL, NULL, SLA_DAYS);
+    json_decref(have);
+    return rc;
+}
+
 int work_case_changed(work_ctx *w, const char *action, const json_t *old, const json_t *rec)
 {
     int checked = json_object_get(old, "ho_checked_at") != NULL;
@@ -346,10 +415,16 @@ int work_case_changed(work_ctx *w, const char *action, const json_t *old, const 
     }
     if (w->side != WORK_SIDE_COUNCIL)
         return 0;
-    if (strcmp(action, "case_closed") == 0) {
-        rc = work_clear(w, rec, "closure_required", "case_closed");
-        return rc ? rc : work_raise(w, rec, "case_closed", NULL, NULL, NULL, SLA_DAYS);
+    if (strcmp(action, "case_closed") == 0)
+        return case_closed(w, rec);
+    if (strcmp(action, "case_reopened") == 0) {
+        rc = work_clear(w, rec, "case_closed", "case_reopened");
+        return rc ? rc : work_raise(w, rec, "case_reopened", NULL, NULL, NULL, SLA_DAYS);
     }
+    if (strcmp(action, "case_finance_updated") == 0 && is_open &&
+        !json_equal(json_object_get(json_object_get(old, "finance"), "support_end_date"),
+                    json_object_get(json_object_get(rec, "finance"), "support_end_date")))
+        return work_clear(w, rec, "support_ended", "end_date_changed");
     if (!checked)
         return 0;
     if (strcmp(action, "case_principal_updated") == 0 &&

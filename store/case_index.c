@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "name_norm.h"
@@ -113,6 +114,7 @@ static int facet(idx_ctx *c, uint64_t scope, char f, const char *value)
 }
 
 static int index_case(idx_ctx *c, const json_t *rec);
+static int support_end(idx_ctx *c, const char *status, const json_t *rec);
 
 
 /* Index entries of one person in one scope. */
@@ -285,5 +287,81 @@ static int index_case(idx_ctx *c0, const json_t *rec)
             rc = person(&c, sc, d);
         }
     }
+    if (!rc)
+        rc = support_end(&c, status, rec);
     return rc ? rc : home_counts(&c, council, status, worker, rec);
+}
+
+/* ---- support end dates of open cases ---- */
+
+static int support_end(idx_ctx *c, const char *status, const json_t *rec)
+{
+    const char *end = json_get_str(json_object_get(rec, "finance"), "support_end_date");
+    if (!end || strlen(end) != 10 || (status && strcmp(status, "closed") == 0))
+        return 0;
+    return facet(c, 0, FACET_SUPPORT_END, end);
+}
+
+int store_case_support_ended(store *s, MDB_txn *txn, const char *today, uint64_t **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    unsigned char prefix[9];
+    size_t plen = case_count_key(prefix, 0, FACET_SUPPORT_END, NULL);
+    size_t cap = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_FACET, prefix, plen);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        const unsigned char *k = it.key.mv_data;
+        if (it.key.mv_size != plen + 10 + 1 + 8 || memcmp(k + plen, today, 10) >= 0)
+            break; /* dates in order: the first one not before today ends the walk */
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            uint64_t *more = realloc(*ids, cap * sizeof *more);
+            if (!more) {
+                rc = STORE_NOMEM;
+                break;
+            }
+            *ids = more;
+        }
+        (*ids)[(*n)++] = UINT64_MAX - store_u64_from(k + plen + 11);
+    }
+    rc = store_iter_end(&it, rc);
+    if (rc) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+#define SUPPORT_END_KEY "support_end_index"
+
+int store_case_support_end_migrate(store *s, MDB_txn *txn)
+{
+    MDB_val k = {strlen(SUPPORT_END_KEY), SUPPORT_END_KEY}, v;
+    int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
+    if (rc != MDB_NOTFOUND)
+        return rc;
+    rc = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASES, NULL, 0);
+    while (store_iter_next(&it)) {
+        json_t *rec = json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL);
+        if (!rec) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        idx_ctx c = {.s = s, .txn = txn, .add = 1, .id = (uint64_t)json_integer_value(json_object_get(rec, "id"))};
+        c.tuple_len = case_tuple_of(rec, c.tuple);
+        rc = c.id ? support_end(&c, json_get_str(rec, "status"), rec) : STORE_CORRUPT;
+        json_decref(rec);
+        if (rc)
+            break;
+    }
+    if ((rc = store_iter_end(&it, rc)))
+        return rc;
+    MDB_val done = {1, "1"};
+    return mdb_put(txn, store_dbi(s, DB_META), &k, &done, 0);
 }

@@ -474,3 +474,25 @@ int store_rows_newest(store *s, MDB_txn *txn, store_db db, uint64_t owner, uint6
     *items = NULL;
     return rc;
 }
+
+int store_meta_day(store *s, MDB_txn *txn, const char *key, char out[11])
+{
+    MDB_val k = {strlen(key), (void *)key}, v;
+    int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
+    out[0] = 0;
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    if (v.mv_size != 10)
+        return STORE_CORRUPT;
+    memcpy(out, v.mv_data, 10);
+    out[10] = 0;
+    return 0;
+}
+
+int store_meta_day_set(store *s, MDB_txn *txn, const char *key, const char *day)
+{
+    MDB_val k = {strlen(key), (void *)key}, v = {10, (void *)day};
+    return strlen(day) == 10 ? mdb_put(txn, store_dbi(s, DB_META), &k, &v, 0) : STORE_CORRUPT;
+}

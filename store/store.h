@@ -108,6 +108,11 @@ void store_read_end(store *s, MDB_txn *txn);
 typedef int (*store_write_fn)(store *s, MDB_txn *txn, void *ctx);
 int store_write(store *s, store_write_fn fn, void *ctx);
 
+/* A day ("YYYY-MM-DD") kept in the meta table under `key`, for jobs that run once per UK day; out is
+ * "" when none is recorded yet. */
+int store_meta_day(store *s, MDB_txn *txn, const char *key, char out[11]);
+int store_meta_day_set(store *s, MDB_txn *txn, const char *key, const char *day);
+
 /* Next value of the named sequence (1, 2, 3 ...), inside a write transaction. */
 int store_seq_next(store *s, MDB_txn *txn, const char *name, uint64_t *out);
 

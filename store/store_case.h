@@ -31,6 +31,7 @@
 #define FACET_MINE_SUPPORT_START 'G' /* "caseworker:YYYY-MM-DD" */
 /* The same dates counted by month ("YYYY-MM") and year ("YYYY"), so that a sum over every date up
  * to a day reads at most ~20 years + 11 months + 31 days of keys, however many cases there are. */
+#define FACET_SUPPORT_END 'E'        /* "YYYY-MM-DD" support end of open cases, national scope only (a list) */
 #define FACET_SUPPORT_START_MONTH 'N'
 #define FACET_SUPPORT_START_YEAR 'Y'
 #define FACET_MINE_SUPPORT_START_MONTH 'n'
@@ -39,6 +40,13 @@
 typedef struct {
     char day, month, year;
 } dated_facets;
+
+/* The open cases whose support end date is before `today` (the FACET_SUPPORT_END list, walked in date
+ * order and left at the first later date: never every case). *ids is malloc'd (NULL when none). */
+int store_case_support_ended(store *s, MDB_txn *txn, const char *today, uint64_t **ids, size_t *n);
+/* Upgrade step: adds the FACET_SUPPORT_END entries of the open cases of a store written before it
+ * existed (meta "support_end_index"); a no-op once done. */
+int store_case_support_end_migrate(store *s, MDB_txn *txn);
 #define DATED_SUPPORT_START ((dated_facets){FACET_SUPPORT_START, FACET_SUPPORT_START_MONTH, FACET_SUPPORT_START_YEAR})
 #define DATED_MINE_SUPPORT_START                                                                                     \
     ((dated_facets){FACET_MINE_SUPPORT_START, FACET_MINE_SUPPORT_START_MONTH, FACET_MINE_SUPPORT_START_YEAR})

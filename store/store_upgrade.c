@@ -3,6 +3,7 @@
 #include "store_upgrade.h"
 
 #include "store_audit.h"
+#include "store_case.h"
 #include "store_facts.h"
 
 /* One step: brings one derived layout up to date inside the write transaction; a no-op when current. */
@@ -12,6 +13,7 @@ typedef int (*upgrade_step_fn)(store *s, MDB_txn *txn);
 static const upgrade_step_fn upgrade_steps[] = {
     store_facts_migrate, /* the reports' facts rows (facts_version) */
     store_audit_index_migrate, /* the audit log's indexes (audit_index_version) */
+    store_case_support_end_migrate, /* open cases by support end date (support_end_index) */
 };
 
 static int upgrade_write(store *s, MDB_txn *txn, void *ctx)

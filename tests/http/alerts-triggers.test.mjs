@@ -8,7 +8,7 @@ import { startStack } from '../lib/stack.mjs';
 import { assertError, assertStatus, listAll } from '../lib/http.mjs';
 import { createCase, dependant, pngBytes, upload } from '../lib/cases.mjs';
 import {
-  accept, actor, alertList, personBody, alertsOfType, assertAlert, caseAlerts, home, ids, openAlert, openQuery, putImmigration, setNow, total,
+  accept, actor, alertList, immigrationPage, personBody, alertsOfType, assertAlert, caseAlerts, home, ids, openAlert, openQuery, putImmigration, setNow, total,
 } from '../lib/alerts.mjs';
 
 let stack; let nfcUser; let nfcAdmin; let hoUser; let hoAdmin;
@@ -274,7 +274,8 @@ test('closure_required: raised when the HO gives recourse (recourse true; ltr_re
   assert.deepEqual(await alertsOfType(nfcUser, council.id, 'closure_required'), [], 'only the HO change raises it');
   const closed = await createCase(nfcUser);
   assertStatus(await nfcUser.req('POST', `/api/cases/${closed.id}/closure`, { body: { closure_date: '2026-11-20', reason: 'left_area' } }), 200, 'close');
-  await putImmigration(hoUser, closed.id, { status: 'ltr_recourse', recourse_to_public_funds: true }, 'closed case');
+  assertError(await hoUser.req('PUT', `/api/cases/${closed.id}/immigration`, { body: immigrationPage({ status: 'ltr_recourse', recourse_to_public_funds: true }) }),
+    422, 'case_closed', undefined, 'a closed case is frozen');
   assert.deepEqual(await alertsOfType(nfcUser, closed.id, 'closure_required'), [], 'not on a closed case');
 });
 
@@ -376,8 +377,11 @@ test('final_outcome: HO only; due 7 working days after the decision date; outcom
 
   const closed = await createCase(nfcUser);
   assertStatus(await nfcUser.req('POST', `/api/cases/${closed.id}/closure`, { body: { closure_date: '2026-11-20', reason: 'left_area' } }), 200);
-  assertError(await hoUser.req('POST', `/api/cases/${closed.id}/final-outcome`, { body: { outcome: 'leave_granted', decision_date: '2026-11-25' } }),
-    422, 'validation_failed', undefined, 'closed case');
+  // The SLA still expects the HO's final outcome after closure: a closed case takes it.
+  const onClosed = await hoUser.req('POST', `/api/cases/${closed.id}/final-outcome`, { body: { outcome: 'leave_granted', decision_date: '2026-11-25' } });
+  assertStatus(onClosed, 201, 'final outcome on a closed case');
+  assert.equal(onClosed.json.type, 'final_outcome');
+  assert.equal(onClosed.json.open, true);
   assertError(await hoUser.req('POST', '/api/cases/98765432/final-outcome', { body: { outcome: 'leave_granted', decision_date: '2026-11-25' } }),
     404, 'not_found', undefined, 'unknown case');
 });

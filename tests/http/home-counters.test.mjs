@@ -66,8 +66,10 @@ async function councilRecount(c, mine) {
     open_referral: await total(c, `/api/cases?status=open_referral${m}`),
     open_supported: await total(c, `/api/cases?status=open_supported${m}`),
     thousand_day: await total(c, `/api/cases?thousand_day=1${m}`),
-    overdue: await total(c, `/api/queries?overdue=1${m}`),
-    due_today: await total(c, `/api/queries?due=today${m}`),
+    support_ended: await total(c, `/api/alerts?type=support_ended${m}`),
+    // Queries awaiting the council and its alerts with a due date (support_ended).
+    overdue: await total(c, `/api/queries?overdue=1${m}`) + await total(c, `/api/alerts?overdue=1${m}`),
+    due_today: await total(c, `/api/queries?due=today${m}`) + await total(c, `/api/alerts?due=today${m}`),
   };
 }
 
@@ -76,6 +78,8 @@ async function hoRecount() {
     new_case: await total(ho, '/api/alerts?type=new_case'),
     council_update: await total(ho, '/api/alerts?type=council_update'),
     case_closed: await total(ho, '/api/alerts?type=case_closed'),
+    case_reopened: await total(ho, '/api/alerts?type=case_reopened'),
+    thousand_day: await total(ho, '/api/cases?thousand_day=1'),
     queries_awaiting_ho: await total(ho, '/api/queries?bucket=awaiting_ho'),
     overdue: await total(ho, '/api/alerts?overdue=1') + await total(ho, '/api/queries?overdue=1'),
     due_today: await total(ho, '/api/alerts?due=today') + await total(ho, '/api/queries?due=today'),
@@ -85,7 +89,7 @@ async function hoRecount() {
 const pick = (o, keys) => Object.fromEntries(keys.map((k) => [k, o[k]]));
 
 // Expected numbers: the council's (all, and the caseworker's own) and the HO's change from its baseline.
-const exp = { all: zero(), mine: zero(), ho: { new_case: 0, council_update: 0, case_closed: 0, queries_awaiting_ho: 0 } };
+const exp = { all: zero(), mine: zero(), ho: { new_case: 0, council_update: 0, case_closed: 0, case_reopened: 0, queries_awaiting_ho: 0 } };
 let hoBase;
 
 async function check(step) {
@@ -213,17 +217,19 @@ test('home counters follow every change, for the council (all and mine=1) and th
   exp.all.closure_required = 1; exp.mine.closure_required = 1; exp.all.immigration_update = 1; exp.mine.immigration_update = 1;
   await check('HO gives A recourse');
   assertStatus(await tfcUser.req('POST', `/api/cases/${A.id}/closure`, { body: { closure_date: '2026-11-30', reason: 'leave_granted_recourse' } }), 200, 'close A');
+  // Closing resolves A's immigration update too (fcgi/API.md "Closing and reopening").
   exp.all.closure_required = 0; exp.mine.closure_required = 0; exp.all.open_supported = 2; exp.mine.open_supported = 2; exp.ho.case_closed = 1;
+  exp.all.immigration_update = 0; exp.mine.immigration_update = 0;
   await check('council closes A');
   await accept(ho, (await openAlert(ho, A.id, 'case_closed')).id);
   exp.ho.case_closed = 0;
   await check('HO accepts case_closed');
   assertStatus(await tfcUser.req('DELETE', `/api/cases/${A.id}/closure`), 200, 'reopen A');
-  exp.all.open_supported = 3; exp.mine.open_supported = 3;
-  await check('council reopens A');
-  await accept(tfcUser, (await openAlert(tfcUser, A.id, 'immigration_update')).id);
-  exp.all.immigration_update = 0; exp.mine.immigration_update = 0;
-  await check('council accepts the recourse update');
+  exp.all.open_supported = 3; exp.mine.open_supported = 3; exp.ho.case_reopened = 1;
+  await check('council reopens A: a case reopened alert for the HO');
+  await accept(ho, (await openAlert(ho, A.id, 'case_reopened')).id);
+  exp.ho.case_reopened = 0;
+  await check('HO accepts case_reopened');
 
   // Final outcome on B (now the caseworker's); the council accepts it.
   const fo = await ho.req('POST', `/api/cases/${B.id}/final-outcome`, { body: { outcome: 'leave_granted', decision_date: '2026-11-30' } });

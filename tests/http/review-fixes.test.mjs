@@ -96,11 +96,11 @@ test('closure and the support end date: no closure before it; reopening keeps on
   const reopened = await nfc.req('DELETE', `/api/cases/${c.id}/closure`);
   assert.equal(reopened.status, 200);
   assert.equal(reopened.json.finance.support_end_date, '2025-03-01', 'the end date the caseworker entered stays');
-  // Closed, then a later end date on the closed case is refused.
+  // Closed, then any finance change is refused: a closed case is frozen until it is reopened.
   assert.equal((await nfc.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2025-03-01', reason: 'left_area' } })).status, 200);
   const later = await nfc.req('PUT', `/api/cases/${c.id}/finance`, { body: { ...fin, support_end_date: '2025-06-01' } });
   assert.equal(later.status, 422);
-  assert.equal(later.json.error.field, 'support_end_date');
+  assert.equal(later.json.error.code, 'case_closed');
 });
 
 test('five wrong current passwords throttle the user name and end its sessions', async () => {

@@ -14,15 +14,18 @@ export const ALERT_KEYS = ['id', 'case_id', 'connect_id', 'council', 'caseworker
 export const QUERY_KEYS = ['id', 'case_id', 'connect_id', 'council', 'caseworker', 'category', 'urgent', 'urgent_reason',
   'opened_by', 'opened_at', 'status', 'awaiting', 'due', 'due_beyond_calendar', 'overdue', 'message_count', 'messages', 'closed_at', 'closed_by'].sort();
 export const MESSAGE_KEYS = ['id', 'at', 'by', 'side', 'text'].sort();
-export const ALERT_TYPES = ['new_case', 'council_update', 'immigration_update', 'closure_required', 'case_closed', 'final_outcome'];
-export const ALERT_TO = { new_case: 'ho', council_update: 'ho', case_closed: 'ho', immigration_update: 'council', closure_required: 'council', final_outcome: 'council' };
-export const CLEARED_HOW = ['accepted', 'status_check', 'query', 'case_closed'];
+export const ALERT_TYPES = ['new_case', 'council_update', 'immigration_update', 'closure_required', 'case_closed', 'final_outcome',
+  'case_reopened', 'support_ended'];
+export const ALERT_TO = { new_case: 'ho', council_update: 'ho', case_closed: 'ho', immigration_update: 'council', closure_required: 'council',
+  final_outcome: 'council', case_reopened: 'ho', support_ended: 'council' };
+export const CLEARED_HOW = ['accepted', 'status_check', 'query', 'case_closed', 'case_reopened', 'end_date_changed'];
 export const CATEGORIES = ['status_discrepancy', 'progress_update', 'expedite_request', 'fee_waiver', 'change_of_conditions',
   'transfer_to_asylum_support', 'unable_to_make_application', 'other'];
 export const URGENT_REASONS = ['legal_proceedings', 'safeguarding', 'reconsideration'];
 export const COUNCIL_COUNTERS = ['immigration_update', 'query_responses', 'new_ho_queries', 'closure_required', 'final_outcome',
-  'open_referral', 'open_supported', 'thousand_day', 'overdue', 'due_today'].sort();
-export const HO_COUNTERS = ['new_case', 'council_update', 'case_closed', 'queries_awaiting_ho', 'overdue', 'due_today'].sort();
+  'open_referral', 'open_supported', 'thousand_day', 'overdue', 'due_today', 'support_ended'].sort();
+export const HO_COUNTERS = ['new_case', 'council_update', 'case_closed', 'case_reopened', 'queries_awaiting_ho', 'overdue', 'due_today',
+  'thousand_day'].sort();
 export const NETWORK_COUNTERS = ['open_referral', 'open_supported', 'closed'].sort();
 
 // ---- the clock ------------------------------------------------------------------------------------
@@ -174,8 +177,10 @@ export function assertQuery(q, what = 'QUERY', { exact = false, withMessages = t
       assert.deepEqual(Object.keys(m).sort(), MESSAGE_KEYS, `${what}.messages[${i}] keys exactly`);
       assert.ok(Number.isInteger(m.id) && m.id > 0, `${what}.messages[${i}].id`);
       assert.match(m.at, ISO_TIME, `${what}.messages[${i}].at`);
-      isRef(m.by, `${what}.messages[${i}].by`);
-      assert.ok(['council', 'ho'].includes(m.side), `${what}.messages[${i}].side`);
+      // Connect's own message (the case closed) has no author.
+      if (m.side === 'system') assert.equal(m.by, null, `${what}.messages[${i}].by null for a system message`);
+      else isRef(m.by, `${what}.messages[${i}].by`);
+      assert.ok(['council', 'ho', 'system'].includes(m.side), `${what}.messages[${i}].side`);
       assert.equal(typeof m.text, 'string', `${what}.messages[${i}].text`);
     }
   }

@@ -66,9 +66,11 @@ function stateText(alert) {
 export function alertAction(alert, { user, setStatus, onAccepted }) {
   const cell = h('div', { class: 'alert-action' });
   const council = sideOf(user) === 'council';
-  if (alert.open && alert.type === 'closure_required') {
+  if (alert.open && (alert.type === 'closure_required' || alert.type === 'support_ended')) {
     replaceChildren(cell,
-      h('p', { class: 'alert-action__note' }, 'This clears when the case is closed. It cannot be accepted.'),
+      h('p', { class: 'alert-action__note' }, alert.type === 'support_ended'
+        ? 'Support has ended: this clears when the case is closed or its support end date changes. It cannot be accepted.'
+        : 'This clears when the case is closed. It cannot be accepted.'),
       council ? h('a', { href: `#/cases/${alert.case_id}/closure`, class: 'link', dataset: { action: 'close-case' } }, 'Close the case', visuallyHidden(` ${alert.connect_id || ''}`)) : null);
     return cell;
   }

@@ -14,6 +14,7 @@ const COUNCIL_LINKS = {
   new_ho_queries: ['queries', { bucket: 'new' }],
   closure_required: ['alerts', { type: 'closure_required' }],
   final_outcome: ['alerts', { type: 'final_outcome' }],
+  support_ended: ['alerts', { type: 'support_ended' }],
   overdue: ['queries', { overdue: '1' }],
   due_today: ['queries', { due: 'today' }],
   open_referral: ['cases', { status: 'open_referral' }],
@@ -24,12 +25,13 @@ const HO_LINKS = {
   new_case: ['alerts', { type: 'new_case' }],
   council_update: ['alerts', { type: 'council_update' }],
   case_closed: ['alerts', { type: 'case_closed' }],
+  case_reopened: ['alerts', { type: 'case_reopened' }],
   queries_awaiting_ho: ['queries', { bucket: 'awaiting_ho' }],
   due_today: ['due', { when: 'today' }],
   overdue: ['due', { when: 'overdue' }],
 };
 const COUNCIL_GROUPS = [
-  ['Alerts and queries', ['immigration_update', 'query_responses', 'new_ho_queries', 'closure_required', 'final_outcome', 'overdue', 'due_today']],
+  ['Alerts and queries', ['immigration_update', 'query_responses', 'new_ho_queries', 'closure_required', 'final_outcome', 'support_ended', 'overdue', 'due_today']],
   ['Cases', ['open_referral', 'open_supported', 'thousand_day']],
 ];
 

@@ -228,13 +228,15 @@ export const ALERT_TYPES = [
   ['closure_required', 'Closure required'],
   ['case_closed', 'Case closed'],
   ['final_outcome', 'Final outcome'],
+  ['case_reopened', 'Case reopened'],
+  ['support_ended', 'Support ended'],
 ];
 export const alertTypeLabel = (s) => label(ALERT_TYPES, s);
 
 /** The alert types addressed to each side (the filters of the alerts list). */
 export const ALERT_TYPES_TO = {
-  council: ['immigration_update', 'closure_required', 'final_outcome'],
-  ho: ['new_case', 'council_update', 'case_closed'],
+  council: ['immigration_update', 'closure_required', 'final_outcome', 'support_ended'],
+  ho: ['new_case', 'council_update', 'case_closed', 'case_reopened'],
 };
 
 /** What a council update alert's `fields` name. */
@@ -256,6 +258,8 @@ export const CLEARED_HOW = [
   ['status_check', 'Status check completed'],
   ['query', 'Query raised'],
   ['case_closed', 'Case closed'],
+  ['case_reopened', 'Case reopened'],
+  ['end_date_changed', 'Support end date changed'],
 ];
 export const clearedHowLabel = (s) => label(CLEARED_HOW, s);
 
@@ -317,8 +321,9 @@ export const HOME_COUNTERS = {
     ['new_ho_queries', 'New queries from the Home Office'],
     ['closure_required', 'Cases to close (closure required)'],
     ['final_outcome', 'Final outcomes to accept'],
-    ['overdue', 'Queries overdue'],
-    ['due_today', 'Queries due today'],
+    ['support_ended', 'Cases to close (support ended)'],
+    ['overdue', 'Overdue'],
+    ['due_today', 'Due today'],
     ['open_referral', 'Open referrals'],
     ['open_supported', 'Open financially supported cases'],
     ['thousand_day', '1,000-day cases'],
@@ -327,7 +332,9 @@ export const HOME_COUNTERS = {
     ['new_case', 'New case alerts'],
     ['council_update', 'Council update alerts'],
     ['case_closed', 'Case closed alerts'],
+    ['case_reopened', 'Case reopened alerts'],
     ['queries_awaiting_ho', 'Queries awaiting the Home Office'],
+    ['thousand_day', '1,000-day cases (national)'],
     ['due_today', 'Due today'],
     ['overdue', 'Overdue'],
   ],
