@@ -21,9 +21,10 @@ export async function launch() {
 /**
  * A new context + page that records page errors, CSP violations and window dialogs
  * (alert/confirm/prompt must never appear). `problems` lists them; `assertClean()` checks none.
+ * `timezoneId` (e.g. 'America/New_York') sets the browser's time zone (default: the machine's).
  */
-export async function newPage(browser, { viewport = { width: 1280, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function newPage(browser, { viewport = { width: 1280, height: 900 }, timezoneId } = {}) {
+  const context = await browser.newContext({ viewport, timezoneId, acceptDownloads: true });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

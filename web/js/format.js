@@ -47,6 +47,23 @@ export function formatDateTime(iso) {
   return `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}, ${hh}:${mm}`;
 }
 
+const UK_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit',
+  second: '2-digit', hourCycle: 'h23',
+});
+
+/**
+ * '2026-07-01T08:15:09Z' -> '1 July 2026, 09:15:09' in UK time (Europe/London, GMT or BST), whatever
+ * the browser's time zone: for records people may be held to (the audit log), to the second.
+ */
+export function formatUkDateTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const p = Object.fromEntries(UK_TIME.formatToParts(d).map(({ type, value }) => [type, value]));
+  return `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}:${p.second}`;
+}
+
 /** Today as 'YYYY-MM-DD' in the browser's time zone. */
 export function today() {
   const d = new Date();
