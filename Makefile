@@ -273,6 +273,7 @@ FUZZ_DEPS_json_body := \
     fcgi/case_input \
     fcgi/http \
     store/case_enums \
+    store/uk_time \
     store/name_norm \
     store/text_norm \
     store/clock \
