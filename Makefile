@@ -91,6 +91,7 @@ STORE_SRC := \
     store/store_upgrade.c \
     store/store_throttle.c \
     store/store_retention.c \
+    store/store_scrub.c \
     # (end of list)
 AUTH_SRC := \
     auth/auth_password.c \

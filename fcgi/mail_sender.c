@@ -150,12 +150,14 @@ static int pass(sender *m)
     /* The daily destruction run lives here too: the one process beside the workers with a clock loop. */
     size_t destroyed = 0;
     int ran = 0;
-    rc = store_retention_daily(m->st, now, &destroyed, &ran);
+    store_scrub_stats scrub;
+    rc = store_retention_daily(m->st, now, &destroyed, &ran, &scrub);
     if (rc && rc != m->retention_rc)
         fprintf(stderr, "mail_sender: the daily retention run failed: %s\n", store_strerror(rc));
     m->retention_rc = rc;
     if (ran)
-        fprintf(stderr, "mail_sender: daily retention run: %zu case(s) destroyed\n", destroyed);
+        fprintf(stderr, "mail_sender: daily retention run: %zu case(s) destroyed; %zu free page(s) zeroed in %.3f s\n",
+                destroyed, scrub.pages, scrub.seconds);
     /* Beside it, once per UK day: stale cases (support ended, case still open) raise their alert. */
     size_t raised = 0;
     rc = support_check_daily(m->st, now, &raised, &ran);

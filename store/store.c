@@ -52,6 +52,7 @@ static const char *const db_names[DB_COUNT] = {
     [DB_AUDIT_SCOPE] = "audit_scope",
     [DB_DESTRUCTIONS] = "destructions",
     [DB_HOLDS] = "legal_holds",
+    [DB_SCRUB] = "scrub",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)
@@ -126,29 +127,16 @@ static int schema_check(store *s, MDB_txn *txn)
     return atoi(buf) == STORE_SCHEMA_VERSION ? 0 : STORE_SCHEMA;
 }
 
-int store_open(store **out, const char *dir, const store_options *opts)
+/* Creates and opens s->env on dir and opens every named database in one committed transaction
+ * (growing the map if even that does not fit). On failure s->env is closed and NULL. */
+static int env_open(store *s, const char *dir, size_t map_size, unsigned readers)
 {
-    *out = NULL;
-    store *s = calloc(1, sizeof *s);
-    if (!s)
-        return STORE_NOMEM;
-    size_t map_size = opts && opts->map_size ? opts->map_size : DEFAULT_MAP_SIZE;
-    const char *env_map = getenv("CONNECT_MAPSIZE");
-    if (!(opts && opts->map_size) && env_map && *env_map) {
-        char *end;
-        unsigned long long v = strtoull(env_map, &end, 10);
-        if (*end == '\0' && v >= 65536)
-            map_size = (size_t)v;
-    }
-    unsigned readers = opts && opts->max_readers ? opts->max_readers : 1024;
-    int rc = pthread_rwlock_init(&s->resize_lock, NULL);
-    if (rc) {
-        free(s);
-        return STORE_NOMEM;
-    }
     MDB_txn *txn = NULL;
-    if ((rc = mdb_env_create(&s->env)))
-        goto fail;
+    int rc;
+    if ((rc = mdb_env_create(&s->env))) {
+        s->env = NULL;
+        return rc;
+    }
     if ((rc = mdb_env_set_maxdbs(s->env, DB_COUNT + 8)) || (rc = mdb_env_set_maxreaders(s->env, readers)) ||
         (rc = mdb_env_set_mapsize(s->env, map_size)))
         goto fail;
@@ -178,25 +166,74 @@ int store_open(store **out, const char *dir, const store_options *opts)
         }
         if (rc)
             goto fail;
-        break;
+        return 0;
     }
-    *out = s;
-    return 0;
 fail:
     if (txn)
         mdb_txn_abort(txn);
-    if (s->env)
-        mdb_env_close(s->env);
-    pthread_rwlock_destroy(&s->resize_lock);
-    free(s);
+    mdb_env_close(s->env);
+    s->env = NULL;
     return rc;
 }
+
+int store_open(store **out, const char *dir, const store_options *opts)
+{
+    *out = NULL;
+    store *s = calloc(1, sizeof *s);
+    if (!s)
+        return STORE_NOMEM;
+    size_t map_size = opts && opts->map_size ? opts->map_size : DEFAULT_MAP_SIZE;
+    const char *env_map = getenv("CONNECT_MAPSIZE");
+    if (!(opts && opts->map_size) && env_map && *env_map) {
+        char *end;
+        unsigned long long v = strtoull(env_map, &end, 10);
+        if (*end == '\0' && v >= 65536)
+            map_size = (size_t)v;
+    }
+    unsigned readers = opts && opts->max_readers ? opts->max_readers : 1024;
+    if (pthread_rwlock_init(&s->resize_lock, NULL)) {
+        free(s);
+        return STORE_NOMEM;
+    }
+    int rc = env_open(s, dir, map_size, readers);
+    if (rc) {
+        pthread_rwlock_destroy(&s->resize_lock);
+        free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+/* Closing the environment is the only way to make LMDB free the page buffers it recycles between
+ * write transactions (they are never cleared, so they still hold what earlier writes put in them). */
+int store_reopen(store *s)
+{
+    const char *path;
+    unsigned readers;
+    int rc;
+    if ((rc = mdb_env_get_path(s->env, &path)) || (rc = mdb_env_get_maxreaders(s->env, &readers)))
+        return rc;
+    size_t map_size = store_map_size(s);
+    char *dir = strdup(path);
+    if (!dir)
+        return STORE_NOMEM;
+    pthread_rwlock_wrlock(&s->resize_lock);
+    mdb_env_close(s->env);
+    rc = env_open(s, dir, map_size, readers);
+    pthread_rwlock_unlock(&s->resize_lock);
+    free(dir);
+    return rc;
+}
+
+MDB_env *store_env(store *s) { return s->env; }
 
 void store_close(store *s)
 {
     if (!s)
         return;
-    mdb_env_close(s->env);
+    if (s->env)
+        mdb_env_close(s->env);
     pthread_rwlock_destroy(&s->resize_lock);
     free(s);
 }

@@ -72,6 +72,7 @@ typedef enum {
     DB_AUDIT_SCOPE,   /* 'o' org id | 'h' 0 | 'n' 0 | ~time | ~seq -> empty (who may read the event; store_audit.h) */
     DB_DESTRUCTIONS,  /* u64 destruction id -> destruction record JSON, no personal data (store_retention.h) */
     DB_HOLDS,         /* u64 case id -> legal hold JSON {"reason","by","at"} (store_retention.h) */
+    DB_SCRUB,         /* u64 -> one page of zeros; empty between scrubs (store_scrub.h) */
     DB_COUNT
 } store_db;
 

@@ -12,4 +12,12 @@
 /* The LMDB handle of a named database (opened once by store_open, valid while the store is open). */
 MDB_dbi store_dbi(store *s, store_db db);
 
+/* The LMDB environment (the scrub reads its page size and last page). */
+MDB_env *store_env(store *s);
+
+/* Closes and reopens the environment in place (same store pointer, same databases), dropping the
+ * page buffers LMDB recycles between writes. No other thread of the process may use the store
+ * meanwhile. On failure the store is unusable: close it (store_close) and open it again. */
+int store_reopen(store *s);
+
 #endif

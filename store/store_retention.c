@@ -311,9 +311,11 @@ static int destroy_write(store *s, MDB_txn *txn, void *ctx)
 }
 
 int store_retention_run(store *s, const char *today, const char *at, const char *run_id, int dry_run,
-                        retention_record_fn fn, void *ctx, size_t *destroyed)
+                        retention_record_fn fn, void *ctx, size_t *destroyed, store_scrub_stats *scrub)
 {
     *destroyed = 0;
+    if (scrub)
+        memset(scrub, 0, sizeof *scrub);
     due_ids d = {.today = calendar_day(today), .fn = fn, .ctx = ctx, .dry_run = dry_run};
     if (d.today == CALENDAR_NO_DAY)
         return EINVAL;
@@ -340,6 +342,14 @@ int store_retention_run(store *s, const char *today, const char *at, const char 
         json_decref(o.record);
     }
     free(d.ids);
+    if (*destroyed) { /* even after an error: what was destroyed leaves the file */
+        store_scrub_stats st;
+        int src = store_scrub(s, &st);
+        if (scrub)
+            *scrub = st;
+        if (!rc)
+            rc = src;
+    }
     return rc;
 }
 
@@ -415,7 +425,7 @@ static int set_day_write(store *s, MDB_txn *txn, void *ctx)
     return store_retention_set_last_day(s, txn, ctx);
 }
 
-int store_retention_daily(store *s, int64_t now, size_t *destroyed, int *ran)
+int store_retention_daily(store *s, int64_t now, size_t *destroyed, int *ran, store_scrub_stats *scrub)
 {
     *destroyed = 0;
     *ran = 0;
@@ -438,7 +448,7 @@ int store_retention_daily(store *s, int64_t now, size_t *destroyed, int *ran)
     gmtime_r(&t, &tm);
     strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
     snprintf(run_id, sizeof run_id, "daily-%s", today);
-    if ((rc = store_retention_run(s, today, at, run_id, 0, NULL, NULL, destroyed)))
+    if ((rc = store_retention_run(s, today, at, run_id, 0, NULL, NULL, destroyed, scrub)))
         return rc;
     *ran = 1;
     return store_write(s, set_day_write, today);

@@ -31,6 +31,7 @@
 #include <stdio.h>
 
 #include "store.h"
+#include "store_scrub.h"
 
 #define RETENTION_DEFAULT_YEARS 6
 #define RETENTION_MIN_YEARS 1
@@ -73,10 +74,12 @@ int store_case_destroy(store *s, MDB_txn *txn, uint64_t case_id, const char *tod
 
 /* The run: every case due on today and not held, each destroyed in its own write transaction (or,
  * dry_run, none). fn (may be NULL) gets each destruction record (dry run: the record that would be
- * written, without "id" and "counts"); *destroyed counts them. */
+ * written, without "id" and "counts"); *destroyed counts them. When it destroyed any, it then
+ * scrubs the free pages (store_scrub.h: it reopens the store, so no other thread of the process may
+ * use it during a run); *scrub (may be NULL) gets the scrub's figures (zero when none ran). */
 typedef int (*retention_record_fn)(const json_t *record, void *ctx);
 int store_retention_run(store *s, const char *today, const char *at, const char *run_id, int dry_run,
-                        retention_record_fn fn, void *ctx, size_t *destroyed);
+                        retention_record_fn fn, void *ctx, size_t *destroyed, store_scrub_stats *scrub);
 
 /* Destruction records of a council (0: all), newest first, ids < before (0: from the newest), at
  * most limit (0: all); *next the cursor of the next page (0: none). */
@@ -92,7 +95,7 @@ int store_retention_set_last_day(store *s, MDB_txn *txn, const char *day);
  * so a restart neither skips nor repeats it (a run cut short is finished by the next poll: it only
  * ever destroys what is due). *ran is 1 when it ran now. now: epoch seconds (the test clock applies). */
 #define RETENTION_DAILY_AFTER (2 * 3600)
-int store_retention_daily(store *s, int64_t now, size_t *destroyed, int *ran);
+int store_retention_daily(store *s, int64_t now, size_t *destroyed, int *ran, store_scrub_stats *scrub);
 
 /* connectctl check: that nothing still points at a destroyed case: no record, history row, work
  * row or record, legal hold, facts row, name/DOB/HO reference/list index entry or waiting email; and

@@ -784,12 +784,35 @@ static int cmd_retention_run(const char *data, int argc, char **argv)
     if (open_store(data, &s))
         return 1;
     size_t n = 0;
-    int rc = store_retention_run(s, today, at, run_id, dry, print_record, NULL, &n);
+    store_scrub_stats scrub;
+    int rc = store_retention_run(s, today, at, run_id, dry, print_record, NULL, &n, &scrub);
     store_close(s);
     if (rc)
         return die("the retention run failed after %zu case(s): %s", n, store_strerror(rc));
     fprintf(stderr, "connectctl: %zu case(s) %s\n", n, dry ? "due for destruction (dry run: nothing destroyed)"
                                                              : "destroyed");
+    if (n)
+        fprintf(stderr, "connectctl: %zu free page(s) overwritten with zeros in %.3f s (%zu on the free list)\n",
+                scrub.pages, scrub.seconds, scrub.free_after);
+    return 0;
+}
+
+/* connectctl scrub: the free-page scrub a destruction run ends with (store_scrub.h), on its own: after
+ * connectd has stopped, its processes' page buffers can no longer put old bytes into pages. */
+static int cmd_scrub(const char *data, int argc, char **argv)
+{
+    (void)argv;
+    if (argc)
+        return die("usage: connectctl --data DIR scrub");
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    store_scrub_stats st;
+    int rc = store_scrub(s, &st);
+    store_close(s);
+    if (rc)
+        return die("the scrub failed: %s", store_strerror(rc));
+    printf("{\"pages\":%zu,\"free_after\":%zu,\"seconds\":%.3f}\n", st.pages, st.free_after, st.seconds);
     return 0;
 }
 
@@ -976,6 +999,8 @@ static const command commands[] = {
     {"retention run", "[--dry-run]",
      "destroy every closed case past its council's retention date and not on legal hold (one JSON line "
      "each); --dry-run only lists them", 0, cmd_retention_run},
+    {"scrub", "",
+     "overwrite LMDB's free pages with zeros (as a retention run does after destroying)", 0, cmd_scrub},
     {"facts rebuild", "",
      "derive the reports' facts rows again from the records", 0, cmd_facts_rebuild},
 };

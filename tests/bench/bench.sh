@@ -12,8 +12,40 @@ DATA=$(mktemp -d /tmp/connect-bench.XXXXXX)
 OUT=$(mktemp -d /tmp/connect-bench-out.XXXXXX)
 BASE="http://127.0.0.1:$PORT"
 
-cleanup() { [ -n "${STACK:-}" ] && kill -TERM "$STACK" 2>/dev/null && wait "$STACK" 2>/dev/null; rm -rf "$DATA" "$OUT"; }
+RDATA=$(mktemp -d /tmp/connect-bench-retention.XXXXXX)
+cleanup() { [ -n "${STACK:-}" ] && kill -TERM "$STACK" 2>/dev/null && wait "$STACK" 2>/dev/null; rm -rf "$DATA" "$OUT" "$RDATA"; }
 trap cleanup EXIT
+
+# Retention: `connectctl retention run` destroying about BENCH_RETENTION_CASES (10000) cases in a
+# temporary store of its own. gen-cases closes about half of the cases it makes, each within a few
+# years of its referral, so it makes twice as many and the run is on a test clock 30 years on, when
+# every closed case is past the default 6 years. The time includes the free-page scrub that ends the
+# run (store_scrub.h). BENCH_ONLY=retention runs only this part.
+RET_CASES=${BENCH_RETENTION_CASES:-10000}
+retention_bench() {
+  "$ROOT/bin/connectctl" --data "$RDATA" init >/dev/null
+  "$ROOT/bin/connectctl" --data "$RDATA" gen-cases --count $((RET_CASES * 2)) --councils 10 >/dev/null
+  echo $((30 * 366 * 86400)) > "$RDATA/clock"
+  local t0 t1
+  t0=$(date +%s.%N)
+  CONNECT_TEST_CLOCK="$RDATA/clock" "$ROOT/bin/connectctl" --data "$RDATA" retention run >/dev/null 2>"$OUT/retention.err"
+  t1=$(date +%s.%N)
+  local destroyed pages scrub
+  destroyed=$(sed -n 's/^connectctl: \([0-9]*\) case(s) destroyed$/\1/p' "$OUT/retention.err")
+  pages=$(sed -n 's/^connectctl: \([0-9]*\) free page(s) overwritten.* in \([0-9.]*\) s.*/\1/p' "$OUT/retention.err")
+  scrub=$(sed -n 's/^connectctl: \([0-9]*\) free page(s) overwritten.* in \([0-9.]*\) s.*/\2/p' "$OUT/retention.err")
+  "$ROOT/bin/connectctl" --data "$RDATA" check >/dev/null || { echo "retention bench: check failed" >&2; exit 1; }
+  awk -v d="$destroyed" -v t0="$t0" -v t1="$t1" -v p="$pages" -v sc="$scrub" 'BEGIN {
+    t = t1 - t0
+    printf "Retention run: %d cases destroyed in %.2f s = %.2f s per 10,000 (%.0f cases/s); the scrub zeroed %d free pages in %.2f s of it\n",
+      d, t, (d > 0 ? t * 10000 / d : 0), (t > 0 ? d / t : 0), p, sc }' > "$OUT/retention"
+  rm -rf "$RDATA"
+}
+if [ "${BENCH_ONLY:-}" = retention ]; then
+  retention_bench
+  cat "$OUT/retention"
+  exit 0
+fi
 PORT=$PORT DATA=$DATA DEMO=1 LOGIN_RATE=100000r/s LOGIN_BURST=100000 bash "$ROOT/nginx/serve.sh" >"$OUT/serve.log" 2>&1 &
 STACK=$!
 for _ in $(seq 1 100); do curl -fsS "$BASE/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -180,6 +212,8 @@ PY
   USED_BYTES=$(mdb_stat -e "$CDATA" | awk '/Page size/ {ps=$3} /Number of pages used/ {pu=$5} END {printf "%.0f\n", ps*pu}')
 fi
 
+retention_bench
+
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 echo
 echo "Connect benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($CPU), wrk -t$WRK_THREADS -d$DURATION"
@@ -239,4 +273,5 @@ if [ "$CASES" -gt 0 ]; then
       if ($1 == "resolution_small_csv") label = "resolution, one council, one day, CSV"
       printf "%-44s %10d %9.2f %10.1f %12.0f %12d\n", label, $4, $2, $3 / 1048576, ($2 > 0 ? $4 / $2 : 0), $5 }' "$OUT/reports"
 fi
-
+echo
+cat "$OUT/retention"

@@ -1,6 +1,6 @@
 // Retention and destruction on the test clock: the policy (bounds, scope), legal holds, the due list,
 // `connectctl retention run` destroying a case closed 6 years and a day ago with nothing personal left
-// in the data file or its compacted backup, a held case surviving, the destruction record and audit
+// in its compacted backup nor in the live file's free pages (only in live pages' unused space), a held case surviving, the destruction record and audit
 // event, the referrals report still counting the destroyed case, and the daily run in connectd.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startStack, ROOT } from '../lib/stack.mjs';
 import { assertError, assertStatus, signIn } from '../lib/http.mjs';
 import { createCase, dependant, getCase, pdfBytes, person, upload } from '../lib/cases.mjs';
+import { locate } from '../lib/lmdb-pages.mjs';
 
 const BIN = join(ROOT, 'bin');
 let stack; let nfcUser; let nfcAdmin; let ebcAdmin; let hoAdmin;
@@ -147,8 +148,11 @@ test('a case closed 6 years and a day ago is destroyed by connectctl retention r
   assert.equal(check.status, 0, check.stderr);
   assert.match(check.stdout, /[1-9]\d* destroyed cases with nothing left/);
 
-  // Nothing personal remains in the compacted backup (`connectctl backup`). The live data.mdb keeps
-  // freed LMDB pages until they are reused, so it is not asserted here (see fcgi/API.md).
+  // The run scrubbed LMDB's free pages (store_scrub.h) and said so.
+  assert.match(run.stderr, /\d+ free page\(s\) overwritten with zeros/);
+
+  // Nothing personal remains in the compacted backup (`connectctl backup`): not the principal's or the
+  // dependant's names, nor the document's bytes (pdfBytes puts doomedNames[3] in the file).
   const backup = join(mkdtempSync(join(tmpdir(), 'connect-bk-')), 'b');
   const bk = ctl(['backup', backup]);
   assert.equal(bk.status, 0, bk.stderr);
@@ -160,6 +164,18 @@ test('a case closed 6 years and a day ago is destroyed by connectctl retention r
     for (const n of doomedNames) assert.equal(bytes.includes(n), false, `${n} in ${f}`);
     assert.ok(bytes.includes(heldNames[1]), `the held case's name is still in ${f}`);
   }
+  // The live data.mdb, connectd stopped and scrubbed once more (`connectctl scrub`): no free page, no
+  // overflow page and no key or value in use holds any of them. What may remain is the documented
+  // limit (fcgi/API.md): bytes in the unused middle of live pages, which LMDB never clears.
+  const scrub = ctl(['scrub']);
+  assert.equal(scrub.status, 0, scrub.stderr);
+  assert.ok(JSON.parse(scrub.stdout).pages >= 0);
+  const live = readFileSync(join(dataDir, 'data.mdb'));
+  const hits = locate(live, doomedNames);
+  const outside = hits.filter((h) => h.where !== 'gap');
+  assert.deepEqual(outside, [], 'destroyed bytes outside the unused middle of live pages');
+  assert.ok(locate(live, [heldNames[1]]).some((h) => h.where === 'used'), 'the held case is still in use');
+  if (hits.length) console.log(`# retention: ${hits.length} fragment(s) in unused page space (${[...new Set(hits.map((h) => h.db))].join(', ')})`);
   rmSync(backup, { recursive: true, force: true });
   stack = null;
 });

@@ -161,13 +161,13 @@ static void destroys_everything(void **state)
 
     /* Not due the day before: closure 2019-01-10 + 6 years. */
     size_t n = 9;
-    assert_int_equal(store_retention_run(f->s, "2025-01-09", "2025-01-09T02:00:00Z", "t0", 0, NULL, NULL, &n), 0);
+    assert_int_equal(store_retention_run(f->s, "2025-01-09", "2025-01-09T02:00:00Z", "t0", 0, NULL, NULL, &n, NULL), 0);
     assert_int_equal(n, 0);
     size_t listed = 0;
-    assert_int_equal(store_retention_run(f->s, "2025-01-10", "x", "t1", 1, count_records, &listed, &n), 0);
+    assert_int_equal(store_retention_run(f->s, "2025-01-10", "x", "t1", 1, count_records, &listed, &n, NULL), 0);
     assert_int_equal(n, 1); /* dry run: the held case is not listed, nothing written */
     assert_int_equal(listed, 1);
-    assert_int_equal(store_retention_run(f->s, "2025-01-10", "2025-01-10T02:00:00Z", "t2", 0, NULL, NULL, &n), 0);
+    assert_int_equal(store_retention_run(f->s, "2025-01-10", "2025-01-10T02:00:00Z", "t2", 0, NULL, NULL, &n, NULL), 0);
     assert_int_equal(n, 1);
     assert_int_equal(check(f->s, &destroyed), 0);
     assert_int_equal(destroyed, 1);
@@ -230,7 +230,7 @@ static void destroys_everything(void **state)
     store_read_end(f->s, txn);
 
     /* A second run finds nothing; the held case goes once its hold is lifted. */
-    assert_int_equal(store_retention_run(f->s, "2025-01-11", "x", "t3", 0, NULL, NULL, &n), 0);
+    assert_int_equal(store_retention_run(f->s, "2025-01-11", "x", "t3", 0, NULL, NULL, &n, NULL), 0);
     assert_int_equal(n, 0);
 }
 
@@ -262,7 +262,7 @@ static void verifier_notices_leftovers(void **state)
     assert_int_equal(store_case_get(f->s, txn, w.doomed, &rec), 0);
     store_read_end(f->s, txn);
     size_t n, destroyed;
-    assert_int_equal(store_retention_run(f->s, "2026-01-01", "x", "t", 0, NULL, NULL, &n), 0);
+    assert_int_equal(store_retention_run(f->s, "2026-01-01", "x", "t", 0, NULL, NULL, &n, NULL), 0);
     assert_int_equal(n, 1);
     assert_int_equal(check(f->s, &destroyed), 0);
     leftover l = {rec};
@@ -315,10 +315,68 @@ static void policy_bounds_and_calendar_years(void **state)
     assert_int_equal(retention_destroy_day(calendar_day("2019-12-31"), 6), calendar_day("2025-12-31"));
 }
 
+/* Whether the file holds the bytes. */
+static int file_has(const char *path, const char *needle)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return -1;
+    static char buf[1 << 22];
+    size_t n = fread(buf, 1, sizeof buf, fp);
+    fclose(fp);
+    return memmem(buf, n, needle, strlen(needle)) != NULL;
+}
+
+static int put_doc(store *s, MDB_txn *txn, void *ctx)
+{
+    unsigned char key[8];
+    store_key_u64(key, 777);
+    MDB_val k = {8, key}, v = {3 * 4096, ctx};
+    return mdb_put(txn, store_dbi(s, DB_DOCS), &k, &v, 0);
+}
+
+static int del_doc(store *s, MDB_txn *txn, void *ctx)
+{
+    (void)ctx;
+    unsigned char key[8];
+    store_key_u64(key, 777);
+    return store_del(s, txn, DB_DOCS, key, 8);
+}
+
+/* A deleted document's pages stay in data.mdb until the scrub zeroes them; the store works on after
+ * the scrub's reopen. */
+static void scrub_zeroes_freed_pages(void **state)
+{
+    fixture *f = *state;
+    static char doc[3 * 4096];
+    const char *mark = "Zq-scrub-marker-Vrelinde";
+    for (size_t i = 0; i + strlen(mark) < sizeof doc; i += 512)
+        memcpy(doc + i, mark, strlen(mark));
+    assert_int_equal(store_write(f->s, put_doc, doc), 0);
+    assert_int_equal(store_write(f->s, del_doc, NULL), 0);
+    char path[96];
+    snprintf(path, sizeof path, "%s/data.mdb", f->dir);
+    assert_int_equal(file_has(path, mark), 1); /* LMDB freed the pages but did not clear them */
+    store_scrub_stats st;
+    assert_int_equal(store_scrub(f->s, &st), 0);
+    assert_true(st.pages >= 3);
+    assert_true(st.free_after >= st.pages / 2);
+    assert_int_equal(file_has(path, mark), 0);
+    /* The reopened store reads and writes, and the scratch database is empty. */
+    assert_int_equal(store_write(f->s, put_doc, doc), 0);
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    MDB_stat ms;
+    assert_int_equal(mdb_stat(txn, store_dbi(f->s, DB_SCRUB), &ms), 0);
+    assert_int_equal(ms.ms_entries, 0);
+    store_read_end(f->s, txn);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(destroys_everything, setup, teardown),
+        cmocka_unit_test_setup_teardown(scrub_zeroes_freed_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(verifier_notices_leftovers, setup, teardown),
         cmocka_unit_test_setup_teardown(orphan_document_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(policy_bounds_and_calendar_years, setup, teardown),
