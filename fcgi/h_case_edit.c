@@ -281,6 +281,14 @@ static int apply_close(case_update *u, json_t *rec)
     }
     json_t *fin = json_object_get(rec, "finance");
     const char *start = json_get_str(fin, "support_start_date"), *date = json_get_str(closure, "closure_date");
+    /* A case cannot end before the council took it on; the reports would count it closed before it
+     * was referred (a negative duration). */
+    char referral[11];
+    case_referral_date(rec, referral);
+    if (referral[0] && strcmp(date, referral) < 0) {
+        json_decref(closure);
+        return case_refuse(u, 422, "validation_failed", "closure_date", "The closure date is before the referral date.");
+    }
     if (start && strcmp(date, start) < 0) {
         json_decref(closure);
         return case_refuse(u, 422, "validation_failed", "closure_date",

@@ -1,6 +1,7 @@
 /* store_case.c - case records, their index entries and counters. */
 #include "store_case.h"
 #include "store_facts.h"
+#include "json_get.h"
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "case_index.h"
 #include "store_work.h"
+#include "uk_time.h"
 
 const char *const case_statuses[] = {"", "open_referral", "open_supported", "closed", NULL};
 const char *const case_legislations[] = {"",
@@ -47,6 +49,17 @@ void store_case_strip_nulls(json_t *v)
         json_t *m;
         json_array_foreach(v, i, m) store_case_strip_nulls(m);
     }
+}
+
+void case_referral_date(const json_t *rec, char out[11])
+{
+    const char *imported = json_get_str(rec, "referral_date");
+    if (imported && strlen(imported) == 10) {
+        memcpy(out, imported, 11);
+        return;
+    }
+    if (uk_date_of_iso(json_get_str(rec, "created_at"), out))
+        out[0] = 0;
 }
 
 json_t *case_empty_immigration(void)

@@ -60,6 +60,12 @@ int case_enum_code(const char *const *list, const char *value); /* 0 when unknow
  * views put them back). */
 void store_case_strip_nulls(json_t *v);
 
+/* The case's referral date, "YYYY-MM-DD": the referral date its council imported with it when there
+ * is one (a case entered in Connect long after the council took it on), else the UK date it was
+ * created. Empty string when the record has neither (a corrupt record). Closure refuses a date before
+ * it and the reports count the referral on it, so both read it here. */
+void case_referral_date(const json_t *rec, char out[11]);
+
 /* The immigration page of a new case: status unknown, everything else empty (NULL when out of memory). */
 json_t *case_empty_immigration(void);
 

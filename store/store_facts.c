@@ -32,15 +32,8 @@ static int32_t day_of(const char *date)
 /* The UK date of an ISO 8601 UTC time ("2026-11-24T10:15:00Z") as a day number. */
 static int32_t uk_day_of(const char *iso)
 {
-    struct tm tm = {0};
-    if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-                       &tm.tm_sec) != 6)
-        return FACTS_NO_DAY;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
     char date[11];
-    uk_date((int64_t)timegm(&tm), date);
-    return day_of(date);
+    return uk_date_of_iso(iso, date) ? FACTS_NO_DAY : day_of(date);
 }
 
 static void key16(unsigned char out[16], uint64_t a, uint64_t b)
@@ -75,7 +68,9 @@ static int encode_case(const json_t *rec, unsigned char **out, size_t *len)
     memcpy(p, &id, 8);
     memcpy(p + 8, &worker, 8);
     p += 16;
-    put32(&p, (uint32_t)uk_day_of(json_get_str(rec, "created_at")));
+    char referral[11];
+    case_referral_date(rec, referral);
+    put32(&p, (uint32_t)day_of(referral));
     put32(&p, (uint32_t)day_of(json_get_str(fin, "support_start_date")));
     put32(&p, (uint32_t)day_of(json_get_str(fin, "support_end_date")));
     put32(&p, (uint32_t)day_of(json_get_str(closure, "closure_date")));

@@ -36,7 +36,7 @@
  * legislation, which are store_case.h codes. */
 typedef struct {
     uint64_t case_id, council_id, caseworker_id;
-    int32_t referral_day;  /* UK date of created_at */
+    int32_t referral_day;  /* case_referral_date: the imported referral date, else UK date of created_at */
     int32_t support_start, support_end, closure_day;
     uint32_t weekly_subsistence, weekly_accommodation; /* pence */
     uint8_t status, legislation, household, source, accommodation, closure_reason, imm_now, imm_at_referral;

@@ -1,6 +1,7 @@
 /* uk_time.c - UK civil time from UTC (see uk_time.h for the rule). */
 #include "uk_time.h"
 
+#include <stdio.h>
 #include <time.h>
 
 /* Day number (days since 1970-01-01) of the last Sunday of `month` (1-12) in `year`. */
@@ -62,4 +63,16 @@ int64_t uk_next_working_time(const calendar *c, int64_t t)
         t += 86400 - sec;
     }
     return t;
+}
+
+int uk_date_of_iso(const char *iso, char out[11])
+{
+    struct tm tm = {0};
+    if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                       &tm.tm_sec) != 6)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    uk_date((int64_t)timegm(&tm), out);
+    return 0;
 }

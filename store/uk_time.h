@@ -16,6 +16,8 @@
 int uk_offset(int64_t t);
 /* The UK date at instant t, "YYYY-MM-DD". */
 void uk_date(int64_t t, char out[11]);
+/* The UK date of an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SSZ"; -1 (out untouched) when iso is not one. */
+int uk_date_of_iso(const char *iso, char out[11]);
 /* The UK date `days` calendar days before instant t's UK date. */
 void uk_date_minus_days(int64_t t, int days, char out[11]);
 

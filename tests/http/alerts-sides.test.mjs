@@ -32,7 +32,7 @@ before(async () => {
   alerts.final_outcome = await openAlert(A['nfc.user'], X.id, 'final_outcome', 'setup');
   alerts.closure_required = await openAlert(A['nfc.user'], X.id, 'closure_required', 'setup');
   const Z = await createCase(A['nfc.user']);
-  assertStatus(await A['nfc.user'].req('POST', `/api/cases/${Z.id}/closure`, { body: { closure_date: '2026-11-20', reason: 'left_area' } }), 200, 'setup close');
+  assertStatus(await A['nfc.user'].req('POST', `/api/cases/${Z.id}/closure`, { body: { closure_date: '2026-12-02', reason: 'left_area' } }), 200, 'setup close');
   alerts.case_closed = await openAlert(A['ho.user'], Z.id, 'case_closed', 'setup');
   Q = await openQuery(A['nfc.user'], X.id, { category: 'status_discrepancy', message: 'The status looks wrong.' }, 'setup query');
 });

@@ -273,7 +273,7 @@ test('closure_required: raised when the HO gives recourse (recourse true; ltr_re
   await putImmigration(nfcUser, council.id, { status: 'ltr_recourse', recourse_to_public_funds: true }, 'the council records recourse itself');
   assert.deepEqual(await alertsOfType(nfcUser, council.id, 'closure_required'), [], 'only the HO change raises it');
   const closed = await createCase(nfcUser);
-  assertStatus(await nfcUser.req('POST', `/api/cases/${closed.id}/closure`, { body: { closure_date: '2026-11-20', reason: 'left_area' } }), 200, 'close');
+  assertStatus(await nfcUser.req('POST', `/api/cases/${closed.id}/closure`, { body: { closure_date: '2026-12-02', reason: 'left_area' } }), 200, 'close');
   assertError(await hoUser.req('PUT', `/api/cases/${closed.id}/immigration`, { body: immigrationPage({ status: 'ltr_recourse', recourse_to_public_funds: true }) }),
     422, 'case_closed', undefined, 'a closed case is frozen');
   assert.deepEqual(await alertsOfType(nfcUser, closed.id, 'closure_required'), [], 'not on a closed case');
@@ -288,7 +288,7 @@ test('closure_required cannot be accepted (422) and clears when the council clos
   assertError(await nfcAdmin.req('POST', `/api/alerts/${a.id}/accept`), 422, 'validation_failed', undefined, 'admin accept closure_required');
   assert.equal((await openAlert(nfcUser, c.id, 'closure_required', 'after the refused accept')).id, a.id, 'still open');
   at('2026-12-03T10:00:00Z');
-  assertStatus(await nfcAdmin.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2026-11-25', reason: 'leave_granted_recourse' } }), 200, 'close');
+  assertStatus(await nfcAdmin.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2026-12-03', reason: 'leave_granted_recourse' } }), 200, 'close');
   const [n] = await alertsOfType(nfcUser, c.id, 'closure_required');
   assert.equal(n.open, false);
   assert.equal(n.cleared_how, 'case_closed');
@@ -304,7 +304,7 @@ test('case_closed: raised to the HO when the council closes a case, due 5 workin
   const c = await createCase(nfcUser, { caseworker_id: nfcUser.user.id });
   assert.deepEqual(await alertsOfType(hoUser, c.id, 'case_closed'), []);
   at('2026-12-18T10:00:00Z');
-  assertStatus(await nfcUser.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2026-11-20', reason: 'voluntary_return' } }), 200, 'close');
+  assertStatus(await nfcUser.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2026-12-02', reason: 'voluntary_return' } }), 200, 'close');
   const a = await openAlert(hoUser, c.id, 'case_closed');
   assert.equal(a.to, 'ho');
   assert.equal(a.due, '2026-12-29');
@@ -320,7 +320,7 @@ test('case_closed: raised to the HO when the council closes a case, due 5 workin
   // Reopen and close again: a second case_closed alert.
   at('2026-12-21T10:00:00Z');
   assertStatus(await nfcUser.req('DELETE', `/api/cases/${c.id}/closure`), 200, 'reopen');
-  assertStatus(await nfcUser.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2026-11-21', reason: 'left_area' } }), 200, 'close again');
+  assertStatus(await nfcUser.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2026-12-03', reason: 'left_area' } }), 200, 'close again');
   const b = await openAlert(hoUser, c.id, 'case_closed', 'second closure');
   assert.notEqual(b.id, a.id);
   assert.equal(b.due, '2026-12-30', 'Mon 21 Dec: Tue 22, Wed 23, Thu 24, Tue 29, Wed 30');
@@ -376,7 +376,7 @@ test('final_outcome: HO only; due 7 working days after the decision date; outcom
   assert.ok(!ids(await alertList(nfcUser, 'type=final_outcome')).includes(a.id));
 
   const closed = await createCase(nfcUser);
-  assertStatus(await nfcUser.req('POST', `/api/cases/${closed.id}/closure`, { body: { closure_date: '2026-11-20', reason: 'left_area' } }), 200);
+  assertStatus(await nfcUser.req('POST', `/api/cases/${closed.id}/closure`, { body: { closure_date: '2026-12-02', reason: 'left_area' } }), 200);
   // The SLA still expects the HO's final outcome after closure: a closed case takes it.
   const onClosed = await hoUser.req('POST', `/api/cases/${closed.id}/final-outcome`, { body: { outcome: 'leave_granted', decision_date: '2026-11-25' } });
   assertStatus(onClosed, 201, 'final outcome on a closed case');

@@ -30,7 +30,7 @@ const ctlCheck = (what) => {
   const r = spawnSync(join(ROOT, 'bin', 'connectctl'), ['--data', stack.data, 'check'], { encoding: 'utf8' });
   assert.equal(r.status, 0, `connectctl check after ${what}: ${r.stdout}\n${r.stderr}`);
 };
-const close = (c, date = '2026-12-01') => nfc.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: date, reason: 'left_area' } });
+const close = (c, date = '2026-12-02') => nfc.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: date, reason: 'left_area' } });
 const byType = (alerts) => Object.fromEntries(alerts.map((a) => [a.type, a]));
 
 test('closing resolves new_case, council_update, immigration_update, closure_required; keeps final_outcome and case_closed', async () => {

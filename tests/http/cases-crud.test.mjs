@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { ISO_TIME, assertError, assertStatus, isJson, signIn } from '../lib/http.mjs';
 import {
-  assertCase, assertNewestFirst, assertPerson, caseBody, cleared, createCase, dayOffset, dependant, findRow, getCase, history,
+  assertCase, assertNewestFirst, assertPerson, caseBody, cleared, createCase, createCaseAt, dayOffset, dependant, findRow, getCase, history,
   person,
 } from '../lib/cases.mjs';
 
 let stack; let nfcUser; let nfcAdmin; let ebcUser; let hoUser;
 before(async () => {
-  stack = await startStack();
+  stack = await startStack({ clock: true });
   nfcUser = await signIn(stack.base, 'nfc.user');
   nfcAdmin = await signIn(stack.base, 'nfc.admin');
   ebcUser = await signIn(stack.base, 'ebc.user');
@@ -295,7 +295,8 @@ test('PUT /api/cases/{id}/finance: without support_start_date stays open_referra
 // ---- closure and reopening -------------------------------------------------------------------------
 
 async function supportedCase(start = '2025-01-06') {
-  const c = await createCase(nfcUser);
+  // Created on its support start: the closures below are dated in 2025, never before the referral.
+  const c = await createCaseAt(stack, 'nfc.user', `${start}T12:00:00Z`);
   const r = await nfcUser.req('PUT', `/api/cases/${c.id}/finance`, { body: { support_start_date: start, weekly_subsistence_pence: 5000, accommodation_type: 'hostel', weekly_accommodation_pence: 10000, other_costs: [] } });
   assertStatus(r, 200, 'finance');
   assert.equal(r.json.status, 'open_supported');
@@ -366,7 +367,7 @@ test('closure → closed (closure page, closed_by), closing twice 422; reopen �
 
 test('closure of an open referral; closure date equal to the support start is allowed; reopening a referral → open_referral', async () => {
   const ref = await createCase(nfcUser);
-  const r = await nfcUser.req('POST', `/api/cases/${ref.id}/closure`, { body: { closure_date: dayOffset(-1), reason: 'not_destitute' } });
+  const r = await nfcUser.req('POST', `/api/cases/${ref.id}/closure`, { body: { closure_date: dayOffset(0), reason: 'not_destitute' } });
   assertStatus(r, 200, 'close referral');
   assert.equal(r.json.status, 'closed');
   assert.ok(cleared(r.json.closure.notes), 'notes optional');
@@ -384,10 +385,25 @@ test('closure of an open referral; closure date equal to the support start is al
   assertStatus(await nfcUser.req('POST', `/api/cases/${t.id}/closure`, { body: { closure_date: dayOffset(0), reason: 'died' } }), 200, 'closure today');
 });
 
+test('a closure dated before the referral date (the UK date the case was created) → 422 closure_date; on it → 200', async () => {
+  // 23:30 UTC on 30 June is 00:30 on 1 July in London (BST): the referral date is 1 July.
+  const c = await createCaseAt(stack, 'nfc.user', '2025-06-30T23:30:00Z');
+  const before = await getCase(nfcUser, c.id);
+  assertError(await nfcUser.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2025-06-30', reason: 'left_area' } }),
+    422, 'validation_failed', 'closure_date', 'the UTC date of creation is the day before the UK referral date');
+  assert.deepEqual(await getCase(nfcUser, c.id), before, 'nothing saved');
+  const ok = await nfcUser.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2025-07-01', reason: 'left_area' } });
+  assertStatus(ok, 200, 'closure on the referral date');
+  assert.equal(ok.json.closure.closure_date, '2025-07-01');
+  const fresh = await createCase(nfcUser);
+  assertError(await nfcUser.req('POST', `/api/cases/${fresh.id}/closure`, { body: { closure_date: dayOffset(-1), reason: 'left_area' } }),
+    422, 'validation_failed', 'closure_date', 'a case created today closed yesterday');
+});
+
 test('every closure reason in DESIGN.md is accepted', async () => {
   for (const reason of ['leave_granted_recourse', 'leave_granted_nrpf', 'transferred_to_asylum_support', 'left_area', 'voluntary_return',
     'no_longer_eligible', 'not_destitute', 'died', 'duplicate', 'other']) {
-    const c = await createCase(nfcUser);
+    const c = await createCaseAt(stack, 'nfc.user', '2025-06-30T09:00:00Z');
     const r = await nfcUser.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2025-06-30', reason } });
     assertStatus(r, 200, reason);
     assert.equal(r.json.closure.reason, reason);

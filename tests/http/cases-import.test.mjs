@@ -180,3 +180,22 @@ test('an unknown column with a long non-ASCII name is refused, not dropped', asy
   assert.equal(r.status, 422, r.text);
   assert.match(r.json.error.errors[0].message, /Unknown column/);
 });
+
+test('an optional referral_date column: validated per row, kept on the case, counted by the reports and bounding closure', async () => {
+  const bad = csv([`${HEADER},referral_date`, `${row()},2026-12-03`, `${row()},1989-12-31`, `${row()},2019-02-30`, `${row()},14/03/2019`, `${row()},`]);
+  const refused = await upload(admin, bad);
+  assert.equal(refused.status, 422, refused.text);
+  assert.deepEqual(refused.json.error.errors.map((e) => [e.line, e.field]),
+    [[2, 'referral_date'], [3, 'referral_date'], [4, 'referral_date'], [5, 'referral_date']], 'tomorrow (UK), before 1990, no such day, not YYYY-MM-DD; empty is allowed');
+  const perf = async () => (await admin.req('GET', '/api/reports/performance?from=2019-03-01&to=2019-03-31')).json.figures.referrals;
+  const before_ = await perf();
+  const r = await upload(admin, csv([`${HEADER},referral_date`, `${row()},2019-03-14`, `${row()},`]));
+  assertStatus(r, 201, 'import');
+  assert.equal(await perf(), before_ + 1, 'the imported referral date counts in March 2019; the row without one counts today');
+  const [old, fresh] = r.json.cases.map((c) => c.id);
+  assertError(await admin.req('POST', `/api/cases/${old}/closure`, { body: { closure_date: '2019-03-13', reason: 'left_area' } }),
+    422, 'validation_failed', 'closure_date', 'before the imported referral date');
+  assertStatus(await admin.req('POST', `/api/cases/${old}/closure`, { body: { closure_date: '2019-03-14', reason: 'left_area' } }), 200, 'on it');
+  assertError(await admin.req('POST', `/api/cases/${fresh}/closure`, { body: { closure_date: '2019-03-14', reason: 'left_area' } }),
+    422, 'validation_failed', 'closure_date', 'no referral date column value: the creation date');
+});

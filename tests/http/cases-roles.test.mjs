@@ -64,12 +64,12 @@ const ENDPOINTS = [
   },
   {
     name: 'POST /api/cases/{id}/closure', kind: 'write', ok: 200,
-    run: (c, x) => c.req('POST', `/api/cases/${x.id}/closure`, { body: { closure_date: dayOffset(-1), reason: 'left_area', notes: 'role test' } }),
+    run: (c, x) => c.req('POST', `/api/cases/${x.id}/closure`, { body: { closure_date: dayOffset(0), reason: 'left_area', notes: 'role test' } }),
     check: (r) => assert.equal(r.json.status, 'closed'),
   },
   {
     name: 'DELETE /api/cases/{id}/closure', kind: 'write', ok: 200,
-    setup: async (x) => { assertStatus(await owner().req('POST', `/api/cases/${x.id}/closure`, { body: { closure_date: dayOffset(-1), reason: 'left_area' } }), 200, 'setup close'); },
+    setup: async (x) => { assertStatus(await owner().req('POST', `/api/cases/${x.id}/closure`, { body: { closure_date: dayOffset(0), reason: 'left_area' } }), 200, 'setup close'); },
     run: (c, x) => c.req('DELETE', `/api/cases/${x.id}/closure`),
     check: (r) => assert.equal(r.json.status, 'open_referral'),
   },

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { assertErrorOneOf, assertList, assertStatus, listAll, signIn } from '../lib/http.mjs';
-import { assertSummary, assertSummaryOf, createCase, dependant, getCase, person, q, randomName, search } from '../lib/cases.mjs';
+import { assertSummary, assertSummaryOf, createCase, dayOffset, dependant, getCase, person, q, randomName, search } from '../lib/cases.mjs';
 
 let stack; let nfcUser; let nfcAdmin; let ebcUser; let hoUser; let wmcUser;
 let A; let B; let D; let E; const PAGED = []; let PAGE_NAME;
@@ -31,7 +31,7 @@ before(async () => {
     principal: person({ given_names: 'Siobhan', family_name: 'McDonald', date_of_birth: '1993-04-04', nationality: 'Ghanaian' }),
     legislation: 'children_act_s20', household_type: 'looked_after_child',
   }, 'D');
-  assertStatus(await nfcUser.req('POST', `/api/cases/${D.id}/closure`, { body: { closure_date: '2025-05-01', reason: 'left_area' } }), 200, 'D closure');
+  assertStatus(await nfcUser.req('POST', `/api/cases/${D.id}/closure`, { body: { closure_date: dayOffset(0), reason: 'left_area' } }), 200, 'D closure');
   D = await getCase(nfcUser, D.id);
   E = await createCase(ebcUser, {
     principal: person({ given_names: 'Zuzana', family_name: 'Kovářová', date_of_birth: '1984-03-07', nationality: 'Czech', ho_reference: 'EB-778899' }),

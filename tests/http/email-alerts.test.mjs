@@ -66,7 +66,7 @@ test('nobody is emailed for an unallocated case, or for alerts that go to the HO
   const c = await createCase(council); // no caseworker
   assertStatus(await ho.req('PUT', `/api/cases/${c.id}/immigration`, { body: { status: 'asylum_claim_recorded' } }), 200, 'HO update');
   const mine = await createCase(council, { caseworker_id: me.id });
-  assertStatus(await council.req('POST', `/api/cases/${mine.id}/closure`, { body: { closure_date: '2026-12-01', reason: 'left_area' } }), 200, 'close');
+  assertStatus(await council.req('POST', `/api/cases/${mine.id}/closure`, { body: { closure_date: '2026-12-02', reason: 'left_area' } }), 200, 'close');
   await sleep(2500);
   assert.deepEqual(about(c), [], 'unallocated: no email');
   assert.deepEqual(about(mine), [], 'new case and case closed alerts go to the HO: no email to the council');

@@ -205,7 +205,7 @@ test('the 1,000-day summary reaches each council admin with an address once, on 
     assertStatus(await worker.req('PUT', `/api/cases/${recent.id}/finance`, { body: { support_start_date: '2024-03-07' } }), 200, 'finance');
     const closed = await createCase(worker);
     assertStatus(await worker.req('PUT', `/api/cases/${closed.id}/finance`, { body: { support_start_date: '2020-01-01' } }), 200, 'finance');
-    assertStatus(await worker.req('POST', `/api/cases/${closed.id}/closure`, { body: { closure_date: '2026-11-01', reason: 'left_area' } }), 200, 'closure');
+    assertStatus(await worker.req('POST', `/api/cases/${closed.id}/closure`, { body: { closure_date: '2026-11-28', reason: 'left_area' } }), 200, 'closure');
 
     const admin = new Client(demo.base);
     assertStatus(await admin.login('nfc.admin'), 200);

@@ -216,7 +216,7 @@ test('home counters follow every change, for the council (all and mine=1) and th
   await putImmigration(ho, A.id, { status: 'ltr_recourse', recourse_to_public_funds: true });
   exp.all.closure_required = 1; exp.mine.closure_required = 1; exp.all.immigration_update = 1; exp.mine.immigration_update = 1;
   await check('HO gives A recourse');
-  assertStatus(await tfcUser.req('POST', `/api/cases/${A.id}/closure`, { body: { closure_date: '2026-11-30', reason: 'leave_granted_recourse' } }), 200, 'close A');
+  assertStatus(await tfcUser.req('POST', `/api/cases/${A.id}/closure`, { body: { closure_date: '2026-12-02', reason: 'leave_granted_recourse' } }), 200, 'close A');
   // Closing resolves A's immigration update too (fcgi/API.md "Closing and reopening").
   exp.all.closure_required = 0; exp.mine.closure_required = 0; exp.all.open_supported = 2; exp.mine.open_supported = 2; exp.ho.case_closed = 1;
   exp.all.immigration_update = 0; exp.mine.immigration_update = 0;

@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, assertError, createActiveUser } from '../lib/http.mjs';
-import { NAMES, buildDataset, dumpXlsx, getReport, parseCsv, reportNow } from '../lib/reports.mjs';
+import { NAMES, assertDownload, buildDataset, dumpXlsx, getReport, parseCsv, reportNow } from '../lib/reports.mjs';
 import { CLOSURE_REASONS, caseBody } from '../lib/cases.mjs';
 
 let ds;
@@ -300,4 +300,38 @@ test('large sums do not overflow: £1,000,000 a week for 20 years (a council of 
   const sums = [1, ...[100000000, 1085714286, 0, 100000000, 1185714286, 104457142857].map((p) => p)];
   assert.deepEqual(wb.sheets[1].rows.slice(1).map((row) => [row[3], ...row.slice(4).map(pence)]), [sums, sums], 'by team and legislation, and the Total row');
   assert.equal(wb.sheets[1].rows[2][0], 'Total');
+});
+
+test('performance downloads: ?format=csv holds every JSON figure; ?format=xlsx the same rows, opened by openpyxl', async () => {
+  const json = await perf(ds.u.hoUser, P1);
+  reportNow(ds);
+  const csv = await getReport(ds.u.hoUser, `/api/reports/performance?${P1}&format=csv`);
+  assertDownload(csv, 'connect-performance-2026-04-01-to-2026-06-15.csv', 'csv');
+  const f = json.figures;
+  const money = (p) => (p / 100).toFixed(2);
+  const expected = [
+    ['Figure', 'Value'], ['From', '2026-04-01'], ['To', '2026-06-15'],
+    ['Open referrals', String(f.open_referral)], ['Open supported', String(f.open_supported)], ['Referrals', String(f.referrals)],
+    ['Closures', String(f.closures)], ['Average days on support', f.average_days_on_support === null ? '' : f.average_days_on_support.toFixed(1)],
+    ['Supported 1,000 days or more', String(f.thousand_day)], ['Spend', money(f.spend_pence)],
+    ...json.closures_by_reason.map((c) => [c.reason, String(c.count)]),
+    ...json.open_supported_by_month.map((m) => [`Open supported at the end of ${m.month}`, String(m.open_supported)]),
+  ];
+  const { rows } = parseCsv(csv.bytes, 'performance csv');
+  assert.equal(rows.length, expected.length, 'one row per figure, reason and month');
+  rows.forEach((row, i) => {
+    if (/^Closures: /.test(row[0])) assert.equal(row[1], expected[i][1], `${row[0]}: the count of ${expected[i][0]}`);
+    else assert.deepEqual(row, expected[i], `row ${i}`);
+  });
+  assert.equal(f.closures, 2, 'the dataset has closures in the period (a non-trivial comparison)');
+  reportNow(ds);
+  const x = await getReport(ds.u.hoUser, `/api/reports/performance?${P1}&format=xlsx`);
+  assertDownload(x, 'connect-performance-2026-04-01-to-2026-06-15.xlsx', 'xlsx');
+  const ws = dumpXlsx(x.bytes).sheets[0];
+  assert.equal(ws.name, 'Performance');
+  assert.deepEqual(ws.rows.map((r) => r[0]), rows.map((r) => r[0]), 'the same figures in the same order');
+  assert.equal(ws.rows[4][1], f.open_supported);
+  assert.equal(ws.rows[9][1], f.spend_pence / 100);
+  reportNow(ds);
+  assertError(await ds.u.hoUser.req('GET', `/api/reports/performance?${P1}&format=pdf`), 422, 'validation_failed', 'format', 'unknown format');
 });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, ROOT } from '../lib/stack.mjs';
 import { assertError, assertStatus, signIn } from '../lib/http.mjs';
-import { createCase, dependant, getCase, pdfBytes, person, upload } from '../lib/cases.mjs';
+import { createCaseAt, dependant, getCase, pdfBytes, person, upload } from '../lib/cases.mjs';
 import { locate } from '../lib/lmdb-pages.mjs';
 
 const BIN = join(ROOT, 'bin');
@@ -40,7 +40,8 @@ after(async () => { await stack?.stop(); if (dataDir) rmSync(dataDir, { recursiv
 
 /** A case with distinctive names and a document, closed on closureDate. */
 async function closedCase(closureDate, names) {
-  const c = await createCase(nfcUser, {
+  // Referred on its support start, 8 years ago: a closure may not be dated before the referral.
+  const c = await createCaseAt(stack, 'nfc.user', `${yearsAgo(8, 0)}T12:00:00Z`, {
     principal: person({ given_names: names[0], family_name: names[1], ho_reference: `H${randomBytes(4).toString('hex')}` }),
     dependants: [dependant({ given_names: names[2], family_name: names[1] })],
   });

@@ -4,11 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, Client } from '../lib/stack.mjs';
-import { caseBody, createCase, person, dependant, search, q, pngBytes } from '../lib/cases.mjs';
+import { caseBody, createCase, createCaseAt, person, dependant, search, q, pngBytes } from '../lib/cases.mjs';
 
 let stack, nfc;
 before(async () => {
-  stack = await startStack();
+  stack = await startStack({ clock: true });
   nfc = new Client(stack.base);
   assert.equal((await nfc.login('nfc.user')).status, 200);
 });
@@ -86,7 +86,7 @@ test('upload file names: invalid UTF-8 is 422, a 74-character Japanese name is f
 });
 
 test('closure and the support end date: no closure before it; reopening keeps one the caseworker set', async () => {
-  const c = await createCase(nfc);
+  const c = await createCaseAt(stack, 'nfc.user', '2025-01-01T12:00:00Z'); // referred before the closures below
   const fin = { support_start_date: '2025-01-01', support_end_date: '2025-03-01', weekly_subsistence_pence: 5000 };
   assert.equal((await nfc.req('PUT', `/api/cases/${c.id}/finance`, { body: fin })).status, 200);
   const early = await nfc.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2025-02-01', reason: 'left_area' } });

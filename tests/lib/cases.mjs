@@ -98,6 +98,24 @@ export async function createCase(client, over = {}, what = 'create case') {
   return r.json;
 }
 
+/**
+ * A case created by `username` with the server's test clock at the instant `iso` (a stack started with
+ * `clock: true`), the clock then put back to `offset` (default: the real time). A closure may not be
+ * dated before the case's referral date, so a test that closes a case on an old date creates it then.
+ * The user signs in at that instant (a token issued now would be "from the future" there); the caller's
+ * own clients, signed in at the real time, stay valid.
+ */
+export async function createCaseAt(stack, username, iso, over = {}, offset = 0) {
+  const { signIn } = await import('./http.mjs');
+  stack.setClockOffset(Math.floor(Date.parse(iso) / 1000) - Math.floor(Date.now() / 1000));
+  try {
+    const client = await signIn(stack.base, username);
+    return await createCase(client, over, `create case at ${iso}`);
+  } finally {
+    stack.setClockOffset(offset);
+  }
+}
+
 export async function getCase(client, id) {
   const r = await client.req('GET', `/api/cases/${id}`);
   assertStatus(r, 200, `GET /api/cases/${id}`);
