@@ -10,7 +10,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack, ROOT } from '../lib/stack.mjs';
 import { assertError, assertStatus, signIn } from '../lib/http.mjs';
-import { createCase, person } from '../lib/cases.mjs';
+import { createCaseAt, person } from '../lib/cases.mjs';
 
 let stack; let dataDir;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -38,7 +38,9 @@ before(async () => {
 after(async () => { await stack?.stop(); if (dataDir) rmSync(dataDir, { recursive: true, force: true }); });
 
 async function closedCase(user, closureDate) {
-  const c = await createCase(user, { principal: person() });
+  // Referred on the closure day (a closure may not come before the referral), on the test clock.
+  const offset = Number(readFileSync(stack.clockFile, 'utf8').trim()) || 0;
+  const c = await createCaseAt(stack, 'nfc.user', `${closureDate}T09:00:00Z`, { principal: person() }, offset);
   assertStatus(await user.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: closureDate, reason: 'left_area' } }), 200, 'close');
   return c;
 }
