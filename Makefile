@@ -275,6 +275,7 @@ FUZZ_DEPS_json_body := \
     fcgi/http \
     store/case_enums \
     store/uk_time \
+    store/calendar \
     store/name_norm \
     store/text_norm \
     store/clock \
