@@ -124,6 +124,7 @@ FCGI_SRC := \
     fcgi/case_access.c \
     fcgi/h_cases.c \
     fcgi/h_case_edit.c \
+    fcgi/h_case_duplicate.c \
     fcgi/h_case_docs.c \
     fcgi/doc_file.c \
     fcgi/case_create.c \

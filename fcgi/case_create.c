@@ -109,6 +109,12 @@ int case_add_matches(store *s, MDB_txn *txn, const json_t *person, uint64_t coun
         json_t *c;
         if ((rc = store_case_get(s, txn, ids[i], &c)))
             break;
+        /* A case marked as a duplicate is closed for good: its survivor (a match itself) is the case
+         * to reopen or use, so the marked one is never offered. */
+        if (json_object_get(c, "duplicate_of")) {
+            json_decref(c);
+            continue;
+        }
         const json_t *who = json_object_get(c, "principal");
         if (pids[i] != 1) {
             size_t k;
@@ -120,8 +126,14 @@ int case_add_matches(store *s, MDB_txn *txn, const json_t *person, uint64_t coun
         snprintf(cid, sizeof cid, "C%" PRIu64, ids[i]);
         json_t *name = json_sprintf("%s %s", json_get_str_or(who, "given_names", ""),
                                     json_get_str_or(who, "family_name", ""));
-        json_t *match = json_pack("{s:I,s:s,s:o,s:O}", "id", (json_int_t)ids[i], "connect_id", cid, "name", name,
-                              "date_of_birth", json_object_get(who, "date_of_birth"));
+        json_t *match = json_pack("{s:I,s:s,s:o,s:O,s:O}", "id", (json_int_t)ids[i], "connect_id", cid, "name", name,
+                                  "date_of_birth", json_object_get(who, "date_of_birth"), "status",
+                                  json_object_get(c, "status"));
+        const char *closed_on = json_get_str(json_object_get(c, "closure"), "closure_date");
+        if (match && json_object_set_new(match, "closure_date", closed_on ? json_string(closed_on) : json_null())) {
+            json_decref(match);
+            match = NULL;
+        }
         json_decref(c);
         if (!match || json_array_append_new(matches, match)) {
             rc = STORE_NOMEM;

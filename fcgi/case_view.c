@@ -150,7 +150,7 @@ json_t *case_view_take(store *s, MDB_txn *txn, json_t *c)
     }
     /* The API's order, and only the API's fields. */
     static const char *const order[] = {"id", "connect_id", "council", "status", "principal", "dependants",
-                                        "immigration", "finance", "closure", "caseworker", "team", "legislation",
+                                        "immigration", "finance", "closure", "duplicate_of", "caseworker", "team", "legislation",
                                         "household_type", "referral_source", "status_at_referral", "address", "la_involvement", "documents",
                                         "previous_closures", "retention", "created_at", "updated_at", NULL};
     json_t *out = json_object();

@@ -349,6 +349,11 @@ static int apply_reopen(case_update *u, json_t *rec)
     json_array_append_new(prev, entry);
     json_object_set_new(rec, "closure", json_null());
     json_object_set_new(rec, "status", json_string(json_get_str(fin, "support_start_date") ? "open_supported" : "open_referral"));
+    /* Reopening a case marked by mistake unmarks it: it leaves the Network's removal list (the
+     * history keeps the mark; the work moved to the survivor stays there). */
+    json_object_del(rec, "duplicate_of");
+    json_object_del(rec, "duplicate_marked_at");
+    json_object_del(rec, "duplicate_marked_by");
     return 0;
 }
 

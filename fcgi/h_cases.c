@@ -112,8 +112,8 @@ void h_cases_create(http_req *r, const uint64_t *ids)
         http_error(r, 422, "validation_failed", "The caseworker must be a user of your council.", "caseworker_id");
     } else if (rc == CASE_REFUSED) {
         json_t *err = json_pack("{s:{s:s,s:s,s:n,s:O},s:O}", "error", "code", "possible_duplicate", "message",
-                                "An open case may already exist for this person. Check the matches, or confirm "
-                                "that this is a different person.",
+                                "A case may already exist for this person (a closed one is reopened, not created "
+                                "again). Check the matches, or confirm that this is a different person.",
                                 "field", "matches", c.matches, "matches", c.matches);
         http_reply(r, 409, err);
     } else if (rc) {
@@ -212,6 +212,10 @@ static void search_kind(case_query *q, const char *text, char *horef, size_t hor
 void h_cases_list(http_req *r, const uint64_t *ids)
 {
     (void)ids;
+    if (strcmp(r->org_kind, "network") == 0) {
+        h_cases_duplicates(r); /* its only list: the marked duplicates, without case data */
+        return;
+    }
     if (case_access_refused(r, CASE_READ))
         return;
     cases_list_params in;

@@ -41,6 +41,10 @@ void h_case_immigration(http_req *r, const uint64_t *ids);
 void h_case_finance(http_req *r, const uint64_t *ids);
 void h_case_close(http_req *r, const uint64_t *ids);
 void h_case_reopen(http_req *r, const uint64_t *ids);
+void h_case_duplicate_of(http_req *r, const uint64_t *ids);
+void h_case_delete(http_req *r, const uint64_t *ids);
+/* GET /api/cases for the Network: only ?duplicate=1, by its admin (h_case_duplicate.c). */
+void h_cases_duplicates(http_req *r);
 void h_case_history(http_req *r, const uint64_t *ids);
 void h_case_doc_upload(http_req *r, const uint64_t *ids);
 void h_case_doc_get(http_req *r, const uint64_t *ids);

@@ -347,6 +347,73 @@ static int case_closed(work_ctx *w, const json_t *rec)
     return rc ? rc : work_raise(w, rec, "case_closed", NULL, NULL, NULL, SLA_DAYS);
 }
 
+/* Resolves one open alert (a copy stored through store_work_put, so lists and counters follow). */
+static int clear_one(work_ctx *w, const json_t *case_rec, const json_t *a, const char *how)
+{
+    json_t *c = json_deep_copy(a);
+    int rc = 0;
+    if (!c || json_object_set_new(c, "open", json_false()) || json_object_set_new(c, "cleared_at", json_string(w->at)) ||
+        json_object_set_new(c, "cleared_by", json_integer((json_int_t)w->uid)) ||
+        json_object_set_new(c, "cleared_how", json_string(how)))
+        rc = STORE_NOMEM;
+    if (!rc)
+        rc = store_work_put(w->s, w->txn, WORK_ALERT, a, c, worker_of(case_rec));
+    json_decref(c);
+    return rc;
+}
+
+/* A case marked as a duplicate hands its open work to the survivor (fcgi/API.md "Duplicates"): every
+ * open query, and every open alert except one of a type the survivor already has open (two new case
+ * alerts on one case would ask the HO for the same answer twice) or case_reopened (about the
+ * duplicate's own reopening); those are resolved `duplicate` here. Moved items keep their ids, dates
+ * and messages and say where they came from (moved_from). */
+static int move_to_survivor(work_ctx *w, const json_t *rec)
+{
+    json_t *survivor;
+    int rc = store_case_get(w->s, w->txn, json_get_u64(rec, "duplicate_of"), &survivor);
+    if (rc)
+        return rc;
+    static const char kinds[2] = {WORK_ALERT, WORK_QUERY};
+    for (int k = 0; k < 2 && !rc; k++) {
+        json_t *items;
+        if ((rc = store_work_of_case(w->s, w->txn, json_get_u64(rec, "id"), kinds[k], &items)))
+            break;
+        size_t i;
+        json_t *it;
+        json_array_foreach(items, i, it) {
+            int open = kinds[k] == WORK_ALERT ? json_is_true(json_object_get(it, "open"))
+                                              : json_get_str_is(it, "status", "open");
+            if (!open)
+                continue;
+            if (kinds[k] == WORK_ALERT) {
+                const char *type = json_get_str_or(it, "type", "");
+                json_t *have = NULL;
+                if (strcmp(type, "case_reopened") != 0 && (rc = open_alert(w, survivor, type, &have)))
+                    break;
+                int keep_here = strcmp(type, "case_reopened") == 0 || have;
+                json_decref(have);
+                if (keep_here) {
+                    if ((rc = clear_one(w, rec, it, "duplicate")))
+                        break;
+                    continue;
+                }
+            }
+            json_t *c = json_deep_copy(it);
+            if (!c || json_object_set_new(c, "case_id", json_integer(json_integer_value(json_object_get(survivor, "id")))) ||
+                json_object_set_new(c, "moved_from", json_integer((json_int_t)json_get_u64(rec, "id"))))
+                rc = STORE_NOMEM;
+            if (!rc)
+                rc = store_work_move(w->s, w->txn, kinds[k], it, c, worker_of(rec), worker_of(survivor));
+            json_decref(c);
+            if (rc)
+                break;
+        }
+        json_decref(items);
+    }
+    json_decref(survivor);
+    return rc;
+}
+
 int work_support_ended(work_ctx *w, const json_t *rec)
 {
     json_t *have;
@@ -417,6 +484,11 @@ int work_case_changed(work_ctx *w, const char *action, const json_t *old, const 
         return 0;
     if (strcmp(action, "case_closed") == 0)
         return case_closed(w, rec);
+    if (strcmp(action, "case_marked_duplicate") == 0) {
+        /* Moved first, so that closing resolves only what stays with the duplicate. */
+        rc = move_to_survivor(w, rec);
+        return rc ? rc : case_closed(w, rec);
+    }
     if (strcmp(action, "case_reopened") == 0) {
         rc = work_clear(w, rec, "case_closed", "case_reopened");
         return rc ? rc : work_raise(w, rec, "case_reopened", NULL, NULL, NULL, SLA_DAYS);

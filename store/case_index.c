@@ -287,6 +287,9 @@ static int index_case(idx_ctx *c0, const json_t *rec)
             rc = person(&c, sc, d);
         }
     }
+    /* The Network's list of marked duplicates (to remove them): national scope, no personal data. */
+    if (!rc && json_integer_value(json_object_get(rec, "duplicate_of")) > 0)
+        rc = facet(&c, 0, FACET_DUPLICATE, NULL);
     if (!rc)
         rc = support_end(&c, status, rec);
     return rc ? rc : home_counts(&c, council, status, worker, rec);

@@ -4,8 +4,9 @@
  * Every entry's value starts with the case's filter tuple:
  *   [0] status code  [1] legislation code  [2..9] caseworker id (BE)  [10] team length n  [11..] team
  * Name and date-of-birth entries add 0x1e and the person's folded name tokens separated by 0x1f
- * (date-of-birth entries: folded given names 0x1f folded family name), so searches and the duplicate
- * check never need to read the case records they reject.
+ * (date-of-birth entries: folded given names 0x1f folded family name), so searches never need to read
+ * the case records they reject (the duplicate check reads those of people born on the same day whose
+ * folded names differ, for the words in another order).
  */
 #ifndef CONNECT_CASE_INDEX_H
 #define CONNECT_CASE_INDEX_H

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ASCII folding for the Latin-1 Supplement and Latin Extended-A letters (U+00C0..U+017F). */
@@ -297,4 +298,26 @@ void case_horef_norm(const char *in, char *out, size_t cap)
             out[n++] = (char)toupper(ch);
     }
     out[n] = '\0';
+}
+
+static int tok_cmp(const void *a, const void *b) { return strcmp(a, b); }
+
+size_t name_sorted_key(const char *given, const char *family, char *out, size_t cap)
+{
+    name_tokens t = {0};
+    name_tokenize(given, 0, &t);
+    name_tokenize(family, 0, &t);
+    qsort(t.tok, t.n, sizeof t.tok[0], tok_cmp);
+    size_t len = 0;
+    if (cap == 0)
+        return 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < t.n; i++) {
+        size_t l = strlen(t.tok[i]);
+        if (len + l + 1 > cap)
+            break; /* cut, like name_fold: both sides of a comparison are cut alike */
+        memcpy(out + len, t.tok[i], l + 1);
+        len += l;
+    }
+    return len;
 }

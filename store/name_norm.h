@@ -43,6 +43,10 @@ int name_match_list(const name_tokens *query, const char *list, size_t len, char
  * distance (1 up to 6 characters, else 2; a swap of neighbours counts as one) of some name token, or
  * begins one; shorter query tokens must begin a name token. */
 int name_match_list_fuzzy(const name_tokens *query, const char *list, size_t len, char sep);
+/* The word-order-free form of a name for the duplicate check: the tokens of given and family names
+ * (not joined), sorted and concatenated ("José García López" and "Lopez Garcia, Jose" both give
+ * "garciajoselopez") into out (cap bytes, always terminated). Returns its length. */
+size_t name_sorted_key(const char *given, const char *family, char *out, size_t cap);
 /* Levenshtein distance between two folded strings, capped at `cap`+1 (for the duplicate check). */
 int name_distance(const char *a, const char *b, int cap);
 

@@ -36,6 +36,7 @@
 #define FACET_SUPPORT_START_YEAR 'Y'
 #define FACET_MINE_SUPPORT_START_MONTH 'n'
 #define FACET_MINE_SUPPORT_START_YEAR 'y'
+#define FACET_DUPLICATE 'D' /* cases marked as duplicates, national scope only (a list, for the Network) */
 
 typedef struct {
     char day, month, year;
@@ -113,13 +114,19 @@ typedef struct {
     size_t limit;
 } case_query;
 
+/* Cases marked as duplicates (every council), newest first, ids < before (0: from the newest), at
+ * most limit: ids[0..*n), *total in all, *next the cursor of the next page (0: none). */
+int store_case_duplicates(store *s, MDB_txn *txn, uint64_t before, size_t limit, uint64_t *ids, size_t *n,
+                          size_t *total, uint64_t *next);
+
 /* Finds matching case ids, newest first: ids[0..*n) (ids has room for q->limit), *total matches in
  * all, *next the cursor for the next page (0 when none). */
 int store_case_search(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids, size_t *n, size_t *total,
                       uint64_t *next);
 
-/* Open cases of the council with a person born on dob (YYYYMMDD) whose name is similar to
- * given + family: up to max (case id, person id) pairs. */
+/* Cases of the council, open or closed, with a person born on dob (YYYYMMDD) whose name is similar
+ * to given + family (the words in any order, a letter or two apart): up to max (case id, person id)
+ * pairs. */
 int store_case_similar(store *s, MDB_txn *txn, uint64_t council, const char *dob, const char *given,
                        const char *family, uint64_t *case_ids, unsigned *person_ids, size_t max, size_t *n);
 

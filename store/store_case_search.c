@@ -252,6 +252,34 @@ static int search_facet(store *s, MDB_txn *txn, const case_query *q, uint64_t *i
     return store_iter_end(&it, 0);
 }
 
+int store_case_duplicates(store *s, MDB_txn *txn, uint64_t before, size_t limit, uint64_t *ids, size_t *n,
+                          size_t *total, uint64_t *next)
+{
+    unsigned char prefix[9 + CASE_VALUE_MAX + 1 + 8];
+    size_t plen = case_facet_prefix(prefix, 0, FACET_DUPLICATE, NULL);
+    uint64_t c;
+    int rc = store_case_count(s, txn, 0, FACET_DUPLICATE, NULL, &c);
+    *n = 0;
+    *next = 0;
+    *total = rc ? 0 : (size_t)c;
+    if (rc || limit == 0)
+        return rc;
+    /* The keys hold ~id (newest first): resume just after the cursor. */
+    store_key_u64(prefix + plen, before ? UINT64_MAX - before + 1 : 0);
+    store_iter it;
+    store_iter_begin_at(&it, s, txn, DB_CASE_FACET, prefix, plen, prefix, plen + 8);
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size != plen + 8)
+            break;
+        if (*n == limit) {
+            *next = ids[*n - 1];
+            break;
+        }
+        ids[(*n)++] = UINT64_MAX - store_u64_from((const unsigned char *)it.key.mv_data + plen);
+    }
+    return store_iter_end(&it, 0);
+}
+
 static int search_supported_since(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids, size_t *n,
                                   size_t *total, uint64_t *next)
 {
@@ -343,6 +371,26 @@ static int similar(const char *g1, const char *f1, const char *g2, const char *f
            (strcmp(f1, f2) == 0 && strncmp(g1, g2, 3) == 0 && g1[0]);
 }
 
+/* The same words in any order ("Lopez Garcia" / "Jose" for "José García López"), with the same
+ * tolerance of a letter or two: the sorted-word keys (name_sorted_key) within the edit distance. */
+static int similar_words(const char *key1, const char *key2)
+{
+    int cap = strlen(key1) >= 10 ? 2 : 1;
+    return key1[0] && name_distance(key1, key2, cap) <= cap;
+}
+
+/* The person `pid` of a case record (principal 1, else a dependant), or NULL. */
+static const json_t *person_of(const json_t *rec, unsigned pid)
+{
+    if (pid == 1)
+        return json_object_get(rec, "principal");
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(rec, "dependants"), i, d) if (json_integer_value(json_object_get(d, "id")) ==
+                                                                    (json_int_t)pid) return d;
+    return NULL;
+}
+
 int store_case_similar(store *s, MDB_txn *txn, uint64_t council, const char *dob, const char *given,
                        const char *family, uint64_t *case_ids, unsigned *person_ids, size_t max, size_t *n)
 {
@@ -350,17 +398,20 @@ int store_case_similar(store *s, MDB_txn *txn, uint64_t council, const char *dob
     char g1[NAME_FOLD_MAX], f1[NAME_FOLD_MAX]; /* exactly as the index folds them */
     name_fold(given, g1, sizeof g1);
     name_fold(family, f1, sizeof f1);
+    char k1[2 * NAME_FOLD_MAX];
+    name_sorted_key(given, family, k1, sizeof k1);
     unsigned char prefix[16];
     store_key_u64(prefix, council);
     memcpy(prefix + 8, dob, 8);
-    int closed = case_enum_code(case_statuses, "closed");
+    int rc = 0;
     store_iter it;
     store_iter_begin(&it, s, txn, DB_CASE_DOB, prefix, sizeof prefix);
+    /* Closed cases too: a household coming back is a reopening, not a new case (fcgi/API.md). */
     while (*n < max && store_iter_next(&it)) {
         if (it.key.mv_size != 25)
             break;
         case_tuple t;
-        if (case_tuple_parse(it.val.mv_data, it.val.mv_size, &t) || t.status == closed || !t.rest)
+        if (case_tuple_parse(it.val.mv_data, it.val.mv_size, &t) || !t.rest)
             continue;
         const char *sep = memchr(t.rest, 0x1f, t.rest_len);
         if (!sep)
@@ -373,11 +424,26 @@ int store_case_similar(store *s, MDB_txn *txn, uint64_t council, const char *dob
         g2[gl] = '\0';
         memcpy(f2, sep + 1, fl);
         f2[fl] = '\0';
-        if (!similar(g1, f1, g2, f2))
-            continue;
-        case_ids[*n] = store_u64_from((const unsigned char *)it.key.mv_data + 16);
-        person_ids[*n] = ((const unsigned char *)it.key.mv_data)[24];
+        uint64_t id = store_u64_from((const unsigned char *)it.key.mv_data + 16);
+        unsigned pid = ((const unsigned char *)it.key.mv_data)[24];
+        if (!similar(g1, f1, g2, f2)) {
+            /* The index folds each name without its word breaks, so words in another order need the
+             * record: read only for the few people of the council born on the same day. */
+            json_t *rec;
+            if ((rc = store_case_get(s, txn, id, &rec)))
+                break;
+            const json_t *p = person_of(rec, pid);
+            char k2[2 * NAME_FOLD_MAX];
+            name_sorted_key(json_string_value(json_object_get(p, "given_names")),
+                            json_string_value(json_object_get(p, "family_name")), k2, sizeof k2);
+            int same = p && similar_words(k1, k2);
+            json_decref(rec);
+            if (!same)
+                continue;
+        }
+        case_ids[*n] = id;
+        person_ids[*n] = pid;
         (*n)++;
     }
-    return store_iter_end(&it, 0);
+    return store_iter_end(&it, rc);
 }

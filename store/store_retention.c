@@ -182,8 +182,8 @@ static int due_today(store *s, MDB_txn *txn, const json_t *rec, const char *toda
 
 /* The write is "remove everything the writers wrote": each step is the removal half of the code that
  * wrote it, so a destroyed case leaves exactly what `check` can prove absent. */
-int store_case_destroy(store *s, MDB_txn *txn, uint64_t case_id, const char *today, const char *at,
-                       const char *run_id, json_t **record)
+static int destroy_case(store *s, MDB_txn *txn, uint64_t case_id, const char *today, const char *at,
+                       const char *run_id, uint64_t actor, int duplicate, json_t **record)
 {
     if (record)
         *record = NULL;
@@ -195,7 +195,22 @@ int store_case_destroy(store *s, MDB_txn *txn, uint64_t case_id, const char *tod
     int years;
     uint64_t council = json_get_u64(rec, "council_id"), worker = json_get_u64(rec, "caseworker_id"), id = 0;
     size_t docs = 0, history = 0, alerts = 0, queries = 0, messages = 0, emails = 0, holds = 0;
-    if ((rc = due_today(s, txn, rec, today, destroy_on, &years)) || (rc = store_seq_next(s, txn, "destructions", &id)) ||
+    if (duplicate) {
+        /* A marked duplicate goes now, not after the policy's years: its survivor holds the
+         * household's case. A legal hold still wins: a held case is never destroyed. */
+        int is_held = 0;
+        snprintf(destroy_on, sizeof destroy_on, "%s", today);
+        if (!json_get_str_is(rec, "status", "closed") || !json_get_u64(rec, "duplicate_of"))
+            rc = STORE_NOT_DUPLICATE;
+        else if (!(rc = store_retention_years(s, txn, council, &years)) && !(rc = held(s, txn, case_id, &is_held)) &&
+                 is_held)
+            rc = STORE_NOT_DUE;
+        if (rc) {
+            json_decref(rec);
+            return rc;
+        }
+    }
+    if ((!duplicate && (rc = due_today(s, txn, rec, today, destroy_on, &years))) || (rc = store_seq_next(s, txn, "destructions", &id)) ||
         (rc = case_index_apply(s, txn, rec, 0)) ||
         (rc = store_work_destroy_case(s, txn, case_id, worker, id, &alerts, &queries, &messages)) ||
         (rc = drop_prefix(s, txn, DB_CASE_HISTORY, case_id, &history)) ||
@@ -232,15 +247,22 @@ int store_case_destroy(store *s, MDB_txn *txn, uint64_t case_id, const char *tod
                                  (json_int_t)docs, "history", (json_int_t)history, "alerts", (json_int_t)alerts,
                                  "queries", (json_int_t)queries, "messages", (json_int_t)messages, "emails",
                                  (json_int_t)emails);
+    uint64_t survivor = json_get_u64(rec, "duplicate_of");
     json_decref(rec);
     if (rc)
         return rc;
     if (!out)
         return STORE_NOMEM;
+    if (duplicate && (json_object_set_new(out, "reason", json_string("duplicate")) ||
+                      json_object_set_new(out, "duplicate_of", json_integer((json_int_t)survivor)))) {
+        json_decref(out);
+        return STORE_NOMEM;
+    }
     store_key_u64(key, id);
     rc = store_json_put(s, txn, DB_DESTRUCTIONS, key, 8, out);
     json_t *ev = rc ? NULL
-                    : json_pack("{s:s,s:n,s:I,s:s,s:I,s:I,s:s}", "at", at, "actor", "org", (json_int_t)council,
+                    : json_pack("{s:s,s:o,s:I,s:s,s:I,s:I,s:s}", "at", at, "actor",
+                                actor ? json_integer((json_int_t)actor) : json_null(), "org", (json_int_t)council,
                                 "action", "case_destroyed", "target", (json_int_t)case_id, "destruction",
                                 (json_int_t)id, "run", run_id);
     if (!rc && !ev)
@@ -252,6 +274,18 @@ int store_case_destroy(store *s, MDB_txn *txn, uint64_t case_id, const char *tod
         *record = json_incref(out);
     json_decref(out);
     return rc;
+}
+
+int store_case_destroy(store *s, MDB_txn *txn, uint64_t case_id, const char *today, const char *at,
+                       const char *run_id, json_t **record)
+{
+    return destroy_case(s, txn, case_id, today, at, run_id, 0, 0, record);
+}
+
+int store_case_destroy_duplicate(store *s, MDB_txn *txn, uint64_t case_id, const char *today, const char *at,
+                                 uint64_t actor, json_t **record)
+{
+    return destroy_case(s, txn, case_id, today, at, "duplicate", actor, 1, record);
 }
 
 /* ---- the run ---- */

@@ -39,6 +39,8 @@
 
 /* store_case_destroy: the case is not closed, not yet due, or held (nothing was written). */
 #define STORE_NOT_DUE (-40020)
+/* store_case_destroy_duplicate: the case is not marked as a duplicate (nothing was written). */
+#define STORE_NOT_DUPLICATE (-40021)
 
 /* The council's policy in years (the default when unset). MDB_NOTFOUND: no such organisation. */
 int store_retention_years(store *s, MDB_txn *txn, uint64_t council, int *years);
@@ -71,6 +73,13 @@ int store_retention_due_each(store *s, MDB_txn *txn, uint64_t council, long upto
  * destruction record. */
 int store_case_destroy(store *s, MDB_txn *txn, uint64_t case_id, const char *today, const char *at,
                        const char *run_id, json_t **record);
+
+/* The network admin's removal of a case marked as a duplicate (fcgi/API.md): the same destruction,
+ * at once instead of after the policy's years, if the case is closed and marked (duplicate_of), else
+ * STORE_NOT_DUPLICATE; a held case is STORE_NOT_DUE. The record adds "reason":"duplicate" and
+ * "duplicate_of", has run_id "duplicate", and its audit event names the actor. */
+int store_case_destroy_duplicate(store *s, MDB_txn *txn, uint64_t case_id, const char *today, const char *at,
+                                 uint64_t actor, json_t **record);
 
 /* The run: every case due on today and not held, each destroyed in its own write transaction (or,
  * dry_run, none). fn (may be NULL) gets each destruction record (dry run: the record that would be

@@ -243,6 +243,40 @@ int store_work_put(store *s, MDB_txn *txn, char kind, const json_t *old, const j
     return rc ? rc : entries(&c, kind, rec, worker);
 }
 
+/* The DB_CASE_WORK row of an item: case | kind | item id. */
+static void case_work_key(unsigned char key[17], uint64_t case_id, char kind, uint64_t id)
+{
+    store_key_u64(key, case_id);
+    key[8] = (unsigned char)kind;
+    store_key_u64(key + 9, id);
+}
+
+int store_work_move(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec, uint64_t old_worker,
+                    uint64_t new_worker)
+{
+    uint64_t id = json_get_u64(rec, "id");
+    if (!id || id != json_get_u64(old, "id"))
+        return STORE_CORRUPT;
+    item_ctx c = {.s = s, .txn = txn, .add = 0};
+    int rc = entries(&c, kind, old, old_worker);
+    unsigned char key[17];
+    case_work_key(key, json_get_u64(old, "case_id"), kind, id);
+    if (!rc)
+        rc = store_del(s, txn, DB_CASE_WORK, key, sizeof key);
+    if (!rc)
+        rc = put_record(s, txn, kind, rec);
+    if (!rc)
+        rc = store_facts_sla_put(s, txn, kind, old, rec);
+    if (rc)
+        return rc;
+    case_work_key(key, json_get_u64(rec, "case_id"), kind, id);
+    MDB_val k = {sizeof key, key}, v = {0, ""};
+    if ((rc = mdb_put(txn, store_dbi(s, DB_CASE_WORK), &k, &v, MDB_NOOVERWRITE)))
+        return rc == MDB_KEYEXIST ? STORE_EXISTS : rc;
+    c.add = 1;
+    return entries(&c, kind, rec, new_worker);
+}
+
 int store_work_of_case(store *s, MDB_txn *txn, uint64_t case_id, char kind, json_t **items)
 {
     *items = json_array();

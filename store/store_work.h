@@ -52,6 +52,10 @@ int store_work_get(store *s, MDB_txn *txn, char kind, uint64_t id, json_t **out)
 int store_work_create(store *s, MDB_txn *txn, char kind, json_t *rec, uint64_t worker, uint64_t *id);
 /* Replaces `old` by `rec` (same id), moving its list entries and counters. */
 int store_work_put(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec, uint64_t worker);
+/* Moves an item to another case: `rec` is `old` with the new case_id (and council_id); its case row,
+ * list entries and counters move from the old case's caseworker to the new one's (0: none). */
+int store_work_move(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec, uint64_t old_worker,
+                    uint64_t new_worker);
 /* Every item of a kind on a case, newest first (a new array). */
 int store_work_of_case(store *s, MDB_txn *txn, uint64_t case_id, char kind, json_t **items);
 /* The case's caseworker changed: moves its open items' "my cases" counters. */

@@ -100,7 +100,7 @@ test('GET /api/cases/{id}: unknown 404, non-numeric 404; unsupported method 405'
   assertError(await nfcUser.req('GET', '/api/cases/0'), 404, 'not_found', undefined, '0');
   const c = await createCase(nfcUser);
   assertError(await nfcUser.req('PATCH', `/api/cases/${c.id}`, { body: { address: 'x' } }), 405, 'method_not_allowed', undefined, 'PATCH case');
-  assertError(await nfcUser.req('DELETE', `/api/cases/${c.id}`), 405, 'method_not_allowed', undefined, 'DELETE case');
+  assertError(await nfcUser.req('DELETE', `/api/cases/${c.id}`), 403, 'forbidden', undefined, 'DELETE case: only the Network admin, of a marked duplicate');
   assertError(await nfcUser.req('PUT', '/api/cases', { body: {} }), 405, 'method_not_allowed', undefined, 'PUT /api/cases');
   assertError(await nfcUser.req('PUT', '/api/cases/99999999', { body: { address: 'x' } }), 404, 'not_found', undefined, 'PUT unknown');
 });

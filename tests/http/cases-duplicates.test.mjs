@@ -1,6 +1,7 @@
 // The duplicate check of POST /api/cases: an open case of the same council with a person born on the
 // same day with a similar name → 409 possible_duplicate with the matches, nothing created; with
-// confirm_not_duplicate:true → 201. Closed cases and other councils' cases do not count.
+// confirm_not_duplicate:true → 201. Closed cases count (the match says so: reopen, not create);
+// other councils' cases do not.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
@@ -85,17 +86,30 @@ test('no match: different date of birth, or a clearly different name → 201', a
   await createCase(nfcUser, { principal: P('Bartholomew', 'Fitzgerald', '1992-03-03') }, 'another name, same DOB');
 });
 
-test('a closed case does not count; reopened it counts again', async () => {
+test('a closed case counts too: the match carries its status and closure date (reopen, not create)', async () => {
   const a = await createCase(nfcUser, { principal: P('Nadia', 'Haddad', '1987-05-05') });
   assertStatus(await nfcUser.req('POST', `/api/cases/${a.id}/closure`, { body: { closure_date: dayOffset(0), reason: 'left_area' } }), 200, 'close');
-  const r = await nfcUser.req('POST', '/api/cases', { body: caseBody({ principal: P('Nadia', 'Haddad', '1987-05-05') }) });
-  assertStatus(r, 201, 'closed case is no duplicate');
-  // the new open case now counts: a third one is refused, listing the open case but not the closed one
-  const m = await refusedAsDuplicate(nfcUser, caseBody({ principal: P('Nadia', 'Haddad', '1987-05-05') }), r.json, 'open one counts');
-  assert.ok(!m.some((x) => x.id === a.id), `the closed case is not a match: ${JSON.stringify(m)}`);
+  const m = await refusedAsDuplicate(nfcUser, caseBody({ principal: P('Nadia', 'Haddad', '1987-05-05') }), a, 'closed case');
+  const hit = m.find((x) => x.id === a.id);
+  assert.equal(hit.status, 'closed');
+  assert.equal(hit.closure_date, dayOffset(0));
   assertStatus(await nfcUser.req('DELETE', `/api/cases/${a.id}/closure`), 200, 'reopen');
   const m2 = duplicateMatches(await nfcUser.req('POST', '/api/cases', { body: caseBody({ principal: P('Nadia', 'Haddad', '1987-05-05') }) }), 'after reopening');
-  assert.ok(m2.some((x) => x.id === a.id), `the reopened case is a match again: ${JSON.stringify(m2)}`);
+  const hit2 = m2.find((x) => x.id === a.id);
+  assert.ok(hit2, `the reopened case is a match: ${JSON.stringify(m2)}`);
+  assert.equal(hit2.status, 'open_referral');
+  assert.equal(hit2.closure_date, null, 'an open match has no closure date');
+});
+
+test('names match in any word order, as search does', async () => {
+  const a = await createCase(nfcUser, { principal: P('José', 'García López', '1979-11-03') });
+  await refusedAsDuplicate(nfcUser, caseBody({ principal: P('Jose', 'Lopez Garcia', '1979-11-03') }), a, 'family names swapped');
+  await refusedAsDuplicate(nfcUser, caseBody({ principal: P('Lopez Garcia', 'Jose', '1979-11-03') }), a, 'given and family swapped, family words swapped');
+  await refusedAsDuplicate(nfcUser, caseBody({ principal: P('Garcia Jose', 'Lopes', '1979-11-03') }), a, 'any order, one letter off');
+  const r = await nfcUser.req('POST', '/api/cases', { body: caseBody({ principal: P('Jose', 'Lopez Garcia', '1979-11-04') }) });
+  assertStatus(r, 201, 'another date of birth is another person');
+  const other = await nfcUser.req('POST', '/api/cases', { body: caseBody({ principal: P('Maria', 'Lopez Garcia', '1979-11-03') }) });
+  assertStatus(other, 201, 'another given name is another person');
 });
 
 test('another council\'s case does not count', async () => {

@@ -18,7 +18,7 @@ export const ALERT_TYPES = ['new_case', 'council_update', 'immigration_update', 
   'case_reopened', 'support_ended'];
 export const ALERT_TO = { new_case: 'ho', council_update: 'ho', case_closed: 'ho', immigration_update: 'council', closure_required: 'council',
   final_outcome: 'council', case_reopened: 'ho', support_ended: 'council' };
-export const CLEARED_HOW = ['accepted', 'status_check', 'query', 'case_closed', 'case_reopened', 'end_date_changed'];
+export const CLEARED_HOW = ['accepted', 'status_check', 'query', 'case_closed', 'case_reopened', 'end_date_changed', 'duplicate'];
 export const CATEGORIES = ['status_discrepancy', 'progress_update', 'expedite_request', 'fee_waiver', 'change_of_conditions',
   'transfer_to_asylum_support', 'unable_to_make_application', 'other'];
 export const URGENT_REASONS = ['legal_proceedings', 'safeguarding', 'reconsideration'];

@@ -8,7 +8,7 @@ import { ISO_TIME, assertError, assertList, assertStatus, isJson, listAll } from
 export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const CASE_KEYS = ['id', 'connect_id', 'council', 'status', 'principal', 'dependants', 'immigration', 'finance',
-  'closure', 'caseworker', 'team', 'legislation', 'household_type', 'referral_source', 'status_at_referral', 'address', 'la_involvement', 'documents', 'previous_closures', 'retention',
+  'closure', 'duplicate_of', 'caseworker', 'team', 'legislation', 'household_type', 'referral_source', 'status_at_referral', 'address', 'la_involvement', 'documents', 'previous_closures', 'retention',
   'created_at', 'updated_at'].sort();
 export const PERSON_KEYS = ['id', 'given_names', 'family_name', 'date_of_birth', 'nationality', 'gender', 'other_names',
   'ho_reference', 'relationship'].sort();
@@ -23,7 +23,7 @@ export const CLOSURE_KEYS = ['closure_date', 'reason', 'notes', 'closed_at', 'cl
 export const DOCUMENT_KEYS = ['id', 'filename', 'content_type', 'size', 'person_id', 'sha256', 'uploaded_at',
   'uploaded_by'].sort();
 export const HISTORY_KEYS = ['at', 'by', 'field', 'old', 'new'].sort();
-export const MATCH_KEYS = ['id', 'connect_id', 'name', 'date_of_birth'].sort();
+export const MATCH_KEYS = ['id', 'connect_id', 'name', 'date_of_birth', 'status', 'closure_date'].sort();
 
 export const STATUSES = ['open_referral', 'open_supported', 'closed'];
 export const LEGISLATIONS = ['care_act_2014', 'children_act_s17', 'children_act_s20', 'children_act_s23c',

@@ -1,5 +1,6 @@
 // Create a case: the principal applicant, any dependants, the support details and the allocation.
-// A possible duplicate (409) shows the matching cases and asks "This is a different person".
+// A possible duplicate (409) shows the matching cases and asks "This is a different person"; a closed
+// match offers "Reopen C…" as the main action.
 import { api } from '../api.js';
 import { h, replaceChildren, appendChildren } from '../dom.js';
 import { field, checkbox, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
@@ -67,18 +68,39 @@ export async function renderCaseNew(section, ctx) {
       name: 'confirm_not_duplicate',
       hint: 'Tick this only if you have checked the cases above and none of them is this person.',
     });
+    // A closed match is a household coming back: reopening its case is the main action, not
+    // creating another (fcgi/API.md "Duplicates").
+    const closed = matches.filter((m) => m.status === 'closed');
+    const reopenButton = (m) => {
+      const label = `Reopen ${m.connect_id || `C${m.id}`}`;
+      const b = h('button', { type: 'button', class: 'button', id: `reopen-${m.id}`, 'data-reopen': String(m.id) }, label);
+      b.addEventListener('click', async () => {
+        b.disabled = true;
+        try {
+          const kase = await api.del(`/api/cases/${m.id}/closure`);
+          ctx.navigate(`cases/${m.id}`, { flash: { text: `Case ${kase.connect_id || `C${m.id}`} has been reopened.`, kind: 'success' } });
+        } catch (e) {
+          b.disabled = false;
+          if (!e.handled) showApiError(form, e);
+        }
+      });
+      return b;
+    };
     replaceChildren(dupArea,
       h('section', { class: 'duplicate', id: 'duplicate-panel', 'aria-labelledby': 'duplicate-heading' },
         h('h2', { class: 'heading-m', id: 'duplicate-heading' }, 'This person may already have a case'),
-        h('p', { class: 'body' }, error.message || 'An open case has someone with the same date of birth and a similar name.'),
+        h('p', { class: 'body' }, error.message || 'A case has someone with the same date of birth and a similar name.'),
         h('ul', { class: 'list duplicate__list', id: 'duplicate-matches' },
           matches.map((m) => h('li', {},
             h('a', { href: `#/cases/${m.id}`, class: 'link', target: '_blank', rel: 'noopener' },
               `${m.connect_id || `C${m.id}`} – ${m.name || ''}`),
             m.date_of_birth ? `, born ${formatDate(m.date_of_birth)}` : '',
+            m.status === 'closed' ? `, closed${m.closure_date ? ` on ${formatDate(m.closure_date)}` : ''}` : '',
             h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')))),
+        closed.length ? h('p', { class: 'body' }, 'If the household has come back, reopen its case instead of creating a new one.') : null,
+        closed.length ? h('div', { class: 'button-group', id: 'reopen-actions' }, closed.map(reopenButton)) : null,
         confirm,
-        h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'create-confirmed' }, 'Create the case'))));
+        h('div', { class: 'button-group' }, h('button', { type: 'submit', class: closed.length ? 'button button--secondary' : 'button', id: 'create-confirmed' }, 'Create the case'))));
     return confirm;
   }
 

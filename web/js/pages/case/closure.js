@@ -18,6 +18,38 @@ function previousClosures(kase) {
       pc.reopened_at ? `; reopened ${formatDateTime(pc.reopened_at)}` : ''))));
 }
 
+// "Mark as a duplicate": closes this case (reason duplicate) and moves its open work to the case it
+// duplicates, named by its Connect ID.
+function duplicateForm(cx) {
+  const { base } = cx;
+  const form = h('form', { class: 'form', id: 'duplicate-form', novalidate: true },
+    h('h3', { class: 'heading-s' }, 'Mark as a duplicate'),
+    field({
+      label: 'Connect ID of the case this one duplicates', name: 'case_id', width: 'small', value: '',
+      hint: 'For example, C12. This case closes as a duplicate; its open alerts and queries move to that case.',
+      attrs: { autocomplete: 'off' },
+    }),
+    h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button button--secondary', id: 'mark-duplicate' }, 'Mark as a duplicate')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const raw = valueOf(form, 'case_id').trim();
+    const m = /^[Cc]?(\d{1,15})$/.exec(raw);
+    if (!m) { showErrors(form, [{ field: 'case_id', message: 'Enter the Connect ID of the other case, for example C12' }]); return; }
+    const ok = await confirmDialog({
+      title: `Mark this case as a duplicate of C${m[1]}?`,
+      body: 'This case closes with the reason “Duplicate”, and its open alerts and queries move to the other case.',
+      confirmLabel: 'Mark as a duplicate',
+    });
+    if (!ok) return;
+    await busy(form, async () => {
+      try {
+        cx.refresh(await api.post(`${base}/duplicate-of`, { case_id: Number(m[1]) }), `This case has been marked as a duplicate of C${m[1]}.`);
+      } catch (error) { showApiError(form, error); }
+    });
+  });
+  return form;
+}
+
 export function drawClosure(p, cx) {
   const { kase, council, base } = cx;
   const c = kase.closure;
@@ -25,6 +57,9 @@ export function drawClosure(p, cx) {
     const reopen = council ? h('button', { type: 'button', class: 'button button--secondary', id: 'reopen-case' }, 'Reopen case') : null;
     replaceChildren(p, cx.panelHeading('Closure'),
       h('p', { class: 'body', id: 'closure-state' }, 'This case is closed.'),
+      kase.duplicate_of ? h('p', { class: 'notice', id: 'duplicate-of' }, 'Marked as a duplicate of ',
+        h('a', { href: `#/cases/${kase.duplicate_of}`, class: 'link' }, `C${kase.duplicate_of}`),
+        '. Its open alerts and queries moved there; the Network removes this case.') : null,
       c ? h('dl', { class: 'summary-list', id: 'closure-summary' },
         summaryRow('Closure date', formatDate(c.closure_date)),
         summaryRow('Reason', closureReasonLabel(c.reason)),
@@ -82,5 +117,6 @@ export function drawClosure(p, cx) {
   replaceChildren(p, cx.panelHeading('Close the case'),
     h('p', { class: 'body', id: 'closure-state' }, 'This case is open.'),
     form,
+    duplicateForm(cx),
     previousClosures(kase));
 }
