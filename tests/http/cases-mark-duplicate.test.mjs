@@ -92,7 +92,7 @@ test('marking is refused: itself, another council (404), marked or closed case, 
   assertStatus(await mark(nfcAdmin, b.id, a.id), 200, 'an admin marks B');
   assertError(await mark(nfc, b.id, a.id), 422, 'case_closed', null, 'already marked');
   assertError(await mark(nfc, c.id, b.id), 422, 'validation_failed', 'case_id', 'survivor itself marked');
-  assertStatus(await nfc.req('POST', `/api/cases/${a.id}/closure`, { body: { closure_date: '2026-12-01', reason: 'left_area' } }), 200, 'close A');
+  assertStatus(await nfc.req('POST', `/api/cases/${a.id}/closure`, { body: { closure_date: '2026-12-02', reason: 'left_area' } }), 200, 'close A');
   assertError(await mark(nfc, c.id, a.id), 422, 'validation_failed', 'case_id', 'closed survivor');
   ctlCheck('refusals');
 });
