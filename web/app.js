@@ -20,9 +20,10 @@ import { renderRegister } from './js/pages/rtpf-register.js';
 import { renderCasesImport } from './js/pages/cases-import.js';
 import { renderReports } from './js/pages/reports.js';
 import { renderAudit } from './js/pages/audit.js';
+import { renderRetention } from './js/pages/retention.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
-  canSeeReports,
+  canSeeReports, canManageRetention,
 } from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
@@ -56,6 +57,7 @@ const PAGES = {
   'rtpf/lookups': { title: 'Look-up log', render: renderLookups, need: 'lookups' },
   'rtpf/register': { title: 'Status register', render: renderRegister, need: 'register' },
   reports: { title: 'Reports', render: renderReports, need: 'reports' },
+  retention: { title: 'Retention', render: renderRetention, need: 'retention' },
 };
 
 /** Who may open a page with `need`, and what the others are told: [may(user), title, text]. */
@@ -70,6 +72,8 @@ const NEEDS = {
     'Only a council’s administrators import its caseload.'],
   reports: [canSeeReports, 'Reports are not available',
     'The report downloads are for the administrators of a council or of the Home Office, and the SLA report for the Home Office and the Network. Your performance figures are on the home page.'],
+  retention: [canManageRetention, 'Retention is not available',
+    'Only a council’s administrators manage how long its closed cases are kept and see the cases due for destruction.'],
 };
 
 /**
@@ -246,6 +250,7 @@ function updateChrome() {
     else if (li.hasAttribute('data-cases-only')) li.hidden = !canSeeCases(user);
     else if (li.hasAttribute('data-rtpf-only')) li.hidden = !canUseRtpf(user);
     else if (li.hasAttribute('data-reports-only')) li.hidden = !canSeeReports(user);
+    else if (li.hasAttribute('data-retention-only')) li.hidden = !canManageRetention(user);
     else li.hidden = false;
   }
   const section = path.startsWith('cases/') ? 'cases' : path.startsWith('queries/') ? 'queries'
