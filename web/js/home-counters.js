@@ -29,6 +29,7 @@ const HO_LINKS = {
   case_closed: ['alerts', { type: 'case_closed' }],
   case_reopened: ['alerts', { type: 'case_reopened' }],
   queries_awaiting_ho: ['queries', { bucket: 'awaiting_ho' }],
+  thousand_day: ['cases', { thousand_day: '1' }],
   due_today: ['due', { when: 'today' }],
   overdue: ['due', { when: 'overdue' }],
 };
