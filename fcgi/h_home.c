@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "params.h"
 #include "store_case.h"
 #include "store_org.h"
+#include "store_retention.h"
 #include "uk_time.h"
 #include "work.h"
 
@@ -61,6 +63,28 @@ static void thousand_day(home *h, const http_req *r, uint64_t scope, uint64_t wo
     put(h, "thousand_day", n);
 }
 
+/* The window of the counter: GET /api/retention/due's default `within`. */
+#define RETENTION_HOME_DAYS 90
+
+static int count_due(const retention_due_row *row, void *ctx)
+{
+    (void)row;
+    ++*(uint64_t *)ctx;
+    return 0;
+}
+
+/* A council admin's closed cases (the whole council's, held or not) due for destruction within the
+ * next 90 days, as GET /api/retention/due lists them: one walk over the council's fixed-layout facts
+ * rows (no case record is read), so it is asked for only by the admins who manage retention. */
+static void retention_due(home *h, uint64_t council, const char *today)
+{
+    uint64_t n = 0;
+    long day = calendar_day(today);
+    if (!h->rc && day != CALENDAR_NO_DAY)
+        h->rc = store_retention_due_each(h->s, h->txn, council, day + RETENTION_HOME_DAYS, count_due, &n);
+    put(h, "retention_due", n);
+}
+
 static void council_counters(home *h, http_req *r, uint64_t worker, const char *today)
 {
     uint64_t scope = r->org_id, overdue = 0, due_today = 0;
@@ -77,6 +101,8 @@ static void council_counters(home *h, http_req *r, uint64_t worker, const char *
         h->rc = store_work_due_counts(h->s, h->txn, scope, WORK_SIDE_COUNCIL, worker, today, &overdue, &due_today);
     put(h, "overdue", overdue);
     put(h, "due_today", due_today);
+    if (r->is_admin)
+        retention_due(h, scope, today);
 }
 
 static int by_name(const void *a, const void *b)

@@ -21,9 +21,10 @@ import { renderCasesImport } from './js/pages/cases-import.js';
 import { renderReports } from './js/pages/reports.js';
 import { renderAudit } from './js/pages/audit.js';
 import { renderDuplicates } from './js/pages/duplicates.js';
+import { renderRetention } from './js/pages/retention.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
-  canSeeReports, isNetworkAdmin,
+  canSeeReports, isNetworkAdmin, canManageRetention,
 } from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
@@ -58,6 +59,7 @@ const PAGES = {
   'rtpf/register': { title: 'Status register', render: renderRegister, need: 'register' },
   reports: { title: 'Reports', render: renderReports, need: 'reports' },
   duplicates: { title: 'Duplicate cases', render: renderDuplicates, need: 'duplicates' },
+  retention: { title: 'Retention', render: renderRetention, need: 'retention' },
 };
 
 /** Who may open a page with `need`, and what the others are told: [may(user), title, text]. */
@@ -74,6 +76,8 @@ const NEEDS = {
     'Only the Network’s administrators remove the cases councils mark as duplicates.'],
   reports: [canSeeReports, 'Reports are not available',
     'The report downloads are for the administrators of a council or of the Home Office, and the SLA report for the Home Office and the Network. Your performance figures are on the home page.'],
+  retention: [canManageRetention, 'Retention is not available',
+    'Only a council’s administrators manage how long its closed cases are kept and see the cases due for destruction.'],
 };
 
 /**
@@ -251,6 +255,7 @@ function updateChrome() {
     else if (li.hasAttribute('data-rtpf-only')) li.hidden = !canUseRtpf(user);
     else if (li.hasAttribute('data-reports-only')) li.hidden = !canSeeReports(user);
     else if (li.hasAttribute('data-network-admin-only')) li.hidden = !isNetworkAdmin(user);
+    else if (li.hasAttribute('data-retention-only')) li.hidden = !canManageRetention(user);
     else li.hidden = false;
   }
   const section = path.startsWith('cases/') ? 'cases' : path.startsWith('queries/') ? 'queries'

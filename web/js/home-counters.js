@@ -1,6 +1,7 @@
 // The home page's counters (GET /api/home): each one a link to the list it counts — alerts by type,
 // queries by bucket, cases by status or 1,000 days, the overdue items — carrying "my cases only"
-// (?mine=1) when the council user turned it on. Overdue counts say "Overdue" in words as well.
+// (?mine=1) when the council user turned it on; a council admin's "Due for destruction in the next 90
+// days" leads to the Retention page (council-wide, without mine). Overdue counts say "Overdue" in words as well.
 import { api } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { checkbox } from './forms.js';
@@ -20,6 +21,7 @@ const COUNCIL_LINKS = {
   open_referral: ['cases', { status: 'open_referral' }],
   open_supported: ['cases', { status: 'open_supported' }],
   thousand_day: ['cases', { thousand_day: '1' }],
+  retention_due: ['retention', {}],
 };
 const HO_LINKS = {
   new_case: ['alerts', { type: 'new_case' }],
@@ -27,6 +29,7 @@ const HO_LINKS = {
   case_closed: ['alerts', { type: 'case_closed' }],
   case_reopened: ['alerts', { type: 'case_reopened' }],
   queries_awaiting_ho: ['queries', { bucket: 'awaiting_ho' }],
+  thousand_day: ['cases', { thousand_day: '1' }],
   due_today: ['due', { when: 'today' }],
   overdue: ['due', { when: 'overdue' }],
 };
@@ -34,6 +37,8 @@ const COUNCIL_GROUPS = [
   ['Alerts and queries', ['immigration_update', 'query_responses', 'new_ho_queries', 'closure_required', 'final_outcome', 'support_ended', 'overdue', 'due_today']],
   ['Cases', ['open_referral', 'open_supported', 'thousand_day']],
 ];
+/** Council-wide (never "my cases"), and only in a council admin's answer. */
+const COUNCIL_ADMIN_GROUP = ['Retention', ['retention_due']];
 
 const isOverdueKey = (key) => key === 'overdue';
 
@@ -65,11 +70,13 @@ function labelsFor(side) {
 function councilCounters(data, mine) {
   const words = labelsFor('council');
   const c = data.counters || {};
-  const extra = mine ? { mine: '1' } : {};
-  return COUNCIL_GROUPS.map(([heading, keys]) => h('div', { class: 'counter-group' },
+  const groups = [...COUNCIL_GROUPS];
+  if (Number.isInteger(c.retention_due)) groups.push(COUNCIL_ADMIN_GROUP);
+  return groups.map(([heading, keys]) => h('div', { class: 'counter-group' },
     h('h3', { class: 'heading-s' }, heading),
     h('ul', { class: 'counters' }, keys.map((k) => {
       const [route, f] = COUNCIL_LINKS[k];
+      const extra = mine && k !== 'retention_due' ? { mine: '1' } : {};
       return counter(k, words.get(k), c[k], routeWith(route, { ...f, ...extra }));
     }))));
 }

@@ -327,6 +327,7 @@ export const HOME_COUNTERS = {
     ['open_referral', 'Open referrals'],
     ['open_supported', 'Open financially supported cases'],
     ['thousand_day', '1,000-day cases'],
+    ['retention_due', 'Due for destruction in the next 90 days'],
   ],
   ho: [
     ['new_case', 'New case alerts'],
@@ -368,6 +369,9 @@ export const canLoadRegister = (user) => isHomeOffice(user) && isAdmin(user);
 
 /** A council's admin imports its caseload. */
 export const canImportCases = (user) => canEditCases(user) && isAdmin(user);
+
+/** A council's admin manages its retention: the policy, legal holds, the due list, the destruction records. */
+export const canManageRetention = (user) => canEditCases(user) && isAdmin(user);
 
 // ---- reports (API.md "Reports") ----
 

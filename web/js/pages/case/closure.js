@@ -1,5 +1,5 @@
 // The case page's Closure tab: the council's "Close case" form, or the closure and "Reopen case";
-// earlier closures below.
+// earlier closures below; the retention section (retention.js): when it will be destroyed, legal holds.
 import { api } from '../../api.js';
 import { h, replaceChildren, summaryRow } from '../../dom.js';
 import { field, showErrors, showApiError, busy, valueOf } from '../../forms.js';
@@ -7,6 +7,7 @@ import { parseDate, dateInput, formatDate, formatDateTime, today } from '../../f
 import { CLOSURE_REASONS, options, closureReasonLabel } from '../../labels.js';
 import { confirmDialog } from '../../dialog.js';
 import { notRecorded } from './common.js';
+import { retentionSection } from './retention.js';
 
 function previousClosures(kase) {
   const list = Array.isArray(kase.previous_closures) ? kase.previous_closures : [];
@@ -65,6 +66,7 @@ export function drawClosure(p, cx) {
         summaryRow('Reason', closureReasonLabel(c.reason)),
         summaryRow('Notes', c.notes ? h('span', { class: 'pre-line' }, c.notes) : notRecorded()),
         summaryRow('Closed', `${formatDateTime(c.closed_at)}${c.closed_by && c.closed_by.name ? ` by ${c.closed_by.name}` : ''}`)) : null,
+      retentionSection(cx),
       reopen,
       previousClosures(kase));
     if (reopen) {
@@ -83,7 +85,7 @@ export function drawClosure(p, cx) {
     return;
   }
   if (!council) {
-    replaceChildren(p, cx.panelHeading('Closure'), h('p', { class: 'body', id: 'closure-state' }, 'This case is open. Only the council can close it.'), previousClosures(kase));
+    replaceChildren(p, cx.panelHeading('Closure'), h('p', { class: 'body', id: 'closure-state' }, 'This case is open. Only the council can close it.'), retentionSection(cx), previousClosures(kase));
     return;
   }
   const start = kase.finance && kase.finance.support_start_date;
@@ -118,5 +120,6 @@ export function drawClosure(p, cx) {
     h('p', { class: 'body', id: 'closure-state' }, 'This case is open.'),
     form,
     duplicateForm(cx),
+    retentionSection(cx),
     previousClosures(kase));
 }
