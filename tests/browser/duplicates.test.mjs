@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, Client } from '../lib/stack.mjs';
 import { launch, newPage, signIn, waitForText, waitForHeading, openTab } from './helpers.mjs';
-import { caseBody, person } from '../lib/cases.mjs';
+import { caseBody, person, ukDate } from '../lib/cases.mjs';
 
 let stack; let browser; let nfc; let net;
 before(async () => {
@@ -32,7 +32,7 @@ async function create(given, family, dob, confirm = false) {
 
 test('a closed match: "Reopen C…" is the main action, and it reopens the case', async () => {
   const c = await create('Hana', 'Yilmaz', '1984-07-07');
-  assert.equal((await nfc.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2025-01-10', reason: 'left_area' } })).status, 200);
+  assert.equal((await nfc.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: ukDate(), reason: 'left_area' } })).status, 200);
   const { page, assertClean } = await pageFor('nfc.user');
   await page.goto(`${stack.base}/#/cases/new`);
   await waitForHeading(page, 'Create a case');
