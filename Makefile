@@ -66,6 +66,7 @@ TEST_PKGS := \
     # (end of list)
 
 STORE_SRC := \
+    store/store_transfer.c \
     store/store.c \
     store/store_org.c \
     store/store_user.c \
@@ -101,6 +102,7 @@ AUTH_SRC := \
     auth/auth_totp.c \
     # (end of list)
 FCGI_SRC := \
+    fcgi/h_transfers.c \
     fcgi/audit_queue.c \
     fcgi/http.c \
     fcgi/json_in.c \

@@ -10,7 +10,7 @@ import { ISO_TIME, assertList, assertStatus, listAll } from './http.mjs';
 export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const ALERT_KEYS = ['id', 'case_id', 'connect_id', 'council', 'caseworker', 'type', 'to', 'raised_at', 'raised_by',
-  'due', 'due_beyond_calendar', 'overdue', 'fields', 'outcome', 'open', 'cleared_at', 'cleared_by', 'cleared_how'].sort();
+  'due', 'due_beyond_calendar', 'overdue', 'fields', 'outcome', 'open', 'cleared_at', 'cleared_by', 'cleared_how', 'statement'].sort();
 export const QUERY_KEYS = ['id', 'case_id', 'connect_id', 'council', 'caseworker', 'category', 'urgent', 'urgent_reason',
   'opened_by', 'opened_at', 'status', 'awaiting', 'due', 'due_beyond_calendar', 'overdue', 'message_count', 'messages', 'closed_at', 'closed_by'].sort();
 export const MESSAGE_KEYS = ['id', 'at', 'by', 'side', 'text'].sort();
