@@ -50,9 +50,6 @@ static json_t *council_ref(store *s, MDB_txn *txn, uint64_t id)
     return ref;
 }
 
-/* A reference, or null when there is none (json_pack's "o" takes no NULL). */
-static json_t *or_null(json_t *v) { return v ? v : json_null(); }
-
 /* TRANSFER: the record with councils and users named, the case's Connect ID and its principal's name
  * (the receiving admin must know who is moving in before accepting). `org` says the direction. */
 static json_t *transfer_view(store *s, MDB_txn *txn, const json_t *t, uint64_t org)
@@ -61,20 +58,20 @@ static json_t *transfer_view(store *s, MDB_txn *txn, const json_t *t, uint64_t o
     if (store_case_get(s, txn, json_get_u64(t, "case_id"), &case_rec))
         return NULL;
     const json_t *p = json_object_get(case_rec, "principal");
-    json_t *v = json_pack(
-        "{s:O,s:o,s:s,s:o,s:o,s:O,s:O,s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o}}", "id", json_object_get(t, "id"),
-        "connect_id", case_connect_id(case_rec), "direction",
-        json_get_u64(t, "to_council_id") == org ? "incoming" : "outgoing", "from",
-        council_ref(s, txn, json_get_u64(t, "from_council_id")), "to",
-        council_ref(s, txn, json_get_u64(t, "to_council_id")), "status", json_object_get(t, "status"),
-        "requested_at", json_object_get(t, "requested_at"), "requested_by",
-        case_user_ref(s, txn, json_object_get(t, "requested_by")), "answered_at",
-        json_deep_copy(json_object_get(t, "answered_at") ? json_object_get(t, "answered_at") : json_null()),
-        "answered_by", or_null(json_object_get(t, "answered_by") ? case_user_ref(s, txn, json_object_get(t, "answered_by")) : NULL), "decline_reason",
-        json_deep_copy(json_object_get(t, "decline_reason") ? json_object_get(t, "decline_reason") : json_null()),
-        "principal", "given_names", json_deep_copy(json_object_get(p, "given_names")), "family_name",
-        json_deep_copy(json_object_get(p, "family_name")), "date_of_birth",
-        json_deep_copy(json_object_get(p, "date_of_birth")));
+    /* "O?"/"o?": an absent member (no answer yet, no date of birth) is null, never a failed pack. */
+    const json_t *by = json_object_get(t, "answered_by");
+    json_t *v = json_pack("{s:O,s:o,s:s,s:o?,s:o?,s:O,s:O,s:o?,s:O?,s:o?,s:O?,s:{s:O?,s:O?,s:O?}}",
+                          "id", json_object_get(t, "id"), "connect_id", case_connect_id(case_rec), "direction",
+                          json_get_u64(t, "to_council_id") == org ? "incoming" : "outgoing", "from",
+                          council_ref(s, txn, json_get_u64(t, "from_council_id")), "to",
+                          council_ref(s, txn, json_get_u64(t, "to_council_id")), "status",
+                          json_object_get(t, "status"), "requested_at", json_object_get(t, "requested_at"),
+                          "requested_by", case_user_ref(s, txn, json_object_get(t, "requested_by")),
+                          "answered_at", json_object_get(t, "answered_at"), "answered_by",
+                          by ? case_user_ref(s, txn, by) : NULL, "decline_reason",
+                          json_object_get(t, "decline_reason"), "principal", "given_names",
+                          json_object_get(p, "given_names"), "family_name", json_object_get(p, "family_name"),
+                          "date_of_birth", json_object_get(p, "date_of_birth"));
     json_decref(case_rec);
     return v;
 }
@@ -253,9 +250,10 @@ void h_transfers_list(http_req *r, const uint64_t *ids)
 /* ---- POST /api/transfers/{id}/accept|decline ---- */
 
 /* Moves every alert and query of the case to the receiving council: their council scope, lists and
- * counters (store_work_put re-indexes from the old and new item), then their "my cases" counters from
- * the old caseworker to the new one. */
-static int move_items(store *s, MDB_txn *txn, uint64_t case_id, uint64_t to, uint64_t old_worker, uint64_t new_worker)
+ * counters (store_work_put re-indexes from the old item to the new one). Called after store_case_put,
+ * which has already moved the items' "my cases" counters to the new caseworker (still under the
+ * sending council), so `worker` is the new caseworker on both sides of the move. */
+static int move_items(store *s, MDB_txn *txn, uint64_t case_id, uint64_t to, uint64_t worker)
 {
     static const char kinds[2] = {WORK_ALERT, WORK_QUERY};
     int rc = 0;
@@ -270,14 +268,14 @@ static int move_items(store *s, MDB_txn *txn, uint64_t case_id, uint64_t to, uin
             if (!neu || json_object_set_new(neu, "council_id", json_integer((json_int_t)to)))
                 rc = STORE_NOMEM;
             if (!rc)
-                rc = store_work_put(s, txn, kinds[i], item, neu, old_worker);
+                rc = store_work_put(s, txn, kinds[i], item, neu, worker);
             json_decref(neu);
             if (rc)
                 break;
         }
         json_decref(items);
     }
-    return rc ? rc : store_work_reallocate(s, txn, case_id, old_worker, new_worker);
+    return rc;
 }
 
 static int answer_write(store *s, MDB_txn *txn, void *arg)
@@ -335,7 +333,6 @@ static int answer_write(store *s, MDB_txn *txn, void *arg)
         /* The move, in this one transaction: the record's council (store_case_put removes every index
          * entry and counter of the old record and adds the new one's, the facts row included), a
          * caseworker and team of the receiving council, then the case's alerts and queries. */
-        uint64_t old_worker = json_get_u64(case_rec, "caseworker_id");
         if (!(rec = json_deep_copy(case_rec)) || json_object_set_new(rec, "council_id", json_integer((json_int_t)to)) ||
             json_object_set_new(rec, "updated_at", json_string(c->at)) ||
             json_object_set_new(rec, "updated_by", json_integer((json_int_t)c->r->uid))) {
@@ -350,7 +347,7 @@ static int answer_write(store *s, MDB_txn *txn, void *arg)
         }
         if ((rc = store_case_put(s, txn, case_rec, rec)) ||
             (rc = store_case_history_diff(s, txn, case_id, case_rec, rec, c->at, c->r->uid)) ||
-            (rc = move_items(s, txn, case_id, to, old_worker, c->caseworker)))
+            (rc = move_items(s, txn, case_id, to, c->caseworker)))
             goto out;
         /* The HO is told with a council update alert naming the council: the case it checked is now
          * another council's, and it answers for it to that council (5 working days, like any council
