@@ -67,6 +67,7 @@ TEST_PKGS := \
 
 STORE_SRC := \
     store/store_transfer.c \
+    store/store_mi_run.c \
     store/store.c \
     store/store_org.c \
     store/store_user.c \
@@ -103,6 +104,7 @@ AUTH_SRC := \
     # (end of list)
 FCGI_SRC := \
     fcgi/h_transfers.c \
+    fcgi/h_mi_runs.c \
     fcgi/audit_queue.c \
     fcgi/http.c \
     fcgi/json_in.c \

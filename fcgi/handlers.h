@@ -56,6 +56,8 @@ void h_case_transfer(http_req *r, const uint64_t *ids);
 void h_transfers_list(http_req *r, const uint64_t *ids);
 void h_transfer_accept(http_req *r, const uint64_t *ids);
 void h_transfer_decline(http_req *r, const uint64_t *ids);
+void h_mi_runs_list(http_req *r, const uint64_t *ids);
+void h_mi_run_add(http_req *r, const uint64_t *ids);
 void h_case_final_outcome(http_req *r, const uint64_t *ids);
 void h_queries_list(http_req *r, const uint64_t *ids);
 void h_case_queries(http_req *r, const uint64_t *ids);

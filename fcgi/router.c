@@ -77,6 +77,8 @@ static const route routes[] = {
     {"GET", "/api/transfers", h_transfers_list, 0},
     {"POST", "/api/transfers/{id}/accept", h_transfer_accept, 0},
     {"POST", "/api/transfers/{id}/decline", h_transfer_decline, 0},
+    {"GET", "/api/mi-runs", h_mi_runs_list, 0},
+    {"POST", "/api/mi-runs", h_mi_run_add, 0},
     {"POST", "/api/alerts/{id}/accept", h_alert_accept, 0},
     {"GET", "/api/queries", h_queries_list, 0},
     {"GET", "/api/queries/{id}", h_query_get, 0},
