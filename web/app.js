@@ -20,9 +20,11 @@ import { renderRegister } from './js/pages/rtpf-register.js';
 import { renderCasesImport } from './js/pages/cases-import.js';
 import { renderReports } from './js/pages/reports.js';
 import { renderAudit } from './js/pages/audit.js';
+import { renderTransfers, renderTransferNew } from './js/pages/transfers.js';
+import { renderMiRuns } from './js/pages/mi-runs.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
-  canSeeReports,
+  canSeeReports, isHomeOffice,
 } from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
@@ -56,6 +58,9 @@ const PAGES = {
   'rtpf/lookups': { title: 'Look-up log', render: renderLookups, need: 'lookups' },
   'rtpf/register': { title: 'Status register', render: renderRegister, need: 'register' },
   reports: { title: 'Reports', render: renderReports, need: 'reports' },
+  transfers: { title: 'Transfers', render: renderTransfers, need: 'transfers' },
+  'transfers/new': { title: 'Transfer a case', render: renderTransferNew, need: 'transfers' },
+  'mi-runs': { title: 'MI report runs', render: renderMiRuns, need: 'miRuns' },
 };
 
 /** Who may open a page with `need`, and what the others are told: [may(user), title, text]. */
@@ -68,6 +73,10 @@ const NEEDS = {
     'Only the Home Office sees the status register. Use the RTPF checker to look a person up.'],
   import: [canImportCases, 'Importing a caseload is not available',
     'Only a council’s administrators import its caseload.'],
+  transfers: [canEditCases, 'Transfers are not available',
+    'Transfers move a case from one council to another: only councils ask for them and answer them.'],
+  miRuns: [(u) => isHomeOffice(u) && isAdmin(u), 'MI report runs are not available',
+    'Only the Home Office’s administrators record the weekly MI report runs.'],
   reports: [canSeeReports, 'Reports are not available',
     'The report downloads are for the administrators of a council or of the Home Office, and the SLA report for the Home Office and the Network. Your performance figures are on the home page.'],
 };
@@ -246,10 +255,12 @@ function updateChrome() {
     else if (li.hasAttribute('data-cases-only')) li.hidden = !canSeeCases(user);
     else if (li.hasAttribute('data-rtpf-only')) li.hidden = !canUseRtpf(user);
     else if (li.hasAttribute('data-reports-only')) li.hidden = !canSeeReports(user);
+    else if (li.hasAttribute('data-council-only')) li.hidden = !canEditCases(user);
+    else if (li.hasAttribute('data-ho-admin-only')) li.hidden = !(isHomeOffice(user) && isAdmin(user));
     else li.hidden = false;
   }
   const section = path.startsWith('cases/') ? 'cases' : path.startsWith('queries/') ? 'queries'
-    : path.startsWith('rtpf/') ? 'rtpf' : path;
+    : path.startsWith('rtpf/') ? 'rtpf' : path.startsWith('transfers/') ? 'transfers' : path;
   for (const a of nav.querySelectorAll('a[data-route]')) {
     if (a.dataset.route === section) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');

@@ -27,6 +27,9 @@ const HO_LINKS = {
   case_closed: ['alerts', { type: 'case_closed' }],
   case_reopened: ['alerts', { type: 'case_reopened' }],
   queries_awaiting_ho: ['queries', { bucket: 'awaiting_ho' }],
+  // The national 1,000-day count: the HO searches every council's cases (without it the HO home page
+  // failed to draw: every HO counter needs a link).
+  thousand_day: ['cases', { thousand_day: '1' }],
   due_today: ['due', { when: 'today' }],
   overdue: ['due', { when: 'overdue' }],
 };
