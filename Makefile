@@ -66,6 +66,8 @@ TEST_PKGS := \
     # (end of list)
 
 STORE_SRC := \
+    store/store_transfer.c \
+    store/store_mi_run.c \
     store/store.c \
     store/store_org.c \
     store/store_user.c \
@@ -101,6 +103,8 @@ AUTH_SRC := \
     auth/auth_totp.c \
     # (end of list)
 FCGI_SRC := \
+    fcgi/h_transfers.c \
+    fcgi/h_mi_runs.c \
     fcgi/audit_queue.c \
     fcgi/http.c \
     fcgi/json_in.c \

@@ -9,6 +9,7 @@
 #include "case_access.h"
 #include "case_update.h"
 #include "json_in.h"
+#include "params.h"
 #include "store_audit.h"
 #include "store_case.h"
 #include "uk_time.h"
@@ -35,8 +36,16 @@ typedef struct {
     const char *at;
     int status;
     const char *code, *message;
+    const char *statement; /* the HO's statement of its understanding of the case, or NULL */
     json_t *view;
 } accept_ctx;
+
+/* The optional body of an accept: {"statement"}. */
+typedef struct {
+    const char *statement;
+} accept_body;
+
+#define STATEMENT_MAX_CHARS 4000
 
 static int accept_write(store *s, MDB_txn *txn, void *arg)
 {
@@ -64,6 +73,9 @@ static int accept_write(store *s, MDB_txn *txn, void *arg)
     } else if (json_get_str_is(alert, "type", "support_ended")) {
         c->status = 422, c->code = "validation_failed",
         c->message = "A support ended alert clears when the case is closed or its support end date changes.";
+    } else if (c->statement && w.side != WORK_SIDE_HO) {
+        c->status = 422, c->code = "validation_failed",
+        c->message = "Only the Home Office states its understanding of the case when it accepts an alert.";
     } else if (json_get_str_is(alert, "type", "new_case")) {
         c->status = 422, c->code = "validation_failed",
         c->message = "A new case alert clears when the Home Office completes the status check (updates the "
@@ -76,11 +88,27 @@ static int accept_write(store *s, MDB_txn *txn, void *arg)
     if (!(neu = json_deep_copy(alert)) || json_object_set_new(neu, "open", json_false()) ||
         json_object_set_new(neu, "cleared_at", json_string(c->at)) ||
         json_object_set_new(neu, "cleared_by", json_integer((json_int_t)c->r->uid)) ||
-        json_object_set_new(neu, "cleared_how", json_string("accepted"))) {
+        json_object_set_new(neu, "cleared_how", json_string("accepted")) ||
+        (c->statement && json_object_set_new(neu, "statement", json_string(c->statement)))) {
         rc = STORE_NOMEM;
         goto out;
     }
     uint64_t case_id = (uint64_t)json_integer_value(json_object_get(alert, "case_id"));
+    /* The statement is part of the case's story, so it goes into the case's history as well as onto
+     * the alert: whoever reads the case later sees what the HO understood when it accepted. */
+    if (c->statement) {
+        json_t *row = json_pack("{s:s,s:I,s:s,s:n,s:{s:I,s:O,s:s}}", "at", c->at, "by", (json_int_t)c->r->uid,
+                                "field", "alert_statement", "old", "new", "alert_id", (json_int_t)c->id, "type",
+                                json_object_get(alert, "type"), "statement", c->statement);
+        if (!row) {
+            rc = STORE_NOMEM;
+            goto out;
+        }
+        rc = store_case_history_add(s, txn, case_id, row);
+        json_decref(row);
+        if (rc)
+            goto out;
+    }
     if (!(rc = store_work_put(s, txn, WORK_ALERT, alert, neu,
                               (uint64_t)json_integer_value(json_object_get(case_rec, "caseworker_id")))) &&
         !(rc = store_audit_add(s, txn, c->at, c->r->uid, c->r->org_id, "alert_accepted", case_id)) &&
@@ -99,9 +127,26 @@ void h_alert_accept(http_req *r, const uint64_t *ids)
         access_forbidden(r, "The Network has no alerts.", NULL);
         return;
     }
+    /* The body is optional: an empty one accepts without a statement. */
+    accept_body b = {0};
+    json_t *body = NULL;
+    if (http_read_body(r))
+        return;
+    if (r->body_len) {
+        static const param_field fields[] = {
+            {.name = "statement", .type = PARAM_TEXT, .max_chars = STATEMENT_MAX_CHARS,
+             .offset = offsetof(accept_body, statement)},
+        };
+        if (!(body = json_in_body_object(r)) || params_json(r, body, NULL, fields, PARAMS_COUNT(fields), &b)) {
+            json_decref(body);
+            return;
+        }
+        if (b.statement && !*b.statement)
+            b.statement = NULL;
+    }
     char at[21];
     http_iso_time(r->now, at);
-    accept_ctx c = {.r = r, .id = ids[0], .at = at};
+    accept_ctx c = {.r = r, .id = ids[0], .at = at, .statement = b.statement};
     int rc = store_write(r->st, accept_write, &c);
     if (rc == CASE_REFUSED && c.status == 403)
         access_forbidden(r, c.message, NULL);
@@ -116,6 +161,7 @@ void h_alert_accept(http_req *r, const uint64_t *ids)
         c.view = NULL;
     }
     json_decref(c.view);
+    json_decref(body);
 }
 
 /* ---- final outcome (HO) ---- */

@@ -22,8 +22,10 @@ static int require_network_admin(http_req *r)
 void h_orgs_list(http_req *r, const uint64_t *ids)
 {
     (void)ids;
-    /* The Home Office reads the list too: it works across councils and chooses them in filters. */
-    if (strcmp(r->org_kind, "home_office") != 0 && require_network_admin(r))
+    /* The Home Office reads the list too: it works across councils and chooses them in filters; so
+     * do councils, which choose the receiving council of a transfer from it (names and codes of the
+     * network's organisations: nothing about their cases or users). */
+    if (strcmp(r->org_kind, "home_office") != 0 && strcmp(r->org_kind, "council") != 0 && require_network_admin(r))
         return;
     size_t limit;
     if (h_limit(r, &limit))

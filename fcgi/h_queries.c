@@ -19,6 +19,7 @@
 
 #define QUERY_SLA_DAYS 10
 #define QUERY_URGENT_DAYS 1
+#define STATUS_CHECK_DAYS 5 /* the SLA's new case row */
 #define QUERY_MESSAGES_MAX 500
 #define PROGRESS_UPDATE_GAP_DAYS 28
 
@@ -99,8 +100,11 @@ static json_t *message(work_ctx *w, json_int_t id, const char *text)
 }
 
 /* Makes the query await the other side of `w`, due 10 working days (urgent, awaiting the HO: 1)
- * from today, unless it awaits that side already (a follow-up keeps the earlier date). */
-static int await_other_side(work_ctx *w, json_t *q)
+ * from today, unless it awaits that side already (a follow-up keeps the earlier date). The SLA's new
+ * case row gives the HO 5 working days for the status check, and a query the HO opened instead of
+ * that check (marked "status_check") is the same clock: the council's answer to it, while the case
+ * still has no status check, gives the HO those 5 days, not an ordinary query's 10. */
+static int await_other_side(work_ctx *w, json_t *q, const json_t *case_rec)
 {
     const char *other = work_side_name(w->side == WORK_SIDE_HO ? WORK_SIDE_COUNCIL : WORK_SIDE_HO);
     if (json_get_str_is(q, "awaiting", other) && json_object_get(q, "due"))
@@ -108,6 +112,9 @@ static int await_other_side(work_ctx *w, json_t *q)
     json_object_set_new(q, "awaiting", json_string(other));
     int days = json_is_true(json_object_get(q, "urgent")) && w->side == WORK_SIDE_COUNCIL ? QUERY_URGENT_DAYS
                                                                                             : QUERY_SLA_DAYS;
+    if (w->side == WORK_SIDE_COUNCIL && days == QUERY_SLA_DAYS && json_is_true(json_object_get(q, "status_check")) &&
+        !json_object_get(case_rec, "ho_checked_at"))
+        days = STATUS_CHECK_DAYS;
     return work_set_due(w->s, w->txn, q, w->today, days);
 }
 
@@ -152,8 +159,15 @@ static int query_write(store *s, MDB_txn *txn, void *arg)
         }
         if (c->urgent_reason)
             json_object_set_new(q, "urgent_reason", json_string(c->urgent_reason));
+        /* The HO answering a new case with a query, before any status check: the reply's clock is the
+         * status check's (await_other_side). */
+        if (w.side == WORK_SIDE_HO && !json_object_get(case_rec, "ho_checked_at") &&
+            json_object_set_new(q, "status_check", json_true())) {
+            rc = STORE_NOMEM;
+            goto out;
+        }
         uint64_t id;
-        if ((rc = await_other_side(&w, q)) || (rc = store_work_create(s, txn, WORK_QUERY, q, worker, &id)))
+        if ((rc = await_other_side(&w, q, case_rec)) || (rc = store_work_create(s, txn, WORK_QUERY, q, worker, &id)))
             goto out;
         /* The HO asking about a new case answers its new case alert. */
         if (w.side == WORK_SIDE_HO && (rc = work_clear(&w, case_rec, "new_case", "query")))
@@ -177,7 +191,7 @@ static int query_write(store *s, MDB_txn *txn, void *arg)
                 goto out;
             }
             if (json_array_append_new(msgs, message(&w, (json_int_t)json_array_size(msgs) + 1, c->message)) ||
-                (rc = await_other_side(&w, q)))
+                (rc = await_other_side(&w, q, case_rec)))
                 goto out_nomem;
         } else {
             json_object_set_new(q, "status", json_string("closed"));

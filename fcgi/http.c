@@ -109,6 +109,9 @@ static int body_length(http_req *r, size_t max, size_t *len)
 
 int http_read_body_max(http_req *r, size_t max)
 {
+    /* Read once: a handler whose body is optional looks at it before parsing it. */
+    if (r->body)
+        return 0;
     size_t len;
     if (body_length(r, max, &len))
         return -1;

@@ -53,6 +53,10 @@ int work_clear(work_ctx *w, const json_t *case_rec, const char *type, const char
 /* Emails the case's caseworker (if they have an address) that `what` arrived on the case. */
 int work_notify(work_ctx *w, const json_t *case_rec, const char *what);
 
+/* A weekly MI report run was recorded (store_mi_run.h): every final outcome alert waiting for a run
+ * on or after its decision date gets its due date (7 working days after that run); *updated counts them. */
+int work_mi_run_recorded(work_ctx *w, size_t *updated);
+
 /* ALERT and QUERY (fcgi/API.md); with_messages 0 leaves "messages" out (lists). */
 json_t *work_alert_view(store *s, MDB_txn *txn, const json_t *alert, const char *today);
 json_t *work_query_view(store *s, MDB_txn *txn, const json_t *query, const char *today, int with_messages);

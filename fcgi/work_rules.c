@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store_case.h"
+#include "store_mi_run.h"
 #include "public_url.h"
 #include "store_outbox.h"
 #include "store_user.h"
@@ -459,25 +460,37 @@ int work_case_changed(work_ctx *w, const char *action, const json_t *old, const 
         return rc;
     }
     if (strcmp(action, "case_final_outcome") == 0 && w->side == WORK_SIDE_HO) {
-        /* The HO must raise it within 7 working days of the decision: `late` says it did not. */
+        /* The HO must raise it within 7 working days of the first weekly MI report run on or after the
+         * decision (store_mi_run.h): `late` says it did not. With no such run recorded yet there is no
+         * deadline to miss: the alert waits, due null, and the run's recording sets it. */
         const json_t *fo = json_object_get(rec, "final_outcome");
         const char *decided = json_get_str(fo, "decision_date");
+        char run[11];
+        if ((rc = store_mi_run_first_from(w->s, w->txn, decided, run)))
+            return rc;
         json_t *outcome = json_pack("{s:O,s:s}", "outcome", json_object_get(fo, "outcome"), "decision_date", decided);
         if (!outcome)
             return STORE_NOMEM;
         if (json_object_get(fo, "notes"))
             json_object_set(outcome, "notes", json_object_get(fo, "notes"));
-        if ((rc = work_raise(w, rec, "final_outcome", NULL, outcome, decided, 7)))
+        if ((rc = work_raise(w, rec, "final_outcome", NULL, outcome, run[0] ? run : NULL, run[0] ? 7 : -1)))
             return rc;
         json_t *a = w->raised, *before = json_deep_copy(a);
         if (!before)
             return STORE_NOMEM;
-        json_object_set_new(json_object_get(a, "outcome"), "late",
-                            json_boolean(strcmp(w->today, json_get_str_or(a, "due", "")) > 0));
+        json_t *o = json_object_get(a, "outcome");
+        if (json_object_set_new(o, "late", json_boolean(run[0] && strcmp(w->today, json_get_str_or(a, "due", "")) > 0)) ||
+            json_object_set_new(o, "mi_run", run[0] ? json_string(run) : json_null()) ||
+            (!run[0] && json_object_set_new(a, "awaiting_mi_run", json_true()))) {
+            json_decref(before);
+            return STORE_NOMEM;
+        }
         /* Store `late` too: raise wrote the record before it was known. Through store_work_put like
          * every item write, so its lists, counters and report rows follow. */
         rc = store_work_put(w->s, w->txn, WORK_ALERT, before, a, worker_of(rec));
         json_decref(before);
+        if (!rc && !run[0])
+            rc = store_mi_wait_put(w->s, w->txn, json_get_u64(a, "id"));
         return rc;
     }
     if (w->side != WORK_SIDE_COUNCIL)
@@ -537,5 +550,61 @@ int work_notify(work_ctx *w, const json_t *case_rec, const char *what)
         rc = store_outbox_add(w->s, w->txn, to, subject, body, w->now);
     }
     json_decref(user);
+    return rc;
+}
+
+int work_mi_run_recorded(work_ctx *w, size_t *updated)
+{
+    *updated = 0;
+    json_t *ids;
+    int rc = store_mi_wait_list(w->s, w->txn, &ids);
+    if (rc)
+        return rc;
+    size_t i;
+    json_t *idv;
+    json_array_foreach(ids, i, idv) {
+        uint64_t id = (uint64_t)json_integer_value(idv);
+        json_t *a = NULL, *neu = NULL, *case_rec = NULL;
+        char run[11], raised[11];
+        rc = store_work_get(w->s, w->txn, WORK_ALERT, id, &a);
+        if (rc == MDB_NOTFOUND) {
+            /* Its case was destroyed (retention, a removed duplicate) while it waited: nothing to set. */
+            rc = store_mi_wait_del(w->s, w->txn, id);
+            continue;
+        }
+        const json_t *o = json_object_get(a, "outcome");
+        /* The first run on or after the decision, whichever date was just recorded: runs may be
+         * recorded late and out of order. */
+        if (!rc)
+            rc = store_mi_run_first_from(w->s, w->txn, json_get_str(o, "decision_date"), run);
+        if (!rc && run[0]) {
+            if (!(neu = json_deep_copy(a)))
+                rc = STORE_NOMEM;
+            if (!rc)
+                rc = work_set_due(w->s, w->txn, neu, run, 7);
+            if (!rc && uk_date_of_iso(json_get_str(a, "raised_at"), raised) != 0)
+                rc = STORE_CORRUPT;
+            json_t *no = json_object_get(neu, "outcome");
+            /* Not checked: it fails only when the member is absent, which is the end wanted anyway. */
+            json_object_del(neu, "awaiting_mi_run");
+            if (!rc && (json_object_set_new(no, "mi_run", json_string(run)) ||
+                        json_object_set_new(no, "late", json_boolean(strcmp(raised, json_get_str_or(neu, "due", "")) > 0))))
+                rc = STORE_NOMEM;
+            if (!rc)
+                rc = store_case_get(w->s, w->txn, json_get_u64(a, "case_id"), &case_rec);
+            if (!rc)
+                rc = store_work_put(w->s, w->txn, WORK_ALERT, a, neu, worker_of(case_rec));
+            if (!rc)
+                rc = store_mi_wait_del(w->s, w->txn, id);
+            if (!rc)
+                (*updated)++;
+        }
+        json_decref(a);
+        json_decref(neu);
+        json_decref(case_rec);
+        if (rc)
+            break;
+    }
+    json_decref(ids);
     return rc;
 }

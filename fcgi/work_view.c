@@ -39,14 +39,16 @@ json_t *work_alert_view(store *s, MDB_txn *txn, const json_t *alert, const char 
     if (!v)
         return NULL;
     json_t *fields = json_object_get(alert, "fields");
-    json_t *rest = json_pack("{s:O,s:O,s:O,s:o,s:o,s:o,s:b,s:o,s:o,s:o}", "type", json_object_get(alert, "type"), "to",
+    json_t *rest = json_pack("{s:O,s:O,s:O,s:o,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:b}", "type", json_object_get(alert, "type"), "to",
                              json_object_get(alert, "to"), "raised_at", json_object_get(alert, "raised_at"),
                              "raised_by", case_user_ref(s, txn, json_object_get(alert, "raised_by")), "fields",
                              fields ? json_incref(fields) : json_array(), "outcome",
                              or_null(json_object_get(alert, "outcome")), "open", is_open, "cleared_at",
                              or_null(json_object_get(alert, "cleared_at")), "cleared_by",
                              case_user_ref(s, txn, json_object_get(alert, "cleared_by")), "cleared_how",
-                             or_null(json_object_get(alert, "cleared_how")));
+                             or_null(json_object_get(alert, "cleared_how")), "statement",
+                             or_null(json_object_get(alert, "statement")), "awaiting_mi_run",
+                             json_is_true(json_object_get(alert, "awaiting_mi_run")));
     if (!rest || json_object_update(v, rest)) {
         json_decref(rest);
         json_decref(v);

@@ -53,6 +53,8 @@ static const char *const db_names[DB_COUNT] = {
     [DB_DESTRUCTIONS] = "destructions",
     [DB_HOLDS] = "legal_holds",
     [DB_SCRUB] = "scrub",
+    [DB_TRANSFERS] = "transfers",
+    [DB_TRANSFER_INDEX] = "transfer_index",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)

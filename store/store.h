@@ -73,6 +73,8 @@ typedef enum {
     DB_DESTRUCTIONS,  /* u64 destruction id -> destruction record JSON, no personal data (store_retention.h) */
     DB_HOLDS,         /* u64 case id -> legal hold JSON {"reason","by","at"} (store_retention.h) */
     DB_SCRUB,         /* u64 -> one page of zeros; empty between scrubs (store_scrub.h) */
+    DB_TRANSFERS,     /* u64 transfer id -> transfer JSON (store_transfer.h) */
+    DB_TRANSFER_INDEX, /* 'o' org id | ~transfer id, 'c' case id | ~transfer id -> empty (store_transfer.h) */
     DB_COUNT
 } store_db;
 

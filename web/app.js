@@ -22,9 +22,11 @@ import { renderReports } from './js/pages/reports.js';
 import { renderAudit } from './js/pages/audit.js';
 import { renderDuplicates } from './js/pages/duplicates.js';
 import { renderRetention } from './js/pages/retention.js';
+import { renderTransfers, renderTransferNew } from './js/pages/transfers.js';
+import { renderMiRuns } from './js/pages/mi-runs.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
-  canSeeReports, isNetworkAdmin, canManageRetention,
+  canSeeReports, isNetworkAdmin, canManageRetention, isHomeOffice,
 } from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
@@ -60,6 +62,9 @@ const PAGES = {
   reports: { title: 'Reports', render: renderReports, need: 'reports' },
   duplicates: { title: 'Duplicate cases', render: renderDuplicates, need: 'duplicates' },
   retention: { title: 'Retention', render: renderRetention, need: 'retention' },
+  transfers: { title: 'Transfers', render: renderTransfers, need: 'transfers' },
+  'transfers/new': { title: 'Transfer a case', render: renderTransferNew, need: 'transfers' },
+  'mi-runs': { title: 'MI report runs', render: renderMiRuns, need: 'miRuns' },
 };
 
 /** Who may open a page with `need`, and what the others are told: [may(user), title, text]. */
@@ -74,6 +79,10 @@ const NEEDS = {
     'Only a council’s administrators import its caseload.'],
   duplicates: [isNetworkAdmin, 'Duplicate cases are not available',
     'Only the Network’s administrators remove the cases councils mark as duplicates.'],
+  transfers: [canEditCases, 'Transfers are not available',
+    'Transfers move a case from one council to another: only councils ask for them and answer them.'],
+  miRuns: [(u) => isHomeOffice(u) && isAdmin(u), 'MI report runs are not available',
+    'Only the Home Office’s administrators record the weekly MI report runs.'],
   reports: [canSeeReports, 'Reports are not available',
     'The report downloads are for the administrators of a council or of the Home Office, and the SLA report for the Home Office and the Network. Your performance figures are on the home page.'],
   retention: [canManageRetention, 'Retention is not available',
@@ -256,10 +265,12 @@ function updateChrome() {
     else if (li.hasAttribute('data-reports-only')) li.hidden = !canSeeReports(user);
     else if (li.hasAttribute('data-network-admin-only')) li.hidden = !isNetworkAdmin(user);
     else if (li.hasAttribute('data-retention-only')) li.hidden = !canManageRetention(user);
+    else if (li.hasAttribute('data-council-only')) li.hidden = !canEditCases(user);
+    else if (li.hasAttribute('data-ho-admin-only')) li.hidden = !(isHomeOffice(user) && isAdmin(user));
     else li.hidden = false;
   }
   const section = path.startsWith('cases/') ? 'cases' : path.startsWith('queries/') ? 'queries'
-    : path.startsWith('rtpf/') ? 'rtpf' : path;
+    : path.startsWith('rtpf/') ? 'rtpf' : path.startsWith('transfers/') ? 'transfers' : path;
   for (const a of nav.querySelectorAll('a[data-route]')) {
     if (a.dataset.route === section) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');

@@ -8,7 +8,7 @@ import { startStack } from '../lib/stack.mjs';
 import { assertError, assertStatus, listAll } from '../lib/http.mjs';
 import { createCase, dependant, pngBytes, upload } from '../lib/cases.mjs';
 import {
-  accept, actor, alertList, immigrationPage, personBody, alertsOfType, assertAlert, caseAlerts, home, ids, openAlert, openQuery, putImmigration, setNow, total,
+  accept, actor, alertList, immigrationPage, personBody, alertsOfType, assertAlert, caseAlerts, home, ids, openAlert, openQuery, putImmigration, setNow, total, miRun,
 } from '../lib/alerts.mjs';
 
 let stack; let nfcUser; let nfcAdmin; let hoUser; let hoAdmin;
@@ -328,8 +328,11 @@ test('case_closed: raised to the HO when the council closes a case, due 5 workin
 
 // ---- final_outcome ---------------------------------------------------------------------------------
 
-test('final_outcome: HO only; due 7 working days after the decision date; outcome.late; the council accepts', async () => {
+test('final_outcome: HO only; due 7 working days after the MI run on the decision date; outcome.late; the council accepts', async () => {
   at('2026-12-02T10:00:00Z');
+  // Weekly MI report runs on each decision day below, so each clock starts on its decision date
+  // (tests/http/mi-runs.test.mjs covers runs after the decision and none yet).
+  for (const d of ['2026-11-20', '2026-11-25', '2026-12-02']) await miRun(hoAdmin, d);
   const c = await createCase(nfcUser, { caseworker_id: nfcUser.user.id });
   const post = (client, body) => client.req('POST', `/api/cases/${c.id}/final-outcome`, { body });
   assertError(await post(nfcUser, { outcome: 'leave_granted', decision_date: '2026-11-25' }), 403, 'forbidden', undefined, 'council');
@@ -386,13 +389,15 @@ test('final_outcome: HO only; due 7 working days after the decision date; outcom
     404, 'not_found', undefined, 'unknown case');
 });
 
-test('final_outcome decided on a Sunday: 7 working days counted from Monday (day 1) → Tue 1 Dec', async () => {
+test('final_outcome decided on a Sunday: the clock starts at the next MI run (Mon 23 Nov) → Wed 2 Dec', async () => {
   at('2026-12-02T10:00:00Z');
+  await miRun(hoAdmin, '2026-11-23');
   const c = await createCase(nfcUser);
   const r = await hoUser.req('POST', `/api/cases/${c.id}/final-outcome`, { body: { outcome: 'removal', decision_date: '2026-11-22' } });
   assertStatus(r, 201);
-  assert.equal(r.json.due, '2026-12-01');
-  assert.equal(r.json.outcome.late, true, 'raised on 2 Dec, after the 1 Dec deadline');
+  assert.equal(r.json.due, '2026-12-02', 'Mon 23 Nov + 7 working days');
+  assert.equal(r.json.outcome.mi_run, '2026-11-23');
+  assert.equal(r.json.outcome.late, false, 'raised on 2 Dec, the last day');
 });
 
 // ---- overdue ---------------------------------------------------------------------------------------
@@ -528,6 +533,7 @@ test('a final outcome raised late is flagged on the alert but never counts as ov
   at('2026-12-02T10:00:00Z');
   const c = await createCase(nfcUser);
   const before_ = (await home(nfcUser)).counters;
+  await miRun(hoAdmin, '2026-10-01');
   const r = await hoUser.req('POST', `/api/cases/${c.id}/final-outcome`, { body: { outcome: 'leave_granted', decision_date: '2026-10-01' } });
   assertStatus(r, 201, 'final outcome');
   assert.equal(r.json.outcome.late, true);

@@ -334,7 +334,7 @@ test('connectctl calendar import: a new bank holiday inside open due windows mov
   const { A, B, E, qB2 } = ctx;
   assert.ok(E, 'the first test ran');
   // Before: E's new_case was cleared (due 9 Dec), A's case_closed was accepted (due 9 Dec).
-  // Open: the query on B awaits the HO since 17 Dec (due 31 Dec), E's immigration_update (no due date).
+  // Open: the query on B awaits the HO since 17 Dec (due 24 Dec: B is new, 5 working days), E's immigration_update (no due date).
   // Make a fresh open item with a known due date first: a new case created on Wed 2 Dec is due Wed 9 Dec.
   stack = await startStack({ clock: true, keep: true, data });
   rebase();
@@ -345,7 +345,9 @@ test('connectctl calendar import: a new bank holiday inside open due windows mov
   const q = await openQuery(tfcUser, F.id, { category: 'other', message: 'Due Wed 16 Dec.' });
   assert.equal(q.due, '2026-12-16');
   const qb = (await ho.req('GET', `/api/queries/${qB2.id}`)).json;
-  assert.equal(qb.due, '2027-01-05', 'the answer of 17 Dec is due 10 working days later');
+  // B is still a new case (no status check yet): the council's answer gives the HO the new case row's
+  // 5 working days for the status check, not an ordinary query's 10.
+  assert.equal(qb.due, '2026-12-24', 'the answer of 17 Dec is due 5 working days later');
   await stack.stop();
 
   const cal = JSON.parse(readFileSync(join(ROOT, 'store', 'bank-holidays.json'), 'utf8'));
@@ -364,7 +366,7 @@ test('connectctl calendar import: a new bank holiday inside open due windows mov
   const q1 = (await tfcUser.req('GET', `/api/queries/${q.id}`)).json;
   assert.equal(q1.due, '2026-12-17', 'Wed 16 → Thu 17 Dec');
   const qb1 = (await ho.req('GET', `/api/queries/${qB2.id}`)).json;
-  assert.equal(qb1.due, '2027-01-05', 'a due window after the new holiday does not move');
+  assert.equal(qb1.due, '2026-12-24', 'a due window after the new holiday does not move');
   const closed = (await caseAlerts(ho, A.id)).find((a) => a.type === 'case_closed');
   assert.equal(closed.open, false);
   assert.equal(closed.due, '2026-12-09', 'a cleared alert keeps its due date');

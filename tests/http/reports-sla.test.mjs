@@ -28,6 +28,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, assertError, createActiveUser } from '../lib/http.mjs';
+import { miRun } from '../lib/alerts.mjs';
 import { assertDownload, assertSheetLayout, buildDataset, dumpXlsx, getReport, parseCsv, reportNow } from '../lib/reports.mjs';
 
 let ds;
@@ -206,6 +207,7 @@ test('a reply on the same day is 0 working days; a query closed without a reply 
   assert.equal((await ds.u.hoUser.req('POST', `/api/queries/${q.json.id}/close`)).status, 200);
   // A final outcome decided on 2026-03-31 (Q1) and raised today (Q2): 50 working days (April 20, May 19, June 11;
   // Good Friday, Easter Monday, 4 May and 25 May are bank holidays), allowed 7.
+  await miRun(ds.u.hoAdmin, '2026-03-31'); // the MI report ran on the decision day
   const fo = await ds.u.hoAdmin.req('POST', `/api/cases/${C9}/final-outcome`, { body: { outcome: 'removal', decision_date: '2026-03-31' } });
   assert.equal(fo.status, 201, fo.text);
   assert.deepEqual(await sla(ds.u.hoUser, 'from=2026-06-15&to=2026-06-15'), {

@@ -10,7 +10,7 @@ import { ISO_TIME, assertList, assertStatus, listAll } from './http.mjs';
 export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const ALERT_KEYS = ['id', 'case_id', 'connect_id', 'council', 'caseworker', 'type', 'to', 'raised_at', 'raised_by',
-  'due', 'due_beyond_calendar', 'overdue', 'fields', 'outcome', 'open', 'cleared_at', 'cleared_by', 'cleared_how'].sort();
+  'due', 'due_beyond_calendar', 'overdue', 'fields', 'outcome', 'open', 'cleared_at', 'cleared_by', 'cleared_how', 'statement', 'awaiting_mi_run'].sort();
 export const QUERY_KEYS = ['id', 'case_id', 'connect_id', 'council', 'caseworker', 'category', 'urgent', 'urgent_reason',
   'opened_by', 'opened_at', 'status', 'awaiting', 'due', 'due_beyond_calendar', 'overdue', 'message_count', 'messages', 'closed_at', 'closed_by'].sort();
 export const MESSAGE_KEYS = ['id', 'at', 'by', 'side', 'text'].sort();
@@ -119,7 +119,11 @@ export function assertAlert(a, what = 'ALERT', { exact = false } = {}) {
   assert.match(a.raised_at, ISO_TIME, `${what}.raised_at`);
   refOrNull(a.raised_by, `${what}.raised_by`);
   dateOrNull(a.due, `${what}.due`);
+  assert.equal(typeof a.awaiting_mi_run, 'boolean', `${what}.awaiting_mi_run`);
+  if (a.type !== 'final_outcome') assert.equal(a.awaiting_mi_run, false, `${what}.awaiting_mi_run only for a final outcome`);
   if (['immigration_update', 'closure_required'].includes(a.type)) assert.equal(a.due, null, `${what}.due null for ${a.type}`);
+  // A final outcome with no MI run on or after its decision yet has no deadline (fcgi/API.md).
+  else if (a.awaiting_mi_run) assert.equal(a.due, null, `${what}.due null while awaiting an MI run`);
   else assert.match(String(a.due), DATE, `${what}.due set for ${a.type}`);
   assert.equal(typeof a.due_beyond_calendar, 'boolean', `${what}.due_beyond_calendar`);
   assert.equal(typeof a.overdue, 'boolean', `${what}.overdue`);
@@ -288,4 +292,12 @@ export function personBody(p, over = {}) {
     if (p[k] !== null && p[k] !== undefined && !(k === 'relationship' && p.id === 1)) out[k] = p[k];
   }
   return { ...out, ...over };
+}
+
+// Records a weekly MI report run (HO admin): the final outcome clock counts from the first run on or
+// after the decision. 409 (already recorded, e.g. by an earlier test of the file) is as good as 201.
+export async function miRun(client, date) {
+  const r = await client.req('POST', '/api/mi-runs', { body: { date } });
+  if (r.status !== 409) assertStatus(r, 201, `MI run ${date}`);
+  return r.json;
 }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { ROOT, startStack } from './stack.mjs';
 import { STRONG, assertStatus } from './http.mjs';
 import { dependant, person, caseBody } from './cases.mjs';
-import { Actor, accept, immigrationPage, openAlert, openQuery, putImmigration, sendMessage, setNow } from './alerts.mjs';
+import { Actor, accept, immigrationPage, miRun, openAlert, openQuery, putImmigration, sendMessage, setNow } from './alerts.mjs';
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'; // Debian's, with openpyxl
 const BIN = process.env.CONNECT_BIN ?? join(ROOT, 'bin');
@@ -423,6 +423,8 @@ export async function buildDataset() {
   at('2026-05-08T10:00:00Z');
   await accept(u.hoUser, (await openAlert(u.hoUser, C4.id, 'case_closed', 'C4')).id, 'accept case_closed C4');
   at('2026-05-14T10:00:00Z');
+  // The weekly MI report ran on the decision day: the 7 working days count from it.
+  await miRun(u.hoAdmin, '2026-05-01');
   assertStatus(await u.hoUser.req('POST', `/api/cases/${C6.id}/final-outcome`, { body: { outcome: 'leave_granted', decision_date: '2026-05-01' } }), 201, 'final outcome C6');
 
   at('2026-06-11T23:30:00Z');

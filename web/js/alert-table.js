@@ -18,9 +18,9 @@ export function acceptErrorText(error) {
   }
 }
 
-/** POST /api/alerts/{id}/accept -> the cleared ALERT. */
-export function acceptAlert(alert) {
-  return api.post(`/api/alerts/${alert.id}/accept`);
+/** POST /api/alerts/{id}/accept -> the cleared ALERT; the HO may add its statement of the case. */
+export function acceptAlert(alert, statement) {
+  return api.post(`/api/alerts/${alert.id}/accept`, statement ? { statement } : undefined);
 }
 
 // Alerts that clear by what is done on the case, never by "Accept" (DESIGN.md: a new case alert
@@ -47,7 +47,9 @@ export function alertDetails(alert) {
     parts.push(h('p', { class: 'alert-outcome' }, what.filter(Boolean).join(', ')));
     if (o.notes) parts.push(h('p', { class: 'pre-line alert-outcome__notes' }, o.notes));
     if (o.late) parts.push(h('p', { class: 'alert-outcome__late' }, h('span', { class: 'tag tag--red' }, 'Late'), ' Raised after the Home Office’s 7-working-day deadline'));
+    if (alert.awaiting_mi_run) parts.push(h('p', { class: 'alert-outcome__awaiting' }, 'Due 7 working days after the next weekly MI report run (not recorded yet)'));
   }
+  if (alert.statement) parts.push(h('p', { class: 'pre-line alert-statement' }, h('strong', {}, 'Home Office statement: '), alert.statement));
   return parts.length ? parts : h('span', { class: 'muted' }, '–');
 }
 
@@ -85,13 +87,21 @@ export function alertAction(alert, { user, setStatus, onAccepted }) {
   const button = h('button', {
     type: 'button', class: 'button button--small', dataset: { action: 'accept' }, 'aria-label': `Accept ${name}`,
   }, 'Accept');
+  // The HO may state its understanding of the case as it accepts (kept on the alert and in history).
+  let statement = null;
+  if (sideOf(user) === 'ho') {
+    const sid = `statement-${alert.id}`;
+    statement = h('textarea', { id: sid, name: 'statement', class: 'textarea alert-statement__input', rows: 2, maxlength: 4000 });
+    cell.append(h('div', { class: 'form-group' },
+      h('label', { class: 'label', for: sid }, 'Your statement of the case (optional)', visuallyHidden(` for ${name}`)), statement));
+  }
   button.addEventListener('click', async () => {
     button.disabled = true;
     const old = cell.querySelector('.field-error');
     if (old) old.remove();
     let updated;
     try {
-      updated = await acceptAlert(alert);
+      updated = await acceptAlert(alert, statement ? statement.value.trim() : '');
     } catch (error) {
       button.disabled = false;
       if (error.handled) return;

@@ -81,6 +81,8 @@ export async function renderCase(section, ctx) {
   const caption = h('span', { class: 'caption', id: 'case-council' });
   const title = h('h1', { class: 'heading-l case-title', id: 'case-title' });
   const facts = h('p', { class: 'case-facts', id: 'case-facts' });
+  // A council moves an open case to another council when the household moves (#/transfers/new).
+  const transferLink = h('p', { class: 'body case-transfer', id: 'case-transfer' });
   function fillHeader() {
     const cid = kase.connect_id || `C${kase.id}`;
     caption.textContent = (kase.council && kase.council.name) || '';
@@ -89,6 +91,9 @@ export async function renderCase(section, ctx) {
       h('span', { class: 'case-facts__item' }, `Born ${formatDate(kase.principal && kase.principal.date_of_birth)}`),
       h('span', { class: 'case-facts__item' }, (kase.principal && kase.principal.nationality) || ''),
       h('span', { class: 'case-facts__item' }, kase.caseworker ? `Caseworker: ${kase.caseworker.name}` : 'Not allocated'));
+    replaceChildren(transferLink, council && kase.status !== 'closed'
+      ? h('a', { href: `#/transfers/new?case=${kase.id}`, class: 'link', id: 'transfer-case' }, 'Transfer to another council') : null);
+    transferLink.hidden = !(council && kase.status !== 'closed');
     ctx.title = `${cid} ${personName(kase.principal)}`;
     document.title = `${ctx.title} – Connect`;
   }
@@ -215,7 +220,7 @@ export async function renderCase(section, ctx) {
   fillHeader();
   tabCounts();
   drawAll();
-  section.append(caption, title, facts, notices,
+  section.append(caption, title, facts, transferLink, notices,
     h('div', { class: 'tabs' }, tablist, tabList.map(([k]) => panels[k])));
   select(current);
 }

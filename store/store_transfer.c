@@ -1,0 +1,108 @@
+/* store_transfer.c - transfer records and their two indexes (store_transfer.h). */
+#include "store_transfer.h"
+#include "store_internal.h"
+#include "json_get.h"
+
+#include <string.h>
+
+static size_t index_key(unsigned char out[17], char kind, uint64_t owner, uint64_t id)
+{
+    out[0] = (unsigned char)kind;
+    store_key_u64(out + 1, owner);
+    store_key_u64(out + 9, ~id); /* newest first in key order */
+    return 17;
+}
+
+static int index_put(store *s, MDB_txn *txn, char kind, uint64_t owner, uint64_t id)
+{
+    unsigned char key[17];
+    MDB_val k = {index_key(key, kind, owner, id), key}, v = {0, ""};
+    return mdb_put(txn, store_dbi(s, DB_TRANSFER_INDEX), &k, &v, 0);
+}
+
+int store_transfer_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id)
+{
+    int rc = store_seq_next(s, txn, "transfer", id);
+    if (rc)
+        return rc;
+    if (json_object_set_new(rec, "id", json_integer((json_int_t)*id)))
+        return STORE_NOMEM;
+    uint64_t from = json_get_u64(rec, "from_council_id"), to = json_get_u64(rec, "to_council_id"),
+             case_id = json_get_u64(rec, "case_id");
+    if (!from || !to || !case_id)
+        return STORE_CORRUPT;
+    unsigned char key[8];
+    store_key_u64(key, *id);
+    if ((rc = store_json_put(s, txn, DB_TRANSFERS, key, 8, rec)) || (rc = index_put(s, txn, 'o', from, *id)) ||
+        (rc = index_put(s, txn, 'o', to, *id)))
+        return rc;
+    return index_put(s, txn, 'c', case_id, *id);
+}
+
+int store_transfer_get(store *s, MDB_txn *txn, uint64_t id, json_t **out)
+{
+    unsigned char key[8];
+    store_key_u64(key, id);
+    return store_json_get(s, txn, DB_TRANSFERS, key, 8, out);
+}
+
+int store_transfer_put(store *s, MDB_txn *txn, const json_t *rec)
+{
+    unsigned char key[8];
+    store_key_u64(key, json_get_u64(rec, "id"));
+    return store_json_put(s, txn, DB_TRANSFERS, key, 8, rec);
+}
+
+int store_transfer_of_org(store *s, MDB_txn *txn, uint64_t org, uint64_t before, size_t limit, uint64_t *ids,
+                          size_t *n, uint64_t *next)
+{
+    *n = 0;
+    *next = 0;
+    unsigned char prefix[9], start[17];
+    prefix[0] = 'o';
+    store_key_u64(prefix + 1, org);
+    index_key(start, 'o', org, before ? before - 1 : UINT64_MAX);
+    store_iter it;
+    store_iter_begin_at(&it, s, txn, DB_TRANSFER_INDEX, prefix, sizeof prefix, start, before ? sizeof start : 9);
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size != 17)
+            return store_iter_end(&it, STORE_CORRUPT);
+        uint64_t id = ~store_u64_from((const unsigned char *)it.key.mv_data + 9);
+        if (*n == limit) {
+            *next = ids[*n - 1];
+            break;
+        }
+        ids[(*n)++] = id;
+    }
+    return store_iter_end(&it, 0);
+}
+
+int store_transfer_pending(store *s, MDB_txn *txn, uint64_t case_id, uint64_t *id)
+{
+    *id = 0;
+    unsigned char prefix[9];
+    prefix[0] = 'c';
+    store_key_u64(prefix + 1, case_id);
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_TRANSFER_INDEX, prefix, sizeof prefix);
+    int rc = 0;
+    /* A case has a handful of transfers in its life, newest first: the pending one, if any, is the
+     * newest, but reading them all costs nothing and survives any order of answers. */
+    while (!*id && store_iter_next(&it)) {
+        if (it.key.mv_size != 17) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        uint64_t tid = ~store_u64_from((const unsigned char *)it.key.mv_data + 9);
+        json_t *t;
+        if ((rc = store_transfer_get(s, txn, tid, &t))) {
+            if (rc == MDB_NOTFOUND)
+                rc = STORE_CORRUPT;
+            break;
+        }
+        if (json_get_str_is(t, "status", "pending"))
+            *id = tid;
+        json_decref(t);
+    }
+    return store_iter_end(&it, rc);
+}
