@@ -20,6 +20,7 @@ import { renderRegister } from './js/pages/rtpf-register.js';
 import { renderCasesImport } from './js/pages/cases-import.js';
 import { renderReports } from './js/pages/reports.js';
 import { renderAudit } from './js/pages/audit.js';
+import { renderHelp } from './js/pages/help.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
   canSeeReports,
@@ -56,6 +57,7 @@ const PAGES = {
   'rtpf/lookups': { title: 'Look-up log', render: renderLookups, need: 'lookups' },
   'rtpf/register': { title: 'Status register', render: renderRegister, need: 'register' },
   reports: { title: 'Reports', render: renderReports, need: 'reports' },
+  help: { title: 'Help', render: renderHelp },
 };
 
 /** Who may open a page with `need`, and what the others are told: [may(user), title, text]. */
