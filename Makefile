@@ -94,6 +94,7 @@ STORE_SRC := \
     store/store_throttle.c \
     store/store_retention.c \
     store/store_scrub.c \
+    store/store_help.c \
     # (end of list)
 AUTH_SRC := \
     auth/auth_password.c \
@@ -158,6 +159,7 @@ FCGI_SRC := \
     fcgi/sar_pdf.c \
     fcgi/h_subject_access.c \
     fcgi/support_check.c \
+    fcgi/h_help.c \
     # (end of list)
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))

@@ -88,6 +88,8 @@ void h_retention_due(http_req *r, const uint64_t *ids);
 void h_case_hold_put(http_req *r, const uint64_t *ids);
 void h_case_hold_delete(http_req *r, const uint64_t *ids);
 void h_destructions(http_req *r, const uint64_t *ids);
+void h_help_get(http_req *r, const uint64_t *ids);
+void h_help_put(http_req *r, const uint64_t *ids);
 
 /* Shared by the list handlers: ?limit= (default 50, 1..500); -1 when it answered 400. */
 int h_limit(http_req *r, size_t *limit);

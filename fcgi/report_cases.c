@@ -306,15 +306,13 @@ static const report_col resolution_cols[] = {
     {"Days on support", REPORT_INT, 11},
 };
 
-static int resolution_row(const case_facts *f, void *ctx)
+/* One row of the resolution report: the case with the closure given (FACTS_NO_DAY: open). A row for
+ * an earlier closure of a reopened case says so in Status and has no days on support (its support
+ * then is not in the facts, only now's). */
+static void resolution_line(walk *w, const case_facts *f, int32_t closure_day, uint8_t reason, int earlier)
 {
-    walk *w = ctx;
-    if (report_out_error(w->out))
-        return report_out_error(w->out);
-    report_range *g = w->range;
-    if (f->referral_day > g->to || (f->closure_day != FACTS_NO_DAY && f->closure_day < g->from))
-        return 0;
     report_out *o = w->out;
+    report_range *g = w->range;
     common_head(w, f);
     report_text(o, f->team, f->team_len);
     report_cstr(o, report_user_name(w->names, f->caseworker_id));
@@ -323,18 +321,37 @@ static int resolution_row(const case_facts *f, void *ctx)
     report_cstr(o, LABEL(label_immigration, f->imm_at_referral ? f->imm_at_referral : 1));
     report_cstr(o, LABEL(label_immigration, f->imm_now ? f->imm_now : 1));
     report_cstr(o, f->recourse < 0 ? NULL : f->recourse ? "Yes" : "No");
-    report_cstr(o, LABEL(label_status, f->status));
-    report_date(o, f->closure_day);
-    report_cstr(o, LABEL(label_closure_reason, f->closure_reason));
-    if (f->closure_day != FACTS_NO_DAY)
-        report_int(o, (int64_t)f->closure_day - f->referral_day);
+    report_cstr(o, earlier ? "Closed, since reopened" : LABEL(label_status, f->status));
+    report_date(o, closure_day);
+    report_cstr(o, LABEL(label_closure_reason, reason));
+    if (closure_day != FACTS_NO_DAY)
+        report_int(o, (int64_t)closure_day - f->referral_day);
     else
         report_empty(o);
-    if (f->support_start != FACTS_NO_DAY && f->support_start <= g->upto)
+    if (!earlier && f->support_start != FACTS_NO_DAY && f->support_start <= g->upto)
         report_int(o, report_support_days(f, f->support_start, g->upto));
     else
         report_empty(o);
     report_row_end(o);
+}
+
+static int resolution_row(const case_facts *f, void *ctx)
+{
+    walk *w = ctx;
+    if (report_out_error(w->out))
+        return report_out_error(w->out);
+    report_range *g = w->range;
+    /* Each earlier closure in the range is a resolution of its own, counted in its period. */
+    for (unsigned i = 0; i < f->n_past; i++) {
+        int32_t day, reopened;
+        uint8_t reason;
+        store_facts_past_closure(f, i, &day, &reopened, &reason);
+        if (day != FACTS_NO_DAY && day >= g->from && day <= g->to)
+            resolution_line(w, f, day, reason, 1);
+    }
+    if (f->referral_day > g->to || (f->closure_day != FACTS_NO_DAY && f->closure_day < g->from))
+        return 0;
+    resolution_line(w, f, f->closure_day, f->closure_reason, 0);
     return 0;
 }
 

@@ -43,6 +43,15 @@ static int first_month_from(const perf *p, int32_t d)
     return lo;
 }
 
+/* One closure in the range, by its reason. */
+static void tally_closure(perf *p, int32_t day, uint8_t reason)
+{
+    if (day == FACTS_NO_DAY || day < p->g->from || day > p->g->to)
+        return;
+    p->closures++;
+    p->by_reason[reason <= REASONS ? reason : 0]++;
+}
+
 static int tally(const case_facts *f, void *ctx)
 {
     perf *p = ctx;
@@ -52,13 +61,18 @@ static int tally(const case_facts *f, void *ctx)
         return 0;
     int supported = report_supported_on(f, g->to);
     int started = f->support_start != FACTS_NO_DAY && f->support_start <= g->to;
-    int closed = f->closure_day != FACTS_NO_DAY && f->closure_day <= g->to;
+    /* Closed on `to`: by its closure, or by an earlier one it was reopened from only after `to`. */
+    int closed = store_facts_closed_on(f, g->to);
     p->open_supported += supported;
     p->open_referral += f->referral_day <= g->to && !supported && !started && !closed;
     p->referrals += f->referral_day >= g->from && f->referral_day <= g->to;
-    if (f->closure_day != FACTS_NO_DAY && f->closure_day >= g->from && f->closure_day <= g->to) {
-        p->closures++;
-        p->by_reason[f->closure_reason <= REASONS ? f->closure_reason : 0]++;
+    /* Each closure counts in its own period, the earlier closures of a reopened case too. */
+    tally_closure(p, f->closure_day, f->closure_reason);
+    for (unsigned i = 0; i < f->n_past; i++) {
+        int32_t day, reopened;
+        uint8_t reason;
+        store_facts_past_closure(f, i, &day, &reopened, &reason);
+        tally_closure(p, day, reason);
     }
     if (f->support_start != FACTS_NO_DAY && f->support_end != FACTS_NO_DAY && f->support_end >= g->from &&
         f->support_end <= g->to) {

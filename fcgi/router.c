@@ -102,6 +102,8 @@ static const route routes[] = {
     {"PUT", "/api/cases/{id}/legal-hold", h_case_hold_put, 0},
     {"DELETE", "/api/cases/{id}/legal-hold", h_case_hold_delete, R_NO_BODY},
     {"GET", "/api/destructions", h_destructions, 0},
+    {"GET", "/api/help", h_help_get, 0},
+    {"PUT", "/api/help", h_help_put, 0},
 };
 
 /* Matches path against pattern segment by segment, collecting {id} values. */

@@ -14,7 +14,8 @@
 #include "store_work.h"
 #include "uk_time.h"
 
-#define FACTS_HEAD 57
+#define FACTS_HEAD 58
+#define FACTS_PAST_SIZE 9 /* int32 closed, int32 reopened, uint8 reason */
 #define FACTS_COSTS_MAX 4096 /* the API allows 200; more is a corrupt record */
 
 const char *const store_facts_sla_type_names[SLA_TYPES + 1] = {
@@ -55,12 +56,14 @@ static int encode_case(const json_t *rec, unsigned char **out, size_t *len)
 {
     const json_t *fin = json_object_get(rec, "finance"), *closure = json_object_get(rec, "closure"),
                  *imm = json_object_get(rec, "immigration"), *principal = json_object_get(rec, "principal"),
-                 *costs = json_object_get(fin, "other_costs");
+                 *costs = json_object_get(fin, "other_costs"), *past = json_object_get(rec, "previous_closures");
     const char *team = json_get_str_or(rec, "team", ""), *nat = json_get_str_or(principal, "nationality", "");
     size_t team_len = strlen(team), nat_len = strlen(nat), n_costs = json_array_size(costs);
+    /* The latest FACTS_PAST_MAX earlier closures (the array is oldest first: its tail). */
+    size_t n_all = json_array_size(past), n_past = n_all > FACTS_PAST_MAX ? FACTS_PAST_MAX : n_all;
     if (team_len > UINT16_MAX || nat_len > UINT16_MAX || n_costs > FACTS_COSTS_MAX)
         return STORE_CORRUPT;
-    *len = FACTS_HEAD + n_costs * 8 + team_len + nat_len;
+    *len = FACTS_HEAD + n_costs * 8 + n_past * FACTS_PAST_SIZE + team_len + nat_len;
     unsigned char *buf = malloc(*len), *p = buf;
     if (!buf)
         return STORE_NOMEM;
@@ -95,12 +98,19 @@ static int encode_case(const json_t *rec, unsigned char **out, size_t *len)
     p[6] = (unsigned char)((json_is_integer(json_object_get(fin, "weekly_subsistence_pence")) ? FACTS_HAS_SUBSISTENCE : 0) |
                            (json_is_integer(json_object_get(fin, "weekly_accommodation_pence")) ? FACTS_HAS_ACCOMMODATION
                                                                                                  : 0));
-    p += 7;
+    p[7] = (unsigned char)n_past;
+    p += 8;
     size_t i;
     const json_t *c;
     json_array_foreach(costs, i, c) {
         put32(&p, (uint32_t)day_of(json_get_str(c, "date")));
         put32(&p, (uint32_t)json_integer_value(json_object_get(c, "amount_pence")));
+    }
+    for (i = n_all - n_past; i < n_all; i++) {
+        c = json_array_get(past, i);
+        put32(&p, (uint32_t)day_of(json_get_str(c, "closure_date")));
+        put32(&p, (uint32_t)uk_day_of(json_get_str(c, "reopened_at")));
+        *p++ = (unsigned char)case_enum_code1(case_closure_reasons, json_get_str(c, "reason"));
     }
     memcpy(p, team, team_len);
     memcpy(p + team_len, nat, nat_len);
@@ -145,10 +155,13 @@ static int decode_case(const MDB_val *key, const MDB_val *val, case_facts *f)
     memcpy(&f->team_len, p + 52, 2);
     memcpy(&f->nationality_len, p + 54, 2);
     f->flags = p[56];
-    if (val->mv_size != FACTS_HEAD + (size_t)f->n_costs * 8 + f->team_len + f->nationality_len)
+    f->n_past = p[57];
+    if (val->mv_size != FACTS_HEAD + (size_t)f->n_costs * 8 + (size_t)f->n_past * FACTS_PAST_SIZE + f->team_len +
+                            f->nationality_len)
         return STORE_CORRUPT;
     f->costs = p + FACTS_HEAD;
-    f->team = (const char *)f->costs + (size_t)f->n_costs * 8;
+    f->past = f->costs + (size_t)f->n_costs * 8;
+    f->team = (const char *)f->past + (size_t)f->n_past * FACTS_PAST_SIZE;
     f->nationality = f->team + f->team_len;
     return 0;
 }
@@ -157,6 +170,29 @@ void store_facts_cost(const case_facts *f, unsigned i, int32_t *day, uint32_t *p
 {
     *day = (int32_t)get32(f->costs + (size_t)i * 8);
     *pence = get32(f->costs + (size_t)i * 8 + 4);
+}
+
+void store_facts_past_closure(const case_facts *f, unsigned i, int32_t *closed, int32_t *reopened, uint8_t *reason)
+{
+    const unsigned char *p = f->past + (size_t)i * FACTS_PAST_SIZE;
+    *closed = (int32_t)get32(p);
+    *reopened = (int32_t)get32(p + 4);
+    *reason = p[8];
+}
+
+int store_facts_closed_on(const case_facts *f, int32_t day)
+{
+    if (f->closure_day != FACTS_NO_DAY && f->closure_day <= day)
+        return 1;
+    for (unsigned i = 0; i < f->n_past; i++) {
+        int32_t closed, reopened;
+        uint8_t reason;
+        store_facts_past_closure(f, i, &closed, &reopened, &reason);
+        /* Reopened on the day itself: open that day (the reopening is the later event). */
+        if (closed != FACTS_NO_DAY && closed <= day && (reopened == FACTS_NO_DAY || reopened > day))
+            return 1;
+    }
+    return 0;
 }
 
 int store_facts_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)

@@ -27,8 +27,13 @@
 
 #include "store.h"
 
-/* 2: weekly amounts "not recorded" kept apart from 0; status_at_referral backfilled from history. */
-#define FACTS_VERSION "2"
+/* 2: weekly amounts "not recorded" kept apart from 0; status_at_referral backfilled from history.
+ * 3: the earlier closures of a reopened case (its "previous_closures"), so that each closure counts in
+ *    its own period; the upgrade's rebuild backfills them from every case record. */
+#define FACTS_VERSION "3"
+/* A case closed and reopened more often than this keeps its latest FACTS_PAST_MAX earlier closures in
+ * the row (the count is one byte); no real case comes near it. */
+#define FACTS_PAST_MAX 255
 #define FACTS_NO_DAY INT32_MIN
 
 /* One case, decoded from its row. Strings point into the row (valid while the transaction lives) and
@@ -45,6 +50,9 @@ typedef struct {
     uint16_t n_costs;
     const unsigned char *costs; /* n_costs × (int32 day or FACTS_NO_DAY when undated, uint32 pence),
                                    unaligned: use store_facts_cost */
+    uint8_t n_past;             /* earlier closures (reopened since), oldest first */
+    const unsigned char *past; /* n_past × (int32 closure day, int32 UK day reopened, uint8 reason code),
+                                  unaligned: use store_facts_past_closure */
     const char *team, *nationality;
     uint16_t team_len, nationality_len;
     uint8_t flags; /* FACTS_HAS_*: which weekly amounts are recorded (an absent one counts as 0) */
@@ -55,6 +63,12 @@ typedef struct {
 
 /* The i-th other cost of f. */
 void store_facts_cost(const case_facts *f, unsigned i, int32_t *day, uint32_t *pence);
+/* The i-th earlier closure of f: its closure day, the day it was reopened (FACTS_NO_DAY when the
+ * record does not say) and its reason (case_enums.h code, 0 none). */
+void store_facts_past_closure(const case_facts *f, unsigned i, int32_t *closed, int32_t *reopened, uint8_t *reason);
+/* 1 when f was closed on `day`: its closure is on or before it, or an earlier closure was on or before
+ * it and the case was reopened after it. */
+int store_facts_closed_on(const case_facts *f, int32_t day);
 
 /* Rewrites the facts row of a case record (old NULL: a new case). Called by store_case_create/put. */
 int store_facts_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec);

@@ -12,6 +12,7 @@
 #include "store_org.h"
 #include "store_outbox.h"
 #include "store_user.h"
+#include "store_work.h"
 #include "uk_time.h"
 
 #define CASE_PAGE 512
@@ -82,11 +83,71 @@ int store_summary_thousand_day_cases(store *s, MDB_txn *txn, uint64_t council, c
     return 0;
 }
 
+int store_summary_closure_required_cases(store *s, MDB_txn *txn, uint64_t council, uint64_t **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    /* One page tells the total; a second, sized to it, takes every alert. */
+    uint64_t page[CASE_PAGE];
+    work_list_query q = {.scope = council, .side = WORK_SIDE_COUNCIL, .bucket = store_work_alert_bucket("closure_required"),
+                         .state = WORK_STATE_OPEN, .limit = CASE_PAGE};
+    size_t got = 0, total = 0;
+    uint64_t next = 0;
+    int rc = store_work_list(s, txn, &q, page, &got, &total, &next);
+    if (rc || got == 0)
+        return rc;
+    uint64_t *alerts = page, *all = NULL;
+    if (next) {
+        if (!(all = malloc(total * sizeof *all)))
+            return STORE_NOMEM;
+        q.limit = total;
+        if ((rc = store_work_list(s, txn, &q, all, &got, &total, &next))) {
+            free(all);
+            return rc;
+        }
+        alerts = all;
+    }
+    uint64_t *cases = malloc(got * sizeof *cases);
+    if (!cases) {
+        free(all);
+        return STORE_NOMEM;
+    }
+    /* The alert names its case; a case has at most one open (work_rules.c raises it only when none is),
+     * but a duplicate is dropped after sorting all the same, so the email never names a case twice. */
+    size_t m = 0;
+    for (size_t i = 0; i < got && !rc; i++) {
+        json_t *alert;
+        if ((rc = store_work_get(s, txn, WORK_ALERT, alerts[i], &alert)))
+            break;
+        json_int_t case_id = json_integer_value(json_object_get(alert, "case_id"));
+        json_decref(alert);
+        if (case_id > 0)
+            cases[m++] = (uint64_t)case_id;
+    }
+    free(all);
+    if (rc) {
+        free(cases);
+        return rc;
+    }
+    qsort(cases, m, sizeof *cases, cmp_u64);
+    size_t u = 0;
+    for (size_t i = 0; i < m; i++)
+        if (u == 0 || cases[u - 1] != cases[i])
+            cases[u++] = cases[i];
+    if (u == 0) {
+        free(cases);
+        return 0;
+    }
+    *ids = cases;
+    *n = u;
+    return 0;
+}
+
 static const char *const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
                                           "July",    "August",   "September", "October", "November", "December"};
 
 int store_summary_message(const char *council_name, const char *today, const char *cutoff, const uint64_t *ids,
-                          size_t n, char **subject, char **body)
+                          size_t n, const uint64_t *closing, size_t n_closing, char **subject, char **body)
 {
     *subject = *body = NULL;
     int month = atoi(today + 5);
@@ -98,9 +159,10 @@ int store_summary_message(const char *council_name, const char *today, const cha
         *subject = NULL;
         return STORE_NOMEM;
     }
-    /* Each id line is at most "C" + 20 digits + "\n". */
-    size_t cap = 1024 + strlen(council_name) + (n < SIZE_MAX / 32 - 64 ? n * 24 : 0);
-    char *b = n < SIZE_MAX / 32 - 64 ? malloc(cap) : NULL;
+    /* Each id line is at most "C" + 20 digits + "\n" (the closing list's: 24 bytes more). */
+    int fits = n < SIZE_MAX / 128 && n_closing < SIZE_MAX / 128;
+    size_t cap = 2048 + strlen(council_name) + (fits ? n * 24 + n_closing * 48 : 0);
+    char *b = fits ? malloc(cap) : NULL;
     if (!b) {
         free(*subject);
         *subject = NULL;
@@ -115,6 +177,18 @@ int store_summary_message(const char *council_name, const char *today, const cha
         len += (size_t)snprintf(b + len, cap - len, "C%" PRIu64 "\n", ids[i]);
     if (len < cap)
         len += (size_t)snprintf(b + len, cap - len, "%s", n ? "\nSign in to Connect to review them.\n" : "None.\n");
+    /* Apart from the 1,000-day list: these are not for review but must be closed (the SLA calls late
+     * closure a breach). Each line carries a label, so a reader counting the "Cnnn" lines of the first
+     * list never takes these for it. */
+    if (len < cap)
+        len += (size_t)snprintf(b + len, cap - len,
+                                "\nCases that must be closed because recourse to public funds has been granted "
+                                "(closure required): %zu\n\n",
+                                n_closing);
+    for (size_t i = 0; i < n_closing && len < cap; i++)
+        len += (size_t)snprintf(b + len, cap - len, "C%" PRIu64 " (closure required)\n", closing[i]);
+    if (len < cap)
+        len += (size_t)snprintf(b + len, cap - len, "%s", n_closing ? "\nClose them in Connect.\n" : "None.\n");
     if (len >= cap) { /* cannot happen with the sizes above; never send a cut list */
         free(b);
         free(*subject);
@@ -128,8 +202,8 @@ int store_summary_message(const char *council_name, const char *today, const cha
 typedef struct {
     uint64_t council;
     const char *today, *cutoff;
-    const uint64_t *ids;
-    size_t n;
+    const uint64_t *ids, *closing;
+    size_t n, n_closing;
     int64_t now;
     size_t queued; /* out */
 } queue_ctx;
@@ -155,7 +229,8 @@ static int queue_write(store *s, MDB_txn *txn, void *arg)
         return rc;
     char *subject = NULL, *body = NULL;
     const char *name = json_string_value(json_object_get(org, "name"));
-    rc = store_summary_message(name ? name : "your council", c->today, c->cutoff, c->ids, c->n, &subject, &body);
+    rc = store_summary_message(name ? name : "your council", c->today, c->cutoff, c->ids, c->n, c->closing,
+                               c->n_closing, &subject, &body);
     json_decref(org);
     unsigned char prefix[8];
     store_key_u64(prefix, c->council);
@@ -247,18 +322,22 @@ int store_summary_run(store *s, const calendar *c, int64_t t, size_t *queued)
     store_read_end(s, txn);
     for (size_t i = 0; i < nc && !rc; i++) {
         /* Find the cases in a read transaction, so the write that queues holds the lock briefly. */
-        uint64_t *ids = NULL;
-        size_t n = 0;
+        uint64_t *ids = NULL, *closing = NULL;
+        size_t n = 0, n_closing = 0;
         if ((rc = store_read_begin(s, &txn)))
             break;
         rc = store_summary_thousand_day_cases(s, txn, councils[i], cutoff, &ids, &n);
+        if (!rc)
+            rc = store_summary_closure_required_cases(s, txn, councils[i], &closing, &n_closing);
         store_read_end(s, txn);
         if (!rc) {
-            queue_ctx q = {.council = councils[i], .today = today, .cutoff = cutoff, .ids = ids, .n = n, .now = t};
+            queue_ctx q = {.council = councils[i], .today = today, .cutoff = cutoff, .ids = ids, .n = n,
+                           .closing = closing, .n_closing = n_closing, .now = t};
             rc = store_write(s, queue_write, &q);
             *queued += q.queued;
         }
         free(ids);
+        free(closing);
     }
     free(councils);
     return rc;

@@ -4,7 +4,9 @@
  * On the first working day of each month (UK date), once it is in UK working hours, each council's
  * admins that have an email address are queued one message (store_outbox.h) naming the count and the
  * Connect IDs of the council's open cases whose support started 1,000 or more calendar days before
- * today's UK date: no names or other personal data. DB_META key "summary:<council id>:<YYYY-MM>"
+ * today's UK date, and separately those of the cases that must be closed because the Home Office's
+ * change gave the person recourse to public funds (their closure required alert is open): no names or
+ * other personal data. DB_META key "summary:<council id>:<YYYY-MM>"
  * marks a council's month done; it is written in the transaction that queues the messages, so a
  * summary is never queued twice. The sender process (fcgi/mail_sender.c) calls store_summary_run().
  */
@@ -25,9 +27,15 @@ int store_summary_due_at(const calendar *c, int64_t t);
 int store_summary_thousand_day_cases(store *s, MDB_txn *txn, uint64_t council, const char *cutoff,
                                      uint64_t **ids, size_t *n);
 
-/* The subject and body of a council's summary (malloc'd; caller frees both). today: YYYY-MM-DD. */
+/* The council's cases with an open closure required alert (recourse granted: they must be closed):
+ * *ids malloc'd (caller frees; NULL when none), ascending, each once, *n of them. Reads the council's
+ * list of open closure required alerts (DB_WORK_OPEN) and those alerts, never the case records. */
+int store_summary_closure_required_cases(store *s, MDB_txn *txn, uint64_t council, uint64_t **ids, size_t *n);
+
+/* The subject and body of a council's summary (malloc'd; caller frees both). today: YYYY-MM-DD.
+ * ids/n: the 1,000-day cases; closing/n_closing: the cases to close because recourse was granted. */
 int store_summary_message(const char *council_name, const char *today, const char *cutoff, const uint64_t *ids,
-                          size_t n, char **subject, char **body);
+                          size_t n, const uint64_t *closing, size_t n_closing, char **subject, char **body);
 
 /* Queues the summaries due at instant t for each council not done this month; *queued counts the
  * messages queued. Runs its own short transactions: call it with none open. */

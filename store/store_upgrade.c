@@ -11,7 +11,10 @@ typedef int (*upgrade_step_fn)(store *s, MDB_txn *txn);
 
 /* In the order they must run; a new layout adds its step at the end. */
 static const upgrade_step_fn upgrade_steps[] = {
-    store_facts_migrate, /* the reports' facts rows (facts_version) */
+    /* The reports' facts rows (facts_version). Version 3 added the earlier closures of reopened cases:
+     * the rebuild backfills them from each case record's previous_closures, the case's own history of
+     * closures and reopenings, so a store written before counts every past closure in its period. */
+    store_facts_migrate,
     store_audit_index_migrate, /* the audit log's indexes (audit_index_version) */
     store_case_support_end_migrate, /* open cases by support end date (support_end_index) */
 };

@@ -24,6 +24,7 @@ import { renderDuplicates } from './js/pages/duplicates.js';
 import { renderRetention } from './js/pages/retention.js';
 import { renderTransfers, renderTransferNew } from './js/pages/transfers.js';
 import { renderMiRuns } from './js/pages/mi-runs.js';
+import { renderHelp } from './js/pages/help.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
   canSeeReports, isNetworkAdmin, canManageRetention, isHomeOffice,
@@ -65,6 +66,7 @@ const PAGES = {
   transfers: { title: 'Transfers', render: renderTransfers, need: 'transfers' },
   'transfers/new': { title: 'Transfer a case', render: renderTransferNew, need: 'transfers' },
   'mi-runs': { title: 'MI report runs', render: renderMiRuns, need: 'miRuns' },
+  help: { title: 'Help', render: renderHelp },
 };
 
 /** Who may open a page with `need`, and what the others are told: [may(user), title, text]. */

@@ -10,6 +10,7 @@
 #include "case_gen.h"
 #include "store_audit.h"
 #include "store_case.h"
+#include "store_help.h"
 #include "store_org.h"
 #include "store_user.h"
 #include "store_work.h"
@@ -151,6 +152,26 @@ static int seed_register(store *s, MDB_txn *txn, const char *code, const uint64_
     return rc;
 }
 
+/* The Help page's contacts (store_help.h), so the demo's Help button leads somewhere: example.test
+ * addresses and Ofcom's drama numbers, which never reach anyone real. */
+static int seed_help(store *s, MDB_txn *txn, const char *at)
+{
+    json_t *help = json_pack(
+        "{s:{s:s,s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s,s:s},s:s,s:n}", "network", "name", "NRPF Network helpdesk",
+        "email", "help@nrpf-network.example.test", "phone", "020 7946 0000", "hours",
+        "Monday to Friday, 9am to 5pm", "notes", "Questions about Connect, accounts and the service levels.",
+        "ho_escalation", "name", "Home Office NRPF escalation duty officer", "email",
+        "nrpf-escalation@homeoffice.example.test", "phone", "020 7946 0999", "hours",
+        "Monday to Friday, 8am to 6pm", "notes",
+        "Urgent cases only: destitution with children, a removal date, or a safeguarding risk. Say the Connect ID.",
+        "updated_at", at, "updated_by");
+    if (!help)
+        return STORE_NOMEM;
+    int rc = store_help_put(s, txn, help);
+    json_decref(help);
+    return rc;
+}
+
 static int seed_write(store *s, MDB_txn *txn, void *arg)
 {
     seed_ctx *c = arg;
@@ -208,6 +229,8 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
             (rc = seed_register(s, txn, councils[i][0], cases, 12)))
             return rc;
     }
+    if ((rc = seed_help(s, txn, c->at)))
+        return rc;
     return store_audit_add(s, txn, c->at, 0, 0, "demo_seeded", 0);
 }
 

@@ -100,6 +100,7 @@ test('an unknown member in any body is 400 invalid_field naming it', async () =>
     [admin, 'PUT', '/api/retention', { years: 6, ...x }],
     [admin, 'PUT', `/api/cases/${c.id}/legal-hold`, { reason: 'r', ...x }],
     [admin, 'DELETE', `/api/cases/${c.id}/legal-hold`, x],
+    [net, 'PUT', '/api/help', { network: { name: 'N', email: 'n@example.test' }, ho_escalation: { name: 'H', phone: '020 7946 0000' }, ...x }],
   ];
   for (const [who, method, path, body] of routes) {
     const client = who ?? user;

@@ -462,7 +462,12 @@ test('every label of API.md in the cells, each report following the change at on
   const row = async (rep, q = day) => {
     const [from, to] = q.split('&').map((x) => x.split('=')[1]);
     const c = await csv(ds.u.hoAdmin, `/api/reports/${rep}?${q}&format=csv`, `connect-${rep}-${from}-to-${to}.csv`, `${rep} ${q}`);
-    return c.rows.find((r) => r[0] === 'C8') ?? null;
+    return c.rows.find((r) => r[0] === 'C8' && r[9] !== 'Closed, since reopened') ?? null;
+  };
+  /** The resolution rows of C8's earlier closures (a reopened case keeps each closure in its period). */
+  const earlier = async () => {
+    const c = await csv(ds.u.hoAdmin, `/api/reports/resolution?${day}&format=csv`, 'connect-resolution-2026-06-15-to-2026-06-15.csv', 'resolution');
+    return c.rows.filter((r) => r[0] === 'C8' && r[9] === 'Closed, since reopened').map((r) => [r[10], r[11], r[12], r[13]]);
   };
   const put = async (client, path, body, what, status = 200) => {
     reportNow(ds);
@@ -501,7 +506,10 @@ test('every label of API.md in the cells, each report following the change at on
     assert.deepEqual([r[5], r[8], r[12], r[16], r[17], r[18]], ['Open supported', label, '1', '21.00', '1', '21.00'], `accommodation ${code}`);
   }
   // Closure with every reason, then reopening: status, closure date and reason, days to resolution (06-15 − 06-15 = 0),
-  // the support end set by the closure (and cleared by the reopening), and closures_by_reason.
+  // the support end set by the closure (and cleared by the reopening), and closures_by_reason. Every closure counts
+  // in its own period, so the day's figures add one closure (of that reason) per round, and each reopened closure
+  // keeps a resolution row of its own.
+  const done = [];
   for (const [code, label] of Object.entries(REASON)) {
     await put(ds.u.bUser, `POST /api/cases/${id}/closure`, { closure_date: '2026-06-15', reason: code }, `close ${code}`);
     const r = await row('resolution');
@@ -509,11 +517,13 @@ test('every label of API.md in the cells, each report following the change at on
     assert.equal((await row('finance'))[7], '2026-06-15', 'the closure date became the support end');
     const p = await ds.u.hoUser.req('GET', `/api/reports/performance?${day}&council=${ds.B.id}`);
     assert.equal(p.status, 200);
-    assert.deepEqual(p.json.closures_by_reason, Object.keys(REASON).map((reason) => ({ reason, count: reason === code ? 1 : 0 })), `closures_by_reason: ${code}`);
-    assert.equal(p.json.figures.closures, 1);
+    done.push([code, label]);
+    assert.deepEqual(p.json.closures_by_reason, Object.keys(REASON).map((reason) => ({ reason, count: done.some(([c]) => c === reason) ? 1 : 0 })), `closures_by_reason: ${code}`);
+    assert.equal(p.json.figures.closures, done.length);
     await put(ds.u.bUser, `DELETE /api/cases/${id}/closure`, undefined, `reopen after ${code}`);
     const o = await row('resolution');
     assert.deepEqual([o[9], o[10], o[11], o[12]], ['Open supported', '', '', ''], `reopened after ${code}`);
+    assert.deepEqual(await earlier(), done.map(([, l]) => ['2026-06-15', l, '0', '']), `earlier closures after ${code}`);
     assert.equal((await row('finance'))[7], '', 'the support end set by the closure is cleared on reopening');
   }
   // Text beyond ASCII comes through as UTF-8 in both formats.

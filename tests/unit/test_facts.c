@@ -293,12 +293,69 @@ static void money_and_formulas(void **state)
     assert_false(report_text_is_formula("", 0));
 }
 
+/* A reopened case keeps its earlier closures in its row (facts_version 3), oldest first, each with the
+ * UK day it was reopened, so each closure counts in its own period and "closed on day d" is exact. */
+typedef struct {
+    int found;
+    unsigned n_past;
+    int32_t closed[4], reopened[4];
+    uint8_t reason[4];
+    int closed_on[6];
+} past_got;
+
+static const char *const past_days[6] = {"2025-03-09", "2025-03-10", "2025-04-01", "2025-04-02", "2025-05-11", "2025-05-12"};
+
+static int copy_past(const case_facts *f, void *ctx)
+{
+    past_got *g = ctx;
+    g->found++;
+    g->n_past = f->n_past;
+    for (unsigned i = 0; i < f->n_past && i < 4; i++)
+        store_facts_past_closure(f, i, &g->closed[i], &g->reopened[i], &g->reason[i]);
+    for (int i = 0; i < 6; i++)
+        g->closed_on[i] = store_facts_closed_on(f, (int32_t)calendar_day(past_days[i]));
+    return 0;
+}
+
+static void past_closures_in_the_row(void **state)
+{
+    fixture *fx = *state;
+    json_t *rec = a_case();
+    json_object_set_new(rec, "status", json_string("closed"));
+    json_object_set_new(rec, "closure", json_pack("{s:s,s:s}", "closure_date", "2025-05-12", "reason", "leave_granted_nrpf"));
+    /* Reopened at 23:30 UTC on 1 April 2025: 00:30 BST on the 2nd, the UK day that counts. */
+    json_object_set_new(rec, "previous_closures",
+                        json_pack("[{s:s,s:s,s:s,s:I}]", "closure_date", "2025-03-10", "reason", "left_area",
+                                  "reopened_at", "2025-04-01T23:30:00Z", "id", (json_int_t)1));
+    put_ctx c = {.rec = rec};
+    assert_int_equal(store_write(fx->s, put_write, &c), 0);
+    past_got g = {0};
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(fx->s, &txn), 0);
+    assert_int_equal(store_facts_cases_each(fx->s, txn, 7, copy_past, &g), 0);
+    size_t rows = 0, differences = 0;
+    assert_int_equal(store_facts_verify(fx->s, txn, NULL, &rows, &differences), 0);
+    store_read_end(fx->s, txn);
+    assert_int_equal(differences, 0);
+    assert_int_equal(g.found, 1);
+    assert_int_equal(g.n_past, 1);
+    assert_int_equal(g.closed[0], calendar_day("2025-03-10"));
+    assert_int_equal(g.reopened[0], calendar_day("2025-04-02"));
+    assert_int_equal(g.reason[0], case_enum_code1(case_closure_reasons, "left_area"));
+    /* Open before the first closure, closed from it until the reopening day, open again, closed from
+     * the second closure. */
+    const int want[6] = {0, 1, 1, 0, 0, 1};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(g.closed_on[i], want[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(case_facts_follow_the_record, setup, teardown),
         cmocka_unit_test_setup_teardown(sla_rows_from_alerts_and_queries, setup, teardown),
         cmocka_unit_test(money_and_formulas),
+        cmocka_unit_test_setup_teardown(past_closures_in_the_row, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

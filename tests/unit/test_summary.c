@@ -1,6 +1,8 @@
 /* Unit tests for the monthly 1,000-day summary: which day it is due, which cases it names (open,
  * support started 1,000 or more days before today's UK date, the council's own), who gets it (admins
- * with an address), what it says (Connect IDs, no names), and that a month is never queued twice. */
+ * with an address), what it says (Connect IDs, no names), the cases that must be closed because
+ * recourse was granted (open closure required alerts) listed apart, and that a month is never queued
+ * twice. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,7 @@
 #include "store_outbox.h"
 #include "store_summary.h"
 #include "store_user.h"
+#include "store_work.h"
 
 static calendar cal;
 
@@ -258,20 +261,112 @@ static void queues_once_per_admin_per_month(void **state)
     calendar_free(&cal);
 }
 
+/* An alert of `type` to the council on a case (open or already cleared). */
+static int alert_on(store *s, MDB_txn *txn, uint64_t case_id, uint64_t council, const char *type, int open)
+{
+    json_t *a = json_pack("{s:I,s:I,s:s,s:s,s:s,s:n,s:b}", "case_id", (json_int_t)case_id, "council_id",
+                          (json_int_t)council, "type", type, "to", "council", "raised_at", "2026-11-20T10:00:00Z",
+                          "raised_by", "open", open);
+    uint64_t id;
+    int rc = store_work_create(s, txn, WORK_ALERT, a, 0, &id);
+    json_decref(a);
+    return rc;
+}
+
+static int closure_alerts(store *s, MDB_txn *txn, void *arg)
+{
+    (void)arg;
+    /* Raised newest last on d, then a: the list still comes out in Connect ID order. */
+    int rc = alert_on(s, txn, w.d_referral, w.nfc, "closure_required", 1);
+    if (!rc)
+        rc = alert_on(s, txn, w.a_exact, w.nfc, "closure_required", 1);
+    if (!rc) /* cleared: the case was closed, nothing left to do */
+        rc = alert_on(s, txn, w.b_999, w.nfc, "closure_required", 0);
+    if (!rc) /* open, but another type: not a case to close */
+        rc = alert_on(s, txn, w.e_no_finance, w.nfc, "immigration_update", 1);
+    if (!rc) /* another council's */
+        rc = alert_on(s, txn, w.f_other_council, w.ebc, "closure_required", 1);
+    return rc;
+}
+
+static void lists_cases_to_close_apart(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(store_write(f->s, build, NULL), 0);
+    MDB_txn *txn;
+    uint64_t *ids;
+    size_t n;
+    /* None yet. */
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_summary_closure_required_cases(f->s, txn, w.nfc, &ids, &n), 0);
+    assert_int_equal(n, 0);
+    assert_null(ids);
+    store_read_end(f->s, txn);
+
+    assert_int_equal(store_write(f->s, closure_alerts, NULL), 0);
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_summary_closure_required_cases(f->s, txn, w.nfc, &ids, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(ids[0], w.a_exact < w.d_referral ? w.a_exact : w.d_referral);
+    assert_int_equal(ids[1], w.a_exact < w.d_referral ? w.d_referral : w.a_exact);
+    free(ids);
+    assert_int_equal(store_summary_closure_required_cases(f->s, txn, w.ebc, &ids, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], w.f_other_council);
+    free(ids);
+    store_read_end(f->s, txn);
+
+    /* The email names them in a section of their own, after the 1,000-day list and apart from it. */
+    size_t len, queued;
+    char *json = shipped_calendar(&len), err[200];
+    assert_int_equal(calendar_parse(json, len, &cal, err, sizeof err), 0);
+    free(json);
+    assert_int_equal(store_summary_run(f->s, &cal, utc("2026-12-01T08:00:00Z"), &queued), 0);
+    assert_int_equal(queued, 2);
+    json_t *all = outbox(f->s);
+    const char *body = json_string_value(json_object_get(message_to(all, "nfc.admin@example.test"), "body"));
+    const char *section = strstr(body, "\nCases that must be closed because recourse to public funds has been granted "
+                                       "(closure required): 2\n\n");
+    assert_non_null(section);
+    assert_true(section > strstr(body, "or before 2024-03-06: 2\n")); /* after the 1,000-day list */
+    char line[64];
+    uint64_t listed[] = {w.a_exact, w.d_referral};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(line, sizeof line, "\nC%" PRIu64 " (closure required)\n", listed[i]);
+        assert_non_null(strstr(section, line));
+    }
+    uint64_t not_listed[] = {w.b_999, w.e_no_finance, w.f_other_council};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(line, sizeof line, "C%" PRIu64 " (closure required)", not_listed[i]);
+        assert_null(strstr(body, line));
+    }
+    /* d (support from 2020) is in both lists: the 1,000-day one still names it on a line of its own. */
+    snprintf(line, sizeof line, "\nC%" PRIu64 "\n", w.d_referral);
+    assert_non_null(strstr(body, line));
+    assert_non_null(strstr(section, "\nClose them in Connect.\n"));
+    body = json_string_value(json_object_get(message_to(all, "ebc.admin@example.test"), "body"));
+    snprintf(line, sizeof line, "(closure required): 1\n\nC%" PRIu64 " (closure required)\n", w.f_other_council);
+    assert_non_null(strstr(body, line));
+    json_decref(all);
+    calendar_free(&cal);
+}
+
 static void message_text(void **state)
 {
     (void)state;
     uint64_t ids[] = {3, 12, 18446744073709551615ULL};
     char *subject, *body;
     assert_int_equal(
-        store_summary_message("Ynys Môn Council", "2026-12-01", "2024-03-06", ids, 3, &subject, &body), 0);
+        store_summary_message("Ynys Môn Council", "2026-12-01", "2024-03-06", ids, 3, ids + 1, 1, &subject, &body), 0);
     assert_string_equal(subject, "Connect: 1,000-day summary for Ynys Môn Council, December 2026");
     assert_non_null(strstr(body, ": 3\n\nC3\nC12\nC18446744073709551615\n"));
+    assert_non_null(strstr(body, "(closure required): 1\n\nC12 (closure required)\n\nClose them in Connect.\n"));
     free(subject);
     free(body);
-    assert_int_equal(store_summary_message("X", "2026-05-04", "2023-08-08", NULL, 0, &subject, &body), 0);
+    assert_int_equal(store_summary_message("X", "2026-05-04", "2023-08-08", NULL, 0, NULL, 0, &subject, &body), 0);
     assert_string_equal(subject, "Connect: 1,000-day summary for X, May 2026");
     assert_non_null(strstr(body, ": 0\n\nNone.\n"));
+    assert_non_null(strstr(body, "(closure required): 0\n\nNone.\n"));
     free(subject);
     free(body);
 }
@@ -283,6 +378,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(finds_open_cases_of_1000_days_or_more, setup_cal, teardown),
         cmocka_unit_test_setup_teardown(finds_more_than_a_page, setup_cal, teardown),
         cmocka_unit_test_setup_teardown(queues_once_per_admin_per_month, setup_cal, teardown),
+        cmocka_unit_test_setup_teardown(lists_cases_to_close_apart, setup_cal, teardown),
         cmocka_unit_test(message_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

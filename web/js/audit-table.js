@@ -20,7 +20,7 @@ const WORDS = {
   rtpf_no_match: 'RTPF look-up (not found)', register_imported: 'Imported the status register',
   subject_access_exported: 'Exported a subject access request',
   case_shared_with_person_viewed: 'Read what was given to the person', legal_hold_placed: 'Placed a legal hold',
-  legal_hold_lifted: 'Lifted a legal hold', retention_policy_set: 'Set the retention policy',
+  legal_hold_lifted: 'Lifted a legal hold', retention_policy_set: 'Set the retention policy', network_help_set: 'Changed the Help page',
   destructions_exported: 'Exported the cases due for destruction', login_temporary_expired: 'Used an expired temporary password',
   mfa_enrolled: 'Set up two-factor sign-in', mfa_disabled: 'Turned off two-factor sign-in', mfa_reset: 'Reset two-factor sign-in',
   mfa_failed: 'Entered a wrong sign-in code', recovery_used: 'Used a recovery code', network_admin_created: 'Added a Network administrator',

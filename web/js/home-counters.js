@@ -28,6 +28,7 @@ const HO_LINKS = {
   council_update: ['alerts', { type: 'council_update' }],
   case_closed: ['alerts', { type: 'case_closed' }],
   case_reopened: ['alerts', { type: 'case_reopened' }],
+  thousand_day: ['cases', { thousand_day: '1' }], // the national count, the same list as the council's (GET /api/cases spans every council for the HO)
   queries_awaiting_ho: ['queries', { bucket: 'awaiting_ho' }],
   thousand_day: ['cases', { thousand_day: '1' }],
   due_today: ['due', { when: 'today' }],

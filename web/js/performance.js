@@ -5,8 +5,9 @@
 // chart of open supported cases per month and a bar chart of closures by reason (SVG, ./charts.js),
 // each with its numbers as a table. Changing the filters redraws the panel in place and keeps them
 // in the address (#/home?from=…&legislation=…) with history.replaceState, so a reload keeps them.
+// Under the figures, links download the same figures as CSV or Excel, with the same period and filters.
 import { api } from './api.js';
-import { h, replaceChildren } from './dom.js';
+import { h, replaceChildren, visuallyHidden } from './dom.js';
 import { field, showErrors, showApiError, clearErrors, busy, valueOf } from './forms.js';
 import { parseDate, dateInput, formatDate, formatPence } from './format.js';
 import { columnChart, barChart } from './charts.js';
@@ -119,6 +120,23 @@ function results(data, side) {
   ];
 }
 
+/**
+ * The figures on screen as a file (GET /api/reports/performance?format=csv|xlsx): the period shown
+ * (the server's, so an empty "From" downloads the same twelve months) and the filters that were
+ * applied, so the download is exactly what the panel shows.
+ */
+function downloads(data, query) {
+  const link = (format, text) => {
+    const qs = new URLSearchParams({ from: data.from, to: data.to });
+    for (const n of ['council', 'team', 'caseworker', 'legislation']) if (query[n]) qs.set(n, query[n]);
+    qs.set('format', format);
+    return h('a', { href: `/api/reports/performance?${qs}`, class: 'link download-link', download: '', id: `performance-download-${format}` },
+      text, visuallyHidden(' – these performance figures'));
+  };
+  return h('p', { class: 'body performance__downloads', id: 'performance-downloads' },
+    'Download these figures: ', link('xlsx', 'Excel (.xlsx)'), ' ', link('csv', 'CSV'));
+}
+
 /** Keep the panel's filters in the address without a new history entry or a redraw. */
 function keepInAddress(ctx, query) {
   if (!ctx.isCurrent()) return;
@@ -183,7 +201,7 @@ export async function performancePanel(ctx, { homeData } = {}) {
     try {
       const data = await api.get('/api/reports/performance', { query });
       if (!ctx.isCurrent()) return true;
-      replaceChildren(out, results(data, side));
+      replaceChildren(out, ...results(data, side), downloads(data, query));
       if (announce) live.textContent = `Figures updated: ${coverage(data)}.`;
       return true;
     } catch (error) {

@@ -6,17 +6,18 @@ import { personFields, readPerson, personName, personRows } from '../../person.j
 import { relationshipLabel } from '../../labels.js';
 import { confirmDialog } from '../../dialog.js';
 import { subjectAccessLink } from './governance.js';
+import { closedNote, isClosed } from './common.js';
 
 export function drawDependants(p, cx) {
   const { kase, council, base } = cx;
   const deps = kase.dependants || [];
-  const add = council ? h('button', { type: 'button', class: 'button button--secondary', id: 'add-dependant', 'aria-expanded': 'false', 'aria-controls': 'dependant-add-form' }, 'Add a dependant') : null;
+  const add = council && !isClosed(cx) ? h('button', { type: 'button', class: 'button button--secondary', id: 'add-dependant', 'aria-expanded': 'false', 'aria-controls': 'dependant-add-form' }, 'Add a dependant') : null;
   const formArea = h('div', {});
   const list = deps.length
     ? h('ul', { class: 'person-list', id: 'dependants-list' }, deps.map((d) => dependantItem(d, cx)))
     : h('p', { class: 'body', id: 'no-dependants' }, 'No dependants are recorded.');
-  replaceChildren(p, cx.panelHeading('Dependants', add), formArea, list);
-  if (!council) return;
+  replaceChildren(p, cx.panelHeading('Dependants', add), closedNote(cx, 'dependants'), formArea, list);
+  if (!add) return;
   add.addEventListener('click', () => {
     if (add.getAttribute('aria-expanded') === 'true') { replaceChildren(formArea); add.setAttribute('aria-expanded', 'false'); return; }
     add.setAttribute('aria-expanded', 'true');
@@ -46,11 +47,12 @@ function dependantItem(d, cx) {
   const name = personName(d);
   const headingId = uid('dep');
   const li = h('li', { class: 'person-card', dataset: { personId: String(d.id) }, 'aria-labelledby': headingId });
+  const open = !isClosed(cx);
   const show = () => {
     const actions = council ? h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'button button--small button--secondary', dataset: { action: 'edit' }, 'aria-label': `Edit ${name}`, onclick: () => edit() }, 'Edit'),
+      open ? h('button', { type: 'button', class: 'button button--small button--secondary', dataset: { action: 'edit' }, 'aria-label': `Edit ${name}`, onclick: () => edit() }, 'Edit') : null,
       subjectAccessLink(cx, d, name),
-      h('button', { type: 'button', class: 'button button--small button--warning', dataset: { action: 'remove' }, 'aria-label': `Remove ${name}`, onclick: () => remove() }, 'Remove')) : null;
+      open ? h('button', { type: 'button', class: 'button button--small button--warning', dataset: { action: 'remove' }, 'aria-label': `Remove ${name}`, onclick: () => remove() }, 'Remove') : null) : null;
     replaceChildren(li,
       h('div', { class: 'section-head' },
         h('h3', { class: 'heading-s', id: headingId }, name, h('span', { class: 'muted' }, ` – ${relationshipLabel(d.relationship)}`)),

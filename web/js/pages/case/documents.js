@@ -7,6 +7,7 @@ import { formatDateTime, formatSize } from '../../format.js';
 import { personName } from '../../person.js';
 import { confirmDialog } from '../../dialog.js';
 import { DOCUMENT_TYPES, options } from '../../labels.js';
+import { closedNote, isClosed } from './common.js';
 
 const MAX_UPLOAD = 10 * 1024 * 1024;
 
@@ -18,7 +19,9 @@ function personLabel(kase, pid) {
 }
 
 export function drawDocuments(p, cx) {
-  const { kase, council, base } = cx;
+  const { kase, base } = cx;
+  // Downloads stay on a closed case; uploading and deleting wait for it to be reopened.
+  const council = cx.council && !isClosed(cx);
   const docs = kase.documents || [];
   let upload = null;
   if (council) {
@@ -88,7 +91,7 @@ export function drawDocuments(p, cx) {
             dataset: { action: 'delete' }, onclick: () => deleteDoc(d, cx),
           }, 'Delete')) : null)))))
     : h('p', { class: 'body', id: 'no-documents' }, 'No documents have been uploaded.');
-  replaceChildren(p, cx.panelHeading('Documents'), upload, list);
+  replaceChildren(p, cx.panelHeading('Documents'), closedNote(cx, 'documents'), upload, list);
 }
 
 async function deleteDoc(d, cx) {

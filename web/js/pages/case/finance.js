@@ -5,12 +5,13 @@ import { h, replaceChildren, summaryRow } from '../../dom.js';
 import { field, showErrors, showApiError, busy, valueOf } from '../../forms.js';
 import { parseDate, dateInput, formatDate, formatDateTime, formatPence, penceInput, parsePounds } from '../../format.js';
 import { ACCOMMODATION_TYPES, options, accommodationLabel } from '../../labels.js';
-import { notRecorded } from './common.js';
+import { notRecorded, closedNote, isClosed } from './common.js';
 
 export function drawFinance(p, cx) {
   const { kase, council, base } = cx;
   const f = kase.finance;
-  if (!council) {
+  // The Home Office always reads the finance; so does the council once the case is closed.
+  if (!council || isClosed(cx)) {
     const rows = f ? [
       summaryRow('Support start date', f.support_start_date ? formatDate(f.support_start_date) : notRecorded()),
       summaryRow('Weekly subsistence', f.weekly_subsistence_pence != null ? formatPence(f.weekly_subsistence_pence) : notRecorded()),
@@ -28,7 +29,8 @@ export function drawFinance(p, cx) {
           h('td', { dataset: { label: 'Date' } }, formatDate(c.date))))))
       : h('p', { class: 'body' }, 'No other costs are recorded.');
     replaceChildren(p, cx.panelHeading('Finance'),
-      h('p', { class: 'inset', id: 'finance-read-only' }, 'The council records the finance. You can read it but not change it.'),
+      council ? closedNote(cx, 'finance')
+        : h('p', { class: 'inset', id: 'finance-read-only' }, 'The council records the finance. You can read it but not change it.'),
       f ? h('div', { id: 'finance-view' }, h('dl', { class: 'summary-list', id: 'finance-summary' }, rows), costs)
         : h('p', { class: 'body', id: 'finance-view' }, 'No finance is recorded yet.'));
     return;

@@ -9,7 +9,7 @@ import { acceptAlert, acceptErrorText } from '../../alert-table.js';
 import {
   IMMIGRATION_STATUSES, FINAL_OUTCOMES, options, immigrationStatusLabel, fieldWord,
 } from '../../labels.js';
-import { notRecorded } from './common.js';
+import { notRecorded, closedNote, isClosed } from './common.js';
 
 const yesNoUnknown = (b) => (b === true ? 'Yes' : b === false ? 'No' : 'Not known');
 const CHANGED = 'Changed by the Home Office';
@@ -181,6 +181,7 @@ export function drawImmigration(panel, cx) {
           ? immigrationStatusLabel(kase.status_at_referral)
           : h('span', { class: 'muted' }, 'Not recorded yet (the first status other than “not known” saved on this page)')))),
     updated,
-    form,
-    cx.ho && kase.status !== 'closed' ? finalOutcomeForm(cx) : null);
+    isClosed(cx) ? closedNote(cx, 'immigration') : form,
+    // The SLA still expects the final outcome after closure, and the server takes it on a closed case.
+    cx.ho ? finalOutcomeForm(cx) : null);
 }

@@ -4,16 +4,18 @@ import { h, replaceChildren } from '../../dom.js';
 import { showErrors, showApiError, busy } from '../../forms.js';
 import { personFields, readPerson, personRows, personName } from '../../person.js';
 import { subjectAccessLink, sharedSection } from './governance.js';
+import { closedNote, isClosed } from './common.js';
 
 export function drawPrincipal(p, cx) {
   const { kase, council, base } = cx;
   const pa = kase.principal || {};
-  const edit = council ? h('button', { type: 'button', class: 'button button--secondary', id: 'edit-principal' }, 'Edit principal applicant') : null;
+  const edit = council && !isClosed(cx) ? h('button', { type: 'button', class: 'button button--secondary', id: 'edit-principal' }, 'Edit principal applicant') : null;
   const sar = subjectAccessLink(cx, pa, personName(pa));
   replaceChildren(p, cx.panelHeading('Principal applicant', sar || edit ? h('div', { class: 'button-group' }, sar, edit) : null),
+    closedNote(cx, 'principal'),
     h('dl', { class: 'summary-list', id: 'principal-summary' }, personRows(pa)),
     sharedSection(cx));
-  if (!council) return;
+  if (!edit) return;
   edit.addEventListener('click', () => {
     const cancel = h('button', { type: 'button', class: 'button button--secondary' }, 'Cancel');
     const form = h('form', { class: 'form', id: 'principal-form', novalidate: true },

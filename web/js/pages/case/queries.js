@@ -3,12 +3,15 @@ import { api } from '../../api.js';
 import { h, replaceChildren } from '../../dom.js';
 import { queryTable } from '../../query-table.js';
 import { newQueryForm } from '../../query-form.js';
+import { closedNote, isClosed } from './common.js';
 
 export function drawQueries(panel, cx) {
-  const add = h('button', { type: 'button', class: 'button button--secondary', id: 'new-query', 'aria-expanded': 'false', 'aria-controls': 'new-query-form' }, 'New query');
+  // A closed case takes no new query (422 case_closed): its note stands where the form would open.
+  const closed = isClosed(cx);
+  const add = closed ? null : h('button', { type: 'button', class: 'button button--secondary', id: 'new-query', 'aria-expanded': 'false', 'aria-controls': 'new-query-form' }, 'New query');
   const formArea = h('div', {});
   const closeForm = () => { replaceChildren(formArea); add.setAttribute('aria-expanded', 'false'); };
-  add.addEventListener('click', () => {
+  if (add) add.addEventListener('click', () => {
     if (add.getAttribute('aria-expanded') === 'true') { closeForm(); return; }
     add.setAttribute('aria-expanded', 'true');
     const form = newQueryForm({
@@ -34,5 +37,5 @@ export function drawQueries(panel, cx) {
     const n = cx.queries.length;
     list = queryTable(cx.queries, { user: cx.user, caption: `${n} ${n === 1 ? 'query' : 'queries'} on this case, newest first`, id: 'case-queries-table', showCase: false });
   }
-  replaceChildren(panel, cx.panelHeading('Queries', add), formArea, list);
+  replaceChildren(panel, cx.panelHeading('Queries', add), closedNote(cx, 'queries'), formArea, list);
 }

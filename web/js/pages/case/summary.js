@@ -8,7 +8,7 @@ import {
   LEGISLATION, HOUSEHOLD_TYPES, REFERRAL_SOURCES, options, referralSourceLabel, legislationLabel, householdLabel,
 } from '../../labels.js';
 import { statusTag } from '../cases.js';
-import { notRecorded, orNot } from './common.js';
+import { notRecorded, orNot, isClosed } from './common.js';
 
 export function drawSummary(p, cx) {
   const { kase, council } = cx;
@@ -25,12 +25,13 @@ export function drawSummary(p, cx) {
     summaryRow('The council’s involvement', kase.la_involvement ? h('span', { class: 'pre-line' }, kase.la_involvement) : notRecorded()),
     summaryRow('Created', formatDateTime(kase.created_at)),
     summaryRow('Last updated', formatDateTime(kase.updated_at)));
-  const editButton = council
+  // A closed case's details wait for it to be reopened (422 case_closed); allocation still changes.
+  const editButton = council && !isClosed(cx)
     ? h('button', { type: 'button', class: 'button button--secondary', id: 'edit-details', 'aria-expanded': 'false', 'aria-controls': 'details-form' }, 'Edit details')
     : null;
   const formArea = h('div', {});
   replaceChildren(p, cx.panelHeading('Summary', editButton), formArea, view);
-  if (council) {
+  if (editButton) {
     editButton.addEventListener('click', () => {
       const open = editButton.getAttribute('aria-expanded') === 'true';
       if (open) { replaceChildren(formArea); editButton.setAttribute('aria-expanded', 'false'); return; }
