@@ -300,6 +300,8 @@ int http_store_status(int rc)
 
 void http_store_error(http_req *r, int rc)
 {
+    if (rc == EIO && r->st && store_disk_full(r->st))
+        rc = ENOSPC; /* LMDB's short write on a full disk: the same answer as ENOSPC */
     int status = http_store_status(rc);
     switch (status) {
     case 404: http_error(r, 404, "not_found", "No such record.", NULL); break;

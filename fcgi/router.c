@@ -34,7 +34,7 @@ static const route routes[] = {
     {"PUT", "/api/me/password", h_me_password, R_SETUP_OK},
     {"POST", "/api/me/mfa", h_me_mfa_start, R_SETUP_OK | R_NO_BODY},
     {"POST", "/api/me/mfa/confirm", h_me_mfa_confirm, R_SETUP_OK},
-    {"DELETE", "/api/me/mfa", h_me_mfa_delete, R_NO_BODY},
+    {"DELETE", "/api/me/mfa", h_me_mfa_delete, 0},
     {"GET", "/api/users", h_users_list, 0},
     {"POST", "/api/users", h_users_create, 0},
     {"GET", "/api/users/{id}", h_user_get, 0},

@@ -3,6 +3,7 @@
 #include "store_internal.h"
 
 #include <errno.h>
+#include <sys/statvfs.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -461,6 +462,16 @@ int store_iter_end(store_iter *it, int rc)
     it->cur = NULL;
     it->state = ITER_DONE;
     return rc ? rc : it->rc;
+}
+
+int store_disk_full(store *s)
+{
+    const char *path = NULL;
+    struct statvfs fs;
+    if (mdb_env_get_path(s->env, &path) || !path || statvfs(path, &fs) != 0)
+        return 0;
+    /* Less than a few pages free: a commit that failed now failed for want of space. */
+    return (unsigned long long)fs.f_bavail * fs.f_frsize < 4 * 65536ULL;
 }
 
 const char *store_strerror(int rc)

@@ -207,6 +207,9 @@ int store_iter_end(store_iter *it, int rc);
 void store_key_u64(unsigned char out[8], uint64_t v);
 uint64_t store_u64_from(const unsigned char in[8]);
 
+/* 1 when the file system holding the store has (almost) no space left. LMDB reports a commit cut short
+ * by a full disk as EIO ("short write") rather than ENOSPC: this tells the two apart. */
+int store_disk_full(store *s);
 /* A sentence for a store return code (ours or LMDB's), for logs and the command line. */
 const char *store_strerror(int rc);
 

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, rmdirSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, rmdirSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startStack } from '../lib/stack.mjs';
@@ -64,7 +64,7 @@ test('a full disk answers 507 storage_full, saves nothing, and writes work again
       full = r;
     }
     assert.ok(full, `a write failed once the disk was full (${made} fitted in freed pages)`);
-    assert.equal(full.status, 507, `status ${full.status} ${full.text}`);
+    assert.equal(full.status, 507, `status ${full.status} ${full.text}\n${(() => { try { return readFileSync(join(dir, 'log', 'connectd.log'), 'utf8').slice(-1500); } catch { return ''; } })()}`);
     assert.ok(isJson(full), `JSON: ${full.headers.get('content-type')}`);
     assert.deepEqual(full.json, FULL);
     assert.equal(full.headers.get('x-content-type-options'), 'nosniff', 'the security headers are there');

@@ -8,7 +8,7 @@ import { startStack } from '../lib/stack.mjs';
 import { assertError, assertErrorOneOf, assertStatus, listAll } from '../lib/http.mjs';
 import { createCase } from '../lib/cases.mjs';
 import {
-  CATEGORIES, actor, addWorkingDays, assertQuery, closeQuery, home, ids, openQuery, queryList, sendMessage, setNow, total,
+  CATEGORIES, actor, addWorkingDays, assertQuery, closeQuery, home, ids, openQuery, putImmigration, queryList, sendMessage, setNow, total,
 } from '../lib/alerts.mjs';
 
 let stack; let nfcUser; let nfcAdmin; let ebcUser; let hoUser; let hoAdmin;
@@ -108,6 +108,9 @@ test('each message starts a 10-working-day clock for the other side; a follow-up
 test('an HO query awaits the council, due 10 working days; the council reply turns it back to the HO', async () => {
   at('2026-12-24T10:00:00Z');
   const c = await createCase(nfcUser);
+  // Status-checked first: an HO query on an unchecked case is the status check's, and the council's
+  // answer to it gives the HO 5 working days (transfers.test.mjs), not the 10 of an ordinary query.
+  await putImmigration(hoUser, c.id, { status: 'asylum_claim_recorded' }, 'HO status check');
   let q = await openQuery(hoUser, c.id, { category: 'fee_waiver', message: 'Has a fee waiver been applied for?' });
   assert.equal(q.opened_by, 'ho');
   assert.equal(q.awaiting, 'council');
@@ -318,6 +321,8 @@ test('lists: buckets (responses, new, awaiting_ho), default, mine=1, state, coun
   at('2026-12-02T10:00:00Z');
   const A = await createCase(nfcUser, { caseworker_id: nfcUser.user.id });
   const B = await createCase(nfcUser, { caseworker_id: nfcAdmin.user.id });
+  // Status-checked, so that the HO's queries on them are ordinary ones (10 working days each way).
+  for (const x of [A, B]) await putImmigration(hoUser, x.id, { status: 'asylum_claim_recorded' }, 'HO status check');
   const q1 = await openQuery(nfcUser, A.id, { message: 'q1: council, awaiting HO' });
   const q2 = await openQuery(nfcAdmin, B.id, { message: 'q2: council, answered by HO' });
   await sendMessage(hoUser, q2.id, 'q2 answer');
