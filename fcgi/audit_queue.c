@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "clock.h"
-#include "http.h"
 #include "store_audit.h"
 
 typedef json_t *event; /* a prepared audit event, owned by the queue */
@@ -51,10 +50,14 @@ static void enqueue(json_t *ev, const char *action)
 
 static json_t *id_or_null(uint64_t id) { return id ? json_integer((json_int_t)id) : json_null(); }
 
+/* A read event's "at" is stamped to the millisecond when it is queued, not when the batch is written
+ * up to AUDIT_FLUSH_MS later: the time is when the read happened. */
+static void stamp(int64_t at, char when[AUDIT_AT_SIZE]) { store_audit_stamp(at, clock_now_ms(), when); }
+
 void audit_queue_add(int64_t at, uint64_t actor, uint64_t org, const char *action, uint64_t target)
 {
-    char when[21];
-    http_iso_time(at, when);
+    char when[AUDIT_AT_SIZE];
+    stamp(at, when);
     enqueue(json_pack("{s:s,s:o,s:o,s:s,s:o}", "at", when, "actor", id_or_null(actor), "org", id_or_null(org),
                       "action", action, "target", id_or_null(target)),
             action);
@@ -63,8 +66,8 @@ void audit_queue_add(int64_t at, uint64_t actor, uint64_t org, const char *actio
 void audit_queue_add_with(int64_t at, uint64_t actor, uint64_t org, const char *action, uint64_t target,
                           json_t *extra)
 {
-    char when[21];
-    http_iso_time(at, when);
+    char when[AUDIT_AT_SIZE];
+    stamp(at, when);
     json_t *ev = json_pack("{s:s,s:o,s:o,s:s,s:o}", "at", when, "actor", id_or_null(actor), "org", id_or_null(org),
                            "action", action, "target", id_or_null(target));
     if (ev && extra && json_object_update(ev, extra)) {
@@ -78,8 +81,8 @@ void audit_queue_add_with(int64_t at, uint64_t actor, uint64_t org, const char *
 void audit_queue_add_many(int64_t at, uint64_t actor, uint64_t org, const char *action, const uint64_t *targets,
                           size_t n)
 {
-    char when[21];
-    http_iso_time(at, when);
+    char when[AUDIT_AT_SIZE];
+    stamp(at, when);
     json_t *ids = json_array();
     for (size_t i = 0; ids && i < n; i++)
         json_array_append_new(ids, json_integer((json_int_t)targets[i]));
@@ -97,7 +100,8 @@ typedef struct {
     int status;
     char kind[32], route[128]; /* route: "METHOD /api/pattern" */
     int64_t opened;            /* when the window's first refusal was queued */
-    int64_t since, last;       /* the first and last refusal folded into the window */
+    char since[AUDIT_AT_SIZE]; /* when the first refusal folded into the window happened */
+    char last[AUDIT_AT_SIZE];  /* and the last: the folded event's "at" */
     uint64_t count;            /* refusals folded (not counting the first) */
     uint64_t targets[AUDIT_FOLD_TARGETS];
     size_t ntargets;
@@ -106,10 +110,9 @@ typedef struct {
 static fold *folds; /* guarded by mu, as the queue */
 static size_t nfolds, folds_cap;
 
-static json_t *refusal_event(int64_t at, uint64_t actor, uint64_t org, int status, const char *kind, const char *route)
+static json_t *refusal_event(const char *when, uint64_t actor, uint64_t org, int status, const char *kind,
+                             const char *route)
 {
-    char when[21];
-    http_iso_time(at, when);
     return json_pack("{s:s,s:o,s:o,s:s,s:i,s:s,s:s}", "at", when, "actor", id_or_null(actor), "org", id_or_null(org),
                      "action", "access_refused", "status", status, "kind", kind, "route", route);
 }
@@ -119,15 +122,13 @@ static void fold_close_locked(size_t i)
 {
     fold *f = &folds[i];
     if (f->count) {
-        char since[21];
-        http_iso_time(f->since, since);
         json_t *ids = json_array();
         int bad = !ids;
         for (size_t t = 0; ids && t < f->ntargets; t++)
             bad |= json_array_append_new(ids, json_integer((json_int_t)f->targets[t]));
         json_t *ev = refusal_event(f->last, f->actor, f->org, f->status, f->kind, f->route);
         /* json_object_set_new takes the value even when it fails (or ev is NULL): no short cut here. */
-        bad |= json_object_set_new(ev, "since", json_string(since));
+        bad |= json_object_set_new(ev, "since", json_string(f->since));
         bad |= json_object_set_new(ev, "targets", ids);
         bad |= json_object_set_new(ev, "count", json_integer((json_int_t)f->count));
         if (bad) {
@@ -152,6 +153,8 @@ void audit_queue_refusal(int64_t at, uint64_t actor, uint64_t org, int status, c
 {
     char route_s[128];
     snprintf(route_s, sizeof route_s, "%s %s", method ? method : "-", route ? route : "-");
+    char when[AUDIT_AT_SIZE];
+    stamp(at, when); /* before taking mu: the test clock reads a file */
     pthread_mutex_lock(&mu);
     fold *f = NULL;
     for (size_t i = 0; i < nfolds; i++) {
@@ -166,8 +169,8 @@ void audit_queue_refusal(int64_t at, uint64_t actor, uint64_t org, int status, c
     }
     if (f) {
         if (!f->count++)
-            f->since = at;
-        f->last = at;
+            memcpy(f->since, when, sizeof when);
+        memcpy(f->last, when, sizeof when);
         size_t t = 0;
         while (t < f->ntargets && f->targets[t] != target)
             t++;
@@ -176,7 +179,7 @@ void audit_queue_refusal(int64_t at, uint64_t actor, uint64_t org, int status, c
         pthread_mutex_unlock(&mu);
         return;
     }
-    json_t *ev = refusal_event(at, actor, org, status, kind, route_s);
+    json_t *ev = refusal_event(when, actor, org, status, kind, route_s);
     int bad = json_object_set_new(ev, "target", id_or_null(target));
     bad |= json_object_set_new(ev, "count", json_integer(1));
     if (bad) {

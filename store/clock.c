@@ -15,19 +15,30 @@ int clock_init(void)
     return offset_file != NULL;
 }
 
-int64_t clock_now(void)
+/* The test offset in seconds (0 without CONNECT_TEST_CLOCK, or when the file cannot be read). */
+static int64_t offset_seconds(void)
 {
-    int64_t now = (int64_t)time(NULL);
     if (!offset_file)
-        return now;
+        return 0;
     char buf[32];
     int fd = open(offset_file, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return now;
+        return 0;
     ssize_t n = read(fd, buf, sizeof buf - 1);
     close(fd);
     if (n <= 0)
-        return now;
+        return 0;
     buf[n] = '\0';
-    return now + strtoll(buf, NULL, 10);
+    return strtoll(buf, NULL, 10);
+}
+
+int64_t clock_now(void) { return (int64_t)time(NULL) + offset_seconds(); }
+
+int64_t clock_now_ms(void)
+{
+    /* CLOCK_REALTIME is the clock time() reads, so clock_now_ms() / 1000 == clock_now() but for a
+     * second ticking over between the two calls. */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ((int64_t)ts.tv_sec + offset_seconds()) * 1000 + ts.tv_nsec / 1000000;
 }

@@ -16,5 +16,7 @@
 int clock_init(void);
 /* Seconds since the epoch, as this request should see them. */
 int64_t clock_now(void);
+/* Milliseconds since the epoch, as this request should see them (the test offset is whole seconds). */
+int64_t clock_now_ms(void);
 
 #endif

@@ -2,10 +2,13 @@
 #include "store_audit.h"
 #include "store_internal.h"
 
+#include "clock.h"
+
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char ZERO_HASH[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -54,6 +57,33 @@ static int last_hash(store *s, MDB_txn *txn, char prev[65])
     return store_iter_end(&it, rc);
 }
 
+void store_audit_stamp(int64_t at, int64_t now_ms, char out[AUDIT_AT_SIZE])
+{
+    int64_t ms = now_ms - at * 1000;
+    ms = ms < 0 ? 0 : ms > 999 ? 999 : ms;
+    time_t tt = (time_t)at;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    char secs[20];
+    strftime(secs, sizeof secs, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, AUDIT_AT_SIZE, "%s.%03dZ", secs, (int)ms);
+}
+
+/* Gives a whole-second "at" (YYYY-MM-DDTHH:MM:SSZ) its milliseconds when it is this request's own
+ * second; anything else is left as the caller wrote it (see store_audit.h). */
+static int stamp_event(json_t *event, int64_t now_ms)
+{
+    const char *at = json_string_value(json_object_get(event, "at"));
+    if (!at || strlen(at) != 20 || at[19] != 'Z')
+        return 0;
+    int64_t t = store_audit_parse_time(at);
+    if (t <= 0 || now_ms < t * 1000 || now_ms - t * 1000 >= AUDIT_STAMP_LAG_MS)
+        return 0;
+    char when[AUDIT_AT_SIZE];
+    store_audit_stamp(t, now_ms, when);
+    return json_object_set_new(event, "at", json_string(when)) ? STORE_NOMEM : 0;
+}
+
 int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_t n)
 {
     if (n == 0)
@@ -65,9 +95,12 @@ int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_
         rc = store_u64_get(s, txn, DB_META, "seq:audit", 9, &seq);
     if (rc == MDB_NOTFOUND)
         rc = 0;
+    int64_t now_ms = clock_now_ms(); /* one reading for the batch: its events keep their order */
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *event = events[i];
         seq++;
+        if ((rc = stamp_event(event, now_ms)))
+            return rc;
         json_object_del(event, "hash");
         if (json_object_set_new(event, "seq", json_integer((json_int_t)seq)) ||
             json_object_set_new(event, "prev", json_string(prev)))

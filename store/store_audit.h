@@ -5,13 +5,30 @@
  * "seq", "prev" (the previous event's hash, 64 zeros for the first) and "hash" = SHA-256 hex of
  * prev + the compact JSON of the event without "hash". Events hold ids and action names, never
  * passwords, tokens or personal data.
+ *
+ * "at" is UTC with milliseconds (YYYY-MM-DDTHH:MM:SS.mmmZ), so that an admin can order and match
+ * events within a second. Callers take their time once per request, in whole seconds (clock_now());
+ * append gives such an "at" its milliseconds from the clock as it writes (store_audit_stamp), when the
+ * clock is still within AUDIT_STAMP_LAG_MS of that second. An "at" from further away (an import or a
+ * test replaying fixed times) or already in milliseconds is kept as given, and so are the events
+ * written before milliseconds: they have whole seconds, and the chain hashes what was stored.
  */
 #ifndef CONNECT_STORE_AUDIT_H
 #define CONNECT_STORE_AUDIT_H
 
 #include "store.h"
 
-/* Appends `event` (modified in place: seq, prev and hash are set). Inside a write transaction. */
+#define AUDIT_AT_SIZE 25          /* "YYYY-MM-DDTHH:MM:SS.mmmZ" and its NUL */
+#define AUDIT_STAMP_LAG_MS 60000 /* a request's own second: no request runs a minute (nginx times out first) */
+
+/* "at" for an event timed `at` (seconds) as the clock reads now_ms: the second `at` with the
+ * milliseconds of now_ms while now_ms is in that second; .999 once the clock has passed it (the
+ * nearest instant the caller's second allows, and never before an earlier event of that second); .000
+ * if the clock is behind it. */
+void store_audit_stamp(int64_t at, int64_t now_ms, char out[AUDIT_AT_SIZE]);
+
+/* Appends `event` (modified in place: seq, prev and hash are set, and a whole-second "at" of the
+ * current second gets its milliseconds, as above). Inside a write transaction. */
 int store_audit_append(store *s, MDB_txn *txn, json_t *event);
 /* Appends n events in order (each modified like store_audit_append), reading the chain's end and the
  * sequence once: the way to write a batch. */

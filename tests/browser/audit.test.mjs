@@ -34,13 +34,13 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await stack?.stop(); });
 
-/** UK time as the page shows it: '1 July 2026, 09:15:09'. */
+/** UK time as the page shows it: '1 July 2026, 09:15:09.042' (the milliseconds as stored). */
 function ukTime(iso) {
   const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit',
     second: '2-digit', hourCycle: 'h23',
   }).formatToParts(new Date(iso)).map(({ type, value }) => [type, value]));
-  return `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}:${p.second}`;
+  return `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}:${p.second}${iso.slice(19, 23)}`;
 }
 
 /** The admin's audit events for a query string, every page. */
@@ -113,8 +113,10 @@ test('the council admin sees the view on the case tab, with who and when', async
   const row = p.locator(`#case-audit-table tbody tr[data-seq="${view.seq}"]`);
   await row.waitFor();
   const cells = await row.locator('td').allInnerTexts();
-  assert.equal(cells[0], ukTime(view.at), 'the time in UK time, with the date');
-  assert.match(cells[0], /^\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d:\d\d$/);
+  assert.match(view.at, /\.\d{3}Z$/, 'a new event is stamped to the millisecond');
+  assert.equal(cells[0], `${ukTime(view.at)}\nUTC ${view.at}`, 'the time in UK time with the date, and as recorded in UTC');
+  assert.match(cells[0], /^\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d:\d\d\.\d{3}\nUTC \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.equal(await row.locator('td time').getAttribute('datetime'), view.at);
   assert.equal(cells[1], `${tom.name}, ${tom.org.name}`, 'who: name and organisation');
   assert.match(cells[2], /^Viewed the case/);
   assert.equal(cells.length, 3, 'no Case column on the case page itself');
@@ -141,7 +143,7 @@ test('the Audit page: chain status, filters in the address, next page, CSV, Rece
   await waitForHeading(page, /^Welcome, /);
   await mainNav(page).getByRole('link', { name: 'Audit' }).click();
   await waitForHeading(page, 'Audit');
-  await waitForText(page.locator('#audit-chain'), /^The audit log is intact: all \d+ events, up to the latest at \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d:\d\d, match the chain\.$/);
+  await waitForText(page.locator('#audit-chain'), /^The audit log is intact: all \d+ events, up to the latest at \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d:\d\d\.\d{3}, match the chain\.$/);
   await page.locator('#audit-table').waitFor();
   await noLeaks(page);
   await screenshot(page, 'audit-page.png');

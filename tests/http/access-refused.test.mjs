@@ -77,7 +77,7 @@ test('a council user probing another council\'s case, document, alert and query:
     assert.equal(e.status, 404);
     assert.equal(e.org, ebc.user.org.id);
     assert.equal(e.count, 1);
-    assert.match(e.at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    assert.match(e.at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     assert.deepEqual(Object.keys(e).sort(), IMMEDIATE_KEYS, 'ids, kind and route only: no personal data');
   }
   // The owner's own reads are disclosures, never refusals.
@@ -155,7 +155,7 @@ test('50 probes in a row: a bounded number of events whose counts add up to 50',
   for (const e of folded) {
     assert.ok(Array.isArray(e.targets) && e.targets.length >= 1 && e.targets.length <= 20, 'targets listed');
     assert.ok(e.targets.every((id) => targets.includes(id)), 'only probed ids');
-    assert.match(e.since, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    assert.match(e.since, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     assert.ok(e.since <= e.at);
   }
   // The chain stays intact.

@@ -55,6 +55,7 @@ test('the events of a case appear newest first with time, actor, organisation an
   assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a), 'newest first');
   for (const e of items) {
     assert.match(e.at, ISO_TIME);
+    assert.match(e.at, /\.\d{3}Z$/, `a new event is stamped to the millisecond: ${e.at}`);
     assert.deepEqual(e.case, { id: theCase.id, connect_id: `C${theCase.id}` });
   }
   const hoView = items.find((e) => e.action === 'case_viewed' && e.actor?.id === hoUserMe.id);
@@ -118,6 +119,7 @@ test('the CSV export is the filtered view, formula-safe, and is itself audited',
   assert.match(r.headers.get('content-type'), /text\/csv/);
   const lines = r.text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
   assert.match(lines[0], /^Seq,Time \(UTC\),User id,User,Organisation,Event,Case/);
+  for (const l of lines.slice(1)) assert.match(l.split(',')[1], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, 'the time as stored, in ms');
   assert.ok(lines.some((l) => l.includes(`"'=HYPERLINK(""http://evil"")"`)), 'the formula is neutralised');
   assert.ok(!lines.some((l) => /,=HYPERLINK/.test(l) || /,"=HYPERLINK/.test(l)));
   assert.ok(lines.slice(1).every((l) => l.includes(`C${theCase.id}`)), 'only the case\'s events');

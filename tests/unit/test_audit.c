@@ -8,8 +8,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "clock.h"
 #include "store.h"
 #include "store_audit.h"
 #include "store_case.h"
@@ -244,6 +249,120 @@ static void upgrade_builds_the_indexes_of_an_old_log(void **state)
     assert_int_equal(count, 7);
 }
 
+static void stamp_is_the_callers_second_with_milliseconds(void **state)
+{
+    (void)state;
+    char out[AUDIT_AT_SIZE];
+    const int64_t t = 1772409600; /* 2026-03-02T00:00:00Z */
+    store_audit_stamp(t, t * 1000 + 123, out);
+    assert_string_equal(out, "2026-03-02T00:00:00.123Z");
+    store_audit_stamp(t, t * 1000 + 1500, out); /* the clock has passed the second: its last instant */
+    assert_string_equal(out, "2026-03-02T00:00:00.999Z");
+    store_audit_stamp(t, t * 1000 - 5, out); /* the clock is behind: the second's start */
+    assert_string_equal(out, "2026-03-02T00:00:00.000Z");
+    /* The indexes read both forms as the same second. */
+    assert_int_equal(store_audit_parse_time("2026-03-02T00:00:00.123Z"), t);
+    assert_int_equal(store_audit_parse_time("2026-03-02T00:00:00Z"), t);
+}
+
+typedef struct {
+    const char *at[8];
+    size_t n;
+    uint64_t org; /* user 11's council */
+} raw_events;
+
+static int raw_write(store *s, MDB_txn *txn, void *arg)
+{
+    raw_events *r = arg;
+    int rc = 0;
+    for (size_t i = 0; i < r->n && !rc; i++)
+        rc = store_audit_add(s, txn, r->at[i], 11, r->org, "login", 11);
+    return rc;
+}
+
+/* The newest `n` events' "at", newest first, into at[] (copies). */
+static void recent_at(store *s, size_t n, char at[][32])
+{
+    MDB_txn *txn;
+    json_t *evs;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    assert_int_equal(store_audit_recent(s, txn, NULL, n, &evs), 0);
+    store_read_end(s, txn);
+    assert_int_equal(json_array_size(evs), n);
+    for (size_t i = 0; i < n; i++)
+        snprintf(at[i], 32, "%s", json_string_value(json_object_get(json_array_get(evs, i), "at")));
+    json_decref(evs);
+}
+
+static void append_gives_this_seconds_events_milliseconds(void **state)
+{
+    fixture *f = *state;
+    world w;
+    fill(f, &w); /* seven events at fixed times in March 2026: whole seconds, as older releases wrote */
+    /* A request's time is whole seconds; append stamps it with the clock's milliseconds. */
+    int64_t before = clock_now_ms();
+    char now[21];
+    time_t tt = (time_t)(before / 1000);
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    raw_events r = {{now, "2026-03-04T12:00:01.250Z"}, 2, w.council_a};
+    assert_int_equal(store_write(f->s, raw_write, &r), 0);
+    int64_t after = clock_now_ms();
+
+    char at[9][32];
+    recent_at(f->s, 9, at);
+    assert_string_equal(at[0], "2026-03-04T12:00:01.250Z"); /* already in milliseconds: kept */
+    regex_t ms;
+    assert_int_equal(regcomp(&ms, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$", REG_EXTENDED), 0);
+    assert_int_equal(regexec(&ms, at[1], 0, NULL, 0), 0);
+    regfree(&ms);
+    assert_memory_equal(at[1], now, 19); /* the caller's second, */
+    int stamped = atoi(at[1] + 20);      /* with the milliseconds of the write, between before and after */
+    int64_t when = before / 1000 * 1000 + stamped;
+    assert_true(when >= before && (when <= after || stamped == 999));
+    assert_string_equal(at[2], "2026-03-04T12:00:00Z"); /* a fixed time from long ago: kept as given */
+    assert_string_equal(at[8], "2026-03-01T09:00:00Z");
+
+    /* The chain verifies across the old whole-second events and the new ones. */
+    MDB_txn *txn;
+    uint64_t count, bad;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_audit_verify(f->s, txn, &count, &bad), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(count, 9);
+    assert_int_equal(bad, 0);
+}
+
+static void index_orders_by_time_then_seq(void **state)
+{
+    fixture *f = *state;
+    world w;
+    fill(f, &w); /* seqs 1-7, the last at 2026-03-04T12:00:00Z */
+    /* 8 and 9 share 12:00:05 (an old whole-second event and a new one); 10 shares it with a smaller
+     * millisecond than 9 (another worker's queued read, stamped before 9 but written after); 11 is
+     * written last but happened earlier. */
+    raw_events r = {{"2026-03-04T12:00:05Z", "2026-03-04T12:00:05.500Z", "2026-03-04T12:00:05.100Z",
+                     "2026-03-04T12:00:04.900Z"},
+                    4, w.council_a};
+    assert_int_equal(store_write(f->s, raw_write, &r), 0);
+    audit_filter by_user = all_of('o', w.council_a);
+    by_user.user_id = 11;
+    /* Newest second first; within a second, the order of writing (seq), newest first. */
+    const uint64_t want[] = {10, 9, 8, 11, 2, 1};
+    assert_seqs(page(f->s, by_user, NULL, NULL), want, 6);
+    /* A cursor inside a second carries on by seq. */
+    by_user.limit = 2;
+    int64_t na;
+    uint64_t ns;
+    const uint64_t p1[] = {10, 9}, p2[] = {8, 11};
+    assert_seqs(page(f->s, by_user, &na, &ns), p1, 2);
+    assert_int_equal(na, store_audit_parse_time("2026-03-04T12:00:05Z"));
+    by_user.cursor_at = na;
+    by_user.cursor_seq = ns;
+    assert_seqs(page(f->s, by_user, &na, &ns), p2, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +370,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(filters_and_cursor, setup, teardown),
         cmocka_unit_test_setup_teardown(case_each_is_the_case_trail, setup, teardown),
         cmocka_unit_test_setup_teardown(upgrade_builds_the_indexes_of_an_old_log, setup, teardown),
+        cmocka_unit_test(stamp_is_the_callers_second_with_milliseconds),
+        cmocka_unit_test_setup_teardown(append_gives_this_seconds_events_milliseconds, setup, teardown),
+        cmocka_unit_test_setup_teardown(index_orders_by_time_then_seq, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,7 +57,11 @@ function what(e) {
 export function auditRow(e, { withCase = true } = {}) {
   const who = e.actor ? `${e.actor.name || `User ${e.actor.id} (deleted)`}${e.actor.org ? `, ${e.actor.org.name}` : ''}` : 'Connect (system)';
   return h('tr', { dataset: { seq: String(e.seq) } },
-    h('td', { dataset: { label: 'When' } }, formatUkDateTime(e.at)),
+    // UK time for reading, and the time as recorded (UTC, to the millisecond) for matching an event with
+    // server logs or another system's records, which are kept in UTC.
+    h('td', { dataset: { label: 'When' } },
+      h('time', { datetime: e.at }, formatUkDateTime(e.at)),
+      h('span', { class: 'muted table__sub audit-utc' }, `UTC ${e.at}`)),
     h('td', { dataset: { label: 'Who' } }, who),
     h('td', { dataset: { label: 'What' } }, what(e)),
     withCase ? h('td', { dataset: { label: 'Case' } }, e.case ? h('a', { class: 'link', href: `#/cases/${e.case.id}` }, e.case.connect_id) : '') : null);
@@ -69,7 +73,7 @@ export function auditTable(caption, tbody, id, { withCase = true } = {}) {
     h('table', { class: 'table', id },
       h('caption', { class: 'table__caption' }, caption),
       h('thead', {}, h('tr', {},
-        h('th', { scope: 'col' }, 'When (UK time)'), h('th', { scope: 'col' }, 'Who'), h('th', { scope: 'col' }, 'What'),
+        h('th', { scope: 'col' }, 'When (UK time; UTC below)'), h('th', { scope: 'col' }, 'Who'), h('th', { scope: 'col' }, 'What'),
         withCase ? h('th', { scope: 'col' }, 'Case') : null)),
       tbody));
 }

@@ -54,14 +54,18 @@ const UK_TIME = new Intl.DateTimeFormat('en-GB', {
 
 /**
  * '2026-07-01T08:15:09Z' -> '1 July 2026, 09:15:09' in UK time (Europe/London, GMT or BST), whatever
- * the browser's time zone: for records people may be held to (the audit log), to the second.
+ * the browser's time zone: for records people may be held to (the audit log), to the second, and to
+ * the millisecond when the time has them ('2026-07-01T08:15:09.042Z' -> '1 July 2026, 09:15:09.042'):
+ * audit events are stamped in milliseconds so that those of one second can be told apart.
  */
 export function formatUkDateTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
   const p = Object.fromEntries(UK_TIME.formatToParts(d).map(({ type, value }) => [type, value]));
-  return `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}:${p.second}`;
+  // The digits as written, not d.getMilliseconds(): whole-second times (older events) stay as they are.
+  const ms = /\.(\d{3})\d*Z$/.exec(String(iso));
+  return `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}:${p.second}${ms ? `.${ms[1]}` : ''}`;
 }
 
 /** Today as 'YYYY-MM-DD' in the browser's time zone. */

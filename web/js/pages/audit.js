@@ -74,7 +74,7 @@ export async function renderAudit(section, ctx) {
   const area = h('div', { id: 'audit-area' });
   replaceChildren(section,
     h('h1', { class: 'heading-l', tabindex: '-1' }, 'Audit'),
-    h('p', { class: 'body' }, 'Who has signed in, seen or changed what. Times are UK time.'),
+    h('p', { class: 'body' }, 'Who has signed in, seen or changed what. Times are UK time, to the millisecond for events recorded since milliseconds were kept, with the time as recorded (UTC) beneath.'),
     status, form, area);
 
   api.get('/api/audit/verify').then((v) => {
