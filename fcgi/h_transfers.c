@@ -16,8 +16,10 @@
 #include "params.h"
 #include "store_audit.h"
 #include "store_case.h"
+#include "store_facts.h"
 #include "store_org.h"
 #include "store_transfer.h"
+#include "uk_time.h"
 #include "work.h"
 
 #define TRANSFER_LIST_MAX 500
@@ -322,11 +324,14 @@ static int answer_write(store *s, MDB_txn *txn, void *arg)
         json_object_set_new(neu, "answered_at", json_string(c->at)) ||
         json_object_set_new(neu, "answered_by", json_integer((json_int_t)c->r->uid)) ||
         (c->reason && json_object_set_new(neu, "decline_reason", json_string(c->reason))) ||
-        (c->caseworker && json_object_set_new(neu, "caseworker_id", json_integer((json_int_t)c->caseworker)))) {
+        (c->caseworker && json_object_set_new(neu, "caseworker_id", json_integer((json_int_t)c->caseworker))) ||
+        /* The sender's reports keep its past figures: the case's facts as they stand now, kept with the
+         * transfer so that the frozen row under the sender is derived from a record (store_facts.h). */
+        (c->accept && json_object_set_new(neu, "facts_at_transfer", store_facts_snapshot(case_rec)))) {
         rc = STORE_NOMEM;
         goto out;
     }
-    if ((rc = store_transfer_put(s, txn, neu)) ||
+    if ((rc = store_transfer_put(s, txn, neu)) || (c->accept && (rc = store_facts_transfer_put(s, txn, neu))) ||
         (rc = history_row(s, txn, c, case_id, neu, c->accept ? "accepted" : "declined")))
         goto out;
     if (c->accept) {
@@ -345,9 +350,20 @@ static int answer_write(store *s, MDB_txn *txn, void *arg)
             rc = STORE_NOMEM;
             goto out;
         }
-        if ((rc = store_case_put(s, txn, case_rec, rec)) ||
-            (rc = store_case_history_diff(s, txn, case_id, case_rec, rec, c->at, c->r->uid)) ||
-            (rc = move_items(s, txn, case_id, to, c->caseworker)))
+        /* The day the receiver's reports count the case from (its row's transfer_in). Not a field of the
+         * API's case and not a change anyone made, so it is set after the history diff. */
+        char day[11];
+        if ((rc = store_case_history_diff(s, txn, case_id, case_rec, rec, c->at, c->r->uid)))
+            goto out;
+        if (uk_date_of_iso(c->at, day)) {
+            rc = STORE_CORRUPT; /* c->at is the request's own clock reading */
+            goto out;
+        }
+        if (json_object_set_new(rec, "transferred_in_on", json_string(day))) {
+            rc = STORE_NOMEM;
+            goto out;
+        }
+        if ((rc = store_case_put(s, txn, case_rec, rec)) || (rc = move_items(s, txn, case_id, to, c->caseworker)))
             goto out;
         /* The HO is told with a council update alert naming the council: the case it checked is now
          * another council's, and it answers for it to that council (5 working days, like any council

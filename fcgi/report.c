@@ -236,7 +236,8 @@ int64_t report_other_costs(const case_facts *f, int32_t a, int32_t b)
         int32_t day;
         uint32_t pence;
         store_facts_cost(f, i, &day, &pence);
-        if (day != FACTS_NO_DAY && day >= a && day <= b)
+        /* Only the costs dated while the case was this row's council's (a transferred case). */
+        if (day != FACTS_NO_DAY && day >= a && day <= b && store_facts_owns(f, day))
             sum += pence;
     }
     return sum;
@@ -249,7 +250,7 @@ int64_t report_other_costs_to(const case_facts *f, int32_t b)
         int32_t day;
         uint32_t pence;
         store_facts_cost(f, i, &day, &pence);
-        if (day == FACTS_NO_DAY || day <= b)
+        if ((day == FACTS_NO_DAY || day <= b) && store_facts_owns(f, day))
             sum += pence;
     }
     return sum;

@@ -260,7 +260,8 @@ static int referral_row(const case_facts *f, void *ctx)
     walk *w = ctx;
     if (report_out_error(w->out))
         return report_out_error(w->out);
-    if (f->referral_day < w->range->from || f->referral_day > w->range->to)
+    /* A referral is the original council's: a case transferred in was not referred to the receiver. */
+    if (f->referral_day < w->range->from || f->referral_day > w->range->to || f->transfer_in != FACTS_NO_DAY)
         return 0;
     report_out *o = w->out;
     common_head(w, f);
@@ -321,7 +322,9 @@ static void resolution_line(walk *w, const case_facts *f, int32_t closure_day, u
     report_cstr(o, LABEL(label_immigration, f->imm_at_referral ? f->imm_at_referral : 1));
     report_cstr(o, LABEL(label_immigration, f->imm_now ? f->imm_now : 1));
     report_cstr(o, f->recourse < 0 ? NULL : f->recourse ? "Yes" : "No");
-    report_cstr(o, earlier ? "Closed, since reopened" : LABEL(label_status, f->status));
+    report_cstr(o, earlier                                ? "Closed, since reopened"
+                   : f->transfer_out != FACTS_NO_DAY ? "Transferred to another council"
+                                                     : LABEL(label_status, f->status));
     report_date(o, closure_day);
     report_cstr(o, LABEL(label_closure_reason, reason));
     if (closure_day != FACTS_NO_DAY)
@@ -346,10 +349,16 @@ static int resolution_row(const case_facts *f, void *ctx)
         int32_t day, reopened;
         uint8_t reason;
         store_facts_past_closure(f, i, &day, &reopened, &reason);
-        if (day != FACTS_NO_DAY && day >= g->from && day <= g->to)
+        if (day != FACTS_NO_DAY && day >= g->from && day <= g->to && store_facts_owns(f, day))
             resolution_line(w, f, day, reason, 1);
     }
     if (f->referral_day > g->to || (f->closure_day != FACTS_NO_DAY && f->closure_day < g->from))
+        return 0;
+    /* A transferred case is in a council's resolution report for the periods it held the case: the
+     * sender's frozen row (never closed: a closed case cannot be accepted) until the day before the
+     * transfer, the receiver's from the transfer on. */
+    if ((f->transfer_out != FACTS_NO_DAY && g->from >= f->transfer_out) ||
+        (f->transfer_in != FACTS_NO_DAY && g->to < f->transfer_in))
         return 0;
     resolution_line(w, f, f->closure_day, f->closure_reason, 0);
     return 0;

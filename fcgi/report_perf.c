@@ -44,9 +44,9 @@ static int first_month_from(const perf *p, int32_t d)
 }
 
 /* One closure in the range, by its reason. */
-static void tally_closure(perf *p, int32_t day, uint8_t reason)
+static void tally_closure(perf *p, const case_facts *f, int32_t day, uint8_t reason)
 {
-    if (day == FACTS_NO_DAY || day < p->g->from || day > p->g->to)
+    if (day == FACTS_NO_DAY || day < p->g->from || day > p->g->to || !store_facts_owns(f, day))
         return;
     p->closures++;
     p->by_reason[reason <= REASONS ? reason : 0]++;
@@ -64,18 +64,21 @@ static int tally(const case_facts *f, void *ctx)
     /* Closed on `to`: by its closure, or by an earlier one it was reopened from only after `to`. */
     int closed = store_facts_closed_on(f, g->to);
     p->open_supported += supported;
-    p->open_referral += f->referral_day <= g->to && !supported && !started && !closed;
-    p->referrals += f->referral_day >= g->from && f->referral_day <= g->to;
+    /* Figures "on `to`" count for the council that held the case that day; a referral counts for the
+     * original council only (the receiver's row has transfer_in). */
+    p->open_referral += f->referral_day <= g->to && !supported && !started && !closed && store_facts_owns(f, g->to);
+    p->referrals += f->referral_day >= g->from && f->referral_day <= g->to && f->transfer_in == FACTS_NO_DAY;
     /* Each closure counts in its own period, the earlier closures of a reopened case too. */
-    tally_closure(p, f->closure_day, f->closure_reason);
+    tally_closure(p, f, f->closure_day, f->closure_reason);
     for (unsigned i = 0; i < f->n_past; i++) {
         int32_t day, reopened;
         uint8_t reason;
         store_facts_past_closure(f, i, &day, &reopened, &reason);
-        tally_closure(p, day, reason);
+        tally_closure(p, f, day, reason);
     }
-    if (f->support_start != FACTS_NO_DAY && f->support_end != FACTS_NO_DAY && f->support_end >= g->from &&
-        f->support_end <= g->to) {
+    /* Support cut at a transfer did not end: it moved council. */
+    if (f->support_start != FACTS_NO_DAY && f->support_end != FACTS_NO_DAY && !f->support_cut &&
+        f->support_end >= g->from && f->support_end <= g->to) {
         p->ended++;
         p->ended_days += (int64_t)f->support_end - f->support_start + 1;
     }

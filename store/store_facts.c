@@ -11,6 +11,7 @@
 #include "calendar.h"
 #include "case_enums.h"
 #include "store_case.h"
+#include "store_transfer.h"
 #include "store_work.h"
 #include "uk_time.h"
 
@@ -51,8 +52,9 @@ static void put32(unsigned char **p, uint32_t v)
     *p += 4;
 }
 
-/* Encodes the facts of rec into a new buffer (*out, *len). */
-static int encode_case(const json_t *rec, unsigned char **out, size_t *len)
+/* Encodes the facts of rec into a new buffer (*out, *len); out_day is the transfer_out day of a frozen
+ * row (FACTS_NO_DAY for a live one). */
+static int encode_case(const json_t *rec, int32_t out_day, unsigned char **out, size_t *len)
 {
     const json_t *fin = json_object_get(rec, "finance"), *closure = json_object_get(rec, "closure"),
                  *imm = json_object_get(rec, "immigration"), *principal = json_object_get(rec, "principal"),
@@ -63,7 +65,9 @@ static int encode_case(const json_t *rec, unsigned char **out, size_t *len)
     size_t n_all = json_array_size(past), n_past = n_all > FACTS_PAST_MAX ? FACTS_PAST_MAX : n_all;
     if (team_len > UINT16_MAX || nat_len > UINT16_MAX || n_costs > FACTS_COSTS_MAX)
         return STORE_CORRUPT;
-    *len = FACTS_HEAD + n_costs * 8 + n_past * FACTS_PAST_SIZE + team_len + nat_len;
+    int32_t in_day = day_of(json_get_str(rec, "transferred_in_on"));
+    *len = FACTS_HEAD + n_costs * 8 + n_past * FACTS_PAST_SIZE + team_len + nat_len +
+           (in_day != FACTS_NO_DAY ? 4 : 0) + (out_day != FACTS_NO_DAY ? 4 : 0);
     unsigned char *buf = malloc(*len), *p = buf;
     if (!buf)
         return STORE_NOMEM;
@@ -97,7 +101,9 @@ static int encode_case(const json_t *rec, unsigned char **out, size_t *len)
     memcpy(p + 4, &c16, 2);
     p[6] = (unsigned char)((json_is_integer(json_object_get(fin, "weekly_subsistence_pence")) ? FACTS_HAS_SUBSISTENCE : 0) |
                            (json_is_integer(json_object_get(fin, "weekly_accommodation_pence")) ? FACTS_HAS_ACCOMMODATION
-                                                                                                 : 0));
+                                                                                                 : 0) |
+                           (in_day != FACTS_NO_DAY ? FACTS_TRANSFERRED_IN : 0) |
+                           (out_day != FACTS_NO_DAY ? FACTS_TRANSFERRED_OUT : 0));
     p[7] = (unsigned char)n_past;
     p += 8;
     size_t i;
@@ -114,6 +120,11 @@ static int encode_case(const json_t *rec, unsigned char **out, size_t *len)
     }
     memcpy(p, team, team_len);
     memcpy(p + team_len, nat, nat_len);
+    p += team_len + nat_len;
+    if (in_day != FACTS_NO_DAY)
+        put32(&p, (uint32_t)in_day);
+    if (out_day != FACTS_NO_DAY)
+        put32(&p, (uint32_t)out_day);
     *out = buf;
     return 0;
 }
@@ -156,13 +167,24 @@ static int decode_case(const MDB_val *key, const MDB_val *val, case_facts *f)
     memcpy(&f->nationality_len, p + 54, 2);
     f->flags = p[56];
     f->n_past = p[57];
+    size_t tail = (f->flags & FACTS_TRANSFERRED_IN ? 4u : 0u) + (f->flags & FACTS_TRANSFERRED_OUT ? 4u : 0u);
     if (val->mv_size != FACTS_HEAD + (size_t)f->n_costs * 8 + (size_t)f->n_past * FACTS_PAST_SIZE + f->team_len +
-                            f->nationality_len)
+                            f->nationality_len + tail ||
+        /* A frozen row lives in the transferred key space and only there. */
+        !(f->flags & FACTS_TRANSFERRED_OUT) != !(store_u64_from(k + 8) & FACTS_TRANSFERRED))
         return STORE_CORRUPT;
     f->costs = p + FACTS_HEAD;
     f->past = f->costs + (size_t)f->n_costs * 8;
     f->team = (const char *)f->past + (size_t)f->n_past * FACTS_PAST_SIZE;
     f->nationality = f->team + f->team_len;
+    const unsigned char *t = (const unsigned char *)f->nationality + f->nationality_len;
+    f->transfer_in = f->transfer_out = FACTS_NO_DAY;
+    if (f->flags & FACTS_TRANSFERRED_IN) {
+        f->transfer_in = (int32_t)get32(t);
+        t += 4;
+    }
+    if (f->flags & FACTS_TRANSFERRED_OUT)
+        f->transfer_out = (int32_t)get32(t);
     return 0;
 }
 
@@ -178,6 +200,34 @@ void store_facts_past_closure(const case_facts *f, unsigned i, int32_t *closed, 
     *closed = (int32_t)get32(p);
     *reopened = (int32_t)get32(p + 4);
     *reason = p[8];
+}
+
+int store_facts_owns(const case_facts *f, int32_t day)
+{
+    if (day == FACTS_NO_DAY)
+        return f->transfer_out == FACTS_NO_DAY;
+    return (f->transfer_in == FACTS_NO_DAY || day >= f->transfer_in) &&
+           (f->transfer_out == FACTS_NO_DAY || day < f->transfer_out);
+}
+
+/* Cuts f's support to the days that belong to its council, so that every report's support days, weekly
+ * costs, "supported on" and months follow the transfer without knowing about it. */
+static void cut_support(case_facts *f)
+{
+    if (f->support_start == FACTS_NO_DAY)
+        return;
+    int32_t first = f->transfer_in, last = f->transfer_out == FACTS_NO_DAY ? FACTS_NO_DAY : f->transfer_out - 1;
+    if ((first != FACTS_NO_DAY && f->support_end != FACTS_NO_DAY && f->support_end < first) ||
+        (last != FACTS_NO_DAY && f->support_start > last)) {
+        f->support_start = f->support_end = FACTS_NO_DAY; /* none of its support was this council's */
+        return;
+    }
+    if (first != FACTS_NO_DAY && f->support_start < first)
+        f->support_start = first;
+    if (last != FACTS_NO_DAY && (f->support_end == FACTS_NO_DAY || f->support_end > last)) {
+        f->support_end = last;
+        f->support_cut = 1;
+    }
 }
 
 int store_facts_closed_on(const case_facts *f, int32_t day)
@@ -208,11 +258,76 @@ int store_facts_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t
     }
     unsigned char *buf;
     size_t len;
-    if ((rc = encode_case(rec, &buf, &len)))
+    if ((rc = encode_case(rec, FACTS_NO_DAY, &buf, &len)))
         return rc;
     key16(key, json_get_u64(rec, "council_id"), json_get_u64(rec, "id"));
     MDB_val k = {16, key}, v = {len, buf};
     rc = mdb_put(txn, dbi, &k, &v, 0);
+    free(buf);
+    return rc;
+}
+
+json_t *store_facts_snapshot(const json_t *rec)
+{
+    static const char *const keys[] = {"id", "caseworker_id", "finance", "closure", "status", "legislation",
+                                       "household_type", "referral_source", "status_at_referral", "team",
+                                       "previous_closures", "transferred_in_on", NULL};
+    json_t *o = json_object();
+    char referral[11];
+    case_referral_date(rec, referral);
+    const json_t *imm = json_object_get(rec, "immigration");
+    int bad = !o || json_object_set_new(o, "referral_date", json_string(referral));
+    for (const char *const *k = keys; !bad && *k; k++) {
+        json_t *v = json_object_get(rec, *k);
+        bad = v && json_object_set_new(o, *k, json_deep_copy(v));
+    }
+    /* Of the people, only what a row holds: the principal's nationality and how many dependants. */
+    json_t *deps = json_array();
+    for (size_t i = 0; !bad && deps && i < json_array_size(json_object_get(rec, "dependants")); i++)
+        bad = json_array_append_new(deps, json_object());
+    bad = bad || !deps ||
+          json_object_set_new(o, "principal",
+                              json_pack("{s:s}", "nationality",
+                                        json_get_str_or(json_object_get(rec, "principal"), "nationality", ""))) ||
+          json_object_set_new(o, "dependants", json_incref(deps)) ||
+          json_object_set_new(o, "immigration",
+                              json_pack("{s:s,s:O?}", "status", json_get_str_or(imm, "status", "unknown"),
+                                        "recourse_to_public_funds", json_object_get(imm, "recourse_to_public_funds")));
+    json_decref(deps);
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* The frozen row of an accepted transfer: its key, and the snapshot with the day it was accepted. */
+static int transfer_row(const json_t *t, unsigned char key[16], const json_t **snap, int32_t *out_day)
+{
+    *snap = json_object_get(t, "facts_at_transfer");
+    if (!json_get_str_is(t, "status", "accepted") || !json_is_object(*snap))
+        return MDB_NOTFOUND; /* declined, pending, or accepted before frozen rows existed */
+    *out_day = uk_day_of(json_get_str(t, "answered_at"));
+    uint64_t id = json_get_u64(t, "id");
+    if (*out_day == FACTS_NO_DAY || !id || id >= FACTS_TRANSFERRED)
+        return STORE_CORRUPT;
+    key16(key, json_get_u64(t, "from_council_id"), FACTS_TRANSFERRED | id);
+    return 0;
+}
+
+int store_facts_transfer_put(store *s, MDB_txn *txn, const json_t *transfer)
+{
+    unsigned char key[16], *buf;
+    const json_t *snap;
+    int32_t out_day;
+    size_t len;
+    int rc = transfer_row(transfer, key, &snap, &out_day);
+    if (rc)
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    if ((rc = encode_case(snap, out_day, &buf, &len)))
+        return rc;
+    MDB_val k = {16, key}, v = {len, buf};
+    rc = mdb_put(txn, store_dbi(s, DB_CASE_FACTS), &k, &v, 0);
     free(buf);
     return rc;
 }
@@ -379,7 +494,10 @@ int store_facts_cases_each(store *s, MDB_txn *txn, uint64_t council, store_facts
     int rc = 0;
     while (store_iter_next(&it)) {
         case_facts f;
-        if ((rc = decode_case(&it.key, &it.val, &f)) || (rc = fn(&f, ctx)))
+        if ((rc = decode_case(&it.key, &it.val, &f)))
+            break;
+        cut_support(&f);
+        if ((rc = fn(&f, ctx)))
             break;
     }
     return store_iter_end(&it, rc);
@@ -441,6 +559,12 @@ static int rebuild_item(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
     return store_facts_sla_put(s, txn, *(const char *)ctx, NULL, rec);
 }
 
+static int rebuild_transfer(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
+{
+    (void)ctx;
+    return store_facts_transfer_put(s, txn, rec);
+}
+
 int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items)
 {
     size_t nc = 0, ni = 0;
@@ -450,6 +574,8 @@ int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items)
         rc = mdb_drop(txn, store_dbi(s, DB_SLA), 0);
     if (!rc)
         rc = each_record(s, txn, DB_CASES, rebuild_case, NULL, &nc);
+    if (!rc)
+        rc = each_record(s, txn, DB_TRANSFERS, rebuild_transfer, NULL, NULL);
     if (!rc)
         rc = each_record(s, txn, DB_ALERTS, rebuild_item, &alert, &ni);
     if (!rc)
@@ -581,11 +707,29 @@ static int verify_case(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
 {
     unsigned char *buf, key[16];
     size_t len;
-    int rc = encode_case(rec, &buf, &len);
+    int rc = encode_case(rec, FACTS_NO_DAY, &buf, &len);
     if (rc)
         return rc;
     key16(key, json_get_u64(rec, "council_id"), json_get_u64(rec, "id"));
     rc = verify_row(s, txn, DB_CASE_FACTS, ctx, key, 16, buf, len, "case facts", json_get_u64(rec, "id"));
+    free(buf);
+    return rc;
+}
+
+/* A frozen row matches no case record of its council: it is checked against its transfer record. */
+static int verify_transfer(store *s, MDB_txn *txn, const json_t *rec, void *ctx)
+{
+    unsigned char key[16], *buf;
+    const json_t *snap;
+    int32_t out_day;
+    size_t len;
+    int rc = transfer_row(rec, key, &snap, &out_day);
+    if (rc)
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    if ((rc = encode_case(snap, out_day, &buf, &len)))
+        return rc;
+    rc = verify_row(s, txn, DB_CASE_FACTS, ctx, key, 16, buf, len, "frozen case facts of transfer",
+                    json_get_u64(rec, "id"));
     free(buf);
     return rc;
 }
@@ -645,6 +789,8 @@ int store_facts_verify(store *s, MDB_txn *txn, FILE *report, size_t *rows, size_
 {
     verify_ctx v = {.report = report};
     int rc = each_record(s, txn, DB_CASES, verify_case, &v, NULL);
+    if (!rc)
+        rc = each_record(s, txn, DB_TRANSFERS, verify_transfer, &v, NULL);
     size_t cases = v.expected;
     if (!rc)
         rc = extras(s, txn, DB_CASE_FACTS, cases, &v, "case facts rows");
@@ -675,11 +821,14 @@ int store_facts_case_anonymise(store *s, MDB_txn *txn, const json_t *rec, uint64
         return rc;
     unsigned char *buf;
     size_t len;
-    if ((rc = encode_case(rec, &buf, &len)))
+    if ((rc = encode_case(rec, FACTS_NO_DAY, &buf, &len)))
         return rc;
-    /* No case id, no caseworker, no nationality (the last bytes of the row). */
+    /* No case id, no caseworker, no nationality (the last bytes of the row before the transfer_in day,
+     * which moves down over it). */
     uint16_t nat_len;
     memcpy(&nat_len, buf + 54, 2);
+    size_t tail = buf[56] & FACTS_TRANSFERRED_IN ? 4 : 0;
+    memmove(buf + len - tail - nat_len, buf + len - tail, tail);
     memset(buf, 0, 16);
     memset(buf + 54, 0, 2);
     key16(key, council, FACTS_ANONYMOUS | destruction_id);

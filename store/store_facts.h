@@ -56,10 +56,41 @@ typedef struct {
     const char *team, *nationality;
     uint16_t team_len, nationality_len;
     uint8_t flags; /* FACTS_HAS_*: which weekly amounts are recorded (an absent one counts as 0) */
+    /* The part of the case's life that belongs to this row's council (store_facts_owns): from
+     * transfer_in (the day a transfer to it was accepted; FACTS_NO_DAY: since referral) to the day
+     * before transfer_out (the day a transfer away was accepted; FACTS_NO_DAY: still its case). */
+    int32_t transfer_in, transfer_out;
+    /* Support as this council had it: store_facts_cases_each cuts support_start/support_end to the
+     * row's days (no support in them: both FACTS_NO_DAY); support_cut says the end was cut there, so
+     * support did not end but moved council. */
+    uint8_t support_cut;
 } case_facts;
 
 #define FACTS_HAS_SUBSISTENCE 1
 #define FACTS_HAS_ACCOMMODATION 2
+/* The row ends with the int32 transfer_in day (the record's "transferred_in_on"). A flag, not a new
+ * layout, so that rows written before transfers existed stay valid without a rebuild. */
+#define FACTS_TRANSFERRED_IN 4
+/* The row is the frozen copy of a case that moved to another council (below), and ends (after the
+ * transfer_in day, if any) with the int32 transfer_out day. */
+#define FACTS_TRANSFERRED_OUT 8
+
+/* ---- cases transferred to another council ----
+ * Accepting a transfer moves the case's row to the receiving council and, in the same write, keeps a
+ * FROZEN copy under the sending council, keyed council | (FACTS_TRANSFERRED | transfer id): the facts
+ * of the case as they were when the transfer was accepted (kept in the transfer record as
+ * "facts_at_transfer", store_facts_snapshot, so that a rebuild and `connectctl check` derive the row
+ * from a record) with transfer_out = the UK day of acceptance. The transfer day belongs to the
+ * receiver: the sender's reports count the days before it, the receiver's from it on. */
+#define FACTS_TRANSFERRED (UINT64_C(1) << 62)
+/* The fields of a case record its facts row reads (a new object; NULL when out of memory): a case
+ * record minus the people's names, addresses and documents. encode(snapshot) == encode(record). */
+json_t *store_facts_snapshot(const json_t *rec);
+/* Writes the frozen row of an accepted transfer record (no "facts_at_transfer": none, 0). */
+int store_facts_transfer_put(store *s, MDB_txn *txn, const json_t *transfer);
+/* 1 when `day` is in the part of the case's life that belongs to f's council (see transfer_in). An
+ * undated cost belongs to the council that has the case now (a frozen row never counts one). */
+int store_facts_owns(const case_facts *f, int32_t day);
 
 /* The i-th other cost of f. */
 void store_facts_cost(const case_facts *f, unsigned i, int32_t *day, uint32_t *pence);
@@ -103,7 +134,8 @@ int store_facts_sla_each(store *s, MDB_txn *txn, int32_t from_day, int32_t to_da
 /* Rewrites the SLA rows of an alert or query (old NULL: a new item). Called by store_work_create/put. */
 int store_facts_sla_put(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec);
 
-/* Empties both tables and derives them again from every case, alert and query; sets facts_version.
+/* Empties both tables and derives them again from every case, alert and query, and the frozen rows
+ * from every accepted transfer; sets facts_version.
  * *cases and *items (may be NULL) get the numbers of records read. */
 int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items);
 /* Derives every row from the records and compares it with the stored one, inside a read transaction

@@ -117,8 +117,8 @@ typedef struct {
 static int due_row(const case_facts *f, void *ctx)
 {
     due_walk *w = ctx;
-    if (!f->case_id || f->status != w->closed || f->closure_day == FACTS_NO_DAY)
-        return 0; /* an anonymous row of a destroyed case, or not closed */
+    if (!f->case_id || f->transfer_out != FACTS_NO_DAY || f->status != w->closed || f->closure_day == FACTS_NO_DAY)
+        return 0; /* an anonymous row of a destroyed case, a frozen row of one moved away, or not closed */
     if (f->council_id != w->council) {
         int rc = store_retention_years(w->s, w->txn, f->council_id, &w->years);
         if (rc == MDB_NOTFOUND)

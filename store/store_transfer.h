@@ -3,7 +3,9 @@
  *
  * Record (DB_TRANSFERS, key u64 id):
  *   {"id","case_id","from_council_id","to_council_id","status":"pending"|"accepted"|"declined",
- *    "requested_at","requested_by","answered_at"?,"answered_by"?,"decline_reason"?,"caseworker_id"?}
+ *    "requested_at","requested_by","answered_at"?,"answered_by"?,"decline_reason"?,"caseworker_id"?,
+ *    "facts_at_transfer"? (accepted: the case's report facts as they were, store_facts_snapshot, from
+ *    which the sender's frozen facts row is derived)}
  * Listed in DB_TRANSFER_INDEX under both councils ('o' | org | ~id, newest first) and under the case
  * ('c' | case | ~id), so a council's list and "does this case have a pending transfer" never read
  * other councils' records. The councils of a transfer never change, so neither do its index entries.
