@@ -289,6 +289,14 @@ static int apply_close(case_update *u, json_t *rec)
         json_decref(closure);
         return case_refuse(u, 422, "validation_failed", "closure_date", "The closure date is before the referral date.");
     }
+    /* Nor, after a transfer, before this council took it over: neither council's reports would count
+     * a closure in the sending council's time. */
+    const char *moved_in = json_get_str(rec, "transferred_in_on");
+    if (moved_in && strcmp(date, moved_in) < 0) {
+        json_decref(closure);
+        return case_refuse(u, 422, "validation_failed", "closure_date",
+                           "The closure date is before the case was transferred to this council.");
+    }
     if (start && strcmp(date, start) < 0) {
         json_decref(closure);
         return case_refuse(u, 422, "validation_failed", "closure_date",

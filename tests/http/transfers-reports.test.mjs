@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startStack, ROOT } from '../lib/stack.mjs';
-import { assertStatus } from '../lib/http.mjs';
+import { assertError, assertStatus } from '../lib/http.mjs';
 import { createCase } from '../lib/cases.mjs';
 import { actor, setNow } from '../lib/alerts.mjs';
 import { getReport, parseCsv } from '../lib/reports.mjs';
@@ -103,4 +103,9 @@ test('a case transferred mid-month: each council reports its own days, and they 
   ctl('facts', 'rebuild');
   ctl('check');
   await expectFigures('after facts rebuild');
+  // The receiver cannot date a closure back into the sender's time: no report would count it.
+  const back = await ebcAdmin.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2026-11-13', reason: 'left_area' } });
+  assertError(back, 422, 'validation_failed', 'closure_date', 'a closure before the transfer day');
+  assert.match(back.json.error.message, /transferred/);
+  assertStatus(await ebcAdmin.req('POST', `/api/cases/${c.id}/closure`, { body: { closure_date: '2026-11-16', reason: 'left_area' } }), 200, 'a closure on the transfer day');
 });
