@@ -57,13 +57,17 @@ static json_t *council_ref(store *s, MDB_txn *txn, uint64_t id)
 static json_t *transfer_view(store *s, MDB_txn *txn, const json_t *t, uint64_t org)
 {
     json_t *case_rec = NULL;
-    if (store_case_get(s, txn, json_get_u64(t, "case_id"), &case_rec))
+    /* A destroyed case's transfer keeps its councils and dates only (store_transfer.h): no Connect ID,
+     * no one named. */
+    int destroyed = json_is_true(json_object_get(t, "case_destroyed"));
+    if (!destroyed && store_case_get(s, txn, json_get_u64(t, "case_id"), &case_rec))
         return NULL;
     const json_t *p = json_object_get(case_rec, "principal");
     /* "O?"/"o?": an absent member (no answer yet, no date of birth) is null, never a failed pack. */
     const json_t *by = json_object_get(t, "answered_by");
     json_t *v = json_pack("{s:O,s:o,s:s,s:o?,s:o?,s:O,s:O,s:o?,s:O?,s:o?,s:O?,s:{s:O?,s:O?,s:O?}}",
-                          "id", json_object_get(t, "id"), "connect_id", case_connect_id(case_rec), "direction",
+                          "id", json_object_get(t, "id"), "connect_id",
+                          destroyed ? json_null() : case_connect_id(case_rec), "direction",
                           json_get_u64(t, "to_council_id") == org ? "incoming" : "outgoing", "from",
                           council_ref(s, txn, json_get_u64(t, "from_council_id")), "to",
                           council_ref(s, txn, json_get_u64(t, "to_council_id")), "status",
@@ -75,6 +79,10 @@ static json_t *transfer_view(store *s, MDB_txn *txn, const json_t *t, uint64_t o
                           json_object_get(p, "given_names"), "family_name", json_object_get(p, "family_name"),
                           "date_of_birth", json_object_get(p, "date_of_birth"));
     json_decref(case_rec);
+    if (v && destroyed && json_object_set_new(v, "principal", json_null())) {
+        json_decref(v);
+        return NULL;
+    }
     return v;
 }
 

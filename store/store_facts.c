@@ -525,6 +525,20 @@ int store_facts_sla_each(store *s, MDB_txn *txn, int32_t from_day, int32_t to_da
 
 /* ---- rebuilding ---- */
 
+static int anonymous_row(store_db db, const MDB_val *key);
+
+/* Deletes every row of db that a record gives, keeping the anonymous rows of destroyed cases. */
+static int drop_derived(store *s, MDB_txn *txn, store_db db)
+{
+    store_iter it;
+    store_iter_begin(&it, s, txn, db, NULL, 0);
+    int rc = 0;
+    while (store_iter_next(&it))
+        if (!anonymous_row(db, &it.key) && (rc = store_iter_del(&it)))
+            break;
+    return store_iter_end(&it, rc);
+}
+
 typedef int (*record_fn)(store *s, MDB_txn *txn, const json_t *rec, void *ctx);
 
 static int each_record(store *s, MDB_txn *txn, store_db db, record_fn fn, void *ctx, size_t *n)
@@ -569,9 +583,11 @@ int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items)
 {
     size_t nc = 0, ni = 0;
     char alert = WORK_ALERT, query = WORK_QUERY;
-    int rc = mdb_drop(txn, store_dbi(s, DB_CASE_FACTS), 0);
+    /* Not mdb_drop: the anonymous rows of destroyed cases have no record left to be rebuilt from, and
+     * past periods' figures need them, so only the rows derived from records go. */
+    int rc = drop_derived(s, txn, DB_CASE_FACTS);
     if (!rc)
-        rc = mdb_drop(txn, store_dbi(s, DB_SLA), 0);
+        rc = drop_derived(s, txn, DB_SLA);
     if (!rc)
         rc = each_record(s, txn, DB_CASES, rebuild_case, NULL, &nc);
     if (!rc)
@@ -809,6 +825,19 @@ int store_facts_verify(store *s, MDB_txn *txn, FILE *report, size_t *rows, size_
 
 /* ---- destroyed cases ---- */
 
+/* Makes an encoded row anonymous in place: no case id, no caseworker, no nationality (the last bytes
+ * of the row before its transfer days, which move down over it); *len shrinks. */
+static void anonymise_bytes(unsigned char *buf, size_t *len)
+{
+    uint16_t nat_len;
+    memcpy(&nat_len, buf + 54, 2);
+    size_t tail = (buf[56] & FACTS_TRANSFERRED_IN ? 4u : 0u) + (buf[56] & FACTS_TRANSFERRED_OUT ? 4u : 0u);
+    memmove(buf + *len - tail - nat_len, buf + *len - tail, tail);
+    memset(buf, 0, 16);
+    memset(buf + 54, 0, 2);
+    *len -= nat_len;
+}
+
 int store_facts_case_anonymise(store *s, MDB_txn *txn, const json_t *rec, uint64_t destruction_id)
 {
     MDB_dbi dbi = store_dbi(s, DB_CASE_FACTS);
@@ -823,16 +852,40 @@ int store_facts_case_anonymise(store *s, MDB_txn *txn, const json_t *rec, uint64
     size_t len;
     if ((rc = encode_case(rec, FACTS_NO_DAY, &buf, &len)))
         return rc;
-    /* No case id, no caseworker, no nationality (the last bytes of the row before the transfer_in day,
-     * which moves down over it). */
-    uint16_t nat_len;
-    memcpy(&nat_len, buf + 54, 2);
-    size_t tail = buf[56] & FACTS_TRANSFERRED_IN ? 4 : 0;
-    memmove(buf + len - tail - nat_len, buf + len - tail, tail);
-    memset(buf, 0, 16);
-    memset(buf + 54, 0, 2);
+    anonymise_bytes(buf, &len);
     key16(key, council, FACTS_ANONYMOUS | destruction_id);
-    MDB_val k2 = {16, key}, v = {len - nat_len, buf};
+    MDB_val k2 = {16, key}, v = {len, buf};
+    rc = mdb_put(txn, dbi, &k2, &v, 0);
+    free(buf);
+    return rc;
+}
+
+int store_facts_transfer_anonymise(store *s, MDB_txn *txn, const json_t *transfer, uint64_t destruction_id,
+                                   unsigned n)
+{
+    unsigned char key[16], *buf;
+    const json_t *snap;
+    int32_t out_day;
+    size_t len;
+    int rc = transfer_row(transfer, key, &snap, &out_day);
+    if (rc)
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    if (destruction_id >= FACTS_ANONYMOUS_FROZEN_IDS || n > UINT16_MAX)
+        return STORE_CORRUPT;
+    MDB_dbi dbi = store_dbi(s, DB_CASE_FACTS);
+    MDB_val k = {16, key};
+    if ((rc = mdb_del(txn, dbi, &k, NULL)) && rc != MDB_NOTFOUND)
+        return rc;
+    /* From the snapshot, like the row it replaces (check proves the two equal), so the transfer record
+     * can lose its snapshot in the same write. */
+    if ((rc = encode_case(snap, out_day, &buf, &len)))
+        return rc;
+    anonymise_bytes(buf, &len);
+    /* The transferred bit stays (decode_case pairs it with the row's transfer_out day); the transfer id
+     * goes: it would lead back to the case through the transfer record. */
+    key16(key, json_get_u64(transfer, "from_council_id"),
+          FACTS_ANONYMOUS | FACTS_TRANSFERRED | destruction_id << 16 | n);
+    MDB_val k2 = {16, key}, v = {len, buf};
     rc = mdb_put(txn, dbi, &k2, &v, 0);
     free(buf);
     return rc;

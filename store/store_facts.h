@@ -134,8 +134,9 @@ int store_facts_sla_each(store *s, MDB_txn *txn, int32_t from_day, int32_t to_da
 /* Rewrites the SLA rows of an alert or query (old NULL: a new item). Called by store_work_create/put. */
 int store_facts_sla_put(store *s, MDB_txn *txn, char kind, const json_t *old, const json_t *rec);
 
-/* Empties both tables and derives them again from every case, alert and query, and the frozen rows
- * from every accepted transfer; sets facts_version.
+/* Deletes every row a record gives and derives them again from every case, alert and query, and the
+ * frozen rows from every accepted transfer; the anonymous rows of destroyed cases (which no record
+ * gives) stay as they are. Sets facts_version.
  * *cases and *items (may be NULL) get the numbers of records read. */
 int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items);
 /* Derives every row from the records and compares it with the stored one, inside a read transaction
@@ -152,6 +153,13 @@ int store_facts_verify(store *s, MDB_txn *txn, FILE *report, size_t *rows, size_
 #define SLA_ANONYMOUS 'x'
 /* Replaces the facts row of case rec by its anonymous row. */
 int store_facts_case_anonymise(store *s, MDB_txn *txn, const json_t *rec, uint64_t destruction_id);
+/* A destroyed case's FROZEN rows (one per accepted transfer out, under each sender) become anonymous
+ * the same way, keyed sender | (FACTS_ANONYMOUS | FACTS_TRANSFERRED | destruction id << 16 | n), n
+ * numbering the case's transfers: no transfer id, which would lead back to the case. */
+#define FACTS_ANONYMOUS_FROZEN_IDS (UINT64_C(1) << 46)
+/* Replaces the frozen row of an accepted transfer record (none: nothing to do) by its anonymous row n. */
+int store_facts_transfer_anonymise(store *s, MDB_txn *txn, const json_t *transfer, uint64_t destruction_id,
+                                   unsigned n);
 /* Replaces the SLA rows of an item by anonymous ones, numbered from *n on (*n advances). */
 int store_facts_sla_anonymise(store *s, MDB_txn *txn, char kind, const json_t *item, uint64_t destruction_id,
                               unsigned *n);

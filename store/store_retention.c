@@ -15,6 +15,7 @@
 #include "store_case.h"
 #include "store_facts.h"
 #include "store_outbox.h"
+#include "store_transfer.h"
 #include "store_work.h"
 #include "uk_time.h"
 
@@ -194,7 +195,7 @@ static int destroy_case(store *s, MDB_txn *txn, uint64_t case_id, const char *to
     char destroy_on[11];
     int years;
     uint64_t council = json_get_u64(rec, "council_id"), worker = json_get_u64(rec, "caseworker_id"), id = 0;
-    size_t docs = 0, history = 0, alerts = 0, queries = 0, messages = 0, emails = 0, holds = 0;
+    size_t docs = 0, history = 0, alerts = 0, queries = 0, messages = 0, emails = 0, holds = 0, transfers = 0;
     if (duplicate) {
         /* A marked duplicate goes now, not after the policy's years: its survivor holds the
          * household's case. A legal hold still wins: a held case is never destroyed. */
@@ -216,6 +217,7 @@ static int destroy_case(store *s, MDB_txn *txn, uint64_t case_id, const char *to
         (rc = drop_prefix(s, txn, DB_CASE_HISTORY, case_id, &history)) ||
         (rc = drop_prefix(s, txn, DB_HOLDS, case_id, &holds)) ||
         (rc = store_facts_case_anonymise(s, txn, rec, id)) ||
+        (rc = store_transfer_forget_case(s, txn, case_id, id, &transfers)) ||
         (rc = store_outbox_forget_case(s, txn, case_id, &emails))) {
         json_decref(rec);
         return rc;
@@ -578,6 +580,47 @@ static int scan_records(store *s, MDB_txn *txn, store_db db, verify_ctx *v, cons
     return store_iter_end(&it, rc);
 }
 
+/* A transfer record that names a destroyed case, by its case id or its snapshot's. */
+static int scan_transfers(store *s, MDB_txn *txn, verify_ctx *v)
+{
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_TRANSFERS, NULL, 0);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        json_t *rec = json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL);
+        if (!rec) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        uint64_t id = json_get_u64(rec, "case_id"), snap = json_get_u64(json_object_get(rec, "facts_at_transfer"), "id");
+        if (set_has(&v->destroyed, id))
+            problem(v, "a transfer record", id);
+        else if (set_has(&v->destroyed, snap))
+            problem(v, "a transfer's facts snapshot", snap);
+        json_decref(rec);
+    }
+    if ((rc = store_iter_end(&it, rc)))
+        return rc;
+    /* The case's own transfer list ('c' | case | ~transfer id). */
+    store_iter_begin(&it, s, txn, DB_TRANSFER_INDEX, NULL, 0);
+    while (store_iter_next(&it)) {
+        const unsigned char *k = it.key.mv_data;
+        if (it.key.mv_size == 17 && k[0] == 'c' && set_has(&v->destroyed, store_u64_from(k + 1)))
+            problem(v, "a transfer index entry", store_u64_from(k + 1));
+    }
+    return store_iter_end(&it, 0);
+}
+
+/* A facts row of any council, live or frozen, that holds a destroyed case's id (an anonymous row holds
+ * none). */
+static int named_row(const case_facts *f, void *ctx)
+{
+    verify_ctx *v = ctx;
+    if (f->case_id && set_has(&v->destroyed, f->case_id))
+        problem(v, f->transfer_out != FACTS_NO_DAY ? "a frozen report facts row" : "a report facts row", f->case_id);
+    return 0;
+}
+
 /* Documents that no case lists (a destroyed case's files would be such). */
 static int scan_docs(store *s, MDB_txn *txn, verify_ctx *v)
 {
@@ -680,6 +723,10 @@ int store_retention_verify(store *s, MDB_txn *txn, FILE *report, size_t *destroy
             rc = scan_records(s, txn, DB_ALERTS, &v, "an alert");
         if (!rc)
             rc = scan_records(s, txn, DB_QUERIES, &v, "a query");
+        if (!rc)
+            rc = scan_transfers(s, txn, &v);
+        if (!rc)
+            rc = store_facts_cases_each(s, txn, 0, named_row, &v);
         store_iter_begin(&it, s, txn, DB_OUTBOX, NULL, 0);
         while (!rc && store_iter_next(&it)) {
             json_t *msg = json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL);

@@ -3,7 +3,10 @@
 #include "store_internal.h"
 #include "json_get.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "store_facts.h"
 
 static size_t index_key(unsigned char out[17], char kind, uint64_t owner, uint64_t id)
 {
@@ -105,4 +108,58 @@ int store_transfer_pending(store *s, MDB_txn *txn, uint64_t case_id, uint64_t *i
         json_decref(t);
     }
     return store_iter_end(&it, rc);
+}
+
+int store_transfer_forget_case(store *s, MDB_txn *txn, uint64_t case_id, uint64_t destruction_id, size_t *n)
+{
+    *n = 0;
+    unsigned char prefix[9];
+    prefix[0] = 'c';
+    store_key_u64(prefix + 1, case_id);
+    /* The ids first (the 'c' entries go as they are read: their keys name the case), then the records. */
+    uint64_t *ids = NULL;
+    size_t cap = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_TRANSFER_INDEX, prefix, sizeof prefix);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size != 17) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            uint64_t *more = realloc(ids, cap * sizeof *more);
+            if (!more) {
+                rc = STORE_NOMEM;
+                break;
+            }
+            ids = more;
+        }
+        ids[(*n)++] = ~store_u64_from((const unsigned char *)it.key.mv_data + 9);
+        if ((rc = store_iter_del(&it)))
+            break;
+    }
+    rc = store_iter_end(&it, rc);
+    for (size_t i = 0; i < *n && !rc; i++) {
+        json_t *t, *kept = NULL;
+        if ((rc = store_transfer_get(s, txn, ids[i], &t))) {
+            if (rc == MDB_NOTFOUND)
+                rc = STORE_CORRUPT;
+            break;
+        }
+        if (!(rc = store_facts_transfer_anonymise(s, txn, t, destruction_id, (unsigned)i))) {
+            /* The 'o' entries stay, so each council still sees that a case came or went, and when. */
+            kept = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O?,s:b}", "id", json_object_get(t, "id"), "from_council_id",
+                             json_object_get(t, "from_council_id"), "to_council_id",
+                             json_object_get(t, "to_council_id"), "status", json_object_get(t, "status"),
+                             "requested_at", json_object_get(t, "requested_at"), "answered_at",
+                             json_object_get(t, "answered_at"), "case_destroyed", 1);
+            rc = kept ? store_transfer_put(s, txn, kept) : STORE_NOMEM;
+        }
+        json_decref(kept);
+        json_decref(t);
+    }
+    free(ids);
+    return rc;
 }

@@ -9,6 +9,11 @@
  * Listed in DB_TRANSFER_INDEX under both councils ('o' | org | ~id, newest first) and under the case
  * ('c' | case | ~id), so a council's list and "does this case have a pending transfer" never read
  * other councils' records. The councils of a transfer never change, so neither do its index entries.
+ *
+ * A transfer of a destroyed case keeps only what a destruction record may keep:
+ *   {"id","from_council_id","to_council_id","status","requested_at","answered_at"?,"case_destroyed":true}
+ * (no case id, snapshot, users or reason), its 'c' entries are gone and its frozen facts row is
+ * anonymous (store_facts_transfer_anonymise).
  */
 #ifndef CONNECT_STORE_TRANSFER_H
 #define CONNECT_STORE_TRANSFER_H
@@ -24,6 +29,8 @@ int store_transfer_put(store *s, MDB_txn *txn, const json_t *rec);
  * limit), *next the cursor of the next page (0: none). */
 int store_transfer_of_org(store *s, MDB_txn *txn, uint64_t org, uint64_t before, size_t limit, uint64_t *ids,
                           size_t *n, uint64_t *next);
+/* Strips every transfer of case_id as above, in the destruction's write; *n counts them. */
+int store_transfer_forget_case(store *s, MDB_txn *txn, uint64_t case_id, uint64_t destruction_id, size_t *n);
 /* The case's pending transfer id, or 0. */
 int store_transfer_pending(store *s, MDB_txn *txn, uint64_t case_id, uint64_t *id);
 

@@ -25,6 +25,7 @@
 #include "store_org.h"
 #include "store_recount.h"
 #include "store_retention.h"
+#include "store_transfer.h"
 #include "store_work.h"
 
 typedef struct {
@@ -372,10 +373,175 @@ static void scrub_zeroes_freed_pages(void **state)
     store_read_end(f->s, txn);
 }
 
+static int rebuild_write(store *s, MDB_txn *txn, void *arg)
+{
+    (void)arg;
+    return store_facts_rebuild(s, txn, NULL, NULL);
+}
+
+static size_t entries(store *s, store_db db)
+{
+    MDB_txn *txn;
+    MDB_stat st;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    assert_int_equal(mdb_stat(txn, store_dbi(s, db), &st), 0);
+    store_read_end(s, txn);
+    return st.ms_entries;
+}
+
+/* `connectctl facts rebuild` after a destruction: the anonymous rows (facts and SLA) have no record to
+ * be derived from, and must survive it with the past periods' figures. */
+static void rebuild_keeps_anonymous_rows(void **state)
+{
+    fixture *f = *state;
+    world w = {0};
+    assert_int_equal(store_write(f->s, build, &w), 0);
+    size_t n, destroyed;
+    assert_int_equal(store_retention_run(f->s, "2025-01-10", "2025-01-10T02:00:00Z", "t", 0, NULL, NULL, &n, NULL), 0);
+    assert_int_equal(n, 1);
+    size_t sla = entries(f->s, DB_SLA);
+    assert_true(sla > 0); /* the destroyed alert's and query's anonymous SLA rows */
+    assert_int_equal(store_write(f->s, rebuild_write, NULL), 0);
+    assert_int_equal(entries(f->s, DB_SLA), sla);
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    facts_seen fs = {0};
+    assert_int_equal(store_facts_cases_each(f->s, txn, w.council, see_facts, &fs), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(fs.named, 2);
+    assert_int_equal(fs.anonymous, 1);
+    assert_int_equal(fs.last.weekly_subsistence, 5000);
+    assert_int_equal(fs.last.closure_day, calendar_day("2019-01-10"));
+    assert_int_equal(check(f->s, &destroyed), 0);
+    assert_int_equal(destroyed, 1);
+}
+
+/* A case transferred A -> B, then closed and destroyed at B. */
+typedef struct {
+    uint64_t a, b, case_id, transfer;
+} moved;
+
+static int build_moved(store *s, MDB_txn *txn, void *arg)
+{
+    moved *m = arg;
+    int rc = store_org_create(s, txn, "council", "Sender", "SND", "2018-01-01T00:00:00Z", &m->a);
+    if (!rc)
+        rc = store_org_create(s, txn, "council", "Receiver", "RCV", "2018-01-01T00:00:00Z", &m->b);
+    json_t *rec = a_case(m->a, "open_supported", NULL, "Xylophonist"), *t = NULL, *neu = NULL;
+    if (!rc)
+        rc = store_case_create(s, txn, rec, &m->case_id);
+    if (!rc && !(t = json_pack("{s:I,s:I,s:I,s:s,s:s,s:I}", "case_id", (json_int_t)m->case_id, "from_council_id",
+                               (json_int_t)m->a, "to_council_id", (json_int_t)m->b, "status", "pending",
+                               "requested_at", "2018-06-01T10:00:00Z", "requested_by", (json_int_t)9)))
+        rc = STORE_NOMEM;
+    if (!rc)
+        rc = store_transfer_create(s, txn, t, &m->transfer);
+    /* What accepting writes (h_transfers.c): the snapshot, the frozen row, the case moved. */
+    if (!rc && (json_object_set_new(t, "status", json_string("accepted")) ||
+                json_object_set_new(t, "answered_at", json_string("2018-07-02T10:00:00Z")) ||
+                json_object_set_new(t, "decline_reason", json_string("none")) ||
+                json_object_set_new(t, "facts_at_transfer", store_facts_snapshot(rec))))
+        rc = STORE_NOMEM;
+    if (!rc)
+        rc = store_transfer_put(s, txn, t);
+    if (!rc)
+        rc = store_facts_transfer_put(s, txn, t);
+    if (!rc && !(neu = a_case(m->b, "closed", "2019-01-10", "Xylophonist")))
+        rc = STORE_NOMEM;
+    if (!rc && (json_object_set_new(neu, "id", json_integer((json_int_t)m->case_id)) ||
+                json_object_set_new(neu, "transferred_in_on", json_string("2018-07-02"))))
+        rc = STORE_NOMEM;
+    if (!rc)
+        rc = store_case_put(s, txn, rec, neu);
+    json_decref(rec);
+    json_decref(neu);
+    json_decref(t);
+    return rc;
+}
+
+static int see_frozen(const case_facts *f, void *ctx)
+{
+    if (f->transfer_out != FACTS_NO_DAY)
+        *(case_facts *)ctx = *f;
+    return 0;
+}
+
+/* Destroying a transferred case anonymises the sender's frozen row and strips the transfer record, in
+ * the same write; the sender keeps its figures; the verifier finds nothing naming the case. */
+static void destroys_transferred_case(void **state)
+{
+    fixture *f = *state;
+    moved m = {0};
+    assert_int_equal(store_write(f->s, build_moved, &m), 0);
+    size_t n, destroyed;
+    assert_int_equal(check(f->s, &destroyed), 0);
+    assert_int_equal(store_retention_run(f->s, "2025-01-10", "2025-01-10T02:00:00Z", "t", 0, NULL, NULL, &n, NULL), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(check(f->s, &destroyed), 0);
+    assert_int_equal(destroyed, 1);
+    for (int round = 0; round < 2; round++) { /* and after a rebuild */
+        MDB_txn *txn;
+        assert_int_equal(store_read_begin(f->s, &txn), 0);
+        case_facts frozen = {0};
+        frozen.transfer_out = FACTS_NO_DAY;
+        assert_int_equal(store_facts_cases_each(f->s, txn, m.a, see_frozen, &frozen), 0);
+        assert_int_equal(frozen.transfer_out, calendar_day("2018-07-02"));
+        assert_int_equal(frozen.case_id, 0);
+        assert_int_equal(frozen.caseworker_id, 0);
+        assert_int_equal(frozen.nationality_len, 0);
+        assert_int_equal(frozen.weekly_subsistence, 5000);
+        assert_int_equal(frozen.referral_day, calendar_day("2018-03-01"));
+        json_t *t;
+        assert_int_equal(store_transfer_get(f->s, txn, m.transfer, &t), 0);
+        assert_null(json_object_get(t, "case_id"));
+        assert_null(json_object_get(t, "facts_at_transfer"));
+        assert_null(json_object_get(t, "decline_reason"));
+        assert_null(json_object_get(t, "requested_by"));
+        assert_true(json_is_true(json_object_get(t, "case_destroyed")));
+        assert_int_equal(json_integer_value(json_object_get(t, "from_council_id")), (json_int_t)m.a);
+        assert_string_equal(json_string_value(json_object_get(t, "answered_at")), "2018-07-02T10:00:00Z");
+        json_decref(t);
+        uint64_t ids[4], next;
+        assert_int_equal(store_transfer_of_org(f->s, txn, m.a, 0, 4, ids, &n, &next), 0);
+        assert_int_equal(n, 1); /* the sender still sees that a case went */
+        store_read_end(f->s, txn);
+        assert_int_equal(store_write(f->s, rebuild_write, NULL), 0);
+        assert_int_equal(check(f->s, &destroyed), 0);
+    }
+}
+
+/* A transfer record still naming a destroyed case is reported by the verifier. */
+static int name_again(store *s, MDB_txn *txn, void *arg)
+{
+    moved *m = arg;
+    json_t *t;
+    int rc = store_transfer_get(s, txn, m->transfer, &t);
+    if (!rc && json_object_set_new(t, "case_id", json_integer((json_int_t)m->case_id)))
+        rc = STORE_NOMEM;
+    if (!rc)
+        rc = store_transfer_put(s, txn, t);
+    json_decref(t);
+    return rc;
+}
+
+static void verifier_notices_named_transfer(void **state)
+{
+    fixture *f = *state;
+    moved m = {0};
+    size_t n, destroyed;
+    assert_int_equal(store_write(f->s, build_moved, &m), 0);
+    assert_int_equal(store_retention_run(f->s, "2025-01-10", "2025-01-10T02:00:00Z", "t", 0, NULL, NULL, &n, NULL), 0);
+    assert_int_equal(store_write(f->s, name_again, &m), 0);
+    assert_int_equal(check(f->s, &destroyed), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(destroys_everything, setup, teardown),
+        cmocka_unit_test_setup_teardown(rebuild_keeps_anonymous_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(destroys_transferred_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(verifier_notices_named_transfer, setup, teardown),
         cmocka_unit_test_setup_teardown(scrub_zeroes_freed_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(verifier_notices_leftovers, setup, teardown),
         cmocka_unit_test_setup_teardown(orphan_document_is_reported, setup, teardown),
