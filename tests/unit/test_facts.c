@@ -347,6 +347,7 @@ static void past_closures_in_the_row(void **state)
     const int want[6] = {0, 1, 1, 0, 0, 1};
     for (int i = 0; i < 6; i++)
         assert_int_equal(g.closed_on[i], want[i]);
+    json_decref(rec);
 }
 
 int main(void)
