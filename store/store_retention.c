@@ -643,7 +643,8 @@ static int scan_docs(store *s, MDB_txn *txn, verify_ctx *v)
         free(listed.ids);
         return rc;
     }
-    qsort(listed.ids, listed.n, sizeof *listed.ids, cmp_u64);
+    if (listed.n)
+        qsort(listed.ids, listed.n, sizeof *listed.ids, cmp_u64);
     store_iter_begin(&it, s, txn, DB_DOCS, NULL, 0);
     while (store_iter_next(&it)) {
         uint64_t id = it.key.mv_size == 8 ? store_u64_from(it.key.mv_data) : 0;
@@ -710,7 +711,8 @@ int store_retention_verify(store *s, MDB_txn *txn, FILE *report, size_t *destroy
             rc = g;
     }
     free(councils.ids);
-    qsort(v.destroyed.ids, v.destroyed.n, sizeof *v.destroyed.ids, cmp_u64);
+    if (v.destroyed.n) /* qsort must not be given a null base, even for no elements */
+        qsort(v.destroyed.ids, v.destroyed.n, sizeof *v.destroyed.ids, cmp_u64);
     if (!rc && v.destroyed.n) {
         rc = scan_index(s, txn, DB_CASE_NAME, &v, "a name index entry");
         if (!rc)

@@ -77,7 +77,8 @@ int store_summary_thousand_day_cases(store *s, MDB_txn *txn, uint64_t council, c
     } else {
         memcpy(all, page, got * sizeof *all);
     }
-    qsort(all, got, sizeof *all, cmp_u64);
+    if (got)
+        qsort(all, got, sizeof *all, cmp_u64);
     *ids = all;
     *n = got;
     return 0;
@@ -129,7 +130,8 @@ int store_summary_closure_required_cases(store *s, MDB_txn *txn, uint64_t counci
         free(cases);
         return rc;
     }
-    qsort(cases, m, sizeof *cases, cmp_u64);
+    if (m)
+        qsort(cases, m, sizeof *cases, cmp_u64);
     size_t u = 0;
     for (size_t i = 0; i < m; i++)
         if (u == 0 || cases[u - 1] != cases[i])
