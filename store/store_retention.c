@@ -436,24 +436,12 @@ int store_destructions_list(store *s, MDB_txn *txn, uint64_t council, uint64_t b
 
 int store_retention_last_day(store *s, MDB_txn *txn, char out[11])
 {
-    MDB_val k = {strlen(LAST_DAY_KEY), LAST_DAY_KEY}, v;
-    int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
-    out[0] = 0;
-    if (rc == MDB_NOTFOUND)
-        return 0;
-    if (rc)
-        return rc;
-    if (v.mv_size != 10)
-        return STORE_CORRUPT;
-    memcpy(out, v.mv_data, 10);
-    out[10] = 0;
-    return 0;
+    return store_meta_day(s, txn, LAST_DAY_KEY, out);
 }
 
 int store_retention_set_last_day(store *s, MDB_txn *txn, const char *day)
 {
-    MDB_val k = {strlen(LAST_DAY_KEY), LAST_DAY_KEY}, v = {strlen(day), (void *)day};
-    return mdb_put(txn, store_dbi(s, DB_META), &k, &v, 0);
+    return store_meta_day_set(s, txn, LAST_DAY_KEY, day);
 }
 
 static int set_day_write(store *s, MDB_txn *txn, void *ctx)
