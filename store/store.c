@@ -464,6 +464,25 @@ int store_iter_end(store_iter *it, int rc)
     return rc ? rc : it->rc;
 }
 
+int store_json_each(store *s, MDB_txn *txn, store_db db, store_json_fn fn, void *ctx)
+{
+    store_iter it;
+    store_iter_begin(&it, s, txn, db, NULL, 0);
+    int rc = 0;
+    while (store_iter_next(&it)) {
+        json_t *rec = json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL);
+        if (!rec) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        rc = fn(rec, ctx);
+        json_decref(rec);
+        if (rc)
+            break;
+    }
+    return store_iter_end(&it, rc);
+}
+
 int store_disk_full(store *s)
 {
     const char *path = NULL;

@@ -207,6 +207,13 @@ int store_iter_end(store_iter *it, int rc);
 void store_key_u64(unsigned char out[8], uint64_t v);
 uint64_t store_u64_from(const unsigned char in[8]);
 
+/* Every record of a JSON database, in key order: fn gets each parsed record (borrowed: valid during the
+ * call only) and ctx; a non-zero return stops the walk and is returned. STORE_CORRUPT when a record
+ * does not parse. For checks, rebuilds and upgrades, which must see everything; no request path
+ * calls it. */
+typedef int (*store_json_fn)(const json_t *rec, void *ctx);
+int store_json_each(store *s, MDB_txn *txn, store_db db, store_json_fn fn, void *ctx);
+
 /* 1 when the file system holding the store has (almost) no space left. LMDB reports a commit cut short
  * by a full disk as EIO ("short write") rather than ENOSPC: this tells the two apart. */
 int store_disk_full(store *s);

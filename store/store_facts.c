@@ -541,25 +541,28 @@ static int drop_derived(store *s, MDB_txn *txn, store_db db)
 
 typedef int (*record_fn)(store *s, MDB_txn *txn, const json_t *rec, void *ctx);
 
+typedef struct {
+    store *s;
+    MDB_txn *txn;
+    record_fn fn;
+    void *ctx;
+    size_t *n;
+} each_ctx;
+
+static int each_one(const json_t *rec, void *arg)
+{
+    each_ctx *e = arg;
+    int rc = e->fn(e->s, e->txn, rec, e->ctx);
+    if (!rc && e->n)
+        (*e->n)++;
+    return rc;
+}
+
+/* store_json_each with the store and transaction handed on, counting the records seen in *n. */
 static int each_record(store *s, MDB_txn *txn, store_db db, record_fn fn, void *ctx, size_t *n)
 {
-    store_iter it;
-    store_iter_begin(&it, s, txn, db, NULL, 0);
-    int rc = 0;
-    while (store_iter_next(&it)) {
-        json_t *rec = json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL);
-        if (!rec) {
-            rc = STORE_CORRUPT;
-            break;
-        }
-        rc = fn(s, txn, rec, ctx);
-        json_decref(rec);
-        if (rc)
-            break;
-        if (n)
-            (*n)++;
-    }
-    return store_iter_end(&it, rc);
+    each_ctx e = {s, txn, fn, ctx, n};
+    return store_json_each(s, txn, db, each_one, &e);
 }
 
 static int rebuild_case(store *s, MDB_txn *txn, const json_t *rec, void *ctx)

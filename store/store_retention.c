@@ -548,48 +548,46 @@ static int scan_index(store *s, MDB_txn *txn, store_db db, verify_ctx *v, const 
     return store_iter_end(&it, 0);
 }
 
+typedef struct {
+    verify_ctx *v;
+    const char *what;
+} scan_ctx;
+
+static int scan_record(const json_t *rec, void *arg)
+{
+    scan_ctx *c = arg;
+    uint64_t id = json_get_u64(rec, "case_id");
+    if (set_has(&c->v->destroyed, id))
+        problem(c->v, c->what, id);
+    return 0;
+}
+
 /* One pass over the records of a kind, reporting those of a destroyed case. */
 static int scan_records(store *s, MDB_txn *txn, store_db db, verify_ctx *v, const char *what)
 {
-    store_iter it;
-    store_iter_begin(&it, s, txn, db, NULL, 0);
-    int rc = 0;
-    while (store_iter_next(&it)) {
-        json_t *rec = json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL);
-        if (!rec) {
-            rc = STORE_CORRUPT;
-            break;
-        }
-        uint64_t id = json_get_u64(rec, "case_id");
-        if (set_has(&v->destroyed, id))
-            problem(v, what, id);
-        json_decref(rec);
-    }
-    return store_iter_end(&it, rc);
+    scan_ctx c = {v, what};
+    return store_json_each(s, txn, db, scan_record, &c);
+}
+
+static int scan_transfer(const json_t *rec, void *arg)
+{
+    verify_ctx *v = arg;
+    uint64_t id = json_get_u64(rec, "case_id"), snap = json_get_u64(json_object_get(rec, "facts_at_transfer"), "id");
+    if (set_has(&v->destroyed, id))
+        problem(v, "a transfer record", id);
+    else if (set_has(&v->destroyed, snap))
+        problem(v, "a transfer's facts snapshot", snap);
+    return 0;
 }
 
 /* A transfer record that names a destroyed case, by its case id or its snapshot's. */
 static int scan_transfers(store *s, MDB_txn *txn, verify_ctx *v)
 {
-    store_iter it;
-    store_iter_begin(&it, s, txn, DB_TRANSFERS, NULL, 0);
-    int rc = 0;
-    while (store_iter_next(&it)) {
-        json_t *rec = json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL);
-        if (!rec) {
-            rc = STORE_CORRUPT;
-            break;
-        }
-        uint64_t id = json_get_u64(rec, "case_id"), snap = json_get_u64(json_object_get(rec, "facts_at_transfer"), "id");
-        if (set_has(&v->destroyed, id))
-            problem(v, "a transfer record", id);
-        else if (set_has(&v->destroyed, snap))
-            problem(v, "a transfer's facts snapshot", snap);
-        json_decref(rec);
-    }
-    if ((rc = store_iter_end(&it, rc)))
+    int rc = store_json_each(s, txn, DB_TRANSFERS, scan_transfer, v);
+    if (rc)
         return rc;
     /* The case's own transfer list ('c' | case | ~transfer id). */
+    store_iter it;
     store_iter_begin(&it, s, txn, DB_TRANSFER_INDEX, NULL, 0);
     while (store_iter_next(&it)) {
         const unsigned char *k = it.key.mv_data;
@@ -609,30 +607,28 @@ static int named_row(const case_facts *f, void *ctx)
     return 0;
 }
 
+/* Adds the ids of a case record's documents to the set. */
+static int list_documents(const json_t *rec, void *arg)
+{
+    size_t i;
+    json_t *d;
+    int rc = 0;
+    json_array_foreach(json_object_get(rec, "documents"), i, d) if (!rc) rc = set_add(arg, json_get_u64(d, "id"));
+    return rc;
+}
+
 /* Documents that no case lists (a destroyed case's files would be such). */
 static int scan_docs(store *s, MDB_txn *txn, verify_ctx *v)
 {
     u64_set listed = {0};
-    store_iter it;
-    store_iter_begin(&it, s, txn, DB_CASES, NULL, 0);
-    int rc = 0;
-    while (!rc && store_iter_next(&it)) {
-        json_t *rec = json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL);
-        if (!rec) {
-            rc = STORE_CORRUPT;
-            break;
-        }
-        size_t i;
-        json_t *d;
-        json_array_foreach(json_object_get(rec, "documents"), i, d) if (!rc) rc = set_add(&listed, json_get_u64(d, "id"));
-        json_decref(rec);
-    }
-    if ((rc = store_iter_end(&it, rc))) {
+    int rc = store_json_each(s, txn, DB_CASES, list_documents, &listed);
+    if (rc) {
         free(listed.ids);
         return rc;
     }
     if (listed.n)
         qsort(listed.ids, listed.n, sizeof *listed.ids, cmp_u64);
+    store_iter it;
     store_iter_begin(&it, s, txn, DB_DOCS, NULL, 0);
     while (store_iter_next(&it)) {
         uint64_t id = it.key.mv_size == 8 ? store_u64_from(it.key.mv_data) : 0;
