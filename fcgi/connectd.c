@@ -8,6 +8,9 @@
  * that dies. On SIGTERM or SIGINT it shuts the socket down (no new requests), tells the workers and
  * the sender to stop, waits for the requests in flight and for a send in progress, removes the socket
  * and exits 0. The master never opens the store: each child does, after fork (LMDB's rule).
+ * On SIGUSR2 (the daily destruction run or `connectctl compact` asking) it stops the workers and the
+ * sender, has a child compact the store (store_compact.h) and starts them again, the socket open
+ * throughout so requests wait rather than fail.
  *
  * One master per data folder: the master holds an exclusive flock on DATA/connectd.lock, and its
  * children inherit the locked descriptor, so a second connectd on the same folder refuses to start
@@ -39,14 +42,17 @@
 #include "mfa.h"
 #include "public_url.h"
 #include "rtpf.h"
+#include "store.h"
+#include "store_compact.h"
 #include "session.h"
 #include "worker.h"
 
 #define MAX_WORKERS 64
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, compact_requested;
 static void on_stop(int sig) { (void)sig; stop_requested = 1; }
 static void on_child(int sig) { (void)sig; }
+static void on_compact(int sig) { (void)sig; compact_requested = 1; }
 
 static void usage(void)
 {
@@ -68,10 +74,11 @@ static int child_signals(pid_t master)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
-    sigprocmask(SIG_BLOCK, &set, NULL);
+    sigprocmask(SIG_SETMASK, &set, NULL); /* and unblocks what only the master waits for */
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGCHLD, SIG_DFL);
+    signal(SIGUSR2, SIG_DFL);
     if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != master)
         return 1;
     return stop_requested != 0;
@@ -96,6 +103,127 @@ static pid_t spawn_sender(const worker_config *cfg)
         _exit(mail_sender_run(cfg->data_dir, cfg->master_pid));
     }
     return pid;
+}
+
+/* The master's children: the workers, the mail sender, and how to keep them running. */
+typedef struct {
+    worker_config *cfg;
+    long workers;
+    pid_t pids[MAX_WORKERS];
+    time_t started[MAX_WORKERS];
+    pid_t sender;
+    time_t sender_started;
+} pool;
+
+static void pool_spawn(pool *p)
+{
+    for (long i = 0; i < p->workers; i++) {
+        p->pids[i] = spawn(p->cfg);
+        p->started[i] = time(NULL);
+    }
+    p->sender = spawn_sender(p->cfg);
+    p->sender_started = time(NULL);
+    if (p->sender < 0)
+        fprintf(stderr, "connectd: cannot start the mail sender: %s\n", strerror(errno));
+}
+
+static void say_ended(const char *what, pid_t pid, int status)
+{
+    if (WIFSIGNALED(status))
+        fprintf(stderr, "connectd: %s %d died of signal %d; restarting\n", what, pid, WTERMSIG(status));
+    else
+        fprintf(stderr, "connectd: %s %d exited with %d; restarting\n", what, pid, WEXITSTATUS(status));
+}
+
+/* Collects every child that has ended and starts its replacement (unless we are stopping). One that
+ * ends within a second of its start is restarted a second later, so a child that dies at once does
+ * not make us spin. */
+static void pool_reap(pool *p)
+{
+    int status;
+    pid_t pid;
+    while (!stop_requested && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (pid == p->sender) {
+            say_ended("mail sender", pid, status);
+            if (time(NULL) - p->sender_started < 1)
+                sleep(1);
+            p->sender = stop_requested ? -1 : spawn_sender(p->cfg);
+            p->sender_started = time(NULL);
+            if (p->sender < 0 && !stop_requested)
+                fprintf(stderr, "connectd: cannot restart the mail sender: %s\n", strerror(errno));
+            continue;
+        }
+        for (long i = 0; i < p->workers; i++) {
+            if (p->pids[i] != pid)
+                continue;
+            say_ended("worker", pid, status);
+            if (time(NULL) - p->started[i] < 1)
+                sleep(1);
+            p->pids[i] = stop_requested ? 0 : spawn(p->cfg);
+            p->started[i] = time(NULL);
+        }
+    }
+}
+
+/* Waits for one child to end; 1 when it did not exit with 0. */
+static int wait_child(pid_t pid)
+{
+    int status = 0;
+    pid_t r;
+    while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+        ;
+    return r == pid && (!WIFEXITED(status) || WEXITSTATUS(status) != 0);
+}
+
+/* Tells every child to stop (SIGTERM: workers end the requests in flight, the sender its send) and
+ * waits for them all; 1 when one of them did not exit cleanly. */
+static int pool_stop(pool *p)
+{
+    for (long i = 0; i < p->workers; i++)
+        if (p->pids[i] > 0)
+            kill(p->pids[i], SIGTERM);
+    if (p->sender > 0)
+        kill(p->sender, SIGTERM);
+    int failed = 0;
+    for (long i = 0; i < p->workers; i++)
+        if (p->pids[i] > 0) {
+            failed |= wait_child(p->pids[i]);
+            p->pids[i] = 0;
+        }
+    if (p->sender > 0)
+        failed |= wait_child(p->sender);
+    p->sender = -1;
+    return failed;
+}
+
+/* The compaction the daily destruction run asks for (SIGUSR2; store_compact.h): it needs every
+ * process that has the store open gone, so the workers and the sender are stopped (requests finish
+ * first), a child of ours rewrites the file, and they are started again. The listening socket stays
+ * open throughout: requests arriving meanwhile wait in its queue (nginx waits up to its read timeout)
+ * rather than fail. */
+static void pool_compact(pool *p)
+{
+    fprintf(stderr, "connectd: compacting the store; requests wait until it is done\n");
+    pool_stop(p);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (child_signals(p->cfg->master_pid))
+            _exit(0);
+        close(p->cfg->listen_fd);
+        store_compact_stats st;
+        int rc = store_compact(p->cfg->data_dir, &st);
+        if (rc)
+            fprintf(stderr, "connectd: the compaction did not happen: %s\n", store_strerror(rc));
+        else
+            fprintf(stderr, "connectd: store compacted from %lld to %lld bytes in %.3f s\n",
+                    (long long)st.bytes_before, (long long)st.bytes_after, st.seconds);
+        _exit(rc ? 1 : 0);
+    }
+    if (pid < 0)
+        fprintf(stderr, "connectd: cannot start the compaction: %s\n", strerror(errno));
+    else
+        wait_child(pid);
+    pool_spawn(p);
 }
 
 /* Takes DATA/connectd.lock (flock, exclusive, not waiting) and writes our pid into it. The descriptor
@@ -208,7 +336,16 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sa.sa_handler = on_child;
     sigaction(SIGCHLD, &sa, NULL);
+    sa.sa_handler = on_compact;
+    sigaction(SIGUSR2, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    sigset_t acted_on, wait_mask;
+    sigemptyset(&acted_on);
+    sigaddset(&acted_on, SIGTERM);
+    sigaddset(&acted_on, SIGINT);
+    sigaddset(&acted_on, SIGCHLD);
+    sigaddset(&acted_on, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &acted_on, &wait_mask);
     if (FCGX_Init() != 0) {
         fprintf(stderr, "connectd: FCGX_Init failed\n");
         return 1;
@@ -221,91 +358,36 @@ int main(int argc, char **argv)
         fprintf(stderr, "connectd: cannot listen on %s: %s\n", sock_path, strerror(errno));
         return 1;
     }
-
-    pid_t pids[MAX_WORKERS] = {0};
-    time_t started[MAX_WORKERS] = {0};
-    for (long i = 0; i < workers; i++) {
-        pids[i] = spawn(&cfg);
-        started[i] = time(NULL);
+    /* Workers wait for connections in poll() (worker.c); with several processes woken for one
+     * connection, the ones that lose the race must get EAGAIN from accept(), not block in it. */
+    int fl = fcntl(cfg.listen_fd, F_GETFL);
+    if (fl < 0 || fcntl(cfg.listen_fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+        fprintf(stderr, "connectd: cannot make the socket non-blocking: %s\n", strerror(errno));
+        return 1;
     }
-    pid_t sender = spawn_sender(&cfg);
-    time_t sender_started = time(NULL);
-    if (sender < 0)
-        fprintf(stderr, "connectd: cannot start the mail sender: %s\n", strerror(errno));
+
+    pool p = {.cfg = &cfg, .workers = workers};
+    pool_spawn(&p);
     fprintf(stderr, "connectd: %ld workers x %ld threads on %s; two-factor sign-in %s\n", workers, threads, sock_path,
             mfa_policy_name());
 
-    while (!stop_requested) {
-        int status;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0) {
-            if (errno != EINTR)
-                sleep(1);
+    /* The signals we act on stay blocked except inside sigsuspend, so one arriving between a check
+     * and the wait is not missed: it wakes the wait at once. */
+    for (;;) {
+        pool_reap(&p);
+        if (stop_requested)
+            break;
+        if (compact_requested) {
+            compact_requested = 0;
+            pool_compact(&p);
             continue;
         }
-        if (pid == sender) {
-            sender = -1;
-            if (stop_requested)
-                break;
-            if (WIFSIGNALED(status))
-                fprintf(stderr, "connectd: mail sender %d died of signal %d; restarting\n", pid, WTERMSIG(status));
-            else
-                fprintf(stderr, "connectd: mail sender %d exited with %d; restarting\n", pid, WEXITSTATUS(status));
-            if (time(NULL) - sender_started < 1)
-                sleep(1);
-            if (stop_requested)
-                break;
-            sender = spawn_sender(&cfg);
-            sender_started = time(NULL);
-            if (sender < 0)
-                fprintf(stderr, "connectd: cannot restart the mail sender: %s\n", strerror(errno));
-            continue;
-        }
-        for (long i = 0; i < workers; i++) {
-            if (pids[i] != pid)
-                continue;
-            if (stop_requested)
-                break;
-            if (WIFSIGNALED(status))
-                fprintf(stderr, "connectd: worker %d died of signal %d; restarting\n", pid, WTERMSIG(status));
-            else
-                fprintf(stderr, "connectd: worker %d exited with %d; restarting\n", pid, WEXITSTATUS(status));
-            if (time(NULL) - started[i] < 1)
-                sleep(1); /* a worker that dies at once: do not spin */
-            if (stop_requested) {
-                pids[i] = 0; /* told to stop meanwhile: nothing to restart */
-                break;
-            }
-            pids[i] = spawn(&cfg);
-            started[i] = time(NULL);
-        }
+        sigsuspend(&wait_mask);
     }
 
     fprintf(stderr, "connectd: stopping\n");
     shutdown(cfg.listen_fd, SHUT_RDWR);
-    for (long i = 0; i < workers; i++)
-        if (pids[i] > 0)
-            kill(pids[i], SIGTERM);
-    if (sender > 0)
-        kill(sender, SIGTERM);
-    int failed = 0;
-    for (long i = 0; i < workers; i++) {
-        if (pids[i] <= 0)
-            continue;
-        int status;
-        while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR)
-            ;
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            failed = 1;
-    }
-    if (sender > 0) {
-        int status = 0;
-        pid_t r;
-        while ((r = waitpid(sender, &status, 0)) < 0 && errno == EINTR)
-            ;
-        if (r == sender && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
-            failed = 1;
-    }
+    int failed = pool_stop(&p);
     close(cfg.listen_fd);
     unlink(sock_path);
     auth_common_free();

@@ -17,6 +17,7 @@
 #include "store.h"
 #include "store_outbox.h"
 #include "store_summary.h"
+#include "store_compact.h"
 #include "store_retention.h"
 #include "store_upgrade.h"
 #include "support_check.h"
@@ -25,6 +26,8 @@
 
 typedef struct {
     store *st;
+    const char *data_dir;
+    pid_t master;
     const char *url; /* NULL: no relay configured */
     const char *from;
     uint64_t undeleted; /* delivered, but the deletion did not commit yet */
@@ -158,6 +161,13 @@ static int pass(sender *m)
     if (ran)
         fprintf(stderr, "mail_sender: daily retention run: %zu case(s) destroyed; %zu free page(s) zeroed in %.3f s\n",
                 destroyed, scrub.pages, scrub.seconds);
+    /* Destroyed bytes can remain in the unused middle of live pages until the file is rewritten: ask
+     * the master for the compaction (store_compact.h), which stops us and the workers meanwhile. Also
+     * when the last attempt did not succeed, so a failed one is retried the next day. */
+    if (!rc && ran && (destroyed > 0 || store_compact_pending(m->data_dir))) {
+        fprintf(stderr, "mail_sender: asking the master to compact the store\n");
+        kill(m->master, SIGUSR2);
+    }
     /* Beside it, once per UK day: stale cases (support ended, case still open) raise their alert. */
     size_t raised = 0;
     rc = support_check_daily(m->st, now, &raised, &ran);
@@ -179,7 +189,7 @@ int mail_sender_run(const char *data_dir, pid_t master)
     sigemptyset(&stop);
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGINT);
-    sender m = {0};
+    sender m = {.data_dir = data_dir, .master = master};
     clock_init();
     int rc = store_open(&m.st, data_dir, NULL);
     if (rc) {

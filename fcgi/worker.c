@@ -2,12 +2,15 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +27,7 @@
 
 static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int stopping;
+static int drain_fd = -1; /* an eventfd, readable once we are stopping */
 static atomic_long served;
 static store *st;
 static const worker_config *config;
@@ -53,6 +57,26 @@ static void handle(FCGX_Request *fx)
         store_reader_check(st);
 }
 
+/* Waits until fd (the listening socket, or a connection nginx keeps open) has something to read: 1;
+ * or until we are stopping: 0. Threads wait here rather than in accept() or read(), so a stop needs
+ * neither a signal to each thread nor the listening socket shut down: the master can stop us and
+ * start others on the same socket (a compaction, connectd.c) while requests queue in it. */
+static int wait_readable(int fd)
+{
+    struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = drain_fd, .events = POLLIN}};
+    for (;;) {
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (p[1].revents)
+            return 0;
+        if (p[0].revents)
+            return 1;
+    }
+}
+
 static void *thread_main(void *arg)
 {
     (void)arg;
@@ -66,13 +90,17 @@ static void *thread_main(void *arg)
         int kept = fx.ipcFd >= 0;
         if (!kept)
             pthread_mutex_lock(&accept_lock);
-        int rc = atomic_load(&stopping) ? -1 : FCGX_Accept_r(&fx);
+        int ready = atomic_load(&stopping) ? 0 : wait_readable(kept ? fx.ipcFd : config->listen_fd);
+        int rc = ready > 0 ? FCGX_Accept_r(&fx) : -1;
         if (!kept)
             pthread_mutex_unlock(&accept_lock);
         if (rc < 0) {
-            if (atomic_load(&stopping))
+            if (ready == 0 || atomic_load(&stopping))
                 break;
-            usleep(1000); /* a failed accept (EINTR, EMFILE): try again shortly */
+            /* -EAGAIN: another process took the connection (the socket does not block); else a
+             * failed accept (EMFILE): try again shortly. */
+            if (rc != -EAGAIN && rc != -EWOULDBLOCK)
+                usleep(1000);
             continue;
         }
         handle(&fx);
@@ -133,6 +161,13 @@ int worker_run(const worker_config *cfg)
         store_close(st);
         return 1;
     }
+    drain_fd = eventfd(0, EFD_CLOEXEC);
+    if (drain_fd < 0) {
+        fprintf(stderr, "worker %d: cannot make an eventfd: %s\n", getpid(), strerror(errno));
+        audit_queue_stop();
+        store_close(st);
+        return 1;
+    }
     int n = cfg->threads > 0 ? cfg->threads : 4;
     pthread_t *threads = calloc((size_t)n, sizeof *threads);
     if (!threads) {
@@ -154,10 +189,13 @@ int worker_run(const worker_config *cfg)
     }
     wait_for_stop(&set, cfg->master_pid);
     atomic_store(&stopping, 1);
-    /* The master shuts the listening socket down before it signals us, so a thread blocked in
-     * accept() returns at once; a thread in a request finishes it first. Whatever has not ended
-     * after the grace period is cut off by exit. A master that died shut nothing down: the first
-     * of its orphans to stop does it (the socket is only theirs now; a new master makes its own). */
+    /* Wakes every thread waiting for a connection or a kept connection's next request (the eventfd
+     * stays readable); a thread in a request finishes it first. Whatever has not ended after the
+     * grace period is cut off by exit. A master that died shut nothing down: the first of its
+     * orphans to stop does it (the socket is only theirs now; a new master makes its own). */
+    uint64_t one = 1;
+    if (write(drain_fd, &one, sizeof one) != (ssize_t)sizeof one)
+        fprintf(stderr, "worker %d: cannot wake the threads: %s\n", getpid(), strerror(errno));
     if (getppid() != cfg->master_pid)
         shutdown(cfg->listen_fd, SHUT_RDWR);
     struct timespec deadline;

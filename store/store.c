@@ -193,7 +193,7 @@ int store_open(store **out, const char *dir, const store_options *opts)
         if (*end == '\0' && v >= 65536)
             map_size = (size_t)v;
     }
-    unsigned readers = opts && opts->max_readers ? opts->max_readers : 1024;
+    unsigned readers = opts && opts->max_readers ? opts->max_readers : STORE_MAX_READERS;
     if (pthread_rwlock_init(&s->resize_lock, NULL)) {
         free(s);
         return STORE_NOMEM;

@@ -9,6 +9,9 @@
 
 #include "store.h"
 
+/* Reader slots in the lock file (its size is set by whichever process creates it). */
+#define STORE_MAX_READERS 1024u
+
 /* The LMDB handle of a named database (opened once by store_open, valid while the store is open). */
 MDB_dbi store_dbi(store *s, store_db db);
 

@@ -22,8 +22,8 @@
  *     old copies of the free list and database roots it rewrote), nor pages a reader still saw while
  *     it ran (LMDB reuses a freed page only when no open read transaction is older than the free).
  *
- * What remains afterwards is described in fcgi/API.md ("Known limit"): pages held by a read
- * transaction open across both passes, and the unused middle of live pages.
+ * What remains afterwards: pages held by a read transaction open across both passes, and the unused
+ * middle of live pages; the compaction that follows a destruction (store_compact.h) removes both.
  *
  * Call it after the destruction transactions have committed, with no transaction of this process
  * open and no other thread using the store (the reopen). On an error from the reopen the store is

@@ -43,6 +43,7 @@
 #include "uk_time.h"
 #include "store_work.h"
 #include "store_retention.h"
+#include "compact_request.h"
 
 __attribute__((format(printf, 1, 2))) static int die(const char *fmt, ...)
 {
@@ -763,6 +764,27 @@ static int print_record(const json_t *record, void *ctx)
     return 0;
 }
 
+/* Has data.mdb rewritten compacted (by connectd when it runs, else here) and says how it went. A store
+ * in use by another program is not an error of ours, but the data is not gone from the file yet: exit
+ * status 3 says so, and the daily run asks again. */
+static int compact_and_say(const char *data)
+{
+    store_compact_stats st;
+    const char *who;
+    int rc = compact_request(data, 600, &st, &who);
+    if (rc == EBUSY) {
+        fprintf(stderr, "connectctl: not compacted: another program has the store open; run `connectctl compact` "
+                        "when it has finished (connectd's daily run also tries again)\n");
+        return 3;
+    }
+    if (rc)
+        return die("the compaction (by %s) failed: %s", who, rc == ETIMEDOUT ? "no answer from connectd"
+                                                                           : store_strerror(rc));
+    fprintf(stderr, "connectctl: data.mdb compacted by %s from %lld to %lld bytes in %.3f s\n", who,
+            (long long)st.bytes_before, (long long)st.bytes_after, st.seconds);
+    return 0;
+}
+
 /* connectctl retention run [--dry-run]: what connectd's daily run does, now, on the test clock when
  * CONNECT_TEST_CLOCK is set (so tests can move time past a case's date). */
 static int cmd_retention_run(const char *data, int argc, char **argv)
@@ -794,7 +816,17 @@ static int cmd_retention_run(const char *data, int argc, char **argv)
     if (n)
         fprintf(stderr, "connectctl: %zu free page(s) overwritten with zeros in %.3f s (%zu on the free list)\n",
                 scrub.pages, scrub.seconds, scrub.free_after);
-    return 0;
+    /* What the scrub cannot reach (the unused middle of live pages) goes with a compaction. */
+    return n && !dry ? compact_and_say(data) : 0;
+}
+
+/* connectctl compact: the compaction a destruction run ends with (store_compact.h), on its own. */
+static int cmd_compact(const char *data, int argc, char **argv)
+{
+    (void)argv;
+    if (argc)
+        return die("usage: connectctl --data DIR compact");
+    return compact_and_say(data);
 }
 
 /* connectctl scrub: the free-page scrub a destruction run ends with (store_scrub.h), on its own: after
@@ -999,6 +1031,9 @@ static const command commands[] = {
     {"retention run", "[--dry-run]",
      "destroy every closed case past its council's retention date and not on legal hold (one JSON line "
      "each); --dry-run only lists them", 0, cmd_retention_run},
+    {"compact", "",
+     "rewrite data.mdb without its free and unused page space (connectd, if running, pauses for it)", 0,
+     cmd_compact},
     {"scrub", "",
      "overwrite LMDB's free pages with zeros (as a retention run does after destroying)", 0, cmd_scrub},
     {"facts rebuild", "",

@@ -86,6 +86,11 @@ test('the daily run destroys what is due after 02:00 UK time, once a day, across
   assertError(await user.req('GET', `/api/cases/${first.id}`), 404, 'not_found');
   assert.ok(auditHas(first.id, `daily-${D}`), 'case_destroyed audit event');
   assert.match(log(), /daily retention run: [1-9]\d* case\(s\) destroyed/);
+  // It destroyed something, so the sender asked the master for a compaction (store_compact.h): the
+  // workers were stopped and started again around it, and a session from before still works.
+  for (let i = 0; i < 100 && !/store compacted from \d+ to \d+ bytes/.test(log()); i += 1) await sleep(100);
+  assert.match(log(), /connectd: compacting the store[^]*connectd: store compacted from \d+ to \d+ bytes/);
+  assertStatus(await admin.req('GET', '/api/destructions'), 200, 'a session from before the compaction');
 
   // A case closed later on D (already due) waits for the next day's run, even across a restart.
   const second = await closedCase(user, yearsAgoPlus(6, -1));

@@ -1,6 +1,6 @@
 // Retention and destruction on the test clock: the policy (bounds, scope), legal holds, the due list,
 // `connectctl retention run` destroying a case closed 6 years and a day ago with nothing personal left
-// in its compacted backup nor in the live file's free pages (only in live pages' unused space), a held case surviving, the destruction record and audit
+// in its compacted backup nor anywhere in the live data.mdb (connectd compacts it), a held case surviving, the destruction record and audit
 // event, the referrals report still counting the destroyed case, and the daily run in connectd.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -149,8 +149,11 @@ test('a case closed 6 years and a day ago is destroyed by connectctl retention r
   assert.equal(check.status, 0, check.stderr);
   assert.match(check.stdout, /[1-9]\d* destroyed cases with nothing left/);
 
-  // The run scrubbed LMDB's free pages (store_scrub.h) and said so.
+  // The run scrubbed LMDB's free pages (store_scrub.h), then had the running connectd compact the
+  // file, and said so; connectd serves on with every session and record it had.
   assert.match(run.stderr, /\d+ free page\(s\) overwritten with zeros/);
+  assert.match(run.stderr, /data\.mdb compacted by connectd from \d+ to \d+ bytes/);
+  assertStatus(await nfcUser.req('GET', `/api/cases/${held.id}`), 200, 'a session from before the compaction');
 
   // Nothing personal remains in the compacted backup (`connectctl backup`): not the principal's or the
   // dependant's names, nor the document's bytes (pdfBytes puts doomedNames[3] in the file).
@@ -165,18 +168,26 @@ test('a case closed 6 years and a day ago is destroyed by connectctl retention r
     for (const n of doomedNames) assert.equal(bytes.includes(n), false, `${n} in ${f}`);
     assert.ok(bytes.includes(heldNames[1]), `the held case's name is still in ${f}`);
   }
-  // The live data.mdb, connectd stopped and scrubbed once more (`connectctl scrub`): no free page, no
-  // overflow page and no key or value in use holds any of them. What may remain is the documented
-  // limit (fcgi/API.md): bytes in the unused middle of live pages, which LMDB never clears.
+  // The live data.mdb: the run had connectd rewrite it compacted (store_compact.h) while requests
+  // waited, so no page of it, free or live, used or unused space, holds any of them; the held case
+  // is still there, in use.
+  let live = readFileSync(join(dataDir, 'data.mdb'));
+  assert.deepEqual(locate(live, doomedNames), [], 'destroyed bytes in the live file');
+  // With connectd stopped, `connectctl compact` does it itself; `connectctl scrub` zeroes free pages.
   const scrub = ctl(['scrub']);
   assert.equal(scrub.status, 0, scrub.stderr);
   assert.ok(JSON.parse(scrub.stdout).pages >= 0);
-  const live = readFileSync(join(dataDir, 'data.mdb'));
-  const hits = locate(live, doomedNames);
-  const outside = hits.filter((h) => h.where !== 'gap');
-  assert.deepEqual(outside, [], 'destroyed bytes outside the unused middle of live pages');
+  const seq = JSON.parse(readFileSync(join(dataDir, 'compact.json'), 'utf8')).sequence;
+  const compact = ctl(['compact']);
+  assert.equal(compact.status, 0, compact.stderr);
+  assert.match(compact.stderr, /data\.mdb compacted by connectctl from \d+ to \d+ bytes/);
+  assert.equal(JSON.parse(readFileSync(join(dataDir, 'compact.json'), 'utf8')).sequence, seq + 1);
+  live = readFileSync(join(dataDir, 'data.mdb'));
+  assert.deepEqual(locate(live, doomedNames), []);
   assert.ok(locate(live, [heldNames[1]]).some((h) => h.where === 'used'), 'the held case is still in use');
-  if (hits.length) console.log(`# retention: ${hits.length} fragment(s) in unused page space (${[...new Set(hits.map((h) => h.db))].join(', ')})`);
+  const outcome = JSON.parse(readFileSync(join(dataDir, 'compact.json'), 'utf8'));
+  assert.equal(outcome.result, 'ok');
+  assert.ok(outcome.bytes_after <= outcome.bytes_before, 'compaction does not grow the file');
   rmSync(backup, { recursive: true, force: true });
   stack = null;
 });

@@ -13,11 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "calendar.h"
 #include "case_index.h"
 #include "store.h"
 #include "store_audit.h"
+#include "store_compact.h"
 #include "store_case.h"
 #include "store_facts.h"
 #include "store_fixture.h"
@@ -373,6 +376,94 @@ static void scrub_zeroes_freed_pages(void **state)
     store_read_end(f->s, txn);
 }
 
+static int put_small(store *s, MDB_txn *txn, void *ctx)
+{
+    (void)ctx;
+    int rc = 0;
+    for (uint64_t id = 1; id <= 20 && !rc; id++) {
+        unsigned char key[8];
+        char val[64];
+        store_key_u64(key, id);
+        int n = snprintf(val, sizeof val, id == 7 ? "Zq-compact-gone-Hellebore" : "Zq-compact-keep-%02d", (int)id);
+        MDB_val k = {8, key}, v = {(size_t)n, val};
+        rc = mdb_put(txn, store_dbi(s, DB_DOCS), &k, &v, 0);
+    }
+    return rc;
+}
+
+static int del_seven(store *s, MDB_txn *txn, void *ctx)
+{
+    (void)ctx;
+    unsigned char key[8];
+    store_key_u64(key, 7);
+    return store_del(s, txn, DB_DOCS, key, 8);
+}
+
+/* The compaction: refused (EBUSY, recorded, nothing changed) while another process has the store
+ * open; then the file is rewritten with no trace of a deleted record, every other record intact,
+ * and the store opens and writes as before. */
+static void compaction_rewrites_the_file(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(store_write(f->s, put_small, NULL), 0);
+    assert_int_equal(store_write(f->s, del_seven, NULL), 0);
+    char path[96];
+    snprintf(path, sizeof path, "%s/data.mdb", f->dir);
+    assert_int_equal(file_has(path, "Zq-compact-gone-Hellebore"), 1); /* the old page copy is still there */
+    store_close(f->s);
+    f->s = NULL;
+    assert_int_equal(store_compact_sequence(f->dir), 0);
+
+    /* Another process with the store open: busy. */
+    int ready[2], go[2]; /* child -> parent: "store open"; parent -> child: "close it" */
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(go), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        store *s;
+        char c;
+        if (store_open(&s, f->dir, NULL))
+            _exit(1);
+        if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+            _exit(1);
+        store_close(s);
+        _exit(0);
+    }
+    char c;
+    close(ready[1]); /* a child that failed to open the store: EOF here, not a wait for ever */
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    store_compact_stats st;
+    assert_int_equal(store_compact(f->dir, &st), EBUSY);
+    assert_int_equal(store_compact_sequence(f->dir), 1);
+    assert_int_equal(store_compact_pending(f->dir), 1);
+    assert_int_equal(file_has(path, "Zq-compact-gone-Hellebore"), 1);
+    assert_int_equal(write(go[1], "x", 1), 1);
+    int status;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(go[0]);
+    close(go[1]);
+    close(ready[0]);
+
+    assert_int_equal(store_compact(f->dir, &st), 0);
+    assert_int_equal(st.sequence, 2);
+    assert_true(st.bytes_after > 0 && st.bytes_after <= st.bytes_before);
+    assert_int_equal(store_compact_pending(f->dir), 0);
+    assert_int_equal(file_has(path, "Zq-compact-gone-Hellebore"), 0);
+    assert_int_equal(file_has(path, "Zq-compact-keep-08"), 1);
+
+    assert_int_equal(store_open(&f->s, f->dir, NULL), 0);
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    MDB_stat ms;
+    assert_int_equal(mdb_stat(txn, store_dbi(f->s, DB_DOCS), &ms), 0);
+    assert_int_equal(ms.ms_entries, 19);
+    store_read_end(f->s, txn);
+    assert_int_equal(store_write(f->s, del_seven, NULL), MDB_NOTFOUND);
+    assert_int_equal(store_write(f->s, put_small, NULL), 0);
+}
+
 static int rebuild_write(store *s, MDB_txn *txn, void *arg)
 {
     (void)arg;
@@ -543,6 +634,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(destroys_transferred_case, setup, teardown),
         cmocka_unit_test_setup_teardown(verifier_notices_named_transfer, setup, teardown),
         cmocka_unit_test_setup_teardown(scrub_zeroes_freed_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(compaction_rewrites_the_file, setup, teardown),
         cmocka_unit_test_setup_teardown(verifier_notices_leftovers, setup, teardown),
         cmocka_unit_test_setup_teardown(orphan_document_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(policy_bounds_and_calendar_years, setup, teardown),
