@@ -20,7 +20,8 @@ trap cleanup EXIT
 # temporary store of its own. gen-cases closes about half of the cases it makes, each within a few
 # years of its referral, so it makes twice as many and the run is on a test clock 30 years on, when
 # every closed case is past the default 6 years. The time includes the free-page scrub that ends the
-# run (store_scrub.h). BENCH_ONLY=retention runs only this part.
+# run (store_scrub.h) and the compaction after it (store_compact.h; connectctl does it itself here,
+# no connectd runs on this store). BENCH_ONLY=retention runs only this part.
 RET_CASES=${BENCH_RETENTION_CASES:-10000}
 retention_bench() {
   "$ROOT/bin/connectctl" --data "$RDATA" init >/dev/null
@@ -30,15 +31,18 @@ retention_bench() {
   t0=$(date +%s.%N)
   CONNECT_TEST_CLOCK="$RDATA/clock" "$ROOT/bin/connectctl" --data "$RDATA" retention run >/dev/null 2>"$OUT/retention.err"
   t1=$(date +%s.%N)
-  local destroyed pages scrub
+  local destroyed pages scrub compact
   destroyed=$(sed -n 's/^connectctl: \([0-9]*\) case(s) destroyed$/\1/p' "$OUT/retention.err")
   pages=$(sed -n 's/^connectctl: \([0-9]*\) free page(s) overwritten.* in \([0-9.]*\) s.*/\1/p' "$OUT/retention.err")
   scrub=$(sed -n 's/^connectctl: \([0-9]*\) free page(s) overwritten.* in \([0-9.]*\) s.*/\2/p' "$OUT/retention.err")
+  compact=$(sed -n 's/^connectctl: data.mdb compacted by connectctl from \([0-9]*\) to \([0-9]*\) bytes in \([0-9.]*\) s$/\1 \2 \3/p' "$OUT/retention.err")
+  [ -n "$compact" ] || { echo "retention bench: no compaction: $(cat "$OUT/retention.err")" >&2; exit 1; }
   "$ROOT/bin/connectctl" --data "$RDATA" check >/dev/null || { echo "retention bench: check failed" >&2; exit 1; }
-  awk -v d="$destroyed" -v t0="$t0" -v t1="$t1" -v p="$pages" -v sc="$scrub" 'BEGIN {
+  awk -v d="$destroyed" -v t0="$t0" -v t1="$t1" -v p="$pages" -v sc="$scrub" -v c="$compact" 'BEGIN {
     t = t1 - t0
-    printf "Retention run: %d cases destroyed in %.2f s = %.2f s per 10,000 (%.0f cases/s); the scrub zeroed %d free pages in %.2f s of it\n",
-      d, t, (d > 0 ? t * 10000 / d : 0), (t > 0 ? d / t : 0), p, sc }' > "$OUT/retention"
+    split(c, cs, " ")
+    printf "Retention run: %d cases destroyed in %.2f s = %.2f s per 10,000 (%.0f cases/s); the scrub zeroed %d free pages in %.2f s of it, the compaction rewrote %.1f MB to %.1f MB in %.2f s of it\n",
+      d, t, (d > 0 ? t * 10000 / d : 0), (t > 0 ? d / t : 0), p, sc, cs[1] / 1e6, cs[2] / 1e6, cs[3] }' > "$OUT/retention"
   rm -rf "$RDATA"
 }
 if [ "${BENCH_ONLY:-}" = retention ]; then
