@@ -96,6 +96,8 @@ STORE_SRC := \
     store/store_compact.c \
     store/store_scrub.c \
     store/store_help.c \
+    store/store_check.c \
+    store/store_backup.c \
     # (end of list)
 AUTH_SRC := \
     auth/auth_password.c \
@@ -161,6 +163,10 @@ FCGI_SRC := \
     fcgi/h_subject_access.c \
     fcgi/support_check.c \
     fcgi/h_help.c \
+    fcgi/metrics.c \
+    fcgi/h_metrics.c \
+    fcgi/backup_job.c \
+    fcgi/sd_notify.c \
     # (end of list)
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))

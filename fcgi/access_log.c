@@ -9,18 +9,35 @@
 #include <unistd.h>
 
 static int log_fd = 2;
+static const char *log_path; /* NULL: stderr */
 
 int access_log_open(const char *path)
 {
     if (!path || strcmp(path, "-") == 0) {
         log_fd = 2;
+        log_path = NULL;
         return 0;
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (fd < 0)
         return -1;
     log_fd = fd;
+    log_path = path;
     return 0;
+}
+
+int access_log_reopen(void)
+{
+    if (!log_path)
+        return 0;
+    int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return -1;
+    /* dup2 swaps the file under log_fd in one step: a thread writing meanwhile writes whole lines to
+     * the old file or to the new one, never to a closed descriptor. */
+    int rc = dup3(fd, log_fd, O_CLOEXEC) < 0 ? -1 : 0;
+    close(fd);
+    return rc;
 }
 
 void access_log_write(const http_req *r, long micros)

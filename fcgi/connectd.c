@@ -11,6 +11,9 @@
  * On SIGUSR2 (the daily destruction run or `connectctl compact` asking) it stops the workers and the
  * sender, has a child compact the store (store_compact.h) and starts them again, the socket open
  * throughout so requests wait rather than fail.
+ * On SIGHUP (systemctl reload, logrotate) it tells the workers to reopen the access log. Under systemd
+ * it says READY=1 once the socket listens and the children are forked (sd_notify.h). It keeps the
+ * request and restart counters of the metrics in memory shared with its children (metrics.h).
  *
  * One master per data folder: the master holds an exclusive flock on DATA/connectd.lock, and its
  * children inherit the locked descriptor, so a second connectd on the same folder refuses to start
@@ -35,24 +38,28 @@
 #include <unistd.h>
 
 #include "auth_jwt.h"
+#include "backup_job.h"
 #include "clock.h"
 #include "auth_password.h"
 #include "auth_totp.h"
 #include "mail_sender.h"
+#include "metrics.h"
 #include "mfa.h"
 #include "public_url.h"
 #include "rtpf.h"
 #include "store.h"
 #include "store_compact.h"
+#include "sd_notify.h"
 #include "session.h"
 #include "worker.h"
 
 #define MAX_WORKERS 64
 
-static volatile sig_atomic_t stop_requested, compact_requested;
+static volatile sig_atomic_t stop_requested, compact_requested, reopen_requested;
 static void on_stop(int sig) { (void)sig; stop_requested = 1; }
 static void on_child(int sig) { (void)sig; }
 static void on_compact(int sig) { (void)sig; compact_requested = 1; }
+static void on_reopen(int sig) { (void)sig; reopen_requested = 1; }
 
 static void usage(void)
 {
@@ -74,9 +81,11 @@ static int child_signals(pid_t master)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP); /* a worker takes it with sigtimedwait (the access log); others leave it pending */
     sigprocmask(SIG_SETMASK, &set, NULL); /* and unblocks what only the master waits for */
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
     signal(SIGCHLD, SIG_DFL);
     signal(SIGUSR2, SIG_DFL);
     if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != master)
@@ -145,6 +154,7 @@ static void pool_reap(pool *p)
     while (!stop_requested && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
         if (pid == p->sender) {
             say_ended("mail sender", pid, status);
+            metrics_count_sender_restart();
             if (time(NULL) - p->sender_started < 1)
                 sleep(1);
             p->sender = stop_requested ? -1 : spawn_sender(p->cfg);
@@ -157,12 +167,21 @@ static void pool_reap(pool *p)
             if (p->pids[i] != pid)
                 continue;
             say_ended("worker", pid, status);
+            metrics_count_worker_restart();
             if (time(NULL) - p->started[i] < 1)
                 sleep(1);
             p->pids[i] = stop_requested ? 0 : spawn(p->cfg);
             p->started[i] = time(NULL);
         }
     }
+}
+
+/* SIGHUP: every worker reopens its access log (logrotate moved it). */
+static void pool_reopen_logs(const pool *p)
+{
+    for (long i = 0; i < p->workers; i++)
+        if (p->pids[i] > 0)
+            kill(p->pids[i], SIGHUP);
 }
 
 /* Waits for one child to end; 1 when it did not exit with 0. */
@@ -329,6 +348,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "connectd: WARNING: test clock in use (CONNECT_TEST_CLOCK=%s); never in production\n",
                 getenv("CONNECT_TEST_CLOCK"));
 
+    /* The scheduled backups' settings, checked here so that a wrong one stops connectd at once (the
+     * scheduler in the mail sender reads them again); the metrics read where their outcome goes. */
+    backup_job backups;
+    if (backup_job_init(&backups, data))
+        return 1;
+    if (metrics_init(backups.dir, backups.interval))
+        fprintf(stderr, "connectd: WARNING: no shared memory for the request metrics: %s\n", strerror(errno));
+
     /* Our handlers first, so FCGX_Init leaves SIGTERM to us. */
     struct sigaction sa = {0};
     sa.sa_handler = on_stop;
@@ -338,6 +365,8 @@ int main(int argc, char **argv)
     sigaction(SIGCHLD, &sa, NULL);
     sa.sa_handler = on_compact;
     sigaction(SIGUSR2, &sa, NULL);
+    sa.sa_handler = on_reopen; /* systemctl reload, logrotate: the workers reopen the access log */
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     sigset_t acted_on, wait_mask;
     sigemptyset(&acted_on);
@@ -345,6 +374,7 @@ int main(int argc, char **argv)
     sigaddset(&acted_on, SIGINT);
     sigaddset(&acted_on, SIGCHLD);
     sigaddset(&acted_on, SIGUSR2);
+    sigaddset(&acted_on, SIGHUP);
     sigprocmask(SIG_BLOCK, &acted_on, &wait_mask);
     if (FCGX_Init() != 0) {
         fprintf(stderr, "connectd: FCGX_Init failed\n");
@@ -370,6 +400,7 @@ int main(int argc, char **argv)
     pool_spawn(&p);
     fprintf(stderr, "connectd: %ld workers x %ld threads on %s; two-factor sign-in %s\n", workers, threads, sock_path,
             mfa_policy_name());
+    sd_notify_state("READY=1");
 
     /* The signals we act on stay blocked except inside sigsuspend, so one arriving between a check
      * and the wait is not missed: it wakes the wait at once. */
@@ -377,6 +408,10 @@ int main(int argc, char **argv)
         pool_reap(&p);
         if (stop_requested)
             break;
+        if (reopen_requested) {
+            reopen_requested = 0;
+            pool_reopen_logs(&p);
+        }
         if (compact_requested) {
             compact_requested = 0;
             pool_compact(&p);
@@ -386,6 +421,7 @@ int main(int argc, char **argv)
     }
 
     fprintf(stderr, "connectd: stopping\n");
+    sd_notify_state("STOPPING=1");
     shutdown(cfg.listen_fd, SHUT_RDWR);
     int failed = pool_stop(&p);
     close(cfg.listen_fd);

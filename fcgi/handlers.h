@@ -9,6 +9,7 @@
 #include "http.h"
 
 void h_health(http_req *r, const uint64_t *ids);
+void h_metrics(http_req *r, const uint64_t *ids);
 void h_login(http_req *r, const uint64_t *ids);
 void h_login_mfa(http_req *r, const uint64_t *ids);
 void h_logout(http_req *r, const uint64_t *ids);

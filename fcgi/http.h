@@ -34,6 +34,7 @@ typedef struct http_req {
      * what an audited refusal names (access_refusal.h). */
     const char *route;
     uint64_t route_id;
+    int route_slot; /* 1 + the matched row of the route table (router.h); 0: none matched */
 
     /* Set by session_authenticate(). */
     json_t *user; /* the stored user record */

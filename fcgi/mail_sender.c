@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backup_job.h"
 #include "calendar.h"
 #include "clock.h"
 #include "mail_message.h"
@@ -28,6 +29,7 @@ typedef struct {
     store *st;
     const char *data_dir;
     pid_t master;
+    backup_job backup;
     const char *url; /* NULL: no relay configured */
     const char *from;
     uint64_t undeleted; /* delivered, but the deletion did not commit yet */
@@ -176,6 +178,9 @@ static int pass(sender *m)
     m->support_rc = rc;
     if (ran)
         fprintf(stderr, "mail_sender: daily support-end check: %zu support ended alert(s) raised\n", raised);
+    /* The scheduled backup (backup_job.h), on the real time: email waits while it is taken and checked. */
+    if (backup_job_due(&m->backup, time(NULL)))
+        backup_job_run(&m->backup, m->st, m->data_dir, time(NULL));
     int in_hours = uk_next_working_time(&cal, now) == now;
     calendar_free(&cal);
     if (!m->url || !in_hours || m->undeleted)
@@ -191,6 +196,8 @@ int mail_sender_run(const char *data_dir, pid_t master)
     sigaddset(&stop, SIGINT);
     sender m = {.data_dir = data_dir, .master = master};
     clock_init();
+    if (backup_job_init(&m.backup, data_dir))
+        return 1;
     int rc = store_open(&m.st, data_dir, NULL);
     if (rc) {
         fprintf(stderr, "mail_sender: cannot open the store in %s: %s\n", data_dir, store_strerror(rc));

@@ -1,6 +1,7 @@
 /*
  * mail_sender.h - the sender process: delivers the email outbox over SMTP and queues the monthly
- * 1,000-day summaries.
+ * 1,000-day summaries; connectd's scheduler besides (the daily retention run and support-end check,
+ * and the scheduled backups of backup_job.h).
  *
  * connectd's master forks it beside the workers and restarts it if it dies. It opens the store itself
  * (after fork, LMDB's rule) and loops: queue the month's summaries when due (store_summary.h), then,

@@ -104,7 +104,18 @@ static const route routes[] = {
     {"GET", "/api/destructions", h_destructions, 0},
     {"GET", "/api/help", h_help_get, 0},
     {"PUT", "/api/help", h_help_put, 0},
+    {"GET", "/metrics", h_metrics, R_PUBLIC}, /* loopback only: nginx, and h_metrics itself */
 };
+
+#define ROUTE_COUNT (sizeof routes / sizeof routes[0])
+
+size_t router_route_count(void) { return ROUTE_COUNT; }
+
+void router_route_at(size_t i, const char **method, const char **pattern)
+{
+    *method = i < ROUTE_COUNT ? routes[i].method : "";
+    *pattern = i < ROUTE_COUNT ? routes[i].pattern : "";
+}
 
 /* Matches path against pattern segment by segment, collecting {id} values. */
 static int match(const char *pattern, const char *path, uint64_t *ids)
@@ -135,7 +146,7 @@ static int match(const char *pattern, const char *path, uint64_t *ids)
 void router_dispatch(http_req *r)
 {
     int path_known = 0;
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+    for (size_t i = 0; i < ROUTE_COUNT; i++) {
         uint64_t ids[MAX_IDS] = {0};
         if (!match(routes[i].pattern, r->path, ids))
             continue;
@@ -145,6 +156,7 @@ void router_dispatch(http_req *r)
             continue;
         r->route = routes[i].pattern;
         r->route_id = ids[0];
+        r->route_slot = (int)i + 1;
         unsigned flags = routes[i].flags;
         /* Before the session: another site's request is refused whoever it would sign in as. */
         if (cross_site_check(r, (flags & R_BODY_CSV) ? BODY_CSV : (flags & R_BODY_FILE) ? BODY_BYTES : BODY_JSON))

@@ -20,6 +20,7 @@
 #include "access_log.h"
 #include "audit_queue.h"
 #include "http.h"
+#include "metrics.h"
 #include "router.h"
 #include "rtpf.h"
 #include "store.h"
@@ -50,7 +51,9 @@ static void handle(FCGX_Request *fx)
         router_dispatch(&r);
     if (!r.answered)
         http_error(&r, 500, "internal", "No response was produced.", NULL);
-    access_log_write(&r, micros_since(&t0));
+    long micros = micros_since(&t0);
+    access_log_write(&r, micros);
+    metrics_count_request(r.route_slot, r.status, micros);
     http_req_free(&r);
     /* Clear reader slots of dead processes now and then (LMDB leaves them after a crash). */
     if (atomic_fetch_add(&served, 1) % 4096 == 4095)
@@ -110,7 +113,7 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
-/* Waits for SIGTERM/SIGINT (blocked in every thread), or for the master to be gone: the master asks
+/* Waits for SIGTERM/SIGINT (blocked in every thread; SIGHUP reopens the access log meanwhile), or for the master to be gone: the master asks
  * the kernel for our SIGTERM on its death, and the once-a-second parent check covers a death that
  * signal could miss (the master dying between our fork and that request is also checked at start). */
 static void wait_for_stop(const sigset_t *set, pid_t master)
@@ -120,6 +123,8 @@ static void wait_for_stop(const sigset_t *set, pid_t master)
         int sig = sigtimedwait(set, NULL, &second);
         if (sig == SIGTERM || sig == SIGINT)
             return;
+        if (sig == SIGHUP && access_log_reopen()) /* the master passes its SIGHUP on: logrotate */
+            fprintf(stderr, "worker %d: cannot reopen the access log: %s\n", getpid(), strerror(errno));
         if (getppid() != master) {
             fprintf(stderr, "worker %d: the master %d has gone; stopping\n", getpid(), master);
             return;
@@ -135,6 +140,7 @@ int worker_run(const worker_config *cfg)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP); /* reopen the access log */
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 

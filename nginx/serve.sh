@@ -8,6 +8,7 @@
 #   CONNECT_SMTP_URL, CONNECT_MAIL_FROM (email), CONNECT_PUBLIC_URL (links, Origin, cookie; connectd
 #   inherits the environment as it is)
 #   CONNECT_MFA (off|optional|required; connectd's default is required, the demo's (DEMO=1) optional)
+#   CONNECT_BACKUP_INTERVAL (0 here: no scheduled backups unless set), CONNECT_BACKUP_DIR, …
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PORT=${PORT:-8080}
@@ -23,6 +24,9 @@ export CONNECT_ROOT=$ROOT
 MFA_NOTE=""
 if [ -z "${CONNECT_MFA:-}" ] && [ "$DEMO" = 1 ]; then CONNECT_MFA=optional; MFA_NOTE=" (demo)"; fi
 export CONNECT_MFA=${CONNECT_MFA:-required}
+# No scheduled backups of a developer's or a test's data folder unless asked for (connectd's default
+# is hourly; see README "Deploying").
+export CONNECT_BACKUP_INTERVAL=${CONNECT_BACKUP_INTERVAL:-0}
 
 for b in connectd connectctl; do
   [ -x "$BIN/$b" ] || { echo "serve.sh: $BIN/$b is missing; run make first" >&2; exit 1; }
@@ -69,6 +73,7 @@ sed -e "s|@USER_LINE@|$USER_LINE|" -e "s|@RUN@|$RUN|g" -e "s|@LOG@|$LOG|g" -e "s
     -e "s|@LOGIN_RATE@|$LOGIN_RATE|g" -e "s|@LOGIN_BURST@|$LOGIN_BURST|g" \
     -e "s|@NGINX_WORKERS@|$NGINX_WORKERS|g" -e "s|@KEEPALIVE_LINE@|$KEEPALIVE_LINE|g" -e "s|@KEEP_CONN@|$KEEP_CONN|g" \
     "$ROOT/nginx/connect.conf.in" > "$RUN/nginx.conf"
+sed -e "s|@NGINX@|$ROOT/nginx|g" -e "s|@LOGIN_BURST@|$LOGIN_BURST|g" "$ROOT/nginx/locations.conf.in" > "$RUN/locations.conf"
 
 CONNECTD_PID=""
 NGINX_PID=""

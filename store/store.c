@@ -91,6 +91,31 @@ int store_backup(store *s, const char *dest)
     return mdb_env_copy2(s->env, dest, MDB_CP_COMPACT);
 }
 
+int store_env_stats_get(store *s, store_env_stats *out)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    int rc = mdb_env_info(s->env, &info);
+    if (!rc)
+        rc = mdb_env_stat(s->env, &st);
+    if (rc)
+        return rc;
+    out->map_bytes = info.me_mapsize;
+    out->page_bytes = st.ms_psize;
+    out->used_pages = info.me_last_pgno + 1;
+    out->readers_used = info.me_numreaders;
+    out->readers_max = info.me_maxreaders;
+    return 0;
+}
+
+int store_entries(store *s, MDB_txn *txn, store_db db, size_t *out)
+{
+    MDB_stat st;
+    int rc = mdb_stat(txn, s->dbi[db], &st);
+    *out = rc ? 0 : st.ms_entries;
+    return rc;
+}
+
 int store_reader_check(store *s)
 {
     int dead = 0;

@@ -102,6 +102,19 @@ int store_reader_check(store *s);
 /* The current map size in bytes (for tests and `connectctl check`). */
 size_t store_map_size(store *s);
 
+/* The environment's size and use, for the metrics (h_metrics.c). */
+typedef struct {
+    size_t map_bytes;       /* the map size */
+    size_t page_bytes;      /* LMDB's page size */
+    size_t used_pages;      /* pages in use up to the last one written (the file's high-water mark) */
+    unsigned readers_used;  /* reader slots taken (live or left by dead processes) */
+    unsigned readers_max;
+} store_env_stats;
+int store_env_stats_get(store *s, store_env_stats *out);
+
+/* Entries of one database, in the caller's transaction. */
+int store_entries(store *s, MDB_txn *txn, store_db db, size_t *out);
+
 /* Read transactions. */
 int store_read_begin(store *s, MDB_txn **txn);
 void store_read_end(store *s, MDB_txn *txn);

@@ -31,8 +31,10 @@
 #include "json_get.h"
 #include "store.h"
 #include "store_upgrade.h"
-#include "store_internal.h" /* check_users reads the user tables and their sizes directly */
+#include "store_internal.h" /* calendar_write looks for the stored calendar directly */
 #include "store_audit.h"
+#include "store_backup.h"
+#include "store_check.h"
 #include "store_org.h"
 #include "store_outbox.h"
 #include "store_user.h"
@@ -478,59 +480,63 @@ static int cmd_seed_demo(const char *data, int argc, char **argv)
     return 0;
 }
 
+/* Opens the store in data and runs every check (store_check.h), each problem a line on stderr: their
+ * number, with the summary of a sound store in `summary`; -1 when it could not be read (said why). */
+static int check_data(const char *data, char *summary, size_t cap)
+{
+    store *s;
+    if (open_store(data, &s))
+        return -1;
+    store_check_result res;
+    int problems = store_check(s, stderr, &res);
+    store_close(s);
+    if (problems < 0) {
+        die("cannot read the store in %s: %s", data, store_strerror(res.rc));
+        return -1;
+    }
+    store_check_summary(&res, summary, cap);
+    return problems;
+}
+
+/* A backup folder: the compacted store and the key files (store_backup.h). */
 static int cmd_backup(const char *data, int argc, char **argv)
 {
     (void)argc;
     const char *dest = argv[0];
-    if (mkdir(dest, 0700) != 0 && errno != EEXIST)
-        return die("cannot create %s: %s", dest, strerror(errno));
     store *s;
     if (open_store(data, &s))
         return 1;
-    int rc = store_backup(s, dest);
+    size_t bytes = 0;
+    int rc = store_backup_folder(s, data, dest, &bytes);
     store_close(s);
+    if (rc == STORE_EXISTS)
+        return die("%s is not empty; a backup goes into a new or empty folder", dest);
     if (rc)
         return die("backup to %s failed: %s", dest, store_strerror(rc));
-    printf("backed up to %s\n", dest);
+    printf("backed up to %s (%zu bytes)\n", dest, bytes);
     return 0;
 }
 
-/* Checks that every live user is in both user indexes and each index entry points back to it. */
-static int check_users(store *s, MDB_txn *txn, size_t *live)
+/* Restores a backup folder into an empty data folder, then runs every check of `check` on it. */
+static int cmd_restore(const char *data, int argc, char **argv)
 {
-    int problems = 0;
-    *live = 0;
-    store_iter it;
-    store_iter_begin(&it, s, txn, DB_USERS, NULL, 0);
-    while (store_iter_next(&it)) {
-        json_error_t err;
-        json_t *u = json_loadb(it.val.mv_data, it.val.mv_size, 0, &err);
-        uint64_t id = store_u64_from(it.key.mv_data), idx;
-        const char *name = json_string_value(json_object_get(u, "username"));
-        if (!u || !name) {
-            fprintf(stderr, "user %" PRIu64 ": record does not parse\n", id);
-            problems++;
-        } else if (!json_object_get(u, "deleted_at")) {
-            (*live)++;
-            if (store_u64_get(s, txn, DB_USER_NAME, name, strlen(name), &idx) || idx != id) {
-                fprintf(stderr, "user %" PRIu64 ": missing from the user-name index\n", id);
-                problems++;
-            }
-        }
-        json_decref(u);
-    }
-    if (store_iter_end(&it, 0))
-        return -1;
-    MDB_stat st;
-    if (mdb_stat(txn, store_dbi(s, DB_USER_NAME), &st) == 0 && st.ms_entries != *live) {
-        fprintf(stderr, "user-name index has %zu entries for %zu live users\n", (size_t)st.ms_entries, *live);
-        problems++;
-    }
-    if (mdb_stat(txn, store_dbi(s, DB_ORG_USERS), &st) == 0 && st.ms_entries != *live) {
-        fprintf(stderr, "organisation-user index has %zu entries for %zu live users\n", (size_t)st.ms_entries, *live);
-        problems++;
-    }
-    return problems;
+    (void)argc;
+    const char *backup = argv[0];
+    int rc = store_restore_folder(backup, data);
+    if (rc == STORE_EXISTS)
+        return die("%s is not empty; restore into a new or empty data folder", data);
+    if (rc == ENOENT)
+        return die("%s holds no backup (no data.mdb)", backup);
+    if (rc)
+        return die("cannot restore %s into %s: %s", backup, data, store_strerror(rc));
+    char summary[400];
+    int problems = check_data(data, summary, sizeof summary);
+    if (problems)
+        return problems < 0 ? 1
+                            : die("restored into %s, but the check found %d problem(s) (above): do not start connectd "
+                                  "on it", data, problems);
+    printf("restored %s into %s; check ok: %s\n", backup, data, summary);
+    return 0;
 }
 
 /* The newest N audit events, newest first, one JSON object per line. */
@@ -678,53 +684,11 @@ static int cmd_check(const char *data, int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    store *s;
-    if (open_store(data, &s))
-        return 1;
-    MDB_txn *txn;
-    int rc = store_read_begin(s, &txn);
-    if (rc) {
-        store_close(s);
-        return die("cannot read the store: %s", store_strerror(rc));
-    }
-    size_t live = 0;
-    int problems = check_users(s, txn, &live);
-    uint64_t events = 0, bad = 0;
-    rc = store_audit_verify(s, txn, &events, &bad);
-    if (rc == STORE_CORRUPT) {
-        fprintf(stderr, "audit chain broken at event %" PRIu64 "\n", bad);
-        problems++;
-    } else if (rc) {
-        problems++;
-    }
-    size_t counters = 0, differences = 0;
-    rc = store_recount(s, txn, stderr, &counters, &differences);
-    if (rc) {
-        fprintf(stderr, "cannot recount the counters: %s\n", store_strerror(rc));
-        problems++;
-    }
-    problems += (int)(differences > 1000 ? 1000 : differences);
-    size_t facts = 0, fact_diffs = 0;
-    rc = store_facts_verify(s, txn, stderr, &facts, &fact_diffs);
-    if (rc) {
-        fprintf(stderr, "cannot verify the report facts: %s\n", store_strerror(rc));
-        problems++;
-    }
-    problems += (int)(fact_diffs > 1000 ? 1000 : fact_diffs);
-    size_t destroyed = 0, leftovers = 0;
-    rc = store_retention_verify(s, txn, stderr, &destroyed, &leftovers);
-    if (rc) {
-        fprintf(stderr, "cannot verify the destroyed cases: %s\n", store_strerror(rc));
-        problems++;
-    }
-    problems += (int)(leftovers > 1000 ? 1000 : leftovers);
-    store_read_end(s, txn);
-    store_close(s);
+    char summary[400];
+    int problems = check_data(data, summary, sizeof summary);
     if (problems)
-        return die("%d problem(s) found", problems);
-    printf("ok: %zu live users, %" PRIu64 " audit events, chain intact, %zu counters equal to a recount, %zu report "
-           "facts rows equal to their records, %zu destroyed cases with nothing left\n", live, events, counters, facts,
-           destroyed);
+        return problems < 0 ? 1 : die("%d problem(s) found", problems);
+    printf("ok: %s\n", summary);
     return 0;
 }
 
@@ -1010,7 +974,10 @@ static const command commands[] = {
     {"seed-demo", "",
      "load the demo organisations, users and cases into a new store", 0, cmd_seed_demo},
     {"backup", "DEST",
-     "hot, compacted copy of the store into the directory DEST", 1, cmd_backup},
+     "hot, compacted copy of the store, with the key files, into the new or empty folder DEST", 1, cmd_backup},
+    {"restore", "BACKUP",
+     "copy the backup folder BACKUP into the new or empty data folder, then check it as `check` does "
+     "(also written: connectctl restore BACKUP --data DIR)", 1, cmd_restore},
     {"calendar import", "FILE",
      "store a GOV.UK bank-holidays.json (init stores the shipped one); open due dates follow", 1, cmd_calendar_import},
     {"register import", "FILE.csv",
@@ -1075,19 +1042,40 @@ static int is_help(const char *arg)
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 || strcmp(arg, "help") == 0;
 }
 
+static int run_command(const char *data, int rest, char **args);
+
 int main(int argc, char **argv)
 {
     if ((argc == 2 && is_help(argv[1])) || (argc == 4 && strcmp(argv[1], "--data") == 0 && is_help(argv[3]))) {
         print_usage(stdout);
         return 0;
     }
-    if (argc < 4 || strcmp(argv[1], "--data") != 0) {
+    /* `--data DIR` comes first, or anywhere after the command (`connectctl restore BACKUP --data DIR`). */
+    int at = 0;
+    for (int i = 1; i + 1 < argc && !at; i++)
+        if (strcmp(argv[i], "--data") == 0)
+            at = i;
+    if (argc < 4 || !at) {
         print_usage(stderr);
         return 1;
     }
-    const char *data = argv[2];
-    int rest = argc - 3;
-    char **args = argv + 3;
+    const char *data = argv[at + 1];
+    char **args = malloc((size_t)argc * sizeof *args);
+    if (!args)
+        return die("out of memory");
+    int rest = 0;
+    for (int i = 1; i < argc; i++)
+        if (i != at && i != at + 1)
+            args[rest++] = argv[i];
+    args[rest] = NULL;
+    int rc = run_command(data, rest, args);
+    free(args);
+    return rc;
+}
+
+/* Runs the command spelled by args (the arguments without --data DIR). */
+static int run_command(const char *data, int rest, char **args)
+{
     for (size_t i = 0; i < COMMAND_COUNT; i++) {
         int used = words_match(commands[i].words, rest, args);
         if (!used)
