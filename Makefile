@@ -63,6 +63,9 @@ TEST_PKGS := \
     python3-aiosmtpd \
     python3-openpyxl \
     poppler-utils \
+    lintian \
+    systemd \
+    openssl \
     # (end of list)
 
 STORE_SRC := \
@@ -183,7 +186,7 @@ FCGI_OBJ  += $(BUILD)/fcgi/mail_message.o
 MAIL_OBJ  := $(BUILD)/fcgi/mail_sender.o $(BUILD)/fcgi/mail_smtp.o
 CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 
-.PHONY: all run test test-unit test-http test-browser test-asan test-fuzz fuzz fuzz-build bench deps deps-run check-deps clean help
+.PHONY: all run test test-unit test-http test-browser test-asan test-fuzz test-deploy deb fuzz fuzz-build bench deps deps-run check-deps clean help
 all: $(BIN)/connectd $(BIN)/connectctl
 
 # Each layer sees only its own headers and those of the layers below it (auth/ < store/ < store/ctl/,
@@ -215,6 +218,7 @@ help:
 	@echo "make test   - install what is missing, then unit, HTTP and browser tests, unit+HTTP under ASan/UBSan, fuzzers"
 	@echo "make fuzz   - build the libFuzzer harnesses (tests/fuzz, clang ASan/UBSan) and run each for FUZZ_SECONDS (60)"
 	@echo "make bench  - wrk against the running stack (see README)"
+	@echo "make deb    - build connect_$(VERSION)_amd64.deb (README \"Deploying\")"
 
 # Install missing Debian packages when root; otherwise print the command and stop.
 # $(2): commands that must exist (node and npm may come from outside Debian's packages).
@@ -244,6 +248,7 @@ test: deps
 	$(MAKE) test-fuzz
 	$(MAKE) test-http
 	$(MAKE) test-browser
+	$(MAKE) test-deploy
 	$(MAKE) test-asan
 
 test-unit: $(UNIT_TESTS)
@@ -313,6 +318,20 @@ fuzz: fuzz-build
 # The same, a short while each (part of `make test`).
 test-fuzz:
 	$(MAKE) fuzz FUZZ_SECONDS=10
+
+# The Debian package: the binaries built again with Debian's hardening flags (dpkg-buildflags) into
+# bin/pkg, then packaging/build-deb.sh lays out the package and runs dpkg-deb.
+DEB := connect_$(VERSION)_amd64.deb
+deb:
+	$(MAKE) BUILD=build/pkg BIN=bin/pkg \
+	  OPT="-O2 -g $$(dpkg-buildflags --get CFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
+	  LDFLAGS="$$(dpkg-buildflags --get LDFLAGS) -Wl,-z,now" bin/pkg/connectd bin/pkg/connectctl
+	bash packaging/build-deb.sh $(VERSION) bin/pkg $(DEB)
+
+# The package installed into a scratch root and run from there as the user connect, behind the
+# shipped nginx site over TLS; lintian and systemd-analyze on it (tests/deploy/).
+test-deploy: deb
+	cd tests && CONNECT_DEB=$(CURDIR)/$(DEB) node --test --test-concurrency=1 deploy/
 
 bench: deps all
 	bash tests/bench/bench.sh
