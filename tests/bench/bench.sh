@@ -50,6 +50,45 @@ if [ "${BENCH_ONLY:-}" = retention ]; then
   cat "$OUT/retention"
   exit 0
 fi
+# Backups: the recovery point and time of README "Deploying". BENCH_ONLY=backup times, on a store of
+# BENCH_BACKUP_CASES generated cases (default 1,000,000; the second half's cached store when it is
+# there, otherwise one made here and removed after): `connectctl backup` (the hot compacted copy with
+# the keys, what the scheduler takes), `connectctl check` on the copy (what the scheduler runs before
+# the copy counts) and `connectctl restore` (the copy into an empty folder, then the same check).
+backup_bench() {
+  local n=${BENCH_BACKUP_CASES:-1000000} cached="/var/tmp/connect-bench-cases-v3-${BENCH_BACKUP_CASES:-1000000}-1000000"
+  local src="$cached" made=0 t0 t1 t2 t3
+  if [ ! -f "$cached/.complete" ]; then
+    src=$(mktemp -d /var/tmp/connect-bench-backup-src.XXXXXX); made=1
+    "$ROOT/bin/connectctl" --data "$src" init >/dev/null
+    t0=$(date +%s)
+    "$ROOT/bin/connectctl" --data "$src" gen-cases --count "$n" --councils 100 >/dev/null
+    echo "Backup bench: generated $n cases in $(( $(date +%s) - t0 )) s into $src"
+  fi
+  local copy restored
+  copy=$(mktemp -u /var/tmp/connect-bench-backup.XXXXXX) restored=$(mktemp -u /var/tmp/connect-bench-restored.XXXXXX)
+  sync
+  t0=$(date +%s.%N)
+  "$ROOT/bin/connectctl" --data "$src" backup "$copy" >/dev/null
+  t1=$(date +%s.%N)
+  "$ROOT/bin/connectctl" --data "$copy" check >/dev/null
+  t2=$(date +%s.%N)
+  "$ROOT/bin/connectctl" restore "$copy" --data "$restored" >/dev/null
+  t3=$(date +%s.%N)
+  local live bytes
+  live=$(stat -c %s "$src/data.mdb"); bytes=$(stat -c %s "$copy/data.mdb")
+  awk -v n="$n" -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v live="$live" -v bytes="$bytes" 'BEGIN {
+    printf "Backup of %d cases: store %.2f GB, compacted copy %.2f GB; copy %.1f s, check of the copy %.1f s (a scheduled backup: %.1f s); restore with its check %.1f s\n",
+      n, live / 1e9, bytes / 1e9, b - a, c - b, c - a, d - c }' > "$OUT/backup"
+  rm -rf "$copy" "$restored"
+  [ "$made" = 1 ] && rm -rf "$src"
+  return 0
+}
+if [ "${BENCH_ONLY:-}" = backup ]; then
+  backup_bench
+  cat "$OUT/backup"
+  exit 0
+fi
 PORT=$PORT DATA=$DATA DEMO=1 LOGIN_RATE=100000r/s LOGIN_BURST=100000 bash "$ROOT/nginx/serve.sh" >"$OUT/serve.log" 2>&1 &
 STACK=$!
 for _ in $(seq 1 100); do curl -fsS "$BASE/api/health" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -217,6 +217,8 @@ http { include /etc/nginx/mime.types; default_type application/octet-stream; ${t
     if (!up) await new Promise((r) => setTimeout(r, 100));
   }
   assert.ok(up, `nginx answers over TLS:\n${existsSync(`${S}/var/log/nginx/error.log`) ? readFileSync(`${S}/var/log/nginx/error.log`, 'utf8') : ''}`);
+  // Plain HTTP: the loopback metrics location for a local Prometheus; everything else is redirected.
+  assert.match(ok('curl', ['-fsS', `http://127.0.0.1:${httpPort}/metrics`]), /^connect_http_requests_total\{/m);
   // Mozilla's intermediate profile: TLS 1.2 and 1.3 with forward-secret suites; a static-RSA suite,
   // which curl itself would still offer, is refused.
   for (const v of ['1.2', '1.3']) ok('curl', ['-fsS', '-o', '/dev/null', '--cacert', cert, `--tlsv${v}`, '--tls-max', v, `${base}/api/health`]);
