@@ -113,9 +113,10 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
-/* Waits for SIGTERM/SIGINT (blocked in every thread; SIGHUP reopens the access log meanwhile), or for the master to be gone: the master asks
- * the kernel for our SIGTERM on its death, and the once-a-second parent check covers a death that
- * signal could miss (the master dying between our fork and that request is also checked at start). */
+/* Waits for SIGTERM/SIGINT (blocked in every thread; a SIGHUP meanwhile reopens the access log), or
+ * for the master to be gone: the master asks the kernel for our SIGTERM on its death, and the
+ * once-a-second parent check covers a death that signal could miss (the master dying between our
+ * fork and that request is also checked at start). */
 static void wait_for_stop(const sigset_t *set, pid_t master)
 {
     struct timespec second = {1, 0};
