@@ -210,7 +210,7 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-int backup_job_run(backup_job *b, store *s, const char *data_dir, time_t now)
+int backup_job_run(backup_job *b, store *s, const char *data_dir, time_t now, int (*stop_pending)(void))
 {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -222,6 +222,11 @@ int backup_job_run(backup_job *b, store *s, const char *data_dir, time_t now)
     snprintf(final, sizeof final, "%s/%s", b->dir, name);
     size_t bytes = 0;
     int rc = store_backup_folder(s, data_dir, partial, &bytes);
+    if (!rc && stop_pending && stop_pending()) {
+        remove_flat_folder(partial);
+        fprintf(stderr, "mail_sender: backup %s dropped before its check: stopping\n", name);
+        return -1;
+    }
     int problems = rc ? -1 : check_copy(partial);
     int ok = !rc && problems == 0 && rename(partial, final) == 0;
     double took = seconds_since(&t0);

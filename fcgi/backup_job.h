@@ -43,8 +43,10 @@ int backup_job_init(backup_job *b, const char *data_dir);
 int backup_job_due(const backup_job *b, time_t now);
 
 /* Takes, checks, names and prunes one backup of data_dir, whose store s is open, and records the
- * outcome (above). 0 when a sound backup was kept. Logs one line (no personal data). */
-int backup_job_run(backup_job *b, store *s, const char *data_dir, time_t now);
+ * outcome (above). 0 when a sound backup was kept. Logs one line (no personal data). `stop_pending`
+ * (may be NULL) is asked between the copy and its check: when it says 1, the copy is dropped, nothing
+ * is recorded and the backup stays due (the process is being stopped; the next one takes it). */
+int backup_job_run(backup_job *b, store *s, const char *data_dir, time_t now, int (*stop_pending)(void));
 
 /* Which of n backup names, sorted newest first, to keep: keep[i] = 1 for the newest keep_hourly and
  * the newest of each of the keep_daily most recent days (by the name's UTC date), 0 otherwise. */

@@ -119,6 +119,13 @@ static int deliver_one(sender *m, int64_t now)
     return rc ? 0 : 1;
 }
 
+/* 1 when SIGTERM or SIGINT waits for us (blocked until the loop takes it). */
+static int stop_pending(void)
+{
+    sigset_t pending;
+    return sigpending(&pending) == 0 && (sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1);
+}
+
 /* One pass: summaries, then one delivery. Returns 1 when another pass should follow at once. */
 static int pass(sender *m)
 {
@@ -166,7 +173,8 @@ static int pass(sender *m)
     /* Destroyed bytes can remain in the unused middle of live pages until the file is rewritten: ask
      * the master for the compaction (store_compact.h), which stops us and the workers meanwhile. Also
      * when the last attempt did not succeed, so a failed one is retried the next day. */
-    if (!rc && ran && (destroyed > 0 || store_compact_pending(m->data_dir))) {
+    int compaction_asked = !rc && ran && (destroyed > 0 || store_compact_pending(m->data_dir));
+    if (compaction_asked) {
         fprintf(stderr, "mail_sender: asking the master to compact the store\n");
         kill(m->master, SIGUSR2);
     }
@@ -178,9 +186,11 @@ static int pass(sender *m)
     m->support_rc = rc;
     if (ran)
         fprintf(stderr, "mail_sender: daily support-end check: %zu support ended alert(s) raised\n", raised);
-    /* The scheduled backup (backup_job.h), on the real time: email waits while it is taken and checked. */
-    if (backup_job_due(&m->backup, time(NULL)))
-        backup_job_run(&m->backup, m->st, m->data_dir, time(NULL));
+    /* The scheduled backup (backup_job.h), on the real time: email waits while it is taken and checked.
+     * Never while the master is about to stop us (a compaction just asked for, a stop pending), which
+     * would keep everything waiting for it; the next sender takes it at once instead. */
+    if (!compaction_asked && !stop_pending() && backup_job_due(&m->backup, time(NULL)))
+        backup_job_run(&m->backup, m->st, m->data_dir, time(NULL), stop_pending);
     int in_hours = uk_next_working_time(&cal, now) == now;
     calendar_free(&cal);
     if (!m->url || !in_hours || m->undeleted)
