@@ -20,7 +20,8 @@ int data_path(const char *rel, char *out, size_t cap)
     if (n > 0) {
         exe[n] = '\0';
         const char *dir = dirname(exe);
-        static const char *const up[] = {"/../", "/../../"};
+        /* bin/ or bin/asan/ in the repository; /usr/sbin/ beside /usr/share/connect/ in the package */
+        static const char *const up[] = {"/../", "/../../", "/../share/connect/"};
         for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
             snprintf(out, cap, "%s%s%s", dir, up[i], rel);
             if (access(out, R_OK) == 0)

@@ -5,7 +5,8 @@
 #include <stddef.h>
 
 /* Finds `rel` (e.g. "auth/common-passwords.txt"): under $CONNECT_ROOT, else beside the program
- * (../ or ../../ from its directory: bin/ or bin/asan/), else under the current directory. Writes the
+ * (../ or ../../ from its directory: bin/ or bin/asan/; ../share/connect/ from /usr/sbin/, the
+ * Debian package's layout), else under the current directory. Writes the
  * path into out; 0 when the file is readable there. */
 int data_path(const char *rel, char *out, size_t cap);
 

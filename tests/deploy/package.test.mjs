@@ -171,7 +171,8 @@ test('installed layout: connectd as connect behind the shipped TLS site; a backu
   const data = `${S}/var/lib/connect`;
   const ctl = (args, input) => {
     const argv = asConnect([`${S}/usr/sbin/connectctl`, ...args]);
-    return run(argv[0], argv.slice(1), { input, env: { PATH: process.env.PATH, ...env } });
+    // As an operator runs it (README "Deploying"): no settings; it finds its data files beside itself.
+    return run(argv[0], argv.slice(1), { input, env: { PATH: process.env.PATH } });
   };
   assert.equal(ctl(['--data', data, 'org', 'add', '--kind', 'council', '--name', 'Deploy Test Council', '--code', 'DTC']).status, 0);
   const password = 'Deploy-Test-Lantern-Fjord-93';
