@@ -65,6 +65,7 @@ static int is_backup_name(const char *name)
 int backup_job_init(backup_job *b, const char *data_dir)
 {
     memset(b, 0, sizeof *b);
+    atomic_init(&b->state, 0);
     long hourly, daily;
     if (backup_dir_path(data_dir, b->dir, sizeof b->dir)) {
         fprintf(stderr, "connectd: the backup folder's path is too long\n");
@@ -104,7 +105,42 @@ int backup_job_init(backup_job *b, const char *data_dir)
     return 0;
 }
 
-int backup_job_due(const backup_job *b, time_t now) { return b->interval > 0 && now >= b->next_at; }
+int backup_job_due(backup_job *b, time_t now)
+{
+    return b->interval > 0 && atomic_load_explicit(&b->state, memory_order_acquire) == 0 && now >= b->next_at;
+}
+
+static void *backup_thread(void *arg)
+{
+    backup_job *b = arg;
+    backup_job_run(b, b->st, b->data_dir, b->started);
+    atomic_store_explicit(&b->state, 2, memory_order_release); /* next_at is written: the reaper may read */
+    return NULL;
+}
+
+int backup_job_start(backup_job *b, store *s, const char *data_dir, time_t now)
+{
+    b->st = s;
+    b->data_dir = data_dir;
+    b->started = now;
+    atomic_store_explicit(&b->state, 1, memory_order_release);
+    int rc = pthread_create(&b->thread, NULL, backup_thread, b);
+    if (rc) {
+        atomic_store_explicit(&b->state, 0, memory_order_release);
+        backup_job_run(b, s, data_dir, now);
+    }
+    return rc;
+}
+
+int backup_job_reap(backup_job *b)
+{
+    int state = atomic_load_explicit(&b->state, memory_order_acquire);
+    if (state == 2) {
+        pthread_join(b->thread, NULL);
+        atomic_store_explicit(&b->state, 0, memory_order_release);
+    }
+    return state == 1;
+}
 
 static int by_name_newest_first(const void *a, const void *b)
 {
@@ -210,7 +246,7 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-int backup_job_run(backup_job *b, store *s, const char *data_dir, time_t now, int (*stop_pending)(void))
+int backup_job_run(backup_job *b, store *s, const char *data_dir, time_t now)
 {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -222,11 +258,6 @@ int backup_job_run(backup_job *b, store *s, const char *data_dir, time_t now, in
     snprintf(final, sizeof final, "%s/%s", b->dir, name);
     size_t bytes = 0;
     int rc = store_backup_folder(s, data_dir, partial, &bytes);
-    if (!rc && stop_pending && stop_pending()) {
-        remove_flat_folder(partial);
-        fprintf(stderr, "mail_sender: backup %s dropped before its check: stopping\n", name);
-        return -1;
-    }
     int problems = rc ? -1 : check_copy(partial);
     int ok = !rc && problems == 0 && rename(partial, final) == 0;
     double took = seconds_since(&t0);

@@ -186,11 +186,12 @@ static int pass(sender *m)
     m->support_rc = rc;
     if (ran)
         fprintf(stderr, "mail_sender: daily support-end check: %zu support ended alert(s) raised\n", raised);
-    /* The scheduled backup (backup_job.h), on the real time: email waits while it is taken and checked.
-     * Never while the master is about to stop us (a compaction just asked for, a stop pending), which
-     * would keep everything waiting for it; the next sender takes it at once instead. */
+    /* The scheduled backup (backup_job.h), on the real time, on a thread of its own while email goes
+     * on. Not begun when the master is about to stop us (a compaction just asked for, a stop
+     * pending): the next sender begins it at once instead. */
+    backup_job_reap(&m->backup);
     if (!compaction_asked && !stop_pending() && backup_job_due(&m->backup, time(NULL)))
-        backup_job_run(&m->backup, m->st, m->data_dir, time(NULL), stop_pending);
+        backup_job_start(&m->backup, m->st, m->data_dir, time(NULL));
     int in_hours = uk_next_working_time(&cal, now) == now;
     calendar_free(&cal);
     if (!m->url || !in_hours || m->undeleted)
@@ -249,6 +250,11 @@ int mail_sender_run(const char *data_dir, pid_t master)
             store_reader_check(m.st); /* reader slots of dead processes */
     }
     curl_global_cleanup();
+    if (backup_job_reap(&m.backup)) {
+        /* Not waited for: the store stays open under it and the process ends (backup_job.h). */
+        fprintf(stderr, "mail_sender: stopping during a backup; the next start removes its partial copy\n");
+        return 0;
+    }
     store_close(m.st);
     return 0;
 }

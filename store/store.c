@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct store {
     MDB_env *env;
@@ -86,10 +87,6 @@ size_t store_map_size(store *s)
     return info.me_mapsize;
 }
 
-int store_backup(store *s, const char *dest)
-{
-    return mdb_env_copy2(s->env, dest, MDB_CP_COMPACT);
-}
 
 int store_env_stats_get(store *s, store_env_stats *out)
 {
@@ -134,6 +131,26 @@ static int store_resize(store *s, size_t new_size)
         rc = mdb_env_set_mapsize(s->env, new_size);
     pthread_rwlock_unlock(&s->resize_lock);
     return rc;
+}
+
+/* Under the shared resize lock, like a read transaction (the copy is one), so that no thread of ours
+ * changes the map under it; a map another process grew is adopted and the copy begun again. */
+int store_backup(store *s, const char *dest)
+{
+    char file[4200];
+    if (snprintf(file, sizeof file, "%s/data.mdb", dest) >= (int)sizeof file)
+        return ENAMETOOLONG;
+    for (int attempt = 0; attempt < 4; attempt++) {
+        pthread_rwlock_rdlock(&s->resize_lock);
+        int rc = mdb_env_copy2(s->env, dest, MDB_CP_COMPACT);
+        pthread_rwlock_unlock(&s->resize_lock);
+        if (rc != MDB_MAP_RESIZED)
+            return rc;
+        unlink(file); /* made before the copy's transaction could begin */
+        if ((rc = store_resize(s, 0)))
+            return rc;
+    }
+    return MDB_MAP_RESIZED;
 }
 
 static int schema_check(store *s, MDB_txn *txn)

@@ -93,7 +93,8 @@ typedef struct {
 int store_open(store **out, const char *dir, const store_options *opts);
 void store_close(store *s);
 
-/* Hot, compacted copy of the environment into the existing empty directory `dest`. */
+/* Hot, compacted copy of the environment into the existing empty directory `dest` (one read
+ * transaction: every write committed before it began). Safe beside other threads of the process. */
 int store_backup(store *s, const char *dest);
 
 /* Clears reader slots left by dead processes; returns how many were cleared (or <0 on error). */
