@@ -215,7 +215,7 @@ $(BIN)/test_%: $(BUILD)/tests/unit/test_%.o $(CORE_OBJ) $(FCGI_OBJ) $(GEN_OBJ)
 
 help:
 	@echo "make run    - install what is missing, build, start nginx + connectd on http://127.0.0.1:$(PORT)/"
-	@echo "make test   - install what is missing, then unit, HTTP and browser tests, unit+HTTP under ASan/UBSan, fuzzers"
+	@echo "make test   - install what is missing, then unit, HTTP and browser tests, the Debian package, unit+HTTP under ASan/UBSan, fuzzers"
 	@echo "make fuzz   - build the libFuzzer harnesses (tests/fuzz, clang ASan/UBSan) and run each for FUZZ_SECONDS (60)"
 	@echo "make bench  - wrk against the running stack (see README)"
 	@echo "make deb    - build connect_$(VERSION)_amd64.deb (README \"Deploying\")"
