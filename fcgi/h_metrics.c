@@ -13,7 +13,6 @@
  *   - backups (backup_job.h): whether scheduled, and the last attempt's time, result, duration and
  *     size, the last success's time and age.
  */
-#define _XOPEN_SOURCE 700
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
