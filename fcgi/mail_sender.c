@@ -17,6 +17,7 @@
 #include "store.h"
 #include "store_outbox.h"
 #include "store_summary.h"
+#include "store_disclosure.h"
 #include "store_retention.h"
 #include "store_upgrade.h"
 #include "support_check.h"
@@ -158,6 +159,17 @@ static int pass(sender *m)
     if (ran)
         fprintf(stderr, "mail_sender: daily retention run: %zu case(s) destroyed; %zu free page(s) zeroed in %.3f s\n",
                 destroyed, scrub.pages, scrub.seconds);
+    /* Disclosed data whose keep-until day has passed is destroyed on the first poll after it
+     * (store_disclosure.h: a walk of the due entries only, so it costs nothing most of the time). */
+    char today[11], at[21];
+    uk_date(now, today);
+    iso(now, at);
+    size_t expired = 0;
+    rc = store_disclosure_expire(m->st, today, at, &expired);
+    if (rc)
+        fprintf(stderr, "mail_sender: destroying expired disclosed data failed: %s\n", store_strerror(rc));
+    else if (expired)
+        fprintf(stderr, "mail_sender: disclosed data of %zu request(s) destroyed (keep-until passed)\n", expired);
     /* Beside it, once per UK day: stale cases (support ended, case still open) raise their alert. */
     size_t raised = 0;
     rc = support_check_daily(m->st, now, &raised, &ran);

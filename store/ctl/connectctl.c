@@ -36,6 +36,7 @@
 #include "store_org.h"
 #include "store_outbox.h"
 #include "store_user.h"
+#include "disclosure_rules.h"
 #include "store_facts.h"
 #include "store_recount.h"
 #include "register_gen.h"
@@ -232,8 +233,8 @@ static int cmd_org_add(const char *data, int argc, char **argv)
                *code_in = opt(argc, argv, 0, "--code");
     if (!kind || !name || !code_in)
         return die("org add needs --kind, --name and --code");
-    if (strcmp(kind, "council") && strcmp(kind, "home_office") && strcmp(kind, "network"))
-        return die("--kind must be council, home_office or network");
+    if (strcmp(kind, "council") && strcmp(kind, "home_office") && strcmp(kind, "network") && strcmp(kind, "partner"))
+        return die("--kind must be council, home_office, network or partner");
     size_t nlen = strlen(name);
     if (nlen == 0 || nlen > 200)
         return die("--name must have 1 to 200 characters");
@@ -330,7 +331,11 @@ static int cmd_user_add(const char *data, int argc, char **argv)
 {
     const char *org_in = opt(argc, argv, 0, "--org"), *username_in = opt(argc, argv, 0, "--username"),
                *name = opt(argc, argv, 0, "--name"), *role = opt(argc, argv, 0, "--role"),
-               *team = opt(argc, argv, 0, "--team"), *email = opt(argc, argv, 0, "--email");
+               *team = opt(argc, argv, 0, "--team"), *email = opt(argc, argv, 0, "--email"),
+               *grade = opt(argc, argv, 0, "--grade");
+    int countersign = has_flag(argc, argv, 0, "--may-countersign");
+    if (grade && !disclosure_grade_rank(grade))
+        return die("--grade must be one of AO, EO, HEO, SEO, G7, G6, SCS or a council grade (fcgi/API.md)");
     if (!org_in || !username_in || !name || !role || !has_flag(argc, argv, 0, "--password-stdin"))
         return die("user add needs --org, --username, --name, --role and --password-stdin");
     if (email && *email && !store_user_email_valid(email))
@@ -360,6 +365,9 @@ static int cmd_user_add(const char *data, int argc, char **argv)
                              "role", role, "team", team && *team ? json_string(team) : json_null(), "email",
                              email && *email ? json_string(email) : json_null(), "pw", hash, "must_change", 0,
                              "temp_expires", 0, "created_at", at);
+    if (user && ((grade && json_object_set_new(user, "grade", json_string(grade))) ||
+                 (countersign && json_object_set_new(user, "may_countersign", json_true()))))
+        user = (json_decref(user), NULL);
     user_add_ctx c = {org_code, at, user, 0, 0};
     int rc = user ? store_write(s, user_add_write, &c) : STORE_NOMEM;
     json_decref(user);
@@ -965,9 +973,10 @@ typedef struct {
 static const command commands[] = {
     {"init", "",
      "create the store, its keys and the shipped bank holidays (safe to repeat)", 0, cmd_init},
-    {"org add", "--kind council|home_office|network --name NAME --code CODE",
+    {"org add", "--kind council|home_office|network|partner --name NAME --code CODE",
      "add an organisation; prints its id", 0, cmd_org_add},
-    {"user add", "--org CODE --username U --name \"Full Name\" --role user|admin [--team TEAM] [--email ADDRESS] "
+    {"user add", "--org CODE --username U --name \"Full Name\" --role user|admin [--team TEAM] [--email ADDRESS] [--grade GRADE] "
+     "[--may-countersign] "
      "--password-stdin",
      "add a user, the password read from standard input; prints its id", 0, cmd_user_add},
     {"user unlock", "USERNAME",
