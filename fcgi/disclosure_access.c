@@ -173,46 +173,45 @@ json_t *disclosure_view(store *s, MDB_txn *txn, const http_req *r, const json_t 
     return v;
 }
 
+enum { HOME_INCOMING, HOME_DUE_TODAY, HOME_OVERDUE, HOME_COUNTERSIGN, HOME_SENT_BACK, HOME_HELD, HOME_N };
+
+typedef struct {
+    const http_req *r;
+    const char *today;
+    long n[HOME_N];
+} home_ctx;
+
+static int home_count(const json_t *rec, void *arg)
+{
+    home_ctx *h = arg;
+    if (!disclosure_visible(h->r, rec))
+        return 0;
+    const char *due = disclosure_due_state(rec, h->today);
+    int mine = json_get_u64(rec, "requester_id") == h->r->uid;
+    if (!disclosure_is_requester_side(h->r, rec)) {
+        h->n[HOME_INCOMING] += json_get_str_is(rec, "status", "sent") || json_get_str_is(rec, "status", "review_requested");
+        h->n[HOME_DUE_TODAY] += due && !strcmp(due, "due_today");
+        h->n[HOME_OVERDUE] += due && !strcmp(due, "overdue");
+    } else {
+        h->n[HOME_COUNTERSIGN] += json_is_true(json_object_get(h->r->user, "may_countersign")) && !mine &&
+                                  json_get_str_is(rec, "status", "awaiting_countersign");
+        h->n[HOME_SENT_BACK] += mine && json_get_str_is(rec, "status", "sent_back");
+        h->n[HOME_HELD] += json_get_str_is(rec, "status", "disclosed");
+    }
+    return 0;
+}
+
 int disclosure_home_counts(store *s, MDB_txn *txn, const http_req *r, const char *today, json_t **out)
 {
-    enum { INCOMING, DUE_TODAY, OVERDUE, COUNTERSIGN, SENT_BACK, HELD, N };
-    static const char *const names[N] = {"incoming", "due_today", "overdue", "awaiting_countersign", "sent_back", "held"};
-    long n[N] = {0};
-    uint64_t ids[500], before = 0;
-    int rc = 0;
-    int signer = json_is_true(json_object_get(r->user, "may_countersign"));
-    for (;;) {
-        size_t got = 0;
-        uint64_t more = 0;
-        if ((rc = store_disclosure_of_org(s, txn, r->org_id, before, 500, ids, &got, &more)))
-            return rc;
-        for (size_t i = 0; i < got; i++) {
-            json_t *rec;
-            if ((rc = store_disclosure_get(s, txn, ids[i], &rec)))
-                return rc;
-            if (disclosure_visible(r, rec)) {
-                const char *due = disclosure_due_state(rec, today);
-                int mine = json_get_u64(rec, "requester_id") == r->uid;
-                if (!disclosure_is_requester_side(r, rec)) {
-                    n[INCOMING] += json_get_str_is(rec, "status", "sent") || json_get_str_is(rec, "status", "review_requested");
-                    n[DUE_TODAY] += due && !strcmp(due, "due_today");
-                    n[OVERDUE] += due && !strcmp(due, "overdue");
-                } else {
-                    n[COUNTERSIGN] += signer && !mine && json_get_str_is(rec, "status", "awaiting_countersign");
-                    n[SENT_BACK] += mine && json_get_str_is(rec, "status", "sent_back");
-                    n[HELD] += json_get_str_is(rec, "status", "disclosed");
-                }
-            }
-            json_decref(rec);
-        }
-        if (!more)
-            break;
-        before = more;
-    }
+    static const char *const names[HOME_N] = {"incoming", "due_today", "overdue", "awaiting_countersign", "sent_back", "held"};
+    home_ctx h = {.r = r, .today = today};
+    int rc = store_disclosure_each_of_org(s, txn, r->org_id, home_count, &h);
+    if (rc)
+        return rc;
     if (!(*out = json_object()))
         return STORE_NOMEM;
-    for (int i = 0; i < N; i++)
-        if (json_object_set_new(*out, names[i], json_integer(n[i])))
+    for (int i = 0; i < HOME_N; i++)
+        if (json_object_set_new(*out, names[i], json_integer(h.n[i])))
             return json_decref(*out), *out = NULL, STORE_NOMEM;
     return 0;
 }

@@ -20,7 +20,6 @@
 
 #define TEXT_MAX 4000
 #define PEOPLE_MAX 200
-#define LIST_CHUNK 500
 
 static const char *const legal_bases[] = {"immigration_s20", "consent", "law_or_court_order", "crime_prevention", NULL};
 static const char *const subject_kinds[] = {"person", "list", NULL};
@@ -310,6 +309,38 @@ static int in_box(const http_req *r, const json_t *rec, const char *box)
     return 1;
 }
 
+typedef struct {
+    http_req *r;
+    MDB_txn *txn;
+    const list_in *q;
+    const char *box, *today;
+    json_t *items;
+    size_t due_today, overdue, total, limit;
+    uint64_t next;
+} list_ctx;
+
+static int list_one(const json_t *rec, void *arg)
+{
+    list_ctx *c = arg;
+    if (!disclosure_visible(c->r, rec) || !in_box(c->r, rec, c->box) ||
+        (c->q->status && !json_get_str_is(rec, "status", c->q->status)))
+        return 0;
+    const char *due = disclosure_due_state(rec, c->today);
+    if (due && !disclosure_is_requester_side(c->r, rec))
+        *(strcmp(due, "overdue") ? &c->due_today : &c->overdue) += 1;
+    c->total++;
+    uint64_t id = json_get_u64(rec, "id");
+    if (c->q->cursor && id >= c->q->cursor)
+        return 0;
+    if (json_array_size(c->items) == c->limit) {
+        if (!c->next)
+            c->next = json_get_u64(json_array_get(c->items, c->limit - 1), "id");
+        return 0;
+    }
+    json_t *v = disclosure_summary(c->r->st, c->txn, c->r, rec, c->today);
+    return !v || json_array_append_new(c->items, v) ? STORE_NOMEM : 0;
+}
+
 void h_disclosures_list(http_req *r, const uint64_t *ids)
 {
     (void)ids;
@@ -323,59 +354,25 @@ void h_disclosures_list(http_req *r, const uint64_t *ids)
     list_in q = {0};
     if (params_query(r, fields, PARAMS_COUNT(fields), &q))
         return;
-    const char *box = q.box ? q.box : "all";
     char today[11];
     uk_date(r->now, today);
     MDB_txn *txn;
     if (http_read_begin(r, &txn))
         return;
-    json_t *items = json_array();
-    uint64_t *found = malloc(LIST_CHUNK * sizeof *found), before = 0, next = 0;
-    size_t due_today = 0, overdue = 0, total = 0, limit = (size_t)q.limit.value;
-    int rc = items && found ? 0 : STORE_NOMEM;
-    /* The organisation's requests, newest first, a chunk at a time: every one is read for the
-     * counters (an organisation makes and answers a few thousand a year), the page from the cursor. */
-    for (;;) {
-        size_t n = 0;
-        uint64_t more = 0;
-        if (rc || (rc = store_disclosure_of_org(r->st, txn, r->org_id, before, LIST_CHUNK, found, &n, &more)))
-            break;
-        for (size_t i = 0; i < n && !rc; i++) {
-            json_t *rec;
-            if ((rc = store_disclosure_get(r->st, txn, found[i], &rec)))
-                break;
-            if (disclosure_visible(r, rec) && in_box(r, rec, box) &&
-                (!q.status || json_get_str_is(rec, "status", q.status))) {
-                const char *due = disclosure_due_state(rec, today);
-                if (due && !disclosure_is_requester_side(r, rec))
-                    *(strcmp(due, "overdue") ? &due_today : &overdue) += 1;
-                total++;
-                if (!q.cursor || found[i] < q.cursor) {
-                    if (json_array_size(items) < limit) {
-                        json_t *v = disclosure_summary(r->st, txn, r, rec, today);
-                        if (!v || json_array_append_new(items, v))
-                            rc = STORE_NOMEM;
-                    } else if (!next)
-                        next = json_get_u64(json_array_get(items, limit - 1), "id");
-                }
-            }
-            json_decref(rec);
-        }
-        if (!more)
-            break;
-        before = more;
-    }
+    /* Every request of the organisation is read for the totals; the page is cut from the cursor. */
+    list_ctx c = {.r = r, .txn = txn, .q = &q, .box = q.box ? q.box : "all", .today = today, .items = json_array(),
+                  .limit = (size_t)q.limit.value};
+    int rc = c.items ? store_disclosure_each_of_org(r->st, txn, r->org_id, list_one, &c) : STORE_NOMEM;
     store_read_end(r->st, txn);
-    free(found);
     if (rc) {
-        json_decref(items);
+        json_decref(c.items);
         http_store_error(r, rc);
         return;
     }
     http_reply(r, 200,
-               json_pack("{s:s,s:o,s:o,s:I,s:I,s:I}", "marking", DISCLOSURE_MARKING, "items", items, "next_cursor",
-                         next ? json_sprintf("%llu", (unsigned long long)next) : json_null(), "total", (json_int_t)total,
-                         "due_today", (json_int_t)due_today, "overdue", (json_int_t)overdue));
+               json_pack("{s:s,s:o,s:o,s:I,s:I,s:I}", "marking", DISCLOSURE_MARKING, "items", c.items, "next_cursor",
+                         c.next ? json_sprintf("%llu", (unsigned long long)c.next) : json_null(), "total",
+                         (json_int_t)c.total, "due_today", (json_int_t)c.due_today, "overdue", (json_int_t)c.overdue));
 }
 
 /* ---- GET /api/disclosures/{id} ---- */

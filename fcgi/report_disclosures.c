@@ -26,8 +26,6 @@
 #include "store_org.h"
 #include "work.h"
 
-#define CHUNK 500
-
 typedef struct {
     uint64_t requesting, providing;
     long received, returned, refused, disclosed, reviewed, within;
@@ -78,9 +76,19 @@ static void pair_table_free(pair_table *t)
     free(t->rows);
 }
 
+typedef struct {
+    pair_table *t;
+    const calendar *cal;
+    const char *month;
+} tally_ctx;
+
 /* Adds one request to its pair's row when it was sent in the month. */
-static int tally(pair_table *t, const calendar *cal, const json_t *rec, const char *month)
+static int tally(const json_t *rec, void *arg)
 {
+    tally_ctx *c = arg;
+    pair_table *t = c->t;
+    const calendar *cal = c->cal;
+    const char *month = c->month;
     const char *sent = json_get_str_or(rec, "sent_on", NULL);
     if (!sent || strncmp(sent, month, 7) != 0)
         return 0;
@@ -103,6 +111,15 @@ static int tally(pair_table *t, const calendar *cal, const json_t *rec, const ch
     p->within += strcmp(on, json_get_str_or(rec, "due", "")) <= 0;
     int beyond = 0;
     return days_add(p, calendar_working_days_between(cal, sent, on, &beyond));
+}
+
+/* Rows in a fixed order: by requesting, then providing organisation id. */
+static int pair_cmp(const void *a, const void *b)
+{
+    const pair_row *x = a, *y = b;
+    if (x->requesting != y->requesting)
+        return x->requesting < y->requesting ? -1 : 1;
+    return (x->providing > y->providing) - (x->providing < y->providing);
 }
 
 static const char *org_name(store *s, MDB_txn *txn, uint64_t id, json_t **keep)
@@ -151,25 +168,12 @@ void h_report_disclosures(http_req *r, const uint64_t *ids)
     if (http_read_begin(r, &txn))
         return;
     pair_table t = {0};
-    const calendar *cal;
-    uint64_t *found = malloc(CHUNK * sizeof *found), before = 0;
-    int rc = found ? work_calendar(r->st, txn, &cal) : STORE_NOMEM;
-    while (!rc) {
-        size_t n = 0;
-        uint64_t more = 0;
-        if ((rc = store_disclosure_of_org(r->st, txn, r->org_id, before, CHUNK, found, &n, &more)))
-            break;
-        for (size_t i = 0; i < n && !rc; i++) {
-            json_t *rec;
-            if (!(rc = store_disclosure_get(r->st, txn, found[i], &rec)))
-                rc = tally(&t, cal, rec, in.month);
-            json_decref(rec);
-        }
-        if (!more)
-            break;
-        before = more;
-    }
-    free(found);
+    tally_ctx tc = {.t = &t, .month = in.month};
+    int rc = work_calendar(r->st, txn, &tc.cal);
+    if (!rc)
+        rc = store_disclosure_each_of_org(r->st, txn, r->org_id, tally, &tc);
+    if (t.n > 1)
+        qsort(t.rows, t.n, sizeof *t.rows, pair_cmp);
     json_t *names = json_array(), *rows = json_array();
     if (!rc && (!names || !rows))
         rc = STORE_NOMEM;
@@ -225,6 +229,7 @@ void h_report_disclosures(http_req *r, const uint64_t *ids)
     json_decref(names);
     if (out) {
         json_decref(rows);
+        report_table_end(out);
         if (rc)
             report_out_fail(out, rc);
         if (!report_out_finish(out))

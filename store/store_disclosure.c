@@ -74,6 +74,25 @@ int store_disclosure_of_org(store *s, MDB_txn *txn, uint64_t org, uint64_t befor
     return store_owner_index_page(s, txn, DB_DISCLOSURE_INDEX, 'o', org, before, limit, ids, n, next);
 }
 
+int store_disclosure_each_of_org(store *s, MDB_txn *txn, uint64_t org, disclosure_fn fn, void *ctx)
+{
+    uint64_t ids[256], before = 0;
+    for (;;) {
+        size_t n = 0;
+        uint64_t more = 0;
+        int rc = store_disclosure_of_org(s, txn, org, before, sizeof ids / sizeof ids[0], ids, &n, &more);
+        for (size_t i = 0; i < n && !rc; i++) {
+            json_t *rec;
+            if (!(rc = store_disclosure_get(s, txn, ids[i], &rec)))
+                rc = fn(rec, ctx);
+            json_decref(rec);
+        }
+        if (rc || !more)
+            return rc;
+        before = more;
+    }
+}
+
 int store_disclosure_keep_due(store *s, MDB_txn *txn, const char *today, uint64_t *ids, size_t cap, size_t *n)
 {
     *n = 0;

@@ -43,6 +43,11 @@ int store_disclosure_put(store *s, MDB_txn *txn, const json_t *old, const json_t
  * limit), *next the cursor of the next page (0: none). */
 int store_disclosure_of_org(store *s, MDB_txn *txn, uint64_t org, uint64_t before, size_t limit, uint64_t *ids,
                             size_t *n, uint64_t *next);
+/* Every request naming org, newest first: fn gets each record (borrowed, valid during the call) and
+ * ctx; a non-zero return stops the walk and is returned. For an organisation's counters, list and
+ * monthly report: it reads that organisation's requests (a few thousand a year), nobody else's. */
+typedef int (*disclosure_fn)(const json_t *rec, void *ctx);
+int store_disclosure_each_of_org(store *s, MDB_txn *txn, uint64_t org, disclosure_fn fn, void *ctx);
 /* Up to cap ids of requests whose keep-until day is on or before today, oldest day first. */
 int store_disclosure_keep_due(store *s, MDB_txn *txn, const char *today, uint64_t *ids, size_t cap, size_t *n);
 
