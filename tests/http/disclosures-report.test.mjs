@@ -90,6 +90,12 @@ test('February 2027, cell by cell', async () => {
   assert.deepEqual(lines, [HEADER.join(','), 'OFFICIAL-SENSITIVE,,,,,,,,',
     'Home Office,DWP Case Management Group,4,1,1,1,1,2,5.0', 'DWP Case Management Group,Home Office,1,0,1,0,0,1,1.0']);
 
+  // The SLA report gains the requests the Home Office answered as the provider.
+  const sla = await hoAdmin.req('GET', '/api/reports/sla?from=2027-01-01&to=2027-03-31');
+  assertStatus(sla, 200, 'sla');
+  assert.deepEqual(sla.json.rows.filter((x) => x.type === 'disclosure_request'), [{ quarter: '2027-Q1', type: 'disclosure_request',
+    answered_by: 'ho', count: 1, within: 1, percent_within: 100, median_days: 1, p90_days: 1 }]);
+
   // A month with nothing: no rows. Bad month: 422. Not an admin: 403.
   assert.deepEqual((await hoAdmin.req('GET', '/api/reports/disclosures?month=2027-01')).json.rows, []);
   assertError(await hoAdmin.req('GET', '/api/reports/disclosures?month=2027-13'), 422, 'validation_failed', 'month');
