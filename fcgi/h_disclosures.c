@@ -403,3 +403,46 @@ void h_disclosure_get(http_req *r, const uint64_t *ids)
     else
         http_reply(r, 200, view);
 }
+
+/* ---- GET /api/disclosures/providers ---- */
+
+/* The organisations the caller may ask: the Home Office and the partner departments other than their
+ * own (names and ids only). Partner users may not read the organisation list, which names councils. */
+void h_disclosure_providers(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    if (!disclosure_caller_ok(r))
+        return;
+    MDB_txn *txn;
+    if (http_read_begin(r, &txn))
+        return;
+    json_t *items = json_array(), *page = NULL;
+    uint64_t after = 0, next = 0;
+    size_t total;
+    int rc = items ? 0 : STORE_NOMEM;
+    do {
+        if (rc || (rc = store_org_list(r->st, txn, after, 500, &page, &next, &total)))
+            break;
+        size_t i;
+        json_t *o;
+        json_array_foreach(page, i, o) {
+            if ((!json_get_str_is(o, "kind", "home_office") && !json_get_str_is(o, "kind", "partner")) ||
+                json_get_u64(o, "id") == r->org_id)
+                continue;
+            json_t *v = json_pack("{s:O,s:O,s:O}", "id", json_object_get(o, "id"), "name", json_object_get(o, "name"),
+                                  "kind", json_object_get(o, "kind"));
+            if (!v || json_array_append_new(items, v))
+                rc = STORE_NOMEM;
+        }
+        json_decref(page);
+        page = NULL;
+        after = next;
+    } while (!rc && next);
+    store_read_end(r->st, txn);
+    if (rc) {
+        json_decref(items);
+        http_store_error(r, rc);
+        return;
+    }
+    http_reply(r, 200, json_pack("{s:o}", "items", items));
+}
