@@ -93,3 +93,20 @@ test('requester, countersigner and provider take a request from the template to 
   await checkA11y(req, 'answered request (requester)');
   await reqClean(); await csClean(); await pvClean();
 });
+
+test('a partner admin records a user\'s grade and countersigning mark', async () => {
+  const { page, assertClean } = await pageFor(browser, stack.base, 'dwp.admin');
+  await page.goto(`${stack.base}/#/users`);
+  const row = page.locator('tr[data-username="dwp.user"]');
+  await row.waitFor();
+  await waitForText(row.locator('.table__grade'), 'AO');
+  await row.getByRole('button', { name: 'Set the grade and countersigning of' }).click();
+  const dialog = page.locator('#grade-dialog');
+  await dialog.waitFor();
+  await checkA11y(page, 'grade dialog');
+  await dialog.getByLabel('Grade').selectOption('EO');
+  await dialog.getByLabel('May countersign disclosure requests').check();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await waitForText(page.locator('tr[data-username="dwp.user"] .table__grade'), 'EO (countersigns)');
+  await assertClean();
+});
