@@ -281,3 +281,20 @@ test('due today and overdue count on the test clock, for the provider', async ()
   assert.equal(after2.overdue, late.overdue - 1, 'answered: no longer overdue');
   setNow(stack, '2026-12-02T10:00:00Z');
 });
+
+test('the agreement of a pair sets the working days to answer and the longest keep (connectctl disclosure-pair set)', async () => {
+  setNow(stack, '2026-12-02T10:00:00Z');
+  const ctl = (args) => spawnSync(join(ROOT, 'bin', 'connectctl'), ['--data', stack.data, ...args], { encoding: 'utf8' });
+  assert.notEqual(ctl(['disclosure-pair', 'set', '--from', 'HO', '--to', 'NOPE', '--days', '5', '--max-keep-days', '30']).status, 0);
+  assert.notEqual(ctl(['disclosure-pair', 'set', '--from', 'HO', '--to', 'DWP', '--days', '0', '--max-keep-days', '30']).status, 0);
+  const r = ctl(['disclosure-pair', 'set', '--from', 'HO', '--to', 'DWP', '--days', '5', '--max-keep-days', '30']);
+  assert.equal(r.status, 0, r.stderr);
+  const d = await sent();
+  assert.equal(d.due, addWorkingDays('2026-12-02', 5));
+  assert.equal(d.due_days, 5);
+  const answered = await step(dwpManager, d.id, 'disclose', { message: 'Answer.' });
+  assert.equal(answered.max_keep_until, addDays('2026-12-02', 30));
+  // The other direction keeps the default.
+  const back = await sent(dwp, dwpManager, { providing_org: hoOrg() });
+  assert.equal(back.due, addWorkingDays('2026-12-02', 20));
+});
