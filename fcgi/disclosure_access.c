@@ -123,9 +123,13 @@ json_t *disclosure_summary(store *s, MDB_txn *txn, const http_req *r, const json
         const json_t *p = json_object_get(subj, "person");
         label = json_sprintf("%s %s", json_get_str_or(p, "given_names", ""), json_get_str_or(p, "family_name", ""));
     }
-    if (v && (!label || json_object_set_new(v, "subject_label", label) ||
-              json_object_set(v, "legal_basis", json_object_get(rec, "legal_basis"))))
-        v = (json_decref(v), NULL);
+    if (!v || !label || json_object_set_new(v, "subject_label", label) ||
+        json_object_set(v, "legal_basis", json_object_get(rec, "legal_basis"))) {
+        if (!v)
+            json_decref(label);
+        json_decref(v);
+        return NULL;
+    }
     return v;
 }
 
@@ -149,25 +153,29 @@ json_t *disclosure_view(store *s, MDB_txn *txn, const http_req *r, const json_t 
           user_member(s, txn, json_object_get(v, "review"), "by") ||
           user_member(s, txn, json_object_get(v, "destruction"), "by") ||
           user_member(s, txn, json_object_get(v, "surplus_confirmation"), "by");
+    /* The arrays go into v first, so that every path out frees them with it. */
     json_t *decisions = json_array(), *onward = json_array();
-    size_t i;
-    json_t *d;
-    json_array_foreach(json_object_get(rec, "decisions"), i, d) {
-        json_t *c = json_deep_copy(d);
-        const json_t *atts = json_object_get(d, "attachments");
-        err = err || !c || user_member(s, txn, c, "by") ||
-              (json_is_array(atts) && json_object_set_new(c, "attachments", attachment_list(atts))) ||
-              json_array_append_new(decisions, c);
-    }
-    json_array_foreach(json_object_get(rec, "onward"), i, d) {
-        json_t *c = json_deep_copy(d);
-        err = err || !c || user_member(s, txn, c, "by") || json_array_append_new(onward, c);
-    }
     /* Attachments waiting for the provider's disclosure are the provider's own until then. */
     json_t *pending = disclosure_is_requester_side(r, rec) ? json_array()
                                                            : attachment_list(json_object_get(rec, "pending_attachments"));
-    err = err || !decisions || !onward || !pending || json_object_set_new(v, "decisions", decisions) ||
-          json_object_set_new(v, "onward", onward) || json_object_set_new(v, "pending_attachments", pending);
+    err = err || json_object_set_new(v, "decisions", decisions) || json_object_set_new(v, "onward", onward) ||
+          json_object_set_new(v, "pending_attachments", pending) || !decisions || !onward || !pending;
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(rec, "decisions"), i, d) {
+        if (err)
+            break;
+        json_t *c = json_deep_copy(d);
+        const json_t *atts = json_object_get(d, "attachments");
+        err = json_array_append_new(decisions, c) || !c || user_member(s, txn, c, "by") ||
+              (json_is_array(atts) && json_object_set_new(c, "attachments", attachment_list(atts)));
+    }
+    json_array_foreach(json_object_get(rec, "onward"), i, d) {
+        if (err)
+            break;
+        json_t *c = json_deep_copy(d);
+        err = json_array_append_new(onward, c) || !c || user_member(s, txn, c, "by");
+    }
     if (err)
         return json_decref(v), NULL;
     return v;

@@ -9,6 +9,7 @@
 
 #include "disclosure_rules.h"
 #include "store_audit.h"
+#include "store_scrub.h"
 
 static void id_key(unsigned char key[8], uint64_t id) { store_key_u64(key, id); }
 
@@ -217,28 +218,31 @@ out:
 int store_disclosure_expire(store *s, const char *today, const char *at, size_t *n)
 {
     *n = 0;
+    int rc = 0;
     for (;;) {
         uint64_t ids[64];
-        size_t got = 0;
+        size_t got = 0, done = 0;
         MDB_txn *txn;
-        int rc = store_read_begin(s, &txn);
-        if (rc)
-            return rc;
+        if ((rc = store_read_begin(s, &txn)))
+            break;
         rc = store_disclosure_keep_due(s, txn, today, ids, 64, &got);
         store_read_end(s, txn);
-        if (rc)
-            return rc;
-        size_t done = 0;
-        for (size_t i = 0; i < got; i++) {
+        for (size_t i = 0; i < got && !rc; i++) {
             expire_ctx c = {.id = ids[i], .today = today, .at = at};
-            if ((rc = store_write(s, expire_one, &c)))
-                return rc;
-            done += (size_t)c.destroyed;
+            if (!(rc = store_write(s, expire_one, &c)))
+                done += (size_t)c.destroyed;
         }
         *n += done;
-        if (got < 64 || !done)
-            return 0;
+        if (rc || got < 64 || !done)
+            break;
     }
+    if (*n) { /* even after an error: what was destroyed leaves the file */
+        store_scrub_stats st;
+        int src = store_scrub(s, &st);
+        if (!rc)
+            rc = src;
+    }
+    return rc;
 }
 
 static void pair_key(unsigned char key[16], uint64_t requesting, uint64_t providing)

@@ -62,7 +62,9 @@ int store_disclosure_file_get(store *s, MDB_txn *txn, uint64_t id, uint64_t n, c
  * {"at","by"(0: the daily run),"run":"manual"|"daily","attachments":n}. */
 int store_disclosure_destroy_data(store *s, MDB_txn *txn, json_t *rec, const char *at, uint64_t by, const char *run);
 /* The daily run: destroys, each in its own write, every request whose keep-until has passed
- * (keep_until < today), audited "disclosure_data_destroyed" with no actor; *n counts them. */
+ * (keep_until < today), audited "disclosure_data_destroyed" with no actor; *n counts them. When it
+ * destroyed any it then scrubs the free pages (store_scrub.h), as the destruction of cases does, so
+ * the disclosed data leaves the live file: no other thread of the process may use the store. */
 int store_disclosure_expire(store *s, const char *today, const char *at, size_t *n);
 
 /* The agreement of a pair: *days (working days to answer) and *max_keep_days; the defaults when none. */
