@@ -451,5 +451,6 @@ export const SLA_TYPES = [
   ['final_outcome', 'Final outcome'],
   ['query', 'Query'],
   ['urgent_query', 'Urgent query'],
+  ['disclosure_request', 'Disclosure request'],
 ];
 export const slaTypeLabel = (s) => label(SLA_TYPES, s);
