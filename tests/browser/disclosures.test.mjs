@@ -110,3 +110,39 @@ test('a partner admin records a user\'s grade and countersigning mark', async ()
   await waitForText(page.locator('tr[data-username="dwp.user"] .table__grade'), 'EO (countersigns)');
   await assertClean();
 });
+
+test('the Home Office asks about a person from their case; a list needs its justification', async () => {
+  const { page, assertClean } = await pageFor(browser, stack.base, 'ho.user');
+  await page.goto(`${stack.base}/#/cases/1/principal`);
+  await page.locator('#ask-partner').click();
+  await waitForHeading(page, 'New disclosure request');
+  await waitForText(page.locator('#about-case'), /of case C1\./);
+  await checkA11y(page, 'request form from a case');
+  await page.getByLabel('Organisation asked').selectOption({ label: 'DWP Case Management Group' });
+  await page.getByLabel('Information asked for').fill('Address held.');
+  await page.getByLabel('Legal basis').selectOption({ label: 'The person’s consent' });
+  await page.getByLabel('Reasons for the request').fill('She asked us to confirm her address.');
+  await page.getByLabel('Other lines of enquiry already pursued').fill('None.');
+  await page.getByRole('button', { name: 'Save the request' }).click();
+  await waitForHeading(page, /^Disclosure request DR-\d+$/);
+  const id = Number(page.url().split('/').pop());
+  const r = await page.evaluate(async (x) => (await fetch(`/api/disclosures/${x}`)).json(), id);
+  assert.equal(r.case_id, 1, 'named with the case');
+
+  await page.goto(`${stack.base}/#/disclosures/new`);
+  await waitForHeading(page, 'New disclosure request');
+  await page.getByLabel('Organisation asked').selectOption({ label: 'DWP Case Management Group' });
+  await page.getByLabel('Who the request is about').selectOption('list');
+  await page.getByLabel('People', { exact: true }).fill('Ana, Silva, 01/02/1990\nBo, Chen');
+  await page.getByLabel('Information asked for').fill('Benefits held.');
+  await page.getByLabel('Legal basis').selectOption({ label: 'The person’s consent' });
+  await page.getByLabel('Reasons for the request').fill('A household application.');
+  await page.getByLabel('Other lines of enquiry already pursued').fill('None.');
+  await page.getByRole('button', { name: 'Save the request' }).click();
+  await waitForText(page.locator('.error-summary'), /narrowed|minimum|required/i);
+  await page.getByLabel('How the list was narrowed to the minimum').fill('Only the two adults of the household.');
+  await page.getByRole('button', { name: 'Save the request' }).click();
+  await waitForHeading(page, /^Disclosure request DR-\d+$/);
+  await waitForText(page.locator('#disclosure-details'), 'Ana Silva; Bo Chen');
+  await assertClean();
+});

@@ -5,7 +5,7 @@
 // carries the protective marking OFFICIAL-SENSITIVE.
 import { api } from '../api.js';
 import { h, appendChildren, replaceChildren, summaryRow } from '../dom.js';
-import { formatDate, formatDateTime, parseDate } from '../format.js';
+import { dateInput, formatDate, formatDateTime, parseDate } from '../format.js';
 import { field, checkbox, busy, showApiError, showErrors, valueOf } from '../forms.js';
 import { isAdmin, LEGAL_BASES, DISCLOSURE_STATUSES, gradeLabel } from '../labels.js';
 
@@ -96,18 +96,42 @@ export async function renderDisclosures(section, ctx) {
     isAdmin(me) ? reportSection() : null);
 }
 
+/** "Given names, Family name[, date of birth]" a line -> PERSON_REFs, or the first bad line's number. */
+function parsePeople(text) {
+  const people = [];
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  for (let i = 0; i < lines.length; i += 1) {
+    const [given, family, dob] = lines[i].split(',').map((x) => x.trim());
+    if (!given || !family) return { bad: i + 1 };
+    const p = { given_names: given, family_name: family };
+    if (dob) p.date_of_birth = parseDate(dob) || dob;
+    people.push(p);
+  }
+  return { people };
+}
+
 export async function renderDisclosureNew(section, ctx) {
   const me = ctx.user;
-  const orgs = await api.get('/api/disclosures/providers').catch(() => null);
+  const caseId = Number(ctx.params.get('case')) || null;
+  const personId = Number(ctx.params.get('person')) || null;
+  const [orgs, kase] = await Promise.all([api.get('/api/disclosures/providers').catch(() => null),
+    caseId ? api.get(`/api/cases/${caseId}`) : null]);
   if (!ctx.isCurrent()) return;
   const providers = (orgs && orgs.items) || [];
+  // From a case page (the Home Office): the person of the case, named with it.
+  const known = kase ? [kase.principal, ...(kase.dependants || [])].find((x) => x && x.id === personId) : null;
   const form = h('form', { class: 'form', id: 'disclosure-form', novalidate: true },
     field({ label: 'Organisation asked', name: 'providing_org', options: [{ value: '', label: 'Choose an organisation' }, ...providers.map((o) => ({ value: String(o.id), label: o.name }))], value: '' }),
-    h('fieldset', { class: 'fieldset' }, h('legend', { class: 'fieldset__legend' }, 'The person the request is about'),
-      field({ label: 'Given names', name: 'given_names', width: 20 }),
-      field({ label: 'Family name', name: 'family_name', width: 20 }),
-      field({ label: 'Date of birth (optional)', name: 'date_of_birth', hint: 'For example 27/03/1985', width: 10 }),
-      field({ label: 'Other identifiers (optional)', name: 'other_identifiers', hint: 'A National Insurance number, a Home Office reference', width: 20 })),
+    known ? h('p', { class: 'body', id: 'about-case' }, `About ${known.given_names} ${known.family_name} of case ${kase.connect_id}.`) : null,
+    known ? null : field({ label: 'Who the request is about', name: 'kind', options: [{ value: 'person', label: 'One person' }, { value: 'list', label: 'A list of people' }], value: 'person' }),
+    h('fieldset', { class: 'fieldset', id: 'one-person' }, h('legend', { class: 'fieldset__legend' }, 'The person the request is about'),
+      field({ label: 'Given names', name: 'given_names', width: 20, value: known ? known.given_names : undefined }),
+      field({ label: 'Family name', name: 'family_name', width: 20, value: known ? known.family_name : undefined }),
+      field({ label: 'Date of birth (optional)', name: 'date_of_birth', hint: 'For example 27/03/1985', width: 10, value: known && known.date_of_birth ? dateInput(known.date_of_birth) : undefined }),
+      field({ label: 'Other identifiers (optional)', name: 'other_identifiers', hint: 'A National Insurance number, a Home Office reference', width: 20, value: known && known.ho_reference ? known.ho_reference : undefined })),
+    h('fieldset', { class: 'fieldset', id: 'a-list', hidden: true }, h('legend', { class: 'fieldset__legend' }, 'The people the request is about'),
+      field({ label: 'People', name: 'people', type: 'textarea', hint: 'One a line: given names, family name and (optional) date of birth, separated by commas', attrs: { rows: 4 } }),
+      field({ label: 'How the list was narrowed to the minimum', name: 'minimum_justification', type: 'textarea', hint: 'A list goes to the provider’s designated team', attrs: { rows: 2, maxlength: 4000 } })),
     field({ label: 'Information asked for', name: 'information_sought', type: 'textarea', attrs: { rows: 3, maxlength: 4000 } }),
     field({ label: 'Legal basis', name: 'legal_basis', options: [{ value: '', label: 'Choose the legal basis' }, ...LEGAL_BASES.map(([v, l]) => ({ value: v, label: l }))], value: '' }),
     field({ label: 'Substantial chance of prejudice (crime prevention or detection only)', name: 'prejudice_statement', type: 'textarea', hint: 'Why not disclosing would be likely to prejudice the prevention or detection of crime', attrs: { rows: 2, maxlength: 4000 } }),
@@ -116,6 +140,13 @@ export async function renderDisclosureNew(section, ctx) {
     h('p', { class: 'body' }, `Requester: ${me.name}, grade ${gradeLabel(me.grade)}.`),
     checkbox({ label: 'Submit it for countersignature now', name: 'submit_now', checked: true }),
     h('button', { type: 'submit', class: 'button', id: 'save-disclosure' }, 'Save the request'));
+  const kindSelect = form.querySelector('select[name="kind"]');
+  if (kindSelect) {
+    kindSelect.addEventListener('change', () => {
+      form.querySelector('#one-person').hidden = kindSelect.value !== 'person';
+      form.querySelector('#a-list').hidden = kindSelect.value !== 'list';
+    });
+  }
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const v = (n) => valueOf(form, n).trim();
@@ -123,9 +154,16 @@ export async function renderDisclosureNew(section, ctx) {
     const person = { given_names: v('given_names'), family_name: v('family_name') };
     if (dob) person.date_of_birth = parseDate(dob) || dob;
     if (v('other_identifiers')) person.other_identifiers = v('other_identifiers');
+    if (known) { person.case_id = kase.id; person.person_id = known.id; }
+    let subject = { kind: 'person', person };
+    if (kindSelect && kindSelect.value === 'list') {
+      const { people, bad } = parsePeople(v('people'));
+      if (bad) { showErrors(form, [{ field: 'people', message: `Line ${bad}: give the given names and the family name, separated by a comma` }]); return; }
+      subject = { kind: 'list', people, minimum_justification: v('minimum_justification') };
+    }
     const body = {
       providing_org: Number(v('providing_org')) || null,
-      subject: { kind: 'person', person },
+      subject,
       information_sought: v('information_sought'), legal_basis: v('legal_basis') || null,
       reasons: v('reasons'), other_enquiries: v('other_enquiries'),
     };
