@@ -167,7 +167,8 @@ static json_t *subject_parse(http_req *r, json_t *body, uint64_t *case_id)
 
 typedef struct {
     http_req *r;
-    json_t *rec;
+    json_t *rec;        /* the template as a draft record */
+    uint64_t id;        /* PUT: the request changed */
     uint64_t case_id, person_id;
     const char *at, *today;
     disclosure_refusal f;
@@ -184,62 +185,106 @@ static int person_on_case(const json_t *case_rec, uint64_t person)
     return 0;
 }
 
-static int create_write(store *s, MDB_txn *txn, void *arg)
+/* The template's rules that need the store: the organisation asked, and the case and person named. */
+static int template_check(store *s, MDB_txn *txn, create_ctx *c)
 {
-    create_ctx *c = arg;
-    json_decref(c->view);
-    c->view = NULL;
     json_t *org = NULL, *case_rec = NULL;
-    uint64_t providing = json_get_u64(c->rec, "providing_org_id"), id;
+    uint64_t providing = json_get_u64(c->rec, "providing_org_id");
     int rc = store_org_get(s, txn, providing, &org);
     if (rc == MDB_NOTFOUND || (!rc && ((!json_get_str_is(org, "kind", "home_office") && !json_get_str_is(org, "kind", "partner")) ||
-                                       providing == c->r->org_id))) {
+                                       providing == c->r->org_id)))
         rc = disclosure_refuse(&c->f, 422, "validation_failed", "providing_org",
                                "Choose the Home Office or a partner department other than your own.");
-        goto out;
-    }
     if (!rc && c->case_id) {
         rc = store_case_get(s, txn, c->case_id, &case_rec);
-        if (rc == MDB_NOTFOUND || (!rc && c->person_id && !person_on_case(case_rec, c->person_id))) {
+        if (rc == MDB_NOTFOUND || (!rc && c->person_id && !person_on_case(case_rec, c->person_id)))
             rc = disclosure_refuse(&c->f, 422, "validation_failed", "subject.person.case_id",
                                    "No such case, or no such person on it.");
-            goto out;
-        }
     }
-    json_t *copy = json_deep_copy(c->rec);
-    if (!copy) {
-        rc = STORE_NOMEM;
-        goto out;
-    }
-    if (!rc && !(rc = store_disclosure_create(s, txn, copy, &id)))
-        rc = disclosure_audit(s, txn, c->r, c->at, "disclosure_created", copy);
-    if (!rc && !(c->view = disclosure_view(s, txn, c->r, copy, c->today)))
-        rc = STORE_NOMEM;
-    json_decref(copy);
-out:
     json_decref(org);
     json_decref(case_rec);
     return rc;
 }
 
-void h_disclosures_create(http_req *r, const uint64_t *ids)
+static int create_write(store *s, MDB_txn *txn, void *arg)
 {
-    (void)ids;
-    if (!disclosure_caller_ok(r))
-        return;
+    create_ctx *c = arg;
+    json_decref(c->view);
+    c->view = NULL;
+    uint64_t id;
+    int rc = template_check(s, txn, c);
+    json_t *copy = rc ? NULL : json_deep_copy(c->rec);
+    if (!rc && !copy)
+        rc = STORE_NOMEM;
+    if (!rc && !(rc = store_disclosure_create(s, txn, copy, &id)))
+        rc = disclosure_audit(s, txn, c->r, c->at, "disclosure_created", copy);
+    if (!rc && !(c->view = disclosure_view(s, txn, c->r, copy, c->today)))
+        rc = STORE_NOMEM;
+    json_decref(copy);
+    return rc;
+}
+
+/* The members of the template, replaced as a whole by a change of the draft. */
+static const char *const template_members[] = {"subject", "case_id", "information_sought", "legal_basis",
+                                               "prejudice_statement", "reasons", "other_enquiries", NULL};
+
+static int change_write(store *s, MDB_txn *txn, void *arg)
+{
+    create_ctx *c = arg;
+    json_decref(c->view);
+    c->view = NULL;
+    json_t *old, *neu = NULL;
+    int rc = store_disclosure_get(s, txn, c->id, &old);
+    if (rc)
+        return rc;
+    if (!disclosure_visible(c->r, old))
+        rc = MDB_NOTFOUND;
+    else if (json_get_u64(old, "requester_id") != c->r->uid)
+        rc = disclosure_refuse(&c->f, 403, "forbidden", NULL, "Only the requester changes their request.");
+    else if (!json_get_str_is(old, "status", "draft") && !json_get_str_is(old, "status", "sent_back"))
+        rc = disclosure_refuse(&c->f, 409, "conflict", NULL, "A request can be changed only before it is submitted.");
+    else if (json_get_u64(old, "providing_org_id") != json_get_u64(c->rec, "providing_org_id"))
+        rc = disclosure_refuse(&c->f, 422, "validation_failed", "providing_org",
+                               "A request keeps the organisation it asks: make a new request to ask another.");
+    if (!rc)
+        rc = template_check(s, txn, c);
+    if (!rc && !(neu = json_deep_copy(old)))
+        rc = STORE_NOMEM;
+    for (const char *const *k = template_members; *k && !rc; k++) {
+        json_t *v = json_object_get(c->rec, *k);
+        if (v)
+            rc = json_object_set(neu, *k, v) ? STORE_NOMEM : 0;
+        else
+            json_object_del(neu, *k);
+    }
+    if (!rc && json_object_set_new(neu, "changed_at", json_string(c->at)))
+        rc = STORE_NOMEM;
+    if (!rc && !(rc = store_disclosure_put(s, txn, old, neu)) &&
+        !(rc = disclosure_audit(s, txn, c->r, c->at, "disclosure_changed", neu)) &&
+        !(c->view = disclosure_view(s, txn, c->r, neu, c->today)))
+        rc = STORE_NOMEM;
+    json_decref(old);
+    json_decref(neu);
+    return rc;
+}
+
+/* Reads and checks the template (the rules that need no store) into a draft record for the caller;
+ * NULL when it answered. */
+static json_t *template_parse(http_req *r, const char *at, uint64_t *case_id, uint64_t *person_id)
+{
     const char *grade = json_get_str_or(r->user, "grade", NULL);
     if (!grade) {
         http_error(r, 422, "validation_failed",
                    "Your administrator must record your grade before you can make a request.", "grade");
-        return;
+        return NULL;
     }
     json_t *body = json_in_body_object(r), *subject = NULL, *rec = NULL;
     if (!body)
-        return;
+        return NULL;
     request_in in = {0};
-    uint64_t case_id = 0;
+    *case_id = 0;
     if (params_json(r, body, NULL, request_fields, PARAMS_COUNT(request_fields), &in) ||
-        !(subject = subject_parse(r, body, &case_id)))
+        !(subject = subject_parse(r, body, case_id)))
         goto out;
     if (strcmp(in.legal_basis, "crime_prevention") == 0 && (!in.prejudice_statement || !*in.prejudice_statement)) {
         http_error(r, 422, "validation_failed",
@@ -249,41 +294,57 @@ void h_disclosures_create(http_req *r, const uint64_t *ids)
         goto out;
     }
     /* Partner departments never search or browse cases: they cannot name one either. */
-    if (case_id && strcmp(r->org_kind, "home_office") != 0) {
+    if (*case_id && strcmp(r->org_kind, "home_office") != 0) {
         http_error(r, 422, "validation_failed", "Only the Home Office names a Connect case in a request.",
                    "subject.person.case_id");
         goto out;
     }
-    char at[21], today[11];
-    http_iso_time(r->now, at);
-    uk_date(r->now, today);
-    const json_t *person = json_object_get(subject, "person");
+    *person_id = json_get_u64(json_object_get(subject, "person"), "person_id");
     rec = json_pack("{s:s,s:I,s:I,s:I,s:s,s:s,s:O,s:s,s:s,s:s,s:s,s:[],s:[],s:[]}", "status", "draft",
                     "requesting_org_id", (json_int_t)r->org_id, "providing_org_id", (json_int_t)in.providing_org,
                     "requester_id", (json_int_t)r->uid, "requester_grade", grade, "created_at", at, "subject", subject,
                     "information_sought", in.information_sought, "legal_basis", in.legal_basis, "reasons", in.reasons,
                     "other_enquiries", in.other_enquiries, "decisions", "pending_attachments", "onward");
-    if (rec && ((case_id && json_object_set_new(rec, "case_id", json_integer((json_int_t)case_id))) ||
+    if (rec && ((*case_id && json_object_set_new(rec, "case_id", json_integer((json_int_t)*case_id))) ||
                 (in.prejudice_statement && *in.prejudice_statement &&
                  json_object_set_new(rec, "prejudice_statement", json_string(in.prejudice_statement)))))
         rec = (json_decref(rec), NULL);
-    if (!rec) {
+    if (!rec)
         http_error(r, 500, "internal", "Out of memory.", NULL);
-        goto out;
-    }
-    create_ctx c = {.r = r, .rec = rec, .case_id = case_id, .person_id = json_get_u64(person, "person_id"), .at = at,
-                    .today = today};
-    int rc = store_write(r->st, create_write, &c);
-    if (rc)
-        disclosure_answer_error(r, rc, &c.f, 0);
-    else
-        http_reply(r, 201, c.view), c.view = NULL;
-    json_decref(c.view);
 out:
-    json_decref(rec);
     json_decref(subject);
     json_decref(body);
+    return rec;
 }
+
+/* POST /api/disclosures (id 0) and PUT /api/disclosures/{id}: the template, as a new draft or as the
+ * new content of a draft or sent-back request. */
+static void run_template(http_req *r, uint64_t id)
+{
+    if (!disclosure_caller_ok(r))
+        return;
+    char at[21], today[11];
+    http_iso_time(r->now, at);
+    uk_date(r->now, today);
+    create_ctx c = {.r = r, .id = id, .at = at, .today = today};
+    if (!(c.rec = template_parse(r, at, &c.case_id, &c.person_id)))
+        return;
+    int rc = store_write(r->st, id ? change_write : create_write, &c);
+    if (rc)
+        disclosure_answer_error(r, rc, &c.f, id);
+    else
+        http_reply(r, id ? 200 : 201, c.view), c.view = NULL;
+    json_decref(c.view);
+    json_decref(c.rec);
+}
+
+void h_disclosures_create(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    run_template(r, 0);
+}
+
+void h_disclosure_put(http_req *r, const uint64_t *ids) { run_template(r, ids[0]); }
 
 /* ---- GET /api/disclosures ---- */
 

@@ -91,6 +91,7 @@ void h_destructions(http_req *r, const uint64_t *ids);
 void h_disclosures_create(http_req *r, const uint64_t *ids);
 void h_disclosures_list(http_req *r, const uint64_t *ids);
 void h_disclosure_get(http_req *r, const uint64_t *ids);
+void h_disclosure_put(http_req *r, const uint64_t *ids);
 void h_disclosure_providers(http_req *r, const uint64_t *ids);
 void h_disclosure_submit(http_req *r, const uint64_t *ids);
 void h_disclosure_countersign(http_req *r, const uint64_t *ids);

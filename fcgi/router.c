@@ -106,6 +106,7 @@ static const route routes[] = {
     {"GET", "/api/disclosures", h_disclosures_list, 0},
     {"GET", "/api/disclosures/providers", h_disclosure_providers, 0},
     {"GET", "/api/disclosures/{id}", h_disclosure_get, 0},
+    {"PUT", "/api/disclosures/{id}", h_disclosure_put, 0},
     {"POST", "/api/disclosures/{id}/submit", h_disclosure_submit, R_NO_BODY},
     {"POST", "/api/disclosures/{id}/countersign", h_disclosure_countersign, R_NO_BODY},
     {"POST", "/api/disclosures/{id}/return", h_disclosure_return, 0},

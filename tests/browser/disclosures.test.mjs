@@ -141,8 +141,17 @@ test('the Home Office asks about a person from their case; a list needs its just
   await page.getByRole('button', { name: 'Save the request' }).click();
   await waitForText(page.locator('.error-summary'), /narrowed|minimum|required/i);
   await page.getByLabel('How the list was narrowed to the minimum').fill('Only the two adults of the household.');
+  await page.getByLabel('Submit it for countersignature now').uncheck();
   await page.getByRole('button', { name: 'Save the request' }).click();
   await waitForHeading(page, /^Disclosure request DR-\d+$/);
   await waitForText(page.locator('#disclosure-details'), 'Ana Silva; Bo Chen');
+  // The requester changes it before the countersignature: the form comes back filled in.
+  await page.locator('#change-request').click();
+  await waitForHeading(page, /^Change request DR-\d+$/);
+  assert.equal(await page.getByLabel('People', { exact: true }).inputValue(), 'Ana, Silva, 01/02/1990\nBo, Chen');
+  await page.getByLabel('Information asked for').fill('Benefits held since 2025.');
+  await page.getByRole('button', { name: 'Save the request' }).click();
+  await waitForHeading(page, /^Disclosure request DR-\d+$/);
+  await waitForText(page.locator('#disclosure-details'), 'Benefits held since 2025.');
   await assertClean();
 });

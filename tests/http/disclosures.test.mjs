@@ -198,9 +198,17 @@ test('no countersignature, no sending; the requester, a grade below EO or an unm
   // The provider has still not seen it.
   assertError(await dwpAdmin.req('GET', `/api/disclosures/${d.id}`), 404, 'not_found');
   // The countersigner sends it back with a reason; the requester submits it again.
+  assertError(await ho.req('PUT', `/api/disclosures/${d.id}`, { body: template() }), 409, 'conflict', undefined, 'submitted: no change');
   const back = await step(hoAdmin, d.id, 'return', { reason: 'Say which benefits.' });
   assert.equal(back.status, 'sent_back');
   assert.equal(back.sent_back.reason, 'Say which benefits.');
+  // The requester changes the request and submits it again; only they may, and only to the same provider.
+  assertError(await hoAdmin.req('PUT', `/api/disclosures/${d.id}`, { body: template() }), 403, 'forbidden');
+  assertError(await ho.req('PUT', `/api/disclosures/${d.id}`, { body: template({ providing_org: nfc.user.org.id }) }), 422, 'validation_failed', 'providing_org');
+  const changed = await ho.req('PUT', `/api/disclosures/${d.id}`, { body: template({ information_sought: 'Universal Credit and Housing Benefit since 2024.' }) });
+  assertStatus(changed, 200, 'change');
+  assert.equal(changed.json.information_sought, 'Universal Credit and Housing Benefit since 2024.');
+  assert.equal(changed.json.status, 'sent_back');
   await step(ho, d.id, 'submit');
   const ok = await step(hoAdmin, d.id, 'countersign');
   assert.equal(ok.status, 'sent');

@@ -112,31 +112,37 @@ function parsePeople(text) {
 
 export async function renderDisclosureNew(section, ctx) {
   const me = ctx.user;
-  const caseId = Number(ctx.params.get('case')) || null;
-  const personId = Number(ctx.params.get('person')) || null;
+  // ?edit=ID: the requester changes a draft or a request the countersigner sent back (PUT).
+  const editId = Number(ctx.params.get('edit')) || null;
+  const editing = editId ? await api.get(`/api/disclosures/${editId}`) : null;
+  const editPerson = editing && editing.subject.kind === 'person' ? editing.subject.person : null;
+  const caseId = Number(ctx.params.get('case')) || (editPerson && editPerson.case_id) || null;
+  const personId = Number(ctx.params.get('person')) || (editPerson && editPerson.person_id) || null;
   const [orgs, kase] = await Promise.all([api.get('/api/disclosures/providers').catch(() => null),
     caseId ? api.get(`/api/cases/${caseId}`) : null]);
   if (!ctx.isCurrent()) return;
+  const was = (k) => (editing && editing[k] !== null ? editing[k] : undefined);
   const providers = (orgs && orgs.items) || [];
   // From a case page (the Home Office): the person of the case, named with it.
   const known = kase ? [kase.principal, ...(kase.dependants || [])].find((x) => x && x.id === personId) : null;
   const form = h('form', { class: 'form', id: 'disclosure-form', novalidate: true },
-    field({ label: 'Organisation asked', name: 'providing_org', options: [{ value: '', label: 'Choose an organisation' }, ...providers.map((o) => ({ value: String(o.id), label: o.name }))], value: '' }),
+    field({ label: 'Organisation asked', name: 'providing_org', options: [{ value: '', label: 'Choose an organisation' }, ...providers.map((o) => ({ value: String(o.id), label: o.name }))], value: editing ? String(editing.providing_org.id) : '' }),
     known ? h('p', { class: 'body', id: 'about-case' }, `About ${known.given_names} ${known.family_name} of case ${kase.connect_id}.`) : null,
-    known ? null : field({ label: 'Who the request is about', name: 'kind', options: [{ value: 'person', label: 'One person' }, { value: 'list', label: 'A list of people' }], value: 'person' }),
-    h('fieldset', { class: 'fieldset', id: 'one-person' }, h('legend', { class: 'fieldset__legend' }, 'The person the request is about'),
-      field({ label: 'Given names', name: 'given_names', width: 20, value: known ? known.given_names : undefined }),
-      field({ label: 'Family name', name: 'family_name', width: 20, value: known ? known.family_name : undefined }),
-      field({ label: 'Date of birth (optional)', name: 'date_of_birth', hint: 'For example 27/03/1985', width: 10, value: known && known.date_of_birth ? dateInput(known.date_of_birth) : undefined }),
-      field({ label: 'Other identifiers (optional)', name: 'other_identifiers', hint: 'A National Insurance number, a Home Office reference', width: 20, value: known && known.ho_reference ? known.ho_reference : undefined })),
-    h('fieldset', { class: 'fieldset', id: 'a-list', hidden: true }, h('legend', { class: 'fieldset__legend' }, 'The people the request is about'),
-      field({ label: 'People', name: 'people', type: 'textarea', hint: 'One a line: given names, family name and (optional) date of birth, separated by commas', attrs: { rows: 4 } }),
-      field({ label: 'How the list was narrowed to the minimum', name: 'minimum_justification', type: 'textarea', hint: 'A list goes to the provider’s designated team', attrs: { rows: 2, maxlength: 4000 } })),
-    field({ label: 'Information asked for', name: 'information_sought', type: 'textarea', attrs: { rows: 3, maxlength: 4000 } }),
-    field({ label: 'Legal basis', name: 'legal_basis', options: [{ value: '', label: 'Choose the legal basis' }, ...LEGAL_BASES.map(([v, l]) => ({ value: v, label: l }))], value: '' }),
-    field({ label: 'Substantial chance of prejudice (crime prevention or detection only)', name: 'prejudice_statement', type: 'textarea', hint: 'Why not disclosing would be likely to prejudice the prevention or detection of crime', attrs: { rows: 2, maxlength: 4000 } }),
-    field({ label: 'Reasons for the request', name: 'reasons', type: 'textarea', attrs: { rows: 3, maxlength: 4000 } }),
-    field({ label: 'Other lines of enquiry already pursued', name: 'other_enquiries', type: 'textarea', attrs: { rows: 2, maxlength: 4000 } }),
+    known ? null : field({ label: 'Who the request is about', name: 'kind', options: [{ value: 'person', label: 'One person' }, { value: 'list', label: 'A list of people' }], value: editing ? editing.subject.kind : 'person' }),
+    h('fieldset', { class: 'fieldset', id: 'one-person', hidden: Boolean(editing && editing.subject.kind === 'list') }, h('legend', { class: 'fieldset__legend' }, 'The person the request is about'),
+      field({ label: 'Given names', name: 'given_names', width: 20, value: (known || editPerson || {}).given_names }),
+      field({ label: 'Family name', name: 'family_name', width: 20, value: (known || editPerson || {}).family_name }),
+      field({ label: 'Date of birth (optional)', name: 'date_of_birth', hint: 'For example 27/03/1985', width: 10, value: (known || editPerson || {}).date_of_birth ? dateInput((known || editPerson).date_of_birth) : undefined }),
+      field({ label: 'Other identifiers (optional)', name: 'other_identifiers', hint: 'A National Insurance number, a Home Office reference', width: 20, value: known ? known.ho_reference || undefined : (editPerson || {}).other_identifiers })),
+    h('fieldset', { class: 'fieldset', id: 'a-list', hidden: !(editing && editing.subject.kind === 'list') }, h('legend', { class: 'fieldset__legend' }, 'The people the request is about'),
+      field({ label: 'People', name: 'people', type: 'textarea', hint: 'One a line: given names, family name and (optional) date of birth, separated by commas', attrs: { rows: 4 },
+        value: editing && editing.subject.kind === 'list' ? editing.subject.people.map((x) => [x.given_names, x.family_name, x.date_of_birth ? dateInput(x.date_of_birth) : null].filter(Boolean).join(', ')).join('\n') : undefined }),
+      field({ label: 'How the list was narrowed to the minimum', name: 'minimum_justification', type: 'textarea', value: editing && editing.subject.kind === 'list' ? editing.subject.minimum_justification : undefined, hint: 'A list goes to the provider’s designated team', attrs: { rows: 2, maxlength: 4000 } })),
+    field({ label: 'Information asked for', name: 'information_sought', type: 'textarea', value: was('information_sought'), attrs: { rows: 3, maxlength: 4000 } }),
+    field({ label: 'Legal basis', name: 'legal_basis', options: [{ value: '', label: 'Choose the legal basis' }, ...LEGAL_BASES.map(([v, l]) => ({ value: v, label: l }))], value: was('legal_basis') || '' }),
+    field({ label: 'Substantial chance of prejudice (crime prevention or detection only)', name: 'prejudice_statement', type: 'textarea', value: was('prejudice_statement'), hint: 'Why not disclosing would be likely to prejudice the prevention or detection of crime', attrs: { rows: 2, maxlength: 4000 } }),
+    field({ label: 'Reasons for the request', name: 'reasons', type: 'textarea', value: was('reasons'), attrs: { rows: 3, maxlength: 4000 } }),
+    field({ label: 'Other lines of enquiry already pursued', name: 'other_enquiries', type: 'textarea', value: was('other_enquiries'), attrs: { rows: 2, maxlength: 4000 } }),
     h('p', { class: 'body' }, `Requester: ${me.name}, grade ${gradeLabel(me.grade)}.`),
     checkbox({ label: 'Submit it for countersignature now', name: 'submit_now', checked: true }),
     h('button', { type: 'submit', class: 'button', id: 'save-disclosure' }, 'Save the request'));
@@ -171,14 +177,15 @@ export async function renderDisclosureNew(section, ctx) {
     if (!body.providing_org) { showErrors(form, [{ field: 'providing_org', message: 'Choose the organisation to ask' }]); return; }
     try {
       const d = await busy(form, async () => {
-        const made = await api.post('/api/disclosures', body);
+        const made = editing ? await api.put(`/api/disclosures/${editing.id}`, body) : await api.post('/api/disclosures', body);
         return form.querySelector('[name="submit_now"]').checked ? api.post(`/api/disclosures/${made.id}/submit`) : made;
       });
       ctx.navigate(`disclosures/${d.id}`, { flash: { text: `Request ${d.number} saved${d.status === 'awaiting_countersign' ? ' and sent for countersignature' : ''}.`, kind: 'success' } });
     } catch (error) { showApiError(form, error); }
   });
   appendChildren(section, marking(),
-    h('h1', { class: 'heading-l' }, 'New disclosure request'),
+    h('h1', { class: 'heading-l' }, editing ? `Change request ${editing.number}` : 'New disclosure request'),
+    editing && editing.sent_back ? h('p', { class: 'notice' }, `The countersigner returned it: ${editing.sent_back.reason}`) : null,
     h('p', { class: 'body' }, 'Every field of the agreement’s template is needed. Ask only for what you need, about as few people as possible.'),
     form);
 }
@@ -208,7 +215,8 @@ function actionsFor(d, me, done) {
   const mineSide = d.direction === 'outgoing';
   const requester = d.requester && d.requester.id === me.id;
   if (mineSide && requester && ['draft', 'sent_back'].includes(d.status)) {
-    out.push(stepForm(d, { what: 'submit', button: 'Submit for countersignature', id: 'submit-form' }, done));
+    out.push(h('p', { class: 'body' }, h('a', { href: `#/disclosures/new?edit=${d.id}`, class: 'link', id: 'change-request' }, 'Change the request')),
+      stepForm(d, { what: 'submit', button: 'Submit for countersignature', id: 'submit-form' }, done));
   }
   if (mineSide && !requester && me.may_countersign && d.status === 'awaiting_countersign') {
     out.push(stepForm(d, { what: 'countersign', button: 'Countersign and send', id: 'countersign-form' }, done),
