@@ -44,6 +44,21 @@ int disclosure_visible(const http_req *r, const json_t *rec)
     return json_get_u64(rec, "providing_org_id") == r->org_id && !before_sending(rec);
 }
 
+int disclosure_load(store *s, MDB_txn *txn, const http_req *r, uint64_t id, json_t **old, json_t **neu)
+{
+    *neu = NULL;
+    int rc = store_disclosure_get(s, txn, id, old);
+    if (rc)
+        return *old = NULL, rc;
+    if (!disclosure_visible(r, *old))
+        rc = MDB_NOTFOUND;
+    else if (!(*neu = json_deep_copy(*old)))
+        rc = STORE_NOMEM;
+    if (rc)
+        *old = (json_decref(*old), NULL);
+    return rc;
+}
+
 const char *disclosure_due_state(const json_t *rec, const char *today)
 {
     const char *st = json_get_str_or(rec, "status", "");

@@ -26,6 +26,10 @@ int disclosure_visible(const http_req *r, const json_t *rec);
 /* 1 when the caller is in the requesting organisation (the receiver of what is disclosed). */
 int disclosure_is_requester_side(const http_req *r, const json_t *rec);
 
+/* In a write: the request *old as stored and a copy *neu to change (both new references, NULL on
+ * failure); MDB_NOTFOUND when the caller may not see it (disclosure_visible). */
+int disclosure_load(store *s, MDB_txn *txn, const http_req *r, uint64_t id, json_t **old, json_t **neu);
+
 /* The DISCLOSURE shape for the caller (new reference; NULL when out of memory). today: UK date. */
 json_t *disclosure_view(store *s, MDB_txn *txn, const http_req *r, const json_t *rec, const char *today);
 /* A list item (no subject details beyond the name, no disclosed content). */

@@ -30,14 +30,12 @@ static int upload_write(store *s, MDB_txn *txn, void *arg)
     upload_ctx *c = arg;
     json_decref(c->att);
     c->att = NULL;
-    json_t *rec, *neu = NULL;
-    int rc = store_disclosure_get(s, txn, c->id, &rec);
+    json_t *rec, *neu;
+    int rc = disclosure_load(s, txn, c->r, c->id, &rec, &neu);
     if (rc)
         return rc;
     json_t *pending = json_object_get(rec, "pending_attachments");
-    if (!disclosure_visible(c->r, rec))
-        rc = MDB_NOTFOUND;
-    else if (disclosure_is_requester_side(c->r, rec))
+    if (disclosure_is_requester_side(c->r, rec))
         rc = disclosure_refuse(&c->f, 403, "forbidden", NULL, "The providing organisation attaches what it discloses.");
     else if (!json_get_str_is(rec, "status", "sent") && !json_get_str_is(rec, "status", "review_requested"))
         rc = disclosure_refuse(&c->f, 409, "conflict", NULL, "This request is not waiting for a decision.");
@@ -47,8 +45,7 @@ static int upload_write(store *s, MDB_txn *txn, void *arg)
         goto out;
     /* Attachment numbers never repeat within a request, so a download link stays unambiguous. */
     json_int_t n = json_integer_value(json_object_get(rec, "attachment_seq")) + 1;
-    if (!(neu = json_deep_copy(rec)) ||
-        !(c->att = json_pack("{s:I,s:s,s:s,s:I,s:s}", "n", n, "filename", c->filename, "content_type", c->type, "size",
+    if (!(c->att = json_pack("{s:I,s:s,s:s,s:I,s:s}", "n", n, "filename", c->filename, "content_type", c->type, "size",
                              (json_int_t)c->len, "sha256", c->sha)) ||
         json_array_append(json_object_get(neu, "pending_attachments"), c->att) ||
         json_object_set_new(neu, "attachment_seq", json_integer(n))) {

@@ -245,16 +245,12 @@ static int step_write(store *s, MDB_txn *txn, void *arg)
     step_ctx *c = arg;
     json_decref(c->view);
     c->view = NULL;
-    json_t *rec, *neu = NULL;
-    int rc = store_disclosure_get(s, txn, c->id, &rec);
+    json_t *rec, *neu;
+    int rc = disclosure_load(s, txn, c->r, c->id, &rec, &neu);
     if (rc)
         return rc;
     const char *action = NULL;
-    if (!disclosure_visible(c->r, rec))
-        rc = MDB_NOTFOUND;
-    else if (!(neu = json_deep_copy(rec)))
-        rc = STORE_NOMEM;
-    if (!rc && !(rc = apply_step(s, txn, c, rec, neu, &action)) && !(rc = store_disclosure_put(s, txn, rec, neu)) &&
+    if (!(rc = apply_step(s, txn, c, rec, neu, &action)) && !(rc = store_disclosure_put(s, txn, rec, neu)) &&
         !(rc = disclosure_audit(s, txn, c->r, c->at, action, neu)) &&
         !(c->view = disclosure_view(s, txn, c->r, neu, c->today)))
         rc = STORE_NOMEM;

@@ -233,13 +233,11 @@ static int change_write(store *s, MDB_txn *txn, void *arg)
     create_ctx *c = arg;
     json_decref(c->view);
     c->view = NULL;
-    json_t *old, *neu = NULL;
-    int rc = store_disclosure_get(s, txn, c->id, &old);
+    json_t *old, *neu;
+    int rc = disclosure_load(s, txn, c->r, c->id, &old, &neu);
     if (rc)
         return rc;
-    if (!disclosure_visible(c->r, old))
-        rc = MDB_NOTFOUND;
-    else if (json_get_u64(old, "requester_id") != c->r->uid)
+    if (json_get_u64(old, "requester_id") != c->r->uid)
         rc = disclosure_refuse(&c->f, 403, "forbidden", NULL, "Only the requester changes their request.");
     else if (!json_get_str_is(old, "status", "draft") && !json_get_str_is(old, "status", "sent_back"))
         rc = disclosure_refuse(&c->f, 409, "conflict", NULL, "A request can be changed only before it is submitted.");
@@ -248,8 +246,6 @@ static int change_write(store *s, MDB_txn *txn, void *arg)
                                "A request keeps the organisation it asks: make a new request to ask another.");
     if (!rc)
         rc = template_check(s, txn, c);
-    if (!rc && !(neu = json_deep_copy(old)))
-        rc = STORE_NOMEM;
     for (const char *const *k = template_members; *k && !rc; k++) {
         json_t *v = json_object_get(c->rec, *k);
         if (v)
