@@ -69,6 +69,8 @@ TEST_PKGS := \
     # (end of list)
 
 STORE_SRC := \
+    store/store_disclosure.c \
+    store/disclosure_rules.c \
     store/store_transfer.c \
     store/store_mi_run.c \
     store/store.c \
@@ -110,6 +112,11 @@ AUTH_SRC := \
     auth/auth_totp.c \
     # (end of list)
 FCGI_SRC := \
+    fcgi/disclosure_access.c \
+    fcgi/h_disclosures.c \
+    fcgi/h_disclosure_steps.c \
+    fcgi/h_disclosure_files.c \
+    fcgi/report_disclosures.c \
     fcgi/h_transfers.c \
     fcgi/h_mi_runs.c \
     fcgi/audit_queue.c \
@@ -176,7 +183,7 @@ FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))
 # The top of the house (store/ctl/): the operators' command line, the demo seeder and the synthetic-data
 # generators. connectd never links them; connectctl and the unit tests do.
 GEN_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/ctl/case_gen.c store/ctl/register_gen.c)
-CTL_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/ctl/connectctl.c store/ctl/demo.c store/ctl/compact_request.c) $(GEN_OBJ)
+CTL_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/ctl/connectctl.c store/ctl/demo.c store/ctl/compact_request.c store/ctl/demo_disclosures.c) $(GEN_OBJ)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/%,$(wildcard tests/unit/test_*.c))
 
 # Email: the monthly summary and the message text go everywhere (unit-tested); the sender process and

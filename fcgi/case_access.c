@@ -14,6 +14,8 @@ int case_access_refused(http_req *r, case_access a)
         return 0;
     if (strcmp(r->org_kind, "network") == 0)
         access_forbidden(r, "The Network sees no case data.", NULL);
+    else if (strcmp(r->org_kind, "partner") == 0)
+        access_forbidden(r, "Partner departments see only what is disclosed to them.", NULL);
     else
         access_forbidden(r, "The Home Office may not change this part of a case.", NULL);
     return -1;

@@ -16,4 +16,12 @@ const char *doc_type_sniff(const unsigned char *p, size_t n);
  * nothing usable is left (empty, "." or ".."). */
 int doc_filename_clean(const char *in, char *out, size_t cap);
 
+/* The SHA-256 of a file as 64 hex digits into out; -1 when the digest fails. */
+int doc_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* The value of a Content-Disposition header that downloads `filename` (RFC 6266/5987): an ASCII
+ * fallback name and the UTF-8 name percent-encoded, into out (cap bytes; 2700 hold any 200-character
+ * name). */
+void doc_content_disposition(const char *filename, char *out, size_t cap);
+
 #endif

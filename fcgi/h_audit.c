@@ -38,7 +38,7 @@ static const param_field audit_fields[] = {
 /* The reader's scope (store_audit.h) from their organisation's kind. */
 static audit_scope reader_scope(const http_req *r)
 {
-    if (strcmp(r->org_kind, "council") == 0)
+    if (strcmp(r->org_kind, "council") == 0 || strcmp(r->org_kind, "partner") == 0)
         return (audit_scope){'o', r->org_id};
     return (audit_scope){strcmp(r->org_kind, "home_office") == 0 ? 'h' : 'n', 0};
 }

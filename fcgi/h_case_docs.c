@@ -4,7 +4,6 @@
 #include "json_get.h"
 
 #include <inttypes.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,14 +131,10 @@ void h_case_doc_upload(http_req *r, const uint64_t *ids)
         http_error(r, 422, "validation_failed", "The file must be a PDF, JPEG or PNG.", "file");
         return;
     }
-    unsigned char md[32];
-    unsigned int mdlen = 0;
-    if (!EVP_Digest(a.data, a.len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) {
+    if (doc_sha256_hex(a.data, a.len, a.sha)) {
         http_error(r, 500, "internal", "The file could not be hashed.", NULL);
         return;
     }
-    for (int i = 0; i < 32; i++)
-        snprintf(a.sha + 2 * i, 3, "%02x", md[i]);
     case_update u = {.r = r, .id = ids[0], .apply = apply_upload, .arg = &a, .action = "case_document_added"};
     case_update_run(&u);
 }
@@ -158,23 +153,11 @@ static json_t *find_doc(const json_t *rec, uint64_t doc_id, size_t *index)
     return NULL;
 }
 
-/* RFC 6266/5987: an ASCII fallback name and the UTF-8 name percent-encoded. */
 static void disposition(http_req *r, const char *filename)
 {
-    char ascii[201], enc[2401];
-    size_t a = 0, e = 0;
-    for (const unsigned char *p = (const unsigned char *)filename; *p && a < 200; p++)
-        ascii[a++] = (*p < 0x80 && *p != '"' && *p != '\\' && *p != ';') ? (char)*p : '_';
-    ascii[a] = '\0';
-    for (const unsigned char *p = (const unsigned char *)filename; *p && e + 3 < sizeof enc; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
-            *p == '-' || *p == '_')
-            enc[e++] = (char)*p;
-        else
-            e += (size_t)snprintf(enc + e, 4, "%%%02X", *p);
-    }
-    enc[e] = '\0';
-    http_header_add(r, "Content-Disposition: attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, enc);
+    char value[2700];
+    doc_content_disposition(filename, value, sizeof value);
+    http_header_add(r, "Content-Disposition: %s", value);
     /* X-Content-Type-Options: nosniff comes from nginx on every response. */
 }
 

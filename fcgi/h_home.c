@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "disclosure_access.h"
 #include "params.h"
 #include "store_case.h"
 #include "store_org.h"
@@ -183,10 +184,21 @@ void h_home(http_req *r, const uint64_t *ids)
             h.rc = store_work_due_counts(h.s, h.txn, 0, WORK_SIDE_HO, 0, today, &overdue, &due_today);
         put(&h, "overdue", overdue);
         put(&h, "due_today", due_today);
-        json_t *table = by_council(&h, today);
-        if (table)
-            body = json_pack("{s:s,s:b,s:s,s:O,s:o}", "side", "ho", "mine", 0, "today", today, "counters", h.counters,
-                             "by_council", table);
+        json_t *table = by_council(&h, today), *disclosures = NULL;
+        if (!h.rc)
+            h.rc = disclosure_home_counts(h.s, h.txn, r, today, &disclosures);
+        if (table && disclosures)
+            body = json_pack("{s:s,s:b,s:s,s:O,s:o,s:o}", "side", "ho", "mine", 0, "today", today, "counters",
+                             h.counters, "by_council", table, "disclosures", disclosures);
+        else
+            json_decref(table), json_decref(disclosures);
+    } else if (strcmp(r->org_kind, "partner") == 0) {
+        /* A partner department sees no case figures at all: only its disclosure requests. */
+        json_t *disclosures = NULL;
+        h.rc = disclosure_home_counts(h.s, h.txn, r, today, &disclosures);
+        if (disclosures)
+            body = json_pack("{s:s,s:b,s:s,s:{},s:o}", "side", "partner", "mine", 0, "today", today, "counters",
+                             "disclosures", disclosures);
     } else {
         status(&h, "open_referral", 0, 0);
         status(&h, "open_supported", 0, 0);

@@ -49,7 +49,7 @@ void h_orgs_list(http_req *r, const uint64_t *ids)
 }
 
 typedef struct {
-    const char *name, *code, *at;
+    const char *kind, *name, *code, *at;
     uint64_t actor, actor_org, id;
     json_t *org; /* out */
 } org_ctx;
@@ -59,7 +59,7 @@ static int org_write(store *s, MDB_txn *txn, void *arg)
     org_ctx *c = arg;
     json_decref(c->org);
     c->org = NULL;
-    int rc = store_org_create(s, txn, "council", c->name, c->code, c->at, &c->id);
+    int rc = store_org_create(s, txn, c->kind, c->name, c->code, c->at, &c->id);
     if (!rc)
         rc = store_audit_add(s, txn, c->at, c->actor, c->actor_org, "org_created", c->id);
     if (!rc)
@@ -80,8 +80,10 @@ void h_orgs_create(http_req *r, const uint64_t *ids)
     if (json_in_only(r, body, allowed) || json_in_string(r, body, "kind", 1, 32, &kind) ||
         json_in_name(r, body, "name", 1, 200, &name) || json_in_string(r, body, "code", 1, 16, &code_in))
         goto out;
-    if (strcmp(kind, "council") != 0) {
-        http_error(r, 422, "validation_failed", "Only councils can be created here.", "kind");
+    /* Councils, and the partner departments that exchange disclosure requests (DWP's Case Management
+     * Group): the Network sets both up; the Home Office and the Network exist from the start. */
+    if (strcmp(kind, "council") != 0 && strcmp(kind, "partner") != 0) {
+        http_error(r, 422, "validation_failed", "Only councils and partner departments can be created here.", "kind");
         goto out;
     }
     char code[17], at[21];
@@ -91,7 +93,7 @@ void h_orgs_create(http_req *r, const uint64_t *ids)
         goto out;
     }
     http_iso_time(r->now, at);
-    org_ctx c = {.name = name, .code = code, .at = at, .actor = r->uid, .actor_org = r->org_id};
+    org_ctx c = {.kind = kind, .name = name, .code = code, .at = at, .actor = r->uid, .actor_org = r->org_id};
     int rc = store_write(r->st, org_write, &c);
     if (rc == STORE_EXISTS)
         http_error(r, 409, "conflict", "An organisation with that code exists.", "code");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "access_refusal.h"
+#include "disclosure_rules.h"
 #include "auth_password.h"
 #include "auth_random.h"
 #include "json_in.h"
@@ -90,6 +91,28 @@ static int require_admin(http_req *r)
         return 0;
     access_forbidden(r, "Only an administrator may manage user accounts.", NULL);
     return -1;
+}
+
+/* The agreement's fields of an account (disclosure_rules.h): "grade" (a grade code or null) and
+ * "may_countersign" (bool). *grade_given tells an explicit null (clear it) from an absent member. */
+static int in_grade(http_req *r, json_t *body, const char **grade, int *grade_given, int *countersign,
+                    int *countersign_given)
+{
+    *grade_given = json_object_get(body, "grade") != NULL;
+    *countersign_given = json_object_get(body, "may_countersign") != NULL &&
+                         !json_is_null(json_object_get(body, "may_countersign"));
+    return json_in_enum_at(r, body, "grade", "grade", disclosure_grades, 0, grade) ||
+           json_in_bool_at(r, body, "may_countersign", "may_countersign", 0, countersign);
+}
+
+/* Sets them on the user record u. */
+static int set_grade(json_t *u, const char *grade, int grade_given, int countersign, int countersign_given)
+{
+    if (grade_given && json_object_set_new(u, "grade", grade ? json_string(grade) : json_null()))
+        return STORE_NOMEM;
+    if (countersign_given && json_object_set_new(u, "may_countersign", json_boolean(countersign)))
+        return STORE_NOMEM;
+    return 0;
 }
 
 static int valid_role(const char *role) { return strcmp(role, "user") == 0 || strcmp(role, "admin") == 0; }
@@ -274,15 +297,17 @@ void h_users_create(http_req *r, const uint64_t *ids)
     json_t *body = json_in_body_object(r);
     if (!body)
         return;
-    static const char *const allowed[] = {"username", "name", "role", "team", "org", "email", NULL};
-    const char *username_in, *name, *role, *team, *email;
+    static const char *const allowed[] = {"username", "name", "role", "team", "org", "email", "grade",
+                                          "may_countersign", NULL};
+    const char *username_in, *name, *role, *team, *email, *grade;
+    int grade_given, countersign, countersign_given;
     uint64_t org;
     json_t *user = NULL;
     create_ctx c = {0};
     if (json_in_only(r, body, allowed) || json_in_string(r, body, "username", 1, 64, &username_in) ||
         json_in_name(r, body, "name", 1, 200, &name) || json_in_string(r, body, "role", 1, 16, &role) ||
         json_in_string(r, body, "team", 0, 100, &team) || json_in_id(r, body, "org", 0, &org) ||
-        in_email(r, body, &email))
+        in_email(r, body, &email) || in_grade(r, body, &grade, &grade_given, &countersign, &countersign_given))
         goto out;
     char username[65];
     snprintf(username, sizeof username, "%s", username_in);
@@ -313,7 +338,7 @@ void h_users_create(http_req *r, const uint64_t *ids)
                      username, "name", name, "role", role, "team", team && *team ? json_string(team) : json_null(),
                      "email", email ? json_string(email) : json_null(), "pw", hash,
                      "must_change", 1, "temp_expires", (json_int_t)(r->now + TEMP_PASSWORD_LIFETIME), "created_at", at);
-    if (!user) {
+    if (!user || set_grade(user, grade, grade_given, countersign, countersign_given)) {
         http_error(r, 500, "internal", "Out of memory.", NULL);
         goto out;
     }
@@ -353,6 +378,8 @@ typedef struct {
     const char *name, *role;
     json_t *team;  /* borrowed: string or null; NULL when not given */
     json_t *email; /* the same */
+    const char *grade;
+    int grade_given, countersign, countersign_given;
     /* EDIT_RESET */
     const char *hash;
     int64_t temp_expires, now;
@@ -422,6 +449,8 @@ static int edit_write(store *s, MDB_txn *txn, void *arg)
             rc = STORE_NOMEM;
         if (c->email && json_object_set(u, "email", c->email))
             rc = STORE_NOMEM;
+        if (!rc)
+            rc = set_grade(u, c->grade, c->grade_given, c->countersign, c->countersign_given);
         break;
     case EDIT_UNLOCK:
         action = by_network ? "network_account_unlocked" : "account_unlocked";
@@ -495,13 +524,14 @@ void h_user_patch(http_req *r, const uint64_t *ids)
     json_t *body = json_in_body_object(r);
     if (!body)
         return;
-    static const char *const allowed[] = {"name", "role", "team", "email", NULL};
+    static const char *const allowed[] = {"name", "role", "team", "email", "grade", "may_countersign", NULL};
     edit_ctx c = {.kind = EDIT_PATCH, .target = ids[0]};
     const char *team, *email;
     json_t *email_new = NULL;
     if (json_in_only(r, body, allowed) || json_in_name(r, body, "name", 0, 200, &c.name) ||
         json_in_string(r, body, "role", 0, 16, &c.role) || json_in_string(r, body, "team", 0, 100, &team) ||
-        in_email(r, body, &email))
+        in_email(r, body, &email) ||
+        in_grade(r, body, &c.grade, &c.grade_given, &c.countersign, &c.countersign_given))
         goto out;
     if (json_object_get(body, "name") && !json_is_null(json_object_get(body, "name")) && !*c.name) {
         http_error(r, 422, "validation_failed", "The name must not be empty.", "name");

@@ -19,6 +19,7 @@
 #include "store_outbox.h"
 #include "store_summary.h"
 #include "store_compact.h"
+#include "store_disclosure.h"
 #include "store_retention.h"
 #include "store_upgrade.h"
 #include "support_check.h"
@@ -170,10 +171,22 @@ static int pass(sender *m)
     if (ran)
         fprintf(stderr, "mail_sender: daily retention run: %zu case(s) destroyed; %zu free page(s) zeroed in %.3f s\n",
                 destroyed, scrub.pages, scrub.seconds);
-    /* Destroyed bytes can remain in the unused middle of live pages until the file is rewritten: ask
-     * the master for the compaction (store_compact.h), which stops us and the workers meanwhile. Also
-     * when the last attempt did not succeed, so a failed one is retried the next day. */
-    int compaction_asked = !rc && ran && (destroyed > 0 || store_compact_pending(m->data_dir));
+    /* Disclosed data whose keep-until day has passed is destroyed on the first poll after it
+     * (store_disclosure.h: a walk of the due entries only, so it costs nothing most of the time). */
+    char today[11], at[21];
+    uk_date(now, today);
+    iso(now, at);
+    size_t expired = 0;
+    int expire_rc = store_disclosure_expire(m->st, today, at, &expired);
+    if (expire_rc)
+        fprintf(stderr, "mail_sender: destroying expired disclosed data failed: %s\n", store_strerror(expire_rc));
+    else if (expired)
+        fprintf(stderr, "mail_sender: disclosed data of %zu request(s) destroyed (keep-until passed)\n", expired);
+    /* Destroyed bytes (cases, or disclosed data) can remain in the unused middle of live pages until
+     * the file is rewritten: ask the master for the compaction (store_compact.h), which stops us and
+     * the workers meanwhile. Also when the last attempt did not succeed, so a failed one is retried
+     * the next day. */
+    int compaction_asked = (!rc && ran && (destroyed > 0 || store_compact_pending(m->data_dir))) || expired > 0;
     if (compaction_asked) {
         fprintf(stderr, "mail_sender: asking the master to compact the store\n");
         kill(m->master, SIGUSR2);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "store_disclosure.h"
 #include "work.h"
 
 #define HIST 512 /* working days 0..511 counted in place; longer ones in a list */
@@ -112,6 +113,37 @@ static int tally_rows(report_range *g, MDB_txn *txn, const calendar *cal, sla_ta
     return store_facts_sla_each(g->r->st, txn, g->from, g->to, tally_row, &c);
 }
 
+/* Disclosure requests the caller's organisation answered as the provider (store_disclosure.h): one
+ * more group per quarter, by the quarter of the first decision, against the pair's agreed working
+ * days. Not per council: they belong to no council, so a report narrowed to one leaves them out. */
+typedef struct {
+    report_range *g;
+    const calendar *cal;
+    sla_tally *t;
+    group **groups; /* [quarter] */
+} disclosure_tally;
+
+static int tally_disclosure(const json_t *rec, void *arg)
+{
+    disclosure_tally *c = arg;
+    const json_t *first = json_array_get(json_object_get(rec, "decisions"), 0);
+    const char *sent = json_string_value(json_object_get(rec, "sent_on")),
+               *on = json_string_value(json_object_get(first, "on")),
+               *due = json_string_value(json_object_get(rec, "due"));
+    if ((uint64_t)json_integer_value(json_object_get(rec, "providing_org_id")) != c->g->r->org_id || !sent || !on || !due)
+        return 0;
+    long day = calendar_day(on);
+    if (day < c->g->from || day > c->g->to)
+        return 0;
+    int q = quarter_of((int32_t)day) - c->t->base, beyond = 0;
+    if (q < 0 || q >= c->t->quarters)
+        return 0;
+    if (!c->groups[q] && !(c->groups[q] = calloc(1, sizeof(group))))
+        return STORE_NOMEM;
+    long days = calendar_working_days_between(c->cal, sent, on, &beyond);
+    return group_add(c->groups[q], days < 0 ? 0 : days, strcmp(on, due) <= 0);
+}
+
 static const char *const type_words[SLA_TYPES + 1] = {"", "New case", "Council update", "Case closed",
                                                        "Final outcome", "Query", "Urgent query"};
 
@@ -140,32 +172,44 @@ int report_sla(report_range *g, MDB_txn *txn, json_t **json, report_out *out)
     if (!t.groups)
         return STORE_NOMEM;
     rc = tally_rows(g, txn, cal, &t);
+    disclosure_tally dt = {.g = g, .cal = cal, .t = &t, .groups = calloc((size_t)t.quarters, sizeof(group *))};
+    if (!rc && !dt.groups)
+        rc = STORE_NOMEM;
+    if (!rc && !g->council)
+        rc = store_disclosure_each_of_org(g->r->st, txn, g->r->org_id, tally_disclosure, &dt);
     json_t *rows = json ? json_array() : NULL;
     if (!rc && json && !rows)
         rc = STORE_NOMEM;
     if (!rc && out)
         report_table_begin(out, "SLA", sla_cols, (int)(sizeof sla_cols / sizeof *sla_cols));
-    for (size_t i = 0; !rc && i < n; i++) {
-        group *gr = t.groups[i];
+    /* The alert and query groups of each quarter, then its disclosure requests (index n + quarter). */
+    for (size_t k = 0; !rc && k < n + (size_t)t.quarters; k++) {
+        size_t quarter_n = (size_t)SLA_TYPES * SIDES + 1, qi = k / quarter_n, j = k % quarter_n;
+        int disclosure = j == quarter_n - 1;
+        size_t i = qi * SLA_TYPES * SIDES + (disclosure ? 0 : j);
+        if (qi >= (size_t)t.quarters)
+            break;
+        group *gr = disclosure ? dt.groups[qi] : t.groups[i];
         if (!gr)
             continue;
         if (gr->n_long)
             qsort(gr->long_days, gr->n_long, sizeof *gr->long_days, cmp_u32);
-        int q = t.base + (int)(i / (SLA_TYPES * SIDES)), type = (int)(i / SIDES % SLA_TYPES) + 1;
-        const char *side = i % SIDES == 0 ? "ho" : "council";
+        int q = t.base + (int)qi, type = disclosure ? 0 : (int)(i / SIDES % SLA_TYPES) + 1;
+        const char *side = disclosure || i % SIDES == 0 ? "ho" : "council";
         char quarter[32];
         snprintf(quarter, sizeof quarter, "%04d-Q%d", q / 4, q % 4 + 1);
         if (rows && json_array_append_new(
                         rows, json_pack("{s:s,s:s,s:s,s:I,s:I,s:f,s:I,s:I}", "quarter", quarter, "type",
-                                        store_facts_sla_type_names[type], "answered_by", side, "count",
+                                        disclosure ? "disclosure_request" : store_facts_sla_type_names[type],
+                                        "answered_by", side, "count",
                                         (json_int_t)gr->count, "within", (json_int_t)gr->within, "percent_within",
                                         one_place(percent(gr)), "median_days", (json_int_t)percentile(gr, 50),
                                         "p90_days", (json_int_t)percentile(gr, 90))))
             rc = STORE_NOMEM;
         if (out) {
             report_cstr(out, quarter);
-            report_cstr(out, type_words[type]);
-            report_cstr(out, i % SIDES == 0 ? "Home Office" : "Council");
+            report_cstr(out, disclosure ? "Disclosure request" : type_words[type]);
+            report_cstr(out, side[0] == 'h' ? "Home Office" : "Council");
             report_int(out, (int64_t)gr->count);
             report_int(out, (int64_t)gr->within);
             report_decimal(out, one_place(percent(gr)), 1);
@@ -182,6 +226,12 @@ int report_sla(report_range *g, MDB_txn *txn, json_t **json, report_out *out)
             free(t.groups[i]);
         }
     free(t.groups);
+    for (int q = 0; dt.groups && q < t.quarters; q++)
+        if (dt.groups[q]) {
+            free(dt.groups[q]->long_days);
+            free(dt.groups[q]);
+        }
+    free(dt.groups);
     if (json)
         *json = rc ? NULL : rows;
     if (rc)

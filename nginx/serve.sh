@@ -128,6 +128,9 @@ Demo sign-ins, all with the password  demo-password-2026
   nfc.admin   Northfield City Council admin  nfc.user   Northfield caseworker
   ebc.admin   Eastbrook Borough Council admin ebc.user  Eastbrook caseworker
   wmc.admin   Westmere County Council admin  wmc.user   Westmere caseworker
+  dwp.admin   DWP Case Management Group admin (G7, countersigns)
+  dwp.manager DWP line manager (HEO, countersigns)  dwp.user  DWP officer (AO, makes requests)
+  (ho.admin is G7 and countersigns; ho.user is EO and makes requests: see Disclosures)
 DEMO
 fi
 # Run until either process ends or we are told to stop.

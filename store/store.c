@@ -57,6 +57,10 @@ static const char *const db_names[DB_COUNT] = {
     [DB_SCRUB] = "scrub",
     [DB_TRANSFERS] = "transfers",
     [DB_TRANSFER_INDEX] = "transfer_index",
+    [DB_DISCLOSURES] = "disclosures",
+    [DB_DISCLOSURE_INDEX] = "disclosure_index",
+    [DB_DISCLOSURE_FILES] = "disclosure_files",
+    [DB_DISCLOSURE_PAIRS] = "disclosure_pairs",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)
@@ -544,6 +548,45 @@ const char *store_strerror(int rc)
     case STORE_SCHEMA: return "store has another schema version";
     default: return mdb_strerror(rc);
     }
+}
+
+static size_t owner_index_key(unsigned char out[17], char kind, uint64_t owner, uint64_t id)
+{
+    out[0] = (unsigned char)kind;
+    store_key_u64(out + 1, owner);
+    store_key_u64(out + 9, ~id); /* newest first in key order */
+    return 17;
+}
+
+int store_owner_index_put(store *s, MDB_txn *txn, store_db db, char kind, uint64_t owner, uint64_t id)
+{
+    unsigned char key[17];
+    MDB_val k = {owner_index_key(key, kind, owner, id), key}, v = {0, ""};
+    return mdb_put(txn, store_dbi(s, db), &k, &v, 0);
+}
+
+int store_owner_index_page(store *s, MDB_txn *txn, store_db db, char kind, uint64_t owner, uint64_t before,
+                           size_t limit, uint64_t *ids, size_t *n, uint64_t *next)
+{
+    *n = 0;
+    *next = 0;
+    unsigned char prefix[9], start[17];
+    prefix[0] = (unsigned char)kind;
+    store_key_u64(prefix + 1, owner);
+    owner_index_key(start, kind, owner, before ? before - 1 : UINT64_MAX);
+    store_iter it;
+    store_iter_begin_at(&it, s, txn, db, prefix, sizeof prefix, start, before ? sizeof start : 9);
+    while (store_iter_next(&it)) {
+        if (it.key.mv_size != 17)
+            return store_iter_end(&it, STORE_CORRUPT);
+        uint64_t id = ~store_u64_from((const unsigned char *)it.key.mv_data + 9);
+        if (*n == limit) {
+            *next = ids[*n - 1];
+            break;
+        }
+        ids[(*n)++] = id;
+    }
+    return store_iter_end(&it, 0);
 }
 
 int store_rows_newest(store *s, MDB_txn *txn, store_db db, uint64_t owner, uint64_t before, size_t limit,

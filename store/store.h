@@ -75,6 +75,10 @@ typedef enum {
     DB_SCRUB,         /* u64 -> one page of zeros; empty between scrubs (store_scrub.h) */
     DB_TRANSFERS,     /* u64 transfer id -> transfer JSON (store_transfer.h) */
     DB_TRANSFER_INDEX, /* 'o' org id | ~transfer id, 'c' case id | ~transfer id -> empty (store_transfer.h) */
+    DB_DISCLOSURES,   /* u64 request id -> disclosure request JSON (store_disclosure.h) */
+    DB_DISCLOSURE_INDEX, /* 'o' org id | ~id, 'k' keep-until day | id -> empty (store_disclosure.h) */
+    DB_DISCLOSURE_FILES, /* request id | u64 n -> attachment bytes (store_disclosure.h) */
+    DB_DISCLOSURE_PAIRS, /* requesting org id | providing org id -> agreement JSON (store_disclosure.h) */
     DB_COUNT
 } store_db;
 
@@ -142,6 +146,14 @@ int store_json_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t 
  * of the owner's rows, *next is the cursor of the next page (0: none). */
 int store_rows_newest(store *s, MDB_txn *txn, store_db db, uint64_t owner, uint64_t before, size_t limit,
                       json_t **items, uint64_t *next, size_t *total);
+
+/* Lists newest first: index entries kind | owner (u64) | ~id (u64), 17 bytes, empty values (the
+ * transfers and disclosure requests of an organisation). put adds one; page reads the owner's ids
+ * < before (0: from the newest), at most limit, into ids[0..*n), *next the cursor of the next page
+ * (0: none). */
+int store_owner_index_put(store *s, MDB_txn *txn, store_db db, char kind, uint64_t owner, uint64_t id);
+int store_owner_index_page(store *s, MDB_txn *txn, store_db db, char kind, uint64_t owner, uint64_t before,
+                           size_t limit, uint64_t *ids, size_t *n, uint64_t *next);
 
 /* Plain key -> u64 values (indexes). */
 int store_u64_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, uint64_t *out);

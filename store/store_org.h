@@ -1,7 +1,7 @@
 /*
  * store_org.h - organisations: councils, the Home Office and the Network.
  *
- * ORG record: {"id":N,"kind":"council"|"home_office"|"network","name":"…","code":"NFC","created_at":"…"}.
+ * ORG record: {"id":N,"kind":"council"|"home_office"|"network"|"partner","name":"…","code":"NFC","created_at":"…"}.
  * Codes are unique (DB_ORG_CODE). All functions run inside a caller's transaction.
  */
 #ifndef CONNECT_STORE_ORG_H

@@ -8,19 +8,9 @@
 
 #include "store_facts.h"
 
-static size_t index_key(unsigned char out[17], char kind, uint64_t owner, uint64_t id)
-{
-    out[0] = (unsigned char)kind;
-    store_key_u64(out + 1, owner);
-    store_key_u64(out + 9, ~id); /* newest first in key order */
-    return 17;
-}
-
 static int index_put(store *s, MDB_txn *txn, char kind, uint64_t owner, uint64_t id)
 {
-    unsigned char key[17];
-    MDB_val k = {index_key(key, kind, owner, id), key}, v = {0, ""};
-    return mdb_put(txn, store_dbi(s, DB_TRANSFER_INDEX), &k, &v, 0);
+    return store_owner_index_put(s, txn, DB_TRANSFER_INDEX, kind, owner, id);
 }
 
 int store_transfer_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id)
@@ -59,25 +49,7 @@ int store_transfer_put(store *s, MDB_txn *txn, const json_t *rec)
 int store_transfer_of_org(store *s, MDB_txn *txn, uint64_t org, uint64_t before, size_t limit, uint64_t *ids,
                           size_t *n, uint64_t *next)
 {
-    *n = 0;
-    *next = 0;
-    unsigned char prefix[9], start[17];
-    prefix[0] = 'o';
-    store_key_u64(prefix + 1, org);
-    index_key(start, 'o', org, before ? before - 1 : UINT64_MAX);
-    store_iter it;
-    store_iter_begin_at(&it, s, txn, DB_TRANSFER_INDEX, prefix, sizeof prefix, start, before ? sizeof start : 9);
-    while (store_iter_next(&it)) {
-        if (it.key.mv_size != 17)
-            return store_iter_end(&it, STORE_CORRUPT);
-        uint64_t id = ~store_u64_from((const unsigned char *)it.key.mv_data + 9);
-        if (*n == limit) {
-            *next = ids[*n - 1];
-            break;
-        }
-        ids[(*n)++] = id;
-    }
-    return store_iter_end(&it, 0);
+    return store_owner_index_page(s, txn, DB_TRANSFER_INDEX, 'o', org, before, limit, ids, n, next);
 }
 
 int store_transfer_pending(store *s, MDB_txn *txn, uint64_t case_id, uint64_t *id)

@@ -23,11 +23,12 @@ import { renderAudit } from './js/pages/audit.js';
 import { renderDuplicates } from './js/pages/duplicates.js';
 import { renderRetention } from './js/pages/retention.js';
 import { renderTransfers, renderTransferNew } from './js/pages/transfers.js';
+import { renderDisclosures, renderDisclosureNew, renderDisclosure } from './js/pages/disclosures.js';
 import { renderMiRuns } from './js/pages/mi-runs.js';
 import { renderHelp } from './js/pages/help.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
-  canSeeReports, isNetworkAdmin, canManageRetention, isHomeOffice,
+  canSeeReports, isNetworkAdmin, canManageRetention, isHomeOffice, canUseDisclosures,
 } from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
@@ -66,6 +67,9 @@ const PAGES = {
   transfers: { title: 'Transfers', render: renderTransfers, need: 'transfers' },
   'transfers/new': { title: 'Transfer a case', render: renderTransferNew, need: 'transfers' },
   'mi-runs': { title: 'MI report runs', render: renderMiRuns, need: 'miRuns' },
+  disclosures: { title: 'Disclosure requests', render: renderDisclosures, need: 'disclosures' },
+  'disclosures/new': { title: 'New disclosure request', render: renderDisclosureNew, need: 'disclosures' },
+  'disclosures/:id': { title: 'Disclosure request', render: renderDisclosure, need: 'disclosures' },
   help: { title: 'Help', render: renderHelp },
 };
 
@@ -87,6 +91,8 @@ const NEEDS = {
     'Only the Home Office’s administrators record the weekly MI report runs.'],
   reports: [canSeeReports, 'Reports are not available',
     'The report downloads are for the administrators of a council or of the Home Office, and the SLA report for the Home Office and the Network. Your performance figures are on the home page.'],
+  disclosures: [canUseDisclosures, 'Disclosure requests are not available',
+    'Disclosure requests are exchanged between the Home Office and partner departments under their data-sharing agreement.'],
   retention: [canManageRetention, 'Retention is not available',
     'Only a council’s administrators manage how long its closed cases are kept and see the cases due for destruction.'],
 };
@@ -109,6 +115,8 @@ function resolve(path) {
   if (PAGES[path]) return { page: PAGES[path], args: {} };
   const m = /^cases\/(\d{1,15})(?:\/([a-z-]+))?$/.exec(path);
   if (m) return { page: PAGES['cases/:id'], args: { id: Number(m[1]), tab: m[2] || null } };
+  const dm = /^disclosures\/(\d{1,15})$/.exec(path);
+  if (dm) return { page: PAGES['disclosures/:id'], args: { id: Number(dm[1]) } };
   const qm = /^queries\/(\d{1,15})$/.exec(path);
   if (qm) return { page: PAGES['queries/:id'], args: { id: Number(qm[1]) } };
   return { page: null, args: {} };
@@ -268,11 +276,13 @@ function updateChrome() {
     else if (li.hasAttribute('data-network-admin-only')) li.hidden = !isNetworkAdmin(user);
     else if (li.hasAttribute('data-retention-only')) li.hidden = !canManageRetention(user);
     else if (li.hasAttribute('data-council-only')) li.hidden = !canEditCases(user);
+    else if (li.hasAttribute('data-disclosures-only')) li.hidden = !canUseDisclosures(user);
     else if (li.hasAttribute('data-ho-admin-only')) li.hidden = !(isHomeOffice(user) && isAdmin(user));
     else li.hidden = false;
   }
   const section = path.startsWith('cases/') ? 'cases' : path.startsWith('queries/') ? 'queries'
-    : path.startsWith('rtpf/') ? 'rtpf' : path.startsWith('transfers/') ? 'transfers' : path;
+    : path.startsWith('rtpf/') ? 'rtpf' : path.startsWith('transfers/') ? 'transfers'
+      : path.startsWith('disclosures/') ? 'disclosures' : path;
   for (const a of nav.querySelectorAll('a[data-route]')) {
     if (a.dataset.route === section) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');

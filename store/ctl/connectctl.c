@@ -38,6 +38,8 @@
 #include "store_org.h"
 #include "store_outbox.h"
 #include "store_user.h"
+#include "disclosure_rules.h"
+#include "store_disclosure.h"
 #include "store_facts.h"
 #include "store_recount.h"
 #include "register_gen.h"
@@ -235,8 +237,8 @@ static int cmd_org_add(const char *data, int argc, char **argv)
                *code_in = opt(argc, argv, 0, "--code");
     if (!kind || !name || !code_in)
         return die("org add needs --kind, --name and --code");
-    if (strcmp(kind, "council") && strcmp(kind, "home_office") && strcmp(kind, "network"))
-        return die("--kind must be council, home_office or network");
+    if (strcmp(kind, "council") && strcmp(kind, "home_office") && strcmp(kind, "network") && strcmp(kind, "partner"))
+        return die("--kind must be council, home_office, network or partner");
     size_t nlen = strlen(name);
     if (nlen == 0 || nlen > 200)
         return die("--name must have 1 to 200 characters");
@@ -256,6 +258,57 @@ static int cmd_org_add(const char *data, int argc, char **argv)
     if (rc)
         return die("cannot add the organisation: %s", store_strerror(rc));
     printf("%" PRIu64 "\n", c.id);
+    return 0;
+}
+
+typedef struct {
+    const char *from, *to;
+    int days, keep;
+    int no_org;
+} pair_ctx;
+
+static int pair_write(store *s, MDB_txn *txn, void *arg)
+{
+    pair_ctx *c = arg;
+    uint64_t from, to;
+    int rc = store_org_by_code(s, txn, c->from, &from);
+    if (!rc)
+        rc = store_org_by_code(s, txn, c->to, &to);
+    if (rc == MDB_NOTFOUND)
+        c->no_org = 1;
+    if (rc)
+        return rc;
+    return store_disclosure_pair_set(s, txn, from, to, c->days, c->keep);
+}
+
+/* The agreement of a pair of organisations for disclosure requests (store_disclosure.h). */
+static int cmd_disclosure_pair_set(const char *data, int argc, char **argv)
+{
+    const char *from_in = opt(argc, argv, 0, "--from"), *to_in = opt(argc, argv, 0, "--to"),
+               *days_in = opt(argc, argv, 0, "--days"), *keep_in = opt(argc, argv, 0, "--max-keep-days");
+    if (!from_in || !to_in || !days_in || !keep_in)
+        return die("disclosure-pair set needs --from, --to, --days and --max-keep-days");
+    char from[17], to[17], *end;
+    long days = strtol(days_in, &end, 10);
+    if (*end || days < 1 || days > 250)
+        return die("--days must be a whole number of working days from 1 to 250");
+    long keep = strtol(keep_in, &end, 10);
+    if (*end || keep < 1 || keep > 3660)
+        return die("--max-keep-days must be a whole number of days from 1 to 3660");
+    if (strlen(from_in) >= sizeof from || strlen(to_in) >= sizeof to ||
+        (snprintf(from, sizeof from, "%s", from_in), !store_org_code_normalise(from)) ||
+        (snprintf(to, sizeof to, "%s", to_in), !store_org_code_normalise(to)))
+        return die("--from and --to must be organisation codes");
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    pair_ctx c = {from, to, (int)days, (int)keep, 0};
+    int rc = store_write(s, pair_write, &c);
+    store_close(s);
+    if (c.no_org)
+        return die("no organisation with code %s or %s", from, to);
+    if (rc)
+        return die("cannot set the agreement: %s", store_strerror(rc));
     return 0;
 }
 
@@ -333,7 +386,11 @@ static int cmd_user_add(const char *data, int argc, char **argv)
 {
     const char *org_in = opt(argc, argv, 0, "--org"), *username_in = opt(argc, argv, 0, "--username"),
                *name = opt(argc, argv, 0, "--name"), *role = opt(argc, argv, 0, "--role"),
-               *team = opt(argc, argv, 0, "--team"), *email = opt(argc, argv, 0, "--email");
+               *team = opt(argc, argv, 0, "--team"), *email = opt(argc, argv, 0, "--email"),
+               *grade = opt(argc, argv, 0, "--grade");
+    int countersign = has_flag(argc, argv, 0, "--may-countersign");
+    if (grade && !disclosure_grade_rank(grade))
+        return die("--grade must be one of AO, EO, HEO, SEO, G7, G6, SCS or a council grade (fcgi/API.md)");
     if (!org_in || !username_in || !name || !role || !has_flag(argc, argv, 0, "--password-stdin"))
         return die("user add needs --org, --username, --name, --role and --password-stdin");
     if (email && *email && !store_user_email_valid(email))
@@ -363,6 +420,9 @@ static int cmd_user_add(const char *data, int argc, char **argv)
                              "role", role, "team", team && *team ? json_string(team) : json_null(), "email",
                              email && *email ? json_string(email) : json_null(), "pw", hash, "must_change", 0,
                              "temp_expires", 0, "created_at", at);
+    if (user && ((grade && json_object_set_new(user, "grade", json_string(grade))) ||
+                 (countersign && json_object_set_new(user, "may_countersign", json_true()))))
+        user = (json_decref(user), NULL);
     user_add_ctx c = {org_code, at, user, 0, 0};
     int rc = user ? store_write(s, user_add_write, &c) : STORE_NOMEM;
     json_decref(user);
@@ -961,9 +1021,10 @@ typedef struct {
 static const command commands[] = {
     {"init", "",
      "create the store, its keys and the shipped bank holidays (safe to repeat)", 0, cmd_init},
-    {"org add", "--kind council|home_office|network --name NAME --code CODE",
+    {"org add", "--kind council|home_office|network|partner --name NAME --code CODE",
      "add an organisation; prints its id", 0, cmd_org_add},
-    {"user add", "--org CODE --username U --name \"Full Name\" --role user|admin [--team TEAM] [--email ADDRESS] "
+    {"user add", "--org CODE --username U --name \"Full Name\" --role user|admin [--team TEAM] [--email ADDRESS] [--grade GRADE] "
+     "[--may-countersign] "
      "--password-stdin",
      "add a user, the password read from standard input; prints its id", 0, cmd_user_add},
     {"user unlock", "USERNAME",
@@ -971,6 +1032,9 @@ static const command commands[] = {
     {"user reset-password", "USERNAME --password-stdin",
      "give a user a new password from standard input, to be changed at the next sign-in; ends its sessions "
      "(audited); prints its id", 1, cmd_user_reset_password},
+    {"disclosure-pair set", "--from CODE --to CODE --days N --max-keep-days N",
+     "the agreement of a pair of organisations for disclosure requests: working days to answer and the "
+     "longest disclosed data may be kept", 0, cmd_disclosure_pair_set},
     {"seed-demo", "",
      "load the demo organisations, users and cases into a new store", 0, cmd_seed_demo},
     {"backup", "DEST",

@@ -1,5 +1,6 @@
 /* demo.c - seeds the demo dataset. */
 #include "demo.h"
+#include "demo_disclosures.h"
 #include "json_get.h"
 
 #include <stdio.h>
@@ -24,18 +25,26 @@ static const struct { const char *kind, *name, *code; } demo_orgs[] = {
     {"council", "Northfield City Council", "NFC"},
     {"council", "Eastbrook Borough Council", "EBC"},
     {"council", "Westmere County Council", "WMC"},
+    {"partner", "DWP Case Management Group", "DWP"},
 };
 
-static const struct { const char *org, *username, *name, *role, *team; } demo_users[] = {
-    {"NET", "net.admin", "Nadia Okafor", "admin", NULL},
-    {"HO", "ho.admin", "Harriet Osei", "admin", "NRPF Liaison"},
-    {"HO", "ho.user", "Hamid Qureshi", "user", "NRPF Liaison"},
-    {"NFC", "nfc.admin", "Fiona Marsh", "admin", "NRPF Team"},
-    {"NFC", "nfc.user", "Tom Hughes", "user", "NRPF Team"},
-    {"EBC", "ebc.admin", "Grace Adeyemi", "admin", "Children's Services"},
-    {"EBC", "ebc.user", "Oliver Brennan", "user", "Children's Services"},
-    {"WMC", "wmc.admin", "Priya Shah", "admin", "Adult Social Care"},
-    {"WMC", "wmc.user", "Daniel Kowalski", "user", "Adult Social Care"},
+/* grade and may_countersign: the disclosure agreement's marks (disclosure_rules.h). */
+static const struct {
+    const char *org, *username, *name, *role, *team, *grade;
+    int countersign;
+} demo_users[] = {
+    {"NET", "net.admin", "Nadia Okafor", "admin", NULL, NULL, 0},
+    {"HO", "ho.admin", "Harriet Osei", "admin", "NRPF Liaison", "G7", 1},
+    {"HO", "ho.user", "Hamid Qureshi", "user", "NRPF Liaison", "EO", 0},
+    {"NFC", "nfc.admin", "Fiona Marsh", "admin", "NRPF Team", NULL, 0},
+    {"NFC", "nfc.user", "Tom Hughes", "user", "NRPF Team", NULL, 0},
+    {"EBC", "ebc.admin", "Grace Adeyemi", "admin", "Children's Services", NULL, 0},
+    {"EBC", "ebc.user", "Oliver Brennan", "user", "Children's Services", NULL, 0},
+    {"WMC", "wmc.admin", "Priya Shah", "admin", "Adult Social Care", NULL, 0},
+    {"WMC", "wmc.user", "Daniel Kowalski", "user", "Adult Social Care", NULL, 0},
+    {"DWP", "dwp.admin", "Gwen Rhys", "admin", "Case Management Group", "G7", 1},
+    {"DWP", "dwp.manager", "Samuel Adebayo", "user", "Case Management Group", "HEO", 1},
+    {"DWP", "dwp.user", "Lucy Brennan", "user", "Case Management Group", "AO", 0},
 };
 
 #define N_USERS (sizeof demo_users / sizeof demo_users[0])
@@ -198,6 +207,9 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
                               demo_users[i].team ? json_string(demo_users[i].team) : json_null(), "email", email, "pw",
                               c->hashes[i], "failed", 0, "locked", 0, "must_change", 0, "temp_expires", 0,
                               "created_at", c->at);
+        if (u && ((demo_users[i].grade && json_object_set_new(u, "grade", json_string(demo_users[i].grade))) ||
+                  (demo_users[i].countersign && json_object_set_new(u, "may_countersign", json_true()))))
+            u = (json_decref(u), NULL);
         if (!u)
             return STORE_NOMEM;
         rc = store_user_create(s, txn, u, &id);
@@ -229,7 +241,7 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
             (rc = seed_register(s, txn, councils[i][0], cases, 12)))
             return rc;
     }
-    if ((rc = seed_help(s, txn, c->at)))
+    if ((rc = seed_help(s, txn, c->at)) || (rc = demo_disclosures(s, txn, c->at)))
         return rc;
     return store_audit_add(s, txn, c->at, 0, 0, "demo_seeded", 0);
 }
@@ -251,7 +263,9 @@ int demo_seed(store *s, FILE *out)
         return rc;
     fprintf(out, "Demo sign-ins (password for all: %s):\n", DEMO_PASSWORD);
     for (size_t i = 0; i < N_USERS; i++)
-        fprintf(out, "  %-10s %-6s %s\n", demo_users[i].username, demo_users[i].role, demo_users[i].org);
+        fprintf(out, "  %-11s %-6s %-4s%s%s%s\n", demo_users[i].username, demo_users[i].role, demo_users[i].org,
+                demo_users[i].grade ? " grade " : "", demo_users[i].grade ? demo_users[i].grade : "",
+                demo_users[i].countersign ? ", may countersign" : "");
     fprintf(out, "Status register: 300 synthetic records (e.g. passport GEN000000000, born 1940-01-01) and the\n"
                  "passports DEMONFC1, DEMOEBC1, DEMOWMC1 (and up to ...3) of people who have open demo cases.\n");
     return 0;

@@ -293,7 +293,7 @@ test('Home Office user: the SLA table matches the API, with a council filter and
   assert.deepEqual(headers.map((t) => t.replace(/\s+/g, ' ').trim()), ['Quarter', 'Type', 'Answered by', 'Count', 'Within service level', '% within', 'Median working days', '90th percentile working days']);
   const rows = page.locator('#sla-table tbody tr');
   assert.equal(await rows.count(), sla.rows.length);
-  const TYPE_WORDS = { new_case: 'New case alert', council_update: 'Council update alert', case_closed: 'Case closed alert', final_outcome: 'Final outcome', query: 'Query', urgent_query: 'Urgent query' };
+  const TYPE_WORDS = { new_case: 'New case alert', council_update: 'Council update alert', case_closed: 'Case closed alert', final_outcome: 'Final outcome', query: 'Query', urgent_query: 'Urgent query', disclosure_request: 'Disclosure request' };
   for (let i = 0; i < sla.rows.length; i += 1) {
     const want = sla.rows[i];
     const cells = (await rows.nth(i).locator('td').allInnerTexts()).map((t) => t.trim());

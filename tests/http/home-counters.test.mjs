@@ -313,7 +313,7 @@ test('home: shapes exactly as API.md (council, council mine=1, HO)', async () =>
   assert.equal(hc.today, '2026-12-17', 'today is the UK date the counters were judged against');
   same(hc.counters, COUNCIL_COUNTERS, 'council counters');
   same(hm, ['counters', 'mine', 'side', 'today'], 'council home mine=1');
-  same(hh, ['by_council', 'counters', 'mine', 'side', 'today'], 'HO home');
+  same(hh, ['by_council', 'counters', 'disclosures', 'mine', 'side', 'today'], 'HO home');
   same(hh.counters, HO_COUNTERS, 'HO counters');
   assert.deepEqual(diffs, [], `home shapes differ from API.md:\n${diffs.join('\n')}`);
 });

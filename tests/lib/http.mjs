@@ -9,7 +9,7 @@ import { totp } from './totp.mjs';
 export { Client, DEMO_PASSWORD, ROOT };
 
 export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-export const USER_KEYS = ['id', 'username', 'name', 'role', 'org', 'team', 'email', 'locked', 'must_change_password', 'password_change_reason', 'mfa_enrolled', 'mfa_enrolment_required', 'account_setup_required'].sort();
+export const USER_KEYS = ['id', 'username', 'name', 'role', 'org', 'team', 'email', 'grade', 'may_countersign', 'locked', 'must_change_password', 'password_change_reason', 'mfa_enrolled', 'mfa_enrolment_required', 'account_setup_required'].sort();
 export const ORG_KEYS = ['id', 'kind', 'name', 'code', 'created_at'].sort();
 export const STRONG = 'Correct-Horse-Battery-Staple-42';
 export const STRONG2 = 'Purple-Lantern-Over-Quiet-Fjord-7';
@@ -63,7 +63,7 @@ export function assertUser(u, what = 'USER') {
   assert.ok(['user', 'admin'].includes(u.role), `${what}.role`);
   assert.deepEqual(Object.keys(u.org).sort(), ['id', 'kind', 'name'], `${what}.org keys exactly`);
   assert.ok(Number.isInteger(u.org.id) && u.org.id > 0, `${what}.org.id`);
-  assert.ok(['council', 'home_office', 'network'].includes(u.org.kind), `${what}.org.kind`);
+  assert.ok(['council', 'home_office', 'network', 'partner'].includes(u.org.kind), `${what}.org.kind`);
   assert.equal(typeof u.org.name, 'string');
   assert.ok(u.team === null || typeof u.team === 'string', `${what}.team string|null`);
   assert.ok(u.email === null || (typeof u.email === 'string' && u.email.includes('@')), `${what}.email string|null`);
@@ -76,7 +76,7 @@ export function assertUser(u, what = 'USER') {
 export function assertOrg(o, what = 'ORG') {
   assert.deepEqual(Object.keys(o).sort(), ORG_KEYS, `${what} keys exactly`);
   assert.ok(Number.isInteger(o.id) && o.id > 0);
-  assert.ok(['council', 'home_office', 'network'].includes(o.kind));
+  assert.ok(['council', 'home_office', 'network', 'partner'].includes(o.kind));
   assert.equal(typeof o.name, 'string');
   assert.match(o.code, /^[A-Z0-9]{2,16}$/);
   assert.match(o.created_at, ISO_TIME);

@@ -41,7 +41,7 @@ const COUNCIL_GROUPS = [
 /** Council-wide (never "my cases"), and only in a council admin's answer. */
 const COUNCIL_ADMIN_GROUP = ['Retention', ['retention_due']];
 
-const isOverdueKey = (key) => key === 'overdue';
+const isOverdueKey = (key) => key === 'overdue' || key === 'disclosures_overdue';
 
 function countText(v) {
   return Number.isInteger(v) ? v.toLocaleString('en-GB') : '–';
@@ -62,6 +62,16 @@ function counter(key, labelText, value, route) {
   route
     ? h('a', { href: `#/${route}`, class: 'counter__link', id: `counter-${key}` }, inner)
     : h('span', { class: 'counter__link counter__link--static', id: `counter-${key}` }, inner));
+}
+
+/** The disclosure requests of the Home Office and partner departments: each counter leads to the list. */
+function disclosureCounters(data) {
+  const d = data.disclosures;
+  if (!d) return null;
+  const words = labelsFor('disclosures');
+  return h('div', { class: 'counter-group', id: 'disclosure-counters' },
+    h('h3', { class: 'heading-s' }, 'Disclosure requests'),
+    h('ul', { class: 'counters' }, [...words.keys()].map((k) => counter(`disclosures_${k}`, words.get(k), d[k], 'disclosures'))));
 }
 
 function labelsFor(side) {
@@ -148,7 +158,10 @@ export async function homeCounters(ctx) {
       h('div', { class: 'section-head' }, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, mine ? 'Your work – my cases' : 'Your work'), toggle),
       councilCounters(data, mine));
   } else if (side === 'ho') {
-    replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'), hoCounters(data));
+    replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'), hoCounters(data),
+      disclosureCounters(data));
+  } else if (side === 'partner') {
+    replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'), disclosureCounters(data));
   } else if (side === 'network') {
     replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Cases across the country'), networkCounters(data));
   }

@@ -5,6 +5,7 @@ export function orgKindLabel(kind) {
     case 'council': return 'Council';
     case 'home_office': return 'Home Office';
     case 'network': return 'Network';
+    case 'partner': return 'Partner department';
     default: return kind ? String(kind) : 'Unknown';
   }
 }
@@ -41,6 +42,45 @@ export function canSeeCases(user) {
 export function canEditCases(user) {
   return Boolean(user && user.org && user.org.kind === 'council');
 }
+
+/** Disclosure requests are between the Home Office and partner departments. */
+export function canUseDisclosures(user) {
+  const kind = user && user.org && user.org.kind;
+  return kind === 'home_office' || kind === 'partner';
+}
+
+export function isPartner(user) {
+  return Boolean(user && user.org && user.org.kind === 'partner');
+}
+
+/** Grades (fcgi/API.md "Users"): civil-service grades, then the council titles ranked with them. */
+export const GRADES = [
+  ['AO', 'Administrative Officer (AO)'], ['EO', 'Executive Officer (EO)'], ['HEO', 'Higher Executive Officer (HEO)'],
+  ['SEO', 'Senior Executive Officer (SEO)'], ['G7', 'Grade 7'], ['G6', 'Grade 6'], ['SCS', 'Senior Civil Service (SCS)'],
+  ['council_officer', 'Council officer (as AO)'], ['council_senior_officer', 'Council senior officer (as EO)'],
+  ['council_team_manager', 'Council team manager (as HEO)'], ['council_service_manager', 'Council service manager (as SEO)'],
+  ['council_head_of_service', 'Council head of service (as Grade 7)'],
+  ['council_assistant_director', 'Council assistant director (as Grade 6)'], ['council_director', 'Council director (as SCS)'],
+];
+
+export function gradeLabel(grade) {
+  if (!grade) return 'no grade recorded';
+  const g = GRADES.find(([k]) => k === grade);
+  return g ? g[1] : String(grade);
+}
+
+export const LEGAL_BASES = [
+  ['immigration_s20', 'Immigration purpose: s20(3) Immigration and Asylum Act 1999'],
+  ['consent', 'The person’s consent'],
+  ['law_or_court_order', 'Required by law or a court order'],
+  ['crime_prevention', 'Prevention or detection of crime'],
+];
+
+export const DISCLOSURE_STATUSES = [
+  ['draft', 'Draft'], ['awaiting_countersign', 'Waiting for countersignature'], ['sent_back', 'Returned by the countersigner'],
+  ['sent', 'Sent, waiting for an answer'], ['returned', 'Returned as not meeting the criteria'], ['refused', 'Refused'],
+  ['disclosed', 'Disclosed'], ['review_requested', 'Sent for review'], ['destroyed', 'Disclosed data destroyed'],
+];
 
 export function isHomeOffice(user) {
   return Boolean(user && user.org && user.org.kind === 'home_office');
@@ -315,6 +355,14 @@ export function awaitingLabel(side) {
 
 // ---- home page counters (GET /api/home), in the order they are shown ----
 export const HOME_COUNTERS = {
+  disclosures: [
+    ['awaiting_countersign', 'Requests to countersign'],
+    ['sent_back', 'Your requests returned by the countersigner'],
+    ['incoming', 'Requests to answer'],
+    ['due_today', 'Answers due today'],
+    ['overdue', 'Answers overdue'],
+    ['held', 'Disclosed data your organisation holds'],
+  ],
   council: [
     ['immigration_update', 'Immigration updates to accept'],
     ['query_responses', 'Query responses from the Home Office'],
@@ -403,5 +451,6 @@ export const SLA_TYPES = [
   ['final_outcome', 'Final outcome'],
   ['query', 'Query'],
   ['urgent_query', 'Urgent query'],
+  ['disclosure_request', 'Disclosure request'],
 ];
 export const slaTypeLabel = (s) => label(SLA_TYPES, s);

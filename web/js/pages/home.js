@@ -3,7 +3,7 @@
 import { h } from '../dom.js';
 import { accountRows } from '../account.js';
 import {
-  isAdmin, isNetworkAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeReports, canDownloadReports, canSeeSla,
+  isAdmin, isNetworkAdmin, canSeeCases, canUseDisclosures, isPartner, canEditCases, canUseRtpf, canSeeReports, canDownloadReports, canSeeSla,
 } from '../labels.js';
 import { homeCounters } from '../home-counters.js';
 import { performancePanel } from '../performance.js';
@@ -36,6 +36,11 @@ export async function renderHome(section, ctx) {
         canSeeSla(user) ? 'See how many alerts and queries were answered within their service level, by quarter.' : '',
       ].filter(Boolean).join(' '))));
   }
+  if (canUseDisclosures(user)) {
+    cards.push(h('li', { class: 'card' },
+      h('h3', { class: 'card__title' }, h('a', { href: '#/disclosures', class: 'link card__link', id: 'home-disclosures' }, 'Disclosure requests')),
+      h('p', { class: 'card__text' }, 'Ask for, countersign and answer requests for personal data under the data-sharing agreement.')));
+  }
   cards.push(
     h('li', { class: 'card' },
       h('h3', { class: 'card__title' }, h('a', { href: '#/profile', class: 'link card__link' }, 'My profile')),
@@ -59,7 +64,8 @@ export async function renderHome(section, ctx) {
   }
   const counters = await homeCounters(ctx);
   if (!ctx.isCurrent()) return;
-  const performance = await performancePanel(ctx, { homeData: counters.homeData });
+  // Partner departments see no case figures: no performance monitoring either.
+  const performance = isPartner(user) ? null : await performancePanel(ctx, { homeData: counters.homeData });
   if (!ctx.isCurrent()) return;
 
   section.append(

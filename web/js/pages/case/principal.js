@@ -11,7 +11,11 @@ export function drawPrincipal(p, cx) {
   const pa = kase.principal || {};
   const edit = council && !isClosed(cx) ? h('button', { type: 'button', class: 'button button--secondary', id: 'edit-principal' }, 'Edit principal applicant') : null;
   const sar = subjectAccessLink(cx, pa, personName(pa));
-  replaceChildren(p, cx.panelHeading('Principal applicant', sar || edit ? h('div', { class: 'button-group' }, sar, edit) : null),
+  // The Home Office asks a partner department about the person, naming the case (fcgi/API.md "Disclosure requests").
+  const ask = cx.user && cx.user.org && cx.user.org.kind === 'home_office' && pa.id
+    ? h('a', { href: `#/disclosures/new?case=${kase.id}&person=${pa.id}`, class: 'button button--secondary', id: 'ask-partner' }, 'Ask a partner department')
+    : null;
+  replaceChildren(p, cx.panelHeading('Principal applicant', sar || edit || ask ? h('div', { class: 'button-group' }, sar, ask, edit) : null),
     closedNote(cx, 'principal'),
     h('dl', { class: 'summary-list', id: 'principal-summary' }, personRows(pa)),
     sharedSection(cx));

@@ -1,9 +1,10 @@
 // The users page's per-user actions: unlock, the email dialog, reset password, reset two-factor
 // sign-in and delete (each confirmed in a dialog), then the list again.
 import { api } from '../../api.js';
-import { emailDialog } from '../../email-dialog.js';
+import { emailDialog, gradeDialog } from '../../email-dialog.js';
 import { confirmDialog } from '../../dialog.js';
 import { who } from './common.js';
+import { gradeLabel } from '../../labels.js';
 
 export async function unlock(u, cx) {
   try {
@@ -18,6 +19,13 @@ export async function setEmail(u, cx) {
   if (!updated) return;
   await cx.loadUsers().catch(cx.actionFailed);
   cx.setStatus(updated.email ? `The email address of ${who(u)} is now ${updated.email}.` : `${who(u)} has no email address now.`);
+}
+
+export async function setGrade(u, cx) {
+  const updated = await gradeDialog(u, who(u));
+  if (!updated) return;
+  await cx.loadUsers().catch(cx.actionFailed);
+  cx.setStatus(`${who(u)}: ${gradeLabel(updated.grade)}${updated.may_countersign ? ', may countersign' : ''}.`);
 }
 
 export async function resetPassword(u, cx) {

@@ -2,7 +2,7 @@
 import { api } from '../../api.js';
 import { h, replaceChildren } from '../../dom.js';
 import { roleLabel } from '../../labels.js';
-import { unlock, setEmail, resetPassword, resetMfa, deleteUser } from './actions.js';
+import { unlock, setEmail, setGrade, resetPassword, resetMfa, deleteUser } from './actions.js';
 import { who } from './common.js';
 
 /** (Re)load the list of the chosen organisation; optionally focus a row's action afterwards. */
@@ -25,6 +25,7 @@ export async function loadUsers(cx, { focusUserId, focusWhat } = {}) {
       h('th', { scope: 'col' }, 'Role'),
       h('th', { scope: 'col' }, 'Team'),
       h('th', { scope: 'col' }, 'Email'),
+      h('th', { scope: 'col' }, 'Grade'),
       h('th', { scope: 'col' }, 'Locked'),
       h('th', { scope: 'col' }, 'Must change password'),
       h('th', { scope: 'col' }, 'Two-factor'),
@@ -73,6 +74,10 @@ function userRow(u, cx) {
     type: 'button', class: 'button button--small button--secondary', dataset: { action: 'email' },
     'aria-label': `Set the email address of ${who(u)}`, onclick: () => setEmail(u, cx),
   }, 'Email'));
+  actions.push(h('button', {
+    type: 'button', class: 'button button--small button--secondary', dataset: { action: 'grade' },
+    'aria-label': `Set the grade and countersigning of ${who(u)}`, onclick: () => setGrade(u, cx),
+  }, 'Grade'));
   if (!self) {
     actions.push(h('button', {
       type: 'button', class: 'button button--small button--secondary', dataset: { action: 'reset' },
@@ -101,6 +106,7 @@ function rowOf(u, actions) {
     h('td', { dataset: { label: 'Role' } }, roleLabel(u.role)),
     h('td', { dataset: { label: 'Team' } }, u.team ? u.team : h('span', { class: 'muted' }, 'None')),
     h('td', { class: 'table__email', dataset: { label: 'Email' } }, u.email ? u.email : h('span', { class: 'muted' }, 'None')),
+    h('td', { class: 'table__grade', dataset: { label: 'Grade' } }, u.grade ? `${u.grade}${u.may_countersign ? ' (countersigns)' : ''}` : h('span', { class: 'muted' }, 'None')),
     h('td', { class: 'table__locked', dataset: { label: 'Locked' } }, u.locked ? h('span', { class: 'tag tag--red' }, 'Locked') : 'No'),
     h('td', { class: 'table__must-change', dataset: { label: 'Must change password' } }, u.must_change_password ? h('span', { class: 'tag tag--yellow' }, 'Yes') : 'No'),
     h('td', { class: 'table__mfa', dataset: { label: 'Two-factor' } }, u.mfa_enrolled ? 'On' : 'Off'),
