@@ -1,7 +1,7 @@
-// Alerts and queries name the person and say how late they are (issue 16, items 1 and 4): every ALERT
-// and QUERY carries the principal applicant's name and date of birth (for those who may see the case),
-// an overdue item says how many working days overdue it is, and an immigration update carries each
-// changed field as old -> new.
+// The caseworker's day (issue 16), the API side: every ALERT and QUERY names the principal applicant
+// (name, date of birth) for those who may see the case, an overdue item says how many working days
+// overdue it is, an immigration update carries each changed field as old -> new, My cases can ask for
+// open cases only (open=1), and the council never edits the Home Office notes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
@@ -67,4 +67,45 @@ test('an immigration update shows each changed field as old -> new, from where t
   assert.deepEqual(a.changes.find((x) => x.field === 'status'), { field: 'status', old: 'unknown', new: 'ltr_nrpf' });
   assert.deepEqual(a.changes.find((x) => x.field === 'leave_expiry'), { field: 'leave_expiry', old: null, new: '2028-01-31' });
   assert.deepEqual(a.changes.map((x) => x.field).sort(), [...a.fields].sort(), 'one change per field named');
+});
+
+test('GET /api/cases?open=1 lists open cases only (My cases opens on them), with the caseworker filter too', async () => {
+  const all = await nfcUser.req('GET', '/api/cases?limit=500');
+  const open = await nfcUser.req('GET', '/api/cases?open=1&limit=500');
+  assert.equal(open.status, 200);
+  assert.ok(all.json.items.some((c) => c.status === 'closed'), 'the demo council has closed cases');
+  assert.ok(open.json.items.length > 0);
+  assert.ok(open.json.items.every((c) => c.status !== 'closed'), 'no closed case');
+  assert.equal(open.json.total, all.json.items.filter((c) => c.status !== 'closed').length);
+  const mine = await nfcUser.req('GET', '/api/cases?open=1&mine=1&limit=500');
+  assert.ok(mine.json.items.every((c) => c.status !== 'closed' && c.caseworker && c.caseworker.id === nfcUser.user.id));
+  assert.equal(mine.json.total, mine.json.items.length);
+  const bad = await nfcUser.req('GET', '/api/cases?open=maybe');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.field, 'open');
+});
+
+test('the council never edits "Home Office notes": left out they are kept, changed they are refused and nothing changes', async () => {
+  setNow(stack, '2026-12-02T10:00:00Z');
+  const c = await createCase(nfcUser, { principal: { ...person, given_names: 'Dee', family_name: 'Abernathy', date_of_birth: '1969-11-11' } });
+  await putImmigration(hoUser, c.id, immigrationPage({ status: 'asylum_claim_recorded', ho_notes: 'Claim lodged at the screening unit.' }));
+  // Left out: the council's save keeps the notes.
+  const body = immigrationPage({ status: 'asylum_claim_recorded', leave_expiry: '2027-03-31' });
+  delete body.ho_notes;
+  const kept = await putImmigration(nfcUser, c.id, body);
+  assert.equal(kept.immigration.ho_notes, 'Claim lodged at the screening unit.');
+  assert.equal(kept.immigration.leave_expiry, '2027-03-31');
+  // Sent unchanged: fine.
+  await putImmigration(nfcUser, c.id, { ...body, ho_notes: 'Claim lodged at the screening unit.' });
+  // Changed: 422 on the field, and the page is as it was.
+  const r = await nfcUser.req('PUT', `/api/cases/${c.id}/immigration`, { body: { ...body, leave_expiry: '2027-04-30', ho_notes: 'Council wrote this' } });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.code, 'validation_failed');
+  assert.equal(r.json.error.field, 'ho_notes');
+  const now = await nfcUser.req('GET', `/api/cases/${c.id}`);
+  assert.equal(now.json.immigration.ho_notes, 'Claim lodged at the screening unit.');
+  assert.equal(now.json.immigration.leave_expiry, '2027-03-31', 'nothing changed');
+  // The Home Office still writes them.
+  const ho = await putImmigration(hoUser, c.id, immigrationPage({ status: 'asylum_claim_recorded', ho_notes: 'Interview booked.' }));
+  assert.equal(ho.immigration.ho_notes, 'Interview booked.');
 });
