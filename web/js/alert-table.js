@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { h, replaceChildren, visuallyHidden } from './dom.js';
 import { formatDate, formatDateTime } from './format.js';
 import { dueNode } from './due.js';
+import { caseCell, rowsOpenLink } from './case-cell.js';
 import {
   alertTypeLabel, alertFieldWord, clearedHowLabel, finalOutcomeLabel, sideLabel, sideOf,
 } from './labels.js';
@@ -129,7 +130,7 @@ export function alertTable(alerts, { user, caption, id = 'alerts-table', showCas
     dataset: { alertId: String(a.id), type: a.type || '', caseId: String(a.case_id) },
   },
   showCase
-    ? h('th', { scope: 'row', dataset: { label: 'Connect ID' } }, h('a', { href: `#/cases/${a.case_id}`, class: 'link' }, a.connect_id || `C${a.case_id}`))
+    ? h('th', { scope: 'row', dataset: { label: 'Case' } }, caseCell(a))
     : null,
   ho && showCase ? h('td', { dataset: { label: 'Council' } }, (a.council && a.council.name) || '') : null,
   showCase
@@ -142,11 +143,10 @@ export function alertTable(alerts, { user, caption, id = 'alerts-table', showCas
   h('td', { dataset: { label: 'What changed' } }, alertDetails(a)),
   showState ? h('td', { dataset: { label: 'State' } }, stateText(a)) : null,
   h('td', { class: 'table__actions', dataset: { label: 'Action' } }, alertAction(a, { user, setStatus, onAccepted }))));
-  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
-    h('table', { class: 'table alerts-table', id },
+  const table = h('table', { class: 'table alerts-table', id },
       h('caption', { class: 'table__caption' }, caption),
       h('thead', {}, h('tr', {},
-        showCase ? h('th', { scope: 'col' }, 'Connect ID') : null,
+        showCase ? h('th', { scope: 'col' }, 'Case') : null,
         ho && showCase ? h('th', { scope: 'col' }, 'Council') : null,
         h('th', { scope: 'col' }, 'Alert'),
         h('th', { scope: 'col' }, 'For'),
@@ -155,5 +155,7 @@ export function alertTable(alerts, { user, caption, id = 'alerts-table', showCas
         h('th', { scope: 'col' }, 'What changed'),
         showState ? h('th', { scope: 'col' }, 'State') : null,
         h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Action')))),
-      h('tbody', {}, rows)));
+    h('tbody', {}, rows));
+  if (showCase) rowsOpenLink(table, '.case-cell__link');
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption }, table);
 }

@@ -32,6 +32,23 @@ export function field({ label, name, type = 'text', hint, autocomplete, required
   return group;
 }
 
+/**
+ * radios({legend, name, value, options:[{value,label}], inline}) — one choice of several (GOV.UK
+ * radios): a fieldset whose legend asks the question, each radio with its own label.
+ */
+export function radios({ legend, name, value = '', options, inline = true }) {
+  const group = h('div', { class: 'form-group', dataset: { field: name } },
+    h('fieldset', { class: 'fieldset radios-fieldset' },
+      h('legend', { class: 'fieldset__legend radios__legend' }, legend),
+      h('div', { class: ['radios', inline && 'radios--inline'] }, options.map((o) => {
+        const id = uid(`f-${name}-${o.value || 'any'}`);
+        return h('div', { class: 'radios__item' },
+          h('input', { id, name, type: 'radio', class: 'radios__input', value: o.value, checked: String(o.value) === String(value) }),
+          h('label', { class: 'radios__label', for: id }, o.label));
+      }))));
+  return group;
+}
+
 /** Remove every error shown in the form. */
 export function clearErrors(form) {
   const summary = form.querySelector(':scope > .error-summary');

@@ -45,7 +45,8 @@ async function renderSearch(section, ctx, { mine }) {
   const p = ctx.params;
   const query = {
     q: (p.get('q') || '').trim(),
-    status: p.get('status') || '',
+    // My cases opens on the open ones ('open': a referral or supported); 'any' shows every status.
+    status: p.get('status') || (mine ? 'open' : ''),
     team: (p.get('team') || '').trim(),
     legislation: p.get('legislation') || '',
     mine: mine || p.get('mine') === '1' ? '1' : '',
@@ -61,7 +62,10 @@ async function renderSearch(section, ctx, { mine }) {
     attrs: { autocomplete: 'off', enterkeyhint: 'search' },
   });
   const filters = [
-    field({ label: 'Status', name: 'status', options: options(CASE_STATUSES, 'Any status'), value: query.status }),
+    field({
+      label: 'Status', name: 'status', value: query.status,
+      options: [{ value: mine ? 'any' : '', label: 'Any status' }, { value: 'open', label: 'Open' }, ...options(CASE_STATUSES)],
+    }),
     field({ label: 'Legislation', name: 'legislation', options: options(LEGISLATION, 'Any legislation'), value: query.legislation }),
     field({ label: 'Team', name: 'team', value: query.team, width: 'medium', attrs: { autocomplete: 'off' } }),
   ];
@@ -91,7 +95,7 @@ async function renderSearch(section, ctx, { mine }) {
   try {
     list = await api.get('/api/cases', {
       query: {
-        q: query.q, status: query.status, team: query.team, legislation: query.legislation,
+        q: query.q, status: ['open', 'any'].includes(query.status) ? '' : query.status, open: query.status === 'open' ? '1' : '', team: query.team, legislation: query.legislation,
         mine: query.mine, thousand_day: query.thousand_day, cursor: query.cursor, limit: PAGE_SIZE,
       },
     });
@@ -129,7 +133,7 @@ async function renderSearch(section, ctx, { mine }) {
     form,
     query.thousand_day ? thousandDayNote(route, query) : null,
     h('h2', { class: 'heading-m', id: 'results-heading' }, searched ? `Results for “${query.q}”`
-      : query.thousand_day ? '1,000-day cases' : mine ? 'Cases allocated to you' : 'Recent cases'),
+      : query.thousand_day ? '1,000-day cases' : mine ? (query.status === 'open' ? 'Your open cases' : 'Cases allocated to you') : 'Recent cases'),
     results,
     create);
 }

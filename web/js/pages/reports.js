@@ -7,7 +7,8 @@
 import { api } from '../api.js';
 import { h, replaceChildren, appendChildren, visuallyHidden } from '../dom.js';
 import { field, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
-import { parseDate, dateInput, formatDate } from '../format.js';
+import { parseDate, dateInput, formatDate, today } from '../format.js';
+import { PERFORMANCE_ROUTE } from '../performance.js';
 import { councilChoices, loadCouncils } from '../list-filters.js';
 import {
   canDownloadReports, canSeeSla, isHomeOffice, isNetworkAdmin, sideLabel, slaTypeLabel,
@@ -194,19 +195,35 @@ export async function renderReports(section, ctx) {
   const intro = [];
   if (downloads) intro.push('Choose a period to download the finance, referrals and resolution reports, as Excel or CSV.');
   if (sla) intro.push('Choose a period to see how many alerts and queries were answered within their service level.');
+  const performance = h('ul', { class: 'cards reports__cards' },
+    h('li', { class: 'card' },
+      h('h2', { class: 'card__title heading-s' }, h('a', { href: `#/${PERFORMANCE_ROUTE}`, class: 'link card__link', id: 'reports-performance' }, 'Performance monitoring')),
+      h('p', { class: 'card__text' }, 'Referrals, closures, spend and open cases by month, with filters and downloads.')));
   appendChildren(section,
     h('span', { class: 'caption' }, (me.org && me.org.name) || ''),
     h('h1', { class: 'heading-l' }, 'Reports'),
+    performance);
+  if (!downloads && !sla) return;
+  // Without a period in the address the page opens on the financial year so far (1 April to today),
+  // the period councils and the Home Office report on.
+  if (!initial.from && !initial.to) Object.assign(initial, financialYearToDate());
+  const fields = form.querySelectorAll('[name="from"], [name="to"]');
+  fields[0].value = dateInput(initial.from) || initial.from;
+  fields[1].value = dateInput(initial.to) || initial.to;
+  appendChildren(section,
     h('p', { class: 'body' }, intro.join(' ')),
-    h('p', { class: 'body body--secondary' }, 'Performance monitoring (referrals, closures, spend and open cases by month) is on the ',
-      h('a', { href: '#/home', class: 'link' }, 'home page'), '.'),
     form, live, out);
 
-  // A period in the address: show it straight away (errors in it show on the form).
-  if (initial.from || initial.to) {
-    const [q, errors] = read(initial);
-    if (errors.length) showErrors(form, errors, { focus: false });
-    else await show(q, { announce: false });
-  }
+  // Show the period straight away (errors in the address's dates show on the form).
+  const [q, errors] = read(initial);
+  if (errors.length) showErrors(form, errors, { focus: false });
+  else await show(q, { announce: false });
+}
+
+/** {from: 1 April of the financial year we are in, to: today} as YYYY-MM-DD (UK date). */
+function financialYearToDate() {
+  const to = today();
+  const year = Number(to.slice(0, 4)) - (to.slice(5) < '04-01' ? 1 : 0);
+  return { from: `${year}-04-01`, to };
 }
 
