@@ -309,10 +309,19 @@ test('duplicate check: the same person again shows the matches and needs "This i
   assert.equal((await first).status(), 409);
   const panelEl = page.locator('#duplicate-panel');
   await panelEl.waitFor();
-  const link = page.locator(`#duplicate-matches a[href="#/cases/${firstId}"]`);
-  await link.waitFor();
-  assert.match(await link.innerText(), new RegExp(`C${firstId}.*Mariam Haddad`));
-  await waitForText(form.locator('.error-summary'), 'This is a different person');
+  // The warning is said once (the panel, focused; no error summary repeating it), each match with what
+  // tells people apart, and "Open C…" as the main action.
+  await waitForText(page.locator(`#duplicate-matches [data-case-id="${firstId}"]`), new RegExp(`C${firstId}: Mariam Haddad`));
+  const facts = await page.locator(`#duplicate-matches [data-case-id="${firstId}"]`).innerText();
+  for (const word of ['Date of birth', '3 March 1990', 'Nationality', 'Syrian', 'Home Office reference', 'Status', 'Caseworker', 'Tom Hughes']) {
+    assert.ok(facts.includes(word), `the match says ${word}: ${facts}`);
+  }
+  const open = page.locator(`#open-${firstId}`);
+  assert.equal(await open.innerText(), `Open C${firstId}`);
+  assert.doesNotMatch(await open.getAttribute('class'), /button--secondary/, '"Open" is the main action');
+  assert.equal(await form.locator('.error-summary').count(), 0, 'said once');
+  assert.equal(await page.getByText('This person may already have a case').count(), 1, 'said once');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'duplicate-panel');
   await screenshot(page, 'case-duplicate.png');
 
   // Submitting again without confirming is still refused.

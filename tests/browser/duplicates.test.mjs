@@ -49,7 +49,7 @@ test('a closed match: "Reopen C…" is the main action, and it reopens the case'
   assert.equal(await reopen.innerText(), `Reopen C${c.id}`);
   assert.doesNotMatch(await reopen.getAttribute('class'), /button--secondary/, 'reopen is the primary button');
   assert.match(await page.locator('#create-confirmed').getAttribute('class'), /button--secondary/, 'create is secondary');
-  await waitForText(page.locator('#duplicate-matches'), 'closed on');
+  await waitForText(page.locator('#duplicate-matches'), /closed on/i);
   await reopen.click();
   await waitForHeading(page, new RegExp(`^C${c.id}\\s+Hana Yilmaz$`));
   const g = await nfc.req('GET', `/api/cases/${c.id}`);
