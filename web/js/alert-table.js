@@ -5,6 +5,7 @@ import { h, replaceChildren, visuallyHidden } from './dom.js';
 import { formatDate, formatDateTime } from './format.js';
 import { dueNode } from './due.js';
 import { caseCell, rowsOpenLink } from './case-cell.js';
+import { immigrationValueText } from './immigration-words.js';
 import {
   alertTypeLabel, alertFieldWord, clearedHowLabel, finalOutcomeLabel, sideLabel, sideOf,
 } from './labels.js';
@@ -38,7 +39,12 @@ export function canAccept(user, alert) {
 export function alertDetails(alert) {
   const parts = [];
   const fields = Array.isArray(alert.fields) ? alert.fields : [];
-  if (fields.length) {
+  const changes = Array.isArray(alert.changes) ? alert.changes : [];
+  if (changes.length) {
+    parts.push(h('ul', { class: 'list list--plain alert-fields alert-changes' }, changes.map((c) => h('li', {},
+      `${alertFieldWord(c.field).replace(/^./, (x) => x.toUpperCase())}: ${immigrationValueText(c.field, c.old)}`,
+      h('span', { 'aria-hidden': 'true' }, ' → '), visuallyHidden(' changed to '), immigrationValueText(c.field, c.new)))));
+  } else if (fields.length) {
     parts.push(h('ul', { class: 'list list--plain alert-fields' }, fields.map((f) => h('li', {}, alertFieldWord(f)))));
   }
   const o = alert.outcome;
@@ -81,6 +87,14 @@ export function alertAction(alert, { user, setStatus, onAccepted }) {
     replaceChildren(cell,
       h('p', { class: 'alert-action__note' }, 'This clears when you update the immigration page (the status check) or open a query.'),
       h('a', { href: `#/cases/${alert.case_id}/immigration`, class: 'link', dataset: { action: 'status-check' } }, 'Do the status check', visuallyHidden(` for ${alert.connect_id || ''}`)));
+    return cell;
+  }
+  // An immigration update is accepted on the case's immigration tab, after the changes (old → new)
+  // have been shown there: never blind from a list.
+  if (alert.open && alert.type === 'immigration_update' && alert.to === sideOf(user)) {
+    replaceChildren(cell,
+      h('a', { href: `#/cases/${alert.case_id}/immigration`, class: 'link', dataset: { action: 'review-update' } },
+        'Review and accept the changes', visuallyHidden(` on ${alert.connect_id || ''}`)));
     return cell;
   }
   if (!canAccept(user, alert)) return cell;

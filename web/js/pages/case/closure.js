@@ -110,6 +110,14 @@ export function drawClosure(p, cx) {
     const reason = valueOf(form, 'reason');
     if (!reason) errors.push({ field: 'reason', message: 'Choose the reason for closing the case' });
     if (errors.length) { showErrors(form, errors); return; }
+    // Closing resolves the case's open alerts and queries and freezes it: asked for, as reopening is.
+    const ok = await confirmDialog({
+      title: 'Close this case?',
+      body: `The case closes on ${formatDate(d)} (${closureReasonLabel(reason)}). Its open alerts and queries are resolved, and it cannot be changed until it is reopened.`,
+      confirmLabel: 'Close case',
+      danger: true,
+    });
+    if (!ok) return;
     await busy(form, async () => {
       try {
         cx.refresh(await api.post(`${base}/closure`, { closure_date: d, reason, notes: valueOf(form, 'notes').trim() || null }), 'The case has been closed.');
