@@ -3,7 +3,7 @@
 // each item naming the case and the person, what it is and how late it is, most overdue first.
 import { api } from './api.js';
 import { h } from './dom.js';
-import { alertTypeLabel, queryCategoryLabel, sideOf } from './labels.js';
+import { alertTypeLabel, queryCategoryLabel, sideOf, isAdmin } from './labels.js';
 import { personText } from './case-cell.js';
 import { workingDaysOverdue } from './due.js';
 
@@ -24,10 +24,12 @@ function item(x, kind) {
 /** The "To do" section; never throws for an API error (it says so instead). */
 export async function homeTodo(ctx) {
   const user = ctx.user;
+  // A caseworker's own cases; a council admin's whole council; the Home Office's whole side.
   const council = sideOf(user) === 'council';
-  const mine = council ? '1' : '';
+  const own = council && !isAdmin(user);
+  const mine = own ? '1' : '';
   const section = h('section', { class: 'todo', id: 'home-todo', 'aria-labelledby': 'home-todo-heading' },
-    h('h2', { class: 'heading-m', id: 'home-todo-heading' }, council ? 'Your cases: overdue and due today' : 'Overdue and due today'));
+    h('h2', { class: 'heading-m', id: 'home-todo-heading' }, own ? 'Your cases: overdue and due today' : 'Overdue and due today'));
   let lists;
   try {
     lists = await Promise.all([
@@ -47,7 +49,7 @@ export async function homeTodo(ctx) {
   const today = [...at.map((x) => [x, 'alert']), ...qt.map((x) => [x, 'query'])];
   const totals = lists.reduce((n, l) => n + (Number.isInteger(l && l.total) ? l.total : 0), 0);
   if (!overdue.length && !today.length) {
-    section.append(h('p', { class: 'body', id: 'home-todo-none' }, council
+    section.append(h('p', { class: 'body', id: 'home-todo-none' }, own
       ? 'Nothing on your cases is overdue or due today.'
       : 'Nothing is overdue or due today.'));
     return section;
@@ -56,7 +58,7 @@ export async function homeTodo(ctx) {
   const shown = overdue.length + today.length;
   if (totals > shown) {
     section.append(h('p', { class: 'body' }, `${shown} of ${totals} shown. `,
-      h('a', { href: council ? '#/queries?overdue=1&mine=1' : '#/due?when=overdue', class: 'link', id: 'home-todo-more' }, 'See everything overdue')));
+      h('a', { href: council ? `#/queries?overdue=1${own ? '&mine=1' : ''}` : '#/due?when=overdue', class: 'link', id: 'home-todo-more' }, 'See everything overdue')));
   }
   return section;
 }

@@ -131,6 +131,7 @@ async function renderSearch(section, ctx, { mine }) {
       ? h('p', { class: 'body' }, h('a', { href: '#/cases/import', class: 'link', id: 'import-link' }, 'Import a caseload (CSV)'))
       : null,
     form,
+    h('p', { class: 'visually-hidden', role: 'status', id: 'search-status' }),
     query.thousand_day ? thousandDayNote(route, query) : null,
     h('h2', { class: 'heading-m', id: 'results-heading' }, searched ? `Results for “${query.q}”`
       : query.thousand_day ? '1,000-day cases' : mine ? (query.status === 'open' ? 'Your open cases' : 'Cases allocated to you') : 'Recent cases'),
@@ -149,14 +150,30 @@ function thousandDayNote(route, query) {
     h('a', { href: `#/${route}${s ? `?${s}` : ''}`, class: 'link' }, 'Show every case'));
 }
 
+/**
+ * Tells screen readers how many cases a search found: a status region (in the page from the start)
+ * whose text is set a moment after the page is drawn, so that the change is announced.
+ */
+function announceCount(results, text) {
+  let tries = 0;
+  const set = () => {
+    const region = document.getElementById('search-status');
+    if (region && results.isConnected) region.textContent = text;
+    else if (tries++ < 20) setTimeout(set, 200);
+  };
+  setTimeout(set, 300);
+}
+
 function fillResults(results, list, { query, route, ho }) {
   const items = Array.isArray(list.items) ? list.items : [];
   const total = Number.isInteger(list.total) ? list.total : items.length;
   if (!items.length) {
     replaceChildren(results, h('p', { class: 'body', id: 'no-results' }, query.cursor ? 'There are no more cases.' : 'No cases found.'));
+    announceCount(results, 'No cases found');
     return;
   }
   const caption = `${total} ${total === 1 ? 'case' : 'cases'} found`;
+  announceCount(results, caption);
   const rows = items.map((c) => h('tr', { dataset: { caseId: String(c.id) } },
     h('th', { scope: 'row', dataset: { label: 'Connect ID' } }, h('a', { href: `#/cases/${c.id}`, class: 'link' }, c.connect_id || `C${c.id}`)),
     h('td', { class: 'table__name', dataset: { label: 'Name' } }, c.name || '',
