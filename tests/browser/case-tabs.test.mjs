@@ -46,12 +46,19 @@ const TABS = [
   }],
   ['Immigration', 'immigration', /^Immigration$/, async (p) => {
     await waitForText(p.locator('#immigration-summary'), 'Status at referral');
-    await p.locator('#immigration-form').waitFor();
+    // Read first: the summary, and the form only on "Edit immigration".
+    assert.equal(await p.locator('#immigration-form').count(), 0);
+    await p.locator('#edit-immigration').waitFor();
   }],
   ['Finance', 'finance', /^Finance$/, async (p, { council }) => {
     if (council) {
+      await waitForText(p.locator('#finance-summary'), 'Support start date');
+      assert.equal(await p.locator('#finance-form').count(), 0);
+      await p.locator('#edit-finance').click();
       await p.locator('#finance-form').waitFor();
       assert.notEqual(await p.locator('input[name="support_start_date"]').inputValue(), '');
+      await p.locator('#cancel-finance').click();
+      await p.locator('#finance-summary').waitFor();
     } else {
       await waitForText(p.locator('#finance-read-only'), 'You can read it but not change it');
       await waitForText(p.locator('#finance-summary'), 'Support start date');

@@ -190,7 +190,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   await alloc.getByLabel('Team').fill('Families Team');
   await alloc.getByRole('button', { name: 'Save allocation' }).click();
   await waitForText(status(page), 'The allocation has been saved');
-  await waitForText(page.locator('#case-summary'), 'Not allocated');
+  await waitForText(page.locator('#case-overview'), 'Not allocated'); // the caseworker is in the overview
   await waitForText(page.locator('#case-summary'), 'Families Team');
   await page.locator('#allocation-form').getByLabel('Caseworker').selectOption(String(users['nfc.user'].user.id));
   await page.locator('#allocation-form').getByRole('button', { name: 'Save allocation' }).click();
@@ -205,6 +205,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   // Finance: pounds in the form, pence to the API; a support start date makes it "Open – supported".
   const start = daysAgo(30);
   await openTab(page, 'Finance', 'finance');
+  await page.locator('#edit-finance').click(); // read first, edit on purpose
   const fin = page.locator('#finance-form');
   await fin.locator('[name="support_start_date"]').fill(start.uk);
   await fin.locator('[name="weekly_subsistence_pence"]').fill('85.50');
@@ -229,11 +230,14 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   assert.deepEqual(sent.other_costs, [{ description: 'School uniform', amount_pence: 4299, date: start.iso }]);
   await waitForText(status(page), 'The finance has been saved');
   await waitForText(page.locator('#case-facts'), 'Open – supported');
+  await waitForText(page.locator('#finance-summary'), '£85.50');
+  await page.locator('#edit-finance').click();
   assert.equal(await page.locator('#finance-form [name="weekly_subsistence_pence"]').inputValue(), '85.50');
   await screenshot(page, 'case-finance.png');
 
-  // Immigration tab renders a form for the council too.
+  // Immigration tab renders a form for the council too (on "Edit immigration").
   await openTab(page, 'Immigration', 'immigration');
+  await page.locator('#edit-immigration').click();
   await page.locator('#immigration-form').waitFor();
   await screenshot(page, 'case-immigration.png');
 
@@ -246,6 +250,8 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   await close.locator('[name="reason"]').selectOption('left_area');
   await close.locator('[name="notes"]').fill('Moved to another area.');
   await close.locator('#close-case').click();
+  await waitForText(page.locator('#confirm-dialog'), 'Close this case?'); // closing asks first, as reopening does
+  await page.locator('#confirm-yes').click();
   await waitForText(status(page), 'The case has been closed');
   await waitForText(page.locator('#case-facts'), 'Closed');
   await waitForText(page.locator('#closure-summary'), 'Left the area');
@@ -426,8 +432,9 @@ test('Home Office user: sees the council, finance is read-only, immigration is e
   await openTab(page, 'Documents', 'documents');
   assert.equal(await page.locator('#upload-form').count(), 0);
 
-  // Immigration: editable and saved.
+  // Immigration: editable (on "Edit immigration") and saved.
   await openTab(page, 'Immigration', 'immigration');
+  await page.locator('#edit-immigration').click();
   const im = page.locator('#immigration-form');
   await im.getByLabel('Immigration status').selectOption('asylum_claim_recorded');
   await im.getByLabel('Recourse to public funds').selectOption('no');

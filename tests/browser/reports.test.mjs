@@ -23,6 +23,15 @@ after(async () => { await browser?.close(); await stack?.stop(); });
 
 const nav = (page) => page.getByRole('navigation', { name: 'Main' });
 
+/** Performance monitoring has its own page under Reports (#/reports/performance). */
+async function openPerformance(page) {
+  await nav(page).getByRole('link', { name: 'Reports' }).click();
+  await waitForHeading(page, 'Reports');
+  await page.locator('#reports-performance').click();
+  await waitForHeading(page, /^Performance monitoring/);
+  await page.locator('#performance-figures').waitFor();
+}
+
 /** A local date as [ISO, what a person types]. */
 function day(d) {
   const y = d.getFullYear(); const m = d.getMonth() + 1; const dd = d.getDate();
@@ -73,7 +82,13 @@ async function assertPanelShows(page, data) {
   // The same numbers in the table behind "the numbers as a table".
   const rows = await page.locator('#chart-open-supported-table tbody tr td').allTextContents(); // inside a closed <details>
   assert.deepEqual(rows.map((t) => Number(t.replace(/,/g, ''))), bars);
-  // (b) closures by reason: every reason (the API's order), a bar each.
+  // (b) closures by reason: every reason (the API's order), a bar each; with none in the period, a
+  // sentence says so instead of ten empty bars.
+  if (data.figures.closures === 0) {
+    await waitForText(page.locator('#chart-closures-none'), 'No closures in this period.');
+    assert.equal(await page.locator('#chart-closures svg').count(), 0);
+    return;
+  }
   const closures = page.locator('#chart-closures svg');
   assert.equal(await closures.getAttribute('role'), 'img');
   assert.match(await closures.locator('title').first().textContent(), /Closures by reason/);
@@ -87,7 +102,7 @@ async function assertPanelShows(page, data) {
 
 test('council user: the performance panel shows the API\'s figures and charts, and follows the period and filters', async () => {
   const { page, assertClean } = await pageFor(browser, stack.base, 'nfc.user');
-  await page.locator('#performance-figures').waitFor();
+  await openPerformance(page);
   const all = await apiGet('nfc.user', '/api/reports/performance');
   await assertPanelShows(page, all);
   await waitForText(page.locator('#performance-period'), `${longDate(all.from)} to ${longDate(all.to)}`);
@@ -112,7 +127,7 @@ test('council user: the performance panel shows the API\'s figures and charts, a
   const narrowed = await apiGet('nfc.user', `/api/reports/performance?from=${THREE_MONTHS_AGO[0]}&to=${TODAY[0]}&legislation=care_act_2014`);
   assert.equal(narrowed.open_supported_by_month.length, 3);
   await assertPanelShows(page, narrowed);
-  assert.match(page.url(), /#\/home\?.*legislation=care_act_2014/);
+  assert.match(page.url(), /#\/reports\/performance\?.*legislation=care_act_2014/);
   assert.match(page.url(), new RegExp(`from=${THREE_MONTHS_AGO[0]}`));
   await waitForText(page.locator('#performance-status'), 'Figures updated');
 
@@ -125,7 +140,7 @@ test('council user: the performance panel shows the API\'s figures and charts, a
 
   // A reload keeps the period and filters (they are in the address).
   await page.reload();
-  await waitForHeading(page, /^Welcome, /);
+  await waitForHeading(page, 'Performance monitoring');
   await page.locator('#performance-figures').waitFor();
   assert.equal(await form.locator('[name="legislation"]').inputValue(), 'care_act_2014');
   assert.equal(await form.locator('[name="from"]').inputValue(), THREE_MONTHS_AGO[0].split('-').reverse().join('/'));
@@ -157,11 +172,10 @@ test('council user: the performance panel shows the API\'s figures and charts, a
   assert.equal(await form.locator('.error-summary').count(), 0);
   await assertPanelShows(page, await apiGet('nfc.user', '/api/reports/performance'));
 
-  // (e) A council user has no reports page and no downloads.
-  assert.equal(await nav(page).getByRole('link', { name: 'Reports' }).isVisible(), false);
-  assert.equal(await page.locator('#home-reports').count(), 0);
-  await page.goto(`${stack.base}/#/reports`);
-  await waitForHeading(page, 'Reports are not available');
+  // (e) A council user's Reports page is performance monitoring only: no downloads, no period form.
+  await nav(page).getByRole('link', { name: 'Reports' }).click();
+  await waitForHeading(page, 'Reports');
+  await page.locator('#reports-performance').waitFor();
   assert.equal(await page.locator('#page a[download], #reports-form').count(), 0);
   const r = await users['nfc.user'].client.req('GET', `/api/reports/finance?from=${YEAR_START[0]}&to=${TODAY[0]}`);
   assert.equal(r.status, 403);
@@ -179,19 +193,22 @@ async function download(page, selector) {
 
 test('council admin: #/reports downloads the finance report as xlsx and CSV, and the others', async () => {
   const { page, assertClean } = await pageFor(browser, stack.base, 'nfc.admin');
-  await page.locator('#performance-figures').waitFor();
   await nav(page).getByRole('link', { name: 'Reports' }).click();
   await waitForHeading(page, 'Reports');
   const form = page.locator('#reports-form');
   assert.equal(await form.locator('[name="council"]').count(), 0);
   assert.equal(await page.locator('#report-sla').count(), 0);
 
-  // Both dates are required; the errors are linked to their fields.
+  // The page opens on the financial year so far (caseworker-day.test.mjs); both dates are required, and
+  // the errors are linked to their fields.
+  await page.locator('#downloads-table').waitFor();
+  await form.locator('[name="from"]').fill('');
+  await form.locator('[name="to"]').fill('');
   await form.locator('#reports-submit').click();
   await waitForText(form.locator('.error-summary'), 'Enter the start of the period');
   assert.equal(await form.locator('[name="from"]').getAttribute('aria-invalid'), 'true');
   assert.equal(await form.locator('[name="to"]').getAttribute('aria-invalid'), 'true');
-  assert.equal(await page.locator('a[download]').count(), 0);
+  assert.equal(await page.locator('#downloads-table a[download]').count(), 0);
   await form.locator('[name="from"]').fill(TODAY[1]);
   await form.locator('[name="to"]').fill(YEAR_START[1]);
   await form.locator('#reports-submit').click();
@@ -256,7 +273,7 @@ test('Home Office user: the SLA table matches the API, with a council filter and
   assert.equal(im.status, 200, im.text);
 
   const { page, assertClean } = await pageFor(browser, stack.base, 'ho.user');
-  await page.locator('#performance-figures').waitFor();
+  await openPerformance(page);
   // The Home Office's panel: council, team and legislation; no caseworker.
   const pform = page.locator('#performance-form');
   assert.equal(await pform.locator('select[name="council"]').count(), 1);
@@ -337,7 +354,7 @@ test('Home Office user: the SLA table matches the API, with a council filter and
 
 test('Network admin: national performance figures with period and legislation only, and the SLA table', async () => {
   const { page, assertClean } = await pageFor(browser, stack.base, 'net.admin');
-  await page.locator('#performance-figures').waitFor();
+  await openPerformance(page);
   const form = page.locator('#performance-form');
   assert.equal(await form.locator('[name="team"]').count(), 0);
   assert.equal(await form.locator('[name="caseworker"]').count(), 0);
@@ -407,11 +424,13 @@ test('a case created with a referral source shows it; the status at referral sho
   // Status at referral: not recorded until a status other than "not known" is saved; then fixed.
   await openTab(page, 'Immigration', 'immigration');
   await waitForText(page.locator('#status-at-referral'), 'Not recorded yet');
+  await page.locator('#edit-immigration').click();
   const im = page.locator('#immigration-form');
   await im.locator('[name="status"]').selectOption('asylum_claim_recorded');
   await im.locator('#save-immigration').click();
   await waitForText(status(page), 'The immigration page has been saved');
   await waitForText(page.locator('#status-at-referral'), 'Asylum claim recorded');
+  await page.locator('#edit-immigration').click();
   await page.locator('#immigration-form [name="status"]').selectOption('asylum_claim_refused');
   await page.locator('#immigration-form #save-immigration').click();
   await waitForText(page.locator('#immigration-summary'), 'Asylum claim refused');

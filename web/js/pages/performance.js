@@ -14,16 +14,17 @@ export async function renderPerformance(section, ctx) {
   }
   const panel = await performancePanel(ctx, { homeData });
   if (!ctx.isCurrent()) return;
-  // The page's heading names it; the panel's own heading would say the same again.
+  // The page's heading is the panel's ("Performance monitoring", "– every council" for the Network):
+  // said once, as the h1.
   const inner = panel.querySelector('#performance-heading');
+  const title = inner ? inner.textContent : 'Performance monitoring';
   if (inner) inner.remove();
-  panel.setAttribute('aria-labelledby', 'performance-page-heading');
   section.append(
     h('nav', { class: 'breadcrumbs', 'aria-label': 'Breadcrumb' },
       h('ol', { class: 'breadcrumbs__list' },
         h('li', { class: 'breadcrumbs__item' }, h('a', { href: '#/reports', class: 'link', id: 'performance-back' }, 'Reports')),
         h('li', { class: 'breadcrumbs__item', 'aria-current': 'page' }, 'Performance monitoring'))),
-    h('h1', { class: 'heading-l', id: 'performance-page-heading' }, 'Performance monitoring'),
+    h('h1', { class: 'heading-l', id: 'performance-heading' }, title),
     h('p', { class: 'body' }, 'Cases, referrals, spend and closures for a period, with the filters you choose.'),
     panel);
 }
