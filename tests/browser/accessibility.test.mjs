@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, Client } from '../lib/stack.mjs';
 import { openQuery, sendMessage, putImmigration, immigrationPage } from '../lib/alerts.mjs';
-import { launch, newPage, signIn, waitForHeading, waitForText, checkA11y, openTab } from './helpers.mjs';
+import { launch, newPage, signIn, waitForHeading, waitForText, checkA11y, openTab, fillDate } from './helpers.mjs';
 
 let stack; let browser;
 let councilCase; // an open demo case of Northfield with dependants and finance
@@ -258,7 +258,7 @@ test('council admin', async (t) => {
   await check('reports with errors', null, null, {
     then: async (p) => {
       await p.locator('#downloads-table').waitFor(); // it opens on the financial year so far
-      await p.locator('#reports-form [name="from"]').fill('');
+      await fillDate(p.locator('#reports-form'), 'from', '');
       await p.locator('#reports-submit').click();
       await p.locator('#reports-form .error-summary').waitFor();
     },

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import {
-  launch, heading, status, waitForText, waitForHeading, screenshot, noLeaks, tab, panel, openTab,
+  launch, heading, status, waitForText, waitForHeading, screenshot, noLeaks, tab, panel, openTab, fillDate,
 } from './helpers.mjs';
 import { apiUsers, pageFor, createCase, counterValue, goHome, waitForCounter, todayUk } from './work.mjs';
 
@@ -152,7 +152,7 @@ test('closure required: the council closes the case, and the Home Office accepts
   await page.locator('#panel-closure:not([hidden])').waitFor();
   assert.match(page.url(), new RegExp(`#/cases/${kase.id}/closure$`));
   const close = page.locator('#closure-form');
-  await close.locator('[name="closure_date"]').fill(todayUk());
+  await fillDate(close, 'closure_date', todayUk());
   await close.locator('[name="reason"]').selectOption('leave_granted_recourse');
   await close.locator('#close-case').click();
   await page.locator('#confirm-yes').click(); // closing asks first

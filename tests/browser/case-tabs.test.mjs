@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, Client } from '../lib/stack.mjs';
 import {
-  launch, newPage, signIn, waitForHeading, waitForText, noLeaks, screenshot, panel, openTab,
+  launch, newPage, signIn, waitForHeading, waitForText, noLeaks, screenshot, panel, openTab, dateValue,
 } from './helpers.mjs';
 
 let stack; let browser;
@@ -56,7 +56,7 @@ const TABS = [
       assert.equal(await p.locator('#finance-form').count(), 0);
       await p.locator('#edit-finance').click();
       await p.locator('#finance-form').waitFor();
-      assert.notEqual(await p.locator('input[name="support_start_date"]').inputValue(), '');
+      assert.notEqual(await dateValue(p, 'support_start_date'), '');
       await p.locator('#cancel-finance').click();
       await p.locator('#finance-summary').waitFor();
     } else {

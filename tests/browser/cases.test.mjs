@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { startStack, Client } from '../lib/stack.mjs';
 import {
-  launch, newPage, signIn, heading, status, waitForText, waitForHeading, screenshot, noLeaks, tab, panel, openTab,
+  launch, newPage, signIn, heading, status, waitForText, waitForHeading, screenshot, noLeaks, tab, panel, openTab, fillDate, dateValue,
 } from './helpers.mjs';
 
 let stack; let browser;
@@ -46,7 +46,7 @@ const nav = (page) => page.getByRole('navigation', { name: 'Main' });
 async function fillPerson(scope, prefix, p) {
   await scope.locator(`[name="${prefix}given_names"]`).fill(p.given);
   await scope.locator(`[name="${prefix}family_name"]`).fill(p.family);
-  await scope.locator(`[name="${prefix}date_of_birth"]`).fill(p.dob);
+  await fillDate(scope, `${prefix}date_of_birth`, p.dob);
   await scope.locator(`[name="${prefix}nationality"]`).fill(p.nationality);
   if (p.gender) await scope.locator(`[name="${prefix}gender"]`).selectOption(p.gender);
   if (p.relationship) await scope.locator(`[name="${prefix}relationship"]`).selectOption(p.relationship);
@@ -92,7 +92,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   // Client-side errors are linked to their fields.
   await form.locator('#create-submit').click();
   await waitForText(form.locator('.error-summary'), 'Enter the date of birth of the principal applicant');
-  const dob = form.locator('[name="principal.date_of_birth"]');
+  const dob = form.locator('[name="principal.date_of_birth.day"]');
   assert.equal(await dob.getAttribute('aria-invalid'), 'true');
   const described = (await dob.getAttribute('aria-describedby')).split(' ');
   assert.match(await page.locator(`[id="${described.pop()}"]`).innerText(), /date of birth/);
@@ -167,7 +167,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   assert.ok((await panel(page, 'principal').innerText()).includes('D1234567'));
   await page.locator('#edit-principal').click();
   const paForm = page.locator('#principal-form');
-  assert.equal(await paForm.locator('[name="principal.date_of_birth"]').inputValue(), '14/02/1988');
+  assert.equal(await dateValue(paForm, 'principal.date_of_birth'), '14/02/1988');
   await paForm.locator('[name="principal.family_name"]').fill('Demir-Yılmaz');
   await paForm.getByRole('button', { name: 'Save principal applicant' }).click();
   await waitForText(status(page), 'The principal applicant has been saved');
@@ -207,7 +207,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   await openTab(page, 'Finance', 'finance');
   await page.locator('#edit-finance').click(); // read first, edit on purpose
   const fin = page.locator('#finance-form');
-  await fin.locator('[name="support_start_date"]').fill(start.uk);
+  await fillDate(fin, 'support_start_date', start.uk);
   await fin.locator('[name="weekly_subsistence_pence"]').fill('85.50');
   await fin.locator('[name="accommodation_type"]').selectOption('private_rented');
   await fin.locator('[name="weekly_accommodation_pence"]').fill('£1,210');
@@ -244,7 +244,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   // Close (date + reason), then reopen.
   await openTab(page, 'Closure', 'closure');
   const close = page.locator('#closure-form');
-  await close.locator('[name="closure_date"]').fill(daysAgo(0).uk);
+  await fillDate(close, 'closure_date', daysAgo(0).uk);
   await close.locator('#close-case').click();
   await waitForText(close.locator('.error-summary'), 'Choose the reason');
   await close.locator('[name="reason"]').selectOption('left_area');
@@ -367,8 +367,8 @@ test('server 422 on a person field is shown on that input', async () => {
   assert.equal(r.status(), 422);
   const { error } = await r.json();
   assert.equal(error.field, 'dependants.0.date_of_birth');
-  const input = form.locator('[name="dependants.0.date_of_birth"]');
-  await page.waitForSelector('[name="dependants.0.date_of_birth"][aria-invalid="true"]');
+  const input = form.locator('[name="dependants.0.date_of_birth.day"]');
+  await page.waitForSelector('[name="dependants.0.date_of_birth.day"][aria-invalid="true"]');
   const ids = (await input.getAttribute('aria-describedby')).split(' ');
   assert.equal((await page.locator(`[id="${ids.pop()}"]`).innerText()).replace(/^Error:\s*/, '').trim(), error.message);
   assertClean();

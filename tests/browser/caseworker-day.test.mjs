@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack, ROOT } from '../lib/stack.mjs';
 import {
-  launch, newPage, signIn, heading, status, waitForText, waitForHeading, noLeaks, checkA11y, openTab,
+  launch, newPage, signIn, heading, status, waitForText, waitForHeading, noLeaks, checkA11y, openTab, fillDate, dateValue,
 } from './helpers.mjs';
 import { apiUsers, pageFor } from './work.mjs';
 import { upload, pdfBytes } from '../lib/cases.mjs';
@@ -226,7 +226,7 @@ test('3. immigration and finance show as summaries with "Edit"; the council neve
   await openTab(page, 'Closure', 'closure');
   const form = page.locator('#closure-form');
   const d = new Date();
-  await form.locator('[name="closure_date"]').fill(`${d.getDate()}/${d.getMonth() + 1}/${d.getFullYear()}`);
+  await fillDate(form, 'closure_date', `${d.getDate()}/${d.getMonth() + 1}/${d.getFullYear()}`);
   await form.locator('[name="reason"]').selectOption('left_area');
   await form.locator('#close-case').click();
   const dialog = page.locator('#confirm-dialog');
@@ -288,6 +288,57 @@ test('5. home: counters, then the caseworker\'s own overdue and due items; perfo
   await page.context().close();
 });
 
+/** The date field `name`: its legend, its hint's example date (ISO) and whether it has the three boxes. */
+async function dateFieldFacts(scope, name) {
+  const group = scope.locator(`[data-date-field="${name}"]`);
+  const legend = (await group.locator('legend').innerText()).trim();
+  const hint = await group.locator('.hint').innerText();
+  const m = /For example, (\d{1,2}) (\d{1,2}) (\d{4})/.exec(hint);
+  assert.ok(m, `${name}: one example format, "For example, 27 3 1985": ${hint}`);
+  const boxes = await group.locator('input').evaluateAll((is) => is.map((i) => [i.name, i.labels[0]?.textContent.trim(), i.inputMode]));
+  assert.deepEqual(boxes, [[`${name}.day`, 'Day', 'numeric'], [`${name}.month`, 'Month', 'numeric'], [`${name}.year`, 'Year', 'numeric']]);
+  return { legend, example: `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` };
+}
+
+test('6. dates people type are Day, Month and Year boxes with one example format, never a future example for a past event', async () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const { page, assertClean } = await pageFor(browser, stack.base, 'nfc.admin');
+  await page.goto(`${stack.base}/#/cases/new`);
+  await waitForHeading(page, 'Create a case');
+  const dob = await dateFieldFacts(page.locator('#case-form'), 'principal.date_of_birth');
+  assert.equal(dob.legend, 'Date of birth');
+  assert.ok(dob.example < today, `date of birth example ${dob.example} is in the past`);
+  // An error lands on the group: the message above the boxes, every box marked.
+  await fillDate(page.locator('#case-form'), 'principal.date_of_birth', '31/02/1990');
+  await page.locator('#create-submit').click();
+  const group = page.locator('[data-date-field="principal.date_of_birth"]');
+  await waitForText(group.locator('.field-error'), 'must be a real date, for example 27 3 1985');
+  assert.deepEqual(await group.locator('input').evaluateAll((is) => is.map((i) => i.getAttribute('aria-invalid'))), ['true', 'true', 'true']);
+  await checkA11y(page, 'create form with a date error');
+
+  const kase = (await api('nfc.admin', '/api/cases?open=1&limit=1')).items[0];
+  await page.goto(`${stack.base}/#/cases/${kase.id}/finance`);
+  await page.locator('#edit-finance').click();
+  for (const name of ['support_start_date', 'support_end_date']) {
+    const f = await dateFieldFacts(page.locator('#finance-form'), name);
+    assert.ok(f.example < today, `${name} example ${f.example} is in the past`);
+  }
+  await page.goto(`${stack.base}/#/cases/${kase.id}/closure`);
+  const closure = await dateFieldFacts(page.locator('#closure-form'), 'closure_date');
+  assert.ok(closure.example < today, `closure example ${closure.example} is in the past`);
+  await page.goto(`${stack.base}/#/reports`);
+  await page.locator('#downloads-table').waitFor();
+  for (const name of ['from', 'to']) {
+    const f = await dateFieldFacts(page.locator('#reports-form'), name);
+    assert.ok(f.example < today, `report ${name} example ${f.example} is in the past`);
+  }
+  await page.goto(`${stack.base}/#/reports/performance`);
+  await page.locator('#performance-figures').waitFor();
+  for (const name of ['from', 'to']) await dateFieldFacts(page.locator('#performance-form'), name);
+  assertClean();
+  await page.context().close();
+});
+
 test('6. the reports page opens on a sensible period (the financial year so far) with its downloads', async () => {
   const { page, assertClean } = await pageFor(browser, stack.base, 'nfc.admin');
   await page.goto(`${stack.base}/#/reports`);
@@ -295,7 +346,7 @@ test('6. the reports page opens on a sensible period (the financial year so far)
   await page.locator('#downloads-table').waitFor();
   const d = new Date();
   const fy = d.getMonth() < 3 ? d.getFullYear() - 1 : d.getFullYear();
-  assert.equal(await page.locator('#reports-form [name="from"]').inputValue(), `01/04/${fy}`);
+  assert.equal(await dateValue(page.locator('#reports-form'), 'from'), `01/04/${fy}`);
   await waitForText(page.locator('#downloads-period'), `1 April ${fy} to`);
   await checkA11y(page, 'reports with the default period');
   assertClean();

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startStack } from '../lib/stack.mjs';
-import { launch, waitForText, checkA11y } from './helpers.mjs';
+import { launch, waitForText, checkA11y, fillDate } from './helpers.mjs';
 import { apiUsers, pageFor } from './work.mjs';
 
 let stack; let browser; let users;
@@ -39,7 +39,7 @@ test('a council user downloads the figures on screen as CSV and Excel, with the 
   assert.equal(q.get('format'), 'csv');
 
   // Filters applied: the links follow them.
-  await form.locator('[name="from"]').fill('1/1/2026');
+  await fillDate(form, 'from', '1/1/2026');
   await form.locator('[name="legislation"]').selectOption('care_act_2014');
   await form.locator('[name="caseworker"]').selectOption(String(users['nfc.user'].user.id));
   await form.locator('#performance-apply').click();

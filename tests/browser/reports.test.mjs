@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startStack } from '../lib/stack.mjs';
 import {
-  launch, waitForText, waitForHeading, screenshot, noLeaks, openTab, status,
+  launch, waitForText, waitForHeading, screenshot, noLeaks, openTab, status, fillDate, dateValue,
 } from './helpers.mjs';
 import { apiUsers, pageFor, createCase } from './work.mjs';
 
@@ -118,8 +118,8 @@ test('council user: the performance panel shows the API\'s figures and charts, a
   await screenshot(page, 'home-performance-council.png');
 
   // A shorter period and one legislation: the panel is redrawn in place with the new answer.
-  await form.locator('[name="from"]').fill(THREE_MONTHS_AGO[1]);
-  await form.locator('[name="to"]').fill(TODAY[1]);
+  await fillDate(form, 'from', THREE_MONTHS_AGO[1]);
+  await fillDate(form, 'to', TODAY[1]);
   await form.locator('[name="legislation"]').selectOption('care_act_2014');
   await form.locator('#performance-apply').click();
   await waitForText(page.locator('#performance-period'), `${longDate(THREE_MONTHS_AGO[0])} to ${longDate(TODAY[0])}`);
@@ -143,28 +143,28 @@ test('council user: the performance panel shows the API\'s figures and charts, a
   await waitForHeading(page, 'Performance monitoring');
   await page.locator('#performance-figures').waitFor();
   assert.equal(await form.locator('[name="legislation"]').inputValue(), 'care_act_2014');
-  assert.equal(await form.locator('[name="from"]').inputValue(), THREE_MONTHS_AGO[0].split('-').reverse().join('/'));
+  assert.equal(await dateValue(form, 'from'), THREE_MONTHS_AGO[0].split('-').reverse().join('/'));
   await assertPanelShows(page, mine);
 
   // A period the browser takes but the server refuses (more than 20 years): the server's 422 lands on the field.
-  await form.locator('[name="from"]').fill('1/1/2000');
+  await fillDate(form, 'from', '1/1/2000');
   const refused = page.waitForResponse((r) => r.url().includes('/api/reports/performance?'));
   await form.locator('#performance-apply').click();
   assert.equal((await refused).status(), 422);
   await waitForText(form.locator('.error-summary'), '20 years');
-  assert.equal(await form.locator('[name="from"]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await form.locator('[name="from.day"]').getAttribute('aria-invalid'), 'true');
   await waitForText(form.locator('[data-field="from"] .field-error'), '20 years');
   // Before 1900: said in the browser, as the server would.
-  await form.locator('[name="from"]').fill('1/1/1850');
+  await fillDate(form, 'from', '1/1/1850');
   await form.locator('#performance-apply').click();
   await waitForText(form.locator('.error-summary'), 'The start of the period must be between 1900 and 2100');
   // Not a date at all: said before anything is sent.
-  await form.locator('[name="from"]').fill('31/02/2026');
+  await fillDate(form, 'from', '31/02/2026');
   await form.locator('#performance-apply').click();
   await waitForText(form.locator('.error-summary'), 'The start of the period must be a real date');
   // Back to the default period.
-  await form.locator('[name="from"]').fill('');
-  await form.locator('[name="to"]').fill('');
+  await fillDate(form, 'from', '');
+  await fillDate(form, 'to', '');
   await form.locator('[name="legislation"]').selectOption('');
   await form.locator('[name="caseworker"]').selectOption('');
   await form.locator('#performance-apply').click();
@@ -202,20 +202,20 @@ test('council admin: #/reports downloads the finance report as xlsx and CSV, and
   // The page opens on the financial year so far (caseworker-day.test.mjs); both dates are required, and
   // the errors are linked to their fields.
   await page.locator('#downloads-table').waitFor();
-  await form.locator('[name="from"]').fill('');
-  await form.locator('[name="to"]').fill('');
+  await fillDate(form, 'from', '');
+  await fillDate(form, 'to', '');
   await form.locator('#reports-submit').click();
   await waitForText(form.locator('.error-summary'), 'Enter the start of the period');
-  assert.equal(await form.locator('[name="from"]').getAttribute('aria-invalid'), 'true');
-  assert.equal(await form.locator('[name="to"]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await form.locator('[name="from.day"]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await form.locator('[name="to.day"]').getAttribute('aria-invalid'), 'true');
   assert.equal(await page.locator('#downloads-table a[download]').count(), 0);
-  await form.locator('[name="from"]').fill(TODAY[1]);
-  await form.locator('[name="to"]').fill(YEAR_START[1]);
+  await fillDate(form, 'from', TODAY[1]);
+  await fillDate(form, 'to', YEAR_START[1]);
   await form.locator('#reports-submit').click();
   if (TODAY[0] !== YEAR_START[0]) await waitForText(form.locator('.error-summary'), 'The end of the period must be the same as or after its start');
 
-  await form.locator('[name="from"]').fill(YEAR_START[1]);
-  await form.locator('[name="to"]').fill(TODAY[1]);
+  await fillDate(form, 'from', YEAR_START[1]);
+  await fillDate(form, 'to', TODAY[1]);
   await form.locator('#reports-submit').click();
   await page.locator('#downloads-table').waitFor();
   assert.equal(await form.locator('.error-summary').count(), 0);
@@ -252,7 +252,7 @@ test('council admin: #/reports downloads the finance report as xlsx and CSV, and
   await page.reload();
   await waitForHeading(page, 'Reports');
   await page.locator('#downloads-table').waitFor();
-  assert.equal(await form.locator('[name="from"]').inputValue(), YEAR_START[0].split('-').reverse().join('/'));
+  assert.equal(await dateValue(form, 'from'), YEAR_START[0].split('-').reverse().join('/'));
   assertClean();
   await page.context().close();
 });
@@ -299,8 +299,8 @@ test('Home Office user: the SLA table matches the API, with a council filter and
   await nav(page).getByRole('link', { name: 'Reports' }).click();
   await waitForHeading(page, 'Reports');
   const form = page.locator('#reports-form');
-  await form.locator('[name="from"]').fill(YEAR_START[1]);
-  await form.locator('[name="to"]').fill(TODAY[1]);
+  await fillDate(form, 'from', YEAR_START[1]);
+  await fillDate(form, 'to', TODAY[1]);
   await form.locator('#reports-submit').click();
   await page.locator('#sla-table, #sla-none').first().waitFor();
   assert.equal(await page.locator('#report-downloads, #download-finance-xlsx').count(), 0, 'an HO user has no finance downloads');
@@ -359,7 +359,7 @@ test('Network admin: national performance figures with period and legislation on
   assert.equal(await form.locator('[name="team"]').count(), 0);
   assert.equal(await form.locator('[name="caseworker"]').count(), 0);
   assert.equal(await form.locator('[name="council"]').count(), 0);
-  assert.equal(await form.locator('[name="from"]').count(), 1);
+  assert.equal(await form.locator('[name="from.day"]').count(), 1);
   assert.equal(await form.locator('[name="legislation"]').count(), 1);
   await waitForText(page.locator('#performance-heading'), 'every council');
   await assertPanelShows(page, await apiGet('net.admin', '/api/reports/performance'));
@@ -376,8 +376,8 @@ test('Network admin: national performance figures with period and legislation on
   await nav(page).getByRole('link', { name: 'Reports' }).click();
   await waitForHeading(page, 'Reports');
   assert.equal(await page.locator('#reports-form [name="council"]').count(), 0);
-  await page.locator('#reports-form [name="from"]').fill(YEAR_START[1]);
-  await page.locator('#reports-form [name="to"]').fill(TODAY[1]);
+  await fillDate(page.locator('#reports-form'), 'from', YEAR_START[1]);
+  await fillDate(page.locator('#reports-form'), 'to', TODAY[1]);
   await page.locator('#reports-submit').click();
   await page.locator('#sla-table, #sla-none').first().waitFor();
   const sla = await apiGet('net.admin', `/api/reports/sla?from=${YEAR_START[0]}&to=${TODAY[0]}`);
@@ -395,7 +395,7 @@ test('a case created with a referral source shows it; the status at referral sho
   const family = `Referral${process.pid % 10000}`;
   await form.locator('[name="principal.given_names"]').fill('Amara');
   await form.locator('[name="principal.family_name"]').fill(family);
-  await form.locator('[name="principal.date_of_birth"]').fill('03/05/1979');
+  await fillDate(form, 'principal.date_of_birth', '03/05/1979');
   await form.locator('[name="principal.nationality"]').fill('Nigerian');
   await form.locator('[name="legislation"]').selectOption('care_act_2014');
   await form.locator('[name="household_type"]').selectOption('single_adult');

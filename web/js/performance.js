@@ -8,8 +8,8 @@
 // Under the figures, links download the same figures as CSV or Excel, with the same period and filters.
 import { api } from './api.js';
 import { h, replaceChildren, visuallyHidden } from './dom.js';
-import { field, showErrors, showApiError, clearErrors, busy, valueOf } from './forms.js';
-import { parseDate, dateInput, formatDate, formatPence } from './format.js';
+import { field, dateField, showErrors, showApiError, clearErrors, busy, valueOf } from './forms.js';
+import { parseDate, formatDate, formatPence } from './format.js';
 import { columnChart, barChart } from './charts.js';
 import { councilChoices, loadCouncils } from './list-filters.js';
 import {
@@ -172,8 +172,8 @@ export async function performancePanel(ctx, { homeData } = {}) {
 
   const controls = [];
   controls.push(
-    field({ label: 'From', name: 'from', value: dateInput(initial.from) || initial.from, width: 'small', hint: 'For example, 1/4/2026', attrs: { autocomplete: 'off', inputmode: 'numeric' } }),
-    field({ label: 'To', name: 'to', value: dateInput(initial.to) || initial.to, width: 'small', hint: 'For example, 31/3/2027', attrs: { autocomplete: 'off', inputmode: 'numeric' } }));
+    dateField({ label: 'From', name: 'from', value: initial.from, hint: 'For example, 1 4 2025' }),
+    dateField({ label: 'To', name: 'to', value: initial.to, hint: 'For example, 31 3 2026' }));
   if (allowed.includes('council')) {
     const known = await loadCouncils();
     controls.push(field({ label: 'Council', name: 'council', options: councilChoices(homeData && homeData.by_council, initial.council, { known }), value: initial.council }));
@@ -231,8 +231,8 @@ export async function performancePanel(ctx, { homeData } = {}) {
     const query = {};
     const from = parseDate(valueOf(form, 'from'));
     const to = parseDate(valueOf(form, 'to'));
-    if (from === null) errors.push({ field: 'from', message: 'The start of the period must be a real date, for example 1/4/2026' });
-    if (to === null) errors.push({ field: 'to', message: 'The end of the period must be a real date, for example 31/3/2027' });
+    if (from === null) errors.push({ field: 'from', message: 'The start of the period must be a real date, for example 1 4 2025' });
+    if (to === null) errors.push({ field: 'to', message: 'The end of the period must be a real date, for example 31 3 2026' });
     const inRange = (d) => d >= '1900-01-01' && d <= '2100-12-31';
     if (from && !inRange(from)) errors.push({ field: 'from', message: 'The start of the period must be between 1900 and 2100' });
     if (to && !inRange(to)) errors.push({ field: 'to', message: 'The end of the period must be between 1900 and 2100' });

@@ -34,6 +34,8 @@ export async function renderCaseNew(section, ctx) {
     blocks.forEach((block, i) => {
       for (const el of block.querySelectorAll('[name]')) el.name = el.name.replace(/^dependants\.\d+\./, `dependants.${i}.`);
       for (const g of block.querySelectorAll('[data-field]')) g.dataset.field = g.dataset.field.replace(/^dependants\.\d+\./, `dependants.${i}.`);
+      for (const g of block.querySelectorAll('[data-date]')) g.dataset.date = g.dataset.date.replace(/^dependants\.\d+\./, `dependants.${i}.`);
+      for (const g of block.querySelectorAll('[data-date-field]')) g.dataset.dateField = g.dataset.dateField.replace(/^dependants\.\d+\./, `dependants.${i}.`);
       block.querySelector('legend').textContent = `Dependant ${i + 1}`;
       block.querySelector('.remove-dependant').textContent = `Remove dependant ${i + 1}`;
     });

@@ -2,7 +2,7 @@
 // Home Office reads it as a plain summary.
 import { api } from '../../api.js';
 import { h, replaceChildren, summaryRow } from '../../dom.js';
-import { field, showErrors, showApiError, busy, valueOf } from '../../forms.js';
+import { field, dateField, showErrors, showApiError, busy, valueOf } from '../../forms.js';
 import { parseDate, dateInput, formatDate, formatDateTime, formatPence, penceInput, parsePounds } from '../../format.js';
 import { ACCOMMODATION_TYPES, options, accommodationLabel } from '../../labels.js';
 import { notRecorded, closedNote, isClosed } from './common.js';
@@ -86,25 +86,25 @@ function financeForm(cx, onCancel) {
     label: lbl, name, value: penceInput(pence), width: 'small', hint: 'In pounds, for example 85.50',
     attrs: { inputmode: 'decimal', autocomplete: 'off' },
   });
-  const dateField = (lbl, name, v, hint) => field({ label: lbl, name, value: dateInput(v), width: 'small', hint, attrs: { autocomplete: 'off', inputmode: 'numeric' } });
+  const supportDate = (lbl, name, v, hint) => dateField({ label: lbl, name, value: v || '', hint });
   const cancel = h('button', { type: 'button', class: 'button button--secondary', id: 'cancel-finance' }, 'Cancel');
   cancel.addEventListener('click', onCancel);
   const form = h('form', { class: 'form', id: 'finance-form', novalidate: true },
-    dateField('Support start date', 'support_start_date', fin.support_start_date, 'The first date the council paid for support, for example 01/10/2026. Saving it makes the case “Open – supported”.'),
+    supportDate('Support start date', 'support_start_date', fin.support_start_date, 'The first date the council paid for support. Saving it makes the case “Open – supported”. For example, 1 9 2025'),
     poundsField('Weekly subsistence (£)', 'weekly_subsistence_pence', fin.weekly_subsistence_pence),
     field({ label: 'Accommodation type', name: 'accommodation_type', options: options(ACCOMMODATION_TYPES, 'Not recorded'), value: fin.accommodation_type || '' }),
     poundsField('Weekly accommodation cost (£)', 'weekly_accommodation_pence', fin.weekly_accommodation_pence),
     h('h3', { class: 'heading-s' }, 'Other costs'),
     costList,
     h('p', { class: 'body' }, addCost),
-    dateField('Support end date (optional)', 'support_end_date', fin.support_end_date, 'The last date of financial support'),
+    supportDate('Support end date (optional)', 'support_end_date', fin.support_end_date, 'The last date of financial support. For example, 30 11 2025'),
     h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'save-finance' }, 'Save finance'), cancel));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const errors = [];
     const date = (name, lbl) => {
       const iso = parseDate(valueOf(form, name));
-      if (iso === null) { errors.push({ field: name, message: `${lbl} must be a real date, for example 01/10/2026` }); return null; }
+      if (iso === null) { errors.push({ field: name, message: `${lbl} must be a real date, for example 1 9 2025` }); return null; }
       return iso || null;
     };
     const money = (name, lbl) => {

@@ -83,7 +83,7 @@ function finalOutcomeForm(cx) {
     h('h3', { class: 'heading-s', id: 'final-outcome-heading' }, 'Record final outcome'),
     h('p', { class: 'body body--secondary' }, 'Record a grant of status or a removal within 7 working days of learning of the decision. The council is alerted.'),
     field({ label: 'Outcome', name: 'outcome', options: options(FINAL_OUTCOMES, 'Choose the outcome') }),
-    field({ label: 'Decision date', name: 'decision_date', width: 'small', hint: `For example, ${dateInput(today())}`, attrs: { autocomplete: 'off', inputmode: 'numeric' } }),
+    field({ label: 'Decision date', name: 'decision_date', width: 'small', hint: 'For example, 27 3 2025', attrs: { autocomplete: 'off', inputmode: 'numeric' } }),
     field({ label: 'Notes (optional)', name: 'notes', type: 'textarea', width: 'large', attrs: { rows: 3 } }),
     h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'record-final-outcome' }, 'Record final outcome')));
   form.addEventListener('submit', async (ev) => {
@@ -94,7 +94,7 @@ function finalOutcomeForm(cx) {
     const raw = valueOf(form, 'decision_date').trim();
     const d = parseDate(raw);
     if (!raw) errors.push({ field: 'decision_date', message: 'Enter the decision date' });
-    else if (!d) errors.push({ field: 'decision_date', message: 'The decision date must be a real date, for example 27/03/2026' });
+    else if (!d) errors.push({ field: 'decision_date', message: 'The decision date must be a real date, for example 27 3 2025' });
     else if (d > today()) errors.push({ field: 'decision_date', message: 'The decision date cannot be in the future' });
     if (errors.length) { showErrors(form, errors); return; }
     await busy(form, async () => {
@@ -117,7 +117,8 @@ export function drawImmigration(panel, cx) {
   const update = cx.council ? openImmigrationUpdate(cx.alerts) : null;
   const changed = new Set(update && Array.isArray(update.fields) ? update.fields : []);
   const rtpf = im.recourse_to_public_funds === true ? 'yes' : im.recourse_to_public_funds === false ? 'no' : '';
-  const dateField = (lbl, name, v) => field({ label: lbl, name, value: dateInput(v), width: 'small', hint: 'For example, 27/03/2027', attrs: { autocomplete: 'off', inputmode: 'numeric' } });
+  // One example format everywhere; a past event (an application) never gets a future example.
+  const dateField = (lbl, name, v, example = '27 3 2025') => field({ label: lbl, name, value: dateInput(v), width: 'small', hint: `For example, ${example}`, attrs: { autocomplete: 'off', inputmode: 'numeric' } });
   const cancel = h('button', { type: 'button', class: 'button button--secondary', id: 'cancel-immigration' }, 'Cancel');
   const form = h('form', { class: 'form', id: 'immigration-form', novalidate: true },
     field({ label: 'Immigration status', name: 'status', options: options(IMMIGRATION_STATUSES), value: im.status || 'unknown' }),
@@ -125,7 +126,7 @@ export function drawImmigration(panel, cx) {
       label: 'Recourse to public funds', name: 'recourse_to_public_funds', value: rtpf,
       options: [{ value: '', label: 'Not known' }, { value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }],
     }),
-    dateField('Leave expiry date (optional)', 'leave_expiry', im.leave_expiry),
+    dateField('Leave expiry date (optional)', 'leave_expiry', im.leave_expiry, '27 3 2028'),
     h('fieldset', { class: 'fieldset' },
       h('legend', { class: 'fieldset__legend' }, 'Outstanding application'),
       checkbox({ label: 'There is an outstanding application', name: 'outstanding_application', checked: Boolean(im.outstanding_application) }),
@@ -150,7 +151,7 @@ export function drawImmigration(panel, cx) {
     const date = (name, lbl) => {
       const raw = valueOf(form, name).trim();
       const iso = parseDate(raw);
-      if (iso === null) { errors.push({ field: name, message: `${lbl} must be a real date, for example 27/03/2027` }); return null; }
+      if (iso === null) { errors.push({ field: name, message: `${lbl} must be a real date, for example 27 3 2025` }); return null; }
       return iso || null;
     };
     const rv = valueOf(form, 'recourse_to_public_funds');
