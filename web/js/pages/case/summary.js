@@ -49,7 +49,7 @@ function openWork(cx) {
       ' ', dueNode(a))),
     queries.map((q) => h('li', { dataset: { queryId: String(q.id) } },
       h('a', { href: `#/queries/${q.id}`, class: 'link' }, `${queryCategoryLabel(q.category)} query`),
-      ` – ${awaitingLabel(q.awaiting).toLowerCase()} `, dueNode(q))));
+      ` – ${awaitingLabel(q.awaiting).replace(/^W/, 'w')} `, dueNode(q))));
 }
 
 /** What a caseworker asks first: status and recourse, leave, open work, support and its cost, who has it. */
