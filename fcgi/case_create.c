@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "case_input.h"
+#include "case_view.h"
 #include "json_in.h"
 #include "store_case.h"
 #include "store_user.h"
@@ -130,6 +131,16 @@ int case_add_matches(store *s, MDB_txn *txn, const json_t *person, uint64_t coun
                                   "date_of_birth", json_object_get(who, "date_of_birth"), "status",
                                   json_object_get(c, "status"));
         const char *closed_on = json_get_str(json_object_get(c, "closure"), "closure_date");
+        /* What tells people apart (the caller's own council's cases only): nationality, HO reference,
+         * whether the match is the principal applicant, and who has the case. */
+        json_t *more = json_pack("{s:O,s:O,s:b,s:o}", "nationality", json_get_or_null(who, "nationality"),
+                                 "ho_reference", json_get_or_null(who, "ho_reference"), "principal", pids[i] == 1,
+                                 "caseworker", case_user_ref(s, txn, json_object_get(c, "caseworker_id")));
+        if (match && (!more || json_object_update(match, more))) {
+            json_decref(match);
+            match = NULL;
+        }
+        json_decref(more);
         if (match && json_object_set_new(match, "closure_date", closed_on ? json_string(closed_on) : json_null())) {
             json_decref(match);
             match = NULL;

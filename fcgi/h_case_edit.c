@@ -187,10 +187,35 @@ void h_case_allocation(http_req *r, const uint64_t *ids)
 
 /* ---- immigration ---- */
 
+/* "Home Office notes" are the Home Office's: a council's save keeps them as they are (it may leave
+ * them out, or send them unchanged); a council that tries to change them is refused. */
+static int council_keeps_ho_notes(case_update *u, json_t *imm, const json_t *old)
+{
+    int sent = json_is_true(json_object_get(imm, "_ho_notes_sent"));
+    json_object_del(imm, "_ho_notes_sent");
+    if (strcmp(u->r->org_kind, "council") != 0)
+        return 0;
+    json_t *was = json_object_get(old, "ho_notes");
+    if (!was)
+        was = json_null();
+    if (!sent)
+        return json_object_set(imm, "ho_notes", was) ? STORE_NOMEM : 0;
+    if (!json_equal(json_object_get(imm, "ho_notes"), was))
+        return case_refuse(u, 422, "validation_failed", "ho_notes", "Only the Home Office writes the Home Office notes.");
+    return 0;
+}
+
 static int apply_immigration(case_update *u, json_t *rec)
 {
     json_t *imm = json_deep_copy(u->arg);
     json_t *old = json_object_get(rec, "immigration");
+    if (!imm)
+        return STORE_NOMEM;
+    int rc = council_keeps_ho_notes(u, imm, old);
+    if (rc) {
+        json_decref(imm);
+        return rc;
+    }
     /* Only record who changed it when something changed. */
     json_object_set(imm, "updated_at", json_get_or_null(old, "updated_at"));
     json_object_set(imm, "updated_by", json_get_or_null(old, "updated_by"));
@@ -217,6 +242,13 @@ void h_case_immigration(http_req *r, const uint64_t *ids)
     if (!body)
         return;
     json_t *imm = case_immigration_in(r, body);
+    /* Whether the caller sent the notes at all (a council may leave them out); apply_immigration
+     * reads this and takes it off again. */
+    if (imm && json_object_set_new(imm, "_ho_notes_sent", json_boolean(json_object_get(body, "ho_notes") != NULL))) {
+        json_decref(imm);
+        imm = NULL;
+        http_error(r, 500, "internal", "Out of memory.", NULL);
+    }
     if (imm) {
         case_update u = {.r = r, .id = ids[0], .apply = apply_immigration, .arg = imm,
                          .action = "case_immigration_updated"};

@@ -172,7 +172,7 @@ static int has_digit(const char *s)
 typedef struct {
     const char *q, *status, *team, *legislation;
     uint64_t caseworker, cursor;
-    int mine, thousand_day;
+    int mine, thousand_day, open;
     param_int limit;
 } cases_list_params;
 
@@ -181,6 +181,7 @@ static const param_field cases_list_fields[] = {
     {.name = "status", .type = PARAM_ENUM, .values = case_statuses, .offset = offsetof(cases_list_params, status),
      .message = "This filter value is not recognised."},
     {.name = "mine", .type = PARAM_BOOL, .offset = offsetof(cases_list_params, mine)},
+    {.name = "open", .type = PARAM_BOOL, .offset = offsetof(cases_list_params, open)},
     {.name = "team", .type = PARAM_STRING, .max_chars = 100, .offset = offsetof(cases_list_params, team)},
     {.name = "caseworker", .type = PARAM_ID, .offset = offsetof(cases_list_params, caseworker),
      .message = "Choose a caseworker by their id."},
@@ -225,6 +226,7 @@ void h_cases_list(http_req *r, const uint64_t *ids)
                     .kind = CASEQ_ALL,
                     .limit = (size_t)in.limit.value,
                     .status = case_enum_code(case_statuses, in.status),
+                    .open_only = in.open,
                     .legislation = case_enum_code(case_legislations, in.legislation),
                     .caseworker = in.mine ? r->uid : in.caseworker,
                     .team = in.team,

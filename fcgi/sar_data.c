@@ -226,6 +226,10 @@ static json_t *work_part(sar_ctx *c, uint64_t case_id, char kind, const char *to
     json_t *it;
     json_array_foreach(items, i, it) {
         json_t *v = kind == 'q' ? work_query_view(c->s, c->txn, it, today, 1) : work_alert_view(c->s, c->txn, it, today);
+        /* The lists' name of the principal applicant is another person's data in a dependant's export
+         * (and the principal's own is in the person part): never here. */
+        if (v)
+            json_object_del(v, "principal");
         if (!v || json_array_append_new(out, v))
             c->err = 1;
     }

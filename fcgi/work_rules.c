@@ -271,6 +271,41 @@ static json_t *immigration_diff(const json_t *old, const json_t *neu)
     return out;
 }
 
+/* Keeps on the open immigration update the value each changed field had before the Home Office
+ * changed it (`before`), so the council sees old -> new. A field already there keeps its first old
+ * value: the council has not seen the change in between, only where it started from. */
+static int remember_before(work_ctx *w, const json_t *case_rec, const json_t *old_imm, const json_t *fields)
+{
+    json_t *old;
+    int rc = open_alert(w, case_rec, "immigration_update", &old);
+    if (rc || !old)
+        return rc;
+    json_t *a = json_deep_copy(old);
+    json_t *before = a ? json_object_get(a, "before") : NULL;
+    if (a && !json_is_object(before) && json_object_set_new(a, "before", json_object()) == 0)
+        before = json_object_get(a, "before");
+    if (!a || !json_is_object(before)) {
+        json_decref(old);
+        json_decref(a);
+        return STORE_NOMEM;
+    }
+    size_t i;
+    json_t *f;
+    json_array_foreach(fields, i, f) {
+        const char *k = json_string_value(f);
+        if (!k || json_object_get(before, k))
+            continue;
+        json_t *was = json_object_get(old_imm, k);
+        if (json_object_set_new(before, k, was ? json_incref(was) : json_null()))
+            rc = STORE_NOMEM;
+    }
+    if (!rc && !json_equal(old, a))
+        rc = store_work_put(w->s, w->txn, WORK_ALERT, old, a, worker_of(case_rec));
+    json_decref(old);
+    json_decref(a);
+    return rc;
+}
+
 /* What a council change of the people on a case means for the HO: "dependant_added", "dependant". */
 static json_t *dependant_changes(const json_t *old, const json_t *rec)
 {
@@ -447,10 +482,13 @@ int work_case_changed(work_ctx *w, const char *action, const json_t *old, const 
             json_decref(fields);
             return checked ? raise_or_merge(w, rec, "council_update", json_pack("[s]", "immigration"), SLA_DAYS) : 0;
         }
-        if (!rc)
+        if (!rc) {
+            json_incref(fields); /* raise_or_merge takes one reference */
             rc = raise_or_merge(w, rec, "immigration_update", fields, -1);
-        else
-            json_decref(fields);
+            if (!rc)
+                rc = remember_before(w, rec, oi, fields);
+        }
+        json_decref(fields);
         if (!rc && is_open && gives_recourse(ni) && !gives_recourse(oi)) {
             json_t *have;
             if (!(rc = open_alert(w, rec, "closure_required", &have)) && !have)

@@ -10,6 +10,55 @@
 
 static json_t *or_null(const json_t *v) { return v ? json_incref((json_t *)v) : json_null(); }
 
+/* The principal applicant as lists name them: {"name","date_of_birth"}, or null when the case is gone.
+ * Only callers who may see the case reach this (alerts and queries are read through the case's scope). */
+static json_t *principal_ref(const json_t *case_rec)
+{
+    const json_t *pa = json_object_get(case_rec, "principal");
+    if (!json_is_object(pa))
+        return json_null();
+    json_t *name = json_sprintf("%s %s", json_get_str_or(pa, "given_names", ""), json_get_str_or(pa, "family_name", ""));
+    if (!name)
+        return NULL;
+    return json_pack("{s:o,s:o}", "name", name, "date_of_birth", or_null(json_object_get(pa, "date_of_birth")));
+}
+
+/* Working days from the due date to today (1 = due yesterday, a working day); 0 when the calendar
+ * cannot say. People act on "3 working days overdue", not on a date to count back from. */
+static json_int_t working_days_overdue(store *s, MDB_txn *txn, const char *due, const char *today)
+{
+    const calendar *cal;
+    int beyond = 0;
+    if (work_calendar(s, txn, &cal))
+        return 0;
+    long n = calendar_working_days_between(cal, due, today, &beyond);
+    return n > 0 && !beyond ? (json_int_t)n : 0;
+}
+
+/* An immigration update's changes as old -> new: `before` holds each field's value before the Home
+ * Office changed it (kept on the alert); the new value is the case's value now. */
+static json_t *immigration_changes(const json_t *item, const json_t *case_rec)
+{
+    const json_t *before = json_object_get(item, "before");
+    const json_t *fields = json_object_get(item, "fields");
+    const json_t *now = json_object_get(case_rec, "immigration");
+    json_t *out = json_array();
+    size_t i;
+    json_t *f;
+    json_array_foreach(fields, i, f) {
+        const char *k = json_string_value(f);
+        if (!k || !out)
+            continue;
+        json_t *row = json_pack("{s:s,s:o,s:o}", "field", k, "old", or_null(json_object_get(before, k)), "new",
+                                or_null(json_object_get(now, k)));
+        if (!row || json_array_append_new(out, row)) {
+            json_decref(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
 /* Members both shapes share: the case, its council and caseworker, and the due date. */
 static json_t *common(store *s, MDB_txn *txn, const json_t *item, const char *today, int is_open)
 {
@@ -26,7 +75,18 @@ static json_t *common(store *s, MDB_txn *txn, const json_t *item, const char *to
                           or_null(json_object_get(item, "due")), "due_beyond_calendar",
                           json_is_true(json_object_get(item, "due_beyond")), "overdue",
                           is_open && due && today && strcmp(due, today) < 0);
+    int overdue = v && json_is_true(json_object_get(v, "overdue"));
+    json_t *extra = json_pack("{s:o,s:I}", "principal", principal_ref(case_rec), "working_days_overdue",
+                              overdue ? working_days_overdue(s, txn, due, today) : (json_int_t)0);
+    if (extra && json_is_object(json_object_get(item, "before")))
+        json_object_set_new(extra, "changes", immigration_changes(item, case_rec));
     json_decref(case_rec);
+    if (!v || !extra || json_object_update(v, extra)) {
+        json_decref(v);
+        json_decref(extra);
+        return NULL;
+    }
+    json_decref(extra);
     return v;
 }
 

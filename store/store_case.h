@@ -107,6 +107,7 @@ typedef struct {
     char dob[9];            /* CASEQ_DOB: YYYYMMDD */
     uint64_t id;            /* CASEQ_ID: the Connect ID's number */
     int status;             /* case_statuses code, 0 any */
+    int open_only;          /* 1: open cases only (a referral or supported), whatever `status` */
     int legislation;        /* case_legislations code, 0 any */
     uint64_t caseworker;    /* 0 any */
     const char *team;       /* NULL any */

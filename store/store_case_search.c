@@ -13,6 +13,8 @@ static int tuple_passes(const case_query *q, const case_tuple *t)
 {
     if (q->status && t->status != q->status)
         return 0;
+    if (q->open_only && t->status == case_enum_code(case_statuses, "closed"))
+        return 0;
     if (q->legislation && t->legislation != q->legislation)
         return 0;
     if (q->caseworker && t->caseworker != q->caseworker)
@@ -181,7 +183,7 @@ static int search_facet(store *s, MDB_txn *txn, const case_query *q, uint64_t *i
     char worker_s[24];
     char f = FACET_ALL;
     const char *value = NULL;
-    int filters = (q->status != 0) + (q->legislation != 0) + (q->caseworker != 0) + (q->team != NULL);
+    int filters = (q->status != 0) + (q->open_only != 0) + (q->legislation != 0) + (q->caseworker != 0) + (q->team != NULL);
     if (q->caseworker) {
         snprintf(worker_s, sizeof worker_s, "%" PRIu64, q->caseworker);
         f = FACET_CASEWORKER;
@@ -199,7 +201,7 @@ static int search_facet(store *s, MDB_txn *txn, const case_query *q, uint64_t *i
     unsigned char prefix[9 + CASE_VALUE_MAX + 1 + 8];
     size_t plen = case_facet_prefix(prefix, q->scope, f, value);
     int rc = 0;
-    int counted = filters <= 1;
+    int counted = filters <= 1 && !q->open_only; /* "open" is two statuses: no one counter holds it */
     if (counted) {
         uint64_t c;
         if ((rc = store_case_count(s, txn, q->scope, f, value, &c)))

@@ -19,6 +19,7 @@ import { renderLookups } from './js/pages/rtpf-lookups.js';
 import { renderRegister } from './js/pages/rtpf-register.js';
 import { renderCasesImport } from './js/pages/cases-import.js';
 import { renderReports } from './js/pages/reports.js';
+import { renderPerformance } from './js/pages/performance.js';
 import { renderAudit } from './js/pages/audit.js';
 import { renderDuplicates } from './js/pages/duplicates.js';
 import { renderRetention } from './js/pages/retention.js';
@@ -28,7 +29,7 @@ import { renderMiRuns } from './js/pages/mi-runs.js';
 import { renderHelp } from './js/pages/help.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
-  canSeeReports, isNetworkAdmin, canManageRetention, isHomeOffice, canUseDisclosures,
+  canSeePerformance, isNetworkAdmin, canManageRetention, isHomeOffice, canUseDisclosures,
 } from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
@@ -62,6 +63,7 @@ const PAGES = {
   'rtpf/lookups': { title: 'Look-up log', render: renderLookups, need: 'lookups' },
   'rtpf/register': { title: 'Status register', render: renderRegister, need: 'register' },
   reports: { title: 'Reports', render: renderReports, need: 'reports' },
+  'reports/performance': { title: 'Performance monitoring', render: renderPerformance, need: 'reports' },
   duplicates: { title: 'Duplicate cases', render: renderDuplicates, need: 'duplicates' },
   retention: { title: 'Retention', render: renderRetention, need: 'retention' },
   transfers: { title: 'Transfers', render: renderTransfers, need: 'transfers' },
@@ -89,8 +91,8 @@ const NEEDS = {
     'Transfers move a case from one council to another: only councils ask for them and answer them.'],
   miRuns: [(u) => isHomeOffice(u) && isAdmin(u), 'MI report runs are not available',
     'Only the Home Office’s administrators record the weekly MI report runs.'],
-  reports: [canSeeReports, 'Reports are not available',
-    'The report downloads are for the administrators of a council or of the Home Office, and the SLA report for the Home Office and the Network. Your performance figures are on the home page.'],
+  reports: [canSeePerformance, 'Reports are not available',
+    'Reports are for councils, the Home Office and the Network.'],
   disclosures: [canUseDisclosures, 'Disclosure requests are not available',
     'Disclosure requests are exchanged between the Home Office and partner departments under their data-sharing agreement.'],
   retention: [canManageRetention, 'Retention is not available',
@@ -272,7 +274,7 @@ function updateChrome() {
     if (li.hasAttribute('data-admin-only')) li.hidden = !isAdmin(user);
     else if (li.hasAttribute('data-cases-only')) li.hidden = !canSeeCases(user);
     else if (li.hasAttribute('data-rtpf-only')) li.hidden = !canUseRtpf(user);
-    else if (li.hasAttribute('data-reports-only')) li.hidden = !canSeeReports(user);
+    else if (li.hasAttribute('data-reports-only')) li.hidden = !canSeePerformance(user);
     else if (li.hasAttribute('data-network-admin-only')) li.hidden = !isNetworkAdmin(user);
     else if (li.hasAttribute('data-retention-only')) li.hidden = !canManageRetention(user);
     else if (li.hasAttribute('data-council-only')) li.hidden = !canEditCases(user);
@@ -281,7 +283,7 @@ function updateChrome() {
     else li.hidden = false;
   }
   const section = path.startsWith('cases/') ? 'cases' : path.startsWith('queries/') ? 'queries'
-    : path.startsWith('rtpf/') ? 'rtpf' : path.startsWith('transfers/') ? 'transfers'
+    : path.startsWith('rtpf/') ? 'rtpf' : path.startsWith('reports/') ? 'reports' : path.startsWith('transfers/') ? 'transfers'
       : path.startsWith('disclosures/') ? 'disclosures' : path;
   for (const a of nav.querySelectorAll('a[data-route]')) {
     if (a.dataset.route === section) a.setAttribute('aria-current', 'page');

@@ -9,6 +9,7 @@
 
 #include "auth_password.h"
 #include "case_gen.h"
+#include "demo_work.h"
 #include "store_audit.h"
 #include "store_case.h"
 #include "store_help.h"
@@ -54,74 +55,6 @@ typedef struct {
     const char *at;
 } seed_ctx;
 
-/* A few open alerts and queries on a council's open cases, so the home page has something to show:
- * new case alerts (one overdue) and a query each way for the HO; an immigration update for the council. */
-static int seed_work(store *s, MDB_txn *txn, const uint64_t *cases, size_t n, uint64_t worker, uint64_t ho_user,
-                     const char *at)
-{
-    calendar cal;
-    char err[160], today[11], past[11];
-    int rc = calendar_store_get(s, txn, &cal, err, sizeof err);
-    if (rc)
-        return rc == MDB_NOTFOUND ? 0 : rc;
-    int64_t now = (int64_t)time(NULL);
-    uk_date(now, today);
-    uk_date_minus_days(now, 14, past);
-    size_t used = 0;
-    for (size_t i = 0; i < n && used < 5 && !rc; i++) {
-        json_t *c, *item = NULL;
-        if ((rc = store_case_get(s, txn, cases[i], &c)))
-            break;
-        if (json_get_str_is(c, "status", "closed")) {
-            json_decref(c);
-            continue;
-        }
-        json_int_t cid = (json_int_t)cases[i], council = json_integer_value(json_object_get(c, "council_id"));
-        char kind = WORK_ALERT;
-        const char *from = today;
-        int days = 5;
-        switch (used++) {
-        case 0:
-        case 1:
-            item = json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:b}", "case_id", cid, "council_id", council, "type", "new_case",
-                             "to", "ho", "raised_at", at, "raised_by", (json_int_t)worker, "open", 1);
-            from = used == 2 ? past : today; /* the second is overdue */
-            break;
-        case 2:
-            item = json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:b,s:[s,s]}", "case_id", cid, "council_id", council, "type",
-                             "immigration_update", "to", "council", "raised_at", at, "raised_by", (json_int_t)ho_user,
-                             "open", 1, "fields", "status", "leave_expiry");
-            days = -1;
-            break;
-        default: {
-            int from_ho = used == 4;
-            kind = WORK_QUERY;
-            days = 10;
-            item = json_pack("{s:I,s:I,s:s,s:b,s:s,s:s,s:s,s:I,s:s,s:s,s:[{s:i,s:s,s:I,s:s,s:s}]}", "case_id", cid,
-                             "council_id", council, "category", from_ho ? "status_discrepancy" : "progress_update",
-                             "urgent", 0, "opened_by", from_ho ? "ho" : "council", "opened_at", at, "opened_on", today,
-                             "opened_by_user", (json_int_t)(from_ho ? ho_user : worker), "status", "open", "awaiting",
-                             from_ho ? "council" : "ho", "messages", "id", 1, "at", at, "by",
-                             (json_int_t)(from_ho ? ho_user : worker), "side", from_ho ? "ho" : "council", "text",
-                             from_ho ? "The nationality on our record differs from yours. Please check the passport."
-                                     : "Is there a decision date for the outstanding application?");
-        }
-        }
-        uint64_t id;
-        if (!item)
-            rc = STORE_NOMEM;
-        if (!rc && days >= 0)
-            rc = store_work_due(item, &cal, from, days);
-        if (!rc)
-            rc = store_work_create(s, txn, kind, item,
-                                   (uint64_t)json_integer_value(json_object_get(c, "caseworker_id")), &id);
-        json_decref(item);
-        json_decref(c);
-    }
-    calendar_free(&cal);
-    return rc;
-}
-
 /* The HO status register: 300 synthetic records (register_gen.h) and, for the first three open
  * cases of each council, a passport record of the principal applicant (numbers DEMO<code>1..3), so
  * that a look-up finds someone who already has a case. */
@@ -143,12 +76,20 @@ static int seed_register(store *s, MDB_txn *txn, const char *code, const uint64_
         if (!json_get_str_is(c, "status", "closed")) {
             char number[32];
             snprintf(number, sizeof number, "DEMO%s%d", code, ++made);
-            json_t *rec = json_pack("{s:s,s:s,s:O,s:O,s:O,s:O,s:s,s:b,s:s,s:b}", "document_type", "passport",
+            /* The register agrees with the case's immigration page where the HO has recorded one. */
+            const json_t *im = json_object_get(c, "immigration");
+            const char *status = json_get_str_or(im, "status", "unknown");
+            int known = strcmp(status, "unknown") != 0;
+            const char *expiry = known ? json_get_str(im, "leave_expiry") : "2027-09-30";
+            json_t *rec = json_pack("{s:s,s:s,s:O,s:O,s:O,s:O,s:s,s:b,s:s?,s:b}", "document_type", "passport",
                                     "document_number", number, "date_of_birth", json_object_get(pa, "date_of_birth"),
                                     "given_names", json_object_get(pa, "given_names"), "family_name",
                                     json_object_get(pa, "family_name"), "nationality", json_object_get(pa, "nationality"),
-                                    "status", made == 2 ? "ltr_recourse" : "ltr_nrpf", "leave_valid", 1,
-                                    "leave_expiry", "2027-09-30", "recourse_to_public_funds", made == 2);
+                                    "status", known ? status : made == 2 ? "ltr_recourse" : "ltr_nrpf", "leave_valid",
+                                    expiry != NULL, "leave_expiry", expiry, "recourse_to_public_funds",
+                                    known ? json_is_true(json_object_get(im, "recourse_to_public_funds")) : made == 2);
+            if (rec && !expiry)
+                json_object_del(rec, "leave_expiry"); /* no leave: no expiry, as an import leaves it */
             if (!rec || json_array_append_new(records, rec))
                 rc = STORE_NOMEM;
         }
@@ -217,30 +158,31 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
         if (rc)
             return rc;
     }
-    /* A dozen cases for each council, allocated to its caseworker. */
+    /* Each council's cases (demo_work.c): a dozen or so, allocated to its caseworker (one new referral
+     * to its admin), with alerts and queries overdue and due today on both sides. */
+    calendar cal;
+    char err[160];
+    if ((rc = calendar_store_get(s, txn, &cal, err, sizeof err)))
+        return rc;
     case_gen_rng rng = {20261126};
-    static const char *const councils[][2] = {{"NFC", "nfc.user"}, {"EBC", "ebc.user"}, {"WMC", "wmc.user"}};
-    for (size_t i = 0; i < 3; i++) {
-        uint64_t org, worker;
-        if ((rc = store_org_by_code(s, txn, councils[i][0], &org)) ||
-            (rc = store_user_by_username(s, txn, councils[i][1], &worker)))
-            return rc;
-        uint64_t cases[12], ho_user;
-        for (int j = 0; j < 12; j++) {
-            json_t *rec = case_gen_record(&rng, org, worker, NULL, time(NULL));
-            rc = rec ? store_case_create(s, txn, rec, &id) : STORE_NOMEM;
-            if (!rc)
-                rc = store_case_history_diff(s, txn, id, NULL, rec, c->at, worker);
-            json_decref(rec);
-            if (rc)
-                return rc;
-            cases[j] = id;
-        }
-        if ((rc = store_user_by_username(s, txn, "ho.user", &ho_user)) ||
-            (rc = seed_work(s, txn, cases, 12, worker, ho_user, c->at)) ||
-            (rc = seed_register(s, txn, councils[i][0], cases, 12)))
-            return rc;
+    static const char *const councils[][4] = {{"NFC", "nfc.user", "nfc.admin", "NRPF Team"},
+                                              {"EBC", "ebc.user", "ebc.admin", "Children's Services"},
+                                              {"WMC", "wmc.user", "wmc.admin", "Adult Social Care"}};
+    for (size_t i = 0; i < 3 && !rc; i++) {
+        demo_council d = {.s = s, .txn = txn, .cal = &cal, .rng = &rng, .team = councils[i][3], .now = time(NULL)};
+        uk_date((int64_t)d.now, d.today);
+        uint64_t cases[30];
+        size_t n;
+        if ((rc = store_org_by_code(s, txn, councils[i][0], &d.org)) ||
+            (rc = store_user_by_username(s, txn, councils[i][1], &d.worker)) ||
+            (rc = store_user_by_username(s, txn, councils[i][2], &d.admin)) ||
+            (rc = store_user_by_username(s, txn, "ho.user", &d.ho_user)) || (rc = demo_council_seed(&d, cases, &n)))
+            break;
+        rc = seed_register(s, txn, councils[i][0], cases, n);
     }
+    calendar_free(&cal);
+    if (rc)
+        return rc;
     if ((rc = seed_help(s, txn, c->at)) || (rc = demo_disclosures(s, txn, c->at)))
         return rc;
     return store_audit_add(s, txn, c->at, 0, 0, "demo_seeded", 0);

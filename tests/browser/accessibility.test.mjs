@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, Client } from '../lib/stack.mjs';
 import { openQuery, sendMessage, putImmigration, immigrationPage } from '../lib/alerts.mjs';
-import { launch, newPage, signIn, waitForHeading, waitForText, checkA11y, openTab } from './helpers.mjs';
+import { launch, newPage, signIn, waitForHeading, waitForText, checkA11y, openTab, fillDate } from './helpers.mjs';
 
 let stack; let browser;
 let councilCase; // an open demo case of Northfield with dependants and finance
@@ -119,7 +119,7 @@ test('council user', async (t) => {
   const P = await signedIn('nfc.user');
   const check = checker(t, P.page, P);
   await check('home', 'home', /^Welcome, /);
-  await check('home: performance figures shown', null, null, {
+  await check('performance monitoring (under Reports): figures shown', 'reports/performance', 'Performance monitoring', {
     then: async (p) => {
       await p.locator('#performance-apply').click();
       await waitForText(p.locator('#performance-status'), /\S/);
@@ -162,6 +162,18 @@ test('council user', async (t) => {
       await waitForText(p.locator('#immigration-changes'), 'Changed by the Home Office');
     },
   });
+  await check('case page: immigration form (on "Edit")', null, null, {
+    then: async (p) => {
+      await p.locator('#edit-immigration').click();
+      await p.locator('#immigration-form').waitFor();
+    },
+  });
+  await check('case page: finance form (on "Edit")', `cases/${councilCase.id}/finance`, new RegExp(`^${councilCase.connect_id}`), {
+    then: async (p) => {
+      await p.locator('#edit-finance').click();
+      await p.locator('#finance-form').waitFor();
+    },
+  });
   await check('alerts list', 'alerts', /^Alerts/);
   await check('alerts list: immigration updates', 'alerts?type=immigration_update', 'Immigration update alerts');
   await check('queries list', 'queries', /^Queries/);
@@ -187,7 +199,7 @@ test('council user', async (t) => {
   await check('home with a warning (user accounts are for admins)', 'users', /^Welcome, /, {
     then: (p) => waitForText(p.locator('#status'), 'Only administrators'),
   });
-  await check('reports (not available)', 'reports', /./);
+  await check('reports (performance monitoring only)', 'reports', 'Reports');
   await check('caseload import (not available)', 'cases/import', /./);
   await P.context.close();
 });
@@ -245,6 +257,8 @@ test('council admin', async (t) => {
   await check('reports', 'reports', 'Reports');
   await check('reports with errors', null, null, {
     then: async (p) => {
+      await p.locator('#downloads-table').waitFor(); // it opens on the financial year so far
+      await fillDate(p.locator('#reports-form'), 'from', '');
       await p.locator('#reports-submit').click();
       await p.locator('#reports-form .error-summary').waitFor();
     },

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import {
-  launch, heading, status, waitForText, waitForHeading, screenshot, noLeaks, tab, panel, openTab,
+  launch, heading, status, waitForText, waitForHeading, screenshot, noLeaks, tab, panel, openTab, fillDate,
 } from './helpers.mjs';
 import { apiUsers, pageFor, createCase, counterValue, goHome, waitForCounter, todayUk } from './work.mjs';
 
@@ -50,6 +50,7 @@ test('the Home Office answers a new case; the council sees the changes marked an
   await waitForHeading(hoPage, new RegExp(`^${kase.connect_id}`));
   await waitForText(tab(hoPage, 'Alerts'), 'Alerts (1 open)');
   await openTab(hoPage, 'Immigration', 'immigration');
+  await hoPage.locator('#edit-immigration').click(); // read first, edit on purpose
   const im = hoPage.locator('#immigration-form');
   await im.getByLabel('Immigration status').selectOption('asylum_claim_recorded');
   await im.getByLabel('Recourse to public funds').selectOption('no');
@@ -86,15 +87,17 @@ test('the Home Office answers a new case; the council sees the changes marked an
   // The changed fields are marked in words until the council accepts the update.
   const banner = page.locator('#immigration-changes');
   await waitForText(banner, 'Changed by the Home Office');
+  await waitForText(page.locator('#immigration-summary'), 'Asylum claim recorded');
+  assert.match(await page.locator('#immigration-summary').innerText(), /Asylum claim recorded\s+● Changed by the Home Office/);
+  await noLeaks(page);
+  await screenshot(page, 'case-immigration-changed.png');
+  // The form (on "Edit") marks the same fields.
+  await page.locator('#edit-immigration').click();
   const form = page.locator('#immigration-form');
   for (const name of ['status', 'recourse_to_public_funds']) {
     await waitForText(form.locator(`.form-group[data-field="${name}"]`), 'Changed by the Home Office');
   }
   assert.equal(await form.locator('.form-group[data-field="leave_expiry"]').getByText('Changed by the Home Office').count(), 0);
-  await waitForText(page.locator('#immigration-summary'), 'Asylum claim recorded');
-  assert.match(await page.locator('#immigration-summary').innerText(), /Asylum claim recorded\s+● Changed by the Home Office/);
-  await noLeaks(page);
-  await screenshot(page, 'case-immigration-changed.png');
   await page.getByRole('button', { name: 'Accept update' }).click();
   await waitForText(status(page), 'The immigration update has been accepted');
   await page.locator('#immigration-changes').waitFor({ state: 'detached' });
@@ -119,6 +122,7 @@ test('closure required: the council closes the case, and the Home Office accepts
   const hoPage = ho.page;
   await hoPage.goto(`${stack.base}/#/cases/${kase.id}/immigration`);
   await waitForHeading(hoPage, new RegExp(`^${kase.connect_id}`));
+  await hoPage.locator('#edit-immigration').click();
   const im = hoPage.locator('#immigration-form');
   await im.getByLabel('Immigration status').selectOption('ltr_recourse');
   await im.getByLabel('Recourse to public funds').selectOption('yes');
@@ -148,9 +152,10 @@ test('closure required: the council closes the case, and the Home Office accepts
   await page.locator('#panel-closure:not([hidden])').waitFor();
   assert.match(page.url(), new RegExp(`#/cases/${kase.id}/closure$`));
   const close = page.locator('#closure-form');
-  await close.locator('[name="closure_date"]').fill(todayUk());
+  await fillDate(close, 'closure_date', todayUk());
   await close.locator('[name="reason"]').selectOption('leave_granted_recourse');
   await close.locator('#close-case').click();
+  await page.locator('#confirm-yes').click(); // closing asks first
   await waitForText(status(page), 'The case has been closed');
   await page.locator('#closure-required').waitFor({ state: 'detached' });
   await openTab(page, 'Alerts', 'alerts');

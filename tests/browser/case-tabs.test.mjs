@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, Client } from '../lib/stack.mjs';
 import {
-  launch, newPage, signIn, waitForHeading, waitForText, noLeaks, screenshot, panel, openTab,
+  launch, newPage, signIn, waitForHeading, waitForText, noLeaks, screenshot, panel, openTab, dateValue,
 } from './helpers.mjs';
 
 let stack; let browser;
@@ -46,12 +46,19 @@ const TABS = [
   }],
   ['Immigration', 'immigration', /^Immigration$/, async (p) => {
     await waitForText(p.locator('#immigration-summary'), 'Status at referral');
-    await p.locator('#immigration-form').waitFor();
+    // Read first: the summary, and the form only on "Edit immigration".
+    assert.equal(await p.locator('#immigration-form').count(), 0);
+    await p.locator('#edit-immigration').waitFor();
   }],
   ['Finance', 'finance', /^Finance$/, async (p, { council }) => {
     if (council) {
+      await waitForText(p.locator('#finance-summary'), 'Support start date');
+      assert.equal(await p.locator('#finance-form').count(), 0);
+      await p.locator('#edit-finance').click();
       await p.locator('#finance-form').waitFor();
-      assert.notEqual(await p.locator('input[name="support_start_date"]').inputValue(), '');
+      assert.notEqual(await dateValue(p, 'support_start_date'), '');
+      await p.locator('#cancel-finance').click();
+      await p.locator('#finance-summary').waitFor();
     } else {
       await waitForText(p.locator('#finance-read-only'), 'You can read it but not change it');
       await waitForText(p.locator('#finance-summary'), 'Support start date');

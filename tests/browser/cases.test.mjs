@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { startStack, Client } from '../lib/stack.mjs';
 import {
-  launch, newPage, signIn, heading, status, waitForText, waitForHeading, screenshot, noLeaks, tab, panel, openTab,
+  launch, newPage, signIn, heading, status, waitForText, waitForHeading, screenshot, noLeaks, tab, panel, openTab, fillDate, dateValue,
 } from './helpers.mjs';
 
 let stack; let browser;
@@ -46,7 +46,7 @@ const nav = (page) => page.getByRole('navigation', { name: 'Main' });
 async function fillPerson(scope, prefix, p) {
   await scope.locator(`[name="${prefix}given_names"]`).fill(p.given);
   await scope.locator(`[name="${prefix}family_name"]`).fill(p.family);
-  await scope.locator(`[name="${prefix}date_of_birth"]`).fill(p.dob);
+  await fillDate(scope, `${prefix}date_of_birth`, p.dob);
   await scope.locator(`[name="${prefix}nationality"]`).fill(p.nationality);
   if (p.gender) await scope.locator(`[name="${prefix}gender"]`).selectOption(p.gender);
   if (p.relationship) await scope.locator(`[name="${prefix}relationship"]`).selectOption(p.relationship);
@@ -92,7 +92,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   // Client-side errors are linked to their fields.
   await form.locator('#create-submit').click();
   await waitForText(form.locator('.error-summary'), 'Enter the date of birth of the principal applicant');
-  const dob = form.locator('[name="principal.date_of_birth"]');
+  const dob = form.locator('[name="principal.date_of_birth.day"]');
   assert.equal(await dob.getAttribute('aria-invalid'), 'true');
   const described = (await dob.getAttribute('aria-describedby')).split(' ');
   assert.match(await page.locator(`[id="${described.pop()}"]`).innerText(), /date of birth/);
@@ -167,7 +167,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   assert.ok((await panel(page, 'principal').innerText()).includes('D1234567'));
   await page.locator('#edit-principal').click();
   const paForm = page.locator('#principal-form');
-  assert.equal(await paForm.locator('[name="principal.date_of_birth"]').inputValue(), '14/02/1988');
+  assert.equal(await dateValue(paForm, 'principal.date_of_birth'), '14/02/1988');
   await paForm.locator('[name="principal.family_name"]').fill('Demir-Yılmaz');
   await paForm.getByRole('button', { name: 'Save principal applicant' }).click();
   await waitForText(status(page), 'The principal applicant has been saved');
@@ -190,7 +190,7 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   await alloc.getByLabel('Team').fill('Families Team');
   await alloc.getByRole('button', { name: 'Save allocation' }).click();
   await waitForText(status(page), 'The allocation has been saved');
-  await waitForText(page.locator('#case-summary'), 'Not allocated');
+  await waitForText(page.locator('#case-overview'), 'Not allocated'); // the caseworker is in the overview
   await waitForText(page.locator('#case-summary'), 'Families Team');
   await page.locator('#allocation-form').getByLabel('Caseworker').selectOption(String(users['nfc.user'].user.id));
   await page.locator('#allocation-form').getByRole('button', { name: 'Save allocation' }).click();
@@ -205,8 +205,9 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   // Finance: pounds in the form, pence to the API; a support start date makes it "Open – supported".
   const start = daysAgo(30);
   await openTab(page, 'Finance', 'finance');
+  await page.locator('#edit-finance').click(); // read first, edit on purpose
   const fin = page.locator('#finance-form');
-  await fin.locator('[name="support_start_date"]').fill(start.uk);
+  await fillDate(fin, 'support_start_date', start.uk);
   await fin.locator('[name="weekly_subsistence_pence"]').fill('85.50');
   await fin.locator('[name="accommodation_type"]').selectOption('private_rented');
   await fin.locator('[name="weekly_accommodation_pence"]').fill('£1,210');
@@ -229,23 +230,28 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   assert.deepEqual(sent.other_costs, [{ description: 'School uniform', amount_pence: 4299, date: start.iso }]);
   await waitForText(status(page), 'The finance has been saved');
   await waitForText(page.locator('#case-facts'), 'Open – supported');
+  await waitForText(page.locator('#finance-summary'), '£85.50');
+  await page.locator('#edit-finance').click();
   assert.equal(await page.locator('#finance-form [name="weekly_subsistence_pence"]').inputValue(), '85.50');
   await screenshot(page, 'case-finance.png');
 
-  // Immigration tab renders a form for the council too.
+  // Immigration tab renders a form for the council too (on "Edit immigration").
   await openTab(page, 'Immigration', 'immigration');
+  await page.locator('#edit-immigration').click();
   await page.locator('#immigration-form').waitFor();
   await screenshot(page, 'case-immigration.png');
 
   // Close (date + reason), then reopen.
   await openTab(page, 'Closure', 'closure');
   const close = page.locator('#closure-form');
-  await close.locator('[name="closure_date"]').fill(daysAgo(0).uk);
+  await fillDate(close, 'closure_date', daysAgo(0).uk);
   await close.locator('#close-case').click();
   await waitForText(close.locator('.error-summary'), 'Choose the reason');
   await close.locator('[name="reason"]').selectOption('left_area');
   await close.locator('[name="notes"]').fill('Moved to another area.');
   await close.locator('#close-case').click();
+  await waitForText(page.locator('#confirm-dialog'), 'Close this case?'); // closing asks first, as reopening does
+  await page.locator('#confirm-yes').click();
   await waitForText(status(page), 'The case has been closed');
   await waitForText(page.locator('#case-facts'), 'Closed');
   await waitForText(page.locator('#closure-summary'), 'Left the area');
@@ -309,10 +315,19 @@ test('duplicate check: the same person again shows the matches and needs "This i
   assert.equal((await first).status(), 409);
   const panelEl = page.locator('#duplicate-panel');
   await panelEl.waitFor();
-  const link = page.locator(`#duplicate-matches a[href="#/cases/${firstId}"]`);
-  await link.waitFor();
-  assert.match(await link.innerText(), new RegExp(`C${firstId}.*Mariam Haddad`));
-  await waitForText(form.locator('.error-summary'), 'This is a different person');
+  // The warning is said once (the panel, focused; no error summary repeating it), each match with what
+  // tells people apart, and "Open C…" as the main action.
+  await waitForText(page.locator(`#duplicate-matches [data-case-id="${firstId}"]`), new RegExp(`C${firstId}: Mariam Haddad`));
+  const facts = await page.locator(`#duplicate-matches [data-case-id="${firstId}"]`).innerText();
+  for (const word of ['Date of birth', '3 March 1990', 'Nationality', 'Syrian', 'Home Office reference', 'Status', 'Caseworker', 'Tom Hughes']) {
+    assert.ok(facts.includes(word), `the match says ${word}: ${facts}`);
+  }
+  const open = page.locator(`#open-${firstId}`);
+  assert.equal(await open.innerText(), `Open C${firstId}`);
+  assert.doesNotMatch(await open.getAttribute('class'), /button--secondary/, '"Open" is the main action');
+  assert.equal(await form.locator('.error-summary').count(), 0, 'said once');
+  assert.equal(await page.getByText('This person may already have a case').count(), 1, 'said once');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'duplicate-panel');
   await screenshot(page, 'case-duplicate.png');
 
   // Submitting again without confirming is still refused.
@@ -352,8 +367,8 @@ test('server 422 on a person field is shown on that input', async () => {
   assert.equal(r.status(), 422);
   const { error } = await r.json();
   assert.equal(error.field, 'dependants.0.date_of_birth');
-  const input = form.locator('[name="dependants.0.date_of_birth"]');
-  await page.waitForSelector('[name="dependants.0.date_of_birth"][aria-invalid="true"]');
+  const input = form.locator('[name="dependants.0.date_of_birth.day"]');
+  await page.waitForSelector('[name="dependants.0.date_of_birth.day"][aria-invalid="true"]');
   const ids = (await input.getAttribute('aria-describedby')).split(' ');
   assert.equal((await page.locator(`[id="${ids.pop()}"]`).innerText()).replace(/^Error:\s*/, '').trim(), error.message);
   assertClean();
@@ -417,8 +432,9 @@ test('Home Office user: sees the council, finance is read-only, immigration is e
   await openTab(page, 'Documents', 'documents');
   assert.equal(await page.locator('#upload-form').count(), 0);
 
-  // Immigration: editable and saved.
+  // Immigration: editable (on "Edit immigration") and saved.
   await openTab(page, 'Immigration', 'immigration');
+  await page.locator('#edit-immigration').click();
   const im = page.locator('#immigration-form');
   await im.getByLabel('Immigration status').selectOption('asylum_claim_recorded');
   await im.getByLabel('Recourse to public funds').selectOption('no');

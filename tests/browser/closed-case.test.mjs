@@ -22,8 +22,8 @@ const TABS = [
   ['Summary', 'summary', null, ['#edit-details']],
   ['Principal applicant', 'principal', 'principal', ['#edit-principal']],
   ['Dependants', 'dependants', 'dependants', ['#add-dependant', '[data-action="edit"]', '[data-action="remove"]']],
-  ['Immigration', 'immigration', 'immigration', ['#immigration-form']],
-  ['Finance', 'finance', 'finance', ['#finance-form']],
+  ['Immigration', 'immigration', 'immigration', ['#edit-immigration', '#immigration-form']],
+  ['Finance', 'finance', 'finance', ['#edit-finance', '#finance-form']],
   ['Documents', 'documents', 'documents', ['#upload-form', '[data-action="delete"]']],
   ['Queries', 'queries', 'queries', ['#new-query']],
 ];
@@ -63,7 +63,7 @@ test('a closed case shows a note instead of every edit control; reopening brings
   await openCase(ho.page, kase.id);
   await openTab(ho.page, 'Immigration', 'immigration');
   await waitForText(panel(ho.page, 'immigration').locator('#immigration-closed-note'), 'This case is closed. Only the council can reopen it to change it.');
-  assert.equal(await ho.page.locator('#immigration-form').count(), 0);
+  assert.equal(await ho.page.locator('#immigration-form, #edit-immigration').count(), 0);
   assert.equal(await ho.page.locator('#final-outcome-form').count(), 1, 'the final outcome is still recorded');
   await openTab(ho.page, 'Queries', 'queries');
   assert.equal(await ho.page.locator('#new-query').count(), 0);

@@ -156,7 +156,9 @@ test('overdue items are counted, flagged in words and listed, for the Home Offic
   // The alerts list's overdue filter shows the same flag.
   await hoPage.goto(`${stack.base}/#/alerts?overdue=1`);
   await waitForHeading(hoPage, 'Alerts – overdue');
-  assert.equal(await hoPage.getByLabel('Overdue only').isChecked(), true);
+  // "Overdue" and "Due today" are one choice (radios), never two boxes that can both be ticked.
+  assert.equal(await hoPage.getByRole('radio', { name: 'Overdue', exact: true }).isChecked(), true);
+  assert.equal(await hoPage.getByRole('radio', { name: 'Due today', exact: true }).isChecked(), false);
   await waitForText(hoPage.locator(`#alerts-table tbody tr[data-case-id="${late.id}"]`), /overdue/i);
 
   // The council: its overdue count is the queries waiting for it, flagged and listed.

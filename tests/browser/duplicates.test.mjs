@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, Client } from '../lib/stack.mjs';
-import { launch, newPage, signIn, waitForText, waitForHeading, openTab } from './helpers.mjs';
+import { launch, newPage, signIn, waitForText, waitForHeading, openTab, fillDate } from './helpers.mjs';
 import { caseBody, person, ukDate } from '../lib/cases.mjs';
 
 let stack; let browser; let nfc; let net;
@@ -39,7 +39,7 @@ test('a closed match: "Reopen C…" is the main action, and it reopens the case'
   const form = page.locator('#case-form');
   await form.locator('[name="principal.given_names"]').fill('Hana');
   await form.locator('[name="principal.family_name"]').fill('Yilmaz');
-  await form.locator('[name="principal.date_of_birth"]').fill('07/07/1984');
+  await fillDate(form, 'principal.date_of_birth', '07/07/1984');
   await form.locator('[name="principal.nationality"]').fill('Turkish');
   await form.locator('[name="legislation"]').selectOption('care_act_2014');
   await form.locator('[name="household_type"]').selectOption('single_adult');
@@ -49,7 +49,7 @@ test('a closed match: "Reopen C…" is the main action, and it reopens the case'
   assert.equal(await reopen.innerText(), `Reopen C${c.id}`);
   assert.doesNotMatch(await reopen.getAttribute('class'), /button--secondary/, 'reopen is the primary button');
   assert.match(await page.locator('#create-confirmed').getAttribute('class'), /button--secondary/, 'create is secondary');
-  await waitForText(page.locator('#duplicate-matches'), 'closed on');
+  await waitForText(page.locator('#duplicate-matches'), /closed on/i);
   await reopen.click();
   await waitForHeading(page, new RegExp(`^C${c.id}\\s+Hana Yilmaz$`));
   const g = await nfc.req('GET', `/api/cases/${c.id}`);

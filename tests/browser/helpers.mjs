@@ -159,3 +159,21 @@ export async function checkA11y(page, label, { disable = {}, include = null, exc
   }
   throw new assert.AssertionError({ message: lines.join('\n') });
 }
+
+// ---- the GOV.UK date input (Day, Month and Year boxes named NAME.day, NAME.month, NAME.year) ----
+
+/** Type a date given as 'dd/mm/yyyy' (or '' to clear) into the date field `name` within `scope`. */
+export async function fillDate(scope, name, text) {
+  const m = /^\s*(\d{1,2})\D+(\d{1,2})\D+(\d{4})\s*$/.exec(text || '');
+  const [d, mo, y] = m ? [m[1], m[2], m[3]] : (text ? [text, '', ''] : ['', '', '']);
+  await scope.locator(`[name="${name}.day"]`).fill(d);
+  await scope.locator(`[name="${name}.month"]`).fill(mo);
+  await scope.locator(`[name="${name}.year"]`).fill(y);
+}
+
+/** The date field `name` as 'dd/mm/yyyy' ('' when empty). */
+export async function dateValue(scope, name) {
+  const [d, m, y] = await Promise.all(['day', 'month', 'year'].map((k) => scope.locator(`[name="${name}.${k}"]`).inputValue()));
+  if (!d && !m && !y) return '';
+  return `${d.padStart(2, '0')}/${m.padStart(2, '0')}/${y}`;
+}

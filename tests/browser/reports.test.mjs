@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startStack } from '../lib/stack.mjs';
 import {
-  launch, waitForText, waitForHeading, screenshot, noLeaks, openTab, status,
+  launch, waitForText, waitForHeading, screenshot, noLeaks, openTab, status, fillDate, dateValue,
 } from './helpers.mjs';
 import { apiUsers, pageFor, createCase } from './work.mjs';
 
@@ -22,6 +22,15 @@ before(async () => {
 after(async () => { await browser?.close(); await stack?.stop(); });
 
 const nav = (page) => page.getByRole('navigation', { name: 'Main' });
+
+/** Performance monitoring has its own page under Reports (#/reports/performance). */
+async function openPerformance(page) {
+  await nav(page).getByRole('link', { name: 'Reports' }).click();
+  await waitForHeading(page, 'Reports');
+  await page.locator('#reports-performance').click();
+  await waitForHeading(page, /^Performance monitoring/);
+  await page.locator('#performance-figures').waitFor();
+}
 
 /** A local date as [ISO, what a person types]. */
 function day(d) {
@@ -73,7 +82,13 @@ async function assertPanelShows(page, data) {
   // The same numbers in the table behind "the numbers as a table".
   const rows = await page.locator('#chart-open-supported-table tbody tr td').allTextContents(); // inside a closed <details>
   assert.deepEqual(rows.map((t) => Number(t.replace(/,/g, ''))), bars);
-  // (b) closures by reason: every reason (the API's order), a bar each.
+  // (b) closures by reason: every reason (the API's order), a bar each; with none in the period, a
+  // sentence says so instead of ten empty bars.
+  if (data.figures.closures === 0) {
+    await waitForText(page.locator('#chart-closures-none'), 'No closures in this period.');
+    assert.equal(await page.locator('#chart-closures svg').count(), 0);
+    return;
+  }
   const closures = page.locator('#chart-closures svg');
   assert.equal(await closures.getAttribute('role'), 'img');
   assert.match(await closures.locator('title').first().textContent(), /Closures by reason/);
@@ -87,7 +102,7 @@ async function assertPanelShows(page, data) {
 
 test('council user: the performance panel shows the API\'s figures and charts, and follows the period and filters', async () => {
   const { page, assertClean } = await pageFor(browser, stack.base, 'nfc.user');
-  await page.locator('#performance-figures').waitFor();
+  await openPerformance(page);
   const all = await apiGet('nfc.user', '/api/reports/performance');
   await assertPanelShows(page, all);
   await waitForText(page.locator('#performance-period'), `${longDate(all.from)} to ${longDate(all.to)}`);
@@ -103,8 +118,8 @@ test('council user: the performance panel shows the API\'s figures and charts, a
   await screenshot(page, 'home-performance-council.png');
 
   // A shorter period and one legislation: the panel is redrawn in place with the new answer.
-  await form.locator('[name="from"]').fill(THREE_MONTHS_AGO[1]);
-  await form.locator('[name="to"]').fill(TODAY[1]);
+  await fillDate(form, 'from', THREE_MONTHS_AGO[1]);
+  await fillDate(form, 'to', TODAY[1]);
   await form.locator('[name="legislation"]').selectOption('care_act_2014');
   await form.locator('#performance-apply').click();
   await waitForText(page.locator('#performance-period'), `${longDate(THREE_MONTHS_AGO[0])} to ${longDate(TODAY[0])}`);
@@ -112,7 +127,7 @@ test('council user: the performance panel shows the API\'s figures and charts, a
   const narrowed = await apiGet('nfc.user', `/api/reports/performance?from=${THREE_MONTHS_AGO[0]}&to=${TODAY[0]}&legislation=care_act_2014`);
   assert.equal(narrowed.open_supported_by_month.length, 3);
   await assertPanelShows(page, narrowed);
-  assert.match(page.url(), /#\/home\?.*legislation=care_act_2014/);
+  assert.match(page.url(), /#\/reports\/performance\?.*legislation=care_act_2014/);
   assert.match(page.url(), new RegExp(`from=${THREE_MONTHS_AGO[0]}`));
   await waitForText(page.locator('#performance-status'), 'Figures updated');
 
@@ -125,31 +140,31 @@ test('council user: the performance panel shows the API\'s figures and charts, a
 
   // A reload keeps the period and filters (they are in the address).
   await page.reload();
-  await waitForHeading(page, /^Welcome, /);
+  await waitForHeading(page, 'Performance monitoring');
   await page.locator('#performance-figures').waitFor();
   assert.equal(await form.locator('[name="legislation"]').inputValue(), 'care_act_2014');
-  assert.equal(await form.locator('[name="from"]').inputValue(), THREE_MONTHS_AGO[0].split('-').reverse().join('/'));
+  assert.equal(await dateValue(form, 'from'), THREE_MONTHS_AGO[0].split('-').reverse().join('/'));
   await assertPanelShows(page, mine);
 
   // A period the browser takes but the server refuses (more than 20 years): the server's 422 lands on the field.
-  await form.locator('[name="from"]').fill('1/1/2000');
+  await fillDate(form, 'from', '1/1/2000');
   const refused = page.waitForResponse((r) => r.url().includes('/api/reports/performance?'));
   await form.locator('#performance-apply').click();
   assert.equal((await refused).status(), 422);
   await waitForText(form.locator('.error-summary'), '20 years');
-  assert.equal(await form.locator('[name="from"]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await form.locator('[name="from.day"]').getAttribute('aria-invalid'), 'true');
   await waitForText(form.locator('[data-field="from"] .field-error'), '20 years');
   // Before 1900: said in the browser, as the server would.
-  await form.locator('[name="from"]').fill('1/1/1850');
+  await fillDate(form, 'from', '1/1/1850');
   await form.locator('#performance-apply').click();
   await waitForText(form.locator('.error-summary'), 'The start of the period must be between 1900 and 2100');
   // Not a date at all: said before anything is sent.
-  await form.locator('[name="from"]').fill('31/02/2026');
+  await fillDate(form, 'from', '31/02/2026');
   await form.locator('#performance-apply').click();
   await waitForText(form.locator('.error-summary'), 'The start of the period must be a real date');
   // Back to the default period.
-  await form.locator('[name="from"]').fill('');
-  await form.locator('[name="to"]').fill('');
+  await fillDate(form, 'from', '');
+  await fillDate(form, 'to', '');
   await form.locator('[name="legislation"]').selectOption('');
   await form.locator('[name="caseworker"]').selectOption('');
   await form.locator('#performance-apply').click();
@@ -157,11 +172,10 @@ test('council user: the performance panel shows the API\'s figures and charts, a
   assert.equal(await form.locator('.error-summary').count(), 0);
   await assertPanelShows(page, await apiGet('nfc.user', '/api/reports/performance'));
 
-  // (e) A council user has no reports page and no downloads.
-  assert.equal(await nav(page).getByRole('link', { name: 'Reports' }).isVisible(), false);
-  assert.equal(await page.locator('#home-reports').count(), 0);
-  await page.goto(`${stack.base}/#/reports`);
-  await waitForHeading(page, 'Reports are not available');
+  // (e) A council user's Reports page is performance monitoring only: no downloads, no period form.
+  await nav(page).getByRole('link', { name: 'Reports' }).click();
+  await waitForHeading(page, 'Reports');
+  await page.locator('#reports-performance').waitFor();
   assert.equal(await page.locator('#page a[download], #reports-form').count(), 0);
   const r = await users['nfc.user'].client.req('GET', `/api/reports/finance?from=${YEAR_START[0]}&to=${TODAY[0]}`);
   assert.equal(r.status, 403);
@@ -179,26 +193,29 @@ async function download(page, selector) {
 
 test('council admin: #/reports downloads the finance report as xlsx and CSV, and the others', async () => {
   const { page, assertClean } = await pageFor(browser, stack.base, 'nfc.admin');
-  await page.locator('#performance-figures').waitFor();
   await nav(page).getByRole('link', { name: 'Reports' }).click();
   await waitForHeading(page, 'Reports');
   const form = page.locator('#reports-form');
   assert.equal(await form.locator('[name="council"]').count(), 0);
   assert.equal(await page.locator('#report-sla').count(), 0);
 
-  // Both dates are required; the errors are linked to their fields.
+  // The page opens on the financial year so far (caseworker-day.test.mjs); both dates are required, and
+  // the errors are linked to their fields.
+  await page.locator('#downloads-table').waitFor();
+  await fillDate(form, 'from', '');
+  await fillDate(form, 'to', '');
   await form.locator('#reports-submit').click();
   await waitForText(form.locator('.error-summary'), 'Enter the start of the period');
-  assert.equal(await form.locator('[name="from"]').getAttribute('aria-invalid'), 'true');
-  assert.equal(await form.locator('[name="to"]').getAttribute('aria-invalid'), 'true');
-  assert.equal(await page.locator('a[download]').count(), 0);
-  await form.locator('[name="from"]').fill(TODAY[1]);
-  await form.locator('[name="to"]').fill(YEAR_START[1]);
+  assert.equal(await form.locator('[name="from.day"]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await form.locator('[name="to.day"]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#downloads-table a[download]').count(), 0);
+  await fillDate(form, 'from', TODAY[1]);
+  await fillDate(form, 'to', YEAR_START[1]);
   await form.locator('#reports-submit').click();
   if (TODAY[0] !== YEAR_START[0]) await waitForText(form.locator('.error-summary'), 'The end of the period must be the same as or after its start');
 
-  await form.locator('[name="from"]').fill(YEAR_START[1]);
-  await form.locator('[name="to"]').fill(TODAY[1]);
+  await fillDate(form, 'from', YEAR_START[1]);
+  await fillDate(form, 'to', TODAY[1]);
   await form.locator('#reports-submit').click();
   await page.locator('#downloads-table').waitFor();
   assert.equal(await form.locator('.error-summary').count(), 0);
@@ -235,7 +252,7 @@ test('council admin: #/reports downloads the finance report as xlsx and CSV, and
   await page.reload();
   await waitForHeading(page, 'Reports');
   await page.locator('#downloads-table').waitFor();
-  assert.equal(await form.locator('[name="from"]').inputValue(), YEAR_START[0].split('-').reverse().join('/'));
+  assert.equal(await dateValue(form, 'from'), YEAR_START[0].split('-').reverse().join('/'));
   assertClean();
   await page.context().close();
 });
@@ -256,7 +273,7 @@ test('Home Office user: the SLA table matches the API, with a council filter and
   assert.equal(im.status, 200, im.text);
 
   const { page, assertClean } = await pageFor(browser, stack.base, 'ho.user');
-  await page.locator('#performance-figures').waitFor();
+  await openPerformance(page);
   // The Home Office's panel: council, team and legislation; no caseworker.
   const pform = page.locator('#performance-form');
   assert.equal(await pform.locator('select[name="council"]').count(), 1);
@@ -282,8 +299,8 @@ test('Home Office user: the SLA table matches the API, with a council filter and
   await nav(page).getByRole('link', { name: 'Reports' }).click();
   await waitForHeading(page, 'Reports');
   const form = page.locator('#reports-form');
-  await form.locator('[name="from"]').fill(YEAR_START[1]);
-  await form.locator('[name="to"]').fill(TODAY[1]);
+  await fillDate(form, 'from', YEAR_START[1]);
+  await fillDate(form, 'to', TODAY[1]);
   await form.locator('#reports-submit').click();
   await page.locator('#sla-table, #sla-none').first().waitFor();
   assert.equal(await page.locator('#report-downloads, #download-finance-xlsx').count(), 0, 'an HO user has no finance downloads');
@@ -337,12 +354,12 @@ test('Home Office user: the SLA table matches the API, with a council filter and
 
 test('Network admin: national performance figures with period and legislation only, and the SLA table', async () => {
   const { page, assertClean } = await pageFor(browser, stack.base, 'net.admin');
-  await page.locator('#performance-figures').waitFor();
+  await openPerformance(page);
   const form = page.locator('#performance-form');
   assert.equal(await form.locator('[name="team"]').count(), 0);
   assert.equal(await form.locator('[name="caseworker"]').count(), 0);
   assert.equal(await form.locator('[name="council"]').count(), 0);
-  assert.equal(await form.locator('[name="from"]').count(), 1);
+  assert.equal(await form.locator('[name="from.day"]').count(), 1);
   assert.equal(await form.locator('[name="legislation"]').count(), 1);
   await waitForText(page.locator('#performance-heading'), 'every council');
   await assertPanelShows(page, await apiGet('net.admin', '/api/reports/performance'));
@@ -359,8 +376,8 @@ test('Network admin: national performance figures with period and legislation on
   await nav(page).getByRole('link', { name: 'Reports' }).click();
   await waitForHeading(page, 'Reports');
   assert.equal(await page.locator('#reports-form [name="council"]').count(), 0);
-  await page.locator('#reports-form [name="from"]').fill(YEAR_START[1]);
-  await page.locator('#reports-form [name="to"]').fill(TODAY[1]);
+  await fillDate(page.locator('#reports-form'), 'from', YEAR_START[1]);
+  await fillDate(page.locator('#reports-form'), 'to', TODAY[1]);
   await page.locator('#reports-submit').click();
   await page.locator('#sla-table, #sla-none').first().waitFor();
   const sla = await apiGet('net.admin', `/api/reports/sla?from=${YEAR_START[0]}&to=${TODAY[0]}`);
@@ -378,7 +395,7 @@ test('a case created with a referral source shows it; the status at referral sho
   const family = `Referral${process.pid % 10000}`;
   await form.locator('[name="principal.given_names"]').fill('Amara');
   await form.locator('[name="principal.family_name"]').fill(family);
-  await form.locator('[name="principal.date_of_birth"]').fill('03/05/1979');
+  await fillDate(form, 'principal.date_of_birth', '03/05/1979');
   await form.locator('[name="principal.nationality"]').fill('Nigerian');
   await form.locator('[name="legislation"]').selectOption('care_act_2014');
   await form.locator('[name="household_type"]').selectOption('single_adult');
@@ -407,11 +424,13 @@ test('a case created with a referral source shows it; the status at referral sho
   // Status at referral: not recorded until a status other than "not known" is saved; then fixed.
   await openTab(page, 'Immigration', 'immigration');
   await waitForText(page.locator('#status-at-referral'), 'Not recorded yet');
+  await page.locator('#edit-immigration').click();
   const im = page.locator('#immigration-form');
   await im.locator('[name="status"]').selectOption('asylum_claim_recorded');
   await im.locator('#save-immigration').click();
   await waitForText(status(page), 'The immigration page has been saved');
   await waitForText(page.locator('#status-at-referral'), 'Asylum claim recorded');
+  await page.locator('#edit-immigration').click();
   await page.locator('#immigration-form [name="status"]').selectOption('asylum_claim_refused');
   await page.locator('#immigration-form #save-immigration').click();
   await waitForText(page.locator('#immigration-summary'), 'Asylum claim refused');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, Client } from '../lib/stack.mjs';
 import {
-  launch, newPage, signIn, heading, waitForText, waitForHeading, screenshot, noLeaks,
+  launch, newPage, signIn, heading, waitForText, waitForHeading, screenshot, noLeaks, dateValue,
 } from './helpers.mjs';
 
 const LIMIT = 30; // look-ups per user per hour in this stack
@@ -117,7 +117,7 @@ test('council user: a look-up that matches, then "Create a case from this result
   await waitForText(page.locator('#prefilled-from-rtpf'), 'filled in from the Home Office status register');
   assert.equal(await form.getByLabel('Given names').first().inputValue(), rec.given);
   assert.equal(await form.getByLabel('Family name').first().inputValue(), rec.family);
-  assert.equal(await form.getByLabel('Date of birth').first().inputValue(), rec.uk);
+  assert.equal(await dateValue(form, 'principal.date_of_birth'), rec.uk);
   assert.equal(await form.getByLabel('Nationality').first().inputValue(), rec.nationality);
   await form.getByLabel('Legislation').selectOption('care_act_2014');
   await form.getByLabel('Household type').selectOption('single_adult');
@@ -173,7 +173,7 @@ test('no match, a wrong date of birth and a bad number: plain words, and a way t
   await waitForText(page.locator('#rtpf-no-match'), 'No record matches');
   await page.getByRole('link', { name: 'Create a case', exact: true }).click();
   await waitForHeading(page, 'Create a case');
-  assert.equal(await page.locator('#case-form [name="principal.date_of_birth"]').inputValue(), '03/04/1990');
+  assert.equal(await dateValue(page.locator('#case-form'), 'principal.date_of_birth'), '03/04/1990');
   assert.equal(await page.locator('#case-form [name="principal.family_name"]').inputValue(), '');
   assert.equal(await page.locator('#prefilled-from-rtpf').count(), 0);
   assertClean();

@@ -156,7 +156,7 @@ test('council_update after the HO check, for each change kind: its field, raised
     ['dependant', () => nfcUser.req('DELETE', `/api/cases/${c.id}/dependants/${changing.id}`), 200],
     ['principal', () => nfcUser.req('PUT', `/api/cases/${c.id}/principal`, { body: personBody(c.principal, { other_names: 'Also Known' }) }), 200],
     ['document', () => upload(nfcUser, c.id, pngBytes(4, 4), { filename: 'passport.png' }), 201],
-    ['immigration', () => nfcUser.req('PUT', `/api/cases/${c.id}/immigration`, { body: { status: 'asylum_claim_recorded', ho_notes: 'Council note' } }), 200],
+    ['immigration', () => nfcUser.req('PUT', `/api/cases/${c.id}/immigration`, { body: { status: 'asylum_claim_recorded', leave_expiry: '2027-01-31' } }), 200],
   ];
   const seen = new Set();
   for (const [i, [field, run, code]] of steps.entries()) {

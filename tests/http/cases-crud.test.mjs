@@ -235,7 +235,7 @@ test('PUT /api/cases/{id}/immigration: replaces the page (omitted fields cleared
   const c = await createCase(nfcUser);
   const page = { status: 'ltr_nrpf', recourse_to_public_funds: false, leave_expiry: '2027-03-31', outstanding_application: true,
     application_type: 'FLR(FP)', application_date: '2025-01-10', appeal: false, appeal_date: null, judicial_review: false,
-    judicial_review_date: null, ho_notes: 'Checked against CID.' };
+    judicial_review_date: null, ho_notes: null }; // the council never writes the Home Office notes (caseworker-day.test.mjs)
   const r = await nfcUser.req('PUT', `/api/cases/${c.id}/immigration`, { body: page });
   assertStatus(r, 200, 'council immigration');
   assertCase(r.json);

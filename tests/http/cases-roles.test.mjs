@@ -56,7 +56,7 @@ const ENDPOINTS = [
   },
   { name: 'DELETE /api/cases/{id}/dependants/{pid}', kind: 'write', ok: 200, deps: 1, run: (c, x) => c.req('DELETE', `/api/cases/${x.id}/dependants/${x.pid}`) },
   { name: 'PUT /api/cases/{id}/allocation', kind: 'write', ok: 200, run: (c, x) => c.req('PUT', `/api/cases/${x.id}/allocation`, { body: { caseworker_id: C['nfc.admin'].user.id, team: 'Role Team' } }) },
-  { name: 'PUT /api/cases/{id}/immigration', kind: 'immigration', ok: 200, run: (c, x) => c.req('PUT', `/api/cases/${x.id}/immigration`, { body: { status: 'asylum_claim_recorded', ho_notes: 'role test' } }) },
+  { name: 'PUT /api/cases/{id}/immigration', kind: 'immigration', ok: 200, run: (c, x) => c.req('PUT', `/api/cases/${x.id}/immigration`, { body: { status: 'asylum_claim_recorded', leave_expiry: '2027-05-31' } }) },
   {
     name: 'PUT /api/cases/{id}/finance', kind: 'write', ok: 200,
     run: (c, x) => c.req('PUT', `/api/cases/${x.id}/finance`, { body: { support_start_date: '2025-01-06', weekly_subsistence_pence: 5000, accommodation_type: 'hostel', weekly_accommodation_pence: 9000, other_costs: [] } }),

@@ -23,7 +23,7 @@ export const CLOSURE_KEYS = ['closure_date', 'reason', 'notes', 'closed_at', 'cl
 export const DOCUMENT_KEYS = ['id', 'filename', 'content_type', 'size', 'person_id', 'sha256', 'uploaded_at',
   'uploaded_by'].sort();
 export const HISTORY_KEYS = ['at', 'by', 'field', 'old', 'new'].sort();
-export const MATCH_KEYS = ['id', 'connect_id', 'name', 'date_of_birth', 'status', 'closure_date'].sort();
+export const MATCH_KEYS = ['id', 'connect_id', 'name', 'date_of_birth', 'status', 'closure_date', 'nationality', 'ho_reference', 'principal', 'caseworker'].sort();
 
 export const STATUSES = ['open_referral', 'open_supported', 'closed'];
 export const LEGISLATIONS = ['care_act_2014', 'children_act_s17', 'children_act_s20', 'children_act_s23c',

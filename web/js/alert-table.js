@@ -4,6 +4,8 @@ import { api } from './api.js';
 import { h, replaceChildren, visuallyHidden } from './dom.js';
 import { formatDate, formatDateTime } from './format.js';
 import { dueNode } from './due.js';
+import { caseCell, rowsOpenLink } from './case-cell.js';
+import { immigrationValueText } from './immigration-words.js';
 import {
   alertTypeLabel, alertFieldWord, clearedHowLabel, finalOutcomeLabel, sideLabel, sideOf,
 } from './labels.js';
@@ -37,7 +39,12 @@ export function canAccept(user, alert) {
 export function alertDetails(alert) {
   const parts = [];
   const fields = Array.isArray(alert.fields) ? alert.fields : [];
-  if (fields.length) {
+  const changes = Array.isArray(alert.changes) ? alert.changes : [];
+  if (changes.length) {
+    parts.push(h('ul', { class: 'list list--plain alert-fields alert-changes' }, changes.map((c) => h('li', {},
+      `${alertFieldWord(c.field).replace(/^./, (x) => x.toUpperCase())}: ${immigrationValueText(c.field, c.old)}`,
+      h('span', { 'aria-hidden': 'true' }, ' → '), visuallyHidden(' changed to '), immigrationValueText(c.field, c.new)))));
+  } else if (fields.length) {
     parts.push(h('ul', { class: 'list list--plain alert-fields' }, fields.map((f) => h('li', {}, alertFieldWord(f)))));
   }
   const o = alert.outcome;
@@ -80,6 +87,14 @@ export function alertAction(alert, { user, setStatus, onAccepted }) {
     replaceChildren(cell,
       h('p', { class: 'alert-action__note' }, 'This clears when you update the immigration page (the status check) or open a query.'),
       h('a', { href: `#/cases/${alert.case_id}/immigration`, class: 'link', dataset: { action: 'status-check' } }, 'Do the status check', visuallyHidden(` for ${alert.connect_id || ''}`)));
+    return cell;
+  }
+  // An immigration update is accepted on the case's immigration tab, after the changes (old → new)
+  // have been shown there: never blind from a list.
+  if (alert.open && alert.type === 'immigration_update' && alert.to === sideOf(user)) {
+    replaceChildren(cell,
+      h('a', { href: `#/cases/${alert.case_id}/immigration`, class: 'link', dataset: { action: 'review-update' } },
+        'Review and accept the changes', visuallyHidden(` on ${alert.connect_id || ''}`)));
     return cell;
   }
   if (!canAccept(user, alert)) return cell;
@@ -129,7 +144,7 @@ export function alertTable(alerts, { user, caption, id = 'alerts-table', showCas
     dataset: { alertId: String(a.id), type: a.type || '', caseId: String(a.case_id) },
   },
   showCase
-    ? h('th', { scope: 'row', dataset: { label: 'Connect ID' } }, h('a', { href: `#/cases/${a.case_id}`, class: 'link' }, a.connect_id || `C${a.case_id}`))
+    ? h('th', { scope: 'row', dataset: { label: 'Case' } }, caseCell(a))
     : null,
   ho && showCase ? h('td', { dataset: { label: 'Council' } }, (a.council && a.council.name) || '') : null,
   showCase
@@ -142,11 +157,10 @@ export function alertTable(alerts, { user, caption, id = 'alerts-table', showCas
   h('td', { dataset: { label: 'What changed' } }, alertDetails(a)),
   showState ? h('td', { dataset: { label: 'State' } }, stateText(a)) : null,
   h('td', { class: 'table__actions', dataset: { label: 'Action' } }, alertAction(a, { user, setStatus, onAccepted }))));
-  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
-    h('table', { class: 'table alerts-table', id },
+  const table = h('table', { class: 'table alerts-table', id },
       h('caption', { class: 'table__caption' }, caption),
       h('thead', {}, h('tr', {},
-        showCase ? h('th', { scope: 'col' }, 'Connect ID') : null,
+        showCase ? h('th', { scope: 'col' }, 'Case') : null,
         ho && showCase ? h('th', { scope: 'col' }, 'Council') : null,
         h('th', { scope: 'col' }, 'Alert'),
         h('th', { scope: 'col' }, 'For'),
@@ -155,5 +169,7 @@ export function alertTable(alerts, { user, caption, id = 'alerts-table', showCas
         h('th', { scope: 'col' }, 'What changed'),
         showState ? h('th', { scope: 'col' }, 'State') : null,
         h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Action')))),
-      h('tbody', {}, rows)));
+    h('tbody', {}, rows));
+  if (showCase) rowsOpenLink(table, '.case-cell__link');
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption }, table);
 }

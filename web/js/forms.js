@@ -32,6 +32,62 @@ export function field({ label, name, type = 'text', hint, autocomplete, required
   return group;
 }
 
+/**
+ * radios({legend, name, value, options:[{value,label}], inline}) — one choice of several (GOV.UK
+ * radios): a fieldset whose legend asks the question, each radio with its own label.
+ */
+export function radios({ legend, name, value = '', options, inline = true }) {
+  const group = h('div', { class: 'form-group', dataset: { field: name } },
+    h('fieldset', { class: 'fieldset radios-fieldset' },
+      h('legend', { class: 'fieldset__legend radios__legend' }, legend),
+      h('div', { class: ['radios', inline && 'radios--inline'] }, options.map((o) => {
+        const id = uid(`f-${name}-${o.value || 'any'}`);
+        return h('div', { class: 'radios__item' },
+          h('input', { id, name, type: 'radio', class: 'radios__input', value: o.value, checked: String(o.value) === String(value) }),
+          h('label', { class: 'radios__label', for: id }, o.label));
+      }))));
+  return group;
+}
+
+/**
+ * dateField({label, name, value, hint}) — the GOV.UK date input for a date people type: Day, Month and
+ * Year boxes in a fieldset whose legend asks the question, one hint ("For example, 27 3 1985"). The
+ * boxes are named `${name}.day|month|year`; valueOf(form, name) reads them as one 'd/m/yyyy' (''
+ * when all three are empty), and an error naming `name` lands on the group.
+ */
+export function dateField({ label, name, value = '', hint }) {
+  const id = uid(`f-${name}`);
+  const hintId = `${id}-hint`;
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || '');
+  const dmy = /^(\d{1,2})\D+(\d{1,2})\D+(\d{4})$/.exec(value || '');
+  const parts = iso ? { day: String(Number(iso[3])), month: String(Number(iso[2])), year: iso[1] }
+    : dmy ? { day: dmy[1], month: dmy[2], year: dmy[3] } : { day: '', month: '', year: '' };
+  const box = (key, text, width) => h('div', { class: 'date-input__item' },
+    h('label', { class: 'label date-input__label', for: `${id}-${key}` }, text),
+    h('input', {
+      id: `${id}-${key}`, name: `${name}.${key}`, type: 'text', inputmode: 'numeric', autocomplete: 'off', spellcheck: 'false',
+      class: ['input', 'date-input__input', `date-input__input--${width}`], value: parts[key], dataset: { datePart: key, date: name },
+    }));
+  const day = box('day', 'Day', 2);
+  const group = h('div', { class: 'form-group date-field', dataset: { field: name, dateField: name } },
+    h('fieldset', { class: 'fieldset date-input-fieldset', role: 'group', 'aria-describedby': hintId },
+      h('legend', { class: 'label date-input__legend' }, label),
+      h('p', { class: 'hint', id: hintId }, hint || 'For example, 27 3 1985'),
+      h('div', { class: 'date-input', id }, day, box('month', 'Month', 2), box('year', 'Year', 4))));
+  group.control = day.querySelector('input');
+  return group;
+}
+
+/** A date field's three boxes as one value: 'd/m/yyyy', or '' when all are empty. */
+function dateValue(form, name) {
+  const get = (k) => {
+    const el = [...form.elements].find((e) => e.name === `${name}.${k}`);
+    return el ? el.value.trim() : '';
+  };
+  const [d, m, y] = [get('day'), get('month'), get('year')];
+  return d || m || y ? `${d}/${m}/${y}` : '';
+}
+
 /** Remove every error shown in the form. */
 export function clearErrors(form) {
   const summary = form.querySelector(':scope > .error-summary');
@@ -40,6 +96,7 @@ export function clearErrors(form) {
     group.classList.remove('form-group--error');
     const msg = group.querySelector('.field-error');
     const control = group.querySelector('input, select, textarea');
+    for (const box of group.querySelectorAll('.date-input__input')) box.removeAttribute('aria-invalid');
     if (control) {
       control.removeAttribute('aria-invalid');
       if (msg) {
@@ -62,6 +119,12 @@ export function controlFor(form, name) {
   const els = [...form.elements].filter((el) => el.name);
   const exact = els.find((el) => el.name === name);
   if (exact) return exact;
+  // A date field: its first box (Day) stands for it.
+  const dates = els.filter((el) => el.dataset.datePart === 'day');
+  const only = (list) => (list.length === 1 ? list[0] : null);
+  const date = dates.find((el) => el.dataset.date === name) || only(dates.filter((el) => el.dataset.date.endsWith(`.${name}`)))
+    || only(dates.filter((el) => el.dataset.date.split('.').pop() === name.split('.').pop()));
+  if (date) return date;
   const suffix = els.filter((el) => el.name.endsWith(`.${name}`));
   if (suffix.length === 1) return suffix[0];
   const last = name.split('.').pop();
@@ -99,7 +162,11 @@ export function showErrors(form, errors, { title = 'There is a problem', focus =
       const msg = h('p', { class: 'field-error', id: msgId }, visuallyHidden('Error: '), message);
       if (group) {
         group.classList.add('form-group--error');
-        control.before(msg);
+        // A date field's message goes above its three boxes (GOV.UK), each box marked invalid.
+        if (control.dataset.datePart) {
+          group.querySelector('.date-input').before(msg);
+          for (const box of group.querySelectorAll('.date-input__input')) box.setAttribute('aria-invalid', 'true');
+        } else control.before(msg);
       }
       control.setAttribute('aria-invalid', 'true');
       const ids = (control.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
@@ -148,6 +215,7 @@ export async function busy(form, fn) {
 /** Trimmed string value of a named control. */
 export function valueOf(form, name) {
   const c = controlFor(form, name);
+  if (c && c.dataset.datePart) return dateValue(form, c.dataset.date);
   return c ? c.value : '';
 }
 

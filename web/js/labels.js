@@ -423,8 +423,8 @@ export const canManageRetention = (user) => canEditCases(user) && isAdmin(user);
 
 // ---- reports (API.md "Reports") ----
 
-/** Who opens #/reports: council admins (downloads), the Home Office (SLA; its admins also download), the Network (SLA). */
-export const canSeeReports = (user) => (canEditCases(user) && isAdmin(user)) || isHomeOffice(user) || isNetworkAdmin(user);
+/** Performance monitoring (#/reports/performance, so the Reports page): everyone who sees cases, and the Network. */
+export const canSeePerformance = (user) => canSeeCases(user) || isNetworkAdmin(user);
 
 /** The finance, referrals and resolution downloads: admins of a council or of the Home Office. */
 export const canDownloadReports = (user) => isAdmin(user) && canSeeCases(user);

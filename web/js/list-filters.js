@@ -3,7 +3,7 @@
 // the Home Office reaches from the home page's by-council table.
 import { api } from './api.js';
 import { h } from './dom.js';
-import { valueOf } from './forms.js';
+import { valueOf, radios } from './forms.js';
 
 /** The filters named in `names` from the address's parameters ('' when absent). */
 export function readFilters(params, names) {
@@ -21,10 +21,29 @@ export function routeWith(route, filters) {
 }
 
 /**
- * A filter form: on submit it reads the named selects/inputs and checkboxes (a checked box gives
- * its `value`) and navigates to the route with them, keeping `keep` (e.g. the council filter).
+ * "Overdue" and "Due today" are one choice (an item cannot be both): radios named `when` over the
+ * address's `overdue=1` / `due=today`.
  */
-export function filterForm({ id, label, controls, ctx, route, names, keep = {} }) {
+export function dueChoice(f) {
+  const value = f.overdue === '1' ? 'overdue' : f.due === 'today' ? 'today' : '';
+  return radios({
+    legend: 'Due', name: 'when', value,
+    options: [{ value: '', label: 'Any time' }, { value: 'overdue', label: 'Overdue' }, { value: 'today', label: 'Due today' }],
+  });
+}
+
+/** The form's `when` back into the address's `overdue` / `due`. */
+export function dueToAddress(f) {
+  const { when, ...rest } = f;
+  return { ...rest, overdue: when === 'overdue' ? '1' : '', due: when === 'today' ? 'today' : '' };
+}
+
+/**
+ * A filter form: on submit it reads the named selects/inputs and checkboxes (a checked box gives
+ * its `value`, a radio group its checked value) and navigates to the route with them, keeping `keep`
+ * (e.g. the council filter); `toAddress(f)` may turn the form's values into the address's.
+ */
+export function filterForm({ id, label, controls, ctx, route, names, keep = {}, toAddress = null }) {
   const form = h('form', { class: 'form filter-form', id, 'aria-label': label, novalidate: true },
     h('fieldset', { class: 'fieldset' },
       h('legend', { class: 'fieldset__legend' }, 'Filters'),
@@ -37,9 +56,12 @@ export function filterForm({ id, label, controls, ctx, route, names, keep = {} }
       const el = form.querySelector(`[name="${n}"]`);
       if (!el) continue;
       if (el.type === 'checkbox') f[n] = el.checked ? el.value : '';
-      else f[n] = valueOf(form, n).trim();
+      else if (el.type === 'radio') {
+        const on = form.querySelector(`[name="${n}"]:checked`);
+        f[n] = on ? on.value : '';
+      } else f[n] = valueOf(form, n).trim();
     }
-    ctx.navigate(routeWith(route, f));
+    ctx.navigate(routeWith(route, toAddress ? toAddress(f) : f));
   });
   return form;
 }

@@ -1,15 +1,15 @@
-// The home page's performance monitoring panel (GET /api/reports/performance), for every signed-in
+// The performance monitoring page's panel (#/reports/performance, under Reports) (GET /api/reports/performance), for every signed-in
 // user: a period (empty = the server's default, the last twelve months) and filters — team and
 // caseworker for a council, council and team for the Home Office, legislation for everyone; the
 // Network has the period and legislation only (national totals). It shows the figures, a column
 // chart of open supported cases per month and a bar chart of closures by reason (SVG, ./charts.js),
 // each with its numbers as a table. Changing the filters redraws the panel in place and keeps them
-// in the address (#/home?from=…&legislation=…) with history.replaceState, so a reload keeps them.
+// in the address (#/reports/performance?from=…&legislation=…) with history.replaceState, so a reload keeps them.
 // Under the figures, links download the same figures as CSV or Excel, with the same period and filters.
 import { api } from './api.js';
 import { h, replaceChildren, visuallyHidden } from './dom.js';
-import { field, showErrors, showApiError, clearErrors, busy, valueOf } from './forms.js';
-import { parseDate, dateInput, formatDate, formatPence } from './format.js';
+import { field, dateField, showErrors, showApiError, clearErrors, busy, valueOf } from './forms.js';
+import { parseDate, formatDate, formatPence } from './format.js';
 import { columnChart, barChart } from './charts.js';
 import { councilChoices, loadCouncils } from './list-filters.js';
 import {
@@ -110,13 +110,18 @@ function results(data, side) {
         columns: ['Month', 'Open supported cases'],
         items: months.map((m, i) => ({ label: monthName(m.month), short: monthShort(m.month, i, months.length), value: Number(m.open_supported) || 0 })),
       }),
-      barChart({
-        id: 'chart-closures',
-        title: 'Closures by reason',
-        description: reasonsInWords(reasons, closures),
-        columns: ['Reason', 'Closures'],
-        items: reasons.map((r) => ({ label: closureReasonLabel(r.reason), value: r.count })),
-      })),
+      // Ten empty bars say less than one sentence.
+      closures > 0
+        ? barChart({
+          id: 'chart-closures',
+          title: 'Closures by reason',
+          description: reasonsInWords(reasons, closures),
+          columns: ['Reason', 'Closures'],
+          items: reasons.map((r) => ({ label: closureReasonLabel(r.reason), value: r.count })),
+        })
+        : h('div', { class: 'chart', id: 'chart-closures' },
+          h('h3', { class: 'heading-s chart__title', id: 'chart-closures-heading' }, 'Closures by reason'),
+          h('p', { class: 'body', id: 'chart-closures-none' }, 'No closures in this period.'))),
   ];
 }
 
@@ -137,6 +142,9 @@ function downloads(data, query) {
     'Download these figures: ', link('xlsx', 'Excel (.xlsx)'), ' ', link('csv', 'CSV'));
 }
 
+/** Where the panel lives (a route without '#/'). */
+export const PERFORMANCE_ROUTE = 'reports/performance';
+
 /** Keep the panel's filters in the address without a new history entry or a redraw. */
 function keepInAddress(ctx, query) {
   if (!ctx.isCurrent()) return;
@@ -146,7 +154,7 @@ function keepInAddress(ctx, query) {
     else qs.delete(n);
   }
   const s = qs.toString();
-  const hash = `#/home${s ? `?${s}` : ''}`;
+  const hash = `#/${PERFORMANCE_ROUTE}${s ? `?${s}` : ''}`;
   if (location.hash !== hash) history.replaceState(history.state, '', hash);
 }
 
@@ -164,8 +172,8 @@ export async function performancePanel(ctx, { homeData } = {}) {
 
   const controls = [];
   controls.push(
-    field({ label: 'From', name: 'from', value: dateInput(initial.from) || initial.from, width: 'small', hint: 'For example, 1/4/2026', attrs: { autocomplete: 'off', inputmode: 'numeric' } }),
-    field({ label: 'To', name: 'to', value: dateInput(initial.to) || initial.to, width: 'small', hint: 'For example, 31/3/2027', attrs: { autocomplete: 'off', inputmode: 'numeric' } }));
+    dateField({ label: 'From', name: 'from', value: initial.from, hint: 'For example, 1 4 2025' }),
+    dateField({ label: 'To', name: 'to', value: initial.to, hint: 'For example, 31 3 2026' }));
   if (allowed.includes('council')) {
     const known = await loadCouncils();
     controls.push(field({ label: 'Council', name: 'council', options: councilChoices(homeData && homeData.by_council, initial.council, { known }), value: initial.council }));
@@ -223,8 +231,8 @@ export async function performancePanel(ctx, { homeData } = {}) {
     const query = {};
     const from = parseDate(valueOf(form, 'from'));
     const to = parseDate(valueOf(form, 'to'));
-    if (from === null) errors.push({ field: 'from', message: 'The start of the period must be a real date, for example 1/4/2026' });
-    if (to === null) errors.push({ field: 'to', message: 'The end of the period must be a real date, for example 31/3/2027' });
+    if (from === null) errors.push({ field: 'from', message: 'The start of the period must be a real date, for example 1 4 2025' });
+    if (to === null) errors.push({ field: 'to', message: 'The end of the period must be a real date, for example 31 3 2026' });
     const inRange = (d) => d >= '1900-01-01' && d <= '2100-12-31';
     if (from && !inRange(from)) errors.push({ field: 'from', message: 'The start of the period must be between 1900 and 2100' });
     if (to && !inRange(to)) errors.push({ field: 'to', message: 'The end of the period must be between 1900 and 2100' });

@@ -2,11 +2,11 @@
 // case page. Inputs are named as the API names the fields, with a prefix ('principal.',
 // 'dependants.0.'), so a 422 naming 'principal.date_of_birth' lands on the right input.
 import { h, summaryRow } from './dom.js';
-import { field } from './forms.js';
-import { parseDate, dateInput, formatDate } from './format.js';
+import { field, dateField, valueOf } from './forms.js';
+import { parseDate, formatDate } from './format.js';
 import { GENDERS, RELATIONSHIPS, options, genderLabel, relationshipLabel } from './labels.js';
 
-const DOB_HINT = 'For example, 27/03/1985';
+const DOB_HINT = 'For example, 27 3 1985';
 
 /** The inputs for one person; `relationship` adds the dependant's relationship to the PA. */
 export function personFields(prefix, person = {}, { relationship = false } = {}) {
@@ -14,7 +14,7 @@ export function personFields(prefix, person = {}, { relationship = false } = {})
   const list = [
     field({ label: 'Given names', name: `${prefix}given_names`, value: p.given_names || '', width: 'large', attrs: { autocomplete: 'off' } }),
     field({ label: 'Family name', name: `${prefix}family_name`, value: p.family_name || '', width: 'large', attrs: { autocomplete: 'off' } }),
-    field({ label: 'Date of birth', name: `${prefix}date_of_birth`, value: dateInput(p.date_of_birth) || p.date_of_birth_text || '', width: 'small', hint: DOB_HINT, attrs: { autocomplete: 'off', inputmode: 'numeric' } }),
+    dateField({ label: 'Date of birth', name: `${prefix}date_of_birth`, value: p.date_of_birth || p.date_of_birth_text || '', hint: DOB_HINT }),
     field({ label: 'Nationality', name: `${prefix}nationality`, value: p.nationality || '', width: 'medium', attrs: { autocomplete: 'off' } }),
     field({ label: 'Gender', name: `${prefix}gender`, options: options(GENDERS), value: p.gender || 'unknown' }),
   ];
@@ -41,7 +41,7 @@ export function readPerson(form, prefix, { relationship = false, who = 'the pers
   const person = {
     given_names: get('given_names'),
     family_name: get('family_name'),
-    date_of_birth: get('date_of_birth'),
+    date_of_birth: valueOf(form, `${prefix}date_of_birth`), // the Day, Month and Year boxes
     nationality: get('nationality'),
     gender: get('gender') || 'unknown',
     other_names: get('other_names') || null,
@@ -53,7 +53,7 @@ export function readPerson(form, prefix, { relationship = false, who = 'the pers
     errors.push({ field: `${prefix}date_of_birth`, message: `Enter the date of birth of ${who}` });
   } else {
     const iso = parseDate(person.date_of_birth);
-    if (!iso) errors.push({ field: `${prefix}date_of_birth`, message: `The date of birth of ${who} must be a real date, for example 27/03/1985` });
+    if (!iso) errors.push({ field: `${prefix}date_of_birth`, message: `The date of birth of ${who} must be a real date, for example 27 3 1985` });
     else person.date_of_birth = iso;
   }
   if (!person.nationality) errors.push({ field: `${prefix}nationality`, message: `Enter the nationality of ${who}` });

@@ -3,6 +3,7 @@
 import { h } from './dom.js';
 import { formatDateTime } from './format.js';
 import { dueNode } from './due.js';
+import { caseCell, rowsOpenLink } from './case-cell.js';
 import { queryCategoryLabel, urgentReasonLabel, sideLabel, sideOf, awaitingLabel } from './labels.js';
 
 /** 'Progress update' plus an "Urgent" tag with its reason. */
@@ -38,23 +39,24 @@ export function queryTable(queries, { user, caption, id = 'queries-table', showC
     dataset: { queryId: String(q.id), caseId: String(q.case_id), category: q.category || '' },
   },
   h('th', { scope: 'row', dataset: { label: 'Query' } },
-    h('a', { href: `#/queries/${q.id}`, class: 'link' }, categoryNode(q), h('span', { class: 'visually-hidden' }, ` query ${q.id}`)),
+    h('a', { href: `#/queries/${q.id}`, class: 'link query-row__link' }, categoryNode(q), h('span', { class: 'visually-hidden' }, ` query ${q.id}`)),
     lastMessage(q)),
-  showCase ? h('td', { dataset: { label: 'Connect ID' } }, h('a', { href: `#/cases/${q.case_id}`, class: 'link' }, q.connect_id || `C${q.case_id}`)) : null,
+  showCase ? h('td', { dataset: { label: 'Case' } }, caseCell(q)) : null,
   ho && showCase ? h('td', { dataset: { label: 'Council' } }, (q.council && q.council.name) || '') : null,
   h('td', { dataset: { label: 'Opened' } }, formatDateTime(q.opened_at),
     h('span', { class: 'muted table__sub' }, `by the ${q.opened_by === 'ho' ? 'Home Office' : 'council'}`)),
   h('td', { dataset: { label: 'State' } }, queryStateNode(q)),
   h('td', { dataset: { label: 'Due' } }, q.status === 'closed' ? h('span', { class: 'muted' }, '–') : dueNode(q))));
-  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
-    h('table', { class: 'table queries-table', id },
+  const table = h('table', { class: 'table queries-table', id },
       h('caption', { class: 'table__caption' }, caption),
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'Query'),
-        showCase ? h('th', { scope: 'col' }, 'Connect ID') : null,
+        showCase ? h('th', { scope: 'col' }, 'Case') : null,
         ho && showCase ? h('th', { scope: 'col' }, 'Council') : null,
         h('th', { scope: 'col' }, 'Opened'),
         h('th', { scope: 'col' }, 'State'),
         h('th', { scope: 'col' }, 'Due'))),
-      h('tbody', {}, rows)));
+    h('tbody', {}, rows));
+  rowsOpenLink(table, '.query-row__link');
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption }, table);
 }

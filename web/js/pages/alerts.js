@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { field, checkbox } from '../forms.js';
 import { alertTable } from '../alert-table.js';
-import { readFilters, filterForm, pager, councilFilterNote } from '../list-filters.js';
+import { readFilters, filterForm, pager, councilFilterNote, dueChoice, dueToAddress } from '../list-filters.js';
 import { ALERT_TYPES, ALERT_TYPES_TO, alertTypeLabel, sideOf } from '../labels.js';
 
 const NAMES = ['type', 'mine', 'overdue', 'due', 'council', 'state', 'cursor'];
@@ -31,12 +31,11 @@ export async function renderAlerts(section, ctx) {
     field({ label: 'Type', name: 'type', value: f.type, options: [{ value: '', label: 'Any type' }, ...types.map(([value, label]) => ({ value, label }))] }),
     field({ label: 'State', name: 'state', value: f.state, options: [{ value: '', label: 'Open' }, { value: 'closed', label: 'Cleared' }, { value: 'all', label: 'Open and cleared' }] }),
     side === 'council' ? checkbox({ label: 'Only my cases', name: 'mine', checked: f.mine === '1', attrs: { value: '1' } }) : null,
-    checkbox({ label: 'Overdue only', name: 'overdue', checked: f.overdue === '1', attrs: { value: '1' } }),
-    checkbox({ label: 'Due today only', name: 'due', checked: f.due === 'today', attrs: { value: 'today' } }),
+    dueChoice(f),
   ];
   const form = filterForm({
     id: 'alert-filters', label: 'Alert filters', controls, ctx, route: 'alerts',
-    names: ['type', 'state', 'mine', 'overdue', 'due'], keep: { council: f.council },
+    names: ['type', 'state', 'mine', 'when'], toAddress: dueToAddress, keep: { council: f.council },
   });
 
   const list = await api.get('/api/alerts', {

@@ -44,7 +44,7 @@ export async function renderAudit(section, ctx) {
         field({ label: 'Event', name: 'type', options: types, value: filters.type })),
       h('div', { class: 'form--inline audit__filters-row' },
         field({ label: 'Case Connect ID', name: 'case', value: filters.case, width: 'small', hint: 'For example, C12', attrs: { autocomplete: 'off' } }),
-        field({ label: 'From', name: 'from', value: dateInput(filters.from) || filters.from, width: 'small', hint: 'For example, 1/4/2026', attrs: { autocomplete: 'off', inputmode: 'numeric' } }),
+        field({ label: 'From', name: 'from', value: dateInput(filters.from) || filters.from, width: 'small', hint: 'For example, 1 4 2025', attrs: { autocomplete: 'off', inputmode: 'numeric' } }),
         field({ label: 'To', name: 'to', value: dateInput(filters.to) || filters.to, width: 'small', hint: 'For example, 30/6/2026', attrs: { autocomplete: 'off', inputmode: 'numeric' } }),
         h('button', { type: 'submit', class: 'button button--secondary', id: 'audit-apply' }, 'Apply filters'))));
   form.addEventListener('submit', (ev) => {
@@ -54,7 +54,7 @@ export async function renderAudit(section, ctx) {
     for (const n of NAMES) f[n] = form.querySelector(`[name="${n}"]`).value.trim();
     for (const [n, words] of [['from', 'first day'], ['to', 'last day']]) {
       const iso = parseDate(f[n]);
-      if (iso === null) errors.push({ field: n, message: `The ${words} must be a real date, for example 1/4/2026` });
+      if (iso === null) errors.push({ field: n, message: `The ${words} must be a real date, for example 1 4 2025` });
       else f[n] = iso;
     }
     if (errors.length) { showErrors(form, errors); return; }

@@ -1,13 +1,16 @@
 // Create a case: the principal applicant, any dependants, the support details and the allocation.
-// A possible duplicate (409) shows the matching cases and asks "This is a different person"; a closed
-// match offers "Reopen C…" as the main action.
+// A possible duplicate (409) is said once, in a panel: each match with what tells people apart (date
+// of birth, nationality, HO reference, status, caseworker), the main action "Open C…" (or "Reopen C…"
+// for a closed match), and "This is a different person" to create the case anyway.
 import { api } from '../api.js';
-import { h, replaceChildren, appendChildren } from '../dom.js';
+import { h, replaceChildren, appendChildren, summaryRow } from '../dom.js';
 import { field, checkbox, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
 import { formatDate } from '../format.js';
 import { personFields, readPerson } from '../person.js';
-import { LEGISLATION, HOUSEHOLD_TYPES, REFERRAL_SOURCES, options } from '../labels.js';
+import { LEGISLATION, HOUSEHOLD_TYPES, REFERRAL_SOURCES, options, statusLabel } from '../labels.js';
 import { caseworkerOptions } from '../caseworkers.js';
+
+const notGiven = () => h('span', { class: 'muted' }, 'Not recorded');
 
 export async function renderCaseNew(section, ctx) {
   const me = ctx.user;
@@ -31,6 +34,8 @@ export async function renderCaseNew(section, ctx) {
     blocks.forEach((block, i) => {
       for (const el of block.querySelectorAll('[name]')) el.name = el.name.replace(/^dependants\.\d+\./, `dependants.${i}.`);
       for (const g of block.querySelectorAll('[data-field]')) g.dataset.field = g.dataset.field.replace(/^dependants\.\d+\./, `dependants.${i}.`);
+      for (const g of block.querySelectorAll('[data-date]')) g.dataset.date = g.dataset.date.replace(/^dependants\.\d+\./, `dependants.${i}.`);
+      for (const g of block.querySelectorAll('[data-date-field]')) g.dataset.dateField = g.dataset.dateField.replace(/^dependants\.\d+\./, `dependants.${i}.`);
       block.querySelector('legend').textContent = `Dependant ${i + 1}`;
       block.querySelector('.remove-dependant').textContent = `Remove dependant ${i + 1}`;
     });
@@ -86,21 +91,30 @@ export async function renderCaseNew(section, ctx) {
       });
       return b;
     };
+    // The main action: reopen a closed match (a household coming back) or open an open one.
+    const openLink = (m) => h('a', { href: `#/cases/${m.id}`, class: 'button', id: `open-${m.id}`, dataset: { open: String(m.id) } },
+      `Open ${m.connect_id || `C${m.id}`}`);
+    const main = matches.map((m) => (m.status === 'closed' ? reopenButton(m) : openLink(m)));
+    const dl = (m) => h('dl', { class: 'summary-list summary-list--compact duplicate__facts' },
+      summaryRow('Date of birth', m.date_of_birth ? formatDate(m.date_of_birth) : notGiven()),
+      summaryRow('Nationality', m.nationality || notGiven()),
+      summaryRow('Home Office reference', m.ho_reference || notGiven()),
+      summaryRow('Status', m.status === 'closed' ? `Closed${m.closure_date ? ` on ${formatDate(m.closure_date)}` : ''}` : statusLabel(m.status)),
+      summaryRow('Caseworker', (m.caseworker && m.caseworker.name) || notGiven()));
     replaceChildren(dupArea,
-      h('section', { class: 'duplicate', id: 'duplicate-panel', 'aria-labelledby': 'duplicate-heading' },
+      h('section', { class: 'duplicate', id: 'duplicate-panel', 'aria-labelledby': 'duplicate-heading', tabindex: '-1' },
         h('h2', { class: 'heading-m', id: 'duplicate-heading' }, 'This person may already have a case'),
-        h('p', { class: 'body' }, error.message || 'A case has someone with the same date of birth and a similar name.'),
-        h('ul', { class: 'list duplicate__list', id: 'duplicate-matches' },
-          matches.map((m) => h('li', {},
-            h('a', { href: `#/cases/${m.id}`, class: 'link', target: '_blank', rel: 'noopener' },
-              `${m.connect_id || `C${m.id}`} – ${m.name || ''}`),
-            m.date_of_birth ? `, born ${formatDate(m.date_of_birth)}` : '',
-            m.status === 'closed' ? `, closed${m.closure_date ? ` on ${formatDate(m.closure_date)}` : ''}` : '',
-            h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')))),
-        closed.length ? h('p', { class: 'body' }, 'If the household has come back, reopen its case instead of creating a new one.') : null,
-        closed.length ? h('div', { class: 'button-group', id: 'reopen-actions' }, closed.map(reopenButton)) : null,
+        h('p', { class: 'body' }, closed.length && closed.length === matches.length
+          ? 'A closed case has someone with the same date of birth and a similar name. If the household has come back, reopen its case instead of creating a new one.'
+          : 'A case has someone with the same date of birth and a similar name. Open it to check before you create another.'),
+        h('ul', { class: 'list list--plain duplicate__list', id: 'duplicate-matches' },
+          matches.map((m) => h('li', { class: 'duplicate__match', dataset: { caseId: String(m.id) } },
+            h('h3', { class: 'heading-s' }, `${m.connect_id || `C${m.id}`}: ${m.name || ''}`,
+              m.principal === false ? h('span', { class: 'muted' }, ' (a dependant on the case)') : null),
+            dl(m)))),
+        h('div', { class: 'button-group', id: 'duplicate-actions' }, main),
         confirm,
-        h('div', { class: 'button-group' }, h('button', { type: 'submit', class: closed.length ? 'button button--secondary' : 'button', id: 'create-confirmed' }, 'Create the case'))));
+        h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button button--secondary', id: 'create-confirmed' }, 'Create the case'))));
     return confirm;
   }
 
@@ -166,11 +180,10 @@ export async function renderCaseNew(section, ctx) {
       } catch (error) {
         if (error.handled) return;
         if (error.status === 409 && error.code === 'possible_duplicate') {
-          const box = showDuplicates(error);
-          showErrors(form, [{
-            field: 'confirm_not_duplicate',
-            message: 'Check the possible matches. If this is a different person, tick “This is a different person” and create the case again.',
-          }], { title: 'This person may already have a case' });
+          // Said once: the panel (its heading focused), not an error summary repeating it.
+          clearErrors(form);
+          showDuplicates(error);
+          form.querySelector('#duplicate-panel').focus();
           return;
         }
         showApiError(form, error);

@@ -45,7 +45,8 @@ async function renderSearch(section, ctx, { mine }) {
   const p = ctx.params;
   const query = {
     q: (p.get('q') || '').trim(),
-    status: p.get('status') || '',
+    // My cases opens on the open ones ('open': a referral or supported); 'any' shows every status.
+    status: p.get('status') || (mine ? 'open' : ''),
     team: (p.get('team') || '').trim(),
     legislation: p.get('legislation') || '',
     mine: mine || p.get('mine') === '1' ? '1' : '',
@@ -61,7 +62,10 @@ async function renderSearch(section, ctx, { mine }) {
     attrs: { autocomplete: 'off', enterkeyhint: 'search' },
   });
   const filters = [
-    field({ label: 'Status', name: 'status', options: options(CASE_STATUSES, 'Any status'), value: query.status }),
+    field({
+      label: 'Status', name: 'status', value: query.status,
+      options: [{ value: mine ? 'any' : '', label: 'Any status' }, { value: 'open', label: 'Open' }, ...options(CASE_STATUSES)],
+    }),
     field({ label: 'Legislation', name: 'legislation', options: options(LEGISLATION, 'Any legislation'), value: query.legislation }),
     field({ label: 'Team', name: 'team', value: query.team, width: 'medium', attrs: { autocomplete: 'off' } }),
   ];
@@ -91,7 +95,7 @@ async function renderSearch(section, ctx, { mine }) {
   try {
     list = await api.get('/api/cases', {
       query: {
-        q: query.q, status: query.status, team: query.team, legislation: query.legislation,
+        q: query.q, status: ['open', 'any'].includes(query.status) ? '' : query.status, open: query.status === 'open' ? '1' : '', team: query.team, legislation: query.legislation,
         mine: query.mine, thousand_day: query.thousand_day, cursor: query.cursor, limit: PAGE_SIZE,
       },
     });
@@ -127,9 +131,10 @@ async function renderSearch(section, ctx, { mine }) {
       ? h('p', { class: 'body' }, h('a', { href: '#/cases/import', class: 'link', id: 'import-link' }, 'Import a caseload (CSV)'))
       : null,
     form,
+    h('p', { class: 'visually-hidden', role: 'status', id: 'search-status' }),
     query.thousand_day ? thousandDayNote(route, query) : null,
     h('h2', { class: 'heading-m', id: 'results-heading' }, searched ? `Results for “${query.q}”`
-      : query.thousand_day ? '1,000-day cases' : mine ? 'Cases allocated to you' : 'Recent cases'),
+      : query.thousand_day ? '1,000-day cases' : mine ? (query.status === 'open' ? 'Your open cases' : 'Cases allocated to you') : 'Recent cases'),
     results,
     create);
 }
@@ -145,14 +150,30 @@ function thousandDayNote(route, query) {
     h('a', { href: `#/${route}${s ? `?${s}` : ''}`, class: 'link' }, 'Show every case'));
 }
 
+/**
+ * Tells screen readers how many cases a search found: a status region (in the page from the start)
+ * whose text is set a moment after the page is drawn, so that the change is announced.
+ */
+function announceCount(results, text) {
+  let tries = 0;
+  const set = () => {
+    const region = document.getElementById('search-status');
+    if (region && results.isConnected) region.textContent = text;
+    else if (tries++ < 20) setTimeout(set, 200);
+  };
+  setTimeout(set, 300);
+}
+
 function fillResults(results, list, { query, route, ho }) {
   const items = Array.isArray(list.items) ? list.items : [];
   const total = Number.isInteger(list.total) ? list.total : items.length;
   if (!items.length) {
     replaceChildren(results, h('p', { class: 'body', id: 'no-results' }, query.cursor ? 'There are no more cases.' : 'No cases found.'));
+    announceCount(results, 'No cases found');
     return;
   }
   const caption = `${total} ${total === 1 ? 'case' : 'cases'} found`;
+  announceCount(results, caption);
   const rows = items.map((c) => h('tr', { dataset: { caseId: String(c.id) } },
     h('th', { scope: 'row', dataset: { label: 'Connect ID' } }, h('a', { href: `#/cases/${c.id}`, class: 'link' }, c.connect_id || `C${c.id}`)),
     h('td', { class: 'table__name', dataset: { label: 'Name' } }, c.name || '',

@@ -1,12 +1,13 @@
-// Home: the counters of the user's work (../home-counters.js), performance monitoring (../performance.js),
+// Home: the counters of the user's work (../home-counters.js), their overdue and due-today items
+// (../home-todo.js),
 // who is signed in, and where to go next.
 import { h } from '../dom.js';
 import { accountRows } from '../account.js';
 import {
-  isAdmin, isNetworkAdmin, canSeeCases, canUseDisclosures, isPartner, canEditCases, canUseRtpf, canSeeReports, canDownloadReports, canSeeSla,
+  isAdmin, isNetworkAdmin, canSeeCases, canUseDisclosures, canEditCases, canUseRtpf, canSeePerformance, canDownloadReports, canSeeSla,
 } from '../labels.js';
 import { homeCounters } from '../home-counters.js';
-import { performancePanel } from '../performance.js';
+import { homeTodo } from '../home-todo.js';
 
 export async function renderHome(section, ctx) {
   const user = ctx.user;
@@ -28,10 +29,11 @@ export async function renderHome(section, ctx) {
       h('h3', { class: 'card__title' }, h('a', { href: '#/rtpf', class: 'link card__link', id: 'home-rtpf' }, 'RTPF checker')),
       h('p', { class: 'card__text' }, 'Check a person’s immigration status and recourse to public funds by a document and their date of birth.')));
   }
-  if (canSeeReports(user)) {
+  if (canSeePerformance(user)) {
     cards.push(h('li', { class: 'card' },
       h('h3', { class: 'card__title' }, h('a', { href: '#/reports', class: 'link card__link', id: 'home-reports' }, 'Reports')),
       h('p', { class: 'card__text' }, [
+        'Performance monitoring: referrals, closures, spend and open cases by month.',
         canDownloadReports(user) ? 'Download the finance, referrals and resolution reports as Excel or CSV.' : '',
         canSeeSla(user) ? 'See how many alerts and queries were answered within their service level, by quarter.' : '',
       ].filter(Boolean).join(' '))));
@@ -62,17 +64,16 @@ export async function renderHome(section, ctx) {
         h('h3', { class: 'card__title' }, h('a', { href: '#/queries', class: 'link card__link', id: 'home-queries' }, 'Queries')),
         h('p', { class: 'card__text' }, 'Queries waiting for your reply.')));
   }
-  const counters = await homeCounters(ctx);
-  if (!ctx.isCurrent()) return;
-  // Partner departments see no case figures: no performance monitoring either.
-  const performance = isPartner(user) ? null : await performancePanel(ctx, { homeData: counters.homeData });
+  // A to-do list first: the counters, then the user's own overdue and due-today items. Performance
+  // monitoring has its own page under Reports.
+  const [counters, todo] = await Promise.all([homeCounters(ctx), canSeeCases(user) ? homeTodo(ctx) : null]);
   if (!ctx.isCurrent()) return;
 
   section.append(
     h('span', { class: 'caption' }, org.name || ''),
     h('h1', { class: 'heading-l', id: 'home-heading' }, `Welcome, ${user.name || user.username}`),
     counters,
-    performance,
+    todo,
     h('div', { class: 'columns' },
       h('div', { class: 'columns__main' },
         h('h2', { class: 'heading-m' }, 'Your account'),

@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { field, checkbox } from '../forms.js';
 import { queryTable } from '../query-table.js';
-import { readFilters, filterForm, pager, councilFilterNote } from '../list-filters.js';
+import { readFilters, filterForm, pager, councilFilterNote, dueChoice, dueToAddress } from '../list-filters.js';
 import { QUERY_BUCKETS, queryBucketLabel, sideOf } from '../labels.js';
 
 const NAMES = ['bucket', 'mine', 'overdue', 'due', 'council', 'state', 'cursor'];
@@ -46,12 +46,11 @@ export async function renderQueries(section, ctx) {
       : null,
     field({ label: 'State', name: 'state', value: f.state, options: STATES }),
     side === 'council' ? checkbox({ label: 'Only my cases', name: 'mine', checked: f.mine === '1', attrs: { value: '1' } }) : null,
-    checkbox({ label: 'Overdue only', name: 'overdue', checked: f.overdue === '1', attrs: { value: '1' } }),
-    checkbox({ label: 'Due today only', name: 'due', checked: f.due === 'today', attrs: { value: 'today' } }),
+    dueChoice(f),
   ];
   const form = filterForm({
     id: 'query-filters', label: 'Query filters', controls, ctx, route: 'queries',
-    names: ['bucket', 'state', 'mine', 'overdue', 'due'], keep: { council: f.council, bucket: f.bucket },
+    names: ['bucket', 'state', 'mine', 'when'], toAddress: dueToAddress, keep: { council: f.council, bucket: f.bucket },
   });
 
   const list = await api.get('/api/queries', {

@@ -5,6 +5,7 @@ import { h, replaceChildren, summaryRow } from '../dom.js';
 import { field, showErrors, showApiError, busy, valueOf } from '../forms.js';
 import { formatDateTime } from '../format.js';
 import { dueNode } from '../due.js';
+import { personText } from '../case-cell.js';
 import { categoryNode, queryStateNode } from '../query-table.js';
 import { confirmDialog } from '../dialog.js';
 import { queryCategoryLabel, urgentReasonLabel, sideLabel, sideOf } from '../labels.js';
@@ -50,6 +51,7 @@ export async function renderQuery(section, ctx) {
     const closed = q.status === 'closed';
     replaceChildren(facts,
       summaryRow('Case', h('a', { href: `#/cases/${q.case_id}`, class: 'link', id: 'query-case-link' }, cid)),
+      personText(q) ? summaryRow('Principal applicant', h('span', { id: 'query-person' }, personText(q))) : null,
       mySide === 'ho' ? summaryRow('Council', (q.council && q.council.name) || '') : null,
       summaryRow('Category', categoryNode(q)),
       q.urgent ? summaryRow('Urgent because', urgentReasonLabel(q.urgent_reason) || 'Not given') : null,

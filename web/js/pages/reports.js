@@ -6,8 +6,9 @@
 // history.replaceState, so a reload shows the same reports.
 import { api } from '../api.js';
 import { h, replaceChildren, appendChildren, visuallyHidden } from '../dom.js';
-import { field, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
-import { parseDate, dateInput, formatDate } from '../format.js';
+import { field, dateField, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
+import { parseDate, formatDate, today } from '../format.js';
+import { PERFORMANCE_ROUTE } from '../performance.js';
 import { councilChoices, loadCouncils } from '../list-filters.js';
 import {
   canDownloadReports, canSeeSla, isHomeOffice, isNetworkAdmin, sideLabel, slaTypeLabel,
@@ -131,8 +132,8 @@ export async function renderReports(section, ctx) {
       h('legend', { class: 'fieldset__legend fieldset__legend--m' }, 'Period'),
       h('p', { class: 'hint' }, 'Both days are included.'),
       h('div', { class: 'form--inline' },
-        field({ label: 'From', name: 'from', value: dateInput(initial.from) || initial.from, width: 'small', hint: 'For example, 1/4/2026', required: true, attrs: { autocomplete: 'off', inputmode: 'numeric' } }),
-        field({ label: 'To', name: 'to', value: dateInput(initial.to) || initial.to, width: 'small', hint: 'For example, 30/6/2026', required: true, attrs: { autocomplete: 'off', inputmode: 'numeric' } }))),
+        dateField({ label: 'From', name: 'from', value: initial.from, hint: 'For example, 1 4 2025' }),
+        dateField({ label: 'To', name: 'to', value: initial.to, hint: 'For example, 31 3 2026' }))),
     ho ? field({ label: 'Council (optional)', name: 'council', options: councilChoices(byCouncil, initial.council), value: initial.council }) : null,
     h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'reports-submit' }, 'Show reports')));
   const out = h('div', { class: 'reports__results', id: 'reports-results' });
@@ -150,8 +151,8 @@ export async function renderReports(section, ctx) {
       else if (iso < '1900-01-01' || iso > '2100-12-31') errors.push({ field: name, message: `The ${words} of the period must be between 1900 and 2100` });
       else q[name] = iso;
     };
-    one('from', 'start', '1/4/2026');
-    one('to', 'end', '30/6/2026');
+    one('from', 'start', '1 4 2025');
+    one('to', 'end', '31 3 2026');
     if (q.from && q.to && q.to < q.from) errors.push({ field: 'to', message: 'The end of the period must be the same as or after its start' });
     q.council = ho ? String(raw.council || '') : '';
     return [q, errors];
@@ -194,19 +195,39 @@ export async function renderReports(section, ctx) {
   const intro = [];
   if (downloads) intro.push('Choose a period to download the finance, referrals and resolution reports, as Excel or CSV.');
   if (sla) intro.push('Choose a period to see how many alerts and queries were answered within their service level.');
+  const performance = h('ul', { class: 'cards reports__cards' },
+    h('li', { class: 'card' },
+      h('h2', { class: 'card__title heading-s' }, h('a', { href: `#/${PERFORMANCE_ROUTE}`, class: 'link card__link', id: 'reports-performance' }, 'Performance monitoring')),
+      h('p', { class: 'card__text' }, 'Referrals, closures, spend and open cases by month, with filters and downloads.')));
   appendChildren(section,
     h('span', { class: 'caption' }, (me.org && me.org.name) || ''),
     h('h1', { class: 'heading-l' }, 'Reports'),
+    performance);
+  if (!downloads && !sla) return;
+  // Without a period in the address the page opens on the financial year so far (1 April to today),
+  // the period councils and the Home Office report on.
+  if (!initial.from && !initial.to) Object.assign(initial, financialYearToDate());
+  for (const [name, value] of [['from', initial.from], ['to', initial.to]]) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || '');
+    if (!m) continue;
+    form.querySelector(`[name="${name}.day"]`).value = String(Number(m[3]));
+    form.querySelector(`[name="${name}.month"]`).value = String(Number(m[2]));
+    form.querySelector(`[name="${name}.year"]`).value = m[1];
+  }
+  appendChildren(section,
     h('p', { class: 'body' }, intro.join(' ')),
-    h('p', { class: 'body body--secondary' }, 'Performance monitoring (referrals, closures, spend and open cases by month) is on the ',
-      h('a', { href: '#/home', class: 'link' }, 'home page'), '.'),
     form, live, out);
 
-  // A period in the address: show it straight away (errors in it show on the form).
-  if (initial.from || initial.to) {
-    const [q, errors] = read(initial);
-    if (errors.length) showErrors(form, errors, { focus: false });
-    else await show(q, { announce: false });
-  }
+  // Show the period straight away (errors in the address's dates show on the form).
+  const [q, errors] = read(initial);
+  if (errors.length) showErrors(form, errors, { focus: false });
+  else await show(q, { announce: false });
+}
+
+/** {from: 1 April of the financial year we are in, to: today} as YYYY-MM-DD (UK date). */
+function financialYearToDate() {
+  const to = today();
+  const year = Number(to.slice(0, 4)) - (to.slice(5) < '04-01' ? 1 : 0);
+  return { from: `${year}-04-01`, to };
 }
 

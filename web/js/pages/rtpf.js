@@ -29,7 +29,7 @@ function readForm(form) {
     errors.push({ field: 'date_of_birth', message: 'Enter the date of birth' });
   } else {
     const iso = parseDate(body.date_of_birth);
-    if (!iso) errors.push({ field: 'date_of_birth', message: 'The date of birth must be a real date, for example 27/03/1985' });
+    if (!iso) errors.push({ field: 'date_of_birth', message: 'The date of birth must be a real date, for example 27 3 1985' });
     else body.date_of_birth = iso;
   }
   return { body, errors };
@@ -46,7 +46,7 @@ export async function renderRtpf(section, ctx) {
       attrs: { autocomplete: 'off', autocapitalize: 'characters' },
     }),
     field({
-      label: 'Date of birth', name: 'date_of_birth', width: 'small', hint: 'For example, 27/03/1985',
+      label: 'Date of birth', name: 'date_of_birth', width: 'small', hint: 'For example, 27 3 1985',
       attrs: { autocomplete: 'off', inputmode: 'numeric' },
     }),
     h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'rtpf-check' }, 'Check')));

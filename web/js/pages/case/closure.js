@@ -2,8 +2,8 @@
 // earlier closures below; the retention section (retention.js): when it will be destroyed, legal holds.
 import { api } from '../../api.js';
 import { h, replaceChildren, summaryRow } from '../../dom.js';
-import { field, showErrors, showApiError, busy, valueOf } from '../../forms.js';
-import { parseDate, dateInput, formatDate, formatDateTime, today } from '../../format.js';
+import { field, dateField, showErrors, showApiError, busy, valueOf } from '../../forms.js';
+import { parseDate, formatDate, formatDateTime, today } from '../../format.js';
 import { CLOSURE_REASONS, options, closureReasonLabel } from '../../labels.js';
 import { confirmDialog } from '../../dialog.js';
 import { notRecorded } from './common.js';
@@ -90,10 +90,9 @@ export function drawClosure(p, cx) {
   }
   const start = kase.finance && kase.finance.support_start_date;
   const form = h('form', { class: 'form', id: 'closure-form', novalidate: true },
-    field({
-      label: 'Closure date', name: 'closure_date', width: 'small', value: '',
-      hint: `For a supported case, the last date of financial support. For example, ${dateInput(today())}.`,
-      attrs: { autocomplete: 'off', inputmode: 'numeric' },
+    dateField({
+      label: 'Closure date', name: 'closure_date',
+      hint: 'For a supported case, the last date of financial support. For example, 30 11 2025',
     }),
     field({ label: 'Reason', name: 'reason', options: options(CLOSURE_REASONS, 'Choose a reason') }),
     field({ label: 'Notes (optional)', name: 'notes', type: 'textarea', width: 'large', attrs: { rows: 4 } }),
@@ -104,12 +103,20 @@ export function drawClosure(p, cx) {
     const raw = valueOf(form, 'closure_date');
     const d = parseDate(raw);
     if (!raw.trim()) errors.push({ field: 'closure_date', message: 'Enter the closure date' });
-    else if (!d) errors.push({ field: 'closure_date', message: 'The closure date must be a real date, for example 27/03/2026' });
+    else if (!d) errors.push({ field: 'closure_date', message: 'The closure date must be a real date, for example 30 11 2025' });
     else if (d > today()) errors.push({ field: 'closure_date', message: 'The closure date cannot be in the future' });
     else if (start && d < start) errors.push({ field: 'closure_date', message: `The closure date cannot be before the support start date (${formatDate(start)})` });
     const reason = valueOf(form, 'reason');
     if (!reason) errors.push({ field: 'reason', message: 'Choose the reason for closing the case' });
     if (errors.length) { showErrors(form, errors); return; }
+    // Closing resolves the case's open alerts and queries and freezes it: asked for, as reopening is.
+    const ok = await confirmDialog({
+      title: 'Close this case?',
+      body: `The case closes on ${formatDate(d)} (${closureReasonLabel(reason)}). Its open alerts and queries are resolved, and it cannot be changed until it is reopened.`,
+      confirmLabel: 'Close case',
+      danger: true,
+    });
+    if (!ok) return;
     await busy(form, async () => {
       try {
         cx.refresh(await api.post(`${base}/closure`, { closure_date: d, reason, notes: valueOf(form, 'notes').trim() || null }), 'The case has been closed.');

@@ -2,16 +2,20 @@
 // Home Office reads it as a plain summary.
 import { api } from '../../api.js';
 import { h, replaceChildren, summaryRow } from '../../dom.js';
-import { field, showErrors, showApiError, busy, valueOf } from '../../forms.js';
+import { field, dateField, showErrors, showApiError, busy, valueOf } from '../../forms.js';
 import { parseDate, dateInput, formatDate, formatDateTime, formatPence, penceInput, parsePounds } from '../../format.js';
 import { ACCOMMODATION_TYPES, options, accommodationLabel } from '../../labels.js';
 import { notRecorded, closedNote, isClosed } from './common.js';
 
 export function drawFinance(p, cx) {
-  const { kase, council, base } = cx;
+  const { kase, council } = cx;
   const f = kase.finance;
-  // The Home Office always reads the finance; so does the council once the case is closed.
-  if (!council || isClosed(cx)) {
+  // Read first, edit on purpose: everyone sees the summary; the council (on an open case) has "Edit
+  // finance", which opens the form. The Home Office only reads it.
+  const edit = council && !isClosed(cx)
+    ? h('button', { type: 'button', class: 'button button--secondary', id: 'edit-finance' }, f ? 'Edit finance' : 'Record finance')
+    : null;
+  {
     const rows = f ? [
       summaryRow('Support start date', f.support_start_date ? formatDate(f.support_start_date) : notRecorded()),
       summaryRow('Weekly subsistence', f.weekly_subsistence_pence != null ? formatPence(f.weekly_subsistence_pence) : notRecorded()),
@@ -28,13 +32,25 @@ export function drawFinance(p, cx) {
           h('td', { dataset: { label: 'Amount' } }, formatPence(c.amount_pence)),
           h('td', { dataset: { label: 'Date' } }, formatDate(c.date))))))
       : h('p', { class: 'body' }, 'No other costs are recorded.');
-    replaceChildren(p, cx.panelHeading('Finance'),
+    replaceChildren(p, cx.panelHeading('Finance', edit),
       council ? closedNote(cx, 'finance')
         : h('p', { class: 'inset', id: 'finance-read-only' }, 'The council records the finance. You can read it but not change it.'),
       f ? h('div', { id: 'finance-view' }, h('dl', { class: 'summary-list', id: 'finance-summary' }, rows), costs)
         : h('p', { class: 'body', id: 'finance-view' }, 'No finance is recorded yet.'));
-    return;
   }
+  if (!edit) return;
+  edit.addEventListener('click', () => {
+    const form = financeForm(cx, () => { drawFinance(p, cx); p.querySelector('#edit-finance').focus(); });
+    const updated = f && f.updated_at ? h('p', { class: 'body body--secondary' }, `Last updated ${formatDateTime(f.updated_at)}.`) : null;
+    replaceChildren(p, cx.panelHeading(f ? 'Edit the finance' : 'Record the finance'), updated, form);
+    form.querySelector('input').focus();
+  });
+}
+
+/** The council's finance form; `onCancel` goes back to the summary. */
+function financeForm(cx, onCancel) {
+  const { kase, base } = cx;
+  const f = kase.finance;
   const fin = f || {};
   const costList = h('div', { class: 'cost-rows', id: 'other-costs' });
   const addCost = h('button', { type: 'button', class: 'button button--secondary button--small', id: 'add-cost' }, 'Add another cost');
@@ -70,23 +86,25 @@ export function drawFinance(p, cx) {
     label: lbl, name, value: penceInput(pence), width: 'small', hint: 'In pounds, for example 85.50',
     attrs: { inputmode: 'decimal', autocomplete: 'off' },
   });
-  const dateField = (lbl, name, v, hint) => field({ label: lbl, name, value: dateInput(v), width: 'small', hint, attrs: { autocomplete: 'off', inputmode: 'numeric' } });
+  const supportDate = (lbl, name, v, hint) => dateField({ label: lbl, name, value: v || '', hint });
+  const cancel = h('button', { type: 'button', class: 'button button--secondary', id: 'cancel-finance' }, 'Cancel');
+  cancel.addEventListener('click', onCancel);
   const form = h('form', { class: 'form', id: 'finance-form', novalidate: true },
-    dateField('Support start date', 'support_start_date', fin.support_start_date, 'The first date the council paid for support, for example 01/10/2026. Saving it makes the case “Open – supported”.'),
+    supportDate('Support start date', 'support_start_date', fin.support_start_date, 'The first date the council paid for support. Saving it makes the case “Open – supported”. For example, 1 9 2025'),
     poundsField('Weekly subsistence (£)', 'weekly_subsistence_pence', fin.weekly_subsistence_pence),
     field({ label: 'Accommodation type', name: 'accommodation_type', options: options(ACCOMMODATION_TYPES, 'Not recorded'), value: fin.accommodation_type || '' }),
     poundsField('Weekly accommodation cost (£)', 'weekly_accommodation_pence', fin.weekly_accommodation_pence),
     h('h3', { class: 'heading-s' }, 'Other costs'),
     costList,
     h('p', { class: 'body' }, addCost),
-    dateField('Support end date (optional)', 'support_end_date', fin.support_end_date, 'The last date of financial support'),
-    h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'save-finance' }, 'Save finance')));
+    supportDate('Support end date (optional)', 'support_end_date', fin.support_end_date, 'The last date of financial support. For example, 30 11 2025'),
+    h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'save-finance' }, 'Save finance'), cancel));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const errors = [];
     const date = (name, lbl) => {
       const iso = parseDate(valueOf(form, name));
-      if (iso === null) { errors.push({ field: name, message: `${lbl} must be a real date, for example 01/10/2026` }); return null; }
+      if (iso === null) { errors.push({ field: name, message: `${lbl} must be a real date, for example 1 9 2025` }); return null; }
       return iso || null;
     };
     const money = (name, lbl) => {
@@ -122,6 +140,5 @@ export function drawFinance(p, cx) {
       cx.refresh(updated, `The finance has been saved.${now}`);
     });
   });
-  const updated = fin.updated_at ? h('p', { class: 'body body--secondary' }, `Last updated ${formatDateTime(fin.updated_at)}.`) : null;
-  replaceChildren(p, cx.panelHeading('Finance'), updated, form);
+  return form;
 }

@@ -61,7 +61,7 @@ export function sharedSection(cx) {
       const raw = valueOf(form, 'date');
       const d = parseDate(raw);
       if (!raw.trim()) errors.push({ field: 'date', message: 'Enter the date the information was given' });
-      else if (!d) errors.push({ field: 'date', message: 'The date must be a real date, for example 27/03/2026' });
+      else if (!d) errors.push({ field: 'date', message: 'The date must be a real date, for example 27 3 2025' });
       else if (d > today()) errors.push({ field: 'date', message: 'The date cannot be in the future' });
       const what = valueOf(form, 'what').trim();
       if (!what) errors.push({ field: 'what', message: 'Say what was given or told to the person' });

@@ -93,10 +93,22 @@ function changeText(userNames, item, v) {
   return valueText(item.field, v);
 }
 
+/** A document added or removed, as people say it: "Tom Hughes uploaded tenancy-agreement.pdf" (null otherwise). */
+function documentSentence(item) {
+  if (!/^documents\.\d+$/.test(item.field || '')) return null;
+  const who = (item.by && item.by.name) || 'Someone';
+  const doc = !isEmpty(item.new) && typeof item.new === 'object' ? item.new : item.old;
+  const name = doc && typeof doc === 'object' && doc.filename ? doc.filename : 'a document';
+  if (isEmpty(item.old)) return `${who} uploaded ${name}`;
+  if (isEmpty(item.new)) return `${who} deleted ${name}`;
+  return `${who} changed ${name}`;
+}
+
 function historyRow(cx, userNames, item) {
   const created = item.field === 'case' && item.new === 'created';
-  const change = created
-    ? h('td', { class: 'history-change', dataset: { label: 'Change' } }, 'Case created')
+  const sentence = created ? `Case created${item.by && item.by.name ? ` by ${item.by.name}` : ''}` : documentSentence(item);
+  const change = sentence
+    ? h('td', { class: 'history-change', dataset: { label: 'Change' } }, sentence)
     : h('td', { class: 'history-change', dataset: { label: 'Change' } },
       h('span', { class: isEmpty(item.old) ? 'history-empty' : 'history-old' }, changeText(userNames, item, item.old)),
       h('span', { class: 'history-arrow' }, ' → '),
@@ -109,8 +121,11 @@ function historyRow(cx, userNames, item) {
     change);
 }
 
-// Bookkeeping inside recorded objects that says nothing to a reader (ids of records and users).
-const HIDDEN_KEYS = new Set(['id', 'updated_at', 'updated_by', 'closed_by', 'reopened_by']);
+// Bookkeeping inside recorded objects that says nothing to a reader: ids of records and users, file
+// hashes and sizes (never shown: a reader wants names and words).
+const HIDDEN_KEYS = new Set(['id', 'updated_at', 'updated_by', 'closed_by', 'reopened_by', 'sha256', 'size', 'content_type',
+  'person_id', 'uploaded_by', 'number_hash']);
+const hiddenKey = (k) => HIDDEN_KEYS.has(k) || /(_by|_id|_hash)$/.test(k);
 
 const isEmpty = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length);
 
@@ -131,7 +146,7 @@ function valueText(path, v) {
     // A whole page (finance, closure, a previous closure): its filled-in fields, in words.
     const parts = [];
     for (const [k, x] of Object.entries(v)) {
-      if (HIDDEN_KEYS.has(k) || isEmpty(x)) continue;
+      if (hiddenKey(k) || isEmpty(x)) continue;
       parts.push(`${fieldPathLabel(k)}: ${valueText(`${path}.${k}`, x)}`);
     }
     return parts.length ? parts.join('; ') : '(empty)';

@@ -6,6 +6,7 @@ import { h, replaceChildren, summaryRow } from '../../dom.js';
 import { field, checkbox, showErrors, showApiError, busy, valueOf } from '../../forms.js';
 import { parseDate, dateInput, formatDate, formatDateTime, today } from '../../format.js';
 import { acceptAlert, acceptErrorText } from '../../alert-table.js';
+import { immigrationValueText } from '../../immigration-words.js';
 import {
   IMMIGRATION_STATUSES, FINAL_OUTCOMES, options, immigrationStatusLabel, fieldWord,
 } from '../../labels.js';
@@ -52,14 +53,28 @@ function changesBanner(alert, cx) {
     }
     await cx.activityChanged('The immigration update has been accepted. The changes are no longer marked.');
   });
+  const changes = Array.isArray(alert.changes) ? alert.changes : [];
   return h('div', { class: 'changed-banner', id: 'immigration-changes', role: 'region', 'aria-labelledby': 'immigration-changes-heading' },
     h('h3', { class: 'heading-s', id: 'immigration-changes-heading' }, changedMarker()),
     h('p', { class: 'body' },
       `The Home Office updated this page on ${formatDateTime(alert.raised_at)}${alert.raised_by && alert.raised_by.name ? ` (${alert.raised_by.name})` : ''}. `,
-      fields.length ? `Changed: ${fields.map(fieldWord).join(', ')}. ` : '',
-      'The changes are marked below until you accept the update.'),
+      !changes.length && fields.length ? `Changed: ${fields.map(fieldWord).join(', ')}. ` : '',
+      'Read the changes, then accept the update. The changes stay marked below until you do.'),
+    changes.length ? changeList(changes) : null,
     error,
     h('div', { class: 'button-group' }, accept));
+}
+
+/** Each changed field as old → new (the alert's `changes`). */
+export function changeList(changes) {
+  return h('dl', { class: 'summary-list summary-list--compact change-list', id: 'immigration-change-list' },
+    changes.map((c) => h('div', { class: 'summary-list__row', dataset: { field: c.field } },
+      h('dt', { class: 'summary-list__key' }, fieldWord(c.field).replace(/^./, (x) => x.toUpperCase())),
+      h('dd', { class: 'summary-list__value' },
+        h('span', { class: 'change-list__old' }, immigrationValueText(c.field, c.old)),
+        h('span', { 'aria-hidden': 'true' }, ' → '),
+        h('span', { class: 'visually-hidden' }, ' changed to '),
+        h('span', { class: 'change-list__new' }, immigrationValueText(c.field, c.new))))));
 }
 
 /** The Home Office's "Record final outcome" form (open cases only). */
@@ -68,7 +83,7 @@ function finalOutcomeForm(cx) {
     h('h3', { class: 'heading-s', id: 'final-outcome-heading' }, 'Record final outcome'),
     h('p', { class: 'body body--secondary' }, 'Record a grant of status or a removal within 7 working days of learning of the decision. The council is alerted.'),
     field({ label: 'Outcome', name: 'outcome', options: options(FINAL_OUTCOMES, 'Choose the outcome') }),
-    field({ label: 'Decision date', name: 'decision_date', width: 'small', hint: `For example, ${dateInput(today())}`, attrs: { autocomplete: 'off', inputmode: 'numeric' } }),
+    field({ label: 'Decision date', name: 'decision_date', width: 'small', hint: 'For example, 27 3 2025', attrs: { autocomplete: 'off', inputmode: 'numeric' } }),
     field({ label: 'Notes (optional)', name: 'notes', type: 'textarea', width: 'large', attrs: { rows: 3 } }),
     h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'record-final-outcome' }, 'Record final outcome')));
   form.addEventListener('submit', async (ev) => {
@@ -79,7 +94,7 @@ function finalOutcomeForm(cx) {
     const raw = valueOf(form, 'decision_date').trim();
     const d = parseDate(raw);
     if (!raw) errors.push({ field: 'decision_date', message: 'Enter the decision date' });
-    else if (!d) errors.push({ field: 'decision_date', message: 'The decision date must be a real date, for example 27/03/2026' });
+    else if (!d) errors.push({ field: 'decision_date', message: 'The decision date must be a real date, for example 27 3 2025' });
     else if (d > today()) errors.push({ field: 'decision_date', message: 'The decision date cannot be in the future' });
     if (errors.length) { showErrors(form, errors); return; }
     await busy(form, async () => {
@@ -102,14 +117,16 @@ export function drawImmigration(panel, cx) {
   const update = cx.council ? openImmigrationUpdate(cx.alerts) : null;
   const changed = new Set(update && Array.isArray(update.fields) ? update.fields : []);
   const rtpf = im.recourse_to_public_funds === true ? 'yes' : im.recourse_to_public_funds === false ? 'no' : '';
-  const dateField = (lbl, name, v) => field({ label: lbl, name, value: dateInput(v), width: 'small', hint: 'For example, 27/03/2027', attrs: { autocomplete: 'off', inputmode: 'numeric' } });
+  // One example format everywhere; a past event (an application) never gets a future example.
+  const dateField = (lbl, name, v, example = '27 3 2025') => field({ label: lbl, name, value: dateInput(v), width: 'small', hint: `For example, ${example}`, attrs: { autocomplete: 'off', inputmode: 'numeric' } });
+  const cancel = h('button', { type: 'button', class: 'button button--secondary', id: 'cancel-immigration' }, 'Cancel');
   const form = h('form', { class: 'form', id: 'immigration-form', novalidate: true },
     field({ label: 'Immigration status', name: 'status', options: options(IMMIGRATION_STATUSES), value: im.status || 'unknown' }),
     field({
       label: 'Recourse to public funds', name: 'recourse_to_public_funds', value: rtpf,
       options: [{ value: '', label: 'Not known' }, { value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }],
     }),
-    dateField('Leave expiry date (optional)', 'leave_expiry', im.leave_expiry),
+    dateField('Leave expiry date (optional)', 'leave_expiry', im.leave_expiry, '27 3 2028'),
     h('fieldset', { class: 'fieldset' },
       h('legend', { class: 'fieldset__legend' }, 'Outstanding application'),
       checkbox({ label: 'There is an outstanding application', name: 'outstanding_application', checked: Boolean(im.outstanding_application) }),
@@ -121,8 +138,9 @@ export function drawImmigration(panel, cx) {
       dateField('Appeal date (optional)', 'appeal_date', im.appeal_date),
       checkbox({ label: 'There is a judicial review', name: 'judicial_review', checked: Boolean(im.judicial_review) }),
       dateField('Judicial review date (optional)', 'judicial_review_date', im.judicial_review_date)),
-    field({ label: 'Home Office notes (optional)', name: 'ho_notes', type: 'textarea', value: im.ho_notes || '', width: 'large', attrs: { rows: 5 } }),
-    h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'save-immigration' }, 'Save immigration page')));
+    // The Home Office's notes are its own: the council reads them in the summary, never edits them.
+    cx.ho ? field({ label: 'Home Office notes (optional)', name: 'ho_notes', type: 'textarea', value: im.ho_notes || '', width: 'large', attrs: { rows: 5 } }) : null,
+    h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'save-immigration' }, 'Save immigration page'), cancel));
   for (const name of changed) {
     const group = form.querySelector(`.form-group[data-field="${name}"]`);
     if (group) markGroup(group);
@@ -133,7 +151,7 @@ export function drawImmigration(panel, cx) {
     const date = (name, lbl) => {
       const raw = valueOf(form, name).trim();
       const iso = parseDate(raw);
-      if (iso === null) { errors.push({ field: name, message: `${lbl} must be a real date, for example 27/03/2027` }); return null; }
+      if (iso === null) { errors.push({ field: name, message: `${lbl} must be a real date, for example 27 3 2025` }); return null; }
       return iso || null;
     };
     const rv = valueOf(form, 'recourse_to_public_funds');
@@ -148,8 +166,8 @@ export function drawImmigration(panel, cx) {
       appeal_date: date('appeal_date', 'The appeal date'),
       judicial_review: form.querySelector('input[name="judicial_review"]').checked,
       judicial_review_date: date('judicial_review_date', 'The judicial review date'),
-      ho_notes: valueOf(form, 'ho_notes').trim() || null,
     };
+    if (cx.ho) body.ho_notes = valueOf(form, 'ho_notes').trim() || null;
     if (errors.length) { showErrors(form, errors); return; }
     await busy(form, async () => {
       let updated;
@@ -169,19 +187,37 @@ export function drawImmigration(panel, cx) {
     ? h('p', { class: 'body body--secondary', id: 'immigration-updated' },
       `Last updated ${formatDateTime(im.updated_at)}${im.updated_by ? ` by ${im.updated_by.name}` : ''}.`)
     : h('p', { class: 'body body--secondary', id: 'immigration-updated' }, 'Not updated yet.');
-  replaceChildren(panel, cx.panelHeading('Immigration'),
+  const dateOr = (d) => (d ? formatDate(d) : notRecorded());
+  const edit = !isClosed(cx)
+    ? h('button', { type: 'button', class: 'button button--secondary', id: 'edit-immigration' }, 'Edit immigration')
+    : null;
+  const summary = h('dl', { class: 'summary-list summary-list--compact', id: 'immigration-summary' },
+    row('status', 'Status', immigrationStatusLabel(im.status || 'unknown')),
+    row('recourse_to_public_funds', 'Recourse to public funds', yesNoUnknown(im.recourse_to_public_funds)),
+    row('leave_expiry', 'Leave expiry', dateOr(im.leave_expiry)),
+    h('div', { class: 'summary-list__row', id: 'status-at-referral' },
+      h('dt', { class: 'summary-list__key' }, 'Status at referral'),
+      h('dd', { class: 'summary-list__value' }, kase.status_at_referral
+        ? immigrationStatusLabel(kase.status_at_referral)
+        : h('span', { class: 'muted' }, 'Not recorded yet (the first status other than “not known” saved on this page)'))),
+    row('outstanding_application', 'Outstanding application', im.outstanding_application
+      ? [im.application_type || 'Yes', im.application_date ? `, made ${formatDate(im.application_date)}` : ''] : 'No'),
+    row('appeal', 'Appeal', im.appeal ? (im.appeal_date ? `Yes, ${formatDate(im.appeal_date)}` : 'Yes') : 'No'),
+    row('judicial_review', 'Judicial review', im.judicial_review ? (im.judicial_review_date ? `Yes, ${formatDate(im.judicial_review_date)}` : 'Yes') : 'No'),
+    row('ho_notes', 'Home Office notes', im.ho_notes ? h('span', { class: 'pre-line' }, im.ho_notes) : notRecorded()));
+  const show = () => replaceChildren(panel, cx.panelHeading('Immigration', edit),
     update ? changesBanner(update, cx) : null,
-    h('dl', { class: 'summary-list summary-list--compact', id: 'immigration-summary' },
-      row('status', 'Status', immigrationStatusLabel(im.status || 'unknown')),
-      row('recourse_to_public_funds', 'Recourse to public funds', yesNoUnknown(im.recourse_to_public_funds)),
-      row('leave_expiry', 'Leave expiry', im.leave_expiry ? formatDate(im.leave_expiry) : notRecorded()),
-      h('div', { class: 'summary-list__row', id: 'status-at-referral' },
-        h('dt', { class: 'summary-list__key' }, 'Status at referral'),
-        h('dd', { class: 'summary-list__value' }, kase.status_at_referral
-          ? immigrationStatusLabel(kase.status_at_referral)
-          : h('span', { class: 'muted' }, 'Not recorded yet (the first status other than “not known” saved on this page)')))),
+    closedNote(cx, 'immigration'),
+    summary,
     updated,
-    isClosed(cx) ? closedNote(cx, 'immigration') : form,
     // The SLA still expects the final outcome after closure, and the server takes it on a closed case.
     cx.ho ? finalOutcomeForm(cx) : null);
+  show();
+  if (!edit) return;
+  // Read first, edit on purpose: the form only when asked for, and Cancel goes back to the summary.
+  edit.addEventListener('click', () => {
+    replaceChildren(panel, cx.panelHeading('Edit the immigration page'), update ? changesBanner(update, cx) : null, form);
+    form.querySelector('select').focus();
+  });
+  cancel.addEventListener('click', () => { show(); edit.focus(); });
 }

@@ -1,22 +1,84 @@
-// The case page's Summary tab: the case details (the council edits them) and, for the council, the
-// allocation (caseworker and team).
+// The case page's Summary tab: an overview first (immigration status and recourse, leave expiry, open
+// alerts and queries with their due dates, support and its cost, the caseworker), then the
+// administrative details (the council edits them) and, for the council, the allocation.
 import { api } from '../../api.js';
 import { h, replaceChildren, summaryRow } from '../../dom.js';
 import { field, showApiError, busy, valueOf } from '../../forms.js';
-import { formatDateTime } from '../../format.js';
+import { formatDate, formatDateTime, formatPence, today } from '../../format.js';
+import { dueNode } from '../../due.js';
 import {
   LEGISLATION, HOUSEHOLD_TYPES, REFERRAL_SOURCES, options, referralSourceLabel, legislationLabel, householdLabel,
+  immigrationStatusLabel, alertTypeLabel, queryCategoryLabel, awaitingLabel,
 } from '../../labels.js';
 import { statusTag } from '../cases.js';
 import { notRecorded, orNot, isClosed } from './common.js';
 
+/** Days from one YYYY-MM-DD to another, both counted (0 when `to` is before `from`). */
+function daysInclusive(from, to) {
+  const a = Date.parse(`${from}T00:00:00Z`);
+  const b = Date.parse(`${to}T00:00:00Z`);
+  return Number.isFinite(a) && Number.isFinite(b) && b >= a ? Math.round((b - a) / 86400000) + 1 : 0;
+}
+
+/**
+ * The cost of support from its start to its end or today (as the finance report counts it: a weekly
+ * amount costs weekly × days ÷ 7, rounded to the penny; other costs dated up to today, and undated
+ * ones), in pence; null without a start date.
+ */
+export function costToDate(fin, todayIso) {
+  if (!fin || !fin.support_start_date) return null;
+  const end = fin.support_end_date && fin.support_end_date < todayIso ? fin.support_end_date : todayIso;
+  const days = daysInclusive(fin.support_start_date, end);
+  const weekly = (Number(fin.weekly_subsistence_pence) || 0) + (Number(fin.weekly_accommodation_pence) || 0);
+  const others = (Array.isArray(fin.other_costs) ? fin.other_costs : [])
+    .filter((c) => !c.date || c.date <= todayIso)
+    .reduce((n, c) => n + (Number(c.amount_pence) || 0), 0);
+  return Math.round((weekly * days) / 7) + others;
+}
+
+/** The open alerts for the user's side and the open queries, each with its due date in words. */
+function openWork(cx) {
+  const side = cx.council ? 'council' : 'ho';
+  const alerts = (cx.alerts || []).filter((a) => a.open && a.to === side);
+  const queries = (cx.queries || []).filter((q) => q.status !== 'closed');
+  if (cx.alerts === null && cx.queries === null) return h('span', { class: 'muted' }, 'Could not be loaded');
+  if (!alerts.length && !queries.length) return h('span', { id: 'overview-no-work' }, 'None');
+  return h('ul', { class: 'list list--plain overview-work', id: 'overview-work' },
+    alerts.map((a) => h('li', { dataset: { alertId: String(a.id) } },
+      h('a', { href: `#/cases/${cx.id}/${a.type === 'immigration_update' ? 'immigration' : 'alerts'}`, class: 'link' }, `${alertTypeLabel(a.type)} alert`),
+      ' ', dueNode(a))),
+    queries.map((q) => h('li', { dataset: { queryId: String(q.id) } },
+      h('a', { href: `#/queries/${q.id}`, class: 'link' }, `${queryCategoryLabel(q.category)} query`),
+      ` – ${awaitingLabel(q.awaiting).replace(/^W/, 'w')} `, dueNode(q))));
+}
+
+/** What a caseworker asks first: status and recourse, leave, open work, support and its cost, who has it. */
+function overview(cx) {
+  const { kase } = cx;
+  const im = kase.immigration || {};
+  const fin = kase.finance;
+  const weekly = fin && (fin.weekly_subsistence_pence != null || fin.weekly_accommodation_pence != null)
+    ? (Number(fin.weekly_subsistence_pence) || 0) + (Number(fin.weekly_accommodation_pence) || 0) : null;
+  const cost = costToDate(fin, today());
+  const rtpf = im.recourse_to_public_funds === true ? 'Yes' : im.recourse_to_public_funds === false ? 'No' : 'Not known';
+  return h('dl', { class: 'summary-list', id: 'case-overview' },
+    summaryRow('Status', statusTag(kase.status)),
+    summaryRow('Immigration status', immigrationStatusLabel(im.status || 'unknown')),
+    summaryRow('Recourse to public funds', rtpf),
+    summaryRow('Leave expiry', im.leave_expiry ? formatDate(im.leave_expiry) : notRecorded()),
+    summaryRow('Open alerts and queries', openWork(cx)),
+    summaryRow('Support start', fin && fin.support_start_date ? formatDate(fin.support_start_date) : h('span', { class: 'muted' }, 'No financial support recorded')),
+    fin && fin.support_end_date ? summaryRow('Support end', formatDate(fin.support_end_date)) : null,
+    summaryRow('Weekly cost', weekly !== null ? formatPence(weekly) : notRecorded()),
+    summaryRow('Cost to date', cost !== null ? formatPence(cost) : notRecorded()),
+    summaryRow('Caseworker', kase.caseworker ? kase.caseworker.name : h('span', { class: 'muted' }, 'Not allocated')));
+}
+
 export function drawSummary(p, cx) {
   const { kase, council } = cx;
   const view = h('dl', { class: 'summary-list', id: 'case-summary' },
-    summaryRow('Status', statusTag(kase.status)),
     summaryRow('Connect ID', kase.connect_id || `C${kase.id}`),
     summaryRow('Council', (kase.council && kase.council.name) || ''),
-    summaryRow('Caseworker', kase.caseworker ? kase.caseworker.name : h('span', { class: 'muted' }, 'Not allocated')),
     summaryRow('Team', orNot(kase.team)),
     summaryRow('Legislation', legislationLabel(kase.legislation)),
     summaryRow('Household type', householdLabel(kase.household_type)),
@@ -30,7 +92,9 @@ export function drawSummary(p, cx) {
     ? h('button', { type: 'button', class: 'button button--secondary', id: 'edit-details', 'aria-expanded': 'false', 'aria-controls': 'details-form' }, 'Edit details')
     : null;
   const formArea = h('div', {});
-  replaceChildren(p, cx.panelHeading('Summary', editButton), formArea, view);
+  replaceChildren(p, cx.panelHeading('Summary'), overview(cx),
+    h('div', { class: 'section-head' }, h('h3', { class: 'heading-m', id: 'details-heading' }, 'Administrative details'), editButton),
+    formArea, view);
   if (editButton) {
     editButton.addEventListener('click', () => {
       const open = editButton.getAttribute('aria-expanded') === 'true';
