@@ -287,6 +287,9 @@ test('council user: search, create with a dependant, find, edit, finance, close,
   await nav(page).getByRole('link', { name: 'My cases' }).click();
   await waitForHeading(page, 'My cases');
   await page.locator(`#cases-table tbody tr[data-case-id="${kase.id}"]`).waitFor();
+  // The whole row is a way in: a click on the person's name opens the case.
+  await page.locator(`#cases-table tbody tr[data-case-id="${kase.id}"] td.table__name`).click();
+  await waitForHeading(page, new RegExp(`^${kase.connect_id}`));
   assertClean();
 });
 

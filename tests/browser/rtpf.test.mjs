@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, Client } from '../lib/stack.mjs';
 import {
-  launch, newPage, signIn, heading, waitForText, waitForHeading, screenshot, noLeaks, dateValue,
+  launch, newPage, signIn, heading, waitForText, waitForHeading, screenshot, noLeaks, dateValue, fillDate,
 } from './helpers.mjs';
 
 const LIMIT = 30; // look-ups per user per hour in this stack
@@ -58,7 +58,7 @@ async function lookUp(page, { type, number, dob }) {
   const form = page.locator('#rtpf-form');
   if (type) await form.getByLabel('Document type').selectOption(type);
   await form.getByLabel('Document number').fill(number);
-  await form.getByLabel('Date of birth').fill(dob);
+  await fillDate(form, 'date_of_birth', dob); // the GOV.UK date input: Day, Month, Year
   await form.getByRole('button', { name: 'Check' }).click();
   // The form is busy while the look-up is on its way; wait for the answer to be drawn.
   await page.locator('#rtpf-form:not([aria-busy])').waitFor();
@@ -78,7 +78,9 @@ async function matchRows(page) {
 
 /** The error shown next to the input labelled `label` (and that it is marked invalid). */
 async function fieldError(page, label) {
-  const input = page.locator('#rtpf-form').getByLabel(label, { exact: true });
+  // A date field's error marks its Day box (the GOV.UK date input).
+  const input = label === 'Date of birth' ? page.locator('#rtpf-form [name="date_of_birth.day"]')
+    : page.locator('#rtpf-form').getByLabel(label, { exact: true });
   await page.locator('#rtpf-form .error-summary').waitFor();
   assert.equal(await input.getAttribute('aria-invalid'), 'true', `${label} is marked invalid`);
   const ids = (await input.getAttribute('aria-describedby')).split(' ');

@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { field, checkbox, valueOf } from '../forms.js';
 import { parseDate, formatDate } from '../format.js';
+import { rowsOpenLink } from '../case-cell.js';
 import {
   CASE_STATUSES, LEGISLATION, options, statusLabel, canEditCases, isHomeOffice, canImportCases,
 } from '../labels.js';
@@ -175,7 +176,7 @@ function fillResults(results, list, { query, route, ho }) {
   const caption = `${total} ${total === 1 ? 'case' : 'cases'} found`;
   announceCount(results, caption);
   const rows = items.map((c) => h('tr', { dataset: { caseId: String(c.id) } },
-    h('th', { scope: 'row', dataset: { label: 'Connect ID' } }, h('a', { href: `#/cases/${c.id}`, class: 'link' }, c.connect_id || `C${c.id}`)),
+    h('th', { scope: 'row', dataset: { label: 'Connect ID' } }, h('a', { href: `#/cases/${c.id}`, class: 'link case-row__link' }, c.connect_id || `C${c.id}`)),
     h('td', { class: 'table__name', dataset: { label: 'Name' } }, c.name || '',
       c.dependants ? h('span', { class: 'muted table__sub' }, ` + ${c.dependants} ${c.dependants === 1 ? 'dependant' : 'dependants'}`) : null),
     h('td', { dataset: { label: 'Date of birth' } }, formatDate(c.date_of_birth)),
@@ -194,6 +195,7 @@ function fillResults(results, list, { query, route, ho }) {
       h('th', { scope: 'col' }, 'Caseworker'),
       ho ? h('th', { scope: 'col' }, 'Council') : null)),
     h('tbody', {}, rows));
+  rowsOpenLink(table, '.case-row__link');
   const nav = [];
   const base = new URLSearchParams();
   for (const k of ['q', 'status', 'legislation', 'team', 'thousand_day']) if (query[k]) base.set(k, query[k]);

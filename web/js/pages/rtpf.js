@@ -2,7 +2,7 @@
 // and their date of birth (API.md "RTPF checker"). Nothing of the look-up goes into the address.
 import { api } from '../api.js';
 import { h, replaceChildren, appendChildren } from '../dom.js';
-import { field, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
+import { field, dateField, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
 import { parseDate } from '../format.js';
 import { DOCUMENT_TYPES, options, canSeeLookups, canSeeRegister } from '../labels.js';
 import { matchCard, noMatchCard } from '../rtpf-result.js';
@@ -45,10 +45,7 @@ export async function renderRtpf(section, ctx) {
       hint: 'As it is written on the document. Spaces and hyphens do not matter.',
       attrs: { autocomplete: 'off', autocapitalize: 'characters' },
     }),
-    field({
-      label: 'Date of birth', name: 'date_of_birth', width: 'small', hint: 'For example, 27 3 1985',
-      attrs: { autocomplete: 'off', inputmode: 'numeric' },
-    }),
+    dateField({ label: 'Date of birth', name: 'date_of_birth' }),
     h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'rtpf-check' }, 'Check')));
 
   form.addEventListener('submit', async (ev) => {
