@@ -97,6 +97,9 @@ STORE_SRC := \
     store/store_retention.c \
     store/store_scrub.c \
     store/store_help.c \
+    store/nino.c \
+    store/working_hours.c \
+    store/store_nino.c \
     # (end of list)
 AUTH_SRC := \
     auth/auth_password.c \
@@ -167,6 +170,9 @@ FCGI_SRC := \
     fcgi/h_subject_access.c \
     fcgi/support_check.c \
     fcgi/h_help.c \
+    fcgi/nino_batch.c \
+    fcgi/nino_results.c \
+    fcgi/h_nino.c \
     # (end of list)
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))
@@ -273,6 +279,7 @@ FUZZ_NAMES := \
     jwt \
     doc_file \
     json_body \
+    nino_results \
     # (end of list)
 FUZZ_SECONDS ?= 60
 FUZZ_DEPS_csv := store/csv
@@ -282,6 +289,12 @@ FUZZ_DEPS_jwt := \
     auth/auth_random \
     # (end of list)
 FUZZ_DEPS_doc_file := fcgi/doc_file
+FUZZ_DEPS_nino_results := \
+    fcgi/nino_results \
+    store/csv \
+    store/nino \
+    store/text_norm \
+    # (end of list)
 FUZZ_DEPS_json_body := \
     fcgi/json_in \
     fcgi/params \
