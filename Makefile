@@ -173,6 +173,7 @@ FCGI_SRC := \
     fcgi/nino_batch.c \
     fcgi/nino_results.c \
     fcgi/h_nino.c \
+    fcgi/h_nino_closures.c \
     # (end of list)
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))

@@ -54,6 +54,9 @@ int store_nino_list(store *s, MDB_txn *txn, uint64_t before, size_t limit, json_
 /* Every batch waiting for results (received or not), oldest first: fn gets each record (borrowed). */
 typedef int (*nino_batch_fn)(const json_t *batch, void *ctx);
 int store_nino_open_each(store *s, MDB_txn *txn, nino_batch_fn fn, void *ctx);
+/* Every batch, oldest first (the SLA report: a few hundred a year, their people destroyed after 14
+ * months but their dates kept). */
+int store_nino_each(store *s, MDB_txn *txn, nino_batch_fn fn, void *ctx);
 /* People waiting in the queue for the next cut. */
 int store_nino_queued(store *s, MDB_txn *txn, size_t *n);
 

@@ -227,3 +227,85 @@ test('only the NINo partner\'s designated users download or upload; refusals are
   assert.equal(p.json.nino_designated, true);
   assert.equal((await fileOf(clerk, aprilBatch.id)).status, 200, 'now designated');
 });
+
+let mayBatch;
+
+test('an office closure day stops the clock (HO or NINo partner admins only); removing it puts the due instant back', async () => {
+  const c = await createCase(council, { principal: person({ date_of_birth: '1975-05-05' }) });
+  setNow(stack, '2027-05-10T11:00:00Z'); // Monday
+  await grant(c.id);
+  setNow(stack, '2027-05-11T08:30:00Z'); // Tuesday 09:30 BST
+  mayBatch = await batchOf('2027-05-11');
+  setNow(stack, '2027-05-11T14:00:00Z'); // 15:00 BST
+  assert.equal((await fileOf(nino, mayBatch.id)).status, 200);
+  let b = await batchById(mayBatch.id);
+  assert.equal(b.due.slice(0, 16), '2027-05-13T14:00', 'Thursday 15:00');
+
+  for (const who of [nino, council, dwp]) {
+    assertError(await who.req('POST', '/api/nino/closures', { body: { date: '2027-05-12' } }), 403, 'forbidden', undefined, `${who.username} adds a closure`);
+  }
+  assertError(await ninoAdmin.req('POST', '/api/nino/closures', { body: { date: '2027-02-30' } }), 422, 'validation_failed', 'date');
+  const add = await ninoAdmin.req('POST', '/api/nino/closures', { body: { date: '2027-05-12', reason: 'Office move' } });
+  assertStatus(add, 201, 'closure added');
+  assert.equal(add.json.batches_moved, 1);
+  b = await batchById(mayBatch.id);
+  assert.equal(b.due.slice(0, 16), '2027-05-14T14:00', 'Friday 15:00: Wednesday does not count');
+  const list = await ninoAdmin.req('GET', '/api/nino/closures');
+  assert.deepEqual(list.json.items.map((x) => [x.date, x.reason]), [['2027-05-12', 'Office move']]);
+  assertStatus(await ninoAdmin.req('DELETE', '/api/nino/closures/20270512'), 204, 'closure removed');
+  assertError(await ninoAdmin.req('DELETE', '/api/nino/closures/20270512'), 404, 'not_found');
+  b = await batchById(mayBatch.id);
+  assert.equal(b.due.slice(0, 16), '2027-05-13T14:00', 'back to Thursday');
+  const hoAdmin = await actor(stack.base, 'ho.admin');
+  assertStatus(await hoAdmin.req('POST', '/api/nino/closures', { body: { date: '2027-12-24' } }), 201, 'the HO records its own');
+});
+
+test('results as an xlsx workbook; the SLA report counts completed batches against their clock', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'nino-xlsx-'));
+  const file = join(dir, 'results.xlsx');
+  const b = await batchById(mayBatch.id);
+  const f = dumpXlsx((await fileOf(nino, mayBatch.id)).bytes).sheets[0].rows[1];
+  const py = `import openpyxl,sys\nwb=openpyxl.Workbook();ws=wb.active\nws.append(["Connect ID","Person","Outcome","NINo","Reason"])\nws.append([sys.argv[2],${f[1]},"traced","JK 00 00 00 D",None])\nwb.save(sys.argv[1])\n`;
+  const r = spawnSync('/usr/bin/python3', ['-c', py, file, f[0]], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const bytes = readFileSync(file);
+  rmSync(dir, { recursive: true, force: true });
+  const up = await nino.req('PUT', `/api/nino/batches/${b.id}/results`, { raw: bytes, headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } });
+  assertStatus(up, 200, 'xlsx results');
+  assert.equal(up.json.traced, 1);
+  assert.equal(up.json.batch.status, 'completed');
+  // A workbook that is not one is refused with the file named.
+  const bad = await nino.req('PUT', `/api/nino/batches/${b.id}/results`, { raw: Buffer.from('PK\x03\x04garbage'), headers: { 'content-type': 'application/octet-stream' } });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.error.errors[0].line, 1);
+
+  const hoAdmin = await actor(stack.base, 'ho.admin');
+  const sla = await hoAdmin.req('GET', '/api/reports/sla?from=2027-04-01&to=2027-06-30');
+  assertStatus(sla, 200, 'SLA');
+  const row = sla.json.rows.find((x) => x.type === 'nino_batch');
+  assert.ok(row, `a NINo batch row: ${JSON.stringify(sla.json.rows)}`);
+  assert.equal(row.answered_by, 'partner');
+  assert.equal(row.count, 2, 'April\'s and May\'s batches');
+  assert.equal(row.within, 2);
+});
+
+test('batches are destroyed 14 months after their cut, keeping a record; their file is gone', async () => {
+  setNow(stack, '2028-03-12T10:00:00Z'); // 14 months after January's cut
+  const deadline = Date.now() + 15000;
+  let b;
+  for (;;) {
+    b = await batchById(mondayBatch.id);
+    if (b.status === 'destroyed' || Date.now() > deadline) break;
+    await sleep(250);
+  }
+  assert.equal(b.status, 'destroyed');
+  assert.equal(b.destruction.people, 4);
+  assert.equal(b.destruction.run, 'daily');
+  assert.equal(b.count, 4, 'the count is kept');
+  assertError(await fileOf(nino, mondayBatch.id), 409, 'conflict');
+  assert.notEqual((await batchById(aprilBatch.id)).status, 'destroyed', 'April\'s is kept until June 2028');
+});
