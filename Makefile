@@ -180,7 +180,7 @@ FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))
 # The top of the house (store/ctl/): the operators' command line, the demo seeder and the synthetic-data
 # generators. connectd never links them; connectctl and the unit tests do.
 GEN_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/ctl/case_gen.c store/ctl/register_gen.c)
-CTL_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/ctl/connectctl.c store/ctl/demo.c store/ctl/demo_disclosures.c) $(GEN_OBJ)
+CTL_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/ctl/connectctl.c store/ctl/demo.c store/ctl/demo_disclosures.c store/ctl/demo_nino.c) $(GEN_OBJ)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/%,$(wildcard tests/unit/test_*.c))
 
 # Email: the monthly summary and the message text go everywhere (unit-tested); the sender process and

@@ -1,6 +1,7 @@
 /* demo.c - seeds the demo dataset. */
 #include "demo.h"
 #include "demo_disclosures.h"
+#include "demo_nino.h"
 #include "json_get.h"
 
 #include <stdio.h>
@@ -228,6 +229,7 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
     /* A dozen cases for each council, allocated to its caseworker. */
     case_gen_rng rng = {20261126};
     static const char *const councils[][2] = {{"NFC", "nfc.user"}, {"EBC", "ebc.user"}, {"WMC", "wmc.user"}};
+    uint64_t nino_cases[12]; /* Northfield's, for the NINo batches */
     for (size_t i = 0; i < 3; i++) {
         uint64_t org, worker;
         if ((rc = store_org_by_code(s, txn, councils[i][0], &org)) ||
@@ -243,13 +245,16 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
             if (rc)
                 return rc;
             cases[j] = id;
+            if (i == 0)
+                nino_cases[j] = id;
         }
         if ((rc = store_user_by_username(s, txn, "ho.user", &ho_user)) ||
             (rc = seed_work(s, txn, cases, 12, worker, ho_user, c->at)) ||
             (rc = seed_register(s, txn, councils[i][0], cases, 12)))
             return rc;
     }
-    if ((rc = seed_help(s, txn, c->at)) || (rc = demo_disclosures(s, txn, c->at)))
+    if ((rc = seed_help(s, txn, c->at)) || (rc = demo_disclosures(s, txn, c->at)) ||
+        (rc = demo_nino(s, txn, nino_cases, 12, (int64_t)time(NULL))))
         return rc;
     return store_audit_add(s, txn, c->at, 0, 0, "demo_seeded", 0);
 }
