@@ -53,6 +53,16 @@ export function isPartner(user) {
   return Boolean(user && user.org && user.org.kind === 'partner');
 }
 
+/** A designated user of the NINo partner: downloads the NINo batches and sends their results. */
+export function isNinoDesignated(user) {
+  return isPartner(user) && Boolean(user.nino_designated);
+}
+
+/** Who sees the NINo batches page: the Home Office (the list and its clock) and designated users. */
+export function canSeeNino(user) {
+  return Boolean(user && user.org && user.org.kind === 'home_office') || isNinoDesignated(user);
+}
+
 /** Grades (fcgi/API.md "Users"): civil-service grades, then the council titles ranked with them. */
 export const GRADES = [
   ['AO', 'Administrative Officer (AO)'], ['EO', 'Executive Officer (EO)'], ['HEO', 'Higher Executive Officer (HEO)'],
