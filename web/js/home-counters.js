@@ -16,6 +16,7 @@ const COUNCIL_LINKS = {
   closure_required: ['alerts', { type: 'closure_required' }],
   final_outcome: ['alerts', { type: 'final_outcome' }],
   support_ended: ['alerts', { type: 'support_ended' }],
+  nino_result: ['alerts', { type: 'nino_result' }],
   overdue: ['queries', { overdue: '1' }],
   due_today: ['queries', { due: 'today' }],
   open_referral: ['cases', { status: 'open_referral' }],
@@ -35,7 +36,7 @@ const HO_LINKS = {
   overdue: ['due', { when: 'overdue' }],
 };
 const COUNCIL_GROUPS = [
-  ['Alerts and queries', ['immigration_update', 'query_responses', 'new_ho_queries', 'closure_required', 'final_outcome', 'support_ended', 'overdue', 'due_today']],
+  ['Alerts and queries', ['immigration_update', 'query_responses', 'new_ho_queries', 'closure_required', 'final_outcome', 'support_ended', 'nino_result', 'overdue', 'due_today']],
   ['Cases', ['open_referral', 'open_supported', 'thousand_day']],
 ];
 /** Council-wide (never "my cases"), and only in a council admin's answer. */

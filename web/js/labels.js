@@ -280,12 +280,13 @@ export const ALERT_TYPES = [
   ['final_outcome', 'Final outcome'],
   ['case_reopened', 'Case reopened'],
   ['support_ended', 'Support ended'],
+  ['nino_result', 'NINo allocated: the household can claim benefits – plan closure'],
 ];
 export const alertTypeLabel = (s) => label(ALERT_TYPES, s);
 
 /** The alert types addressed to each side (the filters of the alerts list). */
 export const ALERT_TYPES_TO = {
-  council: ['immigration_update', 'closure_required', 'final_outcome', 'support_ended'],
+  council: ['immigration_update', 'closure_required', 'final_outcome', 'support_ended', 'nino_result'],
   ho: ['new_case', 'council_update', 'case_closed', 'case_reopened'],
 };
 
@@ -380,6 +381,7 @@ export const HOME_COUNTERS = {
     ['closure_required', 'Cases to close (closure required)'],
     ['final_outcome', 'Final outcomes to accept'],
     ['support_ended', 'Cases to close (support ended)'],
+    ['nino_result', 'National Insurance numbers found (plan closure)'],
     ['overdue', 'Overdue'],
     ['due_today', 'Due today'],
     ['open_referral', 'Open referrals'],
