@@ -293,6 +293,9 @@ static int record_nino(results_ctx *c, store *s, MDB_txn *txn, work_ctx *w, cons
         rc = STORE_NOMEM;
     if (!rc && p)
         rc = store_case_put(s, txn, old, neu);
+    /* The case's history says who recorded the number and when, like any change of the person. */
+    if (!rc && p)
+        rc = store_case_history_diff(s, txn, json_get_u64(res, "case_id"), old, neu, c->at, c->r->uid);
     if (!rc && p)
         rc = store_audit_add(s, txn, c->at, c->r->uid, c->r->org_id, "case_nino_recorded", json_get_u64(res, "case_id"));
     if (!rc && p) {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { assertError, assertStatus } from '../lib/http.mjs';
 import { actor, setNow, immigrationPage, putImmigration, alertsOfType, home } from '../lib/alerts.mjs';
-import { createCase, person, dependant, getCase } from '../lib/cases.mjs';
+import { createCase, person, dependant, getCase, history } from '../lib/cases.mjs';
 import { getReport, dumpXlsx } from '../lib/reports.mjs';
 
 let stack; let council; let ho; let nino; let clerk; let dwp; let ninoAdmin;
@@ -178,6 +178,8 @@ test('a valid NINo goes on the person and alerts the council; unconfirmed → HO
   assert.equal(c.principal.nino, 'AB123456C', 'the NINo is on the person');
   const hoView = await getCase(ho, allocatedCase.id);
   assert.equal(hoView.principal.nino, 'AB123456C', 'the HO sees it');
+  const rows = await history(council, allocatedCase.id);
+  assert.ok(rows.some((x) => /nino/.test(x.field) && x.new === 'AB123456C'), `the case's history records it: ${JSON.stringify(rows.slice(0, 3))}`);
   const alerts = await alertsOfType(council, allocatedCase.id, 'nino_result');
   assert.equal(alerts.length, 1, 'the council is alerted');
   assert.equal(alerts[0].to, 'council');
