@@ -134,6 +134,23 @@ typedef struct {
     int gone;      /* out: destroyed after 14 months */
 } receipt_ctx;
 
+/* Each case whose people the file holds gets its own event, so the case's audit and a subject access
+ * export's trail show that the NINo partner received the person's data. */
+static int audit_cases_sent(store *s, MDB_txn *txn, const receipt_ctx *c, const json_t *people)
+{
+    size_t i, j;
+    json_t *p, *q;
+    json_array_foreach(people, i, p) {
+        uint64_t id = json_get_u64(p, "case_id");
+        int seen = 0;
+        json_array_foreach(people, j, q) if (j < i && json_get_u64(q, "case_id") == id) seen = 1;
+        int rc = seen ? 0 : store_audit_add(s, txn, c->at, c->r->uid, c->r->org_id, "case_nino_batch_downloaded", id);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 /* The first download is the receipt: it starts the clock. Every download is audited. */
 static int receipt_write(store *s, MDB_txn *txn, void *arg)
 {
@@ -171,6 +188,8 @@ static int receipt_write(store *s, MDB_txn *txn, void *arg)
         rc = store_nino_put(s, txn, old, neu);
     if (!rc)
         rc = store_audit_add(s, txn, c->at, c->r->uid, c->r->org_id, "nino_batch_downloaded", c->id);
+    if (!rc)
+        rc = audit_cases_sent(s, txn, c, json_object_get(neu, "people"));
     json_decref(old);
     if (rc)
         json_decref(neu);

@@ -110,6 +110,12 @@ test('grants on Friday, Saturday and Sunday appear in Monday\'s 09:00 batch in o
   assert.deepEqual(sheet.rows[1][4], { date: '1985-03-01' }, 'date of birth');
   assert.deepEqual(sheet.rows[1][7], { date: '2027-01-08' }, 'grant date');
 
+  // The council sees in the case's audit that the NINo partner received the household's data.
+  const councilAdmin = await actor(stack.base, 'nfc.admin');
+  const audit = await councilAdmin.req('GET', `/api/audit?case=${friday.id}`);
+  assertStatus(audit, 200, 'case audit');
+  assert.ok(audit.json.items.some((e) => e.action === 'case_nino_batch_downloaded'), 'the download is on the case\'s audit');
+
   // The download was the receipt: 48 working hours later (no holiday on Monday to Wednesday).
   const after = await batchById(mondayBatch.id);
   assert.equal(after.status, 'received');
