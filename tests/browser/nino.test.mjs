@@ -22,6 +22,10 @@ after(async () => { await browser?.close(); await stack?.stop(); });
 
 test('the NINo partner downloads a batch and sends its results; the HO sees the clock; others have no page', async () => {
   const { page, assertClean } = await pageFor(browser, stack.base, 'nino.user');
+  // The home page counts the partner's batches: the demo's overdue one among them.
+  await waitForText(page.locator('#nino-home-counters'), 'Results overdue');
+  assert.equal((await page.locator('#counter-nino_overdue .counter__value').textContent()).trim(), '1');
+  await checkA11y(page, 'home (NINo partner)');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'NINo batches' }).click();
   await waitForHeading(page, 'NINo batches');
   await waitForText(page.locator('#protective-marking'), 'OFFICIAL-SENSITIVE');

@@ -42,7 +42,7 @@ const COUNCIL_GROUPS = [
 /** Council-wide (never "my cases"), and only in a council admin's answer. */
 const COUNCIL_ADMIN_GROUP = ['Retention', ['retention_due']];
 
-const isOverdueKey = (key) => key === 'overdue' || key === 'disclosures_overdue';
+const isOverdueKey = (key) => key === 'overdue' || key === 'disclosures_overdue' || key === 'nino_overdue';
 
 function countText(v) {
   return Number.isInteger(v) ? v.toLocaleString('en-GB') : '–';
@@ -73,6 +73,16 @@ function disclosureCounters(data) {
   return h('div', { class: 'counter-group', id: 'disclosure-counters' },
     h('h3', { class: 'heading-s' }, 'Disclosure requests'),
     h('ul', { class: 'counters' }, [...words.keys()].map((k) => counter(`disclosures_${k}`, words.get(k), d[k], 'disclosures'))));
+}
+
+/** NINo batches (the Home Office and the NINo partner's designated users): each counter leads to #/nino. */
+function ninoCounters(data) {
+  const d = data.nino;
+  if (!d) return null;
+  const words = labelsFor('nino');
+  return h('div', { class: 'counter-group', id: 'nino-home-counters' },
+    h('h3', { class: 'heading-s' }, 'NINo batches'),
+    h('ul', { class: 'counters' }, [...words.keys()].map((k) => counter(`nino_${k}`, words.get(k), d[k], 'nino'))));
 }
 
 function labelsFor(side) {
@@ -160,9 +170,10 @@ export async function homeCounters(ctx) {
       councilCounters(data, mine));
   } else if (side === 'ho') {
     replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'), hoCounters(data),
-      disclosureCounters(data));
+      disclosureCounters(data), ninoCounters(data));
   } else if (side === 'partner') {
-    replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'), disclosureCounters(data));
+    replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'), disclosureCounters(data),
+      ninoCounters(data));
   } else if (side === 'network') {
     replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Cases across the country'), networkCounters(data));
   }

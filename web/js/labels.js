@@ -366,6 +366,13 @@ export function awaitingLabel(side) {
 
 // ---- home page counters (GET /api/home), in the order they are shown ----
 export const HOME_COUNTERS = {
+  nino: [
+    ['waiting', 'Batches to download'],
+    ['awaiting_results', 'Batches waiting for results'],
+    ['due_today', 'Results due today'],
+    ['overdue', 'Results overdue'],
+    ['queued', 'People waiting for the next batch'],
+  ],
   disclosures: [
     ['awaiting_countersign', 'Requests to countersign'],
     ['sent_back', 'Your requests returned by the countersigner'],
