@@ -119,8 +119,11 @@ void h_nino_batches_list(http_req *r, const uint64_t *ids)
         http_store_error(r, rc ? rc : STORE_NOMEM);
         return;
     }
-    json_object_set_new(page, "marking", json_string(NINO_MARKING));
-    json_object_set_new(page, "counters", counts);
+    if (json_object_set_new(page, "marking", json_string(NINO_MARKING)) || json_object_set_new(page, "counters", counts)) {
+        json_decref(page);
+        http_store_error(r, STORE_NOMEM);
+        return;
+    }
     http_reply(r, 200, page);
 }
 
@@ -422,8 +425,12 @@ static int results_write(store *s, MDB_txn *txn, void *arg)
         const char *outcome = json_get_str_or(res, "outcome", "");
         json_t *result = json_pack("{s:s,s:s,s:I}", "outcome", outcome, "at", c->at, "by", (json_int_t)c->r->uid);
         if (!result || (json_object_get(res, "nino") && json_object_set(result, "nino", json_object_get(res, "nino"))) ||
-            (json_object_get(res, "reason") && json_object_set(result, "reason", json_object_get(res, "reason"))) ||
-            json_object_set_new(row, "result", result)) {
+            (json_object_get(res, "reason") && json_object_set(result, "reason", json_object_get(res, "reason")))) {
+            json_decref(result);
+            rc = STORE_NOMEM;
+            break;
+        }
+        if (json_object_set_new(row, "result", result)) { /* steals result even when it fails */
             rc = STORE_NOMEM;
             break;
         }
