@@ -455,3 +455,66 @@ int store_nino_expire(store *s, const char *cutoff, const char *at, size_t *n)
         (*n)++;
     return rc;
 }
+
+/* 1 when the index holds kind | id. */
+static int index_has(store *s, MDB_txn *txn, char kind, uint64_t id, int *rc)
+{
+    unsigned char key[9];
+    key[0] = (unsigned char)kind;
+    store_key_u64(key + 1, id);
+    MDB_val k = {sizeof key, key}, v;
+    int r = mdb_get(txn, store_dbi(s, DB_NINO_INDEX), &k, &v);
+    if (r && r != MDB_NOTFOUND)
+        *rc = r;
+    return r == 0;
+}
+
+typedef struct {
+    store *s;
+    MDB_txn *txn;
+    FILE *report;
+    size_t batches, problems;
+    int rc;
+} verify_ctx;
+
+static int verify_batch(const json_t *b, void *arg)
+{
+    verify_ctx *c = arg;
+    uint64_t id = json_get_u64(b, "id");
+    c->batches++;
+    int want_o = is_open(b), want_k = !json_get_str_is(b, "status", "destroyed");
+    if (index_has(c->s, c->txn, 'o', id, &c->rc) != want_o) {
+        fprintf(c->report, "NINo batch %llu: its open index entry is %s\n", (unsigned long long)id, want_o ? "missing" : "left over");
+        c->problems++;
+    }
+    if (index_has(c->s, c->txn, 'k', id, &c->rc) != want_k) {
+        fprintf(c->report, "NINo batch %llu: its kept-data index entry is %s\n", (unsigned long long)id,
+                want_k ? "missing" : "left over");
+        c->problems++;
+    }
+    return c->rc;
+}
+
+int store_nino_verify(store *s, MDB_txn *txn, FILE *report, size_t *batches, size_t *problems)
+{
+    verify_ctx c = {.s = s, .txn = txn, .report = report};
+    int rc = store_nino_each(s, txn, verify_batch, &c);
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_NINO_INDEX, NULL, 0);
+    while (!rc && store_iter_next(&it)) {
+        json_t *b = NULL;
+        uint64_t id = it.key.mv_size == 9 ? store_u64_from((const unsigned char *)it.key.mv_data + 1) : 0;
+        int r = id ? store_nino_get(s, txn, id, &b) : MDB_NOTFOUND;
+        json_decref(b);
+        if (r == MDB_NOTFOUND) {
+            fprintf(report, "NINo index: an entry names no batch (%llu)\n", (unsigned long long)id);
+            c.problems++;
+        } else if (r) {
+            rc = r;
+        }
+    }
+    rc = store_iter_end(&it, rc);
+    *batches = c.batches;
+    *problems = c.problems;
+    return rc;
+}

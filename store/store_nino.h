@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "store.h"
 
@@ -67,6 +68,11 @@ int store_nino_closures_of(store *s, MDB_txn *txn, uint64_t org, json_t **out);
 /* Every closure day of every organisation as sorted, unique day numbers (calendar_day); *days is
  * malloc'd (NULL when none). The batch clock excludes them. */
 int store_nino_closed_days(store *s, MDB_txn *txn, long **days, size_t *n);
+
+/* `connectctl check`: every batch has its 'o' entry exactly while it waits for results and its 'k'
+ * entry exactly while its data is kept, and no entry names a missing batch. Each difference is a
+ * line on report; *batches counts the batches, *problems the differences. */
+int store_nino_verify(store *s, MDB_txn *txn, FILE *report, size_t *batches, size_t *problems);
 
 /* The destruction: every batch cut before `cutoff` ("YYYY-MM-DD", NINO_KEEP_MONTHS before today)
  * loses its people (names, dates, numbers, results) and keeps a record {"at","people","run":"daily"};

@@ -33,6 +33,7 @@
 #include "store_upgrade.h"
 #include "store_internal.h" /* check_users reads the user tables and their sizes directly */
 #include "store_audit.h"
+#include "store_nino.h"
 #include "store_org.h"
 #include "store_outbox.h"
 #include "store_user.h"
@@ -819,13 +820,19 @@ static int cmd_check(const char *data, int argc, char **argv)
         problems++;
     }
     problems += (int)(leftovers > 1000 ? 1000 : leftovers);
+    size_t batches = 0, nino_diffs = 0;
+    if ((rc = store_nino_verify(s, txn, stderr, &batches, &nino_diffs))) {
+        fprintf(stderr, "cannot verify the NINo batches: %s\n", store_strerror(rc));
+        problems++;
+    }
+    problems += (int)(nino_diffs > 1000 ? 1000 : nino_diffs);
     store_read_end(s, txn);
     store_close(s);
     if (problems)
         return die("%d problem(s) found", problems);
     printf("ok: %zu live users, %" PRIu64 " audit events, chain intact, %zu counters equal to a recount, %zu report "
-           "facts rows equal to their records, %zu destroyed cases with nothing left\n", live, events, counters, facts,
-           destroyed);
+           "facts rows equal to their records, %zu destroyed cases with nothing left, %zu NINo batches with their "
+           "indexes\n", live, events, counters, facts, destroyed, batches);
     return 0;
 }
 

@@ -8,7 +8,10 @@
 // The test clock only moves forward, so the tests run in date order on one stack.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack } from '../lib/stack.mjs';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startStack, ROOT } from '../lib/stack.mjs';
 import { assertError, assertStatus } from '../lib/http.mjs';
 import { actor, setNow, immigrationPage, putImmigration, alertsOfType, home } from '../lib/alerts.mjs';
 import { createCase, person, dependant, getCase, history } from '../lib/cases.mjs';
@@ -18,7 +21,7 @@ let stack; let council; let ho; let nino; let clerk; let dwp; let ninoAdmin;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {
-  stack = await startStack({ clock: true });
+  stack = await startStack({ clock: true, keep: true });
   council = await actor(stack.base, 'nfc.user');
   ho = await actor(stack.base, 'ho.user');
   nino = await actor(stack.base, 'nino.user');
@@ -26,7 +29,7 @@ before(async () => {
   dwp = await actor(stack.base, 'dwp.user');
   ninoAdmin = await actor(stack.base, 'nino.admin');
 });
-after(async () => { await stack?.stop(); });
+after(async () => { await stack?.stop(); if (stack?.data) rmSync(stack.data, { recursive: true, force: true }); });
 
 async function grant(caseId, status = 'ltr_recourse') {
   await putImmigration(ho, caseId, immigrationPage({ status, recourse_to_public_funds: status === 'ltr_recourse' }), 'HO grant');
@@ -316,4 +319,11 @@ test('batches are destroyed 14 months after their cut, keeping a record; their f
   assert.equal(b.count, 4, 'the count is kept');
   assertError(await fileOf(nino, mondayBatch.id), 409, 'conflict');
   assert.notEqual((await batchById(aprilBatch.id)).status, 'destroyed', 'April\'s is kept until June 2028');
+});
+
+test('connectctl check on the stopped store: every batch has its index entries', async () => {
+  await stack.stop();
+  const r = spawnSync(join(ROOT, 'bin', 'connectctl'), ['--data', stack.data, 'check'], { encoding: 'utf8', env: { ...process.env, CONNECT_ROOT: ROOT } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\d+ NINo batches with their indexes/);
 });
