@@ -57,8 +57,8 @@ static int cut_write(store *s, MDB_txn *txn, void *arg)
         return rc;
     int open = working_day_open(cal, closed, n, calendar_day(c->today));
     free(closed);
-    if (!open)
-        return 0;
+    if (!open) /* recorded too, so that the day is not asked again every second */
+        return store_meta_day_set(s, txn, CUT_DAY_KEY, c->today);
     if ((rc = store_nino_cut(s, txn, c->cut_at, c->at, c->today, &c->batch)) ||
         (rc = store_meta_day_set(s, txn, CUT_DAY_KEY, c->today)))
         return rc;

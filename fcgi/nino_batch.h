@@ -24,8 +24,9 @@ int nino_cut_hour(void);
 
 /* Once per UK day, at or after the cut hour of a working day: cuts the batch of everyone queued
  * before that day's cut instant (meta "nino_cut_day" records the day in the same write, so a restart
- * or a second process never cuts twice). *ran says whether it ran, *batch the new batch (0: nobody
- * was queued). For the scheduler (the mail sender's loop). */
+ * or a second process never cuts twice; a day that is not a working day is recorded too, with no
+ * cut). *ran says whether it cut, *batch the new batch (0: nobody was queued). For the scheduler (the
+ * mail sender's loop). */
 int nino_cut_daily(store *s, int64_t now, int *ran, uint64_t *batch);
 
 /* The day before which batches are destroyed: NINO_KEEP_MONTHS months before now's UK date (the
