@@ -103,6 +103,9 @@ STORE_SRC := \
     store/store_help.c \
     store/store_check.c \
     store/store_backup.c \
+    store/nino.c \
+    store/working_hours.c \
+    store/store_nino.c \
     # (end of list)
 AUTH_SRC := \
     auth/auth_password.c \
@@ -177,13 +180,17 @@ FCGI_SRC := \
     fcgi/h_metrics.c \
     fcgi/backup_job.c \
     fcgi/sd_notify.c \
+    fcgi/nino_batch.c \
+    fcgi/nino_results.c \
+    fcgi/h_nino.c \
+    fcgi/h_nino_closures.c \
     # (end of list)
 CORE_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(STORE_SRC) $(AUTH_SRC))
 FCGI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(FCGI_SRC))
 # The top of the house (store/ctl/): the operators' command line, the demo seeder and the synthetic-data
 # generators. connectd never links them; connectctl and the unit tests do.
 GEN_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/ctl/case_gen.c store/ctl/register_gen.c)
-CTL_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/ctl/connectctl.c store/ctl/demo.c store/ctl/compact_request.c store/ctl/demo_disclosures.c store/ctl/demo_work.c) $(GEN_OBJ)
+CTL_OBJ   := $(patsubst %.c,$(BUILD)/%.o,store/ctl/connectctl.c store/ctl/demo.c store/ctl/compact_request.c store/ctl/demo_disclosures.c store/ctl/demo_work.c store/ctl/demo_nino.c) $(GEN_OBJ)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/%,$(wildcard tests/unit/test_*.c))
 
 # Email: the monthly summary and the message text go everywhere (unit-tested); the sender process and
@@ -285,6 +292,7 @@ FUZZ_NAMES := \
     jwt \
     doc_file \
     json_body \
+    nino_results \
     # (end of list)
 FUZZ_SECONDS ?= 60
 FUZZ_DEPS_csv := store/csv
@@ -294,6 +302,12 @@ FUZZ_DEPS_jwt := \
     auth/auth_random \
     # (end of list)
 FUZZ_DEPS_doc_file := fcgi/doc_file
+FUZZ_DEPS_nino_results := \
+    fcgi/nino_results \
+    store/csv \
+    store/nino \
+    store/text_norm \
+    # (end of list)
 FUZZ_DEPS_json_body := \
     fcgi/json_in \
     fcgi/params \

@@ -43,6 +43,7 @@ typedef struct {
 
 static const param_field person_fields[] = {
     {.name = "id", .type = PARAM_IGNORED},
+    {.name = "nino", .type = PARAM_IGNORED}, /* recorded from the NINo results only (h_nino.c) */
     {.name = "given_names", .type = PARAM_NAME, .required = 1, .max_chars = 100,
      .offset = offsetof(person_params, given)},
     {.name = "family_name", .type = PARAM_NAME, .required = 1, .max_chars = 100,

@@ -72,7 +72,7 @@ static void fill(json_t *o, const char *const *keys)
 }
 
 static const char *const person_keys[] = {"id", "given_names", "family_name", "date_of_birth", "nationality", "gender",
-                                          "other_names", "ho_reference", NULL};
+                                          "other_names", "ho_reference", "nino", NULL};
 static const char *const immigration_keys[] = {"status", "recourse_to_public_funds", "leave_expiry",
                                                "outstanding_application", "application_type", "application_date",
                                                "appeal", "appeal_date", "judicial_review", "judicial_review_date",

@@ -64,6 +64,13 @@ static json_t *find_dependant(json_t *rec, uint64_t pid, size_t *index)
     return NULL;
 }
 
+/* A person's NINo comes from the NINo results only: an edit of the person keeps it. */
+static int keep_nino(const json_t *old, json_t *neu)
+{
+    const json_t *n = json_object_get(old, "nino");
+    return neu && n ? json_object_set(neu, "nino", (json_t *)n) : neu ? 0 : -1;
+}
+
 static int apply_person(case_update *u, json_t *rec)
 {
     person_arg *a = u->arg;
@@ -73,6 +80,8 @@ static int apply_person(case_update *u, json_t *rec)
     case 0: {
         json_t *p = json_deep_copy(a->person);
         json_object_set_new(p, "id", json_integer(1));
+        if (keep_nino(json_object_get(rec, "principal"), p))
+            return STORE_NOMEM;
         return json_object_set_new(rec, "principal", p) ? STORE_NOMEM : 0;
     }
     case 1: {
@@ -95,6 +104,8 @@ static int apply_person(case_update *u, json_t *rec)
             return case_refuse(u, 404, "not_found", NULL, "No such dependant on this case.");
         json_t *p = json_deep_copy(a->person);
         json_object_set_new(p, "id", json_integer((json_int_t)a->pid));
+        if (keep_nino(json_array_get(deps, index), p))
+            return STORE_NOMEM;
         return json_array_set_new(deps, index, p) ? STORE_NOMEM : 0;
     }
     default: {

@@ -10,6 +10,7 @@
 
 #include "calendar.h"
 #include "disclosure_access.h"
+#include "nino_batch.h"
 #include "params.h"
 #include "store_case.h"
 #include "store_org.h"
@@ -95,6 +96,7 @@ static void council_counters(home *h, http_req *r, uint64_t worker, const char *
     bucket(h, "closure_required", scope, WORK_SIDE_COUNCIL, 'c', worker);
     bucket(h, "final_outcome", scope, WORK_SIDE_COUNCIL, 'f', worker);
     bucket(h, "support_ended", scope, WORK_SIDE_COUNCIL, 's', worker);
+    bucket(h, "nino_result", scope, WORK_SIDE_COUNCIL, 'b', worker);
     status(h, "open_referral", scope, worker);
     status(h, "open_supported", scope, worker);
     thousand_day(h, r, scope, worker);
@@ -184,21 +186,30 @@ void h_home(http_req *r, const uint64_t *ids)
             h.rc = store_work_due_counts(h.s, h.txn, 0, WORK_SIDE_HO, 0, today, &overdue, &due_today);
         put(&h, "overdue", overdue);
         put(&h, "due_today", due_today);
-        json_t *table = by_council(&h, today), *disclosures = NULL;
+        json_t *table = by_council(&h, today), *disclosures = NULL, *nino = NULL;
         if (!h.rc)
             h.rc = disclosure_home_counts(h.s, h.txn, r, today, &disclosures);
-        if (table && disclosures)
-            body = json_pack("{s:s,s:b,s:s,s:O,s:o,s:o}", "side", "ho", "mine", 0, "today", today, "counters",
-                             h.counters, "by_council", table, "disclosures", disclosures);
+        if (!h.rc)
+            h.rc = nino_home_counts(h.s, h.txn, r->now, &nino);
+        if (table && disclosures && nino)
+            body = json_pack("{s:s,s:b,s:s,s:O,s:o,s:o,s:o}", "side", "ho", "mine", 0, "today", today, "counters",
+                             h.counters, "by_council", table, "disclosures", disclosures, "nino", nino);
         else
-            json_decref(table), json_decref(disclosures);
+            json_decref(table), json_decref(disclosures), json_decref(nino);
     } else if (strcmp(r->org_kind, "partner") == 0) {
         /* A partner department sees no case figures at all: only its disclosure requests. */
-        json_t *disclosures = NULL;
+        json_t *disclosures = NULL, *nino = NULL;
         h.rc = disclosure_home_counts(h.s, h.txn, r, today, &disclosures);
+        /* The NINo partner's designated users also see their batches' clock. */
+        if (!h.rc && nino_designated(r))
+            h.rc = nino_home_counts(h.s, h.txn, r->now, &nino);
         if (disclosures)
             body = json_pack("{s:s,s:b,s:s,s:{},s:o}", "side", "partner", "mine", 0, "today", today, "counters",
                              "disclosures", disclosures);
+        if (body && nino && json_object_set_new(body, "nino", nino))
+            h.rc = STORE_NOMEM;
+        else if (!body)
+            json_decref(nino);
     } else {
         status(&h, "open_referral", 0, 0);
         status(&h, "open_supported", 0, 0);

@@ -45,6 +45,10 @@ void h_orgs_list(http_req *r, const uint64_t *ids)
         http_store_error(r, rc);
         return;
     }
+    /* ORG is the public shape: the NINo partner's mark stays internal (nino_batch.h reads it). */
+    size_t i;
+    json_t *o;
+    json_array_foreach(items, i, o) json_object_del(o, "nino_partner");
     http_reply(r, 200, h_list_page(items, next, total));
 }
 

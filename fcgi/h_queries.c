@@ -13,6 +13,7 @@
 #include "json_in.h"
 #include "store_audit.h"
 #include "store_case.h"
+#include "store_nino.h"
 #include "uk_time.h"
 #include "work.h"
 #include "work_list.h"
@@ -118,6 +119,24 @@ static int await_other_side(work_ctx *w, json_t *q, const json_t *case_rec)
     return work_set_due(w->s, w->txn, q, w->today, days);
 }
 
+/* The Home Office's answer to an unconfirmed NINo result (nino member: batch, person, grant date):
+ * the query closes and the person goes into the next batch with the answer as its information. */
+static int nino_answered(work_ctx *w, json_t *q, const char *answer)
+{
+    const json_t *n = json_object_get(q, "nino");
+    int rc = store_nino_enqueue(w->s, w->txn, json_get_u64(q, "case_id"), json_get_u64(n, "person"),
+                                json_get_str_or(n, "grant_date", w->today), w->at, w->now, answer,
+                                json_get_u64(q, "id"));
+    if (rc)
+        return rc;
+    json_object_del(q, "awaiting");
+    if (json_object_set_new(q, "status", json_string("closed")) || json_object_set_new(q, "closed_at", json_string(w->at)) ||
+        json_object_set_new(q, "closed_by", json_integer((json_int_t)w->uid)) ||
+        json_object_set_new(q, "closed_how", json_string("nino_requeued")))
+        return STORE_NOMEM;
+    return 0;
+}
+
 static int query_write(store *s, MDB_txn *txn, void *arg)
 {
     query_ctx *c = arg;
@@ -190,9 +209,14 @@ static int query_write(store *s, MDB_txn *txn, void *arg)
                             "This query has too many messages; close it and open a new one.");
                 goto out;
             }
-            if (json_array_append_new(msgs, message(&w, (json_int_t)json_array_size(msgs) + 1, c->message)) ||
-                (rc = await_other_side(&w, q, case_rec)))
+            if (json_array_append_new(msgs, message(&w, (json_int_t)json_array_size(msgs) + 1, c->message)))
                 goto out_nomem;
+            if (json_object_get(q, "nino") && w.side == WORK_SIDE_HO) {
+                if ((rc = nino_answered(&w, q, c->message)))
+                    goto out;
+            } else if ((rc = await_other_side(&w, q, case_rec))) {
+                goto out_nomem;
+            }
         } else {
             json_object_set_new(q, "status", json_string("closed"));
             json_object_set_new(q, "closed_at", json_string(c->at));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "access_refusal.h"
+#include "nino_batch.h"
 #include "disclosure_rules.h"
 #include "auth_password.h"
 #include "auth_random.h"
@@ -380,6 +381,7 @@ typedef struct {
     json_t *email; /* the same */
     const char *grade;
     int grade_given, countersign, countersign_given;
+    int nino, nino_given; /* nino_designated (the NINo partner's admin only) */
     /* EDIT_RESET */
     const char *hash;
     int64_t temp_expires, now;
@@ -451,6 +453,8 @@ static int edit_write(store *s, MDB_txn *txn, void *arg)
             rc = STORE_NOMEM;
         if (!rc)
             rc = set_grade(u, c->grade, c->grade_given, c->countersign, c->countersign_given);
+        if (!rc && c->nino_given && json_object_set_new(u, "nino_designated", json_boolean(c->nino)))
+            rc = STORE_NOMEM;
         break;
     case EDIT_UNLOCK:
         action = by_network ? "network_account_unlocked" : "account_unlocked";
@@ -524,15 +528,23 @@ void h_user_patch(http_req *r, const uint64_t *ids)
     json_t *body = json_in_body_object(r);
     if (!body)
         return;
-    static const char *const allowed[] = {"name", "role", "team", "email", "grade", "may_countersign", NULL};
+    static const char *const allowed[] = {"name",  "role", "team", "email", "grade", "may_countersign",
+                                          "nino_designated", NULL};
     edit_ctx c = {.kind = EDIT_PATCH, .target = ids[0]};
     const char *team, *email;
     json_t *email_new = NULL;
     if (json_in_only(r, body, allowed) || json_in_name(r, body, "name", 0, 200, &c.name) ||
         json_in_string(r, body, "role", 0, 16, &c.role) || json_in_string(r, body, "team", 0, 100, &team) ||
         in_email(r, body, &email) ||
-        in_grade(r, body, &c.grade, &c.grade_given, &c.countersign, &c.countersign_given))
+        in_grade(r, body, &c.grade, &c.grade_given, &c.countersign, &c.countersign_given) ||
+        json_in_bool_at(r, body, "nino_designated", "nino_designated", 0, &c.nino))
         goto out;
+    c.nino_given = json_object_get(body, "nino_designated") && !json_is_null(json_object_get(body, "nino_designated"));
+    if (c.nino_given && !nino_partner_org(r)) {
+        http_error(r, 422, "validation_failed", "Only the NINo partner's administrators designate users for NINo batches.",
+                   "nino_designated");
+        goto out;
+    }
     if (json_object_get(body, "name") && !json_is_null(json_object_get(body, "name")) && !*c.name) {
         http_error(r, 422, "validation_failed", "The name must not be empty.", "name");
         goto out;

@@ -23,6 +23,8 @@
 #include "store_retention.h"
 #include "store_upgrade.h"
 #include "support_check.h"
+#include "nino_batch.h"
+#include "store_nino.h"
 #include "store_user.h"
 #include "uk_time.h"
 
@@ -34,7 +36,7 @@ typedef struct {
     const char *url; /* NULL: no relay configured */
     const char *from;
     uint64_t undeleted; /* delivered, but the deletion did not commit yet */
-    int calendar_warned, summary_rc, retention_rc, support_rc;
+    int calendar_warned, summary_rc, retention_rc, support_rc, nino_rc;
 } sender;
 
 typedef struct {
@@ -199,6 +201,27 @@ static int pass(sender *m)
     m->support_rc = rc;
     if (ran)
         fprintf(stderr, "mail_sender: daily support-end check: %zu support ended alert(s) raised\n", raised);
+    /* The NINo batch: cut once per working day at the cut hour (nino_batch.h). */
+    uint64_t batch = 0;
+    rc = nino_cut_daily(m->st, now, &ran, &batch);
+    if (rc && rc != m->nino_rc)
+        fprintf(stderr, "mail_sender: the NINo batch cut failed: %s\n", store_strerror(rc));
+    m->nino_rc = rc;
+    if (ran)
+        fprintf(stderr, "mail_sender: NINo batch cut: %s\n", batch ? "a batch is ready for the NINo partner" : "nobody to send");
+    /* Batches and their results are destroyed 14 months after the cut. */
+    char cutoff[11];
+    nino_keep_cutoff(now, cutoff);
+    size_t nino_gone = 0;
+    if ((rc = store_nino_expire(m->st, cutoff, at, &nino_gone)))
+        fprintf(stderr, "mail_sender: destroying old NINo batches failed: %s\n", store_strerror(rc));
+    else if (nino_gone)
+        fprintf(stderr, "mail_sender: %zu NINo batch(es) destroyed (14 months passed)\n", nino_gone);
+    if (nino_gone && !compaction_asked) { /* their bytes leave the file as a destroyed case's do */
+        fprintf(stderr, "mail_sender: asking the master to compact the store\n");
+        kill(m->master, SIGUSR2);
+        compaction_asked = 1;
+    }
     /* The scheduled backup (backup_job.h), on the real time, on a thread of its own while email goes
      * on. Not begun when the master is about to stop us (a compaction just asked for, a stop
      * pending): the next sender begins it at once instead. */

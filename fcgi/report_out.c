@@ -29,6 +29,7 @@ struct report_out {
     const report_col *cols;
     int ncols;
     lxw_row_t row;
+    char marking[96]; /* page header and footer text ("": none) */
     /* a terminated copy of a text cell (libxlsxwriter wants C strings) */
     char *scratch;
     size_t scratch_cap;
@@ -183,6 +184,10 @@ void report_table_begin(report_out *o, const char *sheet, const report_col *cols
             xlsx_check(o, worksheet_set_column(o->ws, (lxw_col_t)i, (lxw_col_t)i, cols[i].width, f));
         }
         worksheet_freeze_panes(o->ws, 1, 0);
+        if (o->marking[0]) {
+            xlsx_check(o, worksheet_set_header(o->ws, o->marking));
+            xlsx_check(o, worksheet_set_footer(o->ws, o->marking));
+        }
     } else {
         o->csv_on = o->tables == 1;
     }
@@ -191,6 +196,11 @@ void report_table_begin(report_out *o, const char *sheet, const report_col *cols
     for (int i = 0; i < ncols; i++)
         text_cell(o, cols[i].name, strlen(cols[i].name), o->bold);
     report_row_end(o);
+}
+
+void report_marking(report_out *o, const char *marking)
+{
+    snprintf(o->marking, sizeof o->marking, "&C&\"Arial,Bold\"%s", marking);
 }
 
 /* One text cell, neutralised; format f (xlsx) may be NULL. */

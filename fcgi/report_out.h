@@ -42,6 +42,9 @@ typedef struct report_out report_out;
  * NULL after answering 500. */
 report_out *report_out_open(http_req *r, int xlsx, const char *filename);
 
+/* A protective marking ("OFFICIAL-SENSITIVE") for the page header and footer of every later
+ * worksheet (xlsx; a CSV has no header to carry it, so its file name must). */
+void report_marking(report_out *o, const char *marking);
 /* Starts a table (an xlsx worksheet named `sheet`) and writes its header row. */
 void report_table_begin(report_out *o, const char *sheet, const report_col *cols, int ncols);
 void report_text(report_out *o, const char *s, size_t len);

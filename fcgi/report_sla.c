@@ -9,6 +9,8 @@
 
 #include "calendar.h"
 #include "store_disclosure.h"
+#include "store_nino.h"
+#include "uk_time.h"
 #include "work.h"
 
 #define HIST 512 /* working days 0..511 counted in place; longer ones in a list */
@@ -123,6 +125,22 @@ typedef struct {
     group **groups; /* [quarter] */
 } disclosure_tally;
 
+/* Counts one item answered on day `on` (YYYY-MM-DD), raised on `from`, into its quarter's group when
+ * the day lies in the report's range. */
+static int tally_answered(disclosure_tally *c, const char *from, const char *on, int within)
+{
+    long day = calendar_day(on);
+    if (day < c->g->from || day > c->g->to)
+        return 0;
+    int q = quarter_of((int32_t)day) - c->t->base, beyond = 0;
+    if (q < 0 || q >= c->t->quarters)
+        return 0;
+    if (!c->groups[q] && !(c->groups[q] = calloc(1, sizeof(group))))
+        return STORE_NOMEM;
+    long days = calendar_working_days_between(c->cal, from, on, &beyond);
+    return group_add(c->groups[q], days < 0 ? 0 : days, within);
+}
+
 static int tally_disclosure(const json_t *rec, void *arg)
 {
     disclosure_tally *c = arg;
@@ -132,16 +150,22 @@ static int tally_disclosure(const json_t *rec, void *arg)
                *due = json_string_value(json_object_get(rec, "due"));
     if ((uint64_t)json_integer_value(json_object_get(rec, "providing_org_id")) != c->g->r->org_id || !sent || !on || !due)
         return 0;
-    long day = calendar_day(on);
-    if (day < c->g->from || day > c->g->to)
+    return tally_answered(c, sent, on, strcmp(on, due) <= 0);
+}
+
+/* NINo batches the partner completed (store_nino.h): one more group per quarter, by the quarter of
+ * completion, from receipt, within when completed by the 48-working-hour due instant. National, like
+ * the disclosure requests: left out of a report narrowed to one council. */
+static int tally_nino(const json_t *b, void *arg)
+{
+    disclosure_tally *c = arg;
+    const char *received = json_string_value(json_object_get(b, "received_at")),
+               *done = json_string_value(json_object_get(b, "completed_at")),
+               *due = json_string_value(json_object_get(b, "due"));
+    char from[11], on[11];
+    if (!received || !done || !due || uk_date_of_iso(received, from) || uk_date_of_iso(done, on))
         return 0;
-    int q = quarter_of((int32_t)day) - c->t->base, beyond = 0;
-    if (q < 0 || q >= c->t->quarters)
-        return 0;
-    if (!c->groups[q] && !(c->groups[q] = calloc(1, sizeof(group))))
-        return STORE_NOMEM;
-    long days = calendar_working_days_between(c->cal, sent, on, &beyond);
-    return group_add(c->groups[q], days < 0 ? 0 : days, strcmp(on, due) <= 0);
+    return tally_answered(c, from, on, strcmp(done, due) <= 0);
 }
 
 static const char *const type_words[SLA_TYPES + 1] = {"", "New case", "Council update", "Case closed",
@@ -177,30 +201,37 @@ int report_sla(report_range *g, MDB_txn *txn, json_t **json, report_out *out)
         rc = STORE_NOMEM;
     if (!rc && !g->council)
         rc = store_disclosure_each_of_org(g->r->st, txn, g->r->org_id, tally_disclosure, &dt);
+    disclosure_tally nt = {.g = g, .cal = cal, .t = &t, .groups = calloc((size_t)t.quarters, sizeof(group *))};
+    if (!rc && !nt.groups)
+        rc = STORE_NOMEM;
+    if (!rc && !g->council && strcmp(g->r->org_kind, "home_office") == 0)
+        rc = store_nino_each(g->r->st, txn, tally_nino, &nt);
     json_t *rows = json ? json_array() : NULL;
     if (!rc && json && !rows)
         rc = STORE_NOMEM;
     if (!rc && out)
         report_table_begin(out, "SLA", sla_cols, (int)(sizeof sla_cols / sizeof *sla_cols));
-    /* The alert and query groups of each quarter, then its disclosure requests (index n + quarter). */
-    for (size_t k = 0; !rc && k < n + (size_t)t.quarters; k++) {
-        size_t quarter_n = (size_t)SLA_TYPES * SIDES + 1, qi = k / quarter_n, j = k % quarter_n;
-        int disclosure = j == quarter_n - 1;
+    /* The alert and query groups of each quarter, then its disclosure requests, then its NINo batches. */
+    for (size_t k = 0; !rc && k < n + 2 * (size_t)t.quarters; k++) {
+        size_t quarter_n = (size_t)SLA_TYPES * SIDES + 2, qi = k / quarter_n, j = k % quarter_n;
+        int nino = j == quarter_n - 1, disclosure = nino || j == quarter_n - 2;
         size_t i = qi * SLA_TYPES * SIDES + (disclosure ? 0 : j);
         if (qi >= (size_t)t.quarters)
             break;
-        group *gr = disclosure ? dt.groups[qi] : t.groups[i];
+        group *gr = nino ? nt.groups[qi] : disclosure ? dt.groups[qi] : t.groups[i];
         if (!gr)
             continue;
         if (gr->n_long)
             qsort(gr->long_days, gr->n_long, sizeof *gr->long_days, cmp_u32);
         int q = t.base + (int)qi, type = disclosure ? 0 : (int)(i / SIDES % SLA_TYPES) + 1;
-        const char *side = disclosure || i % SIDES == 0 ? "ho" : "council";
+        const char *side = nino ? "partner" : disclosure || i % SIDES == 0 ? "ho" : "council";
         char quarter[32];
         snprintf(quarter, sizeof quarter, "%04d-Q%d", q / 4, q % 4 + 1);
         if (rows && json_array_append_new(
                         rows, json_pack("{s:s,s:s,s:s,s:I,s:I,s:f,s:I,s:I}", "quarter", quarter, "type",
-                                        disclosure ? "disclosure_request" : store_facts_sla_type_names[type],
+                                        nino         ? "nino_batch"
+                                        : disclosure ? "disclosure_request"
+                                                     : store_facts_sla_type_names[type],
                                         "answered_by", side, "count",
                                         (json_int_t)gr->count, "within", (json_int_t)gr->within, "percent_within",
                                         one_place(percent(gr)), "median_days", (json_int_t)percentile(gr, 50),
@@ -208,8 +239,8 @@ int report_sla(report_range *g, MDB_txn *txn, json_t **json, report_out *out)
             rc = STORE_NOMEM;
         if (out) {
             report_cstr(out, quarter);
-            report_cstr(out, disclosure ? "Disclosure request" : type_words[type]);
-            report_cstr(out, side[0] == 'h' ? "Home Office" : "Council");
+            report_cstr(out, nino ? "NINo batch" : disclosure ? "Disclosure request" : type_words[type]);
+            report_cstr(out, side[0] == 'h' ? "Home Office" : side[0] == 'p' ? "NINo partner" : "Council");
             report_int(out, (int64_t)gr->count);
             report_int(out, (int64_t)gr->within);
             report_decimal(out, one_place(percent(gr)), 1);
@@ -232,6 +263,12 @@ int report_sla(report_range *g, MDB_txn *txn, json_t **json, report_out *out)
             free(dt.groups[q]);
         }
     free(dt.groups);
+    for (int q = 0; nt.groups && q < t.quarters; q++)
+        if (nt.groups[q]) {
+            free(nt.groups[q]->long_days);
+            free(nt.groups[q]);
+        }
+    free(nt.groups);
     if (json)
         *json = rc ? NULL : rows;
     if (rc)

@@ -21,7 +21,7 @@ static const char *change_reason(const json_t *user)
 json_t *user_public(const json_t *user, const json_t *org)
 {
     const char *reason = change_reason(user);
-    json_t *j = json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:o,s:o,s:o,s:b,s:b,s:b,s:o,s:b,s:b,s:b}",
+    json_t *j = json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:o,s:o,s:o,s:b,s:b,s:b,s:b,s:o,s:b,s:b,s:b}",
                           "id", copy_or_null(json_object_get(user, "id")),
                           "username", copy_or_null(json_object_get(user, "username")),
                           "name", copy_or_null(json_object_get(user, "name")),
@@ -33,6 +33,7 @@ json_t *user_public(const json_t *user, const json_t *org)
                           "email", copy_or_null(json_object_get(user, "email")),
                           "grade", copy_or_null(json_object_get(user, "grade")),
                           "may_countersign", json_is_true(json_object_get(user, "may_countersign")),
+                          "nino_designated", json_is_true(json_object_get(user, "nino_designated")),
                           "locked", json_integer_value(json_object_get(user, "throttled_until")) > clock_now(),
                           "must_change_password", reason != NULL,
                           "password_change_reason", reason ? json_string(reason) : json_null(),

@@ -24,7 +24,7 @@ typedef struct {
 
 static const char *const alert_types[] = {"new_case",         "council_update", "case_closed",   "immigration_update",
                                           "closure_required", "final_outcome",  "case_reopened", "support_ended",
-                                          NULL};
+                                          "nino_result",      NULL};
 static const char *const query_buckets[] = {"responses", "new", "awaiting_ho", NULL};
 static const char query_bucket_codes[] = "rhq";
 static const char *const sides[] = {"ho", "council", NULL};

@@ -10,6 +10,7 @@
 
 #include "store_case.h"
 #include "store_mi_run.h"
+#include "store_nino.h"
 #include "public_url.h"
 #include "store_outbox.h"
 #include "store_user.h"
@@ -126,7 +127,8 @@ static const char *alert_words(const char *type)
                                          {"case_closed", "a case closed alert"},
                                          {"final_outcome", "a final outcome from the Home Office"},
                                          {"case_reopened", "a case reopened alert"},
-                                         {"support_ended", "a support ended alert"}};
+                                         {"support_ended", "a support ended alert"},
+                                         {"nino_result", "a National Insurance number result"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i][0], type) == 0)
             return map[i][1];
@@ -248,6 +250,13 @@ static int gives_recourse(const json_t *imm)
     const char *st = json_get_str_or(imm, "status", "");
     return json_is_true(json_object_get(imm, "recourse_to_public_funds")) || strcmp(st, "ltr_recourse") == 0 ||
            strcmp(st, "settled_status") == 0 || strcmp(st, "british_citizen") == 0;
+}
+
+/* Leave granted, with or without recourse to public funds (the NINo agreement's trigger). */
+static int is_leave_grant(const json_t *imm)
+{
+    const char *st = json_get_str_or(imm, "status", "");
+    return strcmp(st, "ltr_nrpf") == 0 || strcmp(st, "ltr_recourse") == 0;
 }
 
 /* Names of the immigration fields that differ (bookkeeping members left out). */
@@ -494,6 +503,11 @@ int work_case_changed(work_ctx *w, const char *action, const json_t *old, const 
             if (!(rc = open_alert(w, rec, "closure_required", &have)) && !have)
                 rc = work_raise(w, rec, "closure_required", NULL, NULL, NULL, -1);
             json_decref(have);
+        }
+        /* A grant of leave sends the household's people aged 16 or over to the next NINo batch. */
+        if (!rc && is_leave_grant(ni) && !json_equal(json_object_get(oi, "status"), json_object_get(ni, "status"))) {
+            size_t queued;
+            rc = store_nino_enqueue_household(w->s, w->txn, rec, w->today, w->at, w->now, &queued);
         }
         return rc;
     }

@@ -61,6 +61,10 @@ static const char *const db_names[DB_COUNT] = {
     [DB_DISCLOSURE_INDEX] = "disclosure_index",
     [DB_DISCLOSURE_FILES] = "disclosure_files",
     [DB_DISCLOSURE_PAIRS] = "disclosure_pairs",
+    [DB_NINO_BATCHES] = "nino_batches",
+    [DB_NINO_INDEX] = "nino_index",
+    [DB_NINO_QUEUE] = "nino_queue",
+    [DB_NINO_CLOSURES] = "nino_closures",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)

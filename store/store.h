@@ -79,6 +79,10 @@ typedef enum {
     DB_DISCLOSURE_INDEX, /* 'o' org id | ~id, 'k' keep-until day | id -> empty (store_disclosure.h) */
     DB_DISCLOSURE_FILES, /* request id | u64 n -> attachment bytes (store_disclosure.h) */
     DB_DISCLOSURE_PAIRS, /* requesting org id | providing org id -> agreement JSON (store_disclosure.h) */
+    DB_NINO_BATCHES,  /* u64 batch id -> NINo batch JSON (store_nino.h) */
+    DB_NINO_INDEX,    /* 'o' | batch id (awaiting results), 'k' | batch id (data still kept) -> empty (store_nino.h) */
+    DB_NINO_QUEUE,    /* u64 sequence -> a person granted leave, waiting for the next cut (store_nino.h) */
+    DB_NINO_CLOSURES, /* org id | YYYY-MM-DD -> office closure day JSON (store_nino.h) */
     DB_COUNT
 } store_db;
 

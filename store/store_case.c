@@ -296,3 +296,15 @@ int store_doc_del(store *s, MDB_txn *txn, uint64_t doc_id)
     store_key_u64(key, doc_id);
     return store_del(s, txn, DB_DOCS, key, 8);
 }
+
+json_t *case_person(const json_t *rec, uint64_t pid)
+{
+    json_t *p = json_object_get(rec, "principal");
+    if (json_integer_value(json_object_get(p, "id")) == (json_int_t)pid)
+        return p;
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(rec, "dependants"), i, d) if (json_integer_value(json_object_get(d, "id")) ==
+                                                                     (json_int_t)pid) return d;
+    return NULL;
+}

@@ -67,6 +67,10 @@ void store_case_strip_nulls(json_t *v);
  * it and the reports count the referral on it, so both read it here. */
 void case_referral_date(const json_t *rec, char out[11]);
 
+/* The person numbered pid on the case (the principal is 1, dependants 2 on), NULL when none. Borrowed
+ * from rec (not const: callers may change the person in place). */
+json_t *case_person(const json_t *rec, uint64_t pid);
+
 /* The immigration page of a new case: status unknown, everything else empty (NULL when out of memory). */
 json_t *case_empty_immigration(void);
 

@@ -1,5 +1,6 @@
 /* store_check.c - the whole-store consistency check (see store_check.h). */
 #include "store_check.h"
+#include "store_nino.h"
 #include "store_internal.h" /* check_users reads the user tables and their sizes directly */
 
 #include <inttypes.h>
@@ -89,6 +90,9 @@ int store_check(store *s, FILE *report, store_check_result *res)
     problems += tally(report, rc, "verify the report facts", fact_diffs);
     rc = store_retention_verify(s, txn, report, &res->destroyed_cases, &leftovers);
     problems += tally(report, rc, "verify the destroyed cases", leftovers);
+    size_t nino_diffs = 0;
+    rc = store_nino_verify(s, txn, report, &res->nino_batches, &nino_diffs);
+    problems += tally(report, rc, "verify the NINo batches", nino_diffs);
     store_read_end(s, txn);
     return problems;
 }
@@ -97,6 +101,7 @@ void store_check_summary(const store_check_result *res, char *out, size_t cap)
 {
     snprintf(out, cap,
              "%zu live users, %" PRIu64 " audit events, chain intact, %zu counters equal to a recount, %zu report "
-             "facts rows equal to their records, %zu destroyed cases with nothing left",
-             res->live_users, res->audit_events, res->counters, res->facts_rows, res->destroyed_cases);
+             "facts rows equal to their records, %zu destroyed cases with nothing left, %zu NINo batches with their "
+             "indexes",
+             res->live_users, res->audit_events, res->counters, res->facts_rows, res->destroyed_cases, res->nino_batches);
 }

@@ -21,6 +21,7 @@ typedef struct {
     size_t live_users;
     uint64_t audit_events;
     size_t counters, facts_rows, destroyed_cases;
+    size_t nino_batches; /* NINo batches whose index entries agree with them */
     int rc; /* the store error when the check could not run at all */
 } store_check_result;
 

@@ -3,6 +3,7 @@
 #include "store_internal.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <string.h>
 
 int store_org_code_normalise(char *code)
@@ -41,6 +42,25 @@ int store_org_create(store *s, MDB_txn *txn, const char *kind, const char *name,
         rc = store_u64_put(s, txn, DB_ORG_CODE, code, strlen(code), id, MDB_NOOVERWRITE);
     if (!rc)
         *id_out = id;
+    return rc;
+}
+
+int store_org_set_nino_partner(store *s, MDB_txn *txn, uint64_t id)
+{
+    json_t *org;
+    int rc = store_org_get(s, txn, id, &org);
+    if (rc)
+        return rc;
+    if (strcmp(json_string_value(json_object_get(org, "kind")) ? json_string_value(json_object_get(org, "kind")) : "",
+               "partner") != 0)
+        rc = EINVAL;
+    else if (json_object_set_new(org, "nino_partner", json_true()))
+        rc = STORE_NOMEM;
+    unsigned char key[8];
+    store_key_u64(key, id);
+    if (!rc)
+        rc = store_json_put(s, txn, DB_ORGS, key, 8, org);
+    json_decref(org);
     return rc;
 }
 

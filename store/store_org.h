@@ -17,6 +17,9 @@ int store_org_code_normalise(char *code);
 int store_org_create(store *s, MDB_txn *txn, const char *kind, const char *name, const char *code,
                      const char *created_at, uint64_t *id_out);
 int store_org_get(store *s, MDB_txn *txn, uint64_t id, json_t **out);
+/* Marks a partner organisation as the NINo partner ("nino_partner": true, store_nino.h): its admin
+ * may then designate the users who receive the NINo batches. EINVAL for another kind. */
+int store_org_set_nino_partner(store *s, MDB_txn *txn, uint64_t id);
 int store_org_by_code(store *s, MDB_txn *txn, const char *code, uint64_t *id_out);
 /* One page of organisations in id order after id `after` (0: from the start), as a new JSON array;
  * *next is the id to continue after (0 when this is the last page); *total counts all. */

@@ -16,8 +16,8 @@ char store_work_alert_bucket(const char *type)
 {
     static const char *const types[] = {"new_case",         "council_update", "case_closed",   "immigration_update",
                                         "closure_required", "final_outcome",  "case_reopened", "support_ended",
-                                        NULL};
-    static const char buckets[] = "nuxicfos";
+                                        "nino_result",      NULL};
+    static const char buckets[] = "nuxicfosb";
     for (int i = 0; type && types[i]; i++)
         if (strcmp(type, types[i]) == 0)
             return buckets[i];

@@ -14,7 +14,8 @@
  *
  * While an item is open it is in a *bucket* of the side that owes it something:
  *   HO:      'n' new case, 'u' council update, 'x' case closed (alerts), 'q' query awaiting the HO
- *   council: 'i' immigration update, 'c' closure required, 'f' final outcome (alerts),
+ *   council: 'i' immigration update, 'c' closure required, 'f' final outcome, 's' support ended,
+ *            'b' NINo result (alerts),
  *            'r' query response (the council's own query, answered), 'h' new HO query
  * and in the side's catch-all bucket 'A' (alerts) or 'Q' (queries). Each bucket is listed by
  * DB_WORK_OPEN (scope | side | bucket | ~id, newest first; scope = the council and 0 = every council)

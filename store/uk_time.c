@@ -76,3 +76,10 @@ int uk_date_of_iso(const char *iso, char out[11])
     uk_date((int64_t)timegm(&tm), out);
     return 0;
 }
+
+int64_t uk_utc_of_local(int64_t local)
+{
+    /* The offset depends on the answer: take the offset an hour earlier, then correct once. */
+    int64_t t = local - uk_offset(local - 3600);
+    return local - uk_offset(t);
+}

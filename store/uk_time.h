@@ -21,6 +21,10 @@ int uk_date_of_iso(const char *iso, char out[11]);
 /* The UK date `days` calendar days before instant t's UK date. */
 void uk_date_minus_days(int64_t t, int days, char out[11]);
 
+/* The instant (UTC seconds) at which UK civil time reads `local` (seconds since 1970-01-01 00:00 as
+ * if UK time were UTC). In the hour the clocks go back, the first (BST) instant. */
+int64_t uk_utc_of_local(int64_t local);
+
 #define UK_WORK_START_HOUR 8
 #define UK_WORK_END_HOUR 18
 

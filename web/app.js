@@ -25,11 +25,12 @@ import { renderDuplicates } from './js/pages/duplicates.js';
 import { renderRetention } from './js/pages/retention.js';
 import { renderTransfers, renderTransferNew } from './js/pages/transfers.js';
 import { renderDisclosures, renderDisclosureNew, renderDisclosure } from './js/pages/disclosures.js';
+import { renderNino } from './js/pages/nino.js';
 import { renderMiRuns } from './js/pages/mi-runs.js';
 import { renderHelp } from './js/pages/help.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
-  canSeePerformance, isNetworkAdmin, canManageRetention, isHomeOffice, canUseDisclosures,
+  canSeePerformance, isNetworkAdmin, canManageRetention, isHomeOffice, canUseDisclosures, canSeeNino,
 } from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
@@ -70,6 +71,7 @@ const PAGES = {
   'transfers/new': { title: 'Transfer a case', render: renderTransferNew, need: 'transfers' },
   'mi-runs': { title: 'MI report runs', render: renderMiRuns, need: 'miRuns' },
   disclosures: { title: 'Disclosure requests', render: renderDisclosures, need: 'disclosures' },
+  nino: { title: 'NINo batches', render: renderNino, need: 'nino' },
   'disclosures/new': { title: 'New disclosure request', render: renderDisclosureNew, need: 'disclosures' },
   'disclosures/:id': { title: 'Disclosure request', render: renderDisclosure, need: 'disclosures' },
   help: { title: 'Help', render: renderHelp },
@@ -93,6 +95,8 @@ const NEEDS = {
     'Only the Home Office’s administrators record the weekly MI report runs.'],
   reports: [canSeePerformance, 'Reports are not available',
     'Reports are for councils, the Home Office and the Network.'],
+  nino: [canSeeNino, 'NINo batches are not available',
+    'NINo batches go from the Home Office to the NINo partner’s designated users.'],
   disclosures: [canUseDisclosures, 'Disclosure requests are not available',
     'Disclosure requests are exchanged between the Home Office and partner departments under their data-sharing agreement.'],
   retention: [canManageRetention, 'Retention is not available',
@@ -279,6 +283,7 @@ function updateChrome() {
     else if (li.hasAttribute('data-retention-only')) li.hidden = !canManageRetention(user);
     else if (li.hasAttribute('data-council-only')) li.hidden = !canEditCases(user);
     else if (li.hasAttribute('data-disclosures-only')) li.hidden = !canUseDisclosures(user);
+    else if (li.hasAttribute('data-nino-only')) li.hidden = !canSeeNino(user);
     else if (li.hasAttribute('data-ho-admin-only')) li.hidden = !(isHomeOffice(user) && isAdmin(user));
     else li.hidden = false;
   }

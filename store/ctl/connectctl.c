@@ -35,6 +35,7 @@
 #include "store_audit.h"
 #include "store_backup.h"
 #include "store_check.h"
+#include "store_nino.h"
 #include "store_org.h"
 #include "store_outbox.h"
 #include "store_user.h"
@@ -220,6 +221,7 @@ static int cmd_init(const char *data, int argc, char **argv)
 typedef struct {
     const char *kind, *name, *code, *at;
     uint64_t id;
+    int nino_partner; /* --nino-partner: the partner that receives the NINo batches (store_nino.h) */
 } org_add_ctx;
 
 static int org_add_write(store *s, MDB_txn *txn, void *arg)
@@ -228,7 +230,46 @@ static int org_add_write(store *s, MDB_txn *txn, void *arg)
     int rc = store_org_create(s, txn, c->kind, c->name, c->code, c->at, &c->id);
     if (!rc)
         rc = store_audit_add(s, txn, c->at, 0, 0, "org_created", c->id);
+    if (!rc && c->nino_partner)
+        rc = store_org_set_nino_partner(s, txn, c->id);
+    if (!rc && c->nino_partner)
+        rc = store_audit_add(s, txn, c->at, 0, 0, "org_nino_partner_set", c->id);
     return rc;
+}
+
+static int nino_partner_write(store *s, MDB_txn *txn, void *arg)
+{
+    org_add_ctx *c = arg;
+    int rc = store_org_by_code(s, txn, c->code, &c->id);
+    if (!rc)
+        rc = store_org_set_nino_partner(s, txn, c->id);
+    if (!rc)
+        rc = store_audit_add(s, txn, c->at, 0, 0, "org_nino_partner_set", c->id);
+    return rc;
+}
+
+/* connectctl org set-nino-partner CODE: marks a partner organisation as the NINo partner. */
+static int cmd_org_nino_partner(const char *data, int argc, char **argv)
+{
+    char code[17];
+    if (argc < 1 || strlen(argv[0]) >= sizeof code ||
+        (snprintf(code, sizeof code, "%s", argv[0]), !store_org_code_normalise(code)))
+        return die("org set-nino-partner needs the organisation's code");
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    char at[21];
+    now_iso(at);
+    org_add_ctx c = {.code = code, .at = at};
+    int rc = store_write(s, nino_partner_write, &c);
+    store_close(s);
+    if (rc == MDB_NOTFOUND)
+        return die("no organisation with code %s", code);
+    if (rc == EINVAL)
+        return die("%s is not a partner organisation", code);
+    if (rc)
+        return die("cannot mark the organisation: %s", store_strerror(rc));
+    return 0;
 }
 
 static int cmd_org_add(const char *data, int argc, char **argv)
@@ -250,7 +291,9 @@ static int cmd_org_add(const char *data, int argc, char **argv)
         return 1;
     char at[21];
     now_iso(at);
-    org_add_ctx c = {kind, name, code, at, 0};
+    org_add_ctx c = {kind, name, code, at, 0, has_flag(argc, argv, 0, "--nino-partner")};
+    if (c.nino_partner && strcmp(kind, "partner") != 0)
+        return die("--nino-partner is for an organisation of kind partner");
     int rc = store_write(s, org_add_write, &c);
     store_close(s);
     if (rc == STORE_EXISTS)
@@ -1021,8 +1064,10 @@ typedef struct {
 static const command commands[] = {
     {"init", "",
      "create the store, its keys and the shipped bank holidays (safe to repeat)", 0, cmd_init},
-    {"org add", "--kind council|home_office|network|partner --name NAME --code CODE",
+    {"org add", "--kind council|home_office|network|partner --name NAME --code CODE [--nino-partner]",
      "add an organisation; prints its id", 0, cmd_org_add},
+    {"org set-nino-partner", "CODE", "mark a partner organisation as the one that receives the NINo batches", 1,
+     cmd_org_nino_partner},
     {"user add", "--org CODE --username U --name \"Full Name\" --role user|admin [--team TEAM] [--email ADDRESS] [--grade GRADE] "
      "[--may-countersign] "
      "--password-stdin",

@@ -1,6 +1,7 @@
 /* demo.c - seeds the demo dataset. */
 #include "demo.h"
 #include "demo_disclosures.h"
+#include "demo_nino.h"
 #include "json_get.h"
 
 #include <stdio.h>
@@ -27,25 +28,30 @@ static const struct { const char *kind, *name, *code; } demo_orgs[] = {
     {"council", "Eastbrook Borough Council", "EBC"},
     {"council", "Westmere County Council", "WMC"},
     {"partner", "DWP Case Management Group", "DWP"},
+    {"partner", "DWP NINo Operations", "DWPNINO"},
 };
 
 /* grade and may_countersign: the disclosure agreement's marks (disclosure_rules.h). */
 static const struct {
     const char *org, *username, *name, *role, *team, *grade;
     int countersign;
+    int nino; /* a designated user of the NINo partner (store_nino.h) */
 } demo_users[] = {
-    {"NET", "net.admin", "Nadia Okafor", "admin", NULL, NULL, 0},
-    {"HO", "ho.admin", "Harriet Osei", "admin", "NRPF Liaison", "G7", 1},
-    {"HO", "ho.user", "Hamid Qureshi", "user", "NRPF Liaison", "EO", 0},
-    {"NFC", "nfc.admin", "Fiona Marsh", "admin", "NRPF Team", NULL, 0},
-    {"NFC", "nfc.user", "Tom Hughes", "user", "NRPF Team", NULL, 0},
-    {"EBC", "ebc.admin", "Grace Adeyemi", "admin", "Children's Services", NULL, 0},
-    {"EBC", "ebc.user", "Oliver Brennan", "user", "Children's Services", NULL, 0},
-    {"WMC", "wmc.admin", "Priya Shah", "admin", "Adult Social Care", NULL, 0},
-    {"WMC", "wmc.user", "Daniel Kowalski", "user", "Adult Social Care", NULL, 0},
-    {"DWP", "dwp.admin", "Gwen Rhys", "admin", "Case Management Group", "G7", 1},
-    {"DWP", "dwp.manager", "Samuel Adebayo", "user", "Case Management Group", "HEO", 1},
-    {"DWP", "dwp.user", "Lucy Brennan", "user", "Case Management Group", "AO", 0},
+    {"NET", "net.admin", "Nadia Okafor", "admin", NULL, NULL, 0, 0},
+    {"HO", "ho.admin", "Harriet Osei", "admin", "NRPF Liaison", "G7", 1, 0},
+    {"HO", "ho.user", "Hamid Qureshi", "user", "NRPF Liaison", "EO", 0, 0},
+    {"NFC", "nfc.admin", "Fiona Marsh", "admin", "NRPF Team", NULL, 0, 0},
+    {"NFC", "nfc.user", "Tom Hughes", "user", "NRPF Team", NULL, 0, 0},
+    {"EBC", "ebc.admin", "Grace Adeyemi", "admin", "Children's Services", NULL, 0, 0},
+    {"EBC", "ebc.user", "Oliver Brennan", "user", "Children's Services", NULL, 0, 0},
+    {"WMC", "wmc.admin", "Priya Shah", "admin", "Adult Social Care", NULL, 0, 0},
+    {"WMC", "wmc.user", "Daniel Kowalski", "user", "Adult Social Care", NULL, 0, 0},
+    {"DWP", "dwp.admin", "Gwen Rhys", "admin", "Case Management Group", "G7", 1, 0},
+    {"DWP", "dwp.manager", "Samuel Adebayo", "user", "Case Management Group", "HEO", 1, 0},
+    {"DWP", "dwp.user", "Lucy Brennan", "user", "Case Management Group", "AO", 0, 0},
+    {"DWPNINO", "nino.admin", "Aled Pritchard", "admin", "NINo Operations", "HEO", 1, 1},
+    {"DWPNINO", "nino.user", "Chioma Eze", "user", "NINo Operations", "EO", 0, 1},
+    {"DWPNINO", "nino.clerk", "Rory Fitzgerald", "user", "NINo Operations", "AO", 0, 0},
 };
 
 #define N_USERS (sizeof demo_users / sizeof demo_users[0])
@@ -136,6 +142,8 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
     for (size_t i = 0; i < sizeof demo_orgs / sizeof demo_orgs[0]; i++)
         if ((rc = store_org_create(s, txn, demo_orgs[i].kind, demo_orgs[i].name, demo_orgs[i].code, c->at, &id)))
             return rc;
+    if ((rc = store_org_by_code(s, txn, "DWPNINO", &id)) || (rc = store_org_set_nino_partner(s, txn, id)))
+        return rc;
     for (size_t i = 0; i < N_USERS; i++) {
         uint64_t org;
         if ((rc = store_org_by_code(s, txn, demo_users[i].org, &org)))
@@ -149,7 +157,8 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
                               c->hashes[i], "failed", 0, "locked", 0, "must_change", 0, "temp_expires", 0,
                               "created_at", c->at);
         if (u && ((demo_users[i].grade && json_object_set_new(u, "grade", json_string(demo_users[i].grade))) ||
-                  (demo_users[i].countersign && json_object_set_new(u, "may_countersign", json_true()))))
+                  (demo_users[i].countersign && json_object_set_new(u, "may_countersign", json_true())) ||
+                  (demo_users[i].nino && json_object_set_new(u, "nino_designated", json_true()))))
             u = (json_decref(u), NULL);
         if (!u)
             return STORE_NOMEM;
@@ -168,6 +177,8 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
     static const char *const councils[][4] = {{"NFC", "nfc.user", "nfc.admin", "NRPF Team"},
                                               {"EBC", "ebc.user", "ebc.admin", "Children's Services"},
                                               {"WMC", "wmc.user", "wmc.admin", "Adult Social Care"}};
+    uint64_t nino_cases[12];
+    size_t nino_n = 0;
     for (size_t i = 0; i < 3 && !rc; i++) {
         demo_council d = {.s = s, .txn = txn, .cal = &cal, .rng = &rng, .team = councils[i][3], .now = time(NULL)};
         uk_date((int64_t)d.now, d.today);
@@ -179,11 +190,15 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
             (rc = store_user_by_username(s, txn, "ho.user", &d.ho_user)) || (rc = demo_council_seed(&d, cases, &n)))
             break;
         rc = seed_register(s, txn, councils[i][0], cases, n);
+        if (i == 0) /* Northfield's first households go into the NINo batches */
+            for (nino_n = 0; nino_n < n && nino_n < 12; nino_n++)
+                nino_cases[nino_n] = cases[nino_n];
     }
     calendar_free(&cal);
     if (rc)
         return rc;
-    if ((rc = seed_help(s, txn, c->at)) || (rc = demo_disclosures(s, txn, c->at)))
+    if ((rc = seed_help(s, txn, c->at)) || (rc = demo_disclosures(s, txn, c->at)) ||
+        (rc = demo_nino(s, txn, nino_cases, nino_n, (int64_t)time(NULL))))
         return rc;
     return store_audit_add(s, txn, c->at, 0, 0, "demo_seeded", 0);
 }
@@ -205,9 +220,9 @@ int demo_seed(store *s, FILE *out)
         return rc;
     fprintf(out, "Demo sign-ins (password for all: %s):\n", DEMO_PASSWORD);
     for (size_t i = 0; i < N_USERS; i++)
-        fprintf(out, "  %-11s %-6s %-4s%s%s%s\n", demo_users[i].username, demo_users[i].role, demo_users[i].org,
+        fprintf(out, "  %-11s %-6s %-4s%s%s%s%s\n", demo_users[i].username, demo_users[i].role, demo_users[i].org,
                 demo_users[i].grade ? " grade " : "", demo_users[i].grade ? demo_users[i].grade : "",
-                demo_users[i].countersign ? ", may countersign" : "");
+                demo_users[i].countersign ? ", may countersign" : "", demo_users[i].nino ? ", NINo batches" : "");
     fprintf(out, "Status register: 300 synthetic records (e.g. passport GEN000000000, born 1940-01-01) and the\n"
                  "passports DEMONFC1, DEMOEBC1, DEMOWMC1 (and up to ...3) of people who have open demo cases.\n");
     return 0;

@@ -67,6 +67,7 @@ async function councilRecount(c, mine) {
     open_supported: await total(c, `/api/cases?status=open_supported${m}`),
     thousand_day: await total(c, `/api/cases?thousand_day=1${m}`),
     support_ended: await total(c, `/api/alerts?type=support_ended${m}`),
+    nino_result: await total(c, `/api/alerts?type=nino_result${m}`),
     // Queries awaiting the council and its alerts with a due date (support_ended).
     overdue: await total(c, `/api/queries?overdue=1${m}`) + await total(c, `/api/alerts?overdue=1${m}`),
     due_today: await total(c, `/api/queries?due=today${m}`) + await total(c, `/api/alerts?due=today${m}`),
@@ -313,7 +314,7 @@ test('home: shapes exactly as API.md (council, council mine=1, HO)', async () =>
   assert.equal(hc.today, '2026-12-17', 'today is the UK date the counters were judged against');
   same(hc.counters, COUNCIL_COUNTERS, 'council counters');
   same(hm, ['counters', 'mine', 'side', 'today'], 'council home mine=1');
-  same(hh, ['by_council', 'counters', 'disclosures', 'mine', 'side', 'today'], 'HO home');
+  same(hh, ['by_council', 'counters', 'disclosures', 'mine', 'nino', 'side', 'today'], 'HO home');
   same(hh.counters, HO_COUNTERS, 'HO counters');
   assert.deepEqual(diffs, [], `home shapes differ from API.md:\n${diffs.join('\n')}`);
 });

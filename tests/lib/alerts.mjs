@@ -17,15 +17,15 @@ export const QUERY_KEYS = ['id', 'case_id', 'connect_id', 'council', 'caseworker
   'principal', 'working_days_overdue'].sort();
 export const MESSAGE_KEYS = ['id', 'at', 'by', 'side', 'text'].sort();
 export const ALERT_TYPES = ['new_case', 'council_update', 'immigration_update', 'closure_required', 'case_closed', 'final_outcome',
-  'case_reopened', 'support_ended'];
+  'case_reopened', 'support_ended', 'nino_result'];
 export const ALERT_TO = { new_case: 'ho', council_update: 'ho', case_closed: 'ho', immigration_update: 'council', closure_required: 'council',
-  final_outcome: 'council', case_reopened: 'ho', support_ended: 'council' };
+  final_outcome: 'council', case_reopened: 'ho', support_ended: 'council', nino_result: 'council' };
 export const CLEARED_HOW = ['accepted', 'status_check', 'query', 'case_closed', 'case_reopened', 'end_date_changed', 'duplicate'];
 export const CATEGORIES = ['status_discrepancy', 'progress_update', 'expedite_request', 'fee_waiver', 'change_of_conditions',
   'transfer_to_asylum_support', 'unable_to_make_application', 'other'];
 export const URGENT_REASONS = ['legal_proceedings', 'safeguarding', 'reconsideration'];
 export const COUNCIL_COUNTERS = ['immigration_update', 'query_responses', 'new_ho_queries', 'closure_required', 'final_outcome',
-  'open_referral', 'open_supported', 'thousand_day', 'overdue', 'due_today', 'support_ended'].sort();
+  'open_referral', 'open_supported', 'thousand_day', 'overdue', 'due_today', 'support_ended', 'nino_result'].sort();
 export const HO_COUNTERS = ['new_case', 'council_update', 'case_closed', 'case_reopened', 'queries_awaiting_ho', 'overdue', 'due_today',
   'thousand_day'].sort();
 export const NETWORK_COUNTERS = ['open_referral', 'open_supported', 'closed'].sort();
@@ -124,7 +124,7 @@ export function assertAlert(a, what = 'ALERT', { exact = false } = {}) {
   dateOrNull(a.due, `${what}.due`);
   assert.equal(typeof a.awaiting_mi_run, 'boolean', `${what}.awaiting_mi_run`);
   if (a.type !== 'final_outcome') assert.equal(a.awaiting_mi_run, false, `${what}.awaiting_mi_run only for a final outcome`);
-  if (['immigration_update', 'closure_required'].includes(a.type)) assert.equal(a.due, null, `${what}.due null for ${a.type}`);
+  if (['immigration_update', 'closure_required', 'nino_result'].includes(a.type)) assert.equal(a.due, null, `${what}.due null for ${a.type}`);
   // A final outcome with no MI run on or after its decision yet has no deadline (fcgi/API.md).
   else if (a.awaiting_mi_run) assert.equal(a.due, null, `${what}.due null while awaiting an MI run`);
   else assert.match(String(a.due), DATE, `${what}.due set for ${a.type}`);

@@ -11,7 +11,7 @@ export const CASE_KEYS = ['id', 'connect_id', 'council', 'status', 'principal', 
   'closure', 'duplicate_of', 'caseworker', 'team', 'legislation', 'household_type', 'referral_source', 'status_at_referral', 'address', 'la_involvement', 'documents', 'previous_closures', 'retention',
   'created_at', 'updated_at'].sort();
 export const PERSON_KEYS = ['id', 'given_names', 'family_name', 'date_of_birth', 'nationality', 'gender', 'other_names',
-  'ho_reference', 'relationship'].sort();
+  'ho_reference', 'nino', 'relationship'].sort();
 export const SUMMARY_KEYS = ['id', 'connect_id', 'council', 'status', 'name', 'date_of_birth', 'nationality',
   'dependants', 'caseworker', 'team', 'legislation', 'updated_at'].sort();
 export const IMMIGRATION_KEYS = ['status', 'recourse_to_public_funds', 'leave_expiry', 'outstanding_application',

@@ -9,7 +9,7 @@ import { totp } from './totp.mjs';
 export { Client, DEMO_PASSWORD, ROOT };
 
 export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-export const USER_KEYS = ['id', 'username', 'name', 'role', 'org', 'team', 'email', 'grade', 'may_countersign', 'locked', 'must_change_password', 'password_change_reason', 'mfa_enrolled', 'mfa_enrolment_required', 'account_setup_required'].sort();
+export const USER_KEYS = ['id', 'username', 'name', 'role', 'org', 'team', 'email', 'grade', 'may_countersign', 'nino_designated', 'locked', 'must_change_password', 'password_change_reason', 'mfa_enrolled', 'mfa_enrolment_required', 'account_setup_required'].sort();
 export const ORG_KEYS = ['id', 'kind', 'name', 'code', 'created_at'].sort();
 export const STRONG = 'Correct-Horse-Battery-Staple-42';
 export const STRONG2 = 'Purple-Lantern-Over-Quiet-Fjord-7';

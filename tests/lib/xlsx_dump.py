@@ -5,7 +5,7 @@ usage: xlsx_dump.py FILE.xlsx
 
 {"sheets": [{"name", "freeze_panes", "auto_filter", "col_widths": [{"min", "max", "width", "custom"}],
              "header_bold": [bool...], "rows": [[cell...]...], "formats_row2": [str|null...],
-             "max_row", "max_column"}]}
+             "max_row", "max_column", "page_header", "page_footer"}]}
 
 A cell is null (empty), a number, a string, a bool, {"date": "YYYY-MM-DD"} (a real date, no time of
 day), {"datetime": "..."} (a date with a time), or {"formula": "=..."} (a formula, which a report
@@ -68,6 +68,8 @@ def dump(path):
             "max_row": max_row,
             "max_column": max_col,
             "last_column_letter": get_column_letter(max_col),
+            "page_header": ws.oddHeader.center.text if ws.oddHeader and ws.oddHeader.center else None,
+            "page_footer": ws.oddFooter.center.text if ws.oddFooter and ws.oddFooter.center else None,
         })
     return {"sheets": sheets}
 

@@ -16,6 +16,7 @@ const COUNCIL_LINKS = {
   closure_required: ['alerts', { type: 'closure_required' }],
   final_outcome: ['alerts', { type: 'final_outcome' }],
   support_ended: ['alerts', { type: 'support_ended' }],
+  nino_result: ['alerts', { type: 'nino_result' }],
   overdue: ['queries', { overdue: '1' }],
   due_today: ['queries', { due: 'today' }],
   open_referral: ['cases', { status: 'open_referral' }],
@@ -35,13 +36,13 @@ const HO_LINKS = {
   overdue: ['due', { when: 'overdue' }],
 };
 const COUNCIL_GROUPS = [
-  ['Alerts and queries', ['immigration_update', 'query_responses', 'new_ho_queries', 'closure_required', 'final_outcome', 'support_ended', 'overdue', 'due_today']],
+  ['Alerts and queries', ['immigration_update', 'query_responses', 'new_ho_queries', 'closure_required', 'final_outcome', 'support_ended', 'nino_result', 'overdue', 'due_today']],
   ['Cases', ['open_referral', 'open_supported', 'thousand_day']],
 ];
 /** Council-wide (never "my cases"), and only in a council admin's answer. */
 const COUNCIL_ADMIN_GROUP = ['Retention', ['retention_due']];
 
-const isOverdueKey = (key) => key === 'overdue' || key === 'disclosures_overdue';
+const isOverdueKey = (key) => key === 'overdue' || key === 'disclosures_overdue' || key === 'nino_overdue';
 
 function countText(v) {
   return Number.isInteger(v) ? v.toLocaleString('en-GB') : '–';
@@ -72,6 +73,16 @@ function disclosureCounters(data) {
   return h('div', { class: 'counter-group', id: 'disclosure-counters' },
     h('h3', { class: 'heading-s' }, 'Disclosure requests'),
     h('ul', { class: 'counters' }, [...words.keys()].map((k) => counter(`disclosures_${k}`, words.get(k), d[k], 'disclosures'))));
+}
+
+/** NINo batches (the Home Office and the NINo partner's designated users): each counter leads to #/nino. */
+function ninoCounters(data) {
+  const d = data.nino;
+  if (!d) return null;
+  const words = labelsFor('nino');
+  return h('div', { class: 'counter-group', id: 'nino-home-counters' },
+    h('h3', { class: 'heading-s' }, 'NINo batches'),
+    h('ul', { class: 'counters' }, [...words.keys()].map((k) => counter(`nino_${k}`, words.get(k), d[k], 'nino'))));
 }
 
 function labelsFor(side) {
@@ -159,9 +170,10 @@ export async function homeCounters(ctx) {
       councilCounters(data, mine));
   } else if (side === 'ho') {
     replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'), hoCounters(data),
-      disclosureCounters(data));
+      disclosureCounters(data), ninoCounters(data));
   } else if (side === 'partner') {
-    replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'), disclosureCounters(data));
+    replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Your work'), disclosureCounters(data),
+      ninoCounters(data));
   } else if (side === 'network') {
     replaceChildren(area, h('h2', { class: 'heading-m', id: 'home-counters-heading' }, 'Cases across the country'), networkCounters(data));
   }

@@ -53,6 +53,16 @@ export function isPartner(user) {
   return Boolean(user && user.org && user.org.kind === 'partner');
 }
 
+/** A designated user of the NINo partner: downloads the NINo batches and sends their results. */
+export function isNinoDesignated(user) {
+  return isPartner(user) && Boolean(user.nino_designated);
+}
+
+/** Who sees the NINo batches page: the Home Office (the list and its clock) and designated users. */
+export function canSeeNino(user) {
+  return Boolean(user && user.org && user.org.kind === 'home_office') || isNinoDesignated(user);
+}
+
 /** Grades (fcgi/API.md "Users"): civil-service grades, then the council titles ranked with them. */
 export const GRADES = [
   ['AO', 'Administrative Officer (AO)'], ['EO', 'Executive Officer (EO)'], ['HEO', 'Higher Executive Officer (HEO)'],
@@ -270,12 +280,13 @@ export const ALERT_TYPES = [
   ['final_outcome', 'Final outcome'],
   ['case_reopened', 'Case reopened'],
   ['support_ended', 'Support ended'],
+  ['nino_result', 'NINo allocated: the household can claim benefits – plan closure'],
 ];
 export const alertTypeLabel = (s) => label(ALERT_TYPES, s);
 
 /** The alert types addressed to each side (the filters of the alerts list). */
 export const ALERT_TYPES_TO = {
-  council: ['immigration_update', 'closure_required', 'final_outcome', 'support_ended'],
+  council: ['immigration_update', 'closure_required', 'final_outcome', 'support_ended', 'nino_result'],
   ho: ['new_case', 'council_update', 'case_closed', 'case_reopened'],
 };
 
@@ -355,6 +366,13 @@ export function awaitingLabel(side) {
 
 // ---- home page counters (GET /api/home), in the order they are shown ----
 export const HOME_COUNTERS = {
+  nino: [
+    ['waiting', 'Batches to download'],
+    ['awaiting_results', 'Batches waiting for results'],
+    ['due_today', 'Results due today'],
+    ['overdue', 'Results overdue'],
+    ['queued', 'People waiting for the next batch'],
+  ],
   disclosures: [
     ['awaiting_countersign', 'Requests to countersign'],
     ['sent_back', 'Your requests returned by the countersigner'],
@@ -370,6 +388,7 @@ export const HOME_COUNTERS = {
     ['closure_required', 'Cases to close (closure required)'],
     ['final_outcome', 'Final outcomes to accept'],
     ['support_ended', 'Cases to close (support ended)'],
+    ['nino_result', 'National Insurance numbers found (plan closure)'],
     ['overdue', 'Overdue'],
     ['due_today', 'Due today'],
     ['open_referral', 'Open referrals'],

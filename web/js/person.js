@@ -81,5 +81,6 @@ export function personRows(p, { relationship = false } = {}) {
     relationship ? summaryRow('Relationship', relationshipLabel(p.relationship)) : null,
     summaryRow('Other names', p.other_names || none()),
     summaryRow('Home Office reference', p.ho_reference || none()),
+    p.nino ? summaryRow('National Insurance number', p.nino) : null,
   ].filter(Boolean);
 }
