@@ -47,6 +47,7 @@ static const route routes[] = {
     {"GET", "/api/audit", h_audit_list, 0},
     {"GET", "/api/audit/verify", h_audit_verify, 0},
     {"POST", "/api/orgs", h_orgs_create, 0},
+    {"PATCH", "/api/orgs/{id}", h_org_patch, 0},
     {"GET", "/api/cases", h_cases_list, 0},
     {"POST", "/api/cases", h_cases_create, 0},
     {"POST", "/api/cases/import", h_cases_import, R_BODY_CSV},
