@@ -94,6 +94,7 @@ static const route routes[] = {
     {"PUT", "/api/rtpf/register", h_rtpf_register_upload, R_BODY_CSV},
     {"GET", "/api/reports/performance", h_report_performance, 0},
     {"GET", "/api/reports/sla", h_report_sla, 0},
+    {"GET", "/api/reports/national", h_report_national, 0},
     {"GET", "/api/reports/finance", h_report_finance, 0},
     {"GET", "/api/reports/referrals", h_report_referrals, 0},
     {"GET", "/api/reports/resolution", h_report_resolution, 0},
