@@ -19,6 +19,7 @@ import { renderLookups } from './js/pages/rtpf-lookups.js';
 import { renderRegister } from './js/pages/rtpf-register.js';
 import { renderCasesImport } from './js/pages/cases-import.js';
 import { renderReports } from './js/pages/reports.js';
+import { renderNational } from './js/pages/national.js';
 import { renderAudit } from './js/pages/audit.js';
 import { renderDuplicates } from './js/pages/duplicates.js';
 import { renderRetention } from './js/pages/retention.js';
@@ -27,7 +28,7 @@ import { renderMiRuns } from './js/pages/mi-runs.js';
 import { renderHelp } from './js/pages/help.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
-  canSeeReports, isNetworkAdmin, canManageRetention, isHomeOffice,
+  canSeeReports, canSeeNational, isNetworkAdmin, canManageRetention, isHomeOffice,
 } from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
@@ -61,6 +62,7 @@ const PAGES = {
   'rtpf/lookups': { title: 'Look-up log', render: renderLookups, need: 'lookups' },
   'rtpf/register': { title: 'Status register', render: renderRegister, need: 'register' },
   reports: { title: 'Reports', render: renderReports, need: 'reports' },
+  national: { title: 'National report', render: renderNational, need: 'national' },
   duplicates: { title: 'Duplicate cases', render: renderDuplicates, need: 'duplicates' },
   retention: { title: 'Retention', render: renderRetention, need: 'retention' },
   transfers: { title: 'Transfers', render: renderTransfers, need: 'transfers' },
@@ -87,6 +89,8 @@ const NEEDS = {
     'Only the Home Office’s administrators record the weekly MI report runs.'],
   reports: [canSeeReports, 'Reports are not available',
     'The report downloads are for the administrators of a council or of the Home Office, and the SLA report for the Home Office and the Network. Your performance figures are on the home page.'],
+  national: [canSeeNational, 'The national report is not available',
+    'The national report is for the administrators of the Network and of the Home Office.'],
   retention: [canManageRetention, 'Retention is not available',
     'Only a council’s administrators manage how long its closed cases are kept and see the cases due for destruction.'],
 };
@@ -265,6 +269,7 @@ function updateChrome() {
     else if (li.hasAttribute('data-cases-only')) li.hidden = !canSeeCases(user);
     else if (li.hasAttribute('data-rtpf-only')) li.hidden = !canUseRtpf(user);
     else if (li.hasAttribute('data-reports-only')) li.hidden = !canSeeReports(user);
+    else if (li.hasAttribute('data-national-only')) li.hidden = !canSeeNational(user);
     else if (li.hasAttribute('data-network-admin-only')) li.hidden = !isNetworkAdmin(user);
     else if (li.hasAttribute('data-retention-only')) li.hidden = !canManageRetention(user);
     else if (li.hasAttribute('data-council-only')) li.hidden = !canEditCases(user);

@@ -10,7 +10,7 @@ import { field, showErrors, showApiError, clearErrors, busy, valueOf } from '../
 import { parseDate, dateInput, formatDate } from '../format.js';
 import { councilChoices, loadCouncils } from '../list-filters.js';
 import {
-  canDownloadReports, canSeeSla, isHomeOffice, isNetworkAdmin, sideLabel, slaTypeLabel,
+  canDownloadReports, canSeeNational, canSeeSla, isHomeOffice, isNetworkAdmin, sideLabel, slaTypeLabel,
 } from '../labels.js';
 
 const DOWNLOADS = [
@@ -200,6 +200,8 @@ export async function renderReports(section, ctx) {
     h('p', { class: 'body' }, intro.join(' ')),
     h('p', { class: 'body body--secondary' }, 'Performance monitoring (referrals, closures, spend and open cases by month) is on the ',
       h('a', { href: '#/home', class: 'link' }, 'home page'), '.'),
+    canSeeNational(me) ? h('p', { class: 'body body--secondary' }, 'The Network’s annual figures by practice area, region and nation are in the ',
+      h('a', { href: '#/national', class: 'link', id: 'national-link' }, 'national report'), '.') : null,
     form, live, out);
 
   // A period in the address: show it straight away (errors in it show on the form).
