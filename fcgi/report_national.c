@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "council_places.h"
 #include "case_enums.h"
 #include "json_get.h"
 #include "report.h"
@@ -37,21 +38,12 @@ typedef struct {
     uint64_t last_council, last_referring; /* councils reporting: the walk is in council order */
 } cell;
 
-/* A council's place in the grid, read once. */
 typedef struct {
-    uint64_t id;
-    int region, nation; /* geo indexes */
-} place;
-
-typedef struct {
-    store *s;
-    MDB_txn *txn;
     const national_params *p;
     int32_t from, to, upto, prev_from, prev_to;
     int32_t quarter_day[QUARTERS];
     const calendar *cal; /* England and Wales: the Home Office's side */
-    place *places;
-    size_t n_places, cap_places;
+    council_places places;
     cell grid[GEOS][AREAS];
 } national;
 
@@ -74,52 +66,20 @@ void national_quarter_ends(int year, int32_t out[QUARTERS])
     }
 }
 
-static int index_of(const char *const *list, const char *v)
+/* The council's cells in the grid: its region's (region not set when none) and its nation's; 0 in
+ * *region when the council is outside the report's filters. */
+static int geos_of(national *n, uint64_t council, int *region, int *nation)
 {
-    for (int i = 0; v && list[i]; i++)
-        if (strcmp(list[i], v) == 0)
-            return i;
-    return -1;
-}
-
-/* The council's place (cached: the cache grows with councils, never with cases). *out NULL when the
- * council is outside the filters. A council record that is gone counts as England, region not set. */
-static int place_of(national *n, uint64_t council, const place **out)
-{
-    *out = NULL;
-    place *pl = NULL;
-    for (size_t i = n->n_places; i-- > 0;)
-        if (n->places[i].id == council) {
-            pl = &n->places[i];
-            break;
-        }
-    if (!pl) {
-        json_t *org = NULL;
-        int rc = store_org_get(n->s, n->txn, council, &org);
-        if (rc && rc != MDB_NOTFOUND)
-            return rc;
-        int region = index_of(store_org_regions, json_get_str(org, "region"));
-        int nation = index_of(store_org_nations, json_get_str_or(org, "nation", "england"));
-        json_decref(org);
-        if (n->n_places == n->cap_places) {
-            size_t cap = n->cap_places ? n->cap_places * 2 : 64;
-            place *g = realloc(n->places, cap * sizeof *g);
-            if (!g)
-                return STORE_NOMEM;
-            n->places = g;
-            n->cap_places = cap;
-        }
-        pl = &n->places[n->n_places++];
-        pl->id = council;
-        pl->region = region < 0 ? G_NO_REGION : G_REGION + region;
-        pl->nation = G_NATION + (nation < 0 ? 0 : nation);
-    }
+    const council_place *pl;
+    int rc = council_places_get(&n->places, council, &pl);
+    if (rc)
+        return rc;
     const national_params *p = n->p;
-    if (p->region && pl->region != G_REGION + index_of(store_org_regions, p->region))
-        return 0;
-    if (p->nation && pl->nation != G_NATION + index_of(store_org_nations, p->nation))
-        return 0;
-    *out = pl;
+    *region = pl->region < 0 ? G_NO_REGION : G_REGION + pl->region;
+    *nation = G_NATION + pl->nation;
+    if ((p->region && (pl->region < 0 || strcmp(store_org_regions[pl->region], p->region) != 0)) ||
+        (p->nation && strcmp(store_org_nations[pl->nation], p->nation) != 0))
+        *region = 0;
     return 0;
 }
 
@@ -180,9 +140,9 @@ static void add_case(const national *n, const case_facts *f, const contribution 
 static int tally_case(const case_facts *f, void *arg)
 {
     national *n = arg;
-    const place *pl;
-    int rc = place_of(n, f->council_id, &pl);
-    if (rc || !pl)
+    int region, nation;
+    int rc = geos_of(n, f->council_id, &region, &nation);
+    if (rc || !region)
         return rc;
     contribution c = {0};
     /* Supported in the year: support (as this council had it) overlapping the year so far. */
@@ -205,7 +165,7 @@ static int tally_case(const case_facts *f, void *arg)
     c.referred = original && f->referral_day >= n->from && f->referral_day <= n->upto;
     c.referred_prev = original && f->referral_day >= n->prev_from && f->referral_day <= n->prev_to;
     int area = case_practice_area(f->legislation);
-    const int geos[3] = {G_ALL, pl->region, pl->nation};
+    const int geos[3] = {G_ALL, region, nation};
     for (int g = 0; g < 3; g++) {
         add_case(n, f, &c, &n->grid[geos[g]][area]);
         add_case(n, f, &c, &n->grid[geos[g]][A_ALL]);
@@ -221,9 +181,9 @@ static int tally_sla(const sla_row *row, void *arg)
     int check = row->type == SLA_NEW_CASE, query = row->type == SLA_QUERY || row->type == SLA_URGENT_QUERY;
     if (row->answered_by != 'h' || (!check && !query))
         return 0;
-    const place *pl;
-    int rc = place_of(n, row->council_id, &pl);
-    if (rc || !pl)
+    int region, nation;
+    int rc = geos_of(n, row->council_id, &region, &nation);
+    if (rc || !region)
         return rc;
     char raised[11], answered[11];
     calendar_date(row->raised_day, raised);
@@ -231,7 +191,7 @@ static int tally_sla(const sla_row *row, void *arg)
     int beyond;
     long days = calendar_working_days_between(n->cal, raised, answered, &beyond);
     int within = days <= row->allowed;
-    const int geos[3] = {G_ALL, pl->region, pl->nation};
+    const int geos[3] = {G_ALL, region, nation};
     for (int g = 0; g < 3; g++) {
         cell *x = &n->grid[geos[g]][A_ALL];
         x->checks += check;
@@ -507,9 +467,8 @@ int report_national(store *s, MDB_txn *txn, const national_params *p, json_t **o
     national *n = calloc(1, sizeof *n);
     if (!n)
         return STORE_NOMEM;
-    n->s = s;
-    n->txn = txn;
     n->p = p;
+    council_places_init(&n->places, s, txn);
     national_year_days(p->year, &n->from, &n->to);
     national_year_days(p->year - 1, &n->prev_from, &n->prev_to);
     n->upto = n->to < p->today ? n->to : p->today;
@@ -534,7 +493,7 @@ int report_national(store *s, MDB_txn *txn, const national_params *p, json_t **o
             rc = STORE_NOMEM;
         }
     }
-    free(n->places);
+    council_places_free(&n->places);
     free(n);
     return rc;
 }

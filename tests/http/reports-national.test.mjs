@@ -319,6 +319,12 @@ test('a Scottish council\'s query is due 10 Scottish working days on: St Andrew\
   const q3 = await ds.u['ho.user'].req('GET', `/api/queries/${ds.queries.Q3.id}`);
   assertStatus(q3, 200);
   assert.equal(q3.json.due, '2024-12-12');
+  // The SLA report counts the council's answer (26 November to 5 December) in Scottish working days:
+  // 27, 28, 29 November, 3, 4, 5 December = 6 (England and Wales would count 2 December too).
+  const sla = await ds.u['ho.admin'].req('GET', `/api/reports/sla?from=2024-10-01&to=2024-12-31&council=${ds.orgs.S}`);
+  assertStatus(sla, 200);
+  const answered = sla.json.rows.filter((r) => r.answered_by === 'council');
+  assert.deepEqual(answered.map((r) => [r.quarter, r.type, r.count, r.within, r.median_days]), [['2024-Q4', 'query', 1, 1, 6]]);
 });
 
 test('councils\' nation and region: PATCH /api/orgs/{id} by the Network, connectctl org set and check', async () => {
