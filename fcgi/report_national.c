@@ -273,12 +273,13 @@ static json_t *section(const national *n, const char *key, const char *title, co
     }
     for (int g = 0; !bad && g < NATIONS; g++)
         bad = add_row(rows, "nation", store_org_nations[g], nation_labels[g], fn(n, &n->grid[G_NATION + g][A_ALL]));
-    json_t *o = bad ? NULL : json_pack("{s:s,s:s,s:o,s:o}", "key", key, "title", title, "columns", cj, "rows", rows);
-    if (!o) {
+    if (bad) {
         json_decref(rows);
         json_decref(cj);
+        return NULL;
     }
-    return o;
+    /* "o" steals both, also when json_pack fails (jansson >= 2.11). */
+    return json_pack("{s:s,s:s,s:o,s:o}", "key", key, "title", title, "columns", cj, "rows", rows);
 }
 
 static const column households_cols[] = {{"households", "Households supported", V_INT},
@@ -448,10 +449,11 @@ static json_t *sections_json(const national *n)
     json_t *a = json_array();
     int bad = !a;
     for (size_t i = 0; i < ns; i++) {
-        if (bad || !s[i] || json_array_append_new(a, s[i])) {
+        if (bad || !s[i]) {
+            json_decref(s[i]); /* NULL is fine */
             bad = 1;
-            if (!s[i] || !a)
-                json_decref(s[i]);
+        } else if (json_array_append_new(a, s[i])) { /* takes s[i] even when it fails */
+            bad = 1;
         }
     }
     if (bad) {
@@ -486,12 +488,10 @@ int report_national(store *s, MDB_txn *txn, const national_params *p, json_t **o
         json_t *sections = sections_json(n);
         *out = sections ? json_pack("{s:i,s:s,s:s,s:s,s:{s:s?,s:s?},s:o}", "year", p->year, "from", from, "to", to,
                                     "upto", upto, "filters", "region", p->region, "nation", p->nation, "sections",
-                                    sections)
+                                    sections) /* steals sections, also when it fails */
                         : NULL;
-        if (!*out) {
-            json_decref(sections);
+        if (!*out)
             rc = STORE_NOMEM;
-        }
     }
     council_places_free(&n->places);
     free(n);
