@@ -141,8 +141,8 @@ test('user unlock and user reset-password: the operator\'s way back in, on a liv
 
 // Every command connectctl dispatches, with the words that name it (the usage is generated from the
 // same table, so a command missing here or there is a bug in one of the two).
-const COMMANDS = ['init', 'org add', 'user add', 'user unlock', 'user reset-password', 'seed-demo', 'backup', 'calendar import', 'register import',
-  'gen-register', 'gen-cases', 'audit tail', 'outbox add', 'outbox list', 'check', 'retention run', 'scrub', 'facts rebuild'];
+const COMMANDS = ['init', 'org add', 'org set', 'user add', 'user unlock', 'user reset-password', 'seed-demo', 'backup', 'calendar import', 'register import',
+  'gen-register', 'gen-cases', 'audit tail', 'outbox add', 'outbox list', 'check', 'retention run', 'compact', 'scrub', 'facts rebuild'];
 const run = (args) => spawnSync(join(BIN, 'connectctl'), args, { encoding: 'utf8', env: { ...process.env, CONNECT_ROOT: ROOT } });
 const listed = (usage) => usage.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim());
 
