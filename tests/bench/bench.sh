@@ -96,6 +96,12 @@ if [ "${BENCH_ONLY:-}" = national ]; then
     START=$(date +%s)
     "$ROOT/bin/connectctl" --data "$NDATA" gen-cases --count "$NCASES" --councils 100 | tail -1
     echo "  generated in $(( $(date +%s) - START ))s"
+    # Many generated cases closed more than 6 years ago: connectd's daily retention run would destroy
+    # them (then scrub and compact the file) while the report is timed. Done here once instead; their
+    # anonymous facts rows stay, so the report still walks a row for every generated case.
+    START=$(date +%s)
+    "$ROOT/bin/connectctl" --data "$NDATA" retention run 2>&1 >/dev/null | tail -1
+    echo "  retention run in $(( $(date +%s) - START ))s"
     touch "$NDATA/.complete"
   fi
   START=$(date +%s)
