@@ -163,6 +163,8 @@ FCGI_SRC := \
     fcgi/report_out.c \
     fcgi/report_cases.c \
     fcgi/report_perf.c \
+    fcgi/report_national.c \
+    fcgi/council_places.c \
     fcgi/report_sla.c \
     fcgi/h_reports.c \
     fcgi/h_retention.c \

@@ -1,4 +1,5 @@
-/* h_orgs.c - GET/POST /api/orgs: the Network admin sets up councils. */
+/* h_orgs.c - GET/POST /api/orgs, PATCH /api/orgs/{id}: the Network admin sets up councils and says
+ * where they are. */
 #include "handlers.h"
 
 #include <ctype.h>
@@ -52,6 +53,17 @@ void h_orgs_list(http_req *r, const uint64_t *ids)
     http_reply(r, 200, h_list_page(items, next, total));
 }
 
+/* Answers a write of an organisation: the store's error, or the record written (taken from *org). */
+static void answer_org_write(http_req *r, int rc, int status, json_t **org)
+{
+    if (rc) {
+        http_store_error(r, rc);
+        return;
+    }
+    http_reply(r, status, *org);
+    *org = NULL;
+}
+
 typedef struct {
     const char *kind, *name, *code, *at;
     uint64_t actor, actor_org, id;
@@ -101,12 +113,67 @@ void h_orgs_create(http_req *r, const uint64_t *ids)
     int rc = store_write(r->st, org_write, &c);
     if (rc == STORE_EXISTS)
         http_error(r, 409, "conflict", "An organisation with that code exists.", "code");
-    else if (rc)
-        http_store_error(r, rc);
-    else {
-        http_reply(r, 201, c.org);
-        c.org = NULL;
+    else
+        answer_org_write(r, rc, 201, &c.org);
+    json_decref(c.org);
+out:
+    json_decref(body);
+}
+
+typedef struct {
+    uint64_t id, actor, actor_org;
+    const char *nation, *region, *at;
+    json_t *org; /* out */
+} place_ctx;
+
+static int place_write(store *s, MDB_txn *txn, void *arg)
+{
+    place_ctx *c = arg;
+    json_decref(c->org);
+    c->org = NULL;
+    int rc = store_org_set_place(s, txn, c->id, c->nation, c->region, &c->org);
+    if (!rc)
+        rc = store_audit_add(s, txn, c->at, c->actor, c->actor_org, "org_place_set", c->id);
+    return rc;
+}
+
+/* PATCH /api/orgs/{id} {"nation"?, "region"?}: where a council is (fcgi/API.md "Organisations"). */
+void h_org_patch(http_req *r, const uint64_t *ids)
+{
+    if (require_network_admin(r))
+        return;
+    json_t *body = json_in_body_object(r);
+    if (!body)
+        return;
+    static const char *const allowed[] = {"nation", "region", NULL};
+    const char *nation_in, *region_in, *nation, *region;
+    if (json_in_only(r, body, allowed) || json_in_string(r, body, "nation", 0, 32, &nation_in) ||
+        json_in_string(r, body, "region", 0, 32, &region_in))
+        goto out;
+    switch (store_org_place_resolve(nation_in, region_in, &nation, &region)) {
+    case 0: break;
+    case STORE_ORG_BAD_NATION:
+        http_error(r, 422, "validation_failed",
+                   nation_in ? "The nation is england, scotland, wales or northern_ireland." : "Give a nation or a region.",
+                   "nation");
+        goto out;
+    case STORE_ORG_BAD_REGION:
+        http_error(r, 422, "validation_failed", "Unknown region (one of England's nine regions, or a nation).", "region");
+        goto out;
+    default:
+        http_error(r, 422, "validation_failed", "The region is not in that nation.", "region");
+        goto out;
     }
+    char at[21];
+    http_iso_time(r->now, at);
+    place_ctx c = {.id = ids[0], .actor = r->uid, .actor_org = r->org_id, .nation = nation, .region = region, .at = at};
+    int rc = store_write(r->st, place_write, &c);
+    if (rc == STORE_EXISTS)
+        http_error(r, 422, "validation_failed", "Only a council has a nation and a region.", "nation");
+    else if (rc == MDB_NOTFOUND)
+        http_error(r, 404, "not_found", "No such organisation.", NULL);
+    else
+        answer_org_write(r, rc, 200, &c.org);
     json_decref(c.org);
 out:
     json_decref(body);

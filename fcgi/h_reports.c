@@ -14,11 +14,15 @@
 #include "report.h"
 #include "report_cases.h"
 #include "report_labels.h"
+#include "report_national.h"
 #include "report_out.h"
 #include "report_perf.h"
 #include "report_sla.h"
 #include "store_case.h"
+#include "store_org.h"
 #include "store_user.h"
+#include "uk_time.h"
+#include "calendar.h"
 
 /* What the downloads take beside the range (fcgi/API.md "Reports"), described once. */
 typedef struct {
@@ -292,4 +296,72 @@ void h_report_performance(http_req *r, const uint64_t *ids)
     } else {
         http_reply(r, 200, body);
     }
+}
+
+/* ---- the national report ---- */
+
+typedef struct {
+    param_int year;
+    const char *region, *nation, *format;
+} national_query;
+
+static const char *const national_formats[] = {"json", "xlsx", "csv", NULL};
+static const param_field national_fields[] = {
+    {.name = "year", .type = PARAM_INT, .required = 1, .min = 2000, .max = 2099, .offset = offsetof(national_query, year),
+     .bad_status = 422, .message = "The year is the one the financial year starts in (1 April), e.g. 2024."},
+    {.name = "region", .type = PARAM_ENUM, .values = store_org_regions, .offset = offsetof(national_query, region),
+     .bad_status = 422, .message = "Unknown region."},
+    {.name = "nation", .type = PARAM_ENUM, .values = store_org_nations, .offset = offsetof(national_query, nation),
+     .bad_status = 422, .message = "The nation is england, scotland, wales or northern_ireland."},
+    {.name = "format", .type = PARAM_ENUM, .values = national_formats, .offset = offsetof(national_query, format),
+     .bad_status = 422, .message = "The format is json, xlsx or csv."},
+};
+
+/* GET /api/reports/national: the Network's and the Home Office's admins only (anonymous aggregates of
+ * every council; fcgi/API.md "National report"). */
+void h_report_national(http_req *r, const uint64_t *ids)
+{
+    (void)ids;
+    if (!r->is_admin || (strcmp(r->org_kind, "network") != 0 && strcmp(r->org_kind, "home_office") != 0)) {
+        access_forbidden(r, "Only the Network's and the Home Office's administrators see the national report.", NULL);
+        return;
+    }
+    national_query in;
+    if (params_query(r, national_fields, PARAMS_COUNT(national_fields), &in))
+        return;
+    if (in.region && in.nation && strcmp(store_org_region_nation(in.region), in.nation) != 0) {
+        http_error(r, 422, "validation_failed", "The region is not in that nation.", "region");
+        return;
+    }
+    char today[11];
+    uk_date(r->now, today);
+    national_params p = {.year = (int)in.year.value, .region = in.region, .nation = in.nation,
+                         .today = (int32_t)calendar_day(today)};
+    MDB_txn *txn;
+    if (http_read_begin(r, &txn))
+        return;
+    json_t *body = NULL;
+    int rc = report_national(r->st, txn, &p, &body);
+    store_read_end(r->st, txn);
+    if (rc) {
+        http_store_error(r, rc);
+        return;
+    }
+    if (!in.format || strcmp(in.format, "json") == 0) {
+        http_reply(r, 200, body);
+        return;
+    }
+    char filename[96];
+    snprintf(filename, sizeof filename, "connect-national-%d-%02d%s%s", p.year, (p.year + 1) % 100,
+             in.region ? "-" : in.nation ? "-" : "", in.region ? in.region : in.nation ? in.nation : "");
+    report_out *o = report_out_open(r, strcmp(in.format, "xlsx") == 0, filename);
+    if (o) {
+        report_national_write(o, body);
+        int err = report_out_finish(o);
+        if (err)
+            log_failure(r, "national", err);
+        else
+            audit_queue_add(r->now, r->uid, r->org_id, "report_national_downloaded", 0);
+    }
+    json_decref(body);
 }

@@ -28,6 +28,8 @@ void h_user_reset_password(http_req *r, const uint64_t *ids);
 void h_user_mfa_reset(http_req *r, const uint64_t *ids);
 void h_orgs_list(http_req *r, const uint64_t *ids);
 void h_orgs_create(http_req *r, const uint64_t *ids);
+void h_org_patch(http_req *r, const uint64_t *ids);
+void h_report_national(http_req *r, const uint64_t *ids);
 
 void h_cases_create(http_req *r, const uint64_t *ids);
 void h_cases_list(http_req *r, const uint64_t *ids);

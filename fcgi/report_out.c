@@ -162,6 +162,8 @@ static const char *terminated(report_out *o, const char *s, size_t len, int pref
 
 static void text_cell(report_out *o, const char *s, size_t len, lxw_format *f);
 
+int report_out_is_xlsx(const report_out *o) { return o->xlsx; }
+
 static int active(report_out *o) { return !o->err && (o->xlsx ? o->ws != NULL : o->csv_on); }
 
 void report_table_begin(report_out *o, const char *sheet, const report_col *cols, int ncols)

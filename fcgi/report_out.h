@@ -67,6 +67,9 @@ int report_out_error(const report_out *o);
  * value for output failures, else the code given to report_out_fail. */
 int report_out_finish(report_out *o);
 
+/* 1 when o writes an xlsx workbook, 0 for CSV. */
+int report_out_is_xlsx(const report_out *o);
+
 /* 1 when a text value would start a formula (the neutralising rule). */
 int report_text_is_formula(const char *s, size_t len);
 

@@ -11,6 +11,7 @@
 #include "store_disclosure.h"
 #include "store_nino.h"
 #include "uk_time.h"
+#include "council_places.h"
 #include "work.h"
 
 #define HIST 512 /* working days 0..511 counted in place; longer ones in a list */
@@ -82,9 +83,25 @@ static long percentile(const group *gr, unsigned p)
 
 typedef struct {
     report_range *g;
-    const calendar *cal;
+    MDB_txn *txn;
+    const calendar *cal; /* England and Wales: the Home Office's side */
+    council_places places;
     sla_tally *t;
 } tally_ctx;
+
+/* The calendar an answer is counted in: a council's answer in its nation's working days (API.md
+ * "working days"), the Home Office's in England and Wales's. */
+static int calendar_of(tally_ctx *c, const sla_row *row, const calendar **out)
+{
+    *out = c->cal;
+    if (row->answered_by != 'c')
+        return 0;
+    const council_place *pl;
+    int rc = council_places_get(&c->places, row->council_id, &pl);
+    if (!rc && pl->division != CALENDAR_ENGLAND_AND_WALES)
+        rc = work_calendar_of(c->g->r->st, c->txn, pl->division, out);
+    return rc;
+}
 
 /* Adds one answered item to its group (store_facts_sla_each callback). */
 static int tally_row(const sla_row *row, void *arg)
@@ -92,11 +109,15 @@ static int tally_row(const sla_row *row, void *arg)
     tally_ctx *c = arg;
     if (c->g->council && row->council_id != c->g->council)
         return 0;
+    const calendar *cal;
+    int rc = calendar_of(c, row, &cal);
+    if (rc)
+        return rc;
     char raised[11], answered[11];
     calendar_date(row->raised_day, raised);
     calendar_date(row->answered_day, answered);
     int beyond = 0;
-    long days = calendar_working_days_between(c->cal, raised, answered, &beyond);
+    long days = calendar_working_days_between(cal, raised, answered, &beyond);
     if (days < 0)
         days = 0;
     sla_tally *t = c->t;
@@ -111,8 +132,11 @@ static int tally_row(const sla_row *row, void *arg)
 
 static int tally_rows(report_range *g, MDB_txn *txn, const calendar *cal, sla_tally *t)
 {
-    tally_ctx c = {.g = g, .cal = cal, .t = t};
-    return store_facts_sla_each(g->r->st, txn, g->from, g->to, tally_row, &c);
+    tally_ctx c = {.g = g, .txn = txn, .cal = cal, .t = t};
+    council_places_init(&c.places, g->r->st, txn);
+    int rc = store_facts_sla_each(g->r->st, txn, g->from, g->to, tally_row, &c);
+    council_places_free(&c.places);
+    return rc;
 }
 
 /* Disclosure requests the caller's organisation answered as the provider (store_disclosure.h): one

@@ -32,9 +32,12 @@ void work_ctx_done(work_ctx *w);
 char work_side_of(const http_req *r);
 const char *work_side_name(char side);
 
-/* The calendar of the store, parsed once per thread and re-read only when the stored text changes. */
+/* The calendar of the store (England and Wales), parsed once per thread and re-read only when the
+ * stored text changes; work_calendar_of: a division's. */
 int work_calendar(store *s, MDB_txn *txn, const calendar **out);
-/* Sets an item's due date: `days` working days after `from` (due, due_from, due_days, due_beyond). */
+int work_calendar_of(store *s, MDB_txn *txn, calendar_division division, const calendar **out);
+/* Sets an item's due date: `days` working days after `from` (due, due_from, due_days, due_beyond),
+ * counted in the calendar of the side that must act (a council's nation for the council's side). */
 int work_set_due(store *s, MDB_txn *txn, json_t *item, const char *from, int days);
 
 /* The trigger table. */

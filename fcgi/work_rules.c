@@ -46,23 +46,31 @@ void work_ctx_done(work_ctx *w)
 
 /* ---- calendar and due dates ---- */
 
+/* One parsed calendar per division, re-parsed only when the stored text changes. */
 static _Thread_local struct {
     char *text;
     size_t len;
     calendar cal;
-} cal_cache;
+} cal_cache[CALENDAR_DIVISIONS];
 
-int work_calendar(store *s, MDB_txn *txn, const calendar **out)
+int work_calendar_of(store *s, MDB_txn *txn, calendar_division division, const calendar **out)
 {
     const void *data;
     size_t len;
     int rc = calendar_store_raw(s, txn, &data, &len);
     if (rc)
         return rc;
-    if (!cal_cache.text || cal_cache.len != len || memcmp(cal_cache.text, data, len) != 0) {
+    if ((unsigned)division >= CALENDAR_DIVISIONS)
+        return STORE_CORRUPT;
+    if (!cal_cache[division].text || cal_cache[division].len != len ||
+        memcmp(cal_cache[division].text, data, len) != 0) {
         calendar c;
         char err[160];
-        if (calendar_parse(data, len, &c, err, sizeof err))
+        /* A calendar imported before it carried every nation (only "england-and-wales") answers for
+         * the others with England and Wales's holidays rather than refusing every due date; the shipped
+         * file and GOV.UK's carry all three. */
+        if (calendar_parse_division(data, len, division, &c, err, sizeof err) &&
+            (division == CALENDAR_ENGLAND_AND_WALES || calendar_parse(data, len, &c, err, sizeof err)))
             return STORE_CORRUPT;
         char *copy = malloc(len ? len : 1);
         if (!copy) {
@@ -70,21 +78,29 @@ int work_calendar(store *s, MDB_txn *txn, const calendar **out)
             return STORE_NOMEM;
         }
         memcpy(copy, data, len);
-        free(cal_cache.text);
-        if (cal_cache.text)
-            calendar_free(&cal_cache.cal);
-        cal_cache.text = copy;
-        cal_cache.len = len;
-        cal_cache.cal = c;
+        free(cal_cache[division].text);
+        if (cal_cache[division].text)
+            calendar_free(&cal_cache[division].cal);
+        cal_cache[division].text = copy;
+        cal_cache[division].len = len;
+        cal_cache[division].cal = c;
     }
-    *out = &cal_cache.cal;
+    *out = &cal_cache[division].cal;
     return 0;
+}
+
+int work_calendar(store *s, MDB_txn *txn, const calendar **out)
+{
+    return work_calendar_of(s, txn, CALENDAR_ENGLAND_AND_WALES, out);
 }
 
 int work_set_due(store *s, MDB_txn *txn, json_t *item, const char *from, int days)
 {
+    calendar_division division;
     const calendar *cal;
-    int rc = work_calendar(s, txn, &cal);
+    int rc = store_work_due_division(s, txn, item, &division);
+    if (!rc)
+        rc = work_calendar_of(s, txn, division, &cal);
     return rc ? rc : store_work_due(item, cal, from, days);
 }
 

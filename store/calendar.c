@@ -58,14 +58,27 @@ static int cmp_long(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+const char *const calendar_divisions[CALENDAR_DIVISIONS] = {"england-and-wales", "scotland", "northern-ireland"};
+
 int calendar_parse(const char *text, size_t len, calendar *out, char *err, size_t errcap)
 {
+    return calendar_parse_division(text, len, CALENDAR_ENGLAND_AND_WALES, out, err, errcap);
+}
+
+int calendar_parse_division(const char *text, size_t len, calendar_division division, calendar *out, char *err,
+                            size_t errcap)
+{
     memset(out, 0, sizeof *out);
+    if ((unsigned)division >= CALENDAR_DIVISIONS) {
+        snprintf(err, errcap, "no such division");
+        return -1;
+    }
+    const char *name = calendar_divisions[division];
     json_error_t jerr;
     json_t *root = json_loadb(text, len, 0, &jerr);
-    json_t *events = json_object_get(json_object_get(root, "england-and-wales"), "events");
+    json_t *events = json_object_get(json_object_get(root, name), "events");
     if (!root || !json_is_array(events) || json_array_size(events) == 0) {
-        snprintf(err, errcap, "not a bank-holidays file: no \"england-and-wales\" events%s%s", root ? "" : ": ",
+        snprintf(err, errcap, "not a bank-holidays file: no \"%s\" events%s%s", name, root ? "" : ": ",
                  root ? "" : jerr.text);
         json_decref(root);
         return -1;

@@ -1,8 +1,8 @@
 /*
- * calendar.h - working days in England and Wales: Monday to Friday, less bank holidays.
+ * calendar.h - working days in a UK nation: Monday to Friday, less its bank holidays.
  *
- * Bank holidays come from a file in the format of GOV.UK's bank-holidays.json (the division
- * "england-and-wales" is read; `store/bank-holidays.json` ships 2018-2027). The calendar covers the
+ * Bank holidays come from a file in the format of GOV.UK's bank-holidays.json (one division is read:
+ * "england-and-wales" unless another is asked for; `store/bank-holidays.json` ships 2018-2027). The calendar covers the
  * years from its first to its last bank holiday; a computation that needs a day after the last
  * covered year says so (`beyond`) instead of guessing, because bank holidays are not known that far
  * ahead. Dates are "YYYY-MM-DD" strings throughout.
@@ -19,8 +19,17 @@ typedef struct {
     int first_year, last_year;
 } calendar;
 
-/* Parses GOV.UK bank-holidays.json text. 0 on success; otherwise -1 with a sentence in err. */
+/* The divisions of GOV.UK's file: each UK nation's bank holidays (England and Wales share one). */
+typedef enum { CALENDAR_ENGLAND_AND_WALES, CALENDAR_SCOTLAND, CALENDAR_NORTHERN_IRELAND } calendar_division;
+#define CALENDAR_DIVISIONS 3
+extern const char *const calendar_divisions[CALENDAR_DIVISIONS]; /* the file's keys */
+
+/* Parses GOV.UK bank-holidays.json text (its "england-and-wales" division). 0 on success; otherwise
+ * -1 with a sentence in err. */
 int calendar_parse(const char *json, size_t len, calendar *out, char *err, size_t errcap);
+/* The same for one division. */
+int calendar_parse_division(const char *json, size_t len, calendar_division division, calendar *out, char *err,
+                            size_t errcap);
 int calendar_load_file(const char *path, calendar *out, char *err, size_t errcap);
 void calendar_free(calendar *c);
 

@@ -19,6 +19,22 @@ const char *const case_closure_reasons[] = {"leave_granted_recourse", "leave_gra
                                             "transferred_to_asylum_support", "left_area", "voluntary_return",
                                             "no_longer_eligible", "not_destitute", "died", "duplicate", "other", NULL};
 
+const char *const case_practice_areas[PRACTICE_AREAS + 1] = {"adults_care_needs", "families", "care_leavers",
+                                                             "not_recorded", NULL};
+
+int case_practice_area(int legislation)
+{
+    switch (legislation) {
+    case 1: return PRACTICE_ADULTS;     /* care_act_2014 */
+    case 2: return PRACTICE_FAMILIES;   /* children_act_s17 */
+    case 3:                             /* children_act_s20 */
+    case 4:                             /* s23c */
+    case 5:                             /* s24a */
+    case 6: return PRACTICE_CARE_LEAVERS; /* s24b */
+    default: return PRACTICE_NOT_RECORDED;
+    }
+}
+
 int case_enum_code1(const char *const *list, const char *value)
 {
     if (!value)

@@ -22,6 +22,7 @@ typedef struct {
     uint64_t audit_events;
     size_t counters, facts_rows, destroyed_cases;
     size_t nino_batches; /* NINo batches whose index entries agree with them */
+    size_t councils_without_region; /* a warning only (the national report's "region not set") */
     int rc; /* the store error when the check could not run at all */
 } store_check_result;
 

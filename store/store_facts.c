@@ -16,6 +16,7 @@
 #include "uk_time.h"
 
 #define FACTS_HEAD 58
+#define FACTS_PEOPLE_SIZE 2 /* uint8 children, uint8 partners */
 #define FACTS_PAST_SIZE 9 /* int32 closed, int32 reopened, uint8 reason */
 #define FACTS_COSTS_MAX 4096 /* the API allows 200; more is a corrupt record */
 
@@ -52,6 +53,21 @@ static void put32(unsigned char **p, uint32_t v)
     *p += 4;
 }
 
+/* The dependants' children and partners (each capped at 255) into out[0] and out[1]: the national
+ * report tells them apart. A spouse or partner is a partner; a child or stepchild a child. */
+static void count_people(const json_t *deps, unsigned char out[FACTS_PEOPLE_SIZE])
+{
+    size_t i, children = 0, partners = 0;
+    const json_t *d;
+    json_array_foreach(deps, i, d) {
+        const char *rel = json_get_str_or(d, "relationship", "");
+        children += strcmp(rel, "child") == 0 || strcmp(rel, "stepchild") == 0;
+        partners += strcmp(rel, "spouse") == 0 || strcmp(rel, "partner") == 0;
+    }
+    out[0] = (unsigned char)(children > 255 ? 255 : children);
+    out[1] = (unsigned char)(partners > 255 ? 255 : partners);
+}
+
 /* Encodes the facts of rec into a new buffer (*out, *len); out_day is the transfer_out day of a frozen
  * row (FACTS_NO_DAY for a live one). */
 static int encode_case(const json_t *rec, int32_t out_day, unsigned char **out, size_t *len)
@@ -67,7 +83,7 @@ static int encode_case(const json_t *rec, int32_t out_day, unsigned char **out, 
         return STORE_CORRUPT;
     int32_t in_day = day_of(json_get_str(rec, "transferred_in_on"));
     *len = FACTS_HEAD + n_costs * 8 + n_past * FACTS_PAST_SIZE + team_len + nat_len +
-           (in_day != FACTS_NO_DAY ? 4 : 0) + (out_day != FACTS_NO_DAY ? 4 : 0);
+           (in_day != FACTS_NO_DAY ? 4 : 0) + (out_day != FACTS_NO_DAY ? 4 : 0) + FACTS_PEOPLE_SIZE;
     unsigned char *buf = malloc(*len), *p = buf;
     if (!buf)
         return STORE_NOMEM;
@@ -103,7 +119,7 @@ static int encode_case(const json_t *rec, int32_t out_day, unsigned char **out, 
                            (json_is_integer(json_object_get(fin, "weekly_accommodation_pence")) ? FACTS_HAS_ACCOMMODATION
                                                                                                  : 0) |
                            (in_day != FACTS_NO_DAY ? FACTS_TRANSFERRED_IN : 0) |
-                           (out_day != FACTS_NO_DAY ? FACTS_TRANSFERRED_OUT : 0));
+                           (out_day != FACTS_NO_DAY ? FACTS_TRANSFERRED_OUT : 0) | FACTS_HAS_PEOPLE);
     p[7] = (unsigned char)n_past;
     p += 8;
     size_t i;
@@ -125,6 +141,7 @@ static int encode_case(const json_t *rec, int32_t out_day, unsigned char **out, 
         put32(&p, (uint32_t)in_day);
     if (out_day != FACTS_NO_DAY)
         put32(&p, (uint32_t)out_day);
+    count_people(json_object_get(rec, "dependants"), p);
     *out = buf;
     return 0;
 }
@@ -167,7 +184,8 @@ static int decode_case(const MDB_val *key, const MDB_val *val, case_facts *f)
     memcpy(&f->nationality_len, p + 54, 2);
     f->flags = p[56];
     f->n_past = p[57];
-    size_t tail = (f->flags & FACTS_TRANSFERRED_IN ? 4u : 0u) + (f->flags & FACTS_TRANSFERRED_OUT ? 4u : 0u);
+    size_t tail = (f->flags & FACTS_TRANSFERRED_IN ? 4u : 0u) + (f->flags & FACTS_TRANSFERRED_OUT ? 4u : 0u) +
+                  (f->flags & FACTS_HAS_PEOPLE ? FACTS_PEOPLE_SIZE : 0u);
     if (val->mv_size != FACTS_HEAD + (size_t)f->n_costs * 8 + (size_t)f->n_past * FACTS_PAST_SIZE + f->team_len +
                             f->nationality_len + tail ||
         /* A frozen row lives in the transferred key space and only there. */
@@ -183,8 +201,14 @@ static int decode_case(const MDB_val *key, const MDB_val *val, case_facts *f)
         f->transfer_in = (int32_t)get32(t);
         t += 4;
     }
-    if (f->flags & FACTS_TRANSFERRED_OUT)
+    if (f->flags & FACTS_TRANSFERRED_OUT) {
         f->transfer_out = (int32_t)get32(t);
+        t += 4;
+    }
+    if (f->flags & FACTS_HAS_PEOPLE) {
+        f->children = t[0];
+        f->partners = t[1];
+    }
     return 0;
 }
 
@@ -281,10 +305,14 @@ json_t *store_facts_snapshot(const json_t *rec)
         json_t *v = json_object_get(rec, *k);
         bad = v && json_object_set_new(o, *k, json_deep_copy(v));
     }
-    /* Of the people, only what a row holds: the principal's nationality and how many dependants. */
+    /* Of the people, only what a row holds: the principal's nationality and the dependants'
+     * relationships (how many, how many children, how many partners). */
     json_t *deps = json_array();
-    for (size_t i = 0; !bad && deps && i < json_array_size(json_object_get(rec, "dependants")); i++)
-        bad = json_array_append_new(deps, json_object());
+    const json_t *rec_deps = json_object_get(rec, "dependants");
+    for (size_t i = 0; !bad && deps && i < json_array_size(rec_deps); i++) {
+        const char *rel = json_get_str(json_array_get(rec_deps, i), "relationship");
+        bad = json_array_append_new(deps, rel ? json_pack("{s:s}", "relationship", rel) : json_object());
+    }
     bad = bad || !deps ||
           json_object_set_new(o, "principal",
                               json_pack("{s:s}", "nationality",
@@ -834,7 +862,8 @@ static void anonymise_bytes(unsigned char *buf, size_t *len)
 {
     uint16_t nat_len;
     memcpy(&nat_len, buf + 54, 2);
-    size_t tail = (buf[56] & FACTS_TRANSFERRED_IN ? 4u : 0u) + (buf[56] & FACTS_TRANSFERRED_OUT ? 4u : 0u);
+    size_t tail = (buf[56] & FACTS_TRANSFERRED_IN ? 4u : 0u) + (buf[56] & FACTS_TRANSFERRED_OUT ? 4u : 0u) +
+                  (buf[56] & FACTS_HAS_PEOPLE ? FACTS_PEOPLE_SIZE : 0u);
     memmove(buf + *len - tail - nat_len, buf + *len - tail, tail);
     memset(buf, 0, 16);
     memset(buf + 54, 0, 2);

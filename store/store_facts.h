@@ -29,8 +29,10 @@
 
 /* 2: weekly amounts "not recorded" kept apart from 0; status_at_referral backfilled from history.
  * 3: the earlier closures of a reopened case (its "previous_closures"), so that each closure counts in
- *    its own period; the upgrade's rebuild backfills them from every case record. */
-#define FACTS_VERSION "3"
+ *    its own period; the upgrade's rebuild backfills them from every case record.
+ * 4: the dependants' children and partners (FACTS_HAS_PEOPLE), for the national report; the rebuild
+ *    backfills them for every row a record gives (the anonymous rows of destroyed cases keep none). */
+#define FACTS_VERSION "4"
 /* A case closed and reopened more often than this keeps its latest FACTS_PAST_MAX earlier closures in
  * the row (the count is one byte); no real case comes near it. */
 #define FACTS_PAST_MAX 255
@@ -64,6 +66,9 @@ typedef struct {
      * row's days (no support in them: both FACTS_NO_DAY); support_cut says the end was cut there, so
      * support did not end but moved council. */
     uint8_t support_cut;
+    /* Of the dependants: children (child, stepchild) and partners (spouse, partner); both 0 in a row
+     * without FACTS_HAS_PEOPLE (written before version 4 and kept: a destroyed case's). */
+    uint8_t children, partners;
 } case_facts;
 
 #define FACTS_HAS_SUBSISTENCE 1
@@ -74,6 +79,9 @@ typedef struct {
 /* The row is the frozen copy of a case that moved to another council (below), and ends (after the
  * transfer_in day, if any) with the int32 transfer_out day. */
 #define FACTS_TRANSFERRED_OUT 8
+/* The row ends (after its transfer days) with two bytes: the dependants' children and partners. A flag,
+ * so that the anonymous rows of cases destroyed before version 4, which no rebuild can touch, stay valid. */
+#define FACTS_HAS_PEOPLE 16
 
 /* ---- cases transferred to another council ----
  * Accepting a transfer moves the case's row to the receiving council and, in the same write, keeps a

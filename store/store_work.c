@@ -1,5 +1,6 @@
 /* store_work.c - alert and query records, their open-item lists and their counters (store_work.h). */
 #include "store_work.h"
+#include "store_org.h"
 #include "json_get.h"
 #include "store_facts.h"
 #include "store_internal.h"
@@ -391,8 +392,22 @@ int store_work_due(json_t *item, const calendar *cal, const char *from, int days
     return 0;
 }
 
+int store_work_due_division(store *s, MDB_txn *txn, const json_t *item, calendar_division *out)
+{
+    *out = CALENDAR_ENGLAND_AND_WALES;
+    if (!json_get_str_is(item, "to", "council") && !json_get_str_is(item, "awaiting", "council"))
+        return 0;
+    json_t *org;
+    int rc = store_org_get(s, txn, json_get_u64(item, "council_id"), &org);
+    if (rc)
+        return rc;
+    *out = store_org_division(org);
+    json_decref(org);
+    return 0;
+}
+
 /* Recomputes the open items of one kind; the list (scope 0, catch-all bucket of each side) names them. */
-static int recompute_kind(store *s, MDB_txn *txn, const calendar *cal, char kind, size_t *changed)
+static int recompute_kind(store *s, MDB_txn *txn, const calendar cals[CALENDAR_DIVISIONS], char kind, size_t *changed)
 {
     static const char sides[2] = {WORK_SIDE_HO, WORK_SIDE_COUNCIL};
     int rc = 0;
@@ -408,8 +423,13 @@ static int recompute_kind(store *s, MDB_txn *txn, const calendar *cal, char kind
                 if ((rc = store_work_get(s, txn, kind, ids[j], &old)))
                     break;
                 const char *from = json_get_str(old, "due_from");
+                calendar_division division;
+                if ((rc = store_work_due_division(s, txn, old, &division))) {
+                    json_decref(old);
+                    break;
+                }
                 if (from && (neu = json_deep_copy(old)) &&
-                    !(rc = store_work_due(neu, cal, from, (int)json_integer_value(json_object_get(old, "due_days")))) &&
+                    !(rc = store_work_due(neu, &cals[division], from, (int)json_integer_value(json_object_get(old, "due_days")))) &&
                     !json_equal(old, neu) &&
                     !(rc = store_case_get(s, txn, json_get_u64(old, "case_id"), &case_rec))) {
                     rc = store_work_put(s, txn, kind, old, neu, json_get_u64(case_rec, "caseworker_id"));
@@ -427,11 +447,11 @@ static int recompute_kind(store *s, MDB_txn *txn, const calendar *cal, char kind
     return rc;
 }
 
-int store_work_recompute_due(store *s, MDB_txn *txn, const calendar *cal, size_t *changed)
+int store_work_recompute_due(store *s, MDB_txn *txn, const calendar cals[CALENDAR_DIVISIONS], size_t *changed)
 {
     *changed = 0;
-    int rc = recompute_kind(s, txn, cal, WORK_ALERT, changed);
-    return rc ? rc : recompute_kind(s, txn, cal, WORK_QUERY, changed);
+    int rc = recompute_kind(s, txn, cals, WORK_ALERT, changed);
+    return rc ? rc : recompute_kind(s, txn, cals, WORK_QUERY, changed);
 }
 
 /* ---- lists ---- */

@@ -73,9 +73,13 @@ int store_work_destroy_case(store *s, MDB_txn *txn, uint64_t case_id, uint64_t w
 /* Sets an item's due date: `days` working days after `from` (members due, due_from, due_days and
  * due_beyond, true when the date lies after the calendar's last year). */
 int store_work_due(json_t *item, const calendar *cal, const char *from, int days);
-/* Recomputes the due date of every open item with the calendar (after an import); *changed counts
- * the items whose date moved. */
-int store_work_recompute_due(store *s, MDB_txn *txn, const calendar *cal, size_t *changed);
+/* The division whose bank holidays an item's clock counts: a clock on the council's side (an alert
+ * "to" the council, a query "awaiting" it) counts its council's nation's (store_org_division); the
+ * Home Office's side counts England and Wales's. */
+int store_work_due_division(store *s, MDB_txn *txn, const json_t *item, calendar_division *out);
+/* Recomputes the due date of every open item with the calendars, one per division (after an import);
+ * *changed counts the items whose date moved. */
+int store_work_recompute_due(store *s, MDB_txn *txn, const calendar cals[CALENDAR_DIVISIONS], size_t *changed);
 
 /* Due-date filters of a list. */
 typedef enum { WORK_DUE_ANY, WORK_DUE_OVERDUE, WORK_DUE_TODAY } work_due;

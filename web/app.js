@@ -20,6 +20,7 @@ import { renderRegister } from './js/pages/rtpf-register.js';
 import { renderCasesImport } from './js/pages/cases-import.js';
 import { renderReports } from './js/pages/reports.js';
 import { renderPerformance } from './js/pages/performance.js';
+import { renderNational } from './js/pages/national.js';
 import { renderAudit } from './js/pages/audit.js';
 import { renderDuplicates } from './js/pages/duplicates.js';
 import { renderRetention } from './js/pages/retention.js';
@@ -30,7 +31,7 @@ import { renderMiRuns } from './js/pages/mi-runs.js';
 import { renderHelp } from './js/pages/help.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
-  canSeePerformance, isNetworkAdmin, canManageRetention, isHomeOffice, canUseDisclosures, canSeeNino,
+  canSeePerformance, canSeeNational, isNetworkAdmin, canManageRetention, isHomeOffice, canUseDisclosures, canSeeNino,
 } from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
@@ -65,6 +66,7 @@ const PAGES = {
   'rtpf/register': { title: 'Status register', render: renderRegister, need: 'register' },
   reports: { title: 'Reports', render: renderReports, need: 'reports' },
   'reports/performance': { title: 'Performance monitoring', render: renderPerformance, need: 'reports' },
+  national: { title: 'National report', render: renderNational, need: 'national' },
   duplicates: { title: 'Duplicate cases', render: renderDuplicates, need: 'duplicates' },
   retention: { title: 'Retention', render: renderRetention, need: 'retention' },
   transfers: { title: 'Transfers', render: renderTransfers, need: 'transfers' },
@@ -99,6 +101,8 @@ const NEEDS = {
     'NINo batches go from the Home Office to the NINo partner’s designated users.'],
   disclosures: [canUseDisclosures, 'Disclosure requests are not available',
     'Disclosure requests are exchanged between the Home Office and partner departments under their data-sharing agreement.'],
+  national: [canSeeNational, 'The national report is not available',
+    'The national report is for the administrators of the Network and of the Home Office.'],
   retention: [canManageRetention, 'Retention is not available',
     'Only a council’s administrators manage how long its closed cases are kept and see the cases due for destruction.'],
 };
@@ -279,6 +283,7 @@ function updateChrome() {
     else if (li.hasAttribute('data-cases-only')) li.hidden = !canSeeCases(user);
     else if (li.hasAttribute('data-rtpf-only')) li.hidden = !canUseRtpf(user);
     else if (li.hasAttribute('data-reports-only')) li.hidden = !canSeePerformance(user);
+    else if (li.hasAttribute('data-national-only')) li.hidden = !canSeeNational(user);
     else if (li.hasAttribute('data-network-admin-only')) li.hidden = !isNetworkAdmin(user);
     else if (li.hasAttribute('data-retention-only')) li.hidden = !canManageRetention(user);
     else if (li.hasAttribute('data-council-only')) li.hidden = !canEditCases(user);

@@ -191,7 +191,23 @@ typedef struct {
     char code[17], name[64];
     uint64_t org, worker;
     const char *at;
+    unsigned index; /* 0-based: where the council is */
 } gen_org_ctx;
+
+/* Where generated council `index` is, spread roughly as the Network's members are: one in 50 in
+ * Northern Ireland, one in 20 in Scotland and one in 20 in Wales, the rest over England's nine regions. */
+static void gen_place(unsigned index, const char **nation, const char **region)
+{
+    if (index % 50 == 49)
+        *nation = "northern_ireland";
+    else if (index % 20 == 18)
+        *nation = "scotland";
+    else if (index % 20 == 19)
+        *nation = "wales";
+    else
+        *nation = "england";
+    *region = strcmp(*nation, "england") != 0 ? *nation : store_org_regions[index % 9];
+}
 
 typedef struct {
     case_gen_rng *rng;
@@ -261,8 +277,13 @@ static int gen_org_write(store *s, MDB_txn *txn, void *arg)
 {
     gen_org_ctx *c = arg;
     int rc = store_org_by_code(s, txn, c->code, &c->org);
-    if (rc == MDB_NOTFOUND)
+    if (rc == MDB_NOTFOUND) {
+        const char *nation, *region;
+        gen_place(c->index, &nation, &region);
         rc = store_org_create(s, txn, "council", c->name, c->code, c->at, &c->org);
+        if (!rc)
+            rc = store_org_set_place(s, txn, c->org, nation, region, NULL);
+    }
     if (rc)
         return rc;
     char username[32];
@@ -297,6 +318,7 @@ int case_gen_bulk(store *s, uint64_t count, unsigned councils, uint64_t seed, FI
         snprintf(orgs[i].code, sizeof orgs[i].code, "GEN%03u", i + 1);
         snprintf(orgs[i].name, sizeof orgs[i].name, "Generated Council %u", i + 1);
         orgs[i].at = at;
+        orgs[i].index = i;
         rc = store_write(s, gen_org_write, &orgs[i]);
     }
     case_gen_rng rng = {seed ? seed : 42};

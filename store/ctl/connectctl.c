@@ -124,11 +124,16 @@ static int calendar_write(store *s, MDB_txn *txn, void *arg)
     if (rc)
         return rc;
     /* Open items' due dates follow the new bank holidays, in the same transaction. */
-    calendar cal;
-    if (calendar_parse(c->json, c->len, &cal, c->err, sizeof c->err))
-        return STORE_CORRUPT;
-    rc = store_work_recompute_due(s, txn, &cal, &c->recomputed);
-    calendar_free(&cal);
+    calendar cals[CALENDAR_DIVISIONS];
+    int n = 0;
+    /* A division the file lacks counts England and Wales's holidays (work_calendar_of does the same). */
+    for (; n < CALENDAR_DIVISIONS; n++)
+        if (calendar_parse_division(c->json, c->len, (calendar_division)n, &cals[n], c->err, sizeof c->err) &&
+            (n == 0 || calendar_parse(c->json, c->len, &cals[n], c->err, sizeof c->err)))
+            break;
+    rc = n < CALENDAR_DIVISIONS ? STORE_CORRUPT : store_work_recompute_due(s, txn, cals, &c->recomputed);
+    while (n-- > 0)
+        calendar_free(&cals[n]);
     return rc;
 }
 
@@ -352,6 +357,62 @@ static int cmd_disclosure_pair_set(const char *data, int argc, char **argv)
         return die("no organisation with code %s or %s", from, to);
     if (rc)
         return die("cannot set the agreement: %s", store_strerror(rc));
+    return 0;
+}
+
+typedef struct {
+    const char *code, *nation, *region, *at;
+    int no_org;
+} org_set_ctx;
+
+static int org_set_write(store *s, MDB_txn *txn, void *arg)
+{
+    org_set_ctx *c = arg;
+    uint64_t id;
+    int rc = store_org_by_code(s, txn, c->code, &id);
+    c->no_org = rc == MDB_NOTFOUND;
+    if (!rc)
+        rc = store_org_set_place(s, txn, id, c->nation, c->region, NULL);
+    if (!rc)
+        rc = store_audit_add(s, txn, c->at, 0, 0, "org_place_set", id);
+    return rc;
+}
+
+/* org set CODE --nation N --region R: where a council is (either option may be left out; see
+ * store_org_place_resolve). */
+static int cmd_org_set(const char *data, int argc, char **argv)
+{
+    const char *nation_in = opt(argc, argv, 1, "--nation"), *region_in = opt(argc, argv, 1, "--region");
+    char code[17];
+    if (strlen(argv[0]) >= sizeof code || (snprintf(code, sizeof code, "%s", argv[0]), !store_org_code_normalise(code)))
+        return die("CODE must have 2 to 16 letters or digits");
+    org_set_ctx c = {.code = code};
+    switch (store_org_place_resolve(nation_in, region_in, &c.nation, &c.region)) {
+    case 0: break;
+    case STORE_ORG_BAD_NATION:
+        return die(nation_in ? "--nation must be england, scotland, wales or northern_ireland"
+                             : "org set needs --nation or --region");
+    case STORE_ORG_BAD_REGION:
+        return die("--region must be one of England's nine regions (north_east, north_west, "
+                   "yorkshire_and_the_humber, east_midlands, west_midlands, east_of_england, london, south_east, "
+                   "south_west) or scotland, wales, northern_ireland");
+    default: return die("--region %s is not in %s", region_in, nation_in);
+    }
+    store *s;
+    if (open_store(data, &s))
+        return 1;
+    char at[21];
+    now_iso(at);
+    c.at = at;
+    int rc = store_write(s, org_set_write, &c);
+    store_close(s);
+    if (c.no_org)
+        return die("no organisation with code %s", code);
+    if (rc == STORE_EXISTS)
+        return die("%s is not a council: only councils have a nation and a region", code);
+    if (rc)
+        return die("cannot set the council's place: %s", store_strerror(rc));
+    printf("%s: %s%s%s\n", code, c.nation, c.region ? ", " : "", c.region ? c.region : "");
     return 0;
 }
 
@@ -1068,6 +1129,9 @@ static const command commands[] = {
      "add an organisation; prints its id", 0, cmd_org_add},
     {"org set-nino-partner", "CODE", "mark a partner organisation as the one that receives the NINo batches", 1,
      cmd_org_nino_partner},
+    {"org set", "CODE [--nation england|scotland|wales|northern_ireland] [--region REGION]",
+     "set a council's nation and region (England's nine regions; another nation is its own region)", 1,
+     cmd_org_set},
     {"user add", "--org CODE --username U --name \"Full Name\" --role user|admin [--team TEAM] [--email ADDRESS] [--grade GRADE] "
      "[--may-countersign] "
      "--password-stdin",

@@ -21,14 +21,16 @@
 #include "store_register.h"
 #include "uk_time.h"
 
-static const struct { const char *kind, *name, *code; } demo_orgs[] = {
-    {"network", "Connect Network", "NET"},
-    {"home_office", "Home Office", "HO"},
-    {"council", "Northfield City Council", "NFC"},
-    {"council", "Eastbrook Borough Council", "EBC"},
-    {"council", "Westmere County Council", "WMC"},
-    {"partner", "DWP Case Management Group", "DWP"},
-    {"partner", "DWP NINo Operations", "DWPNINO"},
+/* The councils' places: two English regions and Wales (whose working days are England's, so the
+ * demo's due dates read the same whichever council they are on). */
+static const struct { const char *kind, *name, *code, *nation, *region; } demo_orgs[] = {
+    {"network", "Connect Network", "NET", NULL, NULL},
+    {"home_office", "Home Office", "HO", NULL, NULL},
+    {"council", "Northfield City Council", "NFC", "england", "north_west"},
+    {"council", "Eastbrook Borough Council", "EBC", "england", "london"},
+    {"council", "Westmere County Council", "WMC", "wales", "wales"},
+    {"partner", "DWP Case Management Group", "DWP", NULL, NULL},
+    {"partner", "DWP NINo Operations", "DWPNINO", NULL, NULL},
 };
 
 /* grade and may_countersign: the disclosure agreement's marks (disclosure_rules.h). */
@@ -140,7 +142,9 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
     if (any)
         return STORE_EXISTS;
     for (size_t i = 0; i < sizeof demo_orgs / sizeof demo_orgs[0]; i++)
-        if ((rc = store_org_create(s, txn, demo_orgs[i].kind, demo_orgs[i].name, demo_orgs[i].code, c->at, &id)))
+        if ((rc = store_org_create(s, txn, demo_orgs[i].kind, demo_orgs[i].name, demo_orgs[i].code, c->at, &id)) ||
+            (demo_orgs[i].nation &&
+             (rc = store_org_set_place(s, txn, id, demo_orgs[i].nation, demo_orgs[i].region, NULL))))
             return rc;
     if ((rc = store_org_by_code(s, txn, "DWPNINO", &id)) || (rc = store_org_set_nino_partner(s, txn, id)))
         return rc;

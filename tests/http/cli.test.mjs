@@ -141,7 +141,7 @@ test('user unlock and user reset-password: the operator\'s way back in, on a liv
 
 // Every command connectctl dispatches, with the words that name it (the usage is generated from the
 // same table, so a command missing here or there is a bug in one of the two).
-const COMMANDS = ['init', 'org add', 'user add', 'user unlock', 'user reset-password', 'seed-demo', 'backup', 'restore', 'calendar import', 'register import',
+const COMMANDS = ['init', 'org add', 'org set', 'user add', 'user unlock', 'user reset-password', 'seed-demo', 'backup', 'restore', 'calendar import', 'register import',
   'gen-register', 'gen-cases', 'audit tail', 'outbox add', 'outbox list', 'check', 'retention run', 'compact', 'scrub', 'facts rebuild', 'disclosure-pair set',
   'org set-nino-partner'];
 const run = (args) => spawnSync(join(BIN, 'connectctl'), args, { encoding: 'utf8', env: { ...process.env, CONNECT_ROOT: ROOT } });

@@ -73,8 +73,17 @@ export function assertUser(u, what = 'USER') {
   if (u.must_change_password) assert.ok(['temporary', 'weak'].includes(u.password_change_reason), `${what}.password_change_reason`);
 }
 
+export const NATIONS = ['england', 'scotland', 'wales', 'northern_ireland'];
+export const REGIONS = ['north_east', 'north_west', 'yorkshire_and_the_humber', 'east_midlands', 'west_midlands', 'east_of_england',
+  'london', 'south_east', 'south_west', 'scotland', 'wales', 'northern_ireland'];
 export function assertOrg(o, what = 'ORG') {
-  assert.deepEqual(Object.keys(o).sort(), ORG_KEYS, `${what} keys exactly`);
+  // A council also has its nation, and its region once the Network has set it (fcgi/API.md "Organisations").
+  const keys = o.kind === 'council' ? [...ORG_KEYS, 'nation', ...('region' in o ? ['region'] : [])].sort() : ORG_KEYS;
+  assert.deepEqual(Object.keys(o).sort(), keys, `${what} keys exactly`);
+  if (o.kind === 'council') {
+    assert.ok(NATIONS.includes(o.nation), `${what}.nation`);
+    if ('region' in o) assert.ok(REGIONS.includes(o.region), `${what}.region`);
+  }
   assert.ok(Number.isInteger(o.id) && o.id > 0);
   assert.ok(['council', 'home_office', 'network', 'partner'].includes(o.kind));
   assert.equal(typeof o.name, 'string');

@@ -81,20 +81,35 @@ static got_facts read_facts(store *s, uint64_t council)
     return g;
 }
 
-/* Changes one byte of the case's facts row (its weekly subsistence), as a bug or a bad disk might. */
-static int corrupt_write(store *s, MDB_txn *txn, void *arg)
+/* Rewrites council 7's facts row of case *arg with `edit` (which may shorten it), as a bug, a bad disk
+ * or an older binary might have left it. */
+typedef struct {
+    uint64_t id;
+    void (*edit)(unsigned char *row, size_t *len);
+} row_edit;
+
+static int edit_row_write(store *s, MDB_txn *txn, void *arg)
 {
+    row_edit *e = arg;
     unsigned char key[16], buf[512];
     store_key_u64(key, 7);
-    store_key_u64(key + 8, *(uint64_t *)arg);
+    store_key_u64(key + 8, e->id);
     MDB_val k = {16, key}, v;
     int rc = mdb_get(txn, store_dbi(s, DB_CASE_FACTS), &k, &v);
     if (rc || v.mv_size > sizeof buf)
         return rc ? rc : -1;
     memcpy(buf, v.mv_data, v.mv_size);
-    buf[32] ^= 1;
-    MDB_val nv = {v.mv_size, buf};
+    size_t len = v.mv_size;
+    e->edit(buf, &len);
+    MDB_val nv = {len, buf};
     return mdb_put(txn, store_dbi(s, DB_CASE_FACTS), &k, &nv, 0);
+}
+
+/* Changes one byte of the row (its weekly subsistence). */
+static void flip_subsistence(unsigned char *row, size_t *len)
+{
+    (void)len;
+    row[32] ^= 1;
 }
 
 static void case_facts_follow_the_record(void **state)
@@ -124,7 +139,8 @@ static void case_facts_follow_the_record(void **state)
     assert_int_equal(g.f.recourse, 0);
     assert_int_equal(g.f.dependants, 2);
     assert_int_equal(g.f.n_costs, 3);
-    assert_int_equal(g.f.flags, FACTS_HAS_SUBSISTENCE | FACTS_HAS_ACCOMMODATION);
+    assert_int_equal(g.f.flags, FACTS_HAS_SUBSISTENCE | FACTS_HAS_ACCOMMODATION | FACTS_HAS_PEOPLE);
+    assert_int_equal(g.f.children + g.f.partners, 0); /* dependants without a relationship: others */
     assert_string_equal(g.team, "=Team A");
     assert_string_equal(g.nat, "Ruritanian");
     assert_int_equal(read_facts(fx->s, 8).found, 0); /* another council's scan does not see it */
@@ -150,7 +166,7 @@ static void case_facts_follow_the_record(void **state)
     assert_int_equal(g.f.support_end, calendar_day("2025-09-30"));
     assert_int_equal(g.f.closure_reason, case_enum_code1(case_closure_reasons, "died"));
     assert_int_equal(g.f.imm_at_referral, case_enum_code1(case_immigration_statuses, "no_current_permission"));
-    assert_int_equal(g.f.flags, FACTS_HAS_SUBSISTENCE);
+    assert_int_equal(g.f.flags, FACTS_HAS_SUBSISTENCE | FACTS_HAS_PEOPLE);
     assert_int_equal(g.f.weekly_accommodation, 0);
 
     /* Money over the record: 1 April .. 30 September is 183 days. */
@@ -174,7 +190,8 @@ static void case_facts_follow_the_record(void **state)
     store_read_end(fx->s, txn);
     assert_int_equal(rows, 1);
     assert_int_equal(diffs, 0);
-    assert_int_equal(store_write(fx->s, corrupt_write, &c.id), 0);
+    row_edit flip = {c.id, flip_subsistence};
+    assert_int_equal(store_write(fx->s, edit_row_write, &flip), 0);
     assert_int_equal(store_read_begin(fx->s, &txn), 0);
     assert_int_equal(store_facts_verify(fx->s, txn, NULL, &rows, &diffs), 0);
     store_read_end(fx->s, txn);
@@ -350,6 +367,48 @@ static void past_closures_in_the_row(void **state)
     json_decref(rec);
 }
 
+/* Takes the row back to its layout before version 4 (no FACTS_HAS_PEOPLE and no people bytes at its
+ * end), as the anonymous row of a case destroyed before then is. */
+static void strip_people(unsigned char *row, size_t *len)
+{
+    row[56] &= (unsigned char)~FACTS_HAS_PEOPLE;
+    *len -= 2;
+}
+
+/* The national report's split of the dependants: children (child, stepchild) and partners (spouse,
+ * partner); a row without it still reads, with both 0. */
+static void children_and_partners_in_the_row(void **state)
+{
+    fixture *fx = *state;
+    json_t *rec = a_case();
+    json_object_set_new(rec, "dependants",
+                        json_pack("[{s:s},{s:s},{s:s},{s:s},{s:s}]", "relationship", "spouse", "relationship", "child",
+                                  "relationship", "stepchild", "relationship", "other_relative", "relationship",
+                                  "partner"));
+    put_ctx c = {.rec = rec};
+    assert_int_equal(store_write(fx->s, put_write, &c), 0);
+    got_facts g = read_facts(fx->s, 7);
+    assert_int_equal(g.f.dependants, 5);
+    assert_int_equal(g.f.children, 2);
+    assert_int_equal(g.f.partners, 2);
+    assert_string_equal(g.nat, "Ruritanian"); /* the people bytes come after the strings */
+    /* The snapshot a transfer keeps gives the same row. */
+    json_t *snap = store_facts_snapshot(rec);
+    assert_non_null(snap);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(snap, "dependants"), 0),
+                                                          "relationship")),
+                        "spouse");
+    json_decref(snap);
+    row_edit e = {c.id, strip_people};
+    assert_int_equal(store_write(fx->s, edit_row_write, &e), 0);
+    g = read_facts(fx->s, 7);
+    assert_int_equal(g.found, 1);
+    assert_int_equal(g.f.dependants, 5);
+    assert_int_equal(g.f.children + g.f.partners, 0);
+    assert_int_equal(g.f.weekly_subsistence, 5000);
+    json_decref(rec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +416,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(sla_rows_from_alerts_and_queries, setup, teardown),
         cmocka_unit_test(money_and_formulas),
         cmocka_unit_test_setup_teardown(past_closures_in_the_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(children_and_partners_in_the_row, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* Unit tests for the store's upgrade step (store_upgrade.h): store_open alone leaves an older layout of
  * the reports' facts as it is; store_upgrade brings it up to date, is idempotent, and is safe when
- * several processes open and upgrade the same store at once. Real LMDB. */
+ * several processes open and upgrade the same store at once; councils without a nation get England.
+ * Real LMDB. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "store_facts.h"
 #include "store_fixture.h"
 #include "store_internal.h" /* white box: drops the facts table to stand for an old store */
+#include "store_org.h"
 #include "store_upgrade.h"
 
 typedef struct {
@@ -147,11 +149,59 @@ static void processes_upgrading_at_once_all_succeed(void **state)
     assert_int_equal(diffs, 0);
 }
 
+/* A council written before nations existed: its record without "nation" (and a Home Office without). */
+typedef struct {
+    uint64_t council, ho;
+} orgs_ctx;
+
+static int old_orgs_write(store *s, MDB_txn *txn, void *arg)
+{
+    orgs_ctx *c = arg;
+    int rc = store_org_create(s, txn, "council", "Old Council", "OLD", "2020-01-01T00:00:00Z", &c->council);
+    if (!rc)
+        rc = store_org_create(s, txn, "home_office", "Home Office", "HO", "2020-01-01T00:00:00Z", &c->ho);
+    json_t *org = NULL;
+    if (!rc)
+        rc = store_org_get(s, txn, c->council, &org);
+    if (!rc) {
+        json_object_del(org, "nation");
+        unsigned char key[8];
+        store_key_u64(key, c->council);
+        rc = store_json_put(s, txn, DB_ORGS, key, 8, org);
+    }
+    json_decref(org);
+    return rc;
+}
+
+static void councils_of_an_older_store_are_in_england(void **state)
+{
+    fixture *f = *state;
+    orgs_ctx c = {0};
+    assert_int_equal(store_write(f->s, old_orgs_write, &c), 0);
+    assert_int_equal(store_upgrade(f->s), 0);
+    assert_int_equal(store_upgrade(f->s), 0); /* idempotent */
+    MDB_txn *txn;
+    json_t *council = NULL, *ho = NULL;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_org_get(f->s, txn, c.council, &council), 0);
+    assert_int_equal(store_org_get(f->s, txn, c.ho, &ho), 0);
+    size_t unset = 0;
+    assert_int_equal(store_org_check_regions(f->s, txn, NULL, &unset), 0);
+    store_read_end(f->s, txn);
+    assert_string_equal(json_string_value(json_object_get(council, "nation")), "england");
+    assert_null(json_object_get(council, "region"));
+    assert_null(json_object_get(ho, "nation")); /* only councils have a place */
+    assert_int_equal(unset, 1);
+    json_decref(council);
+    json_decref(ho);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(open_leaves_the_layout_and_upgrade_brings_it_up_to_date, setup, teardown),
         cmocka_unit_test_setup_teardown(processes_upgrading_at_once_all_succeed, setup, teardown),
+        cmocka_unit_test_setup_teardown(councils_of_an_older_store_are_in_england, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

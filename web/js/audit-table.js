@@ -26,6 +26,7 @@ const WORDS = {
   mfa_failed: 'Entered a wrong sign-in code', recovery_used: 'Used a recovery code', network_admin_created: 'Added a Network administrator',
   report_finance_downloaded: 'Downloaded the finance report', report_referrals_downloaded: 'Downloaded the referrals report',
   report_resolution_downloaded: 'Downloaded the resolution report', report_sla_downloaded: 'Downloaded the SLA report',
+  report_national_downloaded: 'Downloaded the national report', org_place_set: 'Set a council’s nation and region',
 };
 
 /** The event types an admin may filter by (fcgi/API.md "Event types"), most asked-about first. */
@@ -35,7 +36,7 @@ export const EVENT_TYPES = [
   'case_immigration_updated', 'case_finance_updated', 'case_allocated', 'case_closed', 'case_reopened',
   'case_document_added', 'case_document_deleted', 'alert_accepted', 'query_opened', 'query_message', 'query_closed',
   'login', 'logout', 'login_failed', 'password_changed', 'password_reset', 'account_unlocked',
-  'user_created', 'user_changed', 'user_deleted', 'org_created', 'rtpf_match', 'rtpf_no_match', 'register_imported',
+  'user_created', 'user_changed', 'user_deleted', 'org_created', 'org_place_set', 'rtpf_match', 'rtpf_no_match', 'register_imported',
   'subject_access_exported', 'access_refused', 'audit_exported',
 ];
 

@@ -451,6 +451,17 @@ export const canDownloadReports = (user) => isAdmin(user) && canSeeCases(user);
 /** The SLA report: the Home Office and the Network. */
 export const canSeeSla = (user) => isHomeOffice(user) || isNetworkAdmin(user);
 
+/** The national report (GET /api/reports/national): the Network's and the Home Office's administrators. */
+export const canSeeNational = (user) => isNetworkAdmin(user) || (isHomeOffice(user) && isAdmin(user));
+
+/** Where a council is (API.md "ORG"): the nations, and the regions (England's nine, then the other nations). */
+export const NATION_LABELS = { england: 'England', scotland: 'Scotland', wales: 'Wales', northern_ireland: 'Northern Ireland' };
+export const REGION_LABELS = {
+  north_east: 'North East', north_west: 'North West', yorkshire_and_the_humber: 'Yorkshire and the Humber',
+  east_midlands: 'East Midlands', west_midlands: 'West Midlands', east_of_england: 'East of England', london: 'London',
+  south_east: 'South East', south_west: 'South West', scotland: 'Scotland', wales: 'Wales', northern_ireland: 'Northern Ireland',
+};
+
 /** The figures of the performance monitoring report (GET /api/reports/performance), in the order shown. */
 export const PERFORMANCE_FIGURES = [
   ['open_referral', 'Open referrals'],

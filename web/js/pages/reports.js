@@ -11,7 +11,7 @@ import { parseDate, formatDate, today } from '../format.js';
 import { PERFORMANCE_ROUTE } from '../performance.js';
 import { councilChoices, loadCouncils } from '../list-filters.js';
 import {
-  canDownloadReports, canSeeSla, isHomeOffice, isNetworkAdmin, sideLabel, slaTypeLabel,
+  canDownloadReports, canSeeNational, canSeeSla, isHomeOffice, isNetworkAdmin, sideLabel, slaTypeLabel,
 } from '../labels.js';
 
 const DOWNLOADS = [
@@ -216,6 +216,8 @@ export async function renderReports(section, ctx) {
   }
   appendChildren(section,
     h('p', { class: 'body' }, intro.join(' ')),
+    canSeeNational(me) ? h('p', { class: 'body body--secondary' }, 'The Network’s annual figures by practice area, region and nation are in the ',
+      h('a', { href: '#/national', class: 'link', id: 'national-link' }, 'national report'), '.') : null,
     form, live, out);
 
   // Show the period straight away (errors in the address's dates show on the form).

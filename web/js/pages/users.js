@@ -2,8 +2,8 @@
 // the organisation and adds councils. This file is the shell – the page's parts, the chosen
 // organisation and `cx` (what the parts see of this page); the parts are in ./users/: list.js (the
 // table), actions.js (the per-user actions and their dialogs), add-user.js (the add-user form),
-// credential.js (the temporary password, shown once) and organisations.js (the Network admin's
-// organisation picker and "Add a council").
+// credential.js (the temporary password, shown once), organisations.js (the Network admin's
+// organisation picker and "Add a council") and council-place.js (the chosen council's nation and region).
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { isNetworkAdmin } from '../labels.js';
@@ -11,6 +11,7 @@ import { loadUsers } from './users/list.js';
 import { showCredential } from './users/credential.js';
 import { setAddOpen } from './users/add-user.js';
 import { buildPicker, buildCouncilForm, syncPicker } from './users/organisations.js';
+import { showCouncilPlace } from './users/council-place.js';
 
 export async function renderUsers(section, ctx) {
   const me = ctx.user;
@@ -36,12 +37,16 @@ export async function renderUsers(section, ctx) {
     addSection: h('section', { class: 'panel', id: 'add-user-section', hidden: true, 'aria-labelledby': 'add-user-heading' }),
     pickerArea: h('div', { id: 'org-picker-area' }),
     councilArea: h('div', { id: 'add-council-area' }),
+    placeArea: h('div', { id: 'council-place-area' }),
     orgName() {
       if (!network) return (me.org && me.org.name) || 'your organisation';
       const o = cx.orgs.find((x) => x.id === cx.orgId);
       return o ? o.name : `organisation ${cx.orgId}`;
     },
-    loadUsers: (opts) => loadUsers(cx, opts),
+    async loadUsers(opts) {
+      await loadUsers(cx, opts);
+      if (network) showCouncilPlace(cx);
+    },
     showCredential: (user, password, what) => showCredential(cx, user, password, what),
     setAddOpen: (open, focusToggle) => setAddOpen(cx, open, focusToggle),
     syncPicker: () => syncPicker(cx),
@@ -64,6 +69,7 @@ export async function renderUsers(section, ctx) {
     h('span', { class: 'caption' }, network ? 'Network administration' : cx.orgName()),
     h('h1', { class: 'heading-l' }, 'User accounts'),
     cx.pickerArea,
+    cx.placeArea,
     cx.credentialArea,
     h('div', { class: 'section-head' }, cx.listHeading, cx.addToggle),
     cx.addSection,
