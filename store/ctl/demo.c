@@ -181,7 +181,7 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
     static const char *const councils[][4] = {{"NFC", "nfc.user", "nfc.admin", "NRPF Team"},
                                               {"EBC", "ebc.user", "ebc.admin", "Children's Services"},
                                               {"WMC", "wmc.user", "wmc.admin", "Adult Social Care"}};
-    uint64_t nino_cases[12];
+    uint64_t nino_cases[6];
     size_t nino_n = 0;
     for (size_t i = 0; i < 3 && !rc; i++) {
         demo_council d = {.s = s, .txn = txn, .cal = &cal, .rng = &rng, .team = councils[i][3], .now = time(NULL)};
@@ -194,9 +194,17 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
             (rc = store_user_by_username(s, txn, "ho.user", &d.ho_user)) || (rc = demo_council_seed(&d, cases, &n)))
             break;
         rc = seed_register(s, txn, councils[i][0], cases, n);
-        if (i == 0) /* Northfield's first households go into the NINo batches */
-            for (nino_n = 0; nino_n < n && nino_n < 12; nino_n++)
-                nino_cases[nino_n] = cases[nino_n];
+        /* The NINo households (the batches are national): supported cases the Home Office has not
+         * touched (the demo's new referrals, HO checks and queries are on others), from the last of each
+         * council's; their grant is recorded then. */
+        for (size_t k = n; !rc && k-- > 0 && nino_n < 6;) {
+            json_t *rec;
+            if ((rc = store_case_get(s, txn, cases[k], &rec)))
+                break;
+            if (json_get_str_is(rec, "status", "open_supported") && !json_object_get(rec, "ho_checked_at"))
+                nino_cases[nino_n++] = cases[k];
+            json_decref(rec);
+        }
     }
     calendar_free(&cal);
     if (rc)

@@ -9,7 +9,9 @@
 
 #include "store.h"
 
-/* Inside the demo seed's write; cases holds case ids of one council (at least 6), now the seed's time. */
+/* Inside the demo seed's write; cases holds case ids of one council (at least 6: open cases the Home
+ * Office has not touched, whose immigration page then records the grant that queued them), now the
+ * seed's time. */
 int demo_nino(store *s, MDB_txn *txn, const uint64_t *cases, size_t n, int64_t now);
 
 #endif
