@@ -190,7 +190,7 @@ test('council user', async (t) => {
     then: async (p) => {
       await p.getByLabel(/document type|type of document/i).selectOption('passport');
       await p.getByLabel(/document number/i).fill('GEN000000000');
-      await p.locator('#rtpf-form input[name$="date_of_birth"], #rtpf-form input[name="dob"]').first().fill('01/01/1940');
+      await fillDate(p.locator('#rtpf-form'), 'date_of_birth', '01/01/1940');
       await p.locator('#rtpf-form button[type="submit"]').click();
       await p.locator('#rtpf-result, #rtpf-no-match').first().waitFor();
     },
