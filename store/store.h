@@ -239,8 +239,8 @@ uint64_t store_u64_from(const unsigned char in[8]);
 
 /* Every record of a JSON database, in key order: fn gets each parsed record (borrowed: valid during the
  * call only) and ctx; a non-zero return stops the walk and is returned. STORE_CORRUPT when a record
- * does not parse. For checks, rebuilds and upgrades, which must see everything; no request path
- * calls it. */
+ * does not parse. For checks, rebuilds, upgrades and the few reports that must see every record of a
+ * small table (the SLA report's NINo batches); nothing that answers an ordinary request calls it. */
 typedef int (*store_json_fn)(const json_t *rec, void *ctx);
 int store_json_each(store *s, MDB_txn *txn, store_db db, store_json_fn fn, void *ctx);
 

@@ -279,22 +279,7 @@ int store_nino_open_each(store *s, MDB_txn *txn, nino_batch_fn fn, void *ctx)
 
 int store_nino_each(store *s, MDB_txn *txn, nino_batch_fn fn, void *ctx)
 {
-    store_iter it;
-    store_iter_begin(&it, s, txn, DB_NINO_BATCHES, NULL, 0);
-    int rc = 0;
-    while (store_iter_next(&it)) {
-        json_error_t jerr;
-        json_t *b = json_loadb(it.val.mv_data, it.val.mv_size, 0, &jerr);
-        if (!b) {
-            rc = STORE_CORRUPT;
-            break;
-        }
-        rc = fn(b, ctx);
-        json_decref(b);
-        if (rc)
-            break;
-    }
-    return store_iter_end(&it, rc);
+    return store_json_each(s, txn, DB_NINO_BATCHES, fn, ctx);
 }
 
 int store_nino_queued(store *s, MDB_txn *txn, size_t *n)
