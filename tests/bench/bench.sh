@@ -209,7 +209,7 @@ if [ "$CASES" -gt 0 ]; then
     START=$(date +%s)
     "$ROOT/bin/connectctl" --data "$CDATA" gen-cases --count "$CASES" --councils 100 | tail -1
     echo "  generated in $(( $(date +%s) - START ))s"
-    echo "bench-password-2026" | "$ROOT/bin/connectctl" --data "$CDATA" user add --org GEN001 --username gen001.bench \
+    echo "violet harbour lantern 2026 bench" | "$ROOT/bin/connectctl" --data "$CDATA" user add --org GEN001 --username gen001.bench \
       --name "Bench User" --role user --password-stdin >/dev/null
     START=$(date +%s)
     "$ROOT/bin/connectctl" --data "$CDATA" gen-register --count "$REGISTER" | tail -1
@@ -230,7 +230,7 @@ if [ "$CASES" -gt 0 ]; then
   token_of() { curl -fsS -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' -d "{\"username\":\"$1\",\"password\":\"$2\"}" \
     | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])'; }
   HO_TOKEN=$(token_of ho.user demo-password-2026)
-  GEN_TOKEN=$(token_of gen001.bench bench-password-2026)
+  GEN_TOKEN=$(token_of gen001.bench "violet harbour lantern 2026 bench")
   # Request scripts: each cycles through many different queries.
   python3 - "$OUT" "$CASES" "$REGISTER" <<'PY'
 import datetime, json, random, sys
