@@ -383,6 +383,19 @@ int store_json_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t 
     return rc;
 }
 
+int store_json_append(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const json_t *val)
+{
+    char *text = json_dumps(val, JSON_COMPACT);
+    if (!text)
+        return STORE_NOMEM;
+    MDB_val k = {klen, (void *)key}, v = {strlen(text), text};
+    int rc = mdb_put(txn, s->dbi[db], &k, &v, MDB_APPEND);
+    if (rc == MDB_KEYEXIST)
+        rc = mdb_put(txn, s->dbi[db], &k, &v, 0);
+    free(text);
+    return rc;
+}
+
 int store_u64_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, uint64_t *out)
 {
     MDB_val k = {klen, (void *)key}, v;

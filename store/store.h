@@ -144,6 +144,11 @@ int store_seq_next(store *s, MDB_txn *txn, const char *name, uint64_t *out);
 /* JSON records: get parses into a new reference (caller json_decref), put serialises compactly. */
 int store_json_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, json_t **out);
 int store_json_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const json_t *val);
+/* As store_json_put, for a key known to sort after every key of db (a new id from store_seq_next):
+ * MDB_APPEND fills the last page before starting another, where an ordinary put splits it in half,
+ * so a table written in id order is stored in about half the pages. Falls back to an ordinary put
+ * when the key is not the last. */
+int store_json_append(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const json_t *val);
 
 /* Rows stored under owner (u64) | sequence (u64) -> JSON (history, look-ups): newest first, only
  * sequences < before (0: from the newest), at most limit; each row gets its "seq". *total counts all

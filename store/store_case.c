@@ -84,7 +84,7 @@ int store_case_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id_out)
     MDB_val k = {8, key}, v;
     if (mdb_get(txn, store_dbi(s, DB_CASES), &k, &v) == 0)
         return STORE_EXISTS; /* the sequence never hands out an id twice; refuse to overwrite */
-    if ((rc = store_json_put(s, txn, DB_CASES, key, 8, rec)))
+    if ((rc = store_json_append(s, txn, DB_CASES, key, 8, rec)))
         return rc;
     if ((rc = case_index_apply(s, txn, rec, 1)) || (rc = store_facts_case_put(s, txn, NULL, rec)))
         return rc;

@@ -232,7 +232,7 @@ if [ "$CASES" -gt 0 ]; then
   HO_TOKEN=$(token_of ho.user demo-password-2026)
   GEN_TOKEN=$(token_of gen001.bench "violet harbour lantern 2026 bench")
   # Request scripts: each cycles through many different queries.
-  python3 - "$OUT" "$CASES" "$REGISTER" <<'PY'
+  BENCH_BASE=$BASE BENCH_HO_TOKEN=$HO_TOKEN python3 - "$OUT" "$CASES" "$REGISTER" <<'PY'
 import datetime, json, random, sys
 out, n, reg = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rnd = random.Random(7)
@@ -246,7 +246,20 @@ def script(name, paths):
         f.write("local i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n")
 script("name", ["/api/cases?q=%s%%20%s" % (rnd.choice(given), rnd.choice(family)) if i % 2 else "/api/cases?q=%s" % rnd.choice(family) for i in range(500)])
 script("dob", ["/api/cases?q=%04d-%02d-%02d" % (rnd.randint(1960, 2020), rnd.randint(1, 12), rnd.randint(1, 28)) for _ in range(500)])
-script("fetch", ["/api/cases/%d" % rnd.randint(1, n) for _ in range(2000)])
+# Fetches of cases that exist (the retention run destroyed the oldest closed ones): ids drawn at
+# random, each kept once the HO has read it once.
+import os, urllib.request, urllib.error
+ids = []
+while len(ids) < 2000:
+    i = rnd.randint(1, n)
+    try:
+        urllib.request.urlopen(urllib.request.Request(os.environ["BENCH_BASE"] + "/api/cases/%d" % i,
+                               headers={"Authorization": "Bearer " + os.environ["BENCH_HO_TOKEN"]})).read()
+        ids.append(i)
+    except urllib.error.HTTPError as e:
+        if e.code != 404:
+            raise
+script("fetch", ["/api/cases/%d" % i for i in ids])
 script("list", ["/api/cases?status=%s" % rnd.choice(["open_referral", "open_supported", "closed"]) for _ in range(100)])
 # RTPF look-ups (store/ctl/register_gen.h): half match, a quarter have a wrong date of birth, a quarter
 # ask for a number that is not in the register.
@@ -266,11 +279,39 @@ with open(f"{out}/lookup.lua", "w") as f:
     f.write("local i = 0\nrequest = function()\n  i = i + 1\n  wrk.headers['Content-Type'] = 'application/json'\n")
     f.write("  return wrk.format('POST', '/api/rtpf/lookup', nil, bodies[(i % #bodies) + 1])\nend\n")
 PY
+  # Case creates and edits (issue 21, target 4): the bench's council user creates new households
+  # (distinct names and dates of birth, confirm_not_duplicate so a rare near-match is not a 409) and
+  # edits the address of 500 of its council's existing cases.
+  EDIT_IDS=$(curl -fsS -H "Authorization: Bearer $GEN_TOKEN" "$BASE/api/cases?status=open_referral&limit=500" \
+    | python3 -c 'import sys,json; print(" ".join(str(c["id"]) for c in json.load(sys.stdin)["items"]))')
+  python3 - "$OUT" $EDIT_IDS <<'PY2'
+import json, random, sys
+out, ids = sys.argv[1], sys.argv[2:]
+rnd = random.Random(11)
+letters = "abcdefghijklmnopqrstuvwxyz"
+def word(n): return "".join(rnd.choice(letters) for _ in range(n)).capitalize()
+bodies = []
+for k in range(2000):
+    bodies.append(json.dumps({"principal": {"given_names": word(6), "family_name": word(8),
+        "date_of_birth": "%04d-%02d-%02d" % (rnd.randint(1950, 2005), rnd.randint(1, 12), rnd.randint(1, 28)),
+        "nationality": "Eritrean", "gender": "female"}, "dependants": [], "legislation": "care_act_2014",
+        "household_type": "single_adult", "address": "%d Bench Street" % k, "la_involvement": "Bench.",
+        "confirm_not_duplicate": True}))
+def writer(name, method, reqs):
+    with open(f"{out}/{name}.lua", "w") as f:
+        f.write("local reqs = {" + ",".join("{[[%s]],[[%s]]}" % r for r in reqs) + "}\n")
+        f.write("local i = 0\nrequest = function()\n  i = i + 1\n  wrk.headers['Content-Type'] = 'application/json'\n")
+        f.write("  local r = reqs[(i %% #reqs) + 1]\n  return wrk.format('%s', r[1], nil, r[2])\nend\n" % method)
+writer("create", "POST", [("/api/cases", b) for b in bodies])
+writer("edit", "PUT", [("/api/cases/%s" % ids[k % len(ids)], json.dumps({"address": "%d Edited Road" % k})) for k in range(2000)])
+PY2
   # Steady state: the store's pages in memory first (a cold start after boot reads them from disk;
   # the first searches then take up to seconds).
   cat "$CDATA/data.mdb" > /dev/null
   wrk -t1 -c4 -d2s "$BASE/index.html" >/dev/null 2>&1 || true
   run static_cases -c"$CONNS" "$BASE/index.html"
+  run health_cases -c"$CONNS" "$BASE/api/health"
+  run me_cases -c"$CONNS" -H "Authorization: Bearer $GEN_TOKEN" "$BASE/api/me"
   run ho_name -c"$CONNS" -s "$OUT/name.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
   run ho_dob -c"$CONNS" -s "$OUT/dob.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
   run ho_fetch -c"$CONNS" -s "$OUT/fetch.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
@@ -287,8 +328,16 @@ PY
   run home_ho -c"$CONNS" -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/home"
   run ho_alerts -c"$CONNS" -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/alerts?type=new_case&limit=50"
   run ho_queries_overdue -c"$CONNS" -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/queries?overdue=1&limit=50"
+  # Overload (target 1): 256 connections at once, half searching by name and half fetching cases, as
+  # two wrk processes so the fetches' latency is measured on its own.
+  wrk --latency -t1 -d"$DURATION" -c128 -s "$OUT/name.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE" > "$OUT/overload_name.txt" 2>&1 &
+  OVERLOAD=$!
+  run overload_fetch -c128 -t1 -s "$OUT/fetch.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
+  wait "$OVERLOAD"
   run rtpf_lookup -c"$CONNS" -s "$OUT/lookup.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
   run rtpf_lookup_c4 -c4 -s "$OUT/lookup.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
+  run case_create -c"$CONNS" -s "$OUT/create.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
+  run case_edit -c"$CONNS" -s "$OUT/edit.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
   # Reports (issue 6): time to download and how much the workers' private memory grew meanwhile
   # (peak of the summed RssAnon of connectd's processes, sampled every 50 ms, minus the sum before).
   HO_ADMIN_TOKEN=$(token_of ho.admin demo-password-2026)
@@ -324,9 +373,41 @@ PY
   OPEN_QUERIES=$(curl -fsS -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/queries?limit=1" | python3 -c 'import sys,json;print(json.load(sys.stdin)["total"])')
   STORE_BYTES=$(stat -c %s "$CDATA/data.mdb")
   USED_BYTES=$(mdb_stat -e "$CDATA" | awk '/Page size/ {ps=$3} /Number of pages used/ {pu=$5} END {printf "%.0f\n", ps*pu}')
+  # Cold start (target 6): connectd and nginx restarted with the page cache dropped (root only), then
+  # the first HO name search and the first case fetch, one after the other.
+  kill -TERM "$STACK" 2>/dev/null; wait "$STACK" 2>/dev/null || true
+  sync
+  if echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then
+    PORT=$PORT DATA=$CDATA DEMO=0 CONNECT_MFA=optional LOGIN_RATE=100000r/s LOGIN_BURST=100000 CONNECT_LOOKUP_LIMIT=100000000 \
+      bash "$ROOT/nginx/serve.sh" >"$OUT/serve3.log" 2>&1 &
+    STACK=$!
+    for _ in $(seq 1 600); do curl -fsS "$BASE/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
+    COLD_ID=${EDIT_IDS%% *}
+    curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/cases?q=ayesha%20khan" > "$OUT/cold"
+    curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/cases/$COLD_ID" >> "$OUT/cold"
+  fi
 fi
 
 retention_bench
+
+# Size (target 7): BENCH_SIZE_CASES (100,000) cases freshly generated (with their alerts, queries,
+# history, facts and indexes) into a store of their own; the pages of every database over the number
+# of cases. Per case it hardly depends on the scale (the B-trees' branch pages are a fraction of a
+# percent), and the 1M store above has been through retention runs, so is not "fresh".
+size_bench() {
+  local dir
+  dir=$(mktemp -d /var/tmp/connect-bench-size.XXXXXX)
+  "$ROOT/bin/connectctl" --data "$dir" init >/dev/null
+  "$ROOT/bin/connectctl" --data "$dir" gen-cases --count "${BENCH_SIZE_CASES:-100000}" --councils 100 >/dev/null
+  mdb_stat -ea "$dir" | awk '/^Status of/ {db=$3} /Page size/ {ps=$3} /Branch pages/ {b=$3} /Leaf pages/ {l=$3}
+    /Overflow pages/ {o=$3} /Entries:/ { if (db == "cases") n = $2; if (db != "Main") t += (b + l + o) * ps }
+    END { printf "%d %.0f\n", n, t }' > "$OUT/size"
+  mdb_stat -ea "$dir" | awk '/^Status of/ {db=$3} /Page size/ {ps=$3} /Branch pages/ {b=$3} /Leaf pages/ {l=$3}
+    /Overflow pages/ {o=$3} /Entries:/ { if (db != "Main" && b + l + o > 0) printf "%s %d %.0f\n", db, $2, (b + l + o) * ps }' \
+    | sort -k3 -nr > "$OUT/size.dbs"
+  rm -rf "$dir"
+}
+[ "$CASES" -gt 0 ] && size_bench
 
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 echo
@@ -351,9 +432,14 @@ if [ "$CASES" -gt 0 ]; then
   echo "Cases: $CASES generated cases over 100 councils, $OPEN_ALERTS open HO alerts and $OPEN_QUERIES open queries awaiting the HO, $REGISTER status-register records; store $((STORE_BYTES / 1048576)) MiB file, $((USED_BYTES / 1048576)) MiB in use = $((USED_BYTES / CASES)) bytes per case"
   awk -v static="$(awk '$1=="static_cases" {print $2}' "$OUT/results")" '
     BEGIN { printf "%-44s %10s %9s %9s %10s %7s\n", "endpoint", "req/s", "p50", "p99", "vs static", "errors" }
-    $1 ~ /^(static_cases|ho_|council_|home_|rtpf_|perf_|sla_)/ && $1 !~ /_small$/ {
+    $1 ~ /^(static_cases|health_cases|me_cases|ho_|council_|home_|overload_|rtpf_|case_|perf_|sla_)/ && $1 !~ /_small$/ {
       label = $1
       if ($1 == "static_cases") label = "GET /index.html (nginx static)"
+      if ($1 == "health_cases") label = "GET /api/health (FastCGI only)"
+      if ($1 == "me_cases") label = "council: GET /api/me"
+      if ($1 == "overload_fetch") label = "HO: case fetch, 128 conns beside 128 searching"
+      if ($1 == "case_create") label = "council: POST /api/cases (durable write)"
+      if ($1 == "case_edit") label = "council: PUT /api/cases/{id} (durable write)"
       if ($1 == "ho_name") label = "HO: search by name (all councils)"
       if ($1 == "ho_dob") label = "HO: search by date of birth"
       if ($1 == "ho_fetch") label = "HO: GET /api/cases/{id}"
@@ -391,3 +477,69 @@ if [ "$CASES" -gt 0 ]; then
 fi
 echo
 cat "$OUT/retention"
+
+# ---- Issue 21's targets: one table, each measured figure beside its target, PASS or MISS ----
+if [ "$CASES" -gt 0 ]; then
+  echo
+  python3 - "$OUT" "$CASES" <<'PY3'
+import os, sys
+out, cases = sys.argv[1], int(sys.argv[2])
+res = {}
+for line in open(f"{out}/results"):
+    f = line.split()
+    if len(f) >= 5:
+        res[f[0]] = f[1:]
+def ms(v):  # wrk latency -> milliseconds
+    for suf, k in (("us", 1e-3), ("ms", 1.0), ("s", 1e3), ("m", 6e4)):
+        if v.endswith(suf):
+            return float(v[: -len(suf)]) * k
+    return float(v)
+def rps(n): return float(res[n][0]) if n in res else None
+def p99(n): return ms(res[n][2]) if n in res else None
+rows = []
+def ratio(label, n, of, goal):
+    a, b = rps(n), rps(of)
+    v = 100 * a / b if a is not None and b else None
+    rows.append((label, "%.0f req/s = %.1f%%" % (a, v) if v is not None else "not measured", ">= %d%%" % goal, v is not None and v >= goal))
+def tail(label, n, goal):
+    v = p99(n)
+    rows.append((label, "%.2f ms" % v if v is not None else "not measured", "<= %d ms" % goal, v is not None and v <= goal))
+ratio("1. /api/health vs static /index.html", "health_cases", "static_cases", 50)
+tail("1. /api/health p99, 32 connections", "health_cases", 5)
+tail("1. overload (256 conns, name searches + fetches): fetch p99", "overload_fetch", 50)
+ratio("2. GET /api/me vs /api/health", "me_cases", "health_cases", 75)
+ratio("2. HO case fetch (read audited) vs /api/health", "ho_fetch", "health_cases", 75)
+ratio("2. council home page vs /api/health", "home_council", "health_cases", 75)
+ratio("3. HO name search, 32 clients, vs /api/health", "ho_name", "health_cases", 25)
+tail("3. HO name search p99, 32 clients", "ho_name", 20)
+tail("3. HO name search p99, 4 clients", "ho_name_c4", 10)
+tail("3. HO date-of-birth search p99", "ho_dob", 10)
+tail("3. HO list by status p99", "ho_list", 10)
+tail("3. HO new-case alerts page p99", "ho_alerts", 10)
+tail("3. HO overdue queries page p99", "ho_queries_overdue", 10)
+tail("3. HO home page p99", "home_ho", 10)
+ratio("4. RTPF look-up (durable) vs /api/health", "rtpf_lookup", "health_cases", 50)
+tail("4. RTPF look-up p99", "rtpf_lookup", 20)
+ratio("4. case create (durable) vs /api/health", "case_create", "health_cases", 25)
+tail("4. case create p99", "case_create", 20)
+ratio("4. case edit (durable) vs /api/health", "case_edit", "health_cases", 25)
+tail("4. case edit p99", "case_edit", 20)
+tail("5. HO performance monitoring p99, 4 clients", "perf_ho", 10)
+cold = [float(x) * 1000 for x in open(f"{out}/cold").read().split()] if os.path.exists(f"{out}/cold") else []
+for i, (label, goal) in enumerate((("6. cold start: first HO name search", 500), ("6. cold start: first case fetch", 50))):
+    v = cold[i] if i < len(cold) else None
+    rows.append((label, "%.1f ms" % v if v is not None else "not measured (needs root)", "<= %d ms" % goal, v is not None and v <= goal))
+n, total = (int(x) for x in open(f"{out}/size").read().split())
+per = total / n if n else None
+rows.append(("7. store bytes per case (%d freshly generated)" % n, "%.0f B" % per if per else "not measured", "<= 3000 B", per is not None and per <= 3000))
+errors = [k for k, v in res.items() if v[3] != "0"]
+print("Issue 21 targets (%d generated cases over 100 councils; same run):" % cases)
+print("%-62s %-28s %-10s %s" % ("target", "measured", "goal", "result"))
+for label, v, goal, ok in rows:
+    print("%-62s %-28s %-10s %s" % (label, v, goal, "PASS" if ok else "MISS"))
+print("%d of %d targets met%s" % (sum(1 for r in rows if r[3]), len(rows),
+      "; runs with non-2xx answers: " + ", ".join(errors) if errors else ""))
+print("Bytes per case by database (fresh store): " + ", ".join("%s %.0f" % (d, float(b) / n)
+      for d, e, b in (l.split() for l in open(f"{out}/size.dbs")) if float(b) / n >= 10))
+PY3
+fi
