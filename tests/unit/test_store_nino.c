@@ -14,6 +14,7 @@
 #include "store_case.h"
 #include "store_fixture.h"
 #include "store_nino.h"
+#include "store_retention.h"
 
 typedef struct {
     uint64_t cases[3];
@@ -127,6 +128,12 @@ static int closures_write(store *s, MDB_txn *txn, void *arg)
     return rc;
 }
 
+static int migrate_write(store *s, MDB_txn *txn, void *arg)
+{
+    (void)arg;
+    return store_nino_destruction_migrate(s, txn);
+}
+
 static void open_index_closures_and_destruction(void **state)
 {
     fixture *f = *state;
@@ -173,7 +180,41 @@ static void open_index_closures_and_destruction(void **state)
     assert_string_equal(json_string_value(json_object_get(b, "status")), "destroyed");
     assert_int_equal(json_array_size(json_object_get(b, "people")), 0);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(b, "destruction"), "people")), 4);
+    /* Its record is in the destruction list (every council's: the batch belongs to none), holding its
+     * number and count and nothing about the people; not in a council's. */
+    uint64_t record = (uint64_t)json_integer_value(json_object_get(json_object_get(b, "destruction"), "record"));
+    assert_true(record > 0);
     json_decref(b);
+    json_t *items;
+    uint64_t next;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_destructions_list(f->s, txn, 0, 0, 0, &items, &next), 0);
+    size_t destroyed = 0, problems = 9;
+    assert_int_equal(store_nino_destroyed_count(f->s, txn, &destroyed), 0);
+    assert_int_equal(store_nino_verify(f->s, txn, stderr, &destroyed, &problems), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(problems, 0);
+    assert_int_equal(json_array_size(items), 1);
+    json_t *rec = json_array_get(items, 0);
+    assert_int_equal(json_integer_value(json_object_get(rec, "id")), record);
+    assert_string_equal(json_string_value(json_object_get(rec, "kind")), "nino_batch");
+    assert_int_equal(json_integer_value(json_object_get(rec, "batch_id")), c.batch);
+    assert_string_equal(json_string_value(json_object_get(rec, "run_id")), "daily-2028-02-09");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(rec, "counts"), "people")), 4);
+    assert_null(json_object_get(rec, "people"));
+    json_decref(items);
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_destructions_list(f->s, txn, 7, 0, 0, &items, &next), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(json_array_size(items), 0);
+    json_decref(items);
+    /* The upgrade step leaves a recorded batch alone. */
+    assert_int_equal(store_write(f->s, migrate_write, NULL), 0);
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_destructions_list(f->s, txn, 0, 0, 0, &items, &next), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(json_array_size(items), 1);
+    json_decref(items);
 }
 
 int main(void)
