@@ -294,18 +294,15 @@ int store_nino_queued(store *s, MDB_txn *txn, size_t *n)
 
 int store_nino_destroyed_count(store *s, MDB_txn *txn, size_t *n)
 {
-    MDB_stat st;
+    size_t all = 0, kept = 0;
     *n = 0;
-    int rc = mdb_stat(txn, store_dbi(s, DB_NINO_BATCHES), &st);
-    if (rc)
-        return rc;
-    size_t kept = 0;
+    int rc = store_entries(s, txn, DB_NINO_BATCHES, &all);
     store_iter it;
     store_iter_begin(&it, s, txn, DB_NINO_INDEX, "k", 1);
-    while (store_iter_next(&it))
+    while (!rc && store_iter_next(&it))
         kept++;
-    rc = store_iter_end(&it, 0);
-    *n = !rc && st.ms_entries > kept ? st.ms_entries - kept : 0;
+    if (!(rc = store_iter_end(&it, rc)) && all > kept)
+        *n = all - kept;
     return rc;
 }
 
@@ -509,45 +506,34 @@ int store_nino_expire(store *s, const char *cutoff, const char *at, size_t *n)
     return rc;
 }
 
-/* Batches destroyed before their destructions were listed get their record (upgrade step). */
-typedef struct {
-    uint64_t *ids;
-    size_t n, cap;
-} id_list;
-
+/* Batches destroyed before their destructions were listed get their record (upgrade step): their
+ * ids are gathered first (a JSON array: a handful), since the walk must not see its own writes. */
 static int collect_unrecorded(const json_t *b, void *arg)
 {
-    id_list *l = arg;
     const json_t *d = json_object_get(b, "destruction");
     if (!d || json_object_get(d, "record"))
         return 0;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        uint64_t *p = realloc(l->ids, cap * sizeof *p);
-        if (!p)
-            return STORE_NOMEM;
-        l->ids = p;
-        l->cap = cap;
-    }
-    l->ids[l->n++] = json_get_u64(b, "id");
-    return 0;
+    return json_array_append_new(arg, json_integer((json_int_t)json_get_u64(b, "id"))) ? STORE_NOMEM : 0;
 }
 
 int store_nino_destruction_migrate(store *s, MDB_txn *txn)
 {
-    id_list l = {0};
-    int rc = store_nino_each(s, txn, collect_unrecorded, &l);
-    for (size_t i = 0; !rc && i < l.n; i++) {
+    json_t *ids = json_array();
+    int rc = ids ? store_nino_each(s, txn, collect_unrecorded, ids) : STORE_NOMEM;
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
         json_t *b;
-        if ((rc = store_nino_get(s, txn, l.ids[i], &b)))
+        uint64_t id = (uint64_t)json_integer_value(v);
+        if (rc || (rc = store_nino_get(s, txn, id, &b)))
             break;
         unsigned char key[8];
-        store_key_u64(key, l.ids[i]);
+        store_key_u64(key, id);
         if (!(rc = destruction_record(s, txn, b)))
             rc = store_json_put(s, txn, DB_NINO_BATCHES, key, 8, b);
         json_decref(b);
     }
-    free(l.ids);
+    json_decref(ids);
     return rc;
 }
 
