@@ -1,6 +1,8 @@
 /* Unit tests for the NINo queue and batches in the store (store_nino.h): people 16 or over only, the
  * cut takes what was queued before its instant in queue order, the open index follows the status,
- * closure days come back sorted and unique, and the destruction after 14 months keeps a record. */
+ * closure days come back sorted and unique, and the destruction after 14 months keeps a record, listed
+ * with the cases' destruction records (a batch destroyed by the previous version gets its record from
+ * the upgrade step, and check reports it until then). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,7 @@
 #include "calendar.h"
 #include "store_case.h"
 #include "store_fixture.h"
+#include "store_internal.h"
 #include "store_nino.h"
 #include "store_retention.h"
 
@@ -134,6 +137,26 @@ static int migrate_write(store *s, MDB_txn *txn, void *arg)
     return store_nino_destruction_migrate(s, txn);
 }
 
+/* The store as the previous version left a destroyed batch: no record in the list, none named. */
+static int forget_record(store *s, MDB_txn *txn, void *arg)
+{
+    uint64_t batch = *(uint64_t *)arg;
+    json_t *b;
+    int rc = store_nino_get(s, txn, batch, &b);
+    if (rc)
+        return rc;
+    json_t *d = json_object_get(b, "destruction");
+    unsigned char key[8];
+    store_key_u64(key, (uint64_t)json_integer_value(json_object_get(d, "record")));
+    json_object_del(d, "record");
+    if (!(rc = store_del(s, txn, DB_DESTRUCTIONS, key, 8))) {
+        store_key_u64(key, batch);
+        rc = store_json_put(s, txn, DB_NINO_BATCHES, key, 8, b);
+    }
+    json_decref(b);
+    return rc;
+}
+
 static void open_index_closures_and_destruction(void **state)
 {
     fixture *f = *state;
@@ -214,6 +237,25 @@ static void open_index_closures_and_destruction(void **state)
     assert_int_equal(store_destructions_list(f->s, txn, 0, 0, 0, &items, &next), 0);
     store_read_end(f->s, txn);
     assert_int_equal(json_array_size(items), 1);
+    json_decref(items);
+    /* A batch destroyed by the previous version: check reports it, the upgrade step records it. */
+    assert_int_equal(store_write(f->s, forget_record, &c.batch), 0);
+    FILE *devnull = fopen("/dev/null", "w");
+    assert_non_null(devnull);
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_nino_verify(f->s, txn, devnull, &destroyed, &problems), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(problems, 1);
+    assert_int_equal(store_write(f->s, migrate_write, NULL), 0);
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_nino_verify(f->s, txn, devnull, &destroyed, &problems), 0);
+    assert_int_equal(store_destructions_list(f->s, txn, 0, 0, 0, &items, &next), 0);
+    store_read_end(f->s, txn);
+    fclose(devnull);
+    assert_int_equal(problems, 0);
+    assert_int_equal(json_array_size(items), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "batch_id")), c.batch);
+    assert_true((uint64_t)json_integer_value(json_object_get(json_array_get(items, 0), "id")) > record);
     json_decref(items);
 }
 
