@@ -21,6 +21,7 @@
 
 #include "handlers.h"
 #include "metrics.h"
+#include "store_nino.h"
 #include "store_outbox.h"
 #include "store_retention.h"
 #include "store_work.h"
@@ -78,8 +79,12 @@ static int store_gauges(http_req *r, FILE *out)
         if (!rc)
             rc = store_work_due_counts(r->st, txn, 0, sides[i], 0, today, &overdue[i], &due_today[i]);
     }
+    size_t batches_destroyed = 0; /* their records are in the same list: not cases */
     if (!rc)
         rc = store_entries(r->st, txn, DB_DESTRUCTIONS, &destroyed);
+    if (!rc)
+        rc = store_nino_destroyed_count(r->st, txn, &batches_destroyed);
+    destroyed = destroyed > batches_destroyed ? destroyed - batches_destroyed : 0;
     if (!rc)
         rc = store_retention_last_day(r->st, txn, last_run);
     store_read_end(r->st, txn);

@@ -1,13 +1,15 @@
 /* h_orgs.c - GET/POST /api/orgs, PATCH /api/orgs/{id}: the Network admin sets up councils and says
- * where they are. */
+ * where they are, and marks the partner department that receives the NINo batches. */
 #include "handlers.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "access_refusal.h"
+#include "json_get.h"
 #include "json_in.h"
 #include "store_audit.h"
 #include "store_org.h"
@@ -18,6 +20,16 @@ static int require_network_admin(http_req *r)
         return 0;
     access_forbidden(r, "Only the Network administrator manages organisations.", NULL);
     return -1;
+}
+
+/* ORG as the API shows it: a partner always says whether it is the NINo partner; no one else has
+ * the member. */
+static void org_public(json_t *org)
+{
+    if (json_get_str_is(org, "kind", "partner"))
+        json_object_set_new(org, "nino_partner", json_boolean(json_is_true(json_object_get(org, "nino_partner"))));
+    else
+        json_object_del(org, "nino_partner");
 }
 
 void h_orgs_list(http_req *r, const uint64_t *ids)
@@ -46,10 +58,9 @@ void h_orgs_list(http_req *r, const uint64_t *ids)
         http_store_error(r, rc);
         return;
     }
-    /* ORG is the public shape: the NINo partner's mark stays internal (nino_batch.h reads it). */
     size_t i;
     json_t *o;
-    json_array_foreach(items, i, o) json_object_del(o, "nino_partner");
+    json_array_foreach(items, i, o) org_public(o);
     http_reply(r, 200, h_list_page(items, next, total));
 }
 
@@ -60,6 +71,7 @@ static void answer_org_write(http_req *r, int rc, int status, json_t **org)
         http_store_error(r, rc);
         return;
     }
+    org_public(*org);
     http_reply(r, status, *org);
     *org = NULL;
 }
@@ -122,8 +134,10 @@ out:
 
 typedef struct {
     uint64_t id, actor, actor_org;
-    const char *nation, *region, *at;
-    json_t *org; /* out */
+    const char *nation, *region, *at; /* nation NULL: the place is not changed */
+    int nino, nino_given;              /* the NINo partner's mark, when given */
+    int refused;                       /* out: which change the organisation refused (1 place, 2 mark) */
+    json_t *org;                       /* out */
 } place_ctx;
 
 static int place_write(store *s, MDB_txn *txn, void *arg)
@@ -131,13 +145,30 @@ static int place_write(store *s, MDB_txn *txn, void *arg)
     place_ctx *c = arg;
     json_decref(c->org);
     c->org = NULL;
-    int rc = store_org_set_place(s, txn, c->id, c->nation, c->region, &c->org);
-    if (!rc)
-        rc = store_audit_add(s, txn, c->at, c->actor, c->actor_org, "org_place_set", c->id);
+    c->refused = 0;
+    int rc = 0;
+    if (c->nation) {
+        rc = store_org_set_place(s, txn, c->id, c->nation, c->region, &c->org);
+        if (rc == STORE_EXISTS)
+            c->refused = 1;
+        if (!rc)
+            rc = store_audit_add(s, txn, c->at, c->actor, c->actor_org, "org_place_set", c->id);
+    }
+    if (!rc && c->nino_given) {
+        json_decref(c->org);
+        c->org = NULL;
+        rc = store_org_set_nino_partner(s, txn, c->id, c->nino, &c->org);
+        if (rc == EINVAL || rc == STORE_EXISTS)
+            c->refused = 2;
+        if (!rc)
+            rc = store_audit_add(s, txn, c->at, c->actor, c->actor_org,
+                                 c->nino ? "org_nino_partner_set" : "org_nino_partner_cleared", c->id);
+    }
     return rc;
 }
 
-/* PATCH /api/orgs/{id} {"nation"?, "region"?}: where a council is (fcgi/API.md "Organisations"). */
+/* PATCH /api/orgs/{id} {"nation"?, "region"?, "nino_partner"?}: where a council is, and which partner
+ * department is the NINo partner (fcgi/API.md "Organisations"). */
 void h_org_patch(http_req *r, const uint64_t *ids)
 {
     if (require_network_admin(r))
@@ -145,12 +176,15 @@ void h_org_patch(http_req *r, const uint64_t *ids)
     json_t *body = json_in_body_object(r);
     if (!body)
         return;
-    static const char *const allowed[] = {"nation", "region", NULL};
-    const char *nation_in, *region_in, *nation, *region;
+    static const char *const allowed[] = {"nation", "region", "nino_partner", NULL};
+    const char *nation_in, *region_in, *nation = NULL, *region = NULL;
+    int nino = 0;
     if (json_in_only(r, body, allowed) || json_in_string(r, body, "nation", 0, 32, &nation_in) ||
-        json_in_string(r, body, "region", 0, 32, &region_in))
+        json_in_string(r, body, "region", 0, 32, &region_in) ||
+        json_in_bool_at(r, body, "nino_partner", "nino_partner", 0, &nino))
         goto out;
-    switch (store_org_place_resolve(nation_in, region_in, &nation, &region)) {
+    int nino_given = json_object_get(body, "nino_partner") && !json_is_null(json_object_get(body, "nino_partner"));
+    switch (nino_given && !nation_in && !region_in ? 0 : store_org_place_resolve(nation_in, region_in, &nation, &region)) {
     case 0: break;
     case STORE_ORG_BAD_NATION:
         http_error(r, 422, "validation_failed",
@@ -166,10 +200,17 @@ void h_org_patch(http_req *r, const uint64_t *ids)
     }
     char at[21];
     http_iso_time(r->now, at);
-    place_ctx c = {.id = ids[0], .actor = r->uid, .actor_org = r->org_id, .nation = nation, .region = region, .at = at};
+    place_ctx c = {.id = ids[0], .actor = r->uid, .actor_org = r->org_id, .nation = nation, .region = region, .at = at,
+                   .nino = nino, .nino_given = nino_given};
     int rc = store_write(r->st, place_write, &c);
-    if (rc == STORE_EXISTS)
+    if (rc == STORE_EXISTS && c.refused == 1)
         http_error(r, 422, "validation_failed", "Only a council has a nation and a region.", "nation");
+    else if (rc == EINVAL && c.refused == 2)
+        http_error(r, 422, "validation_failed", "Only a partner department can be the NINo partner.", "nino_partner");
+    else if (rc == STORE_EXISTS && c.refused == 2)
+        http_error(r, 409, "conflict",
+                   "Another partner department is the NINo partner: clear its mark first (there is only one).",
+                   "nino_partner");
     else if (rc == MDB_NOTFOUND)
         http_error(r, 404, "not_found", "No such organisation.", NULL);
     else

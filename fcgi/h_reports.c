@@ -130,11 +130,15 @@ void h_report_sla(http_req *r, const uint64_t *ids)
     MDB_txn *txn;
     if (http_read_begin(r, &txn))
         return;
-    json_t *rows = NULL;
+    json_t *rows = NULL, *open = NULL;
     int rc = report_sla(&g, txn, &rows, NULL);
+    if (!rc)
+        rc = report_sla_nino_open(&g, txn, &open);
     json_t *body = rc ? NULL
-                      : json_pack("{s:s,s:s,s:o,s:o}", "from", g.from_s, "to", g.to_s, "council",
-                                  report_council_json(&g), "rows", rows);
+                      : json_pack("{s:s,s:s,s:o,s:o,s:o}", "from", g.from_s, "to", g.to_s, "council",
+                                  report_council_json(&g), "rows", rows, "nino_open", open);
+    if (rc)
+        json_decref(rows);
     store_read_end(r->st, txn);
     if (rc)
         http_store_error(r, rc);

@@ -264,7 +264,8 @@ static const param_field destructions_fields[] = {
 };
 
 static const report_col destruction_cols[] = {
-    {"Destruction", REPORT_INT, 11},   {"Connect ID", REPORT_TEXT, 11},    {"Council", REPORT_TEXT, 24},
+    {"Destruction", REPORT_INT, 11},   {"Kind", REPORT_TEXT, 11},          {"Connect ID", REPORT_TEXT, 11},
+    {"NINo batch", REPORT_TEXT, 12},   {"Council", REPORT_TEXT, 24},
     {"Closure date", REPORT_DATE, 12}, {"Due on", REPORT_DATE, 12},        {"Destroyed at (UTC)", REPORT_TEXT, 21},
     {"Policy (years)", REPORT_INT, 9}, {"Run", REPORT_TEXT, 28},           {"People", REPORT_INT, 8},
     {"Documents", REPORT_INT, 10},     {"History rows", REPORT_INT, 10},   {"Alerts", REPORT_INT, 8},
@@ -286,9 +287,12 @@ static void destructions_download(http_req *r, MDB_txn *txn, json_t *items, int 
     size_t i;
     json_t *rec;
     json_array_foreach(items, i, rec) {
-        json_t *council = case_council_ref(r->st, txn, rec);
+        int batch = json_get_str_is(rec, "kind", "nino_batch");
+        json_t *council = batch ? NULL : case_council_ref(r->st, txn, rec);
         report_int(o, json_integer_value(json_object_get(rec, "id")));
+        report_cstr(o, batch ? "NINo batch" : "Case");
         report_cstr(o, json_get_str(rec, "connect_id"));
+        report_cstr(o, json_get_str(rec, "number"));
         report_cstr(o, json_get_str(council, "name"));
         json_decref(council);
         long closure = calendar_day(json_get_str_or(rec, "closure_date", "")),
@@ -296,16 +300,34 @@ static void destructions_download(http_req *r, MDB_txn *txn, json_t *items, int 
         report_date(o, closure == CALENDAR_NO_DAY ? FACTS_NO_DAY : (int32_t)closure);
         report_date(o, on == CALENDAR_NO_DAY ? FACTS_NO_DAY : (int32_t)on);
         report_cstr(o, json_get_str(rec, "destroyed_at"));
-        report_int(o, json_integer_value(json_object_get(rec, "policy_years")));
+        if (batch)
+            report_empty(o);
+        else
+            report_int(o, json_integer_value(json_object_get(rec, "policy_years")));
         report_cstr(o, json_get_str(rec, "run_id"));
         static const char *const counts[] = {"people", "documents", "history", "alerts", "queries", "messages",
                                              "emails"};
         for (size_t k = 0; k < sizeof counts / sizeof *counts; k++)
-            count_cell(o, rec, counts[k]);
+            if (batch && k) /* a batch held people only */
+                report_empty(o);
+            else
+                count_cell(o, rec, counts[k]);
         report_row_end(o);
     }
     report_table_end(o);
     report_out_finish(o);
+}
+
+/* A record as the API shows it: its kind, and a case's council by name (a NINo batch has none: its
+ * people came from any council). */
+static void destruction_view(http_req *r, MDB_txn *txn, json_t *rec)
+{
+    if (json_get_str_is(rec, "kind", "nino_batch")) {
+        json_object_set_new(rec, "council", json_null());
+        return;
+    }
+    json_object_set_new(rec, "kind", json_string("case"));
+    json_object_set_new(rec, "council", case_council_ref(r->st, txn, rec));
 }
 
 void h_destructions(http_req *r, const uint64_t *ids)
@@ -343,7 +365,7 @@ void h_destructions(http_req *r, const uint64_t *ids)
     }
     size_t i;
     json_t *rec;
-    json_array_foreach(items, i, rec) json_object_set_new(rec, "council", case_council_ref(r->st, txn, rec));
+    json_array_foreach(items, i, rec) destruction_view(r, txn, rec);
     store_read_end(r->st, txn);
     http_reply(r, 200, h_list_page(items, next, json_array_size(items)));
 }

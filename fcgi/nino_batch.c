@@ -113,7 +113,7 @@ int nino_designated(const http_req *r)
 typedef struct {
     const char *now_iso;
     char today[11];
-    json_int_t waiting, received, due_today, overdue;
+    nino_open_counts *n;
 } count_ctx;
 
 static int count_one(const json_t *b, void *arg)
@@ -121,32 +121,40 @@ static int count_one(const json_t *b, void *arg)
     count_ctx *c = arg;
     const char *due = json_get_str(b, "due");
     if (!due) {
-        c->waiting++;
+        c->n->waiting++;
         return 0;
     }
-    c->received++;
+    c->n->received++;
     char day[11];
     if (strcmp(due, c->now_iso) < 0)
-        c->overdue++;
+        c->n->overdue++;
     else if (uk_date_of_iso(due, day) == 0 && strcmp(day, c->today) == 0)
-        c->due_today++;
+        c->n->due_today++;
     return 0;
+}
+
+int nino_count_open(store *s, MDB_txn *txn, int64_t now, nino_open_counts *out)
+{
+    char iso[21];
+    http_iso_time(now, iso);
+    memset(out, 0, sizeof *out);
+    count_ctx c = {.now_iso = iso, .n = out};
+    uk_date(now, c.today);
+    size_t queued = 0;
+    int rc = store_nino_queued(s, txn, &queued);
+    out->queued = (int64_t)queued;
+    return rc ? rc : store_nino_open_each(s, txn, count_one, &c);
 }
 
 int nino_home_counts(store *s, MDB_txn *txn, int64_t now, json_t **out)
 {
-    char iso[21];
-    http_iso_time(now, iso);
-    count_ctx c = {.now_iso = iso};
-    uk_date(now, c.today);
-    size_t queued = 0;
-    int rc = store_nino_queued(s, txn, &queued);
-    if (!rc)
-        rc = store_nino_open_each(s, txn, count_one, &c);
+    nino_open_counts n;
+    int rc = nino_count_open(s, txn, now, &n);
     if (rc)
         return rc;
-    *out = json_pack("{s:I,s:I,s:I,s:I,s:I}", "queued", (json_int_t)queued, "waiting", c.waiting, "awaiting_results",
-                     c.received, "due_today", c.due_today, "overdue", c.overdue);
+    *out = json_pack("{s:I,s:I,s:I,s:I,s:I}", "queued", (json_int_t)n.queued, "waiting", (json_int_t)n.waiting,
+                     "awaiting_results", (json_int_t)n.received, "due_today", (json_int_t)n.due_today, "overdue",
+                     (json_int_t)n.overdue);
     return *out ? 0 : STORE_NOMEM;
 }
 

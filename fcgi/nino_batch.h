@@ -43,9 +43,14 @@ int nino_designated(const http_req *r);
 /* 1 when the caller's organisation is the NINo partner. */
 int nino_partner_org(const http_req *r);
 
-/* {"queued","waiting","awaiting_results","due_today","overdue"}: people queued for the next cut,
- * batches not yet downloaded, batches received and waiting for results, of those due today (UK date)
- * and overdue (due before now). A walk of the open batches only. */
+/* As of now: people queued for the next cut, batches not yet downloaded (waiting: no clock yet),
+ * batches received and waiting for results, of those due today (UK date) and overdue (due before
+ * now). A walk of the open batches only; the home pages and the SLA report both count with it. */
+typedef struct {
+    int64_t queued, waiting, received, due_today, overdue;
+} nino_open_counts;
+int nino_count_open(store *s, MDB_txn *txn, int64_t now, nino_open_counts *out);
+/* The home pages' NINO_COUNTERS {"queued","waiting","awaiting_results","due_today","overdue"}. */
 int nino_home_counts(store *s, MDB_txn *txn, int64_t now, json_t **out);
 
 #endif

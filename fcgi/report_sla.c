@@ -12,6 +12,7 @@
 #include "store_nino.h"
 #include "uk_time.h"
 #include "council_places.h"
+#include "nino_batch.h"
 #include "work.h"
 
 #define HIST 512 /* working days 0..511 counted in place; longer ones in a list */
@@ -192,13 +193,74 @@ static int tally_nino(const json_t *b, void *arg)
     return tally_answered(c, from, on, strcmp(done, due) <= 0);
 }
 
+/* One decimal place, as the API shows it. */
+static double one_place(double v) { return (double)(long long)(v * 10 + 0.5) / 10; }
+
+/* The NINo rows are the Home Office's, over every council: a report narrowed to one leaves them out. */
+static int nino_shown(const report_range *g)
+{
+    return !g->council && strcmp(g->r->org_kind, "home_office") == 0;
+}
+
+/* The batches received and not yet answered as of the request's now (test clock included): still
+ * within their 48 working hours, or overdue. Counted by nino_count_open, as on the home pages. */
+static int nino_open_now(report_range *g, MDB_txn *txn, int64_t *due, int64_t *overdue)
+{
+    nino_open_counts n;
+    int rc = nino_count_open(g->r->st, txn, g->r->now, &n);
+    *due = rc ? 0 : n.received - n.overdue;
+    *overdue = rc ? 0 : n.overdue;
+    return rc;
+}
+
+int report_sla_nino_open(report_range *g, MDB_txn *txn, json_t **out)
+{
+    *out = NULL;
+    if (!nino_shown(g)) {
+        *out = json_null();
+        return 0;
+    }
+    int64_t due, overdue;
+    int rc = nino_open_now(g, txn, &due, &overdue);
+    if (rc)
+        return rc;
+    char at[21];
+    http_iso_time(g->r->now, at);
+    *out = json_pack("{s:s,s:I,s:I,s:I}", "as_of", at, "awaiting_results", (json_int_t)(due + overdue), "due",
+                     (json_int_t)due, "overdue", (json_int_t)overdue);
+    return *out ? 0 : STORE_NOMEM;
+}
+
+/* The download's last row: the open batches as of now, "within service level" the ones not yet
+ * overdue; no working-day figures (nothing was answered). */
+static int nino_open_row(report_range *g, MDB_txn *txn, report_out *out)
+{
+    int64_t due, overdue;
+    int rc = nino_open_now(g, txn, &due, &overdue);
+    if (rc)
+        return rc;
+    int64_t local = g->r->now + uk_offset(g->r->now);
+    char day[11], when[48];
+    uk_date(g->r->now, day);
+    snprintf(when, sizeof when, "Open at %.2s/%.2s/%.4s %02d:%02d", day + 8, day + 5, day,
+             (int)((local % 86400 + 86400) % 86400 / 3600), (int)((local % 3600 + 3600) % 3600 / 60));
+    report_cstr(out, when);
+    report_cstr(out, "NINo batch awaiting results");
+    report_cstr(out, "NINo partner");
+    report_int(out, due + overdue);
+    report_int(out, due);
+    report_decimal(out, due + overdue ? one_place((double)due * 100.0 / (double)(due + overdue)) : 0, 1);
+    report_empty(out);
+    report_empty(out);
+    report_row_end(out);
+    return 0;
+}
+
 static const char *const type_words[SLA_TYPES + 1] = {"", "New case", "Council update", "Case closed",
                                                        "Final outcome", "Query", "Urgent query"};
 
 static double percent(const group *gr) { return gr->count ? (double)gr->within * 100.0 / (double)gr->count : 0; }
 
-/* One decimal place, as the API shows it. */
-static double one_place(double v) { return (double)(long long)(v * 10 + 0.5) / 10; }
 
 static const report_col sla_cols[] = {
     {"Quarter", REPORT_TEXT, 10},       {"Type", REPORT_TEXT, 16},
@@ -228,7 +290,7 @@ int report_sla(report_range *g, MDB_txn *txn, json_t **json, report_out *out)
     disclosure_tally nt = {.g = g, .cal = cal, .t = &t, .groups = calloc((size_t)t.quarters, sizeof(group *))};
     if (!rc && !nt.groups)
         rc = STORE_NOMEM;
-    if (!rc && !g->council && strcmp(g->r->org_kind, "home_office") == 0)
+    if (!rc && nino_shown(g))
         rc = store_nino_each(g->r->st, txn, tally_nino, &nt);
     json_t *rows = json ? json_array() : NULL;
     if (!rc && json && !rows)
@@ -273,6 +335,8 @@ int report_sla(report_range *g, MDB_txn *txn, json_t **json, report_out *out)
             report_row_end(out);
         }
     }
+    if (!rc && out && nino_shown(g))
+        rc = nino_open_row(g, txn, out);
     if (out)
         report_table_end(out);
     for (size_t i = 0; i < n; i++)

@@ -10,6 +10,8 @@
 #include "store_audit.h"
 #include "store_case.h"
 #include "store_internal.h"
+#include "store_retention.h"
+#include "uk_time.h"
 
 /* 1 when someone born on dob ("YYYY-MM-DD") is NINO_MIN_AGE or over on day. Why strings: the
  * birthday in the year they turn 16 compares as text with the day (29 February sorts correctly). */
@@ -290,6 +292,20 @@ int store_nino_queued(store *s, MDB_txn *txn, size_t *n)
     return rc;
 }
 
+int store_nino_destroyed_count(store *s, MDB_txn *txn, size_t *n)
+{
+    size_t all = 0, kept = 0;
+    *n = 0;
+    int rc = store_entries(s, txn, DB_NINO_BATCHES, &all);
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_NINO_INDEX, "k", 1);
+    while (!rc && store_iter_next(&it))
+        kept++;
+    if (!(rc = store_iter_end(&it, rc)) && all > kept)
+        *n = all - kept;
+    return rc;
+}
+
 /* ---- office closure days ---- */
 
 static void closure_key(unsigned char key[18], uint64_t org, const char *day)
@@ -391,6 +407,29 @@ typedef struct {
     int destroyed; /* out: 1 when this write destroyed one */
 } expire_ctx;
 
+/* The batch's destruction record in the retention list (store_destruction_add): its number, cut day,
+ * when and how many people, nothing about them. The batch's "destruction" gets its id as "record". */
+static int destruction_record(store *s, MDB_txn *txn, json_t *batch)
+{
+    json_t *d = json_object_get(batch, "destruction");
+    const char *at = json_get_str(d, "at");
+    char day[11], run[32];
+    if (!at || uk_date_of_iso(at, day))
+        return STORE_CORRUPT;
+    snprintf(run, sizeof run, "daily-%s", day);
+    json_t *rec = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:i,s:{s:I}}", "kind", "nino_batch", "batch_id",
+                            (json_int_t)json_get_u64(batch, "id"), "number", json_get_str_or(batch, "number", ""),
+                            "cut_day", json_get_str_or(batch, "day", ""), "destroyed_at", at, "run_id", run,
+                            "keep_months", NINO_KEEP_MONTHS, "counts", "people",
+                            (json_int_t)json_integer_value(json_object_get(d, "people")));
+    uint64_t id = 0;
+    int rc = rec ? store_destruction_add(s, txn, rec, &id) : STORE_NOMEM;
+    json_decref(rec);
+    if (!rc && json_object_set_new(d, "record", json_integer((json_int_t)id)))
+        rc = STORE_NOMEM;
+    return rc;
+}
+
 /* Destroys the oldest kept batch if it is due (one batch a write, so each is short). */
 static int expire_one(store *s, MDB_txn *txn, void *arg)
 {
@@ -418,6 +457,8 @@ static int expire_one(store *s, MDB_txn *txn, void *arg)
                                       (json_int_t)json_array_size(json_object_get(old, "people")), "run", "daily")) ||
         json_object_set_new(neu, "people", json_array()) || json_object_set_new(neu, "status", json_string("destroyed")))
         rc = STORE_NOMEM;
+    if (!rc)
+        rc = destruction_record(s, txn, neu);
     if (!rc)
         rc = store_nino_put(s, txn, old, neu);
     if (!rc)
@@ -465,6 +506,37 @@ int store_nino_expire(store *s, const char *cutoff, const char *at, size_t *n)
     return rc;
 }
 
+/* Batches destroyed before their destructions were listed get their record (upgrade step): their
+ * ids are gathered first (a JSON array: a handful), since the walk must not see its own writes. */
+static int collect_unrecorded(const json_t *b, void *arg)
+{
+    const json_t *d = json_object_get(b, "destruction");
+    if (!d || json_object_get(d, "record"))
+        return 0;
+    return json_array_append_new(arg, json_integer((json_int_t)json_get_u64(b, "id"))) ? STORE_NOMEM : 0;
+}
+
+int store_nino_destruction_migrate(store *s, MDB_txn *txn)
+{
+    json_t *ids = json_array();
+    int rc = ids ? store_nino_each(s, txn, collect_unrecorded, ids) : STORE_NOMEM;
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
+        json_t *b;
+        uint64_t id = (uint64_t)json_integer_value(v);
+        if (rc || (rc = store_nino_get(s, txn, id, &b)))
+            break;
+        unsigned char key[8];
+        store_key_u64(key, id);
+        if (!(rc = destruction_record(s, txn, b)))
+            rc = store_json_put(s, txn, DB_NINO_BATCHES, key, 8, b);
+        json_decref(b);
+    }
+    json_decref(ids);
+    return rc;
+}
+
 /* 1 when the index holds kind | id. */
 static int index_has(store *s, MDB_txn *txn, char kind, uint64_t id, int *rc)
 {
@@ -500,6 +572,21 @@ static int verify_batch(const json_t *b, void *arg)
         fprintf(c->report, "NINo batch %llu: its kept-data index entry is %s\n", (unsigned long long)id,
                 want_k ? "missing" : "left over");
         c->problems++;
+    }
+    /* A destroyed batch's record in the destruction list names it back. */
+    uint64_t record = json_get_u64(json_object_get(b, "destruction"), "record");
+    if (!c->rc && !want_k) {
+        unsigned char key[8];
+        store_key_u64(key, record);
+        json_t *rec = NULL;
+        int r = record ? store_json_get(c->s, c->txn, DB_DESTRUCTIONS, key, 8, &rec) : MDB_NOTFOUND;
+        if (r && r != MDB_NOTFOUND)
+            c->rc = r;
+        else if (r || !json_get_str_is(rec, "kind", "nino_batch") || json_get_u64(rec, "batch_id") != id) {
+            fprintf(c->report, "NINo batch %llu: destroyed without its destruction record\n", (unsigned long long)id);
+            c->problems++;
+        }
+        json_decref(rec);
     }
     return c->rc;
 }

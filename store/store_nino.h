@@ -10,7 +10,9 @@
  * Batch (DB_NINO_BATCHES, u64 id):
  *   {"id","number":"NINO-<id>","cut_at","day","count","status":"waiting"|"received"|"completed"|"destroyed",
  *    "people":[ROW…],"received_at"?,"received_by"?,"due"?,"due_beyond"?,"downloads":n,
- *    "completed_at"?,"destruction"?:{"at","people","run"}}
+ *    "completed_at"?,"destruction"?:{"at","people","run","record"}}
+ *   ("record": the id of its destruction record in DB_DESTRUCTIONS, store_retention.h, of kind
+ *   "nino_batch": {"id","kind","batch_id","number","cut_day","destroyed_at","run_id","keep_months","counts":{"people"}})
  *   ROW = {"n","case_id","person","given_names","family_name","date_of_birth","nationality",
  *          "ho_reference"?,"grant_date","nino"?(known before),"information"?,"query_id"?,
  *          "result"?:{"outcome":"traced"|"allocated"|"unconfirmed","nino"?,"reason"?,"at","by"}}
@@ -70,7 +72,8 @@ int store_nino_closures_of(store *s, MDB_txn *txn, uint64_t org, json_t **out);
 int store_nino_closed_days(store *s, MDB_txn *txn, long **days, size_t *n);
 
 /* `connectctl check`: every batch has its 'o' entry exactly while it waits for results and its 'k'
- * entry exactly while its data is kept, and no entry names a missing batch. Each difference is a
+ * entry exactly while its data is kept, a destroyed one its destruction record, and no entry names a
+ * missing batch. Each difference is a
  * line on report; *batches counts the batches, *problems the differences. */
 int store_nino_verify(store *s, MDB_txn *txn, FILE *report, size_t *batches, size_t *problems);
 
@@ -78,5 +81,9 @@ int store_nino_verify(store *s, MDB_txn *txn, FILE *report, size_t *batches, siz
  * loses its people (names, dates, numbers, results) and keeps a record {"at","people","run":"daily"};
  * each is audited "nino_batch_destroyed" with no actor. *n counts them. Its own writes. */
 int store_nino_expire(store *s, const char *cutoff, const char *at, size_t *n);
+/* Upgrade step: a batch destroyed before the destruction list showed batches gets its record now. */
+int store_nino_destruction_migrate(store *s, MDB_txn *txn);
+/* Batches whose people were destroyed (every batch less those kept: a walk of the kept ones). */
+int store_nino_destroyed_count(store *s, MDB_txn *txn, size_t *n);
 
 #endif

@@ -102,22 +102,48 @@ int store_org_create(store *s, MDB_txn *txn, const char *kind, const char *name,
     return rc;
 }
 
-int store_org_set_nino_partner(store *s, MDB_txn *txn, uint64_t id)
+int store_org_nino_partner(store *s, MDB_txn *txn, uint64_t *id)
 {
+    *id = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_ORGS, NULL, 0);
+    int rc = 0;
+    while (!*id && store_iter_next(&it)) {
+        json_t *org = json_loadb(it.val.mv_data, it.val.mv_size, 0, NULL);
+        if (!org) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        if (json_is_true(json_object_get(org, "nino_partner")))
+            *id = json_get_u64(org, "id");
+        json_decref(org);
+    }
+    return store_iter_end(&it, rc);
+}
+
+int store_org_set_nino_partner(store *s, MDB_txn *txn, uint64_t id, int on, json_t **out)
+{
+    if (out)
+        *out = NULL;
     json_t *org;
+    uint64_t holder = 0;
     int rc = store_org_get(s, txn, id, &org);
     if (rc)
         return rc;
-    if (strcmp(json_string_value(json_object_get(org, "kind")) ? json_string_value(json_object_get(org, "kind")) : "",
-               "partner") != 0)
+    if (!json_get_str_is(org, "kind", "partner"))
         rc = EINVAL;
-    else if (json_object_set_new(org, "nino_partner", json_true()))
+    else if (on && !(rc = store_org_nino_partner(s, txn, &holder)) && holder && holder != id)
+        rc = STORE_EXISTS; /* one NINo partner: the batches go to one organisation */
+    else if (!rc && json_object_set_new(org, "nino_partner", json_boolean(on)))
         rc = STORE_NOMEM;
     unsigned char key[8];
     store_key_u64(key, id);
     if (!rc)
         rc = store_json_put(s, txn, DB_ORGS, key, 8, org);
-    json_decref(org);
+    if (!rc && out)
+        *out = org;
+    else
+        json_decref(org);
     return rc;
 }
 

@@ -2,7 +2,7 @@
  * store_org.h - organisations: councils, the Home Office and the Network.
  *
  * ORG record: {"id":N,"kind":"council"|"home_office"|"network"|"partner","name":"…","code":"NFC","created_at":"…"};
- * a council also has "nation" (store_org_nations; "england" when created or upgraded) and "region"
+ * a partner may have "nino_partner" (bool; true on at most one organisation); a council also has "nation" (store_org_nations; "england" when created or upgraded) and "region"
  * (store_org_regions, absent until the Network sets it). Codes are unique (DB_ORG_CODE). All functions
  * run inside a caller's transaction.
  */
@@ -37,9 +37,14 @@ int store_org_code_normalise(char *code);
 int store_org_create(store *s, MDB_txn *txn, const char *kind, const char *name, const char *code,
                      const char *created_at, uint64_t *id_out);
 int store_org_get(store *s, MDB_txn *txn, uint64_t id, json_t **out);
-/* Marks a partner organisation as the NINo partner ("nino_partner": true, store_nino.h): its admin
- * may then designate the users who receive the NINo batches. EINVAL for another kind. */
-int store_org_set_nino_partner(store *s, MDB_txn *txn, uint64_t id);
+/* Marks (on 1) or unmarks a partner organisation as the NINo partner ("nino_partner": true/false,
+ * store_nino.h): its admin may then designate the users who receive the NINo batches. There is at
+ * most one: STORE_EXISTS when another organisation holds the mark (clear it first); EINVAL for an
+ * organisation that is not a partner; MDB_NOTFOUND for none. *out (may be NULL) gets the record. */
+int store_org_set_nino_partner(store *s, MDB_txn *txn, uint64_t id, int on, json_t **out);
+/* The organisation marked as the NINo partner (*id 0: none). A walk of the organisations (a few
+ * hundred). */
+int store_org_nino_partner(store *s, MDB_txn *txn, uint64_t *id);
 int store_org_by_code(store *s, MDB_txn *txn, const char *code, uint64_t *id_out);
 /* One page of organisations in id order after id `after` (0: from the start), as a new JSON array;
  * *next is the id to continue after (0 when this is the last page); *total counts all. */

@@ -90,7 +90,13 @@ typedef int (*retention_record_fn)(const json_t *record, void *ctx);
 int store_retention_run(store *s, const char *today, const char *at, const char *run_id, int dry_run,
                         retention_record_fn fn, void *ctx, size_t *destroyed, store_scrub_stats *scrub);
 
-/* Destruction records of a council (0: all), newest first, ids < before (0: from the newest), at
+/* Stores a destruction record of something other than a case (a NINo batch: "kind":"nino_batch",
+ * store_nino.c) under the next destruction id, which it sets as rec's "id", so that the list and
+ * its downloads show it beside the cases' in one order. */
+int store_destruction_add(store *s, MDB_txn *txn, json_t *rec, uint64_t *id);
+
+/* Destruction records of a council (0: all, which adds the NINo batches', which belong to no
+ * council), newest first, ids < before (0: from the newest), at
  * most limit (0: all); *next the cursor of the next page (0: none). */
 int store_destructions_list(store *s, MDB_txn *txn, uint64_t council, uint64_t before, size_t limit,
                             json_t **items, uint64_t *next);

@@ -31,7 +31,7 @@ import { renderMiRuns } from './js/pages/mi-runs.js';
 import { renderHelp } from './js/pages/help.js';
 import {
   orgKindLabel, isAdmin, canSeeCases, canEditCases, canUseRtpf, canSeeLookups, canSeeRegister, canImportCases,
-  canSeePerformance, canSeeNational, isNetworkAdmin, canManageRetention, isHomeOffice, canUseDisclosures, canSeeNino,
+  canSeePerformance, canSeeNational, isNetworkAdmin, canSeeDestructions, isHomeOffice, canUseDisclosures, canSeeNino,
 } from './js/labels.js';
 
 const SIGNED_IN_FLAG = 'connect.signedIn';
@@ -103,8 +103,8 @@ const NEEDS = {
     'Disclosure requests are exchanged between the Home Office and partner departments under their data-sharing agreement.'],
   national: [canSeeNational, 'The national report is not available',
     'The national report is for the administrators of the Network and of the Home Office.'],
-  retention: [canManageRetention, 'Retention is not available',
-    'Only a council’s administrators manage how long its closed cases are kept and see the cases due for destruction.'],
+  retention: [canSeeDestructions, 'Retention is not available',
+    'Only a council’s administrators manage how long its closed cases are kept; they and the Home Office’s administrators see the destruction records.'],
 };
 
 /**
@@ -285,7 +285,7 @@ function updateChrome() {
     else if (li.hasAttribute('data-reports-only')) li.hidden = !canSeePerformance(user);
     else if (li.hasAttribute('data-national-only')) li.hidden = !canSeeNational(user);
     else if (li.hasAttribute('data-network-admin-only')) li.hidden = !isNetworkAdmin(user);
-    else if (li.hasAttribute('data-retention-only')) li.hidden = !canManageRetention(user);
+    else if (li.hasAttribute('data-retention-only')) li.hidden = !canSeeDestructions(user);
     else if (li.hasAttribute('data-council-only')) li.hidden = !canEditCases(user);
     else if (li.hasAttribute('data-disclosures-only')) li.hidden = !canUseDisclosures(user);
     else if (li.hasAttribute('data-nino-only')) li.hidden = !canSeeNino(user);

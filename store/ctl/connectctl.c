@@ -227,6 +227,7 @@ typedef struct {
     const char *kind, *name, *code, *at;
     uint64_t id;
     int nino_partner; /* --nino-partner: the partner that receives the NINo batches (store_nino.h) */
+    int nino_taken;   /* out: another organisation holds the mark */
 } org_add_ctx;
 
 static int org_add_write(store *s, MDB_txn *txn, void *arg)
@@ -235,8 +236,8 @@ static int org_add_write(store *s, MDB_txn *txn, void *arg)
     int rc = store_org_create(s, txn, c->kind, c->name, c->code, c->at, &c->id);
     if (!rc)
         rc = store_audit_add(s, txn, c->at, 0, 0, "org_created", c->id);
-    if (!rc && c->nino_partner)
-        rc = store_org_set_nino_partner(s, txn, c->id);
+    if (!rc && c->nino_partner && (rc = store_org_set_nino_partner(s, txn, c->id, 1, NULL)) == STORE_EXISTS)
+        c->nino_taken = 1;
     if (!rc && c->nino_partner)
         rc = store_audit_add(s, txn, c->at, 0, 0, "org_nino_partner_set", c->id);
     return rc;
@@ -247,7 +248,7 @@ static int nino_partner_write(store *s, MDB_txn *txn, void *arg)
     org_add_ctx *c = arg;
     int rc = store_org_by_code(s, txn, c->code, &c->id);
     if (!rc)
-        rc = store_org_set_nino_partner(s, txn, c->id);
+        rc = store_org_set_nino_partner(s, txn, c->id, 1, NULL);
     if (!rc)
         rc = store_audit_add(s, txn, c->at, 0, 0, "org_nino_partner_set", c->id);
     return rc;
@@ -272,6 +273,8 @@ static int cmd_org_nino_partner(const char *data, int argc, char **argv)
         return die("no organisation with code %s", code);
     if (rc == EINVAL)
         return die("%s is not a partner organisation", code);
+    if (rc == STORE_EXISTS)
+        return die("another organisation is the NINo partner: the Network admin clears its mark first (PATCH /api/orgs/{id} {\"nino_partner\":false})");
     if (rc)
         return die("cannot mark the organisation: %s", store_strerror(rc));
     return 0;
@@ -296,11 +299,13 @@ static int cmd_org_add(const char *data, int argc, char **argv)
         return 1;
     char at[21];
     now_iso(at);
-    org_add_ctx c = {kind, name, code, at, 0, has_flag(argc, argv, 0, "--nino-partner")};
+    org_add_ctx c = {kind, name, code, at, 0, has_flag(argc, argv, 0, "--nino-partner"), 0};
     if (c.nino_partner && strcmp(kind, "partner") != 0)
         return die("--nino-partner is for an organisation of kind partner");
     int rc = store_write(s, org_add_write, &c);
     store_close(s);
+    if (rc == STORE_EXISTS && c.nino_taken)
+        return die("another organisation is the NINo partner: the Network admin clears its mark first");
     if (rc == STORE_EXISTS)
         return die("an organisation with code %s exists", code);
     if (rc)

@@ -146,7 +146,7 @@ static int seed_write(store *s, MDB_txn *txn, void *arg)
             (demo_orgs[i].nation &&
              (rc = store_org_set_place(s, txn, id, demo_orgs[i].nation, demo_orgs[i].region, NULL))))
             return rc;
-    if ((rc = store_org_by_code(s, txn, "DWPNINO", &id)) || (rc = store_org_set_nino_partner(s, txn, id)))
+    if ((rc = store_org_by_code(s, txn, "DWPNINO", &id)) || (rc = store_org_set_nino_partner(s, txn, id, 1, NULL)))
         return rc;
     for (size_t i = 0; i < N_USERS; i++) {
         uint64_t org;

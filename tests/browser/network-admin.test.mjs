@@ -1,10 +1,11 @@
-// The Network admin picks any organisation, adds a council and its first administrator.
+// The Network admin picks any organisation, adds a council and its first administrator, and marks
+// which partner department is the NINo partner (one at most).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { totp } from '../lib/totp.mjs';
 import {
-  launch, newPage, signIn, changePassword, status, waitForText, waitForHeading, screenshot, userRow,
+  launch, newPage, signIn, changePassword, status, waitForText, waitForHeading, screenshot, userRow, checkA11y,
 } from './helpers.mjs';
 
 let stack; let browser;
@@ -97,4 +98,54 @@ test('Network admin: organisation picker, add a council and its first admin', as
 
   A.assertClean();
   B.assertClean();
+});
+
+test('Network admin: the NINo partner mark on a partner department, one at most', async () => {
+  const { page, assertClean } = await newPage(browser);
+  await signIn(page, stack.base, 'net.admin');
+  await waitForHeading(page, /^Welcome, /);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'User accounts' }).click();
+  await waitForHeading(page, 'User accounts');
+  const picker = page.locator('#org-picker');
+  const choose = async (re) => {
+    const options = await picker.getByLabel('Organisation').locator('option').allInnerTexts();
+    const label = options.find((o) => re.test(o));
+    assert.ok(label, `${re} in ${options.join(', ')}`);
+    await picker.getByLabel('Organisation').selectOption({ label });
+    await picker.getByRole('button', { name: 'Show users' }).click();
+    return label;
+  };
+  // The NINo partner says so, in the picker and on its panel; a council has no such panel.
+  assert.equal(await choose(/^DWP NINo Operations/), 'DWP NINo Operations (Partner department, NINo partner)');
+  await waitForText(page.locator('#nino-partner-state'), 'DWP NINo Operations is the NINo partner');
+  await checkA11y(page, 'users page, the NINo partner chosen');
+  await choose(/^Eastbrook/);
+  await userRow(page, 'ebc.admin').waitFor();
+  assert.equal(await page.locator('#nino-partner-panel').count(), 0, 'no NINo panel for a council');
+
+  // Another partner department cannot take the mark while DWP NINo Operations holds it.
+  assert.equal(await choose(/^DWP Case Management Group/), 'DWP Case Management Group (Partner department)');
+  await waitForText(page.locator('#nino-partner-state'), 'DWP Case Management Group is not the NINo partner');
+  await waitForText(page.locator('#nino-partner-holder'), 'DWP NINo Operations is the NINo partner now');
+  await page.locator('#nino-partner-form').getByRole('button', { name: 'Make it the NINo partner' }).click();
+  await waitForText(page.locator('#nino-partner-form .error-summary'), 'clear its mark first');
+  await checkA11y(page, 'users page, a second NINo partner refused');
+
+  // Clear the mark, then give it to the other department: the picker follows.
+  await choose(/^DWP NINo Operations/);
+  await page.locator('#nino-partner-form').getByRole('button', { name: 'Stop it being the NINo partner' }).click();
+  await waitForText(status(page), 'DWP NINo Operations is not the NINo partner');
+  await waitForText(page.locator('#nino-partner-state'), 'is not the NINo partner');
+  await choose(/^DWP Case Management Group/);
+  await page.locator('#nino-partner-form').getByRole('button', { name: 'Make it the NINo partner' }).click();
+  await waitForText(status(page), 'DWP Case Management Group is the NINo partner');
+  const options = await picker.getByLabel('Organisation').locator('option').allInnerTexts();
+  assert.ok(options.includes('DWP Case Management Group (Partner department, NINo partner)'), options.join(', '));
+  assert.ok(options.includes('DWP NINo Operations (Partner department)'), options.join(', '));
+  await checkA11y(page, 'users page, the NINo partner changed');
+  // A reload reads it back from the server.
+  await page.reload();
+  await waitForHeading(page, 'User accounts');
+  await waitForText(page.locator('#nino-partner-state'), 'DWP Case Management Group is the NINo partner');
+  assertClean();
 });

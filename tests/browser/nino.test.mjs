@@ -3,18 +3,20 @@
 // waiting batch (an OFFICIAL-SENSITIVE workbook; the download is the receipt, so its clock starts),
 // sends results with a bad NINo (every bad row listed, nothing recorded), then the corrected file
 // (recorded, the batch completed). The Home Office sees the list without files; a partner user who is
-// not designated has no such page. checkA11y on each page.
+// not designated has no such page. Then, 15 months on (the test clock), the batches are destroyed and
+// the Home Office admin's Retention page lists their destruction records. checkA11y on each page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startStack } from '../lib/stack.mjs';
+import { actor } from '../lib/alerts.mjs';
 import { dumpXlsx } from '../lib/reports.mjs';
 import { checkA11y, status, waitForHeading, waitForText } from './helpers.mjs';
 import { pageFor } from './work.mjs';
 
 let stack; let browser;
 before(async () => {
-  stack = await startStack();
+  stack = await startStack({ clock: true });
   const { launch } = await import('./helpers.mjs');
   browser = await launch();
 });
@@ -86,4 +88,40 @@ test('the NINo partner downloads a batch and sends its results; the HO sees the 
   await clerk.goto(`${stack.base}/#/nino`);
   await waitForHeading(clerk, 'NINo batches are not available');
   clerkClean();
+});
+
+test('15 months on, the destroyed batches are on the Home Office admin\'s Retention page, not on a council\'s', async () => {
+  stack.setClockOffset(456 * 86400); // the scheduler destroys every batch cut 14 months before
+  const api = await actor(stack.base, 'ho.admin'); // signs in again after the jump
+  const deadline = Date.now() + 30000;
+  let records = [];
+  for (;;) {
+    const r = await api.req('GET', '/api/destructions?limit=100');
+    assert.equal(r.status, 200, r.text);
+    records = r.json.items.filter((d) => d.kind === 'nino_batch');
+    if (records.length >= 3 || Date.now() > deadline) break;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  assert.equal(records.length, 3, 'the demo\'s three batches were destroyed');
+
+  const { page, assertClean } = await pageFor(browser, stack.base, 'ho.admin');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Retention' }).click();
+  await waitForHeading(page, 'Retention');
+  await waitForText(page.locator('#retention-ho-intro'), 'NINo batches');
+  const rows = page.locator('#destructions-table tbody tr[data-kind="nino_batch"]');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 3);
+  const first = rows.filter({ hasText: records[0].number });
+  await waitForText(first, /NINo batch[\s\S]*Every council[\s\S]*14 months after its cut/);
+  await waitForText(first, `${records[0].counts.people} ${records[0].counts.people === 1 ? 'person' : 'people'}`);
+  assert.equal(await page.locator('#retention-policy, #retention-due-section').count(), 0, 'no policy or due list for the Home Office');
+  await checkA11y(page, 'Retention (HO admin, destruction records)');
+  assertClean();
+
+  const { page: council, assertClean: councilClean } = await pageFor(browser, stack.base, 'nfc.admin');
+  await council.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Retention' }).click();
+  await waitForHeading(council, 'Retention');
+  await council.locator('#destruction-records').waitFor();
+  assert.equal(await council.locator('#destructions-table tbody tr[data-kind="nino_batch"]').count(), 0, 'a batch belongs to no council');
+  councilClean();
 });

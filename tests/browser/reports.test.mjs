@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startStack } from '../lib/stack.mjs';
 import {
-  launch, waitForText, waitForHeading, screenshot, noLeaks, openTab, status, fillDate, dateValue,
+  launch, waitForText, waitForHeading, screenshot, noLeaks, openTab, status, fillDate, dateValue, checkA11y,
 } from './helpers.mjs';
 import { apiUsers, pageFor, createCase } from './work.mjs';
 
@@ -310,18 +310,26 @@ test('Home Office user: the SLA table matches the API, with a council filter and
   assert.deepEqual(headers.map((t) => t.replace(/\s+/g, ' ').trim()), ['Quarter', 'Type', 'Answered by', 'Count', 'Within service level', '% within', 'Median working days', '90th percentile working days']);
   const rows = page.locator('#sla-table tbody tr');
   assert.equal(await rows.count(), sla.rows.length);
-  const TYPE_WORDS = { new_case: 'New case alert', council_update: 'Council update alert', case_closed: 'Case closed alert', final_outcome: 'Final outcome', query: 'Query', urgent_query: 'Urgent query', disclosure_request: 'Disclosure request' };
+  const TYPE_WORDS = { new_case: 'New case alert', council_update: 'Council update alert', case_closed: 'Case closed alert', final_outcome: 'Final outcome', query: 'Query', urgent_query: 'Urgent query', disclosure_request: 'Disclosure request', nino_batch: 'NINo batch' };
+  const SIDE_WORDS = { ho: 'Home Office', council: 'Council', partner: 'NINo partner' };
   for (let i = 0; i < sla.rows.length; i += 1) {
     const want = sla.rows[i];
     const cells = (await rows.nth(i).locator('td').allInnerTexts()).map((t) => t.trim());
     assert.match(cells[0], new RegExp(`^Q${want.quarter.slice(-1)} ${want.quarter.slice(0, 4)}`));
     assert.equal(cells[1], TYPE_WORDS[want.type]);
-    assert.equal(cells[2], want.answered_by === 'ho' ? 'Home Office' : 'Council');
+    assert.equal(cells[2], SIDE_WORDS[want.answered_by]);
     assert.deepEqual(cells.slice(3), [String(want.count), String(want.within), `${Number(want.percent_within).toFixed(1)}%`, String(want.median_days), String(want.p90_days)]);
   }
   for (const [type, side] of [['new_case', 'ho'], ['query', 'ho'], ['query', 'council']]) {
     assert.ok(sla.rows.some((r) => r.type === type && r.answered_by === side), `${type} answered by ${side} is counted: ${JSON.stringify(sla.rows)}`);
   }
+  // The NINo batches waiting for results now (the demo's partner has some), as the API counts them.
+  assert.ok(sla.nino_open, `the HO's report counts open NINo batches: ${JSON.stringify(sla.nino_open)}`);
+  const batches = (n) => `${n} ${n === 1 ? 'batch' : 'batches'}`;
+  await waitForText(page.locator('#sla-nino-open-heading'), 'NINo batches waiting for results now');
+  assert.equal((await page.locator('#sla-nino-due').innerText()).trim(), batches(sla.nino_open.due));
+  assert.equal((await page.locator('#sla-nino-overdue').innerText()).trim(), batches(sla.nino_open.overdue));
+  await checkA11y(page, 'reports with the SLA table and open NINo batches');
   await noLeaks(page);
   await screenshot(page, 'reports-sla-ho.png');
   assert.equal(await page.locator('#download-sla-csv').getAttribute('href'), `/api/reports/sla?from=${YEAR_START[0]}&to=${TODAY[0]}&format=csv`);
@@ -335,6 +343,7 @@ test('Home Office user: the SLA table matches the API, with a council filter and
   const one = await apiGet('ho.user', `/api/reports/sla?from=${YEAR_START[0]}&to=${TODAY[0]}&council=${nfc.id}`);
   await page.locator('#sla-table, #sla-none').first().waitFor();
   assert.equal(await page.locator('#sla-table tbody tr').count(), one.rows.length);
+  assert.equal(await page.locator('#sla-nino-open').count(), 0, 'no NINo batches in a report narrowed to a council');
   assert.match(page.url(), new RegExp(`council=${nfc.id}`));
   assertClean();
   await page.context().close();

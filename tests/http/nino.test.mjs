@@ -319,6 +319,40 @@ test('batches are destroyed 14 months after their cut, keeping a record; their f
   assert.equal(b.count, 4, 'the count is kept');
   assertError(await fileOf(nino, mondayBatch.id), 409, 'conflict');
   assert.notEqual((await batchById(aprilBatch.id)).status, 'destroyed', 'April\'s is kept until June 2028');
+
+  // Its destruction record is in the retention list beside the cases' (the HO admin's: every council's),
+  // as a NINo batch, with nothing about the people in it.
+  const hoAdmin = await actor(stack.base, 'ho.admin');
+  const list = await hoAdmin.req('GET', '/api/destructions?limit=100');
+  assertStatus(list, 200, 'destructions');
+  const rec = list.json.items.find((d) => d.kind === 'nino_batch' && d.batch_id === mondayBatch.id);
+  assert.ok(rec, `the batch's record: ${JSON.stringify(list.json.items.slice(0, 3))}`);
+  assert.deepEqual(Object.keys(rec).sort(), ['batch_id', 'council', 'counts', 'cut_day', 'destroyed_at', 'id', 'keep_months', 'kind', 'number', 'run_id']);
+  assert.deepEqual({ ...rec, id: 0, destroyed_at: '' }, {
+    id: 0, kind: 'nino_batch', batch_id: mondayBatch.id, number: mondayBatch.number, cut_day: '2027-01-11', destroyed_at: '',
+    run_id: 'daily-2028-03-12', keep_months: 14, counts: { people: 4 }, council: null,
+  });
+  assert.equal(b.destruction.record, rec.id, 'the batch names its record');
+  assert.ok(Date.parse(rec.destroyed_at) >= Date.parse('2028-03-12T00:00:00Z'), rec.destroyed_at);
+  const text = JSON.stringify(list.json);
+  for (const p of [friday.principal, saturday.principal, sunday.principal]) {
+    assert.ok(!text.includes(p.family_name) && !text.includes(p.date_of_birth), 'no personal data in the records');
+  }
+  assert.ok(list.json.items.filter((d) => d.kind !== 'nino_batch').every((d) => d.kind === 'case'), 'the others are cases');
+  // A batch belongs to no council: a council admin's list does not show it.
+  const councilAdmin = await actor(stack.base, 'nfc.admin');
+  const mine = await councilAdmin.req('GET', '/api/destructions?limit=100');
+  assertStatus(mine, 200, 'council destructions');
+  assert.ok(!mine.json.items.some((d) => d.kind === 'nino_batch'), 'not in a council\'s list');
+  // The download says what each row is.
+  const csv = await getReport(hoAdmin, '/api/destructions?format=csv');
+  assert.equal(csv.status, 200, csv.text);
+  const lines = csv.bytes.toString('utf8').replace(/^\uFEFF/, '').split('\r\n');
+  assert.match(lines[0], /^Destruction,Kind,Connect ID,NINo batch,Council,/);
+  const line = lines.find((l) => l.startsWith(`${rec.id},`));
+  assert.ok(line, 'the batch\'s row');
+  assert.match(line, new RegExp(`^${rec.id},NINo batch,,${mondayBatch.number},,`));
+  assert.match(line, /,daily-2028-03-12,4,,,,,,$/);
 });
 
 test('connectctl check on the stopped store: every batch has its index entries', async () => {
@@ -326,4 +360,5 @@ test('connectctl check on the stopped store: every batch has its index entries',
   const r = spawnSync(join(ROOT, 'bin', 'connectctl'), ['--data', stack.data, 'check'], { encoding: 'utf8', env: { ...process.env, CONNECT_ROOT: ROOT } });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /\d+ NINo batches with their indexes/);
+  assert.doesNotMatch(r.stdout + r.stderr, /without its destruction record/);
 });

@@ -106,6 +106,57 @@ test('orgs: a second Network admin (created by the first) has the same rights', 
   assert.ok(r.json.items.some((o) => o.code === 'NFC'));
 });
 
+test('the NINo partner mark: shown on partners, set and cleared by the Network admin only, one partner at most, audited', async () => {
+  const list = async (who = net) => Object.fromEntries((await who.req('GET', '/api/orgs?limit=500')).json.items.map((o) => [o.code, o]));
+  let orgs = await list();
+  assert.equal(orgs.DWPNINO.nino_partner, true, 'the demo\'s NINo partner');
+  assert.equal(orgs.DWP.nino_partner, false, 'another partner department');
+  assert.equal('nino_partner' in orgs.NFC, false, 'a council has no such member');
+  assert.equal((await list(await signIn(stack.base, 'ho.user'))).DWPNINO.nino_partner, true, 'the Home Office reads it too');
+  const nino = orgs.DWPNINO.id; const dwp = orgs.DWP.id;
+  const patch = (who, id, body) => who.req('PATCH', `/api/orgs/${id}`, { body });
+
+  // Only a partner department; only one at a time; only the Network admin.
+  assertError(await patch(net, orgs.NFC.id, { nino_partner: true }), 422, 'validation_failed', 'nino_partner', 'a council');
+  assertError(await patch(net, orgs.HO.id, { nino_partner: true }), 422, 'validation_failed', 'nino_partner', 'the Home Office');
+  assertError(await patch(net, dwp, { nino_partner: true }), 409, 'conflict', 'nino_partner', 'a second NINo partner');
+  assertError(await patch(net, dwp, { nino_partner: 'yes' }), 400, 'invalid_field', 'nino_partner', 'not a boolean');
+  for (const name of ['ho.admin', 'nino.admin', 'dwp.admin', 'nfc.admin']) {
+    assertError(await patch(await signIn(stack.base, name), nino, { nino_partner: false }), 403, 'forbidden', null, `${name} PATCH`);
+  }
+  assertError(await patch(net, 999999, { nino_partner: false }), 404, 'not_found', null, 'no such organisation');
+  orgs = await list();
+  assert.equal(orgs.DWPNINO.nino_partner, true, 'nothing changed');
+  assert.equal(orgs.DWP.nino_partner, false);
+
+  // While its mark is cleared its designated users lose the batches; then another partner takes it.
+  const designated = await signIn(stack.base, 'nino.user');
+  assertStatus(await designated.req('GET', '/api/nino/batches'), 200, 'designated user of the NINo partner');
+  const off = await patch(net, nino, { nino_partner: false });
+  assertStatus(off, 200, 'cleared');
+  assertOrg(off.json);
+  assert.equal(off.json.nino_partner, false);
+  assertError(await designated.req('GET', '/api/nino/batches'), 403, 'forbidden', null, 'no longer the NINo partner');
+  const on = await patch(net, dwp, { nino_partner: true });
+  assertStatus(on, 200, 'DWP marked');
+  assert.equal(on.json.nino_partner, true);
+  assertError(await patch(net, nino, { nino_partner: true }), 409, 'conflict', 'nino_partner', 'DWP holds it now');
+  assertStatus(await patch(net, dwp, { nino_partner: false }), 200, 'DWP cleared');
+  assertStatus(await patch(net, nino, { nino_partner: true }), 200, 'back to DWP NINo Operations');
+  assertStatus(await designated.req('GET', '/api/nino/batches'), 200, 'the designation counts again');
+  orgs = await list();
+  assert.equal(orgs.DWPNINO.nino_partner, true);
+  assert.equal(orgs.DWP.nino_partner, false);
+
+  // Audited on the organisation, with the Network admin as actor.
+  const audit = await net.req('GET', `/api/audit?type=org_nino_partner_cleared`);
+  assertStatus(audit, 200, 'audit');
+  assert.deepEqual(audit.json.items.map((e) => e.target?.id ?? e.target).filter((t) => t === nino || t === dwp).sort(), [nino, dwp].sort(),
+    `cleared events: ${JSON.stringify(audit.json.items.slice(0, 2))}`);
+  const set = await net.req('GET', `/api/audit?type=org_nino_partner_set`);
+  assert.ok(set.json.items.length >= 2, 'set events');
+});
+
 test('orgs: without a token 401', async () => {
   const r = await fetch(`${stack.base}/api/orgs`);
   assert.equal(r.status, 401);

@@ -77,8 +77,11 @@ export const NATIONS = ['england', 'scotland', 'wales', 'northern_ireland'];
 export const REGIONS = ['north_east', 'north_west', 'yorkshire_and_the_humber', 'east_midlands', 'west_midlands', 'east_of_england',
   'london', 'south_east', 'south_west', 'scotland', 'wales', 'northern_ireland'];
 export function assertOrg(o, what = 'ORG') {
-  // A council also has its nation, and its region once the Network has set it (fcgi/API.md "Organisations").
-  const keys = o.kind === 'council' ? [...ORG_KEYS, 'nation', ...('region' in o ? ['region'] : [])].sort() : ORG_KEYS;
+  // A council also has its nation, and its region once the Network has set it (fcgi/API.md "Organisations");
+  // a partner department says whether it is the NINo partner.
+  const keys = o.kind === 'council' ? [...ORG_KEYS, 'nation', ...('region' in o ? ['region'] : [])].sort()
+    : o.kind === 'partner' ? [...ORG_KEYS, 'nino_partner'].sort() : ORG_KEYS;
+  if (o.kind === 'partner') assert.equal(typeof o.nino_partner, 'boolean', `${what}.nino_partner`);
   assert.deepEqual(Object.keys(o).sort(), keys, `${what} keys exactly`);
   if (o.kind === 'council') {
     assert.ok(NATIONS.includes(o.nation), `${what}.nation`);

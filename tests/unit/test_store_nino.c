@@ -1,6 +1,8 @@
 /* Unit tests for the NINo queue and batches in the store (store_nino.h): people 16 or over only, the
  * cut takes what was queued before its instant in queue order, the open index follows the status,
- * closure days come back sorted and unique, and the destruction after 14 months keeps a record. */
+ * closure days come back sorted and unique, and the destruction after 14 months keeps a record, listed
+ * with the cases' destruction records (a batch destroyed by the previous version gets its record from
+ * the upgrade step, and check reports it until then). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +15,9 @@
 #include "calendar.h"
 #include "store_case.h"
 #include "store_fixture.h"
+#include "store_internal.h"
 #include "store_nino.h"
+#include "store_retention.h"
 
 typedef struct {
     uint64_t cases[3];
@@ -127,6 +131,32 @@ static int closures_write(store *s, MDB_txn *txn, void *arg)
     return rc;
 }
 
+static int migrate_write(store *s, MDB_txn *txn, void *arg)
+{
+    (void)arg;
+    return store_nino_destruction_migrate(s, txn);
+}
+
+/* The store as the previous version left a destroyed batch: no record in the list, none named. */
+static int forget_record(store *s, MDB_txn *txn, void *arg)
+{
+    uint64_t batch = *(uint64_t *)arg;
+    json_t *b;
+    int rc = store_nino_get(s, txn, batch, &b);
+    if (rc)
+        return rc;
+    json_t *d = json_object_get(b, "destruction");
+    unsigned char key[8];
+    store_key_u64(key, (uint64_t)json_integer_value(json_object_get(d, "record")));
+    json_object_del(d, "record");
+    if (!(rc = store_del(s, txn, DB_DESTRUCTIONS, key, 8))) {
+        store_key_u64(key, batch);
+        rc = store_json_put(s, txn, DB_NINO_BATCHES, key, 8, b);
+    }
+    json_decref(b);
+    return rc;
+}
+
 static void open_index_closures_and_destruction(void **state)
 {
     fixture *f = *state;
@@ -173,7 +203,60 @@ static void open_index_closures_and_destruction(void **state)
     assert_string_equal(json_string_value(json_object_get(b, "status")), "destroyed");
     assert_int_equal(json_array_size(json_object_get(b, "people")), 0);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(b, "destruction"), "people")), 4);
+    /* Its record is in the destruction list (every council's: the batch belongs to none), holding its
+     * number and count and nothing about the people; not in a council's. */
+    uint64_t record = (uint64_t)json_integer_value(json_object_get(json_object_get(b, "destruction"), "record"));
+    assert_true(record > 0);
     json_decref(b);
+    json_t *items;
+    uint64_t next;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_destructions_list(f->s, txn, 0, 0, 0, &items, &next), 0);
+    size_t destroyed = 0, problems = 9;
+    assert_int_equal(store_nino_destroyed_count(f->s, txn, &destroyed), 0);
+    assert_int_equal(store_nino_verify(f->s, txn, stderr, &destroyed, &problems), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(problems, 0);
+    assert_int_equal(json_array_size(items), 1);
+    json_t *rec = json_array_get(items, 0);
+    assert_int_equal(json_integer_value(json_object_get(rec, "id")), record);
+    assert_string_equal(json_string_value(json_object_get(rec, "kind")), "nino_batch");
+    assert_int_equal(json_integer_value(json_object_get(rec, "batch_id")), c.batch);
+    assert_string_equal(json_string_value(json_object_get(rec, "run_id")), "daily-2028-02-09");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(rec, "counts"), "people")), 4);
+    assert_null(json_object_get(rec, "people"));
+    json_decref(items);
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_destructions_list(f->s, txn, 7, 0, 0, &items, &next), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(json_array_size(items), 0);
+    json_decref(items);
+    /* The upgrade step leaves a recorded batch alone. */
+    assert_int_equal(store_write(f->s, migrate_write, NULL), 0);
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_destructions_list(f->s, txn, 0, 0, 0, &items, &next), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(json_array_size(items), 1);
+    json_decref(items);
+    /* A batch destroyed by the previous version: check reports it, the upgrade step records it. */
+    assert_int_equal(store_write(f->s, forget_record, &c.batch), 0);
+    FILE *devnull = fopen("/dev/null", "w");
+    assert_non_null(devnull);
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_nino_verify(f->s, txn, devnull, &destroyed, &problems), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(problems, 1);
+    assert_int_equal(store_write(f->s, migrate_write, NULL), 0);
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_nino_verify(f->s, txn, devnull, &destroyed, &problems), 0);
+    assert_int_equal(store_destructions_list(f->s, txn, 0, 0, 0, &items, &next), 0);
+    store_read_end(f->s, txn);
+    fclose(devnull);
+    assert_int_equal(problems, 0);
+    assert_int_equal(json_array_size(items), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "batch_id")), c.batch);
+    assert_true((uint64_t)json_integer_value(json_object_get(json_array_get(items, 0), "id")) > record);
+    json_decref(items);
 }
 
 int main(void)

@@ -27,6 +27,7 @@ const WORDS = {
   report_finance_downloaded: 'Downloaded the finance report', report_referrals_downloaded: 'Downloaded the referrals report',
   report_resolution_downloaded: 'Downloaded the resolution report', report_sla_downloaded: 'Downloaded the SLA report',
   report_national_downloaded: 'Downloaded the national report', org_place_set: 'Set a council’s nation and region',
+  org_nino_partner_set: 'Marked the NINo partner', org_nino_partner_cleared: 'Cleared the NINo partner mark',
 };
 
 /** The event types an admin may filter by (fcgi/API.md "Event types"), most asked-about first. */

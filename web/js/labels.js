@@ -10,6 +10,11 @@ export function orgKindLabel(kind) {
   }
 }
 
+/** An organisation in a list of choices: "DWP NINo Operations (Partner department, NINo partner)". */
+export function orgChoiceLabel(o) {
+  return `${o.name} (${orgKindLabel(o.kind)}${o.nino_partner ? ', NINo partner' : ''})`;
+}
+
 export function roleLabel(role) {
   switch (role) {
     case 'admin': return 'Administrator';
@@ -268,6 +273,7 @@ export function sideOf(user) {
 export const SIDES = [
   ['council', 'Council'],
   ['ho', 'Home Office'],
+  ['partner', 'NINo partner'], // the SLA report's NINo batches (API.md "NINo tracing")
 ];
 export const sideLabel = (s) => label(SIDES, s);
 
@@ -439,6 +445,8 @@ export const canImportCases = (user) => canEditCases(user) && isAdmin(user);
 
 /** A council's admin manages its retention: the policy, legal holds, the due list, the destruction records. */
 export const canManageRetention = (user) => canEditCases(user) && isAdmin(user);
+/** The Retention page: council admins (their policy, due cases and records), HO admins (every record). */
+export const canSeeDestructions = (user) => canManageRetention(user) || (isHomeOffice(user) && isAdmin(user));
 
 // ---- reports (API.md "Reports") ----
 
@@ -482,5 +490,6 @@ export const SLA_TYPES = [
   ['query', 'Query'],
   ['urgent_query', 'Urgent query'],
   ['disclosure_request', 'Disclosure request'],
+  ['nino_batch', 'NINo batch'],
 ];
 export const slaTypeLabel = (s) => label(SLA_TYPES, s);

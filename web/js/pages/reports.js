@@ -7,7 +7,7 @@
 import { api } from '../api.js';
 import { h, replaceChildren, appendChildren, visuallyHidden } from '../dom.js';
 import { field, dateField, showErrors, showApiError, clearErrors, busy, valueOf } from '../forms.js';
-import { parseDate, formatDate, today } from '../format.js';
+import { parseDate, formatDate, formatDateTime, today } from '../format.js';
 import { PERFORMANCE_ROUTE } from '../performance.js';
 import { councilChoices, loadCouncils } from '../list-filters.js';
 import {
@@ -68,6 +68,24 @@ function downloadsSection(q, councilName) {
       'Reports name no one: each case is its Connect ID. Keep the files as securely as the cases themselves, and delete them when you no longer need them.'));
 }
 
+/** The NINo batches received and waiting for results as of now (the Home Office's report over every
+ * council; API.md "SLA"): still within their 48 working hours, and overdue. Nothing for anyone else. */
+function ninoOpenPart(open, num) {
+  if (!open) return null;
+  const batches = (n) => `${num(n)} ${Number(n) === 1 ? 'batch' : 'batches'}`;
+  return h('div', { class: 'reports__nino-open', id: 'sla-nino-open' },
+    h('h3', { class: 'heading-s', id: 'sla-nino-open-heading' }, 'NINo batches waiting for results now'),
+    h('p', { class: 'body body--secondary' },
+      `As of ${formatDateTime(open.as_of)}, whatever the period: batches the NINo partner has received and not yet answered. Results are due 48 working hours after receipt.`),
+    h('dl', { class: 'summary-list' },
+      h('div', { class: 'summary-list__row', dataset: { open: 'due' } },
+        h('dt', { class: 'summary-list__key' }, 'Due (within 48 working hours)'),
+        h('dd', { class: 'summary-list__value', id: 'sla-nino-due' }, batches(open.due))),
+      h('div', { class: 'summary-list__row', dataset: { open: 'overdue' } },
+        h('dt', { class: 'summary-list__key' }, 'Overdue'),
+        h('dd', { class: 'summary-list__value', id: 'sla-nino-overdue' }, batches(open.overdue)))));
+}
+
 function slaSection(q, data) {
   const rows = Array.isArray(data && data.rows) ? data.rows : [];
   const councilName = data && data.council ? data.council.name : '';
@@ -106,6 +124,7 @@ function slaSection(q, data) {
             h('td', { class: 'table__number', dataset: { label: 'Median working days' } }, num(r.median_days)),
             h('td', { class: 'table__number', dataset: { label: '90th percentile working days' } }, num(r.p90_days)))))))
       : h('p', { class: 'body', id: 'sla-none' }, 'Nothing was answered in this period.'),
+    ninoOpenPart(data && data.nino_open, num),
     links);
 }
 

@@ -1,10 +1,13 @@
-// #/retention (council admins; API.md "Retention and destruction"): the council's retention policy,
-// the closed cases due for destruction in the next 90 days (held ones marked), and the destruction
-// records, newest first, with their CSV and Excel downloads.
+// #/retention (API.md "Retention and destruction"): for council admins, the council's retention
+// policy, the closed cases due for destruction in the next 90 days (held ones marked), and the
+// destruction records, newest first, with their CSV and Excel downloads; for Home Office admins, the
+// destruction records of every council's cases and of the NINo batches (destroyed 14 months after
+// their cut, "NINo tracing"), with the same downloads.
 import { api } from '../api.js';
 import { h, replaceChildren, visuallyHidden } from '../dom.js';
 import { field, showErrors, showApiError, busy, valueOf, clearErrors } from '../forms.js';
 import { formatDate, formatDateTime, today } from '../format.js';
+import { canManageRetention } from '../labels.js';
 
 const WITHIN = 90;
 const PAGE = 50;
@@ -90,14 +93,23 @@ function dueTable(data) {
             : 'None'))))));
 }
 
-function recordRows(items) {
-  return items.map((d) => h('tr', { dataset: { destructionId: String(d.id) } },
-    h('th', { scope: 'row', dataset: { label: 'Connect ID' } }, d.connect_id || ''),
-    h('td', { dataset: { label: 'Closure date' } }, formatDate(d.closure_date)),
-    h('td', { dataset: { label: 'Due' } }, formatDate(d.destroy_on)),
-    h('td', { dataset: { label: 'Destroyed' } }, formatDateTime(d.destroyed_at)),
-    h('td', { dataset: { label: 'Policy' } }, Number.isInteger(d.policy_years) ? yearsText(d.policy_years) : ''),
-    h('td', { dataset: { label: 'Deleted' } }, countsText(d.counts))));
+/** A record's row: a case (Connect ID, closure, due date, policy), or a NINo batch (its number, the
+ * day it was cut and its 14 months); `withCouncil` (the Home Office's list) adds the case's council. */
+function recordRows(items, { withCouncil = false } = {}) {
+  return items.map((d) => {
+    const batch = d.kind === 'nino_batch';
+    const months = Number.isInteger(d.keep_months) ? d.keep_months : 14;
+    return h('tr', { dataset: { destructionId: String(d.id), kind: batch ? 'nino_batch' : 'case' } },
+      h('th', { scope: 'row', dataset: { label: 'Record' } }, (batch ? d.number : d.connect_id) || ''),
+      h('td', { dataset: { label: 'Kind' } }, batch ? 'NINo batch' : 'Case'),
+      withCouncil ? h('td', { dataset: { label: 'Council' } }, batch ? 'Every council' : ((d.council && d.council.name) || '')) : null,
+      h('td', { dataset: { label: 'Closure date' } }, batch ? '' : formatDate(d.closure_date)),
+      h('td', { dataset: { label: 'Due' } }, batch ? '' : formatDate(d.destroy_on)),
+      h('td', { dataset: { label: 'Destroyed' } }, formatDateTime(d.destroyed_at)),
+      h('td', { dataset: { label: 'Policy' } }, batch ? `${months} months after its cut on ${formatDate(d.cut_day)}`
+        : Number.isInteger(d.policy_years) ? yearsText(d.policy_years) : ''),
+      h('td', { dataset: { label: 'Deleted' } }, countsText(d.counts)));
+  });
 }
 
 function downloadLink(format) {
@@ -106,16 +118,16 @@ function downloadLink(format) {
   }, format === 'xlsx' ? 'Excel (.xlsx)' : 'CSV', visuallyHidden(' – every destruction record'));
 }
 
-async function recordsSection() {
+async function recordsSection({ withCouncil = false } = {}) {
   const section = h('section', { class: 'retention-records', id: 'destruction-records', 'aria-labelledby': 'records-heading' },
     h('h2', { class: 'heading-m', id: 'records-heading' }, 'Destruction records'));
   const first = await api.get('/api/destructions', { query: { limit: String(PAGE) } });
   const items = Array.isArray(first.items) ? first.items : [];
   if (!items.length) {
-    section.append(h('p', { class: 'body', id: 'destructions-none' }, 'No case has been destroyed yet.'));
+    section.append(h('p', { class: 'body', id: 'destructions-none' }, withCouncil ? 'Nothing has been destroyed yet.' : 'No case has been destroyed yet.'));
     return section;
   }
-  const tbody = h('tbody', {}, recordRows(items));
+  const tbody = h('tbody', {}, recordRows(items, { withCouncil }));
   section.append(
     h('p', { class: 'body' }, 'What was destroyed, newest first. The records hold no personal data. Download them all: ',
       downloadLink('csv'), ' or ', downloadLink('xlsx'), '.'),
@@ -123,7 +135,9 @@ async function recordsSection() {
       h('table', { class: 'table', id: 'destructions-table' },
         h('caption', { class: 'visually-hidden' }, 'Destruction records, newest first'),
         h('thead', {}, h('tr', {},
-          h('th', { scope: 'col' }, 'Connect ID'),
+          h('th', { scope: 'col' }, 'Record'),
+          h('th', { scope: 'col' }, 'Kind'),
+          withCouncil ? h('th', { scope: 'col' }, 'Council') : null,
           h('th', { scope: 'col' }, 'Closure date'),
           h('th', { scope: 'col' }, 'Due'),
           h('th', { scope: 'col' }, 'Destroyed'),
@@ -137,7 +151,7 @@ async function recordsSection() {
       more.disabled = true;
       try {
         const next = await api.get('/api/destructions', { query: { limit: String(PAGE), cursor: String(cursor) } });
-        tbody.append(...recordRows(Array.isArray(next.items) ? next.items : []));
+        tbody.append(...recordRows(Array.isArray(next.items) ? next.items : [], { withCouncil }));
         cursor = next.next_cursor;
         if (!cursor) more.remove();
       } catch (error) {
@@ -150,6 +164,15 @@ async function recordsSection() {
 }
 
 export async function renderRetention(section, ctx) {
+  if (!canManageRetention(ctx.user)) { // a Home Office admin: the records only
+    const records = await recordsSection({ withCouncil: true });
+    section.append(
+      h('h1', { class: 'heading-l' }, 'Retention'),
+      h('p', { class: 'body', id: 'retention-ho-intro' },
+        'What was destroyed: each council’s closed cases, destroyed under its retention policy, and the NINo batches, whose people and results are destroyed 14 months after the batch was cut. The records hold no personal data.'),
+      records);
+    return;
+  }
   const [policy, due, records] = await Promise.all([
     api.get('/api/retention'),
     api.get('/api/retention/due', { query: { within: String(WITHIN) } }),

@@ -3,7 +3,8 @@
 // organisation and `cx` (what the parts see of this page); the parts are in ./users/: list.js (the
 // table), actions.js (the per-user actions and their dialogs), add-user.js (the add-user form),
 // credential.js (the temporary password, shown once), organisations.js (the Network admin's
-// organisation picker and "Add a council") and council-place.js (the chosen council's nation and region).
+// organisation picker and "Add a council"), council-place.js (the chosen council's nation and region)
+// and nino-partner.js (whether the chosen partner department is the NINo partner).
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { isNetworkAdmin } from '../labels.js';
@@ -12,6 +13,7 @@ import { showCredential } from './users/credential.js';
 import { setAddOpen } from './users/add-user.js';
 import { buildPicker, buildCouncilForm, syncPicker } from './users/organisations.js';
 import { showCouncilPlace } from './users/council-place.js';
+import { showNinoPartner } from './users/nino-partner.js';
 
 export async function renderUsers(section, ctx) {
   const me = ctx.user;
@@ -38,6 +40,7 @@ export async function renderUsers(section, ctx) {
     pickerArea: h('div', { id: 'org-picker-area' }),
     councilArea: h('div', { id: 'add-council-area' }),
     placeArea: h('div', { id: 'council-place-area' }),
+    ninoArea: h('div', { id: 'nino-partner-area' }),
     orgName() {
       if (!network) return (me.org && me.org.name) || 'your organisation';
       const o = cx.orgs.find((x) => x.id === cx.orgId);
@@ -45,7 +48,7 @@ export async function renderUsers(section, ctx) {
     },
     async loadUsers(opts) {
       await loadUsers(cx, opts);
-      if (network) showCouncilPlace(cx);
+      if (network) { showCouncilPlace(cx); showNinoPartner(cx); }
     },
     showCredential: (user, password, what) => showCredential(cx, user, password, what),
     setAddOpen: (open, focusToggle) => setAddOpen(cx, open, focusToggle),
@@ -70,6 +73,7 @@ export async function renderUsers(section, ctx) {
     h('h1', { class: 'heading-l' }, 'User accounts'),
     cx.pickerArea,
     cx.placeArea,
+    cx.ninoArea,
     cx.credentialArea,
     h('div', { class: 'section-head' }, cx.listHeading, cx.addToggle),
     cx.addSection,

@@ -3,7 +3,7 @@
 import { api } from '../../api.js';
 import { h, replaceChildren } from '../../dom.js';
 import { field, showErrors, showApiError, clearErrors, busy, valueOf } from '../../forms.js';
-import { orgKindLabel } from '../../labels.js';
+import { orgChoiceLabel } from '../../labels.js';
 
 /** The picker shows the chosen organisation, and the address names it. */
 export function syncPicker(cx) {
@@ -15,7 +15,7 @@ export function syncPicker(cx) {
 export function buildPicker(cx) {
   const f = field({
     label: 'Organisation', name: 'org', value: cx.orgId,
-    options: cx.orgs.map((o) => ({ value: o.id, label: `${o.name} (${orgKindLabel(o.kind)})` })),
+    options: cx.orgs.map((o) => ({ value: o.id, label: orgChoiceLabel(o) })),
   });
   const pickerSelect = f.control;
   cx.pickerSelect = pickerSelect;
