@@ -1,6 +1,9 @@
-/* report_perf.c - performance monitoring (fcgi/API.md "Reports"): one pass over the case facts of the
- * caller's scope, with fixed-size tallies (at most 241 months), so its cost is one read of the
- * facts and its memory does not depend on the number of cases. */
+/* report_perf.c - performance monitoring (fcgi/API.md "Reports"). Without a team, caseworker or
+ * legislation filter the figures come from the store's pre-aggregates (store_perf.h): a few hundred
+ * rows whatever the number of cases. With one of those filters, which the pre-aggregates do not
+ * break down, they come from one pass over the case facts of the caller's scope (one council's is
+ * small; the Home Office's every council's) with fixed-size tallies (at most 241 months). The pass is
+ * also the reference the pre-aggregates are tested against (tests/unit/test_perf.c). */
 #include "report_perf.h"
 
 #include <stdio.h>
@@ -10,6 +13,7 @@
 #include "calendar.h"
 #include "case_enums.h"
 #include "store_case.h"
+#include "store_perf.h"
 
 #define MONTHS_MAX REPORT_PERF_MONTHS_MAX
 #define REASONS 10
@@ -122,7 +126,86 @@ static int months_of(perf *p)
     }
 }
 
-int report_performance(report_range *g, const report_perf_filters *flt, MDB_txn *txn, json_t **out)
+/* Weekly costs of support with no end, from the tallies of the starts up to `from` (each costed
+ * for every day of the range) and of those after it up to `upto` (from its start): per amount, the
+ * rounding of each case (report_weekly_cost: (w × days + 3) / 7 rounded down) depends only on
+ * w mod 7 and days mod 7, which the tallies count. */
+__extension__ typedef __int128 wide;
+
+static int64_t open_support_cost(const perf *p, const int64_t *upto_from, const int64_t *upto_upto)
+{
+    const report_range *g = p->g;
+    int64_t n = (int64_t)g->upto - g->from + 1, after = (int64_t)g->upto + 1, spend = 0;
+    for (int i = 0; i < 2; i++) {
+        const int64_t *a = upto_from + PERF_OPEN + i * PERF_OPEN_SLOTS, *b = upto_upto + PERF_OPEN + i * PERF_OPEN_SLOTS;
+        wide whole = (wide)n * a[PERF_OPEN_SUM], part = (wide)after * (b[PERF_OPEN_SUM] - a[PERF_OPEN_SUM]) -
+                                                        (b[PERF_OPEN_SUM_BY_START] - a[PERF_OPEN_SUM_BY_START]);
+        for (int w = 0; w < 7; w++)
+            for (int st = 0; st < 7; st++) {
+                int slot = w * 7 + st;
+                int64_t days_mod = ((after - st) % 7 + 7) % 7;
+                whole += (wide)a[slot] * (3 - (w * (n % 7) + 3) % 7);
+                part += (wide)(b[slot] - a[slot]) * (3 - (w * days_mod + 3) % 7);
+            }
+        spend += (int64_t)(whole / 7) + (int64_t)(part / 7);
+    }
+    return spend;
+}
+
+/* Weekly costs of one span with an end, as the pass costs a case. */
+static int cost_span(const perf_span *sp, void *ctx)
+{
+    perf *p = ctx;
+    case_facts f = {.support_start = sp->start, .support_end = sp->end};
+    int64_t days = report_support_days(&f, p->g->from, p->g->upto);
+    p->spend += report_weekly_cost(sp->weekly_subsistence, days) + report_weekly_cost(sp->weekly_accommodation, days);
+    return 0;
+}
+
+/* The tallies of the pass, from the pre-aggregates: the sums up to the day before `from`, `from`,
+ * `upto`, `to` and each month's judging day. */
+static int tally_aggregates(perf *p, MDB_txn *txn)
+{
+    const report_range *g = p->g;
+    size_t n = 4 + (size_t)p->months;
+    int32_t *days = malloc(n * sizeof *days);
+    perf_tallies *t = malloc(n * sizeof *t);
+    int rc = days && t ? 0 : STORE_NOMEM;
+    if (!rc) {
+        days[0] = g->from - 1;
+        days[1] = g->from;
+        days[2] = g->upto;
+        days[3] = g->to;
+        memcpy(days + 4, p->month_end, (size_t)p->months * sizeof *days);
+        rc = store_perf_sums(g->r->st, txn, g->council, days, n, t);
+    }
+    if (!rc) {
+        const int64_t *before = t[0], *on = t[3];
+        p->open_referral = on[PERF_OPEN_REFERRAL];
+        p->open_supported = on[PERF_OPEN_SUPPORTED];
+        p->thousand_day = on[PERF_THOUSAND_DAY];
+        p->referrals = on[PERF_REFERRALS] - before[PERF_REFERRALS];
+        for (int i = 0; i <= REASONS; i++) {
+            p->by_reason[i] = on[PERF_CLOSURES + i] - before[PERF_CLOSURES + i];
+            p->closures += p->by_reason[i];
+        }
+        p->ended = on[PERF_ENDED] - before[PERF_ENDED];
+        p->ended_days = on[PERF_ENDED_DAYS] - before[PERF_ENDED_DAYS];
+        for (int i = 0; i < p->months; i++)
+            p->month_delta[i] = t[4 + i][PERF_OPEN_SUPPORTED] - (i ? t[3 + i][PERF_OPEN_SUPPORTED] : 0);
+        if (g->from <= g->upto) {
+            p->spend = t[2][PERF_COSTS] - before[PERF_COSTS] + open_support_cost(p, t[1], t[2]);
+            rc = store_perf_spans_each(g->r->st, txn, g->council, g->from, cost_span, p);
+        }
+    }
+    free(days);
+    free(t);
+    return rc;
+}
+
+/* The answer, from the pass (aggregates 0) or the pre-aggregates (1: only without team, caseworker or
+ * legislation filter, and once the store has built them). */
+static int performance(report_range *g, const report_perf_filters *flt, MDB_txn *txn, int aggregates, json_t **out)
 {
     perf *p = calloc(1, sizeof *p);
     if (!p)
@@ -136,7 +219,7 @@ int report_performance(report_range *g, const report_perf_filters *flt, MDB_txn 
         free(p);
         return STORE_CORRUPT; /* report_params keeps the span within 20 years */
     }
-    int rc = store_facts_cases_each(g->r->st, txn, g->council, tally, p);
+    int rc = aggregates ? tally_aggregates(p, txn) : store_facts_cases_each(g->r->st, txn, g->council, tally, p);
     json_t *o = NULL;
     if (!rc) {
         json_t *reasons = json_array(), *months = json_array();
@@ -172,4 +255,16 @@ int report_performance(report_range *g, const report_perf_filters *flt, MDB_txn 
     free(p);
     *out = o;
     return rc;
+}
+
+int report_performance_scan(report_range *g, const report_perf_filters *flt, MDB_txn *txn, json_t **out)
+{
+    return performance(g, flt, txn, 0, out);
+}
+
+int report_performance(report_range *g, const report_perf_filters *flt, MDB_txn *txn, json_t **out)
+{
+    int ready = 0, rc = flt->team || flt->caseworker || flt->legislation ? 0 : store_perf_ready(g->r->st, txn, &ready);
+    *out = NULL;
+    return rc ? rc : performance(g, flt, txn, ready, out);
 }
