@@ -10,7 +10,7 @@
 #define META_KEY "perf_version"
 #define DAY_KEY 13   /* 'D' | scope | day */
 #define MONTH_KEY 13 /* 'M' | scope | month */
-#define SPAN_SIZE 16 /* int32 start, int32 end, uint32 subsistence, uint32 accommodation */
+#define SPAN_SIZE PERF_SPAN_SIZE /* int32 start, int32 end, uint32 subsistence, uint32 accommodation */
 #define SLOT_SIZE 9  /* uint8 slot, int64 value */
 #define BREAKS_MAX (9 + 2 * FACTS_PAST_MAX)
 
@@ -548,11 +548,7 @@ int store_perf_spans_each(store *s, MDB_txn *txn, uint64_t council, int32_t from
             rc = STORE_CORRUPT;
             break;
         }
-        for (size_t i = 0; i < v.mv_size && !rc; i += SPAN_SIZE) {
-            perf_span sp;
-            memcpy(&sp, (const unsigned char *)v.mv_data + i, SPAN_SIZE);
-            rc = fn(&sp, ctx);
-        }
+        rc = fn(v.mv_data, v.mv_size / SPAN_SIZE, ctx);
         if (!rc)
             rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
     }

@@ -31,6 +31,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "store.h"
 #include "store_facts.h"
@@ -70,8 +71,14 @@ typedef struct {
 int store_perf_ready(store *s, MDB_txn *txn, int *ready);
 /* out[i] = the sum of the 'D' vectors of the council (0: every council) dated up to days[i]. */
 int store_perf_sums(store *s, MDB_txn *txn, uint64_t council, const int32_t *days, size_t n, perf_tallies *out);
-/* Calls fn with every span of the council (0: every council) ending in from_day's month or later. */
-typedef int (*store_perf_span_fn)(const perf_span *sp, void *ctx);
+/* Calls fn with the spans of the council (0: every council) ending in from_day's month or later, a
+ * month's list at a time: n spans of PERF_SPAN_SIZE bytes at p (read them with perf_span_at). */
+#define PERF_SPAN_SIZE 16
+typedef int (*store_perf_span_fn)(const unsigned char *p, size_t n, void *ctx);
+static inline void perf_span_at(const unsigned char *p, size_t i, perf_span *out)
+{
+    memcpy(out, p + i * PERF_SPAN_SIZE, PERF_SPAN_SIZE);
+}
 int store_perf_spans_each(store *s, MDB_txn *txn, uint64_t council, int32_t from_day, store_perf_span_fn fn,
                           void *ctx);
 
