@@ -171,6 +171,84 @@ static int cost_spans(const unsigned char *list, size_t n, void *ctx)
     return 0;
 }
 
+/* A report_weekly_cost's remainder term: (w × days + 3) mod 7 taken off, from w mod 7 and days. */
+static int64_t rounding(int w_mod, int64_t days) { return 3 - (w_mod * (((days % 7) + 7) % 7) + 3) % 7; }
+
+/* The weekly costs of the spans of a cell that lies wholly on one side of `from` and of `upto`, from
+ * its sums: each span costs report_weekly_cost(w, days) = (w × days + 3 − (w × days + 3) mod 7) / 7,
+ * whose remainder depends only on w mod 7 and days mod 7. Its days: from its start to its end (inside
+ * the range), from `from` to its end (started before), from its start to `upto` (ends after), the
+ * whole range (both). */
+static int64_t cell_cost(const perf *p, const int64_t *cell, int starts_before, int ends_after)
+{
+    int64_t from = p->g->from, upto = p->g->upto, spend = 0;
+    for (int i = 0; i < 2; i++) {
+        const int64_t *c = cell + i * PERF_CELL_KIND;
+        const int64_t *by_end = c + PERF_CELL_BY_END, *by_start = c + PERF_CELL_BY_START;
+        wide sum = 0;
+        if (!starts_before && !ends_after) {
+            spend += c[PERF_CELL_COST];
+            continue;
+        }
+        if (starts_before && !ends_after) {
+            sum = (wide)c[PERF_CELL_SUM_BY_END] - (wide)(from - 1) * c[PERF_CELL_SUM];
+            for (int w = 0; w < 7; w++)
+                for (int d = 0; d < 7; d++)
+                    sum += (wide)by_end[w * 7 + d] * rounding(w, d - from + 1);
+        } else if (!starts_before) {
+            sum = (wide)(upto + 1) * c[PERF_CELL_SUM] - c[PERF_CELL_SUM_BY_START];
+            for (int w = 0; w < 7; w++)
+                for (int d = 0; d < 7; d++)
+                    sum += (wide)by_start[w * 7 + d] * rounding(w, upto + 1 - d);
+        } else {
+            sum = (wide)(upto - from + 1) * c[PERF_CELL_SUM];
+            for (int w = 0; w < 7; w++)
+                for (int d = 0; d < 7; d++)
+                    sum += (wide)by_start[w * 7 + d] * rounding(w, upto - from + 1);
+        }
+        spend += (int64_t)(sum / 7);
+    }
+    return spend;
+}
+
+typedef struct {
+    perf *p;
+    MDB_txn *txn;
+    int32_t from_month, upto_month;
+    int from_whole, upto_whole; /* `from` is its month's first day; `upto` its last */
+} cells_ctx;
+
+/* One cell of every council's spans. A cell in the month of `from` or `upto` (unless the range takes
+ * that month whole) holds spans on both sides of it: its spans are read instead. */
+static int cost_cell(int32_t end_month, int32_t start_month, const int64_t *cell, void *arg)
+{
+    cells_ctx *c = arg;
+    if ((end_month == c->from_month && !c->from_whole) || (end_month == c->upto_month && !c->upto_whole))
+        return 0; /* read whole by every_council_spans */
+    if (start_month > c->upto_month)
+        return 0; /* started after the range */
+    if ((start_month == c->from_month && !c->from_whole) || (start_month == c->upto_month && !c->upto_whole))
+        return store_perf_spans_in(c->p->g->r->st, c->txn, end_month, start_month, cost_spans, c->p);
+    c->p->spend += cell_cost(c->p, cell, start_month < c->from_month, end_month > c->upto_month);
+    return 0;
+}
+
+/* The weekly costs of every council's spans with an end: by cell, and the spans of the months that
+ * hold `from` or `upto`. */
+static int every_council_spans(perf *p, MDB_txn *txn)
+{
+    store *st = p->g->r->st;
+    cells_ctx c = {p, txn, store_perf_month(p->g->from), store_perf_month(p->g->upto), 0, 0};
+    c.from_whole = p->g->from == store_perf_month_first_day(c.from_month);
+    c.upto_whole = (int64_t)p->g->upto + 1 == store_perf_month_first_day(c.upto_month + 1);
+    int rc = store_perf_cells_each(st, txn, p->g->from, cost_cell, &c);
+    if (!rc && !c.from_whole)
+        rc = store_perf_spans_in(st, txn, c.from_month, INT32_MIN, cost_spans, p);
+    if (!rc && !c.upto_whole && (c.upto_month != c.from_month || c.from_whole))
+        rc = store_perf_spans_in(st, txn, c.upto_month, INT32_MIN, cost_spans, p);
+    return rc;
+}
+
 /* The tallies of the pass, from the pre-aggregates: the sums up to the day before `from`, `from`,
  * `upto`, `to` and each month's judging day. */
 static int tally_aggregates(perf *p, MDB_txn *txn)
@@ -204,7 +282,8 @@ static int tally_aggregates(perf *p, MDB_txn *txn)
             p->month_delta[i] = t[4 + i][PERF_OPEN_SUPPORTED] - (i ? t[3 + i][PERF_OPEN_SUPPORTED] : 0);
         if (g->from <= g->upto) {
             p->spend = t[2][PERF_COSTS] - before[PERF_COSTS] + open_support_cost(p, t[1], t[2]);
-            rc = store_perf_spans_each(g->r->st, txn, g->council, g->from, cost_spans, p);
+            rc = g->council ? store_perf_spans_each(g->r->st, txn, g->council, g->from, cost_spans, p)
+                            : every_council_spans(p, txn);
         }
     }
     free(days);

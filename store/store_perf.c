@@ -13,10 +13,14 @@
 #define SPAN_SIZE PERF_SPAN_SIZE /* int32 start, int32 end, uint32 subsistence, uint32 accommodation */
 #define SLOT_SIZE 9  /* uint8 slot, int64 value */
 #define BREAKS_MAX (9 + 2 * FACTS_PAST_MAX)
+#define SPAN_KEY 17 /* 'S' | council | end month | start month; 'C' | 0 | end month | start month */
 
 /* ---- calendar arithmetic (proleptic Gregorian, days since 1970-01-01, as calendar_day) ---- */
 
 /* Month number (year × 12 + month − 1) of a day. */
+static int32_t month_of(int64_t z);
+int32_t store_perf_month(int32_t day) { return month_of(day); }
+
 static int32_t month_of(int64_t z)
 {
     z += 719468;
@@ -31,7 +35,7 @@ static int32_t month_of(int64_t z)
 }
 
 /* The first day of a month number. */
-static int32_t month_first_day(int32_t month)
+int32_t store_perf_month_first_day(int32_t month)
 {
     int64_t y = month / 12, m = month % 12 + 1;
     y -= m <= 2;
@@ -69,15 +73,15 @@ static void row_key(unsigned char out[13], char kind, uint64_t scope, int32_t t)
 
 static int32_t key_time(const unsigned char *k) { return (int32_t)(get_be32(k + 9) ^ 0x80000000u); }
 
-/* Adds a stored sparse vector to v; STORE_CORRUPT when malformed. */
-static int add_sparse(int64_t *v, const MDB_val *val)
+/* Adds a stored sparse vector of `slots` slots to v; STORE_CORRUPT when malformed. */
+static int add_sparse_n(int64_t *v, const MDB_val *val, int slots)
 {
     const unsigned char *p = val->mv_data;
     if (val->mv_size % SLOT_SIZE)
         return STORE_CORRUPT;
     for (size_t i = 0; i < val->mv_size; i += SLOT_SIZE) {
         int64_t x;
-        if (p[i] >= PERF_TALLIES)
+        if (p[i] >= slots)
             return STORE_CORRUPT;
         memcpy(&x, p + i + 1, 8);
         v[p[i]] += x;
@@ -85,11 +89,13 @@ static int add_sparse(int64_t *v, const MDB_val *val)
     return 0;
 }
 
-/* The sparse bytes of v (out holds PERF_TALLIES slots); 0 bytes when all are zero. */
-static size_t encode_sparse(const int64_t *v, unsigned char *out)
+static int add_sparse(int64_t *v, const MDB_val *val) { return add_sparse_n(v, val, PERF_TALLIES); }
+
+/* The sparse bytes of the `slots` slots of v (out holds them all); 0 bytes when all are zero. */
+static size_t encode_sparse_n(const int64_t *v, int slots, unsigned char *out)
 {
     size_t n = 0;
-    for (int i = 0; i < PERF_TALLIES; i++)
+    for (int i = 0; i < slots; i++)
         if (v[i]) {
             out[n] = (unsigned char)i;
             memcpy(out + n + 1, &v[i], 8);
@@ -97,6 +103,8 @@ static size_t encode_sparse(const int64_t *v, unsigned char *out)
         }
     return n;
 }
+
+static size_t encode_sparse(const int64_t *v, unsigned char *out) { return encode_sparse_n(v, PERF_TALLIES, out); }
 
 static int nonzero(const int64_t *v)
 {
@@ -106,26 +114,32 @@ static int nonzero(const int64_t *v)
     return 0;
 }
 
-/* Adds delta to the stored vector of key (deleting it when it comes to all zeros). */
-static int add_to_row(store *s, MDB_txn *txn, const unsigned char key[13], const int64_t *delta)
+/* Adds delta (`slots` slots) to the stored vector of key (deleting it when it comes to all zeros). */
+static int add_to_row_n(store *s, MDB_txn *txn, const unsigned char *key, size_t klen, const int64_t *delta,
+                        int slots)
 {
     MDB_dbi dbi = store_dbi(s, DB_PERF);
-    MDB_val k = {13, (void *)key}, v;
-    int64_t sum[PERF_TALLIES];
-    memcpy(sum, delta, sizeof sum);
+    MDB_val k = {klen, (void *)key}, v;
+    int64_t sum[PERF_CELL_SLOTS];
+    memcpy(sum, delta, (size_t)slots * sizeof sum[0]);
     int rc = mdb_get(txn, dbi, &k, &v);
     if (rc == 0)
-        rc = add_sparse(sum, &v);
+        rc = add_sparse_n(sum, &v, slots);
     else if (rc == MDB_NOTFOUND)
         rc = 0;
     if (rc)
         return rc;
-    unsigned char buf[PERF_TALLIES * SLOT_SIZE];
-    MDB_val nv = {encode_sparse(sum, buf), buf};
+    unsigned char buf[PERF_CELL_SLOTS * SLOT_SIZE];
+    MDB_val nv = {encode_sparse_n(sum, slots, buf), buf};
     if (nv.mv_size)
         return mdb_put(txn, dbi, &k, &nv, 0);
     rc = mdb_del(txn, dbi, &k, NULL);
     return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int add_to_row(store *s, MDB_txn *txn, const unsigned char key[13], const int64_t *delta)
+{
+    return add_to_row_n(s, txn, key, 13, delta, PERF_TALLIES);
 }
 
 /* ---- what one facts row adds ---- */
@@ -296,10 +310,38 @@ static int cmp_event(const void *a, const void *b)
     return (int)x->slot - (int)y->slot;
 }
 
-/* The month a span is listed under (its end, kept within the reports' days). */
-static int32_t span_month(const perf_span *sp)
+/* The month of a span's day, days outside the reports' being in the month before the first or after
+ * the last (so that they are before any `from` or after any `to`). */
+static int32_t span_month_of(int32_t day)
 {
-    return month_of(sp->end > PERF_DAY_HI ? PERF_DAY_HI : sp->end);
+    return month_of(day < PERF_DAY_LO ? PERF_DAY_LO - 1 : day > PERF_DAY_HI ? PERF_DAY_HI + 1 : day);
+}
+
+/* 'S' | council | end month | start month, or 'C' | 0 | end month | start month. */
+static void span_key(unsigned char out[SPAN_KEY], char kind, uint64_t scope, const perf_span *sp)
+{
+    row_key(out, kind, scope, span_month_of(sp->end));
+    put_be32(out + 13, (uint32_t)span_month_of(sp->start) ^ 0x80000000u);
+}
+
+/* report_weekly_cost's rule (weekly × days ÷ 7, to the penny, half up): tests/unit/test_perf.c proves
+ * the report from these tallies equal to the pass that uses it. */
+static int64_t weekly_cost(uint32_t weekly, int64_t days) { return ((int64_t)weekly * days * 2 + 7) / 14; }
+
+/* What one span adds to its every-council cell (store_perf.h "cells"), times sign. */
+static void cell_tallies(const perf_span *sp, int sign, int64_t *v)
+{
+    const uint32_t w[2] = {sp->weekly_subsistence, sp->weekly_accommodation};
+    memset(v, 0, PERF_CELL_SLOTS * sizeof v[0]);
+    for (int i = 0; i < 2; i++) {
+        int64_t *c = v + i * PERF_CELL_KIND;
+        c[PERF_CELL_COST] = sign * weekly_cost(w[i], (int64_t)sp->end - sp->start + 1);
+        c[PERF_CELL_SUM] = sign * (int64_t)w[i];
+        c[PERF_CELL_SUM_BY_END] = sign * (int64_t)w[i] * sp->end;
+        c[PERF_CELL_SUM_BY_START] = sign * (int64_t)w[i] * sp->start;
+        c[PERF_CELL_BY_END + (int)(w[i] % 7) * 7 + mod7(sp->end)] = sign;
+        c[PERF_CELL_BY_START + (int)(w[i] % 7) * 7 + mod7(sp->start)] = sign;
+    }
 }
 
 /* Adds (sign 1) or removes (sign -1) one span in the council's list of its month: entries sorted by
@@ -308,11 +350,17 @@ static int32_t span_month(const perf_span *sp)
 static int span_change(store *s, MDB_txn *txn, uint64_t council, const perf_span *sp, int sign)
 {
     MDB_dbi dbi = store_dbi(s, DB_PERF);
-    unsigned char key[13], ent[SPAN_SIZE];
+    unsigned char key[SPAN_KEY], ent[SPAN_SIZE];
+    int64_t cell[PERF_CELL_SLOTS];
     memcpy(ent, sp, SPAN_SIZE);
-    row_key(key, 'S', council, span_month(sp));
-    MDB_val k = {13, key}, v;
-    int rc = mdb_get(txn, dbi, &k, &v);
+    span_key(key, 'C', 0, sp);
+    cell_tallies(sp, sign, cell);
+    int rc = add_to_row_n(s, txn, key, SPAN_KEY, cell, PERF_CELL_SLOTS);
+    if (rc)
+        return rc;
+    span_key(key, 'S', council, sp);
+    MDB_val k = {SPAN_KEY, key}, v;
+    rc = mdb_get(txn, dbi, &k, &v);
     if (rc && rc != MDB_NOTFOUND)
         return rc;
     size_t n = rc ? 0 : v.mv_size / SPAN_SIZE, at = 0;
@@ -514,46 +562,104 @@ int store_perf_sums(store *s, MDB_txn *txn, uint64_t council, const int32_t *day
         if (lo)
             memcpy(out[i], ms.sums[lo - 1], sizeof out[i]);
         if (!whole)
-            rc = add_days(s, txn, council, month_first_day(m), d, out[i]);
+            rc = add_days(s, txn, council, store_perf_month_first_day(m), d, out[i]);
     }
     free(ms.months);
     free(ms.sums);
     return rc;
 }
 
-int store_perf_spans_each(store *s, MDB_txn *txn, uint64_t council, int32_t from_day, store_perf_span_fn fn,
-                          void *ctx)
+/* Walks 'S' or 'C' rows of scope (0 with 'S': every council) whose end month is from_month or later
+ * (and, with only_end, is it; with a start month other than INT32_MIN, whose start month is it). */
+typedef int (*span_row_fn)(const unsigned char *key, const MDB_val *val, void *ctx);
+static int span_rows(store *s, MDB_txn *txn, char kind, uint64_t scope, int32_t from_month, int only_end,
+                     int32_t start_month, span_row_fn fn, void *ctx)
 {
-    int32_t from = month_of(from_day < PERF_DAY_LO ? PERF_DAY_LO : from_day > PERF_DAY_HI ? PERF_DAY_HI : from_day);
     MDB_cursor *cur;
     int rc = mdb_cursor_open(txn, store_dbi(s, DB_PERF), &cur);
     if (rc)
         return rc;
-    unsigned char key[13];
-    row_key(key, 'S', council, from);
-    MDB_val k = {13, key}, v;
-    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    unsigned char key[SPAN_KEY];
+    perf_span first = {INT32_MIN, 0, 0, 0};
+    int32_t lo = start_month == INT32_MIN ? span_month_of(INT32_MIN) : start_month;
+    /* Seeks council c's first row of the range. */
+#define SEEK(c)                                                                                                  \
+    do {                                                                                                         \
+        span_key(key, kind, (c), &first);                                                                        \
+        put_be32(key + 9, (uint32_t)from_month ^ 0x80000000u);                                                   \
+        put_be32(key + 13, (uint32_t)lo ^ 0x80000000u);                                                          \
+        k = (MDB_val){SPAN_KEY, key};                                                                            \
+        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);                                                         \
+    } while (0)
+    MDB_val k, v;
+    SEEK(scope);
     while (!rc) {
         const unsigned char *p = k.mv_data;
-        if (k.mv_size != 13 || p[0] != 'S' || (council && store_u64_from(p + 1) != council))
+        if (k.mv_size != SPAN_KEY || p[0] != (unsigned char)kind || ((scope || kind == 'C') && store_u64_from(p + 1) != scope))
             break;
-        if (key_time(p) < from) {
-            /* Every council's: skip to this council's first month of the range. */
-            row_key(key, 'S', store_u64_from(p + 1), from);
-            k = (MDB_val){13, key};
-            rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        uint64_t c = store_u64_from(p + 1);
+        int32_t end = key_time(p), start = (int32_t)(get_be32(p + 13) ^ 0x80000000u);
+        if (end < from_month || (end == from_month && start < lo)) {
+            SEEK(c); /* every council's: to this council's first row of the range */
             continue;
         }
-        if (v.mv_size % SPAN_SIZE) {
-            rc = STORE_CORRUPT;
-            break;
+        if ((only_end && end > from_month) || (start_month != INT32_MIN && start > start_month)) {
+            if (scope || kind == 'C' || c == UINT64_MAX)
+                break;
+            SEEK(c + 1); /* past this council's rows of the range */
+            continue;
         }
-        rc = fn(v.mv_data, v.mv_size / SPAN_SIZE, ctx);
-        if (!rc)
-            rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+        if ((rc = fn(p, &v, ctx)))
+            break;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
     }
+#undef SEEK
     mdb_cursor_close(cur);
     return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+typedef struct {
+    store_perf_span_fn fn;
+    store_perf_cell_fn cell_fn;
+    void *ctx;
+} span_walk;
+
+static int span_list(const unsigned char *key, const MDB_val *val, void *arg)
+{
+    (void)key;
+    span_walk *w = arg;
+    if (val->mv_size % SPAN_SIZE)
+        return STORE_CORRUPT;
+    return w->fn(val->mv_data, val->mv_size / SPAN_SIZE, w->ctx);
+}
+
+int store_perf_spans_each(store *s, MDB_txn *txn, uint64_t council, int32_t from_day, store_perf_span_fn fn,
+                          void *ctx)
+{
+    span_walk w = {fn, NULL, ctx};
+    return span_rows(s, txn, 'S', council, span_month_of(from_day), 0, INT32_MIN, span_list, &w);
+}
+
+int store_perf_spans_in(store *s, MDB_txn *txn, int32_t end_month, int32_t start_month, store_perf_span_fn fn,
+                        void *ctx)
+{
+    span_walk w = {fn, NULL, ctx};
+    return span_rows(s, txn, 'S', 0, end_month, 1, start_month, span_list, &w);
+}
+
+static int cell_row(const unsigned char *key, const MDB_val *val, void *arg)
+{
+    span_walk *w = arg;
+    int64_t v[PERF_CELL_SLOTS];
+    memset(v, 0, sizeof v);
+    int rc = add_sparse_n(v, val, PERF_CELL_SLOTS);
+    return rc ? rc : w->cell_fn(key_time(key), (int32_t)(get_be32(key + 13) ^ 0x80000000u), v, w->ctx);
+}
+
+int store_perf_cells_each(store *s, MDB_txn *txn, int32_t from_day, store_perf_cell_fn fn, void *ctx)
+{
+    span_walk w = {NULL, fn, ctx};
+    return span_rows(s, txn, 'C', 0, span_month_of(from_day), 0, INT32_MIN, cell_row, &w);
 }
 
 /* ---- building and verifying: a recount over every facts row ---- */
@@ -566,7 +672,7 @@ typedef struct {
     int64_t (*day)[PERF_TALLIES];
     int32_t lo, hi;
     struct span_at {
-        int32_t month;
+        int32_t end_month, start_month;
         perf_span sp;
     } *spans;
     size_t n_spans, cap_spans;
@@ -584,9 +690,10 @@ typedef struct {
 } recount_ctx;
 
 /* One row of the recount: written, or compared with the stored one. */
-static int recount_row(recount_ctx *c, const unsigned char key[13], const void *val, size_t len, const char *what)
+static int recount_row(recount_ctx *c, const unsigned char *key, size_t klen, const void *val, size_t len,
+                       const char *what)
 {
-    MDB_val k = {13, (void *)key}, v = {len, (void *)val}, got;
+    MDB_val k = {klen, (void *)key}, v = {len, (void *)val}, got;
     c->rows++;
     if (!c->verify)
         return mdb_put(c->txn, store_dbi(c->s, DB_PERF), &k, &v, 0);
@@ -613,8 +720,10 @@ static int recount_row(recount_ctx *c, const unsigned char key[13], const void *
 static int cmp_span_at(const void *a, const void *b)
 {
     const struct span_at *x = a, *y = b;
-    if (x->month != y->month)
-        return (x->month > y->month) - (x->month < y->month);
+    if (x->end_month != y->end_month)
+        return (x->end_month > y->end_month) - (x->end_month < y->end_month);
+    if (x->start_month != y->start_month)
+        return (x->start_month > y->start_month) - (x->start_month < y->start_month);
     return memcmp(&x->sp, &y->sp, SPAN_SIZE);
 }
 
@@ -630,7 +739,7 @@ static int flush_scope(recount_ctx *c, recount *r, uint64_t scope)
         size_t len = encode_sparse(v, buf);
         if (len) {
             row_key(key, 'D', scope, d);
-            rc = recount_row(c, key, buf, len, "day");
+            rc = recount_row(c, key, 13, buf, len, "day");
         }
         for (int j = 0; j < PERF_TALLIES; j++)
             month[j] += v[j];
@@ -638,7 +747,7 @@ static int flush_scope(recount_ctx *c, recount *r, uint64_t scope)
         if (d == r->hi || month_of((int64_t)d + 1) != m) {
             if (!rc && (len = encode_sparse(month, buf))) {
                 row_key(key, 'M', scope, m);
-                rc = recount_row(c, key, buf, len, "month");
+                rc = recount_row(c, key, 13, buf, len, "month");
             }
             memset(month, 0, sizeof month);
         }
@@ -648,17 +757,32 @@ static int flush_scope(recount_ctx *c, recount *r, uint64_t scope)
     r->lo = PERF_DAY_HI + 1;
     r->hi = PERF_DAY_LO - 1;
     qsort(r->spans, r->n_spans, sizeof r->spans[0], cmp_span_at);
+    /* A council's lists of spans; every council's cells. */
     for (size_t i = 0; i < r->n_spans && !rc;) {
         size_t j = i;
-        while (j < r->n_spans && r->spans[j].month == r->spans[i].month)
+        while (j < r->n_spans && r->spans[j].end_month == r->spans[i].end_month &&
+               r->spans[j].start_month == r->spans[i].start_month)
             j++;
-        unsigned char *list = malloc((j - i) * SPAN_SIZE);
-        if (!list)
+        unsigned char skey[SPAN_KEY], *list = scope ? malloc((j - i) * SPAN_SIZE) : NULL;
+        int64_t cell[PERF_CELL_SLOTS], one[PERF_CELL_SLOTS];
+        unsigned char cbuf[PERF_CELL_SLOTS * SLOT_SIZE];
+        if (scope && !list)
             return STORE_NOMEM;
-        for (size_t x = i; x < j; x++)
-            memcpy(list + (x - i) * SPAN_SIZE, &r->spans[x].sp, SPAN_SIZE);
-        row_key(key, 'S', scope, r->spans[i].month);
-        rc = recount_row(c, key, list, (j - i) * SPAN_SIZE, "spans");
+        memset(cell, 0, sizeof cell);
+        for (size_t x = i; x < j; x++) {
+            if (scope) {
+                memcpy(list + (x - i) * SPAN_SIZE, &r->spans[x].sp, SPAN_SIZE);
+                continue;
+            }
+            cell_tallies(&r->spans[x].sp, 1, one);
+            for (int y = 0; y < PERF_CELL_SLOTS; y++)
+                cell[y] += one[y];
+        }
+        span_key(skey, scope ? 'S' : 'C', scope, &r->spans[i].sp);
+        if (scope)
+            rc = recount_row(c, skey, SPAN_KEY, list, (j - i) * SPAN_SIZE, "spans");
+        else if (encode_sparse_n(cell, PERF_CELL_SLOTS, cbuf))
+            rc = recount_row(c, skey, SPAN_KEY, cbuf, encode_sparse_n(cell, PERF_CELL_SLOTS, cbuf), "cell");
         free(list);
         i = j;
     }
@@ -696,17 +820,20 @@ static int recount_fact(const case_facts *f, void *arg)
         recount_add(&c->all, &k.ev[i]);
     }
     free(k.ev);
-    recount *r = &c->council;
-    if (k.spans && r->n_spans == r->cap_spans) {
-        size_t cap = r->cap_spans ? r->cap_spans * 2 : 1024;
-        struct span_at *more = realloc(r->spans, cap * sizeof *more);
-        if (!more)
-            return STORE_NOMEM;
-        r->spans = more;
-        r->cap_spans = cap;
+    recount *rs[2] = {&c->council, &c->all};
+    for (int i = 0; i < 2 && k.spans; i++) {
+        recount *r = rs[i];
+        if (r->n_spans == r->cap_spans) {
+            size_t cap = r->cap_spans ? r->cap_spans * 2 : 1024;
+            struct span_at *more = realloc(r->spans, cap * sizeof *more);
+            if (!more)
+                return STORE_NOMEM;
+            r->spans = more;
+            r->cap_spans = cap;
+        }
+        r->spans[r->n_spans++] =
+            (struct span_at){span_month_of(k.span[0].end), span_month_of(k.span[0].start), k.span[0]};
     }
-    if (k.spans)
-        r->spans[r->n_spans++] = (struct span_at){span_month(&k.span[0]), k.span[0]};
     return 0;
 }
 

@@ -7,7 +7,8 @@
  *
  *   'D' | scope (BE) | day (BE, offset) -> tally vector of the day (below)
  *   'M' | scope (BE) | month (BE)       -> the sum of the month's 'D' vectors
- *   'S' | council (BE) | month (BE)     -> the support spans with an end (perf_span) ending that month
+ *   'S' | council | end month | start month -> the support spans with an end (perf_span) in those months
+ *   'C' | 0 | end month | start month       -> the sums over every council's spans in those months (cell)
  *
  * scope is a council id, or 0 for the sum over every council. A tally vector holds, per day d, either
  * deltas (a figure "on day D" is the sum of the vectors up to D: open referrals, open supported, the
@@ -17,7 +18,11 @@
  * over the days it is counted, which no sum of days gives: support with no end is tallied by its
  * start day, per (weekly amount mod 7, start mod 7) with the sums of the amounts and of amount ×
  * start, which is enough to round each case exactly; support with an end is listed as a span under
- * the month it ends, so that a report reads only the spans ending in or after its range.
+ * the months it starts and ends, so that a report reads only the spans ending in or after its range;
+ * for every council, each (end month, start month) cell also sums its spans (their costs from start to
+ * end, amounts, amount × end and × start, counts by amount mod 7 and end or start mod 7), so that the
+ * Home Office's report costs the cells that lie wholly on one side of `from` and of `to` without
+ * reading their spans, and reads the spans of the few months that hold `from` or `to`.
  *
  * Days outside 1900-01-01..2100-12-31 (the reports' limits) are folded into the first or dropped.
  * The vectors are stored sparse: (uint8 slot, int64 value host order) pairs, slots ascending, no
@@ -36,7 +41,8 @@
 #include "store.h"
 #include "store_facts.h"
 
-#define PERF_VERSION "1"
+/* 2: spans listed by start month too, and every council's cells (1 listed them by end month only). */
+#define PERF_VERSION "2"
 #define PERF_DAY_LO (-25567) /* 1900-01-01 */
 #define PERF_DAY_HI 47846    /* 2100-12-31 */
 #define PERF_REASONS 11      /* closure reason codes 0 (none or unknown) to 10 */
@@ -61,6 +67,22 @@ enum {
 };
 typedef int64_t perf_tallies[PERF_TALLIES];
 
+/* The slots of a cell, per weekly amount (subsistence, then accommodation). */
+enum {
+    PERF_CELL_COST,         /* sum of each span's cost from its start to its end */
+    PERF_CELL_SUM,          /* sum of the amounts */
+    PERF_CELL_SUM_BY_END,   /* sum of amount × end day */
+    PERF_CELL_SUM_BY_START, /* sum of amount × start day */
+    PERF_CELL_BY_END,       /* 49 counts by (amount mod 7) * 7 + (end day mod 7) */
+    PERF_CELL_BY_START = PERF_CELL_BY_END + 49, /* 49 counts by (amount mod 7) * 7 + (start day mod 7) */
+    PERF_CELL_KIND = PERF_CELL_BY_START + 49,
+    PERF_CELL_SLOTS = 2 * PERF_CELL_KIND
+};
+
+/* Month numbers (year × 12 + month − 1) of days, and back. */
+int32_t store_perf_month(int32_t day);
+int32_t store_perf_month_first_day(int32_t month);
+
 /* Support with an end, as the row's council had it (store_facts_cases_each's cut). */
 typedef struct {
     int32_t start, end;
@@ -75,6 +97,14 @@ int store_perf_sums(store *s, MDB_txn *txn, uint64_t council, const int32_t *day
  * month's list at a time: n spans of PERF_SPAN_SIZE bytes at p (read them with perf_span_at). */
 #define PERF_SPAN_SIZE 16
 typedef int (*store_perf_span_fn)(const unsigned char *p, size_t n, void *ctx);
+/* Calls fn with the spans of every council ending in end_month (and starting in start_month, unless it is
+ * INT32_MIN). */
+int store_perf_spans_in(store *s, MDB_txn *txn, int32_t end_month, int32_t start_month, store_perf_span_fn fn,
+                        void *ctx);
+/* Calls fn with every council's cells (PERF_CELL_SLOTS values) of spans ending in from_day's month or
+ * later. */
+typedef int (*store_perf_cell_fn)(int32_t end_month, int32_t start_month, const int64_t *cell, void *ctx);
+int store_perf_cells_each(store *s, MDB_txn *txn, int32_t from_day, store_perf_cell_fn fn, void *ctx);
 static inline void perf_span_at(const unsigned char *p, size_t i, perf_span *out)
 {
     memcpy(out, p + i * PERF_SPAN_SIZE, PERF_SPAN_SIZE);

@@ -259,6 +259,12 @@ static void compare_ranges(store *s, unsigned n)
         for (unsigned i = 0; i < n; i++) {
             long from = day0() - 400 + (long)pick(5800), to = from + (long)pick(i % 3 ? 400 : 4000);
             same_answer(s, c, from, to, from + (long)pick(5000));
+            /* Whole months at either end or both (the cells of every council's spans are read whole). */
+            int32_t m = store_perf_month((int32_t)from), m2 = m + (int32_t)pick(30);
+            long m_first = store_perf_month_first_day(m), m_last = store_perf_month_first_day(m2 + 1) - 1;
+            same_answer(s, c, m_first, m_last, m_last + (long)pick(3) * 200 - 200);
+            same_answer(s, c, m_first, to > m_first ? to : m_first, to + 30);
+            same_answer(s, c, from, m_last > from ? m_last : from, m_last + 400);
         }
     }
 }
