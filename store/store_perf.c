@@ -392,12 +392,21 @@ static int span_change(store *s, MDB_txn *txn, uint64_t council, const perf_span
     return rc;
 }
 
+/* Adds a day's or month's delta to the council's row and to every council's. */
+static int add_to_both(store *s, MDB_txn *txn, char kind, uint64_t council, int32_t t, const int64_t *delta)
+{
+    unsigned char key[13];
+    row_key(key, kind, council, t);
+    int rc = add_to_row(s, txn, key, delta);
+    row_key(key, kind, 0, t);
+    return rc ? rc : add_to_row(s, txn, key, delta);
+}
+
 /* Writes the day and month deltas of a sorted, merged event list to the council's rows and to
  * every council's (scope 0). */
 static int apply_events(store *s, MDB_txn *txn, uint64_t council, const perf_event *ev, size_t n)
 {
     int64_t day[PERF_TALLIES], month[PERF_TALLIES];
-    unsigned char key[13];
     int rc = 0;
     size_t i = 0;
     memset(month, 0, sizeof month);
@@ -408,21 +417,11 @@ static int apply_events(store *s, MDB_txn *txn, uint64_t council, const perf_eve
             day[ev[i].slot] += ev[i].value;
         for (int j = 0; j < PERF_TALLIES; j++)
             month[j] += day[j];
-        if (nonzero(day)) {
-            row_key(key, 'D', council, d);
-            rc = add_to_row(s, txn, key, day);
-            row_key(key, 'D', 0, d);
-            if (!rc)
-                rc = add_to_row(s, txn, key, day);
-        }
+        if (nonzero(day))
+            rc = add_to_both(s, txn, 'D', council, d, day);
         if (!rc && (i == n || month_of(ev[i].day) != m)) {
-            if (nonzero(month)) {
-                row_key(key, 'M', council, m);
-                rc = add_to_row(s, txn, key, month);
-                row_key(key, 'M', 0, m);
-                if (!rc)
-                    rc = add_to_row(s, txn, key, month);
-            }
+            if (nonzero(month))
+                rc = add_to_both(s, txn, 'M', council, m, month);
             memset(month, 0, sizeof month);
         }
     }
