@@ -215,38 +215,71 @@ typedef struct {
     perf *p;
     MDB_txn *txn;
     int32_t from_month, upto_month;
+    int from_day, upto_day; /* their days of the month, 0 to 30 */
     int from_whole, upto_whole; /* `from` is its month's first day; `upto` its last */
 } cells_ctx;
 
-/* One cell of every council's spans. A cell in the month of `from` or `upto` (unless the range takes
- * that month whole) holds spans on both sides of it: its spans are read instead. */
+/* Of a cell's spans, how many have their day of the month (hist) before `day`. */
+static int64_t before_day(const int64_t *hist, int day)
+{
+    int64_t n = 0;
+    for (int i = 0; i < day; i++)
+        n += hist[i];
+    return n;
+}
+
+/* One cell of every council's spans. In the month of `from` or `upto` (unless the range takes it
+ * whole) the cell's days of the month say on which side its spans lie: when they lie on both, its
+ * spans are read instead. */
 static int cost_cell(int32_t end_month, int32_t start_month, const int64_t *cell, void *arg)
 {
     cells_ctx *c = arg;
-    if ((end_month == c->from_month && !c->from_whole) || (end_month == c->upto_month && !c->upto_whole))
-        return 0; /* read whole by every_council_spans */
+    const int64_t *ends = cell + PERF_CELL_END_DAY, *starts = cell + PERF_CELL_START_DAY;
+    int64_t all = before_day(ends, 31);
+    int starts_before = start_month < c->from_month, ends_after = end_month > c->upto_month;
     if (start_month > c->upto_month)
         return 0; /* started after the range */
-    if ((start_month == c->from_month && !c->from_whole) || (start_month == c->upto_month && !c->upto_whole))
-        return store_perf_spans_in(c->p->g->r->st, c->txn, end_month, start_month, cost_spans, c->p);
-    c->p->spend += cell_cost(c->p, cell, start_month < c->from_month, end_month > c->upto_month);
+    if (end_month == c->from_month && !c->from_whole) {
+        int64_t n = before_day(ends, c->from_day); /* ended before `from` */
+        if (n == all)
+            return 0;
+        if (n)
+            goto read_spans;
+    }
+    if (end_month == c->upto_month && !c->upto_whole) {
+        int64_t n = all - before_day(ends, c->upto_day + 1); /* ending after `upto` */
+        if (n && n != all)
+            goto read_spans;
+        ends_after = n == all;
+    }
+    if (start_month == c->from_month && !c->from_whole) {
+        int64_t n = before_day(starts, c->from_day);
+        if (n && n != all)
+            goto read_spans;
+        starts_before = n == all;
+    }
+    if (start_month == c->upto_month && !c->upto_whole) {
+        int64_t n = all - before_day(starts, c->upto_day + 1); /* starting after `upto` */
+        if (n == all)
+            return 0;
+        if (n)
+            goto read_spans;
+    }
+    c->p->spend += cell_cost(c->p, cell, starts_before, ends_after);
     return 0;
+read_spans:
+    return store_perf_spans_in(c->p->g->r->st, c->txn, end_month, start_month, cost_spans, c->p);
 }
 
-/* The weekly costs of every council's spans with an end: by cell, and the spans of the months that
- * hold `from` or `upto`. */
+/* The weekly costs of every council's spans with an end, by cell. */
 static int every_council_spans(perf *p, MDB_txn *txn)
 {
-    store *st = p->g->r->st;
-    cells_ctx c = {p, txn, store_perf_month(p->g->from), store_perf_month(p->g->upto), 0, 0};
-    c.from_whole = p->g->from == store_perf_month_first_day(c.from_month);
+    cells_ctx c = {p, txn, store_perf_month(p->g->from), store_perf_month(p->g->upto), 0, 0, 0, 0};
+    c.from_day = (int)(p->g->from - store_perf_month_first_day(c.from_month));
+    c.upto_day = (int)(p->g->upto - store_perf_month_first_day(c.upto_month));
+    c.from_whole = c.from_day == 0;
     c.upto_whole = (int64_t)p->g->upto + 1 == store_perf_month_first_day(c.upto_month + 1);
-    int rc = store_perf_cells_each(st, txn, p->g->from, cost_cell, &c);
-    if (!rc && !c.from_whole)
-        rc = store_perf_spans_in(st, txn, c.from_month, INT32_MIN, cost_spans, p);
-    if (!rc && !c.upto_whole && (c.upto_month != c.from_month || c.from_whole))
-        rc = store_perf_spans_in(st, txn, c.upto_month, INT32_MIN, cost_spans, p);
-    return rc;
+    return store_perf_cells_each(p->g->r->st, txn, p->g->from, cost_cell, &c);
 }
 
 /* The tallies of the pass, from the pre-aggregates: the sums up to the day before `from`, `from`,

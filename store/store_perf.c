@@ -11,7 +11,7 @@
 #define DAY_KEY 13   /* 'D' | scope | day */
 #define MONTH_KEY 13 /* 'M' | scope | month */
 #define SPAN_SIZE PERF_SPAN_SIZE /* int32 start, int32 end, uint32 subsistence, uint32 accommodation */
-#define SLOT_SIZE 9  /* uint8 slot, int64 value */
+#define SLOT_SIZE 10 /* uint16 slot, int64 value (host order) */
 #define BREAKS_MAX (9 + 2 * FACTS_PAST_MAX)
 #define SPAN_KEY 17 /* 'S' | council | end month | start month; 'C' | 0 | end month | start month */
 
@@ -81,10 +81,12 @@ static int add_sparse_n(int64_t *v, const MDB_val *val, int slots)
         return STORE_CORRUPT;
     for (size_t i = 0; i < val->mv_size; i += SLOT_SIZE) {
         int64_t x;
-        if (p[i] >= slots)
+        uint16_t slot;
+        memcpy(&slot, p + i, 2);
+        if (slot >= slots)
             return STORE_CORRUPT;
-        memcpy(&x, p + i + 1, 8);
-        v[p[i]] += x;
+        memcpy(&x, p + i + 2, 8);
+        v[slot] += x;
     }
     return 0;
 }
@@ -97,8 +99,9 @@ static size_t encode_sparse_n(const int64_t *v, int slots, unsigned char *out)
     size_t n = 0;
     for (int i = 0; i < slots; i++)
         if (v[i]) {
-            out[n] = (unsigned char)i;
-            memcpy(out + n + 1, &v[i], 8);
+            uint16_t slot = (uint16_t)i;
+            memcpy(out + n, &slot, 2);
+            memcpy(out + n + 2, &v[i], 8);
             n += SLOT_SIZE;
         }
     return n;
@@ -317,6 +320,13 @@ static int32_t span_month_of(int32_t day)
     return month_of(day < PERF_DAY_LO ? PERF_DAY_LO - 1 : day > PERF_DAY_HI ? PERF_DAY_HI + 1 : day);
 }
 
+/* A span day's place in its month (0 to 30), as span_month_of places it. */
+static int day_of_month(int32_t day)
+{
+    int64_t d = day < PERF_DAY_LO ? PERF_DAY_LO - 1 : day > PERF_DAY_HI ? PERF_DAY_HI + 1 : day;
+    return (int)(d - store_perf_month_first_day(month_of(d)));
+}
+
 /* 'S' | council | end month | start month, or 'C' | 0 | end month | start month. */
 static void span_key(unsigned char out[SPAN_KEY], char kind, uint64_t scope, const perf_span *sp)
 {
@@ -342,6 +352,8 @@ static void cell_tallies(const perf_span *sp, int sign, int64_t *v)
         c[PERF_CELL_BY_END + (int)(w[i] % 7) * 7 + mod7(sp->end)] = sign;
         c[PERF_CELL_BY_START + (int)(w[i] % 7) * 7 + mod7(sp->start)] = sign;
     }
+    v[PERF_CELL_END_DAY + day_of_month(sp->end)] = sign;
+    v[PERF_CELL_START_DAY + day_of_month(sp->start)] = sign;
 }
 
 /* Adds (sign 1) or removes (sign -1) one span in the council's list of its month: entries sorted by

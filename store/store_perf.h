@@ -25,7 +25,7 @@
  * reading their spans, and reads the spans of the few months that hold `from` or `to`.
  *
  * Days outside 1900-01-01..2100-12-31 (the reports' limits) are folded into the first or dropped.
- * The vectors are stored sparse: (uint8 slot, int64 value host order) pairs, slots ascending, no
+ * The vectors are stored sparse: (uint16 slot, int64 value, host order) pairs, slots ascending, no
  * zero; a row whose tallies are all zero is deleted, so a recount gives the same bytes. The layout is
  * versioned by DB_META "perf_version": store_upgrade() builds the tables when it is missing
  * (store_perf_migrate), and `connectctl check` compares them with a recount (store_perf_verify).
@@ -41,8 +41,7 @@
 #include "store.h"
 #include "store_facts.h"
 
-/* 2: spans listed by start month too, and every council's cells (1 listed them by end month only). */
-#define PERF_VERSION "2"
+#define PERF_VERSION "1"
 #define PERF_DAY_LO (-25567) /* 1900-01-01 */
 #define PERF_DAY_HI 47846    /* 2100-12-31 */
 #define PERF_REASONS 11      /* closure reason codes 0 (none or unknown) to 10 */
@@ -76,7 +75,11 @@ enum {
     PERF_CELL_BY_END,       /* 49 counts by (amount mod 7) * 7 + (end day mod 7) */
     PERF_CELL_BY_START = PERF_CELL_BY_END + 49, /* 49 counts by (amount mod 7) * 7 + (start day mod 7) */
     PERF_CELL_KIND = PERF_CELL_BY_START + 49,
-    PERF_CELL_SLOTS = 2 * PERF_CELL_KIND
+    /* Then, once per cell: the number of spans by the day of the month (0 to 30) they end, and start,
+     * so that a cell in the month of `from` or `to` that lies wholly on one side of it is still summed. */
+    PERF_CELL_END_DAY = 2 * PERF_CELL_KIND,
+    PERF_CELL_START_DAY = PERF_CELL_END_DAY + 31,
+    PERF_CELL_SLOTS = PERF_CELL_START_DAY + 31
 };
 
 /* Month numbers (year × 12 + month − 1) of days, and back. */
