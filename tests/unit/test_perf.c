@@ -26,6 +26,7 @@
 #define CASES 400
 #define EDITS 1500
 #define COUNCILS 3
+#define DENSE 300
 
 static uint64_t rng = 88172645463325252ull;
 
@@ -159,8 +160,21 @@ static json_t *edit(const json_t *old, int *transfer)
 
 typedef struct {
     int i; /* which case */
-    int op; /* 0 create, 1 edit, 2 destroy */
+    int op; /* 0 create, 1 edit, 2 destroy, 3 create a case supported from March to August 2024 */
 } write_ctx;
+
+/* Many spans in one (end month, start month) cell: supported from a day of March 2024 to a day of
+ * August 2024, so that a range from or to inside those months splits the cell. */
+static json_t *dense_case(void)
+{
+    char s[11], e[11];
+    calendar_date(calendar_day("2024-03-01") + (long)pick(31), s);
+    calendar_date(calendar_day("2024-08-01") + (long)pick(31), e);
+    return json_pack("{s:I,s:s,s:s,s:s,s:{s:s,s:s,s:I,s:I}}", "council_id", (json_int_t)(1 + pick(COUNCILS)), "status",
+                     "open_supported", "legislation", "care_act_2014", "created_at", "2024-02-10T10:00:00Z", "finance",
+                     "support_start_date", s, "support_end_date", e, "weekly_subsistence_pence",
+                     (json_int_t)(1000 + pick(9000)), "weekly_accommodation_pence", (json_int_t)pick(20000));
+}
 
 /* Accepting a transfer: the sender keeps a frozen row, the case moves with its transfer day. */
 static int move_case(store *s, MDB_txn *txn, const json_t *old, json_t *rec)
@@ -184,9 +198,10 @@ static int move_case(store *s, MDB_txn *txn, const json_t *old, json_t *rec)
 static int do_write(store *s, MDB_txn *txn, void *arg)
 {
     write_ctx *c = arg;
-    if (c->op == 0) {
-        json_t *rec = new_case();
-        int rc = store_case_create(s, txn, rec, &w.id[c->i]);
+    if (c->op == 0 || c->op == 3) {
+        json_t *rec = c->op ? dense_case() : new_case();
+        uint64_t dense_id;
+        int rc = store_case_create(s, txn, rec, c->op ? &dense_id : &w.id[c->i]);
         json_decref(rec);
         return rc;
     }
@@ -333,6 +348,17 @@ static void aggregates_answer_as_the_pass(void **state)
             compare_ranges(fx->s, 10);
     }
     compare_ranges(fx->s, 60);
+    assert_int_equal(verify(fx->s), 0);
+    /* Ranges from or to a day inside a month whose cells hold spans on both sides of it. */
+    for (int i = 0; i < DENSE; i++) {
+        write_ctx c = {0, 3};
+        assert_int_equal(store_write(fx->s, do_write, &c), 0);
+    }
+    for (int i = 0; i < 40; i++) {
+        long from = calendar_day("2024-02-20") + (long)pick(50), to = calendar_day("2024-07-25") + (long)pick(50);
+        for (uint64_t council = 0; council <= COUNCILS; council++)
+            same_answer(fx->s, council, from, to, to + (long)pick(3) * 10 - 10);
+    }
     assert_int_equal(verify(fx->s), 0);
     /* A rebuild from the facts gives the same rows. */
     assert_int_equal(store_write(fx->s, rebuild, NULL), 0);
