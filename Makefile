@@ -93,6 +93,7 @@ STORE_SRC := \
     store/store_register.c \
     store/store_lookup.c \
     store/store_facts.c \
+    store/store_perf.c \
     store/case_enums.c \
     store/clock.c \
     store/store_upgrade.c \

@@ -224,11 +224,6 @@ int64_t report_support_days(const case_facts *f, int32_t a, int32_t b)
     return hi >= lo ? hi - lo + 1 : 0;
 }
 
-int64_t report_weekly_cost(uint32_t weekly_pence, int64_t days)
-{
-    return ((int64_t)weekly_pence * days * 2 + 7) / 14;
-}
-
 int64_t report_other_costs(const case_facts *f, int32_t a, int32_t b)
 {
     int64_t sum = 0;

@@ -65,6 +65,7 @@ static const char *const db_names[DB_COUNT] = {
     [DB_NINO_INDEX] = "nino_index",
     [DB_NINO_QUEUE] = "nino_queue",
     [DB_NINO_CLOSURES] = "nino_closures",
+    [DB_PERF] = "perf",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)

@@ -9,6 +9,7 @@
 
 #include "store_audit.h"
 #include "store_facts.h"
+#include "store_perf.h"
 #include "store_recount.h"
 #include "store_retention.h"
 
@@ -89,6 +90,9 @@ int store_check(store *s, FILE *report, store_check_result *res)
     problems += tally(report, rc, "recount the counters", differences);
     rc = store_facts_verify(s, txn, report, &res->facts_rows, &fact_diffs);
     problems += tally(report, rc, "verify the report facts", fact_diffs);
+    size_t perf_diffs = 0;
+    rc = store_perf_verify(s, txn, report, &res->perf_rows, &perf_diffs);
+    problems += tally(report, rc, "verify the performance pre-aggregates", perf_diffs);
     rc = store_retention_verify(s, txn, report, &res->destroyed_cases, &leftovers);
     problems += tally(report, rc, "verify the destroyed cases", leftovers);
     size_t nino_diffs = 0;
@@ -106,8 +110,8 @@ void store_check_summary(const store_check_result *res, char *out, size_t cap)
 {
     snprintf(out, cap,
              "%zu live users, %" PRIu64 " audit events, chain intact, %zu counters equal to a recount, %zu report "
-             "facts rows equal to their records, %zu destroyed cases with nothing left, %zu NINo batches with their "
+             "facts rows equal to their records, %zu performance pre-aggregate rows equal to a recount, %zu destroyed cases with nothing left, %zu NINo batches with their "
              "indexes, %zu councils without a region",
-             res->live_users, res->audit_events, res->counters, res->facts_rows, res->destroyed_cases, res->nino_batches,
+             res->live_users, res->audit_events, res->counters, res->facts_rows, res->perf_rows, res->destroyed_cases, res->nino_batches,
              res->councils_without_region);
 }

@@ -21,6 +21,7 @@ typedef struct {
     size_t live_users;
     uint64_t audit_events;
     size_t counters, facts_rows, destroyed_cases;
+    size_t perf_rows; /* performance pre-aggregate rows equal to a recount of the facts */
     size_t nino_batches; /* NINo batches whose index entries agree with them */
     size_t councils_without_region; /* a warning only (the national report's "region not set") */
     int rc; /* the store error when the check could not run at all */

@@ -2,6 +2,7 @@
 #include "store_facts.h"
 #include "json_get.h"
 #include "store_internal.h"
+#include "store_perf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,15 +270,39 @@ int store_facts_closed_on(const case_facts *f, int32_t day)
     return 0;
 }
 
-int store_facts_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
+/* Writes (val non-NULL) or deletes (a missing row: nothing to do) the facts row of key, applying what
+ * the change makes to the performance pre-aggregates (store_perf.h) in the same transaction. An old
+ * row that does not decode is overwritten without being taken off them: `connectctl check` reports both. */
+static int facts_row_write(store *s, MDB_txn *txn, const unsigned char key[16], const void *val, size_t len)
 {
     MDB_dbi dbi = store_dbi(s, DB_CASE_FACTS);
+    MDB_val k = {16, (void *)key}, old, neu = {len, (void *)val};
+    int rc = mdb_get(txn, dbi, &k, &old);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    if (rc == MDB_NOTFOUND && !val)
+        return 0;
+    case_facts fo, fn;
+    int had = rc == 0 && decode_case(&k, &old, &fo) == 0;
+    if (had)
+        cut_support(&fo);
+    if (val) {
+        if ((rc = decode_case(&k, &neu, &fn)))
+            return rc;
+        cut_support(&fn);
+    }
+    if ((rc = store_perf_row_change(s, txn, had ? &fo : NULL, val ? &fn : NULL)))
+        return rc;
+    return val ? mdb_put(txn, dbi, &k, &neu, 0) : mdb_del(txn, dbi, &k, NULL);
+}
+
+int store_facts_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
+{
     unsigned char key[16];
     int rc;
     if (old && json_get_u64(old, "council_id") != json_get_u64(rec, "council_id")) {
         key16(key, json_get_u64(old, "council_id"), json_get_u64(old, "id"));
-        MDB_val k = {16, key};
-        if ((rc = mdb_del(txn, dbi, &k, NULL)) && rc != MDB_NOTFOUND)
+        if ((rc = facts_row_write(s, txn, key, NULL, 0)))
             return rc;
     }
     unsigned char *buf;
@@ -285,8 +310,7 @@ int store_facts_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t
     if ((rc = encode_case(rec, FACTS_NO_DAY, &buf, &len)))
         return rc;
     key16(key, json_get_u64(rec, "council_id"), json_get_u64(rec, "id"));
-    MDB_val k = {16, key}, v = {len, buf};
-    rc = mdb_put(txn, dbi, &k, &v, 0);
+    rc = facts_row_write(s, txn, key, buf, len);
     free(buf);
     return rc;
 }
@@ -354,8 +378,7 @@ int store_facts_transfer_put(store *s, MDB_txn *txn, const json_t *transfer)
         return rc == MDB_NOTFOUND ? 0 : rc;
     if ((rc = encode_case(snap, out_day, &buf, &len)))
         return rc;
-    MDB_val k = {16, key}, v = {len, buf};
-    rc = mdb_put(txn, store_dbi(s, DB_CASE_FACTS), &k, &v, 0);
+    rc = facts_row_write(s, txn, key, buf, len);
     free(buf);
     return rc;
 }
@@ -615,8 +638,11 @@ int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items)
     size_t nc = 0, ni = 0;
     char alert = WORK_ALERT, query = WORK_QUERY;
     /* Not mdb_drop: the anonymous rows of destroyed cases have no record left to be rebuilt from, and
-     * past periods' figures need them, so only the rows derived from records go. */
-    int rc = drop_derived(s, txn, DB_CASE_FACTS);
+     * past periods' figures need them, so only the rows derived from records go. The performance
+     * pre-aggregates are not kept row by row meanwhile, but recounted once at the end. */
+    int rc = store_perf_suspend(s, txn);
+    if (!rc)
+        rc = drop_derived(s, txn, DB_CASE_FACTS);
     if (!rc)
         rc = drop_derived(s, txn, DB_SLA);
     if (!rc)
@@ -631,6 +657,8 @@ int store_facts_rebuild(store *s, MDB_txn *txn, size_t *cases, size_t *items)
         MDB_val k = {strlen("facts_version"), "facts_version"}, v = {strlen(FACTS_VERSION), FACTS_VERSION};
         rc = mdb_put(txn, store_dbi(s, DB_META), &k, &v, 0);
     }
+    if (!rc)
+        rc = store_perf_build(s, txn);
     if (cases)
         *cases = nc;
     if (items)
@@ -872,13 +900,11 @@ static void anonymise_bytes(unsigned char *buf, size_t *len)
 
 int store_facts_case_anonymise(store *s, MDB_txn *txn, const json_t *rec, uint64_t destruction_id)
 {
-    MDB_dbi dbi = store_dbi(s, DB_CASE_FACTS);
     unsigned char key[16];
     uint64_t council = json_get_u64(rec, "council_id");
     key16(key, council, json_get_u64(rec, "id"));
-    MDB_val k = {16, key};
-    int rc = mdb_del(txn, dbi, &k, NULL);
-    if (rc && rc != MDB_NOTFOUND)
+    int rc = facts_row_write(s, txn, key, NULL, 0);
+    if (rc)
         return rc;
     unsigned char *buf;
     size_t len;
@@ -886,8 +912,7 @@ int store_facts_case_anonymise(store *s, MDB_txn *txn, const json_t *rec, uint64
         return rc;
     anonymise_bytes(buf, &len);
     key16(key, council, FACTS_ANONYMOUS | destruction_id);
-    MDB_val k2 = {16, key}, v = {len, buf};
-    rc = mdb_put(txn, dbi, &k2, &v, 0);
+    rc = facts_row_write(s, txn, key, buf, len);
     free(buf);
     return rc;
 }
@@ -904,9 +929,7 @@ int store_facts_transfer_anonymise(store *s, MDB_txn *txn, const json_t *transfe
         return rc == MDB_NOTFOUND ? 0 : rc;
     if (destruction_id >= FACTS_ANONYMOUS_FROZEN_IDS || n > UINT16_MAX)
         return STORE_CORRUPT;
-    MDB_dbi dbi = store_dbi(s, DB_CASE_FACTS);
-    MDB_val k = {16, key};
-    if ((rc = mdb_del(txn, dbi, &k, NULL)) && rc != MDB_NOTFOUND)
+    if ((rc = facts_row_write(s, txn, key, NULL, 0)))
         return rc;
     /* From the snapshot, like the row it replaces (check proves the two equal), so the transfer record
      * can lose its snapshot in the same write. */
@@ -917,8 +940,7 @@ int store_facts_transfer_anonymise(store *s, MDB_txn *txn, const json_t *transfe
      * goes: it would lead back to the case through the transfer record. */
     key16(key, json_get_u64(transfer, "from_council_id"),
           FACTS_ANONYMOUS | FACTS_TRANSFERRED | destruction_id << 16 | n);
-    MDB_val k2 = {16, key}, v = {len, buf};
-    rc = mdb_put(txn, dbi, &k2, &v, 0);
+    rc = facts_row_write(s, txn, key, buf, len);
     free(buf);
     return rc;
 }

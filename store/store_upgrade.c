@@ -7,6 +7,7 @@
 #include "store_facts.h"
 #include "store_nino.h"
 #include "store_org.h"
+#include "store_perf.h"
 
 /* One step: brings one derived layout up to date inside the write transaction; a no-op when current. */
 typedef int (*upgrade_step_fn)(store *s, MDB_txn *txn);
@@ -21,6 +22,7 @@ static const upgrade_step_fn upgrade_steps[] = {
     store_case_support_end_migrate, /* open cases by support end date (support_end_index) */
     store_org_nation_migrate, /* councils written before nations existed are in England */
     store_nino_destruction_migrate, /* NINo batches destroyed before the destruction list showed them */
+    store_perf_migrate, /* the performance report's pre-aggregates (perf_version), from the facts rows */
 };
 
 static int upgrade_write(store *s, MDB_txn *txn, void *ctx)

@@ -9,6 +9,9 @@
 // duplicate, C1 04-01 left_area, C4 04-30 leave_granted_nrpf. Council A: C2, C4, C5, C6; B: C1, C3, C7, C8, C9.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../lib/stack.mjs';
 import { Client, assertError, createActiveUser } from '../lib/http.mjs';
 import { NAMES, assertDownload, buildDataset, dumpXlsx, getReport, parseCsv, reportNow } from '../lib/reports.mjs';
 import { CLOSURE_REASONS, caseBody } from '../lib/cases.mjs';
@@ -334,4 +337,15 @@ test('performance downloads: ?format=csv holds every JSON figure; ?format=xlsx t
   assert.equal(ws.rows[9][1], f.spend_pence / 100);
   reportNow(ds);
   assertError(await ds.u.hoUser.req('GET', `/api/reports/performance?${P1}&format=pdf`), 422, 'validation_failed', 'format', 'unknown format');
+});
+
+// The unfiltered figures above come from the pre-aggregates (store/store_perf.h), kept by every write of the
+// dataset (creations, support, closures, reopening, other costs); `connectctl check` recounts them from the facts.
+test('connectctl check: the performance pre-aggregates equal a recount of the facts after the dataset\'s writes', () => {
+  const r = spawnSync(join(process.env.CONNECT_BIN ?? join(ROOT, 'bin'), 'connectctl'), ['--data', ds.data, 'check'],
+    { encoding: 'utf8', env: { ...process.env, CONNECT_ROOT: ROOT } });
+  assert.equal(r.status, 0, `exit status; stdout: ${r.stdout} stderr: ${r.stderr}`);
+  const m = r.stdout.match(/(\d+) performance pre-aggregate rows equal to a recount/);
+  assert.ok(m, `check reports the pre-aggregate rows: ${r.stdout}`);
+  assert.ok(Number(m[1]) > 0, 'some rows were recounted');
 });
