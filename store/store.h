@@ -32,8 +32,10 @@
  *    worst lose the newest commit, never corrupt the file, and every commit but the newest is durable
  *    (the next commit's fdatasync carried its meta page, whichever process made it). Before returning,
  *    store_write() waits until its transaction is durable: if a newer one has been committed (by any
- *    process), it is; otherwise one waiter (the leader) calls mdb_env_sync() for every transaction
- *    committed so far, and the others wait for that sync instead of making their own.
+ *    process), it is; if the next batch of the process is running or queued, it waits for that
+ *    commit (at most 2 ms); otherwise one waiter (the leader) calls mdb_env_sync() for every
+ *    transaction committed so far, and the others wait for that sync instead of making their own.
+ *    Under load each batch so costs one fdatasync, its commit's.
  *  - Why not MDB_NOSYNC (commits never fsync, one shared sync later): it is faster, but LMDB then
  *    writes meta pages before the pages they point at are on disk and reuses pages of the last
  *    durable state, so a power cut while writes are running can leave a file that does not open --
