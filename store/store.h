@@ -35,7 +35,9 @@
  *    process), it is; if the next batch of the process is running or queued, it waits for that
  *    commit (at most 2 ms); otherwise one waiter (the leader) calls mdb_env_sync() for every
  *    transaction committed so far, and the others wait for that sync instead of making their own.
- *    Under load each batch so costs one fdatasync, its commit's.
+ *    Under load each batch so costs one fdatasync, its commit's. When that sync fails (EIO), the
+ *    write is committed but not known to be on disk: store_write() returns the error, and the write
+ *    is then like one whose answer was lost (it may or may not be there after a power cut).
  *  - Why not MDB_NOSYNC (commits never fsync, one shared sync later): it is faster, but LMDB then
  *    writes meta pages before the pages they point at are on disk and reuses pages of the last
  *    durable state, so a power cut while writes are running can leave a file that does not open --
