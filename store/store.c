@@ -393,12 +393,24 @@ static int batch_error(int rc)
     return rc == MDB_MAP_FULL || rc == MDB_MAP_RESIZED || rc == MDB_TXN_FULL || rc == MDB_BAD_TXN;
 }
 
-/* One attempt at the batch `reqs` in one write transaction: each request's rc is its callback's
- * result; returns 0 when the transaction committed (or every callback failed and nothing was left to
- * commit), else the error that stopped the whole batch. */
-static int batch_attempt(store *s, write_req *reqs, uint64_t *txn_id)
+/* Takes every queued request (the leader's own among them) as the batch. */
+static write_req *take_queue(store *s)
 {
-    int nested = reqs->next != NULL;
+    pthread_mutex_lock(&s->commit_mu);
+    write_req *batch = s->queue;
+    s->queue = NULL;
+    s->queue_tail = &s->queue;
+    pthread_mutex_unlock(&s->commit_mu);
+    return batch;
+}
+
+/* One attempt at the batch *reqs in one write transaction: each request's rc is its callback's
+ * result; returns 0 when the transaction committed (or every callback failed and nothing was left to
+ * commit), else the error that stopped the whole batch. An empty *reqs is filled from the queue once
+ * the transaction has begun: the requests that came while LMDB's write lock was held elsewhere (by
+ * another process's commit and its fdatasync) join this batch rather than wait for the next. */
+static int batch_attempt(store *s, write_req **batch, uint64_t *txn_id)
+{
     MDB_txn *txn;
     pthread_rwlock_rdlock(&s->resize_lock);
     int rc = mdb_txn_begin(s->env, NULL, 0, &txn);
@@ -406,6 +418,10 @@ static int batch_attempt(store *s, write_req *reqs, uint64_t *txn_id)
         pthread_rwlock_unlock(&s->resize_lock);
         return rc;
     }
+    if (!*batch)
+        *batch = take_queue(s);
+    write_req *reqs = *batch;
+    int nested = reqs->next != NULL;
     int any = 0;
     for (write_req *r = reqs; r && !rc; r = r->next) {
         r->rc = batch_run_one(s, txn, r, nested);
@@ -426,12 +442,22 @@ static int batch_attempt(store *s, write_req *reqs, uint64_t *txn_id)
     return rc;
 }
 
+/* Sets every request of the batch (taken from the queue if still empty) to the error rc. */
+static void batch_fail(store *s, write_req **batch, int rc)
+{
+    if (!*batch)
+        *batch = take_queue(s);
+    for (write_req *r = *batch; r; r = r->next)
+        r->rc = rc;
+}
+
 /* Runs the batch to its end: the map grown or re-read and the batch redone as needed, or each request
- * alone when they do not fit one transaction together. */
-static void batch_run(store *s, write_req *reqs, uint64_t *txn_id)
+ * alone when they do not fit one transaction together. *batch: as batch_attempt. */
+static void batch_run(store *s, write_req **batch, uint64_t *txn_id)
 {
     for (int attempt = 0; attempt < 16; attempt++) {
-        int rc = batch_attempt(s, reqs, txn_id);
+        int rc = batch_attempt(s, batch, txn_id);
+        write_req *reqs = *batch;
         if (rc == 0)
             return;
         if (rc == MDB_MAP_RESIZED) {
@@ -440,24 +466,23 @@ static void batch_run(store *s, write_req *reqs, uint64_t *txn_id)
             size_t now = store_map_size(s);
             fprintf(stderr, "store: map full at %zu bytes, growing to %zu\n", now, now * 2);
             rc = store_resize(s, now * 2);
-        } else if (reqs->next) { /* MDB_TXN_FULL or a spoilt transaction: one by one */
+        } else if (reqs && reqs->next) { /* MDB_TXN_FULL or a spoilt transaction: one by one */
             for (write_req *r = reqs, *next; r; r = next) {
                 next = r->next;
                 r->next = NULL;
-                batch_run(s, r, &r->txn_id);
+                write_req *one = r;
+                batch_run(s, &one, &r->txn_id);
                 r->next = next;
                 r->own_txn = 1;
             }
             return;
         }
         if (rc) {
-            for (write_req *r = reqs; r; r = r->next)
-                r->rc = rc;
+            batch_fail(s, batch, rc);
             return;
         }
     }
-    for (write_req *r = reqs; r; r = r->next)
-        r->rc = MDB_MAP_FULL;
+    batch_fail(s, batch, MDB_MAP_FULL);
 }
 
 /* The newest transaction committed by any process (the meta page with the highest id). */
@@ -546,14 +571,12 @@ int store_write(store *s, store_write_fn fn, void *ctx)
             pthread_cond_wait(&s->commit_cv, &s->commit_mu);
             continue;
         }
-        /* Lead the next batch: every request queued by now, ours among them. */
-        write_req *batch = s->queue;
-        s->queue = NULL;
-        s->queue_tail = &s->queue;
+        /* Lead the next batch: every request queued when LMDB's write lock is ours, ours among them. */
+        write_req *batch = NULL;
         s->batch_running = 1;
         pthread_mutex_unlock(&s->commit_mu);
         uint64_t id = 0;
-        batch_run(s, batch, &id);
+        batch_run(s, &batch, &id);
         pthread_mutex_lock(&s->commit_mu);
         s->batch_running = 0;
         s->stats.batches++;

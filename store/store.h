@@ -21,8 +21,9 @@
  *    power cut after the answer loses nothing acknowledged. Writes that run at the same time share
  *    their transactions and their syncs:
  *  - Batches. The calls of store_write() in one process that arrive while a write transaction is
- *    running queue up; when it ends, one of the queued threads (the leader) runs every queued
- *    callback in ONE write transaction, each in its own nested transaction (so a callback that fails
+ *    running queue up; when it ends, one of the queued threads (the leader) takes LMDB's write lock
+ *    (waiting meanwhile for other processes' commits) and then runs every callback queued by that
+ *    moment in ONE write transaction, each in its own nested transaction (so a callback that fails
  *    undoes only its own writes and gets its own return code), and commits it once. A callback may
  *    run on another thread than its caller's (the caller waits meanwhile), so it must not depend on
  *    thread-local state. A map that fills up redoes the whole batch; callbacks whose writes do not fit
