@@ -513,7 +513,9 @@ static int wait_durable_locked(store *s, uint64_t id)
             pthread_cond_wait(&s->commit_cv, &s->commit_mu);
             continue;
         }
+        pthread_mutex_unlock(&s->commit_mu); /* lock order: resize_lock before commit_mu */
         uint64_t last = last_txn(s);
+        pthread_mutex_lock(&s->commit_mu);
         if (last > s->durable_txn + 1)
             s->durable_txn = last - 1;
         if (s->durable_txn >= id)
@@ -534,6 +536,8 @@ static int wait_durable_locked(store *s, uint64_t id)
                 continue;
             }
         }
+        if (s->sync_running)
+            continue; /* another waiter began one while we looked */
         s->sync_running = 1;
         s->sync_covers = last > id ? last : id;
         pthread_mutex_unlock(&s->commit_mu);
