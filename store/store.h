@@ -39,6 +39,9 @@
  *    Under load each batch so costs one fdatasync, its commit's. When that sync fails (EIO), the
  *    write is committed but not known to be on disk: store_write() returns the error, and the write
  *    is then like one whose answer was lost (it may or may not be there after a power cut).
+ *  - Readers may see a write in the few milliseconds between its commit and its sync (before its
+ *    author has the answer). Nothing acknowledged can depend on it without it: a later write is
+ *    durable only once its own commit is, and that makes every earlier commit durable too.
  *  - Why not MDB_NOSYNC (commits never fsync, one shared sync later): it is faster, but LMDB then
  *    writes meta pages before the pages they point at are on disk and reuses pages of the last
  *    durable state, so a power cut while writes are running can leave a file that does not open --
