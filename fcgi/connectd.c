@@ -347,6 +347,10 @@ int main(int argc, char **argv)
     if (clock_init())
         fprintf(stderr, "connectd: WARNING: test clock in use (CONNECT_TEST_CLOCK=%s); never in production\n",
                 getenv("CONNECT_TEST_CLOCK"));
+    if (getenv("CONNECT_TEST_CRASH_AFTER_COMMIT") && *getenv("CONNECT_TEST_CRASH_AFTER_COMMIT"))
+        fprintf(stderr, "connectd: WARNING: crash hook in use (CONNECT_TEST_CRASH_AFTER_COMMIT=%s: a worker that "
+                "commits while that file exists kills itself); never in production\n",
+                getenv("CONNECT_TEST_CRASH_AFTER_COMMIT"));
 
     /* The scheduled backups' settings, checked here so that a wrong one stops connectd at once (the
      * scheduler in the mail sender reads them again); the metrics read where their outcome goes. */

@@ -3,11 +3,14 @@
 #include "store_internal.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct store {
@@ -16,7 +19,29 @@ struct store {
     /* Readers and writers hold this shared; changing the map size holds it exclusively, because
      * mdb_env_set_mapsize() requires that no transaction of this process is live. */
     pthread_rwlock_t resize_lock;
+    /* Group commit (store.h "Durability"), all under commit_mu; commit_cv wakes every waiter when a
+     * batch is committed or a sync ends. */
+    pthread_mutex_t commit_mu;
+    pthread_cond_t commit_cv;
+    struct write_req *queue, **queue_tail; /* store_write calls waiting for the next batch */
+    int batch_running;                     /* a thread is running a batch */
+    int sync_running;                      /* a thread is in mdb_env_sync() ... */
+    uint64_t sync_covers;                  /* ... which makes every txn <= this durable */
+    uint64_t durable_txn;                  /* every txn <= this is on disk */
+    store_commit_stats stats;
+    char *crash_file; /* CONNECT_TEST_CRASH_AFTER_COMMIT (tests only) */
 };
+
+/* One store_write call, on its caller's stack, from the queue to its answer. */
+typedef struct write_req {
+    store_write_fn fn;
+    void *ctx;
+    int rc;          /* the callback's or the commit's result */
+    uint64_t txn_id; /* the transaction that carried it (rc 0) */
+    int own_txn;     /* run alone after its batch was split: txn_id is its own */
+    int committed;   /* the batch is over (rc and txn_id are set); under commit_mu */
+    struct write_req *next;
+} write_req;
 
 static const char *const db_names[DB_COUNT] = {
     [DB_META] = "meta",
@@ -194,8 +219,10 @@ static int env_open(store *s, const char *dir, size_t map_size, unsigned readers
     if ((rc = mdb_env_set_maxdbs(s->env, DB_COUNT + 8)) || (rc = mdb_env_set_maxreaders(s->env, readers)) ||
         (rc = mdb_env_set_mapsize(s->env, map_size)))
         goto fail;
-    /* MDB_NOTLS: reader slots belong to transactions, not threads, so a worker thread pool is safe. */
-    if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600)))
+    /* MDB_NOTLS: reader slots belong to transactions, not threads, so a worker thread pool is safe.
+     * MDB_NOMETASYNC: a commit still fdatasyncs its pages before it writes the meta page that points
+     * at them, but does not sync that meta page; store_write syncs it, shared (store.h "Durability"). */
+    if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS | MDB_NOMETASYNC, 0600)))
         goto fail;
     int dead;
     mdb_reader_check(s->env, &dead);
@@ -218,7 +245,7 @@ static int env_open(store *s, const char *dir, size_t map_size, unsigned readers
                 goto fail;
             continue;
         }
-        if (rc)
+        if (rc || (rc = mdb_env_sync(s->env, 1))) /* the schema version's meta page, written unsynced */
             goto fail;
         return 0;
     }
@@ -249,8 +276,26 @@ int store_open(store **out, const char *dir, const store_options *opts)
         free(s);
         return STORE_NOMEM;
     }
-    int rc = env_open(s, dir, map_size, readers);
+    if (pthread_mutex_init(&s->commit_mu, NULL)) {
+        pthread_rwlock_destroy(&s->resize_lock);
+        free(s);
+        return STORE_NOMEM;
+    }
+    if (pthread_cond_init(&s->commit_cv, NULL)) {
+        pthread_mutex_destroy(&s->commit_mu);
+        pthread_rwlock_destroy(&s->resize_lock);
+        free(s);
+        return STORE_NOMEM;
+    }
+    s->queue_tail = &s->queue;
+    const char *crash = getenv("CONNECT_TEST_CRASH_AFTER_COMMIT");
+    int rc = crash && *crash && !(s->crash_file = strdup(crash)) ? STORE_NOMEM : 0;
+    if (!rc)
+        rc = env_open(s, dir, map_size, readers);
     if (rc) {
+        free(s->crash_file);
+        pthread_cond_destroy(&s->commit_cv);
+        pthread_mutex_destroy(&s->commit_mu);
         pthread_rwlock_destroy(&s->resize_lock);
         free(s);
         return rc;
@@ -274,7 +319,10 @@ int store_reopen(store *s)
         return STORE_NOMEM;
     pthread_rwlock_wrlock(&s->resize_lock);
     mdb_env_close(s->env);
-    rc = env_open(s, dir, map_size, readers);
+    rc = env_open(s, dir, map_size, readers); /* syncs: everything committed is durable */
+    pthread_mutex_lock(&s->commit_mu);
+    s->durable_txn = 0;
+    pthread_mutex_unlock(&s->commit_mu);
     pthread_rwlock_unlock(&s->resize_lock);
     free(dir);
     return rc;
@@ -288,6 +336,9 @@ void store_close(store *s)
         return;
     if (s->env)
         mdb_env_close(s->env);
+    free(s->crash_file);
+    pthread_cond_destroy(&s->commit_cv);
+    pthread_mutex_destroy(&s->commit_mu);
     pthread_rwlock_destroy(&s->resize_lock);
     free(s);
 }
@@ -316,35 +367,253 @@ void store_read_end(store *s, MDB_txn *txn)
     pthread_rwlock_unlock(&s->resize_lock);
 }
 
-int store_write(store *s, store_write_fn fn, void *ctx)
+/* ---- writes: group commit (store.h "Durability") ---- */
+
+/* Runs one request of a batch in a nested transaction of txn, so that a callback that fails (or
+ * returns an error on purpose) undoes only its own writes. A batch of one needs no nesting. */
+static int batch_run_one(store *s, MDB_txn *txn, write_req *r, int nested)
 {
-    for (int attempt = 0; attempt < 16; attempt++) {
-        MDB_txn *txn;
-        pthread_rwlock_rdlock(&s->resize_lock);
-        int rc = mdb_txn_begin(s->env, NULL, 0, &txn);
-        if (rc == 0) {
-            rc = fn(s, txn, ctx);
-            if (rc == 0)
-                rc = mdb_txn_commit(txn);
-            else
-                mdb_txn_abort(txn);
-        }
+    if (!nested)
+        return r->fn(s, txn, r->ctx);
+    MDB_txn *child;
+    int rc = mdb_txn_begin(s->env, txn, 0, &child);
+    if (rc)
+        return rc;
+    rc = r->fn(s, child, r->ctx);
+    if (rc)
+        mdb_txn_abort(child);
+    else
+        rc = mdb_txn_commit(child);
+    return rc;
+}
+
+/* An error that is the batch's, not one callback's: the whole transaction is redone (map full or
+ * resized) or the requests are run one by one (too many dirty pages for them together). */
+static int batch_error(int rc)
+{
+    return rc == MDB_MAP_FULL || rc == MDB_MAP_RESIZED || rc == MDB_TXN_FULL || rc == MDB_BAD_TXN;
+}
+
+/* Takes every queued request (the leader's own among them) as the batch. */
+static write_req *take_queue(store *s)
+{
+    pthread_mutex_lock(&s->commit_mu);
+    write_req *batch = s->queue;
+    s->queue = NULL;
+    s->queue_tail = &s->queue;
+    pthread_mutex_unlock(&s->commit_mu);
+    return batch;
+}
+
+/* One attempt at the batch *reqs in one write transaction: each request's rc is its callback's
+ * result; returns 0 when the transaction committed (or every callback failed and nothing was left to
+ * commit), else the error that stopped the whole batch. An empty *reqs is filled from the queue once
+ * the transaction has begun: the requests that came while LMDB's write lock was held elsewhere (by
+ * another process's commit and its fdatasync) join this batch rather than wait for the next. */
+static int batch_attempt(store *s, write_req **batch, uint64_t *txn_id)
+{
+    MDB_txn *txn;
+    pthread_rwlock_rdlock(&s->resize_lock);
+    int rc = mdb_txn_begin(s->env, NULL, 0, &txn);
+    if (rc) {
         pthread_rwlock_unlock(&s->resize_lock);
-        if (rc == MDB_MAP_RESIZED) {
-            if ((rc = store_resize(s, 0)))
-                return rc;
-            continue;
-        }
-        if (rc == MDB_MAP_FULL) {
-            size_t now = store_map_size(s);
-            fprintf(stderr, "store: map full at %zu bytes, growing to %zu\n", now, now * 2);
-            if ((rc = store_resize(s, now * 2)))
-                return rc;
-            continue;
-        }
         return rc;
     }
-    return MDB_MAP_FULL;
+    if (!*batch)
+        *batch = take_queue(s);
+    write_req *reqs = *batch;
+    int nested = reqs->next != NULL;
+    int any = 0;
+    for (write_req *r = reqs; r && !rc; r = r->next) {
+        r->rc = batch_run_one(s, txn, r, nested);
+        if (batch_error(r->rc) && (nested || r->rc != MDB_TXN_FULL))
+            rc = r->rc;
+        any |= r->rc == 0;
+    }
+    *txn_id = mdb_txn_id(txn);
+    if (rc || !any)
+        mdb_txn_abort(txn);
+    else if ((rc = mdb_txn_commit(txn))) {
+        for (write_req *r = reqs; r; r = r->next)
+            if (r->rc == 0)
+                r->rc = rc; /* nothing of the batch was committed */
+        rc = batch_error(rc) ? rc : 0;
+    }
+    pthread_rwlock_unlock(&s->resize_lock);
+    return rc;
+}
+
+/* Sets every request of the batch (taken from the queue if still empty) to the error rc. */
+static void batch_fail(store *s, write_req **batch, int rc)
+{
+    if (!*batch)
+        *batch = take_queue(s);
+    for (write_req *r = *batch; r; r = r->next)
+        r->rc = rc;
+}
+
+/* Runs the batch to its end: the map grown or re-read and the batch redone as needed, or each request
+ * alone when they do not fit one transaction together. *batch: as batch_attempt. */
+static void batch_run(store *s, write_req **batch, uint64_t *txn_id)
+{
+    for (int attempt = 0; attempt < 16; attempt++) {
+        int rc = batch_attempt(s, batch, txn_id);
+        write_req *reqs = *batch;
+        if (rc == 0)
+            return;
+        if (rc == MDB_MAP_RESIZED) {
+            rc = store_resize(s, 0);
+        } else if (rc == MDB_MAP_FULL) {
+            size_t now = store_map_size(s);
+            fprintf(stderr, "store: map full at %zu bytes, growing to %zu\n", now, now * 2);
+            rc = store_resize(s, now * 2);
+        } else if (reqs && reqs->next) { /* MDB_TXN_FULL or a spoilt transaction: one by one */
+            for (write_req *r = reqs, *next; r; r = next) {
+                next = r->next;
+                r->next = NULL;
+                write_req *one = r;
+                batch_run(s, &one, &r->txn_id);
+                r->next = next;
+                r->own_txn = 1;
+            }
+            return;
+        }
+        if (rc) {
+            batch_fail(s, batch, rc);
+            return;
+        }
+    }
+    batch_fail(s, batch, MDB_MAP_FULL);
+}
+
+/* The newest transaction committed by any process (the meta page with the highest id). */
+static uint64_t last_txn(store *s)
+{
+    MDB_envinfo info;
+    pthread_rwlock_rdlock(&s->resize_lock);
+    int rc = mdb_env_info(s->env, &info);
+    pthread_rwlock_unlock(&s->resize_lock);
+    return rc ? 0 : (uint64_t)info.me_last_txnid;
+}
+
+/* How long a committed write waits for the next batch's commit to carry its meta page to disk before
+ * it makes a sync of its own: about one fdatasync, which is what the wait saves. */
+#define NEXT_COMMIT_WAIT_NS 2000000L
+
+/* With commit_mu held: returns once transaction `id` is on disk. A commit fdatasyncs before it writes
+ * its meta page, so every transaction but the newest is already durable; the newest needs one more
+ * fdatasync. Under load the next batch's commit makes it (so a waiter waits a little for a batch that
+ * is running or about to); otherwise one waiter (the leader) makes it for all: a waiter whose
+ * transaction a running sync covers waits for it, one that came after it waits for it to end and
+ * then leads the next. */
+static int wait_durable_locked(store *s, uint64_t id)
+{
+    struct timespec until = {0, 0};
+    while (s->durable_txn < id) {
+        if (s->sync_running) {
+            pthread_cond_wait(&s->commit_cv, &s->commit_mu);
+            continue;
+        }
+        pthread_mutex_unlock(&s->commit_mu); /* lock order: resize_lock before commit_mu */
+        uint64_t last = last_txn(s);
+        pthread_mutex_lock(&s->commit_mu);
+        if (last > s->durable_txn + 1)
+            s->durable_txn = last - 1;
+        if (s->durable_txn >= id)
+            break;
+        if (s->batch_running || s->queue) {
+            struct timespec now;
+            clock_gettime(CLOCK_REALTIME, &now);
+            if (!until.tv_sec) {
+                until = now;
+                until.tv_nsec += NEXT_COMMIT_WAIT_NS;
+                if (until.tv_nsec >= 1000000000L) {
+                    until.tv_sec++;
+                    until.tv_nsec -= 1000000000L;
+                }
+            }
+            if (now.tv_sec < until.tv_sec || (now.tv_sec == until.tv_sec && now.tv_nsec < until.tv_nsec)) {
+                pthread_cond_timedwait(&s->commit_cv, &s->commit_mu, &until);
+                continue;
+            }
+        }
+        if (s->sync_running)
+            continue; /* another waiter began one while we looked */
+        s->sync_running = 1;
+        s->sync_covers = last > id ? last : id;
+        pthread_mutex_unlock(&s->commit_mu);
+        pthread_rwlock_rdlock(&s->resize_lock);
+        int rc = mdb_env_sync(s->env, 1);
+        pthread_rwlock_unlock(&s->resize_lock);
+        pthread_mutex_lock(&s->commit_mu);
+        s->sync_running = 0;
+        s->stats.syncs++;
+        if (!rc && s->sync_covers > s->durable_txn)
+            s->durable_txn = s->sync_covers;
+        pthread_cond_broadcast(&s->commit_cv);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* The crash test's hook (store.h): dies like `kill -9` after a commit, before its answer. */
+static void crash_if_asked(store *s)
+{
+    struct stat sb;
+    if (s->crash_file && stat(s->crash_file, &sb) == 0 && unlink(s->crash_file) == 0)
+        raise(SIGKILL);
+}
+
+int store_write(store *s, store_write_fn fn, void *ctx)
+{
+    write_req req = {.fn = fn, .ctx = ctx};
+    pthread_mutex_lock(&s->commit_mu);
+    *s->queue_tail = &req;
+    s->queue_tail = &req.next;
+    while (!req.committed) {
+        if (s->batch_running) {
+            pthread_cond_wait(&s->commit_cv, &s->commit_mu);
+            continue;
+        }
+        /* Lead the next batch: every request queued when LMDB's write lock is ours, ours among them. */
+        write_req *batch = NULL;
+        s->batch_running = 1;
+        pthread_mutex_unlock(&s->commit_mu);
+        uint64_t id = 0;
+        batch_run(s, &batch, &id);
+        pthread_mutex_lock(&s->commit_mu);
+        s->batch_running = 0;
+        s->stats.batches++;
+        for (write_req *r = batch, *next; r; r = next) {
+            next = r->next; /* r belongs to its caller once committed is set */
+            if (!r->own_txn)
+                r->txn_id = id;
+            /* a commit fdatasyncs before it writes its meta page: every earlier transaction is durable */
+            if (r->rc == 0 && r->txn_id > s->durable_txn + 1)
+                s->durable_txn = r->txn_id - 1;
+            s->stats.writes++;
+            r->committed = 1;
+        }
+        pthread_cond_broadcast(&s->commit_cv);
+    }
+    int rc = req.rc;
+    if (!rc && s->crash_file) {
+        pthread_mutex_unlock(&s->commit_mu);
+        crash_if_asked(s);
+        pthread_mutex_lock(&s->commit_mu);
+    }
+    if (!rc)
+        rc = wait_durable_locked(s, req.txn_id);
+    pthread_mutex_unlock(&s->commit_mu);
+    return rc;
+}
+
+void store_commit_stats_get(store *s, store_commit_stats *out)
+{
+    pthread_mutex_lock(&s->commit_mu);
+    *out = s->stats;
+    pthread_mutex_unlock(&s->commit_mu);
 }
 
 int store_seq_next(store *s, MDB_txn *txn, const char *name, uint64_t *out)

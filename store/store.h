@@ -16,6 +16,43 @@
  *    context, and must reset any output it sets). Other processes pick the new size up through
  *    MDB_MAP_RESIZED. A process-wide read/write lock keeps transactions out while the size changes.
  *
+ * Durability (group commit)
+ *  - store_write() returns 0 only once the write is on disk: a `kill -9`, a crash of the system or a
+ *    power cut after the answer loses nothing acknowledged. Writes that run at the same time share
+ *    their transactions and their syncs:
+ *  - Batches. The calls of store_write() in one process that arrive while a write transaction is
+ *    running queue up; when it ends, one of the queued threads (the leader) takes LMDB's write lock
+ *    (waiting meanwhile for other processes' commits) and then runs every callback queued by that
+ *    moment in ONE write transaction, each in its own nested transaction (so a callback that fails
+ *    undoes only its own writes and gets its own return code), and commits it once. A callback may
+ *    run on another thread than its caller's (the caller waits meanwhile), so it must not depend on
+ *    thread-local state. A map that fills up redoes the whole batch; callbacks whose writes do not fit
+ *    one transaction together (MDB_TXN_FULL) are run one by one.
+ *  - Syncs. The environment is opened with MDB_NOMETASYNC: a commit fdatasyncs its pages before it
+ *    writes the meta page that points at them, but does not sync that meta page. So a crash can at
+ *    worst lose the newest commit, never corrupt the file, and every commit but the newest is durable
+ *    (the next commit's fdatasync carried its meta page, whichever process made it). Before returning,
+ *    store_write() waits until its transaction is durable: if a newer one has been committed (by any
+ *    process), it is; if the next batch of the process is running or queued, it waits for that
+ *    commit (at most 2 ms); otherwise one waiter (the leader) calls mdb_env_sync() for every
+ *    transaction committed so far, and the others wait for that sync instead of making their own.
+ *    Under load each batch so costs one fdatasync, its commit's. When that sync fails (EIO), the
+ *    write is committed but not known to be on disk: store_write() returns the error, and the write
+ *    is then like one whose answer was lost (it may or may not be there after a power cut).
+ *  - Readers may see a write in the few milliseconds between its commit and its sync (before its
+ *    author has the answer). Nothing acknowledged can depend on it without it: a later write is
+ *    durable only once its own commit is, and that makes every earlier commit durable too.
+ *  - Why not MDB_NOSYNC (commits never fsync, one shared sync later): it is faster, but LMDB then
+ *    writes meta pages before the pages they point at are on disk and reuses pages of the last
+ *    durable state, so a power cut while writes are running can leave a file that does not open --
+ *    losing everything acknowledged before. MDB_NOMETASYNC keeps LMDB's on-disk ordering; batching
+ *    recovers the throughput (one fdatasync carries a whole batch).
+ *  - Every opener gets this from store_write() alone: connectctl's one-shot commands, the daemons,
+ *    the tests. store_open() syncs its own commit. Compaction (store_compact.h) fsyncs its copy.
+ *  - Test hook: when $CONNECT_TEST_CRASH_AFTER_COMMIT names a file and that file exists, the next
+ *    store_write() that commits deletes it and kills its process (SIGKILL) after the commit and
+ *    before the sync and the answer (tests/http/group-commit.test.mjs). Never set in production.
+ *
  * Return codes: 0 on success; MDB_NOTFOUND when a record does not exist; STORE_EXISTS when a unique key
  * is taken; STORE_CORRUPT when a stored record does not parse; STORE_NOMEM; any other LMDB code as is.
  */
@@ -133,6 +170,14 @@ void store_read_end(store *s, MDB_txn *txn);
  * value is returned). See the contract above for MAP_FULL retries. */
 typedef int (*store_write_fn)(store *s, MDB_txn *txn, void *ctx);
 int store_write(store *s, store_write_fn fn, void *ctx);
+
+/* What the group commit did in this process since the store was opened (tests and benchmarks):
+ * writes = store_write calls run, batches = write transactions they took, syncs = the extra
+ * fdatasyncs made for them (see "Durability" above). */
+typedef struct {
+    uint64_t writes, batches, syncs;
+} store_commit_stats;
+void store_commit_stats_get(store *s, store_commit_stats *out);
 
 /* A day ("YYYY-MM-DD") kept in the meta table under `key`, for jobs that run once per UK day; out is
  * "" when none is recorded yet. */

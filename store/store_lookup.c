@@ -4,6 +4,40 @@
 
 #include <string.h>
 
+/* One entry of DB_USER_LOOKUPS: its time and its ordinal (0 when it has none: written before
+ * entries carried one). */
+typedef struct {
+    int64_t t;
+    uint64_t ordinal;
+} user_entry;
+
+static user_entry entry_of(const MDB_val *key, const MDB_val *val)
+{
+    return (user_entry){.t = (int64_t)store_u64_from((const unsigned char *)key->mv_data + 8),
+                        .ordinal = val->mv_size == 8 ? store_u64_from(val->mv_data) : 0};
+}
+
+/* The user's newest entry (*found 0 when there is none). */
+static int newest_entry(store *s, MDB_txn *txn, const unsigned char prefix[8], user_entry *out, int *found)
+{
+    store_iter it;
+    store_iter_begin_reverse(&it, s, txn, DB_USER_LOOKUPS, prefix, 8);
+    *found = store_iter_next(&it) && it.key.mv_size == 24;
+    if (*found)
+        *out = entry_of(&it.key, &it.val);
+    return store_iter_end(&it, 0);
+}
+
+/* The count walked entry by entry, from the first in the window: for entries without ordinals. */
+static int count_by_walking(store *s, MDB_txn *txn, const unsigned char prefix[8], unsigned enough, unsigned *count)
+{
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_USER_LOOKUPS, prefix, 8);
+    while (*count < enough && store_iter_next(&it) && it.key.mv_size == 24)
+        ++*count;
+    return store_iter_end(&it, 0);
+}
+
 int store_lookup_recent(store *s, MDB_txn *txn, uint64_t uid, int64_t now, unsigned enough, unsigned *count,
                         int64_t *oldest)
 {
@@ -12,24 +46,38 @@ int store_lookup_recent(store *s, MDB_txn *txn, uint64_t uid, int64_t now, unsig
     unsigned char prefix[8];
     store_key_u64(prefix, uid);
     int64_t since = now - LOOKUP_WINDOW_SECONDS;
+    /* Drop the entries out of the window (oldest first) and stop at the first one in it. */
     store_iter it;
     store_iter_begin(&it, s, txn, DB_USER_LOOKUPS, prefix, sizeof prefix);
-    int rc = 0;
+    int rc = 0, any = 0;
+    user_entry first = {0, 0};
     while (store_iter_next(&it)) {
         if (it.key.mv_size != 24)
             break;
-        int64_t t = (int64_t)store_u64_from((const unsigned char *)it.key.mv_data + 8);
-        if (t <= since) { /* out of the window: no longer needed */
+        first = entry_of(&it.key, &it.val);
+        if (first.t <= since) { /* out of the window: no longer needed */
             if ((rc = store_iter_del(&it)))
                 break;
             continue;
         }
-        if (!*oldest)
-            *oldest = t;
-        if (++*count >= enough)
-            break; /* the entries are in time order: the older ones were dropped already */
+        any = 1;
+        break;
     }
-    return store_iter_end(&it, rc);
+    if ((rc = store_iter_end(&it, rc)) || !any || enough == 0)
+        return rc;
+    *oldest = first.t;
+    /* Entries carry consecutive ordinals in key order (store_lookup_add): the count is the newest's
+     * ordinal less the first's, plus one -- two seeks, whatever the limit. */
+    user_entry last;
+    int found;
+    if ((rc = newest_entry(s, txn, prefix, &last, &found)))
+        return rc;
+    if (found && first.ordinal && last.ordinal >= first.ordinal) {
+        uint64_t n = last.ordinal - first.ordinal + 1;
+        *count = n < enough ? (unsigned)n : enough;
+        return 0;
+    }
+    return count_by_walking(s, txn, prefix, enough, count);
 }
 
 int store_lookup_add(store *s, MDB_txn *txn, int64_t now, const char *at, uint64_t uid, uint64_t org,
@@ -39,11 +87,18 @@ int store_lookup_add(store *s, MDB_txn *txn, int64_t now, const char *at, uint64
     int rc = store_seq_next(s, txn, "lookups", &seq);
     if (rc)
         return rc;
-    unsigned char key[24];
+    unsigned char key[24], ordinal[8];
     store_key_u64(key, uid);
-    store_key_u64(key + 8, (uint64_t)now);
+    user_entry last = {0, 0};
+    int found;
+    if ((rc = newest_entry(s, txn, key, &last, &found)))
+        return rc;
+    /* Key order must stay the order of writing for the ordinals to count: a clock that stepped back
+     * files the entry at the newest one's time (it then leaves the window a little later). */
+    store_key_u64(key + 8, (uint64_t)(found && last.t > now ? last.t : now));
     store_key_u64(key + 16, seq);
-    MDB_val k = {24, key}, v = {0, ""};
+    store_key_u64(ordinal, found && last.ordinal ? last.ordinal + 1 : 1);
+    MDB_val k = {24, key}, v = {8, ordinal};
     if ((rc = mdb_put(txn, store_dbi(s, DB_USER_LOOKUPS), &k, &v, 0)))
         return rc;
     json_t *row = json_pack("{s:I,s:s,s:I,s:I,s:s,s:s,s:b}", "seq", (json_int_t)seq, "at", at, "user_id",

@@ -6,7 +6,9 @@
  * The number itself is never stored: number_hash is an HMAC-SHA256 of "type:normalised number"
  * under the data folder's lookup.key, so an admin can see that two look-ups asked for the same
  * document without the store ever holding it. DB_USER_LOOKUPS holds the times of each user's
- * look-ups of the last hour (older ones are dropped as new ones come).
+ * look-ups of the last hour (older ones are dropped as new ones come), each with the user's running
+ * ordinal (u64; entries written before ordinals were kept have an empty value), so that counting the
+ * hour's look-ups takes two seeks however high the limit ($CONNECT_LOOKUP_LIMIT) is set.
  */
 #ifndef CONNECT_STORE_LOOKUP_H
 #define CONNECT_STORE_LOOKUP_H
@@ -15,9 +17,10 @@
 
 #define LOOKUP_WINDOW_SECONDS 3600
 
-/* How many look-ups the user made in the hour before `now` (counting stops at `enough`, so a check
- * against a limit reads at most that many entries), and the time of the oldest of them; drops older
- * entries (inside a write transaction). */
+/* How many look-ups the user made in the hour before `now` (at most `enough`: the count is the
+ * difference of the ordinals of the first entry in the hour and the newest; entries without ordinals
+ * are walked, at most `enough` of them), and the time of the oldest of them; drops older entries
+ * (inside a write transaction). */
 int store_lookup_recent(store *s, MDB_txn *txn, uint64_t uid, int64_t now, unsigned enough, unsigned *count,
                         int64_t *oldest);
 /* Records a look-up (row and the user's time), inside a write transaction. */

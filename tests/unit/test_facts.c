@@ -286,7 +286,14 @@ static void sla_rows_from_alerts_and_queries(void **state)
     assert_int_equal(counts[1], 2);
     got_sla again = read_sla(fx->s);
     assert_int_equal(again.n, 3);
-    assert_memory_equal(again.rows, g.rows, sizeof g.rows[0] * 3);
+    for (int i = 0; i < 3; i++) { /* field by field: the structs' padding bytes are whatever the stack held */
+        assert_int_equal(again.rows[i].raised_day, g.rows[i].raised_day);
+        assert_int_equal(again.rows[i].answered_day, g.rows[i].answered_day);
+        assert_int_equal(again.rows[i].council_id, g.rows[i].council_id);
+        assert_int_equal(again.rows[i].type, g.rows[i].type);
+        assert_int_equal(again.rows[i].answered_by, g.rows[i].answered_by);
+        assert_int_equal(again.rows[i].allowed, g.rows[i].allowed);
+    }
     json_decref(a);
     json_decref(cleared);
     json_decref(q);
