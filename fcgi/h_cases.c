@@ -291,7 +291,17 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     /* The cases disclosed in the list (names and dates of birth are shown), in one event. */
     if (n)
         audit_queue_add_many(r->now, r->uid, r->org_id, "cases_listed", found, n);
-    http_reply(r, 200, h_list_page(json_incref(items), next, total));
+    /* A name search counts no further than CASE_TOTAL_CAP: "more than 1,000" (fcgi/API.md "Cases"). */
+    json_t *page = h_list_page(json_incref(items), next, total > CASE_TOTAL_CAP ? CASE_TOTAL_CAP : total);
+    if (page && total > CASE_TOTAL_CAP && json_object_set_new(page, "total_capped", json_true())) {
+        json_decref(page);
+        page = NULL;
+    }
+    if (!page) {
+        http_error(r, 500, "internal", "Out of memory.", NULL);
+        goto out;
+    }
+    http_reply(r, 200, page);
 out:
     json_decref(items);
     free(found);

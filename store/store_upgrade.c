@@ -19,6 +19,7 @@ static const upgrade_step_fn upgrade_steps[] = {
     store_audit_index_migrate, /* the audit log's indexes (audit_index_version) */
     store_case_support_end_migrate, /* open cases by support end date (support_end_index) */
     store_org_nation_migrate, /* councils written before nations existed are in England */
+    store_case_name_counts_migrate, /* the name index's per-token counts (name_token_counts) */
 };
 
 static int upgrade_write(store *s, MDB_txn *txn, void *ctx)
