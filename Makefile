@@ -80,6 +80,7 @@ STORE_SRC := \
     store/store_audit.c \
     store/store_audit_index.c \
     store/store_case.c \
+    store/json_members.c \
     store/case_index.c \
     store/store_case_search.c \
     store/name_norm.c \

@@ -272,9 +272,12 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     uint64_t next = 0;
     int rc = store_case_search(r->st, txn, &q, found, &n, &total, &next);
     case_ref_cache councils = {0}, users = {0};
+    /* Only what case_summary reads: a row parses a few members, not the whole record. */
+    static const char *const summary_members[] = {"id", "council_id", "status", "principal", "#dependants",
+                                                  "caseworker_id", "team", "legislation", "updated_at", NULL};
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *rec;
-        if ((rc = store_case_get(r->st, txn, found[i], &rec)))
+        if ((rc = store_case_get_members(r->st, txn, found[i], summary_members, &rec)))
             break;
         json_t *summary = case_summary(r->st, txn, rec, &councils, &users);
         json_decref(rec);

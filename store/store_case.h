@@ -83,6 +83,9 @@ json_t *case_empty_immigration(void);
 /* Creates the case from `rec` (without "id"; it is assigned and set). */
 int store_case_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id_out);
 int store_case_get(store *s, MDB_txn *txn, uint64_t id, json_t **out);
+/* The same record with only the named top-level members (json_members.h: "#dependants" counts them),
+ * for list rows that need a few: parsing the whole record is most of a row's cost. */
+int store_case_get_members(store *s, MDB_txn *txn, uint64_t id, const char *const *names, json_t **out);
 /* Replaces `old` by `rec` (same id), re-indexing. */
 int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec);
 

@@ -133,33 +133,46 @@ static int scan_prefix(store *s, MDB_txn *txn, store_db db, const unsigned char 
 }
 
 /* Remembers, within one search, whether a person's token list matched: the same names recur (a
- * family's members, a common name), so each distinct list is matched once. */
-#define MEMO_SLOTS 4096 /* a power of two; filled to half at most */
+ * family's members, a common name), so each distinct list is matched once. One table per thread,
+ * emptied by a new generation number rather than cleared. */
+#define MEMO_SLOTS 2048 /* a power of two; filled to half at most */
 typedef struct {
-    uint64_t h;
+    uint64_t h, gen;
     const char *list; /* LMDB's bytes: valid for the transaction, which writes nothing meanwhile */
     size_t len;
     int match;
 } memo_slot;
 
-static int memo_match(memo_slot *memo, size_t *used, const name_tokens *query, int fuzzy, const char *list,
-                      size_t len)
+typedef struct {
+    memo_slot slot[MEMO_SLOTS];
+    uint64_t gen;
+    size_t used;
+} name_memo;
+
+static _Thread_local name_memo memo_table;
+
+static name_memo *memo_begin(void)
+{
+    memo_table.gen++;
+    memo_table.used = 0;
+    return &memo_table;
+}
+
+static int memo_match(name_memo *m, const name_tokens *query, int fuzzy, const char *list, size_t len)
 {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
     for (size_t i = 0; i < len; i++)
         h = (h ^ (unsigned char)list[i]) * 1099511628211ULL;
     size_t i = (size_t)h & (MEMO_SLOTS - 1);
-    if (memo) {
-        for (; memo[i].list; i = (i + 1) & (MEMO_SLOTS - 1))
-            if (memo[i].h == h && memo[i].len == len && memcmp(memo[i].list, list, len) == 0)
-                return memo[i].match;
+    for (; m->slot[i].gen == m->gen; i = (i + 1) & (MEMO_SLOTS - 1))
+        if (m->slot[i].h == h && m->slot[i].len == len && memcmp(m->slot[i].list, list, len) == 0)
+            return m->slot[i].match;
+    int r = fuzzy ? name_match_list_fuzzy(query, list, len, 0x1f) : name_match_list(query, list, len, 0x1f);
+    if (m->used < MEMO_SLOTS / 2) {
+        m->slot[i] = (memo_slot){h, m->gen, list, len, r};
+        m->used++;
     }
-    int m = fuzzy ? name_match_list_fuzzy(query, list, len, 0x1f) : name_match_list(query, list, len, 0x1f);
-    if (memo && *used < MEMO_SLOTS / 2) {
-        memo[i] = (memo_slot){h, list, len, m};
-        (*used)++;
-    }
-    return m;
+    return r;
 }
 
 /* One name token's index entries (scope | token | 0 | case id | person), walked newest first. */
@@ -257,8 +270,8 @@ static int token_entries(store *s, MDB_txn *txn, uint64_t scope, const char *run
 static int streams_merge(stream_set *set, const case_query *q, const name_tokens *query, int fuzzy, uint64_t *ids,
                          size_t *n, size_t *total, uint64_t *next)
 {
-    memo_slot *memo = query ? calloc(MEMO_SLOTS, sizeof *memo) : NULL;
-    size_t used = 0, visited = 0, matched = 0;
+    name_memo *memo = query ? memo_begin() : NULL;
+    size_t visited = 0, matched = 0;
     uint64_t last = 0;
     *n = 0;
     *next = 0;
@@ -276,7 +289,7 @@ static int streams_merge(stream_set *set, const case_query *q, const name_tokens
         if (keep && fuzzy && ++visited > FUZZY_SCAN_MAX)
             break;
         if (keep && query)
-            keep = t.rest && memo_match(memo, &used, query, fuzzy, t.rest, t.rest_len);
+            keep = t.rest && memo_match(memo, query, fuzzy, t.rest, t.rest_len);
         stream_step(best);
         if (!keep)
             continue;
@@ -291,7 +304,6 @@ static int streams_merge(stream_set *set, const case_query *q, const name_tokens
         if (matched > CASE_TOTAL_CAP && *next)
             break;
     }
-    free(memo);
     *total = matched > CASE_TOTAL_CAP ? CASE_TOTAL_CAP + 1 : matched;
     return 0;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "case_gen.h"
+#include "json_members.h"
 #include "name_norm.h"
 #include "store.h"
 #include "store_case.h"
@@ -432,6 +433,68 @@ static void name_token_counts_recount_and_rebuild(void **state)
     assert_int_equal(c, 1);
 }
 
+/* ---- a record's few members without parsing the rest ---- */
+
+static void members_are_the_parsed_members(void **state)
+{
+    (void)state;
+    const char *names[] = {"a", "#d", "s", "o", NULL};
+    const char *text = "{\"x\":{\"a\":\"}]\\\"\",\"d\":[1]},\"a\":\"q\\\"}{\",\"d\":[{\"k\":[1,2,\"]\"]},[],\"x\",null],"
+                       "\"s\":-1.5e3,\"o\":{\"a\":[true,false]},\"z\":[]}";
+    json_t *m = json_members_load(text, strlen(text), names);
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(m, "a")), "q\"}{"); /* the top level's, not x's */
+    assert_int_equal(json_array_size(json_object_get(m, "d")), 4);          /* counted, not parsed */
+    assert_true(json_real_value(json_object_get(m, "s")) == -1500.0);
+    assert_true(json_is_true(json_array_get(json_object_get(json_object_get(m, "o"), "a"), 0)));
+    assert_null(json_object_get(m, "x"));
+    json_decref(m);
+    m = json_members_load("{}", 2, names);
+    assert_int_equal(json_object_size(m), 0);
+    json_decref(m);
+    const char *bad[] = {"", "[]", "{\"a\":", "{\"a\":\"open}", "{\"a\":1,}", "{\"a\" 1}", "{\"d\":[1,]}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_null(json_members_load(bad[i], strlen(bad[i]), names));
+}
+
+typedef struct {
+    store *s;
+    MDB_txn *txn;
+    size_t n;
+} members_arg;
+
+/* Every generated case read both ways gives the same members. */
+static int same_members(const json_t *rec, void *arg)
+{
+    members_arg *a = arg;
+    static const char *const names[] = {"id", "council_id", "status", "principal", "#dependants", "caseworker_id",
+                                        "team", "legislation", "updated_at", "immigration", NULL};
+    json_t *m;
+    assert_int_equal(store_case_get_members(a->s, a->txn, (uint64_t)json_integer_value(json_object_get(rec, "id")), names, &m), 0);
+    for (const char *const *k = names; *k; k++) {
+        if (**k == '#')
+            assert_int_equal(json_array_size(json_object_get(m, *k + 1)), json_array_size(json_object_get(rec, *k + 1)));
+        else
+            assert_true(json_equal(json_object_get(m, *k), json_object_get(rec, *k)) ||
+                        (!json_object_get(m, *k) && !json_object_get(rec, *k)));
+    }
+    assert_null(json_object_get(m, "address"));
+    json_decref(m);
+    a->n++;
+    return 0;
+}
+
+static void case_members_match_the_record(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(case_gen_bulk(f->s, 300, 2, 9, NULL), 0);
+    members_arg a = {.s = f->s};
+    assert_int_equal(store_read_begin(f->s, &a.txn), 0);
+    assert_int_equal(store_json_each(f->s, a.txn, DB_CASES, same_members, &a), 0);
+    store_read_end(f->s, a.txn);
+    assert_int_equal(a.n, 300);
+}
+
 static void generator_makes_valid_indexed_cases(void **state)
 {
     fixture *f = *state;
@@ -462,6 +525,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(generator_makes_valid_indexed_cases, setup, teardown),
         cmocka_unit_test_setup_teardown(name_search_is_the_brute_force_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(name_token_counts_recount_and_rebuild, setup, teardown),
+        cmocka_unit_test(members_are_the_parsed_members),
+        cmocka_unit_test_setup_teardown(case_members_match_the_record, setup, teardown),
     };
     return cmocka_run_group_tests_name("cases", tests, NULL, NULL);
 }

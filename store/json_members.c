@@ -1,0 +1,138 @@
+/* json_members.c - top-level members of a JSON object text without parsing the rest (json_members.h). */
+#include "json_members.h"
+
+#include <string.h>
+
+static size_t skip_ws(const char *t, size_t len, size_t i)
+{
+    while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* t[i] is '"': the index just past the closing quote, or len when unterminated. */
+static size_t skip_string(const char *t, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (t[i] == '\\')
+            i++;
+        else if (t[i] == '"')
+            return i + 1;
+    }
+    return len;
+}
+
+/* The index just past the value starting at t[i], or len when it does not end. Strings are skipped
+ * whole, so brackets inside them do not count. */
+static size_t skip_value(const char *t, size_t len, size_t i)
+{
+    if (i >= len)
+        return len;
+    if (t[i] == '"')
+        return skip_string(t, len, i);
+    if (t[i] == '{' || t[i] == '[') {
+        size_t depth = 0;
+        while (i < len) {
+            char c = t[i];
+            if (c == '"') {
+                i = skip_string(t, len, i);
+                continue;
+            }
+            if (c == '{' || c == '[')
+                depth++;
+            else if ((c == '}' || c == ']') && --depth == 0)
+                return i + 1;
+            i++;
+        }
+        return len;
+    }
+    while (i < len && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ' ' && t[i] != '\n' && t[i] != '\r' &&
+           t[i] != '\t')
+        i++;
+    return i;
+}
+
+/* Elements of the array text t[0..len) ('[' ... ']'), or -1 when it is not one. */
+static long count_elements(const char *t, size_t len)
+{
+    size_t i = skip_ws(t, len, 1);
+    if (len < 2 || t[0] != '[')
+        return -1;
+    if (i < len && t[i] == ']')
+        return 0;
+    long n = 0;
+    while (i < len) {
+        size_t end = skip_value(t, len, i);
+        if (end >= len || end == i)
+            return -1;
+        n++;
+        i = skip_ws(t, len, end);
+        if (i < len && t[i] == ']')
+            return n;
+        if (i >= len || t[i] != ',')
+            return -1;
+        i = skip_ws(t, len, i + 1);
+    }
+    return -1;
+}
+
+/* Which of names matches the key t[ks..ke) (the bytes between the quotes), or -1. */
+static int wanted(const char *const *names, const char *t, size_t ks, size_t ke)
+{
+    for (int n = 0; names[n]; n++) {
+        const char *name = names[n][0] == '#' ? names[n] + 1 : names[n];
+        if (strlen(name) == ke - ks && memcmp(name, t + ks, ke - ks) == 0)
+            return n;
+    }
+    return -1;
+}
+
+/* Adds the member (name, value text) to out; 0 or -1. */
+static int add_member(json_t *out, const char *name, const char *v, size_t vlen)
+{
+    if (name[0] == '#') {
+        long n = count_elements(v, vlen);
+        json_t *a = n < 0 ? NULL : json_array();
+        for (long i = 0; a && i < n; i++)
+            if (json_array_append_new(a, json_null())) {
+                json_decref(a);
+                a = NULL;
+            }
+        return a ? json_object_set_new(out, name + 1, a) : -1;
+    }
+    json_t *value = json_loadb(v, vlen, JSON_DECODE_ANY, NULL);
+    return value ? json_object_set_new(out, name, value) : -1;
+}
+
+json_t *json_members_load(const char *text, size_t len, const char *const *names)
+{
+    size_t i = skip_ws(text, len, 0);
+    if (i >= len || text[i] != '{')
+        return NULL;
+    json_t *out = json_object();
+    i = skip_ws(text, len, i + 1);
+    if (out && i < len && text[i] == '}')
+        return out;
+    while (out && i < len && text[i] == '"') {
+        size_t ke = skip_string(text, len, i);
+        if (ke >= len)
+            break;
+        int w = wanted(names, text, i + 1, ke - 1);
+        i = skip_ws(text, len, ke);
+        if (i >= len || text[i] != ':')
+            break;
+        size_t vs = skip_ws(text, len, i + 1), ve = skip_value(text, len, vs);
+        if (ve >= len || ve == vs)
+            break;
+        if (w >= 0 && add_member(out, names[w], text + vs, ve - vs))
+            break;
+        i = skip_ws(text, len, ve);
+        if (i < len && text[i] == '}')
+            return out;
+        if (i >= len || text[i] != ',')
+            break;
+        i = skip_ws(text, len, i + 1);
+    }
+    json_decref(out);
+    return NULL;
+}
