@@ -273,8 +273,9 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     int rc = store_case_search(r->st, txn, &q, found, &n, &total, &next);
     case_ref_cache councils = {0}, users = {0};
     /* Only what case_summary reads: a row parses a few members, not the whole record. */
-    static const char *const summary_members[] = {"id", "council_id", "status", "principal", "#dependants",
-                                                  "caseworker_id", "team", "legislation", "updated_at", NULL};
+    static const char *const summary_members[] = {
+        "id", "council_id", "status", "principal.given_names", "principal.family_name", "principal.date_of_birth",
+        "principal.nationality", "#dependants", "caseworker_id", "team", "legislation", "updated_at", NULL};
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *rec;
         if ((rc = store_case_get_members(r->st, txn, found[i], summary_members, &rec)))

@@ -76,32 +76,43 @@ static long count_elements(const char *t, size_t len)
     return -1;
 }
 
-/* Which of names matches the key t[ks..ke) (the bytes between the quotes), or -1. */
-static int wanted(const char *const *names, const char *t, size_t ks, size_t ke)
+#define CHILDREN_MAX 32
+
+/* Adds the member named by the key t[ks..ke) with the value v[0..vlen) to out when names ask for it:
+ * whole (its name), counted ("#name"), or some of its own members ("name.child"). 0, or -1 when the
+ * value cannot be read or memory runs out. */
+static int add_wanted(json_t *out, const char *const *names, const char *t, size_t ks, size_t ke, const char *v,
+                      size_t vlen)
 {
+    size_t kl = ke - ks;
+    const char *children[CHILDREN_MAX + 1];
+    size_t nc = 0;
     for (int n = 0; names[n]; n++) {
         const char *name = names[n][0] == '#' ? names[n] + 1 : names[n];
-        if (strlen(name) == ke - ks && memcmp(name, t + ks, ke - ks) == 0)
-            return n;
-    }
-    return -1;
-}
-
-/* Adds the member (name, value text) to out; 0 or -1. */
-static int add_member(json_t *out, const char *name, const char *v, size_t vlen)
-{
-    if (name[0] == '#') {
-        long n = count_elements(v, vlen);
-        json_t *a = n < 0 ? NULL : json_array();
-        for (long i = 0; a && i < n; i++)
-            if (json_array_append_new(a, json_null())) {
-                json_decref(a);
-                a = NULL;
+        if (strncmp(name, t + ks, kl) != 0)
+            continue;
+        if (name[kl] == '\0') {
+            if (names[n][0] == '#') {
+                long count = count_elements(v, vlen);
+                json_t *a = count < 0 ? NULL : json_array();
+                for (long i = 0; a && i < count; i++)
+                    if (json_array_append_new(a, json_null())) {
+                        json_decref(a);
+                        a = NULL;
+                    }
+                return a ? json_object_set_new(out, name, a) : -1;
             }
-        return a ? json_object_set_new(out, name + 1, a) : -1;
+            json_t *value = json_loadb(v, vlen, JSON_DECODE_ANY, NULL);
+            return value ? json_object_setn_new(out, t + ks, kl, value) : -1;
+        }
+        if (name[kl] == '.' && names[n][0] != '#' && nc < CHILDREN_MAX)
+            children[nc++] = name + kl + 1;
     }
-    json_t *value = json_loadb(v, vlen, JSON_DECODE_ANY, NULL);
-    return value ? json_object_set_new(out, name, value) : -1;
+    if (nc == 0)
+        return 0;
+    children[nc] = NULL;
+    json_t *value = json_members_load(v, vlen, children);
+    return value ? json_object_setn_new(out, t + ks, kl, value) : -1;
 }
 
 json_t *json_members_load(const char *text, size_t len, const char *const *names)
@@ -117,14 +128,14 @@ json_t *json_members_load(const char *text, size_t len, const char *const *names
         size_t ke = skip_string(text, len, i);
         if (ke >= len)
             break;
-        int w = wanted(names, text, i + 1, ke - 1);
+        size_t ks = i + 1;
         i = skip_ws(text, len, ke);
         if (i >= len || text[i] != ':')
             break;
         size_t vs = skip_ws(text, len, i + 1), ve = skip_value(text, len, vs);
         if (ve >= len || ve == vs)
             break;
-        if (w >= 0 && add_member(out, names[w], text + vs, ve - vs))
+        if (add_wanted(out, names, text, ks, ke - 1, text + vs, ve - vs))
             break;
         i = skip_ws(text, len, ve);
         if (i < len && text[i] == '}')

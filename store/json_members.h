@@ -15,8 +15,9 @@
 
 /* A new object with the members of the object in text[0..len) named in names (NULL-terminated;
  * absent ones are left out). A name written "#name" stands for an array member whose elements are
- * only counted: the result holds that many nulls under "name". NULL when the text is not an object
- * the scan can read, or memory runs out. */
+ * only counted: the result holds that many nulls under "name". "name.child" takes only the named
+ * members of an object member (an object of them under "name"; up to 32 children a member). NULL
+ * when the text is not an object the scan can read, or memory runs out. */
 json_t *json_members_load(const char *text, size_t len, const char *const *names);
 
 #endif

@@ -143,6 +143,11 @@ int store_seq_next(store *s, MDB_txn *txn, const char *name, uint64_t *out);
 
 /* JSON records: get parses into a new reference (caller json_decref), put serialises compactly. */
 int store_json_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, json_t **out);
+/* The same record with only the named top-level members ("#name" counts an array's elements,
+ * "parent.child" takes a few members of an object member; json_members.h), for the many reads that
+ * need a few: parsing a whole record is most of what a list row or an index entry costs. */
+int store_json_get_members(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen,
+                           const char *const *names, json_t **out);
 int store_json_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const json_t *val);
 
 /* Rows stored under owner (u64) | sequence (u64) -> JSON (history, look-ups): newest first, only

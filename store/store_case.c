@@ -1,6 +1,5 @@
 /* store_case.c - case records, their index entries and counters. */
 #include "store_case.h"
-#include "json_members.h"
 #include "store_facts.h"
 #include "json_get.h"
 #include "store_internal.h"
@@ -104,16 +103,7 @@ int store_case_get_members(store *s, MDB_txn *txn, uint64_t id, const char *cons
 {
     unsigned char key[8];
     store_key_u64(key, id);
-    MDB_val k = {8, key}, v;
-    *out = NULL;
-    int rc = mdb_get(txn, store_dbi(s, DB_CASES), &k, &v);
-    if (rc)
-        return rc;
-    *out = json_members_load(v.mv_data, v.mv_size, names);
-    if (*out)
-        return 0;
-    /* Not a text the scan reads (or no memory): the whole record, then, or the parser's verdict. */
-    return store_case_get(s, txn, id, out);
+    return store_json_get_members(s, txn, DB_CASES, key, 8, names, out);
 }
 
 int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)

@@ -449,6 +449,14 @@ static void members_are_the_parsed_members(void **state)
     assert_true(json_is_true(json_array_get(json_object_get(json_object_get(m, "o"), "a"), 0)));
     assert_null(json_object_get(m, "x"));
     json_decref(m);
+    const char *dotted[] = {"x.a", "x.#d", "o.zz", NULL}; /* a few members of an object member */
+    m = json_members_load(text, strlen(text), dotted);
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(m, "x"), "a")), "}]\"");
+    assert_int_equal(json_array_size(json_object_get(json_object_get(m, "x"), "d")), 1);
+    assert_int_equal(json_object_size(json_object_get(m, "o")), 0);
+    assert_int_equal(json_object_size(m), 2);
+    json_decref(m);
     m = json_members_load("{}", 2, names);
     assert_int_equal(json_object_size(m), 0);
     json_decref(m);
@@ -468,7 +476,8 @@ static int same_members(const json_t *rec, void *arg)
 {
     members_arg *a = arg;
     static const char *const names[] = {"id", "council_id", "status", "principal", "#dependants", "caseworker_id",
-                                        "team", "legislation", "updated_at", "immigration", NULL};
+                                        "team", "legislation", "updated_at", "immigration", "finance.support_start_date",
+                                        NULL};
     json_t *m;
     assert_int_equal(store_case_get_members(a->s, a->txn, (uint64_t)json_integer_value(json_object_get(rec, "id")), names, &m), 0);
     for (const char *const *k = names; *k; k++) {
@@ -479,6 +488,11 @@ static int same_members(const json_t *rec, void *arg)
                         (!json_object_get(m, *k) && !json_object_get(rec, *k)));
     }
     assert_null(json_object_get(m, "address"));
+    const json_t *fin = json_object_get(rec, "finance");
+    if (fin)
+        assert_true(json_equal(json_object_get(json_object_get(m, "finance"), "support_start_date"),
+                               json_object_get(fin, "support_start_date")) ||
+                    !json_object_get(fin, "support_start_date"));
     json_decref(m);
     a->n++;
     return 0;
