@@ -488,21 +488,42 @@ int store_work_list(store *s, MDB_txn *txn, const work_list_query *q, uint64_t *
         open_key(key, q->scope, q->side, q->bucket, UINT64_MAX);
     else
         open_key(key, q->scope, '*', q->kind, UINT64_MAX);
+    /* Open items without a due filter are counted as they change (the 'k' and 'm' counters, 'm' per
+     * council only): the total is read, and the walk stops at the page and its cursor. */
+    int counted = q->state == WORK_STATE_OPEN && q->due == WORK_DUE_ANY && (!q->worker || q->scope);
+    if (counted) {
+        uint64_t c;
+        int rc = store_work_count(s, txn, q->scope, q->side, q->bucket, q->worker, &c);
+        if (rc)
+            return rc;
+        *total = (size_t)c;
+    }
+    /* The cursor's entry and those after it: the keys hold ~id, newest first. */
+    unsigned char start[18];
+    memcpy(start, key, 10);
+    store_key_u64(start + 10, q->before ? UINT64_MAX - q->before + 1 : 0);
     store_iter it;
-    store_iter_begin(&it, s, txn, DB_WORK_OPEN, key, 10);
+    if (counted)
+        store_iter_begin_at(&it, s, txn, DB_WORK_OPEN, key, 10, start, 18);
+    else
+        store_iter_begin(&it, s, txn, DB_WORK_OPEN, key, 10);
     while (store_iter_next(&it)) {
         if (it.key.mv_size != 18)
             break;
         uint64_t id = UINT64_MAX - store_u64_from((const unsigned char *)it.key.mv_data + 10);
         if (!entry_matches(q, &it.val))
             continue;
-        (*total)++;
+        if (!counted)
+            (*total)++;
         if (q->before && id >= q->before)
             continue;
-        if (*n < q->limit)
+        if (*n < q->limit) {
             ids[(*n)++] = id;
-        else if (!*next)
+        } else if (!*next) {
             *next = ids[*n - 1];
+            if (counted)
+                break;
+        }
     }
     return store_iter_end(&it, 0);
 }
