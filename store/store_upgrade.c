@@ -6,6 +6,7 @@
 #include "store_case.h"
 #include "store_facts.h"
 #include "store_org.h"
+#include "store_work.h"
 
 /* One step: brings one derived layout up to date inside the write transaction; a no-op when current. */
 typedef int (*upgrade_step_fn)(store *s, MDB_txn *txn);
@@ -20,6 +21,7 @@ static const upgrade_step_fn upgrade_steps[] = {
     store_case_support_end_migrate, /* open cases by support end date (support_end_index) */
     store_org_nation_migrate, /* councils written before nations existed are in England */
     store_case_name_counts_migrate, /* the name index's per-token counts (name_token_counts) */
+    store_work_due_counts_migrate, /* open alerts and queries by due date (work_due_counts) */
 };
 
 static int upgrade_write(store *s, MDB_txn *txn, void *ctx)
