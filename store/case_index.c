@@ -345,11 +345,9 @@ int store_case_support_ended(store *s, MDB_txn *txn, const char *today, uint64_t
 
 int store_case_support_end_migrate(store *s, MDB_txn *txn)
 {
-    MDB_val k = {strlen(SUPPORT_END_KEY), SUPPORT_END_KEY}, v;
-    int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
-    if (rc != MDB_NOTFOUND)
+    int done, rc = store_meta_marked(s, txn, SUPPORT_END_KEY, &done);
+    if (rc || done)
         return rc;
-    rc = 0;
     store_iter it;
     store_iter_begin(&it, s, txn, DB_CASES, NULL, 0);
     while (store_iter_next(&it)) {
@@ -367,8 +365,7 @@ int store_case_support_end_migrate(store *s, MDB_txn *txn)
     }
     if ((rc = store_iter_end(&it, rc)))
         return rc;
-    MDB_val done = {1, "1"};
-    return mdb_put(txn, store_dbi(s, DB_META), &k, &done, 0);
+    return store_meta_mark(s, txn, SUPPORT_END_KEY);
 }
 
 /* ---- per-token counts of the name index ---- */
@@ -389,11 +386,9 @@ static int put_token_count(store *s, MDB_txn *txn, const unsigned char *scope_to
  * counts them all, writing a counter per token (not per entry). */
 int store_case_name_counts_migrate(store *s, MDB_txn *txn)
 {
-    MDB_val k = {strlen(NAME_TOKEN_COUNTS_KEY), NAME_TOKEN_COUNTS_KEY}, v;
-    int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
-    if (rc != MDB_NOTFOUND)
+    int done, rc = store_meta_marked(s, txn, NAME_TOKEN_COUNTS_KEY, &done);
+    if (rc || done)
         return rc;
-    rc = 0;
     unsigned char run[8 + NAME_TOKEN_MAX];
     size_t run_len = 0;
     uint64_t n = 0;
@@ -421,6 +416,5 @@ int store_case_name_counts_migrate(store *s, MDB_txn *txn)
         rc = put_token_count(s, txn, run, run_len, n);
     if ((rc = store_iter_end(&it, rc)))
         return rc;
-    MDB_val done = {1, "1"};
-    return mdb_put(txn, store_dbi(s, DB_META), &k, &done, 0);
+    return store_meta_mark(s, txn, NAME_TOKEN_COUNTS_KEY);
 }

@@ -373,6 +373,20 @@ int store_json_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t 
     return *out ? 0 : STORE_CORRUPT;
 }
 
+int store_meta_marked(store *s, MDB_txn *txn, const char *key, int *done)
+{
+    MDB_val k = {strlen(key), (void *)key}, v;
+    int rc = mdb_get(txn, s->dbi[DB_META], &k, &v);
+    *done = rc == 0;
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int store_meta_mark(store *s, MDB_txn *txn, const char *key)
+{
+    MDB_val k = {strlen(key), (void *)key}, v = {1, "1"};
+    return mdb_put(txn, s->dbi[DB_META], &k, &v, 0);
+}
+
 int store_json_get_members(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen,
                            const char *const *names, json_t **out)
 {

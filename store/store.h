@@ -136,6 +136,10 @@ int store_write(store *s, store_write_fn fn, void *ctx);
 /* A day ("YYYY-MM-DD") kept in the meta table under `key`, for jobs that run once per UK day; out is
  * "" when none is recorded yet. */
 int store_meta_day(store *s, MDB_txn *txn, const char *key, char out[11]);
+/* An upgrade step's mark in the meta table: *done 1 once store_meta_mark(key) was written (both in
+ * the step's own write transaction, so a step runs whole or again). */
+int store_meta_marked(store *s, MDB_txn *txn, const char *key, int *done);
+int store_meta_mark(store *s, MDB_txn *txn, const char *key);
 int store_meta_day_set(store *s, MDB_txn *txn, const char *key, const char *day);
 
 /* Next value of the named sequence (1, 2, 3 ...), inside a write transaction. */

@@ -201,16 +201,23 @@ static void stream_step(name_stream *st)
     }
 }
 
+/* The DB_CASE_COUNT prefix of the scope's per-token counters of the tokens that start with
+ * run[0..len): scope | FACET_NAME_TOKEN | run. Returns its length. */
+static size_t token_count_prefix(unsigned char *out, uint64_t scope, const char *run, size_t len)
+{
+    store_key_u64(out, scope);
+    out[8] = FACET_NAME_TOKEN;
+    memcpy(out + 9, run, len);
+    return 9 + len;
+}
+
 /* Opens a stream for every indexed token of the scope that starts with run[0..len), found from the
  * per-token counters (FACET_NAME_TOKEN), not from the entries. */
 static int streams_add(store *s, MDB_txn *txn, uint64_t scope, const char *run, size_t len, stream_set *set)
 {
     unsigned char prefix[9 + NAME_TOKEN_MAX];
-    store_key_u64(prefix, scope);
-    prefix[8] = FACET_NAME_TOKEN;
-    memcpy(prefix + 9, run, len);
     store_iter it;
-    store_iter_begin(&it, s, txn, DB_CASE_COUNT, prefix, 9 + len);
+    store_iter_begin(&it, s, txn, DB_CASE_COUNT, prefix, token_count_prefix(prefix, scope, run, len));
     while (!set->too_many && store_iter_next(&it)) {
         size_t tl = it.key.mv_size - 9;
         if (tl > NAME_TOKEN_MAX)
@@ -250,12 +257,9 @@ static int token_entries(store *s, MDB_txn *txn, uint64_t scope, const char *run
                          uint64_t *out)
 {
     unsigned char prefix[9 + NAME_TOKEN_MAX];
-    store_key_u64(prefix, scope);
-    prefix[8] = FACET_NAME_TOKEN;
-    memcpy(prefix + 9, run, len);
     *out = 0;
     store_iter it;
-    store_iter_begin(&it, s, txn, DB_CASE_COUNT, prefix, 9 + len);
+    store_iter_begin(&it, s, txn, DB_CASE_COUNT, prefix, token_count_prefix(prefix, scope, run, len));
     while (*out <= enough && store_iter_next(&it))
         if (it.val.mv_size == 8)
             *out += store_u64_from(it.val.mv_data);
@@ -308,6 +312,21 @@ static int streams_merge(stream_set *set, const case_query *q, const name_tokens
     return 0;
 }
 
+/* The query's tokens k..last joined into out (NAME_TOKEN_MAX bytes, not terminated): their length,
+ * or 0 when longer than any indexed token can be. */
+static size_t joined_run(const name_tokens *query, size_t k, size_t last, char *out)
+{
+    size_t len = 0;
+    for (size_t i = k; i <= last; i++) {
+        size_t l = strlen(query->tok[i]);
+        if (len + l > NAME_TOKEN_MAX)
+            return 0;
+        memcpy(out + len, query->tok[i], l);
+        len += l;
+    }
+    return len;
+}
+
 /* The old way, for a query whose words begin more than NAME_STREAMS_MAX different indexed tokens (one
  * or two letters): every match collected, then sorted. */
 static int search_name_all(store *s, MDB_txn *txn, const case_query *q, const name_tokens *query, size_t drive,
@@ -321,18 +340,9 @@ static int search_name_all(store *s, MDB_txn *txn, const case_query *q, const na
         return scan_prefix(s, txn, DB_CASE_NAME, prefix, sizeof prefix, SCAN_FUZZY, q, query, set);
     }
     for (size_t k = 0; k <= drive && !rc; k++) {
-        unsigned char prefix[8 + NAME_TOKEN_MAX + 1];
+        unsigned char prefix[8 + NAME_TOKEN_MAX];
         store_key_u64(prefix, q->scope);
-        size_t len = 0;
-        for (size_t i = k; i <= drive; i++) {
-            size_t l = strlen(query->tok[i]);
-            if (len + l > NAME_TOKEN_MAX) {
-                len = 0;
-                break;
-            }
-            memcpy(prefix + 8 + len, query->tok[i], l);
-            len += l;
-        }
+        size_t len = joined_run(query, k, drive, (char *)prefix + 8);
         if (len)
             /* A one-word query is the scanned prefix itself: every entry matches, no check needed. */
             rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + len, 0, q, query->n == 1 ? NULL : query, set);
@@ -356,16 +366,7 @@ static int search_name_pass(store *s, MDB_txn *txn, const case_query *q, const n
          * are a prefix of a name token too: the tokens beginning with them, for every k, hold every match. */
         for (size_t k = 0; k <= drive && !rc && !set->too_many; k++) {
             char run[NAME_TOKEN_MAX];
-            size_t len = 0;
-            for (size_t i = k; i <= drive; i++) {
-                size_t l = strlen(query->tok[i]);
-                if (len + l > NAME_TOKEN_MAX) {
-                    len = 0;
-                    break;
-                }
-                memcpy(run + len, query->tok[i], l);
-                len += l;
-            }
+            size_t len = joined_run(query, k, drive, run);
             if (len)
                 rc = streams_add(s, txn, q->scope, run, len, set);
         }

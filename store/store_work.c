@@ -727,11 +727,9 @@ int store_count_dated(store *s, MDB_txn *txn, uint64_t scope, dated_facets f, co
  * date after the caseworker), each counted under its scope. */
 int store_work_due_counts_migrate(store *s, MDB_txn *txn)
 {
-    MDB_val k = {strlen(DUE_COUNTS_KEY), DUE_COUNTS_KEY}, v;
-    int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
-    if (rc != MDB_NOTFOUND)
+    int done, rc = store_meta_marked(s, txn, DUE_COUNTS_KEY, &done);
+    if (rc || done)
         return rc;
-    rc = 0;
     store_iter it;
     store_iter_begin(&it, s, txn, DB_WORK_OPEN, NULL, 0);
     while (!rc && store_iter_next(&it)) {
@@ -747,6 +745,5 @@ int store_work_due_counts_migrate(store *s, MDB_txn *txn)
     }
     if ((rc = store_iter_end(&it, rc)))
         return rc;
-    MDB_val done = {1, "1"};
-    return mdb_put(txn, store_dbi(s, DB_META), &k, &done, 0);
+    return store_meta_mark(s, txn, DUE_COUNTS_KEY);
 }
