@@ -323,6 +323,7 @@ FUZZ_DEPS_json_body := \
     store/text_norm \
     store/clock \
     store/store \
+    store/json_members \
     auth/auth_random \
     # (end of list)
 .SECONDARY: $(patsubst %,$(BUILD)/tests/fuzz/fuzz_%.o,$(FUZZ_NAMES))
