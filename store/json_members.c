@@ -115,8 +115,26 @@ static int add_wanted(json_t *out, const char *const *names, const char *t, size
     return value ? json_object_setn_new(out, t + ks, kl, value) : -1;
 }
 
+/* How many distinct top-level members names ask for ("a", "#a" and "a.b" are all member a). */
+static size_t distinct_members(const char *const *names)
+{
+    size_t n = 0;
+    for (size_t i = 0; names[i]; i++) {
+        const char *a = names[i][0] == '#' ? names[i] + 1 : names[i];
+        size_t al = strcspn(a, ".");
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++) {
+            const char *b = names[j][0] == '#' ? names[j] + 1 : names[j];
+            seen = strcspn(b, ".") == al && strncmp(a, b, al) == 0;
+        }
+        n += !seen;
+    }
+    return n;
+}
+
 json_t *json_members_load(const char *text, size_t len, const char *const *names)
 {
+    size_t wanted = distinct_members(names);
     size_t i = skip_ws(text, len, 0);
     if (i >= len || text[i] != '{')
         return NULL;
@@ -137,6 +155,8 @@ json_t *json_members_load(const char *text, size_t len, const char *const *names
             break;
         if (add_wanted(out, names, text, ks, ke - 1, text + vs, ve - vs))
             break;
+        if (json_object_size(out) == wanted)
+            return out; /* every member asked for: the rest of the record is not read */
         i = skip_ws(text, len, ve);
         if (i < len && text[i] == '}')
             return out;

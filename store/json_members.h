@@ -3,9 +3,9 @@
  *
  * A list row needs a handful of a record's members (a case summary: its name, date of birth and
  * status), yet parsing the whole record costs as much as everything else the row does. This finds
- * the members' bytes with a scan that builds nothing, then parses only those. The text must be what
- * jansson wrote (store_json_put): a member the scan cannot delimit makes the whole call fail, never a
- * wrong value.
+ * the members' bytes with a scan that builds nothing, then parses only those, and stops reading once
+ * it has them all. The text must be what jansson wrote (store_json_put): a member the scan cannot
+ * delimit before then makes the whole call fail, never a wrong value.
  */
 #ifndef CONNECT_JSON_MEMBERS_H
 #define CONNECT_JSON_MEMBERS_H

@@ -457,6 +457,10 @@ static void members_are_the_parsed_members(void **state)
     assert_int_equal(json_object_size(json_object_get(m, "o")), 0);
     assert_int_equal(json_object_size(m), 2);
     json_decref(m);
+    const char *first[] = {"a", NULL}; /* found: the rest is not read */
+    m = json_members_load("{\"a\":7,\"b\":", strlen("{\"a\":7,\"b\":"), first);
+    assert_int_equal(json_integer_value(json_object_get(m, "a")), 7);
+    json_decref(m);
     m = json_members_load("{}", 2, names);
     assert_int_equal(json_object_size(m), 0);
     json_decref(m);
