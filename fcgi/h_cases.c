@@ -295,9 +295,11 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     /* The cases disclosed in the list (names and dates of birth are shown), in one event. */
     if (n)
         audit_queue_add_many(r->now, r->uid, r->org_id, "cases_listed", found, n);
-    /* A name search counts no further than CASE_TOTAL_CAP: "more than 1,000" (fcgi/API.md "Cases"). */
-    json_t *page = h_list_page(json_incref(items), next, total > CASE_TOTAL_CAP ? CASE_TOTAL_CAP : total);
-    if (page && total > CASE_TOTAL_CAP && json_object_set_new(page, "total_capped", json_true())) {
+    /* A name search counts no further than CASE_TOTAL_CAP: "more than 1,000" (fcgi/API.md "Cases").
+     * Every other list's total is exact, however large. */
+    int capped = q.kind == CASEQ_NAME && total > CASE_TOTAL_CAP;
+    json_t *page = h_list_page(json_incref(items), next, capped ? CASE_TOTAL_CAP : total);
+    if (page && capped && json_object_set_new(page, "total_capped", json_true())) {
         json_decref(page);
         page = NULL;
     }

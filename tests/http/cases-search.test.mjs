@@ -271,6 +271,13 @@ test('a name search past 1,000 matches says "more than 1,000" and still pages th
     assert.equal(new Set(all.map((x) => x.id)).size, 1003);
     for (let i = 1; i < all.length; i += 1) assert.ok(all[i - 1].id > all[i].id, 'newest first');
   }
+  // Lists that are not name searches count exactly, past 1,000 too.
+  for (const path of ['/api/cases', '/api/cases?status=open_referral', '/api/cases?legislation=care_act_2014']) {
+    const list = await nfcUser.req('GET', path);
+    assertStatus(list, 200, path);
+    assert.ok(list.json.total > 1000, `${path}: ${list.json.total}`);
+    assert.equal(list.json.total_capped, undefined, `${path}: exact`);
+  }
   // Fewer than the cap: an exact total and no total_capped.
   const few = await hoUser.req('GET', `/api/cases?q=${encodeURIComponent(PAGE_NAME)}`);
   assert.equal(few.json.total, 23);
