@@ -457,6 +457,15 @@ static void members_are_the_parsed_members(void **state)
     assert_int_equal(json_object_size(json_object_get(m, "o")), 0);
     assert_int_equal(json_object_size(m), 2);
     json_decref(m);
+    const char *scalars[] = {"n", "t", "f", "z", "u", "big", "w", NULL}; /* read without the parser, same values */
+    const char *st = "{\"n\":-42,\"t\":true,\"f\":false,\"z\":null,\"u\":\"Zo\\u00eb \xc3\xa9\",\"big\":-123456789012345678,\"w\":\"\xc3\xa9t\xc3\xa9\"}";
+    m = json_members_load(st, strlen(st), scalars);
+    json_t *full = json_loads(st, 0, NULL);
+    assert_non_null(m);
+    assert_non_null(full);
+    assert_true(json_equal(m, full));
+    json_decref(full);
+    json_decref(m);
     const char *first[] = {"a", NULL}; /* found: the rest is not read */
     m = json_members_load("{\"a\":7,\"b\":", strlen("{\"a\":7,\"b\":"), first);
     assert_int_equal(json_integer_value(json_object_get(m, "a")), 7);
