@@ -25,6 +25,8 @@
  *   scope | 'd' | side ":" due                 open items due that day (overdue = the days before today)
  *   0 | 'D' | side ":" due ":" council         the same per council (the HO's "by council" table)
  *   council | 'e' | "caseworker:" side ":" due
+ *   scope | 'u' | side 'A'/'Q' ":" due         every open alert / query due that day (the totals of
+ *                                             the overdue and due-today lists)
  * Sides are the characters 'h' (Home Office) and 'c' (council).
  * Every item, open or not, is also listed under scope | '*' | kind | ~id (value: caseworker, side,
  * bucket of its type, open flag, due) for the lists of cleared and closed items.
