@@ -80,6 +80,7 @@ STORE_SRC := \
     store/store_audit.c \
     store/store_audit_index.c \
     store/store_case.c \
+    store/json_members.c \
     store/case_index.c \
     store/store_case_search.c \
     store/name_norm.c \
@@ -323,6 +324,7 @@ FUZZ_DEPS_json_body := \
     store/text_norm \
     store/clock \
     store/store \
+    store/json_members \
     auth/auth_random \
     # (end of list)
 .SECONDARY: $(patsubst %,$(BUILD)/tests/fuzz/fuzz_%.o,$(FUZZ_NAMES))

@@ -19,8 +19,10 @@ json_t *case_user_ref(store *s, MDB_txn *txn, const json_t *id)
     unsigned char key[8];
     store_key_u64(key, (uint64_t)uid);
     json_t *u;
-    /* Read the record directly: a deleted user's name still belongs on the changes they made. */
-    if (store_json_get(s, txn, DB_USERS, key, 8, &u))
+    /* Read the record directly: a deleted user's name still belongs on the changes they made. Its name
+     * only: a ref is on every row of a list. */
+    static const char *const name_only[] = {"name", NULL};
+    if (store_json_get_members(s, txn, DB_USERS, key, 8, name_only, &u))
         return json_pack("{s:I,s:n}", "id", uid, "name");
     json_t *ref = json_pack("{s:I,s:O}", "id", uid, "name", json_object_get(u, "name"));
     json_decref(u);
@@ -31,7 +33,10 @@ json_t *case_council_ref(store *s, MDB_txn *txn, const json_t *rec)
 {
     json_int_t id = json_integer_value(json_object_get(rec, "council_id"));
     json_t *org;
-    if (store_org_get(s, txn, (uint64_t)id, &org))
+    unsigned char key[8];
+    store_key_u64(key, (uint64_t)id);
+    static const char *const name_only[] = {"name", NULL}; /* a ref is on every row of a list */
+    if (store_json_get_members(s, txn, DB_ORGS, key, 8, name_only, &org))
         return json_pack("{s:I,s:n}", "id", id, "name");
     json_t *ref = json_pack("{s:I,s:O}", "id", id, "name", json_object_get(org, "name"));
     json_decref(org);

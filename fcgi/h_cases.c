@@ -272,9 +272,13 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     uint64_t next = 0;
     int rc = store_case_search(r->st, txn, &q, found, &n, &total, &next);
     case_ref_cache councils = {0}, users = {0};
+    /* Only what case_summary reads: a row parses a few members, not the whole record. */
+    static const char *const summary_members[] = {
+        "id", "council_id", "status", "principal.given_names", "principal.family_name", "principal.date_of_birth",
+        "principal.nationality", "#dependants", "caseworker_id", "team", "legislation", "updated_at", NULL};
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *rec;
-        if ((rc = store_case_get(r->st, txn, found[i], &rec)))
+        if ((rc = store_case_get_members(r->st, txn, found[i], summary_members, &rec)))
             break;
         json_t *summary = case_summary(r->st, txn, rec, &councils, &users);
         json_decref(rec);
@@ -291,7 +295,19 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     /* The cases disclosed in the list (names and dates of birth are shown), in one event. */
     if (n)
         audit_queue_add_many(r->now, r->uid, r->org_id, "cases_listed", found, n);
-    http_reply(r, 200, h_list_page(json_incref(items), next, total));
+    /* A name search counts no further than CASE_TOTAL_CAP: "more than 1,000" (fcgi/API.md "Cases").
+     * Every other list's total is exact, however large. */
+    int capped = q.kind == CASEQ_NAME && total > CASE_TOTAL_CAP;
+    json_t *page = h_list_page(json_incref(items), next, capped ? CASE_TOTAL_CAP : total);
+    if (page && capped && json_object_set_new(page, "total_capped", json_true())) {
+        json_decref(page);
+        page = NULL;
+    }
+    if (!page) {
+        http_error(r, 500, "internal", "Out of memory.", NULL);
+        goto out;
+    }
+    http_reply(r, 200, page);
 out:
     json_decref(items);
     free(found);

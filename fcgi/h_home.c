@@ -136,7 +136,12 @@ static json_t *by_council(home *h, const char *today)
     json_array_foreach(rows, i, row) {
         json_t *org = NULL;
         json_int_t id = json_integer_value(json_object_get(row, "council_id"));
-        json_t *name = store_org_get(h->s, h->txn, (uint64_t)id, &org) == 0 ? json_object_get(org, "name") : NULL;
+        unsigned char key[8];
+        store_key_u64(key, (uint64_t)id);
+        static const char *const name_only[] = {"name", NULL}; /* one member of each council's record */
+        json_t *name = store_json_get_members(h->s, h->txn, DB_ORGS, key, 8, name_only, &org) == 0
+                           ? json_object_get(org, "name")
+                           : NULL;
         v[i] = json_pack("{s:{s:I,s:O},s:O,s:O}", "council", "id", id, "name", name ? name : json_null(), "overdue",
                          json_object_get(row, "overdue"), "due_today", json_object_get(row, "due_today"));
         json_decref(org);

@@ -64,7 +64,14 @@ static json_t *common(store *s, MDB_txn *txn, const json_t *item, const char *to
 {
     json_t *case_rec = NULL;
     json_t *case_id = json_object_get(item, "case_id");
-    if (store_case_get(s, txn, (uint64_t)json_integer_value(case_id), &case_rec))
+    /* Only the members read below: a row parses a few members, not the whole case. */
+    static const char *const members[] = {"id", "council_id", "caseworker_id", "principal.given_names",
+                                          "principal.family_name", "principal.date_of_birth", "immigration", NULL};
+    /* The case's immigration page only for an update's changes: members without it stop before it. */
+    static const char *const no_immigration[] = {"id", "council_id", "caseworker_id", "principal.given_names",
+                                                 "principal.family_name", "principal.date_of_birth", NULL};
+    const char *const *wanted = json_is_object(json_object_get(item, "before")) ? members : no_immigration;
+    if (store_case_get_members(s, txn, (uint64_t)json_integer_value(case_id), wanted, &case_rec))
         case_rec = json_pack("{s:O,s:O}", "id", case_id, "council_id", json_object_get(item, "council_id"));
     if (!case_rec)
         return NULL;

@@ -149,6 +149,8 @@ static int person(idx_ctx *c, uint64_t scope, const json_t *p)
         store_key_u64(key + 9 + l, c->id);
         key[17 + l] = (unsigned char)pid;
         rc = put_or_del(c, DB_CASE_NAME, key, 18 + l, val, vlen);
+        if (!rc) /* tokens are distinct (name_tokenize): one entry, one count */
+            rc = count_add(c, scope, FACET_NAME_TOKEN, t.tok[i]);
     }
     if (rc)
         return rc;
@@ -343,11 +345,9 @@ int store_case_support_ended(store *s, MDB_txn *txn, const char *today, uint64_t
 
 int store_case_support_end_migrate(store *s, MDB_txn *txn)
 {
-    MDB_val k = {strlen(SUPPORT_END_KEY), SUPPORT_END_KEY}, v;
-    int rc = mdb_get(txn, store_dbi(s, DB_META), &k, &v);
-    if (rc != MDB_NOTFOUND)
+    int done, rc = store_meta_marked(s, txn, SUPPORT_END_KEY, &done);
+    if (rc || done)
         return rc;
-    rc = 0;
     store_iter it;
     store_iter_begin(&it, s, txn, DB_CASES, NULL, 0);
     while (store_iter_next(&it)) {
@@ -365,6 +365,56 @@ int store_case_support_end_migrate(store *s, MDB_txn *txn)
     }
     if ((rc = store_iter_end(&it, rc)))
         return rc;
-    MDB_val done = {1, "1"};
-    return mdb_put(txn, store_dbi(s, DB_META), &k, &done, 0);
+    return store_meta_mark(s, txn, SUPPORT_END_KEY);
+}
+
+/* ---- per-token counts of the name index ---- */
+
+#define NAME_TOKEN_COUNTS_KEY "name_token_counts"
+
+/* Writes one FACET_NAME_TOKEN counter (scope | 'T' | token) of n entries. */
+static int put_token_count(store *s, MDB_txn *txn, const unsigned char *scope_token, size_t len, uint64_t n)
+{
+    unsigned char key[9 + NAME_TOKEN_MAX];
+    memcpy(key, scope_token, 8);
+    key[8] = FACET_NAME_TOKEN;
+    memcpy(key + 9, scope_token + 8, len - 8);
+    return store_u64_put(s, txn, DB_CASE_COUNT, key, len + 1, n, 0);
+}
+
+/* The index keys are scope | token | 0 | id | person, so each token's entries are neighbours: one walk
+ * counts them all, writing a counter per token (not per entry). */
+int store_case_name_counts_migrate(store *s, MDB_txn *txn)
+{
+    int done, rc = store_meta_marked(s, txn, NAME_TOKEN_COUNTS_KEY, &done);
+    if (rc || done)
+        return rc;
+    unsigned char run[8 + NAME_TOKEN_MAX];
+    size_t run_len = 0;
+    uint64_t n = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_NAME, NULL, 0);
+    while (store_iter_next(&it)) {
+        const unsigned char *kd = it.key.mv_data;
+        if (it.key.mv_size < 8 + 1 + 9 || it.key.mv_size - 10 > 8 + NAME_TOKEN_MAX) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        size_t len = it.key.mv_size - 10; /* scope | token */
+        if (n && (len != run_len || memcmp(kd, run, len) != 0)) {
+            if ((rc = put_token_count(s, txn, run, run_len, n)))
+                break;
+            n = 0;
+        }
+        if (n == 0) {
+            memcpy(run, kd, len);
+            run_len = len;
+        }
+        n++;
+    }
+    if (!rc && n)
+        rc = put_token_count(s, txn, run, run_len, n);
+    if ((rc = store_iter_end(&it, rc)))
+        return rc;
+    return store_meta_mark(s, txn, NAME_TOKEN_COUNTS_KEY);
 }

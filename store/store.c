@@ -1,5 +1,6 @@
 /* store.c - the LMDB environment, transactions, map growth, sequences and JSON records. */
 #include "store.h"
+#include "json_members.h"
 #include "store_internal.h"
 
 #include <errno.h>
@@ -640,6 +641,34 @@ int store_json_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t 
     json_error_t err;
     *out = json_loadb(v.mv_data, v.mv_size, 0, &err);
     return *out ? 0 : STORE_CORRUPT;
+}
+
+int store_meta_marked(store *s, MDB_txn *txn, const char *key, int *done)
+{
+    MDB_val k = {strlen(key), (void *)key}, v;
+    int rc = mdb_get(txn, s->dbi[DB_META], &k, &v);
+    *done = rc == 0;
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int store_meta_mark(store *s, MDB_txn *txn, const char *key)
+{
+    MDB_val k = {strlen(key), (void *)key}, v = {1, "1"};
+    return mdb_put(txn, s->dbi[DB_META], &k, &v, 0);
+}
+
+int store_json_get_members(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen,
+                           const char *const *names, json_t **out)
+{
+    *out = NULL;
+    MDB_val k = {klen, (void *)key}, v;
+    int rc = mdb_get(txn, s->dbi[db], &k, &v);
+    if (rc)
+        return rc;
+    if ((*out = json_members_load(v.mv_data, v.mv_size, names)))
+        return 0;
+    /* Not a text the scan reads (or no memory): the whole record, then, or the parser's verdict. */
+    return store_json_get(s, txn, db, key, klen, out);
 }
 
 int store_json_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const json_t *val)

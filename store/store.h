@@ -182,6 +182,10 @@ void store_commit_stats_get(store *s, store_commit_stats *out);
 /* A day ("YYYY-MM-DD") kept in the meta table under `key`, for jobs that run once per UK day; out is
  * "" when none is recorded yet. */
 int store_meta_day(store *s, MDB_txn *txn, const char *key, char out[11]);
+/* An upgrade step's mark in the meta table: *done 1 once store_meta_mark(key) was written (both in
+ * the step's own write transaction, so a step runs whole or again). */
+int store_meta_marked(store *s, MDB_txn *txn, const char *key, int *done);
+int store_meta_mark(store *s, MDB_txn *txn, const char *key);
 int store_meta_day_set(store *s, MDB_txn *txn, const char *key, const char *day);
 
 /* Next value of the named sequence (1, 2, 3 ...), inside a write transaction. */
@@ -189,6 +193,11 @@ int store_seq_next(store *s, MDB_txn *txn, const char *name, uint64_t *out);
 
 /* JSON records: get parses into a new reference (caller json_decref), put serialises compactly. */
 int store_json_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, json_t **out);
+/* The same record with only the named top-level members ("#name" counts an array's elements,
+ * "parent.child" takes a few members of an object member; json_members.h), for the many reads that
+ * need a few: parsing a whole record is most of what a list row or an index entry costs. */
+int store_json_get_members(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen,
+                           const char *const *names, json_t **out);
 int store_json_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const json_t *val);
 /* As store_json_put, for a key known to sort after every key of db (a new id from store_seq_next):
  * MDB_APPEND fills the last page before starting another, where an ordinary put splits it in half,

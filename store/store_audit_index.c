@@ -160,7 +160,8 @@ static int record_u64(store *s, MDB_txn *txn, store_db db, uint64_t id, const ch
     unsigned char key[8];
     store_key_u64(key, id);
     json_t *rec = NULL;
-    int rc = store_json_get(s, txn, db, key, 8, &rec);
+    const char *const names[] = {member, NULL}; /* one member: an event may name 500 cases */
+    int rc = store_json_get_members(s, txn, db, key, 8, names, &rec);
     *out = 0;
     if (rc == MDB_NOTFOUND)
         return 0;

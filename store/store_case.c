@@ -99,6 +99,13 @@ int store_case_get(store *s, MDB_txn *txn, uint64_t id, json_t **out)
     return store_json_get(s, txn, DB_CASES, key, 8, out);
 }
 
+int store_case_get_members(store *s, MDB_txn *txn, uint64_t id, const char *const *names, json_t **out)
+{
+    unsigned char key[8];
+    store_key_u64(key, id);
+    return store_json_get_members(s, txn, DB_CASES, key, 8, names, out);
+}
+
 int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
 {
     json_int_t id = json_integer_value(json_object_get(rec, "id"));

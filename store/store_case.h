@@ -37,6 +37,9 @@
 #define FACET_MINE_SUPPORT_START_MONTH 'n'
 #define FACET_MINE_SUPPORT_START_YEAR 'y'
 #define FACET_DUPLICATE 'D' /* cases marked as duplicates, national scope only (a list, for the Network) */
+/* Counter only: the name index entries (DB_CASE_NAME) of each folded name token, so that a name search
+ * starts from its rarest word and never walks a common name to learn how big it is. */
+#define FACET_NAME_TOKEN 'T'
 
 typedef struct {
     char day, month, year;
@@ -48,6 +51,9 @@ int store_case_support_ended(store *s, MDB_txn *txn, const char *today, uint64_t
 /* Upgrade step: adds the FACET_SUPPORT_END entries of the open cases of a store written before it
  * existed (meta "support_end_index"); a no-op once done. */
 int store_case_support_end_migrate(store *s, MDB_txn *txn);
+/* Upgrade step: writes the FACET_NAME_TOKEN counters of a store written before they existed (meta
+ * "name_token_counts"), from one walk of the name index; a no-op once done. */
+int store_case_name_counts_migrate(store *s, MDB_txn *txn);
 #define DATED_SUPPORT_START ((dated_facets){FACET_SUPPORT_START, FACET_SUPPORT_START_MONTH, FACET_SUPPORT_START_YEAR})
 #define DATED_MINE_SUPPORT_START                                                                                     \
     ((dated_facets){FACET_MINE_SUPPORT_START, FACET_MINE_SUPPORT_START_MONTH, FACET_MINE_SUPPORT_START_YEAR})
@@ -77,6 +83,9 @@ json_t *case_empty_immigration(void);
 /* Creates the case from `rec` (without "id"; it is assigned and set). */
 int store_case_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id_out);
 int store_case_get(store *s, MDB_txn *txn, uint64_t id, json_t **out);
+/* The same record with only the named top-level members (json_members.h: "#dependants" counts them),
+ * for list rows that need a few: parsing the whole record is most of a row's cost. */
+int store_case_get_members(store *s, MDB_txn *txn, uint64_t id, const char *const *names, json_t **out);
 /* Replaces `old` by `rec` (same id), re-indexing. */
 int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec);
 
@@ -125,7 +134,10 @@ int store_case_duplicates(store *s, MDB_txn *txn, uint64_t before, size_t limit,
                           size_t *total, uint64_t *next);
 
 /* Finds matching case ids, newest first: ids[0..*n) (ids has room for q->limit), *total matches in
- * all, *next the cursor for the next page (0 when none). */
+ * all, *next the cursor for the next page (0 when none). A name search stops counting once it knows
+ * its page and more than CASE_TOTAL_CAP matches: *total is then CASE_TOTAL_CAP + 1 ("more than
+ * 1,000"), so a common name is never walked to the end to be counted. */
+#define CASE_TOTAL_CAP 1000
 int store_case_search(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids, size_t *n, size_t *total,
                       uint64_t *next);
 

@@ -132,46 +132,295 @@ static int scan_prefix(store *s, MDB_txn *txn, store_db db, const unsigned char 
     return store_iter_end(&it, rc);
 }
 
-static int search_name(store *s, MDB_txn *txn, const case_query *q, idset *set)
+/* Remembers, within one search, whether a person's token list matched: the same names recur (a
+ * family's members, a common name), so each distinct list is matched once. One table per thread,
+ * emptied by a new generation number rather than cleared. */
+#define MEMO_SLOTS 2048 /* a power of two; filled to half at most */
+typedef struct {
+    uint64_t h, gen;
+    const char *list; /* LMDB's bytes: valid for the transaction, which writes nothing meanwhile */
+    size_t len;
+    int match;
+} memo_slot;
+
+typedef struct {
+    memo_slot slot[MEMO_SLOTS];
+    uint64_t gen;
+    size_t used;
+} name_memo;
+
+static _Thread_local name_memo memo_table;
+
+static name_memo *memo_begin(void)
+{
+    memo_table.gen++;
+    memo_table.used = 0;
+    return &memo_table;
+}
+
+static int memo_match(name_memo *m, const name_tokens *query, int fuzzy, const char *list, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)list[i]) * 1099511628211ULL;
+    size_t i = (size_t)h & (MEMO_SLOTS - 1);
+    for (; m->slot[i].gen == m->gen; i = (i + 1) & (MEMO_SLOTS - 1))
+        if (m->slot[i].h == h && m->slot[i].len == len && memcmp(m->slot[i].list, list, len) == 0)
+            return m->slot[i].match;
+    int r = fuzzy ? name_match_list_fuzzy(query, list, len, 0x1f) : name_match_list(query, list, len, 0x1f);
+    if (m->used < MEMO_SLOTS / 2) {
+        m->slot[i] = (memo_slot){h, m->gen, list, len, r};
+        m->used++;
+    }
+    return r;
+}
+
+/* One name token's index entries (scope | token | 0 | case id | person), walked newest first. */
+#define NAME_STREAMS_MAX 64
+typedef struct {
+    store_iter it;
+    unsigned char prefix[8 + NAME_TOKEN_MAX + 1];
+    size_t plen;
+    int live;
+    uint64_t id;
+} name_stream;
+
+typedef struct {
+    name_stream v[NAME_STREAMS_MAX];
+    size_t n;
+    int too_many; /* more tokens than streams: the caller falls back to collecting every match */
+} stream_set;
+
+static void stream_step(name_stream *st)
+{
+    while ((st->live = store_iter_next(&st->it))) {
+        if (st->it.key.mv_size == st->plen + 9) {
+            st->id = store_u64_from((const unsigned char *)st->it.key.mv_data + st->plen);
+            return;
+        }
+    }
+}
+
+/* The DB_CASE_COUNT prefix of the scope's per-token counters of the tokens that start with
+ * run[0..len): scope | FACET_NAME_TOKEN | run. Returns its length. */
+static size_t token_count_prefix(unsigned char *out, uint64_t scope, const char *run, size_t len)
+{
+    store_key_u64(out, scope);
+    out[8] = FACET_NAME_TOKEN;
+    memcpy(out + 9, run, len);
+    return 9 + len;
+}
+
+/* Opens a stream for every indexed token of the scope that starts with run[0..len), found from the
+ * per-token counters (FACET_NAME_TOKEN), not from the entries. */
+static int streams_add(store *s, MDB_txn *txn, uint64_t scope, const char *run, size_t len, stream_set *set)
+{
+    unsigned char prefix[9 + NAME_TOKEN_MAX];
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_COUNT, prefix, token_count_prefix(prefix, scope, run, len));
+    while (!set->too_many && store_iter_next(&it)) {
+        size_t tl = it.key.mv_size - 9;
+        if (tl > NAME_TOKEN_MAX)
+            continue;
+        const unsigned char *tok = (const unsigned char *)it.key.mv_data + 9;
+        int seen = 0;
+        for (size_t i = 0; i < set->n && !seen; i++)
+            seen = set->v[i].plen == 9 + tl && memcmp(set->v[i].prefix + 8, tok, tl) == 0;
+        if (seen)
+            continue;
+        if (set->n == NAME_STREAMS_MAX) {
+            set->too_many = 1;
+            break;
+        }
+        name_stream *st = &set->v[set->n++];
+        store_key_u64(st->prefix, scope);
+        memcpy(st->prefix + 8, tok, tl);
+        st->prefix[8 + tl] = 0;
+        st->plen = 9 + tl;
+        store_iter_begin_reverse(&st->it, s, txn, DB_CASE_NAME, st->prefix, st->plen);
+        stream_step(st);
+    }
+    return store_iter_end(&it, 0);
+}
+
+static int streams_end(stream_set *set, int rc)
+{
+    for (size_t i = 0; i < set->n; i++)
+        rc = store_iter_end(&set->v[i].it, rc);
+    set->n = 0;
+    return rc;
+}
+
+/* Entries of the name index of the scope whose token starts with run[0..len) (sum of the counters;
+ * stops adding once past `enough`). */
+static int token_entries(store *s, MDB_txn *txn, uint64_t scope, const char *run, size_t len, uint64_t enough,
+                         uint64_t *out)
+{
+    unsigned char prefix[9 + NAME_TOKEN_MAX];
+    *out = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_COUNT, prefix, token_count_prefix(prefix, scope, run, len));
+    while (*out <= enough && store_iter_next(&it))
+        if (it.val.mv_size == 8)
+            *out += store_u64_from(it.val.mv_data);
+    return store_iter_end(&it, 0);
+}
+
+/* Merges the streams newest first (each case once), keeping the cases that pass the query's filters
+ * and, when query is given, whose person's names match it. Fills the page after q->before and counts
+ * matches, stopping once the page, its cursor and more than CASE_TOTAL_CAP matches are known. With
+ * fuzzy, at most FUZZY_SCAN_MAX entries are examined. *total: the matches, CASE_TOTAL_CAP + 1 for
+ * "more". */
+static int streams_merge(stream_set *set, const case_query *q, const name_tokens *query, int fuzzy, uint64_t *ids,
+                         size_t *n, size_t *total, uint64_t *next)
+{
+    name_memo *memo = query ? memo_begin() : NULL;
+    size_t visited = 0, matched = 0;
+    uint64_t last = 0;
+    *n = 0;
+    *next = 0;
+    for (;;) {
+        name_stream *best = NULL;
+        for (size_t i = 0; i < set->n; i++)
+            if (set->v[i].live && (!best || set->v[i].id > best->id))
+                best = &set->v[i];
+        if (!best)
+            break;
+        uint64_t id = best->id;
+        case_tuple t;
+        int keep = id != last && case_tuple_parse(best->it.val.mv_data, best->it.val.mv_size, &t) == 0 &&
+                   tuple_passes(q, &t);
+        if (keep && fuzzy && ++visited > FUZZY_SCAN_MAX)
+            break;
+        if (keep && query)
+            keep = t.rest && memo_match(memo, query, fuzzy, t.rest, t.rest_len);
+        stream_step(best);
+        if (!keep)
+            continue;
+        last = id;
+        matched++;
+        if (!q->before || id < q->before) {
+            if (*n < q->limit)
+                ids[(*n)++] = id;
+            else if (!*next)
+                *next = ids[*n - 1];
+        }
+        if (matched > CASE_TOTAL_CAP && *next)
+            break;
+    }
+    *total = matched > CASE_TOTAL_CAP ? CASE_TOTAL_CAP + 1 : matched;
+    return 0;
+}
+
+/* The query's tokens k..last joined into out (NAME_TOKEN_MAX bytes, not terminated): their length,
+ * or 0 when longer than any indexed token can be. */
+static size_t joined_run(const name_tokens *query, size_t k, size_t last, char *out)
+{
+    size_t len = 0;
+    for (size_t i = k; i <= last; i++) {
+        size_t l = strlen(query->tok[i]);
+        if (len + l > NAME_TOKEN_MAX)
+            return 0;
+        memcpy(out + len, query->tok[i], l);
+        len += l;
+    }
+    return len;
+}
+
+/* The old way, for a query whose words begin more than NAME_STREAMS_MAX different indexed tokens (one
+ * or two letters): every match collected, then sorted. */
+static int search_name_all(store *s, MDB_txn *txn, const case_query *q, const name_tokens *query, size_t drive,
+                           int fuzzy, idset *set)
+{
+    int rc = 0;
+    if (fuzzy) {
+        unsigned char prefix[8 + 3];
+        store_key_u64(prefix, q->scope);
+        memcpy(prefix + 8, query->tok[drive], 3);
+        return scan_prefix(s, txn, DB_CASE_NAME, prefix, sizeof prefix, SCAN_FUZZY, q, query, set);
+    }
+    for (size_t k = 0; k <= drive && !rc; k++) {
+        unsigned char prefix[8 + NAME_TOKEN_MAX];
+        store_key_u64(prefix, q->scope);
+        size_t len = joined_run(query, k, drive, (char *)prefix + 8);
+        if (len)
+            /* A one-word query is the scanned prefix itself: every entry matches, no check needed. */
+            rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + len, 0, q, query->n == 1 ? NULL : query, set);
+    }
+    return rc;
+}
+
+/* One pass (exact, or spelling-tolerant) of a name search: streams when they fit, else search_name_all. */
+static int search_name_pass(store *s, MDB_txn *txn, const case_query *q, const name_tokens *query, size_t drive,
+                            int fuzzy, uint64_t *ids, size_t *n, size_t *total, uint64_t *next)
+{
+    stream_set *set = calloc(1, sizeof *set);
+    if (!set)
+        return STORE_NOMEM;
+    int rc = 0;
+    if (fuzzy) {
+        rc = streams_add(s, txn, q->scope, query->tok[drive], 3, set);
+    } else {
+        /* A match splits the query into runs of neighbouring tokens, each run (joined) a prefix of a name
+         * token. The run holding token `drive` starts at some k <= drive, and its tokens k..drive joined
+         * are a prefix of a name token too: the tokens beginning with them, for every k, hold every match. */
+        for (size_t k = 0; k <= drive && !rc && !set->too_many; k++) {
+            char run[NAME_TOKEN_MAX];
+            size_t len = joined_run(query, k, drive, run);
+            if (len)
+                rc = streams_add(s, txn, q->scope, run, len, set);
+        }
+    }
+    if (!rc && !set->too_many) {
+        /* A one-word query is each stream's token prefix itself: every entry matches, no check needed. */
+        rc = streams_merge(set, q, query->n == 1 && !fuzzy ? NULL : query, fuzzy, ids, n, total, next);
+        rc = streams_end(set, rc);
+        free(set);
+        return rc;
+    }
+    rc = streams_end(set, rc);
+    free(set);
+    if (rc)
+        return rc;
+    idset all = {0};
+    rc = search_name_all(s, txn, q, query, drive, fuzzy, &all);
+    if (!rc) {
+        idset_page(&all, q, ids, n, total, next);
+        if (*total > CASE_TOTAL_CAP)
+            *total = CASE_TOTAL_CAP + 1;
+    }
+    free(all.v);
+    return rc;
+}
+
+static int search_name(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids, size_t *n, size_t *total,
+                       uint64_t *next)
 {
     name_tokens query = {0};
     name_tokenize(q->text, 0, &query);
     if (query.n == 0)
         return 0;
-    /* A match splits the query into runs of neighbouring tokens, each run (joined) a prefix of a
-     * name token. The run holding the longest token L starts at some k <= L, so scanning the joined
-     * tokens k..L for every k finds every match, each scan with a prefix at least as selective as L. */
-    size_t longest = 0;
-    for (size_t i = 1; i < query.n; i++)
+    /* Start from the word that begins the fewest index entries (the per-token counters). */
+    size_t drive = 0, longest = 0;
+    uint64_t fewest = UINT64_MAX;
+    int rc = 0;
+    for (size_t i = 0; i < query.n && !rc; i++) {
         if (strlen(query.tok[i]) > strlen(query.tok[longest]))
             longest = i;
-    int rc = 0;
-    for (size_t k = 0; k <= longest && !rc; k++) {
-        unsigned char prefix[8 + NAME_TOKEN_MAX + 1];
-        store_key_u64(prefix, q->scope);
-        size_t len = 0;
-        for (size_t i = k; i <= longest; i++) {
-            size_t l = strlen(query.tok[i]);
-            if (len + l > NAME_TOKEN_MAX) {
-                len = 0;
-                break;
-            }
-            memcpy(prefix + 8 + len, query.tok[i], l);
-            len += l;
+        uint64_t c = 0;
+        if (query.n > 1 && (rc = token_entries(s, txn, q->scope, query.tok[i], strlen(query.tok[i]), fewest, &c)))
+            break;
+        if (c < fewest) {
+            fewest = c;
+            drive = i;
         }
-        if (len)
-            /* A one-word query is the scanned prefix itself: every entry matches, no check needed. */
-            rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, 8 + len, 0, q, query.n == 1 ? NULL : &query, set);
     }
+    if (!rc)
+        rc = search_name_pass(s, txn, q, &query, drive, 0, ids, n, total, next);
     /* Nothing spelled that way: try spellings a letter or two apart ("Mohamed" for "Mohammed",
      * "Hussien" for "Hussein"), among names sharing the first three letters of the longest word. */
-    size_t ll = strlen(query.tok[longest]);
-    if (!rc && set->n == 0 && ll >= 4) {
-        unsigned char prefix[8 + 3];
-        store_key_u64(prefix, q->scope);
-        memcpy(prefix + 8, query.tok[longest], 3);
-        rc = scan_prefix(s, txn, DB_CASE_NAME, prefix, sizeof prefix, SCAN_FUZZY, q, &query, set);
-    }
+    if (!rc && *total == 0 && strlen(query.tok[longest]) >= 4)
+        rc = search_name_pass(s, txn, q, &query, longest, 1, ids, n, total, next);
     return rc;
 }
 
@@ -342,9 +591,9 @@ int store_case_search(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids
     int rc = 0;
     unsigned char prefix[8 + 32];
     store_key_u64(prefix, q->scope);
-    if (q->kind == CASEQ_NAME) {
-        rc = search_name(s, txn, q, &set);
-    } else if (q->kind == CASEQ_DOB) {
+    if (q->kind == CASEQ_NAME)
+        return search_name(s, txn, q, ids, n, total, next);
+    if (q->kind == CASEQ_DOB) {
         memcpy(prefix + 8, q->dob, 8);
         rc = scan_prefix(s, txn, DB_CASE_DOB, prefix, 16, 0, q, NULL, &set);
     } else if (q->kind == CASEQ_HOREF) {

@@ -8,6 +8,7 @@
 #include "store_nino.h"
 #include "store_org.h"
 #include "store_perf.h"
+#include "store_work.h"
 
 /* One step: brings one derived layout up to date inside the write transaction; a no-op when current. */
 typedef int (*upgrade_step_fn)(store *s, MDB_txn *txn);
@@ -23,6 +24,8 @@ static const upgrade_step_fn upgrade_steps[] = {
     store_org_nation_migrate, /* councils written before nations existed are in England */
     store_nino_destruction_migrate, /* NINo batches destroyed before the destruction list showed them */
     store_perf_migrate, /* the performance report's pre-aggregates (perf_version), from the facts rows */
+    store_case_name_counts_migrate, /* the name index's per-token counts (name_token_counts) */
+    store_work_due_counts_migrate, /* open alerts and queries by due date (work_due_counts) */
 };
 
 static int upgrade_write(store *s, MDB_txn *txn, void *ctx)

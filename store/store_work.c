@@ -133,6 +133,13 @@ static int item_entries(item_ctx *c, char kind, const json_t *item, uint64_t wor
     }
     if (rc || !due)
         return rc;
+    /* Every open alert / query of the side by due date ('u'), so that an overdue or due-today list
+     * has its total without walking every open item. */
+    snprintf(v, sizeof v, "%c%c:%s", side, buckets[1], due);
+    for (int i = 0; i < 2 && !rc; i++)
+        rc = count(c, scopes[i], 'u', v);
+    if (rc)
+        return rc;
     snprintf(v, sizeof v, "%c:%s", side, due);
     if (!(rc = count(c, council, 'd', v)))
         rc = count(c, 0, 'd', v);
@@ -458,6 +465,15 @@ int store_work_recompute_due(store *s, MDB_txn *txn, const calendar cals[CALENDA
 
 /* Whether an entry's value passes the filters. Open-list values: worker | due; all-item values:
  * worker | side | bucket | open | due. */
+typedef struct {
+    const char *today;
+    uint64_t before, on;
+} due_sum;
+typedef int (*count_walk_fn)(void *ctx, const char *rest, size_t len, uint64_t n);
+static int count_walk(store *s, MDB_txn *txn, uint64_t scope, char facet, const char *prefix, count_walk_fn fn,
+                      void *ctx);
+static int sum_due(void *ctx, const char *rest, size_t len, uint64_t n);
+
 static int entry_matches(const work_list_query *q, const MDB_val *v)
 {
     const unsigned char *p = v->mv_data;
@@ -488,21 +504,54 @@ int store_work_list(store *s, MDB_txn *txn, const work_list_query *q, uint64_t *
         open_key(key, q->scope, q->side, q->bucket, UINT64_MAX);
     else
         open_key(key, q->scope, '*', q->kind, UINT64_MAX);
+    /* Open items without a due filter are counted as they change (the 'k' and 'm' counters, 'm' per
+     * council only): the total is read, and the walk stops at the page and its cursor. */
+    int counted = q->state == WORK_STATE_OPEN && q->due == WORK_DUE_ANY && (!q->worker || q->scope);
+    if (counted) {
+        uint64_t c;
+        int rc = store_work_count(s, txn, q->scope, q->side, q->bucket, q->worker, &c);
+        if (rc)
+            return rc;
+        *total = (size_t)c;
+    } else if (q->state == WORK_STATE_OPEN && q->due != WORK_DUE_ANY && !q->worker && q->today &&
+               (q->bucket == 'A' || q->bucket == 'Q')) {
+        /* Every open alert / query of the side due before or on today: the sum of the 'u' counters
+         * up to today (one key per distinct due date). */
+        char prefix[8];
+        snprintf(prefix, sizeof prefix, "%c%c:", q->side, q->bucket);
+        due_sum d = {q->today, 0, 0};
+        int rc = count_walk(s, txn, q->scope, 'u', prefix, sum_due, &d);
+        if (rc)
+            return rc;
+        *total = (size_t)(q->due == WORK_DUE_OVERDUE ? d.before : d.on);
+        counted = 1;
+    }
+    /* The cursor's entry and those after it: the keys hold ~id, newest first. */
+    unsigned char start[18];
+    memcpy(start, key, 10);
+    store_key_u64(start + 10, q->before ? UINT64_MAX - q->before + 1 : 0);
     store_iter it;
-    store_iter_begin(&it, s, txn, DB_WORK_OPEN, key, 10);
+    if (counted)
+        store_iter_begin_at(&it, s, txn, DB_WORK_OPEN, key, 10, start, 18);
+    else
+        store_iter_begin(&it, s, txn, DB_WORK_OPEN, key, 10);
     while (store_iter_next(&it)) {
         if (it.key.mv_size != 18)
             break;
         uint64_t id = UINT64_MAX - store_u64_from((const unsigned char *)it.key.mv_data + 10);
         if (!entry_matches(q, &it.val))
             continue;
-        (*total)++;
+        if (!counted)
+            (*total)++;
         if (q->before && id >= q->before)
             continue;
-        if (*n < q->limit)
+        if (*n < q->limit) {
             ids[(*n)++] = id;
-        else if (!*next)
+        } else if (!*next) {
             *next = ids[*n - 1];
+            if (counted)
+                break;
+        }
     }
     return store_iter_end(&it, 0);
 }
@@ -522,7 +571,6 @@ int store_work_count(store *s, MDB_txn *txn, uint64_t scope, char side, char buc
 
 /* Calls fn for every DB_CASE_COUNT entry scope | facet | prefix..., with the rest of the value after
  * the prefix, in key order, until fn returns non-zero (1 = stop, anything else is an error). */
-typedef int (*count_walk_fn)(void *ctx, const char *rest, size_t len, uint64_t n);
 static int count_walk(store *s, MDB_txn *txn, uint64_t scope, char facet, const char *prefix, count_walk_fn fn,
                       void *ctx)
 {
@@ -538,11 +586,6 @@ static int count_walk(store *s, MDB_txn *txn, uint64_t scope, char facet, const 
     }
     return store_iter_end(&it, rc == 1 ? 0 : rc);
 }
-
-typedef struct {
-    const char *today;
-    uint64_t before, on;
-} due_sum;
 
 static int sum_due(void *ctx, const char *rest, size_t len, uint64_t n)
 {
@@ -674,4 +717,33 @@ int store_count_dated(store *s, MDB_txn *txn, uint64_t scope, dated_facets f, co
         rc = count_walk(s, txn, scope, f.day, p, sum_dated, &days);
     *out = years.sum + months.sum + days.sum;
     return rc;
+}
+
+/* ---- upgrade: the 'u' counters of a store written before them ---- */
+
+#define DUE_COUNTS_KEY "work_due_counts"
+
+/* One walk of the open lists' every-alert / every-query entries ('A' / 'Q' buckets, which hold the due
+ * date after the caseworker), each counted under its scope. */
+int store_work_due_counts_migrate(store *s, MDB_txn *txn)
+{
+    int done, rc = store_meta_marked(s, txn, DUE_COUNTS_KEY, &done);
+    if (rc || done)
+        return rc;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_WORK_OPEN, NULL, 0);
+    while (!rc && store_iter_next(&it)) {
+        const unsigned char *kd = it.key.mv_data, *vd = it.val.mv_data;
+        if (it.key.mv_size != 18 || kd[8] == '*' || (kd[9] != 'A' && kd[9] != 'Q') || it.val.mv_size != 18)
+            continue;
+        char value[24];
+        snprintf(value, sizeof value, "%c%c:%.10s", kd[8], kd[9], (const char *)vd + 8);
+        unsigned char key[9 + CASE_VALUE_MAX];
+        size_t klen = case_count_key(key, store_u64_from(kd), 'u', value);
+        case_count_db d = {s, txn};
+        rc = case_count_delta(&d, key, klen, 1);
+    }
+    if ((rc = store_iter_end(&it, rc)))
+        return rc;
+    return store_meta_mark(s, txn, DUE_COUNTS_KEY);
 }

@@ -25,6 +25,8 @@
  *   scope | 'd' | side ":" due                 open items due that day (overdue = the days before today)
  *   0 | 'D' | side ":" due ":" council         the same per council (the HO's "by council" table)
  *   council | 'e' | "caseworker:" side ":" due
+ *   scope | 'u' | side 'A'/'Q' ":" due         every open alert / query due that day (the totals of
+ *                                             the overdue and due-today lists)
  * Sides are the characters 'h' (Home Office) and 'c' (council).
  * Every item, open or not, is also listed under scope | '*' | kind | ~id (value: caseworker, side,
  * bucket of its type, open flag, due) for the lists of cleared and closed items.
@@ -97,6 +99,10 @@ typedef struct {
     uint64_t before;   /* cursor: only ids < before; 0 from the newest */
     size_t limit;
 } work_list_query;
+
+/* Upgrade step: the counters of open alerts / queries by due date ('u') of a store written before
+ * them (meta "work_due_counts"); a no-op once done. */
+int store_work_due_counts_migrate(store *s, MDB_txn *txn);
 
 /* Open items of one bucket, newest first: ids[0..*n), *total in all, *next cursor (0: none). */
 int store_work_list(store *s, MDB_txn *txn, const work_list_query *q, uint64_t *ids, size_t *n, size_t *total,

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../lib/stack.mjs';
 import { assertErrorOneOf, assertList, assertStatus, listAll, signIn } from '../lib/http.mjs';
-import { assertSummary, assertSummaryOf, createCase, dayOffset, dependant, getCase, person, q, randomName, search } from '../lib/cases.mjs';
+import { assertSummary, assertSummaryOf, createCase, dayOffset, dependant, getCase, person, q, randomName, search, uniqueDob } from '../lib/cases.mjs';
 
 let stack; let nfcUser; let nfcAdmin; let ebcUser; let hoUser; let wmcUser;
 let A; let B; let D; let E; const PAGED = []; let PAGE_NAME;
@@ -249,4 +249,37 @@ test('every case the HO lists (demo data included) reads back as a valid CASE th
     assertSummaryOf(s, c, `summary of ${s.connect_id}`);
     assert.equal(s.updated_at, c.updated_at, `${s.connect_id} updated_at`);
   }
+});
+
+test('a name search past 1,000 matches says "more than 1,000" and still pages through every match', async () => {
+  const family = `Cap${randomName(3).toLowerCase()}`;
+  const rows = ['given_names,family_name,date_of_birth,nationality,household_type,legislation'];
+  for (let i = 0; i < 1003; i += 1) rows.push([randomName(3), family, uniqueDob(), 'Eritrean', 'single_adult', 'care_act_2014'].join(','));
+  const imported = await nfcAdmin.req('POST', '/api/cases/import?confirm_not_duplicate=1', { raw: `${rows.join('\r\n')}\r\n`, headers: { 'content-type': 'text/csv' } });
+  assertStatus(imported, 201, 'import 1,003 cases of one family name');
+  for (const [who, c] of [['HO', hoUser], ['council', nfcUser]]) {
+    const first = await c.req('GET', `/api/cases?q=${encodeURIComponent(family)}`);
+    assertStatus(first, 200, `${who} search`);
+    assert.equal(first.json.total, 1000, `${who}: the total stops at 1,000`);
+    assert.equal(first.json.total_capped, true, `${who}: and says it is capped`);
+    assert.equal(first.json.items.length, 50);
+    assert.ok(first.json.next_cursor, 'more pages');
+    // The last page is reached through the cursors: every match, once, newest first.
+    const { items: all, totals } = await listAll(c, `/api/cases?q=${encodeURIComponent(family)}`, 500);
+    assert.ok(totals.every((t) => t === 1000), `${who}: every page says 1,000`);
+    assert.equal(all.length, 1003, `${who}: every match`);
+    assert.equal(new Set(all.map((x) => x.id)).size, 1003);
+    for (let i = 1; i < all.length; i += 1) assert.ok(all[i - 1].id > all[i].id, 'newest first');
+  }
+  // Lists that are not name searches count exactly, past 1,000 too.
+  for (const path of ['/api/cases', '/api/cases?status=open_referral', '/api/cases?legislation=care_act_2014']) {
+    const list = await nfcUser.req('GET', path);
+    assertStatus(list, 200, path);
+    assert.ok(list.json.total > 1000, `${path}: ${list.json.total}`);
+    assert.equal(list.json.total_capped, undefined, `${path}: exact`);
+  }
+  // Fewer than the cap: an exact total and no total_capped.
+  const few = await hoUser.req('GET', `/api/cases?q=${encodeURIComponent(PAGE_NAME)}`);
+  assert.equal(few.json.total, 23);
+  assert.equal(few.json.total_capped, undefined);
 });

@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include "case_gen.h"
+#include "json_members.h"
 #include "name_norm.h"
 #include "store.h"
 #include "store_case.h"
+#include "store_recount.h"
 
 static void folding(void **state)
 {
@@ -272,6 +274,254 @@ static void duplicate_check_finds_similar_cases(void **state)
     store_read_end(f->s, txn);
 }
 
+/* ---- name search from the rarest word, newest first, with a capped total ---- */
+
+/* Brute force: the cases of the scope (0: all) with a person whose index tokens match the query
+ * (name_match, as the index does), newest first. */
+typedef struct {
+    name_tokens query;
+    uint64_t scope;
+    uint64_t *ids;
+    size_t n;
+} brute_arg;
+
+static int brute_each(const json_t *rec, void *arg)
+{
+    brute_arg *b = arg;
+    if (b->scope && (uint64_t)json_integer_value(json_object_get(rec, "council_id")) != b->scope)
+        return 0;
+    const json_t *people[16];
+    size_t np = 0;
+    people[np++] = json_object_get(rec, "principal");
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(rec, "dependants"), i, d) if (np < 16) people[np++] = d;
+    for (size_t k = 0; k < np; k++) {
+        name_tokens t = {0};
+        name_tokenize(json_string_value(json_object_get(people[k], "family_name")), 1, &t);
+        name_tokenize(json_string_value(json_object_get(people[k], "given_names")), 1, &t);
+        name_tokenize(json_string_value(json_object_get(people[k], "other_names")), 0, &t);
+        if (name_match(&b->query, &t)) {
+            b->ids[b->n++] = (uint64_t)json_integer_value(json_object_get(rec, "id"));
+            return 0;
+        }
+    }
+    return 0;
+}
+
+static int u64_desc(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static size_t brute_search(store *s, uint64_t scope, const char *text, uint64_t *ids)
+{
+    brute_arg b = {.scope = scope, .ids = ids};
+    name_tokenize(text, 0, &b.query);
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    assert_int_equal(store_json_each(s, txn, DB_CASES, brute_each, &b), 0);
+    store_read_end(s, txn);
+    qsort(ids, b.n, sizeof *ids, u64_desc);
+    return b.n;
+}
+
+static int many_boatengs(store *s, MDB_txn *txn, void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 1010; i++) {
+        json_t *rec = json_pack("{s:i,s:s,s:{s:i,s:s,s:s,s:s},s:[{s:i,s:s,s:s}]}", "council_id", 1 + i % 3, "status",
+                                "open_referral", "principal", "id", 1, "given_names", i % 2 ? "Ama" : "Kofi",
+                                "family_name", "Boateng", "date_of_birth", "1980-01-01", "dependants", "id", 2,
+                                "given_names", "Yaa", "family_name", "Boateng");
+        uint64_t id;
+        int rc = store_case_create(s, txn, rec, &id);
+        json_decref(rec);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void name_search_is_the_brute_force_answer(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(case_gen_bulk(f->s, 3000, 3, 5, NULL), 0);
+    assert_int_equal(store_write(f->s, many_boatengs, NULL), 0);
+    static uint64_t want[5000], got[5000];
+    const char *queries[] = {"boateng", "ama boateng", "boateng ama", "kofi", "khan ayesha", "ahmed", "hussain muhammad",
+                             "li na wang", "lina", "maria jose", "dela cruz", "delacruz", "nguy", "kwame khan", "b"};
+    for (size_t qi = 0; qi < sizeof queries / sizeof queries[0]; qi++) {
+        for (uint64_t scope = 0; scope <= 1; scope++) {
+            size_t nwant = brute_search(f->s, scope, queries[qi], want);
+            if (nwant == 0)
+                continue; /* (the spelling-tolerant pass: the tests above) */
+            /* Every page, by the cursor, is the brute force's list cut in pages. */
+            size_t seen = 0;
+            uint64_t cursor = 0;
+            do {
+                case_query q = {.scope = scope, .kind = CASEQ_NAME, .text = queries[qi], .limit = 37, .before = cursor};
+                size_t total;
+                size_t n = search(f->s, &q, got, &total, &cursor);
+                for (size_t i = 0; i < n; i++)
+                    assert_int_equal(got[i], want[seen + i]);
+                seen += n;
+                /* Exact up to the cap, else "more than CASE_TOTAL_CAP". */
+                assert_int_equal(total, nwant > CASE_TOTAL_CAP ? CASE_TOTAL_CAP + 1 : nwant);
+                assert_true(cursor == 0 || n == 37);
+            } while (cursor);
+            assert_int_equal(seen, nwant);
+        }
+    }
+    /* The common name is more than the cap: said so, not counted to the end. */
+    size_t total;
+    uint64_t next;
+    case_query q = {.kind = CASEQ_NAME, .text = "boateng", .limit = 50};
+    assert_int_equal(search(f->s, &q, got, &total, &next), 50);
+    assert_int_equal(total, CASE_TOTAL_CAP + 1);
+    /* A filter still applies to every match. */
+    case_query closed = {.kind = CASEQ_NAME, .text = "boateng", .status = 3, .limit = 50};
+    search(f->s, &closed, got, &total, &next);
+    assert_true(total < CASE_TOTAL_CAP);
+}
+
+static int drop_token_counts(store *s, MDB_txn *txn, void *arg)
+{
+    (void)arg;
+    int rc = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_COUNT, NULL, 0);
+    while (!rc && store_iter_next(&it))
+        if (it.key.mv_size > 9 && ((const unsigned char *)it.key.mv_data)[8] == FACET_NAME_TOKEN)
+            rc = store_iter_del(&it);
+    if ((rc = store_iter_end(&it, rc)))
+        return rc;
+    return store_del(s, txn, DB_META, "name_token_counts", strlen("name_token_counts"));
+}
+
+static void name_token_counts_recount_and_rebuild(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(case_gen_bulk(f->s, 400, 2, 3, NULL), 0);
+    uint64_t id = add_case(f->s, 4, "Yaw", "Asante", "1975-07-07", "open_referral", 0);
+    id_arg a = {id};
+    assert_int_equal(store_write(f->s, close_it, &a), 0); /* renamed: the old token's count goes down */
+    MDB_txn *txn;
+    size_t counters, differences;
+    uint64_t c;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_case_count(f->s, txn, 4, FACET_NAME_TOKEN, "boateng", &c), 0);
+    assert_int_equal(c, 1);
+    assert_int_equal(store_case_count(f->s, txn, 4, FACET_NAME_TOKEN, "asante", &c), 0);
+    assert_int_equal(c, 0);
+    assert_int_equal(store_recount(f->s, txn, NULL, &counters, &differences), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(differences, 0);
+    /* A store written before the counters: they are missing (the check says so) until the upgrade. */
+    assert_int_equal(store_write(f->s, drop_token_counts, NULL), 0);
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_recount(f->s, txn, NULL, &counters, &differences), 0);
+    store_read_end(f->s, txn);
+    assert_true(differences > 0);
+    assert_int_equal(store_upgrade(f->s), 0);
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_recount(f->s, txn, NULL, &counters, &differences), 0);
+    assert_int_equal(store_case_count(f->s, txn, 4, FACET_NAME_TOKEN, "boateng", &c), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(differences, 0);
+    assert_int_equal(c, 1);
+}
+
+/* ---- a record's few members without parsing the rest ---- */
+
+static void members_are_the_parsed_members(void **state)
+{
+    (void)state;
+    const char *names[] = {"a", "#d", "s", "o", NULL};
+    const char *text = "{\"x\":{\"a\":\"}]\\\"\",\"d\":[1]},\"a\":\"q\\\"}{\",\"d\":[{\"k\":[1,2,\"]\"]},[],\"x\",null],"
+                       "\"s\":-1.5e3,\"o\":{\"a\":[true,false]},\"z\":[]}";
+    json_t *m = json_members_load(text, strlen(text), names);
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(m, "a")), "q\"}{"); /* the top level's, not x's */
+    assert_int_equal(json_array_size(json_object_get(m, "d")), 4);          /* counted, not parsed */
+    assert_true(json_real_value(json_object_get(m, "s")) == -1500.0);
+    assert_true(json_is_true(json_array_get(json_object_get(json_object_get(m, "o"), "a"), 0)));
+    assert_null(json_object_get(m, "x"));
+    json_decref(m);
+    const char *dotted[] = {"x.a", "x.#d", "o.zz", NULL}; /* a few members of an object member */
+    m = json_members_load(text, strlen(text), dotted);
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(m, "x"), "a")), "}]\"");
+    assert_int_equal(json_array_size(json_object_get(json_object_get(m, "x"), "d")), 1);
+    assert_int_equal(json_object_size(json_object_get(m, "o")), 0);
+    assert_int_equal(json_object_size(m), 2);
+    json_decref(m);
+    const char *scalars[] = {"n", "t", "f", "z", "u", "big", "w", NULL}; /* read without the parser, same values */
+    const char *st = "{\"n\":-42,\"t\":true,\"f\":false,\"z\":null,\"u\":\"Zo\\u00eb \xc3\xa9\",\"big\":-123456789012345678,\"w\":\"\xc3\xa9t\xc3\xa9\"}";
+    m = json_members_load(st, strlen(st), scalars);
+    json_t *full = json_loads(st, 0, NULL);
+    assert_non_null(m);
+    assert_non_null(full);
+    assert_true(json_equal(m, full));
+    json_decref(full);
+    json_decref(m);
+    const char *first[] = {"a", NULL}; /* found: the rest is not read */
+    m = json_members_load("{\"a\":7,\"b\":", strlen("{\"a\":7,\"b\":"), first);
+    assert_int_equal(json_integer_value(json_object_get(m, "a")), 7);
+    json_decref(m);
+    m = json_members_load("{}", 2, names);
+    assert_int_equal(json_object_size(m), 0);
+    json_decref(m);
+    const char *bad[] = {"", "[]", "{\"a\":", "{\"a\":\"open}", "{\"a\":1,}", "{\"a\" 1}", "{\"d\":[1,]}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_null(json_members_load(bad[i], strlen(bad[i]), names));
+}
+
+typedef struct {
+    store *s;
+    MDB_txn *txn;
+    size_t n;
+} members_arg;
+
+/* Every generated case read both ways gives the same members. */
+static int same_members(const json_t *rec, void *arg)
+{
+    members_arg *a = arg;
+    static const char *const names[] = {"id", "council_id", "status", "principal", "#dependants", "caseworker_id",
+                                        "team", "legislation", "updated_at", "immigration", "finance.support_start_date",
+                                        NULL};
+    json_t *m;
+    assert_int_equal(store_case_get_members(a->s, a->txn, (uint64_t)json_integer_value(json_object_get(rec, "id")), names, &m), 0);
+    for (const char *const *k = names; *k; k++) {
+        if (**k == '#')
+            assert_int_equal(json_array_size(json_object_get(m, *k + 1)), json_array_size(json_object_get(rec, *k + 1)));
+        else
+            assert_true(json_equal(json_object_get(m, *k), json_object_get(rec, *k)) ||
+                        (!json_object_get(m, *k) && !json_object_get(rec, *k)));
+    }
+    assert_null(json_object_get(m, "address"));
+    const json_t *fin = json_object_get(rec, "finance");
+    if (fin)
+        assert_true(json_equal(json_object_get(json_object_get(m, "finance"), "support_start_date"),
+                               json_object_get(fin, "support_start_date")) ||
+                    !json_object_get(fin, "support_start_date"));
+    json_decref(m);
+    a->n++;
+    return 0;
+}
+
+static void case_members_match_the_record(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(case_gen_bulk(f->s, 300, 2, 9, NULL), 0);
+    members_arg a = {.s = f->s};
+    assert_int_equal(store_read_begin(f->s, &a.txn), 0);
+    assert_int_equal(store_json_each(f->s, a.txn, DB_CASES, same_members, &a), 0);
+    store_read_end(f->s, a.txn);
+    assert_int_equal(a.n, 300);
+}
+
 static void generator_makes_valid_indexed_cases(void **state)
 {
     fixture *f = *state;
@@ -300,6 +550,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_reindexes_and_records_history, setup, teardown),
         cmocka_unit_test_setup_teardown(duplicate_check_finds_similar_cases, setup, teardown),
         cmocka_unit_test_setup_teardown(generator_makes_valid_indexed_cases, setup, teardown),
+        cmocka_unit_test_setup_teardown(name_search_is_the_brute_force_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(name_token_counts_recount_and_rebuild, setup, teardown),
+        cmocka_unit_test(members_are_the_parsed_members),
+        cmocka_unit_test_setup_teardown(case_members_match_the_record, setup, teardown),
     };
     return cmocka_run_group_tests_name("cases", tests, NULL, NULL);
 }

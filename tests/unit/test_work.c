@@ -210,11 +210,90 @@ static void due_dates(void **state)
     calendar_free(&cal);
 }
 
+static int drop_due_counts(store *s, MDB_txn *txn, void *arg)
+{
+    (void)arg;
+    int rc = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_COUNT, NULL, 0);
+    while (!rc && store_iter_next(&it))
+        if (it.key.mv_size > 9 && ((const unsigned char *)it.key.mv_data)[8] == 'u')
+            rc = store_iter_del(&it);
+    if ((rc = store_iter_end(&it, rc)))
+        return rc;
+    return store_del(s, txn, DB_META, "work_due_counts", strlen("work_due_counts"));
+}
+
+/* An open list without a due filter reads its total from the counter and stops at the page: the
+ * pages still join up, newest first, whatever the cursor. */
+static void counted_list_pages(void **state)
+{
+    fixture *f = *state;
+    step c = {.council = 7, .worker = 41, .op = 0};
+    assert_int_equal(store_write(f->s, step_write, &c), 0);
+    uint64_t made[7];
+    for (int i = 0; i < 7; i++) {
+        json_t *alert = json_pack("{s:I,s:I,s:s,s:s,s:b,s:s}", "case_id", (json_int_t)c.case_id, "council_id",
+                                  (json_int_t)7, "type", "immigration_update", "to", "council", "open", 1, "due",
+                                  i % 2 ? "2026-12-03" : "2026-12-09");
+        c.op = 1, c.kind = WORK_ALERT, c.rec = alert;
+        assert_int_equal(store_write(f->s, step_write, &c), 0);
+        made[i] = c.item;
+        json_decref(alert);
+    }
+    for (uint64_t scope = 0; scope <= 7; scope += 7) {
+        for (int mine = 0; mine <= 1; mine++) {
+            MDB_txn *txn;
+            uint64_t ids[3], next = 0;
+            size_t n, total, seen = 0;
+            assert_int_equal(store_read_begin(f->s, &txn), 0);
+            do {
+                work_list_query q = {.scope = scope, .side = 'c', .bucket = 'i', .limit = 3, .before = next,
+                                     .worker = mine && scope ? 41 : 0};
+                assert_int_equal(store_work_list(f->s, txn, &q, ids, &n, &total, &next), 0);
+                assert_int_equal(total, 7);
+                for (size_t i = 0; i < n; i++)
+                    assert_int_equal(ids[i], made[6 - seen - i]);
+                seen += n;
+                assert_true(next == 0 || n == 3);
+            } while (next);
+            assert_int_equal(seen, 7);
+            /* A due filter has no counter: counted by the walk. */
+            work_list_query d = {.scope = scope, .side = 'c', .bucket = 'i', .limit = 3, .due = WORK_DUE_OVERDUE,
+                                 .today = "2026-12-04"};
+            assert_int_equal(store_work_list(f->s, txn, &d, ids, &n, &total, &next), 0);
+            assert_int_equal(total, 3);
+            assert_int_equal(n, 3);
+            assert_int_equal(ids[0], made[5]);
+            assert_int_equal(next, 0);
+            /* Every alert of the side: the due filters' totals come from the 'u' counters. */
+            work_list_query a = {.scope = scope, .side = 'c', .bucket = 'A', .limit = 2, .due = WORK_DUE_OVERDUE,
+                                 .today = "2026-12-04"};
+            assert_int_equal(store_work_list(f->s, txn, &a, ids, &n, &total, &next), 0);
+            assert_int_equal(total, 3);
+            assert_int_equal(n, 2);
+            assert_int_equal(ids[1], made[3]);
+            assert_int_equal(next, made[3]);
+            a.due = WORK_DUE_TODAY, a.today = "2026-12-09";
+            assert_int_equal(store_work_list(f->s, txn, &a, ids, &n, &total, &next), 0);
+            assert_int_equal(total, 4);
+            store_read_end(f->s, txn);
+        }
+    }
+    assert_int_equal(recount_differences(f->s), 0);
+    /* A store written before the 'u' counters gets them on its upgrade. */
+    assert_int_equal(store_write(f->s, drop_due_counts, NULL), 0);
+    assert_true(recount_differences(f->s) > 0);
+    assert_int_equal(store_upgrade(f->s), 0);
+    assert_int_equal(recount_differences(f->s), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(counters_follow_items_and_caseworker, setup, teardown),
         cmocka_unit_test_setup_teardown(recount_notices_drift, setup, teardown),
+        cmocka_unit_test_setup_teardown(counted_list_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(thousand_day_counter, setup, teardown),
         cmocka_unit_test(due_dates),
     };

@@ -173,7 +173,8 @@ function fillResults(results, list, { query, route, ho }) {
     announceCount(results, 'No cases found');
     return;
   }
-  const caption = `${total} ${total === 1 ? 'case' : 'cases'} found`;
+  // A name search stops counting at 1,000 (total_capped): say "more than", not a false number.
+  const caption = list.total_capped ? `More than ${total.toLocaleString('en-GB')} cases found` : `${total} ${total === 1 ? 'case' : 'cases'} found`;
   announceCount(results, caption);
   const rows = items.map((c) => h('tr', { dataset: { caseId: String(c.id) } },
     h('th', { scope: 'row', dataset: { label: 'Connect ID' } }, h('a', { href: `#/cases/${c.id}`, class: 'link case-row__link' }, c.connect_id || `C${c.id}`)),

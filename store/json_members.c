@@ -1,0 +1,194 @@
+/* json_members.c - top-level members of a JSON object text without parsing the rest (json_members.h). */
+#include "json_members.h"
+
+#include <string.h>
+
+static size_t skip_ws(const char *t, size_t len, size_t i)
+{
+    while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* t[i] is '"': the index just past the closing quote, or len when unterminated. */
+static size_t skip_string(const char *t, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (t[i] == '\\')
+            i++;
+        else if (t[i] == '"')
+            return i + 1;
+    }
+    return len;
+}
+
+/* The index just past the value starting at t[i], or len when it does not end. Strings are skipped
+ * whole, so brackets inside them do not count. */
+static size_t skip_value(const char *t, size_t len, size_t i)
+{
+    if (i >= len)
+        return len;
+    if (t[i] == '"')
+        return skip_string(t, len, i);
+    if (t[i] == '{' || t[i] == '[') {
+        size_t depth = 0;
+        while (i < len) {
+            char c = t[i];
+            if (c == '"') {
+                i = skip_string(t, len, i);
+                continue;
+            }
+            if (c == '{' || c == '[')
+                depth++;
+            else if ((c == '}' || c == ']') && --depth == 0)
+                return i + 1;
+            i++;
+        }
+        return len;
+    }
+    while (i < len && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ' ' && t[i] != '\n' && t[i] != '\r' &&
+           t[i] != '\t')
+        i++;
+    return i;
+}
+
+/* Elements of the array text t[0..len) ('[' ... ']'), or -1 when it is not one. */
+static long count_elements(const char *t, size_t len)
+{
+    size_t i = skip_ws(t, len, 1);
+    if (len < 2 || t[0] != '[')
+        return -1;
+    if (i < len && t[i] == ']')
+        return 0;
+    long n = 0;
+    while (i < len) {
+        size_t end = skip_value(t, len, i);
+        if (end >= len || end == i)
+            return -1;
+        n++;
+        i = skip_ws(t, len, end);
+        if (i < len && t[i] == ']')
+            return n;
+        if (i >= len || t[i] != ',')
+            return -1;
+        i = skip_ws(t, len, i + 1);
+    }
+    return -1;
+}
+
+/* A scalar value without jansson's loader, which costs more than the rest of a small member: a
+ * string without escapes, a whole number of up to 18 digits, true, false or null. NULL otherwise
+ * (the caller parses it then). */
+static json_t *simple_value(const char *v, size_t vlen)
+{
+    if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"' && !memchr(v + 1, '\\', vlen - 2))
+        return json_stringn(v + 1, vlen - 2); /* checks the UTF-8 itself */
+    size_t digits = vlen && v[0] == '-' ? 1 : 0;
+    if (vlen > digits && vlen - digits <= 18 && strspn(v + digits, "0123456789") == vlen - digits) {
+        json_int_t n = 0;
+        for (size_t i = digits; i < vlen; i++)
+            n = n * 10 + (v[i] - '0');
+        return json_integer(digits ? -n : n);
+    }
+    if (vlen == 4 && memcmp(v, "true", 4) == 0)
+        return json_true();
+    if (vlen == 5 && memcmp(v, "false", 5) == 0)
+        return json_false();
+    if (vlen == 4 && memcmp(v, "null", 4) == 0)
+        return json_null();
+    return NULL;
+}
+
+#define CHILDREN_MAX 32
+
+/* Adds the member named by the key t[ks..ke) with the value v[0..vlen) to out when names ask for it:
+ * whole (its name), counted ("#name"), or some of its own members ("name.child"). 0, or -1 when the
+ * value cannot be read or memory runs out. */
+static int add_wanted(json_t *out, const char *const *names, const char *t, size_t ks, size_t ke, const char *v,
+                      size_t vlen)
+{
+    size_t kl = ke - ks;
+    const char *children[CHILDREN_MAX + 1];
+    size_t nc = 0;
+    for (int n = 0; names[n]; n++) {
+        const char *name = names[n][0] == '#' ? names[n] + 1 : names[n];
+        if (strncmp(name, t + ks, kl) != 0)
+            continue;
+        if (name[kl] == '\0') {
+            if (names[n][0] == '#') {
+                long count = count_elements(v, vlen);
+                json_t *a = count < 0 ? NULL : json_array();
+                for (long i = 0; a && i < count; i++)
+                    if (json_array_append_new(a, json_null())) {
+                        json_decref(a);
+                        a = NULL;
+                    }
+                return a ? json_object_set_new(out, name, a) : -1;
+            }
+            json_t *value = simple_value(v, vlen);
+            if (!value)
+                value = json_loadb(v, vlen, JSON_DECODE_ANY, NULL);
+            return value ? json_object_setn_new(out, t + ks, kl, value) : -1;
+        }
+        if (name[kl] == '.' && names[n][0] != '#' && nc < CHILDREN_MAX)
+            children[nc++] = name + kl + 1;
+    }
+    if (nc == 0)
+        return 0;
+    children[nc] = NULL;
+    json_t *value = json_members_load(v, vlen, children);
+    return value ? json_object_setn_new(out, t + ks, kl, value) : -1;
+}
+
+/* How many distinct top-level members names ask for ("a", "#a" and "a.b" are all member a). */
+static size_t distinct_members(const char *const *names)
+{
+    size_t n = 0;
+    for (size_t i = 0; names[i]; i++) {
+        const char *a = names[i][0] == '#' ? names[i] + 1 : names[i];
+        size_t al = strcspn(a, ".");
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++) {
+            const char *b = names[j][0] == '#' ? names[j] + 1 : names[j];
+            seen = strcspn(b, ".") == al && strncmp(a, b, al) == 0;
+        }
+        n += !seen;
+    }
+    return n;
+}
+
+json_t *json_members_load(const char *text, size_t len, const char *const *names)
+{
+    size_t wanted = distinct_members(names);
+    size_t i = skip_ws(text, len, 0);
+    if (i >= len || text[i] != '{')
+        return NULL;
+    json_t *out = json_object();
+    i = skip_ws(text, len, i + 1);
+    if (out && i < len && text[i] == '}')
+        return out;
+    while (out && i < len && text[i] == '"') {
+        size_t ke = skip_string(text, len, i);
+        if (ke >= len)
+            break;
+        size_t ks = i + 1;
+        i = skip_ws(text, len, ke);
+        if (i >= len || text[i] != ':')
+            break;
+        size_t vs = skip_ws(text, len, i + 1), ve = skip_value(text, len, vs);
+        if (ve >= len || ve == vs)
+            break;
+        if (add_wanted(out, names, text, ks, ke - 1, text + vs, ve - vs))
+            break;
+        if (json_object_size(out) == wanted)
+            return out; /* every member asked for: the rest of the record is not read */
+        i = skip_ws(text, len, ve);
+        if (i < len && text[i] == '}')
+            return out;
+        if (i >= len || text[i] != ',')
+            break;
+        i = skip_ws(text, len, i + 1);
+    }
+    json_decref(out);
+    return NULL;
+}
