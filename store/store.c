@@ -438,6 +438,13 @@ static int batch_attempt(store *s, write_req **batch, uint64_t *txn_id)
             if (r->rc == 0)
                 r->rc = rc; /* nothing of the batch was committed */
         rc = batch_error(rc) ? rc : 0;
+    } else {
+        /* A transaction that wrote nothing commits nothing: LMDB writes no meta page for it and gives
+         * its id to the next one. Its callbacks saw the transaction before it, which is the one that
+         * must be on disk; waiting on the unused id would take the next commit's for ours. */
+        MDB_envinfo info;
+        if (mdb_env_info(s->env, &info) == 0 && (uint64_t)info.me_last_txnid < *txn_id)
+            *txn_id = (uint64_t)info.me_last_txnid;
     }
     pthread_rwlock_unlock(&s->resize_lock);
     return rc;
