@@ -558,8 +558,10 @@ static int wait_durable_locked(store *s, uint64_t id)
         if (!rc && s->sync_covers > s->durable_txn)
             s->durable_txn = s->sync_covers;
         pthread_cond_broadcast(&s->commit_cv);
-        if (rc)
-            return rc;
+        if (rc) { /* committed, so not "nothing changed"; the next write syncs again */
+            fprintf(stderr, "store: syncing committed writes failed: %s\n", mdb_strerror(rc));
+            return STORE_UNSYNCED;
+        }
     }
     return 0;
 }
@@ -840,6 +842,7 @@ const char *store_strerror(int rc)
     case STORE_CORRUPT: return "stored record does not parse";
     case STORE_NOMEM: return "out of memory";
     case STORE_SCHEMA: return "store has another schema version";
+    case STORE_UNSYNCED: return "write committed but not confirmed on disk";
     default: return mdb_strerror(rc);
     }
 }
