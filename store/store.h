@@ -55,7 +55,8 @@
  *    before the sync and the answer (tests/http/group-commit.test.mjs). Never set in production.
  *
  * Return codes: 0 on success; MDB_NOTFOUND when a record does not exist; STORE_EXISTS when a unique key
- * is taken; STORE_CORRUPT when a stored record does not parse; STORE_NOMEM; any other LMDB code as is.
+ * is taken; STORE_CORRUPT when a stored record does not parse; STORE_NOMEM; STORE_UNSYNCED (store_write:
+ * committed, not known to be on disk); any other LMDB code as is.
  */
 #ifndef CONNECT_STORE_H
 #define CONNECT_STORE_H
