@@ -87,12 +87,13 @@ static int redue_one(const json_t *b, void *arg)
         return rc;
     json_t *neu = json_deep_copy(b);
     if (!neu || json_object_set_new(neu, "due", json_string(due)) ||
-        json_object_set_new(neu, "due_beyond", json_boolean(beyond)) ||
-        json_array_append_new(c->changed, json_pack("[O,o]", b, neu))) {
+        json_object_set_new(neu, "due_beyond", json_boolean(beyond))) {
         json_decref(neu);
         return STORE_NOMEM;
     }
-    return 0;
+    /* json_pack takes neu even when it fails, and json_array_append_new the pair even when it fails:
+     * neither is ours to free afterwards. */
+    return json_array_append_new(c->changed, json_pack("[O,o]", b, neu)) ? STORE_NOMEM : 0;
 }
 
 static int closure_write(store *s, MDB_txn *txn, void *arg)

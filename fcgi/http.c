@@ -300,6 +300,14 @@ int http_store_status(int rc)
 
 void http_store_error(http_req *r, int rc)
 {
+    if (rc == STORE_UNSYNCED) { /* store.h: the change is there, only not known to be on disk */
+        fprintf(stderr, "store: %s\n", store_strerror(rc));
+        http_error(r, 500, "internal",
+                   "The change was recorded but the server could not confirm it is safely stored: reload to check "
+                   "before trying again.",
+                   NULL);
+        return;
+    }
     if (rc == EIO && r->st && store_disk_full(r->st))
         rc = ENOSPC; /* LMDB's short write on a full disk: the same answer as ENOSPC */
     int status = http_store_status(rc);

@@ -344,34 +344,37 @@ static int performance(report_range *g, const report_perf_filters *flt, MDB_txn 
     json_t *o = NULL;
     if (!rc) {
         json_t *reasons = json_array(), *months = json_array();
-        for (int i = 1; reasons && i <= REASONS; i++)
-            json_array_append_new(reasons, json_pack("{s:s,s:I}", "reason",
-                                                     case_enum_value1(case_closure_reasons, i),
-                                                     "count", (json_int_t)p->by_reason[i]));
+        int bad = !reasons || !months;
+        for (int i = 1; !bad && i <= REASONS; i++)
+            bad = json_array_append_new(reasons, json_pack("{s:s,s:I}", "reason",
+                                                           case_enum_value1(case_closure_reasons, i),
+                                                           "count", (json_int_t)p->by_reason[i]));
         int64_t running = 0;
-        for (int i = 0; months && i < p->months; i++) {
+        for (int i = 0; !bad && i < p->months; i++) {
             char day[11];
             calendar_date(p->month_end[i], day);
             running += p->month_delta[i];
-            json_array_append_new(months, json_pack("{s:s#,s:I}", "month", day, 7, "open_supported", (json_int_t)running));
+            bad = json_array_append_new(months, json_pack("{s:s#,s:I}", "month", day, 7, "open_supported",
+                                                          (json_int_t)running));
         }
         json_t *avg = p->ended ? json_real((double)(int64_t)((double)p->ended_days * 10 / (double)p->ended + 0.5) / 10)
                                : json_null();
+        /* json_pack takes its "o" values even when it fails: after the call they are never ours. */
         json_t *figures = json_pack("{s:I,s:I,s:I,s:I,s:o,s:I,s:I}", "open_referral", (json_int_t)p->open_referral,
                                     "open_supported", (json_int_t)p->open_supported, "referrals",
                                     (json_int_t)p->referrals, "closures", (json_int_t)p->closures,
                                     "average_days_on_support", avg, "thousand_day", (json_int_t)p->thousand_day,
                                     "spend_pence", (json_int_t)p->spend);
-        o = reasons && months && figures
-                ? json_pack("{s:s,s:s,s:o,s:o,s:o}", "from", g->from_s, "to", g->to_s, "figures", figures,
-                            "closures_by_reason", reasons, "open_supported_by_month", months)
-                : NULL;
-        if (!o) {
+        if (bad || !figures) {
             json_decref(reasons);
             json_decref(months);
             json_decref(figures);
-            rc = STORE_NOMEM;
+        } else {
+            o = json_pack("{s:s,s:s,s:o,s:o,s:o}", "from", g->from_s, "to", g->to_s, "figures", figures,
+                          "closures_by_reason", reasons, "open_supported_by_month", months);
         }
+        if (!o)
+            rc = STORE_NOMEM;
     }
     free(p);
     *out = o;

@@ -439,6 +439,13 @@ static int batch_attempt(store *s, write_req **batch, uint64_t *txn_id)
             if (r->rc == 0)
                 r->rc = rc; /* nothing of the batch was committed */
         rc = batch_error(rc) ? rc : 0;
+    } else {
+        /* A transaction that wrote nothing commits nothing: LMDB writes no meta page for it and gives
+         * its id to the next one. Its callbacks saw the transaction before it, which is the one that
+         * must be on disk; waiting on the unused id would take the next commit's for ours. */
+        MDB_envinfo info;
+        if (mdb_env_info(s->env, &info) == 0 && (uint64_t)info.me_last_txnid < *txn_id)
+            *txn_id = (uint64_t)info.me_last_txnid;
     }
     pthread_rwlock_unlock(&s->resize_lock);
     return rc;
@@ -552,8 +559,10 @@ static int wait_durable_locked(store *s, uint64_t id)
         if (!rc && s->sync_covers > s->durable_txn)
             s->durable_txn = s->sync_covers;
         pthread_cond_broadcast(&s->commit_cv);
-        if (rc)
-            return rc;
+        if (rc) { /* committed, so not "nothing changed"; the next write syncs again */
+            fprintf(stderr, "store: syncing committed writes failed: %s\n", mdb_strerror(rc));
+            return STORE_UNSYNCED;
+        }
     }
     return 0;
 }
@@ -862,6 +871,7 @@ const char *store_strerror(int rc)
     case STORE_CORRUPT: return "stored record does not parse";
     case STORE_NOMEM: return "out of memory";
     case STORE_SCHEMA: return "store has another schema version";
+    case STORE_UNSYNCED: return "write committed but not confirmed on disk";
     default: return mdb_strerror(rc);
     }
 }

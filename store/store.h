@@ -37,8 +37,9 @@
  *    commit (at most 2 ms); otherwise one waiter (the leader) calls mdb_env_sync() for every
  *    transaction committed so far, and the others wait for that sync instead of making their own.
  *    Under load each batch so costs one fdatasync, its commit's. When that sync fails (EIO), the
- *    write is committed but not known to be on disk: store_write() returns the error, and the write
- *    is then like one whose answer was lost (it may or may not be there after a power cut).
+ *    write is committed but not known to be on disk: store_write() returns STORE_UNSYNCED, and the
+ *    write is then like one whose answer was lost (it may or may not be there after a power cut).
+ *    A write whose callbacks changed nothing waits for the transaction it read to be on disk.
  *  - Readers may see a write in the few milliseconds between its commit and its sync (before its
  *    author has the answer). Nothing acknowledged can depend on it without it: a later write is
  *    durable only once its own commit is, and that makes every earlier commit durable too.
@@ -54,7 +55,8 @@
  *    before the sync and the answer (tests/http/group-commit.test.mjs). Never set in production.
  *
  * Return codes: 0 on success; MDB_NOTFOUND when a record does not exist; STORE_EXISTS when a unique key
- * is taken; STORE_CORRUPT when a stored record does not parse; STORE_NOMEM; any other LMDB code as is.
+ * is taken; STORE_CORRUPT when a stored record does not parse; STORE_NOMEM; STORE_UNSYNCED (store_write:
+ * committed, not known to be on disk); any other LMDB code as is.
  */
 #ifndef CONNECT_STORE_H
 #define CONNECT_STORE_H
@@ -71,6 +73,9 @@
 #define STORE_CORRUPT (-40002)
 #define STORE_NOMEM   (-40003)
 #define STORE_SCHEMA  (-40004)
+/* store_write only: the write was committed (readers see it) but syncing it failed, so it may or may
+ * not survive a power cut ("Durability" above). Not "nothing changed": not to be retried blindly. */
+#define STORE_UNSYNCED (-40005)
 
 /* The named databases. Keys are described beside each. */
 typedef enum {

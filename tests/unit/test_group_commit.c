@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -24,9 +25,15 @@ static MDB_env *watched;
 static pthread_mutex_t sync_mu = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t synced_upto;
 static atomic_ulong fdatasyncs;
+static atomic_int fail_sync_in; /* n > 0: the n-th fdatasync from now fails with EIO */
 
 int fdatasync(int fd)
 {
+    if (atomic_load(&fail_sync_in) > 0 && atomic_fetch_sub(&fail_sync_in, 1) == 1) {
+        atomic_fetch_add(&fdatasyncs, 1);
+        errno = EIO;
+        return -1;
+    }
     uint64_t last = 0;
     MDB_envinfo info;
     if (watched && mdb_env_info(watched, &info) == 0)
@@ -136,6 +143,9 @@ static store *open_small(char *dir, size_t cap)
     store *s;
     store_options o = {.map_size = 512 * 1024};
     assert_int_equal(store_open(&s, dir, &o), 0);
+    pthread_mutex_lock(&sync_mu);
+    synced_upto = 0; /* transaction ids start again in a new store */
+    pthread_mutex_unlock(&sync_mu);
     watched = store_env(s);
     return s;
 }
@@ -207,12 +217,73 @@ static void a_lone_write_is_synced(void **state)
     close_and_remove(s, dir);
 }
 
+/* A callback that returns 0 without writing anything: LMDB's commit of an empty transaction writes
+ * nothing and does not use up its id, so the next write that does commit gets that same id. */
+static int write_nothing(store *s, MDB_txn *txn, void *arg)
+{
+    (void)s;
+    *(uint64_t *)arg = mdb_txn_id(txn);
+    return 0;
+}
+
+/* A write that changed nothing must not make the store believe that a transaction not yet committed
+ * is on disk: the write after it is still synced before store_write returns. */
+static void a_write_after_an_empty_one_is_still_synced(void **state)
+{
+    (void)state;
+    char dir[64];
+    store *s = open_small(dir, sizeof dir);
+    put_ctx c = {.thread = 98, .n = 1};
+    assert_int_equal(store_write(s, put_one, &c), 0);
+    uint64_t empty_id = 0;
+    assert_int_equal(store_write(s, write_nothing, &empty_id), 0);
+    assert_true(empty_id > c.txn_id);
+    put_ctx d = {.thread = 98, .n = 2};
+    assert_int_equal(store_write(s, put_one, &d), 0);
+    assert_int_equal(d.txn_id, empty_id); /* the id the empty commit did not use */
+    assert_true(durable_now() >= d.txn_id);
+    /* and the empty write's answer did not wait on a transaction that never came */
+    uint64_t again = 0;
+    assert_int_equal(store_write(s, write_nothing, &again), 0);
+    assert_true(durable_now() >= again - 1);
+    close_and_remove(s, dir);
+}
+
+/* A write whose commit went through but whose meta page could not be synced is not reported as one
+ * that changed nothing (EIO, "nothing was saved"): it is there for every reader, only not known to be
+ * on disk. The next write syncs again. */
+static void a_failed_sync_after_the_commit_says_so(void **state)
+{
+    (void)state;
+    char dir[64];
+    store *s = open_small(dir, sizeof dir);
+    put_ctx c = {.thread = 97, .n = 1};
+    atomic_store(&fail_sync_in, 2); /* the commit's own fdatasync passes, the meta page's fails */
+    int rc = store_write(s, put_one, &c);
+    atomic_store(&fail_sync_in, 0);
+    assert_int_equal(rc, STORE_UNSYNCED);
+    assert_true(present(s, 97, 1));
+    put_ctx d = {.thread = 97, .n = 2};
+    assert_int_equal(store_write(s, put_one, &d), 0);
+    assert_true(durable_now() >= d.txn_id);
+    /* A commit whose own fdatasync fails commits nothing: that one is an error like any other. */
+    put_ctx e = {.thread = 97, .n = 3};
+    atomic_store(&fail_sync_in, 1);
+    rc = store_write(s, put_one, &e);
+    atomic_store(&fail_sync_in, 0);
+    assert_int_equal(rc, EIO);
+    assert_false(present(s, 97, 3));
+    close_and_remove(s, dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(concurrent_writes_share_syncs_and_each_is_durable),
         cmocka_unit_test(a_failing_write_undoes_only_its_own),
         cmocka_unit_test(a_lone_write_is_synced),
+        cmocka_unit_test(a_write_after_an_empty_one_is_still_synced),
+        cmocka_unit_test(a_failed_sync_after_the_commit_says_so),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -371,10 +371,115 @@ static void aggregates_answer_as_the_pass(void **state)
     assert_true(verify_to(fx->s, NULL) > 0);
 }
 
+/* jansson's allocations during one report: the allocation numbered fail_at fails; a block is never
+ * given back (so that freeing it twice is seen, not undefined), only marked, and made to look like a
+ * live integer (as a reused block would) so that a json_decref too many frees it again. */
+#define BLOCK_LIVE 0x6c697665u
+#define BLOCK_FREED 0x64656164u
+static unsigned long allocs, fail_at;
+static int double_frees;
+
+static void *counting_malloc(size_t n)
+{
+    if (++allocs == fail_at)
+        return NULL;
+    unsigned *b = malloc(n + 16);
+    if (!b)
+        return NULL;
+    b[0] = BLOCK_LIVE;
+    b[1] = (unsigned)n;
+    return (char *)b + 16;
+}
+
+static void marking_free(void *p)
+{
+    if (!p)
+        return;
+    unsigned *b = (unsigned *)((char *)p - 16);
+    if (b[0] != BLOCK_LIVE)
+        double_frees++;
+    b[0] = BLOCK_FREED;
+    if (b[1] >= sizeof(json_t)) { /* as if the block were reused: a json_decref too many frees it again */
+        json_t *j = p;
+        j->type = JSON_INTEGER;
+        j->refcount = 1;
+    }
+}
+
+static char *report_text(store *s, report_range *g, unsigned long fail, int *rc)
+{
+    report_perf_filters none = {0};
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    json_t *a = NULL;
+    allocs = 0;
+    fail_at = fail;
+    json_set_alloc_funcs(counting_malloc, marking_free);
+    *rc = report_performance(g, &none, txn, &a);
+    json_set_alloc_funcs(malloc, free); /* the dump is the test's, not the report's */
+    char *text = a ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_set_alloc_funcs(counting_malloc, marking_free);
+    json_decref(a);
+    json_set_alloc_funcs(malloc, free);
+    store_read_end(s, txn);
+    if (*rc == 0 && !a)
+        *rc = -1;
+    if (*rc == 0)
+        assert_non_null(text);
+    return text;
+}
+
+/* Whichever allocation fails, the report answers STORE_NOMEM or the whole right answer: never a
+ * double free of the values json_pack took (it drops them even when it fails), never an answer with
+ * months or reasons missing. */
+static void report_survives_every_failed_allocation(void **state)
+{
+    fixture *fx = *state;
+    for (int i = 0; i < 30; i++) {
+        write_ctx c = {i, 0};
+        assert_int_equal(store_write(fx->s, do_write, &c), 0);
+    }
+    http_req r;
+    memset(&r, 0, sizeof r);
+    r.st = fx->s;
+    report_range g;
+    memset(&g, 0, sizeof g);
+    g.r = &r;
+    g.from = (int32_t)calendar_day("2019-01-01");
+    g.to = (int32_t)calendar_day("2020-12-31");
+    g.today = (int32_t)calendar_day("2026-12-06");
+    g.upto = g.to;
+    g.council = 1;
+    calendar_date(g.from, g.from_s);
+    calendar_date(g.to, g.to_s);
+    int rc;
+    char *right = report_text(fx->s, &g, 0, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(right);
+    unsigned long total = allocs;
+    for (unsigned long n = 1; n <= total; n++) {
+        double_frees = 0;
+        char *got = report_text(fx->s, &g, n, &rc);
+        if (double_frees)
+            fprintf(stderr, "allocation %lu of %lu failed: %d double free(s)\n", n, total, double_frees);
+        assert_int_equal(double_frees, 0);
+        if (rc == 0) {
+            if (strcmp(got, right) != 0)
+                fprintf(stderr, "allocation %lu of %lu failed, answered\n %s\nnot\n %s\n", n, total, got, right);
+            assert_string_equal(got, right);
+        } else {
+            assert_int_equal(rc, STORE_NOMEM);
+        }
+        free(got);
+    }
+    free(right);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(aggregates_answer_as_the_pass, setup, teardown),
+        cmocka_unit_test_setup_teardown(report_survives_every_failed_allocation, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
