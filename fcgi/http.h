@@ -36,7 +36,8 @@ typedef struct http_req {
     uint64_t route_id;
     int route_slot; /* 1 + the matched row of the route table (router.h); 0: none matched */
 
-    /* Set by session_authenticate(). */
+    /* Set by session_authenticate(). user and org are read-only: they may be shared with later
+     * requests of the thread (record_cache.h). */
     json_t *user; /* the stored user record */
     json_t *org;  /* the user's organisation */
     uint64_t uid, org_id;

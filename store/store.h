@@ -143,6 +143,10 @@ int store_seq_next(store *s, MDB_txn *txn, const char *name, uint64_t *out);
 
 /* JSON records: get parses into a new reference (caller json_decref), put serialises compactly. */
 int store_json_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, json_t **out);
+/* A record's stored bytes, unparsed: *data points into the map and stays valid until txn ends (for a
+ * cache keyed by what is stored, fcgi/record_cache.h). 0, or MDB_NOTFOUND / an LMDB error. */
+int store_bytes_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const void **data,
+                    size_t *len);
 int store_json_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const json_t *val);
 
 /* Rows stored under owner (u64) | sequence (u64) -> JSON (history, look-ups): newest first, only
