@@ -71,6 +71,13 @@ static long long now_ms(void)
     return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* 1 when nginx has sent something on fd not read yet (a request waiting its turn in the epoll set). */
+static int request_waiting(int fd)
+{
+    char b;
+    return recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
 static long micros_since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -144,38 +151,76 @@ static int watch(int fd, void *tag, int added)
     return epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
 }
 
-/* Serves the next request of connection c, which a thread took from the epoll set: a new one (from
- * the listening socket; libfcgi accepts it) or a kept one nginx sent another request on. Afterwards a
- * kept connection goes back into the set; one nginx closed (or that failed) is freed. */
-static void serve(conn *c, int is_new)
+/* Puts connection c into the epoll set (again) to wait for its next request. From here another
+ * thread may take c: the caller must not touch it after. */
+static void wait_next(conn *c)
 {
-    int rc = FCGX_Accept_r(&c->fx);
-    if (rc < 0) {
-        /* A new connection: -EAGAIN when another thread or process took it (the socket does not
-         * block), else a failed accept (EMFILE): wait a little before the next try. A kept one: nginx
-         * closed it (libfcgi then tried the listening socket too, and found nothing). */
+    int added = c->watched;
+    c->watched = 1;
+    atomic_store(&c->idle_since, now_ms());
+    atomic_store(&c->idle, 1);
+    if (watch(c->fx.ipcFd, c, added) != 0) {
+        fprintf(stderr, "worker %d: cannot watch a connection: %s\n", getpid(), strerror(errno));
         conn_free(c);
-        if (is_new && rc != -EAGAIN && rc != -EWOULDBLOCK)
-            usleep(1000);
+    }
+}
+
+/* Serves the next request of connection c, which a thread took from the epoll set: nginx sent one
+ * on it. Afterwards a kept connection goes back into the set; one nginx closed (or that failed) is
+ * freed. */
+static void serve(conn *c)
+{
+    if (FCGX_Accept_r(&c->fx) < 0) {
+        /* nginx closed it (libfcgi then tried the listening socket too, which does not block, and
+         * found nothing). */
+        conn_free(c);
         return;
     }
     pthread_rwlock_rdlock(&store_gate);
     handle(&c->fx);
     pthread_rwlock_unlock(&store_gate);
     FCGX_Finish_r(&c->fx);
-    if (c->fx.ipcFd < 0 || atomic_load(&stopping)) {
+    if (c->fx.ipcFd < 0 || atomic_load(&stopping))
         conn_free(c);
-        return;
+    else
+        wait_next(c);
+}
+
+#define ACCEPT_BATCH 64
+
+/* The listening socket is ready: every connection waiting in its queue (up to a batch) joins the
+ * epoll set, where each waits its turn behind the requests already ready, in arrival order (taking
+ * one connection per event would let kept connections pass the queue every time). Then the socket
+ * is re-armed. libfcgi's own accept would also read the request at once; ours only accepts, and
+ * hands libfcgi the descriptor as its accept would (FCGX_Request.ipcFd, libfcgi 2.4). */
+static void take_connections(void)
+{
+    for (int k = 0; k < ACCEPT_BATCH; k++) {
+        int fd = accept4(config->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0 && errno == EINTR)
+            continue;
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK) { /* EMFILE...: let the queue wait a little */
+                fprintf(stderr, "worker %d: accept: %s\n", getpid(), strerror(errno));
+                usleep(1000);
+            }
+            break;
+        }
+        conn *c = conn_new();
+        if (!c) {
+            close(fd);
+            break;
+        }
+        /* As libfcgi's accept leaves it; keepConnection too, or FCGX_Accept_r would first close what
+         * it takes for the end of a previous request (it then sets it from nginx's request). */
+        c->fx.ipcFd = fd;
+        c->fx.keepConnection = 1;
+        wait_next(c);
     }
-    /* From here another thread may take c: nothing below may touch it. */
-    int added = c->watched;
-    c->watched = 1;
-    atomic_store(&c->idle_since, now_ms());
-    atomic_store(&c->idle, 1);
-    if (watch(c->fx.ipcFd, c, added) != 0) {
-        fprintf(stderr, "worker %d: cannot watch a kept connection: %s\n", getpid(), strerror(errno));
-        conn_free(c);
-    }
+    pthread_mutex_lock(&listen_lock);
+    if (!atomic_load(&stopping) && watch(config->listen_fd, &listen_tag, 1) != 0)
+        fprintf(stderr, "worker %d: cannot re-arm the socket: %s\n", getpid(), strerror(errno));
+    pthread_mutex_unlock(&listen_lock);
 }
 
 /* Each thread waits in epoll_wait rather than in accept() or read(), so a stop needs neither a signal
@@ -195,23 +240,13 @@ static void *thread_main(void *arg)
             continue;
         if (ev.data.ptr == &drain_tag)
             break; /* level-triggered: every thread sees it */
-        if (ev.data.ptr != &listen_tag) {
-            conn *kept = ev.data.ptr;
-            atomic_store(&kept->idle, 0);
-            serve(kept, 0);
+        if (ev.data.ptr == &listen_tag) {
+            take_connections();
             continue;
         }
-        /* Re-arm the listening socket first, so that another thread can take the next connection
-         * while this one reads its request. */
-        conn *c = conn_new();
-        pthread_mutex_lock(&listen_lock);
-        if (!atomic_load(&stopping) && watch(config->listen_fd, &listen_tag, 1) != 0)
-            fprintf(stderr, "worker %d: cannot re-arm the socket: %s\n", getpid(), strerror(errno));
-        pthread_mutex_unlock(&listen_lock);
-        if (c)
-            serve(c, 1);
-        else
-            usleep(1000); /* out of memory: the connection waits in the socket's queue */
+        conn *c = ev.data.ptr;
+        atomic_store(&c->idle, 0);
+        serve(c);
     }
     return NULL;
 }
@@ -367,8 +402,8 @@ int worker_run(const worker_config *cfg)
     atomic_store(&stopping, 1);
     epoll_ctl(epoll_fd, EPOLL_CTL_DEL, cfg->listen_fd, NULL);
     pthread_mutex_unlock(&listen_lock);
-    /* A kept connection ends with its next answer. One that has been idle a while is shut down (both
-     * ways): nginx sees the end and drops it from its cache, and the thread the end wakes frees it;
+    /* A kept connection ends with its next answer. One that has been idle a while, with no request
+     * waiting, is shut down (both ways): nginx sees the end and drops it from its cache, and the thread the end wakes frees it;
      * one busy a moment ago may be about to carry a request, so it gets the grace to do so. Those left
      * after it are closed below. A connection freed takes conns_lock, so none goes while we look. */
     for (int waited = 0; waited < KEPT_GRACE_MS; waited += 10) {
@@ -376,7 +411,8 @@ int worker_run(const worker_config *cfg)
         int open = conns != NULL;
         long long now = now_ms();
         for (conn *c = conns; c; c = c->next)
-            if (!c->shut && atomic_load(&c->idle) && now - atomic_load(&c->idle_since) >= KEPT_IDLE_MS) {
+            if (!c->shut && atomic_load(&c->idle) && now - atomic_load(&c->idle_since) >= KEPT_IDLE_MS &&
+                !request_waiting(c->fx.ipcFd)) {
                 shutdown(c->fx.ipcFd, SHUT_RDWR);
                 c->shut = 1;
             }
