@@ -60,6 +60,9 @@ typedef struct http_req {
     struct http_scratch *scratch;
 } http_req;
 
+/* The request's path as nginx gives it (DOCUMENT_URI, else SCRIPT_NAME; "/" when neither), in
+ * libfcgi's buffers. */
+const char *http_param_path(FCGX_Request *fx);
 /* Copies the request's parameters; 0 on success, -1 when out of memory. */
 int http_req_init(http_req *r, FCGX_Request *fx, store *st, const unsigned char *key);
 void http_req_free(http_req *r);

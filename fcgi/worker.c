@@ -55,6 +55,7 @@ typedef struct conn {
     atomic_llong idle_since;       /* when it began to wait (CLOCK_MONOTONIC, ms) */
     int shut;                      /* shut down by a stop (see worker_run) */
     struct conn *prev, *next;      /* every open connection (conns_lock) */
+    struct conn *parked_next;      /* a heavy request waiting its turn (heavy_lock; see serve) */
 } conn;
 
 /* Held shared by a thread while it answers a request, and exclusively while the store is closed for
@@ -85,10 +86,24 @@ static long micros_since(const struct timespec *t0)
     return (t1.tv_sec - t0->tv_sec) * 1000000L + (t1.tv_nsec - t0->tv_nsec) / 1000L;
 }
 
+/* CPU time each route's requests took in this worker (a request's own thread time: unlike the
+ * elapsed time it does not grow when the machine is busy), for the scheduling in serve(). Indexed
+ * by route slot (router.h); what does not fit is not counted. */
+#define ROUTE_SLOTS 512
+static atomic_llong route_cpu_micros[ROUTE_SLOTS], route_requests[ROUTE_SLOTS];
+
+static long long thread_cpu_micros(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (long long)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
 static void handle(FCGX_Request *fx)
 {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    long long cpu0 = thread_cpu_micros();
     http_req r;
     if (http_req_init(&r, fx, st, config->key))
         http_error(&r, 500, "internal", "Out of memory.", NULL);
@@ -99,6 +114,10 @@ static void handle(FCGX_Request *fx)
     long micros = micros_since(&t0);
     access_log_write(&r, micros);
     metrics_count_request(r.route_slot, r.status, micros);
+    if (r.route_slot > 0 && r.route_slot < ROUTE_SLOTS) {
+        atomic_fetch_add_explicit(&route_cpu_micros[r.route_slot], thread_cpu_micros() - cpu0, memory_order_relaxed);
+        atomic_fetch_add_explicit(&route_requests[r.route_slot], 1, memory_order_relaxed);
+    }
     http_req_free(&r);
     /* Clear reader slots of dead processes now and then (LMDB leaves them after a crash). */
     if (atomic_fetch_add(&served, 1) % 4096 == 4095)
@@ -165,17 +184,9 @@ static void wait_next(conn *c)
     }
 }
 
-/* Serves the next request of connection c, which a thread took from the epoll set: nginx sent one
- * on it. Afterwards a kept connection goes back into the set; one nginx closed (or that failed) is
- * freed. */
-static void serve(conn *c)
+/* Answers c's request (read already) and puts c back to wait for its next one. */
+static void answer(conn *c)
 {
-    if (FCGX_Accept_r(&c->fx) < 0) {
-        /* nginx closed it (libfcgi then tried the listening socket too, which does not block, and
-         * found nothing). */
-        conn_free(c);
-        return;
-    }
     pthread_rwlock_rdlock(&store_gate);
     handle(&c->fx);
     pthread_rwlock_unlock(&store_gate);
@@ -184,6 +195,68 @@ static void serve(conn *c)
         conn_free(c);
     else
         wait_next(c);
+}
+
+/* Scheduling under load: requests of a route that has taken HEAVY_MICROS of CPU or more on average
+ * (searches, lists, reports) run at most heavy_max at a time in a worker. The others wait
+ * parked, in order, without a thread, and the remaining threads answer the quick requests (a case
+ * fetch, /api/me) meanwhile instead of leaving them queued behind the slow ones. */
+#define HEAVY_MICROS 500
+static int heavy_max = 1;
+static pthread_mutex_t heavy_lock = PTHREAD_MUTEX_INITIALIZER;
+static int heavy_running;
+static conn *parked_first, *parked_last; /* linked by parked_next */
+
+static int is_heavy(conn *c)
+{
+    const char *method = FCGX_GetParam("REQUEST_METHOD", c->fx.envp);
+    int slot = router_slot(method ? method : "", http_param_path(&c->fx));
+    if (slot <= 0 || slot >= ROUTE_SLOTS)
+        return 0;
+    long long n = atomic_load_explicit(&route_requests[slot], memory_order_relaxed);
+    return n > 0 && atomic_load_explicit(&route_cpu_micros[slot], memory_order_relaxed) / n >= HEAVY_MICROS;
+}
+
+/* Serves the next request of connection c, which a thread took from the epoll set: nginx sent one
+ * on it. A heavy one beyond the limit is parked for a thread answering heavy ones, which answers the
+ * parked ones in turn before it goes back to the epoll set. */
+static void serve(conn *c)
+{
+    if (FCGX_Accept_r(&c->fx) < 0) {
+        /* nginx closed it (libfcgi then tried the listening socket too, which does not block, and
+         * found nothing). */
+        conn_free(c);
+        return;
+    }
+    if (!is_heavy(c)) {
+        answer(c);
+        return;
+    }
+    pthread_mutex_lock(&heavy_lock);
+    if (heavy_running >= heavy_max) {
+        c->parked_next = NULL;
+        if (parked_last)
+            parked_last->parked_next = c;
+        else
+            parked_first = c;
+        parked_last = c;
+        pthread_mutex_unlock(&heavy_lock);
+        return;
+    }
+    heavy_running++;
+    pthread_mutex_unlock(&heavy_lock);
+    while (c) {
+        answer(c);
+        pthread_mutex_lock(&heavy_lock);
+        if ((c = parked_first) != NULL) {
+            parked_first = c->parked_next;
+            if (!parked_first)
+                parked_last = NULL;
+        } else {
+            heavy_running--;
+        }
+        pthread_mutex_unlock(&heavy_lock);
+    }
 }
 
 #define ACCEPT_BATCH 64
@@ -379,6 +452,7 @@ int worker_run(const worker_config *cfg)
         return 1;
     }
     int n = cfg->threads > 0 ? cfg->threads : 4;
+    heavy_max = n / 2 > 1 ? n / 2 : 1;
     pthread_t *threads = calloc((size_t)n, sizeof *threads);
     if (!threads) {
         audit_queue_stop();
