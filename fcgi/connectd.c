@@ -127,9 +127,12 @@ typedef struct {
     time_t sender_started;
 } pool;
 
+/* Starts a worker in every empty slot (all of them at first), and the mail sender. */
 static void pool_spawn(pool *p)
 {
     for (long i = 0; i < p->workers; i++) {
+        if (p->pids[i] > 0)
+            continue;
         p->pids[i] = spawn(p->cfg);
         p->started[i] = time(NULL);
     }
@@ -287,18 +290,10 @@ static void pool_compact(pool *p, int pause_rd)
         fprintf(stderr, "connectd: cannot start the compaction: %s\n", strerror(errno));
     else
         wait_child(pid);
-    for (long i = 0; i < p->workers; i++) {
-        if (paused[i]) {
+    for (long i = 0; i < p->workers; i++)
+        if (paused[i])
             kill(p->pids[i], SIGUSR1);
-        } else if (p->pids[i] <= 0) {
-            p->pids[i] = spawn(p->cfg);
-            p->started[i] = time(NULL);
-        }
-    }
-    p->sender = spawn_sender(p->cfg);
-    p->sender_started = time(NULL);
-    if (p->sender < 0)
-        fprintf(stderr, "connectd: cannot restart the mail sender: %s\n", strerror(errno));
+    pool_spawn(p); /* the workers that died meanwhile, and the sender */
 }
 
 /* Takes DATA/connectd.lock (flock, exclusive, not waiting) and writes our pid into it. The descriptor
