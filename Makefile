@@ -130,6 +130,7 @@ FCGI_SRC := \
     fcgi/params.c \
     fcgi/router.c \
     fcgi/session.c \
+    fcgi/record_cache.c \
     fcgi/access_log.c \
     fcgi/user_json.c \
     fcgi/h_common.c \

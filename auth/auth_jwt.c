@@ -93,6 +93,8 @@ static int int_claim(jwt_t *jwt, const char *name, int64_t *out)
     return 0;
 }
 
+int auth_jwt_current(const auth_claims *c, int64_t now) { return c->exp > now && c->iat <= now + 60; }
+
 int auth_jwt_verify(const unsigned char key[AUTH_KEY_LEN], const char *token, int64_t now, auth_claims *c)
 {
     if (!token || strlen(token) > 4096)
@@ -106,7 +108,7 @@ int auth_jwt_verify(const unsigned char key[AUTH_KEY_LEN], const char *token, in
         goto out;
     if (int_claim(jwt, "exp", &c->exp) || int_claim(jwt, "iat", &c->iat))
         goto out;
-    if (c->exp <= now || c->iat > now + 60)
+    if (!auth_jwt_current(c, now))
         goto out;
     const char *sub = jwt_get_grant(jwt, "sub");
     const char *sid = jwt_get_grant(jwt, "sid");

@@ -33,5 +33,8 @@ int auth_key_derive(const unsigned char master[AUTH_KEY_LEN], const char *label,
 int auth_jwt_sign(const unsigned char key[AUTH_KEY_LEN], const auth_claims *c, char **out);
 /* Verifies signature, algorithm and expiry at `now`, fills *c. 0 when valid, -1 otherwise. */
 int auth_jwt_verify(const unsigned char key[AUTH_KEY_LEN], const char *token, int64_t now, auth_claims *c);
+/* The time checks of auth_jwt_verify alone: 1 when claims verified earlier are still current at `now`
+ * (not expired, not issued in the future beyond the allowed skew). */
+int auth_jwt_current(const auth_claims *c, int64_t now);
 
 #endif

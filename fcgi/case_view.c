@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "record_cache.h"
 #include "store_case.h"
 #include "store_org.h"
 #include "store_retention.h"
@@ -16,15 +17,12 @@ json_t *case_user_ref(store *s, MDB_txn *txn, const json_t *id)
     json_int_t uid = json_integer_value(id);
     if (uid <= 0)
         return json_null();
-    unsigned char key[8];
-    store_key_u64(key, (uint64_t)uid);
     json_t *u;
-    /* Read the record directly: a deleted user's name still belongs on the changes they made. Its name
-     * only: a ref is on every row of a list. */
-    static const char *const name_only[] = {"name", NULL};
-    if (store_json_get_members(s, txn, DB_USERS, key, 8, name_only, &u))
+    /* Read the record directly: a deleted user's name still belongs on the changes they made. Parsed
+     * records are cached (shared, read-only): the name is copied out. */
+    if (record_cache_get(s, txn, DB_USERS, (uint64_t)uid, &u))
         return json_pack("{s:I,s:n}", "id", uid, "name");
-    json_t *ref = json_pack("{s:I,s:O}", "id", uid, "name", json_object_get(u, "name"));
+    json_t *ref = json_pack("{s:I,s:o}", "id", uid, "name", json_copy_or_null(json_object_get(u, "name")));
     json_decref(u);
     return ref;
 }
@@ -33,12 +31,9 @@ json_t *case_council_ref(store *s, MDB_txn *txn, const json_t *rec)
 {
     json_int_t id = json_integer_value(json_object_get(rec, "council_id"));
     json_t *org;
-    unsigned char key[8];
-    store_key_u64(key, (uint64_t)id);
-    static const char *const name_only[] = {"name", NULL}; /* a ref is on every row of a list */
-    if (store_json_get_members(s, txn, DB_ORGS, key, 8, name_only, &org))
+    if (record_cache_get(s, txn, DB_ORGS, (uint64_t)id, &org))
         return json_pack("{s:I,s:n}", "id", id, "name");
-    json_t *ref = json_pack("{s:I,s:O}", "id", id, "name", json_object_get(org, "name"));
+    json_t *ref = json_pack("{s:I,s:o}", "id", id, "name", json_copy_or_null(json_object_get(org, "name")));
     json_decref(org);
     return ref;
 }

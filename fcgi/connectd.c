@@ -8,9 +8,10 @@
  * that dies. On SIGTERM or SIGINT it shuts the socket down (no new requests), tells the workers and
  * the sender to stop, waits for the requests in flight and for a send in progress, removes the socket
  * and exits 0. The master never opens the store: each child does, after fork (LMDB's rule).
- * On SIGUSR2 (the daily destruction run or `connectctl compact` asking) it stops the workers and the
- * sender, has a child compact the store (store_compact.h) and starts them again, the socket open
- * throughout so requests wait rather than fail.
+ * On SIGUSR2 (the daily destruction run or `connectctl compact` asking) it stops the sender, has the
+ * workers close the store (SIGUSR1: they keep their connections, nginx's kept ones included), has a
+ * child compact the store (store_compact.h), then the workers open it again (SIGUSR1) and the sender
+ * starts again; the socket open throughout so requests wait rather than fail.
  * On SIGHUP (systemctl reload, logrotate) it tells the workers to reopen the access log. Under systemd
  * it says READY=1 once the socket listens and the children are forked (sd_notify.h). It keeps the
  * request and restart counters of the metrics in memory shared with its children (metrics.h).
@@ -25,6 +26,7 @@
 #include <fcgiapp.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +84,7 @@ static int child_signals(pid_t master)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP); /* a worker takes it with sigtimedwait (the access log); others leave it pending */
+    sigaddset(&set, SIGUSR1); /* a worker's pause for a compaction (worker.c), taken the same way */
     sigprocmask(SIG_SETMASK, &set, NULL); /* and unblocks what only the master waits for */
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
@@ -124,9 +127,12 @@ typedef struct {
     time_t sender_started;
 } pool;
 
+/* Starts a worker in every empty slot (all of them at first), and the mail sender. */
 static void pool_spawn(pool *p)
 {
     for (long i = 0; i < p->workers; i++) {
+        if (p->pids[i] > 0)
+            continue;
         p->pids[i] = spawn(p->cfg);
         p->started[i] = time(NULL);
     }
@@ -215,15 +221,57 @@ static int pool_stop(pool *p)
     return failed;
 }
 
+/* Waits until every worker has closed the store for a compaction (each writes its pid on the pause
+ * pipe) or has died (reaped here; its slot is emptied, to be started again afterwards). paused[i]
+ * says which are waiting to be told to go on. */
+static void pool_await_paused(pool *p, int pause_rd, int *paused)
+{
+    for (;;) {
+        int waiting = 0;
+        for (long i = 0; i < p->workers; i++) {
+            if (p->pids[i] <= 0 || paused[i])
+                continue;
+            int status;
+            if (waitpid(p->pids[i], &status, WNOHANG) == p->pids[i]) {
+                say_ended("worker", p->pids[i], status);
+                metrics_count_worker_restart();
+                p->pids[i] = 0;
+            } else {
+                waiting = 1;
+            }
+        }
+        if (!waiting)
+            return;
+        struct pollfd pf = {.fd = pause_rd, .events = POLLIN};
+        if (poll(&pf, 1, 100) <= 0)
+            continue;
+        pid_t pid;
+        while (read(pause_rd, &pid, sizeof pid) == (ssize_t)sizeof pid)
+            for (long i = 0; i < p->workers; i++)
+                if (p->pids[i] == pid)
+                    paused[i] = 1;
+    }
+}
+
 /* The compaction the daily destruction run asks for (SIGUSR2; store_compact.h): it needs every
- * process that has the store open gone, so the workers and the sender are stopped (requests finish
- * first), a child of ours rewrites the file, and they are started again. The listening socket stays
- * open throughout: requests arriving meanwhile wait in its queue (nginx waits up to its read timeout)
- * rather than fail. */
-static void pool_compact(pool *p)
+ * process that has the store open to close it. The sender is stopped; the workers finish their
+ * requests in flight, close the store and wait (SIGUSR1, worker.c) with their connections open; a
+ * child of ours rewrites the file; then the workers open the store again and the sender starts. The
+ * listening socket stays open throughout: requests arriving meanwhile wait in its queue, or in a
+ * connection nginx keeps (nginx waits up to its read timeout), rather than fail. */
+static void pool_compact(pool *p, int pause_rd)
 {
     fprintf(stderr, "connectd: compacting the store; requests wait until it is done\n");
-    pool_stop(p);
+    if (p->sender > 0) {
+        kill(p->sender, SIGTERM);
+        wait_child(p->sender);
+        p->sender = -1;
+    }
+    int paused[MAX_WORKERS] = {0};
+    for (long i = 0; i < p->workers; i++)
+        if (p->pids[i] > 0)
+            kill(p->pids[i], SIGUSR1);
+    pool_await_paused(p, pause_rd, paused);
     pid_t pid = fork();
     if (pid == 0) {
         if (child_signals(p->cfg->master_pid))
@@ -242,7 +290,10 @@ static void pool_compact(pool *p)
         fprintf(stderr, "connectd: cannot start the compaction: %s\n", strerror(errno));
     else
         wait_child(pid);
-    pool_spawn(p);
+    for (long i = 0; i < p->workers; i++)
+        if (paused[i])
+            kill(p->pids[i], SIGUSR1);
+    pool_spawn(p); /* the workers that died meanwhile, and the sender */
 }
 
 /* Takes DATA/connectd.lock (flock, exclusive, not waiting) and writes our pid into it. The descriptor
@@ -380,6 +431,12 @@ int main(int argc, char **argv)
     sigaddset(&acted_on, SIGUSR2);
     sigaddset(&acted_on, SIGHUP);
     sigprocmask(SIG_BLOCK, &acted_on, &wait_mask);
+    /* Blocked too, though the master never takes it: a worker inherits the mask, so a pause asked
+     * of it right after its fork waits for its sigtimedwait instead of killing it. */
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
     if (FCGX_Init() != 0) {
         fprintf(stderr, "connectd: FCGX_Init failed\n");
         return 1;
@@ -400,6 +457,13 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    /* Workers paused for a compaction say so here (pool_compact). Non-blocking for the master's reads. */
+    int pause_pipe[2];
+    if (pipe2(pause_pipe, O_CLOEXEC) != 0 || fcntl(pause_pipe[0], F_SETFL, O_NONBLOCK) != 0) {
+        fprintf(stderr, "connectd: cannot make the pause pipe: %s\n", strerror(errno));
+        return 1;
+    }
+    cfg.pause_fd = pause_pipe[1];
     pool p = {.cfg = &cfg, .workers = workers};
     pool_spawn(&p);
     fprintf(stderr, "connectd: %ld workers x %ld threads on %s; two-factor sign-in %s\n", workers, threads, sock_path,
@@ -418,7 +482,7 @@ int main(int argc, char **argv)
         }
         if (compact_requested) {
             compact_requested = 0;
-            pool_compact(&p);
+            pool_compact(&p, pause_pipe[0]);
             continue;
         }
         sigsuspend(&wait_mask);

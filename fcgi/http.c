@@ -19,6 +19,14 @@ static char *param_dup(FCGX_Request *fx, const char *name)
     return strdup(v ? v : "");
 }
 
+const char *http_param_path(FCGX_Request *fx)
+{
+    const char *uri = FCGX_GetParam("DOCUMENT_URI", fx->envp);
+    if (!uri || !*uri)
+        uri = FCGX_GetParam("SCRIPT_NAME", fx->envp);
+    return uri ? uri : "/";
+}
+
 int http_req_init(http_req *r, FCGX_Request *fx, store *st, const unsigned char *key)
 {
     memset(r, 0, sizeof *r);
@@ -27,10 +35,7 @@ int http_req_init(http_req *r, FCGX_Request *fx, store *st, const unsigned char 
     r->key = key;
     r->now = clock_now();
     r->status = 0;
-    const char *uri = FCGX_GetParam("DOCUMENT_URI", fx->envp);
-    if (!uri || !*uri)
-        uri = FCGX_GetParam("SCRIPT_NAME", fx->envp);
-    r->path = strdup(uri ? uri : "/");
+    r->path = strdup(http_param_path(fx));
     r->method = param_dup(fx, "REQUEST_METHOD");
     r->query = param_dup(fx, "QUERY_STRING");
     r->cookie = param_dup(fx, "HTTP_COOKIE");

@@ -36,7 +36,8 @@ typedef struct http_req {
     uint64_t route_id;
     int route_slot; /* 1 + the matched row of the route table (router.h); 0: none matched */
 
-    /* Set by session_authenticate(). */
+    /* Set by session_authenticate(). user and org are read-only: they may be shared with later
+     * requests of the thread (record_cache.h). */
     json_t *user; /* the stored user record */
     json_t *org;  /* the user's organisation */
     uint64_t uid, org_id;
@@ -59,6 +60,9 @@ typedef struct http_req {
     struct http_scratch *scratch;
 } http_req;
 
+/* The request's path as nginx gives it (DOCUMENT_URI, else SCRIPT_NAME; "/" when neither), in
+ * libfcgi's buffers. */
+const char *http_param_path(FCGX_Request *fx);
 /* Copies the request's parameters; 0 on success, -1 when out of memory. */
 int http_req_init(http_req *r, FCGX_Request *fx, store *st, const unsigned char *key);
 void http_req_free(http_req *r);

@@ -169,33 +169,52 @@ static int match(const char *pattern, const char *path, uint64_t *ids)
     return *pattern == '\0' && *path == '\0';
 }
 
+/* The row of the route table for method and path (HEAD is served by GET), with its ids; -1 when
+ * none, *path_known then saying whether another method has the path. */
+static long find_route(const char *method, const char *path, uint64_t ids[MAX_IDS], int *path_known)
+{
+    *path_known = 0;
+    for (size_t i = 0; i < ROUTE_COUNT; i++) {
+        memset(ids, 0, MAX_IDS * sizeof *ids);
+        if (!match(routes[i].pattern, path, ids))
+            continue;
+        *path_known = 1;
+        int head = strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0;
+        if (strcmp(routes[i].method, method) == 0 || head)
+            return (long)i;
+    }
+    return -1;
+}
+
+int router_slot(const char *method, const char *path)
+{
+    uint64_t ids[MAX_IDS];
+    int path_known;
+    return (int)find_route(method, path, ids, &path_known) + 1;
+}
+
 void router_dispatch(http_req *r)
 {
-    int path_known = 0;
-    for (size_t i = 0; i < ROUTE_COUNT; i++) {
-        uint64_t ids[MAX_IDS] = {0};
-        if (!match(routes[i].pattern, r->path, ids))
-            continue;
-        path_known = 1;
-        int head = strcmp(r->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0;
-        if (strcmp(routes[i].method, r->method) != 0 && !head)
-            continue;
-        r->route = routes[i].pattern;
-        r->route_id = ids[0];
-        r->route_slot = (int)i + 1;
-        unsigned flags = routes[i].flags;
-        /* Before the session: another site's request is refused whoever it would sign in as. */
-        if (cross_site_check(r, (flags & R_BODY_CSV) ? BODY_CSV : (flags & R_BODY_FILE) ? BODY_BYTES : BODY_JSON))
-            return;
-        if (!(flags & R_PUBLIC) && session_authenticate(r, (flags & R_SETUP_OK) ? SESSION_ALLOW_SETUP : 0))
-            return;
-        if ((flags & R_NO_BODY) && json_in_no_members(r))
-            return;
-        routes[i].fn(r, ids);
+    uint64_t ids[MAX_IDS];
+    int path_known;
+    long i = find_route(r->method, r->path, ids, &path_known);
+    if (i < 0) {
+        if (path_known)
+            http_error(r, 405, "method_not_allowed", "This method is not allowed here.", NULL);
+        else
+            http_error(r, 404, "not_found", "No such resource.", NULL);
         return;
     }
-    if (path_known)
-        http_error(r, 405, "method_not_allowed", "This method is not allowed here.", NULL);
-    else
-        http_error(r, 404, "not_found", "No such resource.", NULL);
+    r->route = routes[i].pattern;
+    r->route_id = ids[0];
+    r->route_slot = (int)i + 1;
+    unsigned flags = routes[i].flags;
+    /* Before the session: another site's request is refused whoever it would sign in as. */
+    if (cross_site_check(r, (flags & R_BODY_CSV) ? BODY_CSV : (flags & R_BODY_FILE) ? BODY_BYTES : BODY_JSON))
+        return;
+    if (!(flags & R_PUBLIC) && session_authenticate(r, (flags & R_SETUP_OK) ? SESSION_ALLOW_SETUP : 0))
+        return;
+    if ((flags & R_NO_BODY) && json_in_no_members(r))
+        return;
+    routes[i].fn(r, ids);
 }

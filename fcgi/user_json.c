@@ -2,13 +2,10 @@
 #include "user_json.h"
 
 #include "clock.h"
+#include "json_get.h"
 #include "mfa.h"
 #include "session.h"
 
-static json_t *copy_or_null(const json_t *v)
-{
-    return v ? json_deep_copy(v) : json_null();
-}
 
 /* Why the user must change the password before anything else, or NULL when they need not. */
 static const char *change_reason(const json_t *user)
@@ -22,16 +19,16 @@ json_t *user_public(const json_t *user, const json_t *org)
 {
     const char *reason = change_reason(user);
     json_t *j = json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:o,s:o,s:o,s:b,s:b,s:b,s:b,s:o,s:b,s:b,s:b}",
-                          "id", copy_or_null(json_object_get(user, "id")),
-                          "username", copy_or_null(json_object_get(user, "username")),
-                          "name", copy_or_null(json_object_get(user, "name")),
-                          "role", copy_or_null(json_object_get(user, "role")),
-                          "org", "id", copy_or_null(json_object_get(org, "id")),
-                          "kind", copy_or_null(json_object_get(org, "kind")),
-                          "name", copy_or_null(json_object_get(org, "name")),
-                          "team", copy_or_null(json_object_get(user, "team")),
-                          "email", copy_or_null(json_object_get(user, "email")),
-                          "grade", copy_or_null(json_object_get(user, "grade")),
+                          "id", json_copy_or_null(json_object_get(user, "id")),
+                          "username", json_copy_or_null(json_object_get(user, "username")),
+                          "name", json_copy_or_null(json_object_get(user, "name")),
+                          "role", json_copy_or_null(json_object_get(user, "role")),
+                          "org", "id", json_copy_or_null(json_object_get(org, "id")),
+                          "kind", json_copy_or_null(json_object_get(org, "kind")),
+                          "name", json_copy_or_null(json_object_get(org, "name")),
+                          "team", json_copy_or_null(json_object_get(user, "team")),
+                          "email", json_copy_or_null(json_object_get(user, "email")),
+                          "grade", json_copy_or_null(json_object_get(user, "grade")),
                           "may_countersign", json_is_true(json_object_get(user, "may_countersign")),
                           "nino_designated", json_is_true(json_object_get(user, "nino_designated")),
                           "locked", json_integer_value(json_object_get(user, "throttled_until")) > clock_now(),

@@ -9,6 +9,7 @@
 #   inherits the environment as it is)
 #   CONNECT_MFA (off|optional|required; connectd's default is required, the demo's (DEMO=1) optional)
 #   CONNECT_BACKUP_INTERVAL (0 here: no scheduled backups unless set), CONNECT_BACKUP_DIR, …
+#   FASTCGI_KEEPALIVE (1) UPSTREAM_KEEPALIVE (32) KEEPALIVE_REQUESTS (1000): kept FastCGI connections
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PORT=${PORT:-8080}
@@ -53,16 +54,14 @@ if [ ${#SOCKET} -gt 100 ]; then   # unix socket paths are limited to 107 bytes
   mkdir -p "$RUN/tmp"
   SOCKET="$RUN/connectd.sock"
 fi
-# nginx keeps up to UPSTREAM_KEEPALIVE idle connections per nginx worker, each holding a connectd
-# thread; keep at least half the threads free for new connections.
+# FastCGI connections nginx keeps open to connectd (fastcgi_keep_conn): up to UPSTREAM_KEEPALIVE idle
+# ones per nginx worker, each used for KEEPALIVE_REQUESTS requests. An idle kept connection waits in
+# its connectd worker's epoll set, not in a thread (fcgi/worker.h), so their number is not bound to
+# connectd's threads. FASTCGI_KEEPALIVE=0: a new connection per request.
 NGINX_WORKERS=$(nproc)
-UPSTREAM_KEEPALIVE=$(( WORKERS * THREADS / (2 * NGINX_WORKERS) ))
-if [ "$UPSTREAM_KEEPALIVE" -lt 1 ]; then
-  echo "serve.sh: WORKERS x THREADS must be at least $((2 * NGINX_WORKERS)) (2 x nginx workers)" >&2
-  exit 1
-fi
-if [ "${FASTCGI_KEEPALIVE:-0}" = 1 ]; then
-  KEEP_CONN=on; KEEPALIVE_LINE="keepalive $UPSTREAM_KEEPALIVE; keepalive_timeout 10s; keepalive_requests ${KEEPALIVE_REQUESTS:-4};"
+if [ "${FASTCGI_KEEPALIVE:-1}" = 1 ]; then
+  KEEP_CONN=on
+  KEEPALIVE_LINE="keepalive ${UPSTREAM_KEEPALIVE:-32}; keepalive_timeout 10s; keepalive_requests ${KEEPALIVE_REQUESTS:-1000};"
 else
   KEEP_CONN=off; KEEPALIVE_LINE=""
 fi

@@ -47,5 +47,9 @@ static inline json_t *json_get_or_null(const json_t *o, const char *k)
     return v ? v : json_null();
 }
 
+/* A new copy of v, or null when v is NULL: a value taken from a record that may be shared (a cached
+ * parse, fcgi/record_cache.h) must not be put into another document as is. */
+static inline json_t *json_copy_or_null(const json_t *v) { return v ? json_deep_copy(v) : json_null(); }
+
 
 #endif

@@ -680,6 +680,16 @@ int store_json_get_members(store *s, MDB_txn *txn, store_db db, const void *key,
     return store_json_get(s, txn, db, key, klen, out);
 }
 
+int store_bytes_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const void **data,
+                    size_t *len)
+{
+    MDB_val k = {klen, (void *)key}, v;
+    int rc = mdb_get(txn, s->dbi[db], &k, &v);
+    *data = rc ? NULL : v.mv_data;
+    *len = rc ? 0 : v.mv_size;
+    return rc;
+}
+
 int store_json_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const json_t *val)
 {
     char *text = json_dumps(val, JSON_COMPACT);

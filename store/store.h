@@ -203,6 +203,10 @@ int store_json_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t 
  * need a few: parsing a whole record is most of what a list row or an index entry costs. */
 int store_json_get_members(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen,
                            const char *const *names, json_t **out);
+/* A record's stored bytes, unparsed: *data points into the map and stays valid until txn ends (for a
+ * cache keyed by what is stored, fcgi/record_cache.h). 0, or MDB_NOTFOUND / an LMDB error. */
+int store_bytes_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const void **data,
+                    size_t *len);
 int store_json_put(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, const json_t *val);
 /* As store_json_put, for a key known to sort after every key of db (a new id from store_seq_next):
  * MDB_APPEND fills the last page before starting another, where an ordinary put splits it in half,

@@ -1,8 +1,8 @@
-// With FASTCGI_KEEPALIVE=1 nginx keeps FastCGI connections to connectd open (fastcgi_keep_conn +
-// upstream keepalive), and a
-// kept connection holds a connectd thread while idle. These tests drive far more clients than
-// connectd has threads, with pauses longer than the upstream keepalive timeout between bursts, and
-// require every request to be answered promptly: nothing stalls behind idle kept connections.
+// With FASTCGI_KEEPALIVE=1 (serve.sh's default) nginx keeps FastCGI connections to connectd open
+// (fastcgi_keep_conn + upstream keepalive); an idle one waits in connectd's epoll set, not in a
+// thread. These tests drive far more clients than connectd has threads, with pauses longer than the
+// upstream keepalive timeout between bursts, and require every request to be answered promptly:
+// nothing stalls behind idle kept connections.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, Client } from '../lib/stack.mjs';

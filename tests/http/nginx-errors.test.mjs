@@ -11,7 +11,9 @@ import { signIn } from '../lib/http.mjs';
 
 let stack; let admin;
 before(async () => {
-  stack = await startStack();
+  // A new FastCGI connection per request: the "connectd unreachable" case hides the socket, which a
+  // connection nginx kept open from before would go around.
+  stack = await startStack({ env: { FASTCGI_KEEPALIVE: '0' } });
   admin = await signIn(stack.base, 'nfc.admin');
 });
 after(async () => { if (stack) await stack.stop(); });
