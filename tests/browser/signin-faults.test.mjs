@@ -8,7 +8,9 @@ import { startStack, Client } from '../lib/stack.mjs';
 import { launch, newPage, signIn, waitForText } from './helpers.mjs';
 
 let stack; let browser;
-before(async () => { stack = await startStack({ clock: true }); browser = await launch(); });
+// A connection per request (FASTCGI_KEEPALIVE=0): a FastCGI connection nginx keeps open would reach
+// connectd past the hidden socket (as in tests/http/nginx-errors.test.mjs).
+before(async () => { stack = await startStack({ clock: true, env: { FASTCGI_KEEPALIVE: '0' } }); browser = await launch(); });
 after(async () => { await browser?.close(); await stack?.stop().catch(() => {}); });
 
 test('a temporary password older than 7 days: the page says so and what to do', async () => {
