@@ -391,10 +391,12 @@ static int span_change(store *s, MDB_txn *txn, uint64_t council, const perf_span
     unsigned char *buf = malloc(len);
     if (!buf)
         return STORE_NOMEM;
-    memcpy(buf, p, at * SPAN_SIZE);
+    if (n) /* p is NULL when the row is new (no list yet): memcpy from NULL is undefined even for 0 bytes */
+        memcpy(buf, p, at * SPAN_SIZE);
     if (sign > 0) {
         memcpy(buf + at * SPAN_SIZE, ent, SPAN_SIZE);
-        memcpy(buf + (at + 1) * SPAN_SIZE, p + at * SPAN_SIZE, (n - at) * SPAN_SIZE);
+        if (n)
+            memcpy(buf + (at + 1) * SPAN_SIZE, p + at * SPAN_SIZE, (n - at) * SPAN_SIZE);
     } else {
         memcpy(buf + at * SPAN_SIZE, p + (at + 1) * SPAN_SIZE, (n - at - 1) * SPAN_SIZE);
     }
@@ -457,7 +459,8 @@ int store_perf_row_change(store *s, MDB_txn *txn, const case_facts *old, const c
         free(k.ev);
         return STORE_NOMEM;
     }
-    qsort(k.ev, k.n, sizeof k.ev[0], cmp_event);
+    if (k.n) /* k.ev is NULL when nothing was added: qsort's array must never be NULL */
+        qsort(k.ev, k.n, sizeof k.ev[0], cmp_event);
     size_t m = 0; /* merged, zeros dropped */
     for (size_t i = 0; i < k.n;) {
         perf_event e = k.ev[i++];
@@ -767,7 +770,8 @@ static int flush_scope(recount_ctx *c, recount *r, uint64_t scope)
         memset(r->day[r->lo - PERF_DAY_LO], 0, (size_t)(r->hi - r->lo + 1) * sizeof r->day[0]);
     r->lo = PERF_DAY_HI + 1;
     r->hi = PERF_DAY_LO - 1;
-    qsort(r->spans, r->n_spans, sizeof r->spans[0], cmp_span_at);
+    if (r->n_spans) /* r->spans is NULL until a span is added */
+        qsort(r->spans, r->n_spans, sizeof r->spans[0], cmp_span_at);
     /* A council's lists of spans; every council's cells. */
     for (size_t i = 0; i < r->n_spans && !rc;) {
         size_t j = i;
