@@ -295,7 +295,14 @@ async function dateFieldFacts(scope, name) {
   const hint = await group.locator('.hint').innerText();
   const m = /For example, (\d{1,2}) (\d{1,2}) (\d{4})/.exec(hint);
   assert.ok(m, `${name}: one example format, "For example, 27 3 1985": ${hint}`);
-  const boxes = await group.locator('input').evaluateAll((is) => is.map((i) => [i.name, i.labels[0]?.textContent.trim(), i.inputMode]));
+  // A case page may render its panel again once the case has loaded: boxes read while the first
+  // rendering is being replaced are detached, without labels. Read them again until they are attached.
+  let boxes = [];
+  for (let tries = 0; tries < 50; tries++) {
+    boxes = await group.locator('input').evaluateAll((is) => is.map((i) => [i.name, i.labels[0]?.textContent.trim(), i.inputMode]));
+    if (boxes.length && boxes.every((b) => b[1] !== undefined)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   assert.deepEqual(boxes, [[`${name}.day`, 'Day', 'numeric'], [`${name}.month`, 'Month', 'numeric'], [`${name}.year`, 'Year', 'numeric']]);
   return { legend, example: `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` };
 }
