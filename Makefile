@@ -146,6 +146,8 @@ FCGI_SRC := \
     fcgi/case_view.c \
     fcgi/case_update.c \
     fcgi/case_access.c \
+    fcgi/json_text.c \
+    fcgi/case_summary_text.c \
     fcgi/h_cases.c \
     fcgi/h_case_edit.c \
     fcgi/h_case_duplicate.c \

@@ -12,6 +12,7 @@
 #include "case_create.h"
 #include "case_input.h"
 #include "case_update.h"
+#include "case_summary_text.h"
 #include "case_view.h"
 #include "json_in.h"
 #include "name_norm.h"
@@ -260,10 +261,9 @@ void h_cases_list(http_req *r, const uint64_t *ids)
         search_kind(&q, text, horef, sizeof horef);
     }
     uint64_t *found = calloc(q.limit, sizeof *found);
-    json_t *items = json_array();
-    if (!found || !items) {
+    if (!found) {
         http_error(r, 500, "internal", "Out of memory.", NULL);
-        goto out;
+        return;
     }
     MDB_txn *txn;
     if (http_read_begin(r, &txn))
@@ -271,22 +271,16 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     size_t n = 0, total = 0;
     uint64_t next = 0;
     int rc = store_case_search(r->st, txn, &q, found, &n, &total, &next);
-    case_ref_cache councils = {0}, users = {0};
-    /* Only what case_summary reads: a row parses a few members, not the whole record. */
-    static const char *const summary_members[] = {
-        "id", "council_id", "status", "principal.given_names", "principal.family_name", "principal.date_of_birth",
-        "principal.nationality", "#dependants", "caseworker_id", "team", "legislation", "updated_at", NULL};
+    /* The page is written as text from the stored records (case_summary_text.h), not through jansson. */
+    json_text *out = json_text_thread();
+    case_summary_refs refs = {0};
+    json_text_lit(out, "{\"items\":[");
     for (size_t i = 0; i < n && !rc; i++) {
-        json_t *rec;
-        if ((rc = store_case_get_members(r->st, txn, found[i], summary_members, &rec)))
-            break;
-        json_t *summary = case_summary(r->st, txn, rec, &councils, &users);
-        json_decref(rec);
-        if (!summary || json_array_append_new(items, summary))
-            rc = STORE_NOMEM; /* never drop a row silently */
+        if (i)
+            json_text_lit(out, ",");
+        rc = case_summary_text(r->st, txn, found[i], &refs, out); /* never drop a row silently */
     }
-    case_ref_cache_free(&councils);
-    case_ref_cache_free(&users);
+    case_summary_refs_free(&refs);
     store_read_end(r->st, txn);
     if (rc) {
         http_store_error(r, rc);
@@ -298,18 +292,25 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     /* A name search counts no further than CASE_TOTAL_CAP: "more than 1,000" (fcgi/API.md "Cases").
      * Every other list's total is exact, however large. */
     int capped = q.kind == CASEQ_NAME && total > CASE_TOTAL_CAP;
-    json_t *page = h_list_page(json_incref(items), next, capped ? CASE_TOTAL_CAP : total);
-    if (page && capped && json_object_set_new(page, "total_capped", json_true())) {
-        json_decref(page);
-        page = NULL;
+    json_text_lit(out, "],\"next_cursor\":");
+    if (next) {
+        json_text_lit(out, "\"");
+        json_text_u64(out, next);
+        json_text_lit(out, "\"");
+    } else {
+        json_text_lit(out, "null");
     }
-    if (!page) {
+    json_text_lit(out, ",\"total\":");
+    json_text_u64(out, capped ? CASE_TOTAL_CAP : total);
+    if (capped)
+        json_text_lit(out, ",\"total_capped\":true");
+    json_text_lit(out, "}");
+    if (out->failed) {
         http_error(r, 500, "internal", "Out of memory.", NULL);
         goto out;
     }
-    http_reply(r, 200, page);
+    http_reply_bytes(r, 200, "application/json; charset=utf-8", out->p, out->len);
 out:
-    json_decref(items);
     free(found);
 }
 

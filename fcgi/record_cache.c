@@ -6,7 +6,9 @@
 #include <string.h>
 
 #define TOKENS 16  /* sessions a thread remembers: recent users of the service */
-#define RECORDS 64 /* users and organisations, caseworkers named on cases */
+/* Users and organisations: a national list names a hundred councils and their caseworkers on every
+ * page, so the table holds a few thousand, one slot per (table, id) (a power of two). */
+#define RECORDS 4096
 
 typedef struct {
     char *token; /* NUL-terminated copy */
@@ -26,7 +28,6 @@ typedef struct {
     token_entry tokens[TOKENS];
     size_t next_token; /* the slot a new token takes: oldest first */
     record_entry records[RECORDS];
-    size_t next_record;
 } thread_cache;
 
 static pthread_key_t cache_key;
@@ -110,17 +111,12 @@ int record_cache_get(store *s, MDB_txn *txn, store_db db, uint64_t id, json_t **
     if (rc)
         return rc;
     thread_cache *c = cache();
-    record_entry *slot = NULL;
-    for (size_t i = 0; c && i < RECORDS; i++) {
-        record_entry *e = &c->records[i];
-        if (e->rec && e->db == db && e->id == id) {
-            if (e->len == len && memcmp(e->bytes, data, len) == 0) {
-                *out = json_incref(e->rec);
-                return 0;
-            }
-            slot = e; /* changed since: parsed again into the same slot */
-            break;
-        }
+    /* Direct-mapped: the record's one slot holds it, or another record it then replaces. */
+    record_entry *slot = c ? &c->records[((id ^ (uint64_t)db << 40) * 0x9E3779B97F4A7C15ULL) >> 52 & (RECORDS - 1)] : NULL;
+    if (slot && slot->rec && slot->db == db && slot->id == id && slot->len == len &&
+        memcmp(slot->bytes, data, len) == 0) {
+        *out = json_incref(slot->rec);
+        return 0;
     }
     json_error_t err;
     json_t *rec = json_loadb(data, len, 0, &err);
@@ -131,10 +127,6 @@ int record_cache_get(store *s, MDB_txn *txn, store_db db, uint64_t id, json_t **
     if (!bytes)
         return 0; /* not cached, still answered */
     memcpy(bytes, data, len);
-    if (!slot) {
-        slot = &c->records[c->next_record];
-        c->next_record = (c->next_record + 1) % RECORDS;
-    }
     free(slot->bytes);
     json_decref(slot->rec);
     *slot = (record_entry){.db = db, .id = id, .bytes = bytes, .len = len, .rec = json_incref(rec)};

@@ -192,3 +192,88 @@ json_t *json_members_load(const char *text, size_t len, const char *const *names
     json_decref(out);
     return NULL;
 }
+
+/* One level of json_members_slices: names[i] (already past any "parent.") for i in want[0..n). */
+static int slices_level(const char *text, size_t len, const char *const *names, const size_t *want, size_t n,
+                        json_slice *out)
+{
+    size_t i = skip_ws(text, len, 0), found = 0;
+    if (i >= len || text[i] != '{')
+        return -1;
+    i = skip_ws(text, len, i + 1);
+    if (i < len && text[i] == '}')
+        return 0;
+    while (i < len && text[i] == '"') {
+        size_t ke = skip_string(text, len, i);
+        if (ke >= len)
+            return -1;
+        size_t ks = i + 1, kl = ke - 1 - ks;
+        i = skip_ws(text, len, ke);
+        if (i >= len || text[i] != ':')
+            return -1;
+        size_t vs = skip_ws(text, len, i + 1), ve = skip_value(text, len, vs);
+        if (ve >= len || ve == vs)
+            return -1;
+        size_t child[JSON_SLICES_MAX], nc = 0;
+        for (size_t w = 0; w < n; w++) {
+            const char *name = names[want[w]];
+            if (strncmp(name, text + ks, kl) != 0)
+                continue;
+            if (name[kl] == '\0' && !out[want[w]].p) {
+                out[want[w]] = (json_slice){text + vs, ve - vs};
+                found++;
+            } else if (name[kl] == '.') {
+                child[nc++] = want[w];
+            }
+        }
+        if (nc) {
+            const char *sub[JSON_SLICES_MAX];
+            json_slice got[JSON_SLICES_MAX] = {{0}};
+            size_t idx[JSON_SLICES_MAX];
+            for (size_t c = 0; c < nc; c++) {
+                sub[c] = names[child[c]] + kl + 1;
+                idx[c] = c;
+            }
+            /* A member that is not an object has no children: they stay absent. */
+            if (text[vs] == '{' && slices_level(text + vs, ve - vs, sub, idx, nc, got))
+                return -1;
+            for (size_t c = 0; c < nc; c++)
+                if (!out[child[c]].p && got[c].p)
+                    out[child[c]] = got[c];
+            found += nc;
+        }
+        if (found >= n)
+            return 0; /* every member asked for: the rest is not read */
+        i = skip_ws(text, len, ve);
+        if (i < len && text[i] == '}')
+            return 0;
+        if (i >= len || text[i] != ',')
+            return -1;
+        i = skip_ws(text, len, i + 1);
+    }
+    return -1;
+}
+
+int json_members_slices(const char *text, size_t len, const char *const *names, size_t n, json_slice *out)
+{
+    size_t want[JSON_SLICES_MAX];
+    if (n > JSON_SLICES_MAX)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        out[i] = (json_slice){NULL, 0};
+        want[i] = i;
+    }
+    return slices_level(text, len, names, want, n, out);
+}
+
+long json_slice_count(json_slice v)
+{
+    return v.p ? count_elements(v.p, v.len) : -1;
+}
+
+json_slice json_slice_string_body(json_slice v)
+{
+    if (!v.p || v.len < 2 || v.p[0] != '"' || v.p[v.len - 1] != '"')
+        return (json_slice){NULL, 0};
+    return (json_slice){v.p + 1, v.len - 2};
+}

@@ -20,4 +20,23 @@
  * when the text is not an object the scan can read, or memory runs out. */
 json_t *json_members_load(const char *text, size_t len, const char *const *names);
 
+/* A member's value as it is stored: p points into the text (NULL: the member is absent). */
+typedef struct {
+    const char *p;
+    size_t len;
+} json_slice;
+
+#define JSON_SLICES_MAX 32
+
+/* The raw text of each member names[0..n) names ("name", or "parent.child" for a member of an object
+ * member; n <= JSON_SLICES_MAX) in out[0..n), found by the same scan without parsing or allocating
+ * anything: for a row written straight from the stored bytes. 0, or -1 when the text is not an object
+ * the scan can read (out is then undefined). A name absent from the text gets p NULL. */
+int json_members_slices(const char *text, size_t len, const char *const *names, size_t n, json_slice *out);
+/* Elements of an array value's text, or -1 when it is not an array the scan can read. */
+long json_slice_count(json_slice v);
+/* The characters of a string value without its quotes (still escaped as stored, so they can be
+ * copied into another JSON string as they are); 0 and p NULL when v is not a string. */
+json_slice json_slice_string_body(json_slice v);
+
 #endif

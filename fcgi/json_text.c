@@ -1,0 +1,61 @@
+/* json_text.c - JSON text built by appending (json_text.h). */
+#include "json_text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Kept up to this size between requests; a larger answer's buffer is given back afterwards. */
+#define KEEP_MAX (1u << 20)
+
+static _Thread_local json_text thread_text;
+
+json_text *json_text_thread(void)
+{
+    json_text *t = &thread_text;
+    if (t->cap > KEEP_MAX) {
+        free(t->p);
+        *t = (json_text){0};
+    }
+    t->len = 0;
+    t->failed = 0;
+    return t;
+}
+
+void json_text_raw(json_text *t, const void *data, size_t len)
+{
+    if (t->failed)
+        return;
+    if (len > t->cap - t->len) {
+        size_t cap = t->cap ? t->cap : 16384;
+        while (len > cap - t->len) {
+            if (cap > SIZE_MAX / 2) {
+                t->failed = 1;
+                return;
+            }
+            cap *= 2;
+        }
+        char *p = realloc(t->p, cap);
+        if (!p) {
+            t->failed = 1;
+            return;
+        }
+        t->p = p;
+        t->cap = cap;
+    }
+    if (len)
+        memcpy(t->p + t->len, data, len);
+    t->len += len;
+}
+
+void json_text_lit(json_text *t, const char *s)
+{
+    json_text_raw(t, s, strlen(s));
+}
+
+void json_text_u64(json_text *t, uint64_t v)
+{
+    char buf[24];
+    int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    json_text_raw(t, buf, (size_t)n);
+}

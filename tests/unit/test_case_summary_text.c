@@ -1,0 +1,133 @@
+/* Unit tests for fcgi/case_summary_text.c and json_members_slices: a case summary written from the
+ * stored bytes is byte for byte what case_summary() prints through jansson, for generated cases and
+ * for names that need escaping; the slice scan finds what the parser finds and refuses what it
+ * cannot delimit. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_gen.h"
+#include "case_summary_text.h"
+#include "case_view.h"
+#include "json_members.h"
+#include "record_cache.h"
+#include "store.h"
+#include "store_case.h"
+
+#include "store_fixture.h"
+
+static void slices_are_the_members_text(void **state)
+{
+    (void)state;
+    const char *text = "{\"x\":{\"a\":\"}]\\\"\",\"d\":[1]},\"a\":\"q\\\"}{\",\"d\":[{\"k\":[1,2,\"]\"]},[],\"x\",null],"
+                       "\"s\":-1.5e3,\"o\":{\"a\":[true,false]},\"n\":7,\"z\":[]}";
+    const char *names[] = {"a", "d", "x.a", "x.zz", "o.a", "n.q", "missing", "s"};
+    json_slice m[8];
+    assert_int_equal(json_members_slices(text, strlen(text), names, 8, m), 0);
+    assert_int_equal(m[0].len, strlen("\"q\\\"}{\""));
+    assert_memory_equal(m[0].p, "\"q\\\"}{\"", m[0].len); /* the top level's a, not x's */
+    assert_int_equal(json_slice_count(m[1]), 4);
+    assert_memory_equal(m[2].p, "\"}]\\\"\"", m[2].len);
+    assert_null(m[3].p);                               /* absent child */
+    assert_memory_equal(m[4].p, "[true,false]", m[4].len);
+    assert_null(m[5].p);                               /* a child of a number: absent */
+    assert_null(m[6].p);
+    assert_memory_equal(m[7].p, "-1.5e3", m[7].len);
+    json_slice body = json_slice_string_body(m[0]);
+    assert_memory_equal(body.p, "q\\\"}{", body.len);
+    assert_null(json_slice_string_body(m[7]).p); /* not a string */
+    assert_int_equal(json_slice_count(m[7]), -1);  /* not an array */
+    /* Found early: the rest is not read, even when it would not parse. */
+    const char *first[] = {"a"};
+    assert_int_equal(json_members_slices("{\"a\":7,\"b\":", strlen("{\"a\":7,\"b\":"), first, 1, m), 0);
+    assert_memory_equal(m[0].p, "7", 1);
+    const char *bad[] = {"", "[]", "{\"a\":", "{\"a\":\"open}", "{\"b\":1,}", "{\"a\" 1}", "{\"x\":{\"a\":}}"};
+    const char *want[] = {"a", "x.a"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(json_members_slices(bad[i], strlen(bad[i]), want, 2, m), -1);
+    assert_int_equal(json_members_slices("{}", 2, want, 2, m), 0);
+    assert_null(m[0].p);
+    assert_null(m[1].p);
+}
+
+typedef struct {
+    json_t *rec;
+    uint64_t id;
+} put_arg;
+
+static int create(store *s, MDB_txn *txn, void *arg)
+{
+    put_arg *a = arg;
+    return store_case_create(s, txn, a->rec, &a->id);
+}
+
+/* jansson's answer for one case, as h_case_list printed it before. */
+static char *summary_through_jansson(store *s, MDB_txn *txn, uint64_t id)
+{
+    json_t *rec;
+    assert_int_equal(store_case_get(s, txn, id, &rec), 0);
+    json_t *summary = case_summary(s, txn, rec, NULL, NULL);
+    json_decref(rec);
+    assert_non_null(summary);
+    char *text = json_dumps(summary, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    json_decref(summary);
+    assert_non_null(text);
+    return text;
+}
+
+static void summary_text_is_what_jansson_prints(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(case_gen_bulk(f->s, 400, 3, 11, NULL), 0);
+    /* Names that need escaping, a missing caseworker, a team, dependants, a principal without a
+     * nationality. */
+    json_t *odd[] = {
+        json_pack("{s:i,s:s,s:{s:i,s:s,s:s,s:s},s:[{s:i,s:s,s:s},{s:i,s:s,s:s}],s:s}", "council_id", 1, "status",
+                  "open_referral", "principal", "id", 1, "given_names", "Zo\xc3\xab \"Q\" \\ /", "family_name",
+                  "O'Brien\t\xe2\x80\x94", "date_of_birth", "1980-02-03", "dependants", "id", 2, "given_names", "A",
+                  "family_name", "B", "id", 3, "given_names", "C", "family_name", "D", "team", "North \"East\""),
+        json_pack("{s:i,s:s,s:{s:i,s:s},s:[]}", "council_id", 2, "status", "closed", "principal", "id", 1,
+                  "family_name", "Solo", "dependants"),
+    };
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        assert_non_null(odd[i]);
+        put_arg a = {odd[i], 0};
+        assert_int_equal(store_write(f->s, create, &a), 0);
+        json_decref(odd[i]);
+    }
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    record_cache_clear();
+    case_summary_refs refs = {0};
+    size_t compared = 0;
+    for (uint64_t id = 1; id <= 402; id++) {
+        json_text *out = json_text_thread();
+        int rc = case_summary_text(f->s, txn, id, &refs, out);
+        if (rc == MDB_NOTFOUND)
+            continue;
+        assert_int_equal(rc, 0);
+        char *want = summary_through_jansson(f->s, txn, id);
+        if (out->len != strlen(want) || memcmp(out->p, want, out->len) != 0)
+            fail_msg("case %llu:\n  text:    %.*s\n  jansson: %s", (unsigned long long)id, (int)out->len, out->p, want);
+        free(want);
+        compared++;
+    }
+    assert_int_equal(case_summary_text(f->s, txn, 999999, &refs, json_text_thread()), MDB_NOTFOUND);
+    case_summary_refs_free(&refs);
+    store_read_end(f->s, txn);
+    assert_true(compared >= 400);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(slices_are_the_members_text),
+        cmocka_unit_test_setup_teardown(summary_text_is_what_jansson_prints, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
