@@ -300,6 +300,7 @@ FUZZ_NAMES := \
     doc_file \
     json_body \
     nino_results \
+    json_members \
     # (end of list)
 FUZZ_SECONDS ?= 60
 FUZZ_DEPS_csv := store/csv
@@ -309,6 +310,7 @@ FUZZ_DEPS_jwt := \
     auth/auth_random \
     # (end of list)
 FUZZ_DEPS_doc_file := fcgi/doc_file
+FUZZ_DEPS_json_members := store/json_members
 FUZZ_DEPS_nino_results := \
     fcgi/nino_results \
     store/csv \

@@ -99,6 +99,16 @@ static json_t *simple_value(const char *v, size_t vlen)
     return NULL;
 }
 
+/* How name relates to the key k[0..kl) (raw bytes, which may hold anything): 1 when it is the key,
+ * 2 when it is "key.child", 0 otherwise. Never reads name past its terminator. */
+static int name_vs_key(const char *name, const char *k, size_t kl)
+{
+    size_t nl = strnlen(name, kl + 1);
+    if (nl < kl || memcmp(name, k, kl) != 0)
+        return 0;
+    return nl == kl ? 1 : name[kl] == '.' ? 2 : 0;
+}
+
 #define CHILDREN_MAX 32
 
 /* Adds the member named by the key t[ks..ke) with the value v[0..vlen) to out when names ask for it:
@@ -112,9 +122,10 @@ static int add_wanted(json_t *out, const char *const *names, const char *t, size
     size_t nc = 0;
     for (int n = 0; names[n]; n++) {
         const char *name = names[n][0] == '#' ? names[n] + 1 : names[n];
-        if (strncmp(name, t + ks, kl) != 0)
+        int rel = name_vs_key(name, t + ks, kl);
+        if (!rel)
             continue;
-        if (name[kl] == '\0') {
+        if (rel == 1) {
             if (names[n][0] == '#') {
                 long count = count_elements(v, vlen);
                 json_t *a = count < 0 ? NULL : json_array();
@@ -130,7 +141,7 @@ static int add_wanted(json_t *out, const char *const *names, const char *t, size
                 value = json_loadb(v, vlen, JSON_DECODE_ANY, NULL);
             return value ? json_object_setn_new(out, t + ks, kl, value) : -1;
         }
-        if (name[kl] == '.' && names[n][0] != '#' && nc < CHILDREN_MAX)
+        if (names[n][0] != '#' && nc < CHILDREN_MAX)
             children[nc++] = name + kl + 1;
     }
     if (nc == 0)
@@ -216,13 +227,11 @@ static int slices_level(const char *text, size_t len, const char *const *names, 
             return -1;
         size_t child[JSON_SLICES_MAX], nc = 0;
         for (size_t w = 0; w < n; w++) {
-            const char *name = names[want[w]];
-            if (strncmp(name, text + ks, kl) != 0)
-                continue;
-            if (name[kl] == '\0' && !out[want[w]].p) {
+            int rel = name_vs_key(names[want[w]], text + ks, kl);
+            if (rel == 1 && !out[want[w]].p) {
                 out[want[w]] = (json_slice){text + vs, ve - vs};
                 found++;
-            } else if (name[kl] == '.') {
+            } else if (rel == 2) {
                 child[nc++] = want[w];
             }
         }
