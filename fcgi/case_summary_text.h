@@ -6,7 +6,8 @@
  * them again: most of what a list request costs. Here the stored values are copied as they are (the
  * store holds jansson's own compact text, so the answer is byte for byte what case_summary() would
  * print: tests/unit/test_case_summary_text.c compares the two), and only the council and caseworker
- * names come from other records, printed once per request.
+ * names come from other records: each thread keeps their printed texts, used again only while the
+ * records they were made from are byte for byte unchanged.
  */
 #ifndef CONNECT_CASE_SUMMARY_TEXT_H
 #define CONNECT_CASE_SUMMARY_TEXT_H
@@ -14,22 +15,10 @@
 #include "json_text.h"
 #include "store.h"
 
-#define CASE_REF_TEXTS_MAX 64
-
-/* {"id","name"} texts of councils or users already printed in this request. */
-typedef struct {
-    size_t n;
-    uint64_t ids[CASE_REF_TEXTS_MAX];
-    char *text[CASE_REF_TEXTS_MAX];
-} case_ref_texts;
-
-typedef struct {
-    case_ref_texts councils, users;
-} case_summary_refs;
-
 /* Appends case `id`'s CASE_SUMMARY to out. 0, MDB_NOTFOUND, another store error, or STORE_NOMEM
  * (also when out has failed). A record the scan cannot read goes through case_summary() instead. */
-int case_summary_text(store *s, MDB_txn *txn, uint64_t id, case_summary_refs *refs, json_text *out);
-void case_summary_refs_free(case_summary_refs *refs);
+int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out);
+/* Forgets the council and caseworker texts this thread keeps (tests). */
+void case_summary_text_clear(void);
 
 #endif

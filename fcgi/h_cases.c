@@ -273,14 +273,12 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     int rc = store_case_search(r->st, txn, &q, found, &n, &total, &next);
     /* The page is written as text from the stored records (case_summary_text.h), not through jansson. */
     json_text *out = json_text_thread();
-    case_summary_refs refs = {0};
     json_text_lit(out, "{\"items\":[");
     for (size_t i = 0; i < n && !rc; i++) {
         if (i)
             json_text_lit(out, ",");
-        rc = case_summary_text(r->st, txn, found[i], &refs, out); /* never drop a row silently */
+        rc = case_summary_text(r->st, txn, found[i], out); /* never drop a row silently */
     }
-    case_summary_refs_free(&refs);
     store_read_end(r->st, txn);
     if (rc) {
         http_store_error(r, rc);

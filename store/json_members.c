@@ -204,9 +204,11 @@ json_t *json_members_load(const char *text, size_t len, const char *const *names
     return NULL;
 }
 
-/* One level of json_members_slices: names[i] (already past any "parent.") for i in want[0..n). */
-static int slices_level(const char *text, size_t len, const char *const *names, const size_t *want, size_t n,
-                        json_slice *out)
+/* One level of json_members_slices: names[i] (already past any "parent.") for i in want[0..n); seg[i]
+ * is the length of names[i]'s first segment (up to a dot or its end), so that most keys are told
+ * apart by their length alone. */
+static int slices_level(const char *text, size_t len, const char *const *names, const size_t *want,
+                        const size_t *seg, size_t n, json_slice *out)
 {
     size_t i = skip_ws(text, len, 0), found = 0;
     if (i >= len || text[i] != '{')
@@ -227,28 +229,33 @@ static int slices_level(const char *text, size_t len, const char *const *names, 
             return -1;
         size_t child[JSON_SLICES_MAX], nc = 0;
         for (size_t w = 0; w < n; w++) {
-            int rel = name_vs_key(names[want[w]], text + ks, kl);
-            if (rel == 1 && !out[want[w]].p) {
-                out[want[w]] = (json_slice){text + vs, ve - vs};
-                found++;
-            } else if (rel == 2) {
-                child[nc++] = want[w];
+            const char *name = names[want[w]];
+            if (seg[w] != kl || memcmp(name, text + ks, kl) != 0)
+                continue;
+            if (name[kl] == '\0') {
+                if (!out[want[w]].p) {
+                    out[want[w]] = (json_slice){text + vs, ve - vs};
+                    found++;
+                }
+            } else {
+                child[nc++] = w;
             }
         }
         if (nc) {
             const char *sub[JSON_SLICES_MAX];
             json_slice got[JSON_SLICES_MAX] = {{0}};
-            size_t idx[JSON_SLICES_MAX];
+            size_t idx[JSON_SLICES_MAX], subseg[JSON_SLICES_MAX];
             for (size_t c = 0; c < nc; c++) {
-                sub[c] = names[child[c]] + kl + 1;
+                sub[c] = names[want[child[c]]] + kl + 1;
                 idx[c] = c;
+                subseg[c] = strcspn(sub[c], ".");
             }
             /* A member that is not an object has no children: they stay absent. */
-            if (text[vs] == '{' && slices_level(text + vs, ve - vs, sub, idx, nc, got))
+            if (text[vs] == '{' && slices_level(text + vs, ve - vs, sub, idx, subseg, nc, got))
                 return -1;
             for (size_t c = 0; c < nc; c++)
-                if (!out[child[c]].p && got[c].p)
-                    out[child[c]] = got[c];
+                if (!out[want[child[c]]].p && got[c].p)
+                    out[want[child[c]]] = got[c];
             found += nc;
         }
         if (found >= n)
@@ -265,14 +272,15 @@ static int slices_level(const char *text, size_t len, const char *const *names, 
 
 int json_members_slices(const char *text, size_t len, const char *const *names, size_t n, json_slice *out)
 {
-    size_t want[JSON_SLICES_MAX];
+    size_t want[JSON_SLICES_MAX], seg[JSON_SLICES_MAX];
     if (n > JSON_SLICES_MAX)
         return -1;
     for (size_t i = 0; i < n; i++) {
         out[i] = (json_slice){NULL, 0};
         want[i] = i;
+        seg[i] = strcspn(names[i], ".");
     }
-    return slices_level(text, len, names, want, n, out);
+    return slices_level(text, len, names, want, seg, n, out);
 }
 
 long json_slice_count(json_slice v)
