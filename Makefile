@@ -147,7 +147,9 @@ FCGI_SRC := \
     fcgi/case_update.c \
     fcgi/case_access.c \
     fcgi/json_text.c \
+    fcgi/ref_text.c \
     fcgi/case_summary_text.c \
+    fcgi/case_view_text.c \
     fcgi/h_cases.c \
     fcgi/h_case_edit.c \
     fcgi/h_case_duplicate.c \

@@ -29,6 +29,13 @@ int case_in_scope(const http_req *r, const json_t *rec)
            (uint64_t)json_integer_value(json_object_get(rec, "council_id")) == r->org_id;
 }
 
+uint64_t case_scope_council(const http_req *r)
+{
+    if (strcmp(r->org_kind, "home_office") == 0)
+        return 0;
+    return strcmp(r->org_kind, "council") == 0 ? r->org_id : UINT64_MAX;
+}
+
 int case_read_begin(http_req *r, uint64_t id, MDB_txn **txn, json_t **rec)
 {
     *rec = NULL;

@@ -5,9 +5,8 @@
  * A page of 50 summaries through jansson parses 50 records' members, builds 50 objects and prints
  * them again: most of what a list request costs. Here the stored values are copied as they are (the
  * store holds jansson's own compact text, so the answer is byte for byte what case_summary() would
- * print: tests/unit/test_case_summary_text.c compares the two), and only the council and caseworker
- * names come from other records: each thread keeps their printed texts, used again only while the
- * records they were made from are byte for byte unchanged.
+ * print: tests/unit/test_case_text.c compares the two), and only the council and caseworker
+ * names come from other records (ref_text.h).
  */
 #ifndef CONNECT_CASE_SUMMARY_TEXT_H
 #define CONNECT_CASE_SUMMARY_TEXT_H
@@ -18,7 +17,5 @@
 /* Appends case `id`'s CASE_SUMMARY to out. 0, MDB_NOTFOUND, another store error, or STORE_NOMEM
  * (also when out has failed). A record the scan cannot read goes through case_summary() instead. */
 int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out);
-/* Forgets the council and caseworker texts this thread keeps (tests). */
-void case_summary_text_clear(void);
 
 #endif

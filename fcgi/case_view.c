@@ -71,23 +71,30 @@ static void fill(json_t *o, const char *const *keys)
             json_object_set_new(o, *k, json_null());
 }
 
-static const char *const person_keys[] = {"id", "given_names", "family_name", "date_of_birth", "nationality", "gender",
+const char *const case_person_keys[] = {"id", "given_names", "family_name", "date_of_birth", "nationality", "gender",
                                           "other_names", "ho_reference", "nino", NULL};
-static const char *const immigration_keys[] = {"status", "recourse_to_public_funds", "leave_expiry",
+const char *const case_immigration_keys[] = {"status", "recourse_to_public_funds", "leave_expiry",
                                                "outstanding_application", "application_type", "application_date",
                                                "appeal", "appeal_date", "judicial_review", "judicial_review_date",
                                                "ho_notes", "updated_at", "updated_by", NULL};
-static const char *const finance_keys[] = {"support_start_date", "weekly_subsistence_pence", "accommodation_type",
+const char *const case_finance_keys[] = {"support_start_date", "weekly_subsistence_pence", "accommodation_type",
                                            "weekly_accommodation_pence", "other_costs", "support_end_date",
                                            "updated_at", NULL};
-static const char *const closure_keys[] = {"closure_date", "reason", "notes", "closed_at", "closed_by", NULL};
-static const char *const cost_keys[] = {"id", "description", "amount_pence", "date", NULL};
-static const char *const doc_keys[] = {"id", "filename", "content_type", "size", "person_id", "sha256",
+const char *const case_closure_keys[] = {"closure_date", "reason", "notes", "closed_at", "closed_by", NULL};
+const char *const case_cost_keys[] = {"id", "description", "amount_pence", "date", NULL};
+const char *const case_doc_keys[] = {"id", "filename", "content_type", "size", "person_id", "sha256",
                                        "uploaded_at", "uploaded_by", NULL};
+
+/* The API's order, and only the API's fields. */
+const char *const case_view_order[] = {"id", "connect_id", "council", "status", "principal", "dependants",
+                                       "immigration", "finance", "closure", "duplicate_of", "caseworker", "team",
+                                       "legislation", "household_type", "referral_source", "status_at_referral",
+                                       "address", "la_involvement", "documents", "previous_closures", "retention",
+                                       "created_at", "updated_at", NULL};
 
 /* {"destroy_on","legal_hold"}: computed on every view from the closure date and the council's current
  * policy, so a policy change or a reopening moves or cancels the date with nothing to update. */
-static json_t *retention_of(store *s, MDB_txn *txn, const json_t *rec)
+json_t *case_retention(store *s, MDB_txn *txn, const json_t *rec)
 {
     json_t *on = json_null(), *hold = NULL;
     long closure = calendar_day(json_get_str_or(json_object_get(rec, "closure"), "closure_date", ""));
@@ -117,27 +124,27 @@ json_t *case_view_take(store *s, MDB_txn *txn, json_t *c)
     json_t *rec = c;
     size_t i;
     json_t *d;
-    fill(json_object_get(c, "principal"), person_keys);
+    fill(json_object_get(c, "principal"), case_person_keys);
     if (json_is_object(json_object_get(c, "principal")))
         json_object_set_new(json_object_get(c, "principal"), "relationship", json_null());
     json_array_foreach(json_object_get(c, "dependants"), i, d) {
-        fill(d, person_keys);
+        fill(d, case_person_keys);
         if (!json_object_get(d, "relationship"))
             json_object_set_new(d, "relationship", json_null());
     }
     if (!json_is_object(json_object_get(c, "immigration")))
         json_object_set_new(c, "immigration", case_empty_immigration());
-    fill(json_object_get(c, "immigration"), immigration_keys);
-    fill(json_object_get(c, "finance"), finance_keys);
-    json_array_foreach(json_object_get(json_object_get(c, "finance"), "other_costs"), i, d) fill(d, cost_keys);
-    fill(json_object_get(c, "closure"), closure_keys);
+    fill(json_object_get(c, "immigration"), case_immigration_keys);
+    fill(json_object_get(c, "finance"), case_finance_keys);
+    json_array_foreach(json_object_get(json_object_get(c, "finance"), "other_costs"), i, d) fill(d, case_cost_keys);
+    fill(json_object_get(c, "closure"), case_closure_keys);
     json_object_del(json_object_get(c, "closure"), "set_support_end");
-    json_array_foreach(json_object_get(c, "documents"), i, d) fill(d, doc_keys);
+    json_array_foreach(json_object_get(c, "documents"), i, d) fill(d, case_doc_keys);
     json_array_foreach(json_object_get(c, "previous_closures"), i, d) {
-        fill(d, closure_keys);
+        fill(d, case_closure_keys);
         json_object_del(d, "set_support_end");
     }
-    json_object_set_new(c, "retention", retention_of(s, txn, rec));
+    json_object_set_new(c, "retention", case_retention(s, txn, rec));
     json_object_set_new(c, "connect_id", case_connect_id(rec));
     json_object_set_new(c, "council", case_council_ref(s, txn, rec));
     resolve_user(s, txn, c, "caseworker_id", "caseworker");
@@ -148,13 +155,8 @@ json_t *case_view_take(store *s, MDB_txn *txn, json_t *c)
         resolve_user(s, txn, d, "closed_by", "closed_by");
         resolve_user(s, txn, d, "reopened_by", "reopened_by");
     }
-    /* The API's order, and only the API's fields. */
-    static const char *const order[] = {"id", "connect_id", "council", "status", "principal", "dependants",
-                                        "immigration", "finance", "closure", "duplicate_of", "caseworker", "team", "legislation",
-                                        "household_type", "referral_source", "status_at_referral", "address", "la_involvement", "documents",
-                                        "previous_closures", "retention", "created_at", "updated_at", NULL};
     json_t *out = json_object();
-    for (const char *const *k = order; out && *k; k++) {
+    for (const char *const *k = case_view_order; out && *k; k++) {
         json_t *v = json_object_get(c, *k);
         int rc = v ? json_object_set(out, *k, v)
                    : json_object_set_new(out, *k, strcmp(*k, "previous_closures") == 0 ? json_array() : json_null());

@@ -8,6 +8,10 @@
 #include "store.h"
 
 json_t *case_view(store *s, MDB_txn *txn, const json_t *rec);
+/* What the view puts back as null when a stored object leaves it out (NULL-terminated), and the view's
+ * members in the API's order (shared with case_view_text.c, which must print the same). */
+extern const char *const case_person_keys[], *const case_immigration_keys[], *const case_finance_keys[],
+    *const case_closure_keys[], *const case_cost_keys[], *const case_doc_keys[], *const case_view_order[];
 /* The same, consuming `rec` (no copy: for the hot read path). */
 json_t *case_view_take(store *s, MDB_txn *txn, json_t *rec);
 /* Names looked up once per request: a page of 50 summaries repeats the same councils and caseworkers. */
@@ -25,6 +29,9 @@ json_t *case_user_ref(store *s, MDB_txn *txn, const json_t *id);
 
 /* {"id","name"} of the record's council. */
 json_t *case_council_ref(store *s, MDB_txn *txn, const json_t *rec);
+/* The view's "retention" member, {"destroy_on","legal_hold"}, of a record holding at least id,
+ * council_id, status and closure.closure_date. */
+json_t *case_retention(store *s, MDB_txn *txn, const json_t *rec);
 /* "C<id>": the Connect ID of a case record. */
 json_t *case_connect_id(const json_t *rec);
 

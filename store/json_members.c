@@ -294,3 +294,79 @@ json_slice json_slice_string_body(json_slice v)
         return (json_slice){NULL, 0};
     return (json_slice){v.p + 1, v.len - 2};
 }
+
+/* The first element or member of a container at t[0] ('{' or '['), or the next after *pos (just past
+ * the previous value): its start in *at, 1; 0 at the closing bracket; -1 when unreadable. */
+static int container_next(const char *t, size_t len, char open, size_t *pos, size_t *at)
+{
+    char close = open == '{' ? '}' : ']';
+    size_t i;
+    if (!t || *pos >= len)
+        return t ? 0 : -1;
+    if (*pos == 0) {
+        i = skip_ws(t, len, 0);
+        if (i >= len || t[i] != open)
+            return -1;
+        i = skip_ws(t, len, i + 1);
+    } else {
+        i = skip_ws(t, len, *pos);
+        if (i < len && t[i] == close) {
+            *pos = len;
+            return 0;
+        }
+        if (i >= len || t[i] != ',')
+            return -1;
+        i = skip_ws(t, len, i + 1);
+    }
+    if (*pos == 0 && i < len && t[i] == close) {
+        *pos = len;
+        return 0;
+    }
+    *at = i;
+    return 1;
+}
+
+int json_slice_object_next(json_slice obj, size_t *pos, json_slice *key, json_slice *value)
+{
+    const char *t = obj.p;
+    size_t len = obj.len, i;
+    int rc = container_next(t, len, '{', pos, &i);
+    if (rc <= 0)
+        return rc;
+    if (i >= len || t[i] != '"')
+        return -1;
+    size_t ke = skip_string(t, len, i);
+    if (ke >= len)
+        return -1;
+    *key = (json_slice){t + i + 1, ke - i - 2};
+    i = skip_ws(t, len, ke);
+    if (i >= len || t[i] != ':')
+        return -1;
+    size_t vs = skip_ws(t, len, i + 1), ve = skip_value(t, len, vs);
+    if (ve >= len || ve == vs)
+        return -1;
+    *value = (json_slice){t + vs, ve - vs};
+    *pos = ve;
+    return 1;
+}
+
+int json_slice_array_next(json_slice arr, size_t *pos, json_slice *elem)
+{
+    const char *t = arr.p;
+    size_t len = arr.len, i;
+    int rc = container_next(t, len, '[', pos, &i);
+    if (rc <= 0)
+        return rc;
+    size_t ve = skip_value(t, len, i);
+    if (ve >= len || ve == i)
+        return -1;
+    *elem = (json_slice){t + i, ve - i};
+    *pos = ve;
+    return 1;
+}
+
+int json_slice_key_is(json_slice key, const char *name)
+{
+    size_t n = strlen(name);
+    return key.len == n && memcmp(key.p, name, n) == 0;
+}

@@ -33,6 +33,14 @@ typedef struct {
  * anything: for a row written straight from the stored bytes. 0, or -1 when the text is not an object
  * the scan can read (out is then undefined). A name absent from the text gets p NULL. */
 int json_members_slices(const char *text, size_t len, const char *const *names, size_t n, json_slice *out);
+/* Walks an object's members in their written order: *pos starts at 0; 1 with the next member's key
+ * (its characters without the quotes, as written) and value, 0 after the last, -1 when the text is
+ * not an object the scan can read. */
+int json_slice_object_next(json_slice obj, size_t *pos, json_slice *key, json_slice *value);
+/* Walks an array's elements the same way. */
+int json_slice_array_next(json_slice arr, size_t *pos, json_slice *elem);
+/* 1 when the key's characters (as json_slice_object_next gives them) are exactly name. */
+int json_slice_key_is(json_slice key, const char *name);
 /* Elements of an array value's text, or -1 when it is not an array the scan can read. */
 long json_slice_count(json_slice v);
 /* The characters of a string value without its quotes (still escaped as stored, so they can be

@@ -1,7 +1,9 @@
-/* Unit tests for fcgi/case_summary_text.c and json_members_slices: a case summary written from the
- * stored bytes is byte for byte what case_summary() prints through jansson, for generated cases and
- * for names that need escaping; the slice scan finds what the parser finds and refuses what it
- * cannot delimit. */
+/* Unit tests for the answers written as text from stored records (fcgi/case_summary_text.c,
+ * fcgi/case_view_text.c, fcgi/ref_text.c) and the scans under them (json_members_slices and the
+ * member walks): a case summary and a case view are byte for byte what jansson printed before, for
+ * generated cases and for hand-made records of every shape the view reshapes; renamed councils and
+ * caseworkers show at once; the scans find what the parser finds and refuse what they cannot
+ * delimit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,8 +16,10 @@
 #include "case_gen.h"
 #include "case_summary_text.h"
 #include "case_view.h"
+#include "case_view_text.h"
 #include "json_members.h"
 #include "record_cache.h"
+#include "ref_text.h"
 #include "store.h"
 #include "store_case.h"
 
@@ -103,7 +107,7 @@ static void summary_text_is_what_jansson_prints(void **state)
     MDB_txn *txn;
     assert_int_equal(store_read_begin(f->s, &txn), 0);
     record_cache_clear();
-    case_summary_text_clear();
+    ref_text_clear();
     size_t compared = 0;
     for (uint64_t id = 1; id <= 402; id++) {
         json_text *out = json_text_thread();
@@ -118,7 +122,7 @@ static void summary_text_is_what_jansson_prints(void **state)
         compared++;
     }
     assert_int_equal(case_summary_text(f->s, txn, 999999, json_text_thread()), MDB_NOTFOUND);
-    case_summary_text_clear();
+    ref_text_clear();
     store_read_end(f->s, txn);
     assert_true(compared >= 400);
 }
@@ -174,7 +178,7 @@ static void renamed_refs_show_at_once(void **state)
     uint64_t worker = (uint64_t)json_integer_value(json_object_get(rec, "caseworker_id"));
     json_decref(rec);
     assert_true(council > 0 && worker > 0);
-    case_summary_text_clear();
+    ref_text_clear();
     same_text(f->s, 1, "\"council\":{\"id\":");
     change_arg a = {DB_ORGS, council, "name", "Renamed \"Borough\""};
     assert_int_equal(store_write(f->s, change_record, &a), 0);
@@ -182,7 +186,92 @@ static void renamed_refs_show_at_once(void **state)
     change_arg b = {DB_USERS, worker, "name", "Another Caseworker"};
     assert_int_equal(store_write(f->s, change_record, &b), 0);
     same_text(f->s, 1, "Another Caseworker");
-    case_summary_text_clear();
+    ref_text_clear();
+}
+
+/* jansson's view of one case, as h_case_get printed it before. */
+static char *view_through_jansson(store *s, MDB_txn *txn, uint64_t id)
+{
+    json_t *rec;
+    assert_int_equal(store_case_get(s, txn, id, &rec), 0);
+    json_t *view = case_view_take(s, txn, rec);
+    assert_non_null(view);
+    char *text = json_dumps(view, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    json_decref(view);
+    assert_non_null(text);
+    return text;
+}
+
+static void view_text_is_what_jansson_prints(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(case_gen_bulk(f->s, 300, 3, 17, NULL), 0);
+    MDB_txn *txn;
+    json_t *first;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_case_get(f->s, txn, 1, &first), 0);
+    store_read_end(f->s, txn);
+    json_int_t uid = json_integer_value(json_object_get(first, "caseworker_id"));
+    json_int_t council = json_integer_value(json_object_get(first, "council_id"));
+    json_decref(first);
+    assert_true(uid > 0 && council > 0);
+    /* Every reshaped part: members left out (filled with null), user ids to resolve (present, null,
+     * absent), dropped members, relationships set and kept, costs to fill, a closed case with a
+     * retention date; then shapes only jansson's view handles (immigration missing, a user id that is
+     * not a number, a stored member the view makes itself). */
+    json_t *odd[] = {
+        json_pack("{s:I,s:s,s:{s:i,s:s,s:s,s:s},s:[{s:i,s:s,s:s},{s:i,s:s}],s:{s:s,s:I},"
+                  "s:{s:s,s:[{s:i,s:s},i,{s:i,s:i,s:s,s:s}]},s:{s:s,s:s,s:b,s:I},"
+                  "s:[{s:s,s:I,s:I,s:b},{s:s,s:n}],s:[{s:i,s:s,s:I},{s:i}],s:n,s:s,s:s}",
+                  "council_id", council, "status", "closed", "principal", "id", 1, "given_names", "Ama",
+                  "family_name", "Mensah \"Q\"", "relationship", "self", "dependants", "id", 2, "given_names", "Yaa",
+                  "relationship", "child", "id", 3, "family_name", "Boateng", "immigration", "status", "leave",
+                  "updated_by", uid, "finance", "support_start_date", "2024-01-02", "other_costs", "id", 1,
+                  "description", "Bus fares", 5, "id", 2, "amount_pence", 1200, "date", "2024-02-01", "description",
+                  "Uniform", "closure", "closure_date", "2020-03-04", "reason", "moved_away", "set_support_end", 1,
+                  "closed_by", uid, "previous_closures", "closure_date", "2019-01-01", "closed_by", uid,
+                  "reopened_by", uid, "set_support_end", 0, "closure_date", "2018-05-06", "closed_by",
+                  "documents", "id", 1, "filename", "a\"b.pdf", "uploaded_by", uid, "id", 2, "caseworker_id",
+                  "team", "East", "updated_at", "2024-03-03T10:00:00Z"),
+        json_pack("{s:I,s:s,s:{s:i,s:s},s:[],s:n,s:n,s:n,s:[]}", "council_id", council, "status", "open_referral",
+                  "principal", "id", 1, "family_name", "Solo", "dependants", "immigration", "finance", "closure",
+                  "documents"),
+        json_pack("{s:I,s:s,s:{s:i,s:s},s:[]}", "council_id", council, "status", "open_referral", "principal", "id", 1,
+                  "family_name", "No Immigration", "dependants"),
+        json_pack("{s:I,s:s,s:{s:i,s:s},s:[],s:{},s:s}", "council_id", council, "status", "open_referral", "principal",
+                  "id", 1, "family_name", "Odd Worker", "dependants", "immigration", "caseworker_id", "7"),
+        json_pack("{s:I,s:s,s:{s:i,s:s},s:[],s:{},s:s}", "council_id", council, "status", "open_referral", "principal",
+                  "id", 1, "family_name", "Stored Ref", "dependants", "immigration", "connect_id", "X1"),
+    };
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        assert_non_null(odd[i]);
+        put_arg a = {odd[i], 0};
+        assert_int_equal(store_write(f->s, create, &a), 0);
+        json_decref(odd[i]);
+    }
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    record_cache_clear();
+    ref_text_clear();
+    size_t compared = 0;
+    for (uint64_t id = 1; id <= 305; id++) {
+        json_text *out = json_text_thread();
+        int rc = case_view_text(f->s, txn, id, 0, out);
+        if (rc == MDB_NOTFOUND)
+            continue;
+        assert_int_equal(rc, 0);
+        char *want = view_through_jansson(f->s, txn, id);
+        if (out->len != strlen(want) || memcmp(out->p, want, out->len) != 0)
+            fail_msg("case %llu:\n  text:    %.*s\n  jansson: %s", (unsigned long long)id, (int)out->len, out->p, want);
+        free(want);
+        compared++;
+    }
+    assert_true(compared >= 300);
+    /* A council sees its own cases only; a case that does not exist is not found either way. */
+    assert_int_equal(case_view_text(f->s, txn, 301, (uint64_t)council, json_text_thread()), 0);
+    assert_int_equal(case_view_text(f->s, txn, 301, (uint64_t)council + 1000, json_text_thread()), MDB_NOTFOUND);
+    assert_int_equal(case_view_text(f->s, txn, 999999, 0, json_text_thread()), MDB_NOTFOUND);
+    store_read_end(f->s, txn);
+    ref_text_clear();
 }
 
 int main(void)
@@ -191,6 +280,7 @@ int main(void)
         cmocka_unit_test(slices_are_the_members_text),
         cmocka_unit_test_setup_teardown(summary_text_is_what_jansson_prints, setup, teardown),
         cmocka_unit_test_setup_teardown(renamed_refs_show_at_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(view_text_is_what_jansson_prints, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
