@@ -26,6 +26,7 @@ static const upgrade_step_fn upgrade_steps[] = {
     store_perf_migrate, /* the performance report's pre-aggregates (perf_version), from the facts rows */
     store_case_name_counts_migrate, /* the name index's per-token counts (name_token_counts) */
     store_work_due_counts_migrate, /* open alerts and queries by due date (work_due_counts) */
+    store_work_council_due_migrate, /* dated open alerts and queries by council (work_council_due_counts) */
 };
 
 static int upgrade_write(store *s, MDB_txn *txn, void *ctx)

@@ -146,6 +146,11 @@ static int item_entries(item_ctx *c, char kind, const json_t *item, uint64_t wor
     snprintf(v, sizeof v, "%c:%s:%" PRIu64, side, due, council);
     if (!rc)
         rc = count(c, 0, 'D', v);
+    /* Every dated open item of the side by council ('C'): the HO's table of councils then walks only
+     * the dates from today on, not every past date of every council. */
+    snprintf(v, sizeof v, "%c:%" PRIu64, side, council);
+    if (!rc)
+        rc = count(c, 0, 'C', v);
     if (!rc && worker) {
         snprintf(v, sizeof v, "%" PRIu64 ":%c:%s", worker, side, due);
         rc = count(c, council, 'e', v);
@@ -617,57 +622,94 @@ int store_work_due_counts(store *s, MDB_txn *txn, uint64_t scope, char side, uin
     return rc;
 }
 
+/* One council's row of the HO's table: its dated open items, and those due today and later. */
+typedef struct {
+    uint64_t council, dated, today, later;
+} council_due;
+
 typedef struct {
     const char *today;
-    json_t *by; /* council id (text) -> [overdue, due today] */
+    council_due *v;
+    size_t n, cap;
+    int totals; /* walking the 'C' totals (1) or the dates from today on (0) */
 } by_council;
 
+/* The row of council (made when new: councils arrive in key order, not id order, so a linear search
+ * over at most a few hundred). NULL when out of memory. */
+static council_due *council_row(by_council *b, uint64_t council)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->v[i].council == council)
+            return &b->v[i];
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 128;
+        council_due *more = realloc(b->v, cap * sizeof *more);
+        if (!more)
+            return NULL;
+        b->v = more;
+        b->cap = cap;
+    }
+    b->v[b->n] = (council_due){.council = council};
+    return &b->v[b->n++];
+}
+
+/* rest: "council" ('C' totals) or "YYYY-MM-DD:council" ('D', from today on). */
 static int sum_by_council(void *ctx, const char *rest, size_t len, uint64_t n)
 {
     by_council *b = ctx;
-    if (len < 12 || rest[10] != ':')
+    size_t at = b->totals ? 0 : 11;
+    if (len <= at || len - at > 20 || (!b->totals && rest[10] != ':'))
         return 0;
-    int c = memcmp(rest, b->today, 10);
-    if (c > 0)
-        return 1;
-    char council[24];
-    size_t cl = len - 11 < sizeof council - 1 ? len - 11 : sizeof council - 1;
-    memcpy(council, rest + 11, cl);
-    council[cl] = 0;
-    json_t *pair = json_object_get(b->by, council);
-    if (!pair) {
-        pair = json_pack("[I,I]", (json_int_t)0, (json_int_t)0);
-        if (!pair || json_object_set_new(b->by, council, pair))
-            return STORE_NOMEM;
-    }
-    size_t i = c < 0 ? 0 : 1;
-    return json_array_set_new(pair, i, json_integer(json_integer_value(json_array_get(pair, i)) + (json_int_t)n))
-               ? STORE_NOMEM
-               : 0;
+    char council[21];
+    memcpy(council, rest + at, len - at);
+    council[len - at] = 0;
+    council_due *row = council_row(b, strtoull(council, NULL, 10));
+    if (!row)
+        return STORE_NOMEM;
+    if (b->totals)
+        row->dated += n;
+    else if (memcmp(rest, b->today, 10) == 0)
+        row->today += n;
+    else
+        row->later += n;
+    return 0;
 }
 
 int store_work_due_by_council(store *s, MDB_txn *txn, char side, const char *today, json_t **out)
 {
     char prefix[4] = {side, ':', 0};
-    by_council b = {today, json_object()};
+    by_council b = {.today = today, .totals = 1};
     *out = NULL;
-    if (!b.by)
-        return STORE_NOMEM;
-    int rc = count_walk(s, txn, 0, 'D', prefix, sum_by_council, &b);
+    int rc = count_walk(s, txn, 0, 'C', prefix, sum_by_council, &b);
+    if (!rc) {
+        /* The dates from today on: overdue = every dated item less those not yet overdue. */
+        unsigned char key[9 + CASE_VALUE_MAX], start[9 + CASE_VALUE_MAX];
+        size_t klen = case_count_key(key, 0, 'D', prefix);
+        char from[16];
+        snprintf(from, sizeof from, "%c:%.10s", side, today);
+        size_t slen = case_count_key(start, 0, 'D', from);
+        b.totals = 0;
+        store_iter it;
+        store_iter_begin_at(&it, s, txn, DB_CASE_COUNT, key, klen, start, slen);
+        while (!rc && store_iter_next(&it) && it.val.mv_size == 8)
+            rc = sum_by_council(&b, (const char *)it.key.mv_data + klen, it.key.mv_size - klen,
+                                store_u64_from(it.val.mv_data));
+        rc = store_iter_end(&it, rc);
+    }
     json_t *list = rc ? NULL : json_array();
-    const char *council;
-    json_t *pair;
     if (!rc && !list)
         rc = STORE_NOMEM;
-    json_object_foreach(b.by, council, pair) {
-        if (rc)
-            break;
-        json_t *row = json_pack("{s:I,s:O,s:O}", "council_id", (json_int_t)strtoll(council, NULL, 10), "overdue",
-                                json_array_get(pair, 0), "due_today", json_array_get(pair, 1));
+    for (size_t i = 0; !rc && i < b.n; i++) {
+        council_due *d = &b.v[i];
+        uint64_t later = d->today + d->later, overdue = d->dated > later ? d->dated - later : 0;
+        if (!overdue && !d->today)
+            continue;
+        json_t *row = json_pack("{s:I,s:I,s:I}", "council_id", (json_int_t)d->council, "overdue", (json_int_t)overdue,
+                                "due_today", (json_int_t)d->today);
         if (!row || json_array_append_new(list, row))
             rc = STORE_NOMEM;
     }
-    json_decref(b.by);
+    free(b.v);
     if (rc) {
         json_decref(list);
         return rc;
@@ -746,4 +788,65 @@ int store_work_due_counts_migrate(store *s, MDB_txn *txn)
     if ((rc = store_iter_end(&it, rc)))
         return rc;
     return store_meta_mark(s, txn, DUE_COUNTS_KEY);
+}
+
+/* ---- upgrade: the 'C' counters (dated open items by council) of a store written before them ---- */
+
+#define COUNCIL_DUE_KEY "work_council_due_counts"
+
+/* From the 'D' counters (side:date:council), summed per side and council in memory first: the walk
+ * and the writes are in the same table. */
+int store_work_council_due_migrate(store *s, MDB_txn *txn)
+{
+    int done, rc = store_meta_marked(s, txn, COUNCIL_DUE_KEY, &done);
+    if (rc || done)
+        return rc;
+    struct {
+        char side;
+        uint64_t council, n;
+    } *v = NULL;
+    size_t n = 0, cap = 0;
+    unsigned char prefix[9];
+    size_t plen = case_count_key(prefix, 0, 'D', NULL);
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_COUNT, prefix, plen);
+    while (!rc && store_iter_next(&it)) {
+        const char *rest = (const char *)it.key.mv_data + plen;
+        size_t len = it.key.mv_size - plen;
+        if (it.val.mv_size != 8 || len < 14 || len > 13 + 20 || rest[1] != ':' || rest[12] != ':')
+            continue;
+        char council_s[21];
+        memcpy(council_s, rest + 13, len - 13);
+        council_s[len - 13] = 0;
+        uint64_t council = strtoull(council_s, NULL, 10), count = store_u64_from(it.val.mv_data);
+        size_t i = 0;
+        while (i < n && !(v[i].side == rest[0] && v[i].council == council))
+            i++;
+        if (i == n) {
+            if (n == cap) {
+                size_t more = cap ? cap * 2 : 128;
+                void *grown = realloc(v, more * sizeof *v);
+                if (!grown) {
+                    rc = STORE_NOMEM;
+                    break;
+                }
+                v = grown;
+                cap = more;
+            }
+            v[n].side = rest[0];
+            v[n].council = council;
+            v[n++].n = 0;
+        }
+        v[i].n += count;
+    }
+    rc = store_iter_end(&it, rc);
+    for (size_t i = 0; !rc && i < n; i++) {
+        char value[32];
+        snprintf(value, sizeof value, "%c:%" PRIu64, v[i].side, v[i].council);
+        unsigned char key[9 + CASE_VALUE_MAX];
+        size_t klen = case_count_key(key, 0, 'C', value);
+        rc = store_u64_put(s, txn, DB_CASE_COUNT, key, klen, v[i].n, 0);
+    }
+    free(v);
+    return rc ? rc : store_meta_mark(s, txn, COUNCIL_DUE_KEY);
 }

@@ -103,6 +103,9 @@ typedef struct {
 /* Upgrade step: the counters of open alerts / queries by due date ('u') of a store written before
  * them (meta "work_due_counts"); a no-op once done. */
 int store_work_due_counts_migrate(store *s, MDB_txn *txn);
+/* Upgrade step: the counters of dated open alerts / queries by side and council ('C') of a store
+ * written before them (meta "work_council_due_counts"); a no-op once done. */
+int store_work_council_due_migrate(store *s, MDB_txn *txn);
 
 /* Open items of one bucket, newest first: ids[0..*n), *total in all, *next cursor (0: none). */
 int store_work_list(store *s, MDB_txn *txn, const work_list_query *q, uint64_t *ids, size_t *n, size_t *total,

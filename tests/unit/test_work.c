@@ -288,12 +288,112 @@ static void counted_list_pages(void **state)
     assert_int_equal(recount_differences(f->s), 0);
 }
 
+/* The HO's table of councils (overdue and due today per council) is what a walk of every item says,
+ * with items due before, on and after today in several councils, after a query is answered (closed),
+ * and again after the per-council totals are dropped and rebuilt by their upgrade step. */
+static int drop_council_totals(store *s, MDB_txn *txn, void *arg)
+{
+    (void)arg;
+    int rc = 0;
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_CASE_COUNT, NULL, 0);
+    while (!rc && store_iter_next(&it))
+        if (it.key.mv_size > 9 && ((const unsigned char *)it.key.mv_data)[8] == 'C')
+            rc = store_iter_del(&it);
+    if ((rc = store_iter_end(&it, rc)))
+        return rc;
+    return store_del(s, txn, DB_META, "work_council_due_counts", strlen("work_council_due_counts"));
+}
+
+static int rebuild_council_totals(store *s, MDB_txn *txn, void *arg)
+{
+    (void)arg;
+    return store_work_council_due_migrate(s, txn);
+}
+
+/* expect[council 7..9] = {overdue, due today}; checks the table against it. */
+static void table_is(store *s, const char *today, const uint64_t expect[3][2])
+{
+    MDB_txn *txn;
+    json_t *by;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    assert_int_equal(store_work_due_by_council(s, txn, 'h', today, &by), 0);
+    store_read_end(s, txn);
+    size_t rows = 0;
+    for (uint64_t c = 7; c <= 9; c++) {
+        const uint64_t *e = expect[c - 7];
+        json_t *row = NULL, *r;
+        size_t i;
+        json_array_foreach(by, i, r) if (json_integer_value(json_object_get(r, "council_id")) == (json_int_t)c) row = r;
+        if (!e[0] && !e[1]) {
+            assert_null(row); /* nothing overdue or due today: no row */
+            continue;
+        }
+        assert_non_null(row);
+        rows++;
+        assert_int_equal(json_integer_value(json_object_get(row, "overdue")), e[0]);
+        assert_int_equal(json_integer_value(json_object_get(row, "due_today")), e[1]);
+    }
+    assert_int_equal(json_array_size(by), rows);
+    json_decref(by);
+}
+
+static void council_table_counts_every_date(void **state)
+{
+    fixture *f = *state;
+    static const char *const dues[] = {"2025-01-02", "2026-11-30", "2026-12-03", "2026-12-03", "2026-12-09", "2027-01-05"};
+    uint64_t expect[3][2] = {{0}};
+    json_t *first_query = NULL;
+    uint64_t first_item = 0, first_worker = 0;
+    for (uint64_t council = 7; council <= 9; council++) {
+        step c = {.council = council, .worker = 40 + council, .op = 0};
+        assert_int_equal(store_write(f->s, step_write, &c), 0);
+        for (size_t i = 0; i < sizeof dues / sizeof dues[0]; i++) {
+            if (council == 9 && i < 4)
+                continue; /* council 9: only items not yet due */
+            json_t *q = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s}", "case_id", (json_int_t)c.case_id, "council_id",
+                                  (json_int_t)council, "subject", "Status", "status", "open", "awaiting", "ho", "due",
+                                  dues[i]);
+            c.op = 1, c.kind = WORK_QUERY, c.rec = q;
+            assert_int_equal(store_write(f->s, step_write, &c), 0);
+            int cmp = strcmp(dues[i], "2026-12-03");
+            expect[council - 7][cmp < 0 ? 0 : 1] += cmp <= 0;
+            if (!first_query) {
+                json_object_set_new(q, "id", json_integer((json_int_t)c.item));
+                first_query = json_incref(q);
+                first_item = c.item;
+                first_worker = c.worker;
+            }
+            json_decref(q);
+        }
+    }
+    table_is(f->s, "2026-12-03", (const uint64_t(*)[2])expect);
+    /* Answered: no longer open, no longer overdue. */
+    json_t *answered = json_deep_copy(first_query);
+    json_object_set_new(answered, "status", json_string("closed"));
+    step put = {.council = 7, .worker = first_worker, .item = first_item, .op = 2, .kind = WORK_QUERY, .old = first_query,
+                .rec = answered};
+    assert_int_equal(store_write(f->s, step_write, &put), 0);
+    expect[0][0]--;
+    table_is(f->s, "2026-12-03", (const uint64_t(*)[2])expect);
+    assert_int_equal(recount_differences(f->s), 0);
+    /* The totals rebuilt from the dated counters by the upgrade step: the same table. */
+    assert_int_equal(store_write(f->s, drop_council_totals, NULL), 0);
+    assert_int_not_equal(recount_differences(f->s), 0);
+    assert_int_equal(store_write(f->s, rebuild_council_totals, NULL), 0);
+    table_is(f->s, "2026-12-03", (const uint64_t(*)[2])expect);
+    assert_int_equal(recount_differences(f->s), 0);
+    json_decref(first_query);
+    json_decref(answered);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(counters_follow_items_and_caseworker, setup, teardown),
         cmocka_unit_test_setup_teardown(recount_notices_drift, setup, teardown),
         cmocka_unit_test_setup_teardown(counted_list_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(council_table_counts_every_date, setup, teardown),
         cmocka_unit_test_setup_teardown(thousand_day_counter, setup, teardown),
         cmocka_unit_test(due_dates),
     };
