@@ -631,25 +631,48 @@ typedef struct {
     const char *today;
     council_due *v;
     size_t n, cap;
-    int totals; /* walking the 'C' totals (1) or the dates from today on (0) */
+    uint32_t *slot; /* 2 * cap entries: hash of council id -> row + 1 (0: empty) */
+    int totals;     /* walking the 'C' totals (1) or the dates from today on (0) */
 } by_council;
 
-/* The row of council (made when new: councils arrive in key order, not id order, so a linear search
- * over at most a few hundred). NULL when out of memory. */
+static size_t council_slot(const by_council *b, uint64_t council)
+{
+    return (size_t)((council * 0x9E3779B97F4A7C15ULL) >> 32) & (2 * b->cap - 1);
+}
+
+static void slot_put(by_council *b, size_t row)
+{
+    size_t i = council_slot(b, b->v[row].council);
+    while (b->slot[i])
+        i = (i + 1) & (2 * b->cap - 1);
+    b->slot[i] = (uint32_t)(row + 1);
+}
+
+/* The row of council, made when new (the table doubles, and its hash is rebuilt, as it fills). NULL
+ * when out of memory. */
 static council_due *council_row(by_council *b, uint64_t council)
 {
-    for (size_t i = 0; i < b->n; i++)
-        if (b->v[i].council == council)
-            return &b->v[i];
+    if (b->cap)
+        for (size_t i = council_slot(b, council); b->slot[i]; i = (i + 1) & (2 * b->cap - 1))
+            if (b->v[b->slot[i] - 1].council == council)
+                return &b->v[b->slot[i] - 1];
     if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 128;
+        size_t cap = b->cap ? b->cap * 2 : 2;
         council_due *more = realloc(b->v, cap * sizeof *more);
         if (!more)
             return NULL;
         b->v = more;
+        uint32_t *slot = calloc(2 * cap, sizeof *slot);
+        if (!slot)
+            return NULL;
+        free(b->slot);
+        b->slot = slot;
         b->cap = cap;
+        for (size_t r = 0; r < b->n; r++)
+            slot_put(b, r);
     }
     b->v[b->n] = (council_due){.council = council};
+    slot_put(b, b->n);
     return &b->v[b->n++];
 }
 
@@ -675,11 +698,13 @@ static int sum_by_council(void *ctx, const char *rest, size_t len, uint64_t n)
     return 0;
 }
 
-int store_work_due_by_council(store *s, MDB_txn *txn, char side, const char *today, json_t **out)
+int store_work_due_by_council(store *s, MDB_txn *txn, char side, const char *today, work_council_due **rows,
+                              size_t *n)
 {
     char prefix[4] = {side, ':', 0};
     by_council b = {.today = today, .totals = 1};
-    *out = NULL;
+    *rows = NULL;
+    *n = 0;
     int rc = count_walk(s, txn, 0, 'C', prefix, sum_by_council, &b);
     if (!rc) {
         /* The dates from today on: overdue = every dated item less those not yet overdue. */
@@ -696,25 +721,30 @@ int store_work_due_by_council(store *s, MDB_txn *txn, char side, const char *tod
                                 store_u64_from(it.val.mv_data));
         rc = store_iter_end(&it, rc);
     }
-    json_t *list = rc ? NULL : json_array();
-    if (!rc && !list)
-        rc = STORE_NOMEM;
-    for (size_t i = 0; !rc && i < b.n; i++) {
-        council_due *d = &b.v[i];
-        uint64_t later = d->today + d->later, overdue = d->dated > later ? d->dated - later : 0;
-        if (!overdue && !d->today)
-            continue;
-        json_t *row = json_pack("{s:I,s:I,s:I}", "council_id", (json_int_t)d->council, "overdue", (json_int_t)overdue,
-                                "due_today", (json_int_t)d->today);
-        if (!row || json_array_append_new(list, row))
-            rc = STORE_NOMEM;
-    }
-    free(b.v);
+    free(b.slot);
     if (rc) {
-        json_decref(list);
+        free(b.v);
         return rc;
     }
-    *out = list;
+    work_council_due *out = b.n ? malloc(b.n * sizeof *out) : NULL;
+    if (b.n && !out) {
+        free(b.v);
+        return STORE_NOMEM;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < b.n; i++) {
+        council_due d = b.v[i];
+        uint64_t later = d.today + d.later, overdue = d.dated > later ? d.dated - later : 0;
+        if (overdue || d.today)
+            out[kept++] = (work_council_due){d.council, overdue, d.today};
+    }
+    free(b.v);
+    if (!kept) {
+        free(out);
+        return 0;
+    }
+    *rows = out;
+    *n = kept;
     return 0;
 }
 

@@ -117,8 +117,14 @@ int store_work_count(store *s, MDB_txn *txn, uint64_t scope, char side, char buc
 /* Open items of a side due before today and due today, in scope (worker 0: all). */
 int store_work_due_counts(store *s, MDB_txn *txn, uint64_t scope, char side, uint64_t worker, const char *today,
                           uint64_t *overdue, uint64_t *due_today);
-/* Per council, for one side: [{"council_id","overdue","due_today"}] of councils with any, by id. */
-int store_work_due_by_council(store *s, MDB_txn *txn, char side, const char *today, json_t **out);
+/* One council's overdue and due-today items of a side. */
+typedef struct {
+    uint64_t council, overdue, due_today;
+} work_council_due;
+/* Per council, for one side: the councils with any overdue or due today, in no particular order, in
+ * *rows (the caller frees it; NULL when *n is 0). */
+int store_work_due_by_council(store *s, MDB_txn *txn, char side, const char *today, work_council_due **rows,
+                              size_t *n);
 /* Sum of a dated counter (DATED_SUPPORT_START ...) over values "prefix" + date with date <= last
  * (YYYY-MM-DD): whole years before last's year, whole months before its month, then its days. */
 int store_count_dated(store *s, MDB_txn *txn, uint64_t scope, dated_facets f, const char *prefix, const char *last,

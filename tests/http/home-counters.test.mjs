@@ -301,8 +301,13 @@ test('home: shapes exactly as API.md (council, council mine=1, HO)', async () =>
   const hh = await home(ho);
   for (const b of hh.by_council) {
     assert.deepEqual(Object.keys(b).sort(), ['council', 'due_today', 'overdue']);
+    assert.deepEqual(Object.keys(b.council).sort(), ['id', 'name']);
     assert.ok(b.due_today > 0 || b.overdue > 0, 'by_council lists only councils with something due today or overdue');
   }
+  assert.ok(hh.by_council.length >= 2, `two councils or more in the table: ${JSON.stringify(hh.by_council)}`);
+  const names = hh.by_council.map((b) => b.council.name);
+  assert.deepEqual(names, [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+    'by_council is in council name order');
   // Every difference at once, so that one report names them all.
   const diffs = [];
   const same = (got, want, what) => {

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "calendar.h"
@@ -100,7 +101,6 @@ static void counters_follow_items_and_caseworker(void **state)
     /* Due dates: overdue before today, due today, and the per-council table. */
     MDB_txn *txn;
     uint64_t overdue, today;
-    json_t *by;
     assert_int_equal(store_read_begin(f->s, &txn), 0);
     assert_int_equal(store_work_due_counts(f->s, txn, 7, 'c', 0, "2026-12-04", &overdue, &today), 0);
     assert_int_equal(overdue, 1);
@@ -108,10 +108,12 @@ static void counters_follow_items_and_caseworker(void **state)
     assert_int_equal(store_work_due_counts(f->s, txn, 7, 'c', 41, "2026-12-03", &overdue, &today), 0);
     assert_int_equal(overdue, 0);
     assert_int_equal(today, 1);
-    assert_int_equal(store_work_due_by_council(f->s, txn, 'c', "2026-12-03", &by), 0);
-    assert_int_equal(json_array_size(by), 1);
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(by, 0), "council_id")), 7);
-    json_decref(by);
+    work_council_due *by;
+    size_t by_n;
+    assert_int_equal(store_work_due_by_council(f->s, txn, 'c', "2026-12-03", &by, &by_n), 0);
+    assert_int_equal(by_n, 1);
+    assert_int_equal(by[0].council, 7);
+    free(by);
     /* The list, filtered by caseworker and due date. */
     uint64_t ids[4], next;
     size_t n, total;
@@ -315,27 +317,29 @@ static int rebuild_council_totals(store *s, MDB_txn *txn, void *arg)
 static void table_is(store *s, const char *today, const uint64_t expect[3][2])
 {
     MDB_txn *txn;
-    json_t *by;
+    work_council_due *by;
+    size_t n;
     assert_int_equal(store_read_begin(s, &txn), 0);
-    assert_int_equal(store_work_due_by_council(s, txn, 'h', today, &by), 0);
+    assert_int_equal(store_work_due_by_council(s, txn, 'h', today, &by, &n), 0);
     store_read_end(s, txn);
     size_t rows = 0;
     for (uint64_t c = 7; c <= 9; c++) {
         const uint64_t *e = expect[c - 7];
-        json_t *row = NULL, *r;
-        size_t i;
-        json_array_foreach(by, i, r) if (json_integer_value(json_object_get(r, "council_id")) == (json_int_t)c) row = r;
+        const work_council_due *row = NULL;
+        for (size_t i = 0; i < n; i++)
+            if (by[i].council == c)
+                row = &by[i];
         if (!e[0] && !e[1]) {
             assert_null(row); /* nothing overdue or due today: no row */
             continue;
         }
         assert_non_null(row);
         rows++;
-        assert_int_equal(json_integer_value(json_object_get(row, "overdue")), e[0]);
-        assert_int_equal(json_integer_value(json_object_get(row, "due_today")), e[1]);
+        assert_int_equal(row->overdue, e[0]);
+        assert_int_equal(row->due_today, e[1]);
     }
-    assert_int_equal(json_array_size(by), rows);
-    json_decref(by);
+    assert_int_equal(n, rows);
+    free(by);
 }
 
 static void council_table_counts_every_date(void **state)
