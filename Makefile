@@ -161,6 +161,7 @@ FCGI_SRC := \
     fcgi/h_rtpf.c \
     fcgi/work_rules.c \
     fcgi/work_view.c \
+    fcgi/work_view_text.c \
     fcgi/work_list.c \
     fcgi/h_alerts.c \
     fcgi/h_queries.c \

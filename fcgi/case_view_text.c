@@ -10,7 +10,7 @@
 #include "ref_text.h"
 #include "store_case.h"
 
-#define SHAPE -1 /* the record is not of the shape this writer copies: case_view_take() prints it */
+#define SHAPE REF_TEXT_SHAPE /* the record is not of the shape this writer copies: case_view_take() prints it */
 
 /* How one kind of stored object becomes its view (the steps of case_view_take, in its order). */
 typedef struct {
@@ -44,22 +44,6 @@ static int in_list(json_slice key, const char *const *list)
         if (json_slice_key_is(key, list[i]))
             return 1;
     return 0;
-}
-
-/* A user id as stored (digits or null) as its {"id","name"} text. */
-static int user_value(store *s, MDB_txn *txn, json_slice v, json_text *out)
-{
-    if (v.len == 4 && memcmp(v.p, "null", 4) == 0)
-        return ref_text_user(s, txn, 0, out);
-    long long id = 0;
-    if (v.len == 0 || v.len > 18)
-        return SHAPE;
-    for (size_t i = 0; i < v.len; i++) {
-        if (v.p[i] < '0' || v.p[i] > '9')
-            return SHAPE;
-        id = id * 10 + (v.p[i] - '0');
-    }
-    return ref_text_user(s, txn, id, out);
 }
 
 static void key_text(json_text *out, int first, const char *key, size_t len)
@@ -128,7 +112,7 @@ static int write_object(store *s, MDB_txn *txn, json_slice obj, const shape *sh,
         if (sh->append_user && json_slice_key_is(k, sh->append_user))
             has_append = 1;
         if (in_list(k, sh->users))
-            rc = user_value(s, txn, v, out);
+            rc = ref_text_user_slice(s, txn, v, out);
         else if (sh->costs && json_slice_key_is(k, sh->costs))
             rc = write_array(s, txn, v, &cost_shape, out);
         else
@@ -289,7 +273,7 @@ int case_view_text(store *s, MDB_txn *txn, uint64_t id, uint64_t council, json_t
         } else if (strcmp(name, "council") == 0) {
             rc = ref_text_council(s, txn, council_id, out);
         } else if (strcmp(name, "caseworker") == 0) {
-            rc = m[9].p ? user_value(s, txn, m[9], out) : ref_text_user(s, txn, 0, out);
+            rc = ref_text_user_slice(s, txn, m[9], out);
         } else {
             json_slice v = {NULL, 0};
             for (size_t i = 0; i < N; i++)

@@ -292,19 +292,7 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     /* A name search counts no further than CASE_TOTAL_CAP: "more than 1,000" (fcgi/API.md "Cases").
      * Every other list's total is exact, however large. */
     int capped = q.kind == CASEQ_NAME && total > CASE_TOTAL_CAP;
-    json_text_lit(out, "],\"next_cursor\":");
-    if (next) {
-        json_text_lit(out, "\"");
-        json_text_u64(out, next);
-        json_text_lit(out, "\"");
-    } else {
-        json_text_lit(out, "null");
-    }
-    json_text_lit(out, ",\"total\":");
-    json_text_u64(out, capped ? CASE_TOTAL_CAP : total);
-    if (capped)
-        json_text_lit(out, ",\"total_capped\":true");
-    json_text_lit(out, "}");
+    h_list_page_text_end(out, next, capped ? CASE_TOTAL_CAP : total, capped);
     if (out->failed) {
         http_error(r, 500, "internal", "Out of memory.", NULL);
         goto out;

@@ -31,6 +31,23 @@ int h_cursor_id(http_req *r, uint64_t *out)
     return 0;
 }
 
+void h_list_page_text_end(json_text *out, uint64_t next, size_t total, int capped)
+{
+    json_text_lit(out, "],\"next_cursor\":");
+    if (next) {
+        json_text_lit(out, "\"");
+        json_text_u64(out, next);
+        json_text_lit(out, "\"");
+    } else {
+        json_text_lit(out, "null");
+    }
+    json_text_lit(out, ",\"total\":");
+    json_text_u64(out, total);
+    if (capped)
+        json_text_lit(out, ",\"total_capped\":true");
+    json_text_lit(out, "}");
+}
+
 json_t *h_list_page(json_t *items, uint64_t next, size_t total)
 {
     char next_s[24];

@@ -7,6 +7,7 @@
 #define CONNECT_HANDLERS_H
 
 #include "http.h"
+#include "json_text.h"
 
 void h_health(http_req *r, const uint64_t *ids);
 void h_metrics(http_req *r, const uint64_t *ids);
@@ -124,6 +125,9 @@ int h_limit(http_req *r, size_t *limit);
 int h_cursor_id(http_req *r, uint64_t *out);
 /* The list shape {"items","next_cursor","total"} (items stolen; next 0: no more pages). */
 json_t *h_list_page(json_t *items, uint64_t next, size_t total);
+/* The same page written as text: out already holds "{\"items\":[" and the items; this closes the list
+ * and adds next_cursor and total (and "total_capped":true when capped). */
+void h_list_page_text_end(json_text *out, uint64_t next, size_t total, int capped);
 /* 429 too_many_attempts with Retry-After for a user name throttled until `until` (h_auth.c): the
  * same answer whether or not an account has that name. */
 void h_too_many_attempts(http_req *r, int64_t until);

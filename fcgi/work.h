@@ -60,6 +60,9 @@ int work_notify(work_ctx *w, const json_t *case_rec, const char *what);
  * on or after its decision date gets its due date (7 working days after that run); *updated counts them. */
 int work_mi_run_recorded(work_ctx *w, size_t *updated);
 
+/* Working days from the due date to today (1 = due yesterday, a working day); 0 when the calendar
+ * cannot say. */
+json_int_t work_days_overdue(store *s, MDB_txn *txn, const char *due, const char *today);
 /* ALERT and QUERY (fcgi/API.md); with_messages 0 leaves "messages" out (lists). */
 json_t *work_alert_view(store *s, MDB_txn *txn, const json_t *alert, const char *today);
 json_t *work_query_view(store *s, MDB_txn *txn, const json_t *query, const char *today, int with_messages);

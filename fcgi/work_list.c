@@ -12,6 +12,7 @@
 #include "store_case.h"
 #include "uk_time.h"
 #include "work.h"
+#include "work_view_text.h"
 
 /* GET /api/alerts and GET /api/queries: the query strings, described once (fcgi/API.md "Alerts",
  * "Queries"). The alert types are the API's names of store_work_alert_bucket's buckets. */
@@ -119,31 +120,29 @@ void work_list_run(http_req *r, char kind)
             q.scope = UINT64_MAX; /* another council's: nothing */
     }
     uint64_t *found = calloc(q.limit, sizeof *found);
-    json_t *items = json_array();
     MDB_txn *txn = NULL;
-    int rc = found && items ? store_read_begin(r->st, &txn) : STORE_NOMEM;
+    int rc = found ? store_read_begin(r->st, &txn) : STORE_NOMEM;
     size_t n = 0, total = 0;
     uint64_t next = 0;
     if (!rc)
         rc = store_work_list(r->st, txn, &q, found, &n, &total, &next);
+    /* The rows are written as text from the stored items (work_view_text.h). */
+    json_text *out = json_text_thread();
+    json_text_lit(out, "{\"items\":[");
     for (size_t i = 0; i < n && !rc; i++) {
-        json_t *item;
-        if ((rc = store_work_get(r->st, txn, kind, found[i], &item)))
-            break;
-        json_t *v = kind == WORK_ALERT ? work_alert_view(r->st, txn, item, today)
-                                       : work_query_view(r->st, txn, item, today, 0);
-        json_decref(item);
-        if (!v || json_array_append_new(items, v))
-            rc = STORE_NOMEM;
+        if (i)
+            json_text_lit(out, ",");
+        rc = work_view_text(r->st, txn, kind, found[i], today, out);
     }
     if (txn)
         store_read_end(r->st, txn);
-    if (rc) {
+    h_list_page_text_end(out, next, total, 0);
+    if (!rc && out->failed)
+        rc = STORE_NOMEM;
+    if (rc)
         http_store_error(r, rc);
-        json_decref(items);
-    } else {
-        http_reply(r, 200, h_list_page(items, next, total));
-    }
+    else
+        http_reply_bytes(r, 200, "application/json; charset=utf-8", out->p, out->len);
     free(found);
 }
 

@@ -25,7 +25,7 @@ static json_t *principal_ref(const json_t *case_rec)
 
 /* Working days from the due date to today (1 = due yesterday, a working day); 0 when the calendar
  * cannot say. People act on "3 working days overdue", not on a date to count back from. */
-static json_int_t working_days_overdue(store *s, MDB_txn *txn, const char *due, const char *today)
+json_int_t work_days_overdue(store *s, MDB_txn *txn, const char *due, const char *today)
 {
     const calendar *cal;
     int beyond = 0;
@@ -84,7 +84,7 @@ static json_t *common(store *s, MDB_txn *txn, const json_t *item, const char *to
                           is_open && due && today && strcmp(due, today) < 0);
     int overdue = v && json_is_true(json_object_get(v, "overdue"));
     json_t *extra = json_pack("{s:o,s:I}", "principal", principal_ref(case_rec), "working_days_overdue",
-                              overdue ? working_days_overdue(s, txn, due, today) : (json_int_t)0);
+                              overdue ? work_days_overdue(s, txn, due, today) : (json_int_t)0);
     if (extra && json_is_object(json_object_get(item, "before")))
         json_object_set_new(extra, "changes", immigration_changes(item, case_rec));
     json_decref(case_rec);

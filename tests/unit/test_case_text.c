@@ -20,6 +20,9 @@
 #include "json_members.h"
 #include "record_cache.h"
 #include "ref_text.h"
+#include "store_work.h"
+#include "work.h"
+#include "work_view_text.h"
 #include "store.h"
 #include "store_case.h"
 
@@ -274,6 +277,105 @@ static void view_text_is_what_jansson_prints(void **state)
     ref_text_clear();
 }
 
+typedef struct {
+    char kind;
+    json_t *rec;
+    uint64_t worker, id;
+} item_arg;
+
+static int create_item(store *s, MDB_txn *txn, void *arg)
+{
+    item_arg *a = arg;
+    return store_work_create(s, txn, a->kind, a->rec, a->worker, &a->id);
+}
+
+/* Alert and query rows written as text are what work_alert_view / work_query_view print: open, owed or
+ * not, cleared, closed, with an immigration update's changes (jansson's), beyond the calendar, for a
+ * case that is gone, and with a user id of another type (jansson's). */
+static void work_rows_are_what_jansson_prints(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(case_gen_bulk(f->s, 20, 2, 23, NULL), 0);
+    MDB_txn *txn;
+    json_t *first;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_case_get(f->s, txn, 1, &first), 0);
+    store_read_end(f->s, txn);
+    json_int_t uid = json_integer_value(json_object_get(first, "caseworker_id"));
+    json_int_t council = json_integer_value(json_object_get(first, "council_id"));
+    json_decref(first);
+    const char *at = "2026-11-02T10:00:00Z";
+    struct {
+        char kind;
+        json_t *rec;
+    } items[] = {
+        {WORK_ALERT, json_pack("{s:i,s:I,s:s,s:s,s:s,s:I,s:b,s:s}", "case_id", 1, "council_id", council, "type", "new_case",
+                               "to", "ho", "raised_at", at, "raised_by", uid, "open", 1, "due", "2026-11-09")},
+        {WORK_ALERT, json_pack("{s:i,s:I,s:s,s:s,s:s,s:I,s:b,s:s,s:{s:s}}", "case_id", 2, "council_id", council, "type",
+                               "final_outcome", "to", "council", "raised_at", at, "raised_by", uid, "open", 1, "due",
+                               "2026-11-09", "outcome", "decision", "granted")},
+        {WORK_ALERT, json_pack("{s:i,s:I,s:s,s:s,s:s,s:I,s:b,s:s,s:s,s:I,s:s,s:s}", "case_id", 3, "council_id", council,
+                               "type", "council_update", "to", "ho", "raised_at", at, "raised_by", uid, "open", 0, "due",
+                               "2026-11-09", "cleared_at", at, "cleared_by", uid, "cleared_how", "manual", "statement",
+                               "Seen \"today\"")},
+        {WORK_ALERT, json_pack("{s:i,s:I,s:s,s:s,s:s,s:I,s:b,s:[s],s:{s:s}}", "case_id", 4, "council_id", council, "type",
+                               "immigration_update", "to", "council", "raised_at", at, "raised_by", uid, "open", 1,
+                               "fields", "status", "before", "status", "asylum_seeker")},
+        {WORK_ALERT, json_pack("{s:i,s:I,s:s,s:s,s:s,s:I,s:b,s:s,s:b,s:[],s:b}", "case_id", 5, "council_id", council,
+                               "type", "support_ended", "to", "council", "raised_at", at, "raised_by", uid, "open", 1,
+                               "due", "2028-02-01", "due_beyond", 1, "fields", "awaiting_mi_run", 1)},
+        {WORK_ALERT, json_pack("{s:i,s:I,s:s,s:s,s:s,s:n,s:b}", "case_id", 99999, "council_id", council, "type",
+                               "new_case", "to", "ho", "raised_at", at, "raised_by", "open", 1)},
+        {WORK_QUERY, json_pack("{s:i,s:I,s:s,s:b,s:s,s:s,s:s,s:s,s:s,s:s,s:[{s:i},{s:i}]}", "case_id", 6, "council_id",
+                               council, "category", "progress_update", "urgent", 1, "urgent_reason", "Eviction",
+                               "opened_by", "council", "opened_at", at, "status", "open", "awaiting", "ho", "due",
+                               "2026-11-20", "messages", "id", 1, "id", 2)},
+        {WORK_QUERY, json_pack("{s:i,s:I,s:s,s:b,s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "case_id", 7, "council_id", council,
+                               "category", "other", "urgent", 0, "opened_by", "ho", "opened_at", at, "status", "closed",
+                               "due", "2026-11-20", "closed_at", at, "closed_by", uid, "awaiting", "council")},
+        {WORK_QUERY, json_pack("{s:i,s:I,s:s,s:b,s:s,s:s,s:s,s:s}", "case_id", 8, "council_id", council, "category",
+                               "other", "urgent", 0, "opened_by", "ho", "opened_at", at, "status", "closed", "closed_by",
+                               "7")},
+    };
+    size_t n_items = sizeof items / sizeof items[0];
+    for (size_t i = 0; i < n_items; i++) {
+        assert_non_null(items[i].rec);
+        item_arg a = {items[i].kind, items[i].rec, (uint64_t)uid, 0};
+        assert_int_equal(store_write(f->s, create_item, &a), 0);
+        json_decref(items[i].rec);
+    }
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    record_cache_clear();
+    ref_text_clear();
+    size_t compared = 0;
+    for (int k = 0; k < 2; k++) {
+        char kind = k ? WORK_QUERY : WORK_ALERT;
+        for (uint64_t id = 1; id <= 20; id++) {
+            json_text *out = json_text_thread();
+            int rc = work_view_text(f->s, txn, kind, id, "2026-12-06", out);
+            if (rc == MDB_NOTFOUND)
+                continue;
+            assert_int_equal(rc, 0);
+            json_t *item;
+            assert_int_equal(store_work_get(f->s, txn, kind, id, &item), 0);
+            json_t *v = kind == WORK_ALERT ? work_alert_view(f->s, txn, item, "2026-12-06")
+                                           : work_query_view(f->s, txn, item, "2026-12-06", 0);
+            json_decref(item);
+            assert_non_null(v);
+            char *want = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15));
+            json_decref(v);
+            if (out->len != strlen(want) || memcmp(out->p, want, out->len) != 0)
+                fail_msg("%c %llu:\n  text:    %.*s\n  jansson: %s", kind, (unsigned long long)id, (int)out->len, out->p,
+                         want);
+            free(want);
+            compared++;
+        }
+    }
+    store_read_end(f->s, txn);
+    assert_int_equal(compared, n_items);
+    ref_text_clear();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +383,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(summary_text_is_what_jansson_prints, setup, teardown),
         cmocka_unit_test_setup_teardown(renamed_refs_show_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(view_text_is_what_jansson_prints, setup, teardown),
+        cmocka_unit_test_setup_teardown(work_rows_are_what_jansson_prints, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
