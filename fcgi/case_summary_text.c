@@ -28,20 +28,6 @@ static const char *const members[M_COUNT] = {
     [M_UPDATED] = "updated_at",
 };
 
-/* A whole number of up to 18 digits, as jansson prints a positive integer; -1 otherwise. */
-static long long digits_value(json_slice v)
-{
-    if (!v.p || v.len == 0 || v.len > 18 || (v.len > 1 && v.p[0] == '0'))
-        return -1;
-    long long n = 0;
-    for (size_t i = 0; i < v.len; i++) {
-        if (v.p[i] < '0' || v.p[i] > '9')
-            return -1;
-        n = n * 10 + (v.p[i] - '0');
-    }
-    return n;
-}
-
 static void value_or_null(json_text *out, json_slice v)
 {
     if (v.p)
@@ -59,13 +45,7 @@ static int summary_parsed(store *s, MDB_txn *txn, uint64_t id, json_text *out)
         return rc;
     json_t *summary = case_summary(s, txn, rec, NULL, NULL);
     json_decref(rec);
-    char *text = summary ? json_dumps(summary, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-    json_decref(summary);
-    if (!text)
-        return STORE_NOMEM;
-    json_text_lit(out, text);
-    free(text);
-    return 0;
+    return json_text_dump(out, summary) ? STORE_NOMEM : 0;
 }
 
 int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out)
@@ -80,8 +60,8 @@ int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out)
     json_slice m[M_COUNT];
     long long case_id, council = -1, worker = 0;
     long deps = 0;
-    if (json_members_slices(data, len, members, M_COUNT, m) || (case_id = digits_value(m[M_ID])) <= 0 ||
-        (council = digits_value(m[M_COUNCIL])) < 0 || (m[M_CASEWORKER].p && (worker = digits_value(m[M_CASEWORKER])) < 0) ||
+    if (json_members_slices(data, len, members, M_COUNT, m) || (case_id = json_slice_uint(m[M_ID])) <= 0 ||
+        (council = json_slice_uint(m[M_COUNCIL])) < 0 || (m[M_CASEWORKER].p && (worker = json_slice_uint(m[M_CASEWORKER])) < 0) ||
         (m[M_DEPENDANTS].p && (deps = json_slice_count(m[M_DEPENDANTS])) < 0))
         return summary_parsed(s, txn, id, out);
     json_text_lit(out, "{\"id\":");

@@ -152,27 +152,7 @@ static int view_parsed(store *s, MDB_txn *txn, uint64_t id, uint64_t council, js
         json_decref(rec);
         return MDB_NOTFOUND;
     }
-    json_t *view = case_view_take(s, txn, rec);
-    char *text = view ? json_dumps(view, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-    json_decref(view);
-    if (!text)
-        return STORE_NOMEM;
-    json_text_lit(out, text);
-    free(text);
-    return 0;
-}
-
-static long long digits(json_slice v)
-{
-    if (!v.p || v.len == 0 || v.len > 18 || (v.len > 1 && v.p[0] == '0'))
-        return -1;
-    long long n = 0;
-    for (size_t i = 0; i < v.len; i++) {
-        if (v.p[i] < '0' || v.p[i] > '9')
-            return -1;
-        n = n * 10 + (v.p[i] - '0');
-    }
-    return n;
+    return json_text_dump(out, case_view_take(s, txn, rec)) ? STORE_NOMEM : 0;
 }
 
 /* The members of the stored record that the view does not show as they are: by name. */
@@ -194,14 +174,7 @@ static int member_text(store *s, MDB_txn *txn, const char *name, json_slice v, c
     if (strcmp(name, "previous_closures") == 0)
         return v.p ? write_array(s, txn, v, &reclosure_shape, out) : (json_text_lit(out, "[]"), 0);
     if (strcmp(name, "retention") == 0) {
-        json_t *ret = case_retention(s, txn, retention_rec);
-        char *text = ret ? json_dumps(ret, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-        json_decref(ret);
-        if (!text)
-            return STORE_NOMEM;
-        json_text_lit(out, text);
-        free(text);
-        return 0;
+        return json_text_dump(out, case_retention(s, txn, retention_rec)) ? STORE_NOMEM : 0;
     }
     if (v.p)
         json_text_raw(out, v.p, v.len);
@@ -251,7 +224,7 @@ int case_view_text(store *s, MDB_txn *txn, uint64_t id, uint64_t council, json_t
     json_slice m[N];
     if (json_members_slices(data, len, names, N, m))
         return view_parsed(s, txn, id, council, out);
-    long long case_id = digits(m[0]), council_id = digits(m[1]);
+    long long case_id = json_slice_uint(m[0]), council_id = json_slice_uint(m[1]);
     /* Members the view makes itself must not be stored (jansson's view would keep their place). */
     if (case_id <= 0 || council_id < 0 || m[21].p || m[22].p || m[23].p || m[24].p)
         return view_parsed(s, txn, id, council, out);

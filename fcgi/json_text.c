@@ -59,3 +59,14 @@ void json_text_u64(json_text *t, uint64_t v)
     int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
     json_text_raw(t, buf, (size_t)n);
 }
+
+int json_text_dump(json_text *t, json_t *v)
+{
+    char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15)) : NULL;
+    json_decref(v);
+    if (!text)
+        return -1;
+    json_text_lit(t, text);
+    free(text);
+    return 0;
+}

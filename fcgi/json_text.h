@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 typedef struct {
     char *p;
     size_t len, cap;
@@ -24,5 +26,8 @@ void json_text_raw(json_text *t, const void *data, size_t len);
 /* A NUL-terminated string of JSON text (not quoted: for punctuation and names already escaped). */
 void json_text_lit(json_text *t, const char *s);
 void json_text_u64(json_text *t, uint64_t v);
+/* Appends v's compact text as http_reply prints it, and releases v (NULL: out of memory). 0, or -1
+ * when v is NULL or cannot be printed. */
+int json_text_dump(json_text *t, json_t *v);
 
 #endif

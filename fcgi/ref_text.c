@@ -119,13 +119,6 @@ int ref_text_user_slice(store *s, MDB_txn *txn, json_slice v, json_text *out)
 {
     if (!v.p || (v.len == 4 && memcmp(v.p, "null", 4) == 0))
         return ref_text_user(s, txn, 0, out);
-    long long id = 0;
-    if (v.len == 0 || v.len > 18)
-        return REF_TEXT_SHAPE;
-    for (size_t i = 0; i < v.len; i++) {
-        if (v.p[i] < '0' || v.p[i] > '9')
-            return REF_TEXT_SHAPE;
-        id = id * 10 + (v.p[i] - '0');
-    }
-    return ref_text_user(s, txn, id, out);
+    long long id = json_slice_uint(v);
+    return id < 0 ? REF_TEXT_SHAPE : ref_text_user(s, txn, id, out);
 }

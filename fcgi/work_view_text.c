@@ -44,20 +44,7 @@ static int is_lit(json_slice v, const char *lit)
 
 /* A whole number as jansson prints it; 0 when absent (as json_integer_value reads a missing member);
  * -1 when of another kind. */
-static long long number_or_zero(json_slice v)
-{
-    if (!v.p)
-        return 0;
-    if (v.len == 0 || v.len > 18 || (v.len > 1 && v.p[0] == '0'))
-        return -1;
-    long long n = 0;
-    for (size_t i = 0; i < v.len; i++) {
-        if (v.p[i] < '0' || v.p[i] > '9')
-            return -1;
-        n = n * 10 + (v.p[i] - '0');
-    }
-    return n;
-}
+static long long number_or_zero(json_slice v) { return v.p ? json_slice_uint(v) : 0; }
 
 static void member(json_text *out, const char *key, json_slice v)
 {
@@ -77,13 +64,7 @@ static int view_parsed(store *s, MDB_txn *txn, char kind, uint64_t id, const cha
         return rc;
     json_t *v = kind == WORK_ALERT ? work_alert_view(s, txn, item, today) : work_query_view(s, txn, item, today, 0);
     json_decref(item);
-    char *text = v ? json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-    json_decref(v);
-    if (!text)
-        return STORE_NOMEM;
-    json_text_lit(out, text);
-    free(text);
-    return 0;
+    return json_text_dump(out, v) ? STORE_NOMEM : 0;
 }
 
 /* The members both shapes share (work_view.c's common()), with the item's due and due_beyond as given

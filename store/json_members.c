@@ -370,3 +370,16 @@ int json_slice_key_is(json_slice key, const char *name)
     size_t n = strlen(name);
     return key.len == n && memcmp(key.p, name, n) == 0;
 }
+
+long long json_slice_uint(json_slice v)
+{
+    if (!v.p || v.len == 0 || v.len > 18 || (v.len > 1 && v.p[0] == '0'))
+        return -1;
+    long long n = 0;
+    for (size_t i = 0; i < v.len; i++) {
+        if (v.p[i] < '0' || v.p[i] > '9')
+            return -1;
+        n = n * 10 + (v.p[i] - '0');
+    }
+    return n;
+}

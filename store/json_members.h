@@ -39,6 +39,9 @@ int json_members_slices(const char *text, size_t len, const char *const *names, 
 int json_slice_object_next(json_slice obj, size_t *pos, json_slice *key, json_slice *value);
 /* Walks an array's elements the same way. */
 int json_slice_array_next(json_slice arr, size_t *pos, json_slice *elem);
+/* A whole number of up to 18 digits, as jansson prints a non-negative integer; -1 for anything else
+ * (absent included). */
+long long json_slice_uint(json_slice v);
 /* 1 when the key's characters (as json_slice_object_next gives them) are exactly name. */
 int json_slice_key_is(json_slice key, const char *name);
 /* Elements of an array value's text, or -1 when it is not an array the scan can read. */

@@ -9,7 +9,7 @@
  *     a's member b), and a name jansson does not have gets no slice (the scan compares keys as
  *     written: a key spelled with escapes is not found, which jansson never writes for these names);
  *   - json_slice_count agrees with jansson's array size; json_slice_string_body is the slice without
- *     its quotes;
+ *     its quotes; json_slice_uint reads a whole number below 10^18 and refuses anything else;
  *   - json_members_load agrees with the same parse, and fails exactly when a counted member is not an
  *     array or a member whose children it reads is not an object.
  * The names asked for are fixed: a few top-level, nested and absent ones, as the callers ask.
@@ -65,6 +65,10 @@ FUZZ_REFERENCE static void check_written(json_t *full, size_t flags)
         json_decref(got);
         long count = json_slice_count(m[i]);
         FUZZ_CHECK(json_is_array(want) ? count == (long)json_array_size(want) : count == -1);
+        long long u = json_slice_uint(m[i]);
+        FUZZ_CHECK(json_is_integer(want) && json_integer_value(want) >= 0 && json_integer_value(want) < 1000000000000000000LL
+                       ? u == json_integer_value(want)
+                       : u == -1);
         json_slice body = json_slice_string_body(m[i]);
         FUZZ_CHECK(json_is_string(want) ? body.p == m[i].p + 1 && body.len == m[i].len - 2 : body.p == NULL);
     }
