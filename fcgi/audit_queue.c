@@ -14,6 +14,7 @@ typedef json_t *event; /* a prepared audit event, owned by the queue */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t drained = PTHREAD_COND_INITIALIZER; /* a batch was written */
 static event *queue;
 static size_t queued, cap;
 static int running, stopping;
@@ -41,9 +42,26 @@ static void push_locked(json_t *ev, const char *action)
     queue[queued++] = ev;
 }
 
+/* Queues a read's event, first waiting (a bounded while) for the flusher when the queue is long. The
+ * wait is bounded so that no caller can deadlock with the flusher (one holding a write transaction,
+ * say): past it the event is queued anyway, since an event is never dropped. */
 static void enqueue(json_t *ev, const char *action)
 {
     pthread_mutex_lock(&mu);
+    if (queued >= AUDIT_QUEUE_SOFT_MAX && running && !stopping && !pthread_equal(pthread_self(), flusher)) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += AUDIT_QUEUE_WAIT_MS / 1000;
+        until.tv_nsec += (AUDIT_QUEUE_WAIT_MS % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_signal(&wake);
+        while (queued >= AUDIT_QUEUE_SOFT_MAX && running && !stopping &&
+               pthread_cond_timedwait(&drained, &mu, &until) == 0) {
+        }
+    }
     push_locked(ev, action);
     pthread_mutex_unlock(&mu);
 }
@@ -222,25 +240,43 @@ static int batch_write(store *s, MDB_txn *txn, void *arg)
     return store_audit_append_many(s, txn, b->ev, b->n);
 }
 
-/* Takes the queue (with the refusal windows that have ended, or all of them at stop) and writes it;
- * events go back to the front of the queue if the write fails. */
-static void flush(int all_windows)
+/* Takes up to AUDIT_BATCH_MAX events from the front of the queue (with the refusal windows that have
+ * ended, or all of them at stop) and writes them; they go back to the front if the write fails.
+ * Returns the events still queued after it (0 also when the write failed: the caller waits then). */
+static size_t flush(int all_windows)
 {
     int64_t now = clock_now();
     pthread_mutex_lock(&mu);
     fold_sweep_locked(now, all_windows);
-    batch b = {queue, queued};
-    queue = NULL;
-    queued = cap = 0;
+    batch b = {NULL, queued < AUDIT_BATCH_MAX ? queued : AUDIT_BATCH_MAX};
+    if (b.n == queued) {
+        b.ev = queue;
+        queue = NULL;
+        queued = cap = 0;
+    } else if ((b.ev = malloc(b.n * sizeof *b.ev)) != NULL) {
+        memcpy(b.ev, queue, b.n * sizeof *b.ev);
+        memmove(queue, queue + b.n, (queued - b.n) * sizeof *queue);
+        queued -= b.n;
+    } else {
+        b.n = 0; /* no memory for the batch now: the next turn tries again */
+    }
     pthread_mutex_unlock(&mu);
     if (!b.n) {
         free(b.ev);
-        return;
+        return 0;
     }
     int rc = store_write(st, batch_write, &b);
     if (!rc)
         for (size_t i = 0; i < b.n; i++)
             json_decref(b.ev[i]);
+    if (!rc) {
+        pthread_mutex_lock(&mu);
+        size_t left = queued;
+        pthread_cond_broadcast(&drained);
+        pthread_mutex_unlock(&mu);
+        free(b.ev);
+        return left;
+    }
     if (rc) {
         fprintf(stderr, "audit: writing %zu events failed (%s); keeping them for the next try\n", b.n, store_strerror(rc));
         pthread_mutex_lock(&mu);
@@ -257,6 +293,7 @@ static void flush(int all_windows)
         pthread_mutex_unlock(&mu);
     }
     free(b.ev);
+    return 0;
 }
 
 static void *flusher_main(void *arg)
@@ -273,7 +310,9 @@ static void *flusher_main(void *arg)
         }
         pthread_cond_timedwait(&wake, &mu, &ts);
         pthread_mutex_unlock(&mu);
-        flush(0);
+        while (flush(0)) {
+            /* more than a batch was queued: the next one at once */
+        }
         pthread_mutex_lock(&mu);
     }
     pthread_mutex_unlock(&mu);
@@ -300,5 +339,6 @@ void audit_queue_stop(void)
     pthread_mutex_unlock(&mu);
     pthread_join(flusher, NULL);
     running = 0;
-    flush(1);
+    while (flush(1)) {
+    }
 }

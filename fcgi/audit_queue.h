@@ -4,8 +4,16 @@
  * A case view, history read, document download or search changes nothing, so it has no write
  * transaction to carry its audit event (nor has a refusal); one durable write per read would serialise every read
  * behind the disk. Instead each worker queues the event in memory and a flusher thread appends the
- * queue to the hash-chained audit log every AUDIT_FLUSH_MS in one transaction (and at stop). A worker
- * killed outright loses at most the events of its last AUDIT_FLUSH_MS.
+ * queue to the hash-chained audit log every AUDIT_FLUSH_MS (and at stop). A worker killed outright
+ * loses at most the events of its last AUDIT_FLUSH_MS.
+ *
+ * Under load the reads can queue events faster than one thread writes them (a list of 50 cases is
+ * one event with 50 indexed targets). So a transaction takes at most AUDIT_BATCH_MAX events, and the
+ * flusher writes batch after batch until the queue is empty: other writes (a look-up, a case
+ * create) take their turn between batches instead of waiting behind one transaction of everything.
+ * And a read that finds AUDIT_QUEUE_SOFT_MAX events queued waits (at most AUDIT_QUEUE_WAIT_MS) for
+ * the flusher to catch up before it queues its own: the reads slow to the rate the audit log is
+ * written, and the queue's memory stays bounded.
  */
 #ifndef CONNECT_AUDIT_QUEUE_H
 #define CONNECT_AUDIT_QUEUE_H
@@ -16,6 +24,9 @@
 #include "store.h"
 
 #define AUDIT_FLUSH_MS 200
+#define AUDIT_BATCH_MAX 2048
+#define AUDIT_QUEUE_SOFT_MAX 16384
+#define AUDIT_QUEUE_WAIT_MS 1000
 
 /* Refused accesses (access_refusal.h) are folded per user: the first refusal of a kind opens a
  * window of AUDIT_FOLD_SECONDS and is queued at once; the refusals of the same kind in that window
