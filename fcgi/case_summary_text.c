@@ -28,14 +28,6 @@ static const char *const members[M_COUNT] = {
     [M_UPDATED] = "updated_at",
 };
 
-static void value_or_null(json_text *out, json_slice v)
-{
-    if (v.p)
-        json_text_raw(out, v.p, v.len);
-    else
-        json_text_lit(out, "null");
-}
-
 /* The record through jansson, for a text the scan cannot read. */
 static int summary_parsed(store *s, MDB_txn *txn, uint64_t id, json_text *out)
 {
@@ -43,7 +35,7 @@ static int summary_parsed(store *s, MDB_txn *txn, uint64_t id, json_text *out)
     int rc = store_case_get(s, txn, id, &rec);
     if (rc)
         return rc;
-    json_t *summary = case_summary(s, txn, rec, NULL, NULL);
+    json_t *summary = case_summary(s, txn, rec);
     json_decref(rec);
     return json_text_dump(out, summary) ? STORE_NOMEM : 0;
 }
@@ -52,9 +44,7 @@ int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out)
 {
     const void *data;
     size_t len;
-    unsigned char key[8];
-    store_key_u64(key, id);
-    int rc = store_bytes_get(s, txn, DB_CASES, key, sizeof key, &data, &len);
+    int rc = store_case_bytes(s, txn, id, &data, &len);
     if (rc)
         return rc;
     json_slice m[M_COUNT];
@@ -72,7 +62,7 @@ int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out)
     if ((rc = ref_text_council(s, txn, council, out)))
         return rc;
     json_text_lit(out, ",\"status\":");
-    value_or_null(out, m[M_STATUS]);
+    json_text_slice(out, m[M_STATUS]);
     /* The stored strings' characters are already escaped: joined, they are one valid string. */
     json_slice given = json_slice_string_body(m[M_GIVEN]), family = json_slice_string_body(m[M_FAMILY]);
     json_text_lit(out, ",\"name\":\"");
@@ -80,20 +70,20 @@ int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out)
     json_text_lit(out, " ");
     json_text_raw(out, family.p, family.len);
     json_text_lit(out, "\",\"date_of_birth\":");
-    value_or_null(out, m[M_DOB]);
+    json_text_slice(out, m[M_DOB]);
     json_text_lit(out, ",\"nationality\":");
-    value_or_null(out, m[M_NATIONALITY]);
+    json_text_slice(out, m[M_NATIONALITY]);
     json_text_lit(out, ",\"dependants\":");
     json_text_u64(out, (uint64_t)deps);
     json_text_lit(out, ",\"caseworker\":");
     if ((rc = ref_text_user(s, txn, worker, out)))
         return rc;
     json_text_lit(out, ",\"team\":");
-    value_or_null(out, m[M_TEAM]);
+    json_text_slice(out, m[M_TEAM]);
     json_text_lit(out, ",\"legislation\":");
-    value_or_null(out, m[M_LEGISLATION]);
+    json_text_slice(out, m[M_LEGISLATION]);
     json_text_lit(out, ",\"updated_at\":");
-    value_or_null(out, m[M_UPDATED]);
+    json_text_slice(out, m[M_UPDATED]);
     json_text_lit(out, "}");
     return out->failed ? STORE_NOMEM : 0;
 }

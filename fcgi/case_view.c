@@ -38,11 +38,6 @@ json_t *case_council_ref(store *s, MDB_txn *txn, const json_t *rec)
     return ref;
 }
 
-static json_t *user_ref_of(store *s, MDB_txn *txn, const json_t *rec)
-{
-    return case_user_ref(s, txn, json_object_get(rec, "caseworker_id"));
-}
-
 json_t *case_connect_id(const json_t *rec)
 {
     char buf[32];
@@ -169,29 +164,7 @@ json_t *case_view_take(store *s, MDB_txn *txn, json_t *c)
     return out;
 }
 
-void case_ref_cache_free(case_ref_cache *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        json_decref(c->refs[i]);
-    c->n = 0;
-}
-
-/* The cached ref for id, or a new one from make() (kept while there is room). New reference. */
-static json_t *cached(case_ref_cache *c, uint64_t id, json_t *(*make)(store *, MDB_txn *, const json_t *),
-                      store *s, MDB_txn *txn, const json_t *arg)
-{
-    for (size_t i = 0; c && i < c->n; i++)
-        if (c->ids[i] == id)
-            return json_incref(c->refs[i]);
-    json_t *ref = make(s, txn, arg);
-    if (c && ref && c->n < 64) {
-        c->ids[c->n] = id;
-        c->refs[c->n++] = json_incref(ref);
-    }
-    return ref;
-}
-
-json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec, case_ref_cache *councils, case_ref_cache *users)
+json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec)
 {
     const json_t *pa = json_object_get(rec, "principal");
     /* No fixed buffer: a cut could split a UTF-8 character and make the name unencodable. */
@@ -199,14 +172,12 @@ json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec, case_ref_cache *
                                 json_get_str_or(pa, "family_name", ""));
     return json_pack("{s:O,s:o,s:o,s:O,s:o,s:O,s:O,s:I,s:o,s:O,s:O,s:O}", "id", json_object_get(rec, "id"),
                      "connect_id", case_connect_id(rec), "council",
-                     cached(councils, (uint64_t)json_integer_value(json_object_get(rec, "council_id")), case_council_ref, s,
-                            txn, rec),
+                     case_council_ref(s, txn, rec),
                      "status",
                      json_get_or_null(rec, "status"), "name", name, "date_of_birth",
                      json_get_or_null(pa, "date_of_birth"), "nationality", json_get_or_null(pa, "nationality"),
                      "dependants", (json_int_t)json_array_size(json_object_get(rec, "dependants")), "caseworker",
-                     cached(users, (uint64_t)json_integer_value(json_object_get(rec, "caseworker_id")), user_ref_of, s,
-                            txn, rec),
+                     case_user_ref(s, txn, json_object_get(rec, "caseworker_id")),
                      "team",
                      json_get_or_null(rec, "team"), "legislation",
                      json_get_or_null(rec, "legislation"), "updated_at",

@@ -14,16 +14,8 @@ extern const char *const case_person_keys[], *const case_immigration_keys[], *co
     *const case_closure_keys[], *const case_cost_keys[], *const case_doc_keys[], *const case_view_order[];
 /* The same, consuming `rec` (no copy: for the hot read path). */
 json_t *case_view_take(store *s, MDB_txn *txn, json_t *rec);
-/* Names looked up once per request: a page of 50 summaries repeats the same councils and caseworkers. */
-typedef struct {
-    size_t n;
-    uint64_t ids[64];
-    json_t *refs[64];
-} case_ref_cache;
-void case_ref_cache_free(case_ref_cache *c);
-
-/* CASE_SUMMARY; the caches may be NULL. */
-json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec, case_ref_cache *councils, case_ref_cache *users);
+/* CASE_SUMMARY (the lists write it as text: case_summary_text.h). */
+json_t *case_summary(store *s, MDB_txn *txn, const json_t *rec);
 /* {"id","name"} of a user (deleted users keep their name), or null. */
 json_t *case_user_ref(store *s, MDB_txn *txn, const json_t *id);
 

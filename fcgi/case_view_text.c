@@ -17,8 +17,8 @@ typedef struct {
     const char *const *fill;        /* put back as null when absent, appended in this order */
     const char *drop;               /* left out, or NULL */
     const char *const *users;       /* user ids turned into {"id","name"} where they stand */
-    const char *relationship;       /* "force": set to null where it stands or appended; "keep":
-                                       appended as null only when absent; NULL: neither */
+    enum { REL_NONE, REL_FORCE, REL_KEEP } relationship; /* FORCE: set to null where it stands or
+                                       appended; KEEP: appended as null only when absent */
     const char *append_user;        /* a user key appended as null when absent, after the fill */
     const char *costs;              /* a member holding an array of objects filled with case_cost_keys */
 } shape;
@@ -28,8 +28,8 @@ static const char *const doc_users[] = {"uploaded_by", NULL};
 static const char *const immigration_users[] = {"updated_by", NULL};
 static const char *const reclosure_users[] = {"closed_by", "reopened_by", NULL};
 
-static const shape principal_shape = {.fill = case_person_keys, .relationship = "force"};
-static const shape dependant_shape = {.fill = case_person_keys, .relationship = "keep"};
+static const shape principal_shape = {.fill = case_person_keys, .relationship = REL_FORCE};
+static const shape dependant_shape = {.fill = case_person_keys, .relationship = REL_KEEP};
 static const shape immigration_shape = {.fill = case_immigration_keys, .users = immigration_users};
 static const shape finance_shape = {.fill = case_finance_keys, .costs = "other_costs"};
 static const shape cost_shape = {.fill = case_cost_keys};
@@ -102,9 +102,9 @@ static int write_object(store *s, MDB_txn *txn, json_slice obj, const shape *sh,
                 seen |= 1u << i;
         key_text(out, first, k.p, k.len);
         first = 0;
-        if (sh->relationship && json_slice_key_is(k, "relationship")) {
+        if (sh->relationship != REL_NONE && json_slice_key_is(k, "relationship")) {
             has_relationship = 1;
-            if (strcmp(sh->relationship, "force") == 0) {
+            if (sh->relationship == REL_FORCE) {
                 json_text_lit(out, "null");
                 continue;
             }
@@ -128,7 +128,7 @@ static int write_object(store *s, MDB_txn *txn, json_slice obj, const shape *sh,
             first = 0;
             json_text_lit(out, "null"); /* a user key filled with null resolves to null */
         }
-    if (sh->relationship && !has_relationship) {
+    if (sh->relationship != REL_NONE && !has_relationship) {
         key_text(out, first, "relationship", 12);
         first = 0;
         json_text_lit(out, "null");
@@ -176,10 +176,7 @@ static int member_text(store *s, MDB_txn *txn, const char *name, json_slice v, c
     if (strcmp(name, "retention") == 0) {
         return json_text_dump(out, case_retention(s, txn, retention_rec)) ? STORE_NOMEM : 0;
     }
-    if (v.p)
-        json_text_raw(out, v.p, v.len);
-    else
-        json_text_lit(out, "null");
+    json_text_slice(out, v);
     return 0;
 }
 
@@ -209,9 +206,7 @@ int case_view_text(store *s, MDB_txn *txn, uint64_t id, uint64_t council, json_t
 {
     const void *data;
     size_t len;
-    unsigned char key[8];
-    store_key_u64(key, id);
-    int rc = store_bytes_get(s, txn, DB_CASES, key, sizeof key, &data, &len);
+    int rc = store_case_bytes(s, txn, id, &data, &len);
     if (rc)
         return rc;
     /* Every stored member the view may show, and those it computes from. */

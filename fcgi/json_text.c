@@ -60,6 +60,14 @@ void json_text_u64(json_text *t, uint64_t v)
     json_text_raw(t, buf, (size_t)n);
 }
 
+void json_text_slice(json_text *t, json_slice v)
+{
+    if (v.p)
+        json_text_raw(t, v.p, v.len);
+    else
+        json_text_lit(t, "null");
+}
+
 int json_text_dump(json_text *t, json_t *v)
 {
     char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15)) : NULL;

@@ -14,6 +14,8 @@
 
 #include <jansson.h>
 
+#include "json_members.h"
+
 typedef struct {
     char *p;
     size_t len, cap;
@@ -26,6 +28,8 @@ void json_text_raw(json_text *t, const void *data, size_t len);
 /* A NUL-terminated string of JSON text (not quoted: for punctuation and names already escaped). */
 void json_text_lit(json_text *t, const char *s);
 void json_text_u64(json_text *t, uint64_t v);
+/* A stored value's text as it is (json_members.h), or null when it is absent. */
+void json_text_slice(json_text *t, json_slice v);
 /* Appends v's compact text as http_reply prints it, and releases v (NULL: out of memory). 0, or -1
  * when v is NULL or cannot be printed. */
 int json_text_dump(json_text *t, json_t *v);

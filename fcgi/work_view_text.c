@@ -49,10 +49,7 @@ static long long number_or_zero(json_slice v) { return v.p ? json_slice_uint(v) 
 static void member(json_text *out, const char *key, json_slice v)
 {
     json_text_lit(out, key);
-    if (v.p)
-        json_text_raw(out, v.p, v.len);
-    else
-        json_text_lit(out, "null");
+    json_text_slice(out, v);
 }
 
 /* The row through jansson, for an item this writer does not copy. */
@@ -78,9 +75,7 @@ static int common_text(store *s, MDB_txn *txn, const json_slice *m, json_slice d
     json_slice c[C_COUNT] = {{0}};
     const void *data;
     size_t len;
-    unsigned char key[8];
-    store_key_u64(key, (uint64_t)case_id);
-    int found = store_bytes_get(s, txn, DB_CASES, key, sizeof key, &data, &len) == 0;
+    int found = store_case_bytes(s, txn, (uint64_t)case_id, &data, &len) == 0;
     if (found && json_members_slices(data, len, case_names, C_COUNT, c))
         return SHAPE;
     /* A case that is gone: its id and council from the item, no caseworker, no principal. */

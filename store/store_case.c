@@ -106,6 +106,13 @@ int store_case_get_members(store *s, MDB_txn *txn, uint64_t id, const char *cons
     return store_json_get_members(s, txn, DB_CASES, key, 8, names, out);
 }
 
+int store_case_bytes(store *s, MDB_txn *txn, uint64_t id, const void **data, size_t *len)
+{
+    unsigned char key[8];
+    store_key_u64(key, id);
+    return store_bytes_get(s, txn, DB_CASES, key, 8, data, len);
+}
+
 int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
 {
     json_int_t id = json_integer_value(json_object_get(rec, "id"));

@@ -78,7 +78,7 @@ static char *summary_through_jansson(store *s, MDB_txn *txn, uint64_t id)
 {
     json_t *rec;
     assert_int_equal(store_case_get(s, txn, id, &rec), 0);
-    json_t *summary = case_summary(s, txn, rec, NULL, NULL);
+    json_t *summary = case_summary(s, txn, rec);
     json_decref(rec);
     assert_non_null(summary);
     char *text = json_dumps(summary, JSON_COMPACT | JSON_REAL_PRECISION(15));
