@@ -1,11 +1,14 @@
 /* audit_queue.c - batched audit events for reads. */
 #include "audit_queue.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "store_audit.h"
@@ -296,9 +299,37 @@ static size_t flush(int all_windows)
     return 0;
 }
 
+/* Runs the flusher ahead of the workers (a lower nice value for this thread only). It is the one
+ * writer every audited read depends on: at the workers' priority it is one thread among a worker's
+ * eight, falls behind under load, and then every read waits for it (AUDIT_QUEUE_SOFT_MAX); ahead of
+ * them it keeps up, and the reads' CPU goes where it is needed. Lowering a nice value needs
+ * CAP_SYS_NICE or RLIMIT_NICE (LimitNICE= in connectd.service); without either it goes as far as
+ * allowed and says so once. */
+static void flusher_priority(void)
+{
+    id_t tid = (id_t)gettid();
+    errno = 0;
+    int now = getpriority(PRIO_PROCESS, tid);
+    if (now == -1 && errno)
+        return;
+    int want = now - AUDIT_FLUSHER_NICE_AHEAD < -20 ? -20 : now - AUDIT_FLUSHER_NICE_AHEAD;
+    if (setpriority(PRIO_PROCESS, tid, want) == 0)
+        return;
+    int why = errno;
+    struct rlimit lim; /* RLIMIT_NICE n allows a nice value down to 20 - n */
+    if (getrlimit(RLIMIT_NICE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur <= 40 &&
+        20 - (int)lim.rlim_cur < now && setpriority(PRIO_PROCESS, tid, 20 - (int)lim.rlim_cur) == 0)
+        return;
+    fprintf(stderr,
+            "audit: the audit writer runs at the workers' priority (%s); under load audited reads wait for "
+            "it (allow nice %d: CAP_SYS_NICE or LimitNICE)\n",
+            strerror(why), want);
+}
+
 static void *flusher_main(void *arg)
 {
     (void)arg;
+    flusher_priority();
     pthread_mutex_lock(&mu);
     while (!stopping) {
         struct timespec ts;

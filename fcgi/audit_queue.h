@@ -13,7 +13,9 @@
  * create) take their turn between batches instead of waiting behind one transaction of everything.
  * And a read that finds AUDIT_QUEUE_SOFT_MAX events queued waits (at most AUDIT_QUEUE_WAIT_MS) for
  * the flusher to catch up before it queues its own: the reads slow to the rate the audit log is
- * written, and the queue's memory stays bounded.
+ * written, and the queue's memory stays bounded. That wait is the exception: the flusher thread runs
+ * AUDIT_FLUSHER_NICE_AHEAD nice levels ahead of the workers, so that it gets the CPU it needs to keep
+ * up instead of an equal share with the threads that fill its queue.
  */
 #ifndef CONNECT_AUDIT_QUEUE_H
 #define CONNECT_AUDIT_QUEUE_H
@@ -27,6 +29,8 @@
 #define AUDIT_BATCH_MAX 2048
 #define AUDIT_QUEUE_SOFT_MAX 16384
 #define AUDIT_QUEUE_WAIT_MS 1000
+/* How far ahead of the workers the flusher runs, in nice levels (audit_queue.c, flusher_priority). */
+#define AUDIT_FLUSHER_NICE_AHEAD 10
 
 /* Refused accesses (access_refusal.h) are folded per user: the first refusal of a kind opens a
  * window of AUDIT_FOLD_SECONDS and is queued at once; the refusals of the same kind in that window

@@ -12,7 +12,29 @@
 
 static const char ZERO_HASH[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/* hash = SHA-256(prev || compact JSON of event without "hash") as 64 hex digits. */
+/* hash = SHA-256(prev || text) as 64 hex digits, where text is the canonical form of the event: its
+ * compact JSON with sorted keys, without "hash". ctx is reused across a batch (NULL: one of its own). */
+static int text_hash(EVP_MD_CTX *ctx, const char *prev, const char *text, size_t len, char out[65])
+{
+    static const char hex[] = "0123456789abcdef";
+    EVP_MD_CTX *own = ctx ? NULL : EVP_MD_CTX_new();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    int ok = (ctx || (ctx = own)) && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+             EVP_DigestUpdate(ctx, prev, strlen(prev)) && EVP_DigestUpdate(ctx, text, len) &&
+             EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(own);
+    if (!ok || mdlen != 32)
+        return STORE_NOMEM;
+    for (unsigned i = 0; i < 32; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[64] = '\0';
+    return 0;
+}
+
+/* The hash of a parsed event (store_audit_verify): its canonical text made again. */
 static int event_hash(json_t *event, const char *prev, char out[65])
 {
     json_t *copy = json_copy(event);
@@ -23,18 +45,9 @@ static int event_hash(json_t *event, const char *prev, char out[65])
     json_decref(copy);
     if (!text)
         return STORE_NOMEM;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) && EVP_DigestUpdate(ctx, prev, strlen(prev)) &&
-             EVP_DigestUpdate(ctx, text, strlen(text)) && EVP_DigestFinal_ex(ctx, md, &mdlen);
-    EVP_MD_CTX_free(ctx);
+    int rc = text_hash(NULL, prev, text, strlen(text), out);
     free(text);
-    if (!ok || mdlen != 32)
-        return STORE_NOMEM;
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
-    return 0;
+    return rc;
 }
 
 /* The chain's last hash into prev (64 zeros when empty). */
@@ -84,6 +97,28 @@ static int stamp_event(json_t *event, int64_t now_ms)
     return json_object_set_new(event, "at", json_string(when)) ? STORE_NOMEM : 0;
 }
 
+/* Appends "hash" to an event's canonical text (which ends in '}'), in place: the stored text is the
+ * canonical one plus its hash, so one dump serves both. Its members are then not all in sorted order,
+ * which no reader relies on: each parses the text, and store_audit_verify makes the canonical text
+ * again from the parse. */
+static char *with_hash(char *text, size_t *len, const char hash[65])
+{
+    static const char member[] = ",\"hash\":\"";
+    size_t n = *len, add = sizeof member - 1 + 64 + 2;
+    char *t = realloc(text, n + add + 1);
+    if (!t) {
+        free(text);
+        return NULL;
+    }
+    char *p = t + n - 1; /* over the closing brace */
+    memcpy(p, member, sizeof member - 1);
+    p += sizeof member - 1;
+    memcpy(p, hash, 64);
+    memcpy(p + 64, "\"}", 3);
+    *len = n - 1 + add; /* the closing brace was overwritten */
+    return t;
+}
+
 int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_t n)
 {
     if (n == 0)
@@ -95,32 +130,46 @@ int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_
         rc = store_u64_get(s, txn, DB_META, "seq:audit", 9, &seq);
     if (rc == MDB_NOTFOUND)
         rc = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    audit_index_memo *memo = n > 1 ? calloc(1, sizeof *memo) : NULL; /* NULL: nothing remembered */
+    if (!ctx)
+        rc = STORE_NOMEM;
     int64_t now_ms = clock_now_ms(); /* one reading for the batch: its events keep their order */
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *event = events[i];
         seq++;
         if ((rc = stamp_event(event, now_ms)))
-            return rc;
+            break;
         json_object_del(event, "hash");
         if (json_object_set_new(event, "seq", json_integer((json_int_t)seq)) ||
-            json_object_set_new(event, "prev", json_string(prev)))
-            return STORE_NOMEM;
-        if ((rc = event_hash(event, prev, hash)))
-            return rc;
-        if (json_object_set_new(event, "hash", json_string(hash)))
-            return STORE_NOMEM;
+            json_object_set_new(event, "prev", json_string(prev))) {
+            rc = STORE_NOMEM;
+            break;
+        }
         char *text = json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS);
-        if (!text)
-            return STORE_NOMEM;
+        size_t len = text ? strlen(text) : 0;
+        if (!text || len < 2 || text[len - 1] != '}') {
+            free(text);
+            rc = STORE_NOMEM;
+            break;
+        }
+        if ((rc = text_hash(ctx, prev, text, len, hash)) || !(text = with_hash(text, &len, hash)) ||
+            json_object_set_new(event, "hash", json_string(hash))) {
+            free(text);
+            rc = rc ? rc : STORE_NOMEM;
+            break;
+        }
         unsigned char key[8];
         store_key_u64(key, seq);
-        MDB_val k = {8, key}, v = {strlen(text), text};
+        MDB_val k = {8, key}, v = {len, text};
         rc = mdb_put(txn, store_dbi(s, DB_AUDIT), &k, &v, MDB_APPEND);
         free(text);
         if (!rc) /* the indexes in the same transaction: an event is never readable by the log alone */
-            rc = store_audit_index_event(s, txn, event, seq);
+            rc = store_audit_index_event(s, txn, event, seq, memo);
         memcpy(prev, hash, 65);
     }
+    EVP_MD_CTX_free(ctx);
+    free(memo);
     if (!rc)
         rc = store_u64_put(s, txn, DB_META, "seq:audit", 9, seq, 0);
     return rc;

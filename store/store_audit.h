@@ -93,8 +93,20 @@ uint64_t store_audit_event_case(const json_t *event);
 int64_t store_audit_event_time(const json_t *event);
 /* The same for a text: a time as above, or a date YYYY-MM-DD (its midnight UTC); 0 when malformed. */
 int64_t store_audit_parse_time(const char *at);
-/* Indexes one appended event (store_audit_append does this; the upgrade step for old logs too). */
-int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_t seq);
+/* What indexing a run of events looks up more than once (a case's council, whether an organisation is
+ * the Home Office), remembered for one run: a page of a list names the same cases event after event.
+ * Valid only while nothing writes cases or organisations, i.e. within one store_audit_append_many
+ * call or one rebuild; zero it (memset) before the first event. */
+#define AUDIT_MEMO_SLOTS 1024
+typedef struct {
+    struct {
+        uint64_t id, value; /* id 0: empty */
+    } cases[AUDIT_MEMO_SLOTS], orgs[64];
+} audit_index_memo;
+
+/* Indexes one appended event (store_audit_append does this; the upgrade step for old logs too). memo
+ * may be NULL (nothing remembered). */
+int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_t seq, audit_index_memo *memo);
 /* Upgrade step (store_upgrade.c): builds the indexes of a log written before they existed. */
 int store_audit_index_migrate(store *s, MDB_txn *txn);
 

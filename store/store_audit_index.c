@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json_get.h"
+#include "json_members.h"
 
 #define SUFFIX 16          /* ~time | ~seq */
 #define MAX_CASES 64       /* cases one event is indexed under (a page of search results is at most 500) */
@@ -153,50 +154,81 @@ static void action_key(unsigned char out[AUDIT_ACTION_KEY], const char *action)
     memcpy(out, action, n < AUDIT_ACTION_KEY ? n : AUDIT_ACTION_KEY);
 }
 
-/* A record's u64 member read from DB_CASES / DB_ORGS (0 when the record or member is missing: a case
- * destroyed since, an event of a deleted organisation). */
-static int record_u64(store *s, MDB_txn *txn, store_db db, uint64_t id, const char *member, uint64_t *out)
+/* A case's council (0 when the case is missing: destroyed since the event). Read from the stored
+ * bytes without parsing them (an event may name 50 cases, a batch thousands of events), falling back
+ * to the parser for a text the scan cannot read; remembered in memo for the rest of the run. */
+static int case_council(store *s, MDB_txn *txn, uint64_t id, audit_index_memo *memo, uint64_t *out)
 {
+    size_t slot = (size_t)(id * 0x9E3779B97F4A7C15ull >> 54) % AUDIT_MEMO_SLOTS;
+    if (memo && memo->cases[slot].id == id) {
+        *out = memo->cases[slot].value;
+        return 0;
+    }
     unsigned char key[8];
     store_key_u64(key, id);
-    json_t *rec = NULL;
-    const char *const names[] = {member, NULL}; /* one member: an event may name 500 cases */
-    int rc = store_json_get_members(s, txn, db, key, 8, names, &rec);
     *out = 0;
-    if (rc == MDB_NOTFOUND)
-        return 0;
-    if (rc)
+    const void *data;
+    size_t len;
+    int rc = store_bytes_get(s, txn, DB_CASES, key, 8, &data, &len);
+    if (rc && rc != MDB_NOTFOUND)
         return rc;
-    *out = positive_id(json_object_get(rec, member));
-    json_decref(rec);
+    if (!rc) {
+        static const char *const names[] = {"council_id"};
+        json_slice v;
+        long long n;
+        if (json_members_slices(data, len, names, 1, &v) == 0 && (n = json_slice_uint(v)) >= 0) {
+            *out = (uint64_t)n;
+        } else { /* not a text the scan reads: the parser decides (a missing member is 0) */
+            const char *const members[] = {"council_id", NULL};
+            json_t *rec = NULL;
+            if ((rc = store_json_get_members(s, txn, DB_CASES, key, 8, members, &rec)))
+                return rc == MDB_NOTFOUND ? 0 : rc;
+            *out = positive_id(json_object_get(rec, "council_id"));
+            json_decref(rec);
+        }
+    }
+    if (memo) {
+        memo->cases[slot].id = id;
+        memo->cases[slot].value = *out;
+    }
     return 0;
 }
 
-static int org_is_ho(store *s, MDB_txn *txn, uint64_t org, int *out)
+/* Whether an organisation is the Home Office (0 for one deleted since); remembered as case_council. */
+static int org_is_ho(store *s, MDB_txn *txn, uint64_t org, audit_index_memo *memo, int *out)
 {
+    size_t slot = (size_t)(org % (sizeof memo->orgs / sizeof memo->orgs[0]));
+    if (memo && memo->orgs[slot].id == org) {
+        *out = (int)memo->orgs[slot].value;
+        return 0;
+    }
     unsigned char key[8];
     store_key_u64(key, org);
     json_t *rec = NULL;
-    int rc = store_json_get(s, txn, DB_ORGS, key, 8, &rec);
+    static const char *const names[] = {"kind", NULL};
+    int rc = store_json_get_members(s, txn, DB_ORGS, key, 8, names, &rec);
     *out = 0;
-    if (rc == MDB_NOTFOUND)
-        return 0;
-    if (rc)
+    if (rc && rc != MDB_NOTFOUND)
         return rc;
-    *out = json_get_str_is(rec, "kind", "home_office");
+    if (!rc)
+        *out = json_get_str_is(rec, "kind", "home_office");
     json_decref(rec);
+    if (memo) {
+        memo->orgs[slot].id = org;
+        memo->orgs[slot].value = (uint64_t)*out;
+    }
     return 0;
 }
 
-int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_t seq)
+int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_t seq, audit_index_memo *memo)
 {
     unsigned char suffix[SUFFIX];
     put_suffix(suffix, store_audit_event_time(event), seq);
     const char *action = json_string_value(json_object_get(event, "action"));
     uint64_t actor = positive_id(json_object_get(event, "actor"));
     uint64_t org = positive_id(json_object_get(event, "org"));
-    uint64_t cases[MAX_CASES];
-    size_t ncases = event_cases(event, cases);
+    uint64_t cases[MAX_CASES], councils[MAX_CASES];
+    size_t ncases = event_cases(event, cases), ncouncils = 0;
     int rc = 0;
     if (actor)
         rc = put_u64_key(s, txn, DB_AUDIT_USER, actor, suffix);
@@ -210,13 +242,20 @@ int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_
         rc = put_scope(s, txn, 'o', org, suffix);
     for (size_t i = 0; i < ncases && !rc; i++) {
         uint64_t council = 0;
-        if (!(rc = put_u64_key(s, txn, DB_AUDIT_CASE, cases[i], suffix)) &&
-            !(rc = record_u64(s, txn, DB_CASES, cases[i], "council_id", &council)) && council && council != org)
+        if ((rc = put_u64_key(s, txn, DB_AUDIT_CASE, cases[i], suffix)) ||
+            (rc = case_council(s, txn, cases[i], memo, &council)) || !council || council == org)
+            continue;
+        size_t c = 0; /* each council's scope once an event: a page of a list names many of its cases */
+        while (c < ncouncils && councils[c] != council)
+            c++;
+        if (c == ncouncils) {
+            councils[ncouncils++] = council;
             rc = put_scope(s, txn, 'o', council, suffix);
+        }
     }
     int ho = 0;
     if (!rc && !ncases && org)
-        rc = org_is_ho(s, txn, org, &ho);
+        rc = org_is_ho(s, txn, org, memo, &ho);
     if (!rc && (ncases || ho))
         rc = put_scope(s, txn, 'h', 0, suffix);
     if (!rc && !ncases && action && network_action(action))
@@ -237,6 +276,7 @@ int store_audit_index_migrate(store *s, MDB_txn *txn)
     for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++)
         if ((rc = mdb_drop(txn, store_dbi(s, dbs[i]), 0)))
             return rc;
+    audit_index_memo *memo = calloc(1, sizeof *memo); /* NULL: nothing remembered, still correct */
     store_iter it;
     store_iter_begin(&it, s, txn, DB_AUDIT, NULL, 0);
     while (!rc && store_iter_next(&it)) {
@@ -250,10 +290,11 @@ int store_audit_index_migrate(store *s, MDB_txn *txn)
             rc = STORE_CORRUPT; /* store_audit_verify names it; an index cannot be built around it */
             break;
         }
-        rc = store_audit_index_event(s, txn, ev, store_u64_from(it.key.mv_data));
+        rc = store_audit_index_event(s, txn, ev, store_u64_from(it.key.mv_data), memo);
         json_decref(ev);
     }
     rc = store_iter_end(&it, rc);
+    free(memo);
     if (rc)
         return rc;
     MDB_val nv = {strlen(INDEX_VERSION), INDEX_VERSION};

@@ -90,7 +90,7 @@ test('systemd-analyze: the unit verifies, and its exposure score is low', () => 
   assert.equal(sec.status, 0, sec.stdout + sec.stderr);
   const score = Number(sec.stdout.match(/Overall exposure level for connectd\.service: ([\d.]+)/)?.[1]);
   console.log(`systemd-analyze security: exposure ${score}`);
-  assert.ok(score > 0 && score <= 2.0, `exposure ${score} (README "Deploying" says 1.1)\n${sec.stdout}`);
+  assert.ok(score > 0 && score <= 2.0, `exposure ${score} (README "Deploying" says 1.2)\n${sec.stdout}`);
   const unit = readFileSync(join(dir, 'connectd.service'), 'utf8');
   for (const d of ['ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'NoNewPrivileges=yes', 'MemoryDenyWriteExecute=yes',
     'ReadWritePaths=/var/lib/connect /var/log/connect /var/backups/connect', 'User=connect', 'Type=notify', 'Restart=on-failure']) {

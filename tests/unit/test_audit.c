@@ -363,6 +363,73 @@ static void index_orders_by_time_then_seq(void **state)
     assert_seqs(page(f->s, by_user, &na, &ns), p2, 2);
 }
 
+/* One store_audit_append_many call of list events (as the read queue writes them): each case's
+ * council sees the event once however many of its cases it names, what indexing remembers across the
+ * run (a case's council, whether an organisation is the Home Office) gives what indexing each event
+ * alone gives (the upgrade step's rebuild), and the chain verifies. */
+static json_t *event_of(const char *at, uint64_t actor, uint64_t org, const char *action, json_t *target)
+{
+    json_t *ev = json_pack("{s:s,s:I,s:I,s:s}", "at", at, "actor", (json_int_t)actor, "org", (json_int_t)org,
+                           "action", action);
+    assert_non_null(ev);
+    if (target)
+        assert_int_equal(json_object_set_new(ev, json_is_array(target) ? "targets" : "target", target), 0);
+    return ev;
+}
+
+typedef struct {
+    json_t *ev[6];
+    size_t n;
+} batch_ctx;
+
+static int batch_write(store *s, MDB_txn *txn, void *arg)
+{
+    batch_ctx *b = arg;
+    return store_audit_append_many(s, txn, b->ev, b->n);
+}
+
+static void list_events_in_one_batch(void **state)
+{
+    fixture *f = *state;
+    world w;
+    assert_int_equal(store_write(f->s, world_write, &w), 0);
+    batch_ctx b = {{
+                       event_of("2026-03-05T10:00:01Z", 31, w.ho, "cases_listed",
+                                json_pack("[I,I]", (json_int_t)w.case_a, (json_int_t)w.case_b)),
+                       event_of("2026-03-05T10:00:02Z", 11, w.council_a, "case_viewed",
+                                json_integer((json_int_t)w.case_a)),
+                       event_of("2026-03-05T10:00:03Z", 31, w.ho, "cases_listed",
+                                json_pack("[I,I,I]", (json_int_t)w.case_b, (json_int_t)w.case_a, (json_int_t)w.case_b)),
+                       event_of("2026-03-05T10:00:04Z", 31, w.ho, "report_sla_downloaded", NULL),
+                       event_of("2026-03-05T10:00:05Z", 21, w.council_b, "report_sla_downloaded", NULL),
+                       event_of("2026-03-05T10:00:06Z", 31, w.ho, "report_sla_downloaded", NULL),
+                   },
+                   6};
+    assert_int_equal(store_write(f->s, batch_write, &b), 0);
+    for (size_t i = 0; i < b.n; i++)
+        json_decref(b.ev[i]);
+
+    const uint64_t a[] = {3, 2, 1}, bb[] = {5, 3, 1}, h[] = {6, 4, 3, 2, 1}, trail_b[] = {3, 1};
+    for (int pass = 0; pass < 2; pass++) { /* as written, then as rebuilt one event at a time */
+        assert_seqs(page(f->s, all_of('o', w.council_a), NULL, NULL), a, 3);
+        assert_seqs(page(f->s, all_of('o', w.council_b), NULL, NULL), bb, 3);
+        assert_seqs(page(f->s, all_of('h', 0), NULL, NULL), h, 5);
+        audit_filter by_case = all_of('h', 0);
+        by_case.case_id = w.case_b;
+        assert_seqs(page(f->s, by_case, NULL, NULL), trail_b, 2);
+        if (!pass) {
+            assert_int_equal(store_write(f->s, drop_write, NULL), 0);
+            assert_int_equal(store_upgrade(f->s), 0);
+        }
+    }
+    MDB_txn *txn;
+    uint64_t count = 0, bad = 0;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_audit_verify(f->s, txn, &count, &bad), 0);
+    store_read_end(f->s, txn);
+    assert_int_equal(count, 6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +440,7 @@ int main(void)
         cmocka_unit_test(stamp_is_the_callers_second_with_milliseconds),
         cmocka_unit_test_setup_teardown(append_gives_this_seconds_events_milliseconds, setup, teardown),
         cmocka_unit_test_setup_teardown(index_orders_by_time_then_seq, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_events_in_one_batch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
