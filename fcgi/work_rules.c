@@ -46,11 +46,18 @@ void work_ctx_done(work_ctx *w)
 
 /* ---- calendar and due dates ---- */
 
-/* One parsed calendar per division, re-parsed only when the stored text changes. */
+/* One parsed calendar per division, re-parsed only when the stored text changes. The text is compared
+ * once per transaction snapshot: a page of 50 alerts asks 50 times, and the comparison of the whole
+ * calendar (tens of KB) was most of what a due date cost. seen_* say where the text was, in which
+ * snapshot, when it last compared equal (a write transaction that rewrites the calendar puts it on
+ * another page, so a pointer still equal is still the same text). */
 static _Thread_local struct {
     char *text;
     size_t len;
     calendar cal;
+    const MDB_txn *seen_txn;
+    size_t seen_id;
+    const void *seen_data;
 } cal_cache[CALENDAR_DIVISIONS];
 
 int work_calendar_of(store *s, MDB_txn *txn, calendar_division division, const calendar **out)
@@ -62,6 +69,12 @@ int work_calendar_of(store *s, MDB_txn *txn, calendar_division division, const c
         return rc;
     if ((unsigned)division >= CALENDAR_DIVISIONS)
         return STORE_CORRUPT;
+    size_t id = mdb_txn_id(txn);
+    if (cal_cache[division].text && cal_cache[division].seen_txn == txn && cal_cache[division].seen_id == id &&
+        cal_cache[division].seen_data == data && cal_cache[division].len == len) {
+        *out = &cal_cache[division].cal;
+        return 0;
+    }
     if (!cal_cache[division].text || cal_cache[division].len != len ||
         memcmp(cal_cache[division].text, data, len) != 0) {
         calendar c;
@@ -85,6 +98,9 @@ int work_calendar_of(store *s, MDB_txn *txn, calendar_division division, const c
         cal_cache[division].len = len;
         cal_cache[division].cal = c;
     }
+    cal_cache[division].seen_txn = txn;
+    cal_cache[division].seen_id = id;
+    cal_cache[division].seen_data = data;
     *out = &cal_cache[division].cal;
     return 0;
 }

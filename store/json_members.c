@@ -13,11 +13,20 @@ static size_t skip_ws(const char *t, size_t len, size_t i)
 /* t[i] is '"': the index just past the closing quote, or len when unterminated. */
 static size_t skip_string(const char *t, size_t len, size_t i)
 {
-    for (i++; i < len; i++) {
-        if (t[i] == '\\')
-            i++;
-        else if (t[i] == '"')
-            return i + 1;
+    /* memchr finds each quote (most of a record's bytes are string characters, and it looks at many
+     * at a time); a quote ends the string unless an odd run of backslashes, within the string, comes
+     * just before it. */
+    size_t start = i + 1;
+    for (i = start; i < len;) {
+        const char *q = memchr(t + i, '"', len - i);
+        if (!q)
+            return len;
+        size_t at = (size_t)(q - t), run = 0;
+        while (at - run > start && t[at - run - 1] == '\\')
+            run++;
+        if (run % 2 == 0)
+            return at + 1;
+        i = at + 1;
     }
     return len;
 }

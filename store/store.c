@@ -96,21 +96,6 @@ static const char *const db_names[DB_COUNT] = {
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)
 
-void store_key_u64(unsigned char out[8], uint64_t v)
-{
-    for (int i = 7; i >= 0; i--) {
-        out[i] = (unsigned char)(v & 0xff);
-        v >>= 8;
-    }
-}
-
-uint64_t store_u64_from(const unsigned char in[8])
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | in[i];
-    return v;
-}
 
 MDB_dbi store_dbi(store *s, store_db db) { return s->dbi[db]; }
 

@@ -303,8 +303,22 @@ int store_iter_del(store_iter *it);
 int store_iter_end(store_iter *it, int rc);
 
 /* Big-endian u64 key helpers. */
-void store_key_u64(unsigned char out[8], uint64_t v);
-uint64_t store_u64_from(const unsigned char in[8]);
+/* Inline: an index walk decodes a key per entry (a name search tens of thousands), and a call into
+ * store.c for each cost more than the decoding. Compilers make each a load or store and a byte swap. */
+static inline void store_key_u64(unsigned char out[8], uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) {
+        out[i] = (unsigned char)(v & 0xff);
+        v >>= 8;
+    }
+}
+static inline uint64_t store_u64_from(const unsigned char in[8])
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | in[i];
+    return v;
+}
 
 /* Every record of a JSON database, in key order: fn gets each parsed record (borrowed: valid during the
  * call only) and ctx; a non-zero return stops the walk and is returned. STORE_CORRUPT when a record
