@@ -228,7 +228,10 @@ int disclosure_home_counts(store *s, MDB_txn *txn, const http_req *r, const char
 {
     static const char *const names[HOME_N] = {"incoming", "due_today", "overdue", "awaiting_countersign", "sent_back", "held"};
     home_ctx h = {.r = r, .today = today};
-    int rc = store_disclosure_each_of_org(s, txn, r->org_id, home_count, &h);
+    /* What home_count reads (disclosure_visible and disclosure_due_state included): not the decisions. */
+    static const char *const members[] = {"status", "due", "review_due", "requester_id", "requesting_org_id",
+                                          "providing_org_id", NULL};
+    int rc = store_disclosure_each_of_org_members(s, txn, r->org_id, members, home_count, &h);
     if (rc)
         return rc;
     if (!(*out = json_object()))

@@ -143,7 +143,8 @@ int nino_count_open(store *s, MDB_txn *txn, int64_t now, nino_open_counts *out)
     size_t queued = 0;
     int rc = store_nino_queued(s, txn, &queued);
     out->queued = (int64_t)queued;
-    return rc ? rc : store_nino_open_each(s, txn, count_one, &c);
+    static const char *const members[] = {"due", NULL}; /* what count_one reads: not the people */
+    return rc ? rc : store_nino_open_each_members(s, txn, members, count_one, &c);
 }
 
 int nino_home_counts(store *s, MDB_txn *txn, int64_t now, json_t **out)

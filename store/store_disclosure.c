@@ -77,14 +77,23 @@ int store_disclosure_of_org(store *s, MDB_txn *txn, uint64_t org, uint64_t befor
 
 int store_disclosure_each_of_org(store *s, MDB_txn *txn, uint64_t org, disclosure_fn fn, void *ctx)
 {
+    return store_disclosure_each_of_org_members(s, txn, org, NULL, fn, ctx);
+}
+
+int store_disclosure_each_of_org_members(store *s, MDB_txn *txn, uint64_t org, const char *const *names,
+                                         disclosure_fn fn, void *ctx)
+{
     uint64_t ids[256], before = 0;
     for (;;) {
         size_t n = 0;
         uint64_t more = 0;
         int rc = store_disclosure_of_org(s, txn, org, before, sizeof ids / sizeof ids[0], ids, &n, &more);
         for (size_t i = 0; i < n && !rc; i++) {
-            json_t *rec;
-            if (!(rc = store_disclosure_get(s, txn, ids[i], &rec)))
+            json_t *rec = NULL;
+            unsigned char key[8];
+            id_key(key, ids[i]);
+            if (!(rc = names ? store_json_get_members(s, txn, DB_DISCLOSURES, key, 8, names, &rec)
+                             : store_json_get(s, txn, DB_DISCLOSURES, key, 8, &rec)))
                 rc = fn(rec, ctx);
             json_decref(rec);
         }

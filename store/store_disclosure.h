@@ -48,6 +48,11 @@ int store_disclosure_of_org(store *s, MDB_txn *txn, uint64_t org, uint64_t befor
  * monthly report: it reads that organisation's requests (a few thousand a year), nobody else's. */
 typedef int (*disclosure_fn)(const json_t *rec, void *ctx);
 int store_disclosure_each_of_org(store *s, MDB_txn *txn, uint64_t org, disclosure_fn fn, void *ctx);
+/* The same with only the named top-level members of each record (NULL-terminated, as
+ * store_json_get_members): for counters that read a few members of every request, not its decisions
+ * and attachments. */
+int store_disclosure_each_of_org_members(store *s, MDB_txn *txn, uint64_t org, const char *const *names,
+                                         disclosure_fn fn, void *ctx);
 /* Up to cap ids of requests whose keep-until day is on or before today, oldest day first. */
 int store_disclosure_keep_due(store *s, MDB_txn *txn, const char *today, uint64_t *ids, size_t cap, size_t *n);
 

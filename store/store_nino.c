@@ -260,6 +260,11 @@ int store_nino_list(store *s, MDB_txn *txn, uint64_t before, size_t limit, json_
 
 int store_nino_open_each(store *s, MDB_txn *txn, nino_batch_fn fn, void *ctx)
 {
+    return store_nino_open_each_members(s, txn, NULL, fn, ctx);
+}
+
+int store_nino_open_each_members(store *s, MDB_txn *txn, const char *const *names, nino_batch_fn fn, void *ctx)
+{
     store_iter it;
     store_iter_begin(&it, s, txn, DB_NINO_INDEX, "o", 1);
     int rc = 0;
@@ -268,8 +273,11 @@ int store_nino_open_each(store *s, MDB_txn *txn, nino_batch_fn fn, void *ctx)
             rc = STORE_CORRUPT;
             break;
         }
-        json_t *b;
-        if ((rc = store_nino_get(s, txn, store_u64_from((const unsigned char *)it.key.mv_data + 1), &b)))
+        json_t *b = NULL;
+        unsigned char key[8];
+        store_key_u64(key, store_u64_from((const unsigned char *)it.key.mv_data + 1));
+        if ((rc = names ? store_json_get_members(s, txn, DB_NINO_BATCHES, key, 8, names, &b)
+                        : store_json_get(s, txn, DB_NINO_BATCHES, key, 8, &b)))
             break;
         rc = fn(b, ctx);
         json_decref(b);

@@ -57,6 +57,9 @@ int store_nino_list(store *s, MDB_txn *txn, uint64_t before, size_t limit, json_
 /* Every batch waiting for results (received or not), oldest first: fn gets each record (borrowed). */
 typedef int (*nino_batch_fn)(const json_t *batch, void *ctx);
 int store_nino_open_each(store *s, MDB_txn *txn, nino_batch_fn fn, void *ctx);
+/* The same with only the named top-level members of each batch (NULL-terminated, as
+ * store_json_get_members): a batch holds its people, a counter reads its dates. */
+int store_nino_open_each_members(store *s, MDB_txn *txn, const char *const *names, nino_batch_fn fn, void *ctx);
 /* Every batch, oldest first (the SLA report: a few hundred a year, their people destroyed after 14
  * months but their dates kept). */
 int store_nino_each(store *s, MDB_txn *txn, nino_batch_fn fn, void *ctx);
