@@ -109,6 +109,18 @@ static void assert_seqs(seen got, const uint64_t *want, size_t n)
         assert_int_equal(got.seqs[i], want[i]);
 }
 
+/* The events of a chain that verifies (the test fails when it does not). */
+static uint64_t verified_events(store *s)
+{
+    MDB_txn *txn;
+    uint64_t count = 0, bad = 0;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    assert_int_equal(store_audit_verify(s, txn, &count, &bad), 0);
+    store_read_end(s, txn);
+    assert_int_equal(bad, 0);
+    return count;
+}
+
 /* Users: 11 and 12 of council A, 21 of council B, 31 of the Home Office. */
 static void fill(fixture *f, world *w)
 {
@@ -241,12 +253,7 @@ static void upgrade_builds_the_indexes_of_an_old_log(void **state)
     assert_int_equal(store_upgrade(f->s), 0); /* current: nothing changes */
     assert_seqs(page(f->s, all_of('h', 0), NULL, NULL), h, 5);
     /* The chain itself is untouched by indexing. */
-    MDB_txn *txn;
-    uint64_t count, bad;
-    assert_int_equal(store_read_begin(f->s, &txn), 0);
-    assert_int_equal(store_audit_verify(f->s, txn, &count, &bad), 0);
-    store_read_end(f->s, txn);
-    assert_int_equal(count, 7);
+    assert_int_equal(verified_events(f->s), 7);
 }
 
 static void stamp_is_the_callers_second_with_milliseconds(void **state)
@@ -325,13 +332,7 @@ static void append_gives_this_seconds_events_milliseconds(void **state)
     assert_string_equal(at[8], "2026-03-01T09:00:00Z");
 
     /* The chain verifies across the old whole-second events and the new ones. */
-    MDB_txn *txn;
-    uint64_t count, bad;
-    assert_int_equal(store_read_begin(f->s, &txn), 0);
-    assert_int_equal(store_audit_verify(f->s, txn, &count, &bad), 0);
-    store_read_end(f->s, txn);
-    assert_int_equal(count, 9);
-    assert_int_equal(bad, 0);
+    assert_int_equal(verified_events(f->s), 9);
 }
 
 static void index_orders_by_time_then_seq(void **state)
@@ -422,12 +423,7 @@ static void list_events_in_one_batch(void **state)
             assert_int_equal(store_upgrade(f->s), 0);
         }
     }
-    MDB_txn *txn;
-    uint64_t count = 0, bad = 0;
-    assert_int_equal(store_read_begin(f->s, &txn), 0);
-    assert_int_equal(store_audit_verify(f->s, txn, &count, &bad), 0);
-    store_read_end(f->s, txn);
-    assert_int_equal(count, 6);
+    assert_int_equal(verified_events(f->s), 6);
 }
 
 int main(void)
