@@ -304,26 +304,29 @@ static size_t flush(int all_windows)
  * eight, falls behind under load, and then every read waits for it (AUDIT_QUEUE_SOFT_MAX); ahead of
  * them it keeps up, and the reads' CPU goes where it is needed. Lowering a nice value needs
  * CAP_SYS_NICE or RLIMIT_NICE (LimitNICE= in connectd.service); without either it goes as far as
- * allowed and says so once. */
+ * allowed, and each flusher says at its start how far that was. */
 static void flusher_priority(void)
 {
     id_t tid = (id_t)gettid();
     errno = 0;
     int now = getpriority(PRIO_PROCESS, tid);
-    if (now == -1 && errno)
+    if (now == -1 && errno) {
+        fprintf(stderr, "audit: the audit writer's priority cannot be read (%s); it runs at the workers'\n",
+                strerror(errno));
         return;
+    }
     int want = now - AUDIT_FLUSHER_NICE_AHEAD < -20 ? -20 : now - AUDIT_FLUSHER_NICE_AHEAD;
     if (setpriority(PRIO_PROCESS, tid, want) == 0)
         return;
-    int why = errno;
+    int why = errno, got = now;
     struct rlimit lim; /* RLIMIT_NICE n allows a nice value down to 20 - n */
     if (getrlimit(RLIMIT_NICE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur <= 40 &&
         20 - (int)lim.rlim_cur < now && setpriority(PRIO_PROCESS, tid, 20 - (int)lim.rlim_cur) == 0)
-        return;
+        got = 20 - (int)lim.rlim_cur;
     fprintf(stderr,
-            "audit: the audit writer runs at the workers' priority (%s); under load audited reads wait for "
-            "it (allow nice %d: CAP_SYS_NICE or LimitNICE)\n",
-            strerror(why), want);
+            "audit: the audit writer runs at nice %d, not %d (%s); under load audited reads wait for it "
+            "(allow nice %d: CAP_SYS_NICE or LimitNICE)\n",
+            got, want, strerror(why), want);
 }
 
 static void *flusher_main(void *arg)

@@ -333,13 +333,14 @@ static int lock_data_folder(const char *data)
     return 0; /* fd stays open on purpose (see above) */
 }
 
-/* Keeps freed heap memory for reuse rather than handing it back to the kernel at each free: a write
- * transaction allocates its dirty pages one by one and frees them all at its commit, and with glibc's
- * default (trim at 128 KB free) every audit batch gave its pages back and faulted them in again: a
- * tenth of the CPU of an audited search under load (perf: clear_page_erms under sysmalloc), a fiftieth
- * with these. Setting one threshold turns glibc's adjustment of the other off, so both are set: blocks
- * below HEAP_MMAP_BYTES come from the heap, and up to HEAP_KEEP_BYTES of free heap stays with each
- * arena (at most 8 per core: a bounded cost in memory). */
+/* Keeps freed heap memory for reuse rather than handing it back to the kernel: with glibc's defaults
+ * (trim at 128 KB free, blocks from 128 KB up mapped on their own) the audit writer's batches, the
+ * overflow pages of large records in a write transaction and the texts of large answers were given
+ * back after each use and faulted in again, a tenth of the CPU of audited searches under load (perf:
+ * clear_page_erms under sysmalloc); with these, under 1%. Setting one threshold turns glibc's
+ * adjustment of the other off, so both are set: blocks below HEAP_MMAP_BYTES come from the heap, and
+ * up to HEAP_KEEP_BYTES of free memory stays with each malloc arena. The cost is bounded: an arena per
+ * thread at most (threads + 2 a worker process), each keeping its peak use up to that much. */
 #define HEAP_KEEP_BYTES (16 * 1024 * 1024)
 #define HEAP_MMAP_BYTES (1024 * 1024)
 

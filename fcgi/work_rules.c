@@ -47,34 +47,32 @@ void work_ctx_done(work_ctx *w)
 /* ---- calendar and due dates ---- */
 
 /* One parsed calendar per division, re-parsed only when the stored text changes. The text is compared
- * once per transaction snapshot: a page of 50 alerts asks 50 times, and the comparison of the whole
- * calendar (tens of KB) was most of what a due date cost. seen_* say where the text was, in which
- * snapshot, when it last compared equal (a write transaction that rewrites the calendar puts it on
- * another page, so a pointer still equal is still the same text). */
+ * once per read snapshot (store_read_snapshot): a page of 50 alerts asks 50 times, and comparing the
+ * whole calendar (tens of KB) each time was most of what a due date cost. seen_gen/seen_id: the
+ * snapshot in which it last compared equal (seen_gen 0: none). */
 static _Thread_local struct {
     char *text;
     size_t len;
     calendar cal;
-    const MDB_txn *seen_txn;
-    size_t seen_id;
-    const void *seen_data;
+    uint64_t seen_gen, seen_id;
 } cal_cache[CALENDAR_DIVISIONS];
 
 int work_calendar_of(store *s, MDB_txn *txn, calendar_division division, const calendar **out)
 {
+    if ((unsigned)division >= CALENDAR_DIVISIONS)
+        return STORE_CORRUPT;
+    uint64_t gen = 0, id = 0;
+    int snapshot = store_read_snapshot(s, txn, &gen, &id) == 0;
+    if (snapshot && cal_cache[division].text && cal_cache[division].seen_gen == gen &&
+        cal_cache[division].seen_id == id) {
+        *out = &cal_cache[division].cal;
+        return 0;
+    }
     const void *data;
     size_t len;
     int rc = calendar_store_raw(s, txn, &data, &len);
     if (rc)
         return rc;
-    if ((unsigned)division >= CALENDAR_DIVISIONS)
-        return STORE_CORRUPT;
-    size_t id = mdb_txn_id(txn);
-    if (cal_cache[division].text && cal_cache[division].seen_txn == txn && cal_cache[division].seen_id == id &&
-        cal_cache[division].seen_data == data && cal_cache[division].len == len) {
-        *out = &cal_cache[division].cal;
-        return 0;
-    }
     if (!cal_cache[division].text || cal_cache[division].len != len ||
         memcmp(cal_cache[division].text, data, len) != 0) {
         calendar c;
@@ -98,9 +96,8 @@ int work_calendar_of(store *s, MDB_txn *txn, calendar_division division, const c
         cal_cache[division].len = len;
         cal_cache[division].cal = c;
     }
-    cal_cache[division].seen_txn = txn;
+    cal_cache[division].seen_gen = snapshot ? gen : 0;
     cal_cache[division].seen_id = id;
-    cal_cache[division].seen_data = data;
     *out = &cal_cache[division].cal;
     return 0;
 }

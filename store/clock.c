@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 static const char *offset_file;
+/* The offset last read whole: what an empty or partly written file (one being rewritten as it is
+ * read) stands for, so that a reader never falls back to the real time in the middle of a test. */
+static _Atomic int64_t last_offset;
 
 int clock_init(void)
 {
@@ -15,7 +18,8 @@ int clock_init(void)
     return offset_file != NULL;
 }
 
-/* The test offset in seconds (0 without CONNECT_TEST_CLOCK, or when the file cannot be read). */
+/* The test offset in seconds: 0 without CONNECT_TEST_CLOCK or its file; the last whole reading while
+ * the file holds no number (truncated by a writer that has not written yet). */
 static int64_t offset_seconds(void)
 {
     if (!offset_file)
@@ -27,9 +31,14 @@ static int64_t offset_seconds(void)
     ssize_t n = read(fd, buf, sizeof buf - 1);
     close(fd);
     if (n <= 0)
-        return 0;
+        return last_offset;
     buf[n] = '\0';
-    return strtoll(buf, NULL, 10);
+    char *end;
+    long long v = strtoll(buf, &end, 10);
+    if (end == buf)
+        return last_offset;
+    last_offset = v;
+    return v;
 }
 
 int64_t clock_now(void) { return (int64_t)time(NULL) + offset_seconds(); }

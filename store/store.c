@@ -31,7 +31,13 @@ struct store {
     uint64_t durable_txn;                  /* every txn <= this is on disk */
     store_commit_stats stats;
     char *crash_file; /* CONNECT_TEST_CRASH_AFTER_COMMIT (tests only) */
+    uint64_t generation; /* which opening of a store in this process (store_read_snapshot) */
 };
+
+/* Openings of a store in this process: a compacted store starts its transaction ids again. */
+static _Atomic uint64_t store_openings;
+/* This thread's read transaction (store_read_begin), for store_read_snapshot. */
+static _Thread_local const MDB_txn *thread_read_txn;
 
 /* One store_write call, on its caller's stack, from the queue to its answer. */
 typedef struct write_req {
@@ -249,6 +255,7 @@ int store_open(store **out, const char *dir, const store_options *opts)
     store *s = calloc(1, sizeof *s);
     if (!s)
         return STORE_NOMEM;
+    s->generation = ++store_openings;
     size_t map_size = opts && opts->map_size ? opts->map_size : DEFAULT_MAP_SIZE;
     const char *env_map = getenv("CONNECT_MAPSIZE");
     if (!(opts && opts->map_size) && env_map && *env_map) {
@@ -334,8 +341,10 @@ int store_read_begin(store *s, MDB_txn **txn)
     for (int attempt = 0; attempt < 4; attempt++) {
         pthread_rwlock_rdlock(&s->resize_lock);
         int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn);
-        if (rc == 0)
+        if (rc == 0) {
+            thread_read_txn = *txn;
             return 0; /* the shared lock is held until store_read_end */
+        }
         pthread_rwlock_unlock(&s->resize_lock);
         if (rc != MDB_MAP_RESIZED)
             return rc;
@@ -349,8 +358,19 @@ void store_read_end(store *s, MDB_txn *txn)
 {
     if (!txn)
         return;
+    if (thread_read_txn == txn)
+        thread_read_txn = NULL;
     mdb_txn_abort(txn);
     pthread_rwlock_unlock(&s->resize_lock);
+}
+
+int store_read_snapshot(const store *s, MDB_txn *txn, uint64_t *gen, uint64_t *id)
+{
+    if (!txn || txn != thread_read_txn)
+        return -1;
+    *gen = s->generation;
+    *id = (uint64_t)mdb_txn_id(txn);
+    return 0;
 }
 
 /* ---- writes: group commit (store.h "Durability") ---- */

@@ -170,6 +170,11 @@ int store_entries(store *s, MDB_txn *txn, store_db db, size_t *out);
 /* Read transactions. */
 int store_read_begin(store *s, MDB_txn **txn);
 void store_read_end(store *s, MDB_txn *txn);
+/* Names the snapshot that txn, this thread's read transaction from store_read_begin, sees: two with
+ * the same *gen and *id see the same data, so a cache of what was made from stored bytes can skip
+ * reading and comparing them again within one (a page of 50 alerts asks for the calendar 50 times).
+ * 0, or -1 for any other transaction: a write transaction can change what it reads. */
+int store_read_snapshot(const store *s, MDB_txn *txn, uint64_t *gen, uint64_t *id);
 
 /* Run fn inside a write transaction and commit; fn returns 0 to commit, anything else to abort (that
  * value is returned). See the contract above for MAP_FULL retries. */

@@ -148,7 +148,8 @@ int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_
         }
         char *text = json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS);
         size_t len = text ? strlen(text) : 0;
-        if (!text || len < 2 || text[len - 1] != '}') {
+        /* never "{}": seq and prev were just set, and with_hash needs a member to follow */
+        if (!text || len < 3 || text[len - 1] != '}' || text[len - 2] == '{') {
             free(text);
             rc = STORE_NOMEM;
             break;

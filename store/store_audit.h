@@ -3,8 +3,11 @@
  *
  * Each event is a JSON object the caller builds (at, actor, org, action, target, ...); append adds
  * "seq", "prev" (the previous event's hash, 64 zeros for the first) and "hash" = SHA-256 hex of
- * prev + the compact JSON of the event without "hash". Events hold ids and action names, never
- * passwords, tokens or personal data.
+ * prev + the event's canonical text: its compact JSON with sorted keys, without "hash". The stored
+ * text is that canonical text with "hash" added as its last member (events stored before 2026-12-06
+ * have it in sorted place); every reader parses it, and store_audit_verify makes the canonical text
+ * again from the parse, so both forms verify. Events hold ids and action names, never passwords,
+ * tokens or personal data.
  *
  * "at" is UTC with milliseconds (YYYY-MM-DDTHH:MM:SS.mmmZ), so that an admin can order and match
  * events within a second. Callers take their time once per request, in whole seconds (clock_now());

@@ -2,7 +2,7 @@
 // loopback port with a fresh data folder, through the same launcher `make run` uses (nginx/serve.sh).
 // Every HTTP and browser test file starts its own stack so files never share state.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -82,7 +82,9 @@ export async function startStack({ demo = true, env = {}, data: reuse = null, ke
     base, port, data, clockFile,
     output: () => output,
     /** With {clock: true}: moves the server's clock to `seconds` after the real time. */
-    setClockOffset: (seconds) => writeFileSync(clockFile, String(Math.trunc(seconds))),
+    // Written whole and renamed into place: connectd re-reads the file for every request, and a file
+    // read between its truncation and its write has no offset in it.
+    setClockOffset: (seconds) => { writeFileSync(`${clockFile}.new`, String(Math.trunc(seconds))); renameSync(`${clockFile}.new`, clockFile); },
     secretKey: () => Buffer.from(readFileSync(join(data, 'jwt.key'), 'utf8').trim(), 'hex'),
     /** Stops the stack; throws if a sanitizer (ASan/UBSan builds) reported anything meanwhile. */
     async stop() {
