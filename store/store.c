@@ -102,7 +102,6 @@ static const char *const db_names[DB_COUNT] = {
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)
 
-
 MDB_dbi store_dbi(store *s, store_db db) { return s->dbi[db]; }
 
 size_t store_map_size(store *s)
