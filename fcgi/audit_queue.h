@@ -5,7 +5,8 @@
  * transaction to carry its audit event (nor has a refusal); one durable write per read would serialise every read
  * behind the disk. Instead each worker queues the event in memory and a flusher thread appends the
  * queue to the hash-chained audit log every AUDIT_FLUSH_MS (and at stop). A worker killed outright
- * loses at most the events of its last AUDIT_FLUSH_MS.
+ * loses the events not yet written: those of its last AUDIT_FLUSH_MS while the flusher keeps up, and
+ * under a read load beyond its rate up to AUDIT_QUEUE_SOFT_MAX of them (a few seconds of reads).
  *
  * Under load the reads can queue events faster than one thread writes them (a list of 50 cases is
  * one event with 50 indexed targets). So a transaction takes at most AUDIT_BATCH_MAX events, and the
