@@ -147,7 +147,7 @@ test('due list, home counter, closure tab, legal hold, policy, the run and its r
   await waitForText(status(page), 'The retention policy is now 7 years.');
   await waitForText(page.locator('#retention-current'), 'Closed cases are kept for 7 years.');
   assert.equal(await page.locator('#retention-form [aria-invalid]').count(), 0, 'the errors are gone');
-  await page.locator(`#retention-due-table tr[data-case-id="${soon.id}"], #retention-due-none`).first().waitFor();
+  // Out of the list (other demo cases may be due under 7 years, depending on today's date).
   await dueRow(page, soon.id).waitFor({ state: 'detached' });
   await years.fill('6');
   await page.getByRole('button', { name: 'Save policy' }).click();
