@@ -674,6 +674,8 @@ int store_json_get_members(store *s, MDB_txn *txn, store_db db, const void *key,
                            const char *const *names, json_t **out)
 {
     *out = NULL;
+    if (!names)
+        return store_json_get(s, txn, db, key, klen, out);
     MDB_val k = {klen, (void *)key}, v;
     int rc = mdb_get(txn, s->dbi[db], &k, &v);
     if (rc)

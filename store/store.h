@@ -205,7 +205,8 @@ int store_seq_next(store *s, MDB_txn *txn, const char *name, uint64_t *out);
 int store_json_get(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen, json_t **out);
 /* The same record with only the named top-level members ("#name" counts an array's elements,
  * "parent.child" takes a few members of an object member; json_members.h), for the many reads that
- * need a few: parsing a whole record is most of what a list row or an index entry costs. */
+ * need a few: parsing a whole record is most of what a list row or an index entry costs. names NULL:
+ * the whole record, as store_json_get (for a walk whose caller may want either). */
 int store_json_get_members(store *s, MDB_txn *txn, store_db db, const void *key, size_t klen,
                            const char *const *names, json_t **out);
 /* A record's stored bytes, unparsed: *data points into the map and stays valid until txn ends (for a

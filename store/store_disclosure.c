@@ -92,8 +92,7 @@ int store_disclosure_each_of_org_members(store *s, MDB_txn *txn, uint64_t org, c
             json_t *rec = NULL;
             unsigned char key[8];
             id_key(key, ids[i]);
-            if (!(rc = names ? store_json_get_members(s, txn, DB_DISCLOSURES, key, 8, names, &rec)
-                             : store_json_get(s, txn, DB_DISCLOSURES, key, 8, &rec)))
+            if (!(rc = store_json_get_members(s, txn, DB_DISCLOSURES, key, 8, names, &rec)))
                 rc = fn(rec, ctx);
             json_decref(rec);
         }

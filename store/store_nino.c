@@ -276,8 +276,7 @@ int store_nino_open_each_members(store *s, MDB_txn *txn, const char *const *name
         json_t *b = NULL;
         unsigned char key[8];
         store_key_u64(key, store_u64_from((const unsigned char *)it.key.mv_data + 1));
-        if ((rc = names ? store_json_get_members(s, txn, DB_NINO_BATCHES, key, 8, names, &b)
-                        : store_json_get(s, txn, DB_NINO_BATCHES, key, 8, &b)))
+        if ((rc = store_json_get_members(s, txn, DB_NINO_BATCHES, key, 8, names, &b)))
             break;
         rc = fn(b, ctx);
         json_decref(b);
