@@ -79,6 +79,7 @@ STORE_SRC := \
     store/store_session.c \
     store/store_audit.c \
     store/store_audit_index.c \
+    store/store_audit_runs.c \
     store/store_case.c \
     store/json_members.c \
     store/case_index.c \

@@ -98,6 +98,7 @@ static const char *const db_names[DB_COUNT] = {
     [DB_NINO_QUEUE] = "nino_queue",
     [DB_NINO_CLOSURES] = "nino_closures",
     [DB_PERF] = "perf",
+    [DB_AUDIT_CASE_RUNS] = "audit_case_runs",
 };
 
 #define DEFAULT_MAP_SIZE ((size_t)256 << 20)

@@ -126,6 +126,7 @@ typedef enum {
     DB_NINO_QUEUE,    /* u64 sequence -> a person granted leave, waiting for the next cut (store_nino.h) */
     DB_NINO_CLOSURES, /* org id | YYYY-MM-DD -> office closure day JSON (store_nino.h) */
     DB_PERF,          /* 'D'/'M' scope | day/month -> tallies, 'S' council | month -> spans (store_perf.h) */
+    DB_AUDIT_CASE_RUNS, /* run id | case id | ~time | ~seq -> empty (DB_AUDIT_CASE entries of a batch, not yet swept in; store_audit.h) */
     DB_COUNT
 } store_db;
 

@@ -119,7 +119,8 @@ static char *with_hash(char *text, size_t *len, const char hash[65])
     return t;
 }
 
-int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_t n)
+/* batched: the events' by-case entries go to one run (store_audit_run_write), not DB_AUDIT_CASE. */
+static int append_events(store *s, MDB_txn *txn, json_t *const *events, size_t n, int batched)
 {
     if (n == 0)
         return 0;
@@ -135,6 +136,8 @@ int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_
     if (!ctx)
         rc = STORE_NOMEM;
     int64_t now_ms = clock_now_ms(); /* one reading for the batch: its events keep their order */
+    audit_case_run run = {0};
+    uint64_t run_id = seq + 1;
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *event = events[i];
         seq++;
@@ -166,19 +169,27 @@ int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_
         rc = mdb_put(txn, store_dbi(s, DB_AUDIT), &k, &v, MDB_APPEND);
         free(text);
         if (!rc) /* the indexes in the same transaction: an event is never readable by the log alone */
-            rc = store_audit_index_event(s, txn, event, seq, memo);
+            rc = store_audit_index_event(s, txn, event, seq, memo, batched ? &run : NULL);
         memcpy(prev, hash, 65);
     }
     EVP_MD_CTX_free(ctx);
     free(memo);
+    if (!rc && batched)
+        rc = store_audit_run_write(s, txn, &run, run_id);
+    audit_case_run_free(&run);
     if (!rc)
         rc = store_u64_put(s, txn, DB_META, "seq:audit", 9, seq, 0);
     return rc;
 }
 
+int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_t n)
+{
+    return append_events(s, txn, events, n, 1);
+}
+
 int store_audit_append(store *s, MDB_txn *txn, json_t *event)
 {
-    return store_audit_append_many(s, txn, &event, 1);
+    return append_events(s, txn, &event, 1, 0);
 }
 
 int store_audit_verify(store *s, MDB_txn *txn, uint64_t *count, uint64_t *bad_seq)

@@ -34,7 +34,7 @@ void store_audit_stamp(int64_t at, int64_t now_ms, char out[AUDIT_AT_SIZE]);
  * current second gets its milliseconds, as above). Inside a write transaction. */
 int store_audit_append(store *s, MDB_txn *txn, json_t *event);
 /* Appends n events in order (each modified like store_audit_append), reading the chain's end and the
- * sequence once: the way to write a batch. */
+ * sequence once: the way to write a batch. Their by-case entries go to one run (below). */
 int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_t n);
 /* Convenience: appends {"at","actor","org","action","target"} (0 ids are stored as null). */
 int store_audit_add(store *s, MDB_txn *txn, const char *at, uint64_t actor, uint64_t org, const char *action,
@@ -107,9 +107,48 @@ typedef struct {
     } cases[AUDIT_MEMO_SLOTS], orgs[64];
 } audit_index_memo;
 
+/* ---- a batch's by-case entries: runs, swept into DB_AUDIT_CASE (store_audit_runs.c) ----
+ *
+ * A batch of read events names thousands of scattered cases (a page of search results names 50).
+ * Put straight into DB_AUDIT_CASE, whose keys start with the case, a batch of 2,048 such events
+ * dirtied most of that table's pages (37,000 of 4 KB at 1M cases), and the audit writer spent its
+ * time copying and syncing them while every audited read waited for it. So the by-case entries of a
+ * batch (store_audit_append_many) are first written as one run: sorted and appended to
+ * DB_AUDIT_CASE_RUNS under run id (the batch's first seq) | case id | ~time | ~seq, a few hundred
+ * pages. Each batch then moves one AUDIT_RUN_SWEEP_STEPS-th of the case ids, from every run, into
+ * DB_AUDIT_CASE (the sweep; its next case id is DB_META "audit_case_sweep"), so a run is gone
+ * within about AUDIT_RUN_SWEEP_STEPS batches, and each page of DB_AUDIT_CASE is written once a sweep
+ * rather than once a batch. A case's entries are in DB_AUDIT_CASE or in a run, never both, and the
+ * readers of a case (store_audit_page, store_audit_case_each) merge the two: at most about
+ * AUDIT_RUN_SWEEP_STEPS runs, two seeks each. Single events (store_audit_append) go straight to
+ * DB_AUDIT_CASE. */
+#define AUDIT_RUN_SWEEP_STEPS 64
+#define AUDIT_CASE_ENTRY 24 /* case id | ~time | ~seq: a DB_AUDIT_CASE key */
+
+/* The by-case entries of one batch, collected as it is indexed. Zero it before use. */
+typedef struct {
+    unsigned char (*entry)[AUDIT_CASE_ENTRY];
+    size_t n, cap;
+} audit_case_run;
+
+/* Adds an entry (suffix: ~time | ~seq); STORE_NOMEM when it cannot grow. */
+int audit_case_run_add(audit_case_run *run, uint64_t case_id, const unsigned char suffix[16]);
+void audit_case_run_free(audit_case_run *run);
+/* Writes the run (sorted, duplicates once) under run_id, which must exceed every earlier run id (the
+ * batch's first seq does), then takes the sweep's next step. Inside the batch's write transaction. */
+int store_audit_run_write(store *s, MDB_txn *txn, audit_case_run *run, uint64_t run_id);
+/* The suffixes (~time | ~seq) of case_id's entries still in runs, from `from` (16 bytes; NULL: all)
+ * on, in key order (newest first) as a new array (*out NULL when none; free it). */
+int store_audit_run_entries(store *s, MDB_txn *txn, uint64_t case_id, const unsigned char *from,
+                            unsigned char (**out)[16], size_t *n);
+/* How many entries the runs hold (waiting to be swept in), and in how many runs. */
+int store_audit_runs_pending(store *s, MDB_txn *txn, size_t *entries, size_t *runs);
+
 /* Indexes one appended event (store_audit_append does this; the upgrade step for old logs too). memo
- * may be NULL (nothing remembered). */
-int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_t seq, audit_index_memo *memo);
+ * may be NULL (nothing remembered). run NULL: the by-case entries go straight to DB_AUDIT_CASE; else
+ * they are added to run, for store_audit_run_write. */
+int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_t seq, audit_index_memo *memo,
+                            audit_case_run *run);
 /* Upgrade step (store_upgrade.c): builds the indexes of a log written before they existed. */
 int store_audit_index_migrate(store *s, MDB_txn *txn);
 

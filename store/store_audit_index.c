@@ -220,7 +220,8 @@ static int org_is_ho(store *s, MDB_txn *txn, uint64_t org, audit_index_memo *mem
     return 0;
 }
 
-int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_t seq, audit_index_memo *memo)
+int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_t seq, audit_index_memo *memo,
+                            audit_case_run *run)
 {
     unsigned char suffix[SUFFIX];
     put_suffix(suffix, store_audit_event_time(event), seq);
@@ -242,7 +243,7 @@ int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_
         rc = put_scope(s, txn, 'o', org, suffix);
     for (size_t i = 0; i < ncases && !rc; i++) {
         uint64_t council = 0;
-        if ((rc = put_u64_key(s, txn, DB_AUDIT_CASE, cases[i], suffix)) ||
+        if ((rc = run ? audit_case_run_add(run, cases[i], suffix) : put_u64_key(s, txn, DB_AUDIT_CASE, cases[i], suffix)) ||
             (rc = case_council(s, txn, cases[i], memo, &council)) || !council || council == org)
             continue;
         size_t c = 0; /* each council's scope once an event: a page of a list names many of its cases */
@@ -272,7 +273,7 @@ int store_audit_index_migrate(store *s, MDB_txn *txn)
     if (rc && rc != MDB_NOTFOUND)
         return rc;
     /* Any older or partial index goes: the log is the truth and every entry can be derived again. */
-    static const store_db dbs[] = {DB_AUDIT_CASE, DB_AUDIT_USER, DB_AUDIT_TYPE, DB_AUDIT_SCOPE};
+    static const store_db dbs[] = {DB_AUDIT_CASE, DB_AUDIT_CASE_RUNS, DB_AUDIT_USER, DB_AUDIT_TYPE, DB_AUDIT_SCOPE};
     for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++)
         if ((rc = mdb_drop(txn, store_dbi(s, dbs[i]), 0)))
             return rc;
@@ -290,7 +291,7 @@ int store_audit_index_migrate(store *s, MDB_txn *txn)
             rc = STORE_CORRUPT; /* store_audit_verify names it; an index cannot be built around it */
             break;
         }
-        rc = store_audit_index_event(s, txn, ev, store_u64_from(it.key.mv_data), memo);
+        rc = store_audit_index_event(s, txn, ev, store_u64_from(it.key.mv_data), memo, NULL);
         json_decref(ev);
     }
     rc = store_iter_end(&it, rc);
@@ -328,6 +329,62 @@ static int matches(store *s, MDB_txn *txn, const audit_filter *f, const json_t *
     return store_audit_in_scope(s, txn, &f->scope, at, seq);
 }
 
+/* A case's entries newest first: those in DB_AUDIT_CASE and those still in runs, merged. Do not move
+ * it between begin and end (the walk points into it). */
+typedef struct {
+    unsigned char prefix[8], start[8 + SUFFIX];
+    store_iter it;
+    int it_more; /* it holds an entry not yet taken */
+    unsigned char (*runs)[SUFFIX];
+    size_t nruns, irun;
+    int rc;
+} case_walk;
+
+/* From the entry with suffix `from` (NULL: the newest) on. */
+static void case_walk_begin(case_walk *w, store *s, MDB_txn *txn, uint64_t case_id, const unsigned char *from)
+{
+    memset(w, 0, sizeof *w);
+    store_key_u64(w->prefix, case_id);
+    memcpy(w->start, w->prefix, 8);
+    if (from)
+        memcpy(w->start + 8, from, SUFFIX);
+    w->rc = store_audit_run_entries(s, txn, case_id, from, &w->runs, &w->nruns);
+    store_iter_begin_at(&w->it, s, txn, DB_AUDIT_CASE, w->prefix, 8, w->start, from ? 8 + SUFFIX : 8);
+    w->it_more = !w->rc && store_iter_next(&w->it);
+}
+
+/* 1 with the next entry's suffix in out; 0 at the end or on an error (case_walk_end returns it). */
+static int case_walk_next(case_walk *w, unsigned char out[SUFFIX])
+{
+    if (w->rc)
+        return 0;
+    if (w->it_more && w->it.key.mv_size != 8 + SUFFIX) {
+        w->rc = STORE_CORRUPT;
+        return 0;
+    }
+    const unsigned char *a = w->it_more ? (const unsigned char *)w->it.key.mv_data + 8 : NULL;
+    const unsigned char *b = w->irun < w->nruns ? w->runs[w->irun] : NULL;
+    int order = a && b ? memcmp(a, b, SUFFIX) : a ? -1 : 1;
+    if (!a && !b)
+        return 0;
+    if (order <= 0) {
+        memcpy(out, a, SUFFIX);
+        w->it_more = store_iter_next(&w->it);
+        w->irun += order == 0; /* in both: cannot happen (an entry is moved, not copied); shown once */
+    } else {
+        memcpy(out, b, SUFFIX);
+        w->irun++;
+    }
+    return 1;
+}
+
+static int case_walk_end(case_walk *w, int rc)
+{
+    free(w->runs);
+    w->runs = NULL;
+    return store_iter_end(&w->it, rc ? rc : w->rc);
+}
+
 int store_audit_page(store *s, MDB_txn *txn, const audit_filter *f, audit_event_fn fn, void *ctx, int64_t *next_at,
                      uint64_t *next_seq)
 {
@@ -362,14 +419,26 @@ int store_audit_page(store *s, MDB_txn *txn, const audit_filter *f, audit_event_
     int64_t last_at = 0;
     uint64_t last_seq = 0;
     store_iter it;
-    store_iter_begin_at(&it, s, txn, db, prefix, plen, start, plen + SUFFIX);
+    case_walk w;
+    if (db == DB_AUDIT_CASE)
+        case_walk_begin(&w, s, txn, f->case_id, start + plen);
+    else
+        store_iter_begin_at(&it, s, txn, db, prefix, plen, start, plen + SUFFIX);
     int rc = 0;
-    while (store_iter_next(&it)) {
-        if (it.key.mv_size != plen + SUFFIX) {
-            rc = STORE_CORRUPT;
-            break;
+    unsigned char k[SUFFIX];
+    for (;;) {
+        if (db == DB_AUDIT_CASE) {
+            if (!case_walk_next(&w, k))
+                break;
+        } else {
+            if (!store_iter_next(&it))
+                break;
+            if (it.key.mv_size != plen + SUFFIX) {
+                rc = STORE_CORRUPT;
+                break;
+            }
+            memcpy(k, (const unsigned char *)it.key.mv_data + plen, SUFFIX);
         }
-        const unsigned char *k = (const unsigned char *)it.key.mv_data + plen;
         int64_t at = (int64_t)~store_u64_from(k);
         uint64_t seq = ~store_u64_from(k + 8);
         if (at > f->to)
@@ -396,7 +465,7 @@ int store_audit_page(store *s, MDB_txn *txn, const audit_filter *f, audit_event_
         if (rc)
             break;
     }
-    return store_iter_end(&it, rc);
+    return db == DB_AUDIT_CASE ? case_walk_end(&w, rc) : store_iter_end(&it, rc);
 }
 
 int store_audit_case_each(store *s, MDB_txn *txn, uint64_t case_id, int (*fn)(const json_t *event, void *ctx),
@@ -404,23 +473,18 @@ int store_audit_case_each(store *s, MDB_txn *txn, uint64_t case_id, int (*fn)(co
 {
     if (!case_id)
         return 0;
-    unsigned char prefix[8];
-    store_key_u64(prefix, case_id);
-    store_iter it;
-    store_iter_begin(&it, s, txn, DB_AUDIT_CASE, prefix, 8);
+    case_walk w;
+    case_walk_begin(&w, s, txn, case_id, NULL);
+    unsigned char k[SUFFIX];
     int rc = 0;
-    while (store_iter_next(&it)) {
-        if (it.key.mv_size != 8 + SUFFIX) {
-            rc = STORE_CORRUPT;
-            break;
-        }
+    while (case_walk_next(&w, k)) {
         json_t *ev = NULL;
-        if ((rc = load_event(s, txn, ~store_u64_from((const unsigned char *)it.key.mv_data + 16), &ev)))
+        if ((rc = load_event(s, txn, ~store_u64_from(k + 8), &ev)))
             break;
         rc = fn(ev, ctx);
         json_decref(ev);
         if (rc)
             break;
     }
-    return store_iter_end(&it, rc);
+    return case_walk_end(&w, rc);
 }

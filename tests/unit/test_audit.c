@@ -226,8 +226,8 @@ static void case_each_is_the_case_trail(void **state)
 static int drop_write(store *s, MDB_txn *txn, void *arg)
 {
     (void)arg;
-    static const store_db dbs[] = {DB_AUDIT_CASE, DB_AUDIT_USER, DB_AUDIT_TYPE, DB_AUDIT_SCOPE};
-    for (size_t i = 0; i < 4; i++) {
+    static const store_db dbs[] = {DB_AUDIT_CASE, DB_AUDIT_CASE_RUNS, DB_AUDIT_USER, DB_AUDIT_TYPE, DB_AUDIT_SCOPE};
+    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
         int rc = mdb_drop(txn, store_dbi(s, dbs[i]), 0);
         if (rc)
             return rc;
@@ -426,6 +426,169 @@ static void list_events_in_one_batch(void **state)
     assert_int_equal(verified_events(f->s), 6);
 }
 
+/* ---- batches through runs (store_audit_runs.c) ---- */
+
+#define RUN_CASES 130  /* more than AUDIT_RUN_SWEEP_STEPS: a sweep step moves a slice, not everything */
+#define RUN_BATCHES 40
+
+typedef struct {
+    uint64_t council, ids[RUN_CASES];
+} many_cases;
+
+static int many_cases_write(store *s, MDB_txn *txn, void *arg)
+{
+    many_cases *m = arg;
+    int rc = store_org_create(s, txn, "council", "Avon", "AVN", "2026-01-01T00:00:00Z", &m->council);
+    for (int i = 0; i < RUN_CASES && !rc; i++) {
+        json_t *rec = json_pack("{s:I,s:s,s:{s:i,s:s,s:s,s:s,s:s},s:[],s:s,s:s}", "council_id", (json_int_t)m->council,
+                                "status", "open_referral", "principal", "id", 1, "given_names", "Ama", "family_name",
+                                "Mensah", "date_of_birth", "1990-05-01", "nationality", "Ghanaian", "dependants",
+                                "legislation", "care_act_2014", "household_type", "single_adult");
+        if (!rec)
+            return STORE_NOMEM;
+        rc = store_case_create(s, txn, rec, &m->ids[i]);
+        json_decref(rec);
+    }
+    return rc;
+}
+
+/* What the by-case index must give: each case's event seqs, oldest first (time follows seq here). */
+typedef struct {
+    uint64_t seqs[RUN_CASES][64];
+    size_t n[RUN_CASES];
+} case_model;
+
+static void model_add(case_model *m, size_t c, uint64_t seq)
+{
+    if (m->n[c] && m->seqs[c][m->n[c] - 1] == seq)
+        return; /* one event naming the case twice is one entry */
+    assert_true(m->n[c] < 64);
+    m->seqs[c][m->n[c]++] = seq;
+}
+
+static int each_collect(const json_t *ev, void *ctx) { return collect(ev, ctx); }
+
+/* Every case's trail, by store_audit_page (whole, and in pages of 3 through the cursor) and by
+ * store_audit_case_each, is the model's, newest first. */
+static void assert_trails(store *s, const many_cases *mc, const case_model *m)
+{
+    for (size_t c = 0; c < RUN_CASES; c++) {
+        uint64_t want[64];
+        for (size_t i = 0; i < m->n[c]; i++)
+            want[i] = m->seqs[c][m->n[c] - 1 - i];
+        audit_filter f = all_of('h', 0);
+        f.case_id = mc->ids[c];
+        assert_seqs(page(s, f, NULL, NULL), want, m->n[c]);
+        size_t got = 0;
+        f.limit = 3;
+        for (;;) {
+            int64_t na;
+            uint64_t ns;
+            seen p = page(s, f, &na, &ns);
+            assert_true(got + p.n <= m->n[c]);
+            for (size_t i = 0; i < p.n; i++)
+                assert_int_equal(p.seqs[i], want[got + i]);
+            got += p.n;
+            if (!ns)
+                break;
+            f.cursor_at = na;
+            f.cursor_seq = ns;
+        }
+        assert_int_equal(got, m->n[c]);
+        seen each = {.n = 0};
+        MDB_txn *txn;
+        assert_int_equal(store_read_begin(s, &txn), 0);
+        assert_int_equal(store_audit_case_each(s, txn, mc->ids[c], each_collect, &each), 0);
+        store_read_end(s, txn);
+        assert_seqs(each, want, m->n[c]);
+    }
+}
+
+static void runs_pending(store *s, size_t *entries, size_t *runs)
+{
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    assert_int_equal(store_audit_runs_pending(s, txn, entries, runs), 0);
+    store_read_end(s, txn);
+}
+
+/* Batches of list events (as the read queue writes them) put their by-case entries in runs, which the
+ * sweep moves into DB_AUDIT_CASE a slice of case ids a batch; at every point, a case's trail read
+ * through both is exactly the events naming it, newest first; after a whole sweep of quiet batches no
+ * run is left; and the upgrade step's rebuild (straight into DB_AUDIT_CASE) gives the same trails. */
+static void batches_go_through_runs(void **state)
+{
+    fixture *f = *state;
+    many_cases *mc = calloc(1, sizeof *mc);
+    case_model *m = calloc(1, sizeof *m);
+    assert_non_null(mc);
+    assert_non_null(m);
+    assert_int_equal(store_write(f->s, many_cases_write, mc), 0);
+    uint64_t seq = 0, rnd = 12345;
+    size_t most_runs = 0;
+    for (int b = 0; b < RUN_BATCHES; b++) {
+        batch_ctx bc = {.n = 0};
+        for (int e = 0; e < 3; e++) {
+            char at[32];
+            snprintf(at, sizeof at, "2026-03-05T10:%02d:%02dZ", b, e);
+            json_t *targets = json_array();
+            size_t picked[5];
+            for (int i = 0; i < 5; i++) {
+                rnd = rnd * 6364136223846793005ull + 1442695040888963407ull;
+                picked[i] = (size_t)(rnd >> 33) % RUN_CASES;
+                json_array_append_new(targets, json_integer((json_int_t)mc->ids[picked[i]]));
+            }
+            if (e == 2) /* a case listed twice in one event */
+                json_array_append_new(targets, json_integer((json_int_t)mc->ids[picked[0]]));
+            bc.ev[bc.n++] = event_of(at, 31, 99, "cases_listed", targets);
+            seq++;
+            size_t sorted[5];
+            memcpy(sorted, picked, sizeof sorted);
+            for (int i = 0; i < 5; i++) /* the model adds each case once an event */
+                for (int j = i + 1; j < 5; j++)
+                    if (sorted[j] < sorted[i]) {
+                        size_t t = sorted[i];
+                        sorted[i] = sorted[j];
+                        sorted[j] = t;
+                    }
+            for (int i = 0; i < 5; i++)
+                if (!i || sorted[i] != sorted[i - 1])
+                    model_add(m, sorted[i], seq);
+        }
+        assert_int_equal(store_write(f->s, batch_write, &bc), 0);
+        for (size_t i = 0; i < bc.n; i++)
+            json_decref(bc.ev[i]);
+        size_t entries, runs;
+        runs_pending(f->s, &entries, &runs);
+        if (runs > most_runs)
+            most_runs = runs;
+        if (b % 7 == 0)
+            assert_trails(f->s, mc, m);
+    }
+    assert_true(most_runs > 1); /* the entries did wait in runs */
+    assert_trails(f->s, mc, m);
+    /* Quiet batches (no case named) carry the sweep on until every run is gone. */
+    for (int b = 0; b <= AUDIT_RUN_SWEEP_STEPS + 1; b++) {
+        char at[32];
+        snprintf(at, sizeof at, "2026-03-05T11:%02d:%02dZ", b / 60, b % 60);
+        batch_ctx bc = {{event_of(at, 31, 99, "report_sla_downloaded", NULL)}, 1};
+        assert_int_equal(store_write(f->s, batch_write, &bc), 0);
+        json_decref(bc.ev[0]);
+        seq++;
+    }
+    size_t entries, runs;
+    runs_pending(f->s, &entries, &runs);
+    assert_int_equal(entries, 0);
+    assert_int_equal(runs, 0);
+    assert_trails(f->s, mc, m);
+    assert_int_equal(store_write(f->s, drop_write, NULL), 0);
+    assert_int_equal(store_upgrade(f->s), 0);
+    assert_trails(f->s, mc, m);
+    assert_int_equal(verified_events(f->s), seq);
+    free(mc);
+    free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +600,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(append_gives_this_seconds_events_milliseconds, setup, teardown),
         cmocka_unit_test_setup_teardown(index_orders_by_time_then_seq, setup, teardown),
         cmocka_unit_test_setup_teardown(list_events_in_one_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(batches_go_through_runs, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

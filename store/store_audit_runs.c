@@ -1,0 +1,207 @@
+/* store_audit_runs.c - a batch's by-case audit entries, written as one sorted run and swept into
+ * DB_AUDIT_CASE a slice of case ids at a time (store_audit.h explains why). */
+#include "store_audit.h"
+#include "store_internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RUN_KEY (8 + AUDIT_CASE_ENTRY) /* run id | case id | ~time | ~seq */
+#define SWEEP_KEY "audit_case_sweep"
+
+int audit_case_run_add(audit_case_run *run, uint64_t case_id, const unsigned char suffix[16])
+{
+    if (run->n == run->cap) {
+        size_t cap = run->cap ? run->cap * 2 : 1024;
+        void *grown = cap > SIZE_MAX / AUDIT_CASE_ENTRY ? NULL : realloc(run->entry, cap * AUDIT_CASE_ENTRY);
+        if (!grown)
+            return STORE_NOMEM;
+        run->entry = grown;
+        run->cap = cap;
+    }
+    store_key_u64(run->entry[run->n], case_id);
+    memcpy(run->entry[run->n] + 8, suffix, 16);
+    run->n++;
+    return 0;
+}
+
+void audit_case_run_free(audit_case_run *run)
+{
+    free(run->entry);
+    *run = (audit_case_run){0};
+}
+
+static int entry_cmp(const void *a, const void *b) { return memcmp(a, b, AUDIT_CASE_ENTRY); }
+static int suffix_cmp(const void *a, const void *b) { return memcmp(a, b, 16); }
+
+/* The first run id at or after `from` into *run; MDB_NOTFOUND when there is none. */
+static int next_run(store *s, MDB_txn *txn, uint64_t from, uint64_t *run)
+{
+    unsigned char start[8];
+    store_key_u64(start, from);
+    store_iter it;
+    store_iter_begin_at(&it, s, txn, DB_AUDIT_CASE_RUNS, NULL, 0, start, 8);
+    int rc = MDB_NOTFOUND;
+    if (store_iter_next(&it)) {
+        rc = it.key.mv_size == RUN_KEY ? 0 : STORE_CORRUPT;
+        if (!rc)
+            *run = store_u64_from(it.key.mv_data);
+    }
+    return store_iter_end(&it, rc);
+}
+
+/* The highest case id there is (0: none): where a sweep ends. */
+static int last_case_id(store *s, MDB_txn *txn, uint64_t *out)
+{
+    store_iter it;
+    store_iter_begin_reverse(&it, s, txn, DB_CASES, NULL, 0);
+    *out = 0;
+    int rc = 0;
+    if (store_iter_next(&it)) {
+        if (it.key.mv_size == 8)
+            *out = store_u64_from(it.key.mv_data);
+        else
+            rc = STORE_CORRUPT;
+    }
+    return store_iter_end(&it, rc);
+}
+
+/* Moves the entries of case ids [from, to) -- every id from `from` on when `to_end` -- from every run
+ * into DB_AUDIT_CASE. */
+static int sweep_slice(store *s, MDB_txn *txn, uint64_t from, uint64_t to, int to_end)
+{
+    uint64_t run = 0;
+    int rc;
+    while ((rc = next_run(s, txn, run, &run)) == 0) {
+        unsigned char prefix[8], start[16];
+        store_key_u64(prefix, run);
+        memcpy(start, prefix, 8);
+        store_key_u64(start + 8, from);
+        store_iter it;
+        store_iter_begin_at(&it, s, txn, DB_AUDIT_CASE_RUNS, prefix, 8, start, 16);
+        while (!rc && store_iter_next(&it)) {
+            unsigned char entry[AUDIT_CASE_ENTRY]; /* a copy: deleting rewrites the page it points into */
+            if (it.key.mv_size != RUN_KEY) {
+                rc = STORE_CORRUPT;
+                break;
+            }
+            memcpy(entry, (const unsigned char *)it.key.mv_data + 8, AUDIT_CASE_ENTRY);
+            if (!to_end && store_u64_from(entry) >= to)
+                break;
+            MDB_val k = {AUDIT_CASE_ENTRY, entry}, v = {0, ""};
+            if ((rc = mdb_put(txn, store_dbi(s, DB_AUDIT_CASE), &k, &v, 0)) == 0)
+                rc = store_iter_del(&it);
+        }
+        if ((rc = store_iter_end(&it, rc)) || run == UINT64_MAX)
+            break;
+        run++;
+    }
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* One step of the sweep: the next AUDIT_RUN_SWEEP_STEPS-th of the case ids (the rest of them, from
+ * the highest id's slice on, so that entries of cases destroyed since are swept too). */
+static int sweep_step(store *s, MDB_txn *txn)
+{
+    uint64_t from = 0, top = 0;
+    int rc = store_u64_get(s, txn, DB_META, SWEEP_KEY, strlen(SWEEP_KEY), &from);
+    if (rc == MDB_NOTFOUND)
+        rc = 0;
+    if (rc || (rc = last_case_id(s, txn, &top)))
+        return rc;
+    uint64_t span = top / AUDIT_RUN_SWEEP_STEPS + 1;
+    int to_end = from >= top || top - from < span;
+    if ((rc = sweep_slice(s, txn, from, from + span, to_end)))
+        return rc;
+    return store_u64_put(s, txn, DB_META, SWEEP_KEY, strlen(SWEEP_KEY), to_end ? 0 : from + span, 0);
+}
+
+int store_audit_run_write(store *s, MDB_txn *txn, audit_case_run *run, uint64_t run_id)
+{
+    if (run->n) {
+        qsort(run->entry, run->n, AUDIT_CASE_ENTRY, entry_cmp);
+        MDB_cursor *cur;
+        int rc = mdb_cursor_open(txn, store_dbi(s, DB_AUDIT_CASE_RUNS), &cur);
+        if (rc)
+            return rc;
+        unsigned char key[RUN_KEY];
+        store_key_u64(key, run_id);
+        for (size_t i = 0; i < run->n && !rc; i++) {
+            if (i && memcmp(run->entry[i], run->entry[i - 1], AUDIT_CASE_ENTRY) == 0)
+                continue; /* one event listing a case twice */
+            memcpy(key + 8, run->entry[i], AUDIT_CASE_ENTRY);
+            MDB_val k = {RUN_KEY, key}, v = {0, ""};
+            rc = mdb_cursor_put(cur, &k, &v, MDB_APPEND); /* MDB_KEYEXIST if run_id is not the newest */
+        }
+        mdb_cursor_close(cur);
+        if (rc)
+            return rc;
+    }
+    return sweep_step(s, txn);
+}
+
+int store_audit_run_entries(store *s, MDB_txn *txn, uint64_t case_id, const unsigned char *from,
+                            unsigned char (**out)[16], size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0;
+    uint64_t run = 0;
+    int rc;
+    while ((rc = next_run(s, txn, run, &run)) == 0) {
+        unsigned char prefix[16], start[32];
+        store_key_u64(prefix, run);
+        store_key_u64(prefix + 8, case_id);
+        memcpy(start, prefix, 16);
+        if (from)
+            memcpy(start + 16, from, 16);
+        store_iter it;
+        store_iter_begin_at(&it, s, txn, DB_AUDIT_CASE_RUNS, prefix, 16, start, from ? 32 : 16);
+        while (!rc && store_iter_next(&it)) {
+            if (it.key.mv_size != RUN_KEY) {
+                rc = STORE_CORRUPT;
+                break;
+            }
+            if (*n == cap) {
+                size_t grown_cap = cap ? cap * 2 : 16;
+                void *grown = realloc(*out, grown_cap * 16);
+                if (!grown) {
+                    rc = STORE_NOMEM;
+                    break;
+                }
+                *out = grown;
+                cap = grown_cap;
+            }
+            memcpy((*out)[(*n)++], (const unsigned char *)it.key.mv_data + 16, 16);
+        }
+        if ((rc = store_iter_end(&it, rc)) || run == UINT64_MAX)
+            break;
+        run++;
+    }
+    if (rc && rc != MDB_NOTFOUND) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return rc;
+    }
+    if (*n > 1) /* runs are in seq order, not always in time order */
+        qsort(*out, *n, 16, suffix_cmp);
+    return 0;
+}
+
+int store_audit_runs_pending(store *s, MDB_txn *txn, size_t *entries, size_t *runs)
+{
+    MDB_stat st;
+    int rc = mdb_stat(txn, store_dbi(s, DB_AUDIT_CASE_RUNS), &st);
+    *entries = rc ? 0 : st.ms_entries;
+    *runs = 0;
+    uint64_t run = 0;
+    while (!rc && (rc = next_run(s, txn, run, &run)) == 0) {
+        (*runs)++;
+        if (run == UINT64_MAX)
+            break;
+        run++;
+    }
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
