@@ -332,6 +332,7 @@ static void flusher_priority(void)
 static void *flusher_main(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "audit-writer"); /* in top -H and perf: the thread to watch */
     flusher_priority();
     pthread_mutex_lock(&mu);
     while (!stopping) {

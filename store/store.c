@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <pthread.h>
@@ -213,8 +214,13 @@ static int env_open(store *s, const char *dir, size_t map_size, unsigned readers
         goto fail;
     /* MDB_NOTLS: reader slots belong to transactions, not threads, so a worker thread pool is safe.
      * MDB_NOMETASYNC: a commit still fdatasyncs its pages before it writes the meta page that points
-     * at them, but does not sync that meta page; store_write syncs it, shared (store.h "Durability"). */
-    if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS | MDB_NOMETASYNC, 0600)))
+     * at them, but does not sync that meta page; store_write syncs it, shared (store.h "Durability").
+     * MDB_NORDAHEAD: a page not in memory is read alone, not with the 128 KB around it. Requests read
+     * a few pages each, scattered over a file of gigabytes: after a restart with a cold page cache,
+     * the first case fetch of the 1M-case store took 40-90 ms with readahead and 3-4 ms without, the
+     * first name search 110-140 ms and 35-100 ms. The cost is a cold walk over a whole table (a
+     * report, `connectctl check`), which reads its pages one by one until they are in memory. */
+    if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS | MDB_NOMETASYNC | MDB_NORDAHEAD, 0600)))
         goto fail;
     int dead;
     mdb_reader_check(s->env, &dead);
@@ -817,6 +823,29 @@ static int iter_seek_first(store_iter *it)
     return mdb_cursor_get(it->cur, &it->key, &it->val, MDB_SET_RANGE);
 }
 
+/* A walk of more than ITER_HINT_AFTER entries is a bulk read (a report, an export, a check), not a
+ * request's few pages: the store is opened without readahead (MDB_NORDAHEAD, for those few pages),
+ * so such a walk asks for it itself, ITER_HINT_BYTES of the file at a time from the page it is on
+ * (up to it, walking in reverse).
+ * A table's leaf pages lie mostly in key order in the file, so this reads ahead what comes next; a
+ * cold report ran 4x slower without it. Only a hint: madvise's errors (an entry in a write
+ * transaction's own memory, a range past the map's end) change nothing. */
+#define ITER_HINT_AFTER 256
+#define ITER_HINT_BYTES ((size_t)256 << 10)
+
+static void iter_hint(store_iter *it)
+{
+    const char *at = it->key.mv_data;
+    if (!at || (at >= it->hinted_lo && at < it->hinted_hi))
+        return;
+    uintptr_t page = (uintptr_t)at & ~(uintptr_t)4095;
+    if (it->reverse) /* the pages before this one, and this one */
+        page = page >= ITER_HINT_BYTES - 4096 ? page - (ITER_HINT_BYTES - 4096) : 0;
+    it->hinted_lo = (const char *)page;
+    it->hinted_hi = it->hinted_lo + ITER_HINT_BYTES;
+    (void)madvise((void *)page, ITER_HINT_BYTES, MADV_WILLNEED);
+}
+
 int store_iter_next(store_iter *it)
 {
     int rc;
@@ -835,6 +864,8 @@ int store_iter_next(store_iter *it)
         it->key = it->val = (MDB_val){0, NULL};
         return 0;
     }
+    if (++it->walked > ITER_HINT_AFTER)
+        iter_hint(it);
     return 1;
 }
 

@@ -292,6 +292,8 @@ typedef struct {
     int reverse;
     int state;
     int rc; /* the error that stopped the walk, 0 when none */
+    size_t walked;                     /* entries so far (a long walk asks for readahead) */
+    const char *hinted_lo, *hinted_hi; /* the part of the map last asked for */
 } store_iter;
 
 /* Ascending, every key starting with prefix (prefix_len 0: every key). */
