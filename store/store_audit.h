@@ -118,11 +118,15 @@ typedef struct {
  * pages. Each batch then moves one AUDIT_RUN_SWEEP_STEPS-th of the case ids, from every run, into
  * DB_AUDIT_CASE (the sweep; its next case id is DB_META "audit_case_sweep"), so a run is gone
  * within about AUDIT_RUN_SWEEP_STEPS batches, and each page of DB_AUDIT_CASE is written once a sweep
- * rather than once a batch. A case's entries are in DB_AUDIT_CASE or in a run, never both, and the
- * readers of a case (store_audit_page, store_audit_case_each) merge the two: at most about
- * AUDIT_RUN_SWEEP_STEPS runs, two seeks each. Single events (store_audit_append) go straight to
- * DB_AUDIT_CASE. */
+ * rather than once a batch. When the runs hold many entries (after a burst of searches) a step takes
+ * fewer case ids, about AUDIT_RUN_SWEEP_BUDGET entries, and a sweep more batches. A case's entries
+ * are in DB_AUDIT_CASE or in a run, never both, and the readers of a case (store_audit_page,
+ * store_audit_case_each) merge the two: two seeks for each run (AUDIT_RUN_SWEEP_STEPS runs, or more
+ * while a backlog drains). Single events (store_audit_append) go straight to DB_AUDIT_CASE. */
 #define AUDIT_RUN_SWEEP_STEPS 64
+/* The entries a sweep step moves (about; fewer ids a step when the runs hold more): twice the
+ * batch's own, and at least 16,384, so that the runs shrink and a quiet batch still drains them. */
+#define AUDIT_RUN_SWEEP_BUDGET(added) (2 * (added) + 16384)
 #define AUDIT_CASE_ENTRY 24 /* case id | ~time | ~seq: a DB_AUDIT_CASE key */
 
 /* The by-case entries of one batch, collected as it is indexed. Zero it before use. */
@@ -141,6 +145,10 @@ int store_audit_run_write(store *s, MDB_txn *txn, audit_case_run *run, uint64_t 
  * on, in key order (newest first) as a new array (*out NULL when none; free it). */
 int store_audit_run_entries(store *s, MDB_txn *txn, uint64_t case_id, const unsigned char *from,
                             unsigned char (**out)[16], size_t *n);
+/* How many case ids a sweep step takes when the highest case id is top, the runs hold `pending`
+ * entries and the batch added `added`: top / AUDIT_RUN_SWEEP_STEPS + 1, or fewer, enough for about
+ * AUDIT_RUN_SWEEP_BUDGET(added) entries; at least 1. */
+uint64_t store_audit_sweep_span(uint64_t top, uint64_t pending, size_t added);
 /* How many entries the runs hold (waiting to be swept in), and in how many runs. */
 int store_audit_runs_pending(store *s, MDB_txn *txn, size_t *entries, size_t *runs);
 

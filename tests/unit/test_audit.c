@@ -589,6 +589,24 @@ static void batches_go_through_runs(void **state)
     free(m);
 }
 
+/* A sweep step takes a 64th of the case ids, or, when the runs hold a backlog, a slice holding about
+ * twice what the batch added (at least 16,384 entries): the write lock is not held for millions. */
+static void sweep_step_is_bounded(void **state)
+{
+    (void)state;
+    const uint64_t top = 1000000, whole = top / AUDIT_RUN_SWEEP_STEPS + 1;
+    assert_int_equal(store_audit_sweep_span(top, 0, 0), whole);
+    assert_int_equal(store_audit_sweep_span(top, 100000, 2048), whole); /* little waiting: a 64th */
+    /* 6,400,000 waiting after a burst, a batch of 2,048 fetches: 20,480 entries' worth of ids */
+    uint64_t narrow = store_audit_sweep_span(top, 6400000, 2048);
+    assert_in_range(narrow, 3200, 3201);
+    assert_true((double)narrow * 6400000 / top <= AUDIT_RUN_SWEEP_BUDGET(2048.0) + 6400000.0 / top);
+    /* the same backlog and a batch of 2,048 searches (100,000 entries): a 64th still */
+    assert_int_equal(store_audit_sweep_span(top, 6400000, 100000), whole);
+    assert_int_equal(store_audit_sweep_span(0, 0, 0), 1);
+    assert_int_equal(store_audit_sweep_span(10, 1u << 30, 0), 1); /* never nothing: the sweep goes on */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -601,6 +619,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(index_orders_by_time_then_seq, setup, teardown),
         cmocka_unit_test_setup_teardown(list_events_in_one_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(batches_go_through_runs, setup, teardown),
+        cmocka_unit_test(sweep_step_is_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
