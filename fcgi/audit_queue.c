@@ -100,17 +100,22 @@ void audit_queue_add_with(int64_t at, uint64_t actor, uint64_t org, const char *
 }
 
 void audit_queue_add_many(int64_t at, uint64_t actor, uint64_t org, const char *action, const uint64_t *targets,
-                          size_t n)
+                          const uint64_t *councils, size_t n)
 {
     char when[AUDIT_AT_SIZE];
     stamp(at, when);
     json_t *ids = json_array();
     for (size_t i = 0; ids && i < n; i++)
         json_array_append_new(ids, json_integer((json_int_t)targets[i]));
-    enqueue(ids ? json_pack("{s:s,s:o,s:o,s:s,s:o}", "at", when, "actor", id_or_null(actor), "org", id_or_null(org),
-                            "action", action, "targets", ids)
-                : NULL,
-            action);
+    json_t *ev = ids ? json_pack("{s:s,s:o,s:o,s:s,s:o}", "at", when, "actor", id_or_null(actor), "org",
+                                 id_or_null(org), "action", action, "targets", ids)
+                     : NULL;
+    json_t *hint = ev && councils ? json_array() : NULL;
+    for (size_t i = 0; hint && i < n; i++)
+        json_array_append_new(hint, json_integer((json_int_t)councils[i]));
+    if (hint && json_object_set_new(ev, "_councils", hint))
+        json_object_del(ev, "_councils"); /* without the hint the writer reads the cases: still right */
+    enqueue(ev, action);
 }
 
 /* ---- folded refusals ---- */

@@ -48,9 +48,11 @@ void audit_queue_add(int64_t at, uint64_t actor, uint64_t org, const char *actio
  * download's "case", an export's "filter"); extra is taken (decref'd) whatever happens. */
 void audit_queue_add_with(int64_t at, uint64_t actor, uint64_t org, const char *action, uint64_t target,
                           json_t *extra);
-/* Queues one event {"at","actor","org","action","targets":[ids]} (a page of search results). */
+/* Queues one event {"at","actor","org","action","targets":[ids]} (a page of search results).
+ * councils (NULL: unknown) is each target's council as the reader saw it: the writer indexes the
+ * event under them instead of reading every case again (store_audit.h, "_councils"). */
 void audit_queue_add_many(int64_t at, uint64_t actor, uint64_t org, const char *action, const uint64_t *targets,
-                          size_t n);
+                          const uint64_t *councils, size_t n);
 /* Queues an "access_refused" event, folded as above. The kind of the fold is (actor, status, kind,
  * method, route): {"at","actor","org","action":"access_refused","status","kind","route":"GET /api/...",
  * "target","count":1} at once, then for the rest of the window {..., "since", "targets":[ids],

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "case_view.h"
+#include "json_get.h"
 #include "json_members.h"
 #include "ref_text.h"
 #include "store_case.h"
@@ -29,18 +30,20 @@ static const char *const members[M_COUNT] = {
 };
 
 /* The record through jansson, for a text the scan cannot read. */
-static int summary_parsed(store *s, MDB_txn *txn, uint64_t id, json_text *out)
+static int summary_parsed(store *s, MDB_txn *txn, uint64_t id, json_text *out, uint64_t *council)
 {
     json_t *rec;
     int rc = store_case_get(s, txn, id, &rec);
     if (rc)
         return rc;
+    if (council)
+        *council = json_get_u64(rec, "council_id");
     json_t *summary = case_summary(s, txn, rec);
     json_decref(rec);
     return json_text_dump(out, summary) ? STORE_NOMEM : 0;
 }
 
-int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out)
+int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out, uint64_t *council_out)
 {
     const void *data;
     size_t len;
@@ -53,7 +56,9 @@ int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out)
     if (json_members_slices(data, len, members, M_COUNT, m) || (case_id = json_slice_uint(m[M_ID])) <= 0 ||
         (council = json_slice_uint(m[M_COUNCIL])) < 0 || (m[M_CASEWORKER].p && (worker = json_slice_uint(m[M_CASEWORKER])) < 0) ||
         (m[M_DEPENDANTS].p && (deps = json_slice_count(m[M_DEPENDANTS])) < 0))
-        return summary_parsed(s, txn, id, out);
+        return summary_parsed(s, txn, id, out, council_out);
+    if (council_out)
+        *council_out = (uint64_t)council;
     json_text_lit(out, "{\"id\":");
     json_text_raw(out, m[M_ID].p, m[M_ID].len);
     json_text_lit(out, ",\"connect_id\":\"C");

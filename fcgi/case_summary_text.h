@@ -14,8 +14,9 @@
 #include "json_text.h"
 #include "store.h"
 
-/* Appends case `id`'s CASE_SUMMARY to out. 0, MDB_NOTFOUND, another store error, or STORE_NOMEM
+/* Appends case `id`'s CASE_SUMMARY to out, and its council id to *council (when not NULL; the list's
+ * audit event indexes each case under it). 0, MDB_NOTFOUND, another store error, or STORE_NOMEM
  * (also when out has failed). A record the scan cannot read goes through case_summary() instead. */
-int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out);
+int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out, uint64_t *council);
 
 #endif

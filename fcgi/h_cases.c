@@ -262,7 +262,8 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     } else if (*text) {
         search_kind(&q, text, horef, sizeof horef);
     }
-    uint64_t *found = calloc(q.limit, sizeof *found);
+    uint64_t *found = calloc(q.limit ? 2 * q.limit : 1, sizeof *found);
+    uint64_t *councils = found ? found + q.limit : NULL; /* each listed case's council, for its audit event */
     if (!found) {
         http_error(r, 500, "internal", "Out of memory.", NULL);
         return;
@@ -279,7 +280,7 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     for (size_t i = 0; i < n && !rc; i++) {
         if (i)
             json_text_lit(out, ",");
-        rc = case_summary_text(r->st, txn, found[i], out); /* never drop a row silently */
+        rc = case_summary_text(r->st, txn, found[i], out, &councils[i]); /* never drop a row silently */
     }
     store_read_end(r->st, txn);
     if (rc) {
@@ -288,7 +289,7 @@ void h_cases_list(http_req *r, const uint64_t *ids)
     }
     /* The cases disclosed in the list (names and dates of birth are shown), in one event. */
     if (n)
-        audit_queue_add_many(r->now, r->uid, r->org_id, "cases_listed", found, n);
+        audit_queue_add_many(r->now, r->uid, r->org_id, "cases_listed", found, councils, n);
     /* A name search counts no further than CASE_TOTAL_CAP: "more than 1,000" (fcgi/API.md "Cases").
      * Every other list's total is exact, however large. */
     int capped = q.kind == CASEQ_NAME && total > CASE_TOTAL_CAP;

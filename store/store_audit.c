@@ -119,6 +119,23 @@ static char *with_hash(char *text, size_t *len, const char hash[65])
     return t;
 }
 
+/* Takes an event's "_councils" hint out (store_audit_append_many), remembering each listed case's
+ * council in memo (when there is one); a hint that does not fit its targets is dropped unused. */
+static void councils_hint(json_t *event, audit_index_memo *memo)
+{
+    json_t *hint = json_object_get(event, "_councils"), *targets = json_object_get(event, "targets");
+    if (!hint)
+        return;
+    if (memo && json_is_array(hint) && json_array_size(hint) == json_array_size(targets))
+        for (size_t i = 0; i < json_array_size(hint); i++) {
+            json_int_t id = json_integer_value(json_array_get(targets, i)),
+                       council = json_integer_value(json_array_get(hint, i));
+            if (id > 0 && council > 0)
+                store_audit_memo_case(memo, (uint64_t)id, (uint64_t)council);
+        }
+    json_object_del(event, "_councils");
+}
+
 /* batched: the events' by-case entries go to one run (store_audit_run_write), not DB_AUDIT_CASE. */
 static int append_events(store *s, MDB_txn *txn, json_t *const *events, size_t n, int batched)
 {
@@ -132,7 +149,7 @@ static int append_events(store *s, MDB_txn *txn, json_t *const *events, size_t n
     if (rc == MDB_NOTFOUND)
         rc = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    audit_index_memo *memo = n > 1 ? calloc(1, sizeof *memo) : NULL; /* NULL: nothing remembered */
+    audit_index_memo *memo = n > 1 || batched ? calloc(1, sizeof *memo) : NULL; /* NULL: nothing remembered */
     if (!ctx)
         rc = STORE_NOMEM;
     int64_t now_ms = clock_now_ms(); /* one reading for the batch: its events keep their order */
@@ -144,6 +161,7 @@ static int append_events(store *s, MDB_txn *txn, json_t *const *events, size_t n
         if ((rc = stamp_event(event, now_ms)))
             break;
         json_object_del(event, "hash");
+        councils_hint(event, memo);
         if (json_object_set_new(event, "seq", json_integer((json_int_t)seq)) ||
             json_object_set_new(event, "prev", json_string(prev))) {
             rc = STORE_NOMEM;

@@ -34,7 +34,10 @@ void store_audit_stamp(int64_t at, int64_t now_ms, char out[AUDIT_AT_SIZE]);
  * current second gets its milliseconds, as above). Inside a write transaction. */
 int store_audit_append(store *s, MDB_txn *txn, json_t *event);
 /* Appends n events in order (each modified like store_audit_append), reading the chain's end and the
- * sequence once: the way to write a batch. Their by-case entries go to one run (below). */
+ * sequence once: the way to write a batch. Their by-case entries go to one run (below). An event may
+ * carry "_councils", an array beside "targets" with each target's council as its reader saw it: the
+ * index takes a listed case's council from there instead of reading the case (a page of search
+ * results names 50), and the member is removed before the event is hashed and stored. */
 int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_t n);
 /* Convenience: appends {"at","actor","org","action","target"} (0 ids are stored as null). */
 int store_audit_add(store *s, MDB_txn *txn, const char *at, uint64_t actor, uint64_t org, const char *action,
@@ -118,8 +121,9 @@ typedef struct {
  * pages. Each batch then moves one AUDIT_RUN_SWEEP_STEPS-th of the case ids, from every run, into
  * DB_AUDIT_CASE (the sweep; its next case id is DB_META "audit_case_sweep"), so a run is gone
  * within about AUDIT_RUN_SWEEP_STEPS batches, and each page of DB_AUDIT_CASE is written once a sweep
- * rather than once a batch. When the runs hold many entries (after a burst of searches) a step takes
- * fewer case ids, about AUDIT_RUN_SWEEP_BUDGET entries, and a sweep more batches. A case's entries
+ * rather than once a batch. When the runs hold many entries (after a burst of searches), or the index
+ * has grown large, a step takes fewer case ids (AUDIT_RUN_SWEEP_BUDGET, AUDIT_RUN_SWEEP_PAGES), and a
+ * sweep more batches. A case's entries
  * are in DB_AUDIT_CASE or in a run, never both, and the readers of a case (store_audit_page,
  * store_audit_case_each) merge the two: two seeks for each run (AUDIT_RUN_SWEEP_STEPS runs, or more
  * while a backlog drains). Single events (store_audit_append) go straight to DB_AUDIT_CASE. */
@@ -127,6 +131,8 @@ typedef struct {
 /* The entries a sweep step moves (about; fewer ids a step when the runs hold more): twice the
  * batch's own, and at least 16,384, so that the runs shrink and a quiet batch still drains them. */
 #define AUDIT_RUN_SWEEP_BUDGET(added) (2 * (added) + 16384)
+/* The pages of DB_AUDIT_CASE a step may rewrite (about): a few times the run's own, at least 512. */
+#define AUDIT_RUN_SWEEP_PAGES(added) ((added) / 32 + 512)
 #define AUDIT_CASE_ENTRY 24 /* case id | ~time | ~seq: a DB_AUDIT_CASE key */
 
 /* The by-case entries of one batch, collected as it is indexed. Zero it before use. */
@@ -146,11 +152,15 @@ int store_audit_run_write(store *s, MDB_txn *txn, audit_case_run *run, uint64_t 
 int store_audit_run_entries(store *s, MDB_txn *txn, uint64_t case_id, const unsigned char *from,
                             unsigned char (**out)[16], size_t *n);
 /* How many case ids a sweep step takes when the highest case id is top, the runs hold `pending`
- * entries and the batch added `added`: top / AUDIT_RUN_SWEEP_STEPS + 1, or fewer, enough for about
- * AUDIT_RUN_SWEEP_BUDGET(added) entries; at least 1. */
-uint64_t store_audit_sweep_span(uint64_t top, uint64_t pending, size_t added);
+ * entries, DB_AUDIT_CASE has case_pages leaf pages and the batch added `added`: top /
+ * AUDIT_RUN_SWEEP_STEPS + 1, or fewer, so that the slice holds about AUDIT_RUN_SWEEP_BUDGET(added)
+ * pending entries and AUDIT_RUN_SWEEP_PAGES(added) pages at most; at least 1. */
+uint64_t store_audit_sweep_span(uint64_t top, uint64_t pending, uint64_t case_pages, size_t added);
 /* How many entries the runs hold (waiting to be swept in), and in how many runs. */
 int store_audit_runs_pending(store *s, MDB_txn *txn, size_t *entries, size_t *runs);
+
+/* Remembers case_id's council for the rest of the run, as a "_councils" hint gives it (below). */
+void store_audit_memo_case(audit_index_memo *memo, uint64_t case_id, uint64_t council);
 
 /* Indexes one appended event (store_audit_append does this; the upgrade step for old logs too). memo
  * may be NULL (nothing remembered). run NULL: the by-case entries go straight to DB_AUDIT_CASE; else

@@ -157,9 +157,18 @@ static void action_key(unsigned char out[AUDIT_ACTION_KEY], const char *action)
 /* A case's council (0 when the case is missing: destroyed since the event). Read from the stored
  * bytes without parsing them (an event may name 50 cases, a batch thousands of events), falling back
  * to the parser for a text the scan cannot read; remembered in memo for the rest of the run. */
+static size_t memo_case_slot(uint64_t id) { return (size_t)(id * 0x9E3779B97F4A7C15ull >> 54) % AUDIT_MEMO_SLOTS; }
+
+void store_audit_memo_case(audit_index_memo *memo, uint64_t case_id, uint64_t council)
+{
+    size_t slot = memo_case_slot(case_id);
+    memo->cases[slot].id = case_id;
+    memo->cases[slot].value = council;
+}
+
 static int case_council(store *s, MDB_txn *txn, uint64_t id, audit_index_memo *memo, uint64_t *out)
 {
-    size_t slot = (size_t)(id * 0x9E3779B97F4A7C15ull >> 54) % AUDIT_MEMO_SLOTS;
+    size_t slot = memo_case_slot(id);
     if (memo && memo->cases[slot].id == id) {
         *out = memo->cases[slot].value;
         return 0;

@@ -100,34 +100,43 @@ static int sweep_slice(store *s, MDB_txn *txn, uint64_t from, uint64_t to, int t
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-uint64_t store_audit_sweep_span(uint64_t top, uint64_t pending, size_t added)
+/* The ids of a slice that holds about `budget` of `count` things spread evenly over ids 1..top. */
+static uint64_t ids_holding(uint64_t top, double count, double budget, uint64_t span)
 {
-    uint64_t span = top / AUDIT_RUN_SWEEP_STEPS + 1;
-    double budget = AUDIT_RUN_SWEEP_BUDGET((double)added);
-    if ((double)pending > budget) { /* entries spread about evenly over the ids: a slice that holds the budget */
-        double fit = (double)top * budget / (double)pending + 1;
+    if (count > budget) {
+        double fit = (double)top * budget / count + 1;
         if (fit < (double)span)
             span = (uint64_t)fit;
     }
     return span;
 }
 
+uint64_t store_audit_sweep_span(uint64_t top, uint64_t pending, uint64_t case_pages, size_t added)
+{
+    uint64_t span = top / AUDIT_RUN_SWEEP_STEPS + 1;
+    span = ids_holding(top, (double)pending, AUDIT_RUN_SWEEP_BUDGET((double)added), span);
+    return ids_holding(top, (double)case_pages, AUDIT_RUN_SWEEP_PAGES((double)added), span);
+}
+
 /* One step of the sweep, after a batch that added `added` entries: the next slice of the case ids
  * (the rest of them, from the highest id's slice on, so that entries of cases destroyed since are
- * swept too). A slice is an AUDIT_RUN_SWEEP_STEPS-th of the ids, or fewer when the runs hold more
- * than about AUDIT_RUN_SWEEP_BUDGET(added) entries in it: the write lock is held for a step, and a
- * step after a burst of searches (millions of entries waiting) took a second of it from the durable
- * writes. The budget is twice what the batch added, so the runs still shrink while they are swept. */
+ * swept too). A slice is an AUDIT_RUN_SWEEP_STEPS-th of the ids, or fewer: when the runs hold more
+ * than about AUDIT_RUN_SWEEP_BUDGET(added) entries in it (a step after a burst of searches, millions
+ * of entries waiting, held the write lock for a second of the durable writes' time; the budget is
+ * twice what the batch added, so the runs still shrink), and when DB_AUDIT_CASE has more than about
+ * AUDIT_RUN_SWEEP_PAGES(added) pages in it (a 64th of a by-case index grown to a gigabyte is 16 MB
+ * written a batch, whatever the batch). */
 static int sweep_step(store *s, MDB_txn *txn, size_t added)
 {
     uint64_t from = 0, top = 0;
     int rc = store_u64_get(s, txn, DB_META, SWEEP_KEY, strlen(SWEEP_KEY), &from);
     if (rc == MDB_NOTFOUND)
         rc = 0;
-    MDB_stat st;
-    if (rc || (rc = last_case_id(s, txn, &top)) || (rc = mdb_stat(txn, store_dbi(s, DB_AUDIT_CASE_RUNS), &st)))
+    MDB_stat runs, cases;
+    if (rc || (rc = last_case_id(s, txn, &top)) || (rc = mdb_stat(txn, store_dbi(s, DB_AUDIT_CASE_RUNS), &runs)) ||
+        (rc = mdb_stat(txn, store_dbi(s, DB_AUDIT_CASE), &cases)))
         return rc;
-    uint64_t span = store_audit_sweep_span(top, st.ms_entries, added);
+    uint64_t span = store_audit_sweep_span(top, runs.ms_entries, cases.ms_leaf_pages, added);
     int to_end = from >= top || top - from < span;
     if ((rc = sweep_slice(s, txn, from, from + span, to_end)))
         return rc;

@@ -114,7 +114,7 @@ static void summary_text_is_what_jansson_prints(void **state)
     size_t compared = 0;
     for (uint64_t id = 1; id <= 402; id++) {
         json_text *out = json_text_thread();
-        int rc = case_summary_text(f->s, txn, id, out);
+        int rc = case_summary_text(f->s, txn, id, out, NULL);
         if (rc == MDB_NOTFOUND)
             continue;
         assert_int_equal(rc, 0);
@@ -124,7 +124,7 @@ static void summary_text_is_what_jansson_prints(void **state)
         free(want);
         compared++;
     }
-    assert_int_equal(case_summary_text(f->s, txn, 999999, json_text_thread()), MDB_NOTFOUND);
+    assert_int_equal(case_summary_text(f->s, txn, 999999, json_text_thread(), NULL), MDB_NOTFOUND);
     ref_text_clear();
     store_read_end(f->s, txn);
     assert_true(compared >= 400);
@@ -158,7 +158,7 @@ static void same_text(store *s, uint64_t id, const char *must_hold)
     MDB_txn *txn;
     assert_int_equal(store_read_begin(s, &txn), 0);
     json_text *out = json_text_thread();
-    assert_int_equal(case_summary_text(s, txn, id, out), 0);
+    assert_int_equal(case_summary_text(s, txn, id, out, NULL), 0);
     char *want = summary_through_jansson(s, txn, id);
     assert_int_equal(out->len, strlen(want));
     assert_memory_equal(out->p, want, out->len);
