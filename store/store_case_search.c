@@ -393,6 +393,29 @@ static int search_name_pass(store *s, MDB_txn *txn, const case_query *q, const n
     return rc;
 }
 
+/* The query word of at least min_len letters whose start (its first run_len letters; 0: the whole
+ * word) begins the fewest index entries of the scope (the per-token counters), into *word; *word is
+ * left as it is when there is one word, or none that long. */
+static int rarest_word(store *s, MDB_txn *txn, uint64_t scope, const name_tokens *query, size_t run_len,
+                       size_t min_len, size_t *word)
+{
+    uint64_t fewest = UINT64_MAX;
+    for (size_t i = 0; i < query->n && query->n > 1; i++) {
+        size_t len = strlen(query->tok[i]);
+        uint64_t c = 0;
+        if (len < min_len)
+            continue;
+        int rc = token_entries(s, txn, scope, query->tok[i], run_len ? run_len : len, fewest, &c);
+        if (rc)
+            return rc;
+        if (c < fewest) {
+            fewest = c;
+            *word = i;
+        }
+    }
+    return 0;
+}
+
 static int search_name(store *s, MDB_txn *txn, const case_query *q, uint64_t *ids, size_t *n, size_t *total,
                        uint64_t *next)
 {
@@ -400,21 +423,13 @@ static int search_name(store *s, MDB_txn *txn, const case_query *q, uint64_t *id
     name_tokenize(q->text, 0, &query);
     if (query.n == 0)
         return 0;
-    /* Start from the word that begins the fewest index entries (the per-token counters). */
-    size_t drive = 0, longest = 0;
-    uint64_t fewest = UINT64_MAX;
-    int rc = 0;
-    for (size_t i = 0; i < query.n && !rc; i++) {
+    size_t longest = 0;
+    for (size_t i = 1; i < query.n; i++)
         if (strlen(query.tok[i]) > strlen(query.tok[longest]))
             longest = i;
-        uint64_t c = 0;
-        if (query.n > 1 && (rc = token_entries(s, txn, q->scope, query.tok[i], strlen(query.tok[i]), fewest, &c)))
-            break;
-        if (c < fewest) {
-            fewest = c;
-            drive = i;
-        }
-    }
+    /* Start from the word that begins the fewest index entries. */
+    size_t drive = 0;
+    int rc = rarest_word(s, txn, q->scope, &query, 0, 0, &drive);
     if (!rc)
         rc = search_name_pass(s, txn, q, &query, drive, 0, ids, n, total, next);
     /* Nothing spelled that way: try spellings a letter or two apart ("Mohamed" for "Mohammed",
@@ -424,17 +439,7 @@ static int search_name(store *s, MDB_txn *txn, const case_query *q, uint64_t *id
      * which "hox" answers in a few). */
     if (!rc && *total == 0 && strlen(query.tok[longest]) >= 4) {
         size_t fuzzy_drive = longest;
-        uint64_t least = UINT64_MAX;
-        for (size_t i = 0; i < query.n && query.n > 1 && !rc; i++) {
-            uint64_t c = 0;
-            if (strlen(query.tok[i]) < 4 || (rc = token_entries(s, txn, q->scope, query.tok[i], 3, least, &c)))
-                continue;
-            if (c < least) {
-                least = c;
-                fuzzy_drive = i;
-            }
-        }
-        if (!rc)
+        if (!(rc = rarest_word(s, txn, q->scope, &query, 3, 4, &fuzzy_drive)))
             rc = search_name_pass(s, txn, q, &query, fuzzy_drive, 1, ids, n, total, next);
     }
     return rc;
