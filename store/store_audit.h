@@ -133,6 +133,9 @@ typedef struct {
 #define AUDIT_RUN_SWEEP_BUDGET(added) (2 * (added) + 16384)
 /* The pages of DB_AUDIT_CASE a step may rewrite (about): a few times the run's own, at least 512. */
 #define AUDIT_RUN_SWEEP_PAGES(added) ((added) / 32 + 512)
+/* ... but a sweep takes at most this many steps for its pages (the runs a reader of a case seeks
+ * stay about this many), unless a backlog of entries narrows the steps further for a while. */
+#define AUDIT_RUN_SWEEP_MAX_STEPS 1024
 #define AUDIT_CASE_ENTRY 24 /* case id | ~time | ~seq: a DB_AUDIT_CASE key */
 
 /* The by-case entries of one batch, collected as it is indexed. Zero it before use. */
@@ -153,8 +156,9 @@ int store_audit_run_entries(store *s, MDB_txn *txn, uint64_t case_id, const unsi
                             unsigned char (**out)[16], size_t *n);
 /* How many case ids a sweep step takes when the highest case id is top, the runs hold `pending`
  * entries, DB_AUDIT_CASE has case_pages leaf pages and the batch added `added`: top /
- * AUDIT_RUN_SWEEP_STEPS + 1, or fewer, so that the slice holds about AUDIT_RUN_SWEEP_BUDGET(added)
- * pending entries and AUDIT_RUN_SWEEP_PAGES(added) pages at most; at least 1. */
+ * AUDIT_RUN_SWEEP_STEPS + 1, or fewer, so that the slice holds about AUDIT_RUN_SWEEP_PAGES(added)
+ * pages at most (but no fewer than top / AUDIT_RUN_SWEEP_MAX_STEPS + 1 ids) and about
+ * AUDIT_RUN_SWEEP_BUDGET(added) pending entries; at least 1. */
 uint64_t store_audit_sweep_span(uint64_t top, uint64_t pending, uint64_t case_pages, size_t added);
 /* How many entries the runs hold (waiting to be swept in), and in how many runs. */
 int store_audit_runs_pending(store *s, MDB_txn *txn, size_t *entries, size_t *runs);

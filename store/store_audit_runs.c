@@ -113,9 +113,11 @@ static uint64_t ids_holding(uint64_t top, double count, double budget, uint64_t 
 
 uint64_t store_audit_sweep_span(uint64_t top, uint64_t pending, uint64_t case_pages, size_t added)
 {
-    uint64_t span = top / AUDIT_RUN_SWEEP_STEPS + 1;
-    span = ids_holding(top, (double)pending, AUDIT_RUN_SWEEP_BUDGET((double)added), span);
-    return ids_holding(top, (double)case_pages, AUDIT_RUN_SWEEP_PAGES((double)added), span);
+    uint64_t span = ids_holding(top, (double)case_pages, AUDIT_RUN_SWEEP_PAGES((double)added),
+                                top / AUDIT_RUN_SWEEP_STEPS + 1);
+    if (span < top / AUDIT_RUN_SWEEP_MAX_STEPS + 1) /* a sweep in so many batches at most, whatever the index's size */
+        span = top / AUDIT_RUN_SWEEP_MAX_STEPS + 1;
+    return ids_holding(top, (double)pending, AUDIT_RUN_SWEEP_BUDGET((double)added), span);
 }
 
 /* One step of the sweep, after a batch that added `added` entries: the next slice of the case ids

@@ -640,6 +640,8 @@ static void sweep_step_is_bounded(void **state)
     /* an index of 258,000 pages, a batch of 2,048 fetches: 576 pages' worth of ids, not 4,000 */
     uint64_t paged = store_audit_sweep_span(top, 100000, 258000, 2048);
     assert_in_range(paged, 2232, 2233);
+    /* an index of 10,000,000 pages: a 1,024th of the ids (a reader seeks about 1,024 runs at most) */
+    assert_int_equal(store_audit_sweep_span(top, 100000, 10000000, 2048), top / AUDIT_RUN_SWEEP_MAX_STEPS + 1);
     assert_int_equal(store_audit_sweep_span(0, 0, 0, 0), 1);
     assert_int_equal(store_audit_sweep_span(10, 1u << 30, 0, 0), 1); /* never nothing: the sweep goes on */
 }
