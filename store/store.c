@@ -844,10 +844,16 @@ static void iter_hint(store_iter *it)
     it->hinted_lo = (const char *)page;
     it->hinted_hi = it->hinted_lo + ITER_HINT_BYTES;
     /* In memory already (the usual case): asking would cost a page-cache look-up per page of the
-     * window, a twentieth of a long name search's time; one page's look-up says enough. */
-    unsigned char resident = 0;
-    if (mincore((void *)((uintptr_t)at & ~(uintptr_t)4095), 4096, &resident) == 0 && (resident & 1))
-        return;
+     * window, a twentieth of a long name search's time, where mincore mostly reads our page tables.
+     * Every page of the window is checked: an earlier window's readahead may have brought in some. */
+    unsigned char resident[ITER_HINT_BYTES / 4096];
+    if (mincore((void *)page, ITER_HINT_BYTES, resident) == 0) {
+        size_t i = 0;
+        while (i < sizeof resident && (resident[i] & 1))
+            i++;
+        if (i == sizeof resident)
+            return;
+    }
     (void)madvise((void *)page, ITER_HINT_BYTES, MADV_WILLNEED);
 }
 
