@@ -839,8 +839,8 @@ static void iter_hint(store_iter *it)
     if (!at || (at >= it->hinted_lo && at < it->hinted_hi))
         return;
     uintptr_t page = (uintptr_t)at & ~(uintptr_t)4095;
-    if (it->reverse) /* the pages before this one, and this one */
-        page = page >= ITER_HINT_BYTES - 4096 ? page - (ITER_HINT_BYTES - 4096) : 0;
+    if (it->reverse && page >= ITER_HINT_BYTES) /* the pages before this one, and this one */
+        page -= ITER_HINT_BYTES - 4096;
     it->hinted_lo = (const char *)page;
     it->hinted_hi = it->hinted_lo + ITER_HINT_BYTES;
     /* In memory already (the usual case): asking would cost a page-cache look-up per page of the

@@ -154,9 +154,6 @@ static void action_key(unsigned char out[AUDIT_ACTION_KEY], const char *action)
     memcpy(out, action, n < AUDIT_ACTION_KEY ? n : AUDIT_ACTION_KEY);
 }
 
-/* A case's council (0 when the case is missing: destroyed since the event). Read from the stored
- * bytes without parsing them (an event may name 50 cases, a batch thousands of events), falling back
- * to the parser for a text the scan cannot read; remembered in memo for the rest of the run. */
 static size_t memo_case_slot(uint64_t id) { return (size_t)(id * 0x9E3779B97F4A7C15ull >> 54) % AUDIT_MEMO_SLOTS; }
 
 void store_audit_memo_case(audit_index_memo *memo, uint64_t case_id, uint64_t council)
@@ -166,6 +163,9 @@ void store_audit_memo_case(audit_index_memo *memo, uint64_t case_id, uint64_t co
     memo->cases[slot].value = council;
 }
 
+/* A case's council (0 when the case is missing: destroyed since the event). Read from the stored
+ * bytes without parsing them (an event may name 50 cases, a batch thousands of events), falling back
+ * to the parser for a text the scan cannot read; remembered in memo for the rest of the run. */
 static int case_council(store *s, MDB_txn *txn, uint64_t id, audit_index_memo *memo, uint64_t *out)
 {
     size_t slot = memo_case_slot(id);
