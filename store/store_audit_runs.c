@@ -130,13 +130,14 @@ uint64_t store_audit_sweep_span(uint64_t top, uint64_t pending, uint64_t case_pa
  * written a batch, whatever the batch). */
 static int sweep_step(store *s, MDB_txn *txn, size_t added)
 {
-    uint64_t from = 0, top = 0;
-    int rc = store_u64_get(s, txn, DB_META, SWEEP_KEY, strlen(SWEEP_KEY), &from);
-    if (rc == MDB_NOTFOUND)
-        rc = 0;
     MDB_stat runs, cases;
-    if (rc || (rc = last_case_id(s, txn, &top)) || (rc = mdb_stat(txn, store_dbi(s, DB_AUDIT_CASE_RUNS), &runs)) ||
-        (rc = mdb_stat(txn, store_dbi(s, DB_AUDIT_CASE), &cases)))
+    int rc = mdb_stat(txn, store_dbi(s, DB_AUDIT_CASE_RUNS), &runs);
+    if (rc || runs.ms_entries == 0) /* nothing to sweep: no seeks, and no write of the position a batch */
+        return rc;
+    uint64_t from = 0, top = 0;
+    if ((rc = store_u64_get(s, txn, DB_META, SWEEP_KEY, strlen(SWEEP_KEY), &from)) == MDB_NOTFOUND)
+        rc = 0;
+    if (rc || (rc = last_case_id(s, txn, &top)) || (rc = mdb_stat(txn, store_dbi(s, DB_AUDIT_CASE), &cases)))
         return rc;
     uint64_t span = store_audit_sweep_span(top, runs.ms_entries, cases.ms_leaf_pages, added);
     int to_end = from >= top || top - from < span;
