@@ -1,11 +1,17 @@
 /*
  * connectd - the Connect FastCGI server.
  *
- *   connectd --data DIR --socket PATH [--workers N] [--threads T] [--access-log FILE]
+ *   connectd --data DIR --socket PATH [--workers N] [--threads T]
+ *            [--write-socket PATH [--write-threads W]] [--access-log FILE]
  *
  * The master opens the unix socket, loads the shared read-only state (JWT key, common-password
  * list, the second-factor policy CONNECT_MFA and key, mfa.h), forks N workers of T threads and the email sender (mail_sender.h), and restarts any of them
- * that dies. On SIGTERM or SIGINT it shuts the socket down (no new requests), tells the workers and
+ * that dies.
+ * With --write-socket it also opens that socket and forks one more worker, of W threads (32), that
+ * serves it alone: nginx sends it every request that may write (all but GET and HEAD). Durable
+ * writes share a commit only within one process (store.h, "Batches"), so with every writer in one
+ * process a commit carries up to W of them instead of at most T, and the worker processes no longer
+ * take LMDB's write lock in turn; the reads keep their own workers and threads. On SIGTERM or SIGINT it shuts the socket down (no new requests), tells the workers and
  * the sender to stop, waits for the requests in flight and for a send in progress, removes the socket
  * and exits 0. The master never opens the store: each child does, after fork (LMDB's rule).
  * On SIGUSR2 (the daily destruction run or `connectctl compact` asking) it stops the sender, has the
@@ -66,7 +72,8 @@ static void on_reopen(int sig) { (void)sig; reopen_requested = 1; }
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: connectd --data DIR --socket PATH [--workers N] [--threads T] [--access-log FILE]\n");
+    fprintf(stderr, "usage: connectd --data DIR --socket PATH [--workers N] [--threads T] [--write-socket PATH "
+                    "[--write-threads W]] [--access-log FILE]\n");
 }
 
 /* In a new child: blocks SIGTERM/SIGINT, then drops the master's handlers. A stop signal sent before
@@ -113,14 +120,18 @@ static pid_t spawn_sender(const worker_config *cfg)
         if (child_signals(cfg->master_pid))
             _exit(0);
         close(cfg->listen_fd);
+        if (cfg->other_fd >= 0)
+            close(cfg->other_fd);
         _exit(mail_sender_run(cfg->data_dir, cfg->master_pid));
     }
     return pid;
 }
 
-/* The master's children: the workers, the mail sender, and how to keep them running. */
+/* The master's children: the workers, the mail sender, and how to keep them running. Slot i runs
+ * with cfgs[i]: the read workers' configuration, or the write worker's (the last slot). */
 typedef struct {
-    worker_config *cfg;
+    worker_config *cfg; /* the read workers' (the sender and the compaction use it too) */
+    worker_config *cfgs[MAX_WORKERS];
     long workers;
     pid_t pids[MAX_WORKERS];
     time_t started[MAX_WORKERS];
@@ -134,7 +145,7 @@ static void pool_spawn(pool *p)
     for (long i = 0; i < p->workers; i++) {
         if (p->pids[i] > 0)
             continue;
-        p->pids[i] = spawn(p->cfg);
+        p->pids[i] = spawn(p->cfgs[i]);
         p->started[i] = time(NULL);
     }
     p->sender = spawn_sender(p->cfg);
@@ -177,7 +188,7 @@ static void pool_reap(pool *p)
             metrics_count_worker_restart();
             if (time(NULL) - p->started[i] < 1)
                 sleep(1);
-            p->pids[i] = stop_requested ? 0 : spawn(p->cfg);
+            p->pids[i] = stop_requested ? 0 : spawn(p->cfgs[i]);
             p->started[i] = time(NULL);
         }
     }
@@ -278,6 +289,8 @@ static void pool_compact(pool *p, int pause_rd)
         if (child_signals(p->cfg->master_pid))
             _exit(0);
         close(p->cfg->listen_fd);
+        if (p->cfg->other_fd >= 0)
+            close(p->cfg->other_fd);
         store_compact_stats st;
         int rc = store_compact(p->cfg->data_dir, &st);
         if (rc)
@@ -344,12 +357,35 @@ static int lock_data_folder(const char *data)
 #define HEAP_KEEP_BYTES (16 * 1024 * 1024)
 #define HEAP_MMAP_BYTES (1024 * 1024)
 
+/* Listens on the unix socket path (replacing a stale one), mode 0660, non-blocking. The descriptor,
+ * or -1 with the reason printed. */
+static int open_listener(const char *path)
+{
+    unlink(path);
+    mode_t old = umask(0117); /* socket 0660: only our user and group (nginx) may connect */
+    int fd = FCGX_OpenSocket(path, 1024);
+    umask(old);
+    if (fd < 0) {
+        fprintf(stderr, "connectd: cannot listen on %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    /* Workers wait for connections in epoll (worker.c); with several processes woken for one
+     * connection, the ones that lose the race must get EAGAIN from accept(), not block in it. */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+        fprintf(stderr, "connectd: cannot make the socket %s non-blocking: %s\n", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 int main(int argc, char **argv)
 {
     mallopt(M_MMAP_THRESHOLD, HEAP_MMAP_BYTES);
     mallopt(M_TRIM_THRESHOLD, HEAP_KEEP_BYTES);
-    const char *data = NULL, *sock_path = NULL, *access_log = NULL;
-    long workers = sysconf(_SC_NPROCESSORS_ONLN), threads = 4;
+    const char *data = NULL, *sock_path = NULL, *write_path = NULL, *access_log = NULL;
+    long workers = sysconf(_SC_NPROCESSORS_ONLN), threads = 4, write_threads = 32;
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) {
@@ -366,19 +402,25 @@ int main(int argc, char **argv)
             workers = strtol(v, NULL, 10);
         else if (strcmp(a, "--threads") == 0)
             threads = strtol(v, NULL, 10);
+        else if (strcmp(a, "--write-socket") == 0)
+            write_path = v;
+        else if (strcmp(a, "--write-threads") == 0)
+            write_threads = strtol(v, NULL, 10);
         else {
             usage();
             return 2;
         }
     }
-    if (!data || !sock_path || workers < 1 || workers > MAX_WORKERS || threads < 1 || threads > 256) {
+    if (!data || !sock_path || workers < 1 || workers > MAX_WORKERS - 1 || threads < 1 || threads > 256 ||
+        write_threads < 1 || write_threads > 256 || (write_path && strcmp(write_path, sock_path) == 0)) {
         usage();
         return 2;
     }
 
     if (lock_data_folder(data))
         return 1;
-    worker_config cfg = {.data_dir = data, .access_log = access_log, .threads = (int)threads, .master_pid = getpid()};
+    worker_config cfg = {
+        .data_dir = data, .access_log = access_log, .threads = (int)threads, .master_pid = getpid(), .other_fd = -1};
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/jwt.key", data);
     if (auth_key_load(path, cfg.key)) {
@@ -455,20 +497,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "connectd: FCGX_Init failed\n");
         return 1;
     }
-    unlink(sock_path);
-    mode_t old = umask(0117); /* socket 0660: only our user and group (nginx) may connect */
-    cfg.listen_fd = FCGX_OpenSocket(sock_path, 1024);
-    umask(old);
-    if (cfg.listen_fd < 0) {
-        fprintf(stderr, "connectd: cannot listen on %s: %s\n", sock_path, strerror(errno));
+    if ((cfg.listen_fd = open_listener(sock_path)) < 0)
         return 1;
-    }
-    /* Workers wait for connections in poll() (worker.c); with several processes woken for one
-     * connection, the ones that lose the race must get EAGAIN from accept(), not block in it. */
-    int fl = fcntl(cfg.listen_fd, F_GETFL);
-    if (fl < 0 || fcntl(cfg.listen_fd, F_SETFL, fl | O_NONBLOCK) != 0) {
-        fprintf(stderr, "connectd: cannot make the socket non-blocking: %s\n", strerror(errno));
-        return 1;
+    /* The write worker's configuration: the read workers' with the other socket and its threads. */
+    worker_config write_cfg = cfg;
+    if (write_path) {
+        if ((write_cfg.listen_fd = open_listener(write_path)) < 0) {
+            close(cfg.listen_fd);
+            unlink(sock_path);
+            return 1;
+        }
+        write_cfg.threads = (int)write_threads;
+        write_cfg.other_fd = cfg.listen_fd;
+        cfg.other_fd = write_cfg.listen_fd;
     }
 
     /* Workers paused for a compaction say so here (pool_compact). Non-blocking for the master's reads. */
@@ -477,11 +518,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "connectd: cannot make the pause pipe: %s\n", strerror(errno));
         return 1;
     }
-    cfg.pause_fd = pause_pipe[1];
-    pool p = {.cfg = &cfg, .workers = workers};
+    cfg.pause_fd = write_cfg.pause_fd = pause_pipe[1];
+    pool p = {.cfg = &cfg, .workers = workers + (write_path != NULL)};
+    for (long i = 0; i < p.workers; i++)
+        p.cfgs[i] = i < workers ? &cfg : &write_cfg;
     pool_spawn(&p);
-    fprintf(stderr, "connectd: %ld workers x %ld threads on %s; two-factor sign-in %s\n", workers, threads, sock_path,
-            mfa_policy_name());
+    if (write_path)
+        fprintf(stderr, "connectd: %ld workers x %ld threads on %s, 1 x %ld for writes on %s; two-factor sign-in %s\n",
+                workers, threads, sock_path, write_threads, write_path, mfa_policy_name());
+    else
+        fprintf(stderr, "connectd: %ld workers x %ld threads on %s; two-factor sign-in %s\n", workers, threads,
+                sock_path, mfa_policy_name());
     sd_notify_state("READY=1");
 
     /* The signals we act on stay blocked except inside sigsuspend, so one arriving between a check
@@ -505,9 +552,15 @@ int main(int argc, char **argv)
     fprintf(stderr, "connectd: stopping\n");
     sd_notify_state("STOPPING=1");
     shutdown(cfg.listen_fd, SHUT_RDWR);
+    if (write_path)
+        shutdown(write_cfg.listen_fd, SHUT_RDWR);
     int failed = pool_stop(&p);
     close(cfg.listen_fd);
     unlink(sock_path);
+    if (write_path) {
+        close(write_cfg.listen_fd);
+        unlink(write_path);
+    }
     auth_common_free();
     fprintf(stderr, "connectd: stopped\n");
     return failed;

@@ -86,15 +86,32 @@ static long micros_since(const struct timespec *t0)
     return (t1.tv_sec - t0->tv_sec) * 1000000L + (t1.tv_nsec - t0->tv_nsec) / 1000L;
 }
 
-/* CPU time each route's requests took in this worker (a request's own thread time: unlike the
- * elapsed time it does not grow when the machine is busy), for the scheduling in serve(). Indexed
+/* CPU time each route's recent requests took in this worker (a request's own thread time: unlike
+ * the elapsed time it does not grow when the machine is busy), for the scheduling in serve(). Indexed
  * by route slot (router.h); what does not fit is not counted. Measured on one request in
  * CPU_SAMPLE_EVERY of each thread: reading a thread's CPU clock is a system call (no vDSO), two per
- * request were a few per cent of a case fetch, and an average needs no more. */
+ * request were a few per cent of a case fetch, and an average needs no more.
+ * A moving average, not one since the start: one route serves requests of very different cost (GET
+ * /api/cases lists by status in a fraction of a millisecond and searches names in several), and
+ * after an hour of cheap lists an average since the start stayed below HEAVY_MICROS while a burst of
+ * name searches took every thread and the case fetches queued behind them (the overload row of
+ * `make bench`: fetch p99 250 ms). Each sample moves it 1/CPU_AVG_WEIGHT of the way, so it follows
+ * the last hundred or so requests of the route. Stored in 1/CPU_AVG_WEIGHT microseconds; a sample
+ * lost to a race between two threads changes nothing that matters. */
 #define ROUTE_SLOTS 512
 #define CPU_SAMPLE_EVERY 8
-static atomic_llong route_cpu_micros[ROUTE_SLOTS], route_requests[ROUTE_SLOTS]; /* sampled requests */
+#define CPU_AVG_WEIGHT 16
+static atomic_llong route_cpu_avg[ROUTE_SLOTS]; /* 0: no sample yet */
 static _Thread_local unsigned cpu_sample_turn;
+
+/* Folds one sample (microseconds of CPU) into slot's moving average. */
+static void route_cpu_sample(int slot, long long micros)
+{
+    long long scaled = (micros > 0 ? micros : 1) * CPU_AVG_WEIGHT;
+    long long old = atomic_load_explicit(&route_cpu_avg[slot], memory_order_relaxed);
+    long long avg = old ? old + (scaled - old) / CPU_AVG_WEIGHT : scaled;
+    atomic_store_explicit(&route_cpu_avg[slot], avg, memory_order_relaxed);
+}
 
 static long long thread_cpu_micros(void)
 {
@@ -119,10 +136,8 @@ static void handle(FCGX_Request *fx)
     long micros = micros_since(&t0);
     access_log_write(&r, micros);
     metrics_count_request(r.route_slot, r.status, micros);
-    if (sampled && r.route_slot > 0 && r.route_slot < ROUTE_SLOTS) {
-        atomic_fetch_add_explicit(&route_cpu_micros[r.route_slot], thread_cpu_micros() - cpu0, memory_order_relaxed);
-        atomic_fetch_add_explicit(&route_requests[r.route_slot], 1, memory_order_relaxed);
-    }
+    if (sampled && r.route_slot > 0 && r.route_slot < ROUTE_SLOTS)
+        route_cpu_sample(r.route_slot, thread_cpu_micros() - cpu0);
     http_req_free(&r);
     /* Clear reader slots of dead processes now and then (LMDB leaves them after a crash). */
     if (atomic_fetch_add(&served, 1) % 4096 == 4095)
@@ -202,8 +217,8 @@ static void answer(conn *c)
         wait_next(c);
 }
 
-/* Scheduling under load: requests of a route that has taken HEAVY_MICROS of CPU or more on average
- * (searches, lists, reports) run at most heavy_max at a time in a worker. The others wait
+/* Scheduling under load: requests of a route whose recent requests took HEAVY_MICROS of CPU or more
+ * on average (searches, lists, reports) run at most heavy_max at a time in a worker. The others wait
  * parked, in order, without a thread, and the remaining threads answer the quick requests (a case
  * fetch, /api/me) meanwhile instead of leaving them queued behind the slow ones. */
 #define HEAVY_MICROS 500
@@ -218,8 +233,7 @@ static int is_heavy(conn *c)
     int slot = router_slot(method ? method : "", http_param_path(&c->fx));
     if (slot <= 0 || slot >= ROUTE_SLOTS)
         return 0;
-    long long n = atomic_load_explicit(&route_requests[slot], memory_order_relaxed);
-    return n > 0 && atomic_load_explicit(&route_cpu_micros[slot], memory_order_relaxed) / n >= HEAVY_MICROS;
+    return atomic_load_explicit(&route_cpu_avg[slot], memory_order_relaxed) >= (long long)HEAVY_MICROS * CPU_AVG_WEIGHT;
 }
 
 /* Serves the next request of connection c, which a thread took from the epoll set: nginx sent one
@@ -407,6 +421,8 @@ static void wait_for_stop(const sigset_t *set, const worker_config *cfg)
 int worker_run(const worker_config *cfg)
 {
     config = cfg;
+    if (cfg->other_fd >= 0)
+        close(cfg->other_fd); /* the other kind of worker's socket: never ours to accept on */
     /* All threads block SIGTERM/SIGINT; the main thread waits for them with sigwait. */
     sigset_t set;
     sigemptyset(&set);

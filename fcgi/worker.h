@@ -1,5 +1,6 @@
 /*
- * worker.h - one worker process: T threads, each accepting FastCGI requests on the shared socket.
+ * worker.h - one worker process: T threads, each accepting FastCGI requests on the shared socket (a
+ * read worker), or on the write socket, which one worker serves alone (connectd.c, --write-socket).
  *
  * The worker opens the store itself (after fork). Its threads wait together in one epoll set holding
  * the listening socket and every idle connection nginx keeps open (fastcgi_keep_conn), each armed for
@@ -19,6 +20,7 @@ typedef struct {
     const char *data_dir;
     const char *access_log; /* NULL: stderr */
     int listen_fd;
+    int other_fd; /* the pool's other listening socket (reads' or writes'), closed after fork; -1: none */
     int threads;
     pid_t master_pid; /* the connectd master: a worker whose parent is another process stops */
     int pause_fd;     /* where a worker paused for a compaction writes its pid (connectd.c) */

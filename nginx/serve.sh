@@ -3,7 +3,7 @@
 # 127.0.0.1:$PORT, with the data folder $DATA (created, with a fresh JWT key, when new; seeded with
 # the demo dataset when DEMO=1). Stops both cleanly on Ctrl-C / SIGTERM. `make run` calls this; the
 # HTTP and browser tests start the stack through it too.
-#   PORT (8080)  DATA (var/demo)  DEMO (1)  WORKERS (cores)  THREADS (8)
+#   PORT (8080)  DATA (var/demo)  DEMO (1)  WORKERS (cores)  THREADS (8)  WRITE_THREADS (32: the write worker's)
 #   LOGIN_RATE (10r/s) LOGIN_BURST (20)  CONNECT_BIN (bin/: which binaries to run)
 #   CONNECT_SMTP_URL, CONNECT_MAIL_FROM (email), CONNECT_PUBLIC_URL (links, Origin, cookie; connectd
 #   inherits the environment as it is)
@@ -18,6 +18,7 @@ DEMO=${DEMO:-1}
 BIN=${CONNECT_BIN:-$ROOT/bin}
 WORKERS=${WORKERS:-$(nproc)}
 THREADS=${THREADS:-8}
+WRITE_THREADS=${WRITE_THREADS:-32}
 LOGIN_RATE=${LOGIN_RATE:-10r/s}
 LOGIN_BURST=${LOGIN_BURST:-20}
 export CONNECT_ROOT=$ROOT
@@ -49,11 +50,12 @@ RUN="$DATA/run"
 LOG="$DATA/log"
 mkdir -p "$RUN/tmp" "$LOG"
 SOCKET="$RUN/connectd.sock"
-if [ ${#SOCKET} -gt 100 ]; then   # unix socket paths are limited to 107 bytes
+if [ ${#SOCKET} -gt 94 ]; then   # unix socket paths are limited to 107 bytes (and the write one is longer)
   RUN=$(mktemp -d /tmp/connect-run.XXXXXX)
   mkdir -p "$RUN/tmp"
   SOCKET="$RUN/connectd.sock"
 fi
+WRITE_SOCKET="$RUN/connectd-write.sock"   # the write worker's (connectd --write-socket)
 # FastCGI connections nginx keeps open to connectd (fastcgi_keep_conn): up to UPSTREAM_KEEPALIVE idle
 # ones per nginx worker, each used for KEEPALIVE_REQUESTS requests. An idle kept connection waits in
 # its connectd worker's epoll set, not in a thread (fcgi/worker.h), so their number is not bound to
@@ -67,7 +69,7 @@ else
 fi
 USER_LINE=""
 [ "$(id -u)" = 0 ] && USER_LINE="user root root;"   # keep workers able to reach the 0700 data folder
-sed -e "s|@USER_LINE@|$USER_LINE|" -e "s|@RUN@|$RUN|g" -e "s|@LOG@|$LOG|g" -e "s|@SOCKET@|$SOCKET|g" \
+sed -e "s|@USER_LINE@|$USER_LINE|" -e "s|@RUN@|$RUN|g" -e "s|@LOG@|$LOG|g" -e "s|@SOCKET@|$SOCKET|g" -e "s|@WRITE_SOCKET@|$WRITE_SOCKET|g" \
     -e "s|@PORT@|$PORT|g" -e "s|@WEB@|$ROOT/web|g" -e "s|@NGINX@|$ROOT/nginx|g" \
     -e "s|@LOGIN_RATE@|$LOGIN_RATE|g" -e "s|@LOGIN_BURST@|$LOGIN_BURST|g" \
     -e "s|@NGINX_WORKERS@|$NGINX_WORKERS|g" -e "s|@KEEPALIVE_LINE@|$KEEPALIVE_LINE|g" -e "s|@KEEP_CONN@|$KEEP_CONN|g" \
@@ -94,10 +96,10 @@ trap stop INT TERM
 mkdir -p "$DATA/tmp"
 rm -f "$DATA/tmp"/connect-report-* "$DATA/tmp"/tmp* 2>/dev/null || true
 TMPDIR="$DATA/tmp" setsid "$BIN/connectd" --data "$DATA" --socket "$SOCKET" --workers "$WORKERS" --threads "$THREADS" \
-  --access-log "$LOG/access.log" 2>>"$LOG/connectd.log" &
+  --write-socket "$WRITE_SOCKET" --write-threads "$WRITE_THREADS" --access-log "$LOG/access.log" 2>>"$LOG/connectd.log" &
 CONNECTD_PID=$!
-for _ in $(seq 1 100); do [ -S "$SOCKET" ] && break; sleep 0.05; done
-[ -S "$SOCKET" ] || { echo "serve.sh: connectd did not start; see $LOG/connectd.log" >&2; tail -5 "$LOG/connectd.log" >&2; stop; }
+for _ in $(seq 1 100); do [ -S "$SOCKET" ] && [ -S "$WRITE_SOCKET" ] && break; sleep 0.05; done
+[ -S "$SOCKET" ] && [ -S "$WRITE_SOCKET" ] || { echo "serve.sh: connectd did not start; see $LOG/connectd.log" >&2; tail -5 "$LOG/connectd.log" >&2; stop; }
 
 setsid "$NGINX_BIN" -p "$RUN" -c "$RUN/nginx.conf" -e "$LOG/nginx-error.log" &
 NGINX_PID=$!

@@ -44,17 +44,27 @@ test('a body over the API limit is a JSON 413', async () => {
 });
 
 test('connectd unreachable: a JSON 503 unavailable, and service again once it is back', async () => {
+  // Reads and writes go to connectd's two sockets (nginx/fastcgi.conf): each hidden in turn.
   const socket = join(stack.data, 'run', 'connectd.sock');
+  const writes = join(stack.data, 'run', 'connectd-write.sock');
   renameSync(socket, `${socket}.away`);
   try {
     const r = await admin.req('GET', '/api/me');
     assertNginxJson(r, 503, 'unavailable', 'GET /api/me with no connectd socket');
-    const post = await admin.req('POST', '/api/users', { body: { username: 'no.backend', name: 'No Backend', role: 'user' } });
-    assertNginxJson(post, 503, 'unavailable', 'POST with no connectd socket');
   } finally {
     renameSync(`${socket}.away`, socket);
   }
+  renameSync(writes, `${writes}.away`);
+  try {
+    assert.equal((await admin.req('GET', '/api/me')).status, 200, 'reads are served without the write socket');
+    const post = await admin.req('POST', '/api/users', { body: { username: 'no.backend', name: 'No Backend', role: 'user' } });
+    assertNginxJson(post, 503, 'unavailable', 'POST with no connectd write socket');
+  } finally {
+    renameSync(`${writes}.away`, writes);
+  }
   assert.equal((await admin.req('GET', '/api/me')).status, 200);
+  const post = await admin.req('POST', '/api/users', { body: { username: 'back.again', name: 'Back Again', role: 'user' } });
+  assert.equal(post.status, 201, 'writes are served again');
 });
 
 test("nginx's own failure is a JSON 500 internal", async () => {
