@@ -93,9 +93,9 @@ static long micros_since(const struct timespec *t0)
  * request were a few per cent of a case fetch, and an average needs no more.
  * A moving average, not one since the start: one route serves requests of very different cost (GET
  * /api/cases lists by status in a fraction of a millisecond and searches names in several), and
- * after an hour of cheap lists an average since the start stayed below HEAVY_MICROS while a burst of
- * name searches took every thread and the case fetches queued behind them (the overload row of
- * `make bench`: fetch p99 250 ms). Each sample moves it 1/CPU_AVG_WEIGHT of the way, so it follows
+ * after tens of thousands of cheap lists an average since the start stayed below HEAVY_MICROS
+ * while a burst of name searches took every thread and the case fetches queued behind them (the
+ * overload row of `make bench`: fetch p99 250 ms). Each sample moves it 1/CPU_AVG_WEIGHT of the way, so it follows
  * the last hundred or so requests of the route. Stored in 1/CPU_AVG_WEIGHT microseconds; a sample
  * lost to a race between two threads changes nothing that matters. */
 #define ROUTE_SLOTS 512

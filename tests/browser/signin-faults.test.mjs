@@ -26,16 +26,17 @@ test('a temporary password older than 7 days: the page says so and what to do', 
 });
 
 test('with connectd unreachable behind nginx, sign-in says the service is unavailable', async () => {
-  // nginx finds no FastCGI socket (as when connectd is down) and answers 503 in the JSON shape.
-  const sock = join(stack.data, 'run', 'connectd.sock');
-  renameSync(sock, `${sock}.away`);
+  // nginx finds no FastCGI socket (as when connectd is down) and answers 503 in the JSON shape. Both
+  // go: the read workers' and the write worker's (sign-in is a POST: nginx/fastcgi.conf).
+  const socks = ['connectd.sock', 'connectd-write.sock'].map((f) => join(stack.data, 'run', f));
+  for (const sock of socks) renameSync(sock, `${sock}.away`);
   try {
     const { page, assertClean } = await newPage(browser);
     await signIn(page, stack.base, 'nfc.user');
     await waitForText(page.locator('.error-summary'), 'The service is not available right now');
     assertClean();
   } finally {
-    renameSync(`${sock}.away`, sock);
+    for (const sock of socks) renameSync(`${sock}.away`, sock);
   }
   const back = await new Client(stack.base).login('nfc.user');
   if (back.status !== 200) throw new Error(`sign-in after the socket came back: ${back.status}`);
