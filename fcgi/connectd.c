@@ -385,7 +385,7 @@ int main(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, HEAP_MMAP_BYTES);
     mallopt(M_TRIM_THRESHOLD, HEAP_KEEP_BYTES);
     const char *data = NULL, *sock_path = NULL, *write_path = NULL, *access_log = NULL;
-    long workers = sysconf(_SC_NPROCESSORS_ONLN), threads = 4, write_threads = 32;
+    long workers = sysconf(_SC_NPROCESSORS_ONLN), threads = 3, write_threads = 32;
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) {

@@ -3,7 +3,7 @@
 # 127.0.0.1:$PORT, with the data folder $DATA (created, with a fresh JWT key, when new; seeded with
 # the demo dataset when DEMO=1). Stops both cleanly on Ctrl-C / SIGTERM. `make run` calls this; the
 # HTTP and browser tests start the stack through it too.
-#   PORT (8080)  DATA (var/demo)  DEMO (1)  WORKERS (cores)  THREADS (4)  WRITE_THREADS (32: the write worker's)
+#   PORT (8080)  DATA (var/demo)  DEMO (1)  WORKERS (cores)  THREADS (3)  WRITE_THREADS (32: the write worker's)
 #   LOGIN_RATE (10r/s) LOGIN_BURST (20)  CONNECT_BIN (bin/: which binaries to run)
 #   CONNECT_SMTP_URL, CONNECT_MAIL_FROM (email), CONNECT_PUBLIC_URL (links, Origin, cookie; connectd
 #   inherits the environment as it is)
@@ -17,10 +17,11 @@ DATA=${DATA:-$ROOT/var/demo}
 DEMO=${DEMO:-1}
 BIN=${CONNECT_BIN:-$ROOT/bin}
 WORKERS=${WORKERS:-$(nproc)}
-# Four threads a read worker: its requests wait on the CPU, not the disk (durable writes are the write
-# worker's), so more threads only lengthen the queue each core runs through. With 8, uniform reads at
-# 32 clients had a p99 of 22-30 ms (the home page, alerts, a case fetch); with 4, 12-18 ms.
-THREADS=${THREADS:-4}
+# Three threads a read worker: its requests wait on the CPU, not the disk (durable writes are the write
+# worker's), so more threads only lengthen the queue each core runs through. By hand on the 1M bench
+# store, 32 clients, p99 of the home page / alerts / a case fetch: 8 threads 22 / 28 / 30 ms, 4 threads
+# 14 / 14-15 / 14 ms, 3 threads 11-12 / 13 / 11-14 ms; 2 threads were worse again for lists and alerts.
+THREADS=${THREADS:-3}
 WRITE_THREADS=${WRITE_THREADS:-32}
 LOGIN_RATE=${LOGIN_RATE:-10r/s}
 LOGIN_BURST=${LOGIN_BURST:-20}

@@ -432,7 +432,7 @@ size_bench() {
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 echo
 echo "Connect benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($CPU), wrk -t$WRK_THREADS -d$DURATION"
-echo "nginx $(nginx -v 2>&1 | sed 's/.*\///'), connectd $(nproc) read workers x 4 threads + 1 write worker x 32; $CONNS connections unless stated"
+echo "nginx $(nginx -v 2>&1 | sed 's/.*\///'), connectd $(nproc) read workers x 3 threads + 1 write worker x 32; $CONNS connections unless stated"
 echo
 echo "Accounts (demo store):"
 awk -v static="$(awk '$1=="static" {print $2}' "$OUT/results")" '
