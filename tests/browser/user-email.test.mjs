@@ -47,6 +47,9 @@ test('an admin sets, changes and clears a user\'s email address', async () => {
 test('a user sees their own email address on My profile', async () => {
   const { page, assertClean } = await newPage(browser);
   await signIn(page, stack.base, 'nfc.user');
+  // Signed in first: going to the profile while the sign-in is still in flight raced the app's move
+  // to the home page once it answers.
+  await waitForHeading(page, /^Welcome, /);
   await page.goto(`${stack.base}/#/profile`);
   await waitForHeading(page, 'My profile');
   await waitForText(page.locator('main'), 'nfc.user@example.test');
