@@ -11,9 +11,10 @@
  * serves it alone: nginx sends it every request that may write (all but GET and HEAD). Durable
  * writes share a commit only within one process (store.h, "Batches"), so with every writer in one
  * process a commit carries up to W of them instead of at most T, and the worker processes no longer
- * take LMDB's write lock in turn; the reads keep their own workers and threads. On SIGTERM or SIGINT it shuts the socket down (no new requests), tells the workers and
- * the sender to stop, waits for the requests in flight and for a send in progress, removes the socket
- * and exits 0. The master never opens the store: each child does, after fork (LMDB's rule).
+ * take LMDB's write lock in turn; the reads keep their own workers and threads.
+ * On SIGTERM or SIGINT it shuts the sockets down (no new requests), tells the workers and the sender
+ * to stop, waits for the requests in flight and for a send in progress, removes the sockets and
+ * exits 0. The master never opens the store: each child does, after fork (LMDB's rule).
  * On SIGUSR2 (the daily destruction run or `connectctl compact` asking) it stops the sender, has the
  * workers close the store (SIGUSR1: they keep their connections, nginx's kept ones included), has a
  * child compact the store (store_compact.h), then the workers open it again (SIGUSR1) and the sender
