@@ -95,9 +95,9 @@ static long micros_since(const struct timespec *t0)
  * /api/cases lists by status in a fraction of a millisecond and searches names in several), and
  * after tens of thousands of cheap lists an average since the start stayed below HEAVY_MICROS
  * while a burst of name searches took every thread and the case fetches queued behind them (the
- * overload row of `make bench`: fetch p99 250 ms). Each sample moves it 1/CPU_AVG_WEIGHT of the way, so it follows
- * the last hundred or so requests of the route. Stored in 1/CPU_AVG_WEIGHT microseconds; a sample
- * lost to a race between two threads changes nothing that matters. */
+ * overload row of `make bench`: fetch p99 250 ms). Each sample moves it 1/CPU_AVG_WEIGHT of the
+ * way, so it follows the last hundred or so requests of the route. Stored in 1/CPU_AVG_WEIGHT
+ * microseconds; a sample lost to a race between two threads changes nothing that matters. */
 #define ROUTE_SLOTS 512
 #define CPU_SAMPLE_EVERY 8
 #define CPU_AVG_WEIGHT 16
@@ -233,7 +233,8 @@ static int is_heavy(conn *c)
     int slot = router_slot(method ? method : "", http_param_path(&c->fx));
     if (slot <= 0 || slot >= ROUTE_SLOTS)
         return 0;
-    return atomic_load_explicit(&route_cpu_avg[slot], memory_order_relaxed) >= (long long)HEAVY_MICROS * CPU_AVG_WEIGHT;
+    long long avg = atomic_load_explicit(&route_cpu_avg[slot], memory_order_relaxed);
+    return avg >= (long long)HEAVY_MICROS * CPU_AVG_WEIGHT;
 }
 
 /* Serves the next request of connection c, which a thread took from the epoll set: nginx sent one
