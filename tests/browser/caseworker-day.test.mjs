@@ -326,16 +326,21 @@ test('6. dates people type are Day, Month and Year boxes with one example format
   await checkA11y(page, 'create form with a date error');
 
   const kase = (await api('nfc.admin', '/api/cases?open=1&limit=1')).items[0];
+  // Each step waits for its own page: the case page draws every tab's panel, hidden, so a form
+  // could otherwise be read from the page being left while the next one is still loading.
   await page.goto(`${stack.base}/#/cases/${kase.id}/finance`);
-  await page.locator('#edit-finance').click();
+  await page.locator('#panel-finance:not([hidden]) #edit-finance').click();
   for (const name of ['support_start_date', 'support_end_date']) {
-    const f = await dateFieldFacts(page.locator('#finance-form'), name);
+    const f = await dateFieldFacts(page.locator('#panel-finance:not([hidden]) #finance-form'), name);
     assert.ok(f.example < today, `${name} example ${f.example} is in the past`);
   }
   await page.goto(`${stack.base}/#/cases/${kase.id}/closure`);
-  const closure = await dateFieldFacts(page.locator('#closure-form'), 'closure_date');
+  const closureForm = page.locator('#panel-closure:not([hidden]) #closure-form');
+  await closureForm.waitFor();
+  const closure = await dateFieldFacts(closureForm, 'closure_date');
   assert.ok(closure.example < today, `closure example ${closure.example} is in the past`);
   await page.goto(`${stack.base}/#/reports`);
+  await waitForHeading(page, 'Reports');
   await page.locator('#downloads-table').waitFor();
   for (const name of ['from', 'to']) {
     const f = await dateFieldFacts(page.locator('#reports-form'), name);
