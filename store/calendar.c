@@ -34,7 +34,8 @@ long calendar_day(const char *s)
     return days_from_civil(y, m, d);
 }
 
-void calendar_date(long z, char out[11])
+/* Year, month and day of a day number (Howard Hinnant's civil_from_days). */
+static void civil_from_days(long z, long *year, unsigned *month, unsigned *day)
 {
     z += 719468;
     long era = (z >= 0 ? z : z - 146096) / 146097;
@@ -43,9 +44,16 @@ void calendar_date(long z, char out[11])
     long y = (long)yoe + era * 400;
     unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     unsigned mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
+    *day = doy - (153 * mp + 2) / 5 + 1;
+    *month = mp < 10 ? mp + 3 : mp - 9;
+    *year = y + (*month <= 2);
+}
+
+void calendar_date(long z, char out[11])
+{
+    long y;
+    unsigned m, d;
+    civil_from_days(z, &y, &m, &d);
     char buf[48];
     snprintf(buf, sizeof buf, "%04ld-%02u-%02u", y, m, d);
     memcpy(out, buf, 10);
@@ -168,9 +176,9 @@ static int is_weekend(long day)
 
 static int covered(const calendar *c, long day)
 {
-    char d[11];
-    calendar_date(day, d);
-    int y = atoi(d);
+    long y;
+    unsigned m, d;
+    civil_from_days(day, &y, &m, &d);
     return y >= c->first_year && y <= c->last_year;
 }
 
@@ -206,9 +214,22 @@ long calendar_working_days_between(const calendar *c, const char *from, const ch
     *beyond = 0;
     if (a == CALENDAR_NO_DAY || b == CALENDAR_NO_DAY || b <= a)
         return 0;
-    long n = 0;
-    for (long d = a + 1; d <= b; d++)
-        n += calendar_is_working_day(c, d);
+    /* Overdue lists ask this for every row, over spans of months: whole weeks are counted at once
+     * (five working days each, bar holidays), the days left over one by one, and then the holidays
+     * in the span that fall on a weekday are taken off, found by binary search. */
+    long whole = (b - a) / 7, n = whole * 5;
+    for (long d = a + 1 + whole * 7; d <= b; d++)
+        n += !is_weekend(d);
+    size_t lo = 0, hi = c->n; /* the first holiday on or after a + 1 */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->holidays[mid] < a + 1)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < c->n && c->holidays[i] <= b; i++)
+        n -= !is_weekend(c->holidays[i]);
     *beyond = !covered(c, b);
     return n;
 }

@@ -1,6 +1,7 @@
 /* json_members.c - top-level members of a JSON object text without parsing the rest (json_members.h). */
 #include "json_members.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static size_t skip_ws(const char *t, size_t len, size_t i)
@@ -10,6 +11,19 @@ static size_t skip_ws(const char *t, size_t len, size_t i)
     return i;
 }
 
+/* The bytes skip_value stops at inside a container: quotes and brackets. */
+static const unsigned char structural[256] = {['"'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1, [']'] = 1};
+
+/* The length of name's first segment: up to its first dot or its end. (strcspn costs more than the
+ * few bytes of a member name: it runs for every name of every record a list row reads.) */
+static size_t first_segment(const char *name)
+{
+    size_t n = 0;
+    while (name[n] && name[n] != '.')
+        n++;
+    return n;
+}
+
 /* t[i] is '"': the index just past the closing quote, or len when unterminated. */
 static size_t skip_string(const char *t, size_t len, size_t i)
 {
@@ -17,10 +31,19 @@ static size_t skip_string(const char *t, size_t len, size_t i)
      * at a time); a quote ends the string unless an odd run of backslashes, within the string, comes
      * just before it. */
     size_t start = i + 1;
+    /* Most strings are short (keys, dates, codes): for their first bytes a plain loop beats the call. */
+    size_t quick = len - start < 16 ? len : start + 16;
     for (i = start; i < len;) {
-        const char *q = memchr(t + i, '"', len - i);
-        if (!q)
+        const char *q;
+        if (i < quick) {
+            while (i < quick && t[i] != '"')
+                i++;
+            if (i == quick)
+                continue;
+            q = t + i;
+        } else if (!(q = memchr(t + i, '"', len - i))) {
             return len;
+        }
         size_t at = (size_t)(q - t), run = 0;
         while (at - run > start && t[at - run - 1] == '\\')
             run++;
@@ -42,6 +65,12 @@ static size_t skip_value(const char *t, size_t len, size_t i)
     if (t[i] == '{' || t[i] == '[') {
         size_t depth = 0;
         while (i < len) {
+            /* a record's nested members (dependants, documents) are most of what is skipped: jump
+             * over the bytes that cannot open, close or quote anything a table look-up at a time */
+            while (i < len && !structural[(unsigned char)t[i]])
+                i++;
+            if (i >= len)
+                break;
             char c = t[i];
             if (c == '"') {
                 i = skip_string(t, len, i);
@@ -49,7 +78,7 @@ static size_t skip_value(const char *t, size_t len, size_t i)
             }
             if (c == '{' || c == '[')
                 depth++;
-            else if ((c == '}' || c == ']') && --depth == 0)
+            else if (--depth == 0)
                 return i + 1;
             i++;
         }
@@ -225,6 +254,11 @@ static int slices_level(const char *text, size_t len, const char *const *names, 
     i = skip_ws(text, len, i + 1);
     if (i < len && text[i] == '}')
         return 0;
+    /* Bit k set when some name's first segment is k bytes long (bit 63: 63 or more): a record has
+     * many members a row does not want, and most are passed over on their key's length alone. */
+    uint64_t lengths = 0;
+    for (size_t w = 0; w < n; w++)
+        lengths |= (uint64_t)1 << (seg[w] < 63 ? seg[w] : 63);
     while (i < len && text[i] == '"') {
         size_t ke = skip_string(text, len, i);
         if (ke >= len)
@@ -237,9 +271,9 @@ static int slices_level(const char *text, size_t len, const char *const *names, 
         if (ve >= len || ve == vs)
             return -1;
         size_t child[JSON_SLICES_MAX], nc = 0;
-        for (size_t w = 0; w < n; w++) {
+        for (size_t w = (lengths >> (kl < 63 ? kl : 63) & 1) ? 0 : n; w < n; w++) {
             const char *name = names[want[w]];
-            if (seg[w] != kl || memcmp(name, text + ks, kl) != 0)
+            if (seg[w] != kl || (kl && name[0] != text[ks]) || memcmp(name, text + ks, kl) != 0)
                 continue;
             if (name[kl] == '\0') {
                 if (!out[want[w]].p) {
@@ -257,7 +291,7 @@ static int slices_level(const char *text, size_t len, const char *const *names, 
             for (size_t c = 0; c < nc; c++) {
                 sub[c] = names[want[child[c]]] + kl + 1;
                 idx[c] = c;
-                subseg[c] = strcspn(sub[c], ".");
+                subseg[c] = first_segment(sub[c]);
             }
             /* A member that is not an object has no children: they stay absent. */
             if (text[vs] == '{' && slices_level(text + vs, ve - vs, sub, idx, subseg, nc, got))
@@ -287,7 +321,7 @@ int json_members_slices(const char *text, size_t len, const char *const *names, 
     for (size_t i = 0; i < n; i++) {
         out[i] = (json_slice){NULL, 0};
         want[i] = i;
-        seg[i] = strcspn(names[i], ".");
+        seg[i] = first_segment(names[i]);
     }
     return slices_level(text, len, names, want, seg, n, out);
 }

@@ -117,6 +117,32 @@ static void days_between(void **state)
     assert_int_equal(calendar_working_days_between(&cal, "2026-11-30", "2026-11-23", &beyond), 0);
 }
 
+/* The count by whole weeks and holidays agrees with counting day by day with
+ * calendar_is_working_day, for spans starting on every weekday, from a day to two years, across
+ * Christmas, Easter and the edges of the calendar. */
+static void days_between_agrees_with_day_by_day(void **state)
+{
+    (void)state;
+    const char *starts[] = {"2018-12-20", "2019-04-15", "2020-05-01", "2024-12-23", "2026-03-30", "2026-12-24",
+                            "2027-12-20"};
+    for (size_t s = 0; s < sizeof starts / sizeof *starts; s++) {
+        long a = calendar_day(starts[s]);
+        for (long shift = 0; shift < 7; shift++) {
+            long from = a + shift, slow = 0;
+            char f[11], t[11];
+            calendar_date(from, f);
+            for (long to = from + 1; to <= from + 800; to++) {
+                slow += calendar_is_working_day(&cal, to);
+                calendar_date(to, t);
+                int beyond;
+                long fast = calendar_working_days_between(&cal, f, t, &beyond);
+                if (fast != slow)
+                    fail_msg("%s to %s: %ld working days, day by day %ld", f, t, fast, slow);
+            }
+        }
+    }
+}
+
 static void bad_files_are_refused(void **state)
 {
     (void)state;
@@ -141,6 +167,7 @@ int main(void)
         cmocka_unit_test(year_ends_and_substitute_days),
         cmocka_unit_test(beyond_the_calendar_is_flagged),
         cmocka_unit_test(days_between),
+        cmocka_unit_test(days_between_agrees_with_day_by_day),
         cmocka_unit_test(bad_files_are_refused),
     };
     return cmocka_run_group_tests_name("calendar", tests, load, unload);
