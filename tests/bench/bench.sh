@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # make bench: wrk against the real stack (nginx + connectd + LMDB) on loopback. Every figure is
 # printed beside nginx's own static-file throughput measured in the same run, and as a ratio to it.
-#   DURATION (10s)  CONNECTIONS (32)  THREADS (2)
+#   DURATION (10s)  CONNECTIONS (32)  WRK_THREADS (2: wrk's own threads)
+# The stack is nginx/serve.sh's, so its settings (WORKERS, THREADS, WRITE_THREADS) pass through.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DURATION=${DURATION:-10s}
 CONNS=${CONNECTIONS:-32}
-WRK_THREADS=${THREADS:-2}
+WRK_THREADS=${WRK_THREADS:-2}
 PORT=${BENCH_PORT:-18099}
 DATA=$(mktemp -d /tmp/connect-bench.XXXXXX)
 OUT=$(mktemp -d /tmp/connect-bench-out.XXXXXX)
@@ -432,7 +433,7 @@ size_bench() {
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 echo
 echo "Connect benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($CPU), wrk -t$WRK_THREADS -d$DURATION"
-echo "nginx $(nginx -v 2>&1 | sed 's/.*\///'), connectd $(nproc) read workers x 3 threads + 1 write worker x 32; $CONNS connections unless stated"
+echo "nginx $(nginx -v 2>&1 | sed 's/.*\///'), connectd ${WORKERS:-$(nproc)} read workers x ${THREADS:-3} threads + 1 write worker x ${WRITE_THREADS:-32}; $CONNS connections unless stated"
 echo
 echo "Accounts (demo store):"
 awk -v static="$(awk '$1=="static" {print $2}' "$OUT/results")" '
