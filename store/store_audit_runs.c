@@ -51,6 +51,21 @@ static int next_run(store *s, MDB_txn *txn, uint64_t from, uint64_t *run)
     return store_iter_end(&it, rc);
 }
 
+/* Calls fn for each run id in increasing order, until fn returns non-zero: what it returned then
+ * (MDB_NOTFOUND as 0), else 0. The one walk over the runs that the sweep, a case's entries and the
+ * count of pending runs share. */
+static int each_run(store *s, MDB_txn *txn, int (*fn)(store *s, MDB_txn *txn, uint64_t run, void *ctx), void *ctx)
+{
+    uint64_t run = 0;
+    int rc;
+    while ((rc = next_run(s, txn, run, &run)) == 0) {
+        if ((rc = fn(s, txn, run, ctx)) || run == UINT64_MAX)
+            break;
+        run++;
+    }
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /* The highest case id there is (0: none): where a sweep ends. */
 static int last_case_id(store *s, MDB_txn *txn, uint64_t *out)
 {
@@ -67,37 +82,45 @@ static int last_case_id(store *s, MDB_txn *txn, uint64_t *out)
     return store_iter_end(&it, rc);
 }
 
+/* The slice of case ids a sweep step moves: [from, to), or every id from `from` on when to_end. */
+typedef struct {
+    uint64_t from, to;
+    int to_end;
+} sweep_range;
+
+/* Moves one run's entries in the slice into DB_AUDIT_CASE (each_run). */
+static int sweep_run(store *s, MDB_txn *txn, uint64_t run, void *ctx)
+{
+    const sweep_range *r = ctx;
+    unsigned char prefix[8], start[16];
+    store_key_u64(prefix, run);
+    memcpy(start, prefix, 8);
+    store_key_u64(start + 8, r->from);
+    store_iter it;
+    store_iter_begin_at(&it, s, txn, DB_AUDIT_CASE_RUNS, prefix, 8, start, 16);
+    int rc = 0;
+    while (!rc && store_iter_next(&it)) {
+        unsigned char entry[AUDIT_CASE_ENTRY]; /* a copy: deleting rewrites the page it points into */
+        if (it.key.mv_size != RUN_KEY) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        memcpy(entry, (const unsigned char *)it.key.mv_data + 8, AUDIT_CASE_ENTRY);
+        if (!r->to_end && store_u64_from(entry) >= r->to)
+            break;
+        MDB_val k = {AUDIT_CASE_ENTRY, entry}, v = {0, ""};
+        if ((rc = mdb_put(txn, store_dbi(s, DB_AUDIT_CASE), &k, &v, 0)) == 0)
+            rc = store_iter_del(&it);
+    }
+    return store_iter_end(&it, rc);
+}
+
 /* Moves the entries of case ids [from, to) -- every id from `from` on when `to_end` -- from every run
  * into DB_AUDIT_CASE. */
 static int sweep_slice(store *s, MDB_txn *txn, uint64_t from, uint64_t to, int to_end)
 {
-    uint64_t run = 0;
-    int rc;
-    while ((rc = next_run(s, txn, run, &run)) == 0) {
-        unsigned char prefix[8], start[16];
-        store_key_u64(prefix, run);
-        memcpy(start, prefix, 8);
-        store_key_u64(start + 8, from);
-        store_iter it;
-        store_iter_begin_at(&it, s, txn, DB_AUDIT_CASE_RUNS, prefix, 8, start, 16);
-        while (!rc && store_iter_next(&it)) {
-            unsigned char entry[AUDIT_CASE_ENTRY]; /* a copy: deleting rewrites the page it points into */
-            if (it.key.mv_size != RUN_KEY) {
-                rc = STORE_CORRUPT;
-                break;
-            }
-            memcpy(entry, (const unsigned char *)it.key.mv_data + 8, AUDIT_CASE_ENTRY);
-            if (!to_end && store_u64_from(entry) >= to)
-                break;
-            MDB_val k = {AUDIT_CASE_ENTRY, entry}, v = {0, ""};
-            if ((rc = mdb_put(txn, store_dbi(s, DB_AUDIT_CASE), &k, &v, 0)) == 0)
-                rc = store_iter_del(&it);
-        }
-        if ((rc = store_iter_end(&it, rc)) || run == UINT64_MAX)
-            break;
-        run++;
-    }
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    sweep_range r = {from, to, to_end};
+    return each_run(s, txn, sweep_run, &r);
 }
 
 /* The ids of a slice that holds about `budget` of `count` things spread evenly over ids 1..top. */
@@ -170,52 +193,71 @@ int store_audit_run_write(store *s, MDB_txn *txn, audit_case_run *run, uint64_t 
     return sweep_step(s, txn, run->n);
 }
 
+/* A case's entries being gathered from the runs (store_audit_run_entries). */
+typedef struct {
+    uint64_t case_id;
+    const unsigned char *from;
+    unsigned char (*out)[16];
+    size_t n, cap;
+} case_entries;
+
+/* Appends one run's entries for the case (each_run). */
+static int gather_run(store *s, MDB_txn *txn, uint64_t run, void *ctx)
+{
+    case_entries *e = ctx;
+    unsigned char prefix[16], start[32];
+    store_key_u64(prefix, run);
+    store_key_u64(prefix + 8, e->case_id);
+    memcpy(start, prefix, 16);
+    if (e->from)
+        memcpy(start + 16, e->from, 16);
+    store_iter it;
+    store_iter_begin_at(&it, s, txn, DB_AUDIT_CASE_RUNS, prefix, 16, start, e->from ? 32 : 16);
+    int rc = 0;
+    while (!rc && store_iter_next(&it)) {
+        if (it.key.mv_size != RUN_KEY) {
+            rc = STORE_CORRUPT;
+            break;
+        }
+        if (e->n == e->cap) {
+            size_t grown_cap = e->cap ? e->cap * 2 : 16;
+            void *grown = realloc(e->out, grown_cap * 16);
+            if (!grown) {
+                rc = STORE_NOMEM;
+                break;
+            }
+            e->out = grown;
+            e->cap = grown_cap;
+        }
+        memcpy(e->out[e->n++], (const unsigned char *)it.key.mv_data + 16, 16);
+    }
+    return store_iter_end(&it, rc);
+}
+
 int store_audit_run_entries(store *s, MDB_txn *txn, uint64_t case_id, const unsigned char *from,
                             unsigned char (**out)[16], size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    uint64_t run = 0;
-    int rc;
-    while ((rc = next_run(s, txn, run, &run)) == 0) {
-        unsigned char prefix[16], start[32];
-        store_key_u64(prefix, run);
-        store_key_u64(prefix + 8, case_id);
-        memcpy(start, prefix, 16);
-        if (from)
-            memcpy(start + 16, from, 16);
-        store_iter it;
-        store_iter_begin_at(&it, s, txn, DB_AUDIT_CASE_RUNS, prefix, 16, start, from ? 32 : 16);
-        while (!rc && store_iter_next(&it)) {
-            if (it.key.mv_size != RUN_KEY) {
-                rc = STORE_CORRUPT;
-                break;
-            }
-            if (*n == cap) {
-                size_t grown_cap = cap ? cap * 2 : 16;
-                void *grown = realloc(*out, grown_cap * 16);
-                if (!grown) {
-                    rc = STORE_NOMEM;
-                    break;
-                }
-                *out = grown;
-                cap = grown_cap;
-            }
-            memcpy((*out)[(*n)++], (const unsigned char *)it.key.mv_data + 16, 16);
-        }
-        if ((rc = store_iter_end(&it, rc)) || run == UINT64_MAX)
-            break;
-        run++;
-    }
-    if (rc && rc != MDB_NOTFOUND) {
-        free(*out);
+    case_entries e = {case_id, from, NULL, 0, 0};
+    int rc = each_run(s, txn, gather_run, &e);
+    if (rc) {
+        free(e.out);
         *out = NULL;
         *n = 0;
         return rc;
     }
+    *out = e.out;
+    *n = e.n;
     if (*n > 1) /* runs are in seq order, not always in time order */
         qsort(*out, *n, 16, suffix_cmp);
+    return 0;
+}
+
+static int count_run(store *s, MDB_txn *txn, uint64_t run, void *ctx)
+{
+    (void)s;
+    (void)txn;
+    (void)run;
+    ++*(size_t *)ctx;
     return 0;
 }
 
@@ -225,12 +267,5 @@ int store_audit_runs_pending(store *s, MDB_txn *txn, size_t *entries, size_t *ru
     int rc = mdb_stat(txn, store_dbi(s, DB_AUDIT_CASE_RUNS), &st);
     *entries = rc ? 0 : st.ms_entries;
     *runs = 0;
-    uint64_t run = 0;
-    while (!rc && (rc = next_run(s, txn, run, &run)) == 0) {
-        (*runs)++;
-        if (run == UINT64_MAX)
-            break;
-        run++;
-    }
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return rc ? rc : each_run(s, txn, count_run, runs);
 }
