@@ -355,13 +355,13 @@ test-fuzz:
 	$(MAKE) fuzz FUZZ_SECONDS=10
 
 # The Debian package: the binaries built again with Debian's hardening flags (dpkg-buildflags) into
-# bin/pkg, then packaging/build-deb.sh lays out the package and runs dpkg-deb.
+# bin/pkg, then nginx/package/build-deb.sh lays out the package and runs dpkg-deb.
 DEB := connect_$(VERSION)_amd64.deb
 deb:
 	$(MAKE) BUILD=build/pkg BIN=bin/pkg \
 	  OPT="-O2 -g $$(dpkg-buildflags --get CFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
 	  LDFLAGS="$$(dpkg-buildflags --get LDFLAGS) -Wl,-z,now" bin/pkg/connectd bin/pkg/connectctl
-	bash packaging/build-deb.sh $(VERSION) bin/pkg $(DEB)
+	bash nginx/package/build-deb.sh $(VERSION) bin/pkg $(DEB)
 
 # The package installed into a scratch root and run from there as the user connect, behind the
 # shipped nginx site over TLS; lintian and systemd-analyze on it (tests/deploy/).

@@ -9,7 +9,7 @@
 # Depends: the shared libraries the binaries link (dpkg-shlibdeps), plus what the maintainer scripts
 # and the PDFs need (debian/control.in).
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VERSION=$1 BIN=$2 OUT=$3
 # Staged outside build/ (the Makefile reads every *.d file there, and logrotate.d is one).
 STAGE=$(mktemp -d /tmp/connect-deb.XXXXXX)
@@ -35,23 +35,23 @@ for f in security-headers.conf api-errors.conf fastcgi.conf; do
 done
 sed -e "s|@NGINX@|/usr/share/connect/nginx|g" -e "s|@LOGIN_BURST@|20|g" "$ROOT/nginx/locations.conf.in" \
   > "$PKG/usr/share/connect/nginx/locations.conf"
-install -m 0644 "$ROOT/packaging/connect.env" "$PKG/etc/connect/connect.env"
-install -m 0644 "$ROOT/packaging/nginx-site.conf" "$PKG/etc/nginx/sites-available/connect"
-install -m 0644 "$ROOT/packaging/logrotate" "$PKG/etc/logrotate.d/connect"
-install -m 0644 "$ROOT/packaging/connectd.service" "$PKG/lib/systemd/system/connectd.service"
-install -m 0644 "$ROOT/packaging/lintian-overrides" "$PKG/usr/share/lintian/overrides/connect"
-install -m 0644 "$ROOT/packaging/copyright" "$PKG/usr/share/doc/connect/copyright"
+install -m 0644 "$ROOT/nginx/package/connect.env" "$PKG/etc/connect/connect.env"
+install -m 0644 "$ROOT/nginx/package/nginx-site.conf" "$PKG/etc/nginx/sites-available/connect"
+install -m 0644 "$ROOT/nginx/package/logrotate" "$PKG/etc/logrotate.d/connect"
+install -m 0644 "$ROOT/nginx/package/connectd.service" "$PKG/lib/systemd/system/connectd.service"
+install -m 0644 "$ROOT/nginx/package/lintian-overrides" "$PKG/usr/share/lintian/overrides/connect"
+install -m 0644 "$ROOT/nginx/package/copyright" "$PKG/usr/share/doc/connect/copyright"
 gzip -9nc "$ROOT/README.md" > "$PKG/usr/share/doc/connect/README.md.gz"
 gzip -9nc "$ROOT/fcgi/API.md" > "$PKG/usr/share/doc/connect/API.md.gz"
 for m in connectd connectctl; do
-  sed "s|@VERSION@|$VERSION|" "$ROOT/packaging/$m.8" | gzip -9n > "$PKG/usr/share/man/man8/$m.8.gz"
+  sed "s|@VERSION@|$VERSION|" "$ROOT/nginx/package/$m.8" | gzip -9n > "$PKG/usr/share/man/man8/$m.8.gz"
 done
 DATE=$(date -R -d "@${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}")
 printf 'connect (%s) stable; urgency=medium\n\n  * Release %s: see README.md.\n\n -- The Connect Network <operations@connect.example.org>  %s\n' \
   "$VERSION" "$VERSION" "$DATE" | gzip -9n > "$PKG/usr/share/doc/connect/changelog.gz" # a native package
 
-for s in postinst prerm postrm; do install -m 0755 "$ROOT/packaging/debian/$s" "$PKG/DEBIAN/$s"; done
-install -m 0644 "$ROOT/packaging/debian/conffiles" "$PKG/DEBIAN/conffiles"
+for s in postinst prerm postrm; do install -m 0755 "$ROOT/nginx/package/debian/$s" "$PKG/DEBIAN/$s"; done
+install -m 0644 "$ROOT/nginx/package/debian/conffiles" "$PKG/DEBIAN/conffiles"
 
 # Depends: what the binaries link, as dpkg-shlibdeps names it (it wants a debian/control to read).
 WORK="$STAGE/shlibs"
@@ -62,7 +62,7 @@ SHLIBS=$(cd "$WORK" && dpkg-shlibdeps -O "$PKG/usr/sbin/connectd" "$PKG/usr/sbin
 [ -n "$SHLIBS" ] || { echo "build-deb.sh: dpkg-shlibdeps found no libraries" >&2; exit 1; }
 SIZE=$(du -sk --exclude=DEBIAN "$PKG" | cut -f1)
 sed -e "s|@VERSION@|$VERSION|" -e "s|@SIZE@|$SIZE|" -e "s|@SHLIBS@|$SHLIBS|" \
-  "$ROOT/packaging/debian/control.in" > "$PKG/DEBIAN/control"
+  "$ROOT/nginx/package/debian/control.in" > "$PKG/DEBIAN/control"
 (cd "$PKG" && find . -path ./DEBIAN -prune -o -type f -printf '%P\n' | LC_ALL=C sort | xargs md5sum) > "$PKG/DEBIAN/md5sums"
 chmod 0644 "$PKG/DEBIAN/md5sums"
 
