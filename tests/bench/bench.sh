@@ -170,10 +170,27 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"username":"nfc.user","password":"demo-password-2026"}'
 LUA
 
-# run NAME wrk-args... -> keeps "NAME req/s p50 p99 errors"
+# CPU seconds (user + system) so far of every connectd thread: "AUDIT OTHER", the audit writers
+# (fcgi/audit_queue.c names them) and the rest. Every audited read is written by a worker's audit
+# writer after the answer, so a row's figures pay for it only through this CPU: the bench shows it.
+connectd_cpu() {
+  local p t
+  for p in $(pgrep -x connectd); do
+    for t in /proc/"$p"/task/*; do
+      printf '%s %s\n' "$(cat "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
+    done
+  done | awk -v hz="$(getconf CLK_TCK)" '$2 == "" {next} $1 == "audit-writer" {a += $2; next} {o += $2}
+    END {printf "%.2f %.2f\n", a / hz, o / hz}'
+}
+
+# run NAME wrk-args... -> keeps "NAME req/s p50 p99 errors audit-cpu-s other-cpu-s" (the last two:
+# connectd's CPU during the row, its audit writers' and the rest)
 run() {
   local name=$1; shift
+  local cpu0 cpu1
+  cpu0=$(connectd_cpu)
   wrk --latency -t"$WRK_THREADS" -d"$DURATION" "$@" > "$OUT/$name.txt" 2>&1
+  cpu1=$(connectd_cpu)
   local rps p50 p99 non2xx
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/$name.txt")
   p50=$(awk '$1=="50%" {print $2}' "$OUT/$name.txt")
@@ -182,7 +199,7 @@ run() {
   # Requests that got no answer at all (wrk's timeouts and socket errors) count as errors too.
   local lost
   lost=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$OUT/$name.txt")
-  echo "$name ${rps:-0} ${p50:-0} ${p99:-0} $(( ${non2xx:-0} + ${lost:-0} ))" >> "$OUT/results"
+  echo "$name ${rps:-0} ${p50:-0} ${p99:-0} $(( ${non2xx:-0} + ${lost:-0} )) $(echo "$cpu0 $cpu1" | awk '{printf "%.2f %.2f", $3 - $1, $4 - $2}')" >> "$OUT/results"
 }
 
 echo "Warming up..."
@@ -451,8 +468,9 @@ awk -v static="$(awk '$1=="static" {print $2}' "$OUT/results")" '
 if [ "$CASES" -gt 0 ]; then
   echo
   echo "Cases: $CASES generated cases over 100 councils, $OPEN_ALERTS open HO alerts and $OPEN_QUERIES open queries awaiting the HO, $REGISTER status-register records; store $((STORE_BYTES / 1048576)) MiB file, $((USED_BYTES / 1048576)) MiB in use = $((USED_BYTES / CASES)) bytes per case"
+  echo "(audit CPU: the share of connectd's CPU during the row spent by its audit writers, writing the reads' audit events)"
   awk -v static="$(awk '$1=="static_cases" {print $2}' "$OUT/results")" '
-    BEGIN { printf "%-44s %10s %9s %9s %10s %7s\n", "endpoint", "req/s", "p50", "p99", "vs static", "errors" }
+    BEGIN { printf "%-44s %10s %9s %9s %10s %7s %10s\n", "endpoint", "req/s", "p50", "p99", "vs static", "errors", "audit CPU" }
     $1 ~ /^(static_cases|health_cases|me_cases|ho_|council_|home_|overload_|rtpf_|case_|perf_|sla_)/ && $1 !~ /_small$/ {
       label = $1
       if ($1 == "static_cases") label = "GET /index.html (nginx static)"
@@ -480,7 +498,7 @@ if [ "$CASES" -gt 0 ]; then
       if ($1 == "perf_ho") label = "HO: performance monitoring, 4 clients"
       if ($1 == "perf_council") label = "council: performance monitoring"
       if ($1 == "sla_ho") label = "HO: SLA report (JSON)"
-      printf "%-44s %10.0f %9s %9s %9.1f%% %7s\n", label, $2, $3, $4, 100 * $2 / static, $5
+      printf "%-44s %10.0f %9s %9s %9.1f%% %7s %9.0f%%\n", label, $2, $3, $4, 100 * $2 / static, $5, ($6 + $7 > 0 ? 100 * $6 / ($6 + $7) : 0)
     }' "$OUT/results"
   echo
   echo "Report downloads (HO admin, every council; one at a time; memory = peak growth of connectd's private memory):"
