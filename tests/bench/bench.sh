@@ -148,7 +148,7 @@ if [ "${BENCH_ONLY:-}" = national ]; then
   "$ROOT/bin/connectctl" --data "$NDATA" init >/dev/null
   [ $(( $(date +%s) - START )) -gt 2 ] && echo "  store upgraded (report facts) in $(( $(date +%s) - START ))s"
   PORT=$PORT DATA=$NDATA DEMO=0 CONNECT_MFA=optional LOGIN_RATE=100000r/s LOGIN_BURST=100000 bash "$ROOT/nginx/serve.sh" >"$OUT/serve.log" 2>&1 &
-  STACK=$!
+  STACK=$! STACK_DATA=$NDATA
   for _ in $(seq 1 200); do curl -fsS "$BASE/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
   cat "$NDATA/data.mdb" > /dev/null
   TOKEN=$(curl -fsS -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
@@ -158,7 +158,7 @@ if [ "${BENCH_ONLY:-}" = national ]; then
   exit 0
 fi
 PORT=$PORT DATA=$DATA DEMO=1 LOGIN_RATE=100000r/s LOGIN_BURST=100000 bash "$ROOT/nginx/serve.sh" >"$OUT/serve.log" 2>&1 &
-STACK=$!
+STACK=$! STACK_DATA=$DATA
 for _ in $(seq 1 100); do curl -fsS "$BASE/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
 
 TOKEN=$(curl -fsS -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
@@ -170,12 +170,13 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"username":"nfc.user","password":"demo-password-2026"}'
 LUA
 
-# CPU seconds (user + system) so far of every connectd thread: "AUDIT OTHER", the audit writers
-# (fcgi/audit_queue.c names them) and the rest. Every audited read is written by a worker's audit
-# writer after the answer, so a row's figures pay for it only through this CPU: the bench shows it.
+# CPU seconds (user + system) so far of every thread of the bench's connectd (the one serving
+# STACK_DATA, not another on the machine): "AUDIT OTHER", the audit writers (fcgi/audit_queue.c
+# names them) and the rest. Every audited read is written by a worker's audit writer after the
+# answer, so a row's figures pay for it only through this CPU: the bench shows it.
 connectd_cpu() {
   local p t
-  for p in $(pgrep -x connectd); do
+  for p in $(pgrep -f -- "connectd --data $STACK_DATA --"); do
     for t in /proc/"$p"/task/*; do
       printf '%s %s\n' "$(cat "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
     done
@@ -259,7 +260,7 @@ if [ "$CASES" -gt 0 ]; then
   # sessions would only open enrolment and every measured request would be refused.
   PORT=$PORT DATA=$CDATA DEMO=0 CONNECT_MFA=optional LOGIN_RATE=100000r/s LOGIN_BURST=100000 CONNECT_LOOKUP_LIMIT=100000000 \
     bash "$ROOT/nginx/serve.sh" >"$OUT/serve2.log" 2>&1 &
-  STACK=$!
+  STACK=$! STACK_DATA=$CDATA
   for _ in $(seq 1 200); do curl -fsS "$BASE/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
   token_of() { curl -fsS -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' -d "{\"username\":\"$1\",\"password\":\"$2\"}" \
     | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])'; }
@@ -418,7 +419,7 @@ PY2
     echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || return 0
     PORT=$PORT DATA=$CDATA DEMO=0 CONNECT_MFA=optional LOGIN_RATE=100000r/s LOGIN_BURST=100000 CONNECT_LOOKUP_LIMIT=100000000 \
       bash "$ROOT/nginx/serve.sh" >"$OUT/serve3.log" 2>&1 &
-    STACK=$!
+    STACK=$! STACK_DATA=$CDATA
     for _ in $(seq 1 600); do curl -fsS "$BASE/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
     curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $HO_TOKEN" "$BASE$1"
   }
