@@ -85,7 +85,8 @@ int http_header_add(http_req *r, const char *fmt, ...) __attribute__((format(pri
 /* Answers with status and a JSON body (the reference is stolen; NULL answers 500). */
 void http_reply(http_req *r, int status, json_t *body);
 void http_reply_empty(http_req *r, int status);
-/* Answers with raw bytes of the given content type (downloads); extra headers via http_header_add. */
+/* Answers with raw bytes of the given content type (downloads); extra headers via http_header_add.
+ * This and http_reply write the whole reply, with its Content-Length, in one write to nginx. */
 void http_reply_bytes(http_req *r, int status, const char *content_type, const void *data, size_t len);
 /* Streams a response: the head now, then the body in pieces (large downloads). The request counts as
  * answered from http_stream_begin on; http_stream_write returns -1 when the client has gone. */

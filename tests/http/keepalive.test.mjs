@@ -6,6 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, Client } from '../lib/stack.mjs';
+import { signIn } from '../lib/http.mjs';
+import { createCase, download, pdfBytes, upload } from '../lib/cases.mjs';
 
 let stack, token;
 before(async () => {
@@ -59,4 +61,30 @@ test('slow requests (sign-ins) and fast ones mixed: none waits behind idle conne
   const [ls, f] = await Promise.all([Promise.all(logins), fast]);
   assert.deepEqual(ls.filter((s) => s !== 200), []);
   assert.deepEqual(f.results.filter((s) => s !== 200), []);
+});
+
+// connectd writes each reply whole: its head and body as FastCGI records of up to 64 KB and the end of
+// the request, in one write (fcgi/http.c, write_whole). A reply of several records, ending at an odd
+// byte, must arrive whole with its Content-Length, and leave the kept connection ready for the next
+// request, small or large, on the same pooled connections.
+test('replies of several FastCGI records and small ones, mixed on kept connections, arrive whole', async () => {
+  const user = await signIn(stack.base, 'nfc.user');
+  const c = await createCase(user);
+  const pdf = pdfBytes();
+  const bytes = Buffer.concat([pdf, Buffer.alloc(3 * 65535 + 7 - pdf.length, 0x20)]);
+  const up = await upload(user, c.id, bytes, { filename: 'records.pdf', contentType: 'application/pdf' });
+  assert.equal(up.status, 201, up.text);
+  const gets = Array.from({ length: 60 }, async (_, i) => {
+    if (i % 2) {
+      const r = await fetch(`${stack.base}/api/me`, { headers: { authorization: `Bearer ${user.token}` } });
+      const me = await r.json();
+      return r.status === 200 && me.username === 'nfc.user' ? 'ok' : `me ${r.status}`;
+    }
+    const d = await download(user, c.id, up.json.id);
+    if (d.status !== 200) return `download ${d.status}`;
+    if (d.headers.get('content-length') !== String(bytes.length)) return `Content-Length ${d.headers.get('content-length')}`;
+    return d.bytes.equals(bytes) ? 'ok' : `bytes differ (${d.bytes.length} of ${bytes.length})`;
+  });
+  const results = await Promise.all(gets);
+  assert.deepEqual(results.filter((x) => x !== 'ok'), []);
 });
