@@ -56,20 +56,63 @@ int case_tuple_parse(const void *data, size_t len, case_tuple *t)
     return 0;
 }
 
+/* An index entry or a counter of one record, collected instead of written (case_index_replace). */
+typedef struct {
+    store_db db; /* DB_CASE_COUNT: a counter (a key, no value) */
+    size_t klen, vlen;
+    unsigned char *bytes; /* the key, then the value */
+    int netted;           /* a counter whose change is already written */
+} idx_entry;
+
+typedef struct {
+    idx_entry *e;
+    size_t n, cap;
+} idx_list;
+
 typedef struct {
     store *s;
     MDB_txn *txn;
     int add;
     case_count_sink sink; /* set: counters go here and no index entry is written (recounts) */
     void *sink_ctx;
+    idx_list *collect; /* set: entries and counters are collected here and nothing is written */
     uint64_t id;
     unsigned char tuple[CASE_TUPLE_MAX];
     size_t tuple_len;
 } idx_ctx;
 
+static int collect_add(idx_list *l, store_db db, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        idx_entry *more = realloc(l->e, cap * sizeof *more);
+        if (!more)
+            return STORE_NOMEM;
+        l->e = more;
+        l->cap = cap;
+    }
+    unsigned char *bytes = malloc(klen + vlen + 1);
+    if (!bytes)
+        return STORE_NOMEM;
+    memcpy(bytes, key, klen);
+    if (vlen)
+        memcpy(bytes + klen, val, vlen);
+    l->e[l->n++] = (idx_entry){db, klen, vlen, bytes, 0};
+    return 0;
+}
+
+static void collect_free(idx_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->e[i].bytes);
+    free(l->e);
+}
+
 static int put_or_del(idx_ctx *c, store_db db, const void *key, size_t klen, const void *val, size_t vlen)
 {
     MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
+    if (c->collect)
+        return collect_add(c->collect, db, key, klen, val, vlen);
     if (c->sink)
         return 0;
     if (c->add)
@@ -98,6 +141,8 @@ static int count_add(idx_ctx *c, uint64_t scope, char facet, const char *value)
 {
     unsigned char key[9 + CASE_VALUE_MAX];
     size_t klen = case_count_key(key, scope, facet, value);
+    if (c->collect)
+        return collect_add(c->collect, DB_CASE_COUNT, key, klen, NULL, 0);
     if (c->sink)
         return c->sink(c->sink_ctx, key, klen, c->add ? 1 : -1);
     case_count_db d = {c->s, c->txn};
@@ -252,6 +297,80 @@ int case_index_apply(store *s, MDB_txn *txn, const json_t *rec, int add)
 {
     idx_ctx c = {.s = s, .txn = txn, .add = add};
     return index_case(&c, rec);
+}
+
+/* The entry of l with e's database and key (and value too when with_value); NULL when none. */
+static idx_entry *collect_find(idx_list *l, const idx_entry *e, int with_value)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        idx_entry *x = &l->e[i];
+        if (x->db == e->db && x->klen == e->klen && memcmp(x->bytes, e->bytes, e->klen) == 0 &&
+            (!with_value || (x->vlen == e->vlen && memcmp(x->bytes + x->klen, e->bytes + e->klen, e->vlen) == 0)))
+            return x;
+    }
+    return NULL;
+}
+
+/* How many of l's counters have e's key, each then marked as netted. */
+static int collect_take(idx_list *l, const idx_entry *e)
+{
+    int n = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        idx_entry *x = &l->e[i];
+        if (!x->netted && x->db == DB_CASE_COUNT && x->klen == e->klen && memcmp(x->bytes, e->bytes, e->klen) == 0) {
+            x->netted = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+int case_index_replace(store *s, MDB_txn *txn, const json_t *old, const json_t *rec, size_t *writes)
+{
+    idx_list was = {0}, now = {0};
+    idx_ctx cw = {.s = s, .txn = txn, .add = 1, .collect = &was}, cn = {.s = s, .txn = txn, .add = 1, .collect = &now};
+    int rc = index_case(&cw, old);
+    if (!rc)
+        rc = index_case(&cn, rec);
+    size_t n = 0;
+    /* The old record's entries that the new one does not have go; the new one's that differ come. */
+    for (size_t i = 0; i < was.n && !rc; i++) {
+        idx_entry *e = &was.e[i];
+        if (e->db == DB_CASE_COUNT || collect_find(&now, e, 0))
+            continue;
+        MDB_val k = {e->klen, e->bytes};
+        rc = mdb_del(txn, store_dbi(s, e->db), &k, NULL);
+        rc = rc == MDB_NOTFOUND ? 0 : rc;
+        n++;
+    }
+    for (size_t i = 0; i < now.n && !rc; i++) {
+        idx_entry *e = &now.e[i];
+        if (e->db == DB_CASE_COUNT || collect_find(&was, e, 1))
+            continue;
+        MDB_val k = {e->klen, e->bytes}, v = {e->vlen, e->bytes + e->klen};
+        rc = mdb_put(txn, store_dbi(s, e->db), &k, &v, 0);
+        n++;
+    }
+    /* Each counter once, by its net change: a record may count twice under one key (two people of
+     * one family name), and most of an edit's counters do not change at all. */
+    case_count_db d = {s, txn};
+    idx_list *lists[2] = {&was, &now};
+    for (int l = 0; l < 2; l++)
+        for (size_t i = 0; i < lists[l]->n && !rc; i++) {
+            idx_entry *e = &lists[l]->e[i];
+            if (e->db != DB_CASE_COUNT || e->netted)
+                continue;
+            int delta = collect_take(&now, e) - collect_take(&was, e);
+            if (delta) {
+                rc = case_count_delta(&d, e->bytes, e->klen, delta);
+                n++;
+            }
+        }
+    collect_free(&was);
+    collect_free(&now);
+    if (writes)
+        *writes = n;
+    return rc;
 }
 
 static int index_case(idx_ctx *c0, const json_t *rec)

@@ -27,6 +27,12 @@ typedef struct {
 
 /* Adds (add=1) or removes (add=0) every index entry and counter of the record. */
 int case_index_apply(store *s, MDB_txn *txn, const json_t *rec, int add);
+/* Replaces the entries and counters of old with those of rec (the same case, edited), writing only
+ * what differs: the same end as removing old's and adding rec's, but an edit of fields no index
+ * holds (an address, a note) writes none. Removing and adding every entry made each of their pages
+ * dirty, a page of every index for each edit, all copied and synced at commit. *writes (may be NULL)
+ * is the number of entries and counters written or removed. */
+int case_index_replace(store *s, MDB_txn *txn, const json_t *old, const json_t *rec, size_t *writes);
 
 /* Where counter changes go: the store (case_count_delta with a case_count_db) or, for a recount, the
  * caller's tally. delta is +1 or -1. */

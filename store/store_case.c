@@ -120,16 +120,14 @@ int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
         return STORE_CORRUPT;
     unsigned char key[8];
     store_key_u64(key, (uint64_t)id);
-    int rc = case_index_apply(s, txn, old, 0);
     json_t *stored = json_deep_copy(rec);
     if (!stored)
         return STORE_NOMEM;
     store_case_strip_nulls(stored);
-    if (!rc)
-        rc = store_json_put(s, txn, DB_CASES, key, 8, stored);
+    int rc = store_json_put(s, txn, DB_CASES, key, 8, stored);
     json_decref(stored);
     if (!rc)
-        rc = case_index_apply(s, txn, rec, 1);
+        rc = case_index_replace(s, txn, old, rec, NULL);
     if (!rc)
         rc = store_facts_case_put(s, txn, old, rec);
     /* The "my cases" counters of its open alerts and queries follow the case's caseworker. */

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "case_gen.h"
+#include "case_index.h"
+#include "json_get.h"
 #include "json_members.h"
 #include "name_norm.h"
 #include "store.h"
@@ -539,6 +541,135 @@ static void generator_makes_valid_indexed_cases(void **state)
     assert_true(closed > 150 && supported > 100 && open_ref > 25);
 }
 
+/* ---- an edit rewrites only the index entries that differ (case_index_replace) ---- */
+
+#define ABANDON 7777 /* a write callback's return that discards what it wrote */
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+} dump_buf;
+
+static void dump_add(dump_buf *b, const void *p, size_t n)
+{
+    if (b->n + n > b->cap) {
+        b->cap = 2 * (b->n + n) + 4096;
+        b->p = realloc(b->p, b->cap);
+        assert_non_null(b->p);
+    }
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
+}
+
+/* Every entry and counter of the case indexes, in key order, as one byte string. */
+static void index_dump(store *s, MDB_txn *txn, dump_buf *b)
+{
+    static const store_db dbs[] = {DB_CASE_NAME, DB_CASE_FACET, DB_CASE_DOB, DB_CASE_HOREF, DB_CASE_COUNT};
+    for (size_t d = 0; d < sizeof dbs / sizeof dbs[0]; d++) {
+        store_iter it;
+        store_iter_begin(&it, s, txn, dbs[d], NULL, 0);
+        while (store_iter_next(&it)) {
+            size_t lens[3] = {d, it.key.mv_size, it.val.mv_size};
+            dump_add(b, lens, sizeof lens);
+            dump_add(b, it.key.mv_data, it.key.mv_size);
+            dump_add(b, it.val.mv_data, it.val.mv_size);
+        }
+        assert_int_equal(store_iter_end(&it, 0), 0);
+    }
+}
+
+/* One kind of edit of a case record, by number. */
+static void edit_case(json_t *rec, int kind)
+{
+    json_t *p = json_object_get(rec, "principal"), *deps = json_object_get(rec, "dependants");
+    json_t *finance = json_object_get(rec, "finance");
+    switch (kind) {
+    case 0: json_object_set_new(rec, "address", json_string("1 Edited Road")); break;
+    case 1: /* always a change of status */
+        json_object_set_new(rec, "status", json_string(json_get_str_is(rec, "status", "closed") ? "open_referral" : "closed"));
+        break;
+    case 2: json_object_set_new(rec, "status", json_string("open_supported")); break;
+    case 3: json_object_set_new(p, "family_name", json_string("Boateng-Mensah")); break;
+    case 4: json_object_set_new(p, "given_names", json_string("Ama Serwaa")); break;
+    case 5: json_object_set_new(p, "date_of_birth", json_string("1981-02-03")); break;
+    case 6:
+        json_array_append_new(deps, json_pack("{s:i,s:s,s:s,s:s,s:s}", "id", 9, "given_names", "Kofi", "family_name",
+                                              json_string_value(json_object_get(p, "family_name")), "date_of_birth",
+                                              "2019-04-05", "relationship", "child"));
+        break;
+    case 7: json_array_clear(deps); break;
+    case 8: json_object_set_new(rec, "caseworker_id", json_integer(json_integer_value(json_object_get(rec, "caseworker_id")) + 1)); break;
+    case 9: json_object_set_new(rec, "team", json_string("East Team")); break;
+    case 10: json_object_set_new(rec, "legislation", json_string("care_act_2014")); break;
+    case 11: json_object_set_new(p, "ho_reference", json_string("B1234567")); break;
+    case 12: json_object_set_new(rec, "duplicate_of", json_integer(1)); break;
+    case 13:
+        if (!finance) {
+            finance = json_object();
+            json_object_set_new(rec, "finance", finance);
+        }
+        json_object_set_new(finance, "support_start_date", json_string("2024-01-15"));
+        json_object_set_new(finance, "support_end_date", json_string("2025-06-30"));
+        break;
+    case 14: json_object_del(rec, "finance"); break;
+    default: json_object_set_new(rec, "la_involvement", json_string("A note no index holds.")); break;
+    }
+}
+#define EDIT_KINDS 16
+
+typedef struct {
+    uint64_t id;
+    int kind, by_difference;
+    dump_buf dump;
+    size_t writes;
+} replace_arg;
+
+/* Edits the case one way or the other, dumps the indexes and abandons the transaction. */
+static int replace_then_dump(store *s, MDB_txn *txn, void *arg)
+{
+    replace_arg *a = arg;
+    json_t *old, *rec;
+    int rc = store_case_get(s, txn, a->id, &old);
+    if (rc)
+        return rc;
+    rec = json_deep_copy(old);
+    edit_case(rec, a->kind);
+    if (a->by_difference) {
+        rc = case_index_replace(s, txn, old, rec, &a->writes);
+    } else {
+        rc = case_index_apply(s, txn, old, 0);
+        if (!rc)
+            rc = case_index_apply(s, txn, rec, 1);
+    }
+    json_decref(old);
+    json_decref(rec);
+    if (rc)
+        return rc;
+    index_dump(s, txn, &a->dump);
+    return ABANDON;
+}
+
+static void replace_writes_only_the_difference(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(case_gen_bulk(f->s, 48, 3, 5, NULL), 0);
+    for (uint64_t id = 1; id <= 48; id++) {
+        int kind = (int)(id % EDIT_KINDS);
+        replace_arg diff = {.id = id, .kind = kind, .by_difference = 1}, whole = {.id = id, .kind = kind};
+        assert_int_equal(store_write(f->s, replace_then_dump, &diff), ABANDON);
+        assert_int_equal(store_write(f->s, replace_then_dump, &whole), ABANDON);
+        /* the same indexes and counters as removing every entry and adding it again */
+        assert_int_equal(diff.dump.n, whole.dump.n);
+        assert_memory_equal(diff.dump.p, whole.dump.p, diff.dump.n);
+        if (kind == 0 || kind == EDIT_KINDS - 1) /* fields no index holds: nothing written */
+            assert_int_equal(diff.writes, 0);
+        if (kind == 1 || kind == 3)
+            assert_true(diff.writes > 0);
+        free(diff.dump.p);
+        free(whole.dump.p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +685,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(name_token_counts_recount_and_rebuild, setup, teardown),
         cmocka_unit_test(members_are_the_parsed_members),
         cmocka_unit_test_setup_teardown(case_members_match_the_record, setup, teardown),
+        cmocka_unit_test_setup_teardown(replace_writes_only_the_difference, setup, teardown),
     };
     return cmocka_run_group_tests_name("cases", tests, NULL, NULL);
 }
