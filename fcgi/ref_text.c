@@ -19,6 +19,11 @@ typedef struct {
     unsigned char *bytes;
     size_t len;
     char *text;
+    /* The read snapshot (store_read_snapshot) in which the text was last found to match the stored
+     * bytes: within it the record cannot change, so the text is used without reading them again (a
+     * page of 50 rows names the same councils and caseworkers again and again). seen 0: none. */
+    int seen;
+    uint64_t seen_gen, seen_id;
 } ref_slot;
 
 typedef struct {
@@ -66,16 +71,28 @@ static int ref_text(store *s, MDB_txn *txn, int kind, long long id, json_text *o
         json_text_lit(out, "null");
         return 0;
     }
+    uint64_t gen = 0, snap = 0;
+    int in_snapshot = store_read_snapshot(s, txn, &gen, &snap) == 0;
+    ref_table *t = ref_table_get();
+    ref_slot *slot = t ? &t->slot[(((uint64_t)id * 2 + (uint64_t)kind) * 0x9E3779B97F4A7C15ULL) >> 54 & (REF_SLOTS - 1)] : NULL;
+    if (slot && slot->kind == kind && slot->id == (uint64_t)id && in_snapshot && slot->seen && slot->seen_gen == gen &&
+        slot->seen_id == snap) {
+        json_text_lit(out, slot->text);
+        return 0;
+    }
     unsigned char key[8];
     store_key_u64(key, (uint64_t)id);
     const void *data = NULL;
     size_t len = 0;
     /* Not found (or unreadable): the ref says so with a null name, and is not kept. */
     int found = store_bytes_get(s, txn, kind == 1 ? DB_ORGS : DB_USERS, key, sizeof key, &data, &len) == 0;
-    ref_table *t = found ? ref_table_get() : NULL;
-    ref_slot *slot = t ? &t->slot[(((uint64_t)id * 2 + (uint64_t)kind) * 0x9E3779B97F4A7C15ULL) >> 54 & (REF_SLOTS - 1)] : NULL;
+    if (!found)
+        slot = NULL;
     if (slot && slot->kind == kind && slot->id == (uint64_t)id && slot->len == len && memcmp(slot->bytes, data, len) == 0) {
         json_text_lit(out, slot->text);
+        slot->seen = in_snapshot;
+        slot->seen_gen = gen;
+        slot->seen_id = snap;
         return 0;
     }
     json_t *ref;
@@ -101,7 +118,8 @@ static int ref_text(store *s, MDB_txn *txn, int kind, long long id, json_text *o
     memcpy(bytes, data, len);
     free(slot->bytes);
     free(slot->text);
-    *slot = (ref_slot){.kind = kind, .id = (uint64_t)id, .bytes = bytes, .len = len, .text = text};
+    *slot = (ref_slot){.kind = kind, .id = (uint64_t)id, .bytes = bytes, .len = len, .text = text,
+                       .seen = in_snapshot, .seen_gen = gen, .seen_id = snap};
     return 0;
 }
 
