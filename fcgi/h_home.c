@@ -205,11 +205,9 @@ static void reply_with_table(http_req *r, json_t *body, json_text *table)
         http_error(r, 500, "internal", "Out of memory.", NULL);
         return;
     }
-    http_stream_begin(r, 200, "application/json; charset=utf-8");
-    http_stream_write(r, text, len - 1);
-    http_stream_write(r, ",\"by_council\":", strlen(",\"by_council\":"));
-    http_stream_write(r, table->p, table->len);
-    http_stream_write(r, "}", 1);
+    static const char member[] = ",\"by_council\":";
+    const struct iovec parts[] = {{text, len - 1}, {(void *)member, sizeof member - 1}, {table->p, table->len}, {"}", 1}};
+    http_reply_parts(r, 200, "application/json; charset=utf-8", parts, sizeof parts / sizeof parts[0]);
     free(text);
 }
 

@@ -312,7 +312,7 @@ static void write_whole(http_req *r, const reply_piece *pieces, size_t npieces)
             at++;
         if (rc || at == npieces)
             break;
-        if (n > REPLY_IOV - 6) { /* a record takes a head and at most four pieces */
+        if (n > REPLY_IOV - 5 - HTTP_REPLY_PARTS_MAX) { /* a record: a head and at most 3 + PARTS_MAX pieces */
             rc = write_fully(fd, iov, n);
             n = h = 0;
             continue;
@@ -349,30 +349,45 @@ static void write_whole(http_req *r, const reply_piece *pieces, size_t npieces)
         out->FCGI_errno = rc;
 }
 
-/* The head of a reply (what write_head_as writes) and its body, in one write. */
-static void reply_whole(http_req *r, int status, const char *content_type, const void *body, size_t len)
+/* The head of a reply (what write_head_as writes) and its body, the concatenation of parts[0..n),
+ * in one write. */
+static void reply_whole(http_req *r, int status, const char *content_type, const struct iovec *parts, size_t n)
 {
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += parts[i].iov_len;
     char top[192];
     int tn = snprintf(top, sizeof top,
                       "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n",
                       status, reason(status), content_type, len);
     r->answered = 1;
-    if (tn < 0 || (size_t)tn >= sizeof top) { /* a content type this long: the stream's way */
+    if (tn < 0 || (size_t)tn >= sizeof top || n > HTTP_REPLY_PARTS_MAX) { /* the stream's way */
         write_head_as(r, status, content_type);
-        http_stream_write(r, body, len);
+        for (size_t i = 0; i < n; i++)
+            http_stream_write(r, parts[i].iov_base, parts[i].iov_len);
         return;
     }
     r->status = status;
-    const reply_piece pieces[] = {{top, (size_t)tn}, {r->headers, r->headers ? r->headers_len : 0}, {"\r\n", 2},
-                                  {body, len}};
-    write_whole(r, pieces, sizeof pieces / sizeof pieces[0]);
+    reply_piece pieces[3 + HTTP_REPLY_PARTS_MAX] = {
+        {top, (size_t)tn}, {r->headers, r->headers ? r->headers_len : 0}, {"\r\n", 2}};
+    for (size_t i = 0; i < n; i++)
+        pieces[3 + i] = (reply_piece){parts[i].iov_base, parts[i].iov_len};
+    write_whole(r, pieces, 3 + n);
+}
+
+void http_reply_parts(http_req *r, int status, const char *content_type, const struct iovec *parts, size_t n)
+{
+    if (r->answered)
+        return;
+    reply_whole(r, status, content_type, parts, n);
 }
 
 void http_reply_bytes(http_req *r, int status, const char *content_type, const void *data, size_t len)
 {
     if (r->answered)
         return;
-    reply_whole(r, status, content_type, data, len);
+    const struct iovec part = {(void *)data, len};
+    reply_whole(r, status, content_type, &part, 1);
 }
 
 void http_reply(http_req *r, int status, json_t *body)
@@ -395,7 +410,8 @@ void http_reply(http_req *r, int status, json_t *body)
         FCGX_PutS("{\"error\":{\"code\":\"internal\",\"message\":\"Out of memory.\",\"field\":null}}", r->fx->out);
         return;
     }
-    reply_whole(r, status, "application/json; charset=utf-8", text, strlen(text));
+    const struct iovec part = {text, strlen(text)};
+    reply_whole(r, status, "application/json; charset=utf-8", &part, 1);
     free(text);
 }
 

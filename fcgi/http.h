@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "auth_jwt.h"
 #include "store.h"
@@ -88,6 +89,9 @@ void http_reply_empty(http_req *r, int status);
 /* Answers with raw bytes of the given content type (downloads); extra headers via http_header_add.
  * This and http_reply write the whole reply, with its Content-Length, in one write to nginx. */
 void http_reply_bytes(http_req *r, int status, const char *content_type, const void *data, size_t len);
+/* The same for a body in parts (their concatenation), e.g. a text with a member joined to it. */
+#define HTTP_REPLY_PARTS_MAX 8
+void http_reply_parts(http_req *r, int status, const char *content_type, const struct iovec *parts, size_t n);
 /* Streams a response: the head now, then the body in pieces (large downloads). The request counts as
  * answered from http_stream_begin on; http_stream_write returns -1 when the client has gone. */
 void http_stream_begin(http_req *r, int status, const char *content_type);

@@ -6,6 +6,7 @@
 #include "store_internal.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -698,8 +699,8 @@ static int sum_by_council(void *ctx, const char *rest, size_t len, uint64_t n)
     return 0;
 }
 
-int store_work_due_by_council(store *s, MDB_txn *txn, char side, const char *today, work_council_due **rows,
-                              size_t *n)
+static int due_by_council_read(store *s, MDB_txn *txn, char side, const char *today, work_council_due **rows,
+                               size_t *n)
 {
     char prefix[4] = {side, ':', 0};
     by_council b = {.today = today, .totals = 1};
@@ -746,6 +747,67 @@ int store_work_due_by_council(store *s, MDB_txn *txn, char side, const char *tod
     *rows = out;
     *n = kept;
     return 0;
+}
+
+/* The table kept per thread for one read snapshot (store_read_snapshot): its sums walk every counter
+ * of a due date from today on, a few thousand at national scale, at each HO home page, and within one
+ * snapshot they cannot change, while a busy service shows the home page many times between commits. */
+typedef struct {
+    int valid;
+    uint64_t gen, snap;
+    char side, today[11];
+    work_council_due *rows;
+    size_t n;
+} due_memo;
+
+static pthread_key_t due_key;
+static pthread_once_t due_once = PTHREAD_ONCE_INIT;
+
+static void due_memo_free(void *p)
+{
+    due_memo *m = p;
+    if (m)
+        free(m->rows);
+    free(m);
+}
+
+static void due_key_make(void) { (void)pthread_key_create(&due_key, due_memo_free); }
+
+/* A copy of rows[0..n) into *out (NULL when n is 0); STORE_NOMEM when it cannot be made. */
+static int due_rows_copy(const work_council_due *rows, size_t n, work_council_due **out)
+{
+    *out = n ? malloc(n * sizeof **out) : NULL;
+    if (n && !*out)
+        return STORE_NOMEM;
+    if (n)
+        memcpy(*out, rows, n * sizeof **out);
+    return 0;
+}
+
+int store_work_due_by_council(store *s, MDB_txn *txn, char side, const char *today, work_council_due **rows,
+                              size_t *n)
+{
+    uint64_t gen = 0, snap = 0;
+    due_memo *m = NULL;
+    if (store_read_snapshot(s, txn, &gen, &snap) == 0 && strlen(today) == 10) {
+        pthread_once(&due_once, due_key_make);
+        if (!(m = pthread_getspecific(due_key)) && (m = calloc(1, sizeof *m)) && pthread_setspecific(due_key, m)) {
+            free(m);
+            m = NULL;
+        }
+    }
+    if (m && m->valid && m->gen == gen && m->snap == snap && m->side == side && memcmp(m->today, today, 11) == 0) {
+        *n = m->n;
+        return due_rows_copy(m->rows, m->n, rows);
+    }
+    int rc = due_by_council_read(s, txn, side, today, rows, n);
+    work_council_due *kept;
+    if (!rc && m && due_rows_copy(*rows, *n, &kept) == 0) {
+        free(m->rows);
+        *m = (due_memo){.valid = 1, .gen = gen, .snap = snap, .side = side, .rows = kept, .n = *n};
+        memcpy(m->today, today, 11);
+    }
+    return rc;
 }
 
 typedef struct {

@@ -321,7 +321,14 @@ static void table_is(store *s, const char *today, const uint64_t expect[3][2])
     size_t n;
     assert_int_equal(store_read_begin(s, &txn), 0);
     assert_int_equal(store_work_due_by_council(s, txn, 'h', today, &by, &n), 0);
+    work_council_due *again; /* the same snapshot again: the kept table, the same rows */
+    size_t again_n;
+    assert_int_equal(store_work_due_by_council(s, txn, 'h', today, &again, &again_n), 0);
     store_read_end(s, txn);
+    assert_int_equal(again_n, n);
+    if (n)
+        assert_memory_equal(again, by, n * sizeof *by);
+    free(again);
     size_t rows = 0;
     for (uint64_t c = 7; c <= 9; c++) {
         const uint64_t *e = expect[c - 7];
