@@ -188,14 +188,25 @@ typedef struct {
     uint64_t id;
 } id_arg;
 
+/* The stored case and a copy of it to edit. */
+static int case_and_copy(store *s, MDB_txn *txn, uint64_t id, json_t **old, json_t **rec)
+{
+    int rc = store_case_get(s, txn, id, old);
+    if (rc)
+        return rc;
+    if ((*rec = json_deep_copy(*old)))
+        return 0;
+    json_decref(*old);
+    return STORE_NOMEM;
+}
+
 static int close_it(store *s, MDB_txn *txn, void *arg)
 {
     id_arg *a = arg;
     json_t *old, *rec;
-    int rc = store_case_get(s, txn, a->id, &old);
+    int rc = case_and_copy(s, txn, a->id, &old, &rec);
     if (rc)
         return rc;
-    rec = json_deep_copy(old);
     json_object_set_new(rec, "status", json_string("closed"));
     json_object_set_new(json_object_get(rec, "principal"), "family_name", json_string("Boateng"));
     rc = store_case_put(s, txn, old, rec);
@@ -629,10 +640,9 @@ static int replace_then_dump(store *s, MDB_txn *txn, void *arg)
 {
     replace_arg *a = arg;
     json_t *old, *rec;
-    int rc = store_case_get(s, txn, a->id, &old);
+    int rc = case_and_copy(s, txn, a->id, &old, &rec);
     if (rc)
         return rc;
-    rec = json_deep_copy(old);
     edit_case(rec, a->kind);
     if (a->by_difference) {
         rc = case_index_replace(s, txn, old, rec, &a->writes);
