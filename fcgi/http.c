@@ -357,9 +357,9 @@ static void reply_whole(http_req *r, int status, const char *content_type, const
     for (size_t i = 0; i < n; i++)
         len += parts[i].iov_len;
     char top[192];
-    int tn = snprintf(top, sizeof top,
-                      "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n",
-                      status, reason(status), content_type, len);
+    int tn = snprintf(top, sizeof top, "Status: %d %s\r\n%s%s%sContent-Length: %zu\r\nCache-Control: no-store\r\n",
+                      status, reason(status), content_type ? "Content-Type: " : "", content_type ? content_type : "",
+                      content_type ? "\r\n" : "", len);
     r->answered = 1;
     if (tn < 0 || (size_t)tn >= sizeof top || n > HTTP_REPLY_PARTS_MAX) { /* the stream's way */
         write_head_as(r, status, content_type);
