@@ -126,6 +126,7 @@ FCGI_SRC := \
     fcgi/h_transfers.c \
     fcgi/h_mi_runs.c \
     fcgi/audit_queue.c \
+    fcgi/audit_journal.c \
     fcgi/http.c \
     fcgi/json_in.c \
     fcgi/params.c \

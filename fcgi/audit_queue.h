@@ -3,10 +3,16 @@
  *
  * A case view, history read, document download or search changes nothing, so it has no write
  * transaction to carry its audit event (nor has a refusal); one durable write per read would serialise every read
- * behind the disk. Instead each worker queues the event in memory and a flusher thread appends the
- * queue to the hash-chained audit log every AUDIT_FLUSH_MS (and at stop). A worker killed outright
- * loses the events not yet written: those of its last AUDIT_FLUSH_MS while the flusher keeps up, and
- * under a read load beyond its rate up to AUDIT_QUEUE_SOFT_MAX of them (a few seconds of reads).
+ * behind the disk. Instead each worker queues the event in memory, and appends it to its journal
+ * (audit_journal.h) before the read is answered, and a flusher thread appends the queue to the
+ * hash-chained audit log in batches. A worker killed outright loses nothing: the next worker to
+ * start writes what its journal holds beyond the last batch. A power loss can take the journal's
+ * lines of the last AUDIT_FLUSH_MS: the flusher fdatasyncs the journal that often. A batch is written
+ * when the reads pause (no event in the last AUDIT_FLUSH_MS), or under a steady stream of them once
+ * its oldest event has waited AUDIT_COMMIT_MS or AUDIT_BATCH_MAX are queued, and at stop: fewer,
+ * larger batches cost each read less (one commit's index pages and syncs shared by more).
+ * Without a journal (its folder cannot be written, or the disk filled) the queue writes a batch every
+ * AUDIT_FLUSH_MS, and a worker killed outright loses the events of that last while.
  *
  * Under load the reads can queue events faster than one thread writes them (a list of 50 cases is
  * one event with 50 indexed targets). So a transaction takes at most AUDIT_BATCH_MAX events, and the
@@ -27,7 +33,8 @@
 #include "store.h"
 
 #define AUDIT_FLUSH_MS 200
-#define AUDIT_BATCH_MAX 2048
+#define AUDIT_COMMIT_MS 1000
+#define AUDIT_BATCH_MAX 4096
 #define AUDIT_QUEUE_SOFT_MAX 16384
 #define AUDIT_QUEUE_WAIT_MS 1000
 /* How far ahead of the workers the flusher runs, in nice levels (audit_queue.c, flusher_priority). */
@@ -40,8 +47,10 @@
 #define AUDIT_FOLD_TARGETS 20 /* distinct target ids a folded event lists */
 #define AUDIT_FOLD_MAX 4096   /* open windows per process; beyond that each refusal is its own event */
 
-/* Starts the flusher for this process's store. 0 on success. */
-int audit_queue_start(store *s);
+/* Starts the flusher for this process's store, first replaying the journals of workers that
+ * stopped without writing theirs (in <data_dir>/audit-journal; data_dir NULL: no journal, events
+ * kept in memory only). 0 on success. */
+int audit_queue_start(store *s, const char *data_dir);
 /* Queues one event {"at","actor","org","action","target"}. */
 void audit_queue_add(int64_t at, uint64_t actor, uint64_t org, const char *action, uint64_t target);
 /* Queues one event {"at","actor","org","action","target", ...extra}: extra's members are added (a
@@ -61,7 +70,8 @@ void audit_queue_add_many(int64_t at, uint64_t actor, uint64_t org, const char *
  * 2 x workers events a minute. */
 void audit_queue_refusal(int64_t at, uint64_t actor, uint64_t org, int status, const char *kind, const char *method,
                          const char *route, uint64_t target);
-/* Flushes what is queued (and every open window of refusals) and stops the flusher. */
+/* Flushes what is queued (and every open window of refusals) and stops the flusher; the journal is
+ * removed once all is written (kept for the next start when the log could not be written). */
 void audit_queue_stop(void);
 
 #endif

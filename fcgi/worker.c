@@ -390,7 +390,7 @@ static int pause_for_compaction(const sigset_t *set, const worker_config *cfg, i
         return -1;
     }
     store_reader_check(st);
-    if (audit_queue_start(st))
+    if (audit_queue_start(st, cfg->data_dir))
         return -1;
     pthread_rwlock_unlock(&store_gate);
     return 0;
@@ -459,7 +459,7 @@ int worker_run(const worker_config *cfg)
         store_close(st);
         return 1;
     }
-    if (audit_queue_start(st)) {
+    if (audit_queue_start(st, cfg->data_dir)) {
         store_close(st);
         return 1;
     }

@@ -41,7 +41,7 @@ static void every_event_written_in_bounded_batches(void **state)
     fixture *f = *state;
     store_commit_stats before, after;
     store_commit_stats_get(f->s, &before);
-    assert_int_equal(audit_queue_start(f->s), 0);
+    assert_int_equal(audit_queue_start(f->s, NULL), 0);
     pthread_t t[THREADS];
     adder a[THREADS];
     for (int i = 0; i < THREADS; i++) {

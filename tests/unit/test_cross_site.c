@@ -201,7 +201,7 @@ static void refusals_fold(void **state)
 {
     fixture *f = *state;
     int64_t t0 = (int64_t)time(NULL);
-    assert_int_equal(audit_queue_start(f->s), 0);
+    assert_int_equal(audit_queue_start(f->s, NULL), 0);
     /* 50 probes of other councils' cases in a row, then one in the next minute, and one of another kind. */
     for (int i = 0; i < 50; i++)
         audit_queue_refusal(t0, 7, 3, 404, "case", "GET", "/api/cases/{id}", (uint64_t)(100 + i % 30));

@@ -1,0 +1,315 @@
+/* Unit tests for fcgi/audit_journal.c: the read events a worker had queued when it was killed
+ * (SIGKILL, in a forked child with its own store handle) reach the hash-chained log when the next
+ * worker starts, each exactly once; a journal's cut-short last line is passed over; a journal that a
+ * live process holds is left alone; a mark skips the events it covers and goes with its journal; a
+ * journal that grew past its limit goes on in a new file, and both are replayed in order. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "audit_journal.h"
+#include "audit_queue.h"
+#include "store_audit.h"
+#include "store_fixture.h"
+
+#define TARGET_BASE 700000 /* the events' targets: TARGET_BASE + i */
+
+/* Events in the log, after checking the chain. */
+static uint64_t log_count(store *s)
+{
+    MDB_txn *txn;
+    uint64_t count = 0, bad = 0;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    assert_int_equal(store_audit_verify(s, txn, &count, &bad), 0);
+    store_read_end(s, txn);
+    assert_int_equal(bad, 0);
+    return count;
+}
+
+/* How many of the log's case_viewed events name target (each read must be there exactly once). */
+static size_t views_of(store *s, uint64_t target)
+{
+    json_t *recent = NULL;
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    assert_int_equal(store_audit_recent(s, txn, "case_viewed", 100000, &recent), 0);
+    store_read_end(s, txn);
+    size_t n = 0, i;
+    json_t *ev;
+    json_array_foreach(recent, i, ev) n += (uint64_t)json_integer_value(json_object_get(ev, "target")) == target;
+    json_decref(recent);
+    return n;
+}
+
+static size_t journal_files(const char *dir)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, AUDIT_JOURNAL_DIR);
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strstr(e->d_name, ".jnl") != NULL;
+    closedir(d);
+    return n;
+}
+
+static size_t journal_marks(store *s)
+{
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    store_iter it;
+    store_iter_begin(&it, s, txn, DB_META, AUDIT_JOURNAL_MARK_PREFIX, strlen(AUDIT_JOURNAL_MARK_PREFIX));
+    size_t n = 0;
+    while (store_iter_next(&it))
+        n++;
+    assert_int_equal(store_iter_end(&it, 0), 0);
+    store_read_end(s, txn);
+    return n;
+}
+
+/* The child: a worker of its own on the store in dir, which queues `first` views (and waits until
+ * the log has them when wait_first), then `second` more with the batches held back, and is killed. */
+static void worker_killed(const char *dir, int first, int wait_first, int second)
+{
+    char hold[128];
+    snprintf(hold, sizeof hold, "%s/hold", dir);
+    setenv("CONNECT_TEST_AUDIT_HOLD", hold, 1);
+    store *s;
+    if (store_open(&s, dir, NULL) || audit_queue_start(s, dir))
+        _exit(2);
+    for (int i = 0; i < first; i++)
+        audit_queue_add(1800000000, 5, 1, "case_viewed", TARGET_BASE + (uint64_t)i);
+    for (int tries = 0; wait_first && tries < 200; tries++) {
+        MDB_txn *txn;
+        uint64_t count = 0, bad = 0;
+        if (store_read_begin(s, &txn) == 0) {
+            store_audit_verify(s, txn, &count, &bad);
+            store_read_end(s, txn);
+        }
+        if (count >= (uint64_t)first)
+            break;
+        usleep(50000);
+    }
+    int fd = open(hold, O_WRONLY | O_CREAT, 0600);
+    if (fd < 0)
+        _exit(3);
+    close(fd);
+    usleep(300000); /* a turn of the flusher that was already past the hold's check ends */
+    for (int i = first; i < first + second; i++)
+        audit_queue_add(1800000000, 5, 1, "case_viewed", TARGET_BASE + (uint64_t)i);
+    raise(SIGKILL);
+    _exit(4);
+}
+
+static void run_killed_worker(fixture *f, int first, int wait_first, int second)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        worker_killed(f->dir, first, wait_first, second);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+static void a_killed_workers_events_are_written_by_the_next(void **state)
+{
+    fixture *f = *state;
+    uint64_t before = log_count(f->s);
+    run_killed_worker(f, 0, 0, 300);
+    assert_int_equal(log_count(f->s), before); /* held back: nothing reached the log */
+    assert_int_equal(journal_files(f->dir), 1);
+    size_t replayed = 99;
+    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
+    assert_int_equal(replayed, 300);
+    assert_int_equal(log_count(f->s), before + 300);
+    for (uint64_t i = 0; i < 300; i += 37)
+        assert_int_equal(views_of(f->s, TARGET_BASE + i), 1);
+    assert_int_equal(journal_files(f->dir), 0);
+    assert_int_equal(journal_marks(f->s), 0);
+    /* Once more: nothing left to write. */
+    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
+    assert_int_equal(replayed, 0);
+    assert_int_equal(log_count(f->s), before + 300);
+}
+
+static void what_the_log_has_is_not_written_again(void **state)
+{
+    fixture *f = *state;
+    uint64_t before = log_count(f->s);
+    run_killed_worker(f, 200, 1, 150);
+    assert_int_equal(log_count(f->s), before + 200); /* the first 200 were written by its flusher */
+    size_t replayed = 0;
+    assert_int_equal(audit_journal_replay(f->s, f->dir, 4096, &replayed), 0);
+    assert_int_equal(replayed, 150);
+    assert_int_equal(log_count(f->s), before + 350);
+    for (uint64_t i = 0; i < 350; i += 7)
+        assert_int_equal(views_of(f->s, TARGET_BASE + i), 1);
+    assert_int_equal(journal_files(f->dir), 0);
+    assert_int_equal(journal_marks(f->s), 0);
+}
+
+/* Writes a journal file by hand: id, gen, text. */
+static void write_journal(const char *dir, const char *id, unsigned gen, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, AUDIT_JOURNAL_DIR);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/%s/%s.%u.jnl", dir, AUDIT_JOURNAL_DIR, id, gen);
+    FILE *out = fopen(path, "w");
+    assert_non_null(out);
+    fputs(text, out);
+    fclose(out);
+}
+
+#define EVENT(seq, target)                                                                                             \
+    #seq " {\"action\":\"case_viewed\",\"actor\":5,\"at\":\"2027-01-15T10:00:00.123Z\",\"org\":1,\"target\":" #target \
+         "}\n"
+
+/* Writes a journal as write_journal and holds it as its process would (flock is per open file: a
+ * descriptor of our own is as another process's lock). Returns the descriptor: closing it is that
+ * process ending. */
+static int held_journal(const char *dir, const char *id, const char *text)
+{
+    write_journal(dir, id, 1, text);
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s/%s.1.jnl", dir, AUDIT_JOURNAL_DIR, id);
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+    return fd;
+}
+
+static void a_cut_short_last_line_is_passed_over(void **state)
+{
+    fixture *f = *state;
+    uint64_t before = log_count(f->s);
+    write_journal(f->dir, "00000000000000a1", 1,
+                  EVENT(1, 800001) EVENT(2, 800002) "3 {\"action\":\"case_viewed\",\"actor\":5,\"at\":\"2027");
+    size_t replayed = 0;
+    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
+    assert_int_equal(replayed, 2);
+    assert_int_equal(log_count(f->s), before + 2);
+    assert_int_equal(views_of(f->s, 800002), 1);
+    assert_int_equal(journal_files(f->dir), 0);
+}
+
+static void a_journal_held_by_a_live_process_is_left_alone(void **state)
+{
+    fixture *f = *state;
+    int fd = held_journal(f->dir, "00000000000000b2", EVENT(1, 800101));
+    size_t replayed = 9;
+    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
+    assert_int_equal(replayed, 0);
+    assert_int_equal(journal_files(f->dir), 1);
+    close(fd); /* the process ends: the next start writes its events */
+    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
+    assert_int_equal(replayed, 1);
+    assert_int_equal(views_of(f->s, 800101), 1);
+}
+
+static int put_mark(store *s, MDB_txn *txn, void *ctx)
+{
+    const char *key = ctx;
+    return store_u64_put(s, txn, DB_META, key, strlen(key), 5, 0);
+}
+
+static void a_mark_skips_what_it_covers_and_goes_with_its_journal(void **state)
+{
+    fixture *f = *state;
+    /* one left by a stop that ended between removing its file and its mark; one of a live process */
+    assert_int_equal(store_write(f->s, put_mark, AUDIT_JOURNAL_MARK_PREFIX "00000000000000c3"), 0);
+    assert_int_equal(store_write(f->s, put_mark, AUDIT_JOURNAL_MARK_PREFIX "00000000000000c4"), 0);
+    int fd = held_journal(f->dir, "00000000000000c4", EVENT(4, 800204) EVENT(5, 800205) EVENT(6, 800206));
+    size_t replayed = 9;
+    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
+    assert_int_equal(replayed, 0);
+    assert_int_equal(journal_marks(f->s), 1); /* the live one's */
+    close(fd);
+    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
+    assert_int_equal(replayed, 1); /* only seq 6 is above its mark of 5: 4 and 5 are in the log */
+    assert_int_equal(views_of(f->s, 800206), 1);
+    assert_int_equal(views_of(f->s, 800205), 0);
+    assert_int_equal(journal_marks(f->s), 0);
+}
+
+/* The child for the rotation test: its own journal, grown past a tiny limit with nothing written,
+ * then killed. */
+static void rotating_child(const char *dir)
+{
+    if (audit_journal_open(dir))
+        _exit(2);
+    char text[160];
+    for (unsigned i = 1; i <= 40; i++) {
+        snprintf(text, sizeof text,
+                 "{\"action\":\"case_viewed\",\"actor\":5,\"at\":\"2027-01-15T10:00:00.123Z\",\"org\":1,\"target\":%u}",
+                 810000 + i);
+        if (audit_journal_append(i, text, strlen(text)))
+            _exit(3);
+        if (i == 30) /* 30 lines of ~100 bytes, 10 written: past the limit, a new file */
+            audit_journal_settle(10, 30);
+    }
+    raise(SIGKILL);
+    _exit(4);
+}
+
+static void a_rotated_journal_is_replayed_whole(void **state)
+{
+    fixture *f = *state;
+    audit_journal_rotate_bytes = 2048;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        rotating_child(f->dir);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    audit_journal_rotate_bytes = AUDIT_JOURNAL_ROTATE_BYTES;
+    assert_int_equal(journal_files(f->dir), 2);
+    uint64_t before = log_count(f->s);
+    size_t replayed = 0;
+    assert_int_equal(audit_journal_replay(f->s, f->dir, 16, &replayed), 0);
+    assert_int_equal(replayed, 40); /* nothing was marked as written: all of both files */
+    assert_int_equal(log_count(f->s), before + 40);
+    for (unsigned i = 1; i <= 40; i++)
+        assert_int_equal(views_of(f->s, 810000 + i), 1);
+    /* in journal order: the first file's events before the second's */
+    json_t *recent = NULL;
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_audit_recent(f->s, txn, "case_viewed", 40, &recent), 0);
+    store_read_end(f->s, txn);
+    for (size_t i = 0; i < 40; i++) /* newest first */
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(recent, i), "target")), 810040 - i);
+    json_decref(recent);
+    assert_int_equal(journal_files(f->dir), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(a_killed_workers_events_are_written_by_the_next, setup, teardown),
+        cmocka_unit_test_setup_teardown(what_the_log_has_is_not_written_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_cut_short_last_line_is_passed_over, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_journal_held_by_a_live_process_is_left_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_mark_skips_what_it_covers_and_goes_with_its_journal, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_rotated_journal_is_replayed_whole, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
