@@ -11,11 +11,12 @@
 #include "ref_text.h"
 #include "store_case.h"
 
-enum { M_ID, M_COUNCIL, M_STATUS, M_GIVEN, M_FAMILY, M_DOB, M_NATIONALITY, M_DEPENDANTS, M_CASEWORKER, M_TEAM,
+/* Not the case's "id": the caller looked the record up by it, and a scan that stops at the last
+ * member it wants ends, in a record stored in its order (store_case.h), after the dependants. */
+enum { M_COUNCIL, M_STATUS, M_GIVEN, M_FAMILY, M_DOB, M_NATIONALITY, M_DEPENDANTS, M_CASEWORKER, M_TEAM,
        M_LEGISLATION, M_UPDATED, M_COUNT };
 
 static const char *const members[M_COUNT] = {
-    [M_ID] = "id",
     [M_COUNCIL] = "council_id",
     [M_STATUS] = "status",
     [M_GIVEN] = "principal.given_names",
@@ -51,18 +52,18 @@ int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out, uint6
     if (rc)
         return rc;
     json_slice m[M_COUNT];
-    long long case_id, council = -1, worker = 0;
+    long long council = -1, worker = 0;
     long deps = 0;
-    if (json_members_slices(data, len, members, M_COUNT, m) || (case_id = json_slice_uint(m[M_ID])) <= 0 ||
+    if (id == 0 || json_members_slices(data, len, members, M_COUNT, m) ||
         (council = json_slice_uint(m[M_COUNCIL])) < 0 || (m[M_CASEWORKER].p && (worker = json_slice_uint(m[M_CASEWORKER])) < 0) ||
         (m[M_DEPENDANTS].p && (deps = json_slice_count(m[M_DEPENDANTS])) < 0))
         return summary_parsed(s, txn, id, out, council_out);
     if (council_out)
         *council_out = (uint64_t)council;
     json_text_lit(out, "{\"id\":");
-    json_text_raw(out, m[M_ID].p, m[M_ID].len);
+    json_text_u64(out, id);
     json_text_lit(out, ",\"connect_id\":\"C");
-    json_text_raw(out, m[M_ID].p, m[M_ID].len);
+    json_text_u64(out, id);
     json_text_lit(out, "\",\"council\":");
     if ((rc = ref_text_council(s, txn, council, out)))
         return rc;

@@ -29,9 +29,9 @@ static const char *const item_names[I_COUNT] = {
     [I_MESSAGES] = "messages",
 };
 
-/* The case's members the views read. Not its "id": the case is read by the item's case_id, and its id,
- * written last, would make the scan read the whole record (it stops at the last member it wants:
- * caseworker_id, after the finance, halfway). */
+/* The case's members the views read. Not its "id": the case is read by the item's case_id. The scan
+ * stops at the last member it wants: in a record stored in its order (store_case.h), the principal,
+ * before the dependants and all the rest; in one stored before that order, caseworker_id, halfway. */
 enum { C_COUNCIL, C_WORKER, C_PRINCIPAL, C_GIVEN, C_FAMILY, C_DOB, C_COUNT };
 static const char *const case_names[C_COUNT] = {
     [C_COUNCIL] = "council_id", [C_WORKER] = "caseworker_id", [C_PRINCIPAL] = "principal",

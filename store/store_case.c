@@ -70,6 +70,42 @@ json_t *case_empty_immigration(void)
                      "ho_notes", "updated_at", "updated_by");
 }
 
+/* rec as stored: STORE_CASE_HEAD's members first, then the rest in rec's order (jansson writes an
+ * object's members in the order they were set). Shares rec's values; NULL when out of memory. */
+static json_t *stored_order(const json_t *rec)
+{
+    static const char *const head[] = {STORE_CASE_HEAD};
+    json_t *out = json_object();
+    for (size_t i = 0; out && i < sizeof head / sizeof head[0]; i++) {
+        json_t *v = json_object_get(rec, head[i]);
+        if (v && json_object_set(out, head[i], v)) {
+            json_decref(out);
+            return NULL;
+        }
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)rec, k, v)
+    {
+        if (out && !json_object_get(out, k) && json_object_set(out, k, v)) {
+            json_decref(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+/* Writes a case record in its stored order (append: a new id, store_json_append). */
+static int case_record_put(store *s, MDB_txn *txn, const unsigned char key[8], const json_t *rec, int append)
+{
+    json_t *ordered = stored_order(rec);
+    if (!ordered)
+        return STORE_NOMEM;
+    int rc = append ? store_json_append(s, txn, DB_CASES, key, 8, ordered) : store_json_put(s, txn, DB_CASES, key, 8, ordered);
+    json_decref(ordered);
+    return rc;
+}
+
 int store_case_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id_out)
 {
     store_case_strip_nulls(rec);
@@ -84,7 +120,7 @@ int store_case_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id_out)
     MDB_val k = {8, key}, v;
     if (mdb_get(txn, store_dbi(s, DB_CASES), &k, &v) == 0)
         return STORE_EXISTS; /* the sequence never hands out an id twice; refuse to overwrite */
-    if ((rc = store_json_append(s, txn, DB_CASES, key, 8, rec)))
+    if ((rc = case_record_put(s, txn, key, rec, 1)))
         return rc;
     if ((rc = case_index_apply(s, txn, rec, 1)) || (rc = store_facts_case_put(s, txn, NULL, rec)))
         return rc;
@@ -124,7 +160,7 @@ int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
     if (!stored)
         return STORE_NOMEM;
     store_case_strip_nulls(stored);
-    int rc = store_json_put(s, txn, DB_CASES, key, 8, stored);
+    int rc = case_record_put(s, txn, key, stored, 0);
     json_decref(stored);
     if (!rc)
         rc = case_index_replace(s, txn, old, rec, NULL);

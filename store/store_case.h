@@ -86,7 +86,13 @@ int store_case_get(store *s, MDB_txn *txn, uint64_t id, json_t **out);
 /* The same record with only the named top-level members (json_members.h: "#dependants" counts them),
  * for list rows that need a few: parsing the whole record is most of a row's cost. */
 int store_case_get_members(store *s, MDB_txn *txn, uint64_t id, const char *const *names, json_t **out);
-/* The case's stored bytes, unparsed (store_bytes_get): for answers written from them as text. */
+/* The case's stored bytes, unparsed (store_bytes_get): for answers written from them as text. A
+ * stored record's members come in the order of STORE_CASE_HEAD first (those list rows read: a scan
+ * for them stops after them, before the finance, closure, documents and the rest), then the others
+ * as the record had them. Records stored before 2026-12-07 may have any order: readers must not rely
+ * on it, only gain from it. */
+#define STORE_CASE_HEAD                                                                                                \
+    "id", "council_id", "status", "caseworker_id", "team", "legislation", "updated_at", "principal", "dependants"
 int store_case_bytes(store *s, MDB_txn *txn, uint64_t id, const void **data, size_t *len);
 /* Replaces `old` by `rec` (same id), re-indexing. */
 int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec);

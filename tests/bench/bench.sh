@@ -57,7 +57,7 @@ fi
 # the keys, what the scheduler takes), `connectctl check` on the copy (what the scheduler runs before
 # the copy counts) and `connectctl restore` (the copy into an empty folder, then the same check).
 backup_bench() {
-  local n=${BENCH_BACKUP_CASES:-1000000} cached="/var/tmp/connect-bench-cases-v5-${BENCH_BACKUP_CASES:-1000000}-1000000"
+  local n=${BENCH_BACKUP_CASES:-1000000} cached="/var/tmp/connect-bench-cases-v6-${BENCH_BACKUP_CASES:-1000000}-1000000"
   local src="$cached" made=0 t0 t1 t2 t3
   if [ ! -f "$cached/.complete" ]; then
     src=$(mktemp -d /var/tmp/connect-bench-backup-src.XXXXXX); made=1
@@ -223,7 +223,8 @@ REGISTER=${BENCH_REGISTER:-1000000}
 # v5: the generated store is kept as it was made and each run serves a fresh copy of it ($CDATA):
 # the reads' audit events, creates and look-ups of earlier runs made a store that was served again
 # and again grow by gigabytes (13.6 GB from 7.4 GB in a day), until it no longer fit in memory.
-CBASE=${BENCH_CASES_DATA:-/var/tmp/connect-bench-cases-v5-$CASES-$REGISTER}
+# v6: case records stored with the members list rows read first (store_case.h, STORE_CASE_HEAD).
+CBASE=${BENCH_CASES_DATA:-/var/tmp/connect-bench-cases-v6-$CASES-$REGISTER}
 CDATA=$CBASE.run
 if [ "$CASES" -gt 0 ]; then
   kill -TERM "$STACK" 2>/dev/null; wait "$STACK" 2>/dev/null || true

@@ -680,6 +680,52 @@ static void replace_writes_only_the_difference(void **state)
     }
 }
 
+/* The stored record's top-level keys, in order, joined by ','. */
+static void stored_keys(store *s, uint64_t id, char *out, size_t cap)
+{
+    MDB_txn *txn;
+    const void *data;
+    size_t len, pos = 0, n = 0;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    assert_int_equal(store_case_bytes(s, txn, id, &data, &len), 0);
+    json_slice obj = {data, len}, key, value;
+    out[0] = 0;
+    while (json_slice_object_next(obj, &pos, &key, &value) == 1) {
+        assert_true(n + key.len + 2 < cap);
+        if (n)
+            out[n++] = ',';
+        memcpy(out + n, key.p, key.len);
+        n += key.len;
+        out[n] = 0;
+    }
+    store_read_end(s, txn);
+}
+
+static void stored_record_puts_the_list_members_first(void **state)
+{
+    fixture *f = *state;
+    uint64_t id = add_case(f->s, 4, "Yaw", "Asante", "1975-07-07", "open_referral", 7);
+    char keys[512];
+    /* add_case sets them as council_id, status, principal, dependants, legislation, household_type,
+     * caseworker_id: stored, the members list rows read come first, in STORE_CASE_HEAD's order */
+    stored_keys(f->s, id, keys, sizeof keys);
+    assert_string_equal(keys, "id,council_id,status,caseworker_id,legislation,principal,dependants,household_type");
+    id_arg a = {id};
+    assert_int_equal(store_write(f->s, close_it, &a), 0);
+    stored_keys(f->s, id, keys, sizeof keys);
+    assert_string_equal(keys, "id,council_id,status,caseworker_id,legislation,principal,dependants,household_type");
+    /* and the record is the record: the same members and values as were put */
+    MDB_txn *txn;
+    json_t *rec;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_case_get(f->s, txn, id, &rec), 0);
+    store_read_end(f->s, txn);
+    assert_string_equal(json_string_value(json_object_get(rec, "status")), "closed");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(rec, "principal"), "family_name")), "Boateng");
+    assert_int_equal(json_integer_value(json_object_get(rec, "caseworker_id")), 7);
+    json_decref(rec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -696,6 +742,7 @@ int main(void)
         cmocka_unit_test(members_are_the_parsed_members),
         cmocka_unit_test_setup_teardown(case_members_match_the_record, setup, teardown),
         cmocka_unit_test_setup_teardown(replace_writes_only_the_difference, setup, teardown),
+        cmocka_unit_test_setup_teardown(stored_record_puts_the_list_members_first, setup, teardown),
     };
     return cmocka_run_group_tests_name("cases", tests, NULL, NULL);
 }
