@@ -189,13 +189,31 @@ static const char *reason(int status)
     }
 }
 
+/* The head's own lines, before the handler's (r->headers) and the blank line: status, content type
+ * (none when NULL), length (none when below 0), no caching. Its length, or -1 when it does not fit
+ * in cap (a content type of hundreds of bytes: the callers then go without it). The one place a
+ * head is formatted, for the stream and for a whole reply alike. */
+static int head_top(char *buf, size_t cap, int status, const char *content_type, long long length)
+{
+    char len_line[48] = "";
+    if (length >= 0)
+        snprintf(len_line, sizeof len_line, "Content-Length: %lld\r\n", length);
+    int n = snprintf(buf, cap, "Status: %d %s\r\n%s%s%s%sCache-Control: no-store\r\n", status, reason(status),
+                     content_type ? "Content-Type: " : "", content_type ? content_type : "", content_type ? "\r\n" : "",
+                     len_line);
+    return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+#define HEAD_TOP_MAX 256
+
 static void write_head_as(http_req *r, int status, const char *content_type)
 {
     r->status = status;
-    FCGX_FPrintF(r->fx->out, "Status: %d %s\r\n", status, reason(status));
-    if (content_type)
-        FCGX_FPrintF(r->fx->out, "Content-Type: %s\r\n", content_type);
-    FCGX_PutS("Cache-Control: no-store\r\n", r->fx->out);
+    char top[HEAD_TOP_MAX];
+    int n = head_top(top, sizeof top, status, content_type, -1);
+    if (n < 0)
+        n = head_top(top, sizeof top, status, NULL, -1);
+    FCGX_PutStr(top, n, r->fx->out);
     if (r->headers)
         FCGX_PutStr(r->headers, (int)r->headers_len, r->fx->out);
     FCGX_PutS("\r\n", r->fx->out);
@@ -356,12 +374,10 @@ static void reply_whole(http_req *r, int status, const char *content_type, const
     size_t len = 0;
     for (size_t i = 0; i < n; i++)
         len += parts[i].iov_len;
-    char top[192];
-    int tn = snprintf(top, sizeof top, "Status: %d %s\r\n%s%s%sContent-Length: %zu\r\nCache-Control: no-store\r\n",
-                      status, reason(status), content_type ? "Content-Type: " : "", content_type ? content_type : "",
-                      content_type ? "\r\n" : "", len);
+    char top[HEAD_TOP_MAX];
+    int tn = head_top(top, sizeof top, status, content_type, (long long)len);
     r->answered = 1;
-    if (tn < 0 || (size_t)tn >= sizeof top || n > HTTP_REPLY_PARTS_MAX) { /* the stream's way */
+    if (tn < 0 || n > HTTP_REPLY_PARTS_MAX) { /* the stream's way */
         write_head_as(r, status, content_type);
         for (size_t i = 0; i < n; i++)
             http_stream_write(r, parts[i].iov_base, parts[i].iov_len);

@@ -81,17 +81,13 @@ static int common_text(store *s, MDB_txn *txn, const json_slice *m, json_slice d
     if (found && json_members_slices(data, len, case_names, C_COUNT, c))
         return SHAPE;
     /* A case that is gone: its id and council from the item, no caseworker, no principal. */
-    json_slice case_id_text = m[I_CASE];
     long long council = number_or_zero(found ? c[C_COUNCIL] : m[I_COUNCIL]);
-    if (number_or_zero(case_id_text) < 0 || council < 0)
+    if (council < 0)
         return SHAPE;
     member(out, "{\"id\":", m[I_ID]);
     member(out, ",\"case_id\":", m[I_CASE]);
     json_text_lit(out, ",\"connect_id\":\"C");
-    if (case_id_text.p)
-        json_text_raw(out, case_id_text.p, case_id_text.len);
-    else
-        json_text_lit(out, "0");
+    json_text_raw(out, m[I_CASE].p, m[I_CASE].len); /* a positive number: checked above */
     json_text_lit(out, "\",\"council\":");
     int rc = ref_text_council(s, txn, council, out);
     json_text_lit(out, ",\"caseworker\":");
