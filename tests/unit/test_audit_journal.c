@@ -301,6 +301,83 @@ static void a_rotated_journal_is_replayed_whole(void **state)
     assert_int_equal(journal_files(f->dir), 0);
 }
 
+/* The one journal file of this process (the test's own queue), read whole. */
+static char *own_journal(const char *dir)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, AUDIT_JOURNAL_DIR);
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    struct dirent *e;
+    char *text = NULL;
+    while ((e = readdir(d)))
+        if (strstr(e->d_name, ".jnl")) {
+            snprintf(path, sizeof path, "%s/%s/%s", dir, AUDIT_JOURNAL_DIR, e->d_name);
+            FILE *in = fopen(path, "r");
+            assert_non_null(in);
+            text = calloc(1, 1 << 16);
+            assert_non_null(text);
+            size_t got = fread(text, 1, (1 << 16) - 1, in);
+            text[got] = 0;
+            fclose(in);
+        }
+    closedir(d);
+    assert_non_null(text);
+    return text;
+}
+
+static void journal_lines_are_the_events(void **state)
+{
+    fixture *f = *state;
+    char hold[128];
+    snprintf(hold, sizeof hold, "%s/hold", f->dir);
+    FILE *h = fopen(hold, "w");
+    assert_non_null(h);
+    fclose(h);
+    setenv("CONNECT_TEST_AUDIT_HOLD", hold, 1);
+    assert_int_equal(audit_queue_start(f->s, f->dir), 0);
+    const uint64_t targets[3] = {0, 9, 9223372036854775807ull}, councils[3] = {4, 5, 6};
+    audit_queue_add(1800000000, 0, 3, "case_viewed", 0);
+    audit_queue_add(1800000000, 12, 0, "document_downloaded", 77);
+    audit_queue_add_many(1800000000, 12, 3, "cases_listed", targets, councils, 3);
+    audit_queue_add_with(1800000000, 12, 3, "cases_exported", 0, json_pack("{s:s}", "filter", "status=\"open\""));
+    char *text = own_journal(f->dir);
+    const char *want[4] = {
+        "{\"actor\":null,\"org\":3,\"action\":\"case_viewed\",\"target\":null}",
+        "{\"actor\":12,\"org\":null,\"action\":\"document_downloaded\",\"target\":77}",
+        "{\"actor\":12,\"org\":3,\"action\":\"cases_listed\",\"targets\":[0,9,9223372036854775807]}",
+        "{\"actor\":12,\"org\":3,\"action\":\"cases_exported\",\"target\":null,\"filter\":\"status=\\\"open\\\"\"}",
+    };
+    char *line = text;
+    for (int i = 0; i < 4; i++) {
+        char *end = strchr(line, '\n');
+        assert_non_null(end);
+        *end = 0;
+        char *json_start = strchr(line, ' ');
+        assert_non_null(json_start);
+        assert_int_equal(strtoull(line, NULL, 10), (unsigned long long)i + 1);
+        json_t *got = json_loads(json_start + 1, 0, NULL), *exp = json_loads(want[i], 0, NULL);
+        assert_non_null(got);
+        assert_non_null(exp);
+        const char *at = json_string_value(json_object_get(got, "at")); /* 1800000000, stamped */
+        assert_non_null(at);
+        assert_int_equal(strlen(at), 24);
+        assert_memory_equal(at, "2027-01-15T08:00:00.", 20);
+        json_object_del(got, "at");
+        if (!json_equal(got, exp)) {
+            fail_msg("line %d: %s", i + 1, json_dumps(got, JSON_COMPACT));
+        }
+        json_decref(got);
+        json_decref(exp);
+        line = end + 1;
+    }
+    assert_string_equal(line, "");
+    free(text);
+    audit_queue_stop(); /* a stop writes all, hold or not, and the journal goes */
+    assert_int_equal(journal_files(f->dir), 0);
+    unsetenv("CONNECT_TEST_AUDIT_HOLD");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +387,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_journal_held_by_a_live_process_is_left_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(a_mark_skips_what_it_covers_and_goes_with_its_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(a_rotated_journal_is_replayed_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(journal_lines_are_the_events, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
