@@ -12,6 +12,7 @@
 
 #include "audit_journal.h"
 #include "clock.h"
+#include "json_text.h"
 #include "store_audit.h"
 
 /* A prepared audit event, owned by the queue, and its seq in this process's journal. */
@@ -107,21 +108,13 @@ static void enqueue(json_t *ev, const char *action, char *text)
 
 static json_t *id_or_null(uint64_t id) { return id ? json_integer((json_int_t)id) : json_null(); }
 
-/* Appends id in decimal at p (null for 0 when zero_is_null, as id_or_null); returns the end. */
-static char *put_num(char *p, uint64_t id, int zero_is_null)
+/* id in decimal, or null for 0 when zero_is_null (as id_or_null writes it). */
+static void put_id(json_text *t, uint64_t id, int zero_is_null)
 {
-    if (!id && zero_is_null) {
-        memcpy(p, "null", 4);
-        return p + 4;
-    }
-    char digits[20];
-    int n = 0;
-    do
-        digits[n++] = (char)('0' + id % 10);
-    while (id /= 10);
-    while (n)
-        *p++ = digits[--n];
-    return p;
+    if (!id && zero_is_null)
+        json_text_lit(t, "null");
+    else
+        json_text_u64(t, id);
 }
 
 /* The journal line of a read event, {"at","actor","org","action", "target" or "targets"}, written
@@ -143,26 +136,27 @@ static char *plain_text(const char *when, uint64_t actor, uint64_t org, const ch
         big |= targets[i] > INT64_MAX;
     if (big)
         return NULL;
-    char *text = malloc(160 + AUDIT_AT_SIZE + alen + (n + 1) * 21);
-    if (!text)
-        return NULL;
-    char *p = text;
-    p += sprintf(p, "{\"at\":\"%s\",\"actor\":", when);
-    p = put_num(p, actor, 1);
-    memcpy(p, ",\"org\":", 7);
-    p = put_num(p + 7, org, 1);
-    p += sprintf(p, ",\"action\":\"%s\",\"%s\":", action, many ? "targets" : "target");
-    if (many)
-        *p++ = '[';
+    json_text t = {0};
+    json_text_lit(&t, "{\"at\":\"");
+    json_text_lit(&t, when);
+    json_text_lit(&t, "\",\"actor\":");
+    put_id(&t, actor, 1);
+    json_text_lit(&t, ",\"org\":");
+    put_id(&t, org, 1);
+    json_text_lit(&t, ",\"action\":\"");
+    json_text_lit(&t, action);
+    json_text_lit(&t, many ? "\",\"targets\":[" : "\",\"target\":");
     for (size_t i = 0; i < n; i++) {
         if (i)
-            *p++ = ',';
-        p = put_num(p, targets[i], !many);
+            json_text_lit(&t, ",");
+        put_id(&t, targets[i], !many);
     }
-    if (many)
-        *p++ = ']';
-    memcpy(p, "}", 2);
-    return text;
+    json_text_raw(&t, many ? "]}" : "}", many ? 3 : 2); /* with its NUL */
+    if (t.failed) {
+        free(t.p);
+        return NULL;
+    }
+    return t.p;
 }
 
 /* A read event's "at" is stamped to the millisecond when it is queued, not when the batch is written
