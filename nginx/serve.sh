@@ -83,7 +83,9 @@ sed -e "s|@NGINX@|$ROOT/nginx|g" -e "s|@LOGIN_BURST@|$LOGIN_BURST|g" "$ROOT/ngin
 CONNECTD_PID=""
 NGINX_PID=""
 stop() {
-  trap - INT TERM
+  # Ignored, not reset, while stopping: a second signal (a caller stopping us just as we saw a process
+  # die) would otherwise end this script between the two kills and leave nginx running, orphaned.
+  trap '' INT TERM
   [ -n "$NGINX_PID" ] && kill -QUIT "$NGINX_PID" 2>/dev/null || true
   [ -n "$CONNECTD_PID" ] && kill -TERM "$CONNECTD_PID" 2>/dev/null || true
   local rc=0
