@@ -54,22 +54,31 @@ static void sync_dir(const char *dir)
     }
 }
 
-/* Makes generation gen of this process's journal the current file, locked as ours. */
+/* Makes generation gen of this process's journal the current file, locked as ours. It is made and
+ * locked under a name no replay looks at (".tmp"), then renamed: a worker starting meanwhile never
+ * sees it unlocked and takes it for a dead process's. */
 static int open_gen(unsigned gen)
 {
     char *p = file_path(dir_path, id, gen);
-    if (!p)
-        return -1;
-    int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        fprintf(stderr, "audit: cannot open the audit journal %s: %s\n", p, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(p);
-        }
+    size_t n = p ? strlen(p) + 5 : 0;
+    char *tmp = p ? malloc(n) : NULL;
+    if (!tmp) {
         free(p);
         return -1;
     }
+    snprintf(tmp, n, "%s.tmp", p);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0 || rename(tmp, p) != 0) {
+        fprintf(stderr, "audit: cannot open the audit journal %s: %s\n", p, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        free(p);
+        return -1;
+    }
+    free(tmp);
     free(p);
     sync_dir(dir_path);
     cur = (jfile){fd, gen, cur.last_seq};
@@ -81,11 +90,17 @@ int audit_journal_open(const char *data_dir)
 {
     unsigned char raw[ID_HEX / 2];
     size_t n = strlen(data_dir) + sizeof AUDIT_JOURNAL_DIR + 1;
-    if (dir_path || !(dir_path = malloc(n)))
+    if (dir_path) { /* kept by a stop that could not write it all: its events are still queued */
+        atomic_store(&active, cur.fd >= 0);
+        return cur.fd >= 0 ? 0 : -1;
+    }
+    if (!(dir_path = malloc(n)))
         return -1;
     snprintf(dir_path, n, "%s/%s", data_dir, AUDIT_JOURNAL_DIR);
+    errno = 0;
     if ((mkdir(dir_path, 0700) != 0 && errno != EEXIST) || auth_random_bytes(raw, sizeof raw) != 0) {
-        fprintf(stderr, "audit: cannot make the audit journal folder %s: %s\n", dir_path, strerror(errno));
+        fprintf(stderr, "audit: cannot make the audit journal in %s: %s\n", dir_path,
+                errno ? strerror(errno) : "no random bytes for its name");
         free(dir_path);
         dir_path = NULL;
         return -1;
@@ -192,28 +207,29 @@ static int mark_del(store *s, MDB_txn *txn, void *ctx)
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+void audit_journal_deactivate(void) { atomic_store(&active, 0); }
+
 void audit_journal_close(store *s, int written_all)
 {
     if (!dir_path)
         return;
     atomic_store(&active, 0);
-    if (!written_all)
+    if (!written_all) {
+        /* Kept open, and locked: the queue still holds its events, and writes them if this process
+         * goes on (a compaction's pause); if it exits, the lock goes with it and the next start
+         * replays the files. Let go of, another worker could replay them while we still write. */
         audit_journal_sync();
+        return;
+    }
     for (size_t i = 0; i < nold; i++)
-        if (written_all)
-            remove_file(&old[i]);
-        else
-            close(old[i].fd);
+        remove_file(&old[i]);
     free(old);
     old = NULL;
     nold = 0;
-    if (cur.fd >= 0 && written_all)
+    if (cur.fd >= 0)
         remove_file(&cur);
-    else if (cur.fd >= 0)
-        close(cur.fd);
-    cur.fd = -1;
     sync_dir(dir_path);
-    if (s && written_all)
+    if (s)
         store_write(s, mark_del, id); /* a mark left behind is removed by the next replay */
     free(dir_path);
     dir_path = NULL;
@@ -256,13 +272,17 @@ static int parse_name(const char *name, found *out)
     return 1;
 }
 
-/* The journal files in dir (NULL, *n 0 when there are none or the folder cannot be read). */
-static found *list_files(const char *dir, size_t *n)
+/* The journal files in dir (NULL, *n 0 when there are none). *failed when the folder could not be
+ * read whole: then nothing may be taken for absent. */
+static found *list_files(const char *dir, size_t *n, int *failed)
 {
     *n = 0;
+    *failed = 0;
     DIR *d = opendir(dir);
-    if (!d)
+    if (!d) {
+        *failed = errno != ENOENT;
         return NULL;
+    }
     found *all = NULL;
     size_t cap = 0;
     struct dirent *e;
@@ -273,8 +293,10 @@ static found *list_files(const char *dir, size_t *n)
         if (*n == cap) {
             size_t ncap = cap ? cap * 2 : 16;
             found *g = realloc(all, ncap * sizeof *g);
-            if (!g)
+            if (!g) {
+                *failed = 1;
                 break;
+            }
             all = g;
             cap = ncap;
         }
@@ -362,9 +384,10 @@ static int replay_one(store *s, const char *dir, found *files, size_t n, size_t 
         char *p = file_path(dir, files[locked].jid, files[locked].gen);
         int fd = p ? open(p, O_RDONLY | O_CLOEXEC) : -1;
         struct stat a, b;
-        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            close(fd); /* its process lives: the journal is its own */
-            free(p);
+        if ((fd < 0 && (!p || errno != ENOENT)) || (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0)) {
+            if (fd >= 0)
+                close(fd); /* its process lives: the journal is its own */
+            free(p);       /* (or it cannot be read now: left for the next start) */
             break;
         }
         if (fd >= 0 && (stat(p, &a) != 0 || fstat(fd, &b) != 0 || a.st_ino != b.st_ino)) {
@@ -449,8 +472,11 @@ static int orphan_marks(store *s, const char *dir, mark_list *out)
     }
     rc = store_iter_end(&it, rc);
     store_read_end(s, txn);
-    size_t nfiles, kept = 0;
-    found *files = rc ? NULL : list_files(dir, &nfiles);
+    size_t nfiles = 0, kept = 0;
+    int failed = 0;
+    found *files = rc ? NULL : list_files(dir, &nfiles, &failed);
+    if (failed)
+        out->n = 0; /* a listing cut short proves no journal gone */
     for (size_t m = 0; !rc && m < out->n; m++) {
         int has_file = 0;
         for (size_t i = 0; i < nfiles && !has_file; i++)
@@ -461,6 +487,39 @@ static int orphan_marks(store *s, const char *dir, mark_list *out)
     out->n = rc ? 0 : kept;
     free(files);
     return rc;
+}
+
+/* Removes the ".tmp" files of processes that died between making a journal and naming it (open_gen):
+ * empty, or nearly, and never named, so never written to as a journal. One a live process is making
+ * is locked, and left alone. */
+static void remove_stale_tmp(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        found f;
+        char name[64];
+        if (n >= sizeof name || n < 8 || strcmp(e->d_name + n - 8, ".jnl.tmp") != 0)
+            continue;
+        memcpy(name, e->d_name, n - 4); /* "<id>.<gen>.jnl" */
+        name[n - 4] = '\0';
+        if (!parse_name(name, &f) || strcmp(f.jid, id) == 0)
+            continue;
+        char *p = file_path(dir, f.jid, f.gen), *tmp = p ? malloc(strlen(p) + 5) : NULL;
+        if (tmp) {
+            sprintf(tmp, "%s.tmp", p);
+            int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+            if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+                unlink(tmp);
+            if (fd >= 0)
+                close(fd);
+        }
+        free(tmp);
+        free(p);
+    }
+    if (d)
+        closedir(d);
 }
 
 int audit_journal_replay(store *s, const char *data_dir, size_t batch_max, size_t *replayed)
@@ -474,7 +533,8 @@ int audit_journal_replay(store *s, const char *data_dir, size_t batch_max, size_
     }
     snprintf(dir, n, "%s/%s", data_dir, AUDIT_JOURNAL_DIR);
     size_t nfiles;
-    found *files = list_files(dir, &nfiles);
+    int failed;
+    found *files = list_files(dir, &nfiles, &failed);
     int rc = 0;
     for (size_t i = 0; i < nfiles && !rc;) {
         size_t j = i;
@@ -487,8 +547,10 @@ int audit_journal_replay(store *s, const char *data_dir, size_t batch_max, size_
     free(files);
     /* Marks whose journal is gone (a replay or a stop that ended between the two removals). A live
      * process always has a file, so its mark is never among them. */
-    mark_list orphans = {NULL, 0};
     if (!rc)
+        remove_stale_tmp(dir);
+    mark_list orphans = {NULL, 0};
+    if (!rc && !failed)
         rc = orphan_marks(s, dir, &orphans);
     for (size_t i = 0; i < orphans.n && !rc; i++)
         rc = store_write(s, mark_del, orphans.ids[i]);

@@ -41,8 +41,9 @@
 /* The size at which a journal goes on in a new file: AUDIT_JOURNAL_ROTATE_BYTES (tests lower it). */
 extern uint64_t audit_journal_rotate_bytes;
 
-/* Opens this process's journal in <data_dir>/audit-journal (made if missing). 0, or -1 with a
- * message on stderr: the queue then works without it, as before journals. */
+/* Opens this process's journal in <data_dir>/audit-journal (made if missing), or goes on with the
+ * one a stop kept. 0, or -1 with a message on stderr: the queue then works without it, as before
+ * journals. */
 int audit_journal_open(const char *data_dir);
 /* 1 when the journal is open and has not failed since (append, sync and mark do something). */
 int audit_journal_active(void);
@@ -57,8 +58,12 @@ int audit_journal_mark(store *s, MDB_txn *txn, uint64_t seq);
  * seq appended. Empties the journal when the two meet, starts a new file when it has grown past
  * AUDIT_JOURNAL_ROTATE_BYTES, and removes old files whose events are all written. */
 void audit_journal_settle(uint64_t written, uint64_t assigned);
+/* No more appends (the queue calls it with its mutex held, at stop, before it closes). */
+void audit_journal_deactivate(void);
 /* At a stop. written_all (every event is in the log): removes the files, then the mark. Otherwise
- * syncs and closes them, which lets go of their lock: the next start replays them. */
+ * syncs them and keeps them open and locked: the queue still holds their events and writes them if
+ * the process goes on (audit_journal_open then goes on with the same journal); if it exits, the lock
+ * goes with it and the next start replays them. */
 void audit_journal_close(store *s, int written_all);
 /* The journals no live process holds, in <data_dir>/audit-journal: their events not yet in the log
  * are appended to it (in batches of at most batch_max), then the files and marks are removed; marks

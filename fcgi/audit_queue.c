@@ -370,6 +370,10 @@ static size_t flush(int all_windows, int *failed)
         b.json[i] = b.ev[i].ev;
     if (!rc)
         rc = store_write(st, batch_write, &b);
+    if (rc == STORE_UNSYNCED) { /* committed, the sync failed: in the log all the same, not to write twice */
+        fprintf(stderr, "audit: %zu events written but not known to be on disk (%s)\n", b.n, store_strerror(rc));
+        rc = 0;
+    }
     free(b.json);
     if (!rc) {
         for (size_t i = 0; i < b.n; i++)
@@ -489,8 +493,7 @@ static void *flusher_main(void *arg)
 int audit_queue_start(store *s, const char *data_dir)
 {
     st = s;
-    stopping = 0;
-    assigned = written = 0;
+    stopping = 0; /* assigned and written go on: a stop that could not write all keeps the journal */
     const char *hold = getenv("CONNECT_TEST_AUDIT_HOLD");
     free(hold_file);
     hold_file = hold && *hold ? strdup(hold) : NULL;
@@ -526,6 +529,8 @@ void audit_queue_stop(void)
     }
     pthread_mutex_lock(&mu);
     int all_written = !failed && queued == 0;
+    if (all_written) /* in the same hold of mu: nothing is appended to a journal about to go */
+        audit_journal_deactivate();
     pthread_mutex_unlock(&mu);
     /* everything in the log: the journal goes; else it is kept, unlocked, for the next start */
     audit_journal_close(st, all_written);

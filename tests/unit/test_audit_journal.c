@@ -200,6 +200,12 @@ static void a_cut_short_last_line_is_passed_over(void **state)
 {
     fixture *f = *state;
     uint64_t before = log_count(f->s);
+    /* and a journal its process never named (killed between making and renaming it) goes */
+    write_journal(f->dir, "00000000000000a0", 1, "");
+    char from[256], to[300];
+    snprintf(from, sizeof from, "%s/%s/00000000000000a0.1.jnl", f->dir, AUDIT_JOURNAL_DIR);
+    snprintf(to, sizeof to, "%s.tmp", from);
+    assert_int_equal(rename(from, to), 0);
     write_journal(f->dir, "00000000000000a1", 1,
                   EVENT(1, 800001) EVENT(2, 800002) "3 {\"action\":\"case_viewed\",\"actor\":5,\"at\":\"2027");
     size_t replayed = 0;
@@ -207,7 +213,7 @@ static void a_cut_short_last_line_is_passed_over(void **state)
     assert_int_equal(replayed, 2);
     assert_int_equal(log_count(f->s), before + 2);
     assert_int_equal(views_of(f->s, 800002), 1);
-    assert_int_equal(journal_files(f->dir), 0);
+    assert_int_equal(journal_files(f->dir), 0); /* the .tmp among them */
 }
 
 static void a_journal_held_by_a_live_process_is_left_alone(void **state)
@@ -349,13 +355,14 @@ static void journal_lines_are_the_events(void **state)
         "{\"actor\":12,\"org\":3,\"action\":\"cases_exported\",\"target\":null,\"filter\":\"status=\\\"open\\\"\"}",
     };
     char *line = text;
+    unsigned long long first = strtoull(line, NULL, 10); /* the process's journal seqs go on from earlier queues */
     for (int i = 0; i < 4; i++) {
         char *end = strchr(line, '\n');
         assert_non_null(end);
         *end = 0;
         char *json_start = strchr(line, ' ');
         assert_non_null(json_start);
-        assert_int_equal(strtoull(line, NULL, 10), (unsigned long long)i + 1);
+        assert_int_equal(strtoull(line, NULL, 10), first + (unsigned long long)i);
         json_t *got = json_loads(json_start + 1, 0, NULL), *exp = json_loads(want[i], 0, NULL);
         assert_non_null(got);
         assert_non_null(exp);
@@ -365,7 +372,10 @@ static void journal_lines_are_the_events(void **state)
         assert_memory_equal(at, "2027-01-15T08:00:00.", 20);
         json_object_del(got, "at");
         if (!json_equal(got, exp)) {
-            fail_msg("line %d: %s", i + 1, json_dumps(got, JSON_COMPACT));
+            char *g = json_dumps(got, JSON_COMPACT);
+            print_error("line %d: %s\n", i + 1, g ? g : "?");
+            free(g);
+            fail();
         }
         json_decref(got);
         json_decref(exp);
@@ -378,6 +388,50 @@ static void journal_lines_are_the_events(void **state)
     unsetenv("CONNECT_TEST_AUDIT_HOLD");
 }
 
+/* The child: its batch of 100 held-back events committed, with the journal's mark, and the process
+ * killed right after the commit (the store's crash hook), before the journal could be emptied. */
+static void killed_after_commit(const char *dir)
+{
+    char hold[128], crash[128];
+    snprintf(hold, sizeof hold, "%s/hold", dir);
+    snprintf(crash, sizeof crash, "%s/crash", dir);
+    setenv("CONNECT_TEST_AUDIT_HOLD", hold, 1);
+    setenv("CONNECT_TEST_CRASH_AFTER_COMMIT", crash, 1);
+    int fd = open(hold, O_WRONLY | O_CREAT, 0600);
+    store *s;
+    if (fd < 0 || close(fd) || store_open(&s, dir, NULL) || audit_queue_start(s, dir))
+        _exit(2);
+    for (int i = 0; i < 100; i++)
+        audit_queue_add(1800000000, 5, 1, "case_viewed", TARGET_BASE + (uint64_t)i);
+    if ((fd = open(crash, O_WRONLY | O_CREAT, 0600)) < 0 || close(fd) || unlink(hold))
+        _exit(3);
+    sleep(10); /* the next turn of the flusher writes the batch and the hook kills us */
+    _exit(4);
+}
+
+static void the_mark_keeps_a_committed_batch_from_being_written_again(void **state)
+{
+    fixture *f = *state;
+    uint64_t before = log_count(f->s);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        killed_after_commit(f->dir);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    assert_int_equal(log_count(f->s), before + 100); /* committed before the kill */
+    assert_int_equal(journal_files(f->dir), 1);      /* and still in the journal */
+    assert_int_equal(journal_marks(f->s), 1);
+    size_t replayed = 9;
+    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
+    assert_int_equal(replayed, 0); /* the mark covers all 100 */
+    assert_int_equal(log_count(f->s), before + 100);
+    assert_int_equal(views_of(f->s, TARGET_BASE + 42), 1);
+    assert_int_equal(journal_files(f->dir), 0);
+    assert_int_equal(journal_marks(f->s), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +442,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_mark_skips_what_it_covers_and_goes_with_its_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(a_rotated_journal_is_replayed_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(journal_lines_are_the_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_mark_keeps_a_committed_batch_from_being_written_again, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
