@@ -18,7 +18,8 @@
  * killed in the middle of a replay loses nothing either.
  *
  * Files: <data>/audit-journal/<id>.<gen>.jnl, id 16 hex digits, random per process (the mark's key),
- * gen counting up from 1. The journal is emptied (truncated) whenever everything in it is written;
+ * gen counting up from 1. A file is made and locked as <name>.tmp and only then renamed, so that no
+ * starting worker ever finds a live process's journal unlocked. The journal is emptied (truncated) whenever everything in it is written;
  * when a load never lets the queue empty, it goes on in a new file once it holds
  * AUDIT_JOURNAL_ROTATE_BYTES, and the old one is removed as soon as its events are all written.
  * Events hold ids, action names and times only (store_audit.h), and the files are the owner's only.
