@@ -199,6 +199,27 @@ static int schema_check(store *s, MDB_txn *txn)
     return atoi(buf) == STORE_SCHEMA_VERSION ? 0 : STORE_SCHEMA;
 }
 
+/* Gives an opened store's map room to grow: at least twice what its data uses. LMDB opens a store
+ * whose data outgrew the requested size with a map of exactly that data, so the first write that
+ * needed a new page found the map full, and growing it waits for every reader of the process to
+ * finish and holds new ones back (store_resize): a stall of up to a second in the middle of the
+ * day's work, once per start. A map is address space, not disk or memory, and it is only made
+ * larger here. */
+static int map_headroom(MDB_env *env)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    int rc = mdb_env_info(env, &info);
+    if (!rc)
+        rc = mdb_env_stat(env, &st);
+    if (rc)
+        return rc;
+    size_t used = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
+    if (used > SIZE_MAX / 2 || info.me_mapsize >= used * 2)
+        return 0;
+    return mdb_env_set_mapsize(env, used * 2);
+}
+
 /* Creates and opens s->env on dir and opens every named database in one committed transaction
  * (growing the map if even that does not fit). On failure s->env is closed and NULL. */
 static int env_open(store *s, const char *dir, size_t map_size, unsigned readers)
@@ -224,8 +245,16 @@ static int env_open(store *s, const char *dir, size_t map_size, unsigned readers
         goto fail;
     int dead;
     mdb_reader_check(s->env, &dead);
+    if ((rc = map_headroom(s->env)))
+        goto fail;
     for (int attempt = 0;; attempt++) {
-        if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)))
+        if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) == MDB_MAP_RESIZED && attempt < 8) {
+            /* another process grew the map since ours was set: adopt its size and begin again */
+            if ((rc = mdb_env_set_mapsize(s->env, 0)))
+                goto fail;
+            continue;
+        }
+        if (rc)
             goto fail;
         for (int i = 0; i < DB_COUNT && !rc; i++)
             rc = mdb_dbi_open(txn, db_names[i], MDB_CREATE, &s->dbi[i]);

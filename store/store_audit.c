@@ -136,7 +136,8 @@ static void councils_hint(json_t *event, audit_index_memo *memo)
     json_object_del(event, "_councils");
 }
 
-/* batched: the events' by-case entries go to one run (store_audit_run_write), not DB_AUDIT_CASE. */
+/* batched: the events' by-case entries go to one run (store_audit_run_write), not DB_AUDIT_CASE, and
+ * their other index entries are written sorted at the end (store_audit_keys_write). */
 static int append_events(store *s, MDB_txn *txn, json_t *const *events, size_t n, int batched)
 {
     if (n == 0)
@@ -153,7 +154,7 @@ static int append_events(store *s, MDB_txn *txn, json_t *const *events, size_t n
     if (!ctx)
         rc = STORE_NOMEM;
     int64_t now_ms = clock_now_ms(); /* one reading for the batch: its events keep their order */
-    audit_case_run run = {0};
+    audit_batch batch = {0};
     uint64_t run_id = seq + 1;
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *event = events[i];
@@ -187,14 +188,16 @@ static int append_events(store *s, MDB_txn *txn, json_t *const *events, size_t n
         rc = mdb_put(txn, store_dbi(s, DB_AUDIT), &k, &v, MDB_APPEND);
         free(text);
         if (!rc) /* the indexes in the same transaction: an event is never readable by the log alone */
-            rc = store_audit_index_event(s, txn, event, seq, memo, batched ? &run : NULL);
+            rc = store_audit_index_event(s, txn, event, seq, memo, batched ? &batch : NULL);
         memcpy(prev, hash, 65);
     }
     EVP_MD_CTX_free(ctx);
     free(memo);
     if (!rc && batched)
-        rc = store_audit_run_write(s, txn, &run, run_id);
-    audit_case_run_free(&run);
+        rc = store_audit_keys_write(s, txn, &batch);
+    if (!rc && batched)
+        rc = store_audit_run_write(s, txn, &batch, run_id);
+    audit_batch_free(&batch);
     if (!rc)
         rc = store_u64_put(s, txn, DB_META, "seq:audit", 9, seq, 0);
     return rc;

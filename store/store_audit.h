@@ -138,18 +138,33 @@ typedef struct {
 #define AUDIT_RUN_SWEEP_MAX_STEPS 1024
 #define AUDIT_CASE_ENTRY 24 /* case id | ~time | ~seq: a DB_AUDIT_CASE key */
 
-/* The by-case entries of one batch, collected as it is indexed. Zero it before use. */
+/* The keys one index gets from a batch, `len` bytes each (audit_batch). */
+typedef struct {
+    unsigned char *key;
+    size_t n, cap, len;
+} audit_key_list;
+
+/* The index entries of one batch, collected as it is indexed (store_audit_index_event). Zero it
+ * before use. The by-case entries go to a run (store_audit_run_write); the actor, action and scope
+ * keys are written sorted, each index through one cursor (store_audit_keys_write): a batch's keys
+ * fall at the front of a few ranges (an actor's, an action's, a council's), and a put of each from
+ * the root cost a descent and a search of the dirty pages, a quarter of the audit writer's time
+ * under lists naming 37 councils a page. */
 typedef struct {
     unsigned char (*entry)[AUDIT_CASE_ENTRY];
     size_t n, cap;
-} audit_case_run;
+    audit_key_list user, type, scope;
+} audit_batch;
 
-/* Adds an entry (suffix: ~time | ~seq); STORE_NOMEM when it cannot grow. */
-int audit_case_run_add(audit_case_run *run, uint64_t case_id, const unsigned char suffix[16]);
-void audit_case_run_free(audit_case_run *run);
-/* Writes the run (sorted, duplicates once) under run_id, which must exceed every earlier run id (the
- * batch's first seq does), then takes the sweep's next step. Inside the batch's write transaction. */
-int store_audit_run_write(store *s, MDB_txn *txn, audit_case_run *run, uint64_t run_id);
+/* Adds a by-case entry (suffix: ~time | ~seq); STORE_NOMEM when it cannot grow. */
+int audit_batch_add_case(audit_batch *batch, uint64_t case_id, const unsigned char suffix[16]);
+void audit_batch_free(audit_batch *batch);
+/* Writes the batch's by-case run (sorted, duplicates once) under run_id, which must exceed every
+ * earlier run id (the batch's first seq does), then takes the sweep's next step. Inside the batch's
+ * write transaction. */
+int store_audit_run_write(store *s, MDB_txn *txn, audit_batch *batch, uint64_t run_id);
+/* Writes the batch's actor, action and scope keys, each index's sorted (store_audit_index.c). */
+int store_audit_keys_write(store *s, MDB_txn *txn, audit_batch *batch);
 /* The suffixes (~time | ~seq) of case_id's entries still in runs, from `from` (16 bytes; NULL: all)
  * on, in key order (newest first) as a new array (*out NULL when none; free it). */
 int store_audit_run_entries(store *s, MDB_txn *txn, uint64_t case_id, const unsigned char *from,
@@ -167,10 +182,10 @@ int store_audit_runs_pending(store *s, MDB_txn *txn, size_t *entries, size_t *ru
 void store_audit_memo_case(audit_index_memo *memo, uint64_t case_id, uint64_t council);
 
 /* Indexes one appended event (store_audit_append does this; the upgrade step for old logs too). memo
- * may be NULL (nothing remembered). run NULL: the by-case entries go straight to DB_AUDIT_CASE; else
- * they are added to run, for store_audit_run_write. */
+ * may be NULL (nothing remembered). batch NULL: the entries go straight to their indexes; else they
+ * are added to batch, for store_audit_run_write and store_audit_keys_write. */
 int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_t seq, audit_index_memo *memo,
-                            audit_case_run *run);
+                            audit_batch *batch);
 /* Upgrade step (store_upgrade.c): builds the indexes of a log written before they existed. */
 int store_audit_index_migrate(store *s, MDB_txn *txn);
 

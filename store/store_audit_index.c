@@ -124,12 +124,65 @@ static int put_key(store *s, MDB_txn *txn, store_db db, const unsigned char *key
     return mdb_put(txn, store_dbi(s, db), &k, &v, 0);
 }
 
-static int put_u64_key(store *s, MDB_txn *txn, store_db db, uint64_t id, const unsigned char *suffix)
+static int key_list_add(audit_key_list *list, const unsigned char *key, size_t klen)
 {
-    unsigned char key[8 + SUFFIX];
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 1024;
+        void *grown = cap > SIZE_MAX / klen ? NULL : realloc(list->key, cap * klen);
+        if (!grown)
+            return STORE_NOMEM;
+        list->key = grown;
+        list->cap = cap;
+    }
+    list->len = klen;
+    memcpy(list->key + list->n++ * klen, key, klen);
+    return 0;
+}
+
+/* An index entry of an event: into the batch's list for db when there is a batch, else put now. */
+static int index_put(store *s, MDB_txn *txn, audit_batch *batch, store_db db, const unsigned char *key, size_t klen)
+{
+    if (!batch)
+        return put_key(s, txn, db, key, klen);
+    audit_key_list *list = db == DB_AUDIT_USER ? &batch->user : db == DB_AUDIT_TYPE ? &batch->type : &batch->scope;
+    return key_list_add(list, key, klen);
+}
+
+static int key_cmp(const void *a, const void *b, void *len) { return memcmp(a, b, *(const size_t *)len); }
+
+/* Puts a list's keys in key order through one cursor, so that each lands beside the one before and
+ * LMDB searches that page alone (audit_batch says why). */
+static int key_list_write(store *s, MDB_txn *txn, store_db db, audit_key_list *list)
+{
+    if (!list->n)
+        return 0;
+    qsort_r(list->key, list->n, list->len, key_cmp, &list->len);
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, store_dbi(s, db), &cur);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < list->n && !rc; i++) {
+        MDB_val k = {list->len, list->key + i * list->len}, v = {0, ""};
+        rc = mdb_cursor_put(cur, &k, &v, 0);
+    }
+    mdb_cursor_close(cur);
+    return rc;
+}
+
+int store_audit_keys_write(store *s, MDB_txn *txn, audit_batch *batch)
+{
+    int rc = key_list_write(s, txn, DB_AUDIT_USER, &batch->user);
+    if (!rc)
+        rc = key_list_write(s, txn, DB_AUDIT_TYPE, &batch->type);
+    if (!rc)
+        rc = key_list_write(s, txn, DB_AUDIT_SCOPE, &batch->scope);
+    return rc;
+}
+
+static void u64_key(unsigned char key[8 + SUFFIX], uint64_t id, const unsigned char *suffix)
+{
     store_key_u64(key, id);
     memcpy(key + 8, suffix, SUFFIX);
-    return put_key(s, txn, db, key, sizeof key);
 }
 
 static void scope_prefix(unsigned char out[9], const audit_scope *scope)
@@ -138,13 +191,13 @@ static void scope_prefix(unsigned char out[9], const audit_scope *scope)
     store_key_u64(out + 1, scope->id);
 }
 
-static int put_scope(store *s, MDB_txn *txn, char kind, uint64_t id, const unsigned char *suffix)
+static int put_scope(store *s, MDB_txn *txn, audit_batch *batch, char kind, uint64_t id, const unsigned char *suffix)
 {
     audit_scope sc = {kind, id};
     unsigned char key[9 + SUFFIX];
     scope_prefix(key, &sc);
     memcpy(key + 9, suffix, SUFFIX);
-    return put_key(s, txn, DB_AUDIT_SCOPE, key, sizeof key);
+    return index_put(s, txn, batch, DB_AUDIT_SCOPE, key, sizeof key);
 }
 
 static void action_key(unsigned char out[AUDIT_ACTION_KEY], const char *action)
@@ -230,7 +283,7 @@ static int org_is_ho(store *s, MDB_txn *txn, uint64_t org, audit_index_memo *mem
 }
 
 int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_t seq, audit_index_memo *memo,
-                            audit_case_run *run)
+                            audit_batch *batch)
 {
     unsigned char suffix[SUFFIX];
     put_suffix(suffix, store_audit_event_time(event), seq);
@@ -240,19 +293,23 @@ int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_
     uint64_t cases[MAX_CASES], councils[MAX_CASES];
     size_t ncases = event_cases(event, cases), ncouncils = 0;
     int rc = 0;
-    if (actor)
-        rc = put_u64_key(s, txn, DB_AUDIT_USER, actor, suffix);
+    unsigned char key[AUDIT_ACTION_KEY + SUFFIX];
+    if (actor) {
+        u64_key(key, actor, suffix);
+        rc = index_put(s, txn, batch, DB_AUDIT_USER, key, 8 + SUFFIX);
+    }
     if (!rc && action) {
-        unsigned char key[AUDIT_ACTION_KEY + SUFFIX];
         action_key(key, action);
         memcpy(key + AUDIT_ACTION_KEY, suffix, SUFFIX);
-        rc = put_key(s, txn, DB_AUDIT_TYPE, key, sizeof key);
+        rc = index_put(s, txn, batch, DB_AUDIT_TYPE, key, AUDIT_ACTION_KEY + SUFFIX);
     }
     if (!rc && org)
-        rc = put_scope(s, txn, 'o', org, suffix);
+        rc = put_scope(s, txn, batch, 'o', org, suffix);
     for (size_t i = 0; i < ncases && !rc; i++) {
         uint64_t council = 0;
-        if ((rc = run ? audit_case_run_add(run, cases[i], suffix) : put_u64_key(s, txn, DB_AUDIT_CASE, cases[i], suffix)) ||
+        if (!batch)
+            u64_key(key, cases[i], suffix);
+        if ((rc = batch ? audit_batch_add_case(batch, cases[i], suffix) : put_key(s, txn, DB_AUDIT_CASE, key, 8 + SUFFIX)) ||
             (rc = case_council(s, txn, cases[i], memo, &council)) || !council || council == org)
             continue;
         size_t c = 0; /* each council's scope once an event: a page of a list names many of its cases */
@@ -260,16 +317,16 @@ int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_
             c++;
         if (c == ncouncils) {
             councils[ncouncils++] = council;
-            rc = put_scope(s, txn, 'o', council, suffix);
+            rc = put_scope(s, txn, batch, 'o', council, suffix);
         }
     }
     int ho = 0;
     if (!rc && !ncases && org)
         rc = org_is_ho(s, txn, org, memo, &ho);
     if (!rc && (ncases || ho))
-        rc = put_scope(s, txn, 'h', 0, suffix);
+        rc = put_scope(s, txn, batch, 'h', 0, suffix);
     if (!rc && !ncases && action && network_action(action))
-        rc = put_scope(s, txn, 'n', 0, suffix);
+        rc = put_scope(s, txn, batch, 'n', 0, suffix);
     return rc;
 }
 

@@ -411,7 +411,16 @@ static void list_events_in_one_batch(void **state)
         json_decref(b.ev[i]);
 
     const uint64_t a[] = {3, 2, 1}, bb[] = {5, 3, 1}, h[] = {6, 4, 3, 2, 1}, trail_b[] = {3, 1};
+    const uint64_t by_31[] = {6, 4, 3, 1}, sla_h[] = {6, 4}, sla_b[] = {5};
     for (int pass = 0; pass < 2; pass++) { /* as written, then as rebuilt one event at a time */
+        /* the actor's and the action's index, written sorted at the batch's end (store_audit_keys_write) */
+        audit_filter by_user = all_of('h', 0), by_action = all_of('h', 0);
+        by_user.user_id = 31;
+        by_action.action = "report_sla_downloaded";
+        assert_seqs(page(f->s, by_user, NULL, NULL), by_31, 4);
+        assert_seqs(page(f->s, by_action, NULL, NULL), sla_h, 2);
+        by_action.scope = all_of('o', w.council_b).scope;
+        assert_seqs(page(f->s, by_action, NULL, NULL), sla_b, 1);
         assert_seqs(page(f->s, all_of('o', w.council_a), NULL, NULL), a, 3);
         assert_seqs(page(f->s, all_of('o', w.council_b), NULL, NULL), bb, 3);
         assert_seqs(page(f->s, all_of('h', 0), NULL, NULL), h, 5);

@@ -322,6 +322,34 @@ static void map_grows_when_full(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* A store reopened with its data past half the map it asks for gets twice its data: the first write
+ * after a start must not find the map full and stall the readers while it grows (map_headroom). */
+static void reopen_leaves_room_to_grow(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/connect-room-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    store *s;
+    store_options o = {.map_size = 1 << 20}; /* 1 MiB */
+    assert_int_equal(store_open(&s, dir, &o), 0);
+    for (int i = 0; i < 48; i++) { /* 3 MiB of records: the map grew */
+        blob_arg a = {i};
+        assert_int_equal(store_write(s, put_blob, &a), 0);
+    }
+    store_env_stats st;
+    assert_int_equal(store_env_stats_get(s, &st), 0);
+    size_t used = st.used_pages * st.page_bytes;
+    store_close(s);
+    assert_int_equal(store_open(&s, dir, &o), 0);
+    assert_true(store_map_size(s) >= 2 * used);
+    blob_arg a = {48};
+    assert_int_equal(store_write(s, put_blob, &a), 0);
+    store_close(s);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void stale_reader_slots_are_cleared(void **state)
 {
     fixture *f = *state;
@@ -634,6 +662,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(sessions_end_selectively, setup, teardown),
         cmocka_unit_test_setup_teardown(audit_chain_shows_tampering, setup, teardown),
         cmocka_unit_test(map_grows_when_full),
+        cmocka_unit_test(reopen_leaves_room_to_grow),
         cmocka_unit_test_setup_teardown(stale_reader_slots_are_cleared, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrent_creates_get_distinct_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(reopen_keeps_data_and_schema, setup, teardown),
