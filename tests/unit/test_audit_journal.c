@@ -27,18 +27,6 @@
 
 #define TARGET_BASE 700000 /* the events' targets: TARGET_BASE + i */
 
-/* Events in the log, after checking the chain. */
-static uint64_t log_count(store *s)
-{
-    MDB_txn *txn;
-    uint64_t count = 0, bad = 0;
-    assert_int_equal(store_read_begin(s, &txn), 0);
-    assert_int_equal(store_audit_verify(s, txn, &count, &bad), 0);
-    store_read_end(s, txn);
-    assert_int_equal(bad, 0);
-    return count;
-}
-
 /* How many of the log's case_viewed events name target (each read must be there exactly once). */
 static size_t views_of(store *s, uint64_t target)
 {
@@ -131,14 +119,14 @@ static void run_killed_worker(fixture *f, int first, int wait_first, int second)
 static void a_killed_workers_events_are_written_by_the_next(void **state)
 {
     fixture *f = *state;
-    uint64_t before = log_count(f->s);
+    uint64_t before = verified_events(f->s);
     run_killed_worker(f, 0, 0, 300);
-    assert_int_equal(log_count(f->s), before); /* held back: nothing reached the log */
+    assert_int_equal(verified_events(f->s), before); /* held back: nothing reached the log */
     assert_int_equal(journal_files(f->dir), 1);
     size_t replayed = 99;
     assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
     assert_int_equal(replayed, 300);
-    assert_int_equal(log_count(f->s), before + 300);
+    assert_int_equal(verified_events(f->s), before + 300);
     for (uint64_t i = 0; i < 300; i += 37)
         assert_int_equal(views_of(f->s, TARGET_BASE + i), 1);
     assert_int_equal(journal_files(f->dir), 0);
@@ -146,19 +134,19 @@ static void a_killed_workers_events_are_written_by_the_next(void **state)
     /* Once more: nothing left to write. */
     assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
     assert_int_equal(replayed, 0);
-    assert_int_equal(log_count(f->s), before + 300);
+    assert_int_equal(verified_events(f->s), before + 300);
 }
 
 static void what_the_log_has_is_not_written_again(void **state)
 {
     fixture *f = *state;
-    uint64_t before = log_count(f->s);
+    uint64_t before = verified_events(f->s);
     run_killed_worker(f, 200, 1, 150);
-    assert_int_equal(log_count(f->s), before + 200); /* the first 200 were written by its flusher */
+    assert_int_equal(verified_events(f->s), before + 200); /* the first 200 were written by its flusher */
     size_t replayed = 0;
     assert_int_equal(audit_journal_replay(f->s, f->dir, 4096, &replayed), 0);
     assert_int_equal(replayed, 150);
-    assert_int_equal(log_count(f->s), before + 350);
+    assert_int_equal(verified_events(f->s), before + 350);
     for (uint64_t i = 0; i < 350; i += 7)
         assert_int_equal(views_of(f->s, TARGET_BASE + i), 1);
     assert_int_equal(journal_files(f->dir), 0);
@@ -199,7 +187,7 @@ static int held_journal(const char *dir, const char *id, const char *text)
 static void a_cut_short_last_line_is_passed_over(void **state)
 {
     fixture *f = *state;
-    uint64_t before = log_count(f->s);
+    uint64_t before = verified_events(f->s);
     /* and a journal its process never named (killed between making and renaming it) goes */
     write_journal(f->dir, "00000000000000a0", 1, "");
     char from[256], to[300];
@@ -211,7 +199,7 @@ static void a_cut_short_last_line_is_passed_over(void **state)
     size_t replayed = 0;
     assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
     assert_int_equal(replayed, 2);
-    assert_int_equal(log_count(f->s), before + 2);
+    assert_int_equal(verified_events(f->s), before + 2);
     assert_int_equal(views_of(f->s, 800002), 1);
     assert_int_equal(journal_files(f->dir), 0); /* the .tmp among them */
 }
@@ -288,11 +276,11 @@ static void a_rotated_journal_is_replayed_whole(void **state)
     assert_true(WIFSIGNALED(status));
     audit_journal_rotate_bytes = AUDIT_JOURNAL_ROTATE_BYTES;
     assert_int_equal(journal_files(f->dir), 2);
-    uint64_t before = log_count(f->s);
+    uint64_t before = verified_events(f->s);
     size_t replayed = 0;
     assert_int_equal(audit_journal_replay(f->s, f->dir, 16, &replayed), 0);
     assert_int_equal(replayed, 40); /* nothing was marked as written: all of both files */
-    assert_int_equal(log_count(f->s), before + 40);
+    assert_int_equal(verified_events(f->s), before + 40);
     for (unsigned i = 1; i <= 40; i++)
         assert_int_equal(views_of(f->s, 810000 + i), 1);
     /* in journal order: the first file's events before the second's */
@@ -412,7 +400,7 @@ static void killed_after_commit(const char *dir)
 static void the_mark_keeps_a_committed_batch_from_being_written_again(void **state)
 {
     fixture *f = *state;
-    uint64_t before = log_count(f->s);
+    uint64_t before = verified_events(f->s);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0)
@@ -420,13 +408,13 @@ static void the_mark_keeps_a_committed_batch_from_being_written_again(void **sta
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-    assert_int_equal(log_count(f->s), before + 100); /* committed before the kill */
-    assert_int_equal(journal_files(f->dir), 1);      /* and still in the journal */
+    assert_int_equal(verified_events(f->s), before + 100); /* committed before the kill */
+    assert_int_equal(journal_files(f->dir), 1);            /* and still in the journal */
     assert_int_equal(journal_marks(f->s), 1);
     size_t replayed = 9;
     assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
     assert_int_equal(replayed, 0); /* the mark covers all 100 */
-    assert_int_equal(log_count(f->s), before + 100);
+    assert_int_equal(verified_events(f->s), before + 100);
     assert_int_equal(views_of(f->s, TARGET_BASE + 42), 1);
     assert_int_equal(journal_files(f->dir), 0);
     assert_int_equal(journal_marks(f->s), 0);
