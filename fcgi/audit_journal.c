@@ -272,9 +272,42 @@ static int parse_name(const char *name, found *out)
     return 1;
 }
 
+/* "<16 hex>.<gen>.jnl.tmp", a journal being made (open_gen): 1 with its parts, else 0. */
+static int parse_tmp_name(const char *name, found *out)
+{
+    size_t n = strlen(name);
+    char stem[64];
+    if (n >= sizeof stem || n < 8 || strcmp(name + n - 8, ".jnl.tmp") != 0)
+        return 0;
+    memcpy(stem, name, n - 4); /* "<id>.<gen>.jnl" */
+    stem[n - 4] = '\0';
+    return parse_name(stem, out);
+}
+
+typedef struct {
+    found *all;
+    size_t n, cap;
+} found_list;
+
+/* 0, or -1 when out of memory (the list is as it was). */
+static int found_push(found_list *l, const found *f)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 16;
+        found *g = realloc(l->all, ncap * sizeof *g);
+        if (!g)
+            return -1;
+        l->all = g;
+        l->cap = ncap;
+    }
+    l->all[l->n++] = *f;
+    return 0;
+}
+
 /* The journal files in dir (NULL, *n 0 when there are none). *failed when the folder could not be
- * read whole: then nothing may be taken for absent. */
-static found *list_files(const char *dir, size_t *n, int *failed)
+ * read whole: then nothing may be taken for absent. With tmp, the same walk also lists the journals
+ * being made (".tmp") there; one left out for want of memory is only left for the next start. */
+static found *list_files(const char *dir, size_t *n, found_list *tmp, int *failed)
 {
     *n = 0;
     *failed = 0;
@@ -283,29 +316,23 @@ static found *list_files(const char *dir, size_t *n, int *failed)
         *failed = errno != ENOENT;
         return NULL;
     }
-    found *all = NULL;
-    size_t cap = 0;
+    found_list jnl = {NULL, 0, 0};
     struct dirent *e;
     while ((e = readdir(d))) {
         found f;
-        if (!parse_name(e->d_name, &f))
-            continue;
-        if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            found *g = realloc(all, ncap * sizeof *g);
-            if (!g) {
+        if (parse_name(e->d_name, &f)) {
+            if (found_push(&jnl, &f) != 0) {
                 *failed = 1;
                 break;
             }
-            all = g;
-            cap = ncap;
-        }
-        all[(*n)++] = f;
+        } else if (tmp && parse_tmp_name(e->d_name, &f))
+            found_push(tmp, &f);
     }
     closedir(d);
-    if (*n)
-        qsort(all, *n, sizeof *all, found_order);
-    return all;
+    if (jnl.n)
+        qsort(jnl.all, jnl.n, sizeof *jnl.all, found_order);
+    *n = jnl.n;
+    return jnl.all;
 }
 
 typedef struct {
@@ -474,7 +501,7 @@ static int orphan_marks(store *s, const char *dir, mark_list *out)
     store_read_end(s, txn);
     size_t nfiles = 0, kept = 0;
     int failed = 0;
-    found *files = rc ? NULL : list_files(dir, &nfiles, &failed);
+    found *files = rc ? NULL : list_files(dir, &nfiles, NULL, &failed);
     if (failed)
         out->n = 0; /* a listing cut short proves no journal gone */
     for (size_t m = 0; !rc && m < out->n; m++) {
@@ -491,22 +518,13 @@ static int orphan_marks(store *s, const char *dir, mark_list *out)
 
 /* Removes the ".tmp" files of processes that died between making a journal and naming it (open_gen):
  * empty, or nearly, and never named, so never written to as a journal. One a live process is making
- * is locked, and left alone. */
-static void remove_stale_tmp(const char *dir)
+ * is locked, and left alone; one renamed since the listing is gone from its .tmp name. */
+static void remove_stale_tmp(const char *dir, const found *tmps, size_t n)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        size_t n = strlen(e->d_name);
-        found f;
-        char name[64];
-        if (n >= sizeof name || n < 8 || strcmp(e->d_name + n - 8, ".jnl.tmp") != 0)
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(tmps[i].jid, id) == 0)
             continue;
-        memcpy(name, e->d_name, n - 4); /* "<id>.<gen>.jnl" */
-        name[n - 4] = '\0';
-        if (!parse_name(name, &f) || strcmp(f.jid, id) == 0)
-            continue;
-        char *p = file_path(dir, f.jid, f.gen), *tmp = p ? malloc(strlen(p) + 5) : NULL;
+        char *p = file_path(dir, tmps[i].jid, tmps[i].gen), *tmp = p ? malloc(strlen(p) + 5) : NULL;
         if (tmp) {
             sprintf(tmp, "%s.tmp", p);
             int fd = open(tmp, O_RDONLY | O_CLOEXEC);
@@ -518,8 +536,6 @@ static void remove_stale_tmp(const char *dir)
         free(tmp);
         free(p);
     }
-    if (d)
-        closedir(d);
 }
 
 int audit_journal_replay(store *s, const char *data_dir, size_t batch_max, size_t *replayed)
@@ -534,7 +550,8 @@ int audit_journal_replay(store *s, const char *data_dir, size_t batch_max, size_
     snprintf(dir, n, "%s/%s", data_dir, AUDIT_JOURNAL_DIR);
     size_t nfiles;
     int failed;
-    found *files = list_files(dir, &nfiles, &failed);
+    found_list tmps = {NULL, 0, 0}; /* the stale ones are removed after the replays */
+    found *files = list_files(dir, &nfiles, &tmps, &failed);
     int rc = 0;
     for (size_t i = 0; i < nfiles && !rc;) {
         size_t j = i;
@@ -545,10 +562,11 @@ int audit_journal_replay(store *s, const char *data_dir, size_t batch_max, size_
         i = j;
     }
     free(files);
+    if (!rc)
+        remove_stale_tmp(dir, tmps.all, tmps.n);
+    free(tmps.all);
     /* Marks whose journal is gone (a replay or a stop that ended between the two removals). A live
      * process always has a file, so its mark is never among them. */
-    if (!rc)
-        remove_stale_tmp(dir);
     mark_list orphans = {NULL, 0};
     if (!rc && !failed)
         rc = orphan_marks(s, dir, &orphans);

@@ -70,15 +70,31 @@ json_t *case_empty_immigration(void)
                      "ho_notes", "updated_at", "updated_by");
 }
 
-/* rec as stored: STORE_CASE_HEAD's members first, then the rest in rec's order (jansson writes an
- * object's members in the order they were set). Shares rec's values; NULL when out of memory. */
-static json_t *stored_order(const json_t *rec)
+/* Sets member k of a stored record to v, a copy of it (nulls stripped) when copy; null or absent: left
+ * out. 0, or -1 when out of memory. */
+static int stored_member(json_t *out, const char *k, json_t *v, int copy)
+{
+    if (!v || json_is_null(v))
+        return 0;
+    if (!copy)
+        return json_object_set(out, k, v);
+    json_t *c = json_deep_copy(v);
+    if (!c)
+        return -1;
+    store_case_strip_nulls(c);
+    return json_object_set_new(out, k, c);
+}
+
+/* rec as stored, without null members: STORE_CASE_HEAD's members first, then the rest in rec's order
+ * (jansson writes an object's members in the order they were set). copy: of copies of rec's values,
+ * so that rec stays as its caller has it; else it shares them (rec's nulls already stripped). One new
+ * object either way; NULL when out of memory. */
+static json_t *stored_order(const json_t *rec, int copy)
 {
     static const char *const head[] = {STORE_CASE_HEAD};
     json_t *out = json_object();
     for (size_t i = 0; out && i < sizeof head / sizeof head[0]; i++) {
-        json_t *v = json_object_get(rec, head[i]);
-        if (v && json_object_set(out, head[i], v)) {
+        if (stored_member(out, head[i], json_object_get(rec, head[i]), copy)) {
             json_decref(out);
             return NULL;
         }
@@ -87,7 +103,7 @@ static json_t *stored_order(const json_t *rec)
     json_t *v;
     json_object_foreach((json_t *)rec, k, v)
     {
-        if (out && !json_object_get(out, k) && json_object_set(out, k, v)) {
+        if (out && !json_object_get(out, k) && stored_member(out, k, v, copy)) {
             json_decref(out);
             return NULL;
         }
@@ -95,10 +111,11 @@ static json_t *stored_order(const json_t *rec)
     return out;
 }
 
-/* Writes a case record in its stored order (append: a new id, store_json_append). */
-static int case_record_put(store *s, MDB_txn *txn, const unsigned char key[8], const json_t *rec, int append)
+/* Writes a case record in its stored order (append: a new id, store_json_append; copy: as
+ * stored_order). */
+static int case_record_put(store *s, MDB_txn *txn, const unsigned char key[8], const json_t *rec, int append, int copy)
 {
-    json_t *ordered = stored_order(rec);
+    json_t *ordered = stored_order(rec, copy);
     if (!ordered)
         return STORE_NOMEM;
     int rc = append ? store_json_append(s, txn, DB_CASES, key, 8, ordered) : store_json_put(s, txn, DB_CASES, key, 8, ordered);
@@ -120,7 +137,7 @@ int store_case_create(store *s, MDB_txn *txn, json_t *rec, uint64_t *id_out)
     MDB_val k = {8, key}, v;
     if (mdb_get(txn, store_dbi(s, DB_CASES), &k, &v) == 0)
         return STORE_EXISTS; /* the sequence never hands out an id twice; refuse to overwrite */
-    if ((rc = case_record_put(s, txn, key, rec, 1)))
+    if ((rc = case_record_put(s, txn, key, rec, 1, 0))) /* rec is stripped: its values can be shared */
         return rc;
     if ((rc = case_index_apply(s, txn, rec, 1)) || (rc = store_facts_case_put(s, txn, NULL, rec)))
         return rc;
@@ -156,12 +173,7 @@ int store_case_put(store *s, MDB_txn *txn, const json_t *old, const json_t *rec)
         return STORE_CORRUPT;
     unsigned char key[8];
     store_key_u64(key, (uint64_t)id);
-    json_t *stored = json_deep_copy(rec);
-    if (!stored)
-        return STORE_NOMEM;
-    store_case_strip_nulls(stored);
-    int rc = case_record_put(s, txn, key, stored, 0);
-    json_decref(stored);
+    int rc = case_record_put(s, txn, key, rec, 0, 1); /* rec is the caller's, nulls and all: copied */
     if (!rc)
         rc = case_index_replace(s, txn, old, rec, NULL);
     if (!rc)

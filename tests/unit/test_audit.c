@@ -109,18 +109,6 @@ static void assert_seqs(seen got, const uint64_t *want, size_t n)
         assert_int_equal(got.seqs[i], want[i]);
 }
 
-/* The events of a chain that verifies (the test fails when it does not). */
-static uint64_t verified_events(store *s)
-{
-    MDB_txn *txn;
-    uint64_t count = 0, bad = 0;
-    assert_int_equal(store_read_begin(s, &txn), 0);
-    assert_int_equal(store_audit_verify(s, txn, &count, &bad), 0);
-    store_read_end(s, txn);
-    assert_int_equal(bad, 0);
-    return count;
-}
-
 /* Users: 11 and 12 of council A, 21 of council B, 31 of the Home Office. */
 static void fill(fixture *f, world *w)
 {

@@ -27,18 +27,6 @@
 
 #define TARGET_BASE 700000 /* the events' targets: TARGET_BASE + i */
 
-/* Events in the log, after checking the chain. */
-static uint64_t log_count(store *s)
-{
-    MDB_txn *txn;
-    uint64_t count = 0, bad = 0;
-    assert_int_equal(store_read_begin(s, &txn), 0);
-    assert_int_equal(store_audit_verify(s, txn, &count, &bad), 0);
-    store_read_end(s, txn);
-    assert_int_equal(bad, 0);
-    return count;
-}
-
 /* How many of the log's case_viewed events name target (each read must be there exactly once). */
 static size_t views_of(store *s, uint64_t target)
 {
@@ -83,18 +71,55 @@ static size_t journal_marks(store *s)
     return n;
 }
 
-/* The child: a worker of its own on the store in dir, which queues `first` views (and waits until
- * the log has them when wait_first), then `second` more with the batches held back, and is killed. */
-static void worker_killed(const char *dir, int first, int wait_first, int second)
+/* ---- forked children: each ends killed (SIGKILL); a step that fails _exits(code) instead ---- */
+
+/* Makes <dir>/<name> when make, else removes it. */
+static void child_file(const char *dir, const char *name, int make, int code)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = make ? open(path, O_WRONLY | O_CREAT, 0600) : -1;
+    if (make ? (fd < 0 || close(fd) != 0) : unlink(path) != 0)
+        _exit(code);
+}
+
+/* A worker of the child's own on the store in dir, whose flusher writes no batch while <dir>/hold
+ * exists (made first when held). */
+static store *child_worker(const char *dir, int held)
 {
     char hold[128];
     snprintf(hold, sizeof hold, "%s/hold", dir);
     setenv("CONNECT_TEST_AUDIT_HOLD", hold, 1);
+    if (held)
+        child_file(dir, "hold", 1, 2);
     store *s;
     if (store_open(&s, dir, NULL) || audit_queue_start(s, dir))
         _exit(2);
-    for (int i = 0; i < first; i++)
+    return s;
+}
+
+/* Queues the views of targets TARGET_BASE + [from, to). */
+static void child_views(int from, int to)
+{
+    for (int i = from; i < to; i++)
         audit_queue_add(1800000000, 5, 1, "case_viewed", TARGET_BASE + (uint64_t)i);
+}
+
+/* Waits for the child pid (fork's answer): it must have been killed. */
+static void wait_killed(pid_t pid)
+{
+    assert_true(pid >= 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+/* The child: queues `first` views (and waits until the log has them when wait_first), then `second`
+ * more with the batches held back, and is killed. */
+static void worker_killed(const char *dir, int first, int wait_first, int second)
+{
+    store *s = child_worker(dir, 0);
+    child_views(0, first);
     for (int tries = 0; wait_first && tries < 200; tries++) {
         MDB_txn *txn;
         uint64_t count = 0, bad = 0;
@@ -106,13 +131,9 @@ static void worker_killed(const char *dir, int first, int wait_first, int second
             break;
         usleep(50000);
     }
-    int fd = open(hold, O_WRONLY | O_CREAT, 0600);
-    if (fd < 0)
-        _exit(3);
-    close(fd);
+    child_file(dir, "hold", 1, 3);
     usleep(300000); /* a turn of the flusher that was already past the hold's check ends */
-    for (int i = first; i < first + second; i++)
-        audit_queue_add(1800000000, 5, 1, "case_viewed", TARGET_BASE + (uint64_t)i);
+    child_views(first, first + second);
     raise(SIGKILL);
     _exit(4);
 }
@@ -120,49 +141,49 @@ static void worker_killed(const char *dir, int first, int wait_first, int second
 static void run_killed_worker(fixture *f, int first, int wait_first, int second)
 {
     pid_t pid = fork();
-    assert_true(pid >= 0);
     if (pid == 0)
         worker_killed(f->dir, first, wait_first, second);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    wait_killed(pid);
+}
+
+/* The journals replayed (in batches of batch_max) after a killed worker: `want` events written, the
+ * log then `total` events more than `before`, the views of TARGET_BASE + [0, total) there once each
+ * (every step-th looked at), and no journal or mark left. */
+static void replayed_each_once(fixture *f, size_t batch_max, size_t want, uint64_t before, uint64_t total,
+                               uint64_t step)
+{
+    size_t replayed = want + 99;
+    assert_int_equal(audit_journal_replay(f->s, f->dir, batch_max, &replayed), 0);
+    assert_int_equal(replayed, want);
+    assert_int_equal(verified_events(f->s), before + total);
+    for (uint64_t i = 0; i < total; i += step)
+        assert_int_equal(views_of(f->s, TARGET_BASE + i), 1);
+    assert_int_equal(journal_files(f->dir), 0);
+    assert_int_equal(journal_marks(f->s), 0);
 }
 
 static void a_killed_workers_events_are_written_by_the_next(void **state)
 {
     fixture *f = *state;
-    uint64_t before = log_count(f->s);
+    uint64_t before = verified_events(f->s);
     run_killed_worker(f, 0, 0, 300);
-    assert_int_equal(log_count(f->s), before); /* held back: nothing reached the log */
+    assert_int_equal(verified_events(f->s), before); /* held back: nothing reached the log */
     assert_int_equal(journal_files(f->dir), 1);
+    replayed_each_once(f, 64, 300, before, 300, 37);
+    /* Once more: nothing left to write. */
     size_t replayed = 99;
     assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
-    assert_int_equal(replayed, 300);
-    assert_int_equal(log_count(f->s), before + 300);
-    for (uint64_t i = 0; i < 300; i += 37)
-        assert_int_equal(views_of(f->s, TARGET_BASE + i), 1);
-    assert_int_equal(journal_files(f->dir), 0);
-    assert_int_equal(journal_marks(f->s), 0);
-    /* Once more: nothing left to write. */
-    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
     assert_int_equal(replayed, 0);
-    assert_int_equal(log_count(f->s), before + 300);
+    assert_int_equal(verified_events(f->s), before + 300);
 }
 
 static void what_the_log_has_is_not_written_again(void **state)
 {
     fixture *f = *state;
-    uint64_t before = log_count(f->s);
+    uint64_t before = verified_events(f->s);
     run_killed_worker(f, 200, 1, 150);
-    assert_int_equal(log_count(f->s), before + 200); /* the first 200 were written by its flusher */
-    size_t replayed = 0;
-    assert_int_equal(audit_journal_replay(f->s, f->dir, 4096, &replayed), 0);
-    assert_int_equal(replayed, 150);
-    assert_int_equal(log_count(f->s), before + 350);
-    for (uint64_t i = 0; i < 350; i += 7)
-        assert_int_equal(views_of(f->s, TARGET_BASE + i), 1);
-    assert_int_equal(journal_files(f->dir), 0);
-    assert_int_equal(journal_marks(f->s), 0);
+    assert_int_equal(verified_events(f->s), before + 200); /* the first 200 were written by its flusher */
+    replayed_each_once(f, 4096, 150, before, 350, 7);
 }
 
 /* Writes a journal file by hand: id, gen, text. */
@@ -199,7 +220,7 @@ static int held_journal(const char *dir, const char *id, const char *text)
 static void a_cut_short_last_line_is_passed_over(void **state)
 {
     fixture *f = *state;
-    uint64_t before = log_count(f->s);
+    uint64_t before = verified_events(f->s);
     /* and a journal its process never named (killed between making and renaming it) goes */
     write_journal(f->dir, "00000000000000a0", 1, "");
     char from[256], to[300];
@@ -211,22 +232,39 @@ static void a_cut_short_last_line_is_passed_over(void **state)
     size_t replayed = 0;
     assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
     assert_int_equal(replayed, 2);
-    assert_int_equal(log_count(f->s), before + 2);
+    assert_int_equal(verified_events(f->s), before + 2);
     assert_int_equal(views_of(f->s, 800002), 1);
     assert_int_equal(journal_files(f->dir), 0); /* the .tmp among them */
+}
+
+/* Holds a journal of id with text as a live process would (held_journal), and replays: nothing is
+ * written and its file stays. Returns the descriptor, for replayed_once_released. */
+static int replayed_while_held(fixture *f, const char *id, const char *text)
+{
+    int fd = held_journal(f->dir, id, text);
+    size_t replayed = 9;
+    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
+    assert_int_equal(replayed, 0);
+    assert_int_equal(journal_files(f->dir), 1);
+    return fd;
+}
+
+/* The process of replayed_while_held ends (fd closed): the next replay writes `want` events, and
+ * leaves no journal. */
+static void replayed_once_released(fixture *f, int fd, size_t want)
+{
+    close(fd);
+    size_t replayed = 0;
+    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
+    assert_int_equal(replayed, want);
+    assert_int_equal(journal_files(f->dir), 0);
 }
 
 static void a_journal_held_by_a_live_process_is_left_alone(void **state)
 {
     fixture *f = *state;
-    int fd = held_journal(f->dir, "00000000000000b2", EVENT(1, 800101));
-    size_t replayed = 9;
-    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
-    assert_int_equal(replayed, 0);
-    assert_int_equal(journal_files(f->dir), 1);
-    close(fd); /* the process ends: the next start writes its events */
-    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
-    assert_int_equal(replayed, 1);
+    int fd = replayed_while_held(f, "00000000000000b2", EVENT(1, 800101));
+    replayed_once_released(f, fd, 1); /* the process ends: the next start writes its events */
     assert_int_equal(views_of(f->s, 800101), 1);
 }
 
@@ -242,14 +280,9 @@ static void a_mark_skips_what_it_covers_and_goes_with_its_journal(void **state)
     /* one left by a stop that ended between removing its file and its mark; one of a live process */
     assert_int_equal(store_write(f->s, put_mark, AUDIT_JOURNAL_MARK_PREFIX "00000000000000c3"), 0);
     assert_int_equal(store_write(f->s, put_mark, AUDIT_JOURNAL_MARK_PREFIX "00000000000000c4"), 0);
-    int fd = held_journal(f->dir, "00000000000000c4", EVENT(4, 800204) EVENT(5, 800205) EVENT(6, 800206));
-    size_t replayed = 9;
-    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
-    assert_int_equal(replayed, 0);
+    int fd = replayed_while_held(f, "00000000000000c4", EVENT(4, 800204) EVENT(5, 800205) EVENT(6, 800206));
     assert_int_equal(journal_marks(f->s), 1); /* the live one's */
-    close(fd);
-    assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
-    assert_int_equal(replayed, 1); /* only seq 6 is above its mark of 5: 4 and 5 are in the log */
+    replayed_once_released(f, fd, 1); /* only seq 6 is above its mark of 5: 4 and 5 are in the log */
     assert_int_equal(views_of(f->s, 800206), 1);
     assert_int_equal(views_of(f->s, 800205), 0);
     assert_int_equal(journal_marks(f->s), 0);
@@ -280,19 +313,16 @@ static void a_rotated_journal_is_replayed_whole(void **state)
     fixture *f = *state;
     audit_journal_rotate_bytes = 2048;
     pid_t pid = fork();
-    assert_true(pid >= 0);
     if (pid == 0)
         rotating_child(f->dir);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFSIGNALED(status));
+    wait_killed(pid);
     audit_journal_rotate_bytes = AUDIT_JOURNAL_ROTATE_BYTES;
     assert_int_equal(journal_files(f->dir), 2);
-    uint64_t before = log_count(f->s);
+    uint64_t before = verified_events(f->s);
     size_t replayed = 0;
     assert_int_equal(audit_journal_replay(f->s, f->dir, 16, &replayed), 0);
     assert_int_equal(replayed, 40); /* nothing was marked as written: all of both files */
-    assert_int_equal(log_count(f->s), before + 40);
+    assert_int_equal(verified_events(f->s), before + 40);
     for (unsigned i = 1; i <= 40; i++)
         assert_int_equal(views_of(f->s, 810000 + i), 1);
     /* in journal order: the first file's events before the second's */
@@ -392,19 +422,13 @@ static void journal_lines_are_the_events(void **state)
  * killed right after the commit (the store's crash hook), before the journal could be emptied. */
 static void killed_after_commit(const char *dir)
 {
-    char hold[128], crash[128];
-    snprintf(hold, sizeof hold, "%s/hold", dir);
+    char crash[128];
     snprintf(crash, sizeof crash, "%s/crash", dir);
-    setenv("CONNECT_TEST_AUDIT_HOLD", hold, 1);
-    setenv("CONNECT_TEST_CRASH_AFTER_COMMIT", crash, 1);
-    int fd = open(hold, O_WRONLY | O_CREAT, 0600);
-    store *s;
-    if (fd < 0 || close(fd) || store_open(&s, dir, NULL) || audit_queue_start(s, dir))
-        _exit(2);
-    for (int i = 0; i < 100; i++)
-        audit_queue_add(1800000000, 5, 1, "case_viewed", TARGET_BASE + (uint64_t)i);
-    if ((fd = open(crash, O_WRONLY | O_CREAT, 0600)) < 0 || close(fd) || unlink(hold))
-        _exit(3);
+    setenv("CONNECT_TEST_CRASH_AFTER_COMMIT", crash, 1); /* read when the store opens */
+    child_worker(dir, 1);
+    child_views(0, 100);
+    child_file(dir, "crash", 1, 3);
+    child_file(dir, "hold", 0, 3);
     sleep(10); /* the next turn of the flusher writes the batch and the hook kills us */
     _exit(4);
 }
@@ -412,21 +436,18 @@ static void killed_after_commit(const char *dir)
 static void the_mark_keeps_a_committed_batch_from_being_written_again(void **state)
 {
     fixture *f = *state;
-    uint64_t before = log_count(f->s);
+    uint64_t before = verified_events(f->s);
     pid_t pid = fork();
-    assert_true(pid >= 0);
     if (pid == 0)
         killed_after_commit(f->dir);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-    assert_int_equal(log_count(f->s), before + 100); /* committed before the kill */
-    assert_int_equal(journal_files(f->dir), 1);      /* and still in the journal */
+    wait_killed(pid);
+    assert_int_equal(verified_events(f->s), before + 100); /* committed before the kill */
+    assert_int_equal(journal_files(f->dir), 1);            /* and still in the journal */
     assert_int_equal(journal_marks(f->s), 1);
     size_t replayed = 9;
     assert_int_equal(audit_journal_replay(f->s, f->dir, 64, &replayed), 0);
     assert_int_equal(replayed, 0); /* the mark covers all 100 */
-    assert_int_equal(log_count(f->s), before + 100);
+    assert_int_equal(verified_events(f->s), before + 100);
     assert_int_equal(views_of(f->s, TARGET_BASE + 42), 1);
     assert_int_equal(journal_files(f->dir), 0);
     assert_int_equal(journal_marks(f->s), 0);

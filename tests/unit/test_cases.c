@@ -701,6 +701,27 @@ static void stored_keys(store *s, uint64_t id, char *out, size_t cap)
     store_read_end(s, txn);
 }
 
+/* A put of the case with null members, top-level (a head one and another) and nested: they are not
+ * stored, and the caller's record keeps them. */
+static int put_nulls(store *s, MDB_txn *txn, void *arg)
+{
+    id_arg *a = arg;
+    json_t *old, *rec;
+    int rc = case_and_copy(s, txn, a->id, &old, &rec);
+    if (rc)
+        return rc;
+    json_object_set_new(rec, "team", json_null());
+    json_object_set_new(rec, "address", json_null());
+    json_object_set_new(json_object_get(rec, "principal"), "nationality", json_null());
+    rc = store_case_put(s, txn, old, rec);
+    assert_true(json_is_null(json_object_get(rec, "team")));
+    assert_true(json_is_null(json_object_get(rec, "address")));
+    assert_true(json_is_null(json_object_get(json_object_get(rec, "principal"), "nationality")));
+    json_decref(old);
+    json_decref(rec);
+    return rc;
+}
+
 static void stored_record_puts_the_list_members_first(void **state)
 {
     fixture *f = *state;
@@ -723,6 +744,16 @@ static void stored_record_puts_the_list_members_first(void **state)
     assert_string_equal(json_string_value(json_object_get(rec, "status")), "closed");
     assert_string_equal(json_string_value(json_object_get(json_object_get(rec, "principal"), "family_name")), "Boateng");
     assert_int_equal(json_integer_value(json_object_get(rec, "caseworker_id")), 7);
+    json_decref(rec);
+    /* stored without its null members, in the same order */
+    assert_int_equal(store_write(f->s, put_nulls, &a), 0);
+    stored_keys(f->s, id, keys, sizeof keys);
+    assert_string_equal(keys, "id,council_id,status,caseworker_id,legislation,principal,dependants,household_type");
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_case_get(f->s, txn, id, &rec), 0);
+    store_read_end(f->s, txn);
+    assert_null(json_object_get(json_object_get(rec, "principal"), "nationality"));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(rec, "principal"), "given_names")), "Yaw");
     json_decref(rec);
 }
 
