@@ -423,6 +423,34 @@ static void list_events_in_one_batch(void **state)
     assert_int_equal(verified_events(f->s), 6);
 }
 
+/* A batch whose events are not stamped in seq order (one queued before another but stamped after it)
+ * still indexes every event once, each actor's, action's and scope's newest first: the keys of such a
+ * group are put in an order found by sorting it (store_audit_index.c key_list_order). */
+static void batch_stamped_out_of_order(void **state)
+{
+    fixture *f = *state;
+    world w;
+    assert_int_equal(store_write(f->s, world_write, &w), 0);
+    batch_ctx b = {{
+                       event_of("2026-03-05T10:00:05Z", 31, w.ho, "report_sla_downloaded", NULL),
+                       event_of("2026-03-05T10:00:01Z", 31, w.ho, "report_sla_downloaded", NULL),
+                       event_of("2026-03-05T10:00:09Z", 31, w.ho, "report_sla_downloaded", NULL),
+                       event_of("2026-03-05T10:00:03Z", 32, w.ho, "report_sla_downloaded", NULL),
+                       event_of("2026-03-05T10:00:02Z", 31, w.ho, "report_sla_downloaded", NULL),
+                   },
+                   5};
+    assert_int_equal(store_write(f->s, batch_write, &b), 0);
+    for (size_t i = 0; i < b.n; i++)
+        json_decref(b.ev[i]);
+    const uint64_t all[] = {3, 1, 4, 5, 2}, by_31[] = {3, 1, 5, 2};
+    audit_filter by_user = all_of('h', 0), by_action = all_of('h', 0);
+    by_user.user_id = 31;
+    by_action.action = "report_sla_downloaded";
+    assert_seqs(page(f->s, all_of('h', 0), NULL, NULL), all, 5);
+    assert_seqs(page(f->s, by_user, NULL, NULL), by_31, 4);
+    assert_seqs(page(f->s, by_action, NULL, NULL), all, 5);
+}
+
 /* ---- batches through runs (store_audit_runs.c) ---- */
 
 #define RUN_CASES 130  /* more than AUDIT_RUN_SWEEP_STEPS: a sweep step moves a slice, not everything */
@@ -654,6 +682,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(append_gives_this_seconds_events_milliseconds, setup, teardown),
         cmocka_unit_test_setup_teardown(index_orders_by_time_then_seq, setup, teardown),
         cmocka_unit_test_setup_teardown(list_events_in_one_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(batch_stamped_out_of_order, setup, teardown),
         cmocka_unit_test_setup_teardown(batches_go_through_runs, setup, teardown),
         cmocka_unit_test(sweep_step_is_bounded),
         cmocka_unit_test_setup_teardown(councils_hint_is_used_and_not_stored, setup, teardown),
