@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth_random.h"
@@ -34,6 +35,9 @@ static jfile *old; /* rotated files, removed once their events are written */
 static size_t nold;
 static uint64_t cur_bytes;
 static atomic_int active, unsynced;
+static int broken;        /* an append failed: the journal is off until settle opens a new one */
+static time_t broken_try; /* when settle last tried to */
+static char *fail_file;   /* CONNECT_TEST_JOURNAL_FAIL (tests only): appends fail while it exists */
 
 static char *file_path(const char *dir, const char *jid, unsigned gen)
 {
@@ -108,6 +112,11 @@ int audit_journal_open(const char *data_dir)
     for (size_t i = 0; i < sizeof raw; i++)
         snprintf(id + 2 * i, 3, "%02x", raw[i]);
     cur = (jfile){-1, 0, 0};
+    broken = 0;
+    broken_try = 0;
+    const char *fail = getenv("CONNECT_TEST_JOURNAL_FAIL");
+    free(fail_file);
+    fail_file = fail && *fail ? strdup(fail) : NULL;
     if (open_gen(1) != 0) {
         free(dir_path);
         dir_path = NULL;
@@ -127,13 +136,21 @@ int audit_journal_append(uint64_t seq, const char *text, size_t len)
     int hn = snprintf(head, sizeof head, "%" PRIu64 " ", seq);
     struct iovec iov[3] = {{head, (size_t)hn}, {(void *)text, len}, {"\n", 1}};
     size_t want = (size_t)hn + len + 1;
-    ssize_t put = writev(cur.fd, iov, 3);
+    ssize_t put;
+    if (fail_file && access(fail_file, F_OK) == 0) {
+        put = -1;
+        errno = ENOSPC;
+    } else {
+        put = writev(cur.fd, iov, 3);
+    }
     if (put != (ssize_t)want) {
         /* A line cut short can only be the file's last: replay stops at it. Later events stay in
-         * memory only, as they did before there were journals. */
+         * memory only, as they did before there were journals, until settle finds them all written
+         * and starts a new journal. */
         fprintf(stderr, "audit: writing the audit journal failed (%s); read events are kept in memory only\n",
                 put < 0 ? strerror(errno) : "short write");
         atomic_store(&active, 0);
+        broken = 1;
         return -1;
     }
     cur_bytes += want;
@@ -179,6 +196,22 @@ void audit_journal_settle(uint64_t written, uint64_t assigned)
             remove_file(&old[i]);
             old[i] = old[--nold];
         }
+    if (broken && written >= assigned && time(NULL) - broken_try >= AUDIT_JOURNAL_RETRY_S) {
+        /* Every event is in the log, the broken files' too: they go, and a new journal begins (a
+         * disk that was full has room again, say). Tried once a AUDIT_JOURNAL_RETRY_S at most. */
+        broken_try = time(NULL);
+        for (size_t i = 0; i < nold; i++)
+            remove_file(&old[i]);
+        nold = 0;
+        if (cur.fd >= 0)
+            remove_file(&cur);
+        if (open_gen(cur.gen + 1) == 0) {
+            broken = 0;
+            atomic_store(&active, 1);
+            fprintf(stderr, "audit: the audit journal is written again\n");
+        }
+        return;
+    }
     if (cur.fd < 0 || !atomic_load(&active))
         return;
     if (written >= assigned && cur_bytes > 0) {
@@ -207,7 +240,11 @@ static int mark_del(store *s, MDB_txn *txn, void *ctx)
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-void audit_journal_deactivate(void) { atomic_store(&active, 0); }
+void audit_journal_deactivate(void)
+{
+    atomic_store(&active, 0);
+    broken = 0; /* a stop: no new journal */
+}
 
 void audit_journal_close(store *s, int written_all)
 {
@@ -517,8 +554,10 @@ static int orphan_marks(store *s, const char *dir, mark_list *out)
 }
 
 /* Removes the ".tmp" files of processes that died between making a journal and naming it (open_gen):
- * empty, or nearly, and never named, so never written to as a journal. One a live process is making
- * is locked, and left alone; one renamed since the listing is gone from its .tmp name. */
+ * empty, and never named, so never written to as a journal. One a live process is making is locked,
+ * and left alone; one renamed since the listing is gone from its .tmp name. One made in the last
+ * AUDIT_JOURNAL_TMP_STALE_S seconds is left too: its maker may not have locked it yet (open_gen
+ * makes, then locks), and removing it then would leave that worker without a journal. */
 static void remove_stale_tmp(const char *dir, const found *tmps, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -528,7 +567,9 @@ static void remove_stale_tmp(const char *dir, const found *tmps, size_t n)
         if (tmp) {
             sprintf(tmp, "%s.tmp", p);
             int fd = open(tmp, O_RDONLY | O_CLOEXEC);
-            if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+            struct stat st;
+            if (fd >= 0 && fstat(fd, &st) == 0 && st.st_mtime + AUDIT_JOURNAL_TMP_STALE_S < time(NULL) &&
+                flock(fd, LOCK_EX | LOCK_NB) == 0)
                 unlink(tmp);
             if (fd >= 0)
                 close(fd);

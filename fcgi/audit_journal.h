@@ -37,6 +37,11 @@
 
 #define AUDIT_JOURNAL_DIR "audit-journal"
 #define AUDIT_JOURNAL_ROTATE_BYTES (64u << 20)
+/* A journal being made (".tmp") older than this, and unlocked, is a dead maker's: the next replay
+ * removes it. */
+#define AUDIT_JOURNAL_TMP_STALE_S 60
+/* After a failed append, a new journal is tried at most this often (seconds). */
+#define AUDIT_JOURNAL_RETRY_S 60
 #define AUDIT_JOURNAL_MARK_PREFIX "audit_journal:"
 
 /* The size at which a journal goes on in a new file: AUDIT_JOURNAL_ROTATE_BYTES (tests lower it). */
@@ -49,7 +54,10 @@ int audit_journal_open(const char *data_dir);
 /* 1 when the journal is open and has not failed since (append, sync and mark do something). */
 int audit_journal_active(void);
 /* Appends event `seq` (its compact JSON text[0..len), one line). 0, or -1 when the write failed
- * (a full disk): the journal is then given up (with one message), the event is still queued. */
+ * (a full disk): the journal is then off (with one message), the event is still queued, and the
+ * next settle that finds every event written starts a new journal (at most once a
+ * AUDIT_JOURNAL_RETRY_S). $CONNECT_TEST_JOURNAL_FAIL (tests only) names a file while which exists
+ * every append fails so. */
 int audit_journal_append(uint64_t seq, const char *text, size_t len);
 /* fdatasync of what was appended since the last sync (nothing when nothing was). */
 void audit_journal_sync(void);
@@ -57,7 +65,8 @@ void audit_journal_sync(void);
 int audit_journal_mark(store *s, MDB_txn *txn, uint64_t seq);
 /* After a batch is durable: every event up to `written` is in the log, and `assigned` is the highest
  * seq appended. Empties the journal when the two meet, starts a new file when it has grown past
- * AUDIT_JOURNAL_ROTATE_BYTES, and removes old files whose events are all written. */
+ * AUDIT_JOURNAL_ROTATE_BYTES, and removes old files whose events are all written; a journal that
+ * failed is replaced by a new one when the two meet. */
 void audit_journal_settle(uint64_t written, uint64_t assigned);
 /* No more appends (the queue calls it with its mutex held, at stop, before it closes). */
 void audit_journal_deactivate(void);

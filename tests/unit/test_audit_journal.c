@@ -18,6 +18,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit_journal.h"
@@ -227,6 +228,14 @@ static void a_cut_short_last_line_is_passed_over(void **state)
     snprintf(from, sizeof from, "%s/%s/00000000000000a0.1.jnl", f->dir, AUDIT_JOURNAL_DIR);
     snprintf(to, sizeof to, "%s.tmp", from);
     assert_int_equal(rename(from, to), 0);
+    /* one made a minute ago: its maker is dead (a fresh one may not be locked yet, and stays) */
+    struct timespec old[2] = {{time(NULL) - AUDIT_JOURNAL_TMP_STALE_S - 5, 0}, {time(NULL) - AUDIT_JOURNAL_TMP_STALE_S - 5, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, to, old, 0), 0);
+    write_journal(f->dir, "00000000000000a2", 1, "");
+    char fresh_from[256], fresh[300];
+    snprintf(fresh_from, sizeof fresh_from, "%s/%s/00000000000000a2.1.jnl", f->dir, AUDIT_JOURNAL_DIR);
+    snprintf(fresh, sizeof fresh, "%s.tmp", fresh_from);
+    assert_int_equal(rename(fresh_from, fresh), 0);
     write_journal(f->dir, "00000000000000a1", 1,
                   EVENT(1, 800001) EVENT(2, 800002) "3 {\"action\":\"case_viewed\",\"actor\":5,\"at\":\"2027");
     size_t replayed = 0;
@@ -234,7 +243,10 @@ static void a_cut_short_last_line_is_passed_over(void **state)
     assert_int_equal(replayed, 2);
     assert_int_equal(verified_events(f->s), before + 2);
     assert_int_equal(views_of(f->s, 800002), 1);
-    assert_int_equal(journal_files(f->dir), 0); /* the .tmp among them */
+    assert_int_equal(access(to, F_OK), -1); /* the old .tmp went */
+    assert_int_equal(access(fresh, F_OK), 0); /* the fresh one stays, */
+    assert_int_equal(unlink(fresh), 0);
+    assert_int_equal(journal_files(f->dir), 0); /* and it was the only file left */
 }
 
 /* Holds a journal of id with text as a live process would (held_journal), and replays: nothing is
@@ -418,6 +430,65 @@ static void journal_lines_are_the_events(void **state)
     unsetenv("CONNECT_TEST_AUDIT_HOLD");
 }
 
+/* Makes <dir>/<name> when make, else removes it; in the test's own process. */
+static void own_file(const char *dir, const char *name, int make)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = make ? open(path, O_WRONLY | O_CREAT, 0600) : -1;
+    if (make) {
+        assert_true(fd >= 0);
+        assert_int_equal(close(fd), 0);
+    } else {
+        assert_int_equal(unlink(path), 0);
+    }
+}
+
+/* Polls (5 s at most) until the journal is on or off as wanted. */
+static void journal_becomes(int on)
+{
+    for (int i = 0; i < 500 && audit_journal_active() != on; i++)
+        usleep(10000);
+    assert_int_equal(audit_journal_active(), on);
+}
+
+/* A journal whose write failed (a full disk) is off: the events go on to the log from memory, and
+ * once all of them are there, a new journal begins, the broken file gone; later events are in it. */
+static void a_failed_journal_is_replaced_once_all_is_written(void **state)
+{
+    fixture *f = *state;
+    char fail[128];
+    snprintf(fail, sizeof fail, "%s/journal-fail", f->dir);
+    setenv("CONNECT_TEST_JOURNAL_FAIL", fail, 1);
+    uint64_t before = verified_events(f->s);
+    assert_int_equal(audit_queue_start(f->s, f->dir), 0);
+    assert_int_equal(audit_journal_active(), 1);
+    own_file(f->dir, "journal-fail", 1);
+    audit_queue_add(1800000000, 5, 1, "case_viewed", 900001);
+    assert_int_equal(audit_journal_active(), 0); /* the append failed: off at once */
+    own_file(f->dir, "journal-fail", 0);
+    journal_becomes(1); /* the event written, a new journal */
+    assert_int_equal(verified_events(f->s), before + 1);
+    assert_int_equal(views_of(f->s, 900001), 1);
+    assert_int_equal(journal_files(f->dir), 1); /* the new one only */
+    char hold[128];
+    snprintf(hold, sizeof hold, "%s/hold", f->dir);
+    setenv("CONNECT_TEST_AUDIT_HOLD", hold, 1);
+    audit_queue_stop();
+    own_file(f->dir, "hold", 1);
+    assert_int_equal(audit_queue_start(f->s, f->dir), 0);
+    audit_queue_add(1800000000, 5, 1, "case_viewed", 900002);
+    char *text = own_journal(f->dir);
+    assert_non_null(strstr(text, "\"target\":900002"));
+    free(text);
+    own_file(f->dir, "hold", 0);
+    audit_queue_stop();
+    assert_int_equal(views_of(f->s, 900002), 1);
+    assert_int_equal(journal_files(f->dir), 0);
+    unsetenv("CONNECT_TEST_AUDIT_HOLD");
+    unsetenv("CONNECT_TEST_JOURNAL_FAIL");
+}
+
 /* The child: its batch of 100 held-back events committed, with the journal's mark, and the process
  * killed right after the commit (the store's crash hook), before the journal could be emptied. */
 static void killed_after_commit(const char *dir)
@@ -464,6 +535,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_rotated_journal_is_replayed_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(journal_lines_are_the_events, setup, teardown),
         cmocka_unit_test_setup_teardown(the_mark_keeps_a_committed_batch_from_being_written_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_failed_journal_is_replaced_once_all_is_written, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
