@@ -11,6 +11,7 @@
 
 #include "calendar.h"
 #include "case_index.h"
+#include "json_members.h"
 #include "store_audit.h"
 #include "store_case.h"
 #include "store_facts.h"
@@ -23,17 +24,30 @@
 
 /* ---- policy ---- */
 
+/* Read from the stored bytes without parsing the whole record (every view of a closed case asks),
+ * falling back to the parser for a text the scan cannot read. */
 int store_retention_years(store *s, MDB_txn *txn, uint64_t council, int *years)
 {
     unsigned char key[8];
     store_key_u64(key, council);
-    json_t *org;
-    int rc = store_json_get(s, txn, DB_ORGS, key, 8, &org);
+    const void *data;
+    size_t len;
+    int rc = store_bytes_get(s, txn, DB_ORGS, key, 8, &data, &len);
     if (rc)
         return rc;
-    json_int_t y = json_integer_value(json_object_get(org, "retention_years"));
+    static const char *const names[] = {"retention_years"};
+    json_slice v;
+    long long y;
+    if (json_members_slices(data, len, names, 1, &v) == 0) {
+        y = v.p ? json_slice_uint(v) : -1; /* absent, null, negative or not a number: the default */
+    } else {
+        json_t *org;
+        if ((rc = store_json_get(s, txn, DB_ORGS, key, 8, &org)))
+            return rc;
+        y = json_integer_value(json_object_get(org, "retention_years"));
+        json_decref(org);
+    }
     *years = y >= RETENTION_MIN_YEARS && y <= RETENTION_MAX_YEARS ? (int)y : RETENTION_DEFAULT_YEARS;
-    json_decref(org);
     return 0;
 }
 
