@@ -151,13 +151,10 @@ typedef struct {
  * the root cost a descent and a search of the dirty pages, a quarter of the audit writer's time
  * under lists naming 37 councils a page. */
 typedef struct {
-    unsigned char (*entry)[AUDIT_CASE_ENTRY];
-    size_t n, cap;
+    audit_key_list cases; /* case id | ~time | ~seq, AUDIT_CASE_ENTRY bytes each */
     audit_key_list user, type, scope;
 } audit_batch;
 
-/* Adds a by-case entry (suffix: ~time | ~seq); STORE_NOMEM when it cannot grow. */
-int audit_batch_add_case(audit_batch *batch, uint64_t case_id, const unsigned char suffix[16]);
 void audit_batch_free(audit_batch *batch);
 /* Writes the batch's by-case run (sorted, duplicates once) under run_id, which must exceed every
  * earlier run id (the batch's first seq does), then takes the sweep's next step. Inside the batch's

@@ -124,18 +124,19 @@ static int put_key(store *s, MDB_txn *txn, store_db db, const unsigned char *key
     return mdb_put(txn, store_dbi(s, db), &k, &v, 0);
 }
 
-static int key_list_add(audit_key_list *list, const unsigned char *key, size_t klen)
+/* Adds a key of len bytes (every key of a list has one length); STORE_NOMEM when it cannot grow. */
+static int key_list_add(audit_key_list *list, const unsigned char *key, size_t len)
 {
     if (list->n == list->cap) {
         size_t cap = list->cap ? list->cap * 2 : 1024;
-        void *grown = cap > SIZE_MAX / klen ? NULL : realloc(list->key, cap * klen);
+        void *grown = cap > SIZE_MAX / len ? NULL : realloc(list->key, cap * len);
         if (!grown)
             return STORE_NOMEM;
         list->key = grown;
         list->cap = cap;
     }
-    list->len = klen;
-    memcpy(list->key + list->n++ * klen, key, klen);
+    list->len = len;
+    memcpy(list->key + list->n++ * len, key, len);
     return 0;
 }
 
@@ -395,9 +396,9 @@ int store_audit_index_event(store *s, MDB_txn *txn, const json_t *event, uint64_
         rc = put_scope(s, txn, batch, 'o', org, suffix);
     for (size_t i = 0; i < ncases && !rc; i++) {
         uint64_t council = 0;
-        if (!batch)
-            u64_key(key, cases[i], suffix);
-        if ((rc = batch ? audit_batch_add_case(batch, cases[i], suffix) : put_key(s, txn, DB_AUDIT_CASE, key, 8 + SUFFIX)) ||
+        u64_key(key, cases[i], suffix);
+        if ((rc = batch ? key_list_add(&batch->cases, key, AUDIT_CASE_ENTRY)
+                        : put_key(s, txn, DB_AUDIT_CASE, key, AUDIT_CASE_ENTRY)) ||
             (rc = case_council(s, txn, cases[i], memo, &council)) || !council || council == org)
             continue;
         size_t c = 0; /* each council's scope once an event: a page of a list names many of its cases */

@@ -10,25 +10,9 @@
 #define RUN_KEY (8 + AUDIT_CASE_ENTRY) /* run id | case id | ~time | ~seq */
 #define SWEEP_KEY "audit_case_sweep"
 
-int audit_batch_add_case(audit_batch *batch, uint64_t case_id, const unsigned char suffix[16])
-{
-    if (batch->n == batch->cap) {
-        size_t cap = batch->cap ? batch->cap * 2 : 1024;
-        void *grown = cap > SIZE_MAX / AUDIT_CASE_ENTRY ? NULL : realloc(batch->entry, cap * AUDIT_CASE_ENTRY);
-        if (!grown)
-            return STORE_NOMEM;
-        batch->entry = grown;
-        batch->cap = cap;
-    }
-    store_key_u64(batch->entry[batch->n], case_id);
-    memcpy(batch->entry[batch->n] + 8, suffix, 16);
-    batch->n++;
-    return 0;
-}
-
 void audit_batch_free(audit_batch *batch)
 {
-    free(batch->entry);
+    free(batch->cases.key);
     free(batch->user.key);
     free(batch->type.key);
     free(batch->scope.key);
@@ -184,18 +168,20 @@ static int sweep_step(store *s, MDB_txn *txn, size_t added)
 
 int store_audit_run_write(store *s, MDB_txn *txn, audit_batch *batch, uint64_t run_id)
 {
-    if (batch->n) {
-        qsort(batch->entry, batch->n, AUDIT_CASE_ENTRY, entry_cmp);
+    const audit_key_list *cases = &batch->cases;
+    if (cases->n) {
+        qsort(cases->key, cases->n, AUDIT_CASE_ENTRY, entry_cmp);
         MDB_cursor *cur;
         int rc = mdb_cursor_open(txn, store_dbi(s, DB_AUDIT_CASE_RUNS), &cur);
         if (rc)
             return rc;
         unsigned char key[RUN_KEY];
         store_key_u64(key, run_id);
-        for (size_t i = 0; i < batch->n && !rc; i++) {
-            if (i && memcmp(batch->entry[i], batch->entry[i - 1], AUDIT_CASE_ENTRY) == 0)
+        for (size_t i = 0; i < cases->n && !rc; i++) {
+            const unsigned char *entry = cases->key + i * AUDIT_CASE_ENTRY;
+            if (i && memcmp(entry, entry - AUDIT_CASE_ENTRY, AUDIT_CASE_ENTRY) == 0)
                 continue; /* one event listing a case twice */
-            memcpy(key + 8, batch->entry[i], AUDIT_CASE_ENTRY);
+            memcpy(key + 8, entry, AUDIT_CASE_ENTRY);
             MDB_val k = {RUN_KEY, key}, v = {0, ""};
             rc = mdb_cursor_put(cur, &k, &v, MDB_APPEND); /* MDB_KEYEXIST if run_id is not the newest */
         }
@@ -203,7 +189,7 @@ int store_audit_run_write(store *s, MDB_txn *txn, audit_batch *batch, uint64_t r
         if (rc)
             return rc;
     }
-    return sweep_step(s, txn, batch->n);
+    return sweep_step(s, txn, cases->n);
 }
 
 /* A case's entries being gathered from the runs (store_audit_run_entries). */

@@ -377,6 +377,14 @@ static int batch_write(store *s, MDB_txn *txn, void *arg)
     return store_audit_append_many(s, txn, b->ev, b->n);
 }
 
+/* Writes the batch as one store_audit_append_many call and lets its events go. */
+static void write_batch(fixture *f, batch_ctx *b)
+{
+    assert_int_equal(store_write(f->s, batch_write, b), 0);
+    for (size_t i = 0; i < b->n; i++)
+        json_decref(b->ev[i]);
+}
+
 static void list_events_in_one_batch(void **state)
 {
     fixture *f = *state;
@@ -394,9 +402,7 @@ static void list_events_in_one_batch(void **state)
                        event_of("2026-03-05T10:00:06Z", 31, w.ho, "report_sla_downloaded", NULL),
                    },
                    6};
-    assert_int_equal(store_write(f->s, batch_write, &b), 0);
-    for (size_t i = 0; i < b.n; i++)
-        json_decref(b.ev[i]);
+    write_batch(f, &b);
 
     const uint64_t a[] = {3, 2, 1}, bb[] = {5, 3, 1}, h[] = {6, 4, 3, 2, 1}, trail_b[] = {3, 1};
     const uint64_t by_31[] = {6, 4, 3, 1}, sla_h[] = {6, 4}, sla_b[] = {5};
@@ -439,9 +445,7 @@ static void batch_stamped_out_of_order(void **state)
                        event_of("2026-03-05T10:00:02Z", 31, w.ho, "report_sla_downloaded", NULL),
                    },
                    5};
-    assert_int_equal(store_write(f->s, batch_write, &b), 0);
-    for (size_t i = 0; i < b.n; i++)
-        json_decref(b.ev[i]);
+    write_batch(f, &b);
     const uint64_t all[] = {3, 1, 4, 5, 2}, by_31[] = {3, 1, 5, 2};
     audit_filter by_user = all_of('h', 0), by_action = all_of('h', 0);
     by_user.user_id = 31;
