@@ -191,9 +191,13 @@ static int key_list_order(const audit_key_list *list, size_t **out)
     size_t *order = malloc(n * sizeof *order), *back = malloc(n * sizeof *back);
     size_t *slot = malloc(slots * sizeof *slot);  /* group + 1, 0: empty */
     size_t *last = malloc(n * sizeof *last);      /* a group's newest key */
-    size_t *group = malloc(n * sizeof *group);    /* groups, by their first key */
+    size_t *group = malloc(n * sizeof *group);    /* groups, by their first key, then by their newest */
     if (!order || !back || !slot || !last || !group) {
-        free(order), free(back), free(slot), free(last), free(group);
+        free(order);
+        free(back);
+        free(slot);
+        free(last);
+        free(group);
         return STORE_NOMEM;
     }
     memset(slot, 0, slots * sizeof *slot);
@@ -229,7 +233,10 @@ static int key_list_order(const audit_key_list *list, size_t **out)
         if (!sorted)
             qsort_r(order + from, m - from, sizeof *order, whole_cmp, &o);
     }
-    free(back), free(slot), free(last), free(group);
+    free(back);
+    free(slot);
+    free(last);
+    free(group);
     *out = order;
     return 0;
 }
