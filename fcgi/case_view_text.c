@@ -218,7 +218,7 @@ static pthread_once_t view_slots_once = PTHREAD_ONCE_INIT;
 
 static void view_slots_find(void)
 {
-    for (size_t k = 0; case_view_order[k] && k < VIEW_KEYS_MAX; k++) {
+    for (size_t k = 0; k < VIEW_KEYS_MAX && case_view_order[k]; k++) {
         view_slot[k] = N;
         for (size_t i = 0; i < N; i++)
             if (strcmp(names[i], case_view_order[k]) == 0)

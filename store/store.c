@@ -205,19 +205,16 @@ static int schema_check(store *s, MDB_txn *txn)
  * finish and holds new ones back (store_resize): a stall of up to a second in the middle of the
  * day's work, once per start. A map is address space, not disk or memory, and it is only made
  * larger here. */
-static int map_headroom(MDB_env *env)
+static int map_headroom(store *s)
 {
-    MDB_envinfo info;
-    MDB_stat st;
-    int rc = mdb_env_info(env, &info);
-    if (!rc)
-        rc = mdb_env_stat(env, &st);
+    store_env_stats st;
+    int rc = store_env_stats_get(s, &st);
     if (rc)
         return rc;
-    size_t used = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
-    if (used > SIZE_MAX / 2 || info.me_mapsize >= used * 2)
+    size_t used = st.used_pages * st.page_bytes;
+    if (used > SIZE_MAX / 2 || st.map_bytes >= used * 2)
         return 0;
-    return mdb_env_set_mapsize(env, used * 2);
+    return mdb_env_set_mapsize(s->env, used * 2);
 }
 
 /* Creates and opens s->env on dir and opens every named database in one committed transaction
@@ -245,7 +242,7 @@ static int env_open(store *s, const char *dir, size_t map_size, unsigned readers
         goto fail;
     int dead;
     mdb_reader_check(s->env, &dead);
-    if ((rc = map_headroom(s->env)))
+    if ((rc = map_headroom(s)))
         goto fail;
     for (int attempt = 0;; attempt++) {
         if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) == MDB_MAP_RESIZED && attempt < 8) {

@@ -193,9 +193,7 @@ static int append_events(store *s, MDB_txn *txn, json_t *const *events, size_t n
     }
     EVP_MD_CTX_free(ctx);
     free(memo);
-    if (!rc && batched)
-        rc = store_audit_keys_write(s, txn, &batch);
-    if (!rc && batched)
+    if (!rc && batched && !(rc = store_audit_keys_write(s, txn, &batch)))
         rc = store_audit_run_write(s, txn, &batch, run_id);
     audit_batch_free(&batch);
     if (!rc)
