@@ -21,14 +21,13 @@ struct store {
     /* Readers and writers hold this shared; changing the map size holds it exclusively, because
      * mdb_env_set_mapsize() requires that no transaction of this process is live. */
     pthread_rwlock_t resize_lock;
-    /* Group commit (store.h "Durability"), all under commit_mu; commit_cv wakes every waiter when a
-     * batch is committed or a sync ends. */
+    /* Group commit (store.h "Durability"), all under commit_mu. A request waits on its own condition
+     * (write_req.cv), which its batch's leader signals once the batch is on disk; the next leader is
+     * woken alone. One shared condition woke every thread waiting in the write worker (32) at each
+     * batch's end, each to contend for commit_mu and most to sleep again: 8 futex calls a write. */
     pthread_mutex_t commit_mu;
-    pthread_cond_t commit_cv;
     struct write_req *queue, **queue_tail; /* store_write calls waiting for the next batch */
     int batch_running;                     /* a thread is running a batch */
-    int sync_running;                      /* a thread is in mdb_env_sync() ... */
-    uint64_t sync_covers;                  /* ... which makes every txn <= this durable */
     uint64_t durable_txn;                  /* every txn <= this is on disk */
     store_commit_stats stats;
     char *crash_file; /* CONNECT_TEST_CRASH_AFTER_COMMIT (tests only) */
@@ -47,7 +46,8 @@ typedef struct write_req {
     int rc;          /* the callback's or the commit's result */
     uint64_t txn_id; /* the transaction that carried it (rc 0) */
     int own_txn;     /* run alone after its batch was split: txn_id is its own */
-    int committed;   /* the batch is over (rc and txn_id are set); under commit_mu */
+    int committed;   /* the batch is over and on disk (rc and txn_id are set); under commit_mu */
+    pthread_cond_t cv; /* signalled when committed is set, or when it is this request's turn to lead */
     struct write_req *next;
 } write_req;
 
@@ -306,12 +306,6 @@ int store_open(store **out, const char *dir, const store_options *opts)
         free(s);
         return STORE_NOMEM;
     }
-    if (pthread_cond_init(&s->commit_cv, NULL)) {
-        pthread_mutex_destroy(&s->commit_mu);
-        pthread_rwlock_destroy(&s->resize_lock);
-        free(s);
-        return STORE_NOMEM;
-    }
     s->queue_tail = &s->queue;
     const char *crash = getenv("CONNECT_TEST_CRASH_AFTER_COMMIT");
     int rc = crash && *crash && !(s->crash_file = strdup(crash)) ? STORE_NOMEM : 0;
@@ -319,7 +313,6 @@ int store_open(store **out, const char *dir, const store_options *opts)
         rc = env_open(s, dir, map_size, readers);
     if (rc) {
         free(s->crash_file);
-        pthread_cond_destroy(&s->commit_cv);
         pthread_mutex_destroy(&s->commit_mu);
         pthread_rwlock_destroy(&s->resize_lock);
         free(s);
@@ -362,7 +355,6 @@ void store_close(store *s)
     if (s->env)
         mdb_env_close(s->env);
     free(s->crash_file);
-    pthread_cond_destroy(&s->commit_cv);
     pthread_mutex_destroy(&s->commit_mu);
     pthread_rwlock_destroy(&s->resize_lock);
     free(s);
@@ -541,69 +533,6 @@ static uint64_t last_txn(store *s)
     return rc ? 0 : (uint64_t)info.me_last_txnid;
 }
 
-/* How long a committed write waits for the next batch's commit to carry its meta page to disk before
- * it makes a sync of its own: about one fdatasync, which is what the wait saves. */
-#define NEXT_COMMIT_WAIT_NS 2000000L
-
-/* With commit_mu held: returns once transaction `id` is on disk. A commit fdatasyncs before it writes
- * its meta page, so every transaction but the newest is already durable; the newest needs one more
- * fdatasync. Under load the next batch's commit makes it (so a waiter waits a little for a batch that
- * is running or about to); otherwise one waiter (the leader) makes it for all: a waiter whose
- * transaction a running sync covers waits for it, one that came after it waits for it to end and
- * then leads the next. */
-static int wait_durable_locked(store *s, uint64_t id)
-{
-    struct timespec until = {0, 0};
-    while (s->durable_txn < id) {
-        if (s->sync_running) {
-            pthread_cond_wait(&s->commit_cv, &s->commit_mu);
-            continue;
-        }
-        pthread_mutex_unlock(&s->commit_mu); /* lock order: resize_lock before commit_mu */
-        uint64_t last = last_txn(s);
-        pthread_mutex_lock(&s->commit_mu);
-        if (last > s->durable_txn + 1)
-            s->durable_txn = last - 1;
-        if (s->durable_txn >= id)
-            break;
-        if (s->batch_running || s->queue) {
-            struct timespec now;
-            clock_gettime(CLOCK_REALTIME, &now);
-            if (!until.tv_sec) {
-                until = now;
-                until.tv_nsec += NEXT_COMMIT_WAIT_NS;
-                if (until.tv_nsec >= 1000000000L) {
-                    until.tv_sec++;
-                    until.tv_nsec -= 1000000000L;
-                }
-            }
-            if (now.tv_sec < until.tv_sec || (now.tv_sec == until.tv_sec && now.tv_nsec < until.tv_nsec)) {
-                pthread_cond_timedwait(&s->commit_cv, &s->commit_mu, &until);
-                continue;
-            }
-        }
-        if (s->sync_running)
-            continue; /* another waiter began one while we looked */
-        s->sync_running = 1;
-        s->sync_covers = last > id ? last : id;
-        pthread_mutex_unlock(&s->commit_mu);
-        pthread_rwlock_rdlock(&s->resize_lock);
-        int rc = mdb_env_sync(s->env, 1);
-        pthread_rwlock_unlock(&s->resize_lock);
-        pthread_mutex_lock(&s->commit_mu);
-        s->sync_running = 0;
-        s->stats.syncs++;
-        if (!rc && s->sync_covers > s->durable_txn)
-            s->durable_txn = s->sync_covers;
-        pthread_cond_broadcast(&s->commit_cv);
-        if (rc) { /* committed, so not "nothing changed"; the next write syncs again */
-            fprintf(stderr, "store: syncing committed writes failed: %s\n", mdb_strerror(rc));
-            return STORE_UNSYNCED;
-        }
-    }
-    return 0;
-}
-
 /* The crash test's hook (store.h): dies like `kill -9` after a commit, before its answer. */
 static void crash_if_asked(store *s)
 {
@@ -612,47 +541,78 @@ static void crash_if_asked(store *s)
         raise(SIGKILL);
 }
 
+/* The leader, once its batch is over: makes every transaction up to `need` durable, the batch's. A
+ * commit fdatasyncs its pages before it writes its meta page (MDB_NOMETASYNC), so that page needs one
+ * more fdatasync, of that one page: made here at once, while the next batch (whose leader was woken
+ * first) runs. Returns 0, or STORE_UNSYNCED when the sync failed. With commit_mu held; released
+ * during the sync. */
+static int batch_sync(store *s, uint64_t need)
+{
+    if (need <= s->durable_txn)
+        return 0;
+    pthread_mutex_unlock(&s->commit_mu);
+    crash_if_asked(s);
+    uint64_t covers = last_txn(s); /* committed before the sync begins: on disk once it ends */
+    pthread_rwlock_rdlock(&s->resize_lock);
+    int rc = mdb_env_sync(s->env, 1);
+    pthread_rwlock_unlock(&s->resize_lock);
+    pthread_mutex_lock(&s->commit_mu);
+    s->stats.syncs++;
+    if (rc) { /* committed, so not "nothing changed"; the next write syncs again */
+        fprintf(stderr, "store: syncing committed writes failed: %s\n", mdb_strerror(rc));
+        return STORE_UNSYNCED;
+    }
+    if (covers < need)
+        covers = need;
+    if (covers > s->durable_txn)
+        s->durable_txn = covers;
+    return 0;
+}
+
 int store_write(store *s, store_write_fn fn, void *ctx)
 {
     write_req req = {.fn = fn, .ctx = ctx};
+    if (pthread_cond_init(&req.cv, NULL))
+        return STORE_NOMEM;
     pthread_mutex_lock(&s->commit_mu);
     *s->queue_tail = &req;
     s->queue_tail = &req.next;
     while (!req.committed) {
         if (s->batch_running) {
-            pthread_cond_wait(&s->commit_cv, &s->commit_mu);
+            pthread_cond_wait(&req.cv, &s->commit_mu);
             continue;
         }
         /* Lead the next batch: every request queued when LMDB's write lock is ours, ours among them. */
         write_req *batch = NULL;
         s->batch_running = 1;
         pthread_mutex_unlock(&s->commit_mu);
-        uint64_t id = 0;
+        uint64_t id = 0, need = 0;
         batch_run(s, &batch, &id);
         pthread_mutex_lock(&s->commit_mu);
         s->batch_running = 0;
         s->stats.batches++;
-        for (write_req *r = batch, *next; r; r = next) {
-            next = r->next; /* r belongs to its caller once committed is set */
+        if (s->queue) /* the next batch's leader: the oldest request that came meanwhile */
+            pthread_cond_signal(&s->queue->cv);
+        for (write_req *r = batch; r; r = r->next) {
             if (!r->own_txn)
                 r->txn_id = id;
-            /* a commit fdatasyncs before it writes its meta page: every earlier transaction is durable */
-            if (r->rc == 0 && r->txn_id > s->durable_txn + 1)
-                s->durable_txn = r->txn_id - 1;
+            if (r->rc == 0 && r->txn_id > need)
+                need = r->txn_id;
+        }
+        int synced = batch_sync(s, need);
+        for (write_req *r = batch, *next; r; r = next) {
+            next = r->next; /* r belongs to its caller once committed is set */
+            if (r->rc == 0 && r->txn_id > s->durable_txn)
+                r->rc = synced;
             s->stats.writes++;
             r->committed = 1;
+            if (r != &req)
+                pthread_cond_signal(&r->cv);
         }
-        pthread_cond_broadcast(&s->commit_cv);
     }
     int rc = req.rc;
-    if (!rc && s->crash_file) {
-        pthread_mutex_unlock(&s->commit_mu);
-        crash_if_asked(s);
-        pthread_mutex_lock(&s->commit_mu);
-    }
-    if (!rc)
-        rc = wait_durable_locked(s, req.txn_id);
     pthread_mutex_unlock(&s->commit_mu);
+    pthread_cond_destroy(&req.cv);
     return rc;
 }
 
