@@ -133,6 +133,7 @@ FCGI_SRC := \
     fcgi/router.c \
     fcgi/session.c \
     fcgi/record_cache.c \
+    fcgi/row_cache.c \
     fcgi/access_log.c \
     fcgi/user_json.c \
     fcgi/h_common.c \

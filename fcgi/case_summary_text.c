@@ -9,6 +9,7 @@
 #include "json_get.h"
 #include "json_members.h"
 #include "ref_text.h"
+#include "row_cache.h"
 #include "store_case.h"
 
 /* Not the case's "id": the caller looked the record up by it, and a scan that stops at the last
@@ -44,7 +45,8 @@ static int summary_parsed(store *s, MDB_txn *txn, uint64_t id, json_text *out, u
     return json_text_dump(out, summary) ? STORE_NOMEM : 0;
 }
 
-int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out, uint64_t *council_out)
+/* The summary written from the stored record (the cache aside). */
+static int summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out, uint64_t *council_out)
 {
     const void *data;
     size_t len;
@@ -92,4 +94,21 @@ int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out, uint6
     json_text_slice(out, m[M_UPDATED]);
     json_text_lit(out, "}");
     return out->failed ? STORE_NOMEM : 0;
+}
+
+int case_summary_text(store *s, MDB_txn *txn, uint64_t id, json_text *out, uint64_t *council_out)
+{
+    uint64_t council = 0;
+    if (row_cache_get(s, txn, ROW_CASE_SUMMARY, id, NULL, out, &council)) {
+        if (council_out)
+            *council_out = council;
+        return out->failed ? STORE_NOMEM : 0;
+    }
+    size_t start = out->len;
+    int rc = summary_text(s, txn, id, out, &council);
+    if (council_out)
+        *council_out = council;
+    if (!rc)
+        row_cache_put(s, txn, ROW_CASE_SUMMARY, id, NULL, out, start, council);
+    return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "json_members.h"
 #include "ref_text.h"
+#include "row_cache.h"
 #include "store_case.h"
 #include "store_work.h"
 #include "work.h"
@@ -185,7 +186,8 @@ static int query_text(store *s, MDB_txn *txn, const json_slice *m, const char *t
     return 0;
 }
 
-int work_view_text(store *s, MDB_txn *txn, char kind, uint64_t id, const char *today, json_text *out)
+/* The row written from the stored item (the cache aside). */
+static int row_text(store *s, MDB_txn *txn, char kind, uint64_t id, const char *today, json_text *out)
 {
     const void *data;
     size_t len;
@@ -206,4 +208,15 @@ int work_view_text(store *s, MDB_txn *txn, char kind, uint64_t id, const char *t
         return view_parsed(s, txn, kind, id, today, out);
     }
     return rc ? rc : out->failed ? STORE_NOMEM : 0;
+}
+
+int work_view_text(store *s, MDB_txn *txn, char kind, uint64_t id, const char *today, json_text *out)
+{
+    if (row_cache_get(s, txn, kind, id, today, out, NULL))
+        return out->failed ? STORE_NOMEM : 0;
+    size_t start = out->len;
+    int rc = row_text(s, txn, kind, id, today, out);
+    if (!rc)
+        row_cache_put(s, txn, kind, id, today, out, start, 0);
+    return rc;
 }

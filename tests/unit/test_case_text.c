@@ -2,7 +2,7 @@
  * fcgi/case_view_text.c, fcgi/ref_text.c) and the scans under them (json_members_slices and the
  * member walks): a case summary and a case view are byte for byte what jansson printed before, for
  * generated cases and for hand-made records of every shape the view reshapes; renamed councils and
- * caseworkers show at once; the scans find what the parser finds and refuse what they cannot
+ * caseworkers show at once; a kept row lasts one read snapshot and one day; the scans find what the parser finds and refuse what they cannot
  * delimit. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +20,7 @@
 #include "json_members.h"
 #include "record_cache.h"
 #include "ref_text.h"
+#include "row_cache.h"
 #include "store_work.h"
 #include "work.h"
 #include "work_view_text.h"
@@ -376,6 +377,97 @@ static void work_rows_are_what_jansson_prints(void **state)
     ref_text_clear();
 }
 
+/* The rows a thread keeps (row_cache.h) in a write transaction: none. */
+typedef struct {
+    int kept;
+    char *text;
+} in_write_arg;
+
+static int summary_in_write(store *s, MDB_txn *txn, void *arg)
+{
+    in_write_arg *a = arg;
+    json_text *out = json_text_thread();
+    int rc = case_summary_text(s, txn, 1, out, NULL);
+    if (!rc)
+        a->text = strndup(out->p, out->len);
+    a->kept = row_cache_get(s, txn, ROW_CASE_SUMMARY, 1, NULL, json_text_thread(), NULL);
+    return rc;
+}
+
+/* The text of case 1's summary in a new read transaction, and whether it was kept from before. */
+static char *summary_now(store *s, int *was_kept)
+{
+    MDB_txn *txn;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    *was_kept = row_cache_get(s, txn, ROW_CASE_SUMMARY, 1, NULL, json_text_thread(), NULL);
+    json_text *out = json_text_thread();
+    uint64_t council = 0;
+    assert_int_equal(case_summary_text(s, txn, 1, out, &council), 0);
+    assert_true(council > 0); /* the list's audit event needs it, kept or not */
+    char *text = strndup(out->p, out->len);
+    store_read_end(s, txn);
+    assert_non_null(text);
+    return text;
+}
+
+/* A row is kept for the read snapshot and the day it was written for, and only for them: the same row
+ * again in one snapshot is the kept text, equal to the first; each day has its own (overdue the day
+ * after its due date, not the day before); a write to any record, or a write transaction, writes it
+ * afresh; the same snapshot again (no write between) finds it. */
+static void kept_rows_last_one_snapshot_and_one_day(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(case_gen_bulk(f->s, 20, 2, 29, NULL), 0);
+    MDB_txn *txn;
+    json_t *first;
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    assert_int_equal(store_case_get(f->s, txn, 1, &first), 0);
+    store_read_end(f->s, txn);
+    json_int_t uid = json_integer_value(json_object_get(first, "caseworker_id"));
+    json_int_t council = json_integer_value(json_object_get(first, "council_id"));
+    json_decref(first);
+    json_t *alert = json_pack("{s:i,s:I,s:s,s:s,s:s,s:I,s:b,s:s}", "case_id", 1, "council_id", council, "type",
+                              "new_case", "to", "ho", "raised_at", "2026-11-02T10:00:00Z", "raised_by", uid, "open", 1,
+                              "due", "2026-11-09");
+    item_arg a = {WORK_ALERT, alert, (uint64_t)uid, 0};
+    assert_int_equal(store_write(f->s, create_item, &a), 0);
+    json_decref(alert);
+    row_cache_clear();
+    int kept;
+    char *before = summary_now(f->s, &kept);
+    assert_false(kept);
+    char *again = summary_now(f->s, &kept);
+    assert_true(kept); /* no write between: the same snapshot */
+    assert_string_equal(again, before);
+    free(again);
+
+    change_arg b = {DB_USERS, (uint64_t)uid, "name", "Renamed Caseworker"};
+    assert_int_equal(store_write(f->s, change_record, &b), 0);
+    char *after = summary_now(f->s, &kept);
+    assert_false(kept);
+    assert_non_null(strstr(after, "Renamed Caseworker"));
+    assert_null(strstr(before, "Renamed Caseworker"));
+
+    assert_int_equal(store_read_begin(f->s, &txn), 0);
+    const char *days[] = {"2026-11-08", "2026-11-10", "2026-11-08"};
+    const char *overdue[] = {"\"overdue\":false", "\"overdue\":true", "\"overdue\":false"};
+    for (int i = 0; i < 3; i++) {
+        json_text *out = json_text_thread();
+        assert_int_equal(work_view_text(f->s, txn, WORK_ALERT, a.id, days[i], out), 0);
+        assert_non_null(memmem(out->p, out->len, overdue[i], strlen(overdue[i])));
+    }
+    store_read_end(f->s, txn);
+
+    in_write_arg w = {0};
+    assert_int_equal(store_write(f->s, summary_in_write, &w), 0);
+    assert_false(w.kept);
+    assert_string_equal(w.text, after);
+    free(w.text);
+    free(before);
+    free(after);
+    row_cache_clear();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +476,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(renamed_refs_show_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(view_text_is_what_jansson_prints, setup, teardown),
         cmocka_unit_test_setup_teardown(work_rows_are_what_jansson_prints, setup, teardown),
+        cmocka_unit_test_setup_teardown(kept_rows_last_one_snapshot_and_one_day, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
