@@ -46,6 +46,7 @@ typedef struct write_req {
     int rc;          /* the callback's or the commit's result */
     uint64_t txn_id; /* the transaction that carried it (rc 0) */
     int own_txn;     /* run alone after its batch was split: txn_id is its own */
+    int taken;       /* in a batch (no longer queued): a leader will wake it; under commit_mu */
     int committed;   /* the batch is over and on disk (rc and txn_id are set); under commit_mu */
     pthread_cond_t cv; /* signalled when committed is set, or when it is this request's turn to lead */
     struct write_req *next;
@@ -431,6 +432,8 @@ static write_req *take_queue(store *s)
     write_req *batch = s->queue;
     s->queue = NULL;
     s->queue_tail = &s->queue;
+    for (write_req *r = batch; r; r = r->next)
+        r->taken = 1;
     pthread_mutex_unlock(&s->commit_mu);
     return batch;
 }
@@ -578,7 +581,9 @@ int store_write(store *s, store_write_fn fn, void *ctx)
     *s->queue_tail = &req;
     s->queue_tail = &req.next;
     while (!req.committed) {
-        if (s->batch_running) {
+        /* Taken into a batch, it waits for that batch's leader, even while no batch runs: the leader
+         * syncs with commit_mu released, after the next leader was woken. */
+        if (s->batch_running || req.taken) {
             pthread_cond_wait(&req.cv, &s->commit_mu);
             continue;
         }

@@ -184,11 +184,31 @@ connectd_cpu() {
     END {printf "%.2f %.2f\n", a / hz, o / hz}'
 }
 
-# run NAME wrk-args... -> keeps "NAME req/s p50 p99 errors audit-cpu-s other-cpu-s" (the last two:
-# connectd's CPU during the row, its audit writers' and the rest)
+# Waits (60 s at most) until the audit writers have written what the rows before queued: their CPU
+# flat for half a second. Without it a row after a heavy read row ran beside that row's backlog of
+# read audits: RTPF look-ups' p99 147-306 ms right after a list row, 17 ms after a pause. Each row
+# then measures its own requests; the wait is printed beside it ("quiet s"), and a row's own audit
+# writing during the row stays in its figures and in its audit CPU. Prints the seconds waited.
+quiet() {
+  local start now a0 a1
+  start=$(date +%s.%N)
+  a0=$(connectd_cpu | awk '{print $1}')
+  while :; do
+    sleep 0.5
+    a1=$(connectd_cpu | awk '{print $1}')
+    now=$(date +%s.%N)
+    if awk -v a="$a0" -v b="$a1" -v s="$start" -v n="$now" 'BEGIN {exit !(b - a < 0.02 || n - s > 60)}'; then break; fi
+    a0=$a1
+  done
+  awk -v s="$start" -v n="$now" 'BEGIN {printf "%.1f", n - s}'
+}
+
+# run NAME wrk-args... -> keeps "NAME req/s p50 p99 errors audit-cpu-s other-cpu-s quiet-s" (audit
+# and other: connectd's CPU during the row, its audit writers' and the rest; quiet: the wait before)
 run() {
   local name=$1; shift
-  local cpu0 cpu1
+  local cpu0 cpu1 waited=${QUIET_WAITED:-}
+  [ -n "$waited" ] || waited=$(quiet) # QUIET_WAITED set: the caller waited already
   cpu0=$(connectd_cpu)
   wrk --latency -t"$WRK_THREADS" -d"$DURATION" "$@" > "$OUT/$name.txt" 2>&1
   cpu1=$(connectd_cpu)
@@ -200,7 +220,7 @@ run() {
   # Requests that got no answer at all (wrk's timeouts and socket errors) count as errors too.
   local lost
   lost=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$OUT/$name.txt")
-  echo "$name ${rps:-0} ${p50:-0} ${p99:-0} $(( ${non2xx:-0} + ${lost:-0} )) $(echo "$cpu0 $cpu1" | awk '{printf "%.2f %.2f", $3 - $1, $4 - $2}')" >> "$OUT/results"
+  echo "$name ${rps:-0} ${p50:-0} ${p99:-0} $(( ${non2xx:-0} + ${lost:-0} )) $(echo "$cpu0 $cpu1" | awk '{printf "%.2f %.2f", $3 - $1, $4 - $2}') $waited" >> "$OUT/results"
 }
 
 echo "Warming up..."
@@ -371,9 +391,10 @@ PY2
   run ho_queries_overdue -c"$CONNS" -H "Authorization: Bearer $HO_TOKEN" "$BASE/api/queries?overdue=1&limit=50"
   # Overload (target 1): 256 connections at once, half searching by name and half fetching cases, as
   # two wrk processes so the fetches' latency is measured on its own.
+  OVERLOAD_QUIET=$(quiet)
   wrk --latency -t1 -d"$DURATION" -c128 -s "$OUT/name.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE" > "$OUT/overload_name.txt" 2>&1 &
   OVERLOAD=$!
-  run overload_fetch -c128 -t1 -s "$OUT/fetch.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
+  QUIET_WAITED=$OVERLOAD_QUIET run overload_fetch -c128 -t1 -s "$OUT/fetch.lua" -H "Authorization: Bearer $HO_TOKEN" "$BASE"
   wait "$OVERLOAD"
   run rtpf_lookup -c"$CONNS" -s "$OUT/lookup.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
   run rtpf_lookup_c4 -c4 -s "$OUT/lookup.lua" -H "Authorization: Bearer $GEN_TOKEN" "$BASE"
@@ -473,9 +494,10 @@ awk -v static="$(awk '$1=="static" {print $2}' "$OUT/results")" '
 if [ "$CASES" -gt 0 ]; then
   echo
   echo "Cases: $CASES generated cases over 100 councils, $OPEN_ALERTS open HO alerts and $OPEN_QUERIES open queries awaiting the HO, $REGISTER status-register records; store $((STORE_BYTES / 1048576)) MiB file, $((USED_BYTES / 1048576)) MiB in use = $((USED_BYTES / CASES)) bytes per case"
-  echo "(audit CPU: the share of connectd's CPU during the row spent by its audit writers, writing the reads' audit events)"
+  echo "(audit CPU: the share of connectd's CPU during the row spent by its audit writers, writing the reads' audit events;"
+  echo " quiet s: the wait before the row for the audit writers to finish the rows before it)"
   awk -v static="$(awk '$1=="static_cases" {print $2}' "$OUT/results")" '
-    BEGIN { printf "%-44s %10s %9s %9s %10s %7s %10s\n", "endpoint", "req/s", "p50", "p99", "vs static", "errors", "audit CPU" }
+    BEGIN { printf "%-44s %10s %9s %9s %10s %7s %10s %8s\n", "endpoint", "req/s", "p50", "p99", "vs static", "errors", "audit CPU", "quiet s" }
     $1 ~ /^(static_cases|health_cases|me_cases|ho_|council_|home_|overload_|rtpf_|case_|perf_|sla_)/ && $1 !~ /_small$/ {
       label = $1
       if ($1 == "static_cases") label = "GET /index.html (nginx static)"
@@ -503,7 +525,7 @@ if [ "$CASES" -gt 0 ]; then
       if ($1 == "perf_ho") label = "HO: performance monitoring, 4 clients"
       if ($1 == "perf_council") label = "council: performance monitoring"
       if ($1 == "sla_ho") label = "HO: SLA report (JSON)"
-      printf "%-44s %10.0f %9s %9s %9.1f%% %7s %9.0f%%\n", label, $2, $3, $4, 100 * $2 / static, $5, ($6 + $7 > 0 ? 100 * $6 / ($6 + $7) : 0)
+      printf "%-44s %10.0f %9s %9s %9.1f%% %7s %9.0f%% %8s\n", label, $2, $3, $4, 100 * $2 / static, $5, ($6 + $7 > 0 ? 100 * $6 / ($6 + $7) : 0), $8
     }' "$OUT/results"
   echo
   echo "Report downloads (HO admin, every council; one at a time; memory = peak growth of connectd's private memory):"
