@@ -7,10 +7,11 @@
  * changes: the first page of overdue queries is the same page for every Home Office reader. A row is
  * a function of the store (the record, its case, the names of users and councils, the calendar) and
  * of the day it is judged against, never of who reads it (the list decides which rows a reader
- * gets). So this thread keeps each row it writes while its read transactions see the same commit
- * (store_read_snapshot: no write at all, by any process, since) on the same day; the first read of a
- * newer snapshot, or of another day, empties it. Rows hold personal data as the answers do: in this
- * thread's memory only, for a snapshot's life (under load, a read-audit batch's: about a second).
+ * gets). So this thread keeps each row it writes, keyed by the row and the day, while its read
+ * transactions see the same commit (store_read_snapshot: no write at all, by any process, since);
+ * its first row of a newer snapshot empties it. Rows hold personal data as the answers do, in this
+ * thread's memory only: the text of the last snapshot's rows stays there until the thread's next
+ * list (as its json_text buffer keeps its last answer).
  *
  * Per thread (no locks); freed when the thread ends. ROW_CACHE_ROWS rows and ROW_CACHE_BYTES of text
  * at most: past them rows are written as before, not kept.

@@ -47,7 +47,7 @@ typedef struct write_req {
     uint64_t txn_id; /* the transaction that carried it (rc 0) */
     int own_txn;     /* run alone after its batch was split: txn_id is its own */
     int taken;       /* in a batch (no longer queued): a leader will wake it; under commit_mu */
-    int committed;   /* the batch is over and on disk (rc and txn_id are set); under commit_mu */
+    int committed;   /* the batch is over, and on disk unless rc says otherwise (rc and txn_id set); under commit_mu */
     pthread_cond_t cv; /* signalled when committed is set, or when it is this request's turn to lead */
     struct write_req *next;
 } write_req;
@@ -546,15 +546,20 @@ static void crash_if_asked(store *s)
 
 /* The leader, once its batch is over: makes every transaction up to `need` durable, the batch's. A
  * commit fdatasyncs its pages before it writes its meta page (MDB_NOMETASYNC), so that page needs one
- * more fdatasync, of that one page: made here at once, while the next batch (whose leader was woken
- * first) runs. Returns 0, or STORE_UNSYNCED when the sync failed. With commit_mu held; released
- * during the sync. */
+ * more fdatasync: made here at once, while the next batch (whose leader was woken first) runs. It
+ * writes that meta page and whatever pages the next batch has written by then (which its own commit
+ * then finds clean). Returns 0, or STORE_UNSYNCED when the sync failed. With commit_mu held; released
+ * during the sync. need 0: nothing was committed. */
 static int batch_sync(store *s, uint64_t need)
 {
+    if (need && s->crash_file) { /* every committing batch, even one another leader's sync covered */
+        pthread_mutex_unlock(&s->commit_mu);
+        crash_if_asked(s);
+        pthread_mutex_lock(&s->commit_mu);
+    }
     if (need <= s->durable_txn)
         return 0;
     pthread_mutex_unlock(&s->commit_mu);
-    crash_if_asked(s);
     uint64_t covers = last_txn(s); /* committed before the sync begins: on disk once it ends */
     pthread_rwlock_rdlock(&s->resize_lock);
     int rc = mdb_env_sync(s->env, 1);

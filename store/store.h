@@ -33,8 +33,8 @@
  *    worst lose the newest commit, never corrupt the file, and every commit but the newest is durable
  *    (the next commit's fdatasync carried its meta page, whichever process made it). Once its batch
  *    is committed, the leader wakes the next batch's leader and then calls mdb_env_sync() for that
- *    meta page (one page, while the next batch runs), and only then wakes its batch's callers: each
- *    batch costs two fdatasyncs, the commit's and this short one. (Until 2026-12-07 a write waited
+ *    meta page (while the next batch runs: it also writes what that batch has written so far), and
+ *    only then wakes its batch's callers: each batch costs two fdatasyncs, the commit's and this one. (Until 2026-12-07 a write waited
  *    instead for the next batch's commit to carry its meta page, up to 2 ms: one fdatasync less, but
  *    every write waited for two batches and its waiters polled; RTPF look-ups ran 12-20% faster
  *    without it.) When that sync fails (EIO), the write is committed but not known to be on disk:

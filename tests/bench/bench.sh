@@ -189,6 +189,7 @@ connectd_cpu() {
 # read audits: RTPF look-ups' p99 147-306 ms right after a list row, 17 ms after a pause. Each row
 # then measures its own requests; the wait is printed beside it ("quiet s"), and a row's own audit
 # writing during the row stays in its figures and in its audit CPU. Prints the seconds waited.
+unset QUIET_WAITED # set only for one run below, never from outside
 quiet() {
   local start now a0 a1
   start=$(date +%s.%N)
