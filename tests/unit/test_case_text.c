@@ -206,18 +206,26 @@ static char *view_through_jansson(store *s, MDB_txn *txn, uint64_t id)
     return text;
 }
 
+/* Case 1's caseworker and council, for the records a test makes around it. */
+static void case1_people(store *s, json_int_t *uid, json_int_t *council)
+{
+    MDB_txn *txn;
+    json_t *first;
+    assert_int_equal(store_read_begin(s, &txn), 0);
+    assert_int_equal(store_case_get(s, txn, 1, &first), 0);
+    store_read_end(s, txn);
+    *uid = json_integer_value(json_object_get(first, "caseworker_id"));
+    *council = json_integer_value(json_object_get(first, "council_id"));
+    json_decref(first);
+}
+
 static void view_text_is_what_jansson_prints(void **state)
 {
     fixture *f = *state;
     assert_int_equal(case_gen_bulk(f->s, 300, 3, 17, NULL), 0);
     MDB_txn *txn;
-    json_t *first;
-    assert_int_equal(store_read_begin(f->s, &txn), 0);
-    assert_int_equal(store_case_get(f->s, txn, 1, &first), 0);
-    store_read_end(f->s, txn);
-    json_int_t uid = json_integer_value(json_object_get(first, "caseworker_id"));
-    json_int_t council = json_integer_value(json_object_get(first, "council_id"));
-    json_decref(first);
+    json_int_t uid, council;
+    case1_people(f->s, &uid, &council);
     assert_true(uid > 0 && council > 0);
     /* Every reshaped part: members left out (filled with null), user ids to resolve (present, null,
      * absent), dropped members, relationships set and kept, costs to fill, a closed case with a
@@ -298,13 +306,8 @@ static void work_rows_are_what_jansson_prints(void **state)
     fixture *f = *state;
     assert_int_equal(case_gen_bulk(f->s, 20, 2, 23, NULL), 0);
     MDB_txn *txn;
-    json_t *first;
-    assert_int_equal(store_read_begin(f->s, &txn), 0);
-    assert_int_equal(store_case_get(f->s, txn, 1, &first), 0);
-    store_read_end(f->s, txn);
-    json_int_t uid = json_integer_value(json_object_get(first, "caseworker_id"));
-    json_int_t council = json_integer_value(json_object_get(first, "council_id"));
-    json_decref(first);
+    json_int_t uid, council;
+    case1_people(f->s, &uid, &council);
     const char *at = "2026-11-02T10:00:00Z";
     struct {
         char kind;
@@ -440,13 +443,8 @@ static void kept_rows_last_one_snapshot_and_one_day(void **state)
     fixture *f = *state;
     assert_int_equal(case_gen_bulk(f->s, 20, 2, 29, NULL), 0);
     MDB_txn *txn;
-    json_t *first;
-    assert_int_equal(store_read_begin(f->s, &txn), 0);
-    assert_int_equal(store_case_get(f->s, txn, 1, &first), 0);
-    store_read_end(f->s, txn);
-    json_int_t uid = json_integer_value(json_object_get(first, "caseworker_id"));
-    json_int_t council = json_integer_value(json_object_get(first, "council_id"));
-    json_decref(first);
+    json_int_t uid, council;
+    case1_people(f->s, &uid, &council);
     case1_council = (uint64_t)council;
     json_t *alert = json_pack("{s:i,s:I,s:s,s:s,s:s,s:I,s:b,s:s}", "case_id", 1, "council_id", council, "type",
                               "new_case", "to", "ho", "raised_at", "2026-11-02T10:00:00Z", "raised_by", uid, "open", 1,
