@@ -16,8 +16,8 @@ typedef struct {
 } row_slot;
 
 typedef struct {
-    uint64_t gen, snap; /* the snapshot (store_read_snapshot) the rows were written in */
-    int valid;
+    uint64_t gen, snap; /* the snapshot (store_read_snapshot) the rows were written in; gen 0 (a new
+                         * table): none, since a store's generation counts from 1 */
     size_t rows;
     row_slot slot[SLOTS];
     char *text;
@@ -56,14 +56,13 @@ static row_table *rows_for(store *s, MDB_txn *txn, const char *day)
             return NULL;
         }
     }
-    if (!t->valid || t->gen != gen || t->snap != snap) {
+    if (t->gen != gen || t->snap != snap) {
         if (t->rows)
             memset(t->slot, 0, sizeof t->slot);
         t->rows = 0;
         t->text_len = 0;
         t->gen = gen;
         t->snap = snap;
-        t->valid = 1;
     }
     return t;
 }
