@@ -33,7 +33,6 @@ static uint64_t assigned, written; /* journal seqs: the last given to an event, 
 static long long first_queued_ms;  /* when the oldest event still queued was queued (monotonic) */
 static long long last_queued_ms;   /* and the newest */
 static char *hold_file;            /* CONNECT_TEST_AUDIT_HOLD (tests only): no batch while it exists */
-static size_t reads_waiting;       /* reads waiting at AUDIT_QUEUE_SOFT_MAX (enqueue) */
 
 static long long monotonic_ms(void)
 {
@@ -81,12 +80,9 @@ static void push_locked(json_t *ev, const char *action, char *text)
     queue[queued++] = (event){ev, jseq};
 }
 
-/* Queues a read's event, first waiting for the flusher's next batch when the queue is long. One
- * batch, not until the queue is short: every read waiting is let through when a batch is written,
- * whereas "until short" let the reads that came after it take the room first and kept some waiting
- * the whole bound (p99s of a second under lists). The wait is bounded so that no caller can deadlock
- * with the flusher (one holding a write transaction, say): past it the event is queued anyway, since
- * an event is never dropped. */
+/* Queues a read's event, first waiting (a bounded while) for the flusher when the queue is long. The
+ * wait is bounded so that no caller can deadlock with the flusher (one holding a write transaction,
+ * say): past it the event is queued anyway, since an event is never dropped. */
 static void enqueue(json_t *ev, const char *action, char *text)
 {
     if (!text)
@@ -101,13 +97,10 @@ static void enqueue(json_t *ev, const char *action, char *text)
             until.tv_sec++;
             until.tv_nsec -= 1000000000L;
         }
-        uint64_t seen = written; /* changes when a batch is written */
-        reads_waiting++;
         pthread_cond_signal(&wake);
-        while (written == seen && queued >= AUDIT_QUEUE_SOFT_MAX && running && !stopping &&
+        while (queued >= AUDIT_QUEUE_SOFT_MAX && running && !stopping &&
                pthread_cond_timedwait(&drained, &mu, &until) == 0) {
         }
-        reads_waiting--;
     }
     push_locked(ev, action, text);
     pthread_mutex_unlock(&mu);
@@ -337,8 +330,6 @@ typedef struct {
     size_t n;
 } batch;
 
-/* Through store_write_audit: it must write the audit log alone (its tables and its keys in DB_META),
- * or the read caches that outlive its commits go stale (store.h, store_read_snapshot). */
 static int batch_write(store *s, MDB_txn *txn, void *arg)
 {
     batch *b = arg;
@@ -357,8 +348,7 @@ static size_t flush(int all_windows, int *failed)
     int64_t now = clock_now();
     pthread_mutex_lock(&mu);
     fold_sweep_locked(now, all_windows);
-    size_t most = reads_waiting ? AUDIT_BATCH_WAITED : AUDIT_BATCH_MAX; /* reads wait for it: keep it short */
-    batch b = {NULL, NULL, queued < most ? queued : most};
+    batch b = {NULL, NULL, queued < AUDIT_BATCH_MAX ? queued : AUDIT_BATCH_MAX};
     if (b.n == queued) {
         b.ev = queue;
         queue = NULL;

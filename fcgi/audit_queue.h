@@ -18,11 +18,9 @@
  * one event with 50 indexed targets). So a transaction takes at most AUDIT_BATCH_MAX events, and the
  * flusher writes batch after batch until the queue is empty: other writes (a look-up, a case
  * create) take their turn between batches instead of waiting behind one transaction of everything.
- * And a read that finds AUDIT_QUEUE_SOFT_MAX events queued waits for the flusher's next batch (at
- * most AUDIT_QUEUE_WAIT_MS) before it queues its own, and while reads wait, batches hold at most
- * AUDIT_BATCH_WAITED events, so that each wait is short: the reads slow to the rate the audit log is
- * written, and the queue's memory stays bounded (past AUDIT_QUEUE_SOFT_MAX by at most one event per
- * thread a batch). That wait is the exception: the flusher thread runs
+ * And a read that finds AUDIT_QUEUE_SOFT_MAX events queued waits (at most AUDIT_QUEUE_WAIT_MS) for
+ * the flusher to catch up before it queues its own: the reads slow to the rate the audit log is
+ * written, and the queue's memory stays bounded. That wait is the exception: the flusher thread runs
  * AUDIT_FLUSHER_NICE_AHEAD nice levels ahead of the workers, so that it gets the CPU it needs to keep
  * up instead of an equal share with the threads that fill its queue.
  */
@@ -37,7 +35,6 @@
 #define AUDIT_FLUSH_MS 200
 #define AUDIT_COMMIT_MS 1000
 #define AUDIT_BATCH_MAX 4096
-#define AUDIT_BATCH_WAITED 512
 #define AUDIT_QUEUE_SOFT_MAX 16384
 #define AUDIT_QUEUE_WAIT_MS 1000
 /* How far ahead of the workers the flusher runs, in nice levels (audit_queue.c, flusher_priority). */

@@ -287,7 +287,7 @@ int case_view_text(store *s, MDB_txn *txn, uint64_t id, uint64_t council, json_t
     uint64_t council_of = 0;
     if (row_cache_get(s, txn, ROW_CASE_VIEW, id, NULL, out, &council_of)) {
         if (!council || council_of == council)
-            return out->failed ? STORE_NOMEM : 0;
+            return 0;
         out->len = start; /* another council's case: as if there were none */
         return MDB_NOTFOUND;
     }

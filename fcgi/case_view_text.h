@@ -11,7 +11,7 @@
  * expect, goes through case_view_take() instead.
  *
  * A view once written is kept for the read snapshot (row_cache.h): a case read again before anything
- * in the store changes (but the read audit's own commits) is copied, not written again.
+ * in the store changes is copied, not written again.
  */
 #ifndef CONNECT_CASE_VIEW_TEXT_H
 #define CONNECT_CASE_VIEW_TEXT_H

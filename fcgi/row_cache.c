@@ -1,4 +1,4 @@
-/* row_cache.c - list rows and case views kept for the read snapshot they were written in (row_cache.h). */
+/* row_cache.c - list rows kept for the read snapshot they were written in (row_cache.h). */
 #include "row_cache.h"
 
 #include <pthread.h>
@@ -11,15 +11,13 @@
 typedef struct {
     uint64_t id, extra;
     size_t off, len;   /* the row's text in the cache's buffer */
-    uint32_t epoch;    /* the table's epoch it was kept in: a slot of an older one is empty */
-    char kind;
+    char kind;         /* 0: empty */
     char day[DAY_MAX]; /* "" for a row no day changes */
 } row_slot;
 
 typedef struct {
     uint64_t gen, snap; /* the snapshot (store_read_snapshot) the rows were written in; gen 0 (a new
                          * table): none, since a store's generation counts from 1 */
-    uint32_t epoch;     /* emptying the table starts a new epoch instead of clearing every slot */
     size_t rows;
     row_slot slot[SLOTS];
     char *text;
@@ -41,12 +39,8 @@ static void row_key_make(void) { (void)pthread_key_create(&row_key, row_table_fr
 
 static void rows_empty(row_table *t)
 {
-    if (!t->rows)
-        return;
-    if (++t->epoch == 0) { /* the epochs came round: slots of the first one would look kept */
+    if (t->rows)
         memset(t->slot, 0, sizeof t->slot);
-        t->epoch = 1;
-    }
     t->rows = 0;
     t->text_len = 0;
 }
@@ -65,7 +59,6 @@ static row_table *rows_for(store *s, MDB_txn *txn, const char *day)
     if (!t) {
         if (!(t = calloc(1, sizeof *t)))
             return NULL;
-        t->epoch = 1; /* every slot's is 0: empty */
         if (pthread_setspecific(row_key, t) != 0) {
             free(t);
             return NULL;
@@ -83,8 +76,7 @@ static row_table *rows_for(store *s, MDB_txn *txn, const char *day)
 static row_slot *slot_of(row_table *t, char kind, uint64_t id, const char *day)
 {
     size_t i = (size_t)(((id << 8 | (unsigned char)kind) * 0x9E3779B97F4A7C15ULL) >> 40) & (SLOTS - 1);
-    while (t->slot[i].epoch == t->epoch &&
-           !(t->slot[i].kind == kind && t->slot[i].id == id && strcmp(t->slot[i].day, day) == 0))
+    while (t->slot[i].kind && !(t->slot[i].kind == kind && t->slot[i].id == id && strcmp(t->slot[i].day, day) == 0))
         i = (i + 1) & (SLOTS - 1);
     return &t->slot[i];
 }
@@ -97,7 +89,7 @@ int row_cache_get(store *s, MDB_txn *txn, char kind, uint64_t id, const char *da
     if (!t || !t->rows)
         return 0;
     const row_slot *r = slot_of(t, kind, id, day);
-    if (r->epoch != t->epoch)
+    if (!r->kind)
         return 0;
     json_text_raw(out, t->text + r->off, r->len);
     if (extra)
@@ -117,7 +109,7 @@ void row_cache_put(store *s, MDB_txn *txn, char kind, uint64_t id, const char *d
     if (!t || len > ROW_CACHE_ROW_MAX)
         return;
     row_slot *r = slot_of(t, kind, id, day);
-    if (r->epoch == t->epoch)
+    if (r->kind)
         return; /* kept already */
     if (t->rows >= ROW_CACHE_ROWS || len > ROW_CACHE_BYTES - t->text_len) {
         rows_empty(t); /* full: start again with the rows read from now on */
@@ -136,7 +128,7 @@ void row_cache_put(store *s, MDB_txn *txn, char kind, uint64_t id, const char *d
         t->text_cap = cap;
     }
     memcpy(t->text + t->text_len, out->p + start, len);
-    *r = (row_slot){.id = id, .extra = extra, .off = t->text_len, .len = len, .epoch = t->epoch, .kind = kind};
+    *r = (row_slot){.id = id, .extra = extra, .off = t->text_len, .len = len, .kind = kind};
     strcpy(r->day, day); /* fits: rows_for checked it */
     t->text_len += len;
     t->rows++;

@@ -26,7 +26,7 @@ struct store {
      * woken alone. One shared condition woke every thread waiting in the write worker (32) at each
      * batch's end, each to contend for commit_mu and most to sleep again: 8 futex calls a write. */
     pthread_mutex_t commit_mu;
-    struct write_req *queue, **queue_tail; /* store_write(_audit) calls waiting for the next batch */
+    struct write_req *queue, **queue_tail; /* store_write calls waiting for the next batch */
     int batch_running;                     /* a thread is running a batch */
     uint64_t durable_txn;                  /* every txn <= this is on disk */
     store_commit_stats stats;
@@ -39,7 +39,7 @@ static _Atomic uint64_t store_openings;
 /* This thread's read transaction (store_read_begin), for store_read_snapshot. */
 static _Thread_local const MDB_txn *thread_read_txn;
 
-/* One store_write or store_write_audit call, on its caller's stack, from the queue to its answer. */
+/* One store_write call, on its caller's stack, from the queue to its answer. */
 typedef struct write_req {
     store_write_fn fn;
     void *ctx;
@@ -219,29 +219,6 @@ static int map_headroom(store *s)
     return mdb_env_set_mapsize(s->env, used * 2);
 }
 
-/* The audit commits' mark in DB_META: the id of the newest transaction that wrote the audit log alone
- * (A) and the snapshot name readers of it use (D, the newest other transaction before it), 8 bytes
- * each, big-endian. A reader whose transaction id is A names its snapshot D; any other write leaves
- * the mark behind (its id is not A), so readers after it name their snapshot by their own id. */
-#define SNAPSHOT_MARK "snapshot:audit"
-
-/* Forgets a mark from an earlier life of the file: a compacted copy (store_compact, a backup put back)
- * counts its transaction ids from 1 again under the mark it copied, and a mark for a transaction not
- * yet committed would name a later ordinary write's snapshot after an old one. txn: the opening's
- * write transaction, whose id is one past the last commit. */
-static int snapshot_mark_check(store *s, MDB_txn *txn)
-{
-    MDB_val k = {sizeof SNAPSHOT_MARK - 1, SNAPSHOT_MARK}, v;
-    int rc = mdb_get(txn, s->dbi[DB_META], &k, &v);
-    if (rc == MDB_NOTFOUND)
-        return 0;
-    if (rc)
-        return rc;
-    if (v.mv_size == 16 && store_u64_from(v.mv_data) < (uint64_t)mdb_txn_id(txn))
-        return 0;
-    return mdb_del(txn, s->dbi[DB_META], &k, NULL);
-}
-
 /* Creates and opens s->env on dir and opens every named database in one committed transaction
  * (growing the map if even that does not fit). On failure s->env is closed and NULL. */
 static int env_open(store *s, const char *dir, size_t map_size, unsigned readers)
@@ -282,8 +259,6 @@ static int env_open(store *s, const char *dir, size_t map_size, unsigned readers
             rc = mdb_dbi_open(txn, db_names[i], MDB_CREATE, &s->dbi[i]);
         if (!rc)
             rc = schema_check(s, txn);
-        if (!rc)
-            rc = snapshot_mark_check(s, txn);
         if (!rc) {
             rc = mdb_txn_commit(txn);
             txn = NULL;
@@ -414,6 +389,12 @@ void store_read_end(store *s, MDB_txn *txn)
     mdb_txn_abort(txn);
     pthread_rwlock_unlock(&s->resize_lock);
 }
+
+/* The audit commits' mark in DB_META: the id of the newest transaction that wrote the audit log alone
+ * (A) and the snapshot name readers of it use (D, the newest other transaction before it), 8 bytes
+ * each, big-endian. A reader whose transaction id is A names its snapshot D; any other write leaves
+ * the mark behind (its id is not A), so readers after it name their snapshot by their own id. */
+#define SNAPSHOT_MARK "snapshot:audit"
 
 /* Writes the mark in txn, a write transaction of audit writes alone: D carries on from the mark when
  * the transaction before txn wrote it too (a run of audit commits keeps one name), else it is that

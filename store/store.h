@@ -175,12 +175,11 @@ void store_read_end(store *s, MDB_txn *txn);
 /* Names the snapshot that txn, this thread's read transaction from store_read_begin, sees: two with
  * the same *gen and *id see the same data, so a cache of what was made from stored bytes can skip
  * reading and comparing them again within one (a page of 50 alerts asks for the calendar 50 times).
- * The audit log's own tables are the exception: a transaction of store_write_audit calls alone (the
- * read audit's batches, a few a second under load) leaves the name as it was, so that a cache
- * outlives it. A cache must therefore hold nothing read from the audit tables (DB_AUDIT*) or the
- * audit log's keys in DB_META. Any other transaction, by any process and by any means (one that
- * holds store_write_audit calls beside others among them), names a new snapshot. 0, or -1 for any
- * other transaction: a write transaction can change what it reads. */
+ * The audit log's own tables are the exception: commits of store_write_audit alone (the read
+ * audit's batches, a few a second under load) leave the name as it was, so that a cache outlives
+ * them. A cache must therefore hold nothing read from the audit tables (DB_AUDIT*). Any other write,
+ * by any process and by any means, names a new snapshot. 0, or -1 for any other transaction: a write
+ * transaction can change what it reads. */
 int store_read_snapshot(const store *s, MDB_txn *txn, uint64_t *gen, uint64_t *id);
 
 /* Run fn inside a write transaction and commit; fn returns 0 to commit, anything else to abort (that
@@ -193,7 +192,7 @@ int store_write(store *s, store_write_fn fn, void *ctx);
 int store_write_audit(store *s, store_write_fn fn, void *ctx);
 
 /* What the group commit did in this process since the store was opened (tests and benchmarks):
- * writes = store_write and store_write_audit calls run, batches = write transactions they took, syncs = the extra
+ * writes = store_write calls run, batches = write transactions they took, syncs = the extra
  * fdatasyncs made for them (see "Durability" above). */
 typedef struct {
     uint64_t writes, batches, syncs;

@@ -37,9 +37,7 @@ int store_audit_append(store *s, MDB_txn *txn, json_t *event);
  * sequence once: the way to write a batch. Their by-case entries go to one run (below). An event may
  * carry "_councils", an array beside "targets" with each target's council as its reader saw it: the
  * index takes a listed case's council from there instead of reading the case (a page of search
- * results names 50), and the member is removed before the event is hashed and stored. It writes the
- * audit tables and the log's keys in DB_META, nothing else: the read audit's batches run it through
- * store_write_audit, whose commits the read caches outlive (store.h, store_read_snapshot). */
+ * results names 50), and the member is removed before the event is hashed and stored. */
 int store_audit_append_many(store *s, MDB_txn *txn, json_t *const *events, size_t n);
 /* Convenience: appends {"at","actor","org","action","target"} (0 ids are stored as null). */
 int store_audit_add(store *s, MDB_txn *txn, const char *at, uint64_t actor, uint64_t org, const char *action,

@@ -46,17 +46,6 @@ static int teardown(void **state)
     return rc;
 }
 
-/* Holds the read audit's batches back (CONNECT_TEST_AUDIT_HOLD, read by audit_queue_start) until the
- * file it names, written into path, is removed. */
-__attribute__((unused)) static void audit_hold_batches(const fixture *f, char *path, size_t cap)
-{
-    snprintf(path, cap, "%s/hold", f->dir);
-    FILE *h = fopen(path, "w");
-    assert_non_null(h);
-    fclose(h);
-    setenv("CONNECT_TEST_AUDIT_HOLD", path, 1);
-}
-
 /* The events of the audit log, after checking its hash chain (the test fails when it does not
  * verify). */
 __attribute__((unused)) static uint64_t verified_events(store *s)

@@ -16,7 +16,6 @@
 
 #include "store.h"
 #include "store_audit.h"
-#include "store_compact.h"
 #include "store_org.h"
 #include "store_session.h"
 #include "store_user.h"
@@ -713,114 +712,6 @@ static void audit_commits_keep_the_snapshot_name(void **state)
     assert_int_equal(named, -1);
 }
 
-/* One write of a batch: records the transaction that carried it. */
-typedef struct {
-    store *s;
-    int audit;       /* store_write_audit, else store_write of an organisation */
-    char code[16];
-    uint64_t txn_id;
-} batch_part;
-
-static pthread_mutex_t part_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t part_cv = PTHREAD_COND_INITIALIZER;
-static int parts_started;
-
-static int part_write(store *s, MDB_txn *txn, void *arg)
-{
-    batch_part *p = arg;
-    p->txn_id = (uint64_t)mdb_txn_id(txn);
-    if (p->audit)
-        return add_audit_event(s, txn, NULL);
-    uint64_t id;
-    return store_org_create(s, txn, "council", "Batch Council", p->code, "2026-01-01T00:00:00Z", &id);
-}
-
-static void *part_thread(void *arg)
-{
-    batch_part *p = arg;
-    pthread_mutex_lock(&part_mu);
-    parts_started++;
-    pthread_cond_broadcast(&part_cv);
-    pthread_mutex_unlock(&part_mu);
-    int rc = p->audit ? store_write_audit(p->s, part_write, p) : store_write(p->s, part_write, p);
-    return (void *)(intptr_t)rc;
-}
-
-/* The leader's audit write: holds its batch open until both parts are on their way to the queue, and
- * a while more, so that they join the next batch together. */
-static int hold_batch(store *s, MDB_txn *txn, void *arg)
-{
-    (void)arg;
-    pthread_mutex_lock(&part_mu);
-    while (parts_started < 2)
-        pthread_cond_wait(&part_cv, &part_mu);
-    pthread_mutex_unlock(&part_mu);
-    usleep(20000);
-    return add_audit_event(s, txn, NULL);
-}
-
-static void *leader_main(void *arg) { return (void *)(intptr_t)store_write_audit(arg, hold_batch, NULL); }
-
-/* A batch that holds an audit write beside another write names a new snapshot, whichever came first
- * (a batch of audit writes alone does not: audit_commits_keep_the_snapshot_name). Batches form by
- * timing, so each order is tried until its two writes share one. */
-static void a_mixed_batch_names_a_new_snapshot(void **state)
-{
-    store *s = ((fixture *)*state)->s;
-    make_org(s, "MIX0");
-    for (int audit_first = 0; audit_first < 2; audit_first++) {
-        int shared = 0;
-        for (int attempt = 0; attempt < 20 && !shared; attempt++) {
-            uint64_t before = snapshot_name(s);
-            batch_part parts[2] = {{s, audit_first, "", 0}, {s, !audit_first, "", 0}};
-            for (int i = 0; i < 2; i++)
-                snprintf(parts[i].code, sizeof parts[i].code, "MIX%d%02d%d", audit_first, attempt, i);
-            parts_started = 0;
-            pthread_t leader_thread, t[2];
-            assert_int_equal(pthread_create(&leader_thread, NULL, leader_main, s), 0);
-            usleep(5000); /* the leader's batch first */
-            for (int i = 0; i < 2; i++) {
-                assert_int_equal(pthread_create(&t[i], NULL, part_thread, &parts[i]), 0);
-                usleep(2000); /* in this order */
-            }
-            void *rc;
-            assert_int_equal(pthread_join(leader_thread, &rc), 0);
-            assert_int_equal((intptr_t)rc, 0);
-            for (int i = 0; i < 2; i++) {
-                assert_int_equal(pthread_join(t[i], &rc), 0);
-                assert_int_equal((intptr_t)rc, 0);
-            }
-            shared = parts[0].txn_id == parts[1].txn_id;
-            if (shared)
-                assert_true(snapshot_name(s) != before);
-        }
-        assert_true(shared); /* the two writes shared a batch at least once */
-    }
-}
-
-/* A compacted copy counts its transaction ids from 1 again under the audit mark it copied: once
- * reopened, every ordinary write still names a new snapshot, also where the ids reach the mark's. */
-static void a_compacted_store_forgets_the_audit_mark(void **state)
-{
-    fixture *f = *state;
-    make_org(f->s, "CMP0");
-    for (int i = 0; i < 30; i++)
-        assert_int_equal(store_write_audit(f->s, add_audit_event, NULL), 0);
-    store_close(f->s);
-    f->s = NULL;
-    assert_int_equal(store_compact(f->dir, NULL), 0);
-    assert_int_equal(store_open(&f->s, f->dir, NULL), 0);
-    uint64_t last = 0;
-    for (int i = 0; i < 40; i++) {
-        char code[16];
-        snprintf(code, sizeof code, "CMPX%02d", i);
-        make_org(f->s, code);
-        uint64_t name = snapshot_name(f->s);
-        assert_true(name > last);
-        last = name;
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -842,8 +733,6 @@ int main(void)
         cmocka_unit_test(walk_reports_lmdb_errors),
         cmocka_unit_test_setup_teardown(walk_deletes_as_it_goes, setup, teardown),
         cmocka_unit_test_setup_teardown(audit_commits_keep_the_snapshot_name, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_mixed_batch_names_a_new_snapshot, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_compacted_store_forgets_the_audit_mark, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
