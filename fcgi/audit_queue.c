@@ -369,7 +369,7 @@ static size_t flush(int all_windows, int *failed)
     for (size_t i = 0; !rc && i < b.n; i++)
         b.json[i] = b.ev[i].ev;
     if (!rc)
-        rc = store_write_audit(st, batch_write, &b); /* the audit log alone: caches of reads outlive it */
+        rc = store_write(st, batch_write, &b);
     if (rc == STORE_UNSYNCED) { /* committed, the sync failed: in the log all the same, not to write twice */
         fprintf(stderr, "audit: %zu events written but not known to be on disk (%s)\n", b.n, store_strerror(rc));
         rc = 0;

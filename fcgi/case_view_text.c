@@ -7,10 +7,8 @@
 #include <string.h>
 
 #include "case_view.h"
-#include "json_get.h"
 #include "json_members.h"
 #include "ref_text.h"
-#include "row_cache.h"
 #include "store_case.h"
 
 #define SHAPE REF_TEXT_SHAPE /* the record is not of the shape this writer copies: case_view_take() prints it */
@@ -144,15 +142,14 @@ static int write_object(store *s, MDB_txn *txn, json_slice obj, const shape *sh,
     return 0;
 }
 
-/* The record through jansson, for one this writer does not copy. *council_of: the case's council. */
-static int view_parsed(store *s, MDB_txn *txn, uint64_t id, uint64_t council, json_text *out, uint64_t *council_of)
+/* The record through jansson, for one this writer does not copy. */
+static int view_parsed(store *s, MDB_txn *txn, uint64_t id, uint64_t council, json_text *out)
 {
     json_t *rec;
     int rc = store_case_get(s, txn, id, &rec);
     if (rc)
         return rc;
-    *council_of = json_get_u64(rec, "council_id");
-    if (council && *council_of != council) {
+    if (council && (uint64_t)json_integer_value(json_object_get(rec, "council_id")) != council) {
         json_decref(rec);
         return MDB_NOTFOUND;
     }
@@ -229,8 +226,7 @@ static void view_slots_find(void)
     }
 }
 
-/* case_view_text without the kept views. */
-static int view_write(store *s, MDB_txn *txn, uint64_t id, uint64_t council, json_text *out, uint64_t *council_of)
+int case_view_text(store *s, MDB_txn *txn, uint64_t id, uint64_t council, json_text *out)
 {
     const void *data;
     size_t len;
@@ -240,12 +236,11 @@ static int view_write(store *s, MDB_txn *txn, uint64_t id, uint64_t council, jso
     pthread_once(&view_slots_once, view_slots_find);
     json_slice m[N];
     if (json_members_slices(data, len, names, N, m))
-        return view_parsed(s, txn, id, council, out, council_of);
+        return view_parsed(s, txn, id, council, out);
     long long case_id = json_slice_uint(m[0]), council_id = json_slice_uint(m[1]);
     /* Members the view makes itself must not be stored (jansson's view would keep their place). */
     if (case_id <= 0 || council_id < 0 || m[21].p || m[22].p || m[23].p || m[24].p)
-        return view_parsed(s, txn, id, council, out, council_of);
-    *council_of = (uint64_t)council_id;
+        return view_parsed(s, txn, id, council, out);
     if (council && (uint64_t)council_id != council)
         return MDB_NOTFOUND;
     json_t *retention_rec = retention_members(case_id, council_id, m[2], m[7]);
@@ -276,23 +271,7 @@ static int view_write(store *s, MDB_txn *txn, uint64_t id, uint64_t council, jso
     json_decref(retention_rec);
     if (rc == SHAPE) {
         out->len = start; /* what was written so far goes: the parsed view replaces it */
-        return view_parsed(s, txn, id, council, out, council_of);
+        return view_parsed(s, txn, id, council, out);
     }
     return rc ? rc : out->failed ? STORE_NOMEM : 0;
-}
-
-int case_view_text(store *s, MDB_txn *txn, uint64_t id, uint64_t council, json_text *out)
-{
-    size_t start = out->len;
-    uint64_t council_of = 0;
-    if (row_cache_get(s, txn, ROW_CASE_VIEW, id, NULL, out, &council_of)) {
-        if (!council || council_of == council)
-            return 0;
-        out->len = start; /* another council's case: as if there were none */
-        return MDB_NOTFOUND;
-    }
-    int rc = view_write(s, txn, id, council, out, &council_of);
-    if (!rc)
-        row_cache_put(s, txn, ROW_CASE_VIEW, id, NULL, out, start, council_of);
-    return rc;
 }

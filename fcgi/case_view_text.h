@@ -9,9 +9,6 @@
  * case_view_take()'s printed answer (tests/unit/test_case_text.c compares the two on
  * generated and hand-made records); a record the scan cannot read, or of a shape it does not
  * expect, goes through case_view_take() instead.
- *
- * A view once written is kept for the read snapshot (row_cache.h): a case read again before anything
- * in the store changes is copied, not written again.
  */
 #ifndef CONNECT_CASE_VIEW_TEXT_H
 #define CONNECT_CASE_VIEW_TEXT_H

@@ -37,14 +37,6 @@ static void row_table_free(void *p)
 
 static void row_key_make(void) { (void)pthread_key_create(&row_key, row_table_free); }
 
-static void rows_empty(row_table *t)
-{
-    if (t->rows)
-        memset(t->slot, 0, sizeof t->slot);
-    t->rows = 0;
-    t->text_len = 0;
-}
-
 /* This thread's rows for txn's snapshot, emptied first when they were another snapshot's; NULL when
  * txn is not this thread's read transaction, the day does not fit a slot, or there is no memory.
  * Rows of every day share the table (a thread serves case lists and work lists in turn): the day is
@@ -65,7 +57,10 @@ static row_table *rows_for(store *s, MDB_txn *txn, const char *day)
         }
     }
     if (t->gen != gen || t->snap != snap) {
-        rows_empty(t);
+        if (t->rows)
+            memset(t->slot, 0, sizeof t->slot);
+        t->rows = 0;
+        t->text_len = 0;
         t->gen = gen;
         t->snap = snap;
     }
@@ -106,15 +101,11 @@ void row_cache_put(store *s, MDB_txn *txn, char kind, uint64_t id, const char *d
         day = "";
     size_t len = out->len - start;
     row_table *t = rows_for(s, txn, day);
-    if (!t || len > ROW_CACHE_ROW_MAX)
+    if (!t || t->rows >= ROW_CACHE_ROWS || len > ROW_CACHE_BYTES - t->text_len)
         return;
     row_slot *r = slot_of(t, kind, id, day);
     if (r->kind)
         return; /* kept already */
-    if (t->rows >= ROW_CACHE_ROWS || len > ROW_CACHE_BYTES - t->text_len) {
-        rows_empty(t); /* full: start again with the rows read from now on */
-        r = slot_of(t, kind, id, day);
-    }
     if (t->text_len + len > t->text_cap) {
         size_t cap = t->text_cap ? t->text_cap : 64 * 1024;
         while (cap < t->text_len + len)

@@ -46,7 +46,6 @@ typedef struct write_req {
     int rc;          /* the callback's or the commit's result */
     uint64_t txn_id; /* the transaction that carried it (rc 0) */
     int own_txn;     /* run alone after its batch was split: txn_id is its own */
-    int audit_only;  /* store_write_audit: writes the audit log alone */
     int taken;       /* in a batch (no longer queued): a leader will wake it; under commit_mu */
     int committed;   /* the batch is over, and on disk unless rc says otherwise (rc and txn_id set); under commit_mu */
     pthread_cond_t cv; /* signalled when committed is set, or when it is this request's turn to lead */
@@ -390,54 +389,12 @@ void store_read_end(store *s, MDB_txn *txn)
     pthread_rwlock_unlock(&s->resize_lock);
 }
 
-/* The audit commits' mark in DB_META: the id of the newest transaction that wrote the audit log alone
- * (A) and the snapshot name readers of it use (D, the newest other transaction before it), 8 bytes
- * each, big-endian. A reader whose transaction id is A names its snapshot D; any other write leaves
- * the mark behind (its id is not A), so readers after it name their snapshot by their own id. */
-#define SNAPSHOT_MARK "snapshot:audit"
-
-/* Writes the mark in txn, a write transaction of audit writes alone: D carries on from the mark when
- * the transaction before txn wrote it too (a run of audit commits keeps one name), else it is that
- * transaction's id. */
-static int snapshot_mark(store *s, MDB_txn *txn)
-{
-    uint64_t before = (uint64_t)mdb_txn_id(txn) - 1, name = before;
-    MDB_val k = {sizeof SNAPSHOT_MARK - 1, SNAPSHOT_MARK}, v;
-    int rc = mdb_get(txn, s->dbi[DB_META], &k, &v);
-    if (rc == 0 && v.mv_size == 16 && store_u64_from(v.mv_data) == before)
-        name = store_u64_from((const unsigned char *)v.mv_data + 8);
-    else if (rc && rc != MDB_NOTFOUND)
-        return rc;
-    unsigned char mark[16];
-    store_key_u64(mark, before + 1);
-    store_key_u64(mark + 8, name);
-    v = (MDB_val){sizeof mark, mark};
-    return mdb_put(txn, s->dbi[DB_META], &k, &v, 0);
-}
-
-/* This thread's last answer of store_read_snapshot: one look at the mark per snapshot, not per row. */
-static _Thread_local struct {
-    const MDB_txn *txn;
-    uint64_t gen, txn_id, name;
-} thread_snapshot;
-
 int store_read_snapshot(const store *s, MDB_txn *txn, uint64_t *gen, uint64_t *id)
 {
     if (!txn || txn != thread_read_txn)
         return -1;
-    uint64_t txn_id = (uint64_t)mdb_txn_id(txn);
-    if (thread_snapshot.txn != txn || thread_snapshot.gen != s->generation || thread_snapshot.txn_id != txn_id) {
-        uint64_t name = txn_id;
-        MDB_val k = {sizeof SNAPSHOT_MARK - 1, SNAPSHOT_MARK}, v;
-        if (mdb_get(txn, s->dbi[DB_META], &k, &v) == 0 && v.mv_size == 16 && store_u64_from(v.mv_data) == txn_id)
-            name = store_u64_from((const unsigned char *)v.mv_data + 8);
-        thread_snapshot.txn = txn;
-        thread_snapshot.gen = s->generation;
-        thread_snapshot.txn_id = txn_id;
-        thread_snapshot.name = name;
-    }
     *gen = s->generation;
-    *id = thread_snapshot.name;
+    *id = (uint64_t)mdb_txn_id(txn);
     return 0;
 }
 
@@ -499,16 +456,13 @@ static int batch_attempt(store *s, write_req **batch, uint64_t *txn_id)
         *batch = take_queue(s);
     write_req *reqs = *batch;
     int nested = reqs->next != NULL;
-    int any = 0, audit_only = 1;
+    int any = 0;
     for (write_req *r = reqs; r && !rc; r = r->next) {
         r->rc = batch_run_one(s, txn, r, nested);
         if (batch_error(r->rc) && (nested || r->rc != MDB_TXN_FULL))
             rc = r->rc;
         any |= r->rc == 0;
-        audit_only &= r->audit_only;
     }
-    if (!rc && any && audit_only)
-        rc = snapshot_mark(s, txn);
     *txn_id = mdb_txn_id(txn);
     if (rc || !any)
         mdb_txn_abort(txn);
@@ -623,10 +577,9 @@ static int batch_sync(store *s, uint64_t need)
     return 0;
 }
 
-/* store_write and store_write_audit. */
-static int write_queued(store *s, store_write_fn fn, void *ctx, int audit_only)
+int store_write(store *s, store_write_fn fn, void *ctx)
 {
-    write_req req = {.fn = fn, .ctx = ctx, .audit_only = audit_only};
+    write_req req = {.fn = fn, .ctx = ctx};
     if (pthread_cond_init(&req.cv, NULL))
         return STORE_NOMEM;
     pthread_mutex_lock(&s->commit_mu);
@@ -672,10 +625,6 @@ static int write_queued(store *s, store_write_fn fn, void *ctx, int audit_only)
     pthread_cond_destroy(&req.cv);
     return rc;
 }
-
-int store_write(store *s, store_write_fn fn, void *ctx) { return write_queued(s, fn, ctx, 0); }
-
-int store_write_audit(store *s, store_write_fn fn, void *ctx) { return write_queued(s, fn, ctx, 1); }
 
 void store_commit_stats_get(store *s, store_commit_stats *out)
 {

@@ -175,21 +175,13 @@ void store_read_end(store *s, MDB_txn *txn);
 /* Names the snapshot that txn, this thread's read transaction from store_read_begin, sees: two with
  * the same *gen and *id see the same data, so a cache of what was made from stored bytes can skip
  * reading and comparing them again within one (a page of 50 alerts asks for the calendar 50 times).
- * The audit log's own tables are the exception: commits of store_write_audit alone (the read
- * audit's batches, a few a second under load) leave the name as it was, so that a cache outlives
- * them. A cache must therefore hold nothing read from the audit tables (DB_AUDIT*). Any other write,
- * by any process and by any means, names a new snapshot. 0, or -1 for any other transaction: a write
- * transaction can change what it reads. */
+ * 0, or -1 for any other transaction: a write transaction can change what it reads. */
 int store_read_snapshot(const store *s, MDB_txn *txn, uint64_t *gen, uint64_t *id);
 
 /* Run fn inside a write transaction and commit; fn returns 0 to commit, anything else to abort (that
  * value is returned). See the contract above for MAP_FULL retries. */
 typedef int (*store_write_fn)(store *s, MDB_txn *txn, void *ctx);
 int store_write(store *s, store_write_fn fn, void *ctx);
-/* store_write for a callback that writes the audit tables (DB_AUDIT*) and the audit log's keys in
- * DB_META, nothing else: a transaction of such writes alone does not change store_read_snapshot's
- * name. A callback that writes anything else through it leaves caches stale: use store_write. */
-int store_write_audit(store *s, store_write_fn fn, void *ctx);
 
 /* What the group commit did in this process since the store was opened (tests and benchmarks):
  * writes = store_write calls run, batches = write transactions they took, syncs = the extra

@@ -501,76 +501,6 @@ static void kept_rows_last_one_snapshot_and_one_day(void **state)
     row_cache_clear();
 }
 
-static int add_view_event(store *s, MDB_txn *txn, void *arg)
-{
-    (void)arg;
-    return store_audit_add(s, txn, "2026-11-02T10:00:00Z", 1, 2, "case_viewed", 1);
-}
-
-/* Case 1's view now, in a new read transaction, with council as the reader's scope (0: all), and
- * whether it was kept before. */
-static char *view_now(store *s, uint64_t council, int *was_kept)
-{
-    MDB_txn *txn;
-    assert_int_equal(store_read_begin(s, &txn), 0);
-    uint64_t kept_council = 0;
-    *was_kept = row_cache_get(s, txn, ROW_CASE_VIEW, 1, NULL, json_text_thread(), &kept_council);
-    if (*was_kept)
-        assert_int_equal(kept_council, case1_council);
-    json_text *out = json_text_thread();
-    assert_int_equal(case_view_text(s, txn, 1, council, out), 0);
-    char *text = strndup(out->p, out->len);
-    store_read_end(s, txn);
-    assert_non_null(text);
-    return text;
-}
-
-/* A case's view is kept as rows are: read again in the same data it is the kept text, equal to a
- * fresh one, for a reader of its council or of all; a reader of another council still gets no such
- * case (and nothing written); the read audit's own commits leave it kept; any other write writes it
- * afresh. */
-static void kept_views_answer_their_council_and_outlive_audit_commits(void **state)
-{
-    fixture *f = *state;
-    assert_int_equal(case_gen_bulk(f->s, 20, 2, 31, NULL), 0);
-    json_int_t uid, council;
-    case1_people(f->s, &uid, &council);
-    case1_council = (uint64_t)council;
-    row_cache_clear();
-    int kept;
-    char *fresh = view_now(f->s, 0, &kept);
-    assert_false(kept);
-    char *again = view_now(f->s, (uint64_t)council, &kept);
-    assert_true(kept);
-    assert_string_equal(again, fresh);
-    free(again);
-
-    MDB_txn *txn;
-    assert_int_equal(store_read_begin(f->s, &txn), 0);
-    json_text *out = json_text_thread();
-    assert_true(row_cache_get(f->s, txn, ROW_CASE_VIEW, 1, NULL, out, NULL));
-    out = json_text_thread();
-    assert_int_equal(case_view_text(f->s, txn, 1, (uint64_t)council + 1, out), MDB_NOTFOUND);
-    assert_int_equal(out->len, 0);
-    store_read_end(f->s, txn);
-
-    assert_int_equal(store_write_audit(f->s, add_view_event, NULL), 0);
-    again = view_now(f->s, 0, &kept);
-    assert_true(kept);
-    assert_string_equal(again, fresh);
-    free(again);
-
-    change_arg b = {DB_USERS, (uint64_t)uid, "name", "Renamed Caseworker"};
-    assert_int_equal(store_write(f->s, change_record, &b), 0);
-    char *after = view_now(f->s, 0, &kept);
-    assert_false(kept);
-    assert_non_null(strstr(after, "Renamed Caseworker"));
-    assert_null(strstr(fresh, "Renamed Caseworker"));
-    free(after);
-    free(fresh);
-    row_cache_clear();
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -580,7 +510,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(view_text_is_what_jansson_prints, setup, teardown),
         cmocka_unit_test_setup_teardown(work_rows_are_what_jansson_prints, setup, teardown),
         cmocka_unit_test_setup_teardown(kept_rows_last_one_snapshot_and_one_day, setup, teardown),
-        cmocka_unit_test_setup_teardown(kept_views_answer_their_council_and_outlive_audit_commits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -652,66 +652,6 @@ static void walk_deletes_as_it_goes(void **state)
     assert_walk(f->s, (walk_spec){0}, "a1,a2,b,b~~,c1,");
 }
 
-/* ---- snapshot names (store_read_snapshot) ---- */
-
-static int add_audit_event(store *s, MDB_txn *txn, void *arg)
-{
-    (void)arg;
-    return store_audit_add(s, txn, "2026-01-01T00:00:00Z", 1, 2, "case_viewed", 7);
-}
-
-static int snapshot_in_write(store *s, MDB_txn *txn, void *arg)
-{
-    uint64_t gen, id;
-    *(int *)arg = store_read_snapshot(s, txn, &gen, &id);
-    return add_audit_event(s, txn, NULL);
-}
-
-/* The name this thread's read transaction gives its snapshot now. */
-static uint64_t snapshot_name(store *s)
-{
-    MDB_txn *txn;
-    uint64_t gen = 0, id = 0;
-    assert_int_equal(store_read_begin(s, &txn), 0);
-    assert_int_equal(store_read_snapshot(s, txn, &gen, &id), 0);
-    assert_int_equal(store_read_snapshot(s, txn, &gen, &id), 0); /* asked twice: the same answer */
-    store_read_end(s, txn);
-    assert_true(gen > 0);
-    return id;
-}
-
-/* Audit commits alone keep the name, however many follow each other; any other write names a new
- * snapshot, also one of audit and other writes in one transaction, and a run of audit commits after
- * it keeps that new name. */
-static void audit_commits_keep_the_snapshot_name(void **state)
-{
-    store *s = ((fixture *)*state)->s;
-    make_org(s, "SNAP1");
-    uint64_t first = snapshot_name(s);
-    assert_int_equal(store_write_audit(s, add_audit_event, NULL), 0);
-    assert_int_equal(store_write_audit(s, add_audit_event, NULL), 0);
-    assert_int_equal(snapshot_name(s), first);
-    assert_int_equal(store_write_audit(s, add_audit_event, NULL), 0);
-    assert_int_equal(snapshot_name(s), first);
-
-    make_org(s, "SNAP2"); /* a write of something else */
-    uint64_t second = snapshot_name(s);
-    assert_true(second != first);
-    assert_int_equal(store_write_audit(s, add_audit_event, NULL), 0);
-    assert_int_equal(snapshot_name(s), second);
-
-    assert_int_equal(store_write(s, add_audit_event, NULL), 0); /* store_write: counted as any write */
-    uint64_t third = snapshot_name(s);
-    assert_true(third != second && third != first);
-    assert_int_equal(store_write_audit(s, add_audit_event, NULL), 0);
-    assert_int_equal(snapshot_name(s), third);
-    assert_int_equal(verified_events(s), 6); /* and the log holds every event */
-
-    int named = 0; /* a write transaction has no snapshot name: it can change what it reads */
-    assert_int_equal(store_write_audit(s, snapshot_in_write, &named), 0);
-    assert_int_equal(named, -1);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -732,7 +672,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(walk_reports_errors, setup, teardown),
         cmocka_unit_test(walk_reports_lmdb_errors),
         cmocka_unit_test_setup_teardown(walk_deletes_as_it_goes, setup, teardown),
-        cmocka_unit_test_setup_teardown(audit_commits_keep_the_snapshot_name, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
